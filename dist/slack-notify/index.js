@@ -1,0 +1,2 @@
+import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
+console.log("x");

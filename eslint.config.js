@@ -1,0 +1,44 @@
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2024, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@actions/core', message: 'Only packages/core imports @actions/core.' },
+            { name: '@actions/exec', message: 'Only packages/core imports @actions/exec; use exec() from @pipeline-toolkit/core.' },
+          ],
+          patterns: [
+            { group: ['@kubernetes/client-node'], message: 'Only packages/k8s imports @kubernetes/client-node.' },
+            { group: ['@aws-sdk/*', '@smithy/*'], message: 'Only packages/eks imports the AWS SDK.' },
+            { group: ['@pipeline-toolkit/testing'], message: 'packages/testing is for tests only.' },
+          ],
+        },
+      ],
+    },
+  },
+  { files: ['packages/core/src/**'], rules: { 'no-restricted-imports': 'off' } },
+  {
+    files: ['packages/k8s/src/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@actions/core', message: 'Only packages/core imports @actions/core.' }] }],
+    },
+  },
+  {
+    files: ['packages/eks/src/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: '@actions/core', message: 'Only packages/core imports @actions/core.' }] }],
+    },
+  },
+  { files: ['**/test/**', 'scripts/**', 'test/**'], rules: { 'no-restricted-imports': 'off' } },
+);

@@ -1,0 +1,42 @@
+/**
+ * Three tiers (see ARCHITECTURE.md):
+ *  - unit:   packages and actions with injected fakes and loopback servers; no tools needed
+ *  - bundle: dist/<name>/index.js spawned exactly as the runner does
+ *  - real:   real components installed by `npm run tools` (PostgreSQL, Helm, Kubernetes, scanners)
+ */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2024' },
+    module: { type: 'es6' },
+    sourceMaps: 'inline',
+  },
+];
+
+const common = {
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  testEnvironment: 'node',
+  watchPathIgnorePatterns: ['<rootDir>/dist/'],
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+};
+
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/actions/*/test/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'bundle',
+      testMatch: ['<rootDir>/test/bundle/**/*.test.ts'],
+    },
+    {
+      ...common,
+      displayName: 'real',
+      testMatch: ['<rootDir>/test/real/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+    },
+  ],
+};

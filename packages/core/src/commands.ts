@@ -1,0 +1,42 @@
+/**
+ * The runner's workflow-command protocol (`::name key=value::message` on stdout).
+ *
+ * These few lines are written here rather than through @actions/core so that an action's start-up
+ * and input-validation path never loads @actions/core, whose import pulls an HTTP client and
+ * triples cold start (see memory-bank ADR-002). File commands, summaries and exec use
+ * @actions/core and @actions/exec, loaded on first use.
+ */
+
+export interface AnnotationProperties {
+  title?: string;
+  file?: string;
+  line?: number;
+  endLine?: number;
+  col?: number;
+  endColumn?: number;
+}
+
+const PROPERTY_KEYS: Record<keyof AnnotationProperties, string> = {
+  title: 'title',
+  file: 'file',
+  line: 'line',
+  endLine: 'endLine',
+  col: 'col',
+  endColumn: 'endColumn',
+};
+
+export function escapeData(value: string): string {
+  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+export function escapeProperty(value: string): string {
+  return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function formatCommand(command: string, message: string, properties: AnnotationProperties = {}): string {
+  const props = Object.entries(properties)
+    .filter(([, v]) => v !== undefined && v !== '')
+    .map(([k, v]) => `${PROPERTY_KEYS[k as keyof AnnotationProperties] ?? k}=${escapeProperty(String(v))}`)
+    .join(',');
+  return `::${command}${props ? ` ${props}` : ''}::${escapeData(message)}`;
+}

@@ -1,0 +1,22 @@
+export { runAction, actionContext, type ActionContext } from './action.ts';
+export { formatCommand, escapeData, escapeProperty, type AnnotationProperties } from './commands.ts';
+export { parseDuration, formatDuration } from './duration.ts';
+export { InputError, GateError, ExternalError, errorMessage } from './errors.ts';
+export { exec, type Exec, type ExecOptions, type ExecResult } from './exec.ts';
+export { Inputs, envInputs, mapInputs, type InputSource } from './inputs.ts';
+export { ActionsLogger, ConsoleLogger, MemoryLogger, type Logger } from './logger.ts';
+export { ActionOutputs, MemoryOutputs, ActionState, MemoryState, outputValue, type OutputSink, type StateStore } from './outputs.ts';
+export { Redactor, redactPatterns, redactDeep, looksSecret, REDACTED } from './redact.ts';
+export {
+  table,
+  details,
+  mermaid,
+  codeBlock,
+  heading,
+  link,
+  escapeMarkdown,
+  ActionSummary,
+  MemorySummary,
+  type Cell,
+  type SummarySink,
+} from './summary.ts';

@@ -1,0 +1,135 @@
+import { parseDuration } from './duration.ts';
+import { InputError } from './errors.ts';
+
+/** Where input values come from: the runner's INPUT_* variables, CLI flags, or a test's map. */
+export type InputSource = (name: string) => string | undefined;
+
+/** Reads `INPUT_<NAME>` as the runner sets it (spaces become `_`, upper-cased; dashes kept). */
+export const envInputs: InputSource = (name) => process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+
+export const mapInputs =
+  (values: Record<string, string | undefined>): InputSource =>
+  (name) =>
+    values[name];
+
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+
+interface Options<T> {
+  required?: boolean;
+  default?: T;
+}
+
+/**
+ * Typed readers for action inputs. Every error names the input and what is accepted.
+ * An empty value counts as not given (the runner passes unset inputs as empty strings).
+ */
+export class Inputs {
+  readonly #source: InputSource;
+  constructor(source: InputSource = envInputs) {
+    this.#source = source;
+  }
+
+  /** The trimmed value, or undefined when empty. */
+  raw(name: string): string | undefined {
+    const value = this.#source(name)?.trim();
+    return value ? value : undefined;
+  }
+
+  string(name: string, options: Options<string> & { required: true }): string;
+  string(name: string, options: Options<string> & { default: string }): string;
+  string(name: string, options?: Options<string>): string | undefined;
+  string(name: string, options: Options<string> = {}): string | undefined {
+    const value = this.raw(name) ?? options.default;
+    if (value === undefined && options.required) throw new InputError(name, `Input '${name}' is required.`);
+    return value;
+  }
+
+  boolean(name: string, defaultValue: boolean): boolean {
+    const value = this.raw(name);
+    if (value === undefined) return defaultValue;
+    if (TRUE.includes(value)) return true;
+    if (FALSE.includes(value)) return false;
+    throw new InputError(name, `Input '${name}' must be a boolean (true or false), got '${value}'.`);
+  }
+
+  integer(name: string, options: Options<number> & { min?: number; max?: number } = {}): number | undefined {
+    const value = this.raw(name);
+    if (value === undefined) {
+      if (options.required) throw new InputError(name, `Input '${name}' is required.`);
+      return options.default;
+    }
+    const range = `${options.min ?? '-∞'}..${options.max ?? '∞'}`;
+    if (!/^-?\d+$/.test(value)) throw new InputError(name, `Input '${name}' must be a whole number in ${range}, got '${value}'.`);
+    const number = Number(value);
+    if ((options.min !== undefined && number < options.min) || (options.max !== undefined && number > options.max)) {
+      throw new InputError(name, `Input '${name}' must be a whole number in ${range}, got ${number}.`);
+    }
+    return number;
+  }
+
+  enum<const T extends string>(name: string, accepted: readonly T[], options: Options<T> & { required: true }): T;
+  enum<const T extends string>(name: string, accepted: readonly T[], options: Options<T> & { default: T }): T;
+  enum<const T extends string>(name: string, accepted: readonly T[], options?: Options<T>): T | undefined;
+  enum<const T extends string>(name: string, accepted: readonly T[], options: Options<T> = {}): T | undefined {
+    const value = this.raw(name);
+    if (value === undefined) {
+      if (options.required) throw new InputError(name, `Input '${name}' is required: one of ${accepted.join(', ')}.`);
+      return options.default;
+    }
+    const match = accepted.find((a) => a === value) ?? accepted.find((a) => a.toLowerCase() === value.toLowerCase());
+    if (!match) throw new InputError(name, `Input '${name}' must be one of ${accepted.join(', ')}, got '${value}'.`);
+    return match;
+  }
+
+  /** A duration such as `500ms`, `90s`, `5m`, `1m30s` (a bare number is seconds), in milliseconds. */
+  duration(name: string, options: Options<string> & { max?: string } = {}): number | undefined {
+    const value = this.raw(name) ?? options.default;
+    if (value === undefined) {
+      if (options.required) throw new InputError(name, `Input '${name}' is required: a duration such as 90s or 5m.`);
+      return undefined;
+    }
+    const ms = parseDuration(value);
+    if (ms === undefined) {
+      throw new InputError(name, `Input '${name}' must be a duration such as 500ms, 90s, 5m or 1m30s, got '${value}'.`);
+    }
+    const max = options.max === undefined ? undefined : parseDuration(options.max);
+    if (max !== undefined && ms > max) throw new InputError(name, `Input '${name}' must be at most ${options.max}, got '${value}'.`);
+    return ms;
+  }
+
+  /** A list: one item per line or separated by commas; blank items and `#` comment lines dropped. */
+  list(name: string, options: { required?: boolean; separator?: RegExp } = {}): string[] {
+    const value = this.raw(name);
+    if (value === undefined) {
+      if (options.required) throw new InputError(name, `Input '${name}' is required: one item per line.`);
+      return [];
+    }
+    return value
+      .split(/\r?\n/)
+      .filter((line) => !line.trim().startsWith('#'))
+      .flatMap((line) => line.split(options.separator ?? /,/))
+      .map((item) => item.trim())
+      .filter(Boolean);
+  }
+
+  /** A JSON or YAML document (YAML 1.2 is a superset of JSON). */
+  async document(name: string, options: { required?: boolean } = {}): Promise<unknown> {
+    const value = this.raw(name);
+    if (value === undefined) {
+      if (options.required) throw new InputError(name, `Input '${name}' is required: a JSON or YAML document.`);
+      return undefined;
+    }
+    try {
+      return JSON.parse(value);
+    } catch {
+      const { parse } = await import('yaml');
+      try {
+        return parse(value);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        throw new InputError(name, `Input '${name}' must be JSON or YAML: ${reason}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Redaction: secrets registered at run time (masked in the runner log with ::add-mask::) and
+ * secret-like patterns are replaced in any text before it reaches a log, an output, a summary,
+ * an artifact or a message.
+ */
+
+export const REDACTED = '***';
+
+const SECRET_PATTERNS: readonly RegExp[] = [
+  // Slack incoming webhooks and tokens
+  /https:\/\/hooks\.slack(?:-gov)?\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+/g,
+  /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
+  // GitHub tokens (classic, fine-grained, app, OAuth, refresh)
+  /\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g,
+  /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g,
+  // AWS access key ids and secret keys given as assignments
+  /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g,
+  /(?<=aws_secret_access_key\s*[=:]\s*["']?)[A-Za-z0-9/+=]{40}/gi,
+  // EKS bearer tokens and JWTs
+  /\bk8s-aws-v1\.[A-Za-z0-9_-]{20,}/g,
+  /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
+  // Private keys
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
+  // Authorization headers
+  /(?<=\b(?:authorization|proxy-authorization)\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[^\s"',;]+/gi,
+];
+
+/** `https://user:pass@host` → `https://***@host` (also for postgres://, redis:// …). */
+const URL_CREDENTIALS = /(?<=\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi;
+
+/** Query parameters whose values are credentials. */
+const QUERY_SECRETS =
+  /(?<=[?&](?:token|access_token|api_key|apikey|key|sig|signature|password|secret|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=)[^&\s#"']+/gi;
+
+export class Redactor {
+  readonly #secrets = new Set<string>();
+
+  /** Registers a value that must never appear in output. Values under 4 characters are ignored (as the runner does not mask them usefully). */
+  add(secret: string | undefined): void {
+    if (!secret) return;
+    const value = secret.trim();
+    if (value.length < 4) return;
+    this.#secrets.add(value);
+    for (const line of value.split(/\r?\n/)) if (line.trim().length >= 4) this.#secrets.add(line.trim());
+  }
+
+  get secrets(): readonly string[] {
+    return [...this.#secrets];
+  }
+
+  redact(text: string): string {
+    let result = text;
+    // Longest first, so that a secret containing another is replaced whole.
+    for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
+      result = result.split(secret).join(REDACTED);
+    }
+    return redactPatterns(result);
+  }
+}
+
+/** Scrubs secret-like patterns (no registered secrets) from a text. */
+export function redactPatterns(text: string): string {
+  let result = text;
+  for (const pattern of SECRET_PATTERNS) result = result.replace(pattern, REDACTED);
+  return result.replace(URL_CREDENTIALS, `${REDACTED}@`).replace(QUERY_SECRETS, REDACTED);
+}
+
+/** True when the text contains something that looks like a secret. */
+export function looksSecret(text: string): boolean {
+  return redactPatterns(text) !== text;
+}
+
+/** Redacts every string inside a JSON-like value. */
+export function redactDeep<T>(value: T, redactor: Pick<Redactor, 'redact'>): T {
+  if (typeof value === 'string') return redactor.redact(value) as T;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redactor)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, redactor)])) as T;
+  }
+  return value;
+}

@@ -1,0 +1,75 @@
+import { actionsCore } from './actions-core.ts';
+import type { Redactor } from './redact.ts';
+
+/**
+ * Job-summary building blocks as GitHub-flavoured Markdown. Pure functions: the same text serves
+ * the job summary, the CLI and tests. Cells are escaped so user text cannot break the table.
+ */
+
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]<>|]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+/** A table; cells are escaped unless passed as `{ markdown }`. */
+export type Cell = string | number | boolean | { markdown: string };
+
+function cell(value: Cell): string {
+  if (typeof value === 'object') return value.markdown.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+  return escapeMarkdown(String(value));
+}
+
+export function table(header: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  const lines = [
+    `| ${header.map((h) => escapeMarkdown(h)).join(' | ')} |`,
+    `| ${header.map(() => '---').join(' | ')} |`,
+    ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+export function details(summary: string, body: string): string {
+  return `<details><summary>${escapeMarkdown(summary)}</summary>\n\n${body}\n</details>\n`;
+}
+
+export function mermaid(code: string): string {
+  return `\`\`\`mermaid\n${code.trim()}\n\`\`\`\n`;
+}
+
+export function codeBlock(code: string, language = ''): string {
+  const fence = code.includes('```') ? '````' : '```';
+  return `${fence}${language}\n${code}\n${fence}\n`;
+}
+
+export function heading(text: string, level = 2): string {
+  return `${'#'.repeat(level)} ${escapeMarkdown(text)}\n`;
+}
+
+export function link(text: string, url: string): { markdown: string } {
+  return {
+    markdown: `[${escapeMarkdown(text)}](${url.replace(/[()\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`,
+  };
+}
+
+export interface SummarySink {
+  write(markdown: string): Promise<void>;
+}
+
+/** Appends to the job summary (GITHUB_STEP_SUMMARY), redacted. */
+export class ActionSummary implements SummarySink {
+  readonly #redactor: Redactor;
+  constructor(redactor: Redactor) {
+    this.#redactor = redactor;
+  }
+  async write(markdown: string): Promise<void> {
+    if (!process.env['GITHUB_STEP_SUMMARY']) return;
+    const core = await actionsCore();
+    await core.summary.addRaw(this.#redactor.redact(markdown), true).write();
+  }
+}
+
+export class MemorySummary implements SummarySink {
+  text = '';
+  async write(markdown: string): Promise<void> {
+    this.text += `${markdown}\n`;
+  }
+}

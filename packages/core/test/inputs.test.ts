@@ -1,0 +1,78 @@
+import { describe, expect, it } from '@jest/globals';
+import { InputError, Inputs, mapInputs, parseDuration, formatDuration } from '@pipeline-toolkit/core';
+
+const inputs = (values: Record<string, string>) => new Inputs(mapInputs(values));
+
+describe('Inputs', () => {
+  it('reads strings, treating empty as absent', () => {
+    const i = inputs({ title: '  Release  ', empty: '' });
+    expect(i.string('title')).toBe('Release');
+    expect(i.string('empty')).toBeUndefined();
+    expect(i.string('empty', { default: 'x' })).toBe('x');
+    expect(() => i.string('empty', { required: true })).toThrow("Input 'empty' is required.");
+  });
+
+  it('parses booleans strictly, as the runner does', () => {
+    const i = inputs({ a: 'true', b: 'FALSE', c: 'yes' });
+    expect(i.boolean('a', false)).toBe(true);
+    expect(i.boolean('b', true)).toBe(false);
+    expect(i.boolean('missing', true)).toBe(true);
+    expect(() => i.boolean('c', false)).toThrow("Input 'c' must be a boolean (true or false), got 'yes'.");
+  });
+
+  it('checks integers against their range', () => {
+    const i = inputs({ n: '5', big: '500', word: 'five' });
+    expect(i.integer('n', { min: 1, max: 10 })).toBe(5);
+    expect(i.integer('missing', { default: 3 })).toBe(3);
+    expect(() => i.integer('big', { min: 1, max: 100 })).toThrow("Input 'big' must be a whole number in 1..100, got 500.");
+    expect(() => i.integer('word', { min: 0 })).toThrow("must be a whole number in 0..∞, got 'five'");
+  });
+
+  it('accepts enum values case-insensitively and lists the accepted ones', () => {
+    const i = inputs({ level: 'HIGH', bad: 'severe' });
+    expect(i.enum('level', ['critical', 'high'] as const)).toBe('high');
+    expect(() => i.enum('bad', ['critical', 'high'])).toThrow("Input 'bad' must be one of critical, high, got 'severe'.");
+    const error = (() => {
+      try {
+        i.enum('bad', ['x']);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe('bad');
+  });
+
+  it('reads durations in ms', () => {
+    const i = inputs({ t: '1m30s', bad: '5 minutes', long: '2h' });
+    expect(i.duration('t')).toBe(90_000);
+    expect(i.duration('missing', { default: '500ms' })).toBe(500);
+    expect(() => i.duration('bad')).toThrow("Input 'bad' must be a duration such as 500ms, 90s, 5m or 1m30s, got '5 minutes'.");
+    expect(() => i.duration('long', { max: '1h' })).toThrow("Input 'long' must be at most 1h, got '2h'.");
+  });
+
+  it('splits lists on lines and commas, dropping blanks and comments', () => {
+    const i = inputs({ l: 'a, b\n# note\n\nc\n' });
+    expect(i.list('l')).toEqual(['a', 'b', 'c']);
+    expect(i.list('missing')).toEqual([]);
+  });
+
+  it('reads JSON or YAML documents and names the input on a syntax error', async () => {
+    const i = inputs({ j: '{"build":{"result":"failure"}}', y: 'build:\n  result: success\n', bad: '{ a: [' });
+    await expect(i.document('j')).resolves.toEqual({ build: { result: 'failure' } });
+    await expect(i.document('y')).resolves.toEqual({ build: { result: 'success' } });
+    await expect(i.document('bad')).rejects.toThrow("Input 'bad' must be JSON or YAML");
+  });
+});
+
+describe('durations', () => {
+  it('parses and formats', () => {
+    expect(parseDuration('90')).toBe(90_000);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('1h5m')).toBe(3_900_000);
+    expect(parseDuration('soon')).toBeUndefined();
+    expect(formatDuration(850)).toBe('850ms');
+    expect(formatDuration(12_340)).toBe('12.3s');
+    expect(formatDuration(245_000)).toBe('4m5s');
+  });
+});

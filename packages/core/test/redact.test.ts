@@ -1,0 +1,48 @@
+import { describe, expect, it } from '@jest/globals';
+import { ActionsLogger, Redactor, redactPatterns, formatCommand, looksSecret } from '@pipeline-toolkit/core';
+
+describe('redaction', () => {
+  it('scrubs secret-like patterns from any text', () => {
+    const webhook = 'https://hooks.slack.com/services/T00000000/B00000000/XXXXXXXXXXXXXXXXXXXXXXXX';
+    const text = [
+      `webhook ${webhook} failed`,
+      'token ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+      'key AKIAIOSFODNN7EXAMPLE',
+      'db postgres://admin:hunter22@db.internal:5432/app',
+      'GET https://api.example.com/x?token=abc123&page=2',
+      'Authorization: Bearer abc.def.ghi',
+      'slack xoxb-1234567890-abcdefghij',
+    ].join('\n');
+    const clean = redactPatterns(text);
+    expect(clean).not.toContain('hooks.slack.com/services');
+    expect(clean).not.toContain('ghp_abc');
+    expect(clean).not.toContain('AKIAIOSFODNN7EXAMPLE');
+    expect(clean).not.toContain('hunter22');
+    expect(clean).toContain('postgres://***@db.internal:5432/app');
+    expect(clean).toContain('?token=***&page=2');
+    expect(clean).toContain('Authorization: Bearer ***');
+    expect(clean).not.toContain('xoxb-');
+    expect(looksSecret('plain words')).toBe(false);
+  });
+
+  it('replaces registered secrets, longest first, line by line', () => {
+    const r = new Redactor();
+    r.add('s3cr3t-value');
+    r.add('s3cr3t-value-longer');
+    r.add('ab'); // too short to mask
+    expect(r.redact('a s3cr3t-value-longer b s3cr3t-value ab')).toBe('a *** b *** ab');
+  });
+
+  it('masks with add-mask and redacts every later line of the actions logger', () => {
+    const lines: string[] = [];
+    const log = new ActionsLogger({ write: (l) => lines.push(l), debug: false });
+    log.setSecret('very-secret-token');
+    log.info('using very-secret-token now');
+    log.error('failed: very-secret-token\nline two', { file: 'a,b.ts', line: 3 });
+    expect(lines).toEqual(['::add-mask::very-secret-token', 'using *** now', '::error file=a%2Cb.ts,line=3::failed: ***%0Aline two']);
+  });
+
+  it('formats workflow commands with escaped data and properties', () => {
+    expect(formatCommand('warning', '100% done\r\n', { title: 'a:b' })).toBe('::warning title=a%3Ab::100%25 done%0D%0A');
+  });
+});

@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  details,
+  link,
+  mermaid,
+  table,
+  outputValue,
+  runAction,
+  MemoryLogger,
+  MemoryOutputs,
+  MemoryState,
+  MemorySummary,
+  Inputs,
+  mapInputs,
+  InputError,
+} from '@pipeline-toolkit/core';
+
+describe('summary helpers', () => {
+  it('builds a table whose cells cannot break it', () => {
+    expect(
+      table(
+        ['Job', 'Result'],
+        [
+          ['build | <x>', link('run', 'https://x/y (1)')],
+          ['n', 3],
+        ],
+      ),
+    ).toBe('| Job | Result |\n| --- | --- |\n| build \\| \\<x\\> | [run](https://x/y%20%281%29) |\n| n | 3 |\n');
+  });
+  it('wraps details and mermaid blocks', () => {
+    expect(details('More', 'body')).toBe('<details><summary>More</summary>\n\nbody\n</details>\n');
+    expect(mermaid('gantt\n title x\n')).toBe('```mermaid\ngantt\n title x\n```\n');
+  });
+  it('writes objects as JSON outputs', () => {
+    expect(outputValue({ a: 1 })).toBe('{"a":1}');
+    expect(outputValue(['x'])).toBe('["x"]');
+    expect(outputValue(true)).toBe('true');
+    expect(outputValue('plain')).toBe('plain');
+  });
+});
+
+describe('runAction', () => {
+  const context = (values: Record<string, string> = {}) => ({
+    inputs: new Inputs(mapInputs(values)),
+    log: new MemoryLogger(),
+    outputs: new MemoryOutputs(),
+    state: new MemoryState(),
+    summary: new MemorySummary(),
+    env: {},
+  });
+  it('turns a thrown error into one error line and exit code 1, redacted', async () => {
+    const ctx = context();
+    ctx.log.setSecret('hunter2-secret');
+    const code = await runAction(async () => {
+      throw new InputError('x', 'bad value hunter2-secret');
+    }, ctx);
+    expect(code).toBe(1);
+    expect(process.exitCode).toBe(1);
+    process.exitCode = 0;
+    expect(ctx.log.lines).toEqual([{ level: 'error', message: 'bad value ***' }]);
+  });
+  it('returns 0 when the body succeeds', async () => {
+    const ctx = context({ name: 'v' });
+    expect(await runAction(async (c) => c.outputs.set({ name: c.inputs.string('name') }), ctx)).toBe(0);
+    expect(ctx.outputs.values).toEqual({ name: 'v' });
+  });
+});

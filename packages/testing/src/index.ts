@@ -1,0 +1,11 @@
+export {
+  createRunnerEnv,
+  parseFileCommands,
+  parseWorkflowCommands,
+  runBundle,
+  repoRoot,
+  type RunnerEnv,
+  type BundleRun,
+  type WorkflowCommand,
+} from './runner.ts';
+export { startServer, json, type LoopbackServer, type RecordedRequest, type Handler } from './server.ts';
