@@ -26,8 +26,11 @@ interface Options<T> {
  */
 export class Inputs {
   readonly #source: InputSource;
-  constructor(source: InputSource = envInputs) {
+  readonly #label: (name: string) => string;
+  /** `label` names an input in messages: `Input 'fail-on'` for actions, `--fail-on` for the CLI. */
+  constructor(source: InputSource = envInputs, label: (name: string) => string = (name) => `Input '${name}'`) {
     this.#source = source;
+    this.#label = label;
   }
 
   /** The trimmed value, or undefined when empty. */
@@ -41,7 +44,7 @@ export class Inputs {
   string(name: string, options?: Options<string>): string | undefined;
   string(name: string, options: Options<string> = {}): string | undefined {
     const value = this.raw(name) ?? options.default;
-    if (value === undefined && options.required) throw new InputError(name, `Input '${name}' is required.`);
+    if (value === undefined && options.required) throw new InputError(name, `${this.#label(name)} is required.`);
     return value;
   }
 
@@ -50,20 +53,20 @@ export class Inputs {
     if (value === undefined) return defaultValue;
     if (TRUE.includes(value)) return true;
     if (FALSE.includes(value)) return false;
-    throw new InputError(name, `Input '${name}' must be a boolean (true or false), got '${value}'.`);
+    throw new InputError(name, `${this.#label(name)} must be a boolean (true or false), got '${value}'.`);
   }
 
   integer(name: string, options: Options<number> & { min?: number; max?: number } = {}): number | undefined {
     const value = this.raw(name);
     if (value === undefined) {
-      if (options.required) throw new InputError(name, `Input '${name}' is required.`);
+      if (options.required) throw new InputError(name, `${this.#label(name)} is required.`);
       return options.default;
     }
     const range = `${options.min ?? '-∞'}..${options.max ?? '∞'}`;
-    if (!/^-?\d+$/.test(value)) throw new InputError(name, `Input '${name}' must be a whole number in ${range}, got '${value}'.`);
+    if (!/^-?\d+$/.test(value)) throw new InputError(name, `${this.#label(name)} must be a whole number in ${range}, got '${value}'.`);
     const number = Number(value);
     if ((options.min !== undefined && number < options.min) || (options.max !== undefined && number > options.max)) {
-      throw new InputError(name, `Input '${name}' must be a whole number in ${range}, got ${number}.`);
+      throw new InputError(name, `${this.#label(name)} must be a whole number in ${range}, got ${number}.`);
     }
     return number;
   }
@@ -74,11 +77,11 @@ export class Inputs {
   enum<const T extends string>(name: string, accepted: readonly T[], options: Options<T> = {}): T | undefined {
     const value = this.raw(name);
     if (value === undefined) {
-      if (options.required) throw new InputError(name, `Input '${name}' is required: one of ${accepted.join(', ')}.`);
+      if (options.required) throw new InputError(name, `${this.#label(name)} is required: one of ${accepted.join(', ')}.`);
       return options.default;
     }
     const match = accepted.find((a) => a === value) ?? accepted.find((a) => a.toLowerCase() === value.toLowerCase());
-    if (!match) throw new InputError(name, `Input '${name}' must be one of ${accepted.join(', ')}, got '${value}'.`);
+    if (!match) throw new InputError(name, `${this.#label(name)} must be one of ${accepted.join(', ')}, got '${value}'.`);
     return match;
   }
 
@@ -86,15 +89,15 @@ export class Inputs {
   duration(name: string, options: Options<string> & { max?: string } = {}): number | undefined {
     const value = this.raw(name) ?? options.default;
     if (value === undefined) {
-      if (options.required) throw new InputError(name, `Input '${name}' is required: a duration such as 90s or 5m.`);
+      if (options.required) throw new InputError(name, `${this.#label(name)} is required: a duration such as 90s or 5m.`);
       return undefined;
     }
     const ms = parseDuration(value);
     if (ms === undefined) {
-      throw new InputError(name, `Input '${name}' must be a duration such as 500ms, 90s, 5m or 1m30s, got '${value}'.`);
+      throw new InputError(name, `${this.#label(name)} must be a duration such as 500ms, 90s, 5m or 1m30s, got '${value}'.`);
     }
     const max = options.max === undefined ? undefined : parseDuration(options.max);
-    if (max !== undefined && ms > max) throw new InputError(name, `Input '${name}' must be at most ${options.max}, got '${value}'.`);
+    if (max !== undefined && ms > max) throw new InputError(name, `${this.#label(name)} must be at most ${options.max}, got '${value}'.`);
     return ms;
   }
 
@@ -102,7 +105,7 @@ export class Inputs {
   list(name: string, options: { required?: boolean; separator?: RegExp } = {}): string[] {
     const value = this.raw(name);
     if (value === undefined) {
-      if (options.required) throw new InputError(name, `Input '${name}' is required: one item per line.`);
+      if (options.required) throw new InputError(name, `${this.#label(name)} is required: one item per line.`);
       return [];
     }
     return value
@@ -117,7 +120,7 @@ export class Inputs {
   async document(name: string, options: { required?: boolean } = {}): Promise<unknown> {
     const value = this.raw(name);
     if (value === undefined) {
-      if (options.required) throw new InputError(name, `Input '${name}' is required: a JSON or YAML document.`);
+      if (options.required) throw new InputError(name, `${this.#label(name)} is required: a JSON or YAML document.`);
       return undefined;
     }
     try {
@@ -128,7 +131,7 @@ export class Inputs {
         return parse(value);
       } catch (error) {
         const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-        throw new InputError(name, `Input '${name}' must be JSON or YAML: ${reason}`);
+        throw new InputError(name, `${this.#label(name)} must be JSON or YAML: ${reason}`);
       }
     }
   }

@@ -1,0 +1,7 @@
+import type { Command } from '../command.ts';
+
+/**
+ * The subcommands, loaded on demand so that one command never loads another's code (the scanner
+ * parsers, Kubernetes client …). Each entry runs one action's logic through its package.
+ */
+export const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {};
