@@ -9,3 +9,4 @@ export {
   type WorkflowCommand,
 } from './runner.ts';
 export { startServer, json, type LoopbackServer, type RecordedRequest, type Handler } from './server.ts';
+export { toolsDir, manifestPath, toolsManifest, requireTool, type ToolEntry } from './tools.ts';
