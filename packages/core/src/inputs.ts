@@ -33,6 +33,11 @@ export class Inputs {
     this.#label = label;
   }
 
+  /** How messages name an input: `Input 'needs'` in an action, `--needs` in the CLI (for validation done outside these readers). */
+  label(name: string): string {
+    return this.#label(name);
+  }
+
   /** The trimmed value, or undefined when empty. */
   raw(name: string): string | undefined {
     const value = this.#source(name)?.trim();

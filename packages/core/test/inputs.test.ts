@@ -12,6 +12,11 @@ describe('Inputs', () => {
     expect(() => i.string('empty', { required: true })).toThrow("Input 'empty' is required.");
   });
 
+  it('names inputs as the caller labels them', () => {
+    expect(inputs({}).label('needs')).toBe("Input 'needs'");
+    expect(new Inputs(mapInputs({}), (name) => `--${name}`).label('needs')).toBe('--needs');
+  });
+
   it('parses booleans strictly, as the runner does', () => {
     const i = inputs({ a: 'true', b: 'FALSE', c: 'yes' });
     expect(i.boolean('a', false)).toBe(true);
