@@ -1,1 +1,4 @@
-console.log('x')
+import { runAction } from '@pipeline-toolkit/core';
+import { run } from './main.ts';
+
+await runAction(run);

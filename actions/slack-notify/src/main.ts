@@ -1,0 +1,38 @@
+import type { ActionContext } from '@pipeline-toolkit/core';
+import {
+  LOOPBACK_SEAM,
+  deliver,
+  githubRunsApi,
+  notificationSummary,
+  postToWebhook,
+  prepareNotification,
+  readNotifyInputs,
+  runContext,
+  type RunsApi,
+} from '@pipeline-toolkit/slack';
+
+export interface Deps {
+  runsApi: (token: string, baseUrl: string) => RunsApi;
+  post: typeof postToWebhook;
+}
+
+const defaults: Deps = { runsApi: githubRunsApi, post: postToWebhook };
+
+export async function run(ctx: ActionContext, deps: Deps = defaults): Promise<void> {
+  const request = readNotifyInputs(ctx.inputs, ctx.log, { allowLoopback: ctx.env[LOOPBACK_SEAM] === 'true' });
+  const context = runContext(ctx.env);
+  const prepared = await prepareNotification(request, context, {
+    log: ctx.log,
+    runs: request.githubToken ? deps.runsApi(request.githubToken, context.apiUrl) : undefined,
+    redact: (text) => ctx.log.redactor.redact(text),
+    cwd: ctx.env['GITHUB_WORKSPACE'],
+  });
+
+  let sent = false;
+  try {
+    sent = await deliver(request, prepared, ctx.log, deps.post);
+  } finally {
+    await ctx.outputs.set({ sent, payload: prepared.payload ?? '', 'failed-jobs': prepared.failedJobs });
+    await ctx.summary.write(notificationSummary(prepared, { dryRun: request.dryRun, sent }));
+  }
+}

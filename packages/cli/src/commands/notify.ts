@@ -1,0 +1,61 @@
+import { Inputs } from '@pipeline-toolkit/core';
+import { LOOPBACK_SEAM, deliver, githubRunsApi, prepareNotification, readNotifyInputs, runContext } from '@pipeline-toolkit/slack';
+import type { Command } from '../command.ts';
+
+/** Flags that may also come from the environment, so that secrets need not be typed on a command line. */
+const FROM_ENV: Record<string, string> = { 'webhook-url': 'SLACK_WEBHOOK_URL', 'github-token': 'GITHUB_TOKEN' };
+
+export const notify: Command = {
+  name: 'notify',
+  summary: 'Build and send the Slack pipeline message (the slack-notify action)',
+  usage: "pipeline-toolkit notify --status <success|failure|cancelled> [--needs '<json>'] [--dry-run] [flags]",
+  flags: [
+    {
+      name: 'webhook-url',
+      type: 'string',
+      description: 'Slack incoming-webhook URL (default: $SLACK_WEBHOOK_URL); not needed with --dry-run',
+    },
+    { name: 'status', type: 'string', description: 'success | failure | cancelled (default: derived from --needs)' },
+    { name: 'needs', type: 'string', description: 'JSON of toJSON(needs): jobs with result failure/cancelled are named as failed' },
+    { name: 'language', type: 'string', description: 'en | pt-BR (default en)' },
+    { name: 'title', type: 'string', description: 'Header of the message instead of the default headline' },
+    { name: 'environment-url', type: 'string', description: 'Address of the deployed environment to link' },
+    { name: 'smoke-report', type: 'string', description: 'Path of the smoke-test JSON result (may be absent)' },
+    {
+      name: 'mention-on-failure',
+      type: 'string',
+      description: 'here, channel, user IDs (U…) or user-group IDs (S…) to mention on failure',
+    },
+    {
+      name: 'github-token',
+      type: 'string',
+      description: "Token to list the run's failed jobs (default: $GITHUB_TOKEN; used inside a workflow run)",
+    },
+    { name: 'retry-5xx', type: 'string', description: 'true to retry 5xx answers and timeouts (may post twice; default false)' },
+    { name: 'dry-run', type: 'boolean', description: 'Print the payload JSON instead of sending it' },
+    { name: 'fail-on-error', type: 'string', description: 'false to turn delivery failures into a warning (default true)' },
+    { name: 'notify-on', type: 'string', description: 'always | failure | success | change (default always)' },
+  ],
+  async run({ inputs, io }) {
+    const env = (name: string) => (FROM_ENV[name] ? io.env[FROM_ENV[name]]?.trim() || undefined : undefined);
+    const flags = new Inputs(
+      (name) => inputs.raw(name) ?? env(name),
+      (name) => `--${name}`,
+    );
+    const request = readNotifyInputs(flags, io.log, { allowLoopback: io.env[LOOPBACK_SEAM] === 'true' });
+    const context = runContext(io.env);
+    const prepared = await prepareNotification(request, context, {
+      log: io.log,
+      runs: request.githubToken ? githubRunsApi(request.githubToken, context.apiUrl) : undefined,
+      redact: (text) => io.log.redactor.redact(text),
+      cwd: io.cwd,
+    });
+    if (request.dryRun) {
+      if (prepared.payload) io.out(io.log.redactor.redact(JSON.stringify(prepared.payload, null, 2)));
+      else io.log.info(`No Slack message: ${prepared.reason}.`);
+      return 0;
+    }
+    await deliver(request, prepared, io.log);
+    return 0;
+  },
+};

@@ -1,0 +1,193 @@
+import { ExternalError, InputError, type Logger } from '@pipeline-toolkit/core';
+
+/**
+ * A validated Slack incoming-webhook URL. The address itself is a credential, so it is kept in a
+ * private field: printing, interpolating or serialising this object shows a placeholder.
+ */
+export class WebhookUrl {
+  readonly #url: string;
+  constructor(url: string) {
+    this.#url = url;
+  }
+  /** The real address, for the request only. */
+  reveal(): string {
+    return this.#url;
+  }
+  toString(): string {
+    return '[Slack webhook URL]';
+  }
+  toJSON(): string {
+    return this.toString();
+  }
+}
+
+/**
+ * Test seam: with this environment variable set to `true`, a plain-http webhook URL on the
+ * loopback interface (127.0.0.1, ::1, localhost) is accepted, so tests can run a Slack stand-in.
+ * It allows nothing else: any other host still needs https://hooks.slack.com/services/…
+ */
+export const LOOPBACK_SEAM = 'PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK';
+
+const SLACK_HOSTS = ['hooks.slack.com', 'hooks.slack-gov.com'];
+const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]', 'localhost'];
+
+/**
+ * Checks the shape of a webhook URL: `https://hooks.slack.com/services/…` (or GovSlack). The
+ * value is never quoted in the error. `allowLoopback` is the test seam: with it, a plain-http URL
+ * on the loopback interface is also accepted, so tests can run a local Slack stand-in; it never
+ * allows plain http to any other host.
+ */
+export function parseWebhookUrl(value: string, label: string, options: { allowLoopback?: boolean } = {}): WebhookUrl {
+  const problem = `${label} must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/…`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError('webhook-url', `${problem}; the value given is not a URL (not shown: it is a secret).`);
+  }
+  if (options.allowLoopback && url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname)) return new WebhookUrl(url.href);
+  if (url.protocol !== 'https:')
+    throw new InputError('webhook-url', `${problem}; the value given does not use https (not shown: it is a secret).`);
+  if (!SLACK_HOSTS.includes(url.hostname) || url.username || url.password || url.port) {
+    throw new InputError('webhook-url', `${problem}; the value given points elsewhere (not shown: it is a secret).`);
+  }
+  if (!/^\/services\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/?$/.test(url.pathname)) {
+    throw new InputError(
+      'webhook-url',
+      `${problem}; the path is not /services/<team>/<bot>/<secret> (workflow-builder webhooks take a different payload and are not supported).`,
+    );
+  }
+  return new WebhookUrl(url.href);
+}
+
+export interface DeliveryOptions {
+  /** Retry 5xx answers and timeouts (off by default: Slack may have posted the message already). */
+  retry5xx: boolean;
+  log: Logger;
+  /** Per-attempt limit; default 10 s. */
+  timeoutMs?: number;
+  /** Longest wait honoured from a Retry-After header; default 30 s. */
+  maxRetryAfterMs?: number;
+  /** Attempts in all, first included; default 4. */
+  maxAttempts?: number;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+/** What Slack's incoming webhooks answer, and what the person running the pipeline can do about it. */
+const SLACK_ERRORS: Record<string, string> = {
+  invalid_payload:
+    'Slack rejected the message as malformed (invalid_payload). Run with dry-run: true to see the payload, and report it if the toolkit built it.',
+  no_text: 'Slack rejected the message because it has no text (no_text).',
+  action_prohibited:
+    "Slack refused the post (action_prohibited): a workspace admin has restricted this webhook's app. Ask a Slack admin to allow it.",
+  channel_not_found:
+    "The webhook's channel no longer exists (channel_not_found). Create an incoming webhook for an existing channel and update the secret.",
+  channel_is_archived:
+    "The webhook's channel is archived (channel_is_archived). Unarchive the channel, or create a webhook for another channel and update the secret.",
+  no_service: 'The webhook is disabled, revoked or mistyped (no_service). Create a new incoming webhook and update the secret.',
+  no_active_hooks: 'The webhook is disabled (no_active_hooks). Re-enable the incoming webhook in the Slack app, or create a new one.',
+  invalid_token: 'The webhook was revoked (invalid_token). Create a new incoming webhook and update the secret.',
+  posting_to_general_channel_denied:
+    'Only admins may post to this channel (posting_to_general_channel_denied). Point the webhook at another channel.',
+  too_many_attachments: 'Slack rejected the message: too many attachments (too_many_attachments).',
+};
+
+export function slackErrorMessage(status: number, body: string): string {
+  const code = body.trim();
+  const known = SLACK_ERRORS[code];
+  if (known) return known;
+  const shown = code.replace(/\s+/g, ' ').slice(0, 200) || '(empty body)';
+  return `Slack answered HTTP ${status}: ${shown}`;
+}
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from `now`; 1 s when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: number): number {
+  const value = header?.trim();
+  if (!value) return 1000;
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? 1000 : Math.max(0, date - now);
+}
+
+const sleeper = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Posts a payload to an incoming webhook. 429: waits Retry-After (capped) and tries again.
+ * 5xx and timeouts: tried again only with `retry5xx` (a webhook post is not idempotent).
+ * 4xx: never tried again; Slack's error is turned into an actionable message.
+ * Returns the number of attempts made. No message ever contains the URL.
+ */
+export async function postToWebhook(webhook: WebhookUrl, payload: unknown, options: DeliveryOptions): Promise<number> {
+  const { log, retry5xx } = options;
+  const maxAttempts = options.maxAttempts ?? 4;
+  const cap = options.maxRetryAfterMs ?? 30_000;
+  const sleep = options.sleep ?? sleeper;
+  const now = options.now ?? Date.now;
+  const body = JSON.stringify(payload);
+
+  for (let attempt = 1; ; attempt++) {
+    const last = attempt >= maxAttempts;
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(webhook.reveal(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body,
+        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+        redirect: 'error',
+      });
+      text = await response.text();
+    } catch (error) {
+      const reason = networkReason(error);
+      if (retry5xx && !last) {
+        const wait = backoffMs(attempt);
+        log.info(`Slack did not answer (${reason}); trying again in ${wait / 1000}s (attempt ${attempt + 1} of ${maxAttempts}).`);
+        await sleep(wait);
+        continue;
+      }
+      throw new ExternalError(
+        `Could not deliver the Slack message: ${reason}${retry5xx ? ` after ${attempt} attempts` : '. Not retried, as the message may have been posted; set retry-5xx: true to retry'}.`,
+      );
+    }
+
+    if (response.ok) return attempt;
+    if (response.status === 429) {
+      if (last)
+        throw new ExternalError(
+          `Slack kept rate-limiting the webhook (HTTP 429) after ${attempt} attempts; it accepts about one message per second.`,
+        );
+      const wait = Math.min(retryAfterMs(response.headers.get('retry-after'), now()), cap);
+      log.info(
+        `Slack rate-limited the webhook (HTTP 429); trying again in ${(wait / 1000).toFixed(1)}s (attempt ${attempt + 1} of ${maxAttempts}).`,
+      );
+      await sleep(wait);
+      continue;
+    }
+    if (response.status >= 500) {
+      if (retry5xx && !last) {
+        const wait = backoffMs(attempt);
+        log.info(`Slack answered HTTP ${response.status}; trying again in ${wait / 1000}s (attempt ${attempt + 1} of ${maxAttempts}).`);
+        await sleep(wait);
+        continue;
+      }
+      throw new ExternalError(
+        `Slack answered HTTP ${response.status} (a problem on Slack's side)${retry5xx ? ` after ${attempt} attempts` : '. Not retried, as the message may have been posted; set retry-5xx: true to retry'}.`,
+      );
+    }
+    throw new ExternalError(slackErrorMessage(response.status, text));
+  }
+}
+
+/** 1 s, 2 s, 4 s … between retries of 5xx and timeouts. */
+function backoffMs(attempt: number): number {
+  return 1000 * 2 ** (attempt - 1);
+}
+
+/** Why a request failed, without its URL (fetch errors may carry it). */
+function networkReason(error: unknown): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'no answer in time (timeout)';
+  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
+  return cause?.code ? `network error ${cause.code}` : 'network error';
+}
