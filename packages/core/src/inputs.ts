@@ -121,6 +121,16 @@ export class Inputs {
       .filter(Boolean);
   }
 
+  /** A list whose items must each be one of `accepted` (matched case-insensitively). */
+  enumList<const T extends string>(name: string, accepted: readonly T[]): T[] {
+    const items = this.list(name);
+    const unknown = items.filter((item) => !accepted.some((a) => a.toLowerCase() === item.toLowerCase()));
+    if (unknown.length) {
+      throw new InputError(name, `${this.#label(name)} must list items from ${accepted.join(', ')}; unknown: ${unknown.join(', ')}.`);
+    }
+    return items.map((item) => accepted.find((a) => a.toLowerCase() === item.toLowerCase()) as T);
+  }
+
   /** A JSON or YAML document (YAML 1.2 is a superset of JSON). */
   async document(name: string, options: { required?: boolean } = {}): Promise<unknown> {
     const value = this.raw(name);

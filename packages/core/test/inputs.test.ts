@@ -62,6 +62,13 @@ describe('Inputs', () => {
     expect(i.list('missing')).toEqual([]);
   });
 
+  it('reads lists of accepted values and names the unknown ones', () => {
+    const i = inputs({ l: 'Ruff, helm', bad: 'ruff\npylint\nmypy' });
+    expect(i.enumList('l', ['ruff', 'helm', 'eslint'])).toEqual(['ruff', 'helm']);
+    expect(i.enumList('missing', ['ruff'])).toEqual([]);
+    expect(() => i.enumList('bad', ['ruff', 'helm'])).toThrow("Input 'bad' must list items from ruff, helm; unknown: pylint, mypy.");
+  });
+
   it('reads JSON or YAML documents and names the input on a syntax error', async () => {
     const i = inputs({ j: '{"build":{"result":"failure"}}', y: 'build:\n  result: success\n', bad: '{ a: [' });
     await expect(i.document('j')).resolves.toEqual({ build: { result: 'failure' } });

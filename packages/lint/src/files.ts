@@ -1,0 +1,49 @@
+import { constants, existsSync } from 'node:fs';
+import { access, readdir } from 'node:fs/promises';
+import path from 'node:path';
+
+const SKIP = new Set(['node_modules', '.git', '.venv', 'venv', 'dist', 'build', '__pycache__', '.tox', '.mypy_cache', '.ruff_cache']);
+
+/** Files under `dir` whose name matches, skipping dependency and build folders; paths relative to dir. */
+export async function findFiles(dir: string, match: (name: string) => boolean, limit = 10_000): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(path.join(dir, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (found.length >= limit) return;
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) {
+        if (!SKIP.has(entry.name)) await walk(child);
+      } else if (match(entry.name)) found.push(child);
+    }
+  };
+  await walk('');
+  return found.sort();
+}
+
+export const exists = (dir: string, ...names: string[]) => names.some((name) => existsSync(path.join(dir, name)));
+
+/** The absolute path of a program on PATH, or undefined. */
+export async function findOnPath(program: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (program.includes('/')) return existsSync(program) ? program : undefined;
+  for (const dir of (env['PATH'] ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, program);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return undefined;
+}
+
+/** A path as annotations want it: relative to the workspace root, with forward slashes. */
+export function relativeTo(root: string, cwd: string, file: string): string {
+  return path.relative(root, path.resolve(cwd, file)).split(path.sep).join('/');
+}

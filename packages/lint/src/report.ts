@@ -1,0 +1,62 @@
+import { details, formatDuration, heading, table, type Logger } from '@pipeline-toolkit/core';
+import type { LintFinding, LinterRun } from './model.ts';
+
+/** GitHub shows at most 10 error and 10 warning annotations per step; a few more are kept for the log. */
+const ANNOTATIONS_PER_LEVEL = 50;
+const SUMMARY_FINDINGS = 100;
+
+const count = (run: LinterRun, severity: LintFinding['severity']) => run.findings.filter((f) => f.severity === severity).length;
+
+/** One annotation per finding, errors first, on the file and line it names. */
+export function annotate(log: Logger, runs: readonly LinterRun[]): void {
+  const findings = runs.flatMap((r) => r.findings);
+  for (const severity of ['error', 'warning'] as const) {
+    for (const f of findings.filter((x) => x.severity === severity).slice(0, ANNOTATIONS_PER_LEVEL)) {
+      const message = `${f.message}${f.rule ? ` (${f.linter} ${f.rule})` : ` (${f.linter})`}`;
+      log[severity](message, {
+        title: `${f.linter}${f.rule ? ` ${f.rule}` : ''}`,
+        file: f.file,
+        line: f.line,
+        col: f.column,
+        endLine: f.endLine,
+        endColumn: f.endColumn,
+      });
+    }
+  }
+  for (const run of runs) {
+    if (run.outcome === 'ran' || !run.detail) continue;
+    const level = run.outcome === 'missing' && !run.required ? 'warning' : 'error';
+    log[level](run.detail, { title: `${run.linter} ${run.outcome === 'missing' ? 'not installed' : 'could not run'}` });
+  }
+}
+
+const status = (run: LinterRun) =>
+  run.outcome === 'missing'
+    ? '⚠️ not installed'
+    : run.outcome === 'failed'
+      ? '❌ could not run'
+      : count(run, 'error')
+        ? '❌ errors'
+        : '✅ clean';
+
+export function lintSummary(runs: readonly LinterRun[], passed: boolean): string {
+  if (!runs.length)
+    return `${heading('Lint')}\nNo linter applies to this repository (no Python, ESLint config, workflows, charts or memory bank found).\n`;
+  const parts = [
+    heading(`Lint ${passed ? 'passed' : 'failed'}`),
+    table(
+      ['Linter', 'Result', 'Errors', 'Warnings', 'Time'],
+      runs.map((r) => [r.linter, status(r), count(r, 'error'), count(r, 'warning'), formatDuration(r.durationMs)]),
+    ),
+  ];
+  const problems = runs.filter((r) => r.outcome !== 'ran' && r.detail);
+  if (problems.length) parts.push(problems.map((r) => `- **${r.linter}**: ${r.detail}`).join('\n') + '\n');
+  const findings = runs.flatMap((r) => r.findings);
+  if (findings.length) {
+    const shown = findings.slice(0, SUMMARY_FINDINGS);
+    const rows = shown.map((f) => [f.severity, `${f.file}${f.line ? `:${f.line}` : ''}`, f.linter, f.rule ?? '', f.message]);
+    const more = findings.length > shown.length ? `\n${findings.length - shown.length} more not shown.\n` : '';
+    parts.push(details(`${findings.length} finding(s)`, table(['Severity', 'Where', 'Linter', 'Rule', 'Message'], rows) + more));
+  }
+  return parts.join('\n');
+}

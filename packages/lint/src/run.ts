@@ -1,0 +1,61 @@
+import { errorMessage, type Inputs } from '@pipeline-toolkit/core';
+import { findOnPath } from './files.ts';
+import { actionlint } from './linters/actionlint.ts';
+import { eslint } from './linters/eslint.ts';
+import { helm } from './linters/helm.ts';
+import { memoryBank } from './linters/memory-bank.ts';
+import { ruff } from './linters/ruff.ts';
+import { LINTERS, type LintContext, type Linter, type LinterName, type LinterRun } from './model.ts';
+
+export const ALL_LINTERS: readonly Linter[] = [ruff, eslint, actionlint, helm, memoryBank];
+
+/** The `linters` input (action) or `--linters` flag (CLI): `auto`, or a list of linter names. */
+export function readLinters(inputs: Inputs): readonly LinterName[] | 'auto' {
+  const list = inputs.enumList('linters', ['auto', ...LINTERS]);
+  if (!list.length || list.includes('auto')) return 'auto';
+  return list as LinterName[];
+}
+
+/** The linters to run: the requested ones, or (`auto`) those for which the repository has files. */
+export async function selectLinters(ctx: LintContext, requested: readonly LinterName[] | 'auto'): Promise<Linter[]> {
+  if (requested !== 'auto') return ALL_LINTERS.filter((l) => requested.includes(l.name));
+  const applies = await Promise.all(ALL_LINTERS.map((l) => l.applies(ctx)));
+  return ALL_LINTERS.filter((_, i) => applies[i]);
+}
+
+async function runOne(ctx: LintContext, linter: Linter, required: boolean): Promise<LinterRun> {
+  const start = performance.now();
+  const elapsed = () => Math.round(performance.now() - start);
+  const program = linter.program?.(ctx);
+  if (program && !(await findOnPath(program, ctx.env))) {
+    return {
+      linter: linter.name,
+      required,
+      outcome: 'missing',
+      findings: [],
+      detail: `${linter.name} is not installed (looked for '${program}' on PATH). To install it: ${linter.install}.`,
+      durationMs: elapsed(),
+    };
+  }
+  try {
+    return { linter: linter.name, required, outcome: 'ran', findings: await linter.run(ctx), durationMs: elapsed() };
+  } catch (error) {
+    return { linter: linter.name, required, outcome: 'failed', findings: [], detail: errorMessage(error), durationMs: elapsed() };
+  }
+}
+
+/** Runs the linters one after another (they are CPU-bound; running them together only slows each). */
+export async function runLinters(ctx: LintContext, requested: readonly LinterName[] | 'auto'): Promise<LinterRun[]> {
+  const runs: LinterRun[] = [];
+  for (const linter of await selectLinters(ctx, requested)) {
+    runs.push(await ctx.log.group(`Lint: ${linter.name}`, () => runOne(ctx, linter, requested !== 'auto')));
+  }
+  return runs;
+}
+
+/** Lint fails on any error finding, on a linter that could not run, and on a requested linter that is missing. */
+export function lintPassed(runs: readonly LinterRun[]): boolean {
+  return runs.every(
+    (r) => (r.outcome === 'missing' ? !r.required : r.outcome === 'ran') && !r.findings.some((f) => f.severity === 'error'),
+  );
+}
