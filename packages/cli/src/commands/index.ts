@@ -5,5 +5,6 @@ import type { Command } from '../command.ts';
  * parsers, Kubernetes client …). Each entry runs one action's logic through its package.
  */
 export const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  notify: { summary: 'Build and send the Slack pipeline message', load: async () => (await import('./notify.ts')).notify },
   lint: { summary: 'Run the linters that fit the repository', load: async () => (await import('./lint.ts')).lint },
 };
