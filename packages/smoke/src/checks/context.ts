@@ -1,0 +1,11 @@
+import type { Exec } from '@pipeline-toolkit/core';
+import type { ResolvedTarget } from '../target.ts';
+
+/** What a check needs to run one attempt. */
+export interface CheckContext {
+  target: ResolvedTarget;
+  env: Readonly<Record<string, string>>;
+  timeoutMs: number;
+  cwd: string;
+  exec: Exec;
+}

@@ -1,0 +1,220 @@
+/**
+ * Reads a suite file: YAML with positions, `${VAR}` interpolation, schema validation. Every error
+ * is an InputError with `file:line`, the field and what is accepted.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from '@pipeline-toolkit/core';
+import type { Document, Node as YamlNode } from 'yaml';
+import { interpolate, SECRET_NAME } from './interpolate.ts';
+import type { Check, Suite, TargetEntry } from './model.ts';
+import { DEFAULTS, defaultTargets } from './defaults.ts';
+import type { CheckFile, SuiteFile } from './schema.ts';
+
+/**
+ * `${X}` inside a YAML flow mapping (`{ host: ${DB_HOST} }`) is not valid YAML, so references are
+ * swapped for plain-scalar placeholders before parsing and substituted back into each parsed
+ * string. This also keeps values from being read as YAML (no injection through a variable).
+ */
+const REFERENCE = /\$\$|\$\{[^}\n]*\}/g;
+const placeholder = (index: number) => `__ptk_ref_${index}__`;
+const PLACEHOLDER = /__ptk_ref_(\d+)__/g;
+/** Request headers whose values are credentials: never printed. */
+const SENSITIVE_HEADER = /auth|token|key|secret|cookie|session|signature|password/i;
+const HAS_PLACEHOLDER = /__ptk_ref_\d+__/;
+
+export async function loadSuiteFile(file: string, options: { env: Record<string, string>; cwd: string; input?: string }): Promise<Suite> {
+  const input = options.input ?? 'config';
+  const absolute = path.resolve(options.cwd, file);
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(input, `Cannot read the smoke suite '${file}': ${code === 'ENOENT' ? 'no such file' : String(code)}.`);
+  }
+  return parseSuite(text, { file, env: options.env, input });
+}
+
+export async function parseSuite(text: string, options: { file: string; env: Record<string, string>; input?: string }): Promise<Suite> {
+  const input = options.input ?? 'config';
+  const { parseDocument, LineCounter, isMap, isPair, isScalar, visit } = await import('yaml');
+  const refs: string[] = [];
+  const masked = text.replace(REFERENCE, (match) => placeholder(refs.push(match) - 1));
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(masked, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number | undefined) => `${options.file}:${offset === undefined ? 1 : lineCounter.linePos(offset).line}`;
+  function fail(problems: string[]): never {
+    throw new InputError(input, `Invalid smoke suite ${options.file}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+
+  if (doc.errors.length) fail(doc.errors.slice(0, 5).map((e) => `${at(e.pos[0])}: invalid YAML: ${e.message.split('\n')[0]}`));
+
+  const problems: string[] = [];
+  const secrets = new Set<string>();
+  const targets: Record<string, TargetEntry> = {};
+  visit(doc, {
+    Scalar(_key, node, ancestors) {
+      if (typeof node.value !== 'string' || !HAS_PLACEHOLDER.test(node.value)) return;
+      const restored = node.value.replace(PLACEHOLDER, (_m, index: string) => refs[Number(index)] ?? '');
+      const result = interpolate(restored, options.env);
+      const where = at(node.range?.[0]);
+      for (const bad of result.invalid) problems.push(`${where}: '${bad}' is not a valid reference; use \${NAME} or \${NAME:-default}`);
+      for (const name of result.used) if (SECRET_NAME.test(name)) secrets.add(options.env[name] ?? '');
+      node.value = result.value;
+      if (!result.missing.length) return;
+      // A target may reference an unset variable: it matters only when that target is chosen.
+      const targetPair = ancestors[2];
+      const isTarget =
+        ancestors.length === 5 &&
+        isPair(targetPair) &&
+        isScalar(targetPair.key) &&
+        targetPair.key.value === 'targets' &&
+        isMap(ancestors[3]);
+      if (isTarget) {
+        const pair = ancestors[ancestors.length - 1];
+        const name = isPair(pair) && isScalar(pair.key) ? String(pair.key.value) : '';
+        targets[name] = { missing: result.missing.join(', '), where };
+        return;
+      }
+      for (const name of result.missing) {
+        problems.push(`${where}: \${${name}} is not set; set it in the environment or in .env, or give a default: \${${name}:-value}`);
+      }
+    },
+  });
+  if (problems.length) fail(problems);
+
+  const { suiteSchema } = await import('./schema.ts');
+  const parsed = suiteSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) fail(parsed.error.issues.slice(0, 10).map((issue) => formatIssue(issue, doc, at)));
+  return toSuite(parsed.data, { file: options.file, env: options.env, at: (p) => at(nodeAt(doc, p)?.range?.[0]), targets, secrets, fail });
+
+  function nodeAt(document: Document, issuePath: readonly PropertyKey[]): YamlNode | undefined {
+    for (let n = issuePath.length; n >= 0; n--) {
+      const node = document.getIn(issuePath.slice(0, n) as unknown[], true);
+      if (node && typeof node === 'object' && 'range' in node) return node as YamlNode;
+    }
+    return undefined;
+  }
+
+  function formatIssue(
+    issue: { path: PropertyKey[]; message: string; code: string; keys?: string[] },
+    document: Document,
+    where: (offset: number | undefined) => string,
+  ): string {
+    let node = nodeAt(document, issue.path);
+    if (issue.code === 'unrecognized_keys' && issue.keys?.[0] && isMap(node)) {
+      const pair = node.items.find((item) => isScalar(item.key) && item.key.value === issue.keys?.[0]);
+      if (pair && isScalar(pair.key)) node = pair.key;
+    }
+    return `${where(node?.range?.[0])}: ${fieldName(issue.path, document)}: ${issue.message}`;
+  }
+}
+
+/** `checks[2].http.expect.status` → `check 'orders API' http.expect.status`. */
+function fieldName(issuePath: readonly PropertyKey[], doc: Document): string {
+  if (!issuePath.length) return 'suite';
+  if (issuePath[0] === 'checks' && typeof issuePath[1] === 'number') {
+    const name = doc.getIn(['checks', issuePath[1], 'name']);
+    const rest = issuePath.slice(2).map(String).join('.');
+    const label = typeof name === 'string' ? `check '${name}'` : `checks[${issuePath[1]}]`;
+    return rest ? `${label} ${rest}` : label;
+  }
+  return issuePath
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[');
+}
+
+function toSuite(
+  data: SuiteFile,
+  context: {
+    file: string;
+    env: Record<string, string>;
+    at: (issuePath: PropertyKey[]) => string;
+    targets: Record<string, TargetEntry>;
+    secrets: Set<string>;
+    fail: (problems: string[]) => never;
+  },
+): Suite {
+  const defaults = { ...DEFAULTS, ...stripUndefined(data.defaults) };
+  const targets: Record<string, TargetEntry> = {};
+  const problems: string[] = [];
+  if (!data.targets) Object.assign(targets, defaultTargets(context.env));
+  for (const [name, url] of Object.entries(data.targets ?? {})) {
+    const where = context.at(['targets', name]);
+    const deferred = context.targets[name];
+    if (deferred) targets[name] = deferred;
+    else if (isHttpUrl(url)) targets[name] = { url, where };
+    else problems.push(`${where}: targets.${name}: must be an http:// or https:// URL, got '${url}'`);
+  }
+  if (problems.length) context.fail(problems);
+  const secrets = new Set(context.secrets);
+  const checks = data.checks.map((check, index) => toCheck(check, defaults, `${context.at(['checks', index])}`, secrets));
+  return {
+    source: context.file,
+    targets,
+    concurrency: defaults.concurrency,
+    ...(data.health ? { health: data.health } : {}),
+    checks,
+    env: context.env,
+    secrets: [...secrets].filter(Boolean),
+  };
+}
+
+function toCheck(check: CheckFile, defaults: typeof DEFAULTS, where: string, secrets: Set<string>): Check {
+  const common = {
+    name: check.name,
+    tags: check.tags,
+    timeoutMs: check.timeout ?? defaults.timeout,
+    retries: check.retries ?? defaults.retries,
+    backoffMs: check.backoff ?? defaults.backoff,
+    where,
+  };
+  if (check.http) {
+    const { http } = check;
+    for (const [name, value] of Object.entries(http.headers)) {
+      if (SENSITIVE_HEADER.test(name)) secrets.add(value.replace(/^(bearer|basic|token)\s+/i, ''));
+    }
+    const body = http.body === undefined || typeof http.body === 'string' ? http.body : JSON.stringify(http.body);
+    return {
+      ...common,
+      kind: 'http',
+      http: {
+        method: http.method,
+        ...(http.path !== undefined ? { path: http.path } : {}),
+        ...(http.url !== undefined ? { url: http.url } : {}),
+        headers: http.headers,
+        ...(body !== undefined ? { body } : {}),
+        followRedirects: http['follow-redirects'],
+        expect: stripUndefined({
+          status: http.expect.status,
+          json: http.expect.json,
+          bodyContains: http.expect['body-contains'],
+          header: http.expect.header,
+          maxLatencyMs: http.expect['max-latency'],
+        }),
+      },
+    };
+  }
+  if (check.tcp) return { ...common, kind: 'tcp', tcp: check.tcp };
+  if (check.postgres) {
+    secrets.add(check.postgres.password ?? '');
+    return { ...common, kind: 'postgres', postgres: stripUndefined(check.postgres) };
+  }
+  if (check.env) return { ...common, kind: 'env', env: { required: check.env.required, oneOf: check.env['one-of'] } };
+  if (check.command) return { ...common, kind: 'command', command: stripUndefined(check.command) };
+  throw new Error(`check '${check.name}' has no kind`); // the schema guarantees one
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

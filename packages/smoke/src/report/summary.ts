@@ -1,0 +1,26 @@
+import { escapeMarkdown, formatDuration, heading, table, type Redactor } from '@pipeline-toolkit/core';
+import type { CheckResult, SuiteResult } from '../model.ts';
+
+const RESULT = { passed: '✅ passed', failed: '❌ failed', flaky: '⚠️ flaky', skipped: '⏭️ skipped' } as const;
+
+function latency(check: CheckResult): string {
+  if (check.latencyMs === undefined) return '—';
+  if (check.budgetMs === undefined) return `${check.latencyMs}ms`;
+  const within = check.latencyMs <= check.budgetMs;
+  return `${check.latencyMs}ms / ${check.budgetMs}ms ${within ? '✅' : '❌'}`;
+}
+
+/** The job summary: totals, then a table of checks with latency against budget, failures first. */
+export function summaryMarkdown(result: SuiteResult, redactor: Pick<Redactor, 'redact'>): string {
+  const { summary } = result;
+  const order = { failed: 0, flaky: 1, skipped: 2, passed: 3 } as const;
+  const rows = [...result.checks]
+    .sort((a, b) => order[a.status] - order[b.status])
+    .map((c) => [c.name, c.tags.join(', '), RESULT[c.status], c.attempts, latency(c), c.message ?? '']);
+  const markdown = [
+    heading(`Smoke tests ${result.result === 'passed' ? 'passed' : 'failed'}: ${result.environment}`),
+    `Target ${escapeMarkdown(result.target)} · ${summary.passed} passed · ${summary.failed} failed · ${summary.flaky} flaky · ${summary.skipped} skipped · ${formatDuration(summary.durationMs)}\n`,
+    table(['Check', 'Tags', 'Result', 'Attempts', 'Latency / budget', 'Details'], rows),
+  ].join('\n');
+  return redactor.redact(markdown);
+}

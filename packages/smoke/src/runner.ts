@@ -1,0 +1,167 @@
+import { exec as coreExec, formatDuration, type Exec, type Logger } from '@pipeline-toolkit/core';
+import { SECRET_NAME } from './interpolate.ts';
+import type { Check, CheckResult, Suite, SuiteResult } from './model.ts';
+import { attempt, runCheck, type Timing } from './run-check.ts';
+import { sleep } from './retry.ts';
+import { selectChecks } from './select.ts';
+import { resolveTarget, type ResolvedTarget } from './target.ts';
+import type { CheckContext } from './checks/context.ts';
+
+export interface RunOptions {
+  /** A target name of the suite (`local`, `production` …) or an http(s) URL. */
+  target: string;
+  /** Run checks with any of these tags (`!tag` excludes); empty: all. */
+  tags?: readonly string[];
+  /** Poll the health check until it passes or this much time has passed, before the suite. */
+  waitUntilHealthyMs?: number;
+  failOnFlaky?: boolean;
+  /** Stop starting checks once a `critical` one has failed. */
+  failFast?: boolean;
+  /** Allow non-GET/HEAD requests against production. */
+  allowMutating?: boolean;
+  log: Logger;
+  cwd?: string;
+  deps?: Partial<Timing> & { exec?: Exec };
+}
+
+const ICON = { passed: '✔', failed: '✖', flaky: '⚠', skipped: '○' } as const;
+
+/** Runs a suite against a target. Never throws for a failed check: the result says so. */
+export async function runSuite(suite: Suite, options: RunOptions): Promise<SuiteResult> {
+  const { log } = options;
+  for (const secret of suite.secrets) log.setSecret(secret);
+  for (const [name, value] of Object.entries(suite.env)) if (SECRET_NAME.test(name)) log.redactor.add(value);
+
+  const target = resolveTarget(suite, options.target);
+  const checks = selectChecks(suite.checks, options.tags ?? []);
+  const timing: Timing = { sleep: options.deps?.sleep ?? sleep, random: options.deps?.random ?? Math.random };
+  const ctx = { target, env: suite.env, cwd: options.cwd ?? process.cwd(), exec: options.deps?.exec ?? coreExec };
+  const tagText = options.tags?.length ? ` with tags ${options.tags.join(', ')}` : '';
+  log.info(`Smoke target: ${target.url} (environment: ${target.environment})`);
+  log.info(`Suite: ${suite.source}, ${checks.length} check${checks.length === 1 ? '' : 's'}${tagText}, concurrency ${suite.concurrency}`);
+
+  const started = performance.now();
+  if (options.waitUntilHealthyMs) await waitUntilHealthy(suite, checks, { ...ctx, timeoutMs: 0 }, options.waitUntilHealthyMs, log, timing);
+
+  const results = await log.group(`Running ${checks.length} smoke checks`, () =>
+    runPool(checks, suite.concurrency, options, async (check) => {
+      const checkResults = await runCheck(check, ctx, { allowMutating: options.allowMutating ?? false }, timing);
+      for (const r of checkResults) log.info(`${ICON[r.status]} ${r.name} ${resultDetail(r)}`);
+      return checkResults;
+    }),
+  );
+  const result = summarise(target, suite, results, Math.round(performance.now() - started), options.failOnFlaky ?? false);
+  for (const r of result.checks) {
+    if (r.status === 'failed') log.error(`Smoke check '${r.name}' failed: ${r.message ?? 'failed'}`, { title: 'Smoke check failed' });
+    if (r.status === 'flaky') log.warning(`Smoke check '${r.name}' is flaky: ${r.message ?? ''}`, { title: 'Flaky smoke check' });
+    if (r.status === 'skipped' && r.message?.startsWith('refused')) log.warning(`Smoke check '${r.name}' ${r.message}`);
+  }
+  const { passed, failed, flaky, skipped, durationMs } = result.summary;
+  log.info(
+    `Smoke suite ${result.result}: ${passed} passed, ${failed} failed, ${flaky} flaky, ${skipped} skipped in ${formatDuration(durationMs)}`,
+  );
+  return result;
+}
+
+function resultDetail(r: CheckResult): string {
+  const parts = [r.latencyMs !== undefined ? `${r.latencyMs}ms` : `${r.durationMs}ms`];
+  if (r.attempts > 1) parts.push(`${r.attempts} attempts`);
+  if (r.message) parts.push(r.message);
+  return `(${parts.join(', ')})`;
+}
+
+/** Runs checks with at most `limit` at a time, keeping the suite's order in the result. */
+async function runPool(
+  checks: readonly Check[],
+  limit: number,
+  options: Pick<RunOptions, 'failFast'>,
+  run: (check: Check) => Promise<CheckResult[]>,
+): Promise<CheckResult[]> {
+  const results: CheckResult[][] = new Array(checks.length);
+  let next = 0;
+  let stoppedBy: string | undefined;
+  const worker = async (): Promise<void> => {
+    while (next < checks.length) {
+      const index = next++;
+      const check = checks[index] as Check;
+      if (stoppedBy) {
+        const message = `not run: fail-fast after critical check '${stoppedBy}' failed`;
+        results[index] = [{ name: check.name, tags: check.tags, kind: check.kind, status: 'skipped', attempts: 0, durationMs: 0, message }];
+        continue;
+      }
+      results[index] = await run(check);
+      if (options.failFast && check.tags.includes('critical') && results[index].some((r) => r.status === 'failed'))
+        stoppedBy ??= check.name;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, checks.length) }, worker));
+  return results.flat();
+}
+
+/**
+ * Before the suite, polls the health check (the suite's `health`, else a check named `health`, else
+ * the first HTTP check) once per interval until it passes or the deadline passes. The suite runs
+ * either way, so that its report shows what is wrong.
+ */
+async function waitUntilHealthy(
+  suite: Suite,
+  selected: readonly Check[],
+  ctx: CheckContext,
+  deadlineMs: number,
+  log: Logger,
+  timing: Timing,
+): Promise<void> {
+  const all = [...selected, ...suite.checks];
+  const health =
+    all.find((c) => c.name === suite.health) ??
+    all.find((c) => c.name === 'health') ??
+    all.find((c) => c.kind === 'http' && !c.unavailable);
+  if (!health || health.kind === 'command' || health.unavailable) {
+    log.warning('wait-until-healthy: the suite has no health check to poll; running the suite now.');
+    return;
+  }
+  const deadline = performance.now() + deadlineMs;
+  let polls = 0;
+  for (;;) {
+    polls++;
+    const remaining = deadline - performance.now();
+    const outcome = await attempt(health, { ...ctx, timeoutMs: Math.max(1, Math.min(health.timeoutMs, remaining)) });
+    if (outcome.ok) {
+      log.info(`Healthy: '${health.name}' passed after ${polls} poll${polls === 1 ? '' : 's'}.`);
+      return;
+    }
+    const wait = Math.min(Math.max(outcome.retryAfterMs ?? 0, backoff(polls, health.backoffMs)), deadline - performance.now());
+    if (wait <= 0) {
+      log.warning(
+        `Not healthy after ${formatDuration(deadlineMs)}: '${health.name}' ${outcome.message ?? 'failed'}. Running the suite anyway.`,
+      );
+      return;
+    }
+    log.debug(`wait-until-healthy: '${health.name}' ${outcome.message ?? 'failed'}; next poll in ${formatDuration(wait)}`);
+    await timing.sleep(wait);
+  }
+}
+
+/** Poll interval: the check's backoff doubling per poll, at most 5 seconds. */
+const backoff = (poll: number, baseMs: number) => Math.min(5000, baseMs * 2 ** (poll - 1));
+
+function summarise(target: ResolvedTarget, suite: Suite, checks: CheckResult[], durationMs: number, failOnFlaky: boolean): SuiteResult {
+  const count = (status: CheckResult['status']) => checks.filter((c) => c.status === status).length;
+  const summary = {
+    passed: count('passed'),
+    failed: count('failed'),
+    flaky: count('flaky'),
+    skipped: count('skipped'),
+    total: checks.length,
+    durationMs,
+  };
+  const failedSuite = summary.failed > 0 || (failOnFlaky && summary.flaky > 0);
+  return {
+    target: target.url,
+    environment: target.environment,
+    result: failedSuite ? 'failed' : 'passed',
+    source: suite.source,
+    summary,
+    checks,
+  };
+}

@@ -1,0 +1,47 @@
+import { InputError } from '@pipeline-toolkit/core';
+import type { Suite } from './model.ts';
+
+export interface ResolvedTarget {
+  /** Base URL of the service under test. */
+  url: string;
+  /** `production`, `local`, another target name, or for a bare URL the ENVIRONMENT variable (else `custom`). */
+  environment: string;
+  /** Mutating requests are refused against production unless allowed. */
+  production: boolean;
+}
+
+/**
+ * Resolves `--target`: a target name from the suite (`production`, `local` …) or an http(s) URL.
+ * A URL equal to a named target takes that target's environment, so the production guard cannot be
+ * side-stepped by passing the production URL directly.
+ */
+export function resolveTarget(suite: Suite, target: string, input = 'target'): ResolvedTarget {
+  const entry = suite.targets[target];
+  if (entry) {
+    if (!entry.url) {
+      const where = entry.where ? ` (${entry.where})` : '';
+      throw new InputError(input, `Target '${target}' needs ${entry.missing ?? 'a URL'}${where}, which is not set.`);
+    }
+    return { url: entry.url, environment: target, production: target === 'production' };
+  }
+  let url: URL;
+  try {
+    url = new URL(target);
+  } catch {
+    throw new InputError(
+      input,
+      `Target '${target}' is neither a target of ${suite.source} (${Object.keys(suite.targets).join(', ')}) nor an http(s) URL.`,
+    );
+  }
+  if (!['http:', 'https:'].includes(url.protocol)) {
+    throw new InputError(input, `Target '${url.protocol}//…' must be an http:// or https:// URL.`);
+  }
+  const same = Object.entries(suite.targets).find(([, e]) => e.url && sameBase(e.url, target));
+  const environment = same?.[0] ?? (suite.env['ENVIRONMENT'] || 'custom');
+  return { url: target, environment, production: environment === 'production' };
+}
+
+function sameBase(a: string, b: string): boolean {
+  const normal = (u: string) => new URL(u).href.replace(/\/+$/, '');
+  return normal(a) === normal(b);
+}
