@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { exec, GateError, type ActionContext, type Exec } from '@pipeline-toolkit/core';
-import { annotate, lintPassed, lintSummary, readLinters, runLinters } from '@pipeline-toolkit/lint';
+import { annotate, lintFailure, lintPassed, lintSummary, readLinters, runLinters } from '@pipeline-toolkit/lint';
 
 export async function run(ctx: ActionContext, deps: { exec: Exec } = { exec }): Promise<void> {
   const requested = readLinters(ctx.inputs);
@@ -24,8 +24,5 @@ export async function run(ctx: ActionContext, deps: { exec: Exec } = { exec }): 
     })),
   });
   await ctx.summary.write(lintSummary(runs, passed));
-  if (!passed)
-    throw new GateError(
-      `Lint failed: ${errors} error(s) from ${runs.map((r) => r.linter).join(', ')}; see the annotations and the job summary.`,
-    );
+  if (!passed) throw new GateError(lintFailure(runs));
 }

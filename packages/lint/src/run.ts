@@ -59,3 +59,14 @@ export function lintPassed(runs: readonly LinterRun[]): boolean {
     (r) => (r.outcome === 'missing' ? !r.required : r.outcome === 'ran') && !r.findings.some((f) => f.severity === 'error'),
   );
 }
+
+/** Why lint failed, in one line: error counts per linter and the linters that could not run. */
+export function lintFailure(runs: readonly LinterRun[]): string {
+  const reasons = runs.flatMap((r) => {
+    const errors = r.findings.filter((f) => f.severity === 'error').length;
+    if (r.outcome === 'failed') return [`${r.linter} could not run`];
+    if (r.outcome === 'missing') return r.required ? [`${r.linter} is not installed`] : [];
+    return errors ? [`${r.linter}: ${errors} error(s)`] : [];
+  });
+  return `Lint failed (${reasons.join('; ')}); see the annotations and the job summary.`;
+}

@@ -3,7 +3,16 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MemoryLogger, type Exec } from '@pipeline-toolkit/core';
-import { annotate, lintPassed, lintSummary, parseHelmLint, runLinters, selectLinters, type LintContext } from '@pipeline-toolkit/lint';
+import {
+  annotate,
+  lintFailure,
+  lintPassed,
+  lintSummary,
+  parseHelmLint,
+  runLinters,
+  selectLinters,
+  type LintContext,
+} from '@pipeline-toolkit/lint';
 
 let repo: string;
 
@@ -82,6 +91,9 @@ describe('running linters', () => {
       expect.objectContaining({ linter: 'helm', file: 'charts/shop/templates/deployment.yaml', line: 7, severity: 'error' }),
     ]);
     expect(lintPassed(runs)).toBe(false);
+    expect(lintFailure(runs)).toBe(
+      'Lint failed (ruff: 1 error(s); actionlint: 1 error(s); helm: 1 error(s)); see the annotations and the job summary.',
+    );
   });
 
   it('warns with install advice for an auto-detected linter that is missing, and fails for a requested one', async () => {
