@@ -1,0 +1,169 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { looksSecret } from '@pipeline-toolkit/core';
+import { adrId, adrRefs, type Adr } from './adr.ts';
+import type { Bank } from './bank.ts';
+import { readBlock } from './blocks.ts';
+import { indexIsCurrent } from './decision-index.ts';
+import { LANGUAGES, REQUIRED_SECTIONS, STATUSES, VOCABULARY } from './language.ts';
+import { BANK_FILES } from './templates.ts';
+
+/**
+ * Checks a memory bank and returns every problem with its file and line, so that one run lists
+ * everything to fix.
+ */
+
+export interface Problem {
+  /** Path as the user gave the bank folder (`memory-bank/ADR-001.md`). */
+  file: string;
+  line: number;
+  rule: 'missing-file' | 'title' | 'section' | 'status' | 'date' | 'number' | 'link' | 'supersede' | 'index' | 'secret' | 'size';
+  message: string;
+}
+
+const KB = 1024;
+/** Default size budgets: activeContext stays short (history belongs in progress.md). */
+export const DEFAULT_BUDGETS: Record<string, number> = {
+  'activeContext.md': 12 * KB,
+  'productContext.md': 24 * KB,
+  'systemPatterns.md': 48 * KB,
+  'decisionLog.md': 48 * KB,
+  'progress.md': 96 * KB,
+  adr: 24 * KB,
+  other: 48 * KB,
+};
+
+const ADVICE: Record<string, string> = {
+  'activeContext.md': 'keep only the current state here and move history to progress.md',
+  'progress.md': 'move older entries to an archive file (e.g. progress-2025.md)',
+  adr: 'split the decision or move background material to systemPatterns.md',
+};
+
+/** Assignments of credentials that core's patterns (tokens with a known shape) do not cover. */
+const ASSIGNED_SECRET = /\b(?:password|passwd|senha|secret|api[_-]?key|access[_-]?key|token|client[_-]?secret)\b\s*[:=]\s*["']?([^\s"'`]{8,})/i;
+const PLACEHOLDER = /^(?:\*+|x+|<[^>]*>|\$\{\{[^}]*\}\}|\$\{?[A-Z_]+\}?|changeme|example\S*|redacted|\.{3})$/i;
+
+function secretOnLine(line: string): boolean {
+  if (looksSecret(line)) return true;
+  const assigned = ASSIGNED_SECRET.exec(line);
+  return Boolean(assigned && !PLACEHOLDER.test(assigned[1] ?? ''));
+}
+
+function lineOf(text: string, index: number): number {
+  return text.slice(0, index).split('\n').length;
+}
+
+const STATUS_NAMES = LANGUAGES.map((l) => STATUSES.map((s) => VOCABULARY[l].status[s]).join('/')).join(' or ');
+const SECTION_NAMES = (s: (typeof REQUIRED_SECTIONS)[number]) => `'${VOCABULARY.en.section[s]}' (pt-BR '${VOCABULARY['pt-BR'].section[s]}')`;
+
+export function lintBank(bank: Bank, options: { budgets?: Record<string, number> } = {}): Problem[] {
+  const budgets = { ...DEFAULT_BUDGETS, ...options.budgets };
+  const problems: Problem[] = [];
+  const at = (file: string) => path.join(bank.dir, file);
+  const add = (file: string, line: number, rule: Problem['rule'], message: string) => problems.push({ file: at(file), line, rule, message });
+
+  for (const name of BANK_FILES) {
+    if (!bank.files.has(name)) add(name, 1, 'missing-file', `${name} is missing; 'pipeline-toolkit memory-bank init' creates it without touching existing files`);
+  }
+
+  for (const adr of bank.adrs) lintAdr(bank, adr, add);
+
+  const byNumber = Map.groupBy(bank.adrs, (a) => a.number);
+  for (const [number, same] of byNumber) {
+    if (same.length < 2) continue;
+    for (const adr of same) {
+      const others = same.filter((o) => o !== adr).map((o) => o.file);
+      add(adr.file, adr.titleLine, 'number', `${adrId(number)} is also used by ${others.join(', ')}; give one a free number with 'pipeline-toolkit adr renumber'`);
+    }
+  }
+
+  const log = bank.files.get('decisionLog.md');
+  if (log !== undefined) {
+    const block = readBlock(log, 'adr-index');
+    if (!block) add('decisionLog.md', 1, 'index', "has no ADR index (<!-- adr-index:start --> … <!-- adr-index:end -->); run 'pipeline-toolkit memory-bank index'");
+    else if (!indexIsCurrent(log, bank.adrs, bank.language)) {
+      add('decisionLog.md', block.line, 'index', "the ADR index is out of date; run 'pipeline-toolkit memory-bank index'");
+    }
+  }
+
+  for (const [name, text] of bank.files) {
+    lintLinks(bank, name, text, add);
+    text.split('\n').forEach((line, i) => {
+      if (secretOnLine(line)) add(name, i + 1, 'secret', 'looks like a secret (token, key or password); remove it and rotate it if it was real');
+    });
+    const kind = name in budgets ? name : bank.adrs.some((a) => a.file === name) ? 'adr' : 'other';
+    const budget = budgets[kind] ?? DEFAULT_BUDGETS['other'] ?? 0;
+    const bytes = Buffer.byteLength(text);
+    if (bytes > budget) {
+      const advice = ADVICE[kind] ? `: ${ADVICE[kind]}` : '';
+      add(name, 1, 'size', `is ${(bytes / KB).toFixed(1)} KB, over its ${(budget / KB).toFixed(0)} KB budget${advice}`);
+    }
+  }
+  return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+type Add = (file: string, line: number, rule: Problem['rule'], message: string) => void;
+
+function lintAdr(bank: Bank, adr: Adr, add: Add): void {
+  const metaLine = (key: keyof Adr['meta']) => (adr.meta[key]?.index ?? adr.titleLine - 1) + 1;
+  if (!/^#\s/m.test(adr.text)) add(adr.file, 1, 'title', `has no '# ${adrId(adr.number)}: Title' heading`);
+  const titled = /^#\s+ADR[-\s]?(\d+)/im.exec(adr.text);
+  if (titled && Number(titled[1]) !== adr.number) {
+    add(adr.file, adr.titleLine, 'title', `title says ADR ${Number(titled[1])} but the file name says ${adrId(adr.number)}`);
+  }
+  for (const section of REQUIRED_SECTIONS) {
+    if (!adr.sections.has(section)) add(adr.file, adr.titleLine, 'section', `missing section ${SECTION_NAMES(section)}`);
+  }
+  if (!adr.meta.status) add(adr.file, adr.titleLine, 'status', `has no status line ('- Status: accepted'); statuses: ${STATUS_NAMES}`);
+  else if (!adr.status) add(adr.file, metaLine('status'), 'status', `status '${adr.statusText}' is not one of ${STATUS_NAMES}`);
+  if (!adr.meta.date) add(adr.file, adr.titleLine, 'date', "has no date line ('- Date: YYYY-MM-DD')");
+  else if (!/^\d{4}-\d{2}-\d{2}$/.test(adr.date ?? '') || Number.isNaN(Date.parse(adr.date ?? ''))) {
+    add(adr.file, metaLine('date'), 'date', `date '${adr.meta.date.value}' is not a date in YYYY-MM-DD form`);
+  }
+
+  for (const target of adr.supersedes) {
+    const old = bank.adrs.find((a) => a.number === target);
+    if (!old) add(adr.file, metaLine('supersedes'), 'supersede', `supersedes ${adrId(target)}, which does not exist`);
+    else if (!old.supersededBy.includes(adr.number) || old.status !== 'superseded') {
+      add(old.file, metaLine2(old), 'supersede', `${adr.file} supersedes it, but it is not marked 'superseded' by ${adrId(adr.number)}; run 'pipeline-toolkit adr supersede' or add the line`);
+    }
+  }
+  for (const successor of adr.supersededBy) {
+    const next = bank.adrs.find((a) => a.number === successor);
+    if (!next) add(adr.file, metaLine('status'), 'supersede', `superseded by ${adrId(successor)}, which does not exist`);
+    else if (!next.supersedes.includes(adr.number)) {
+      add(next.file, next.titleLine, 'supersede', `${adr.file} says it is superseded by ${adrId(successor)}, but this ADR does not say it supersedes ${adrId(adr.number)}`);
+    }
+  }
+  if (adr.status === 'superseded' && adr.supersededBy.length === 0) {
+    add(adr.file, metaLine('status'), 'supersede', "is superseded but does not name its successor ('Superseded by: ADR-NNN')");
+  }
+}
+
+function metaLine2(adr: Adr): number {
+  return (adr.meta.supersededBy?.index ?? adr.meta.status?.index ?? adr.titleLine - 1) + 1;
+}
+
+const LINK = /(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
+
+function lintLinks(bank: Bank, name: string, text: string, add: Add): void {
+  const fenced = codeFenceRanges(text);
+  for (const match of text.matchAll(LINK)) {
+    if (fenced.some(([from, to]) => match.index >= from && match.index < to)) continue;
+    const target = match[1] ?? '';
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
+    const file = decodeURIComponent(target.split('#')[0] ?? '');
+    if (!file || existsSync(path.resolve(bank.dir, file))) continue;
+    const hint = adrRefs(file)
+      .map((n) => bank.adrs.find((a) => a.number === n))
+      .find(Boolean);
+    add(name, lineOf(text, match.index), 'link', `link target '${target}' does not exist${hint ? ` (did you mean ${hint.file}?)` : ''}`);
+  }
+}
+
+function codeFenceRanges(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  const fence = /^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1\s*$/gm;
+  for (const m of text.matchAll(fence)) ranges.push([m.index, m.index + m[0].length]);
+  return ranges;
+}

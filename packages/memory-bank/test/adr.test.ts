@@ -1,0 +1,98 @@
+import { describe, expect, it } from '@jest/globals';
+import { adrFileName, detectLanguage, parseAdr, parseStatus, renderAdr, slugify } from '@pipeline-toolkit/memory-bank';
+
+describe('ADR files', () => {
+  it('names files ADR-NNN-<slug>.md with three digits and an ASCII slug', () => {
+    expect(adrFileName(7, 'Use PostgreSQL 16 (não MySQL)!')).toBe('ADR-007-use-postgresql-16-nao-mysql.md');
+    expect(adrFileName(1234, 'Decisão')).toBe('ADR-1234-decisao.md');
+    expect(slugify('***')).toBe('decision');
+  });
+
+  it('reads the layout this toolkit writes (and this repository uses)', () => {
+    const adr = parseAdr(
+      'ADR-003-bundle-with-esbuild.md',
+      [
+        '# ADR-003: Bundle with esbuild',
+        '',
+        '- Status: accepted',
+        '- Date: 2026-11-20',
+        '- Supersedes: [ADR-002](ADR-002-bundle-with-ncc.md)',
+        '',
+        '## Context',
+        'ncc bundles are too big.',
+        '## Decision',
+        'esbuild.',
+        '## Alternatives',
+        'ncc -m.',
+        '## Consequences',
+        'Smaller dist.',
+      ].join('\n'),
+    );
+    expect(adr).toMatchObject({ number: 3, slug: 'bundle-with-esbuild', title: 'Bundle with esbuild', status: 'accepted', date: '2026-11-20', supersedes: [2] });
+    expect([...adr.sections]).toEqual([
+      ['context', 7],
+      ['decision', 9],
+      ['alternatives', 11],
+      ['consequences', 13],
+    ]);
+  });
+
+  it('reads a hand-written pt-BR ADR-001.md of the original design (no slug, bold labels, status with successor)', () => {
+    const adr = parseAdr(
+      'ADR-001.md',
+      [
+        '# ADR 001 - Adotar Blue-Green Deployment',
+        '',
+        '**Status:** Substituído por ADR-004',
+        '**Data:** 2025-06-27',
+        '',
+        '## Contexto',
+        'Precisamos de deploys sem downtime.',
+        '## Decisão',
+        'Usar blue-green no EKS.',
+        '## Consequências',
+        'Custo dobrado durante o deploy.',
+      ].join('\n'),
+    );
+    expect(adr).toMatchObject({ number: 1, title: 'Adotar Blue-Green Deployment', status: 'superseded', supersededBy: [4], date: '2025-06-27' });
+    expect(adr.slug).toBeUndefined();
+    expect([...adr.sections.keys()]).toEqual(['context', 'decision', 'consequences']);
+  });
+
+  it('reads adr-tools (## Status section) and MADR front matter', () => {
+    const tools = parseAdr('ADR-0002.md', '# 2. Record decisions\n\nDate: 2024-01-02\n\n## Status\n\nAccepted\n\n## Context\nx\n## Decision\ny\n## Consequences\nz\n');
+    expect(tools).toMatchObject({ number: 2, title: 'Record decisions', status: 'accepted', date: '2024-01-02' });
+    const madr = parseAdr('ADR-005-x.md', '---\nstatus: "rejected"\ndate: 2024-03-04\n---\n# Use X\n\n## Context and Problem Statement\nq\n## Decision Outcome\nr\n## Consequences\ns\n');
+    expect(madr).toMatchObject({ title: 'Use X', status: 'rejected', date: '2024-03-04' });
+    expect([...madr.sections.keys()]).toEqual(['context', 'decision', 'consequences']);
+  });
+
+  it('knows both languages’ status names, with or without accents', () => {
+    expect(['Proposto', 'aceito', 'Rejeitado', 'OBSOLETO', 'Substituido por ADR-9', 'superseded by ADR-2', 'Deprecated'].map(parseStatus)).toEqual([
+      'proposed',
+      'accepted',
+      'rejected',
+      'deprecated',
+      'superseded',
+      'superseded',
+      'deprecated',
+    ]);
+    expect(parseStatus('done')).toBeUndefined();
+  });
+
+  it('renders the template of each language with status, date, alternatives and supersedes', () => {
+    const en = renderAdr({ number: 4, title: 'Use Redis', status: 'proposed', date: '2026-11-29', language: 'en', supersedes: { number: 2, file: 'ADR-002-use-memcached.md' } });
+    expect(en).toContain('# ADR-004: Use Redis\n\n- Status: proposed\n- Date: 2026-11-29\n- Supersedes: [ADR-002](ADR-002-use-memcached.md)\n');
+    expect(en.match(/^## .*/gm)).toEqual(['## Context', '## Decision', '## Alternatives', '## Consequences']);
+    const pt = renderAdr({ number: 4, title: 'Usar Redis', status: 'accepted', date: '2026-11-29', language: 'pt-BR' });
+    expect(pt).toContain('- Status: Aceito\n- Data: 2026-11-29\n');
+    expect(pt.match(/^## .*/gm)).toEqual(['## Contexto', '## Decisão', '## Alternativas', '## Consequências']);
+    expect(parseAdr('ADR-004-usar-redis.md', pt)).toMatchObject({ status: 'accepted', title: 'Usar Redis' });
+  });
+
+  it('detects a bank’s language from its headings', () => {
+    expect(detectLanguage(['# Registro de Decisões\n## Contexto\n## Decisão\n'])).toBe('pt-BR');
+    expect(detectLanguage(['# Decision Log\n## Context\n'])).toBe('en');
+    expect(detectLanguage([''])).toBe('en');
+  });
+});

@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createAdr, initBank, lintBank, readBank, writeIndex, type Problem } from '@pipeline-toolkit/memory-bank';
+
+let root: string;
+let dir: string;
+const date = '2026-11-29';
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'mb-lint-'));
+  dir = path.join(root, 'memory-bank');
+  await initBank(dir, 'en', date);
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+const write = (name: string, text: string) => writeFile(path.join(dir, name), text);
+const lint = async (options?: Parameters<typeof lintBank>[1]) => lintBank(await readBank(dir), options);
+const short = (problems: Problem[]) => problems.map((p) => `${path.relative(root, p.file)}:${p.line} ${p.rule}`);
+
+const GOOD = (n: string, extra = '') =>
+  `# ADR-${n}: Title\n\n- Status: accepted\n- Date: 2026-01-02\n${extra}\n## Context\n\nc\n\n## Decision\n\nd\n\n## Consequences\n\ne\n`;
+
+describe('memory-bank lint', () => {
+  it('is clean for a bank written by the tool', async () => {
+    await createAdr(dir, { title: 'One', date });
+    await createAdr(dir, { title: 'Two', date, supersedes: 1 });
+    expect(await lint()).toEqual([]);
+  });
+
+  it('reports missing sections in either language, naming both names', async () => {
+    await write('ADR-001.md', '# ADR-001: X\n\n- Status: Aceito\n- Data: 2026-01-02\n\n## Contexto\n\n## Decisão\n');
+    await writeIndex(dir, { date });
+    const problems = await lint();
+    expect(short(problems)).toEqual(['memory-bank/ADR-001.md:1 section']);
+    expect(problems[0]?.message).toBe("missing section 'Consequences' (pt-BR 'Consequências')");
+  });
+
+  it('reports an unknown or missing status and a bad date at their lines', async () => {
+    await write('ADR-001-a.md', GOOD('001').replace('- Status: accepted', '- Status: done').replace('2026-01-02', '02/01/2026'));
+    await write('ADR-002-b.md', GOOD('002').replace('- Status: accepted\n', '').replace('- Date: 2026-01-02\n', ''));
+    await writeIndex(dir, { date });
+    const problems = await lint();
+    expect(short(problems)).toEqual([
+      'memory-bank/ADR-001-a.md:3 status',
+      'memory-bank/ADR-001-a.md:4 date',
+      'memory-bank/ADR-002-b.md:1 status',
+      'memory-bank/ADR-002-b.md:1 date',
+    ]);
+    expect(problems[0]?.message).toContain("status 'done' is not one of proposed/accepted/rejected/deprecated/superseded or Proposto/Aceito/Rejeitado/Obsoleto/Substituído");
+  });
+
+  it('reports duplicate numbers on every file that shares one, and a title that disagrees with its file name', async () => {
+    await write('ADR-001-a.md', GOOD('001'));
+    await write('ADR-001-b.md', GOOD('001'));
+    await write('ADR-002-c.md', GOOD('003'));
+    await writeIndex(dir, { date });
+    expect(short(await lint())).toEqual(['memory-bank/ADR-001-a.md:1 number', 'memory-bank/ADR-001-b.md:1 number', 'memory-bank/ADR-002-c.md:1 title']);
+  });
+
+  it('reports links that do not resolve (outside code blocks), with a hint for a renamed ADR', async () => {
+    await write('ADR-001-real.md', GOOD('001'));
+    await writeFile(path.join(root, 'README.md'), '# r\n');
+    await write('systemPatterns.md', '# Patterns\n\nSee [ADR 1](ADR-001.md), [readme](../README.md), [web](https://x.test/a), [top](#patterns).\n\n```md\n[not a link](nowhere.md)\n```\n\n[gone](gone.md#part)\n');
+    await writeIndex(dir, { date });
+    const problems = await lint();
+    expect(short(problems)).toEqual(['memory-bank/systemPatterns.md:3 link', 'memory-bank/systemPatterns.md:9 link']);
+    expect(problems[0]?.message).toBe("link target 'ADR-001.md' does not exist (did you mean ADR-001-real.md?)");
+  });
+
+  it('requires a supersede to be recorded on both sides', async () => {
+    await write('ADR-001-old.md', GOOD('001'));
+    await write('ADR-002-new.md', GOOD('002', '- Supersedes: [ADR-001](ADR-001-old.md)\n'));
+    await write('ADR-003-gone.md', GOOD('003').replace('accepted', 'superseded by ADR-004'));
+    await write('ADR-005-orphan.md', GOOD('005').replace('accepted', 'superseded'));
+    await writeIndex(dir, { date });
+    const problems = await lint();
+    expect(short(problems)).toEqual(['memory-bank/ADR-001-old.md:3 supersede', 'memory-bank/ADR-003-gone.md:3 supersede', 'memory-bank/ADR-005-orphan.md:3 supersede']);
+    expect(problems.map((p) => p.message)).toEqual([
+      "ADR-002-new.md supersedes it, but it is not marked 'superseded' by ADR-002; run 'pipeline-toolkit adr supersede' or add the line",
+      'superseded by ADR-004, which does not exist',
+      "is superseded but does not name its successor ('Superseded by: ADR-NNN')",
+    ]);
+  });
+
+  it('reports a stale or missing index', async () => {
+    await createAdr(dir, { title: 'One', date });
+    await write('ADR-002-two.md', GOOD('002'));
+    expect(short(await lint())).toEqual(['memory-bank/decisionLog.md:10 index']);
+    await write('decisionLog.md', '# Decision log\n');
+    expect((await lint())[0]?.message).toContain("has no ADR index (<!-- adr-index:start --> … <!-- adr-index:end -->); run 'pipeline-toolkit memory-bank index'");
+  });
+
+  it('finds secret-like strings without repeating them', async () => {
+    const token = `ghp_${'a1B2c3D4e5'.repeat(4)}`;
+    await write('activeContext.md', `${await readFile(path.join(dir, 'activeContext.md'), 'utf8')}\nToken: ${token}\npassword = "hunter2hunter2"\npassword: <from the vault>\napi_key: \${{ secrets.KEY }}\n`);
+    const problems = await lint();
+    expect(short(problems)).toEqual(['memory-bank/activeContext.md:21 secret', 'memory-bank/activeContext.md:22 secret']);
+    expect(JSON.stringify(problems)).not.toContain(token);
+  });
+
+  it('checks size budgets per file with advice', async () => {
+    await write('activeContext.md', `# Active Context\n\n${'x'.repeat(13 * 1024)}\n`);
+    const problems = await lint();
+    expect(short(problems)).toEqual(['memory-bank/activeContext.md:1 size']);
+    expect(problems[0]?.message).toBe('is 13.0 KB, over its 12 KB budget: keep only the current state here and move history to progress.md');
+    expect(await lint({ budgets: { 'activeContext.md': 20 * 1024 } })).toEqual([]);
+  });
+
+  it('reports missing bank files', async () => {
+    await rm(path.join(dir, 'productContext.md'));
+    expect(short(await lint())).toEqual(['memory-bank/productContext.md:1 missing-file']);
+  });
+
+  it('reads a hand-written pt-BR bank in the original design’s format', async () => {
+    await rm(dir, { recursive: true });
+    await initBank(dir, 'pt-BR', date);
+    await write('ADR-001.md', '# ADR-001: Adotar Blue-Green\n\n**Status:** Aceito\n**Data:** 2025-06-27\n\n## Contexto\n\na\n\n## Decisão\n\nb\n\n## Consequências\n\nc\n');
+    await write('decisionLog.md', '# Registro de Decisões\n\n- [ADR-001](ADR-001.md): Adotar Blue-Green\n');
+    expect(short(await lint())).toEqual(['memory-bank/decisionLog.md:1 index']);
+    await writeIndex(dir, { date });
+    expect(await lint()).toEqual([]);
+    const log = await readFile(path.join(dir, 'decisionLog.md'), 'utf8');
+    expect(log).toContain('- [ADR-001](ADR-001.md): Adotar Blue-Green\n\n## Índice de ADRs\n\n<!-- adr-index:start -->\n| ADR | Título | Status | Data |');
+    expect(log).toContain('| ADR-001 | [Adotar Blue-Green](ADR-001.md) | Aceito | 2025-06-27 | — | — |');
+  });
+});
