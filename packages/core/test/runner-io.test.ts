@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { ActionOutputs, ActionState, ActionSummary, ExternalError, MemoryLogger, Redactor, exec } from '@pipeline-toolkit/core';
+import { createRunnerEnv, type RunnerEnv } from '@pipeline-toolkit/testing';
+
+let runner: RunnerEnv;
+const saved = { ...process.env };
+
+beforeEach(async () => {
+  runner = await createRunnerEnv();
+  Object.assign(process.env, runner.env);
+});
+afterEach(async () => {
+  process.env = { ...saved };
+  await runner.cleanup();
+});
+
+describe('file commands through @actions/core', () => {
+  it('writes outputs (objects as JSON, multi-line safe) and redacts them', async () => {
+    const redactor = new Redactor();
+    redactor.add('tok-123456');
+    await new ActionOutputs(redactor).set({ sent: true, payload: { text: 'a\nb' }, note: 'uses tok-123456' });
+    expect(await runner.outputs()).toEqual({ sent: 'true', payload: '{"text":"a\\nb"}', note: 'uses ***' });
+  });
+
+  it('saves state for the post step and reads it back from STATE_*', async () => {
+    await new ActionState().save('lock', { holder: 'run-1', colour: 'blue' });
+    const saved = await runner.state();
+    process.env['STATE_lock'] = saved['lock'];
+    expect(new ActionState().get('lock')).toEqual({ holder: 'run-1', colour: 'blue' });
+    expect(new ActionState().get('missing')).toBeUndefined();
+  });
+
+  it('appends redacted markdown to the job summary', async () => {
+    const redactor = new Redactor();
+    redactor.add('hunter2-password');
+    const summary = new ActionSummary(redactor);
+    await summary.write('## One\npassword hunter2-password\n');
+    await summary.write('## Two\n');
+    expect(await runner.summary()).toBe('## One\npassword ***\n\n## Two\n\n');
+  });
+});
+
+describe('exec', () => {
+  it('runs a program with an argument array, no shell, and captures its output', async () => {
+    const result = await exec(process.execPath, ['-e', 'console.log(process.argv[1]); console.error("err")', '$(touch /tmp/x) && echo;']);
+    expect(result).toEqual({ exitCode: 0, stdout: '$(touch /tmp/x) && echo;\n', stderr: 'err\n' });
+  });
+
+  it('passes standard input and accepts listed exit codes', async () => {
+    const result = await exec(process.execPath, ['-e', 'process.stdin.pipe(process.stdout); process.exitCode = 3'], {
+      input: 'hello',
+      okExitCodes: [3],
+    });
+    expect(result.stdout).toBe('hello');
+    expect(result.exitCode).toBe(3);
+  });
+
+  it('turns an unexpected exit code into an error with the last lines of output, redacted', async () => {
+    const log = new MemoryLogger();
+    log.setSecret('sekret-value');
+    const failing = exec(process.execPath, ['-e', 'console.error("bad token sekret-value"); process.exit(2)'], { logger: log });
+    await expect(failing).rejects.toThrow(ExternalError);
+    await expect(
+      exec(process.execPath, ['-e', 'console.error("bad token sekret-value"); process.exit(2)'], { logger: log }),
+    ).rejects.toThrow(/exited with code 2:\nbad token \*\*\*$/);
+  });
+
+  it('names a program that does not exist', async () => {
+    await expect(exec('definitely-not-a-program-ptk', ['--version'])).rejects.toThrow("Could not run 'definitely-not-a-program-ptk'");
+  });
+});
