@@ -1,0 +1,124 @@
+import { hash } from 'node:crypto';
+import { compareFindings, maxSeverity, SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
+import { SecretIndex } from './secrets.ts';
+import type { RawFinding, ReportSink } from './sink.ts';
+
+export type SeverityCounts = Record<Severity, number>;
+
+export function emptyCounts(): SeverityCounts {
+  return { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, INFO: 0 };
+}
+
+/**
+ * Collects findings from every report and deduplicates them: within a tool by the tool's key, and
+ * across tools for secrets by (path, start line). A duplicate keeps the highest severity and
+ * adds its tool to the list. Raw secrets are collected so that nothing is written unredacted.
+ */
+export class Aggregator implements ReportSink {
+  readonly secrets = new SecretIndex();
+  readonly problems: string[] = [];
+  readonly #tools = new Map<string, ToolInfo>();
+  readonly #byKey = new Map<string, Finding>();
+  readonly #secretsAt = new Map<string, Finding[]>();
+  readonly #findings: Finding[] = [];
+  #report = '';
+  #dirty = false;
+
+  /** Names the report file that the following findings come from. */
+  startReport(file: string): void {
+    this.#report = file;
+  }
+
+  tool(info: ToolInfo): void {
+    const known = this.#tools.get(info.id);
+    if (!known) this.#tools.set(info.id, { ...info });
+    else if (!known.version && info.version) known.version = info.version;
+  }
+
+  secret(value: string | undefined): void {
+    if (!value) return;
+    this.secrets.add(value);
+    this.#dirty = true;
+  }
+
+  problem(message: string): void {
+    if (!this.problems.includes(message)) this.problems.push(message);
+  }
+
+  finding(raw: RawFinding): void {
+    const existing = this.#byKey.get(raw.key) ?? this.#sameSecret(raw);
+    if (existing) {
+      existing.severity = maxSeverity(existing.severity, raw.severity);
+      existing.suppressed &&= raw.suppressed;
+      if (!existing.tools.includes(raw.tool)) existing.tools.push(raw.tool);
+      this.#byKey.set(raw.key, existing);
+      return;
+    }
+    const { tool, key, ...rest } = raw;
+    const finding: Finding = { tools: [tool], ...rest, fingerprint: hash('sha256', key).slice(0, 32), report: this.#report };
+    this.#byKey.set(key, finding);
+    this.#findings.push(finding);
+    this.#dirty = true;
+    if (finding.category === 'secret' && finding.location) {
+      const at = `${finding.location.path}|${finding.location.startLine ?? 0}`;
+      const list = this.#secretsAt.get(at);
+      if (list) list.push(finding);
+      else this.#secretsAt.set(at, [finding]);
+    }
+  }
+
+  /** Across tools, a secret at the same path and start line is the same secret (Trivy's and Gitleaks' rule ids differ). */
+  #sameSecret(raw: RawFinding): Finding | undefined {
+    if (raw.category !== 'secret' || !raw.location) return undefined;
+    const list = this.#secretsAt.get(`${raw.location.path}|${raw.location.startLine ?? 0}`);
+    return list?.find((f) => !f.tools.includes(raw.tool));
+  }
+
+  get tools(): ToolInfo[] {
+    return [...this.#tools.values()];
+  }
+
+  /**
+   * The deduplicated findings, most severe first, with every text redacted (registered secrets and
+   * secret-like patterns). Redaction runs here, once, after all reports are read, because a secret
+   * found in a later report may appear in an earlier report's message.
+   */
+  findings(): Finding[] {
+    if (this.#dirty) {
+      for (const f of this.#findings) {
+        f.title = this.secrets.redact(f.title);
+        f.message = this.secrets.redact(f.message);
+        if (f.target) f.target = this.secrets.redact(f.target);
+      }
+      this.#findings.sort(compareFindings);
+      this.#dirty = false;
+    }
+    return this.#findings;
+  }
+}
+
+/** Counts of unsuppressed findings per severity, and of suppressed ones. */
+export function countFindings(findings: readonly Finding[]): { bySeverity: SeverityCounts; suppressed: number; total: number } {
+  const bySeverity = emptyCounts();
+  let suppressed = 0;
+  for (const f of findings) {
+    if (f.suppressed) suppressed++;
+    else bySeverity[f.severity]++;
+  }
+  const total = SEVERITIES.reduce((sum, s) => sum + bySeverity[s], 0);
+  return { bySeverity, suppressed, total };
+}
+
+/** Unsuppressed counts per tool × severity (a finding reported by two tools counts for both). */
+export function countByTool(findings: readonly Finding[], tools: readonly ToolInfo[]): Map<string, SeverityCounts> {
+  const table = new Map<string, SeverityCounts>(tools.map((t) => [t.id, emptyCounts()]));
+  for (const f of findings) {
+    if (f.suppressed) continue;
+    for (const tool of f.tools) {
+      let row = table.get(tool);
+      if (!row) table.set(tool, (row = emptyCounts()));
+      row[f.severity]++;
+    }
+  }
+  return table;
+}

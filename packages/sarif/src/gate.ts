@@ -1,0 +1,23 @@
+import { InputError } from '@pipeline-toolkit/core';
+import { severityRank, THRESHOLDS, type Finding, type Severity, type Threshold } from './model.ts';
+
+export interface GateResult {
+  passed: boolean;
+  threshold: Threshold;
+  /** Unsuppressed findings at or above the threshold. */
+  failing: number;
+}
+
+export function parseThreshold(value: string, input = 'fail-on'): Threshold {
+  const match = THRESHOLDS.find((t) => t === value.trim().toLowerCase());
+  if (!match) throw new InputError(input, `${input} must be one of ${THRESHOLDS.join(', ')}, got '${value}'.`);
+  return match;
+}
+
+/** Fails when any unsuppressed finding is at or above the threshold; `none` never fails. */
+export function evaluateGate(findings: readonly Finding[], threshold: Threshold): GateResult {
+  if (threshold === 'none') return { passed: true, threshold, failing: 0 };
+  const min = severityRank(threshold.toUpperCase() as Severity);
+  const failing = findings.filter((f) => !f.suppressed && severityRank(f.severity) >= min).length;
+  return { passed: failing === 0, threshold, failing };
+}

@@ -1,0 +1,83 @@
+import { readFile, stat } from 'node:fs/promises';
+import { obj, ReportError } from './json.ts';
+import { parseGitleaksJson } from './parsers/gitleaks.ts';
+import { parseSarif, sarifToolKind } from './parsers/sarif.ts';
+import { parseSemgrepJson } from './parsers/semgrep.ts';
+import { parseTrivyJson } from './parsers/trivy.ts';
+import type { ParseContext } from './sink.ts';
+
+export type ReportFormat = 'gitleaks-json' | 'semgrep-json' | 'trivy-json' | 'sarif';
+/** What an input accepts: one tool's JSON or SARIF, or (`sarif`) any SARIF 2.1.0. */
+export type ReportKind = 'gitleaks' | 'semgrep' | 'trivy' | 'sarif';
+
+const FORMAT_NAMES: Record<ReportFormat, string> = {
+  'gitleaks-json': 'a Gitleaks JSON report',
+  'semgrep-json': 'a Semgrep JSON report',
+  'trivy-json': 'a Trivy JSON report',
+  sarif: 'a SARIF log',
+};
+
+const EXPECTED: Record<ReportKind, string> = {
+  gitleaks: 'a Gitleaks JSON or SARIF report',
+  semgrep: 'a Semgrep JSON or SARIF report',
+  trivy: 'a Trivy JSON or SARIF report',
+  sarif: 'a SARIF 2.1.0 log',
+};
+
+/** Recognises a report by its content (never by its file name). */
+export function detectFormat(doc: unknown): ReportFormat | undefined {
+  if (Array.isArray(doc)) return doc.every((d) => obj(d) && 'RuleID' in obj(d)!) ? 'gitleaks-json' : undefined;
+  const o = obj(doc);
+  if (!o) return undefined;
+  if ('runs' in o && ('version' in o || '$schema' in o)) return 'sarif';
+  if ('SchemaVersion' in o && ('Results' in o || 'ArtifactName' in o)) return 'trivy-json';
+  if (Array.isArray(o['results']) && ('errors' in o || 'paths' in o || 'version' in o)) return 'semgrep-json';
+  return undefined;
+}
+
+function sarifTools(doc: unknown): string[] {
+  const runs = obj(doc)?.['runs'];
+  return Array.isArray(runs) ? runs.map((r) => String(obj(obj(obj(r)?.['tool'])?.['driver'])?.['name'] ?? '')) : [];
+}
+
+/** Parses a document that was read from `ctx.file`, checking it is what the input expects. */
+export function parseDocument(doc: unknown, kind: ReportKind, ctx: ParseContext): ReportFormat {
+  const format = detectFormat(doc);
+  if (!format) throw new ReportError(ctx.file, `is not a Gitleaks, Semgrep or Trivy report nor a SARIF log; expected ${EXPECTED[kind]}`);
+  if (format === 'sarif') {
+    if (kind !== 'sarif') {
+      const other = sarifTools(doc).find((name) => sarifToolKind(name) !== kind);
+      if (other !== undefined)
+        throw new ReportError(ctx.file, `is a SARIF log of '${other || 'an unnamed tool'}'; expected ${EXPECTED[kind]}`);
+    }
+    parseSarif(doc, ctx);
+  } else if (format !== `${kind}-json`) {
+    throw new ReportError(ctx.file, `is ${FORMAT_NAMES[format]}; expected ${EXPECTED[kind]}`);
+  } else if (format === 'gitleaks-json') parseGitleaksJson(doc, ctx);
+  else if (format === 'semgrep-json') parseSemgrepJson(doc, ctx);
+  else parseTrivyJson(doc, ctx);
+  return format;
+}
+
+/** Parses report text; errors name the file and what was expected. */
+export function parseText(text: string, kind: ReportKind, ctx: ParseContext): ReportFormat {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!body.trim()) throw new ReportError(ctx.file, `is empty; expected ${EXPECTED[kind]}`);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ReportError(ctx.file, `is not valid JSON (${reason}); expected ${EXPECTED[kind]}`);
+  }
+  return parseDocument(doc, kind, ctx);
+}
+
+/** Reads and parses one report file. The raw document is dropped as soon as its findings are taken. */
+export async function loadReport(file: string, kind: ReportKind, ctx: Omit<ParseContext, 'file'>): Promise<ReportFormat> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info) throw new ReportError(file, `file not found; expected ${EXPECTED[kind]}`);
+  if (!info.isFile()) throw new ReportError(file, `is not a file; expected ${EXPECTED[kind]}`);
+  if (info.size === 0) throw new ReportError(file, `is empty (0 bytes); expected ${EXPECTED[kind]}`);
+  return parseText(await readFile(file, 'utf8'), kind, { ...ctx, file });
+}

@@ -1,0 +1,130 @@
+/**
+ * The normalised finding model shared by every parser, the deduplicator, the gate and the writers.
+ * Severity follows the table in docs/security-scan.md: the tool's own label wins over a derived
+ * number, labels are read case-insensitively, and merged duplicates keep the highest severity.
+ */
+
+export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFO'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const CATEGORIES = ['secret', 'sast', 'vulnerability', 'misconfiguration', 'licence', 'other'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface Location {
+  /** Repository-relative path with forward slashes (absolute only when outside the repository). */
+  path: string;
+  startLine?: number;
+  endLine?: number;
+  startColumn?: number;
+  endColumn?: number;
+}
+
+export interface Finding {
+  /** Tool ids that reported it (gitleaks, semgrep, trivy, or a slug of another SARIF driver); the first found it first. */
+  tools: string[];
+  rule: string;
+  title: string;
+  message: string;
+  severity: Severity;
+  category: Category;
+  location?: Location;
+  /** What was scanned when there is no file: an image, a package target. */
+  target?: string;
+  /** `name@version` of the affected package (vulnerabilities, licences). */
+  package?: string;
+  /** Stable hash of the dedupe key; never derived from a raw secret alone. */
+  fingerprint: string;
+  suppressed: boolean;
+  cwe: string[];
+  cve: string[];
+  helpUri?: string;
+  /** The report file the finding was first read from. */
+  report: string;
+}
+
+/** A tool that contributed a report (even one without findings: its SARIF run still closes old alerts). */
+export interface ToolInfo {
+  id: string;
+  name: string;
+  version?: string;
+  informationUri?: string;
+}
+
+const RANK: Record<Severity, number> = { CRITICAL: 4, HIGH: 3, MEDIUM: 2, LOW: 1, INFO: 0 };
+
+export function severityRank(severity: Severity): number {
+  return RANK[severity];
+}
+
+export function maxSeverity(a: Severity, b: Severity): Severity {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/** Sorts most severe first; unsuppressed before suppressed at equal severity. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return Number(a.suppressed) - Number(b.suppressed) || RANK[b.severity] - RANK[a.severity];
+}
+
+/** The number written as SARIF `security-severity` for each canonical severity. */
+export const SECURITY_SEVERITY: Record<Severity, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', INFO: '0.0' };
+
+/** The SARIF `level` written for each canonical severity. */
+export const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note' | 'none'> = {
+  CRITICAL: 'error',
+  HIGH: 'error',
+  MEDIUM: 'warning',
+  LOW: 'note',
+  INFO: 'none',
+};
+
+const LABELS: Record<string, Severity> = {
+  CRITICAL: 'CRITICAL',
+  HIGH: 'HIGH',
+  ERROR: 'HIGH',
+  MEDIUM: 'MEDIUM',
+  MODERATE: 'MEDIUM',
+  WARNING: 'MEDIUM',
+  LOW: 'LOW',
+  INFO: 'LOW',
+  NEGLIGIBLE: 'INFO',
+  EXPERIMENT: 'INFO',
+  INVENTORY: 'INFO',
+  UNKNOWN: 'INFO',
+};
+
+/**
+ * A tool's own severity label (Semgrep `extra.severity`, Trivy `Severity`), case-insensitive.
+ * Note Semgrep's INFO is LOW while Trivy has no INFO label (its UNKNOWN is INFO).
+ */
+export function severityFromLabel(label: unknown): Severity | undefined {
+  return typeof label === 'string' ? LABELS[label.trim().toUpperCase()] : undefined;
+}
+
+/** SARIF `security-severity` (a CVSS-like 0–10 score, number or numeric string). */
+export function severityFromScore(score: unknown): Severity | undefined {
+  if (score === undefined || score === null || score === '') return undefined;
+  const value = typeof score === 'number' ? score : typeof score === 'string' ? Number(score) : NaN;
+  if (!Number.isFinite(value) || value <= 0) return 'INFO';
+  if (value >= 9) return 'CRITICAL';
+  if (value >= 7) return 'HIGH';
+  if (value >= 4) return 'MEDIUM';
+  return 'LOW';
+}
+
+/** SARIF `level`; an absent level means `warning`, as the SARIF specification says. */
+export function severityFromLevel(level: unknown): Severity {
+  switch (level) {
+    case 'error':
+      return 'HIGH';
+    case 'note':
+      return 'LOW';
+    case 'none':
+      return 'INFO';
+    default:
+      return 'MEDIUM';
+  }
+}
+
+/** Parses a `fail-on` threshold. */
+export const THRESHOLDS = ['critical', 'high', 'medium', 'low', 'none'] as const;
+export type Threshold = (typeof THRESHOLDS)[number];

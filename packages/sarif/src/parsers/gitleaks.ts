@@ -1,0 +1,91 @@
+import { createHash } from 'node:crypto';
+import { int, obj, str, strings, ReportError } from '../json.ts';
+import type { Severity } from '../model.ts';
+import { normalisePath } from '../paths.ts';
+import type { ParseContext } from '../sink.ts';
+
+export const GITLEAKS = { id: 'gitleaks', name: 'Gitleaks', informationUri: 'https://github.com/gitleaks/gitleaks' } as const;
+
+/** Hash of a secret for the dedupe key: findings of the same secret in several commits collapse. */
+export function secretHash(secret: string | undefined): string {
+  return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 24) : '-';
+}
+
+/**
+ * Gitleaks has no severity: every leak is HIGH, and a rule opts into CRITICAL with a tag
+ * (`critical` or `severity:critical` in the rule's `tags` in .gitleaks.toml).
+ */
+export function gitleaksSeverity(tags: readonly string[]): Severity {
+  return tags.some((t) => /^(?:severity[:=])?critical$/i.test(t.trim())) ? 'CRITICAL' : 'HIGH';
+}
+
+export interface GitleaksLeak {
+  rule: string;
+  description?: string;
+  file: string;
+  startLine?: number;
+  endLine?: number;
+  startColumn?: number;
+  endColumn?: number;
+  secret?: string;
+  tags: string[];
+  /** Gitleaks' own fingerprint (`commit:file:rule:line`), as listed in .gitleaksignore. */
+  fingerprint?: string;
+}
+
+/** Turns one leak (from the JSON or the SARIF report) into a finding; the secret itself never leaves here. */
+export function addLeak(leak: GitleaksLeak, ctx: ParseContext): void {
+  const ignored = ctx.gitleaksIgnore ?? new Set<string>();
+  const path = normalisePath(leak.file, ctx.root);
+  const title = leak.description ?? leak.rule;
+  const line = leak.startLine ?? 0;
+  ctx.sink.finding({
+    tool: GITLEAKS.id,
+    key: `gitleaks|${path}|${line}|${leak.rule}|${secretHash(leak.secret)}`,
+    rule: leak.rule,
+    title,
+    message: `Secret detected by rule ${leak.rule}${leak.description ? ` (${leak.description})` : ''}. Rotate it and remove it from the code and the history.`,
+    severity: gitleaksSeverity(leak.tags),
+    category: 'secret',
+    location: { path, startLine: leak.startLine, endLine: leak.endLine, startColumn: leak.startColumn, endColumn: leak.endColumn },
+    suppressed: leak.fingerprint !== undefined && (ignored.has(leak.fingerprint) || ignored.has(withoutCommit(leak.fingerprint))),
+    cwe: ['CWE-798'],
+    cve: [],
+    helpUri: GITLEAKS.informationUri,
+  });
+}
+
+function withoutCommit(fingerprint: string): string {
+  const parts = fingerprint.split(':');
+  return parts.length >= 4 ? parts.slice(1).join(':') : fingerprint;
+}
+
+/** Gitleaks `--report-format json`: an array of leaks. */
+export function parseGitleaksJson(doc: unknown, ctx: ParseContext): void {
+  if (!Array.isArray(doc)) throw new ReportError(ctx.file, 'expected a Gitleaks JSON report (an array of findings)');
+  ctx.sink.tool({ ...GITLEAKS });
+  doc.forEach((item, index) => {
+    const leak = obj(item);
+    const rule = str(leak?.['RuleID']);
+    const file = str(leak?.['File']);
+    if (!leak || !rule || !file) throw new ReportError(ctx.file, `finding ${index} has no RuleID or File; expected a Gitleaks JSON report`);
+    const secret = str(leak['Secret']);
+    ctx.sink.secret(secret);
+    for (const line of (str(leak['Match']) ?? '').split(/\r?\n/)) ctx.sink.secret(line);
+    addLeak(
+      {
+        rule,
+        description: str(leak['Description']),
+        file,
+        startLine: int(leak['StartLine']),
+        endLine: int(leak['EndLine']),
+        startColumn: int(leak['StartColumn']),
+        endColumn: int(leak['EndColumn']),
+        secret,
+        tags: strings(leak['Tags']),
+        fingerprint: str(leak['Fingerprint']),
+      },
+      ctx,
+    );
+  });
+}

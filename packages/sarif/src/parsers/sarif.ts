@@ -1,0 +1,240 @@
+import { createHash } from 'node:crypto';
+import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
+import { severityFromLabel, severityFromLevel, severityFromScore, type Category, type Location, type Severity } from '../model.ts';
+import { isRepositoryPath, normalisePath } from '../paths.ts';
+import { cveIds, cweIds, firstLine, type ParseContext } from '../sink.ts';
+import { addLeak, GITLEAKS } from './gitleaks.ts';
+import { SEMGREP, semgrepKey } from './semgrep.ts';
+import { TRIVY, trivyKeys } from './trivy.ts';
+
+/** Which of the three tools wrote a SARIF run, from its driver name; anything else is read generically. */
+export function sarifToolKind(driverName: string): 'gitleaks' | 'semgrep' | 'trivy' | 'other' {
+  if (/^gitleaks$/i.test(driverName)) return 'gitleaks';
+  if (/^semgrep\b/i.test(driverName)) return 'semgrep';
+  if (/^trivy$/i.test(driverName)) return 'trivy';
+  return 'other';
+}
+
+/** A tool id for any SARIF driver: `CodeQL command-line toolchain` → `codeql-command-line-toolchain`. */
+export function toolSlug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'unnamed-tool'
+  );
+}
+
+interface Run {
+  ctx: ParseContext;
+  kind: ReturnType<typeof sarifToolKind>;
+  tool: string;
+  rules: JsonObject[];
+  rulesById: Map<string, JsonObject>;
+  bases: JsonObject | undefined;
+  artifacts: readonly unknown[];
+}
+
+function text(message: unknown): string | undefined {
+  return str(obj(message)?.['text']) ?? str(obj(message)?.['markdown']);
+}
+
+function resolveUri(run: Run, artifactLocation: JsonObject | undefined): string | undefined {
+  if (!artifactLocation) return undefined;
+  let uri = str(artifactLocation['uri']);
+  const index = int(artifactLocation['index']);
+  if (!uri && index !== undefined) uri = str(obj(obj(run.artifacts[index])?.['location'])?.['uri']);
+  if (!uri) return undefined;
+  let decoded = uri;
+  try {
+    decoded = /^[a-z][a-z0-9+.-]*:/i.test(uri) ? uri : decodeURIComponent(uri);
+  } catch {
+    decoded = uri;
+  }
+  const base = str(obj(obj(run.bases)?.[str(artifactLocation['uriBaseId']) ?? ''])?.['uri']);
+  if (base && !/^[a-z][a-z0-9+.-]*:/i.test(decoded)) {
+    // Only a base inside the repository helps; Trivy's ROOTPATH (file:///) would turn an image name into a path.
+    const joined = normalisePath(`${base.replace(/\/?$/, '/')}${decoded}`, run.ctx.root);
+    if (isRepositoryPath(joined)) return joined;
+  }
+  return normalisePath(decoded, run.ctx.root);
+}
+
+function locationOf(run: Run, result: JsonObject): { location?: Location; snippet?: string } {
+  const physical = obj(obj(arr(result['locations'])[0])?.['physicalLocation']);
+  const path = resolveUri(run, obj(physical?.['artifactLocation']));
+  if (!path) return {};
+  const region = obj(physical?.['region']);
+  return {
+    location: {
+      path,
+      startLine: int(region?.['startLine']),
+      endLine: int(region?.['endLine']),
+      startColumn: int(region?.['startColumn']),
+      endColumn: int(region?.['endColumn']),
+    },
+    snippet: str(obj(region?.['snippet'])?.['text']),
+  };
+}
+
+function ruleOf(run: Run, result: JsonObject): { id: string; rule?: JsonObject } {
+  const index = int(result['ruleIndex']) ?? int(obj(result['rule'])?.['index']);
+  const byIndex = index !== undefined ? run.rules[index] : undefined;
+  const id = str(result['ruleId']) ?? str(obj(result['rule'])?.['id']) ?? str(byIndex?.['id']) ?? 'unknown-rule';
+  return { id, rule: run.rulesById.get(id) ?? byIndex };
+}
+
+function isSuppressed(result: JsonObject): boolean {
+  return arr(result['suppressions']).some((s) => {
+    const status = str(obj(s)?.['status']);
+    return status === undefined || status === 'accepted';
+  });
+}
+
+const TRIVY_CATEGORY: Record<string, Category> = {
+  vulnerability: 'vulnerability',
+  misconfiguration: 'misconfiguration',
+  secret: 'secret',
+  license: 'licence',
+};
+
+function severityOf(run: Run, result: JsonObject, rule: JsonObject | undefined, tags: string[], message: string): Severity {
+  if (run.kind === 'trivy') {
+    // Trivy's own label is in the rule tags and the message; its security-severity is a CVSS score that may disagree.
+    const label = tags.map(severityFromLabel).find(Boolean) ?? severityFromLabel(/Severity: ([A-Z]+)/.exec(message)?.[1]);
+    if (label) return label;
+  }
+  const score = obj(result['properties'])?.['security-severity'] ?? obj(rule?.['properties'])?.['security-severity'];
+  const fromScore = severityFromScore(score);
+  if (fromScore) return fromScore;
+  return severityFromLevel(str(result['level']) ?? str(obj(rule?.['defaultConfiguration'])?.['level']));
+}
+
+function categoryOf(run: Run, rule: string, tags: string[], message: string): Category {
+  if (run.kind === 'semgrep') return 'sast';
+  const tagged = tags.map((t) => TRIVY_CATEGORY[t.toLowerCase()]).find(Boolean);
+  if (tagged) return tagged;
+  if (/^(?:CVE-\d{4}-\d+|GHSA-)/i.test(rule) || /\bCVE-\d{4}-\d{4,}\b/.test(message)) return 'vulnerability';
+  if (/codeql|lgtm|eslint|semgrep|sonar|bandit|gosec|brakeman/i.test(run.tool)) return 'sast';
+  return 'other';
+}
+
+/** Gitleaks rules carry their description as `name` (older versions put the regex in shortDescription). */
+function gitleaksDescription(rule: JsonObject | undefined): string | undefined {
+  const short = text(rule?.['shortDescription']);
+  return str(rule?.['name']) ?? (short && short.length <= 80 && !/[\\()[\]{}|^$]/.test(short) ? short : undefined);
+}
+
+function readResult(run: Run, item: unknown, index: number): void {
+  const result = obj(item);
+  if (!result) throw new ReportError(run.ctx.file, `run result ${index} is not an object; expected SARIF 2.1.0`);
+  const { id, rule } = ruleOf(run, result);
+  const ruleProps = obj(rule?.['properties']);
+  const tags = [...strings(ruleProps?.['tags']), ...strings(obj(result['properties'])?.['tags'])];
+  const rawMessage = text(result['message']) ?? text(rule?.['shortDescription']) ?? id;
+  const { location, snippet } = locationOf(run, result);
+  const suppressed = isSuppressed(result);
+
+  if (run.kind === 'gitleaks') {
+    // Gitleaks SARIF carries the raw secret as the snippet (unless run with --redact).
+    run.ctx.sink.secret(snippet);
+    addLeak(
+      {
+        rule: id,
+        description: gitleaksDescription(rule),
+        file: location?.path ?? run.ctx.file,
+        ...location,
+        secret: snippet,
+        tags,
+      },
+      run.ctx,
+    );
+    return;
+  }
+
+  const title = firstLine(text(rule?.['shortDescription']) ?? str(rule?.['name']) ?? rawMessage);
+  const severity = severityOf(run, result, rule, tags, rawMessage);
+  const category = categoryOf(run, id, tags, rawMessage);
+  let key: string;
+  let pkg: string | undefined;
+  if (run.kind === 'semgrep' && location) {
+    key = semgrepKey(id, location, str(obj(result['fingerprints'])?.['matchBasedId/v1']));
+  } else if (run.kind === 'trivy') {
+    const target = location?.path ?? '';
+    const name = /Package: (.+)/.exec(rawMessage)?.[1]?.trim();
+    const version = /Installed Version: (.+)/.exec(rawMessage)?.[1]?.trim();
+    pkg = name ? `${name}@${version ?? ''}` : undefined;
+    key =
+      category === 'vulnerability'
+        ? trivyKeys.vulnerability(id, pkg ?? '', target)
+        : category === 'secret'
+          ? trivyKeys.secret(id, target, location?.startLine)
+          : trivyKeys.misconfiguration(id, target, location?.startLine);
+  } else {
+    const fingerprints = { ...obj(result['partialFingerprints']), ...obj(result['fingerprints']) };
+    const stable = Object.values(fingerprints)
+      .filter((v) => typeof v === 'string' && v)
+      .join(',');
+    const where = location ? `${location.path}|${location.startLine ?? 0}|${location.startColumn ?? 0}` : '-';
+    key = `${run.tool}|${id}|${where}|${stable || createHash('sha256').update(rawMessage).digest('hex').slice(0, 16)}`;
+  }
+  run.ctx.sink.finding({
+    tool: run.tool,
+    key,
+    rule: id,
+    title,
+    message: rawMessage,
+    severity,
+    category,
+    ...(location ? { location } : {}),
+    ...(pkg ? { package: pkg } : {}),
+    suppressed,
+    cwe: cweIds([...tags, ...strings(ruleProps?.['cwe'])]),
+    cve: cveIds([id]),
+    helpUri: str(rule?.['helpUri']),
+  });
+}
+
+/** Any SARIF 2.1.0 log: one tool per run, tool-specific reading for Gitleaks, Semgrep and Trivy. */
+export function parseSarif(doc: unknown, ctx: ParseContext): void {
+  const log = obj(doc);
+  if (!log || !('runs' in log)) throw new ReportError(ctx.file, 'expected a SARIF 2.1.0 log (an object with version and runs)');
+  if (log['version'] !== '2.1.0') {
+    throw new ReportError(ctx.file, `SARIF version ${JSON.stringify(log['version'] ?? null)} is not supported; expected "2.1.0"`);
+  }
+  if (!Array.isArray(log['runs'])) throw new ReportError(ctx.file, 'SARIF runs is not an array; expected SARIF 2.1.0');
+  log['runs'].forEach((item, runIndex) => {
+    const run = obj(item);
+    const driver = obj(obj(run?.['tool'])?.['driver']);
+    if (!run || !driver) throw new ReportError(ctx.file, `run ${runIndex} has no tool.driver; expected SARIF 2.1.0`);
+    const name = str(driver['name']) ?? 'Unnamed tool';
+    const kind = sarifToolKind(name);
+    const known = kind === 'gitleaks' ? GITLEAKS : kind === 'semgrep' ? SEMGREP : kind === 'trivy' ? TRIVY : undefined;
+    const tool = known?.id ?? toolSlug(name);
+    ctx.sink.tool({
+      id: tool,
+      name: known?.name ?? name,
+      version: str(driver['semanticVersion']) ?? str(driver['version']),
+      informationUri: str(driver['informationUri']) ?? known?.informationUri,
+    });
+    const rules = arr(driver['rules']).map((r) => obj(r) ?? {});
+    const state: Run = {
+      ctx,
+      kind,
+      tool,
+      rules,
+      rulesById: new Map(rules.filter((r) => str(r['id'])).map((r) => [str(r['id'])!, r])),
+      bases: obj(run['originalUriBaseIds']),
+      artifacts: arr(run['artifacts']),
+    };
+    for (const invocation of arr(run['invocations'])) {
+      for (const note of arr(obj(invocation)?.['toolExecutionNotifications'])) {
+        const message = text(obj(note)?.['message']);
+        const level = str(obj(note)?.['level']) ?? 'warning';
+        if (message && level !== 'note' && level !== 'none') ctx.sink.problem(`${name} ${level}: ${firstLine(message, 300)}`);
+      }
+    }
+    arr(run['results']).forEach((result, index) => readResult(state, result, index));
+  });
+}

@@ -1,0 +1,73 @@
+import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
+import { severityFromLabel, type Location } from '../model.ts';
+import { normalisePath } from '../paths.ts';
+import { cweIds, firstLine, type ParseContext } from '../sink.ts';
+
+export const SEMGREP = { id: 'semgrep', name: 'Semgrep', informationUri: 'https://semgrep.dev' } as const;
+
+/** Semgrep's fingerprint, unless masked (logged-out Semgrep ≥ 1.100 writes "requires login"; test snapshots "0x42"). */
+export function usableFingerprint(fingerprint: string | undefined): string | undefined {
+  return fingerprint && /^[0-9a-f]{16,}(?:_\d+)?$/i.test(fingerprint) ? fingerprint : undefined;
+}
+
+/** The dedupe key: the fingerprint, else (check_id, path, start, end). */
+export function semgrepKey(rule: string, location: Location, fingerprint: string | undefined): string {
+  const usable = usableFingerprint(fingerprint);
+  if (usable) return `semgrep|${rule}|${location.path}|${usable}`;
+  return `semgrep|${rule}|${location.path}|${location.startLine ?? 0}:${location.startColumn ?? 0}|${location.endLine ?? 0}:${location.endColumn ?? 0}`;
+}
+
+function position(value: unknown): { line?: number; col?: number } {
+  const p = obj(value);
+  return { line: int(p?.['line']), col: int(p?.['col']) };
+}
+
+function helpUri(metadata: JsonObject | undefined): string | undefined {
+  return str(metadata?.['source']) ?? str(metadata?.['shortlink']) ?? strings(metadata?.['references'])[0];
+}
+
+/** Semgrep `--json`: `{ results: [{ check_id, path, start, end, extra: { message, severity, … } }], errors: […] }`. */
+export function parseSemgrepJson(doc: unknown, ctx: ParseContext): void {
+  const report = obj(doc);
+  if (!report || !Array.isArray(report['results']))
+    throw new ReportError(ctx.file, 'expected a Semgrep JSON report (an object with results)');
+  ctx.sink.tool({ ...SEMGREP, version: str(report['version']) });
+  for (const error of arr(report['errors'])) {
+    const e = obj(error);
+    const message = str(e?.['message']) ?? str(e?.['type']);
+    if (message) ctx.sink.problem(`Semgrep ${str(e?.['level']) ?? 'error'}: ${firstLine(message, 300)}`);
+  }
+  report['results'].forEach((item, index) => {
+    const result = obj(item);
+    const rule = str(result?.['check_id']);
+    const file = str(result?.['path']);
+    if (!result || !rule || !file)
+      throw new ReportError(ctx.file, `result ${index} has no check_id or path; expected a Semgrep JSON report`);
+    const extra = obj(result['extra']);
+    const metadata = obj(extra?.['metadata']);
+    const start = position(result['start']);
+    const end = position(result['end']);
+    const location: Location = {
+      path: normalisePath(file, ctx.root),
+      startLine: start.line,
+      startColumn: start.col,
+      endLine: end.line,
+      endColumn: end.col,
+    };
+    const message = str(extra?.['message']) ?? rule;
+    ctx.sink.finding({
+      tool: SEMGREP.id,
+      key: semgrepKey(rule, location, str(extra?.['fingerprint'])),
+      rule,
+      title: firstLine(message),
+      message,
+      severity: severityFromLabel(extra?.['severity']) ?? 'MEDIUM',
+      category: 'sast',
+      location,
+      suppressed: extra?.['is_ignored'] === true,
+      cwe: cweIds(strings(metadata?.['cwe'])),
+      cve: [],
+      helpUri: helpUri(metadata),
+    });
+  });
+}

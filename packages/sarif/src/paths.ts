@@ -1,0 +1,38 @@
+import path from 'node:path';
+
+/**
+ * Makes a path or URI from a report repository-relative with forward slashes: `file://` URIs are
+ * decoded, absolute paths under `root` are made relative, `./` is dropped. Paths outside the
+ * repository stay absolute (nothing better can be said about them).
+ */
+export function normalisePath(value: string, root: string): string {
+  let p = value.trim();
+  if (/^file:/i.test(p)) {
+    try {
+      p = decodeURIComponent(new URL(p).pathname);
+    } catch {
+      p = p.replace(/^file:\/*/i, '/');
+    }
+    if (/^\/[A-Za-z]:\//.test(p)) p = p.slice(1);
+  }
+  p = p.replace(/\\/g, '/');
+  if (path.posix.isAbsolute(p) || /^[A-Za-z]:\//.test(p)) {
+    const rootSlash = root.replace(/\\/g, '/').replace(/\/+$/, '');
+    if (p === rootSlash) return '.';
+    if (rootSlash && p.startsWith(`${rootSlash}/`)) return path.posix.normalize(p.slice(rootSlash.length + 1));
+    return path.posix.normalize(p);
+  }
+  const normal = path.posix.normalize(p);
+  return normal.startsWith('./') ? normal.slice(2) : normal;
+}
+
+/** True when a normalised path lies inside the repository. */
+export function isRepositoryPath(p: string): boolean {
+  return p !== '' && p !== '.' && !p.startsWith('/') && !p.startsWith('../') && !/^[A-Za-z]:\//.test(p);
+}
+
+/** A repository path as a SARIF `uri`: relative reference, each segment percent-encoded. */
+export function toUri(p: string): string {
+  if (isRepositoryPath(p)) return p.split('/').map(encodeURIComponent).join('/');
+  return `file://${p.startsWith('/') ? '' : '/'}${p.split('/').map(encodeURIComponent).join('/')}`;
+}

@@ -1,0 +1,144 @@
+import { escapeMarkdown, link, table, type AnnotationProperties, type Cell } from '@pipeline-toolkit/core';
+import { countByTool, countFindings } from './aggregate.ts';
+import type { GateResult } from './gate.ts';
+import { SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
+import { isRepositoryPath } from './paths.ts';
+import type { SarifStats } from './writer.ts';
+
+/** Where a file of the scanned commit can be linked to. */
+export interface RepositoryLinks {
+  serverUrl: string;
+  repository: string;
+  sha: string;
+}
+
+export interface ScanReport {
+  findings: readonly Finding[];
+  tools: readonly ToolInfo[];
+  gate: GateResult;
+  problems: readonly string[];
+  sarif?: SarifStats;
+}
+
+const TITLE: Record<Severity, string> = { CRITICAL: 'Critical', HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low', INFO: 'Info' };
+
+export function where(f: Finding): string {
+  if (f.location) return `${f.location.path}${f.location.startLine ? `:${f.location.startLine}` : ''}`;
+  return f.target ?? f.package ?? '';
+}
+
+function gateLine(report: ScanReport): string {
+  const { gate } = report;
+  if (gate.threshold === 'none') return 'Gate: passed (fail-on: none, findings never fail the step)';
+  const at = `at or above ${gate.threshold.toUpperCase()}`;
+  return gate.passed
+    ? `Gate: passed (fail-on: ${gate.threshold}; no unsuppressed finding ${at})`
+    : `Gate: failed (fail-on: ${gate.threshold}; ${gate.failing} unsuppressed finding${gate.failing === 1 ? '' : 's'} ${at})`;
+}
+
+function toolName(tools: readonly ToolInfo[], id: string): string {
+  return tools.find((t) => t.id === id)?.name ?? id;
+}
+
+function countRows(report: ScanReport): (string | number)[][] {
+  const byTool = countByTool(report.findings, report.tools);
+  const rows: (string | number)[][] = [...byTool].map(([id, counts]) => [toolName(report.tools, id), ...SEVERITIES.map((s) => counts[s])]);
+  const totals = countFindings(report.findings).bySeverity;
+  rows.push(['Total (deduplicated)', ...SEVERITIES.map((s) => totals[s])]);
+  return rows;
+}
+
+/** The job summary: gate verdict, counts per tool × severity, top findings with links. Text is already redacted. */
+export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top = 20): string {
+  const { suppressed } = countFindings(report.findings);
+  const parts = [
+    '## Security scan\n',
+    `**${report.gate.passed ? '✅' : '❌'} ${escapeMarkdown(gateLine(report))}**\n`,
+    table(['Tool', ...SEVERITIES.map((s) => TITLE[s])], countRows(report)),
+    `Suppressed by the tools (never gate): ${suppressed}.\n`,
+  ];
+  const shown = report.findings.filter((f) => !f.suppressed).slice(0, top);
+  if (shown.length) {
+    const rows: Cell[][] = shown.map((f) => {
+      const place = where(f);
+      const file = f.location && isRepositoryPath(f.location.path) && links;
+      const placeCell: Cell = file
+        ? link(
+            place,
+            `${links.serverUrl}/${links.repository}/blob/${links.sha}/${f.location!.path}${f.location!.startLine ? `#L${f.location!.startLine}` : ''}`,
+          )
+        : place;
+      return [
+        TITLE[f.severity],
+        f.tools.map((t) => toolName(report.tools, t)).join(', '),
+        f.helpUri && URL.canParse(f.helpUri) ? link(f.rule, f.helpUri) : f.rule,
+        placeCell,
+        f.title,
+      ];
+    });
+    parts.push(`### Top findings\n`, table(['Severity', 'Tools', 'Rule', 'Where', 'Finding'], rows));
+    const rest = report.findings.length - suppressed - shown.length;
+    if (rest > 0) parts.push(`…and ${rest} more in the SARIF and findings files.\n`);
+  }
+  if (report.sarif && (report.sarif.overLimit || report.sarif.unlocated)) {
+    parts.push(
+      `SARIF: ${report.sarif.results} results in ${report.sarif.runs} runs; left out: ${report.sarif.overLimit} over GitHub's limits (least severe first), ${report.sarif.unlocated} without a file location.\n`,
+    );
+  }
+  if (report.problems.length)
+    parts.push(`### Problems the scanners reported\n`, report.problems.map((p) => `- ${escapeMarkdown(p)}`).join('\n'), '\n');
+  return parts.join('\n');
+}
+
+/** A plain-text table for the terminal. */
+export function consoleReport(report: ScanReport, top = 10): string {
+  const header = ['Tool', ...SEVERITIES.map((s) => TITLE[s])];
+  const rows = [header, ...countRows(report).map((r) => r.map(String))];
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const lines = rows.map((r) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  '));
+  lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
+  const { suppressed } = countFindings(report.findings);
+  lines.push('', `Suppressed (not gated): ${suppressed}`);
+  const shown = report.findings.filter((f) => !f.suppressed).slice(0, top);
+  if (shown.length) {
+    lines.push('', 'Top findings:');
+    for (const f of shown) lines.push(`  ${f.severity.padEnd(8)} ${f.rule}  ${where(f)}  ${f.title}`);
+  }
+  for (const p of report.problems) lines.push(`warning: ${p}`);
+  lines.push('', gateLine(report));
+  return lines.join('\n');
+}
+
+export interface Annotation {
+  level: 'error' | 'warning' | 'notice';
+  message: string;
+  properties: AnnotationProperties;
+}
+
+/** GitHub shows at most 10 annotations of each level per step; one error and one notice are kept for the gate and upload messages. */
+export const ANNOTATION_LIMITS = { error: 9, warning: 10, notice: 9 } as const;
+
+const LEVEL: Partial<Record<Severity, Annotation['level']>> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'notice' };
+
+/** Annotations on files for the most severe unsuppressed findings, within the per-step limits. */
+export function annotations(findings: readonly Finding[], tools: readonly ToolInfo[]): Annotation[] {
+  const left: Record<Annotation['level'], number> = { ...ANNOTATION_LIMITS };
+  const out: Annotation[] = [];
+  for (const f of findings) {
+    const level = LEVEL[f.severity];
+    if (f.suppressed || !level || !f.location || !isRepositoryPath(f.location.path) || left[level] === 0) continue;
+    left[level]--;
+    const start = Math.max(1, f.location.startLine ?? 1);
+    out.push({
+      level,
+      message: `${f.message}${f.helpUri ? `\n${f.helpUri}` : ''}`,
+      properties: {
+        title: `${f.severity} ${f.rule} (${f.tools.map((t) => toolName(tools, t)).join(', ')})`,
+        file: f.location.path,
+        line: start,
+        ...(f.location.endLine && f.location.endLine >= start ? { endLine: f.location.endLine } : {}),
+      },
+    });
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import type { Category, Location, Severity, ToolInfo } from './model.ts';
+
+/** A finding as a parser reads it, before deduplication assigns tools and a fingerprint. */
+export interface RawFinding {
+  tool: string;
+  /** The dedupe key (docs/security-scan.md); never contains a raw secret. */
+  key: string;
+  rule: string;
+  title: string;
+  message: string;
+  severity: Severity;
+  category: Category;
+  location?: Location;
+  target?: string;
+  package?: string;
+  suppressed: boolean;
+  cwe: string[];
+  cve: string[];
+  helpUri?: string;
+}
+
+/** Where parsers put what they read. */
+export interface ReportSink {
+  tool(info: ToolInfo): void;
+  finding(finding: RawFinding): void;
+  /** A raw secret value seen in the report: redacted from every output. */
+  secret(value: string | undefined): void;
+  /** A problem the tool itself reported (scan errors); shown as warnings. */
+  problem(message: string): void;
+}
+
+export interface ParseContext {
+  /** The report file, as named in messages. */
+  file: string;
+  /** The repository root that paths are made relative to. */
+  root: string;
+  sink: ReportSink;
+  /** Gitleaks fingerprints listed in the repository's .gitleaksignore: such leaks are kept as suppressed. */
+  gitleaksIgnore?: ReadonlySet<string>;
+}
+
+const CWE = /CWE-(\d+)/gi;
+const CVE = /\b(?:CVE-\d{4}-\d{4,}|GHSA(?:-[0-9a-z]{4}){3})\b/gi;
+
+/** CWE ids (`CWE-79`) mentioned in texts such as `CWE-79: Improper Neutralization…` or `external/cwe/cwe-079`. */
+export function cweIds(texts: readonly string[]): string[] {
+  const ids = new Set<string>();
+  for (const text of texts) {
+    for (const m of text.matchAll(CWE)) ids.add(`CWE-${Number(m[1])}`);
+    const tag = /^external\/cwe\/cwe-(\d+)$/i.exec(text);
+    if (tag) ids.add(`CWE-${Number(tag[1])}`);
+  }
+  return [...ids];
+}
+
+/** CVE and GHSA ids mentioned in texts. */
+export function cveIds(texts: readonly string[]): string[] {
+  const ids = new Set<string>();
+  for (const text of texts) for (const m of text.matchAll(CVE)) ids.add(m[0].toUpperCase().replace(/^GHSA/, 'GHSA'));
+  return [...ids];
+}
+
+/** The first line of a text, at most `max` characters. */
+export function firstLine(text: string, max = 160): string {
+  const line = text.split(/\r?\n/, 1)[0]?.trim() ?? '';
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
