@@ -1,4 +1,4 @@
-import { redactDeep, redactPatterns } from '@pipeline-toolkit/core';
+import { redactPatterns } from '@pipeline-toolkit/core';
 import { wording, type Wording } from './i18n.ts';
 import type { FailedJob, Message, SmokeSummary, Status } from './model.ts';
 import { fitLines, safeText, slackLink, truncate } from './text.ts';
@@ -35,8 +35,9 @@ export interface SlackPayload {
 const mrkdwn = (text: string): Text => ({ type: 'mrkdwn', text });
 
 /**
- * Renders a message as Block Kit. Every outside string goes through `redact` (registered secrets
- * and secret-like patterns), is escaped and has its mentions neutralised; every text respects
+ * Renders a message as Block Kit. Every outside string, link addresses included, goes through
+ * `redact` (registered secrets and secret-like patterns) where it enters the message (a second
+ * pass over finished markup could eat link syntax next to a `***`), is escaped and has its mentions neutralised; every text respects
  * Slack's limits and shows a visible marker where something had to be cut. The layout is fixed
  * (at most six blocks, at most five fields), far inside the 50-block and 10-field limits; long
  * lists are cut inside their section instead.
@@ -68,9 +69,7 @@ export function renderMessage(message: Message, redact: (text: string) => string
   }
 
   const text = fallbackText(message, headline, redact);
-  const payload: SlackPayload = { text, attachments: [{ color: COLORS[message.status], fallback: text, blocks }] };
-  // Belt and braces: nothing registered as secret may leave, whatever field it reached.
-  return redactDeep(payload, { redact });
+  return { text, attachments: [{ color: COLORS[message.status], fallback: text, blocks }] };
 }
 
 function runFields(message: Message, w: Wording, redact: (text: string) => string): string[] {
@@ -97,7 +96,7 @@ function runFields(message: Message, w: Wording, redact: (text: string) => strin
   if (message.environmentUrl) {
     // The link shows the address without its query string, which is where tokens tend to hide.
     const shown = message.environmentUrl.split(/[?#]/)[0] ?? message.environmentUrl;
-    fields.push(field(w.environment, slackLink(redact(message.environmentUrl), shown, redact)));
+    fields.push(field(w.environment, slackLink(message.environmentUrl, shown, redact)));
   }
   return fields;
 }

@@ -35,9 +35,10 @@ export function linkUrl(url: string): string {
   return url.replace(/[<>|\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-export function slackLink(url: string | undefined, label: string, redact?: (text: string) => string): string {
+/** `<url|label>` with both parts scrubbed (a branch named like a token must not leak through its URL). */
+export function slackLink(url: string | undefined, label: string, redact: (text: string) => string = redactPatterns): string {
   const text = linkLabel(label, redact);
-  return url ? `<${linkUrl(url)}|${text}>` : text;
+  return url ? `<${linkUrl(redact(url))}|${text}>` : text;
 }
 
 /**

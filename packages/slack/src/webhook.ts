@@ -185,9 +185,9 @@ function backoffMs(attempt: number): number {
   return 1000 * 2 ** (attempt - 1);
 }
 
-/** Why a request failed, without its URL (fetch errors may carry it). */
+/** Why a request failed, without its URL (fetch errors may carry it). Duck-typed: the error may come from another realm. */
 function networkReason(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'no answer in time (timeout)';
-  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
+  const { name, cause } = (error ?? {}) as { name?: string; cause?: { code?: string } };
+  if (name === 'TimeoutError' || name === 'AbortError') return 'no answer in time (timeout)';
   return cause?.code ? `network error ${cause.code}` : 'network error';
 }

@@ -1,0 +1,31 @@
+import { describe, expect, it } from '@jest/globals';
+import { escapeSlack, fitLines, neutraliseMentions, safeText, slackLink, truncate } from '@pipeline-toolkit/slack';
+
+describe('text safety', () => {
+  it('escapes the control characters and neutralises bare mentions', () => {
+    expect(escapeSlack('a & <b> c')).toBe('a &amp; &lt;b&gt; c');
+    expect(neutraliseMentions('ping @here and @Channel, !everyone; @hereby stays')).toBe(
+      'ping @\u200Bhere and @\u200BChannel, !\u200Beveryone; @hereby stays',
+    );
+    expect(safeText('<!subteam^S123|devs>\nnext line')).toBe('&lt;!subteam^S123|devs&gt; next line');
+  });
+
+  it('builds links whose label and address cannot break out', () => {
+    expect(slackLink('https://x.example/a b|c>', 'name | with > pipe')).toBe('<https://x.example/a%20b%7Cc%3E|name \u2223 with &gt; pipe>');
+    expect(slackLink(undefined, 'plain')).toBe('plain');
+  });
+
+  it('truncates without splitting a link or an entity', () => {
+    expect(truncate('short', 10, '…')).toBe('short');
+    expect(truncate('abc <https://example.com|link> tail', 12, '…')).toBe('abc …');
+    expect(truncate('abcdefg &amp; more', 11, '…')).toBe('abcdefg …');
+    expect(truncate('abcdefghijklmnop', 10, '…')).toHaveLength(10);
+  });
+
+  it('fits whole lines and says how many were left out', () => {
+    const lines = ['one', 'two', 'three', 'four'];
+    expect(fitLines(lines, 100, (n) => `+${n}`)).toBe('one\ntwo\nthree\nfour');
+    expect(fitLines(lines, 12, (n) => `+${n}`)).toBe('one\ntwo\n+2');
+    expect(fitLines(lines, 12, (n) => `+${n}`).length).toBeLessThanOrEqual(12);
+  });
+});
