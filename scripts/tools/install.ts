@@ -1,0 +1,149 @@
+/**
+ * Installs the pinned real tools of the test tiers into ~/.cache/pipeline-toolkit/tools/<name>-<version>/
+ * (outside the clone, so a warm machine and CI reuse them), verifies each by its version command and
+ * writes manifest.json, which packages/testing/src/tools.ts reads. Idempotent: a package whose
+ * directory is complete and whose tools answer with the pinned version is left alone.
+ *
+ *   node scripts/tools/install.ts [package …] [--force]
+ *
+ * Go builds run one after another (they are CPU-bound on a shared 2-core machine) while downloads
+ * run beside them. Every command's output goes to tools/logs/<package>.log.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { manifestPath, toolsDir, type ToolEntry } from '../../packages/testing/src/tools.ts';
+import { catalog, type ToolPackage } from './catalog.ts';
+import { formatDuration, run } from './steps.ts';
+
+const cacheRoot = path.dirname(toolsDir);
+const logsDir = path.join(toolsDir, 'logs');
+const COMPLETE = '.complete.json';
+
+interface Outcome {
+  pkg: ToolPackage;
+  source?: string;
+  error?: Error;
+}
+
+function packageDir(pkg: ToolPackage): string {
+  return path.join(toolsDir, `${pkg.name}-${pkg.version}`);
+}
+
+/** Runs every tool's version command; throws when one does not answer with the pinned version. */
+async function verify(pkg: ToolPackage): Promise<void> {
+  for (const tool of pkg.tools) {
+    const bin = path.join(packageDir(pkg), tool.bin);
+    const out = await run(bin, tool.versionArgs, { env: { ...process.env, ...tool.env } }).catch((e: Error) => {
+      throw new Error(`${tool.name}: '${tool.bin} ${tool.versionArgs.join(' ')}' failed: ${e.message}`);
+    });
+    if (!out.includes(tool.expect)) throw new Error(`${tool.name}: version output does not contain '${tool.expect}':\n${out.trim()}`);
+  }
+}
+
+/** The source recorded by an earlier complete install that still verifies, else undefined. */
+async function cached(pkg: ToolPackage): Promise<string | undefined> {
+  const stamp = path.join(packageDir(pkg), COMPLETE);
+  if (!existsSync(stamp)) return undefined;
+  try {
+    await verify(pkg);
+    return (JSON.parse(await readFile(stamp, 'utf8')) as { source: string }).source;
+  } catch {
+    return undefined;
+  }
+}
+
+async function install(pkg: ToolPackage, force: boolean): Promise<Outcome> {
+  const label = `${pkg.name} ${pkg.version}`;
+  const started = Date.now();
+  try {
+    const reused = force ? undefined : await cached(pkg);
+    if (reused) {
+      console.log(`✓ ${label}: cached (${formatDuration(Date.now() - started)})`);
+      return { pkg, source: reused };
+    }
+    const dir = packageDir(pkg);
+    const log = path.join(logsDir, `${pkg.name}-${pkg.version}.log`);
+    await rm(dir, { recursive: true, force: true });
+    await mkdir(dir, { recursive: true });
+    await writeFile(log, `# ${label} ${new Date().toISOString()}\n`);
+    console.log(`… ${label}: installing (log: ${log})`);
+    const source = await pkg.install({ cacheRoot, dir, log });
+    await verify(pkg);
+    await writeFile(path.join(dir, COMPLETE), JSON.stringify({ source, installedAt: new Date().toISOString() }) + '\n');
+    console.log(`✓ ${label}: installed from ${source} in ${formatDuration(Date.now() - started)}`);
+    return { pkg, source };
+  } catch (error) {
+    console.log(
+      `✗ ${label}: failed after ${formatDuration(Date.now() - started)}\n${String((error as Error).message ?? error).replace(/^/gm, '    ')}`,
+    );
+    return { pkg, error: error as Error };
+  }
+}
+
+async function readManifest(): Promise<Record<string, ToolEntry>> {
+  return existsSync(manifestPath) ? (JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, ToolEntry>) : {};
+}
+
+/** Records one package's tools in the manifest right away, so that finished tools are usable before the rest. */
+async function updateManifest({ pkg, source }: Outcome): Promise<void> {
+  const manifest = await readManifest();
+  for (const tool of pkg.tools) {
+    if (source) manifest[tool.name] = { version: pkg.version, path: path.join(packageDir(pkg), tool.bin), source };
+    else delete manifest[tool.name];
+  }
+  const tmp = `${manifestPath}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(manifest, null, 2) + '\n');
+  await rename(tmp, manifestPath);
+}
+
+let manifestWrites = Promise.resolve();
+
+async function installLane(pkgs: ToolPackage[], force: boolean): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const pkg of pkgs) {
+    const outcome = await install(pkg, force);
+    outcomes.push(outcome);
+    manifestWrites = manifestWrites.then(() => updateManifest(outcome));
+  }
+  return outcomes;
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const force = args.includes('--force');
+  const names = args.filter((a) => !a.startsWith('--'));
+  const unknown = names.filter((n) => !catalog.some((p) => p.name === n));
+  if (unknown.length > 0) {
+    console.error(`Unknown tool package(s): ${unknown.join(', ')}. Known: ${catalog.map((p) => p.name).join(', ')}`);
+    return 2;
+  }
+  const selected = names.length > 0 ? catalog.filter((p) => names.includes(p.name)) : catalog;
+  await mkdir(logsDir, { recursive: true });
+  const started = Date.now();
+  console.log(`Installing tools into ${toolsDir}`);
+  const lanes = await Promise.all([
+    installLane(
+      selected.filter((p) => p.lane === 'go'),
+      force,
+    ),
+    installLane(
+      selected.filter((p) => p.lane === 'fetch'),
+      force,
+    ),
+  ]);
+  const outcomes = lanes.flat();
+  await manifestWrites;
+
+  const failed = outcomes.filter((o) => o.error);
+  console.log(
+    `Manifest: ${manifestPath} (${Object.keys(await readManifest()).length} tools). Total ${formatDuration(Date.now() - started)}.`,
+  );
+  if (failed.length > 0) {
+    console.error(`Failed: ${failed.map((o) => o.pkg.name).join(', ')} (see ${logsDir})`);
+    return 1;
+  }
+  return 0;
+}
+
+process.exitCode = await main();
