@@ -37,7 +37,7 @@ export class FakeGitHub {
   readonly refs = new Map<string, string>();
   readonly pulls: Pull[] = [];
   server!: LoopbackServer;
-  /** Called before a non-forced ref update is checked: lets a test land a competing commit first. */
+  /** Called before every non-forced ref update is checked: lets a test land a competing commit first. */
   beforeRefUpdate: ((branch: string) => void) | undefined;
   /** The first `n` branch reads wait for each other, so that `n` racing writers start from the same head. */
   #barrier: { size: number; waiting: (() => void)[] } | undefined;
@@ -146,7 +146,6 @@ export class FakeGitHub {
       const next = String(body['sha']);
       if (!body['force']) {
         this.beforeRefUpdate?.(branch);
-        this.beforeRefUpdate = undefined;
         const head = this.refs.get(branch);
         if (!this.commits.get(next)?.parents.includes(head ?? '')) return json(res, 422, { message: 'Update is not a fast forward' });
       }
