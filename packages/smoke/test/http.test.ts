@@ -87,9 +87,8 @@ describe('HTTP checks against loopback servers', () => {
     const server = await serve((req, res) => {
       if (req.url === '/html') {
         res.writeHead(200, { 'content-type': 'text/html' });
-        return res.end('<html>hi</html>');
-      }
-      json(res, 200, { status: 'degraded' });
+        res.end('<html>hi</html>');
+      } else json(res, 200, { status: 'degraded' });
     });
     const s = await suite(
       'defaults: { backoff: 10ms }\nchecks:\n  - name: wrong\n    http: { path: /health, expect: { json: { "$.status": ok } } }\n  - name: missing\n    http: { path: /health, expect: { json: { "$.db.up": true } } }\n  - name: html\n    http: { path: /html, expect: { json: { "$.status": ok } } }\n',
@@ -115,9 +114,8 @@ describe('HTTP checks against loopback servers', () => {
     const server = await serve((req, res) => {
       if (req.url === '/home') {
         res.writeHead(302, { location: '/login' });
-        return res.end();
-      }
-      json(res, 200, { page: 'login' });
+        res.end();
+      } else json(res, 200, { page: 'login' });
     });
     const s = await suite(
       [
