@@ -113,6 +113,16 @@ describe('dist/slack-notify', () => {
     expect(run.outputs['sent']).toBe('true');
   });
 
+  it('reads Retry-After as an HTTP date, and waits for a slow answer', async () => {
+    const limited = await notify({ 'webhook-url': slack.webhook('ratelimit-date'), status: 'cancelled' });
+    expect(limited.exitCode).toBe(0);
+    expect(slack.hits('ratelimit-date')).toHaveLength(2);
+    expect(limited.outputs['sent']).toBe('true');
+    const slow = await notify({ 'webhook-url': slack.webhook('slow-1500'), status: 'success' });
+    expect(slow.exitCode).toBe(0);
+    expect(slack.accepted().filter((r) => r.url.endsWith('/slow-1500'))).toHaveLength(1);
+  });
+
   it("fails with Slack's error made actionable, or only warns with fail-on-error false", async () => {
     const webhook = slack.webhook('channel_is_archived');
     const failed = await notify({ 'webhook-url': webhook, status: 'failure' });

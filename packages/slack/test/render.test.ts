@@ -66,6 +66,12 @@ describe('renderMessage', () => {
     }
   });
 
+  it('puts a custom title in the header and keeps the status headline below it', () => {
+    const { blocks } = all(message({ status: 'failure', title: 'Release 2.4 to production' }));
+    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Release 2.4 to production' } });
+    expect(blocks[1]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*CI/CD pipeline failed*' } });
+  });
+
   it('colours failures red and cancellations grey, and links the attempt of a re-run', () => {
     expect(renderMessage(message({ status: 'failure' })).attachments[0].color).toBe('#E01E5A');
     expect(renderMessage(message({ status: 'cancelled' })).attachments[0].color).toBe('#9E9E9E');
