@@ -1,0 +1,60 @@
+import { ExternalError, GateError } from '@pipeline-toolkit/core';
+import { lockName, otherColor, type Color } from './model.ts';
+import { routerProblems, routerState, type RouterState } from './router.ts';
+import { colorDeployments, type Run } from './run.ts';
+import { deploymentWaiting } from './readiness.ts';
+
+export interface Plan {
+  router: RouterState;
+  /** The colour taking traffic now (none before the first switch). */
+  live?: Color;
+  /** The colour this run deploys, promotes or restores. */
+  target: Color;
+  /** Why switching back to the live colour would not restore service (empty: fully reversible). */
+  irreversible: string[];
+}
+
+/**
+ * Reads the router, decides the colours and refuses what cannot be done safely — before anything
+ * is changed. Selector conflicts are refused here with the reason.
+ */
+export async function preflight(run: Run): Promise<Plan> {
+  const { spec, deps } = run;
+  if (spec.release.length > 47)
+    throw new ExternalError(
+      `release '${spec.release}' is too long: '${lockName(spec.release)}' and Helm release names must stay within 53 characters.`,
+    );
+  const router = routerState(spec.release, await deps.api.readService(spec.namespace, spec.release));
+  const problems = routerProblems(router, spec.release);
+  if (problems.length) throw new GateError(`Preflight refused the deploy: ${problems.join(' ')}`);
+  const live = router.liveColor;
+  let target: Color;
+  if (run.outcome.mode === 'promote') {
+    if (!router.pending)
+      throw new GateError(
+        `Nothing to promote: the router '${spec.release}' records no deployed, unpromoted colour. Run mode 'deploy' first.`,
+      );
+    target = router.pending.color;
+  } else if (run.outcome.mode === 'rollback') {
+    target = router.pending?.color ?? router.previousColor ?? otherColor(live ?? 'blue');
+  } else {
+    target = live ? otherColor(live) : 'blue';
+  }
+  if (run.outcome.mode !== 'rollback' && live && target === live)
+    throw new GateError(`Preflight refused: the target colour ${target} is the live colour.`);
+  return { router, ...(live ? { live } : {}), target, irreversible: live ? await reversibility(run, router) : [] };
+}
+
+/** Whether the live colour could take traffic back right now: present, at full scale, ready, at its recorded revision. */
+export async function reversibility(run: Run, router: RouterState): Promise<string[]> {
+  if (!router.liveColor) return [];
+  const deployments = await colorDeployments(run, router.liveColor);
+  if (!deployments.length) return [`the live colour ${router.liveColor} has no Deployment (deleted or uninstalled)`];
+  const problems = deployments.map(deploymentWaiting).filter((w): w is string => Boolean(w));
+  const status = await run.deps.helm.status(`${run.spec.release}-${router.liveColor}`, run.spec.namespace);
+  if (!status) problems.push(`the live colour's release ${run.spec.release}-${router.liveColor} is gone`);
+  else if (router.liveRevision !== undefined && status.revision !== router.liveRevision) {
+    problems.push(`the live colour's release is at revision ${status.revision}, not the recorded ${router.liveRevision} (drifted)`);
+  }
+  return problems;
+}

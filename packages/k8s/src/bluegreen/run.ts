@@ -1,0 +1,70 @@
+import { errorMessage } from '@pipeline-toolkit/core';
+import { ExternalError } from '@pipeline-toolkit/core';
+import type { V1Deployment, V1Service } from '../api.ts';
+import {
+  CancelledError,
+  colorRelease,
+  instanceSelector,
+  type Color,
+  type DeploySpec,
+  type EngineDeps,
+  type Journal,
+  type Outcome,
+} from './model.ts';
+
+/** One deploy run: its inputs, its collaborators, the journal for the post step and the outcome being built. */
+export interface Run {
+  spec: DeploySpec;
+  deps: EngineDeps;
+  journal: Journal;
+  outcome: Outcome;
+}
+
+/**
+ * Runs one phase, recording its duration and outcome for the summary timeline. Cancellation is
+ * checked by the waits and before each forward step, not here: clean-up phases must still run.
+ */
+export async function phase<T>(run: Run, name: string, body: () => Promise<T>, detail?: (value: T) => string | undefined): Promise<T> {
+  const startedAt = run.deps.clock.now();
+  run.deps.log.info(`▸ ${name}`);
+  try {
+    const value = await body();
+    const text = detail?.(value);
+    run.outcome.phases.push({ name, startedAt, endedAt: run.deps.clock.now(), outcome: 'ok', ...(text ? { detail: text } : {}) });
+    return value;
+  } catch (error) {
+    run.outcome.phases.push({ name, startedAt, endedAt: run.deps.clock.now(), outcome: 'failed', detail: errorMessage(error) });
+    throw error;
+  }
+}
+
+export function skipped(run: Run, name: string, detail: string): void {
+  const now = run.deps.clock.now();
+  run.outcome.phases.push({ name, startedAt: now, endedAt: now, outcome: 'skipped', detail });
+}
+
+export function checkCancelled(run: Run): void {
+  if (run.deps.signal.aborted) throw new CancelledError();
+}
+
+export async function saveJournal(run: Run, change: Partial<Journal>): Promise<void> {
+  Object.assign(run.journal, change);
+  await run.deps.saveJournal({ ...run.journal });
+}
+
+export function colorDeployments(run: Run, color: Color): Promise<V1Deployment[]> {
+  return run.deps.api.listDeployments(run.spec.namespace, instanceSelector(run.spec.release, color));
+}
+
+/** The colour release's own Service: the preview, and the model for the router's selector and ports. */
+export async function colorService(run: Run, color: Color): Promise<V1Service | undefined> {
+  const services = await run.deps.api.listServices(run.spec.namespace, instanceSelector(run.spec.release, color));
+  const withSelector = services.filter((s) => s.spec?.selector && Object.keys(s.spec.selector).length);
+  if (withSelector.length > 1) {
+    const names = withSelector.map((s) => s.metadata?.name).join(', ');
+    throw new ExternalError(
+      `Release ${colorRelease(run.spec.release, color)} has ${withSelector.length} Services with a selector (${names}); the router needs exactly one to copy.`,
+    );
+  }
+  return withSelector[0];
+}

@@ -1,0 +1,165 @@
+import { ExternalError, type Exec, type Logger } from '@pipeline-toolkit/core';
+import type { HelmKubeconfig } from './connection.ts';
+
+/** What to install or upgrade. */
+export interface HelmRelease {
+  release: string;
+  namespace: string;
+  /** A chart reference: a directory, a packaged .tgz, repo/name or oci://… */
+  chart: string;
+  chartVersion?: string;
+  valuesFiles?: readonly string[];
+  /** `key=value` pairs for --set. */
+  set?: readonly string[];
+  /** `key=value` pairs for --set-string (image tags must stay strings: 1.10 is not 1.1). */
+  setString?: readonly string[];
+  timeoutMs: number;
+}
+
+export interface HelmStatus {
+  status: string;
+  revision: number;
+}
+
+export interface HelmHistoryEntry {
+  revision: number;
+  status: string;
+  chart: string;
+  appVersion: string;
+  description: string;
+}
+
+/** A release stuck in one of these is locked for Helm until someone recovers it (SIGKILL mid-upgrade). */
+export const PENDING_STATUSES = ['pending-install', 'pending-upgrade', 'pending-rollback'] as const;
+
+/** Helm's --timeout takes a Go duration; whole seconds, at least one. */
+export const helmDuration = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`;
+
+/**
+ * Helm through argv arrays only. Works with Helm 3 and Helm 4 (major version detected from
+ * `helm version`): the flags used are the same in both, except that Helm 4 takes the wait strategy
+ * as a value, so hooks-only waiting (Helm 3's behaviour without --wait) is spelled out for it.
+ * Readiness is not left to Helm: the deploy engine waits itself, with fresh credentials per request.
+ */
+export class Helm {
+  readonly binary: string;
+  readonly #exec: Exec;
+  readonly #kubeconfig: () => Promise<HelmKubeconfig>;
+  readonly #log: Logger;
+  #major: number | undefined;
+
+  constructor(options: { binary?: string; exec: Exec; kubeconfig: () => Promise<HelmKubeconfig>; log: Logger; major?: number }) {
+    this.binary = options.binary ?? 'helm';
+    this.#exec = options.exec;
+    this.#kubeconfig = options.kubeconfig;
+    this.#log = options.log;
+    this.#major = options.major;
+  }
+
+  /** The major version, from `helm version --template {{.Version}}` (v3.19.0 → 3). */
+  async major(): Promise<number> {
+    if (this.#major !== undefined) return this.#major;
+    const { stdout } = await this.#exec(this.binary, ['version', '--template', '{{.Version}}'], { logger: this.#log });
+    const match = /^v?(\d+)\./.exec(stdout.trim());
+    if (!match) throw new ExternalError(`Could not read the Helm version from '${stdout.trim()}'.`);
+    const major = Number(match[1]);
+    if (major !== 3 && major !== 4) throw new ExternalError(`Helm ${stdout.trim()} is not supported: use Helm 3 or Helm 4.`);
+    this.#major = major;
+    return major;
+  }
+
+  /** The argv of `helm upgrade --install` (without --kubeconfig, which is added per call). */
+  upgradeArgs(spec: HelmRelease, major: number): string[] {
+    const args = [
+      'upgrade',
+      spec.release,
+      spec.chart,
+      '--install',
+      '--namespace',
+      spec.namespace,
+      '--timeout',
+      helmDuration(spec.timeoutMs),
+    ];
+    if (major >= 4) args.push('--wait=hookOnly');
+    if (spec.chartVersion) args.push('--version', spec.chartVersion);
+    for (const file of spec.valuesFiles ?? []) args.push('--values', file);
+    for (const pair of spec.set ?? []) args.push('--set', pair);
+    for (const pair of spec.setString ?? []) args.push('--set-string', pair);
+    return args;
+  }
+
+  async upgrade(spec: HelmRelease): Promise<HelmStatus> {
+    await this.#run(this.upgradeArgs(spec, await this.major()));
+    const status = await this.status(spec.release, spec.namespace);
+    if (!status) throw new ExternalError(`Helm reported success but release '${spec.release}' is not in namespace '${spec.namespace}'.`);
+    return status;
+  }
+
+  /** `helm status -o json`; undefined when the release does not exist. */
+  async status(release: string, namespace: string): Promise<HelmStatus | undefined> {
+    const result = await this.#run(['status', release, '--namespace', namespace, '--output', 'json'], [0, 1]);
+    if (result.exitCode !== 0) {
+      if (/release: not found/i.test(result.stderr)) return undefined;
+      throw new ExternalError(`'helm status ${release}' failed: ${result.stderr.trim()}`);
+    }
+    const parsed = JSON.parse(result.stdout) as { version?: number; info?: { status?: string } };
+    return { status: parsed.info?.status ?? 'unknown', revision: parsed.version ?? 0 };
+  }
+
+  async history(release: string, namespace: string): Promise<HelmHistoryEntry[]> {
+    const result = await this.#run(['history', release, '--namespace', namespace, '--output', 'json', '--max', '20'], [0, 1]);
+    if (result.exitCode !== 0) {
+      if (/release: not found/i.test(result.stderr)) return [];
+      throw new ExternalError(`'helm history ${release}' failed: ${result.stderr.trim()}`);
+    }
+    const entries = JSON.parse(result.stdout) as {
+      revision: number;
+      status: string;
+      chart: string;
+      app_version: string;
+      description: string;
+    }[];
+    return entries.map((e) => ({
+      revision: e.revision,
+      status: e.status,
+      chart: e.chart,
+      appVersion: e.app_version,
+      description: e.description,
+    }));
+  }
+
+  async rollback(release: string, namespace: string, revision: number, timeoutMs: number): Promise<void> {
+    await this.#run(['rollback', release, String(revision), '--namespace', namespace, '--timeout', helmDuration(timeoutMs)]);
+  }
+
+  async uninstall(release: string, namespace: string, timeoutMs: number): Promise<void> {
+    await this.#run(['uninstall', release, '--namespace', namespace, '--timeout', helmDuration(timeoutMs)]);
+  }
+
+  /**
+   * A release left pending-* (Helm killed with SIGKILL mid-operation) blocks every later upgrade
+   * with "another operation is in progress". Recover it: roll back to the last deployed revision,
+   * or uninstall a release that never finished its first install. Returns what was done, if anything.
+   */
+  async recoverPending(release: string, namespace: string, timeoutMs: number): Promise<string | undefined> {
+    const status = await this.status(release, namespace);
+    if (!status || !(PENDING_STATUSES as readonly string[]).includes(status.status)) return undefined;
+    const history = await this.history(release, namespace);
+    const lastGood = [...history].reverse().find((e) => e.status === 'deployed' || e.status === 'superseded');
+    if (lastGood) {
+      await this.rollback(release, namespace, lastGood.revision, timeoutMs);
+      return `release ${release} was ${status.status} at revision ${status.revision}; rolled back to revision ${lastGood.revision}`;
+    }
+    await this.uninstall(release, namespace, timeoutMs);
+    return `release ${release} was ${status.status} with no deployed revision; uninstalled it`;
+  }
+
+  async #run(args: string[], okExitCodes: readonly number[] = [0]) {
+    const kubeconfig = await this.#kubeconfig();
+    try {
+      return await this.#exec(this.binary, [...args, '--kubeconfig', kubeconfig.path], { okExitCodes, logger: this.#log });
+    } finally {
+      await kubeconfig.dispose();
+    }
+  }
+}

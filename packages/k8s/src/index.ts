@@ -1,0 +1,34 @@
+/**
+ * Kubernetes access and the Helm blue-green engine. The only package that imports
+ * @kubernetes/client-node, and only inside connect(): importing this module stays cheap, so an
+ * action's input validation and dry runs never load the client.
+ */
+export { FIELD_MANAGER, KubeError, isConflict, type KubeApi } from './api.ts';
+export { connect, type Connection, type HelmKubeconfig } from './connection.ts';
+export { decodeKubeconfig, type ClusterSource } from './source.ts';
+export { Helm, helmDuration, PENDING_STATUSES, type HelmRelease, type HelmStatus, type HelmHistoryEntry } from './helm.ts';
+export { runDeploy } from './bluegreen/engine.ts';
+export { recoverInterrupted } from './bluegreen/recover.ts';
+export { systemClock } from './bluegreen/clock.ts';
+export { routerState, selectedColor, type RouterState } from './bluegreen/router.ts';
+export {
+  ANNOTATIONS,
+  COLORS,
+  CancelledError,
+  colorRelease,
+  lockName,
+  otherColor,
+  type Color,
+  type DeploySpec,
+  type EngineDeps,
+  type Gate,
+  type GateRecord,
+  type GateRequest,
+  type GateVerdict,
+  type Journal,
+  type KeepPrevious,
+  type Mode,
+  type Outcome,
+  type PhaseRecord,
+  type Result,
+} from './bluegreen/model.ts';
