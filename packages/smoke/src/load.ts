@@ -7,6 +7,7 @@ import path from 'node:path';
 import { InputError } from '@pipeline-toolkit/core';
 import type { Document, Node as YamlNode } from 'yaml';
 import { interpolate, SECRET_NAME } from './interpolate.ts';
+import { loadYaml } from './yaml.ts';
 import type { Check, Suite, TargetEntry } from './model.ts';
 import { DEFAULTS, defaultTargets } from './defaults.ts';
 import type { CheckFile, SuiteFile } from './schema.ts';
@@ -38,7 +39,7 @@ export async function loadSuiteFile(file: string, options: { env: Record<string,
 
 export async function parseSuite(text: string, options: { file: string; env: Record<string, string>; input?: string }): Promise<Suite> {
   const input = options.input ?? 'config';
-  const { parseDocument, LineCounter, isMap, isPair, isScalar, visit } = await import('yaml');
+  const { parseDocument, LineCounter, isMap, isPair, isScalar, visit } = await loadYaml();
   const refs: string[] = [];
   const masked = text.replace(REFERENCE, (match) => placeholder(refs.push(match) - 1));
   const lineCounter = new LineCounter();

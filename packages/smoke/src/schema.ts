@@ -2,7 +2,7 @@
  * The suite file schema (zod). Loaded only when a suite file is read, never on the
  * input-validation path. Every message says what is accepted; load.ts adds file:line and the field.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseDuration } from '@pipeline-toolkit/core';
 
 const DURATION_HELP = 'a duration such as 500ms, 5s or 1m';

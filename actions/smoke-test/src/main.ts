@@ -1,0 +1,44 @@
+import { GateError, type ActionContext, type Exec } from '@pipeline-toolkit/core';
+import { loadSuite, readSmokeInputs, runSuite, summaryMarkdown, writeReports } from '@pipeline-toolkit/smoke';
+
+export interface Deps {
+  exec?: Exec;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
+  const options = readSmokeInputs(ctx.inputs, { junitFile: 'smoke-junit.xml', jsonFile: 'smoke-result.json' });
+  const cwd = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
+
+  const suite = await loadSuite({ config: options.config, envFile: options.envFile, env: ctx.env, cwd });
+  const result = await runSuite(suite, {
+    target: options.target,
+    tags: options.tags,
+    waitUntilHealthyMs: options.waitUntilHealthyMs,
+    failOnFlaky: options.failOnFlaky,
+    failFast: options.failFast,
+    allowMutating: options.allowMutating,
+    log: ctx.log,
+    cwd,
+    deps,
+  });
+
+  const files = await writeReports(result, { json: options.jsonFile, junit: options.junitFile, cwd }, ctx.log.redactor);
+  const { passed, failed, flaky, skipped } = result.summary;
+  await ctx.outputs.set({
+    result: result.result,
+    passed,
+    failed,
+    flaky,
+    skipped,
+    'junit-file': files.junit ?? '',
+    'json-file': files.json ?? '',
+  });
+  await ctx.summary.write(summaryMarkdown(result, ctx.log.redactor));
+  if (result.result === 'failed') {
+    const reason = failed
+      ? `${failed} check${failed === 1 ? '' : 's'} failed`
+      : `${flaky} check${flaky === 1 ? ' was' : 's were'} flaky (fail-on-flaky)`;
+    throw new GateError(`Smoke tests failed against ${result.target}: ${reason}.`);
+  }
+}
