@@ -40,18 +40,21 @@ function text(message: unknown): string | undefined {
   return str(obj(message)?.['text']) ?? str(obj(message)?.['markdown']);
 }
 
+function decodeRelative(uri: string): string {
+  try {
+    return decodeURIComponent(uri);
+  } catch {
+    return uri;
+  }
+}
+
 function resolveUri(run: Run, artifactLocation: JsonObject | undefined): string | undefined {
   if (!artifactLocation) return undefined;
   let uri = str(artifactLocation['uri']);
   const index = int(artifactLocation['index']);
   if (!uri && index !== undefined) uri = str(obj(obj(run.artifacts[index])?.['location'])?.['uri']);
   if (!uri) return undefined;
-  let decoded = uri;
-  try {
-    decoded = /^[a-z][a-z0-9+.-]*:/i.test(uri) ? uri : decodeURIComponent(uri);
-  } catch {
-    decoded = uri;
-  }
+  const decoded = /^[a-z][a-z0-9+.-]*:/i.test(uri) ? uri : decodeRelative(uri);
   const base = str(obj(obj(run.bases)?.[str(artifactLocation['uriBaseId']) ?? ''])?.['uri']);
   if (base && !/^[a-z][a-z0-9+.-]*:/i.test(decoded)) {
     // Only a base inside the repository helps; Trivy's ROOTPATH (file:///) would turn an image name into a path.

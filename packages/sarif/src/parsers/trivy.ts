@@ -1,5 +1,5 @@
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
-import { severityFromLabel, type Category, type Location } from '../model.ts';
+import { severityFromLabel, type Location } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
 import { cveIds, firstLine, type ParseContext, type RawFinding } from '../sink.ts';
 

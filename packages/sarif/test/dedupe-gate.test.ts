@@ -1,0 +1,136 @@
+import { describe, expect, it } from '@jest/globals';
+import { Aggregator, countByTool, countFindings, evaluateGate, parseText, parseThreshold, type Finding } from '../src/index.ts';
+import { aggregate } from './helpers.ts';
+
+const ctx = (agg: Aggregator, file = 'r.json') => ({ file, root: '/repo', sink: agg });
+
+const leak = (commit: string, line: number, secret: string, rule = 'aws-access-token') => ({
+  RuleID: rule,
+  Description: 'AWS',
+  StartLine: line,
+  EndLine: line,
+  StartColumn: 1,
+  EndColumn: 20,
+  Match: `key = ${secret}`,
+  Secret: secret,
+  File: './app/config.py',
+  Commit: commit,
+  Tags: [],
+  Fingerprint: `${commit}:app/config.py:${rule}:${line}`,
+});
+
+describe('deduplication', () => {
+  it('Gitleaks: the same secret at the same place in several commits collapses; another secret or line does not', () => {
+    const agg = new Aggregator();
+    const report = [
+      leak('c1', 3, 'AKIAAAAAAAAAAAAAAAAA'),
+      leak('c2', 3, 'AKIAAAAAAAAAAAAAAAAA'),
+      leak('c3', 3, 'AKIABBBBBBBBBBBBBBBB'),
+      leak('c1', 4, 'AKIAAAAAAAAAAAAAAAAA'),
+    ];
+    parseText(JSON.stringify(report), 'gitleaks', ctx(agg));
+    expect(agg.findings()).toHaveLength(3);
+    expect(agg.findings()[0]!.location!.path).toBe('app/config.py');
+  });
+
+  it('Semgrep: the fingerprint identifies a finding across JSON and SARIF; masked fingerprints fall back to the position', async () => {
+    const agg = new Aggregator();
+    const result = (fingerprint: string, line: number) => ({
+      check_id: 'r.eqeq',
+      path: 'a.py',
+      start: { line, col: 1 },
+      end: { line, col: 9 },
+      extra: { message: 'm', severity: 'WARNING', fingerprint },
+    });
+    const fp = `${'ab'.repeat(64)}_0`;
+    parseText(
+      JSON.stringify({
+        version: '1.100.0',
+        results: [result(fp, 1), result(fp, 1), result('requires login', 5), result('requires login', 5), result('requires login', 6)],
+        errors: [],
+      }),
+      'semgrep',
+      ctx(agg),
+    );
+    const sarif = {
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'Semgrep OSS', rules: [{ id: 'r.eqeq', defaultConfiguration: { level: 'error' } }] } },
+          results: [
+            {
+              ruleId: 'r.eqeq',
+              message: { text: 'm' },
+              fingerprints: { 'matchBasedId/v1': fp },
+              locations: [{ physicalLocation: { artifactLocation: { uri: 'a.py' }, region: { startLine: 1 } } }],
+            },
+          ],
+        },
+      ],
+    };
+    parseText(JSON.stringify(sarif), 'semgrep', ctx(agg, 's.sarif'));
+    const findings = agg.findings();
+    expect(findings.map((f) => [f.location!.startLine, f.severity])).toEqual([
+      [1, 'HIGH'], // WARNING in JSON, error in SARIF: the highest wins
+      [5, 'MEDIUM'],
+      [6, 'MEDIUM'],
+    ]);
+  });
+
+  it('Trivy: the same vulnerability of the same package in the same target is one finding; other targets are not', async () => {
+    const agg = await aggregate([
+      ['trivy/trivy-gomod-unknown-severity.json', 'trivy'],
+      ['trivy/trivy-gomod-unknown-severity.json', 'trivy'],
+    ]);
+    expect(
+      agg
+        .findings()
+        .filter((f) => f.rule === 'GMS-2022-20')
+        .map((f) => f.location!.path),
+    ).toEqual([
+      'testdata/fixtures/repo/gomod/go.mod',
+      'testdata/fixtures/repo/gomod/submod/go.mod',
+      'testdata/fixtures/repo/gomod/submod2/go.mod',
+    ]);
+    expect(agg.findings()).toHaveLength(5);
+  });
+
+  it('across tools, a Trivy secret and a Gitleaks leak at the same path and line merge: highest severity, both tools', async () => {
+    const agg = await aggregate([['trivy/trivy-repo-secrets.json', 'trivy']]);
+    parseText(
+      JSON.stringify([{ ...leak('c1', 3, 'AKIAAAAAAAAAAAAAAAAA'), File: 'testdata/fixtures/repo/secrets/deploy.sh' }]),
+      'gitleaks',
+      ctx(agg, 'g.json'),
+    );
+    const merged = agg.findings().filter((f) => f.location?.startLine === 3);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]).toMatchObject({ tools: ['trivy', 'gitleaks'], severity: 'CRITICAL', category: 'secret' });
+    expect(countByTool(agg.findings(), agg.tools).get('gitleaks')).toMatchObject({ CRITICAL: 1 });
+    expect(countFindings(agg.findings()).total).toBe(2);
+  });
+});
+
+describe('gate', () => {
+  const finding = (severity: Finding['severity'], suppressed = false) => ({ severity, suppressed }) as Finding;
+
+  it('fails at or above the threshold, default high; suppressed findings never gate; none never fails', () => {
+    const findings = [finding('MEDIUM'), finding('CRITICAL', true), finding('LOW')];
+    expect(evaluateGate(findings, 'high')).toEqual({ passed: true, threshold: 'high', failing: 0 });
+    expect(evaluateGate(findings, 'medium')).toEqual({ passed: false, threshold: 'medium', failing: 1 });
+    expect(evaluateGate(findings, 'low')).toEqual({ passed: false, threshold: 'low', failing: 2 });
+    expect(evaluateGate([finding('CRITICAL')], 'critical').passed).toBe(false);
+    expect(evaluateGate([finding('CRITICAL')], 'none').passed).toBe(true);
+    expect(evaluateGate([finding('INFO')], 'low').passed).toBe(true);
+  });
+
+  it('the suppressed VEX finding of a real report does not gate, its live HIGH does', async () => {
+    const agg = await aggregate([['trivy/trivy-npm-with-suppressed.json', 'trivy']]);
+    expect(evaluateGate(agg.findings(), 'low')).toMatchObject({ passed: false, failing: 1 });
+    expect(evaluateGate(agg.findings(), 'critical').passed).toBe(true);
+  });
+
+  it('parses thresholds case-insensitively and names the input on a bad one', () => {
+    expect(parseThreshold('HIGH')).toBe('high');
+    expect(() => parseThreshold('severe')).toThrow("fail-on must be one of critical, high, medium, low, none, got 'severe'.");
+  });
+});

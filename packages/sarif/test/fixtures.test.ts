@@ -1,0 +1,154 @@
+import { describe, expect, it } from '@jest/globals';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { countFindings, type ReportKind, type Severity } from '../src/index.ts';
+import { aggregate, fixtures } from './helpers.ts';
+
+type Counts = Partial<Record<Severity, number>> & { suppressed?: number };
+
+/**
+ * Counts per severity (unsuppressed) and suppressed, derived by reading each file against the
+ * severity table of docs/security-scan.md — not by running the code.
+ */
+const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Counts }> = {
+  // Gitleaks: every leak is HIGH (no severity in either format).
+  'gitleaks/gitleaks-baseline-no-runs.sarif': { kind: 'gitleaks', tools: [], counts: {} },
+  'gitleaks/gitleaks-baseline-report.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 2 } }, // lines 32 and 33
+  'gitleaks/gitleaks-golden-empty.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: {} },
+  'gitleaks/gitleaks-golden-json_simple.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } },
+  'gitleaks/gitleaks-golden-sarif_simple.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } }, // dangling ruleId test-rule
+  'gitleaks/gitleaks-v8-unsafe-bank.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 6 } }, // 6 results, 6 distinct files/lines
+  // Semgrep JSON: extra.severity CRITICAL→CRITICAL, ERROR→HIGH, WARNING→MEDIUM, INFO/LOW→LOW.
+  'semgrep/semgrep-json-critical-severity.json': { kind: 'semgrep', tools: ['semgrep'], counts: { CRITICAL: 1 } },
+  'semgrep/semgrep-json-registry-error-info.json': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 1, LOW: 1 } },
+  'semgrep/semgrep-json-v1.100.0-logged-out.json': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 1, MEDIUM: 1 } },
+  'semgrep/semgrep-json-v1.84.1-low-severity.json': { kind: 'semgrep', tools: ['semgrep'], counts: { LOW: 3 } },
+  'semgrep/semgrep-json-with-errors-cwe-owasp.json': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 1 } },
+  // Semgrep SARIF: level only on the rule (error→HIGH, warning→MEDIUM); suppressions[] → suppressed.
+  'semgrep/semgrep-sarif-autofix.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 2 } },
+  'semgrep/semgrep-sarif-dataflow-traces.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { MEDIUM: 1 } },
+  'semgrep/semgrep-sarif-include-nosemgrep.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 1, suppressed: 1 } },
+  'semgrep/semgrep-sarif-nosemgrep-and-error.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { suppressed: 1 } },
+  'semgrep/semgrep-sarif-rule-board.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 3 } },
+  'semgrep/semgrep-sarif-when-errors.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
+  // Trivy: its own Severity label (SARIF: the label in the rule tags, not the CVSS score); UNKNOWN→INFO.
+  'trivy/trivy-config-terraform.sarif': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, MEDIUM: 1, LOW: 2 } },
+  'trivy/trivy-gomod-unknown-severity.json': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 1, INFO: 4 } }, // GMS-2022-20 in 3 go.mod targets
+  'trivy/trivy-image-alpine310.sarif': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 4 } }, // 2 CVEs × 2 packages
+  'trivy/trivy-image-alpine39.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 2, MEDIUM: 4 } },
+  'trivy/trivy-image-debian-buster-unfixed.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1, LOW: 1 } },
+  'trivy/trivy-npm-with-suppressed.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 1, suppressed: 1 } }, // VEX not_affected LOW
+  'trivy/trivy-repo-secrets.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1, HIGH: 1 } },
+  'trivy/trivy-v0.43.1-image-alpine.sarif': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1 } },
+  'trivy/trivy-v0.72.0-config-terraform.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, MEDIUM: 1, LOW: 2 } },
+  'trivy/trivy-v0.72.0-image-alpine310-critical.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1 } },
+  // Other SARIF: security-severity when present (Grype), else level (result, then rule default; note→LOW).
+  'other/codeql-2.5.4-output.sarif': { kind: 'sarif', tools: ['codeql'], counts: { HIGH: 11, MEDIUM: 4, LOW: 57 } },
+  'other/codeql-action-tool-names.sarif': { kind: 'sarif', tools: ['codeql-command-line-toolchain', 'eslint', 'unnamed-tool'], counts: {} },
+  'other/codeql-action-valid-multirun.sarif': { kind: 'sarif', tools: ['lgtm-com', 'codeql-command-line-toolchain'], counts: { LOW: 3 } },
+  'other/dockle-0.3.15-image-no-locations.sarif': { kind: 'sarif', tools: ['dockle'], counts: { HIGH: 1, LOW: 3 } },
+  'other/grype-0.34.7-cxf.sarif': { kind: 'sarif', tools: ['grype'], counts: { CRITICAL: 1, HIGH: 11, MEDIUM: 4, LOW: 6 } },
+};
+
+describe('every scanner fixture', () => {
+  it('has an expectation (no fixture is left untested)', () => {
+    const files = ['gitleaks', 'semgrep', 'trivy', 'other'].flatMap((d) => readdirSync(path.join(fixtures, d)).map((f) => `${d}/${f}`));
+    expect(files.sort()).toEqual(Object.keys(EXPECTED).sort());
+  });
+
+  it.each(Object.entries(EXPECTED))('%s parses to the counts read from the file', async (file, { kind, tools, counts }) => {
+    const agg = await aggregate([[file, kind]]);
+    const { bySeverity, suppressed } = countFindings(agg.findings());
+    expect({ ...bySeverity, suppressed }).toEqual({ CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, INFO: 0, suppressed: 0, ...counts });
+    expect(agg.tools.map((t) => t.id)).toEqual(tools);
+  });
+
+  it('SARIF fixtures of the three tools also load as plain SARIF', async () => {
+    const agg = await aggregate([['trivy/trivy-config-terraform.sarif', 'sarif']]);
+    expect(countFindings(agg.findings()).bySeverity.HIGH).toBe(5);
+  });
+});
+
+describe('normalised fields', () => {
+  it('Gitleaks JSON: path, lines, secret category, rule, no secret in the message', async () => {
+    const [f] = (await aggregate([['gitleaks/gitleaks-golden-json_simple.json', 'gitleaks']])).findings();
+    expect(f).toMatchObject({
+      tools: ['gitleaks'],
+      rule: 'test-rule',
+      category: 'secret',
+      severity: 'HIGH',
+      location: { path: 'auth.py', startLine: 1, endLine: 2, startColumn: 1, endColumn: 2 },
+      suppressed: false,
+      cwe: ['CWE-798'],
+    });
+    expect(f!.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('Semgrep JSON: CWE ids from metadata, help link, absolute paths kept when outside the repository', async () => {
+    const agg = await aggregate([
+      ['semgrep/semgrep-json-v1.100.0-logged-out.json', 'semgrep'],
+      ['semgrep/semgrep-json-v1.84.1-low-severity.json', 'semgrep'],
+    ]);
+    const sqli = agg.findings().find((f) => f.rule.endsWith('string-formatted-query'));
+    expect(sqli).toMatchObject({ cwe: ['CWE-89'], category: 'sast', location: { path: 'sample/function.go', startLine: 37, endLine: 40 } });
+    expect(sqli!.helpUri).toContain('semgrep.dev/r/go.lang.security');
+    const cdn = agg.findings().find((f) => f.rule.includes('cdn'));
+    expect(cdn!.location!.path).toBe('/Users/user.example/git/company/full-codebase/company/lead-magnet/src/templates/base.html.twig');
+  });
+
+  it('Trivy JSON: packages, targets, lines of lock-file packages, CVE and CWE ids, misconfiguration lines', async () => {
+    const agg = await aggregate([
+      ['trivy/trivy-npm-with-suppressed.json', 'trivy'],
+      ['trivy/trivy-image-alpine39.json', 'trivy'],
+      ['trivy/trivy-v0.72.0-config-terraform.json', 'trivy'],
+    ]);
+    const debug = agg.findings().find((f) => f.rule === 'CVE-2017-20165');
+    expect(debug).toMatchObject({
+      package: 'debug@3.0.1',
+      location: { path: 'package-lock.json', startLine: 11, endLine: 19 },
+      cve: ['CVE-2017-20165'],
+      cwe: ['CWE-1333'],
+      severity: 'HIGH',
+      suppressed: false,
+    });
+    expect(agg.findings().find((f) => f.rule === 'CVE-2017-16137')).toMatchObject({ suppressed: true, severity: 'LOW' });
+    const musl = agg.findings().find((f) => f.package === 'musl@1.1.20-r4');
+    expect(musl).toMatchObject({ target: 'testdata/fixtures/images/alpine-39.tar.gz (alpine 3.9.4)', category: 'vulnerability' });
+    expect(musl!.location).toBeUndefined();
+    expect(agg.findings().find((f) => f.rule === 'AWS-0090')).toMatchObject({
+      category: 'misconfiguration',
+      severity: 'MEDIUM',
+      location: { path: 'test/data/config-scan/main.tf', startLine: 16, endLine: 16 },
+    });
+  });
+
+  it('Trivy SARIF: severity from its label, not from the CVSS score', async () => {
+    // alpine-310: security-severity 5.3 with label MEDIUM; 0.43.1: 9.1 with CRITICAL; terraform: 8.0 with HIGH.
+    const agg = await aggregate([['trivy/trivy-image-alpine310.sarif', 'trivy']]);
+    expect(agg.findings().map((f) => f.package)).toEqual([
+      'libcrypto1.1@1.1.1c-r0',
+      'libcrypto1.1@1.1.1c-r0',
+      'libssl1.1@1.1.1c-r0',
+      'libssl1.1@1.1.1c-r0',
+    ]);
+  });
+
+  it('SARIF without locations (Dockle) keeps its findings; file:// and %SRCROOT% URIs become repository paths', async () => {
+    const agg = await aggregate([
+      ['other/dockle-0.3.15-image-no-locations.sarif', 'sarif'],
+      ['other/codeql-2.5.4-output.sarif', 'sarif'],
+    ]);
+    expect(agg.findings().filter((f) => f.tools[0] === 'dockle' && !f.location)).toHaveLength(4);
+    const codeql = agg.findings().filter((f) => f.tools[0] === 'codeql');
+    expect(codeql.every((f) => f.location && !f.location.path.startsWith('/') && !f.location.path.includes('%'))).toBe(true);
+  });
+
+  it('tool problems are collected as warnings (Semgrep errors[], SARIF toolExecutionNotifications)', async () => {
+    const agg = await aggregate([
+      ['semgrep/semgrep-json-with-errors-cwe-owasp.json', 'semgrep'],
+      ['semgrep/semgrep-sarif-when-errors.sarif', 'semgrep'],
+    ]);
+    expect(agg.problems).toHaveLength(2);
+    expect(agg.problems[1]).toContain('File not found: targets/basic/inexistent.py');
+  });
+});

@@ -1,0 +1,100 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { annotations, consoleReport, evaluateGate, SecretIndex, summaryMarkdown, writeFindings, writeSarif } from '../src/index.ts';
+import { aggregate, fixture } from './helpers.ts';
+
+/** Every raw secret value in the Gitleaks fixtures, read straight from the files (Secret, Match, snippet text). */
+async function gitleaksSecrets(): Promise<string[]> {
+  const values = new Set<string>();
+  for (const file of ['gitleaks-baseline-report.json', 'gitleaks-golden-json_simple.json']) {
+    for (const leak of JSON.parse(await readFile(fixture(`gitleaks/${file}`), 'utf8')) as { Secret: string; Match: string }[]) {
+      for (const v of [leak.Secret, leak.Match]) if (!/^\*+$/.test(v)) values.add(v);
+    }
+  }
+  for (const file of ['gitleaks-golden-sarif_simple.sarif', 'gitleaks-v8-unsafe-bank.sarif']) {
+    const log = JSON.parse(await readFile(fixture(`gitleaks/${file}`), 'utf8'));
+    for (const run of log.runs) for (const r of run.results) values.add(r.locations[0].physicalLocation.region.snippet.text);
+  }
+  return [...values];
+}
+
+describe('secrets never reach an output', () => {
+  it('no secret value of any Gitleaks fixture appears in the SARIF, findings file, summary, annotations or console report', async () => {
+    const secrets = await gitleaksSecrets();
+    expect(secrets).toEqual(
+      expect.arrayContaining([
+        'a secret',
+        'line containing secret',
+        '531486b2bf646636a6a1bba61e78ec4a4a54efbd',
+        '9bbc0d79e686e847bc305c9bd4cc2ea6',
+        'b3816fddcf28aa29d94b10ec305cd52be14c472b',
+      ]),
+    );
+    const agg = await aggregate([
+      ['gitleaks/gitleaks-baseline-report.json', 'gitleaks'],
+      ['gitleaks/gitleaks-golden-json_simple.json', 'gitleaks'],
+      ['gitleaks/gitleaks-golden-sarif_simple.sarif', 'gitleaks'],
+      ['gitleaks/gitleaks-v8-unsafe-bank.sarif', 'gitleaks'],
+      ['trivy/trivy-repo-secrets.json', 'trivy'],
+    ]);
+    const dir = await mkdtemp(path.join(tmpdir(), 'sarif-secrets-'));
+    const findings = agg.findings();
+    await writeSarif(path.join(dir, 'a.sarif'), findings, agg.tools, { categoryPrefix: 'x', root: dir });
+    await writeFindings(path.join(dir, 'f.json'), findings);
+    const report = { findings, tools: agg.tools, gate: evaluateGate(findings, 'high'), problems: agg.problems };
+    const outputs = [
+      await readFile(path.join(dir, 'a.sarif'), 'utf8'),
+      await readFile(path.join(dir, 'f.json'), 'utf8'),
+      summaryMarkdown(report, { serverUrl: 'https://github.com', repository: 'a/b', sha: 'abc' }),
+      consoleReport(report),
+      JSON.stringify(annotations(findings, agg.tools)),
+    ];
+    for (const text of outputs) for (const secret of secrets) expect(text).not.toContain(secret);
+    // …and Trivy's unmasked context line (a GitHub token two lines above the finding) is never read.
+    for (const text of outputs) expect(text).not.toContain('ghp_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ');
+    // auth.py:1 test-rule is in both golden files (JSON and SARIF, same secret): one finding.
+    expect(findings.filter((f) => f.category === 'secret')).toHaveLength(2 + 1 + 6 + 2);
+  });
+
+  it("redacts registered secrets that a later report repeats in another tool's message", async () => {
+    const agg = await aggregate([['gitleaks/gitleaks-v8-unsafe-bank.sarif', 'gitleaks']]);
+    agg.startReport('semgrep.json');
+    agg.finding({
+      tool: 'semgrep',
+      key: 'k',
+      rule: 'hardcoded',
+      title: 'Hardcoded 531486b2bf646636a6a1bba61e78ec4a4a54efbd',
+      message: 'value "9bbc0d79e686e847bc305c9bd4cc2ea6" in code',
+      severity: 'LOW',
+      category: 'sast',
+      suppressed: false,
+      cwe: [],
+      cve: [],
+    });
+    const f = agg.findings().find((x) => x.rule === 'hardcoded')!;
+    expect([f.title, f.message]).toEqual(['Hardcoded ***', 'value "***" in code']);
+  });
+});
+
+describe('SecretIndex', () => {
+  it('replaces the longest registered secret at each position, and secret-like patterns', () => {
+    const index = new SecretIndex();
+    index.add('abcd1234');
+    index.add('abcd12345678');
+    index.add('abc'); // too short to be useful: ignored
+    index.add('********');
+    expect(index.redact('x abcd12345678 y abcd1234 z abc')).toBe('x *** y *** z abc');
+    expect(index.redact('token ghp_0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ')).toBe('token ***');
+    expect(index.size).toBe(2);
+  });
+
+  it('stays linear with many secrets', () => {
+    const index = new SecretIndex();
+    const secret = (i: number) => `AKIA${(i * 7919).toString(16).padStart(12, '0')}`;
+    for (let i = 0; i < 50_000; i++) index.add(secret(i));
+    const text = `x ${secret(10)} y ${'z'.repeat(100_000)} ${secret(49_999)}`;
+    expect(index.redact(text)).toBe(`x *** y ${'z'.repeat(100_000)} ***`);
+  });
+});
