@@ -1,4 +1,6 @@
 export { ADR_FILE, adrFileName, adrId, adrRefs, formatNumber, parseAdr, renderAdr, slugify, type Adr } from './adr.ts';
+export { ciSummary, COMMANDS, lintGate, MODES, readCiInputs, runCi, runContext, type CiDeps, type CiRequest, type CiResult, type RunContext } from './ci.ts';
+export { collisionProblems, collisionProblemsFrom } from './collisions.ts';
 export { findAdr, initBank, readBank, today, type Bank, type InitResult } from './bank.ts';
 export { blockMarkers, readBlock, type BlockName } from './blocks.ts';
 export { indexIsCurrent, renderIndex, updateDecisionLog } from './decision-index.ts';

@@ -56,10 +56,14 @@ function lineOf(text: string, index: number): number {
 const STATUS_NAMES = LANGUAGES.map((l) => STATUSES.map((s) => VOCABULARY[l].status[s]).join('/')).join(' or ');
 const SECTION_NAMES = (s: (typeof REQUIRED_SECTIONS)[number]) => `'${VOCABULARY.en.section[s]}' (pt-BR '${VOCABULARY['pt-BR'].section[s]}')`;
 
-export function lintBank(bank: Bank, options: { budgets?: Record<string, number> } = {}): Problem[] {
+/**
+ * `display` is the folder as problems name it (default: the bank's folder as given), e.g. the
+ * path relative to the repository root for annotations.
+ */
+export function lintBank(bank: Bank, options: { budgets?: Record<string, number>; display?: string } = {}): Problem[] {
   const budgets = { ...DEFAULT_BUDGETS, ...options.budgets };
   const problems: Problem[] = [];
-  const at = (file: string) => path.join(bank.dir, file);
+  const at = (file: string) => path.join(options.display ?? bank.dir, file);
   const add = (file: string, line: number, rule: Problem['rule'], message: string) => problems.push({ file: at(file), line, rule, message });
 
   for (const name of BANK_FILES) {

@@ -1,0 +1,103 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Inputs, mapInputs, MemoryLogger, MemoryOutputs, MemoryState, MemorySummary, runAction, type ActionContext } from '@pipeline-toolkit/core';
+import { initBank } from '@pipeline-toolkit/memory-bank';
+import { FakeGitHub } from '../../../packages/memory-bank/test/fake-github.ts';
+import { run } from '../src/main.ts';
+
+let workspace: string;
+
+function context(inputs: Record<string, string>, env: Record<string, string> = {}) {
+  const log = new MemoryLogger();
+  const outputs = new MemoryOutputs();
+  const summary = new MemorySummary();
+  const ctx: ActionContext = {
+    inputs: new Inputs(mapInputs(inputs)),
+    log,
+    outputs,
+    state: new MemoryState(),
+    summary,
+    env: {
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_REPOSITORY: 'acme/shop',
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_RUN_ID: '555',
+      GITHUB_SHA: 'abcdef1234567890abcdef1234567890abcdef12',
+      GITHUB_REF: 'refs/heads/main',
+      ...env,
+    },
+  };
+  return { ctx, log, outputs, summary };
+}
+
+const now = () => new Date('2026-11-29T10:00:00Z');
+
+beforeEach(async () => {
+  workspace = await mkdtemp(path.join(tmpdir(), 'mb-action-'));
+  await initBank(path.join(workspace, 'memory-bank'), 'en', '2026-11-01');
+});
+afterEach(() => rm(workspace, { recursive: true, force: true }));
+
+describe('memory-bank action', () => {
+  it('record-deploy in files mode writes both files once', async () => {
+    const inputs = { command: 'record-deploy', version: 'v2.0.0', 'deploy-url': 'https://shop.example.com' };
+    const first = context(inputs);
+    await run(first.ctx, { now });
+    expect(first.outputs.values).toEqual({ changed: 'true', files: '["memory-bank/progress.md","memory-bank/activeContext.md"]', 'commit-sha': '', 'pull-request-url': '' });
+    const progress = await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8');
+    expect(progress).toContain(
+      '- 2026-11-29 · **production** · v2.0.0 · [abcdef1](https://github.com/acme/shop/commit/abcdef1234567890abcdef1234567890abcdef12) · [deploy](https://shop.example.com) · success · [run](https://github.com/acme/shop/actions/runs/555) <!-- key: deploy/production/555 -->',
+    );
+    const again = context(inputs);
+    await run(again.ctx, { now });
+    expect(again.outputs.values['changed']).toBe('false');
+    expect(again.summary.text).toContain('Already up to date');
+  });
+
+  it('record-progress takes the merged pull request from the event', async () => {
+    const event = path.join(workspace, 'event.json');
+    await writeFile(event, JSON.stringify({ pull_request: { number: 12, title: 'Add cart', html_url: 'https://github.com/acme/shop/pull/12', merged_at: '2026-11-28T09:00:00Z', merge_commit_sha: '1234567abc', user: { login: 'ana' } } }));
+    const { ctx, outputs } = context({ command: 'record-progress' }, { GITHUB_EVENT_PATH: event, GITHUB_REF: 'refs/pull/12/merge' });
+    await run(ctx, { now });
+    expect(outputs.values['changed']).toBe('true');
+    expect(await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8')).toContain(
+      '- 2026-11-28 · [#12 Add cart](https://github.com/acme/shop/pull/12) · @ana · [1234567](https://github.com/acme/shop/commit/1234567abc) <!-- key: pr/12 -->',
+    );
+  });
+
+  it('lint annotates each problem at its file and line and fails the step', async () => {
+    await writeFile(path.join(workspace, 'memory-bank/ADR-001-x.md'), '# ADR-001: X\n\n- Status: maybe\n- Date: 2026-01-01\n\n## Context\n## Decision\n## Consequences\n');
+    const { ctx, log, summary } = context({ command: 'lint', 'github-token': '' });
+    expect(await runAction((c) => run(c, { now }), ctx)).toBe(1);
+    process.exitCode = 0;
+    const errors = log.lines.filter((l) => l.level === 'error');
+    expect(errors.map((e) => `${e.properties?.file}:${e.properties?.line}`)).toEqual(['memory-bank/ADR-001-x.md:3', 'memory-bank/decisionLog.md:10', 'undefined:undefined']);
+    expect(errors[2]?.message).toBe('memory-bank lint found 2 problem(s).');
+    expect(summary.text).toContain('| memory-bank/ADR-001-x.md | 3 | status |');
+  });
+
+  it('rejects bad input before touching anything, naming the input', async () => {
+    const { ctx } = context({ command: 'record-deploy', mode: 'push' });
+    await expect(run(ctx, { now })).rejects.toThrow("Input 'mode' must be one of files, commit, pull-request, got 'push'.");
+    await expect(run(context({ command: 'record-deploy', 'deploy-url': 'ftp://x' }).ctx, { now })).rejects.toThrow("Input 'deploy-url' must be an http(s) URL");
+    await expect(run(context({ command: 'index', dir: '../elsewhere' }).ctx, { now })).rejects.toThrow("Input 'dir' must be a folder inside the repository");
+    expect(await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8')).not.toContain('key:');
+  });
+
+  it('commit mode commits through the GitHub API and outputs the commit', async () => {
+    const github = await FakeGitHub.start();
+    try {
+      github.push('main', { 'memory-bank/progress.md': '# Progress\n' });
+      const { ctx, outputs, log } = context({ command: 'record-deploy', version: 'v3', mode: 'commit', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: github.url });
+      await run(ctx, { now });
+      expect(outputs.values['commit-sha']).toBe(github.refs.get('main'));
+      expect(github.file('main', 'memory-bank/progress.md')).toContain('key: deploy/production/555');
+      expect(github.file('main', 'memory-bank/activeContext.md')).toContain('- Version in production: v3');
+      expect(log.text()).not.toContain('ghs_secret_token_value');
+    } finally {
+      await github.close();
+    }
+  });
+});

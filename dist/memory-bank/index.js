@@ -1,0 +1,205 @@
+import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
+import"./chunks/chunk-RUOKFGRG.js";var p=class extends Error{input;constructor(e,r){super(r),this.name="InputError",this.input=e}},q=class extends Error{constructor(e){super(e),this.name="GateError"}},$=class extends Error{constructor(e,r){super(e,r),this.name="ExternalError"}};function J(t){return t instanceof Error?t.message:String(t)}var lt={ms:1,s:1e3,m:6e4,h:36e5},pt=/^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$/,mt=/(\d+(?:\.\d+)?)(ms|s|m|h)/g;function Q(t){let e=t.trim();if(/^\d+(?:\.\d+)?$/.test(e))return Math.round(Number(e)*1e3);if(!pt.test(e))return;let r=0;for(let[,s,n]of e.matchAll(mt))r+=Number(s)*lt[n];return Math.round(r)}var je=t=>process.env[`INPUT_${t.replace(/ /g,"_").toUpperCase()}`];var gt=["true","True","TRUE"],ft=["false","False","FALSE"],O=class{#e;#t;constructor(e=je,r=s=>`Input '${s}'`){this.#e=e,this.#t=r}label(e){return this.#t(e)}raw(e){let r=this.#e(e)?.trim();return r||void 0}string(e,r={}){let s=this.raw(e)??r.default;if(s===void 0&&r.required)throw new p(e,`${this.#t(e)} is required.`);return s}boolean(e,r){let s=this.raw(e);if(s===void 0)return r;if(gt.includes(s))return!0;if(ft.includes(s))return!1;throw new p(e,`${this.#t(e)} must be a boolean (true or false), got '${s}'.`)}integer(e,r={}){let s=this.raw(e);if(s===void 0){if(r.required)throw new p(e,`${this.#t(e)} is required.`);return r.default}let n=`${r.min??"-\u221E"}..${r.max??"\u221E"}`;if(!/^-?\d+$/.test(s))throw new p(e,`${this.#t(e)} must be a whole number in ${n}, got '${s}'.`);let i=Number(s);if(r.min!==void 0&&i<r.min||r.max!==void 0&&i>r.max)throw new p(e,`${this.#t(e)} must be a whole number in ${n}, got ${i}.`);return i}enum(e,r,s={}){let n=this.raw(e);if(n===void 0){if(s.required)throw new p(e,`${this.#t(e)} is required: one of ${r.join(", ")}.`);return s.default}let i=r.find(o=>o===n)??r.find(o=>o.toLowerCase()===n.toLowerCase());if(!i)throw new p(e,`${this.#t(e)} must be one of ${r.join(", ")}, got '${n}'.`);return i}duration(e,r={}){let s=this.raw(e)??r.default;if(s===void 0){if(r.required)throw new p(e,`${this.#t(e)} is required: a duration such as 90s or 5m.`);return}let n=Q(s);if(n===void 0)throw new p(e,`${this.#t(e)} must be a duration such as 500ms, 90s, 5m or 1m30s, got '${s}'.`);let i=r.max===void 0?void 0:Q(r.max);if(i!==void 0&&n>i)throw new p(e,`${this.#t(e)} must be at most ${r.max}, got '${s}'.`);return n}list(e,r={}){let s=this.raw(e);if(s===void 0){if(r.required)throw new p(e,`${this.#t(e)} is required: one item per line.`);return[]}return s.split(/\r?\n/).filter(n=>!n.trim().startsWith("#")).flatMap(n=>n.split(r.separator??/,/)).map(n=>n.trim()).filter(Boolean)}enumList(e,r){let s=this.list(e),n=s.filter(i=>!r.some(o=>o.toLowerCase()===i.toLowerCase()));if(n.length)throw new p(e,`${this.#t(e)} must list items from ${r.join(", ")}; unknown: ${n.join(", ")}.`);return s.map(i=>r.find(o=>o.toLowerCase()===i.toLowerCase()))}async document(e,r={}){let s=this.raw(e);if(s===void 0){if(r.required)throw new p(e,`${this.#t(e)} is required: a JSON or YAML document.`);return}try{return JSON.parse(s)}catch{let{parse:n}=await import("./chunks/dist-GLQ2CTTO.js");try{return n(s)}catch(i){let o=i instanceof Error?i.message.split(`
+`)[0]:String(i);throw new p(e,`${this.#t(e)} must be JSON or YAML: ${o}`)}}}};var ht={title:"title",file:"file",line:"line",endLine:"endLine",col:"col",endColumn:"endColumn"};function ge(t){return t.replace(/%/g,"%25").replace(/\r/g,"%0D").replace(/\n/g,"%0A")}function He(t){return ge(t).replace(/:/g,"%3A").replace(/,/g,"%2C")}function X(t,e,r={}){let s=Object.entries(r).filter(([,n])=>n!==void 0&&n!=="").map(([n,i])=>`${ht[n]??n}=${He(String(i))}`).join(",");return`::${t}${s?` ${s}`:""}::${ge(e)}`}var yt=[/https:\/\/hooks\.slack(?:-gov)?\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+/g,/\bxox[abposr]-[A-Za-z0-9-]{10,}/g,/\bgh[pousr]_[A-Za-z0-9]{36,255}\b/g,/\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g,/\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g,/(?<=aws_secret_access_key\s*[=:]\s*["']?)[A-Za-z0-9/+=]{40}/gi,/\bk8s-aws-v1\.[A-Za-z0-9_-]{20,}/g,/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,/-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,/(?<=\b(?:authorization|proxy-authorization)\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[^\s"',;]+/gi],bt=/(?<=\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi,xt=/(?<=[?&](?:token|access_token|api_key|apikey|key|sig|signature|password|secret|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=)[^&\s#"']+/gi,G=class{#e=new Set;add(e){if(!e)return;let r=e.trim();if(!(r.length<4)){this.#e.add(r);for(let s of r.split(/\r?\n/))s.trim().length>=4&&this.#e.add(s.trim())}}get secrets(){return[...this.#e]}redact(e){let r=e;for(let s of[...this.#e].sort((n,i)=>i.length-n.length))r=r.split(s).join("***");return fe(r)}};function fe(t){let e=t;for(let r of yt)e=e.replace(r,"***");return e.replace(bt,"***@").replace(xt,"***")}function he(t){return fe(t)!==t}var wt=t=>process.stdout.write(`${t}
+`),M=class{redactor;#e;#t;constructor(e={}){this.#e=e.write??wt,this.redactor=e.redactor??new G,this.#t=e.debug??process.env.RUNNER_DEBUG==="1"}get isDebug(){return this.#t}#r(e,r,s){this.#e(X(e,this.redactor.redact(r),s))}debug(e){this.#r("debug",e)}info(e){this.#e(this.redactor.redact(e))}notice(e,r){this.#r("notice",e,r)}warning(e,r){this.#r("warning",e,r)}error(e,r){this.#r("error",e,r)}async group(e,r){this.#r("group",e);try{return await r()}finally{this.#e("::endgroup::")}}setSecret(e){if(e){for(let r of e.split(/\r?\n/))r.trim()&&this.#e(X("add-mask",r.trim()));this.redactor.add(e)}}};var Fe;function j(){return Fe??=import("./chunks/core-2MCXFYV6.js"),Fe}function We(t){return typeof t=="string"?t:t==null?"":JSON.stringify(t)}var H=class{#e;constructor(e){this.#e=e}async set(e){let r=await j();for(let[s,n]of Object.entries(e))r.setOutput(s,this.#e.redact(We(n)))}};var F=class{get(e){let r=process.env[`STATE_${e}`];if(r)return JSON.parse(r)}async save(e,r){(await j()).saveState(e,JSON.stringify(r))}};function x(t){return t.replace(/[\\`*_{}[\]<>|]/g,e=>`\\${e}`).replace(/\r?\n/g," ")}function $t(t){return typeof t=="object"?t.markdown.replace(/\|/g,"\\|").replace(/\r?\n/g," "):x(String(t))}function z(t,e){return`${[`| ${t.map(s=>x(s)).join(" | ")} |`,`| ${t.map(()=>"---").join(" | ")} |`,...e.map(s=>`| ${s.map($t).join(" | ")} |`)].join(`
+`)}
+`}function ee(t,e){return{markdown:`[${x(t)}](${e.replace(/[()\s]/g,r=>`%${r.charCodeAt(0).toString(16).toUpperCase().padStart(2,"0")}`)})`}}var W=class{#e;constructor(e){this.#e=e}async write(e){if(!process.env.GITHUB_STEP_SUMMARY)return;await(await j()).summary.addRaw(this.#e.redact(e),!0).write()}};function ze(){let t=new M;return{inputs:new O,log:t,outputs:new H(t.redactor),state:new F,summary:new W(t.redactor),env:process.env}}async function ye(t,e=ze()){try{return await t(e),0}catch(r){return e.log.error(J(r)),r instanceof Error&&r.stack&&!(r instanceof p)&&e.log.debug(r.stack),process.exitCode=1,1}}var v=["en","pt-BR"],te=["proposed","accepted","rejected","deprecated","superseded"],Ye=["context","decision","consequences"],h={en:{status:{proposed:"proposed",accepted:"accepted",rejected:"rejected",deprecated:"deprecated",superseded:"superseded"},section:{context:"Context",decision:"Decision",alternatives:"Alternatives",consequences:"Consequences"},label:{status:"Status",date:"Date",supersedes:"Supersedes",supersededBy:"Superseded by"},currentState:"Current state",indexHeading:"ADR index",index:{adr:"ADR",title:"Title",status:"Status",date:"Date",supersedes:"Supersedes",supersededBy:"Superseded by"}},"pt-BR":{status:{proposed:"Proposto",accepted:"Aceito",rejected:"Rejeitado",deprecated:"Obsoleto",superseded:"Substitu\xEDdo"},section:{context:"Contexto",decision:"Decis\xE3o",alternatives:"Alternativas",consequences:"Consequ\xEAncias"},label:{status:"Status",date:"Data",supersedes:"Substitui",supersededBy:"Substitu\xEDdo por"},currentState:"Estado Atual",indexHeading:"\xCDndice de ADRs",index:{adr:"ADR",title:"T\xEDtulo",status:"Status",date:"Data",supersedes:"Substitui",supersededBy:"Substitu\xEDdo por"}}};function y(t){return t.normalize("NFKD").replace(new RegExp("\\p{Diacritic}","gu"),"").toLowerCase().trim()}var At=new Map([...te.flatMap(t=>v.map(e=>[y(h[e].status[t]),t])),["aceita","accepted"],["proposta","proposed"],["rejeitada","rejected"],["obsoleta","deprecated"],["substituida","superseded"],["depreciado","deprecated"]]);function be(t){let e=y(t).replace(/[*_`]/g,"").split(/[\s:,.(—–-]+/).find(Boolean);return e===void 0?void 0:At.get(e)}var St=new Map([...["context","decision","alternatives","consequences"].flatMap(t=>v.map(e=>[y(h[e].section[t]),t])),["considered options","alternatives"],["options considered","alternatives"],["alternatives considered","alternatives"],["alternativas consideradas","alternatives"],["opcoes consideradas","alternatives"],["decision outcome","decision"],["context and problem statement","context"]]);function Ke(t){return St.get(y(t).replace(/[:.]$/,""))}function xe(t){let e=0,r=0;for(let s of t)for(let n of s.split(`
+`)){if(!/^#{1,3}\s|^\s*[-*]?\s*\**(status|data|date)\**\s*:/i.test(n))continue;let i=y(n);/\b(contexto|decisao|consequencias|estado atual|data|alternativas|registro de decisoes|progresso)\b/.test(i)?e++:/\b(context|decision|consequences|current state|date|alternatives|decision log|progress)\b/.test(i)&&r++}return e>r?"pt-BR":"en"}var B=/^ADR-(\d{1,5})(?:-([^/]+))?\.md$/i;function $e(t){return String(t).padStart(3,"0")}function f(t){return`ADR-${$e(t)}`}function N(t){return[...t.matchAll(/\bADR[-\s]?(\d{1,5})\b/gi)].map(e=>Number(e[1]))}function we(t){let e=y(t).replace(/[*_]/g,"").trim();if(["status","estado","situacao"].includes(e))return"status";if(["date","data","decision date","data da decisao"].includes(e))return"date";if(["supersedes","substitui","replaces"].includes(e))return"supersedes";if(["superseded by","substituido por","replaced by"].includes(e))return"supersededBy"}var kt=/^(\s*(?:[-*]\s+)?\**([\p{L} ]{2,30}?)\**\s*:\s*\**\s*)(.*?)\s*$/u,Et=/^(?:ADR[-\s]?\d+|\d+\.)\s*(?:[:.–—-]\s*)?/i;function re(t,e){let r=B.exec(t);if(!r)throw new Error(`${t} is not an ADR file name (expected ADR-NNN-<slug>.md or ADR-NNN.md)`);let s=e.split(`
+`),n={file:t,number:Number(r[1]),...r[2]?{slug:r[2]}:{},title:"",supersedes:[],supersededBy:[],sections:new Map,meta:{},titleLine:1,text:e},i=(l,g,m,b)=>{n.meta[l]||(n.meta[l]={index:g,prefix:m,value:b})},o=0;if(s[0]?.trim()==="---"){for(o=1;o<s.length&&s[o]?.trim()!=="---";o++){let l=/^(\s*([\w ]+?)\s*:\s*["']?)(.*?)["']?\s*$/.exec(s[o]??""),g=l&&we(l[2]??"");l&&g&&i(g,o,l[1]??"",l[3]??"")}o++}let a=!0,u=!1;for(;o<s.length;o++){let l=s[o]??"",g=/^(#{1,4})\s+(.*?)\s*#*\s*$/.exec(l);if(g){let L=g[1]?.length??0,P=g[2]??"";if(L===1&&!n.title){n.title=P.replace(Et,"").trim()||P.trim(),n.titleLine=o+1;continue}a=!1,u=we(P)==="status";let S=Ke(P);S&&!n.sections.has(S)&&n.sections.set(S,o+1);continue}if(!l.trim())continue;let m=kt.exec(l),b=m&&we(m[2]??"");if(m&&b&&(a||u)){i(b,o,m[1]??"",m[3]??"");continue}u&&!n.meta.status&&i("status",o,l.match(/^\s*/)?.[0]??"",l.trim())}let c=n.meta.status;if(c){n.statusText=c.value.replace(/[*_`]/g,"").trim();let l=be(c.value);l&&(n.status=l),l==="superseded"&&n.supersededBy.push(...N(c.value))}let d=n.meta.date?.value.match(/\d{4}-\d{2}-\d{2}/)?.[0]??n.meta.date?.value;return d&&(n.date=d),n.meta.supersedes&&n.supersedes.push(...N(n.meta.supersedes.value)),n.meta.supersededBy&&n.supersededBy.push(...N(n.meta.supersededBy.value)),n.supersedes=Ve(n.supersedes),n.supersededBy=Ve(n.supersededBy),n.title||(n.title=f(n.number)),n}function Ve(t){return[...new Set(t)].sort((e,r)=>e-r)}import{existsSync as ot,readFileSync as Xt}from"node:fs";import Z from"node:path";import{existsSync as vt}from"node:fs";import{mkdir as mn,readdir as Ct,readFile as Tt,writeFile as gn}from"node:fs/promises";import Lt from"node:path";function Ze(t){return{start:new RegExp(`<!--\\s*${t}:start\\b[^>]*-->`),end:new RegExp(`<!--\\s*${t}:end\\s*-->`)}}function ne(t){return{start:`<!-- ${t}:start -->`,end:`<!-- ${t}:end -->`}}function k(t,e){let{start:r,end:s}=Ze(e),n=r.exec(t);if(!n)return;let i=n.index+n[0].length,o=s.exec(t.slice(i));return o?{content:t.slice(i,i+o.index).replace(/^\r?\n/,"").replace(/\r?\n$/,""),line:t.slice(0,n.index).split(`
+`).length}:void 0}function Pt(t,e,r){let{start:s,end:n}=Ze(e),i=s.exec(t);if(!i)return;let o=i.index+i[0].length,a=n.exec(t.slice(o));if(a)return`${t.slice(0,o)}
+${r}
+${t.slice(o+a.index)}`}function se(t,e,r,s){let n=Pt(t,e,r);if(n!==void 0)return n;let{start:i,end:o}=ne(e),a=t.trimEnd();return`${a}${a?`
+
+`:""}## ${s}
+
+${i}
+${r}
+${o}
+`}var ie=["activeContext.md","decisionLog.md","productContext.md","progress.md","systemPatterns.md"];function D(t,e){let{start:r,end:s}=ne(t);return`${r}
+${e}
+${s}`}function E(t,e){let r=h[t];return t==="pt-BR"?{"activeContext.md":`# Contexto Ativo
+
+Como o sistema est\xE1 agora: vers\xE3o em produ\xE7\xE3o, o que est\xE1 em andamento, o que vem a seguir.
+O bloco "${r.currentState}" \xE9 reescrito pelo CI a cada deploy (a\xE7\xE3o \`memory-bank\`, \`record-deploy\`);
+o restante \xE9 escrito pela equipe.
+
+## ${r.currentState} [${e}]
+
+- Vers\xE3o em produ\xE7\xE3o: \u2014
+- \xDAltimo deploy: \u2014
+- Pr\xF3ximo marco: \u2014
+
+## Em andamento
+
+- (trabalho atual, com links para issues e PRs)
+
+## Quest\xF5es em aberto
+
+- (d\xFAvidas que ainda bloqueiam decis\xF5es)
+`,"decisionLog.md":`# Registro de Decis\xF5es
+
+Decis\xF5es t\xE9cnicas registradas como ADRs (registros de decis\xE3o de arquitetura): contexto, alternativas
+consideradas e consequ\xEAncias, um arquivo por decis\xE3o (\`ADR-NNN-<slug>.md\`).
+Crie uma com \`pipeline-toolkit adr new "T\xEDtulo"\`. O \xEDndice abaixo \xE9 gerado por
+\`pipeline-toolkit memory-bank index\`: edite os arquivos das ADRs, n\xE3o a tabela.
+
+## ${r.indexHeading}
+
+${D("adr-index","_Nenhuma decis\xE3o registrada ainda._")}
+`,"productContext.md":`# Contexto do Produto
+
+## Prop\xF3sito
+
+- (que problema o produto resolve, e para quem)
+
+## Usu\xE1rios e partes interessadas
+
+- (quem usa, quem decide, quem precisa ser avisado)
+
+## Requisitos n\xE3o funcionais
+
+- Disponibilidade: (ex.: 99,9% mensal)
+- Desempenho: (ex.: p95 < 300 ms)
+- Seguran\xE7a e conformidade: (ex.: dados pessoais, LGPD)
+
+## M\xE9tricas
+
+- (como sabemos que o produto est\xE1 cumprindo o seu prop\xF3sito)
+`,"progress.md":`# Progresso
+
+Hist\xF3rico de marcos, atualiza\xE7\xF5es de status, deploys e PRs integrados.
+Os blocos entre marcadores s\xE3o mantidos pelo CI (a\xE7\xE3o \`memory-bank\`); uma reexecu\xE7\xE3o n\xE3o duplica entradas.
+
+## Marcos
+
+- (marco \u2014 data \u2014 situa\xE7\xE3o)
+
+## Deploys
+
+${D("deploys","_Nenhum deploy registrado ainda._")}
+
+## PRs integrados
+
+${D("merged-prs","_Nenhum PR registrado ainda._")}
+`,"systemPatterns.md":`# Padr\xF5es do Sistema
+
+## Arquitetura
+
+Diagramas C4 (contexto, cont\xEAineres) e os fluxos principais:
+
+\`\`\`mermaid
+flowchart LR
+  usuario[Usu\xE1rio] --> app[Aplica\xE7\xE3o]
+  app --> db[(Banco de dados)]
+\`\`\`
+
+## Padr\xF5es
+
+- (padr\xE3o \u2014 onde \xE9 usado \u2014 por qu\xEA; ligue a ADR que o decidiu)
+
+## Conven\xE7\xF5es de c\xF3digo
+
+- (nomes, estrutura de pastas, testes, revis\xE3o)
+`}:{"activeContext.md":`# Active Context
+
+What the system looks like now: the version in production, the work in progress, what comes next.
+The "${r.currentState}" block is rewritten by CI on every deploy (\`memory-bank\` action, \`record-deploy\`);
+the rest is written by the team.
+
+## ${r.currentState} [${e}]
+
+- Version in production: \u2014
+- Last deploy: \u2014
+- Next milestone: \u2014
+
+## Work in progress
+
+- (current work, with links to issues and PRs)
+
+## Open questions
+
+- (questions that still block decisions)
+`,"decisionLog.md":`# Decision Log
+
+Technical decisions recorded as ADRs (architecture decision records): context, alternatives
+considered and consequences, one file per decision (\`ADR-NNN-<slug>.md\`).
+Create one with \`pipeline-toolkit adr new "Title"\`. The index below is generated by
+\`pipeline-toolkit memory-bank index\`: edit the ADR files, not the table.
+
+## ${r.indexHeading}
+
+${D("adr-index","_No decisions recorded yet._")}
+`,"productContext.md":`# Product Context
+
+## Purpose
+
+- (what problem the product solves, and for whom)
+
+## Users and stakeholders
+
+- (who uses it, who decides, who must be told)
+
+## Non-functional requirements
+
+- Availability: (e.g. 99.9% monthly)
+- Performance: (e.g. p95 < 300 ms)
+- Security and compliance: (e.g. personal data, GDPR)
+
+## Metrics
+
+- (how we know the product does what it is for)
+`,"progress.md":`# Progress
+
+History of milestones, status updates, deploys and merged pull requests.
+The blocks between markers are maintained by CI (\`memory-bank\` action); a re-run never duplicates an entry.
+
+## Milestones
+
+- (milestone \u2014 date \u2014 status)
+
+## Deploys
+
+${D("deploys","_No deploys recorded yet._")}
+
+## Merged pull requests
+
+${D("merged-prs","_No pull requests recorded yet._")}
+`,"systemPatterns.md":`# System Patterns
+
+## Architecture
+
+C4 diagrams (context, containers) and the main flows:
+
+\`\`\`mermaid
+flowchart LR
+  user[User] --> app[Application]
+  app --> db[(Database)]
+\`\`\`
+
+## Patterns
+
+- (pattern \u2014 where it is used \u2014 why; link the ADR that decided it)
+
+## Code conventions
+
+- (naming, folder layout, tests, review)
+`}}async function oe(t,e={}){if(!vt(t))throw new p("dir",`Memory bank folder '${t}' does not exist. Create it with 'pipeline-toolkit memory-bank init'.`);let r=new Map;for(let i of(await Ct(t,{withFileTypes:!0})).sort((o,a)=>o.name.localeCompare(a.name)))i.isFile()&&i.name.toLowerCase().endsWith(".md")&&r.set(i.name,await Tt(Lt.join(t,i.name),"utf8"));let s=[...r].filter(([i])=>B.test(i)).map(([i,o])=>re(i,o));s.sort((i,o)=>i.number-o.number||i.file.localeCompare(o.file));let n=e.language??xe([r.get("decisionLog.md")??"",r.get("activeContext.md")??"",...s.map(i=>i.text)]);return{dir:t,language:n,files:r,adrs:s}}function Re(t=new Date){return t.toISOString().slice(0,10)}var R=class extends ${status;constructor(e,r){super(r),this.name="GitHubError",this.status=e}};function w(t){return`/repos/${encodeURIComponent(t.owner)}/${encodeURIComponent(t.repo)}`}function C(t){return t.split("/").map(encodeURIComponent).join("/")}function Ae(t,e="repository"){let r=/^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(t.trim());if(!r)throw new p(e,`'${t}' is not a repository: expected owner/name.`);return{owner:r[1],repo:r[2]}}async function Y(t,e=process.env.GITHUB_API_URL||"https://api.github.com"){let{getOctokit:r}=await import("./chunks/github-OEKY5D5P.js"),s=r(t,{baseUrl:e}),n=async(i,o)=>{try{return await i()}catch(a){let u=a.status;if(typeof u!="number")throw new $(`GitHub API ${o} failed: ${a.message}`,{cause:a});let c=a.response?.data?.message??a.message;throw new R(u,`GitHub API ${o} answered ${u}: ${c}`)}};return{request:(i,o,a={})=>n(async()=>(await s.request(`${i} ${o}`,a)).data,`${i} ${o}`),paginate:(i,o={})=>n(async()=>await s.paginate(`GET ${i}`,{per_page:100,...o}),`GET ${i}`)}}import Bt from"node:path";import Je from"node:path";function Nt(t,e){return t.flatMap(r=>{let s=Je.posix.basename(r),n=B.exec(s);return n?[{number:Number(n[1]),file:s,source:e}]:[]})}async function Se(t,e,r,s={}){let n=r.replace(/^\.?\/+/,"").replace(/\/*$/,""),i=await t.paginate(`${w(e)}/pulls`,{state:"open"}),o=[];for(let a of i){if(a.number===s.exclude)continue;let c=(await t.paginate(`${w(e)}/pulls/${a.number}/files`)).filter(d=>["added","renamed","copied"].includes(d.status)&&Je.posix.dirname(d.filename)===(n||"."));o.push(...Nt(c.map(d=>d.filename),`pull request #${a.number}`))}return o}function ke(t,e){let r=[];for(let s of t){let n=e.find(i=>i.number===s.number&&i.file!==s.file&&!t.some(o=>o.file===i.file));n&&r.push({local:s,other:n})}return r}function Qe(t,e,r){let s=t.adrs.map(n=>({number:n.number,file:n.file,source:"local"}));return ke(s,r).map(({local:n,other:i})=>({file:Bt.posix.join(e,n.file),line:t.adrs.find(o=>o.file===n.file)?.titleLine??1,rule:"number",message:`${f(n.number)} is also taken by ${i.file} in ${i.source}; renumber one of them ('pipeline-toolkit adr renumber ${n.number} <free number>')`}))}async function Ee(t,e,r,s,n){let i=await Se(r,s,e,{exclude:n});return Qe(t,e,i)}import{existsSync as It}from"node:fs";import rt from"node:path";function Dt(t,e){return t.status?h[e].status[t.status]:t.statusText??"\u2014"}function Xe(t,e){return t.length===0?"\u2014":{markdown:t.map(s=>{let n=e.find(i=>i.number===s);return n?ee(f(s),n.file).markdown:f(s)}).join(", ")}}function Pe(t,e){let r=h[e].index;if(t.length===0)return e==="pt-BR"?"_Nenhuma decis\xE3o registrada ainda._":"_No decisions recorded yet._";let s=t.map(n=>[f(n.number),ee(n.title,n.file),Dt(n,e),n.date??"\u2014",Xe(n.supersedes,t),Xe(n.supersededBy,t)]);return z([r.adr,r.title,r.status,r.date,r.supersedes,r.supersededBy],s).trimEnd()}function ae(t,e,r){return se(t,"adr-index",Pe(e,r),h[r].indexHeading)}function ve(t,e,r){return k(t,"adr-index")?.content.trim()===Pe(e,r).trim()}var A=1024,Ce={"activeContext.md":12*A,"productContext.md":24*A,"systemPatterns.md":48*A,"decisionLog.md":48*A,"progress.md":96*A,adr:24*A,other:48*A},et={"activeContext.md":"keep only the current state here and move history to progress.md","progress.md":"move older entries to an archive file (e.g. progress-2025.md)",adr:"split the decision or move background material to systemPatterns.md"},_t=/\b(?:password|passwd|senha|secret|api[_-]?key|access[_-]?key|token|client[_-]?secret)\b\s*[:=]\s*["']?([^\s"'`]{8,})/i,Ut=/^(?:\*+|x+|<[^>]*>|\$\{\{[^}]*\}\}|\$\{?[A-Z_]+\}?|changeme|example\S*|redacted|\.{3})$/i;function qt(t){if(he(t))return!0;let e=_t.exec(t);return!!(e&&!Ut.test(e[1]??""))}function Ot(t,e){return t.slice(0,e).split(`
+`).length}var tt=v.map(t=>te.map(e=>h[t].status[e]).join("/")).join(" or "),Gt=t=>`'${h.en.section[t]}' (pt-BR '${h["pt-BR"].section[t]}')`;function Te(t,e={}){let r={...Ce,...e.budgets},s=[],n=u=>rt.join(e.display??t.dir,u),i=(u,c,d,l)=>s.push({file:n(u),line:c,rule:d,message:l});for(let u of ie)t.files.has(u)||i(u,1,"missing-file",`${u} is missing; 'pipeline-toolkit memory-bank init' creates it without touching existing files`);for(let u of t.adrs)Mt(t,u,i);let o=Map.groupBy(t.adrs,u=>u.number);for(let[u,c]of o)if(!(c.length<2))for(let d of c){let l=c.filter(g=>g!==d).map(g=>g.file);i(d.file,d.titleLine,"number",`${f(u)} is also used by ${l.join(", ")}; give one a free number with 'pipeline-toolkit adr renumber'`)}let a=t.files.get("decisionLog.md");if(a!==void 0){let u=k(a,"adr-index");u?ve(a,t.adrs,t.language)||i("decisionLog.md",u.line,"index","the ADR index is out of date; run 'pipeline-toolkit memory-bank index'"):i("decisionLog.md",1,"index","has no ADR index (<!-- adr-index:start --> \u2026 <!-- adr-index:end -->); run 'pipeline-toolkit memory-bank index'")}for(let[u,c]of t.files){Ft(t,u,c,i),c.split(`
+`).forEach((m,b)=>{qt(m)&&i(u,b+1,"secret","looks like a secret (token, key or password); remove it and rotate it if it was real")});let d=u in r?u:t.adrs.some(m=>m.file===u)?"adr":"other",l=r[d]??Ce.other??0,g=Buffer.byteLength(c);if(g>l){let m=et[d]?`: ${et[d]}`:"";i(u,1,"size",`is ${(g/A).toFixed(1)} KB, over its ${(l/A).toFixed(0)} KB budget${m}`)}}return s.sort((u,c)=>u.file.localeCompare(c.file)||u.line-c.line)}function Mt(t,e,r){let s=i=>(e.meta[i]?.index??e.titleLine-1)+1;/^#\s/m.test(e.text)||r(e.file,1,"title",`has no '# ${f(e.number)}: Title' heading`);let n=/^#\s+ADR[-\s]?(\d+)/im.exec(e.text);n&&Number(n[1])!==e.number&&r(e.file,e.titleLine,"title",`title says ADR ${Number(n[1])} but the file name says ${f(e.number)}`);for(let i of Ye)e.sections.has(i)||r(e.file,e.titleLine,"section",`missing section ${Gt(i)}`);e.meta.status?e.status||r(e.file,s("status"),"status",`status '${e.statusText}' is not one of ${tt}`):r(e.file,e.titleLine,"status",`has no status line ('- Status: accepted'); statuses: ${tt}`),e.meta.date?(!/^\d{4}-\d{2}-\d{2}$/.test(e.date??"")||Number.isNaN(Date.parse(e.date??"")))&&r(e.file,s("date"),"date",`date '${e.meta.date.value}' is not a date in YYYY-MM-DD form`):r(e.file,e.titleLine,"date","has no date line ('- Date: YYYY-MM-DD')");for(let i of e.supersedes){let o=t.adrs.find(a=>a.number===i);o?(!o.supersededBy.includes(e.number)||o.status!=="superseded")&&r(o.file,jt(o),"supersede",`${e.file} supersedes it, but it is not marked 'superseded' by ${f(e.number)}; run 'pipeline-toolkit adr supersede' or add the line`):r(e.file,s("supersedes"),"supersede",`supersedes ${f(i)}, which does not exist`)}for(let i of e.supersededBy){let o=t.adrs.find(a=>a.number===i);o?o.supersedes.includes(e.number)||r(o.file,o.titleLine,"supersede",`${e.file} says it is superseded by ${f(i)}, but this ADR does not say it supersedes ${f(e.number)}`):r(e.file,s("status"),"supersede",`superseded by ${f(i)}, which does not exist`)}e.status==="superseded"&&e.supersededBy.length===0&&r(e.file,s("status"),"supersede","is superseded but does not name its successor ('Superseded by: ADR-NNN')")}function jt(t){return(t.meta.supersededBy?.index??t.meta.status?.index??t.titleLine-1)+1}var Ht=/(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;function Ft(t,e,r,s){let n=Wt(r);for(let i of r.matchAll(Ht)){if(n.some(([c,d])=>i.index>=c&&i.index<d))continue;let o=i[1]??"";if(/^[a-z][a-z0-9+.-]*:/i.test(o)||o.startsWith("#"))continue;let a=decodeURIComponent(o.split("#")[0]??"");if(!a||It(rt.resolve(t.dir,a)))continue;let u=N(a).map(c=>t.adrs.find(d=>d.number===c)).find(Boolean);s(e,Ot(r,i.index),"link",`link target '${o}' does not exist${u?` (did you mean ${u.file}?)`:""}`)}}function Wt(t){let e=[],r=/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1\s*$/gm;for(let s of t.matchAll(r))e.push([s.index,s.index+s[0].length]);return e}var Le=["success","failure","cancelled","skipped"],nt={en:{success:"success",failure:"failure",cancelled:"cancelled",skipped:"skipped"},"pt-BR":{success:"sucesso",failure:"falha",cancelled:"cancelado",skipped:"ignorado"}};function T(t){let e=x(t.text);return t.url?`[${e}](${t.url})`:e}function ue(t,e){let r=[t.date,`**${x(t.environment)}**`,x(t.version)];return t.commit&&r.push(T(t.commit)),t.pullRequest&&r.push(T(t.pullRequest)),t.deployUrl&&r.push(T({text:"deploy",url:t.deployUrl})),r.push(nt[e][t.result]),t.runUrl&&r.push(T({text:e==="pt-BR"?"execu\xE7\xE3o":"run",url:t.runUrl})),{key:`deploy/${t.environment}/${t.runId}`,body:`- ${r.join(" \xB7 ")}`,date:t.date}}function de(t){let e=[t.date,T({text:`#${t.number} ${t.title}`,url:t.url})];return t.author&&e.push(`@${x(t.author)}`),t.commit&&e.push(T(t.commit)),{key:`pr/${t.number}`,body:`- ${e.join(" \xB7 ")}`,date:t.date}}var st=/<!--\s*key:\s*(\S+)\s*-->/;function Ne(t,e,r){let n=(t===void 0?void 0:k(t,e)?.content)?.split(`
+`).find(i=>st.exec(i)?.[1]===r);return n?/^-\s+(\d{4}-\d{2}-\d{2})/.exec(n)?.[1]:void 0}function ce(t,e,r,s){let n=t??E(s,r.date)["progress.md"],i=`${r.body} <!-- key: ${r.key} -->`,a=(k(n,e)?.content??"").split(`
+`).filter(d=>d.trim()&&!/^_.*_$/.test(d.trim())),u=a.findIndex(d=>st.exec(d)?.[1]===r.key);if(u>=0)a[u]=i;else{let d=a.findIndex(l=>(/^-\s+(\d{4}-\d{2}-\d{2})/.exec(l)?.[1]??"")<r.date);a.splice(d<0?a.length:d,0,i)}let c=e==="deploys"?"Deploys":s==="pt-BR"?"PRs integrados":"Merged pull requests";return se(n,e,a.join(`
+`),c)}var zt=/^##\s+(current state|estado atual)\s*\[[^\]]*\]\s*$/;function Yt(t,e){let r=y(e)==="production"||y(e)==="producao"?t==="pt-BR"?"produ\xE7\xE3o":"production":e;return t==="pt-BR"?{version:`Vers\xE3o em ${r}`,last:"\xDAltimo deploy",next:"Pr\xF3ximo marco"}:{version:`Version in ${r}`,last:"Last deploy",next:"Next milestone"}}function Be(t,e,r){let n=(t??E(r,e.date)["activeContext.md"]).split(`
+`),i=Yt(r,e.environment),o=`## ${h[r].currentState} [${e.date}]`,a=n.findIndex(m=>zt.test(y(m)));if(a<0){let m=n.findIndex((b,L)=>L>0&&/^##\s/.test(b));a=m<0?n.length:m,n.splice(a,0,o,"",`- ${i.next}: \u2014`,"")}let u=n[a]??"",c=/\[[^\]]*\]/;n[a]=c.test(u)?u.replace(c,`[${e.date}]`):o;let d=n.findIndex((m,b)=>b>a&&/^#{1,2}\s/.test(m));d<0&&(d=n.length);let l=[e.date,e.environment,e.version,nt[r][e.result]].map(m=>x(m)).join(" \xB7 "),g=[[i.last,e.runUrl?`${l} \xB7 ${T({text:r==="pt-BR"?"execu\xE7\xE3o":"run",url:e.runUrl})}`:l]];e.result==="success"&&g.unshift([i.version,x(e.version)]);for(let[m,b]of g){let L=`- ${m}: ${b}`,P=n.findIndex((S,_)=>_>a&&_<d&&y(S).startsWith(`- ${y(m)}:`));if(P>=0)n[P]=L;else{let S=n.findIndex((me,U)=>U>a&&U<d&&y(me).startsWith(`- ${y(i.next)}:`)),_=n.findLastIndex((me,U)=>U>a&&U<d&&/^\s*[-*]\s/.test(me)),ct=S>=0?S:_>=0?_+1:a+2;n.splice(ct,0,L),d++}}return n.join(`
+`)}import Kt from"node:path";var le=(t,e)=>Kt.posix.join(t.replace(/\\/g,"/"),e);function De(t,e,r){let s=ue(t,r).key,n=t.date;return{key:`deploy-${t.environment}-${t.runId}`.replace(/[^A-Za-z0-9._-]+/g,"-"),message:`memory-bank: record deploy of ${t.version} to ${t.environment} (run ${t.runId})`,edits:[{path:le(e,"progress.md"),apply:i=>(n=Ne(i,"deploys",s)??t.date,ce(i,"deploys",ue({...t,date:n},r),r))},{path:le(e,"activeContext.md"),apply:i=>Be(i,{...t,date:n},r)}]}}function Ie(t,e,r){let s=de(t).key;return{key:`pr-${t.number}`,message:`memory-bank: record merged pull request #${t.number}`,edits:[{path:le(e,"progress.md"),apply:n=>{let i=Ne(n,"merged-prs",s)??t.date;return ce(n,"merged-prs",de({...t,date:i}),r)}}]}}function _e(t,e,r){return{key:"index",message:"memory-bank: regenerate the ADR index",edits:[{path:le(e,"decisionLog.md"),apply:s=>ae(s??E(t.language,r)["decisionLog.md"],t.adrs,t.language)}]}}import{mkdir as Vt,readFile as Zt,writeFile as Jt}from"node:fs/promises";import it from"node:path";var K=class{#e;constructor(e){this.#e=e}async apply(e){let r=[];for(let s of e.edits){let n=it.resolve(this.#e,s.path),i=await Zt(n,"utf8").catch(a=>{if(a.code!=="ENOENT")throw a}),o=s.apply(i);o!==i&&(await Vt(it.dirname(n),{recursive:!0}),await Jt(n,o),r.push(s.path))}return{changed:r.length>0,files:r}}},Qt=[409,422],I=class{#e;#t;#r;#n;#s;#i;constructor(e,r,s,n={}){this.#e=e,this.#t=r,this.#r=s,this.#n=n.log,this.#s=n.attempts??6,this.#i=n.delayMs??250}async apply(e){for(let r=1;;r++)try{return await this.#a(e)}catch(s){if(!(s instanceof R&&Qt.includes(s.status))||r>=this.#s)throw s;this.#n?.info(`${this.#r} moved while committing (${s.status}); re-reading and re-applying (attempt ${r+1}/${this.#s})`),await new Promise(n=>setTimeout(n,this.#i*r*(.5+Math.random())))}}async#o(e,r){let s=w(this.#t),n;try{n=await this.#e.request("GET",`${s}/contents/${C(e)}`,{ref:r})}catch(o){if(o instanceof R&&o.status===404)return;throw o}if(n.encoding==="base64"&&n.content!==void 0)return Buffer.from(n.content,"base64").toString("utf8");let i=await this.#e.request("GET",`${s}/git/blobs/${n.sha}`);return Buffer.from(i.content,"base64").toString("utf8")}async#a(e){let r=w(this.#t),s=(await this.#e.request("GET",`${r}/git/ref/heads/${C(this.#r)}`)).object.sha,n=await this.#e.request("GET",`${r}/git/commits/${s}`),i=[];for(let u of e.edits){let c=await this.#o(u.path,s),d=u.apply(c);d!==c&&i.push({path:u.path,mode:"100644",type:"blob",content:d})}if(i.length===0)return{changed:!1,files:[]};let o=await this.#e.request("POST",`${r}/git/trees`,{base_tree:n.tree.sha,tree:i}),a=await this.#e.request("POST",`${r}/git/commits`,{message:e.message,tree:o.sha,parents:[s]});return await this.#e.request("PATCH",`${r}/git/refs/heads/${C(this.#r)}`,{sha:a.sha,force:!1}),{changed:!0,files:i.map(u=>u.path),commitSha:a.sha}}},V=class{#e;#t;#r;#n;constructor(e,r,s,n={}){this.#e=e,this.#t=r,this.#r=s,this.#n=n.log}async#s(e){return(await this.#e.paginate(`${w(this.#t)}/pulls`,{state:"open",head:`${this.#t.owner}:${e}`,base:this.#r}))[0]}async apply(e){let r=w(this.#t),s=`memory-bank/${e.key}`,n=await this.#s(s);if(!n){let o=(await this.#e.request("GET",`${r}/git/ref/heads/${C(this.#r)}`)).object.sha;try{await this.#e.request("GET",`${r}/git/ref/heads/${C(s)}`),await this.#e.request("PATCH",`${r}/git/refs/heads/${C(s)}`,{sha:o,force:!0})}catch(a){if(!(a instanceof R&&a.status===404))throw a;await this.#e.request("POST",`${r}/git/refs`,{ref:`refs/heads/${s}`,sha:o})}}let i=await new I(this.#e,this.#t,s,this.#n?{log:this.#n}:{}).apply(e);if(n)return{...i,pullRequestUrl:n.html_url};if(!i.changed)return i;try{n=await this.#e.request("POST",`${r}/pulls`,{title:e.message.split(`
+`)[0],head:s,base:this.#r,body:`${e.message}
+
+Opened by the memory-bank action; re-runs update this pull request.`})}catch(o){if(!(o instanceof R&&o.status===422))throw o;if(n=await this.#s(s),!n)throw new $(`Could not open a pull request from ${s}: ${o.message}`)}return{...i,pullRequestUrl:n.html_url}}};var at=["record-deploy","record-progress","index","lint"],ut=["files","commit","pull-request"];function Ue(t,e){let r=t.string("github-token");e.setSecret(r);let s=t.string("deploy-url");if(s&&!/^https?:\/\/[^\s]+$/.test(s))throw new p("deploy-url",`${t.label("deploy-url")} must be an http(s) URL, got '${s}'.`);let n=t.string("dir",{default:"memory-bank"});if(Z.isAbsolute(n)||Z.posix.normalize(n.replace(/\\/g,"/")).startsWith(".."))throw new p("dir",`${t.label("dir")} must be a folder inside the repository (relative path), got '${n}'.`);return{command:t.enum("command",at,{required:!0}),dir:n,language:t.enum("language",v),environment:t.string("environment",{default:"production"}),version:t.string("version"),deployUrl:s,result:t.enum("result",Le,{default:"success"}),pr:t.integer("pr",{min:1}),mode:t.enum("mode",ut,{default:"files"}),token:r}}function qe(t,e=process.cwd()){let r=t.GITHUB_EVENT_PATH,s=r&&ot(r)?JSON.parse(Xt(r,"utf8")||"{}"):{};return{workspace:t.GITHUB_WORKSPACE||e,repository:t.GITHUB_REPOSITORY?Ae(t.GITHUB_REPOSITORY,"GITHUB_REPOSITORY"):void 0,serverUrl:(t.GITHUB_SERVER_URL||"https://github.com").replace(/\/$/,""),apiUrl:(t.GITHUB_API_URL||"https://api.github.com").replace(/\/$/,""),runId:t.GITHUB_RUN_ID||void 0,sha:t.GITHUB_SHA||void 0,ref:t.GITHUB_REF||void 0,baseRef:t.GITHUB_BASE_REF||void 0,event:s}}function pe(t,e){if(t===void 0)throw new p(e,`${e} is not set; this command runs in a GitHub Actions workflow.`);return t}async function Oe(t,e,r){let s=Z.resolve(e.workspace,t.dir),n=Z.relative(e.workspace,s).split(Z.sep).join("/")||".",i=Re(r.now?.()),o=ot(s)?await oe(s,{language:t.language}):void 0,a=t.language??o?.language??"en",u,c=async()=>{if(!t.token)throw new p("github-token",`${t.command} in ${t.mode} mode needs github-token.`);return u??=await(r.github??Y)(t.token,e.apiUrl),u},d=t.pr??e.event.pull_request?.number??e.event.number;if(t.command==="lint"){if(!o)throw new p("dir",`Memory bank folder '${t.dir}' does not exist.`);let g=Te(o,{display:n});return t.token&&e.repository&&g.push(...await Ee(o,n,await c(),e.repository,d)),{command:"lint",changed:!1,files:[],problems:g}}let l;if(t.command==="index"){if(!o)throw new p("dir",`Memory bank folder '${t.dir}' does not exist.`);l=_e(o,n,i)}else if(t.command==="record-deploy")l=De(await tr(t,e,i,t.token?c:void 0),n,a);else{let g=await rr(pe(d,"pr"),e,t.token?c:void 0);if(!g)return{command:t.command,changed:!1,files:[],note:`Pull request #${d} is not merged; nothing recorded.`};l=Ie(g,n,a)}return{command:t.command,...await(await er(t,e,c,r.log)).apply(l)}}async function er(t,e,r,s){if(t.mode==="files")return new K(e.workspace);let n=pe(e.repository,"GITHUB_REPOSITORY"),i=e.ref?.startsWith("refs/heads/")?e.ref.slice(11):e.baseRef??e.event.repository?.default_branch;if(!i)throw new p("mode",`mode ${t.mode} needs a branch: the workflow runs on ${e.ref??"no ref"}, which is not a branch.`);return t.mode==="commit"?new I(await r(),n,i,{log:s}):new V(await r(),n,i,{log:s})}async function tr(t,e,r,s){let n=pe(e.runId,"GITHUB_RUN_ID"),i=e.repository?`${e.serverUrl}/${e.repository.owner}/${e.repository.repo}`:void 0,o=e.ref?.startsWith("refs/tags/")?e.ref.slice(10):void 0,a=t.version??o??e.sha?.slice(0,7);if(!a)throw new p("version","version is required when the run has no tag or commit (GITHUB_SHA).");let u=t.pr??e.event.pull_request?.number;return u===void 0&&s&&e.repository&&e.sha&&(u=(await(await s()).request("GET",`${w(e.repository)}/commits/${e.sha}/pulls`))[0]?.number),{environment:t.environment,runId:n,version:a,result:t.result,date:r,commit:e.sha?{text:e.sha.slice(0,7),url:i&&`${i}/commit/${e.sha}`}:void 0,pullRequest:u===void 0?void 0:{text:`#${u}`,url:i&&`${i}/pull/${u}`},deployUrl:t.deployUrl,runUrl:i&&`${i}/actions/runs/${n}`}}async function rr(t,e,r){let s=e.event.pull_request?.number===t?e.event.pull_request:void 0;if(!s){if(!r)throw new p("github-token",`Reading pull request #${t} needs github-token (the event does not carry it).`);s=await(await r()).request("GET",`${w(pe(e.repository,"GITHUB_REPOSITORY"))}/pulls/${t}`)}if(!s.merged_at)return;let n=s.merge_commit_sha??void 0,i=e.repository?`${e.serverUrl}/${e.repository.owner}/${e.repository.repo}`:void 0;return{number:t,title:s.title,url:s.html_url,author:s.user?.login,date:s.merged_at.slice(0,10),commit:n?{text:n.slice(0,7),url:i&&`${i}/commit/${n}`}:void 0}}function Ge(t){if(t.command==="lint"){let r=t.problems??[];return r.length===0?`### Memory bank lint
+
+No problems found.
+`:`### Memory bank lint
+
+${r.length} problem(s):
+
+${z(["File","Line","Rule","Problem"],r.map(s=>[s.file,s.line,s.rule,s.message]))}`}let e=[`### Memory bank: ${t.command}`,""];return t.note?e.push(t.note):t.changed?e.push(`Updated ${t.files.map(r=>`\`${r}\``).join(", ")}.`):e.push("Already up to date: nothing changed."),t.commitSha&&e.push("",`Commit: ${t.commitSha}`),t.pullRequestUrl&&e.push("",`Pull request: ${t.pullRequestUrl}`),`${e.join(`
+`)}
+`}function Me(t){let e=t.problems?.length??0;if(e>0)throw new q(`memory-bank lint found ${e} problem(s).`)}var ar={github:Y};async function dt(t,e=ar){let r=Ue(t.inputs,t.log),s=await Oe(r,qe(t.env),{...e,log:t.log});for(let n of s.problems??[])t.log.error(n.message,{file:n.file,line:n.line,title:`memory-bank lint: ${n.rule}`});s.note?t.log.notice(s.note):r.command!=="lint"&&t.log.info(s.changed?`Updated ${s.files.join(", ")}`:"Already up to date: nothing changed."),await t.outputs.set({changed:s.changed,files:s.files,"commit-sha":s.commitSha??"","pull-request-url":s.pullRequestUrl??""}),await t.summary.write(Ge(s)),Me(s)}await ye(dt);

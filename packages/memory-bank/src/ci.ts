@@ -1,0 +1,233 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { GateError, InputError, table, type Inputs, type Logger } from '@pipeline-toolkit/core';
+import { readBank, today } from './bank.ts';
+import { createGitHub, parseRepository, repoPath, type GitHub, type Repository } from './github.ts';
+import { LANGUAGES, type Language } from './language.ts';
+import { collisionProblems } from './collisions.ts';
+import { lintBank, type Problem } from './lint.ts';
+import { RESULTS, type DeployRecord, type MergedPullRequest, type Result } from './progress.ts';
+import { deployChange, indexChange, mergedPullRequestChange } from './record.ts';
+import { CommitStore, LocalStore, PullRequestStore, type ApplyResult, type BankStore, type Change } from './store.ts';
+
+/**
+ * The memory-bank action's logic, shared with the CLI: typed inputs, the run's context (from the
+ * runner's GITHUB_* variables and event), and one command.
+ */
+
+export const COMMANDS = ['record-deploy', 'record-progress', 'index', 'lint'] as const;
+export const MODES = ['files', 'commit', 'pull-request'] as const;
+
+export interface CiRequest {
+  command: (typeof COMMANDS)[number];
+  dir: string;
+  language?: Language | undefined;
+  environment: string;
+  version?: string | undefined;
+  deployUrl?: string | undefined;
+  result: Result;
+  pr?: number | undefined;
+  mode: (typeof MODES)[number];
+  token?: string | undefined;
+}
+
+export function readCiInputs(inputs: Inputs, log: Logger): CiRequest {
+  const token = inputs.string('github-token');
+  log.setSecret(token);
+  const deployUrl = inputs.string('deploy-url');
+  if (deployUrl && !/^https?:\/\/[^\s]+$/.test(deployUrl)) {
+    throw new InputError('deploy-url', `${inputs.label('deploy-url')} must be an http(s) URL, got '${deployUrl}'.`);
+  }
+  const dir = inputs.string('dir', { default: 'memory-bank' });
+  if (path.isAbsolute(dir) || path.posix.normalize(dir.replace(/\\/g, '/')).startsWith('..')) {
+    throw new InputError('dir', `${inputs.label('dir')} must be a folder inside the repository (relative path), got '${dir}'.`);
+  }
+  return {
+    command: inputs.enum('command', COMMANDS, { required: true }),
+    dir,
+    language: inputs.enum('language', LANGUAGES),
+    environment: inputs.string('environment', { default: 'production' }),
+    version: inputs.string('version'),
+    deployUrl,
+    result: inputs.enum('result', RESULTS, { default: 'success' }),
+    pr: inputs.integer('pr', { min: 1 }),
+    mode: inputs.enum('mode', MODES, { default: 'files' }),
+    token,
+  };
+}
+
+/** What the run knows about itself: GITHUB_* variables and the event payload. */
+export interface RunContext {
+  workspace: string;
+  repository?: Repository | undefined;
+  serverUrl: string;
+  apiUrl: string;
+  runId?: string | undefined;
+  sha?: string | undefined;
+  ref?: string | undefined;
+  baseRef?: string | undefined;
+  event: GitHubEvent;
+}
+
+interface EventPull {
+  number: number;
+  title: string;
+  html_url: string;
+  merged?: boolean;
+  merged_at?: string | null;
+  merge_commit_sha?: string | null;
+  user?: { login?: string };
+}
+interface GitHubEvent {
+  number?: number;
+  pull_request?: EventPull;
+  repository?: { default_branch?: string };
+}
+
+export function runContext(env: NodeJS.ProcessEnv, cwd = process.cwd()): RunContext {
+  const eventPath = env['GITHUB_EVENT_PATH'];
+  const event = eventPath && existsSync(eventPath) ? (JSON.parse(readFileSync(eventPath, 'utf8') || '{}') as GitHubEvent) : {};
+  return {
+    workspace: env['GITHUB_WORKSPACE'] || cwd,
+    repository: env['GITHUB_REPOSITORY'] ? parseRepository(env['GITHUB_REPOSITORY'], 'GITHUB_REPOSITORY') : undefined,
+    serverUrl: (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/$/, ''),
+    apiUrl: (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/$/, ''),
+    runId: env['GITHUB_RUN_ID'] || undefined,
+    sha: env['GITHUB_SHA'] || undefined,
+    ref: env['GITHUB_REF'] || undefined,
+    baseRef: env['GITHUB_BASE_REF'] || undefined,
+    event,
+  };
+}
+
+export interface CiDeps {
+  log: Logger;
+  github?: (token: string, baseUrl: string) => Promise<GitHub>;
+  now?: () => Date;
+}
+
+export interface CiResult extends ApplyResult {
+  command: CiRequest['command'];
+  problems?: Problem[];
+  note?: string;
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new InputError(what, `${what} is not set; this command runs in a GitHub Actions workflow.`);
+  return value;
+}
+
+export async function runCi(request: CiRequest, context: RunContext, deps: CiDeps): Promise<CiResult> {
+  const dir = path.resolve(context.workspace, request.dir);
+  const bankPath = path.relative(context.workspace, dir).split(path.sep).join('/') || '.';
+  const date = today(deps.now?.());
+  const bank = existsSync(dir) ? await readBank(dir, { language: request.language }) : undefined;
+  const language = request.language ?? bank?.language ?? 'en';
+  let client: GitHub | undefined;
+  const github = async (): Promise<GitHub> => {
+    if (!request.token) throw new InputError('github-token', `${request.command} in ${request.mode} mode needs github-token.`);
+    client ??= await (deps.github ?? createGitHub)(request.token, context.apiUrl);
+    return client;
+  };
+  const currentPr = request.pr ?? context.event.pull_request?.number ?? context.event.number;
+
+  if (request.command === 'lint') {
+    if (!bank) throw new InputError('dir', `Memory bank folder '${request.dir}' does not exist.`);
+    const problems = lintBank(bank, { display: bankPath });
+    if (request.token && context.repository) {
+      problems.push(...(await collisionProblems(bank, bankPath, await github(), context.repository, currentPr)));
+    }
+    return { command: 'lint', changed: false, files: [], problems };
+  }
+
+  let change: Change;
+  if (request.command === 'index') {
+    if (!bank) throw new InputError('dir', `Memory bank folder '${request.dir}' does not exist.`);
+    change = indexChange(bank, bankPath, date);
+  } else if (request.command === 'record-deploy') {
+    change = deployChange(await deployRecord(request, context, date, request.token ? github : undefined), bankPath, language);
+  } else {
+    const pull = await mergedPull(need(currentPr, 'pr'), context, request.token ? github : undefined);
+    if (!pull) return { command: request.command, changed: false, files: [], note: `Pull request #${currentPr} is not merged; nothing recorded.` };
+    change = mergedPullRequestChange(pull, bankPath, language);
+  }
+  return { command: request.command, ...(await (await store(request, context, github, deps.log)).apply(change)) };
+}
+
+async function store(request: CiRequest, context: RunContext, github: () => Promise<GitHub>, log: Logger): Promise<BankStore> {
+  if (request.mode === 'files') return new LocalStore(context.workspace);
+  const repository = need(context.repository, 'GITHUB_REPOSITORY');
+  const branch = context.ref?.startsWith('refs/heads/') ? context.ref.slice('refs/heads/'.length) : (context.baseRef ?? context.event.repository?.default_branch);
+  if (!branch) throw new InputError('mode', `mode ${request.mode} needs a branch: the workflow runs on ${context.ref ?? 'no ref'}, which is not a branch.`);
+  if (request.mode === 'commit') return new CommitStore(await github(), repository, branch, { log });
+  return new PullRequestStore(await github(), repository, branch, { log });
+}
+
+async function deployRecord(request: CiRequest, context: RunContext, date: string, github?: () => Promise<GitHub>): Promise<DeployRecord> {
+  const runId = need(context.runId, 'GITHUB_RUN_ID');
+  const repo = context.repository ? `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}` : undefined;
+  const tag = context.ref?.startsWith('refs/tags/') ? context.ref.slice('refs/tags/'.length) : undefined;
+  const version = request.version ?? tag ?? context.sha?.slice(0, 7);
+  if (!version) throw new InputError('version', 'version is required when the run has no tag or commit (GITHUB_SHA).');
+  let pr = request.pr ?? context.event.pull_request?.number;
+  if (pr === undefined && github && context.repository && context.sha) {
+    // A push of a merge commit: find the pull request it came from.
+    const pulls = await (await github()).request<{ number: number }[]>('GET', `${repoPath(context.repository)}/commits/${context.sha}/pulls`);
+    pr = pulls[0]?.number;
+  }
+  return {
+    environment: request.environment,
+    runId,
+    version,
+    result: request.result,
+    date,
+    commit: context.sha ? { text: context.sha.slice(0, 7), url: repo && `${repo}/commit/${context.sha}` } : undefined,
+    pullRequest: pr === undefined ? undefined : { text: `#${pr}`, url: repo && `${repo}/pull/${pr}` },
+    deployUrl: request.deployUrl,
+    runUrl: repo && `${repo}/actions/runs/${runId}`,
+  };
+}
+
+async function mergedPull(number: number, context: RunContext, github?: () => Promise<GitHub>): Promise<MergedPullRequest | undefined> {
+  let pull = context.event.pull_request?.number === number ? context.event.pull_request : undefined;
+  if (!pull) {
+    if (!github) throw new InputError('github-token', `Reading pull request #${number} needs github-token (the event does not carry it).`);
+    pull = await (await github()).request<EventPull>('GET', `${repoPath(need(context.repository, 'GITHUB_REPOSITORY'))}/pulls/${number}`);
+  }
+  if (!pull.merged_at) return undefined;
+  const sha = pull.merge_commit_sha ?? undefined;
+  const repo = context.repository ? `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}` : undefined;
+  return {
+    number,
+    title: pull.title,
+    url: pull.html_url,
+    author: pull.user?.login,
+    date: pull.merged_at.slice(0, 10),
+    commit: sha ? { text: sha.slice(0, 7), url: repo && `${repo}/commit/${sha}` } : undefined,
+  };
+}
+
+/** Job-summary Markdown for a result. */
+export function ciSummary(result: CiResult): string {
+  if (result.command === 'lint') {
+    const problems = result.problems ?? [];
+    if (problems.length === 0) return '### Memory bank lint\n\nNo problems found.\n';
+    return `### Memory bank lint\n\n${problems.length} problem(s):\n\n${table(
+      ['File', 'Line', 'Rule', 'Problem'],
+      problems.map((p) => [p.file, p.line, p.rule, p.message]),
+    )}`;
+  }
+  const lines = [`### Memory bank: ${result.command}`, ''];
+  if (result.note) lines.push(result.note);
+  else if (!result.changed) lines.push('Already up to date: nothing changed.');
+  else lines.push(`Updated ${result.files.map((f) => `\`${f}\``).join(', ')}.`);
+  if (result.commitSha) lines.push('', `Commit: ${result.commitSha}`);
+  if (result.pullRequestUrl) lines.push('', `Pull request: ${result.pullRequestUrl}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Throws the lint gate when there are problems, after they were reported. */
+export function lintGate(result: CiResult): void {
+  const count = result.problems?.length ?? 0;
+  if (count > 0) throw new GateError(`memory-bank lint found ${count} problem(s).`);
+}
