@@ -43,7 +43,7 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<Suite
   const started = performance.now();
   if (options.waitUntilHealthyMs) await waitUntilHealthy(suite, checks, { ...ctx, timeoutMs: 0 }, options.waitUntilHealthyMs, log, timing);
 
-  const results = await log.group(`Running ${checks.length} smoke checks`, () =>
+  const results = await log.group(`Running ${checks.length} smoke check${checks.length === 1 ? '' : 's'}`, () =>
     runPool(checks, suite.concurrency, options, async (check) => {
       const checkResults = await runCheck(check, ctx, { allowMutating: options.allowMutating ?? false }, timing);
       for (const r of checkResults) log.info(`${ICON[r.status]} ${r.name} ${resultDetail(r)}`);

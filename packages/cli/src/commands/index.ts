@@ -7,4 +7,5 @@ import type { Command } from '../command.ts';
 export const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   notify: { summary: 'Build and send the Slack pipeline message', load: async () => (await import('./notify.ts')).notify },
   lint: { summary: 'Run the linters that fit the repository', load: async () => (await import('./lint.ts')).lint },
+  smoke: { summary: 'Run the smoke checks against a target', load: async () => (await import('./smoke.ts')).smoke },
 };
