@@ -125,13 +125,14 @@ export async function postToWebhook(webhook: WebhookUrl, payload: unknown, optio
   const sleep = options.sleep ?? sleeper;
   const now = options.now ?? Date.now;
   const body = JSON.stringify(payload);
+  const send = await proxyAwareFetch(webhook.reveal());
 
   for (let attempt = 1; ; attempt++) {
     const last = attempt >= maxAttempts;
     let response: Response;
     let text: string;
     try {
-      response = await fetch(webhook.reveal(), {
+      response = await send(webhook.reveal(), {
         method: 'POST',
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body,
@@ -178,6 +179,19 @@ export async function postToWebhook(webhook: WebhookUrl, payload: unknown, optio
     }
     throw new ExternalError(slackErrorMessage(response.status, text));
   }
+}
+
+/**
+ * fetch through the proxy the runner is configured with (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, read as
+ * the Actions toolkit reads them, as for the GitHub API calls); the built-in fetch when there is
+ * none. The proxy-capable client is loaded only when a proxy is set.
+ */
+async function proxyAwareFetch(url: string): Promise<typeof fetch> {
+  if (!['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].some((name) => process.env[name])) return fetch;
+  const [{ HttpClient }, undici] = await Promise.all([import('@actions/http-client'), import('undici')]);
+  const dispatcher = new HttpClient().getAgentDispatcher(url);
+  if (!dispatcher) return fetch;
+  return (input, init) => undici.fetch(input as string, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
 }
 
 /** 1 s, 2 s, 4 s … between retries of 5xx and timeouts. */

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { ExternalError, InputError, MemoryLogger } from '@pipeline-toolkit/core';
 import { parseWebhookUrl, postToWebhook, retryAfterMs, type DeliveryOptions } from '@pipeline-toolkit/slack';
 import { SLACK_ERRORS, startSlack, type SlackStandIn } from './fakes.ts';
@@ -169,6 +171,45 @@ describe('postToWebhook against a Slack stand-in', () => {
     expect(error.message).toBe(
       'Could not deliver the Slack message: network error ECONNREFUSED. Not retried, as the message may have been posted; set retry-5xx: true to retry.',
     );
+  });
+});
+
+/** A loopback HTTP proxy that records CONNECT requests and refuses to open the tunnel. */
+async function startRefusingProxy() {
+  const connects: string[] = [];
+  const server = createServer((socket) => {
+    socket.once('data', (chunk: Buffer) => {
+      connects.push(chunk.toString('latin1').split('\r\n')[0] ?? '');
+      socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, connects, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('postToWebhook behind a proxy', () => {
+  it('goes through HTTPS_PROXY, as the runner configures it, without exposing the webhook', async () => {
+    const proxy = await startRefusingProxy();
+    const saved = { HTTPS_PROXY: process.env['HTTPS_PROXY'], HTTP_PROXY: process.env['HTTP_PROXY'] };
+    process.env['HTTPS_PROXY'] = proxy.url;
+    process.env['HTTP_PROXY'] = proxy.url;
+    try {
+      const webhook = parseWebhookUrl('https://hooks.slack.com/services/T0AAA1111/B0BBB2222/proxysecret123', 'x');
+      const error = (await postToWebhook(webhook, payload, options().opts).catch((e: unknown) => e)) as Error;
+      expect(proxy.connects).toEqual(['CONNECT hooks.slack.com:443 HTTP/1.1']);
+      expect(error.message).toMatch(/^Could not deliver the Slack message: network error/);
+      expect(error.message).not.toContain('proxysecret123');
+      // The loopback interface is never proxied (the Actions toolkit's rule).
+      expect(await postToWebhook(url('ok'), payload, options().opts)).toBe(1);
+      expect(proxy.connects).toHaveLength(1);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      await proxy.close();
+    }
   });
 });
 
