@@ -110,6 +110,9 @@ export function retryAfterMs(header: string | null, now: number): number {
   return Number.isNaN(date) ? 1000 : Math.max(0, date - now);
 }
 
+/** Why a 5xx or a lost answer was not retried: Slack may have posted the message before failing. */
+const NOT_RETRIED = '. Not retried: set retry-5xx: true to retry (Slack may already have posted it, so a retry can post it twice)';
+
 const sleeper = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -148,9 +151,7 @@ export async function postToWebhook(webhook: WebhookUrl, payload: unknown, optio
         await sleep(wait);
         continue;
       }
-      throw new ExternalError(
-        `Could not deliver the Slack message: ${reason}${retry5xx ? ` after ${attempt} attempts` : '. Not retried, as the message may have been posted; set retry-5xx: true to retry'}.`,
-      );
+      throw new ExternalError(`Could not deliver the Slack message: ${reason}${retry5xx ? ` after ${attempt} attempts` : NOT_RETRIED}.`);
     }
 
     if (response.ok) return attempt;
@@ -174,7 +175,7 @@ export async function postToWebhook(webhook: WebhookUrl, payload: unknown, optio
         continue;
       }
       throw new ExternalError(
-        `Slack answered HTTP ${response.status} (a problem on Slack's side)${retry5xx ? ` after ${attempt} attempts` : '. Not retried, as the message may have been posted; set retry-5xx: true to retry'}.`,
+        `Slack answered HTTP ${response.status} (a problem on Slack's side)${retry5xx ? ` after ${attempt} attempts` : NOT_RETRIED}.`,
       );
     }
     throw new ExternalError(slackErrorMessage(response.status, text));

@@ -129,7 +129,7 @@ describe('postToWebhook against a Slack stand-in', () => {
   it('does not retry a 5xx unless retry-5xx is set', async () => {
     const plain = options();
     await expect(postToWebhook(url('error503-always'), payload, plain.opts)).rejects.toThrow(
-      "Slack answered HTTP 503 (a problem on Slack's side). Not retried, as the message may have been posted; set retry-5xx: true to retry.",
+      "Slack answered HTTP 503 (a problem on Slack's side). Not retried: set retry-5xx: true to retry (Slack may already have posted it, so a retry can post it twice).",
     );
     expect(slack.hits('error503-always')).toHaveLength(1);
 
@@ -169,7 +169,7 @@ describe('postToWebhook against a Slack stand-in', () => {
     await closed.close();
     const error = (await postToWebhook(webhook, payload, options().opts).catch((e: unknown) => e)) as Error;
     expect(error.message).toBe(
-      'Could not deliver the Slack message: network error ECONNREFUSED. Not retried, as the message may have been posted; set retry-5xx: true to retry.',
+      'Could not deliver the Slack message: network error ECONNREFUSED. Not retried: set retry-5xx: true to retry (Slack may already have posted it, so a retry can post it twice).',
     );
   });
 });
