@@ -1,0 +1,137 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MemoryLogger } from '@pipeline-toolkit/core';
+import { main, type CliIO } from 'pipeline-toolkit';
+import { FakeGitHub } from '../../memory-bank/test/fake-github.ts';
+
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'T',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 'T',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+};
+const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' });
+
+let repo: string;
+const bank = () => path.join(repo, 'memory-bank');
+
+function io(env: Record<string, string> = {}): CliIO & { printed: string[]; log: MemoryLogger } {
+  const printed: string[] = [];
+  return { log: new MemoryLogger(), out: (t) => printed.push(t), env, cwd: repo, printed };
+}
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const session = io(env);
+  const code = await main(args, session);
+  return { code, out: session.printed.join('\n'), errors: session.log.lines.filter((l) => l.level === 'error') };
+}
+
+const adrFiles = async () => (await readdir(bank())).filter((f) => f.startsWith('ADR-')).sort();
+
+beforeEach(async () => {
+  repo = await mkdtemp(path.join(tmpdir(), 'mb-cli-'));
+  git(repo, 'init', '-q', '-b', 'main');
+});
+afterEach(() => rm(repo, { recursive: true, force: true }));
+
+describe('pipeline-toolkit memory-bank / adr', () => {
+  it('init, adr new (numbers past other branches), supersede, status, list, index and lint', async () => {
+    expect((await cli(['memory-bank', 'init', '--language', 'pt-BR'])).code).toBe(0);
+    expect((await cli(['memory-bank', 'init'])).out).toContain('kept    ');
+    expect((await cli(['adr', 'new', 'Usar PostgreSQL'])).out).toBe(
+      `created ${path.join(bank(), 'ADR-001-usar-postgresql.md')}\nupdated ${path.join(bank(), 'decisionLog.md')}`,
+    );
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'bank');
+    // Another branch already took ADR-002.
+    git(repo, 'checkout', '-q', '-b', 'feature');
+    expect((await cli(['adr', 'new', 'Usar Redis'])).code).toBe(0);
+    git(repo, 'add', '.');
+    git(repo, 'commit', '-q', '-m', 'redis');
+    git(repo, 'checkout', '-q', 'main');
+    expect((await cli(['adr', 'supersede', '1', 'Usar CockroachDB'])).out).toContain('ADR-003-usar-cockroachdb.md');
+    expect(await adrFiles()).toEqual(['ADR-001-usar-postgresql.md', 'ADR-003-usar-cockroachdb.md']);
+    expect(await readFile(path.join(bank(), 'ADR-003-usar-cockroachdb.md'), 'utf8')).toContain('- Status: Aceito\n');
+    expect((await cli(['adr', 'status', 'ADR-003', 'deprecated'])).code).toBe(0);
+
+    const list = await cli(['adr', 'list']);
+    expect(list.out.split('\n')).toEqual([
+      '| ADR | Title | Status | Date |',
+      '| --- | --- | --- | --- |',
+      expect.stringMatching(/^\| ADR-001 \| Usar PostgreSQL \| Substituído \| \d{4}-\d\d-\d\d \|$/),
+      expect.stringMatching(/^\| ADR-003 \| Usar CockroachDB \| Obsoleto \| \d{4}-\d\d-\d\d \|$/),
+    ]);
+    const lint = await cli(['memory-bank', 'lint']);
+    expect(lint).toMatchObject({ code: 0, out: 'memory-bank lint: no problems.' });
+  });
+
+  it('lint lists every problem as file:line and exits 1; index fixes the index', async () => {
+    await cli(['memory-bank', 'init']);
+    await writeFile(path.join(bank(), 'ADR-001.md'), '# ADR-001: Cache\n\n- Status: accepted\n\n## Context\n\n## Decision\n');
+    const lint = await cli(['memory-bank', 'lint']);
+    expect(lint.code).toBe(1);
+    expect(lint.errors.map((e) => `${e.properties?.file}:${e.properties?.line} ${e.message}`)).toEqual([
+      "memory-bank/ADR-001.md:1 missing section 'Consequences' (pt-BR 'Consequências') [section]",
+      "memory-bank/ADR-001.md:1 has no date line ('- Date: YYYY-MM-DD') [date]",
+      "memory-bank/decisionLog.md:10 the ADR index is out of date; run 'pipeline-toolkit memory-bank index' [index]",
+    ]);
+    expect(lint.out).toBe('memory-bank lint: 3 problem(s).');
+    expect((await cli(['memory-bank', 'index'])).out).toBe('Updated `memory-bank/decisionLog.md`.');
+    expect((await cli(['memory-bank', 'lint'])).errors).toHaveLength(2);
+  });
+
+  it('adr new counts ADRs added by open pull requests when a token is set', async () => {
+    const github = await FakeGitHub.start();
+    try {
+      github.addPull({
+        number: 4,
+        title: 'x',
+        head: 'x',
+        base: 'main',
+        files: [{ filename: 'memory-bank/ADR-009-from-pr.md', status: 'added' }],
+      });
+      await cli(['memory-bank', 'init']);
+      const env = { GITHUB_TOKEN: 'ghp_token_for_the_test', GITHUB_API_URL: github.url };
+      const created = await cli(['adr', 'new', 'After the PR', '--repository', 'acme/shop'], env);
+      expect(created.out).toContain('ADR-010-after-the-pr.md');
+      expect(github.server.requests.map((r) => `${r.method} ${r.url.split('?')[0]}`)).toEqual([
+        'GET /repos/acme/shop/pulls',
+        'GET /repos/acme/shop/pulls/4/files',
+      ]);
+    } finally {
+      await github.close();
+    }
+  });
+
+  it('renumber moves the file and fixes links', async () => {
+    await cli(['memory-bank', 'init']);
+    await cli(['adr', 'new', 'One']);
+    await cli(['adr', 'supersede', '1', 'Two']);
+    expect((await cli(['adr', 'renumber', '2', '5'])).code).toBe(0);
+    expect(await adrFiles()).toEqual(['ADR-001-one.md', 'ADR-005-two.md']);
+    expect(await readFile(path.join(bank(), 'ADR-001-one.md'), 'utf8')).toContain('[ADR-005](ADR-005-two.md)');
+    expect((await cli(['memory-bank', 'lint'])).code).toBe(0);
+  });
+
+  it('exits 2 on bad usage, naming what is accepted', async () => {
+    await cli(['memory-bank', 'init']);
+    const status = await cli(['adr', 'status', '1', 'maybe']);
+    expect(status.code).toBe(2);
+    expect(status.errors[0]?.message).toContain(
+      'status must be one of proposed, accepted, rejected, deprecated, superseded or Proposto, Aceito',
+    );
+    expect((await cli(['adr', 'new'])).errors[0]?.message).toContain('adr new takes 1 argument(s), got 0.');
+    expect((await cli(['adr', 'status', 'seven', 'accepted'])).errors[0]?.message).toBe(
+      "number must be an ADR number such as 7 or ADR-007, got 'seven'.",
+    );
+    expect((await cli(['memory-bank', 'frob'])).code).toBe(2);
+    expect((await cli(['memory-bank', 'lint', '--mode', 'push'])).errors[0]?.message).toBe(
+      "--mode must be one of files, commit, pull-request, got 'push'.",
+    );
+    expect((await cli(['adr', 'status', '4', 'accepted'])).errors[0]?.message).toBe('There is no ADR 4 in ' + bank() + ' (ADRs: none).');
+  });
+});
