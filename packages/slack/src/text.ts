@@ -35,9 +35,14 @@ export function linkUrl(url: string): string {
   return url.replace(/[<>|\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
+/** Longest link label kept whole; a longer one is shortened before escaping, so the link survives any later cut. */
+const LABEL_MAX = 150;
+
 /** `<url|label>` with both parts scrubbed (a branch named like a token must not leak through its URL). */
 export function slackLink(url: string | undefined, label: string, redact: (text: string) => string = redactPatterns): string {
-  const text = linkLabel(label, redact);
+  // Scrubbed before it is shortened: a secret cut in half would no longer be recognised.
+  const clean = redact(label);
+  const text = linkLabel(clean.length > LABEL_MAX ? `${clean.slice(0, LABEL_MAX - 1)}…` : clean, (t) => t);
   return url ? `<${linkUrl(redact(url))}|${text}>` : text;
 }
 

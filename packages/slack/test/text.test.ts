@@ -13,6 +13,9 @@ describe('text safety', () => {
   it('builds links whose label and address cannot break out', () => {
     expect(slackLink('https://x.example/a b|c>', 'name | with > pipe')).toBe('<https://x.example/a%20b%7Cc%3E|name \u2223 with &gt; pipe>');
     expect(slackLink(undefined, 'plain')).toBe('plain');
+    expect(slackLink('https://x.example/', 'n'.repeat(400))).toBe(`<https://x.example/|${'n'.repeat(149)}…>`);
+    const token = 'ghp_abcdefghijklmnopqrstuvwxyz0123456789';
+    expect(slackLink(undefined, `${'n'.repeat(140)} ${token}`)).toBe(`${'n'.repeat(140)} ***`);
   });
 
   it('truncates without splitting a link or an entity', () => {
