@@ -104,7 +104,8 @@ export function upsertEntry(text: string | undefined, block: BlockName, entry: E
   return upsertBlock(base, block, lines.join('\n'), heading);
 }
 
-const STATE_HEADING = /^##\s+(current state|estado atual)\s*\[[^\]]*\]\s*$/;
+/** `## Current state [date]`, `## Estado Atual [date]`, also bilingual (`## Estado atual / Current state [date]`). */
+const STATE_HEADING = /^##\s+.*\b(current state|estado atual)\b.*\[[^\]]*\]\s*$/;
 
 function labels(language: Language, environment: string) {
   const env = fold(environment) === 'production' || fold(environment) === 'producao' ? (language === 'pt-BR' ? 'produção' : 'production') : environment;
@@ -146,7 +147,9 @@ export function updateCurrentState(text: string | undefined, record: DeployRecor
       // After the heading's other items, before the next milestone when there is one.
       const next = lines.findIndex((line, i) => i > start && i < end && fold(line).startsWith(`- ${fold(l.next)}:`));
       const lastItem = lines.findLastIndex((line, i) => i > start && i < end && /^\s*[-*]\s/.test(line));
-      const position = next >= 0 ? next : lastItem >= 0 ? lastItem + 1 : start + 2;
+      let position = next >= 0 ? next : lastItem >= 0 ? lastItem + 1 : start + 2;
+      // Past the continuation lines of a multi-line item.
+      while (next < 0 && lastItem >= 0 && position < end && /^\s+\S/.test(lines[position] ?? '')) position++;
       lines.splice(position, 0, item);
       end++;
     }

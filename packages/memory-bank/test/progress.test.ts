@@ -94,4 +94,11 @@ describe('activeContext.md current state', () => {
       '# Contexto\n\n## Estado Atual [2026-11-29]\n\n- Versão em staging: v1.4.0\n- Último deploy: 2026-11-29 · staging · v1.4.0 · sucesso · [execução](https://github.com/acme/shop/actions/runs/111)\n- Próximo marco: —\n\n## Outro\n',
     );
   });
+
+  it('understands a bilingual heading and multi-line items (this repository’s own bank)', () => {
+    const start = `# Active context\n\n## Estado atual / Current state [2026-11-01]\n- Version in production: none yet.\n- In progress: a, b,\n  c and d.\n\n## Next milestone\nv1.0.0\n`;
+    expect(updateCurrentState(start, deploy(), 'en')).toBe(
+      `# Active context\n\n## Estado atual / Current state [2026-11-29]\n- Version in production: v1.4.0\n- In progress: a, b,\n  c and d.\n- Last deploy: 2026-11-29 · production · v1.4.0 · success · [run](https://github.com/acme/shop/actions/runs/111)\n\n## Next milestone\nv1.0.0\n`,
+    );
+  });
 });
