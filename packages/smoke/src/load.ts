@@ -178,6 +178,11 @@ function toCheck(check: CheckFile, defaults: typeof DEFAULTS, where: string, sec
       if (SENSITIVE_HEADER.test(name)) secrets.add(value.replace(/^(bearer|basic|token)\s+/i, ''));
     }
     const body = http.body === undefined || typeof http.body === 'string' ? http.body : JSON.stringify(http.body);
+    // A body written as YAML data is sent as JSON, with its content type unless the suite sets one.
+    const headers =
+      typeof http.body === 'object' && !Object.keys(http.headers).some((h) => h.toLowerCase() === 'content-type')
+        ? { ...http.headers, 'content-type': 'application/json' }
+        : http.headers;
     return {
       ...common,
       kind: 'http',
@@ -185,7 +190,7 @@ function toCheck(check: CheckFile, defaults: typeof DEFAULTS, where: string, sec
         method: http.method,
         ...(http.path !== undefined ? { path: http.path } : {}),
         ...(http.url !== undefined ? { url: http.url } : {}),
-        headers: http.headers,
+        headers,
         ...(body !== undefined ? { body } : {}),
         followRedirects: http['follow-redirects'],
         expect: stripUndefined({

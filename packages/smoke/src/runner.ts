@@ -125,12 +125,12 @@ async function waitUntilHealthy(
   for (;;) {
     polls++;
     const remaining = deadline - performance.now();
-    const outcome = await attempt(health, { ...ctx, timeoutMs: Math.max(1, Math.min(health.timeoutMs, remaining)) });
+    const outcome = await attempt(health, { ...ctx, timeoutMs: Math.max(1, Math.round(Math.min(health.timeoutMs, remaining))) });
     if (outcome.ok) {
       log.info(`Healthy: '${health.name}' passed after ${polls} poll${polls === 1 ? '' : 's'}.`);
       return;
     }
-    const wait = Math.min(Math.max(outcome.retryAfterMs ?? 0, backoff(polls, health.backoffMs)), deadline - performance.now());
+    const wait = Math.round(Math.min(Math.max(outcome.retryAfterMs ?? 0, backoff(polls, health.backoffMs)), deadline - performance.now()));
     if (wait <= 0) {
       log.warning(
         `Not healthy after ${formatDuration(deadlineMs)}: '${health.name}' ${outcome.message ?? 'failed'}. Running the suite anyway.`,

@@ -33,6 +33,11 @@ function integer(min: number, max: number, what = 'a whole number') {
 const expected = (what: string) => (issue: { input?: unknown }) =>
   issue.input === undefined ? `is required: ${what}` : `must be ${what}, got ${JSON.stringify(issue.input)?.slice(0, 60)}`;
 
+/** true or false; the text `true`/`false` is accepted too, since `${VAR}` interpolation yields text. */
+const boolean = z
+  .union([z.boolean(), z.enum(['true', 'false'])], { error: expected('true or false') })
+  .transform((value) => value === true || value === 'true');
+
 const text = (what: string) => z.string({ error: expected(what) }).min(1, `must be ${what} (not empty)`);
 const textList = (what: string) =>
   z.union([z.string(), z.array(z.string())], { error: `must be ${what} or a list of them` }).transform((v) => (Array.isArray(v) ? v : [v]));
@@ -90,7 +95,7 @@ const http = strict(
     body: z
       .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], { error: 'must be text or a JSON value' })
       .optional(),
-    'follow-redirects': z.boolean({ error: 'must be true or false' }).default(false),
+    'follow-redirects': boolean.default(false),
     expect: expect.default({}),
   },
   'an http check (method, path or url, headers, body, follow-redirects, expect)',
@@ -110,7 +115,7 @@ const postgres = strict(
     database: text('a database name'),
     user: z.string().optional(),
     password: z.string().optional(),
-    ssl: z.boolean({ error: 'must be true or false' }).default(false),
+    ssl: boolean.default(false),
   },
   'a postgres check (host, port, database, user, password, ssl)',
 );

@@ -188,7 +188,7 @@ describe('HTTP checks against loopback servers', () => {
     expect(server.requests).toHaveLength(0);
     const allowed = await run(s, { target: 'production', allowMutating: true });
     expect(allowed.check('create order')?.status).toBe('passed');
-    expect(server.requests.map((r) => [r.method, r.body])).toEqual([['POST', '{"sku":1}']]);
+    expect(server.requests.map((r) => [r.method, r.body, r.headers['content-type']])).toEqual([['POST', '{"sku":1}', 'application/json']]);
   });
 
   it('selects checks by tag and refuses a selection that matches nothing', async () => {
@@ -213,6 +213,16 @@ describe('HTTP checks against loopback servers', () => {
     expect(log.text()).toContain("Healthy: 'health' passed after 4 polls.");
     expect(sleeps).toEqual([10, 20, 40]);
     expect(check('health')).toMatchObject({ status: 'passed', attempts: 1 });
+  });
+
+  it('runs the suite anyway when the service is not healthy by the deadline', async () => {
+    const server = await serve((_req, res) => json(res, 503, {}));
+    const s = await suite(one('name: health\n    http: { path: /health }', '{ retries: 0, backoff: 100ms }'));
+    const { check, log } = await run(s, { target: server.url, waitUntilHealthyMs: 250, deps: { sleep: (ms) => delay(ms) } });
+    expect(log.text()).toContain("Not healthy after 250ms: 'health' status 503, expected 2xx. Running the suite anyway.");
+    expect(check('health')).toMatchObject({ status: 'failed', attempts: 1 });
+    // polls at 0, ~100 and ~250 ms (the last wait is cut to the deadline), then the suite's own request
+    expect(server.requests.length).toBeGreaterThanOrEqual(3);
   });
 
   it('never prints header values, cookies or query tokens', async () => {
