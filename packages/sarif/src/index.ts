@@ -17,3 +17,8 @@ export {
   type RepositoryLinks,
   type ScanReport,
 } from './report.ts';
+export { readScanInputs, findingsFileFor, REPORT_INPUTS, type ScanOptions, type ReportInput } from './options.ts';
+export { expandReports } from './files.ts';
+export { runScan, type ScanDeps, type ScanResult } from './scan.ts';
+export { uploadSarif, readOnlyTokenEvent, type UploadOptions, type UploadResult } from './upload.ts';
+export { scannerCommand, runAvailableScanners, findOnPath, MALICIOUS_TRIVY, type ScannerKind, type ScannerCommand } from './scanners.ts';

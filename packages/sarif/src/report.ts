@@ -24,6 +24,7 @@ const TITLE: Record<Severity, string> = { CRITICAL: 'Critical', HIGH: 'High', ME
 
 export function where(f: Finding): string {
   if (f.location) return `${f.location.path}${f.location.startLine ? `:${f.location.startLine}` : ''}`;
+  if (f.package && f.target) return `${f.package} in ${f.target}`;
   return f.target ?? f.package ?? '';
 }
 

@@ -156,7 +156,8 @@ function readResult(run: Run, item: unknown, index: number): void {
     return;
   }
 
-  const title = firstLine(text(rule?.['shortDescription']) ?? str(rule?.['name']) ?? rawMessage);
+  // Semgrep's shortDescription is only "Semgrep Finding: <rule id>": its message says more.
+  const title = firstLine((run.kind === 'semgrep' ? undefined : text(rule?.['shortDescription'])) ?? rawMessage);
   const severity = severityOf(run, result, rule, tags, rawMessage);
   const category = categoryOf(run, id, tags, rawMessage);
   let key: string;

@@ -1,0 +1,107 @@
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
+import { ExternalError, type Logger } from '@pipeline-toolkit/core';
+import { GITHUB_LIMITS } from './writer.ts';
+
+export interface UploadOptions {
+  sarifFile: string;
+  token: string;
+  /** GITHUB_API_URL (GitHub Enterprise Server has its own). */
+  apiUrl: string;
+  repository: string;
+  commitSha: string;
+  ref: string;
+  /** The pull request comes from a fork (or Dependabot): its token is read-only, so a 403 is expected. */
+  readOnlyToken: boolean;
+  log: Logger;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export type UploadResult = { status: 'uploaded'; id: string; url?: string } | { status: 'skipped'; reason: string };
+
+/** True when the event is a pull request from a fork or by Dependabot (both get a read-only GITHUB_TOKEN). */
+export function readOnlyTokenEvent(event: unknown, actor: string | undefined): boolean {
+  if (actor === 'dependabot[bot]') return true;
+  const pr = (
+    event as { pull_request?: { head?: { repo?: { full_name?: string; fork?: boolean } }; base?: { repo?: { full_name?: string } } } }
+  )?.pull_request;
+  if (!pr) return false;
+  return pr.head?.repo?.fork === true || (!!pr.head?.repo?.full_name && pr.head.repo.full_name !== pr.base?.repo?.full_name);
+}
+
+/**
+ * Uploads a SARIF file to code scanning: POST /repos/{owner}/{repo}/code-scanning/sarifs with the
+ * gzip+base64 content, commit sha and ref. Server errors are retried twice; a 403 on a read-only
+ * token gives a notice, not a failure.
+ */
+export async function uploadSarif(options: UploadOptions): Promise<UploadResult> {
+  const { log } = options;
+  const zipped = await promisify(gzip)(await readFile(options.sarifFile));
+  if (zipped.length > GITHUB_LIMITS.gzipBytes) {
+    throw new ExternalError(
+      `${options.sarifFile} is ${(zipped.length / 1048576).toFixed(1)} MB gzipped; code scanning accepts at most 10 MB.`,
+    );
+  }
+  const url = `${options.apiUrl.replace(/\/+$/, '')}/repos/${options.repository}/code-scanning/sarifs`;
+  const body = JSON.stringify({
+    commit_sha: options.commitSha,
+    ref: options.ref,
+    sarif: zipped.toString('base64'),
+    tool_name: 'pipeline-toolkit security-scan',
+  });
+  const doFetch = options.fetch ?? fetch;
+  const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${options.token}`,
+          accept: 'application/vnd.github+json',
+          'content-type': 'application/json',
+          'x-github-api-version': '2022-11-28',
+          'user-agent': 'pipeline-toolkit-security-scan',
+        },
+        body,
+      });
+    } catch (error) {
+      if (attempt < 3) {
+        await sleep(1000 * attempt);
+        continue;
+      }
+      throw new ExternalError(`Could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const text = await response.text();
+    if (response.status === 202 || response.ok) {
+      const answer = safeJson(text);
+      log.info(`Uploaded ${options.sarifFile} to code scanning (id ${answer?.id ?? 'unknown'}).`);
+      return { status: 'uploaded', id: String(answer?.id ?? ''), ...(answer?.url ? { url: answer.url } : {}) };
+    }
+    if (response.status >= 500 && attempt < 3) {
+      await sleep(1000 * attempt);
+      continue;
+    }
+    const message = String(safeJson(text)?.message ?? text.slice(0, 300));
+    if (response.status === 403 && options.readOnlyToken) {
+      const reason = `Code scanning upload skipped: this pull request's token is read-only (${message}). The SARIF file is still written.`;
+      log.notice(reason);
+      return { status: 'skipped', reason };
+    }
+    const hint =
+      response.status === 403 || response.status === 404
+        ? ' The job needs `permissions: security-events: write` and code scanning enabled.'
+        : '';
+    throw new ExternalError(`Code scanning upload failed: HTTP ${response.status} from ${url}: ${message}.${hint}`);
+  }
+}
+
+function safeJson(text: string): { id?: unknown; url?: string; message?: unknown } | undefined {
+  try {
+    return JSON.parse(text) as { id?: unknown; url?: string; message?: unknown };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,213 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import {
+  createRunnerEnv,
+  json,
+  repoRoot,
+  runBundle,
+  startServer,
+  type BundleRun,
+  type LoopbackServer,
+  type RunnerEnv,
+} from '@pipeline-toolkit/testing';
+
+const fixtures = path.resolve(repoRoot, '../shared/fixtures/scanners');
+
+/** Raw secret values in the Gitleaks fixtures used below (their Secret/Match and SARIF snippets). */
+const SECRETS = [
+  'a secret',
+  'line containing secret',
+  '531486b2bf646636a6a1bba61e78ec4a4a54efbd',
+  '9bbc0d79e686e847bc305c9bd4cc2ea6',
+  'b3816fddcf28aa29d94b10ec305cd52be14c472b',
+];
+
+let github: LoopbackServer;
+let answer: { status: number; body: unknown } = { status: 202, body: { id: 'sarif-1', url: 'https://api.example/sarif-1' } };
+beforeAll(async () => {
+  github = await startServer((req, res) => json(res, answer.status, answer.body));
+});
+afterAll(() => github.close());
+
+/** A runner workspace holding copies of the fixture reports under reports/. */
+async function workspace(overrides: Record<string, string> = {}): Promise<RunnerEnv> {
+  const runner = await createRunnerEnv({ GITHUB_API_URL: github.url, ...overrides });
+  await mkdir(path.join(runner.dir, 'reports'));
+  for (const f of [
+    'gitleaks/gitleaks-v8-unsafe-bank.sarif',
+    'gitleaks/gitleaks-golden-json_simple.json',
+    'semgrep/semgrep-json-v1.100.0-logged-out.json',
+    'semgrep/semgrep-sarif-include-nosemgrep.sarif',
+    'trivy/trivy-npm-with-suppressed.json',
+    'trivy/trivy-image-alpine39.json',
+    'other/grype-0.34.7-cxf.sarif',
+  ]) {
+    await cp(path.join(fixtures, f), path.join(runner.dir, 'reports', path.basename(f)));
+  }
+  return runner;
+}
+
+const REPORTS = {
+  'gitleaks-report': 'reports/gitleaks-*',
+  'semgrep-report': 'reports/semgrep-json-v1.100.0-logged-out.json\nreports/semgrep-sarif-include-nosemgrep.sarif',
+  'trivy-report': 'reports/trivy-*.json',
+  'sarif-files': 'reports/grype-*.sarif',
+};
+
+function expectNoSecret(run: BundleRun, ...files: string[]): void {
+  const texts = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), ...files];
+  for (const text of texts) for (const secret of SECRETS) expect(text).not.toContain(secret);
+}
+
+describe('dist/security-scan', () => {
+  it('aggregates the reports, fails the gate on HIGH, writes outputs, summary, annotations and a SARIF file; no secret anywhere', async () => {
+    const runner = await workspace();
+    try {
+      const run = await runBundle('security-scan', { runner, inputs: REPORTS });
+      expect(run.exitCode).toBe(1);
+      // Read from the files: gitleaks 6+1 HIGH; semgrep 2 HIGH (ERROR; SARIF error, one more suppressed) + 1 MEDIUM;
+      // trivy npm 1 HIGH (+1 suppressed), alpine39 2 CRITICAL + 4 MEDIUM; grype 1 CRITICAL, 11 HIGH, 4 MEDIUM, 6 LOW.
+      expect(run.outputs).toMatchObject({
+        critical: '3',
+        high: '21',
+        medium: '9',
+        low: '6',
+        info: '0',
+        suppressed: '2',
+        total: '39',
+        gate: 'failed',
+      });
+      expect(run.outputs['sarif-file']).toBe(path.join(runner.dir, 'security-scan.sarif'));
+      expect(run.outputs['findings-file']).toBe(path.join(runner.dir, 'security-scan.findings.json'));
+      const errors = run.commands.filter((c) => c.command === 'error');
+      expect(errors.at(-1)!.message).toBe('Security gate failed: 24 unsuppressed findings at or above HIGH (fail-on: high).');
+      expect(errors).toHaveLength(10); // 9 annotations + the gate
+      // the most severe findings that have a file come first: Grype's CRITICAL, then HIGHs
+      expect(errors[0]!.properties).toMatchObject({
+        file: 'lib/cxf-xjc-runtime-3.3.1.jar',
+        line: '1',
+        title: 'CRITICAL CVE-2019-12419-cxf-xjc-runtime (Grype)',
+      });
+      expect(run.commands.filter((c) => c.command === 'warning').length).toBeLessThanOrEqual(10);
+      expect(run.summary).toContain('| Gitleaks | 0 | 7 | 0 | 0 | 0 |');
+      expect(run.summary).toContain('| Total (deduplicated) | 3 | 21 | 9 | 6 | 0 |');
+      expect(run.summary).toContain(
+        '| Critical | Trivy | [CVE-2019-14697](https://avd.aquasec.com/nvd/cve-2019-14697) | musl-utils@1.1.20-r4 in testdata/fixtures/images/alpine-39.tar.gz (alpine 3.9.4) |',
+      );
+      expect(run.summary).toContain('Gate: failed (fail-on: high; 24 unsuppressed findings at or above HIGH)');
+      expect(run.summary).toMatch(
+        /\[UnSAFE\\_Bank\/Backend\/docker-compose.yml:12\]\(https:\/\/github.com\/acme\/shop\/blob\/4b825dc642cb6eb9a060e54bf8d69288fbee4904\/UnSAFE_Bank\/Backend\/docker-compose.yml#L12\)/,
+      );
+      const sarif = await readFile(path.join(runner.dir, 'security-scan.sarif'), 'utf8');
+      const log = JSON.parse(sarif);
+      expect(log.runs.map((r: { tool: { driver: { name: string } } }) => r.tool.driver.name)).toEqual([
+        'Gitleaks',
+        'Semgrep',
+        'Trivy',
+        'Grype',
+      ]);
+      expectNoSecret(run, sarif, await readFile(path.join(runner.dir, 'security-scan.findings.json'), 'utf8'));
+      expect(github.requests).toHaveLength(0);
+    } finally {
+      await runner.cleanup();
+    }
+  });
+
+  it('upload: true posts the gzip+base64 SARIF with commit sha and ref to GITHUB_API_URL', async () => {
+    const runner = await workspace();
+    answer = { status: 202, body: { id: 'sarif-1', url: 'https://api.example/sarif-1' } };
+    const before = github.requests.length;
+    try {
+      const run = await runBundle('security-scan', {
+        runner,
+        inputs: { ...REPORTS, 'fail-on': 'critical', upload: 'true', 'github-token': 'ghs_loopbacktoken123' },
+      });
+      expect(run.exitCode).toBe(1); // 3 CRITICAL
+      const [request] = github.requests.slice(before);
+      expect(request).toMatchObject({ method: 'POST', url: '/repos/acme/shop/code-scanning/sarifs' });
+      expect(request!.headers['authorization']).toBe('Bearer ghs_loopbacktoken123');
+      const body = JSON.parse(request!.body) as { commit_sha: string; ref: string; sarif: string };
+      expect(body).toMatchObject({ commit_sha: '4b825dc642cb6eb9a060e54bf8d69288fbee4904', ref: 'refs/heads/main' });
+      const uploaded = gunzipSync(Buffer.from(body.sarif, 'base64')).toString('utf8');
+      expect(uploaded).toBe(await readFile(path.join(runner.dir, 'security-scan.sarif'), 'utf8'));
+      expect(JSON.parse(uploaded).runs).toHaveLength(4);
+      expectNoSecret(run, uploaded);
+      // the token reaches the runner only in the command that masks it
+      expect(run.stdout.split('\n').filter((l) => l.includes('ghs_loopbacktoken123'))).toEqual(['::add-mask::ghs_loopbacktoken123']);
+    } finally {
+      await runner.cleanup();
+    }
+  });
+
+  it('a 403 on a fork pull request gives a notice, not a failure', async () => {
+    const runner = await workspace({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' });
+    await writeFile(
+      runner.env['GITHUB_EVENT_PATH']!,
+      JSON.stringify({
+        pull_request: { number: 7, head: { repo: { full_name: 'fork/shop', fork: true } }, base: { repo: { full_name: 'acme/shop' } } },
+      }),
+    );
+    answer = { status: 403, body: { message: 'Resource not accessible by integration' } };
+    try {
+      const run = await runBundle('security-scan', {
+        runner,
+        inputs: { ...REPORTS, 'fail-on': 'none', upload: 'true', 'github-token': 'ghs_readonly' },
+      });
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs['gate']).toBe('passed');
+      const notice = run.commands.find((c) => c.command === 'notice' && c.message.startsWith('Code scanning upload skipped'));
+      expect(notice!.message).toContain('Resource not accessible by integration');
+      expect(JSON.parse(github.requests.at(-1)!.body).ref).toBe('refs/pull/7/merge');
+    } finally {
+      await runner.cleanup();
+    }
+  });
+
+  it('a 403 on a push (missing permission) fails with a hint', async () => {
+    const runner = await workspace();
+    answer = { status: 403, body: { message: 'Resource not accessible by integration' } };
+    try {
+      const run = await runBundle('security-scan', {
+        runner,
+        inputs: { ...REPORTS, 'fail-on': 'none', upload: 'true', 'github-token': 'ghs_x1234' },
+      });
+      expect(run.exitCode).toBe(1);
+      const failure = run.commands.filter((c) => c.command === 'error').at(-1)!.message;
+      expect(failure).toContain('Code scanning upload failed: HTTP 403');
+      expect(failure).toContain('security-events: write');
+    } finally {
+      await runner.cleanup();
+    }
+  });
+
+  it.each([
+    [
+      { 'gitleaks-report': 'missing.json' },
+      /Input 'gitleaks-report': .*missing\.json: file not found; expected a Gitleaks JSON or SARIF report/,
+    ],
+    [
+      { 'trivy-report': 'reports/gitleaks-golden-json_simple.json' },
+      /Input 'trivy-report': .*is a Gitleaks JSON report; expected a Trivy JSON or SARIF report/,
+    ],
+    [{ 'sarif-files': 'nothing/*.sarif' }, /Input 'sarif-files': no file matches 'nothing\/\*\.sarif'/],
+    [
+      { 'gitleaks-report': 'reports/gitleaks-*', 'fail-on': 'severe' },
+      /Input 'fail-on' must be one of critical, high, medium, low, none, got 'severe'\./,
+    ],
+    [{}, /Nothing to scan: give at least one of Input 'gitleaks-report'/],
+  ])('bad input %j: a clear error, no SARIF written', async (inputs, message) => {
+    const runner = await workspace();
+    try {
+      const run = await runBundle('security-scan', { runner, inputs });
+      expect(run.exitCode).toBe(1);
+      expect(run.commands.find((c) => c.command === 'error')!.message).toMatch(message);
+      expect(existsSync(path.join(runner.dir, 'security-scan.sarif'))).toBe(false);
+      expect(run.outputs).toEqual({});
+    } finally {
+      await runner.cleanup();
+    }
+  });
+});
