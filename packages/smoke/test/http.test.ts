@@ -218,7 +218,11 @@ describe('HTTP checks against loopback servers', () => {
   it('runs the suite anyway when the service is not healthy by the deadline', async () => {
     const server = await serve((_req, res) => json(res, 503, {}));
     const s = await suite(one('name: health\n    http: { path: /health }', '{ retries: 0, backoff: 100ms }'));
-    const { check, log } = await run(s, { target: server.url, waitUntilHealthyMs: 250, deps: { sleep: (ms) => delay(ms) } });
+    const { check, log } = await run(s, {
+      target: server.url,
+      waitUntilHealthyMs: 250,
+      deps: { sleep: async (ms) => void (await delay(ms)) },
+    });
     expect(log.text()).toContain("Not healthy after 250ms: 'health' status 503, expected 2xx. Running the suite anyway.");
     expect(check('health')).toMatchObject({ status: 'failed', attempts: 1 });
     // polls at 0, ~100 and ~250 ms (the last wait is cut to the deadline), then the suite's own request
