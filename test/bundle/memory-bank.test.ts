@@ -103,7 +103,7 @@ describe('dist/memory-bank', () => {
     expect(result.summary).toContain('Pull request: https://github.com/acme/shop/pull/100');
   });
 
-  it('lint fails with an annotation per problem, including an ADR number taken by an open pull request', async () => {
+  it('lint fails with an annotation per problem, including an ADR number another open pull request adds', async () => {
     await writeFile(
       path.join(bank(), 'ADR-001-cache.md'),
       '# ADR-001: Cache\n\n- Status: Aceito\n- Data: 2026-11-02\n\n## Contexto\n\n## Decisão\n\n## Consequências\n',
@@ -113,15 +113,35 @@ describe('dist/memory-bank', () => {
       '# ADR-002: Fila\n\n- Status: talvez\n- Data: 2026-11-03\n\n## Contexto\n\n## Decisão\n\n## Consequências\n',
     );
     github.addPull({
+      number: 9,
+      title: 'this one',
+      head: 'fila',
+      base: 'main',
+      files: [{ filename: 'memory-bank/ADR-002-fila.md', status: 'added' }],
+    });
+    github.addPull({
       number: 5,
-      title: 'x',
-      head: 'x',
+      title: 'other',
+      head: 'eventos',
       base: 'main',
       files: [{ filename: 'memory-bank/ADR-002-eventos.md', status: 'added' }],
     });
+    const token = 'ghs_0123456789abcdefghijklmnopqrstuvwxyzAB';
+
+    // A push run checks the branch itself; other people's pull requests cannot fail it.
+    const push = await runBundle('memory-bank', { runner, inputs: { command: 'lint', 'github-token': token } });
+    expect(push.exitCode).toBe(1);
+    expect(push.commands.filter((c) => c.command === 'error')).toHaveLength(3);
+    expect(github.server.requests).toEqual([]);
+
+    await writeFile(
+      path.join(runner.dir, 'event.json'),
+      JSON.stringify({ number: 9, pull_request: { number: 9, title: 'this one', html_url: 'u' } }),
+    );
     const result = await runBundle('memory-bank', {
       runner,
-      inputs: { command: 'lint', 'github-token': 'ghs_0123456789abcdefghijklmnopqrstuvwxyzAB' },
+      inputs: { command: 'lint', 'github-token': token },
+      env: { GITHUB_EVENT_NAME: 'pull_request' },
     });
     expect(result.exitCode).toBe(1);
     const errors = result.commands.filter((c) => c.command === 'error');
@@ -131,6 +151,7 @@ describe('dist/memory-bank', () => {
       "memory-bank/ADR-002-fila.md:1 ADR-002 is also taken by ADR-002-eventos.md in pull request #5; renumber one of them ('pipeline-toolkit adr renumber 2 <free number>')",
       'undefined:undefined memory-bank lint found 3 problem(s).',
     ]);
+    expect(result.summary).toContain('3 problem(s)');
   });
 
   it('index regenerates the table; a bad command fails with the accepted values', async () => {

@@ -78,6 +78,18 @@ describe('memory-bank action', () => {
     expect(summary.text).toContain('| memory-bank/ADR-001-x.md | 3 | status |');
   });
 
+  it('lint still reports local problems when open pull requests cannot be read', async () => {
+    const github = await FakeGitHub.start();
+    const url = github.url;
+    await github.close();
+    const event = path.join(workspace, 'event.json');
+    await writeFile(event, JSON.stringify({ pull_request: { number: 3, title: 't', html_url: 'u' } }));
+    const { ctx, log, summary } = context({ command: 'lint', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: url, GITHUB_EVENT_PATH: event });
+    await run(ctx, { now });
+    expect(log.lines.find((l) => l.level === 'warning')?.message).toMatch(/^ADR numbers were not compared with other open pull requests: /);
+    expect(summary.text).toContain('No problems found.');
+  });
+
   it('rejects bad input before touching anything, naming the input', async () => {
     const { ctx } = context({ command: 'record-deploy', mode: 'push' });
     await expect(run(ctx, { now })).rejects.toThrow("Input 'mode' must be one of files, commit, pull-request, got 'push'.");

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GateError, InputError, table, type Inputs, type Logger } from '@pipeline-toolkit/core';
+import { errorMessage, GateError, InputError, table, type Inputs, type Logger } from '@pipeline-toolkit/core';
 import { readBank, today } from './bank.ts';
 import { createGitHub, parseRepository, repoPath, type GitHub, type Repository } from './github.ts';
 import { LANGUAGES, type Language } from './language.ts';
@@ -134,8 +134,12 @@ export async function runCi(request: CiRequest, context: RunContext, deps: CiDep
   if (request.command === 'lint') {
     if (!bank) throw new InputError('dir', `Memory bank folder '${request.dir}' does not exist.`);
     const problems = lintBank(bank, { display: bankPath });
-    if (request.token && context.repository) {
-      problems.push(...(await collisionProblems(bank, bankPath, await github(), context.repository, currentPr)));
+    if (request.token && context.repository && currentPr !== undefined) {
+      try {
+        problems.push(...(await collisionProblems(bank, bankPath, await github(), context.repository, currentPr)));
+      } catch (error) {
+        deps.log.warning(`ADR numbers were not compared with other open pull requests: ${errorMessage(error)}`);
+      }
     }
     return { command: 'lint', changed: false, files: [], problems };
   }

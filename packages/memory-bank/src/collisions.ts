@@ -3,7 +3,7 @@ import { adrId } from './adr.ts';
 import type { Bank } from './bank.ts';
 import type { GitHub, Repository } from './github.ts';
 import type { Problem } from './lint.ts';
-import { collisions, pullRequestNumbers, type UsedNumber } from './numbering.ts';
+import { collisions, pullRequestAdrs, pullRequestNumbers, type UsedNumber } from './numbering.ts';
 
 /**
  * Lint problems for ADR numbers that another source uses for a different file (open pull
@@ -19,7 +19,15 @@ export function collisionProblemsFrom(bank: Bank, bankPath: string, elsewhere: r
   }));
 }
 
-export async function collisionProblems(bank: Bank, bankPath: string, github: GitHub, repository: Repository, currentPr?: number): Promise<Problem[]> {
-  const used = await pullRequestNumbers(github, repository, bankPath, { exclude: currentPr });
-  return collisionProblemsFrom(bank, bankPath, used);
+/**
+ * For a pull request's run: the ADRs this pull request adds whose number another open pull
+ * request also adds. Runs that are not for a pull request check nothing here (the branch itself
+ * is checked for duplicates by lintBank), so a push to main never fails for someone else's PR.
+ */
+export async function collisionProblems(bank: Bank, bankPath: string, github: GitHub, repository: Repository, currentPr: number): Promise<Problem[]> {
+  const mine = await pullRequestAdrs(github, repository, bankPath, currentPr);
+  if (mine.length === 0) return [];
+  const others = await pullRequestNumbers(github, repository, bankPath, { exclude: currentPr });
+  const added = { ...bank, adrs: bank.adrs.filter((a) => mine.some((m) => m.file === a.file)) };
+  return collisionProblemsFrom(added, bankPath, others);
 }

@@ -16,7 +16,7 @@ export {
   type Status,
 } from './language.ts';
 export { DEFAULT_BUDGETS, lintBank, type Problem } from './lint.ts';
-export { branchNumbers, collisions, gitLocation, nextNumber, pullRequestNumbers, type UsedNumber } from './numbering.ts';
+export { branchNumbers, collisions, gitLocation, nextNumber, pullRequestAdrs, pullRequestNumbers, type UsedNumber } from './numbering.ts';
 export { createAdr, renumberAdr, setAdrStatus, writeIndex, type NewAdrOptions, type Written } from './operations.ts';
 export {
   deployEntry,

@@ -79,21 +79,31 @@ interface PullRequestFile {
   status: string;
 }
 
-/** ADR files added (or renamed into place) by open pull requests, except `exclude` (the current one). */
+function bankPrefix(bankPath: string): string {
+  return bankPath.replace(/^\.?\/+/, '').replace(/\/*$/, '') || '.';
+}
+
+/** ADR files one pull request adds (or renames into place) in the bank folder. */
+export async function pullRequestAdrs(github: GitHub, repository: Repository, bankPath: string, number: number): Promise<UsedNumber[]> {
+  const files = await github.paginate<PullRequestFile>(`${repoPath(repository)}/pulls/${number}/files`);
+  const added = files.filter((f) => ['added', 'renamed', 'copied'].includes(f.status) && path.posix.dirname(f.filename) === bankPrefix(bankPath));
+  return adrFiles(
+    added.map((f) => f.filename),
+    `pull request #${number}`,
+  );
+}
+
+/** ADR files added by open pull requests, except `exclude` (the current one). */
 export async function pullRequestNumbers(
   github: GitHub,
   repository: Repository,
   bankPath: string,
   options: { exclude?: number | undefined } = {},
 ): Promise<UsedNumber[]> {
-  const prefix = bankPath.replace(/^\.?\/+/, '').replace(/\/*$/, '');
   const pulls = await github.paginate<PullRequest>(`${repoPath(repository)}/pulls`, { state: 'open' });
   const used: UsedNumber[] = [];
   for (const pull of pulls) {
-    if (pull.number === options.exclude) continue;
-    const files = await github.paginate<PullRequestFile>(`${repoPath(repository)}/pulls/${pull.number}/files`);
-    const added = files.filter((f) => ['added', 'renamed', 'copied'].includes(f.status) && path.posix.dirname(f.filename) === (prefix || '.'));
-    used.push(...adrFiles(added.map((f) => f.filename), `pull request #${pull.number}`));
+    if (pull.number !== options.exclude) used.push(...(await pullRequestAdrs(github, repository, bankPath, pull.number)));
   }
   return used;
 }
