@@ -100,8 +100,8 @@ async function runPool(
 
 /**
  * Before the suite, polls the health check (the suite's `health`, else a check named `health`, else
- * the first HTTP check) once per interval until it passes or the deadline passes. The suite runs
- * either way, so that its report shows what is wrong.
+ * the first HTTP check) with growing intervals until it passes or the next poll would fall after
+ * the deadline. The suite runs either way, so that its report shows what is wrong.
  */
 async function waitUntilHealthy(
   suite: Suite,
@@ -130,8 +130,8 @@ async function waitUntilHealthy(
       log.info(`Healthy: '${health.name}' passed after ${polls} poll${polls === 1 ? '' : 's'}.`);
       return;
     }
-    const wait = Math.round(Math.min(Math.max(outcome.retryAfterMs ?? 0, backoff(polls, health.backoffMs)), deadline - performance.now()));
-    if (wait <= 0) {
+    const wait = Math.round(Math.max(outcome.retryAfterMs ?? 0, backoff(polls, health.backoffMs)));
+    if (performance.now() + wait >= deadline) {
       log.warning(
         `Not healthy after ${formatDuration(deadlineMs)}: '${health.name}' ${outcome.message ?? 'failed'}. Running the suite anyway.`,
       );
