@@ -1,0 +1,75 @@
+import { readFile } from 'node:fs/promises';
+import { Inputs, InputError } from '@pipeline-toolkit/core';
+import { consoleReport, readOnlyTokenEvent, readScanInputs, runScan, uploadSarif } from '@pipeline-toolkit/sarif';
+import type { Command } from '../command.ts';
+
+/** Short flags of the README example, each the same as an input-named flag. */
+const ALIASES: Record<string, string> = {
+  gitleaks: 'gitleaks-report',
+  semgrep: 'semgrep-report',
+  trivy: 'trivy-report',
+  sarif: 'output-sarif',
+};
+
+export const scan: Command = {
+  name: 'scan',
+  summary: 'Aggregate Gitleaks, Semgrep, Trivy and other SARIF reports; gate on severity; write one SARIF file',
+  usage:
+    'pipeline-toolkit scan [--gitleaks g.json] [--semgrep s.json] [--trivy t.json] [--sarif-files "*.sarif"] [--fail-on high] [--sarif out.sarif]',
+  flags: [
+    { name: 'gitleaks-report', type: 'string', multiple: true, description: 'Gitleaks report (JSON or SARIF): path or glob' },
+    { name: 'gitleaks', type: 'string', multiple: true, description: 'Same as --gitleaks-report' },
+    { name: 'semgrep-report', type: 'string', multiple: true, description: 'Semgrep report (JSON or SARIF): path or glob' },
+    { name: 'semgrep', type: 'string', multiple: true, description: 'Same as --semgrep-report' },
+    { name: 'trivy-report', type: 'string', multiple: true, description: 'Trivy report (JSON or SARIF): path or glob' },
+    { name: 'trivy', type: 'string', multiple: true, description: 'Same as --trivy-report' },
+    { name: 'sarif-files', type: 'string', multiple: true, description: "Other tools' SARIF 2.1.0 files: paths or globs" },
+    { name: 'run-scanners', type: 'string', description: "'none' (default) or 'available': run gitleaks/semgrep/trivy found on PATH" },
+    { name: 'semgrep-config', type: 'string', multiple: true, description: 'Local Semgrep rule file or directory for --run-scanners' },
+    { name: 'fail-on', type: 'string', description: 'critical | high (default) | medium | low | none' },
+    { name: 'output-sarif', type: 'string', description: 'Where to write the SARIF file (default security-scan.sarif)' },
+    { name: 'sarif', type: 'string', description: 'Same as --output-sarif' },
+    { name: 'category-prefix', type: 'string', description: 'Prefix of each run category (default security-scan)' },
+    { name: 'upload', type: 'boolean', description: 'Upload the SARIF file to code scanning (GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_REF)' },
+    { name: 'github-token', type: 'string', description: 'Token for --upload (default: GITHUB_TOKEN)' },
+  ],
+  async run({ inputs, lists, io }) {
+    const label = (name: string) => `--${name}`;
+    // Repeatable flags and the short aliases read as the one input they stand for.
+    const value = (name: string): string | undefined => {
+      const given = [name, ...Object.keys(ALIASES).filter((a) => ALIASES[a] === name)].flatMap(
+        (n) => lists[n] ?? (inputs.raw(n) ? [inputs.raw(n)!] : []),
+      );
+      return given.length ? given.join('\n') : undefined;
+    };
+    const options = readScanInputs(new Inputs(value, label), label);
+    const token = options.upload ? (inputs.raw('github-token') ?? io.env['GITHUB_TOKEN']) : undefined;
+    const [repository, sha, ref] = [io.env['GITHUB_REPOSITORY'], io.env['GITHUB_SHA'], io.env['GITHUB_REF']];
+    if (options.upload && (!token || !repository || !sha || !ref)) {
+      throw new InputError(
+        'upload',
+        '--upload needs --github-token (or GITHUB_TOKEN) and GITHUB_REPOSITORY, GITHUB_SHA and GITHUB_REF in the environment.',
+      );
+    }
+    io.log.setSecret(token);
+
+    const result = await runScan(options, { log: io.log, env: io.env, cwd: io.cwd, label });
+    io.out(consoleReport(result));
+    io.out(`\nSARIF: ${result.sarifFile}\nFindings: ${result.findingsFile}`);
+    if (token && repository && sha && ref) {
+      const eventPath = io.env['GITHUB_EVENT_PATH'];
+      const event: unknown = eventPath ? JSON.parse(await readFile(eventPath, 'utf8').catch(() => '{}')) : {};
+      await uploadSarif({
+        sarifFile: result.sarifFile,
+        token,
+        apiUrl: io.env['GITHUB_API_URL'] ?? 'https://api.github.com',
+        repository,
+        commitSha: sha,
+        ref,
+        readOnlyToken: readOnlyTokenEvent(event, io.env['GITHUB_ACTOR']),
+        log: io.log,
+      });
+    }
+    return result.gate.passed ? 0 : 1;
+  },
+};

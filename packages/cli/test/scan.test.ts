@@ -1,0 +1,102 @@
+import { describe, expect, it } from '@jest/globals';
+import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MemoryLogger } from '@pipeline-toolkit/core';
+import { repoRoot, startServer, json } from '@pipeline-toolkit/testing';
+import { gunzipSync } from 'node:zlib';
+import { main, type CliIO } from 'pipeline-toolkit';
+
+const fixtures = path.resolve(repoRoot, '../shared/fixtures/scanners');
+
+async function workdir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cli-scan-'));
+  await cp(path.join(fixtures, 'gitleaks/gitleaks-golden-json_simple.json'), path.join(dir, 'g.json'));
+  await cp(path.join(fixtures, 'semgrep/semgrep-json-v1.100.0-logged-out.json'), path.join(dir, 's.json'));
+  await cp(path.join(fixtures, 'trivy/trivy-npm-with-suppressed.json'), path.join(dir, 't.json'));
+  await cp(path.join(fixtures, 'other/dockle-0.3.15-image-no-locations.sarif'), path.join(dir, 'dockle.sarif'));
+  return dir;
+}
+
+function io(cwd: string, env: NodeJS.ProcessEnv = {}): CliIO & { printed: string[]; log: MemoryLogger } {
+  const printed: string[] = [];
+  return { log: new MemoryLogger(), out: (t) => printed.push(t), env, cwd, printed };
+}
+
+describe('pipeline-toolkit scan', () => {
+  it('prints the table, writes the SARIF file and exits 1 when the gate fails', async () => {
+    const dir = await workdir();
+    const cli = io(dir);
+    const code = await main(
+      ['scan', '--gitleaks', 'g.json', '--semgrep', 's.json', '--trivy', 't.json', '--fail-on', 'high', '--sarif', 'out.sarif'],
+      cli,
+    );
+    expect(code).toBe(1);
+    const text = cli.printed.join('\n');
+    // gitleaks 1 HIGH; semgrep ERROR→HIGH, WARNING→MEDIUM; trivy 1 HIGH + 1 suppressed
+    expect(text).toMatch(/Gitleaks\s+0\s+1\s+0\s+0\s+0/);
+    expect(text).toMatch(/Semgrep\s+0\s+1\s+1\s+0\s+0/);
+    expect(text).toMatch(/Total \(deduplicated\)\s+0\s+3\s+1\s+0\s+0/);
+    expect(text).toContain('Suppressed (not gated): 1');
+    expect(text).toContain('Gate: failed (fail-on: high; 3 unsuppressed findings at or above HIGH)');
+    expect(text).not.toContain('a secret');
+    const log = JSON.parse(await readFile(path.join(dir, 'out.sarif'), 'utf8'));
+    expect(log.runs.map((r: { automationDetails: { id: string } }) => r.automationDetails.id)).toEqual([
+      'security-scan/gitleaks/',
+      'security-scan/semgrep/',
+      'security-scan/trivy/',
+    ]);
+    expect(existsSync(path.join(dir, 'out.findings.json'))).toBe(true);
+  });
+
+  it('takes repeatable and input-named flags, refuses a non-SARIF file in --sarif-files, exits 0 below the threshold', async () => {
+    const dir = await workdir();
+    const code = await main(
+      ['scan', '--trivy-report', 't.json', '--sarif-files', '*.sarif', '--sarif-files', 'g.json', '--fail-on', 'critical'],
+      io(dir),
+    );
+    // g.json is not SARIF: given to --sarif-files it is refused
+    expect(code).toBe(2);
+    expect(await main(['scan', '--trivy-report', 't.json', '--sarif-files', '*.sarif', '--fail-on', 'critical'], io(dir))).toBe(0);
+  });
+
+  it.each([
+    [['--gitleaks', 'nope.json'], /^--gitleaks-report: .*nope\.json: file not found; expected a Gitleaks JSON or SARIF report$/],
+    [['--trivy', 's.json'], /^--trivy-report: .*s\.json: is a Semgrep JSON report; expected a Trivy JSON or SARIF report$/],
+    [['--gitleaks', 'g.json', '--fail-on', 'urgent'], /^--fail-on must be one of critical, high, medium, low, none, got 'urgent'\.$/],
+    [
+      [],
+      /^Nothing to scan: give at least one of --gitleaks-report, --semgrep-report, --trivy-report, --sarif-files, or set --run-scanners to 'available'\.$/,
+    ],
+    [['--gitleaks', 'g.json', '--upload'], /^--upload needs --github-token/],
+  ])('exits 2 on bad input %j, naming the flag', async (args, message) => {
+    const dir = await workdir();
+    const cli = io(dir);
+    expect(await main(['scan', ...args], cli)).toBe(2);
+    expect(cli.log.lines.find((l) => l.level === 'error')?.message).toMatch(message);
+    expect(existsSync(path.join(dir, 'security-scan.sarif'))).toBe(false);
+  });
+
+  it('--upload posts to GITHUB_API_URL with the token from GITHUB_TOKEN', async () => {
+    const dir = await workdir();
+    const server = await startServer((_req, res) => json(res, 202, { id: 'abc' }));
+    try {
+      const env = {
+        GITHUB_API_URL: server.url,
+        GITHUB_TOKEN: 'ghs_clitoken1234',
+        GITHUB_REPOSITORY: 'acme/shop',
+        GITHUB_SHA: 'f'.repeat(40),
+        GITHUB_REF: 'refs/heads/main',
+      };
+      expect(await main(['scan', '--trivy', 't.json', '--fail-on', 'none', '--upload'], io(dir, env))).toBe(0);
+      expect(server.requests).toHaveLength(1);
+      const body = JSON.parse(server.requests[0]!.body);
+      expect(body).toMatchObject({ commit_sha: 'f'.repeat(40), ref: 'refs/heads/main' });
+      expect(JSON.parse(gunzipSync(Buffer.from(body.sarif, 'base64')).toString()).runs[0].tool.driver.name).toBe('Trivy');
+      expect(server.requests[0]!.headers['authorization']).toBe('Bearer ghs_clitoken1234');
+    } finally {
+      await server.close();
+    }
+  });
+});
