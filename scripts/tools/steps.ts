@@ -69,9 +69,16 @@ export function go(cacheRoot: string, args: string[], opts: RunOptions = {}): Pr
 }
 
 /** `go install module/cmd@version` into binDir with the given -X variables (the version stamps). */
-export async function goInstall(cacheRoot: string, pkg: string, binDir: string, ldflagsX: Record<string, string>, log: string) {
+export async function goInstall(
+  cacheRoot: string,
+  pkg: string,
+  binDir: string,
+  ldflagsX: Record<string, string>,
+  log: string,
+  env: NodeJS.ProcessEnv = {},
+) {
   const ldflags = ['-s', '-w', ...Object.entries(ldflagsX).map(([k, v]) => `-X=${k}=${v}`)].join(' ');
-  await go(cacheRoot, ['install', '-p', buildJobs, `-ldflags=${ldflags}`, pkg], { env: { GOBIN: binDir }, log });
+  await go(cacheRoot, ['install', '-p', buildJobs, `-ldflags=${ldflags}`, pkg], { env: { ...env, GOBIN: binDir }, log });
 }
 
 /**

@@ -1,0 +1,265 @@
+/**
+ * Proof that the test control plane behaves like a cluster for what the deploy action relies on:
+ * Deployments become Available with Ready pods and filled EndpointSlices, pods marked never-ready
+ * stay unready, resourceVersion preconditions are enforced, and Helm 3 and 4 releases succeed or
+ * time out as Helm reports them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { requireTool } from '@pipeline-toolkit/testing';
+import { api, waitFor } from '../cluster/api.ts';
+import { createNamespace, NEVER_READY_LABEL, startCluster, type Cluster } from '../cluster/cluster.ts';
+
+const exec = promisify(execFile);
+
+interface Condition {
+  type: string;
+  status: string;
+}
+interface Pod {
+  metadata: { name: string };
+  spec: { nodeName?: string };
+  status: { phase?: string; podIP?: string; conditions?: Condition[] };
+}
+interface Deployment {
+  status: { availableReplicas?: number; readyReplicas?: number; replicas?: number; conditions?: Condition[] };
+}
+interface EndpointSlice {
+  endpoints?: { addresses: string[]; conditions: { ready?: boolean }; targetRef?: { name: string } }[];
+}
+
+let cluster: Cluster;
+let work: string;
+
+beforeAll(async () => {
+  cluster = await startCluster({ nodes: 2 });
+  work = await mkdtemp(path.join(tmpdir(), 'ptk-cluster-test-'));
+}, 180_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  if (work) await rm(work, { recursive: true, force: true });
+}, 60_000);
+
+function deployment(name: string, replicas: number, opts: { image?: string; podLabels?: Record<string, string> } = {}) {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name, ...opts.podLabels } },
+        spec: { containers: [{ name: 'web', image: opts.image ?? 'nginx:1.27', ports: [{ containerPort: 80 }] }] },
+      },
+    },
+  };
+}
+
+function service(name: string) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 80 }] },
+  };
+}
+
+async function create(ns: string, collection: string, body: unknown): Promise<void> {
+  const base = collection === 'deployments' ? `/apis/apps/v1/namespaces/${ns}` : `/api/v1/namespaces/${ns}`;
+  const res = await api(cluster, 'POST', `${base}/${collection}`, body);
+  expect(res.status).toBe(201);
+}
+
+async function pods(ns: string, app: string): Promise<Pod[]> {
+  return (await api<{ items: Pod[] }>(cluster, 'GET', `/api/v1/namespaces/${ns}/pods?labelSelector=${encodeURIComponent(`app=${app}`)}`))
+    .body.items;
+}
+
+async function endpoints(ns: string, svc: string) {
+  const selector = encodeURIComponent(`kubernetes.io/service-name=${svc}`);
+  const res = await api<{ items: EndpointSlice[] }>(
+    cluster,
+    'GET',
+    `/apis/discovery.k8s.io/v1/namespaces/${ns}/endpointslices?labelSelector=${selector}`,
+  );
+  return res.body.items.flatMap((slice) => slice.endpoints ?? []);
+}
+
+const isReady = (conditions: Condition[] | undefined) => conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+async function helm(bin: string, args: string[], kubeconfig: string) {
+  const home = path.join(work, path.basename(path.dirname(path.dirname(bin))));
+  const env = {
+    ...process.env,
+    KUBECONFIG: kubeconfig,
+    HELM_CACHE_HOME: `${home}/cache`,
+    HELM_CONFIG_HOME: `${home}/config`,
+    HELM_DATA_HOME: `${home}/data`,
+  };
+  try {
+    const { stdout, stderr } = await exec(bin, args, { env, cwd: work, timeout: 180_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(error) };
+  }
+}
+
+describe('test cluster', () => {
+  it('registers the fake nodes as Ready', async () => {
+    const nodes = await api<{ items: { metadata: { name: string }; status: { conditions?: Condition[] } }[] }>(
+      cluster,
+      'GET',
+      '/api/v1/nodes',
+    );
+    expect(nodes.body.items.map((n) => n.metadata.name).sort()).toEqual(cluster.nodes);
+    expect(nodes.body.items.every((n) => isReady(n.status.conditions))).toBe(true);
+  });
+
+  it('refuses a wrong token and lets RBAC deny what no role grants', async () => {
+    expect((await api({ ...cluster, token: 'not-the-token' }, 'GET', '/api/v1/nodes')).status).toBe(401);
+    const review = await api<{ status: { allowed: boolean } }>(cluster, 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: { user: 'someone', resourceAttributes: { verb: 'list', resource: 'secrets', namespace: 'default' } },
+    });
+    expect(review.status).toBe(201);
+    expect(review.body.status.allowed).toBe(false);
+  });
+
+  it('runs a Deployment to Available with Ready pods whose IPs fill the EndpointSlice', async () => {
+    const ns = await createNamespace(cluster, 'ready');
+    await create(ns, 'deployments', deployment('web', 3));
+    await create(ns, 'services', service('web'));
+
+    const status = await waitFor('Deployment web Available', async () => {
+      const d = (await api<Deployment>(cluster, 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/web`)).body.status;
+      return d.availableReplicas === 3 && d.conditions?.some((c) => c.type === 'Available' && c.status === 'True') ? d : undefined;
+    });
+    expect(status.readyReplicas).toBe(3);
+
+    const running = await pods(ns, 'web');
+    expect(running).toHaveLength(3);
+    for (const pod of running) {
+      expect(pod.status.phase).toBe('Running');
+      expect(isReady(pod.status.conditions)).toBe(true);
+      expect(pod.status.podIP).toMatch(/^10\.244\./);
+      expect(cluster.nodes).toContain(pod.spec.nodeName);
+    }
+    const eps = await waitFor('3 ready endpoints', async () => {
+      const list = await endpoints(ns, 'web');
+      return list.length === 3 && list.every((e) => e.conditions.ready) ? list : undefined;
+    });
+    expect(eps.flatMap((e) => e.addresses).sort()).toEqual(running.map((p) => p.status.podIP).sort());
+  }, 90_000);
+
+  it.each([
+    ['labelled never-ready', { podLabels: { [NEVER_READY_LABEL]: 'true' } }],
+    ['with an image tagged :never-ready', { image: 'nginx:never-ready' }],
+  ])(
+    'runs pods %s without ever making them Ready',
+    async (_what, opts) => {
+      const ns = await createNamespace(cluster, 'unready');
+      await create(ns, 'deployments', deployment('stuck', 2, opts));
+      await create(ns, 'services', service('stuck'));
+
+      const list = await waitFor('2 running pods with IPs', async () => {
+        const p = await pods(ns, 'stuck');
+        return p.length === 2 && p.every((x) => x.status.phase === 'Running' && x.status.podIP) ? p : undefined;
+      });
+      const eps = await waitFor('2 endpoints', async () => {
+        const e = await endpoints(ns, 'stuck');
+        return e.length === 2 ? e : undefined;
+      });
+      expect(eps.every((e) => e.conditions.ready === false)).toBe(true);
+      expect(list.every((p) => !isReady(p.status.conditions))).toBe(true);
+      const d = (await api<Deployment>(cluster, 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/stuck`)).body.status;
+      expect(d.availableReplicas ?? 0).toBe(0);
+    },
+    90_000,
+  );
+
+  it('enforces a resourceVersion precondition on a Service patch (409 when stale)', async () => {
+    const ns = await createNamespace(cluster, 'patch');
+    await create(ns, 'services', service('web'));
+    const url = `/api/v1/namespaces/${ns}/services/web`;
+    const before = (await api<{ metadata: { resourceVersion: string } }>(cluster, 'GET', url)).body.metadata.resourceVersion;
+    const patch = (color: string, resourceVersion: string) =>
+      api<{ spec: { selector: Record<string, string> } }>(
+        cluster,
+        'PATCH',
+        url,
+        { metadata: { resourceVersion }, spec: { selector: { app: 'web', color } } },
+        { contentType: 'application/merge-patch+json' },
+      );
+
+    const applied = await patch('green', before);
+    expect(applied.status).toBe(200);
+    expect(applied.body.spec.selector).toEqual({ app: 'web', color: 'green' });
+    const stale = await patch('blue', before);
+    expect(stale.status).toBe(409);
+    expect((await api<{ spec: { selector: Record<string, string> } }>(cluster, 'GET', url)).body.spec.selector['color']).toBe('green');
+  });
+
+  it('answers a service proxy request with 503 from the egress guard instead of dialling the fake pod IP', async () => {
+    const ns = await createNamespace(cluster, 'proxy');
+    await create(ns, 'deployments', deployment('web', 1));
+    await create(ns, 'services', service('web'));
+    await waitFor('a ready endpoint', async () => ((await endpoints(ns, 'web')).some((e) => e.conditions.ready) ? true : undefined));
+    // No container runs behind a kwok pod; the API server's dial goes to the guard socket, which does not exist.
+    const res = await api(cluster, 'GET', `/api/v1/namespaces/${ns}/services/web:http/proxy/`, undefined, { timeoutMs: 60_000 });
+    expect(res.status).toBe(503);
+    expect(res.text).toContain('no-egress.sock');
+  }, 90_000);
+});
+
+describe.each([
+  ['helm3', 'v3', ['--wait']],
+  ['helm4', 'v4', ['--wait=watcher']],
+])('%s against the test cluster', (tool, _major, waitFlags) => {
+  it('installs a chart made by `helm create` to an Available Deployment with ready endpoints', async () => {
+    const bin = requireTool(tool).path;
+    const ns = await createNamespace(cluster, tool);
+    const chart = path.join(work, `${tool}-app`);
+    expect((await helm(bin, ['create', chart], cluster.kubeconfigPath)).code).toBe(0);
+    const res = await helm(
+      bin,
+      ['upgrade', '--install', 'app', chart, '-n', ns, ...waitFlags, '--timeout', '90s', '--set', 'replicaCount=2'],
+      cluster.kubeconfigPath,
+    );
+    expect(res.stderr).not.toMatch(/Error/);
+    expect(res.code).toBe(0);
+
+    const d = (await api<Deployment>(cluster, 'GET', `/apis/apps/v1/namespaces/${ns}/deployments/app-${tool}-app`)).body.status;
+    expect(d.availableReplicas).toBe(2);
+    const eps = await waitFor('2 ready endpoints', async () => {
+      const e = await endpoints(ns, `app-${tool}-app`);
+      return e.length === 2 && e.every((x) => x.conditions.ready) ? e : undefined;
+    });
+    expect(eps).toHaveLength(2);
+  }, 150_000);
+
+  it('reports a release whose pods never become ready as failed after the timeout', async () => {
+    const bin = requireTool(tool).path;
+    const ns = await createNamespace(cluster, tool);
+    const chart = path.join(work, `${tool}-stuck`);
+    expect((await helm(bin, ['create', chart], cluster.kubeconfigPath)).code).toBe(0);
+    const res = await helm(
+      bin,
+      ['upgrade', '--install', 'stuck', chart, '-n', ns, ...waitFlags, '--timeout', '15s', '--set', 'image.tag=never-ready'],
+      cluster.kubeconfigPath,
+    );
+    expect(res.code).not.toBe(0);
+    expect(res.stderr).toMatch(/Error/);
+
+    const status = await helm(bin, ['status', 'stuck', '-n', ns, '-o', 'json'], cluster.kubeconfigPath);
+    expect(status.code).toBe(0);
+    expect((JSON.parse(status.stdout) as { info: { status: string } }).info.status).toBe('failed');
+  }, 150_000);
+});
