@@ -68,7 +68,10 @@ export class ActionsLogger implements Logger {
   }
 }
 
-/** Logger for a terminal (the CLI): plain lines, warnings and errors on stderr, redacted. */
+/**
+ * Logger for a terminal (the CLI): plain lines, redacted. Everything it writes goes to stderr by
+ * default, so that a command's data on stdout (a payload, a report) can be piped as it is.
+ */
 export class ConsoleLogger implements Logger {
   readonly redactor: Redactor;
   readonly #out: Write;
@@ -77,8 +80,9 @@ export class ConsoleLogger implements Logger {
   #indent = '';
 
   constructor(options: { out?: Write; err?: Write; redactor?: Redactor; verbose?: boolean } = {}) {
-    this.#out = options.out ?? stdout;
-    this.#err = options.err ?? ((line) => process.stderr.write(`${line}\n`));
+    const stderr: Write = (line) => process.stderr.write(`${line}\n`);
+    this.#out = options.out ?? stderr;
+    this.#err = options.err ?? stderr;
     this.redactor = options.redactor ?? new Redactor();
     this.#verbose = options.verbose ?? false;
   }
