@@ -147,3 +147,23 @@ describe('reporting', () => {
     expect(text).toContain('| error | charts/a/Chart.yaml | helm |  | version is required |');
   });
 });
+
+describe('memory-bank linter', () => {
+  it('reports the bank problems in-process, on the file and line', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ptk-lint-bank-'));
+    await mkdir(path.join(dir, 'memory-bank'));
+    await writeFile(
+      path.join(dir, 'memory-bank', 'ADR-001.md'),
+      '# ADR-001: Use PostgreSQL\n\n- Status: maybe\n\n## Context\nWe need a database.\n',
+    );
+    const runs = await runLinters({ cwd: dir, root: dir, exec: recordingExec({}).run, log: new MemoryLogger(), env: {} }, ['memory-bank']);
+    await rm(dir, { recursive: true, force: true });
+    expect(runs[0]?.outcome).toBe('ran');
+    const findings = runs[0]?.findings ?? [];
+    expect(findings).toContainEqual(
+      expect.objectContaining({ linter: 'memory-bank', file: 'memory-bank/ADR-001.md', line: 3, rule: 'status', severity: 'error' }),
+    );
+    expect(findings.some((f) => f.rule === 'section' && f.file === 'memory-bank/ADR-001.md')).toBe(true);
+    expect(lintPassed(runs)).toBe(false);
+  });
+});

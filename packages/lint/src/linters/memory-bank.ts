@@ -1,4 +1,5 @@
-import { exists } from '../files.ts';
+import path from 'node:path';
+import { exists, relativeTo } from '../files.ts';
 import type { Linter } from '../model.ts';
 
 /** The project's memory bank (memory-bank/): checked in-process by the memory-bank package. */
@@ -6,7 +7,16 @@ export const memoryBank: Linter = {
   name: 'memory-bank',
   install: 'nothing to install: it is part of pipeline-toolkit',
   applies: async (ctx) => exists(ctx.cwd, 'memory-bank'),
-  async run() {
-    throw new Error('memory-bank lint is not available yet');
+  async run(ctx) {
+    const { readBank, lintBank } = await import('@pipeline-toolkit/memory-bank');
+    const problems = lintBank(await readBank(path.join(ctx.cwd, 'memory-bank')));
+    return problems.map((p) => ({
+      linter: 'memory-bank' as const,
+      severity: 'error' as const,
+      file: relativeTo(ctx.root, ctx.cwd, p.file),
+      line: p.line,
+      rule: p.rule,
+      message: p.message,
+    }));
   },
 };
