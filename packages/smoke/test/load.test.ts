@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { InputError } from '@pipeline-toolkit/core';
 import { loadSuite, resolveTarget } from '../src/index.ts';
 import { parseSuite } from '../src/load.ts';
-import { interpolate } from '../src/interpolate.ts';
+import { interpolate, SECRET_NAME } from '../src/interpolate.ts';
 
 /** The example of the issue, verbatim. */
 const EXAMPLE = `targets:
@@ -54,6 +54,32 @@ describe('interpolate', () => {
 
   it('reports malformed references', () => {
     expect(interpolate('${1X} ${}', {}).invalid).toEqual(['${1X}', '${}']);
+  });
+});
+
+describe('SECRET_NAME', () => {
+  it('matches the names of credentials, not every name with a common word in it', () => {
+    const names = [
+      'API_TOKEN',
+      'SECRET_KEY',
+      'DB_PASSWORD',
+      'PGPASSWORD',
+      'STRIPE_API_KEY',
+      'BASIC_AUTH',
+      'SESSION_COOKIE',
+      'GIT_AUTHOR_NAME',
+      'DB_HOST',
+      'MONKEY',
+    ];
+    expect(names.filter((n) => SECRET_NAME.test(n))).toEqual([
+      'API_TOKEN',
+      'SECRET_KEY',
+      'DB_PASSWORD',
+      'PGPASSWORD',
+      'STRIPE_API_KEY',
+      'BASIC_AUTH',
+      'SESSION_COOKIE',
+    ]);
   });
 });
 
