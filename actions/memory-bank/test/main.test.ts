@@ -56,6 +56,23 @@ describe('memory-bank action', () => {
     expect(again.summary.text).toContain('Already up to date');
   });
 
+  it('record-deploy after a push links the pull request the commit came from', async () => {
+    const github = await FakeGitHub.start();
+    try {
+      github.addPull({ number: 77, title: 'Cart', head: 'cart', base: 'main', state: 'closed', files: [], merge_commit_sha: 'abcdef1234567890abcdef1234567890abcdef12' });
+      const { ctx } = context({ command: 'record-deploy', version: 'v2', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: github.url });
+      await run(ctx, { now });
+      expect(await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8')).toContain(' · [#77](https://github.com/acme/shop/pull/77) · ');
+    } finally {
+      await github.close();
+    }
+    // The lookup is only a link: when the API is unreachable the entry is written without it.
+    const { ctx, log } = context({ command: 'record-deploy', version: 'v3', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: github.url, GITHUB_RUN_ID: '556' });
+    await run(ctx, { now });
+    expect(log.lines.find((l) => l.level === 'warning')?.message).toMatch(/^Could not find the pull request of abcdef1: /);
+    expect(await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8')).toContain('v3 · [abcdef1]');
+  });
+
   it('record-progress takes the merged pull request from the event', async () => {
     const event = path.join(workspace, 'event.json');
     await writeFile(event, JSON.stringify({ pull_request: { number: 12, title: 'Add cart', html_url: 'https://github.com/acme/shop/pull/12', merged_at: '2026-11-28T09:00:00Z', merge_commit_sha: '1234567abc', user: { login: 'ana' } } }));

@@ -102,6 +102,12 @@ describe('pipeline-toolkit memory-bank / adr', () => {
         'GET /repos/acme/shop/pulls',
         'GET /repos/acme/shop/pulls/4/files',
       ]);
+      // Without a way to tell the repository, open pull requests are skipped with a warning.
+      const session = io(env);
+      expect(await main(['adr', 'new', 'No remote'], session)).toBe(0);
+      expect(session.printed.join('\n')).toContain('ADR-011-no-remote.md');
+      expect(github.server.requests).toHaveLength(2);
+      expect(session.log.lines.find((l) => l.level === 'warning')?.message).toContain('pass --repository owner/name');
     } finally {
       await github.close();
     }

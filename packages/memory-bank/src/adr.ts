@@ -18,6 +18,8 @@ export interface MetaLine {
   /** Everything before the value (`- Status: `). */
   prefix: string;
   value: string;
+  /** Everything after it (a closing quote or `**`). */
+  suffix: string;
 }
 
 export interface Adr {
@@ -36,6 +38,8 @@ export interface Adr {
   meta: Partial<Record<MetaKey, MetaLine>>;
   /** 1-based line of the title heading (1 when there is none). */
   titleLine: number;
+  /** 0-based index of the first line after the front matter (0 without front matter). */
+  bodyStart: number;
   text: string;
 }
 
@@ -78,7 +82,7 @@ function metaKey(label: string): MetaKey | undefined {
   return undefined;
 }
 
-const META_LINE = /^(\s*(?:[-*]\s+)?\**([\p{L} ]{2,30}?)\**\s*:\s*\**\s*)(.*?)\s*$/u;
+const META_LINE = /^(\s*(?:[-*]\s+)?\**([\p{L} ]{2,30}?)\**\s*:\s*\**\s*)(.*?)(\s*\**\s*)$/u;
 const TITLE_PREFIX = /^(?:ADR[-\s]?\d+|\d+\.)\s*(?:[:.–—-]\s*)?/i;
 
 export function parseAdr(file: string, text: string): Adr {
@@ -95,21 +99,23 @@ export function parseAdr(file: string, text: string): Adr {
     sections: new Map(),
     meta: {},
     titleLine: 1,
+    bodyStart: 0,
     text,
   };
-  const record = (key: MetaKey, index: number, prefix: string, value: string) => {
+  const record = (key: MetaKey, index: number, prefix: string, value: string, suffix = '') => {
     if (adr.meta[key]) return;
-    adr.meta[key] = { index, prefix, value };
+    adr.meta[key] = { index, prefix, value, suffix };
   };
 
   let i = 0;
   if (lines[0]?.trim() === '---') {
     for (i = 1; i < lines.length && lines[i]?.trim() !== '---'; i++) {
-      const m = /^(\s*([\w ]+?)\s*:\s*["']?)(.*?)["']?\s*$/.exec(lines[i] ?? '');
+      const m = /^(\s*([\w ]+?)\s*:\s*(["']?))(.*?)(\3\s*)$/.exec(lines[i] ?? '');
       const key = m && metaKey(m[2] ?? '');
-      if (m && key) record(key, i, m[1] ?? '', m[3] ?? '');
+      if (m && key) record(key, i, m[1] ?? '', m[4] ?? '', m[5] ?? '');
     }
     i++;
+    adr.bodyStart = i;
   }
   let inHeader = true;
   let statusSection = false;
@@ -134,7 +140,7 @@ export function parseAdr(file: string, text: string): Adr {
     const meta = META_LINE.exec(line);
     const key = meta && metaKey(meta[2] ?? '');
     if (meta && key && (inHeader || statusSection)) {
-      record(key, i, meta[1] ?? '', meta[3] ?? '');
+      record(key, i, meta[1] ?? '', meta[3] ?? '', meta[4] ?? '');
       continue;
     }
     if (statusSection && !adr.meta.status) {
@@ -213,12 +219,16 @@ export function setMeta(adr: Adr, key: MetaKey, value: string, language: Languag
   const lines = adr.text.split('\n');
   const existing = adr.meta[key];
   if (existing) {
-    lines[existing.index] = `${existing.prefix}${value}`;
+    // Keep the author's capitalisation of a status (`Accepted` → `Superseded`).
+    const styled = key === 'status' && /^[*_`]*\p{Lu}/u.test(existing.value) ? value.replace(/^\p{Ll}/u, (c) => c.toUpperCase()) : value;
+    lines[existing.index] = `${existing.prefix}${styled}${existing.suffix}`;
     return lines.join('\n');
   }
   const labels = VOCABULARY[language].label;
   const label = { status: labels.status, date: labels.date, supersedes: labels.supersedes, supersededBy: labels.supersededBy }[key];
-  const after = Math.max(adr.titleLine - 1, ...Object.values(adr.meta).map((m) => m.index));
+  // A new header line goes after the last one in the Markdown body (never into front matter).
+  const body = Object.values(adr.meta).filter((m) => m.index >= adr.bodyStart);
+  const after = Math.max(adr.titleLine - 1, adr.bodyStart - 1, ...body.map((m) => m.index));
   const fromTitle = after === adr.titleLine - 1;
   const insert = fromTitle ? ['', `- ${label}: ${value}`] : [`- ${label}: ${value}`];
   lines.splice(after + 1, 0, ...insert);

@@ -149,7 +149,7 @@ export async function runCi(request: CiRequest, context: RunContext, deps: CiDep
     if (!bank) throw new InputError('dir', `Memory bank folder '${request.dir}' does not exist.`);
     change = indexChange(bank, bankPath, date);
   } else if (request.command === 'record-deploy') {
-    change = deployChange(await deployRecord(request, context, date, request.token ? github : undefined), bankPath, language);
+    change = deployChange(await deployRecord(request, context, date, deps.log, request.token ? github : undefined), bankPath, language);
   } else {
     const pull = await mergedPull(need(currentPr, 'pr'), context, request.token ? github : undefined);
     if (!pull) return { command: request.command, changed: false, files: [], note: `Pull request #${currentPr} is not merged; nothing recorded.` };
@@ -167,7 +167,7 @@ async function store(request: CiRequest, context: RunContext, github: () => Prom
   return new PullRequestStore(await github(), repository, branch, { log });
 }
 
-async function deployRecord(request: CiRequest, context: RunContext, date: string, github?: () => Promise<GitHub>): Promise<DeployRecord> {
+async function deployRecord(request: CiRequest, context: RunContext, date: string, log: Logger, github?: () => Promise<GitHub>): Promise<DeployRecord> {
   const runId = need(context.runId, 'GITHUB_RUN_ID');
   const repo = context.repository ? `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}` : undefined;
   const tag = context.ref?.startsWith('refs/tags/') ? context.ref.slice('refs/tags/'.length) : undefined;
@@ -175,9 +175,13 @@ async function deployRecord(request: CiRequest, context: RunContext, date: strin
   if (!version) throw new InputError('version', 'version is required when the run has no tag or commit (GITHUB_SHA).');
   let pr = request.pr ?? context.event.pull_request?.number;
   if (pr === undefined && github && context.repository && context.sha) {
-    // A push of a merge commit: find the pull request it came from.
-    const pulls = await (await github()).request<{ number: number }[]>('GET', `${repoPath(context.repository)}/commits/${context.sha}/pulls`);
-    pr = pulls[0]?.number;
+    // A push of a merge commit: find the pull request it came from (a link only; never fatal).
+    try {
+      const pulls = await (await github()).request<{ number: number }[]>('GET', `${repoPath(context.repository)}/commits/${context.sha}/pulls`);
+      pr = pulls[0]?.number;
+    } catch (error) {
+      log.warning(`Could not find the pull request of ${context.sha.slice(0, 7)}: ${errorMessage(error)}`);
+    }
   }
   return {
     environment: request.environment,

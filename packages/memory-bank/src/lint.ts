@@ -41,12 +41,15 @@ const ADVICE: Record<string, string> = {
 
 /** Assignments of credentials that core's patterns (tokens with a known shape) do not cover. */
 const ASSIGNED_SECRET = /\b(?:password|passwd|senha|secret|api[_-]?key|access[_-]?key|token|client[_-]?secret)\b\s*[:=]\s*["']?([^\s"'`]{8,})/i;
-const PLACEHOLDER = /^(?:\*+|x+|<[^>]*>|\$\{\{[^}]*\}\}|\$\{?[A-Z_]+\}?|changeme|example\S*|redacted|\.{3})$/i;
+/** Values that name or stand for a secret without being one (`GITHUB_TOKEN`, `${{ secrets.X }}`, `<token>`). */
+const PLACEHOLDER = /^(?:\*+|x+|<[^>]*>|\$\{\{[^}]*\}\}|\$\{?[A-Za-z_]+\}?|(?:secrets|env|vars)\.\w+|changeme|example\S*|redacted|\.{3})$/i;
+const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+[.,;:]?$/;
 
 function secretOnLine(line: string): boolean {
   if (looksSecret(line)) return true;
   const assigned = ASSIGNED_SECRET.exec(line);
-  return Boolean(assigned && !PLACEHOLDER.test(assigned[1] ?? ''));
+  const value = assigned?.[1] ?? '';
+  return Boolean(assigned && !PLACEHOLDER.test(value) && !ENV_NAME.test(value));
 }
 
 function lineOf(text: string, index: number): number {

@@ -96,7 +96,7 @@ describe('memory-bank lint', () => {
 
   it('finds secret-like strings without repeating them', async () => {
     const token = `ghp_${'a1B2c3D4e5'.repeat(4)}`;
-    await write('activeContext.md', `${await readFile(path.join(dir, 'activeContext.md'), 'utf8')}\nToken: ${token}\npassword = "hunter2hunter2"\npassword: <from the vault>\napi_key: \${{ secrets.KEY }}\n`);
+    await write('activeContext.md', `${await readFile(path.join(dir, 'activeContext.md'), 'utf8')}\nToken: ${token}\npassword = "hunter2hunter2"\npassword: <from the vault>\napi_key: \${{ secrets.KEY }}\ntoken: GITHUB_TOKEN.\nsecret = env.DB_PASSWORD\n`);
     const problems = await lint();
     expect(short(problems)).toEqual(['memory-bank/activeContext.md:21 secret', 'memory-bank/activeContext.md:22 secret']);
     expect(JSON.stringify(problems)).not.toContain(token);

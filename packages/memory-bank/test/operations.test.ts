@@ -85,6 +85,23 @@ describe('adr new / supersede / status / renumber', () => {
     await expect(setAdrStatus(dir, 9, 'accepted', { date })).rejects.toThrow('There is no ADR 9');
   });
 
+  it('rewrites statuses in front matter, bold lines and adr-tools sections without breaking their syntax', async () => {
+    await initBank(dir, 'en', date);
+    await writeFile(path.join(dir, 'ADR-001-madr.md'), '---\nstatus: "proposed"\ndate: 2024-01-01\n---\n# Use X\n\n## Context\na\n## Decision\nb\n## Consequences\nc\n');
+    await writeFile(path.join(dir, 'ADR-002-bold.md'), '# ADR-002: Bold\n\n**Status: proposed**\n**Date:** 2024-01-02\n\n## Context\na\n## Decision\nb\n## Consequences\nc\n');
+    await writeFile(path.join(dir, 'ADR-003-tools.md'), '# 3. Tools\n\nDate: 2024-01-03\n\n## Status\n\nAccepted\n\n## Context\na\n## Decision\nb\n## Consequences\nc\n');
+    await setAdrStatus(dir, 1, 'accepted', { date });
+    await setAdrStatus(dir, 2, 'accepted', { date });
+    expect(await read('ADR-001-madr.md')).toMatch(/^---\nstatus: "accepted"\ndate: 2024-01-01\n---\n# Use X\n/);
+    expect(await read('ADR-002-bold.md')).toContain('**Status: accepted**\n');
+    // Superseding a MADR ADR puts the successor line in the body, never in the YAML front matter.
+    await createAdr(dir, { title: 'Use Y', date, supersedes: 1 });
+    expect(await read('ADR-001-madr.md')).toMatch(/^---\nstatus: "superseded"\ndate: 2024-01-01\n---\n# Use X\n\n- Superseded by: \[ADR-004\]\(ADR-004-use-y\.md\)\n\n## Context/);
+    await createAdr(dir, { title: 'Use Z', date, supersedes: 3 });
+    expect(await read('ADR-003-tools.md')).toContain('## Status\n\nSuperseded\n- Superseded by: [ADR-005](ADR-005-use-z.md)\n\n## Context');
+    expect(lintBank(await readBank(dir))).toEqual([]);
+  });
+
   it('renumbers: file, title and every link, leaving other numbers alone', async () => {
     await initBank(dir, 'en', date);
     await createAdr(dir, { title: 'Use ncc', date });

@@ -61,7 +61,12 @@ async function usedElsewhere({ inputs, io }: Invocation, dir: string): Promise<U
   }
   io.log.setSecret(token);
   const repo = await repository(inputs, io, dir);
-  if (!repo) throw new InputError('repository', 'Cannot tell the GitHub repository (no origin remote): pass --repository owner/name.');
+  if (!repo) {
+    io.log.warning(
+      'Numbers in open pull requests not considered: no origin remote tells the GitHub repository; pass --repository owner/name.',
+    );
+    return used;
+  }
   const location = await gitLocation(dir);
   const bankPath = location ? location.prefix : path.basename(dir);
   const github = await createGitHub(token, io.env['GITHUB_API_URL'] || 'https://api.github.com');
