@@ -9,7 +9,8 @@
  *
  * Pods scheduled onto the fake nodes become Running and Ready with pod IPs (EndpointSlices fill);
  * pods labelled pipeline-toolkit.dev/never-ready=true or with an image tagged ":never-ready" run
- * but never become Ready. No container runs: nothing listens on a pod IP.
+ * but never become Ready. No container runs: nothing listens on a pod IP, but cluster.route() lets
+ * the API server's service proxy reach a loopback server standing in for a pod.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
@@ -19,6 +20,7 @@ import path from 'node:path';
 import { requireTool } from '../../packages/testing/src/tools.ts';
 import { api, rawRequest, waitFor, type Connection } from './api.ts';
 import { generateCerts } from './certs.ts';
+import { startEgressProxy, type EgressProxy } from './egress.ts';
 import {
   killRecordNow,
   listRecords,
@@ -42,7 +44,9 @@ const NODE_IP = '127.240.0.1';
  * Fake pods get addresses in 10.244.0.0/16 (the EndpointSlice controller skips loopback pod IPs),
  * but nothing may ever be sent to them: this machine's network reaches nothing but loopback. The
  * API server's traffic to nodes, pods and services (its service/pod proxy, logs, exec) is therefore
- * routed through an HTTP CONNECT egress proxy at a Unix socket that does not exist, so such a
+ * routed through an HTTP CONNECT egress proxy on a Unix socket in the cluster directory. The owning
+ * test process serves it (egress.ts: routed pod addresses reach loopback servers, anything else
+ * gets 403); for a cluster started by `npm run cluster -- up` nothing serves it, so every such
  * request fails on this machine instead of dialling a private address.
  */
 function egressGuard(socket: string): string {
@@ -73,6 +77,11 @@ export interface Cluster extends Connection {
   nodes: string[];
   /** Logs of each component, for failure messages. */
   logs: Record<string, string>;
+  /**
+   * Lets the API server's service/pod proxy reach a loopback server standing in for a fake pod:
+   * connections for podIP:port go to 127.0.0.1:loopbackPort. Returns a function that removes the route.
+   */
+  route(podIP: string, port: number, loopbackPort: number): () => void;
   stop(): Promise<void>;
 }
 
@@ -159,6 +168,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     processes: [],
   };
   const logs: Record<string, string> = {};
+  let egress: EgressProxy | undefined;
   const start = (name: string, args: string[]) => {
     const started = startProcess(dir, name, bins[name]!, args);
     record.processes.push(started.record);
@@ -197,7 +207,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await copyFile(path.join(dir, 'admin.kubeconfig'), record.kubeconfigPath);
     const admin: Connection = { server, token: tokens['admin']!, ca };
 
-    await writeFile(path.join(dir, 'egress.yaml'), egressGuard(path.join(dir, 'no-egress.sock')));
+    const egressSocket = path.join(dir, 'egress.sock');
+    await writeFile(path.join(dir, 'egress.yaml'), egressGuard(egressSocket));
+    if (record.owner === process.pid) egress = await startEgressProxy(egressSocket);
 
     const etcd = start('etcd', [
       '--name=ptk',
@@ -306,11 +318,17 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const stop = async () => {
       process.off('exit', onExit);
       await stopRecord(record);
+      await egress?.close();
     };
-    return { ...admin, id, dir, kubeconfigPath: record.kubeconfigPath, caPath: certs.caCert, nodes, logs, stop };
+    const route = (podIP: string, port: number, loopbackPort: number) => {
+      if (!egress) throw new Error('route: this cluster belongs to another process (started by `npm run cluster -- up`)');
+      return egress.route(podIP, port, loopbackPort);
+    };
+    return { ...admin, id, dir, kubeconfigPath: record.kubeconfigPath, caPath: certs.caCert, nodes, logs, route, stop };
   } catch (error) {
     process.off('exit', onExit);
     await stopRecord(record, 2_000);
+    await egress?.close();
     throw error;
   }
 }

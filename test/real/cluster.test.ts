@@ -10,7 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { requireTool } from '@pipeline-toolkit/testing';
+import { json, requireTool, startServer } from '@pipeline-toolkit/testing';
 import { api, waitFor } from '../cluster/api.ts';
 import { createNamespace, NEVER_READY_LABEL, startCluster, type Cluster } from '../cluster/cluster.ts';
 
@@ -207,15 +207,33 @@ describe('test cluster', () => {
     expect((await api<{ spec: { selector: Record<string, string> } }>(cluster, 'GET', url)).body.spec.selector['color']).toBe('green');
   });
 
-  it('answers a service proxy request with 503 from the egress guard instead of dialling the fake pod IP', async () => {
+  it('proxies Service requests through the API server to a loopback stand-in for a routed pod, and refuses unrouted ones', async () => {
     const ns = await createNamespace(cluster, 'proxy');
     await create(ns, 'deployments', deployment('web', 1));
     await create(ns, 'services', service('web'));
-    await waitFor('a ready endpoint', async () => ((await endpoints(ns, 'web')).some((e) => e.conditions.ready) ? true : undefined));
-    // No container runs behind a kwok pod; the API server's dial goes to the guard socket, which does not exist.
-    const res = await api(cluster, 'GET', `/api/v1/namespaces/${ns}/services/web:http/proxy/`, undefined, { timeoutMs: 60_000 });
-    expect(res.status).toBe(503);
-    expect(res.text).toContain('no-egress.sock');
+    const [endpoint] = await waitFor('a ready endpoint', async () => {
+      const ready = (await endpoints(ns, 'web')).filter((e) => e.conditions.ready);
+      return ready.length === 1 ? ready : undefined;
+    });
+    const podIP = endpoint!.addresses[0]!;
+    const proxyPath = `/api/v1/namespaces/${ns}/services/web:http/proxy/healthz?probe=1`;
+
+    // No container runs behind a kwok pod: unrouted, the egress proxy refuses rather than dialling the pod IP.
+    const refused = await api(cluster, 'GET', proxyPath);
+    expect(refused.status).toBe(503);
+    expect(refused.text).toContain(`while dialing ${podIP}:80, code 403: 403 No route to ${podIP}:80`);
+
+    const pod = await startServer((req, res) => json(res, 200, { pod: 'web', path: req.url }));
+    const unroute = cluster.route(podIP, 80, pod.port);
+    try {
+      const res = await api<{ pod: string; path: string }>(cluster, 'GET', proxyPath);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({ pod: 'web', path: '/healthz?probe=1' });
+      expect(pod.requests).toHaveLength(1);
+    } finally {
+      unroute();
+      await pod.close();
+    }
   }, 90_000);
 });
 
