@@ -1,4 +1,7 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest, type RequestOptions } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Logger } from '@pipeline-toolkit/core';
@@ -18,7 +21,17 @@ export interface Connection {
   server: string;
   /** A kubeconfig for Helm. For EKS it holds a token minted now, so each Helm call starts with a fresh one. */
   helmKubeconfig(): Promise<HelmKubeconfig>;
+  /**
+   * A loopback URL that forwards to a Service through the API server's service proxy
+   * (/api/v1/namespaces/<ns>/services/<svc>:<port>/proxy/…), authenticated per request. Smoke
+   * suites reach an in-cluster Service this way with nothing but API access.
+   */
+  serviceProxy(namespace: string, service: string, port: number): Promise<{ url: string; close(): Promise<void> }>;
 }
+
+const HOP_HEADERS = new Set(['host', 'connection', 'authorization', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-authorization']);
+const forwardable = (headers: IncomingHttpHeaders) =>
+  Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_HEADERS.has(name)));
 
 const EKS_USER = 'pipeline-toolkit-eks';
 
@@ -72,6 +85,40 @@ export async function connect(source: ClusterSource, log: Logger, tempDir = tmpd
   return {
     api: new ClientNodeApi(kc),
     server: cluster.server,
+    async serviceProxy(namespace, service, port) {
+      const base = `${cluster.server.replace(/\/$/, '')}/api/v1/namespaces/${namespace}/services/${service}:${port}/proxy`;
+      const server = createServer((req, res) => {
+        void (async () => {
+          const target = new URL(base + (req.url ?? '/'));
+          const options: RequestOptions = { method: req.method ?? 'GET', headers: forwardable(req.headers) };
+          await kc.applyToHTTPSOptions(options);
+          const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+          if (target.protocol !== 'https:') delete options.agent;
+          const upstream = send(target, options, (answer) => {
+            res.writeHead(answer.statusCode ?? 502, forwardable(answer.headers));
+            answer.pipe(res);
+          });
+          upstream.on('error', (error) => {
+            if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+            res.end(`service proxy: ${error.message}`);
+          });
+          req.pipe(upstream);
+        })().catch((error: unknown) => {
+          if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
+          res.end(`service proxy: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port: local } = server.address() as AddressInfo;
+      return {
+        url: `http://127.0.0.1:${local}`,
+        close: () =>
+          new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+          }),
+      };
+    },
     async helmKubeconfig() {
       const dir = await mkdtemp(path.join(tempDir, 'ptk-helm-'));
       const file = path.join(dir, 'kubeconfig');

@@ -32,3 +32,8 @@ export {
   type PhaseRecord,
   type Result,
 } from './bluegreen/model.ts';
+export { readDeployInputs, MODES, KEEP_PREVIOUS, type DeployOptions } from './inputs.ts';
+export { deploy, recover, planDeploy, type DeployIO, type DeployPlan } from './deploy.ts';
+export { deploySummary, phaseTimeline, planText, planMarkdown } from './summary.ts';
+export { smokeGate } from './gates.ts';
+export { GitHubDeployments, type GitHubDeploymentTarget, type DeploymentState } from './github-deployment.ts';

@@ -1,0 +1,80 @@
+import { ExternalError, GateError, type ActionContext } from '@pipeline-toolkit/core';
+import {
+  deploy,
+  deploySummary,
+  GitHubDeployments,
+  planDeploy,
+  planMarkdown,
+  planText,
+  readDeployInputs,
+  type DeployOptions,
+} from '@pipeline-toolkit/k8s';
+
+/** The journal the post step reads to undo an unverified switch and free the lock. */
+export const JOURNAL = 'deploy-journal';
+
+export interface Deps {
+  deploy: typeof deploy;
+  plan: typeof planDeploy;
+  /** Aborted when the runner cancels the job (SIGINT, then SIGTERM). */
+  signal: AbortSignal;
+  fetch: typeof fetch;
+}
+
+function cancellation(): AbortSignal {
+  const controller = new AbortController();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
+  return controller.signal;
+}
+
+const defaults = (): Deps => ({ deploy, plan: planDeploy, signal: cancellation(), fetch });
+
+function githubDeployment(ctx: ActionContext, options: DeployOptions, deps: Deps): GitHubDeployments | undefined {
+  const { GITHUB_REPOSITORY: repository, GITHUB_SHA: ref, GITHUB_API_URL: apiUrl = 'https://api.github.com' } = ctx.env;
+  if (!options.githubToken || !options.environment || !repository || !ref || options.mode === 'deploy') return undefined;
+  const target = {
+    token: options.githubToken,
+    apiUrl,
+    repository,
+    ref,
+    environment: options.environment,
+    ...(options.spec.runUrl ? { logUrl: options.spec.runUrl } : {}),
+  };
+  return new GitHubDeployments(target, ctx.log, deps.fetch);
+}
+
+export async function run(ctx: ActionContext, deps: Deps = defaults()): Promise<void> {
+  const cwd = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
+  const options = readDeployInputs(ctx.inputs, ctx.env, cwd, ctx.log);
+  const { release, namespace } = options.spec;
+  if (options.dryRun) {
+    const plan = await deps.plan(options, ctx.log, ctx.env['RUNNER_TEMP']);
+    ctx.log.info(planText(plan));
+    await ctx.summary.write(planMarkdown(plan));
+    await ctx.outputs.set({ result: 'unchanged' });
+    return;
+  }
+  const github = githubDeployment(ctx, options, deps);
+  await github?.start(`${options.mode} ${release} in ${namespace}`);
+  const outcome = await deps.deploy(options, {
+    log: ctx.log,
+    signal: deps.signal,
+    saveJournal: (journal) => ctx.state.save(JOURNAL, journal),
+    cwd,
+    ...(ctx.env['RUNNER_TEMP'] ? { tempDir: ctx.env['RUNNER_TEMP'] } : {}),
+  });
+  await ctx.outputs.set({
+    result: outcome.result,
+    'live-color': outcome.liveColor ?? '',
+    'previous-color': outcome.previousColor ?? '',
+    revision: outcome.revision ?? '',
+    url: outcome.url ?? '',
+  });
+  await ctx.summary.write(deploySummary(outcome, release, namespace));
+  const ok = !outcome.error;
+  await github?.status(ok ? 'success' : 'failure', ok ? `${outcome.liveColor} is live` : (outcome.error ?? outcome.result), outcome.url);
+  if (outcome.error)
+    throw outcome.result === 'rolled-back' || outcome.error.startsWith('Pre-switch')
+      ? new GateError(outcome.error)
+      : new ExternalError(outcome.error);
+}

@@ -1,0 +1,82 @@
+import { errorMessage, type Logger } from '@pipeline-toolkit/core';
+
+/** A GitHub Deployment of one run to one environment; its statuses carry the environment URL. */
+export interface GitHubDeploymentTarget {
+  token: string;
+  apiUrl: string;
+  /** owner/name */
+  repository: string;
+  /** The commit deployed. */
+  ref: string;
+  environment: string;
+  logUrl?: string;
+}
+
+export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error';
+
+/**
+ * Creates GitHub Deployments and their statuses with the REST API. GitHub being unreachable never
+ * fails a deploy: problems are warnings.
+ */
+export class GitHubDeployments {
+  readonly #target: GitHubDeploymentTarget;
+  readonly #log: Logger;
+  readonly #fetch: typeof fetch;
+  #id: number | undefined;
+
+  constructor(target: GitHubDeploymentTarget, log: Logger, fetchImpl: typeof fetch = fetch) {
+    this.#target = target;
+    this.#log = log;
+    this.#fetch = fetchImpl;
+  }
+
+  async #post(path: string, body: unknown): Promise<{ id?: number } | undefined> {
+    const { apiUrl, repository, token } = this.#target;
+    try {
+      const response = await this.#fetch(`${apiUrl.replace(/\/$/, '')}/repos/${repository}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/vnd.github+json',
+          'x-github-api-version': '2022-11-28',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) {
+        this.#log.warning(`GitHub ${path}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+        return undefined;
+      }
+      return (await response.json()) as { id?: number };
+    } catch (error) {
+      this.#log.warning(`GitHub ${path}: ${errorMessage(error)}`);
+      return undefined;
+    }
+  }
+
+  /** Creates the Deployment (no merge, no required contexts: the pipeline already gated it) and marks it in progress. */
+  async start(description: string): Promise<void> {
+    const { ref, environment } = this.#target;
+    const created = await this.#post('/deployments', {
+      ref,
+      environment,
+      description,
+      auto_merge: false,
+      required_contexts: [],
+      production_environment: /prod/i.test(environment),
+    });
+    this.#id = created?.id;
+    if (this.#id !== undefined) await this.status('in_progress', description);
+  }
+
+  async status(state: DeploymentState, description: string, environmentUrl?: string): Promise<void> {
+    if (this.#id === undefined) return;
+    await this.#post(`/deployments/${this.#id}/statuses`, {
+      state,
+      description: description.slice(0, 140),
+      ...(environmentUrl ? { environment_url: environmentUrl } : {}),
+      ...(this.#target.logUrl ? { log_url: this.#target.logUrl } : {}),
+      auto_inactive: true,
+    });
+  }
+}

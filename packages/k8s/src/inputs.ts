@@ -1,0 +1,162 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { InputError, type Inputs, type Logger } from '@pipeline-toolkit/core';
+import type { DeploySpec, KeepPrevious, Mode } from './bluegreen/model.ts';
+import { decodeKubeconfig, type ClusterSource } from './source.ts';
+
+export const MODES = ['full', 'deploy', 'promote', 'rollback'] as const satisfies readonly Mode[];
+export const KEEP_PREVIOUS = ['scaled-down', 'running', 'uninstall'] as const satisfies readonly KeepPrevious[];
+
+/** Everything a deploy needs, validated: what the action and the CLI read from their inputs/flags. */
+export interface DeployOptions {
+  source: ClusterSource;
+  /** Where the source came from, for messages and the plan (never the secret itself). */
+  sourceLabel: string;
+  mode: Mode;
+  spec: DeploySpec;
+  helmBinary: string;
+  smokeConfig?: string;
+  previewUrl?: string;
+  productionUrl?: string;
+  githubToken?: string;
+  environment?: string;
+  dryRun: boolean;
+}
+
+const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+function url(inputs: Inputs, name: string): string | undefined {
+  const value = inputs.string(name);
+  if (value === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new InputError(name, `${inputs.label(name)} must be an http(s) URL, got '${value}'.`);
+  }
+  if (!['http:', 'https:'].includes(parsed.protocol))
+    throw new InputError(name, `${inputs.label(name)} must be an http(s) URL, got '${value}'.`);
+  return value;
+}
+
+function clusterSource(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  log?: Pick<Logger, 'setSecret'>,
+): { source: ClusterSource; sourceLabel: string } {
+  const clusterName = inputs.string('cluster-name');
+  const kubeconfig = inputs.string('kubeconfig');
+  if (clusterName && kubeconfig) {
+    throw new InputError('kubeconfig', `Give either ${inputs.label('cluster-name')} (EKS) or ${inputs.label('kubeconfig')}, not both.`);
+  }
+  if (clusterName) {
+    const region = inputs.string('aws-region') ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'];
+    if (!region) throw new InputError('aws-region', `${inputs.label('aws-region')} is required with cluster-name (or set AWS_REGION).`);
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+      throw new InputError('aws-region', `${inputs.label('aws-region')} must be an AWS region such as eu-west-1, got '${region}'.`);
+    return { source: { kind: 'eks', clusterName, region }, sourceLabel: `EKS cluster ${clusterName} (${region})` };
+  }
+  const given = kubeconfig ?? env['KUBE_CONFIG'];
+  if (given) {
+    const file = path.resolve(cwd, given);
+    if (!given.includes('\n') && given.length < 4096 && existsSync(file))
+      return { source: { kind: 'kubeconfig-file', path: file }, sourceLabel: `kubeconfig ${given}` };
+    log?.setSecret(given);
+    decodeKubeconfig(given, 'kubeconfig');
+    return { source: { kind: 'kubeconfig', content: given }, sourceLabel: 'kubeconfig from the input' };
+  }
+  if (env['KUBECONFIG'] && existsSync(env['KUBECONFIG']))
+    return { source: { kind: 'kubeconfig-file', path: env['KUBECONFIG'] }, sourceLabel: `kubeconfig ${env['KUBECONFIG']}` };
+  throw new InputError(
+    'kubeconfig',
+    `Say which cluster: ${inputs.label('cluster-name')} and ${inputs.label('aws-region')} for EKS, or ${inputs.label('kubeconfig')} (a path, or the kubeconfig itself, raw or base64, e.g. from a KUBE_CONFIG secret).`,
+  );
+}
+
+/** Reads and validates the deploy inputs. Every error names the input and what it accepts; nothing is contacted. */
+export function readDeployInputs(
+  inputs: Inputs,
+  env: NodeJS.ProcessEnv,
+  cwd = process.cwd(),
+  log?: Pick<Logger, 'setSecret'>,
+): DeployOptions {
+  log?.setSecret(inputs.string('github-token'));
+  const mode = inputs.enum('mode', MODES, { default: 'full' });
+  const release = inputs.string('release', { required: true });
+  if (!DNS_LABEL.test(release) || release.length > 47) {
+    throw new InputError(
+      'release',
+      `${inputs.label('release')} must be a lowercase DNS label of at most 47 characters (it names the releases <release>-blue/-green and the router Service), got '${release}'.`,
+    );
+  }
+  const namespace = inputs.string('namespace', { default: 'default' });
+  if (!DNS_LABEL.test(namespace) || namespace.length > 63)
+    throw new InputError('namespace', `${inputs.label('namespace')} must be a lowercase DNS label, got '${namespace}'.`);
+  const chart = inputs.string('chart');
+  if (!chart && (mode === 'full' || mode === 'deploy'))
+    throw new InputError(
+      'chart',
+      `${inputs.label('chart')} is required in mode ${mode}: a chart directory, a .tgz, repo/name or oci:// reference.`,
+    );
+  const valuesFiles = inputs.list('values-files').map((file) => {
+    if (!existsSync(path.resolve(cwd, file)))
+      throw new InputError('values-files', `${inputs.label('values-files')}: '${file}' does not exist (looked in ${cwd}).`);
+    return path.resolve(cwd, file);
+  });
+  const set = inputs.list('set', { separator: /\n/ });
+  for (const pair of set)
+    if (!/^[^=\s]+=/.test(pair)) throw new InputError('set', `${inputs.label('set')} takes key=value lines, got '${pair}'.`);
+  const image = inputs.string('image');
+  if (image && /[\s:@]/.test(image.replace(/^[^/]+:\d+\//, '')))
+    throw new InputError(
+      'image',
+      `${inputs.label('image')} is the repository without tag (registry/name), got '${image}'; put the tag in 'tag'.`,
+    );
+  const tag = inputs.string('tag');
+  if (tag && !TAG.test(tag))
+    throw new InputError('tag', `${inputs.label('tag')} must be an image tag ([A-Za-z0-9_.-], at most 128 characters), got '${tag}'.`);
+  const runId = env['GITHUB_RUN_ID']
+    ? `${env['GITHUB_REPOSITORY'] ?? 'run'}#${env['GITHUB_RUN_ID']}`
+    : `local-${process.pid}-${Date.now()}`;
+  const runUrl =
+    env['GITHUB_RUN_ID'] && env['GITHUB_REPOSITORY']
+      ? `${env['GITHUB_SERVER_URL'] ?? 'https://github.com'}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}`
+      : undefined;
+  const smokeConfig = inputs.string('smoke-config');
+  if (smokeConfig && !existsSync(path.resolve(cwd, smokeConfig)))
+    throw new InputError('smoke-config', `${inputs.label('smoke-config')}: '${smokeConfig}' does not exist (looked in ${cwd}).`);
+  const previewUrl = url(inputs, 'preview-url');
+  const productionUrl = url(inputs, 'production-url');
+  const environment = inputs.string('environment');
+  const githubToken = inputs.string('github-token');
+  const spec: DeploySpec = {
+    namespace,
+    release,
+    chart: chart ?? '',
+    ...(inputs.string('chart-version') ? { chartVersion: inputs.string('chart-version') } : {}),
+    valuesFiles,
+    set,
+    ...(image ? { image } : {}),
+    ...(tag ? { tag } : {}),
+    timeoutMs: inputs.duration('timeout', { default: '5m', max: '6h' })!,
+    drainMs: inputs.duration('drain', { default: '30s', max: '1h' })!,
+    keepPrevious: inputs.enum('keep-previous', KEEP_PREVIOUS, { default: 'scaled-down' }),
+    lockTimeoutMs: inputs.duration('lock-timeout', { default: '0s', max: '6h' })!,
+    runId,
+    ...(runUrl ? { runUrl } : {}),
+  };
+  return {
+    ...clusterSource(inputs, env, cwd, log),
+    mode,
+    spec,
+    helmBinary: inputs.string('helm', { default: 'helm' }),
+    ...(smokeConfig ? { smokeConfig: path.resolve(cwd, smokeConfig) } : {}),
+    ...(previewUrl ? { previewUrl } : {}),
+    ...(productionUrl ? { productionUrl } : {}),
+    ...(githubToken ? { githubToken } : {}),
+    ...(environment ? { environment } : {}),
+    dryRun: inputs.boolean('dry-run', false),
+  };
+}

@@ -1,0 +1,71 @@
+import { codeBlock, details, formatDuration, heading, link, mermaid, table, type Cell } from '@pipeline-toolkit/core';
+import type { Outcome, PhaseRecord } from './bluegreen/model.ts';
+
+const label = (text: string) => text.replace(/[:;#]/g, ' ').trim();
+
+/** The phases as a mermaid gantt chart: one bar per phase with its duration, failed ones in red. */
+export function phaseTimeline(phases: readonly PhaseRecord[]): string {
+  const ran = phases.filter((p) => p.outcome !== 'skipped');
+  if (!ran.length) return '';
+  const lines = ['gantt', '  title Deploy phases', '  dateFormat x', '  axisFormat %M:%S', '  section deploy'];
+  ran.forEach((p, i) => {
+    const tag = p.outcome === 'failed' ? 'crit, ' : 'done, ';
+    lines.push(
+      `  ${label(p.name)} (${formatDuration(p.endedAt - p.startedAt)}) :${tag}p${i}, ${p.startedAt}, ${Math.max(p.endedAt, p.startedAt + 1)}`,
+    );
+  });
+  return mermaid(lines.join('\n'));
+}
+
+/** The job summary of a deploy: result and colours, the phase timeline, smoke verdicts, and what was rolled back and why. */
+export function deploySummary(outcome: Outcome, release: string, namespace: string): string {
+  const rows: Cell[][] = [
+    ['Result', outcome.result],
+    ['Mode', outcome.mode],
+    ['Live colour', outcome.liveColor ?? 'none'],
+    ['Previous colour', outcome.previousColor ?? '—'],
+    ['Helm revision', outcome.revision ?? '—'],
+  ];
+  if (outcome.url) rows.push(['URL', /^https?:\/\//.test(outcome.url) ? link(outcome.url, outcome.url) : outcome.url]);
+  const parts = [heading(`Deploy ${release} (${namespace}): ${outcome.result}`), table(['', ''], rows)];
+  if (outcome.error) parts.push(`**${outcome.result === 'rolled-back' ? 'Why' : 'Error'}:** ${outcome.error.replace(/\r?\n/g, ' ')}\n`);
+  parts.push(phaseTimeline(outcome.phases));
+  parts.push(
+    table(
+      ['Phase', 'Outcome', 'Duration', 'Detail'],
+      outcome.phases.map((p) => [p.name, p.outcome, formatDuration(p.endedAt - p.startedAt), p.detail ?? '']),
+    ),
+  );
+  if (outcome.gates.length) {
+    parts.push(heading('Smoke gates', 3));
+    parts.push(
+      table(
+        ['Gate', 'Colour', 'Verdict', 'Summary'],
+        outcome.gates.map((g) => [g.phase, g.color, g.passed ? 'passed' : 'FAILED', g.summary]),
+      ),
+    );
+    for (const g of outcome.gates) if (g.markdown) parts.push(details(`${g.phase} smoke results (${g.color})`, g.markdown));
+  }
+  if (outcome.rollback) {
+    parts.push(heading(outcome.rollback.restored ? 'Rolled back' : 'Rollback NOT possible', 3));
+    parts.push(`Why: ${outcome.rollback.reason}\n\n${outcome.rollback.details.map((d) => `- ${d}`).join('\n')}\n`);
+  }
+  return parts.filter(Boolean).join('\n');
+}
+
+/** The dry-run plan as text (CLI) and Markdown (job summary). */
+export function planText(plan: { lines: [string, string][]; helm: string[]; patch: unknown }): string {
+  const width = Math.max(...plan.lines.map(([k]) => k.length));
+  return [
+    ...plan.lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`),
+    '',
+    'Helm command:',
+    `  ${plan.helm.map((a) => (/[\s'"$]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a)).join(' ')}`,
+    '',
+    'Router write (one request):',
+    JSON.stringify(plan.patch, null, 2).replace(/^/gm, '  '),
+  ].join('\n');
+}
+
+export const planMarkdown = (plan: { lines: [string, string][]; helm: string[]; patch: unknown }): string =>
+  [heading('Deploy plan (dry run, nothing changed)'), codeBlock(planText(plan))].join('\n');
