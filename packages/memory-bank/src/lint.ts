@@ -17,7 +17,7 @@ export interface Problem {
   /** Path as the user gave the bank folder (`memory-bank/ADR-001.md`). */
   file: string;
   line: number;
-  rule: 'missing-file' | 'title' | 'section' | 'status' | 'date' | 'number' | 'link' | 'supersede' | 'index' | 'secret' | 'size';
+  rule: 'missing-file' | 'title' | 'section' | 'status' | 'date' | 'number' | 'link' | 'supersede' | 'index' | 'entry' | 'secret' | 'size';
   message: string;
 }
 
@@ -92,6 +92,9 @@ export function lintBank(bank: Bank, options: { budgets?: Record<string, number>
       add('decisionLog.md', block.line, 'index', "the ADR index is out of date; run 'pipeline-toolkit memory-bank index'");
     }
   }
+
+  const progress = bank.files.get('progress.md');
+  if (progress !== undefined) lintEntries(progress, add);
 
   for (const [name, text] of bank.files) {
     lintLinks(bank, name, text, add);
@@ -173,4 +176,16 @@ function codeFenceRanges(text: string): [number, number][] {
   const fence = /^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1\s*$/gm;
   for (const m of text.matchAll(fence)) ranges.push([m.index, m.index + m[0].length]);
   return ranges;
+}
+
+/** An entry key twice (a merge conflict resolved by keeping both sides) would make upserts ambiguous. */
+function lintEntries(text: string, add: Add): void {
+  const seen = new Map<string, number>();
+  text.split('\n').forEach((line, i) => {
+    const key = /<!--\s*key:\s*(\S+)\s*-->/.exec(line)?.[1];
+    if (!key) return;
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i + 1);
+    else add('progress.md', i + 1, 'entry', `entry '${key}' is already on line ${first}; keep one of them`);
+  });
 }

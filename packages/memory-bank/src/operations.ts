@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '@pipeline-toolkit/core';
+import { exec, InputError, type Exec } from '@pipeline-toolkit/core';
 import { adrFileName, adrId, adrLink, formatNumber, parseAdr, renderAdr, setMeta, type Adr } from './adr.ts';
 import { findAdr, readBank, type Bank } from './bank.ts';
 import { updateDecisionLog } from './decision-index.ts';
 import { VOCABULARY, type Language, type Status } from './language.ts';
-import { nextNumber, type UsedNumber } from './numbering.ts';
+import { gitLocation, nextNumber, type UsedNumber } from './numbering.ts';
 import { bankTemplates } from './templates.ts';
 
 /** ADR operations on a bank folder. Each returns the files it wrote (relative to the bank). */
@@ -86,7 +86,12 @@ export async function setAdrStatus(dir: string, number: number, status: Status, 
  * Gives ADR `from` the number `to`: renames the file, fixes its title and every reference
  * (`ADR-003`, links to `ADR-003-x.md`) in the bank's Markdown files, then regenerates the index.
  */
-export async function renumberAdr(dir: string, from: number, to: number, options: { date: string; language?: Language; file?: string }): Promise<Written> {
+export async function renumberAdr(
+  dir: string,
+  from: number,
+  to: number,
+  options: { date: string; language?: Language; file?: string; exec?: Exec },
+): Promise<Written> {
   const bank = await readBank(dir, { language: options.language });
   const candidates = bank.adrs.filter((a) => a.number === from && (!options.file || a.file === options.file));
   if (candidates.length !== 1) {
@@ -113,7 +118,32 @@ export async function renumberAdr(dir: string, from: number, to: number, options
   bank.files.set(newFile, bank.files.get(adr.file) ?? '');
   bank.files.delete(adr.file);
   await reindex(bank, written, options.date);
+  for (const file of await relinkRepository(dir, adr.file, newFile, options.exec ?? exec)) written.add(file);
   return { adr: parseAdr(newFile, await readFile(path.join(dir, newFile), 'utf8')), files: [...written] };
+}
+
+/**
+ * Links to a renamed ADR from Markdown elsewhere in the repository (README, docs/): only the file
+ * name is replaced there, since a bare `ADR-003` outside the bank may mean something else.
+ * Returns the files changed, relative to the bank folder.
+ */
+async function relinkRepository(dir: string, oldFile: string, newFile: string, run: Exec): Promise<string[]> {
+  const location = await gitLocation(dir, run).catch(() => undefined);
+  if (!location) return [];
+  const listing = await run('git', ['ls-files', '-z', '--', '*.md', '*.markdown'], { cwd: location.top });
+  const escaped = oldFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`(?<![\\w.-])${escaped}`, 'g');
+  const changed: string[] = [];
+  for (const relative of listing.stdout.split('\0').filter(Boolean)) {
+    const file = path.join(location.top, relative);
+    if (path.dirname(file) === path.resolve(dir) || !existsSync(file)) continue;
+    const text = await readFile(file, 'utf8');
+    const updated = text.replace(pattern, newFile);
+    if (updated === text) continue;
+    await writeFile(file, updated);
+    changed.push(path.relative(dir, file));
+  }
+  return changed;
 }
 
 function referencePattern(number: number): RegExp {

@@ -94,6 +94,15 @@ describe('memory-bank lint', () => {
     expect((await lint())[0]?.message).toContain("has no ADR index (<!-- adr-index:start --> … <!-- adr-index:end -->); run 'pipeline-toolkit memory-bank index'");
   });
 
+  it('reports an entry key recorded twice in progress.md (a merge resolved by keeping both sides)', async () => {
+    const progress = await readFile(path.join(dir, 'progress.md'), 'utf8');
+    const entry = '- 2026-11-29 · **production** · v1 · success <!-- key: deploy/production/1 -->';
+    await write('progress.md', progress.replace('_No deploys recorded yet._', `${entry}\n${entry.replace('v1', 'v1.0')}`));
+    const problems = await lint();
+    expect(short(problems)).toEqual(['memory-bank/progress.md:14 entry']);
+    expect(problems[0]?.message).toBe("entry 'deploy/production/1' is already on line 13; keep one of them");
+  });
+
   it('finds secret-like strings without repeating them', async () => {
     const token = `ghp_${'a1B2c3D4e5'.repeat(4)}`;
     await write('activeContext.md', `${await readFile(path.join(dir, 'activeContext.md'), 'utf8')}\nToken: ${token}\npassword = "hunter2hunter2"\npassword: <from the vault>\napi_key: \${{ secrets.KEY }}\ntoken: GITHUB_TOKEN.\nsecret = env.DB_PASSWORD\n`);

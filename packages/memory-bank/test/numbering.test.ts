@@ -1,9 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { branchNumbers, collisions, createAdr, createGitHub, nextNumber, pullRequestNumbers } from '@pipeline-toolkit/memory-bank';
+import { branchNumbers, collisions, createAdr, createGitHub, nextNumber, pullRequestNumbers, renumberAdr } from '@pipeline-toolkit/memory-bank';
 import { FakeGitHub } from './fake-github.ts';
 
 const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
@@ -69,6 +69,14 @@ describe('numbers across branches (real git repository)', () => {
     const local = [{ number: 1, file: 'ADR-001-first.md', source: 'local' }, { number: 2, file: 'ADR-002-from-a.md', source: 'local' }];
     const found = collisions(local, await branchNumbers(bank));
     expect(found.map((c) => `${c.local.file} ↔ ${c.other.file} (${c.other.source})`)).toEqual(['ADR-002-from-a.md ↔ ADR-002-from-b.md (branch feature-b)']);
+  });
+
+  it('renumber also fixes links to the ADR file from Markdown elsewhere in the repository', async () => {
+    await writeFile(path.join(repo, 'README.md'), 'See [the first decision](docs/memory-bank/ADR-001-first.md) and XADR-001-first.md.\n');
+    git(repo, 'add', 'README.md');
+    const result = await renumberAdr(bank, 1, 4, { date: '2026-11-29' });
+    expect(result.files).toContain(path.join('..', '..', 'README.md'));
+    expect(await readFile(path.join(repo, 'README.md'), 'utf8')).toBe('See [the first decision](docs/memory-bank/ADR-004-first.md) and XADR-001-first.md.\n');
   });
 
   it('is empty outside a git repository', async () => {
