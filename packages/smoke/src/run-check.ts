@@ -1,5 +1,7 @@
 import type { Check, CheckResult } from './model.ts';
-import type { Outcome } from './outcome.ts';
+import { errorMessage } from '@pipeline-toolkit/core';
+import { fail, type Outcome } from './outcome.ts';
+import type { ResolvedTarget } from './target.ts';
 import { backoffDelay } from './retry.ts';
 import type { CheckContext } from './checks/context.ts';
 import { checkUrl, runHttp } from './checks/http.ts';
@@ -13,8 +15,23 @@ export interface Timing {
   random: () => number;
 }
 
-/** One attempt of a check, whatever its kind (command checks are run by runCommand). */
-export function attempt(check: Check, ctx: CheckContext): Promise<Outcome> {
+/** One attempt of a check, whatever its kind (command checks are run by runCommand). Never rejects. */
+export async function attempt(check: Check, ctx: CheckContext): Promise<Outcome> {
+  try {
+    return await attemptKind(check, ctx);
+  } catch (error) {
+    // A check that breaks (a module that cannot load, an unexpected error) fails alone, not the whole run.
+    return fail(errorMessage(error));
+  }
+}
+
+/** Why a check must not run against this target, if it must not: the production guard. */
+export function refusal(check: Check, target: ResolvedTarget, allowMutating: boolean): string | undefined {
+  if (check.kind !== 'http' || !target.production || allowMutating || ['GET', 'HEAD'].includes(check.http.method)) return undefined;
+  return `refused: ${check.http.method} against production; set allow-mutating: true to allow it`;
+}
+
+function attemptKind(check: Check, ctx: CheckContext): Promise<Outcome> {
   switch (check.kind) {
     case 'http':
       return runHttp(check.http, ctx);
@@ -42,9 +59,8 @@ export async function runCheck(
   const base = { name: check.name, tags: check.tags, kind: check.kind };
   const skipped = (message: string): CheckResult[] => [{ ...base, status: 'skipped', attempts: 0, durationMs: 0, message }];
   if (check.unavailable) return skipped(check.unavailable);
-  if (check.kind === 'http' && ctx.target.production && !options.allowMutating && !['GET', 'HEAD'].includes(check.http.method)) {
-    return skipped(`refused: ${check.http.method} against production; set allow-mutating: true to allow it`);
-  }
+  const refused = refusal(check, ctx.target, options.allowMutating);
+  if (refused) return skipped(refused);
   const checkContext: CheckContext = { ...ctx, timeoutMs: check.timeoutMs };
   if (check.kind === 'command') return runCommand(check, checkContext);
 

@@ -1,7 +1,7 @@
 import { exec as coreExec, formatDuration, type Exec, type Logger } from '@pipeline-toolkit/core';
 import { SECRET_NAME } from './interpolate.ts';
 import type { Check, CheckResult, Suite, SuiteResult } from './model.ts';
-import { attempt, runCheck, type Timing } from './run-check.ts';
+import { attempt, refusal, runCheck, type Timing } from './run-check.ts';
 import { sleep } from './retry.ts';
 import { selectChecks } from './select.ts';
 import { resolveTarget, type ResolvedTarget } from './target.ts';
@@ -41,7 +41,10 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<Suite
   log.info(`Suite: ${suite.source}, ${checks.length} check${checks.length === 1 ? '' : 's'}${tagText}, concurrency ${suite.concurrency}`);
 
   const started = performance.now();
-  if (options.waitUntilHealthyMs) await waitUntilHealthy(suite, checks, { ...ctx, timeoutMs: 0 }, options.waitUntilHealthyMs, log, timing);
+  if (options.waitUntilHealthyMs) {
+    const wait = { deadlineMs: options.waitUntilHealthyMs, allowMutating: options.allowMutating ?? false };
+    await waitUntilHealthy(suite, checks, { ...ctx, timeoutMs: 0 }, wait, log, timing);
+  }
 
   const results = await log.group(`Running ${checks.length} smoke check${checks.length === 1 ? '' : 's'}`, () =>
     runPool(checks, suite.concurrency, options, async (check) => {
@@ -107,17 +110,23 @@ async function waitUntilHealthy(
   suite: Suite,
   selected: readonly Check[],
   ctx: CheckContext,
-  deadlineMs: number,
+  options: { deadlineMs: number; allowMutating: boolean },
   log: Logger,
   timing: Timing,
 ): Promise<void> {
+  const { deadlineMs } = options;
   const all = [...selected, ...suite.checks];
   const health =
     all.find((c) => c.name === suite.health) ??
     all.find((c) => c.name === 'health') ??
     all.find((c) => c.kind === 'http' && !c.unavailable);
-  if (!health || health.kind === 'command' || health.unavailable) {
-    log.warning('wait-until-healthy: the suite has no health check to poll; running the suite now.');
+  const unusable = !health
+    ? 'the suite has no health check'
+    : health.kind === 'command'
+      ? `'${health.name}' is a command check`
+      : (health.unavailable ?? refusal(health, ctx.target, options.allowMutating));
+  if (!health || unusable) {
+    log.warning(`wait-until-healthy: ${unusable ?? 'no health check'}; running the suite now.`);
     return;
   }
   const deadline = performance.now() + deadlineMs;

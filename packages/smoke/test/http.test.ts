@@ -191,6 +191,17 @@ describe('HTTP checks against loopback servers', () => {
     expect(server.requests.map((r) => [r.method, r.body, r.headers['content-type']])).toEqual([['POST', '{"sku":1}', 'application/json']]);
   });
 
+  it('does not poll a mutating health check against production either', async () => {
+    const server = await serve((_req, res) => json(res, 200, {}));
+    const s = await suite(`targets: { production: "${server.url}" }\n${one('name: health\n    http: { method: POST, path: /health }')}`);
+    const { log, check } = await run(s, { target: 'production', waitUntilHealthyMs: 1000 });
+    expect(log.text()).toContain(
+      'wait-until-healthy: refused: POST against production; set allow-mutating: true to allow it; running the suite now.',
+    );
+    expect(check('health')?.status).toBe('skipped');
+    expect(server.requests).toHaveLength(0);
+  });
+
   it('selects checks by tag and refuses a selection that matches nothing', async () => {
     const server = await serve((_req, res) => json(res, 200, {}));
     const s = await suite(
