@@ -5,14 +5,16 @@
  * time out as Helm reports them.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { json, requireTool, startServer } from '@pipeline-toolkit/testing';
 import { api, waitFor } from '../cluster/api.ts';
-import { createNamespace, NEVER_READY_LABEL, startCluster, type Cluster } from '../cluster/cluster.ts';
+import { createNamespace, listRecords, NEVER_READY_LABEL, startCluster, type Cluster } from '../cluster/cluster.ts';
+import { isAlive, reapOrphans } from '../cluster/processes.ts';
 
 const exec = promisify(execFile);
 
@@ -90,6 +92,15 @@ async function endpoints(ns: string, svc: string) {
   );
   return res.body.items.flatMap((slice) => slice.endpoints ?? []);
 }
+
+/** A killed process whose parent has not reaped it yet still answers kill(pid, 0). */
+const isZombie = (pid: number) => {
+  try {
+    return /^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return true;
+  }
+};
 
 const isReady = (conditions: Condition[] | undefined) => conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
@@ -280,4 +291,32 @@ describe.each([
     expect(status.code).toBe(0);
     expect((JSON.parse(status.stdout) as { info: { status: string } }).info.status).toBe('failed');
   }, 150_000);
+});
+
+describe('teardown by PID', () => {
+  it('stops the control plane of a test process that was killed, at the next start or `down`', async () => {
+    const clusterModule = path.join(import.meta.dirname, '..', 'cluster', 'cluster.ts');
+    const script = `const { startCluster } = await import(${JSON.stringify(clusterModule)});
+      const c = await startCluster({ nodes: 1 });
+      console.log(JSON.stringify({ id: c.id }));
+      setInterval(() => {}, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.once('data', (d: Buffer) => resolve(d.toString()));
+      child.once('exit', (code) => reject(new Error(`cluster process exited with ${code}`)));
+    });
+    const { id } = JSON.parse(line) as { id: string };
+    const record = listRecords().find((r) => r.id === id)!;
+    expect(record.processes.map((p) => p.name)).toEqual(['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok']);
+    expect(record.processes.every((p) => isAlive(p.pid))).toBe(true);
+
+    child.kill('SIGKILL'); // no exit handler runs
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(record.processes.every((p) => isAlive(p.pid))).toBe(true);
+
+    await reapOrphans();
+    expect(listRecords().some((r) => r.id === id)).toBe(false);
+    expect(record.processes.filter((p) => isAlive(p.pid) && !isZombie(p.pid))).toEqual([]);
+    expect(existsSync(record.dir)).toBe(false);
+  }, 120_000);
 });
