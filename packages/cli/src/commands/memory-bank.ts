@@ -5,12 +5,24 @@ import type { Command, Invocation } from '../command.ts';
 
 const SUBCOMMANDS = ['init', 'index', 'lint', 'record-deploy', 'record-progress'] as const;
 
-/** The same inputs as the action, with the subcommand as its `command` input and the token from GITHUB_TOKEN by default. */
-function actionInputs({ inputs, io }: Invocation, command: string): Inputs {
+/**
+ * The same inputs as the action: the subcommand is its `command` input, the token defaults to
+ * GITHUB_TOKEN, and `dir` is given relative to `workspace`.
+ */
+function actionInputs({ inputs, io }: Invocation, command: string, dir: string): Inputs {
+  const values: Record<string, string | undefined> = { command, dir, 'github-token': inputs.raw('github-token') ?? io.env['GITHUB_TOKEN'] };
   return new Inputs(
-    (name) => (name === 'command' ? command : name === 'github-token' ? (inputs.raw(name) ?? io.env['GITHUB_TOKEN']) : inputs.raw(name)),
+    (name) => (name in values ? values[name] : inputs.raw(name)),
     (name) => inputs.label(name),
   );
+}
+
+/** The folder to work in and the bank relative to it: the current directory, or the bank's parent when --dir points outside it. */
+function locate(cwd: string, given: string): { workspace: string; dir: string } {
+  const absolute = path.resolve(cwd, given);
+  const inside = !path.relative(cwd, absolute).startsWith('..');
+  const workspace = inside ? cwd : path.dirname(absolute);
+  return { workspace, dir: path.relative(workspace, absolute) || '.' };
 }
 
 function report(invocation: Invocation, result: CiResult): number {
@@ -34,7 +46,7 @@ export const memoryBank: Command = {
   summary: 'Create, index, lint and record progress in the memory-bank/ folder',
   usage: `pipeline-toolkit memory-bank <${SUBCOMMANDS.join('|')}> [--dir memory-bank] [--language en|pt-BR] [flags]`,
   flags: [
-    { name: 'dir', type: 'string', description: 'Memory-bank folder, relative to the current directory (default memory-bank)' },
+    { name: 'dir', type: 'string', description: 'Memory-bank folder (default memory-bank in the current directory)' },
     { name: 'language', type: 'string', description: 'en or pt-BR (init: default en; otherwise detected from the bank)' },
     { name: 'environment', type: 'string', description: 'record-deploy: environment deployed to (default production)' },
     { name: 'version', type: 'string', description: 'record-deploy: version deployed (default: tag or short SHA of the run)' },
@@ -45,7 +57,7 @@ export const memoryBank: Command = {
     {
       name: 'github-token',
       type: 'string',
-      description: 'GitHub token (default: $GITHUB_TOKEN); lint then checks ADR numbers of open pull requests',
+      description: 'GitHub token (default: $GITHUB_TOKEN); with --pr, lint compares the ADRs that pull request adds with other open ones',
     },
   ],
   async run(invocation) {
@@ -65,8 +77,9 @@ export const memoryBank: Command = {
       for (const file of result.kept) io.out(`kept    ${path.join(dir, file)} (already there)`);
       return 0;
     }
-    const request = readCiInputs(actionInputs(invocation, sub), io.log);
-    const result = await runCi(request, runContext({ ...io.env, GITHUB_WORKSPACE: io.cwd }, io.cwd), { log: io.log });
+    const { workspace, dir } = locate(io.cwd, inputs.string('dir', { default: 'memory-bank' }));
+    const request = readCiInputs(actionInputs(invocation, sub, dir), io.log);
+    const result = await runCi(request, runContext({ ...io.env, GITHUB_WORKSPACE: workspace }, workspace), { log: io.log });
     return report(invocation, result);
   },
 };
