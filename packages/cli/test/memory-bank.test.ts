@@ -83,7 +83,7 @@ describe('pipeline-toolkit memory-bank / adr', () => {
     expect((await cli(['memory-bank', 'index'])).out).toBe('Updated `memory-bank/decisionLog.md`.');
     expect((await cli(['memory-bank', 'lint'])).errors).toHaveLength(2);
     // An absolute --dir works from anywhere; problems are named from the bank's parent folder.
-    const elsewhere = { ...io(), cwd: tmpdir() };
+    const elsewhere = { ...io(), cwd: '/nonexistent-cwd' };
     expect(await main(['memory-bank', 'lint', '--dir', bank()], elsewhere)).toBe(1);
     expect(elsewhere.log.lines[0]?.properties?.file).toBe('memory-bank/ADR-001.md');
   });
