@@ -84,6 +84,24 @@ describe('memory-bank action', () => {
     );
   });
 
+  it('record-progress reads a pull request given by number from the API; an unmerged one records nothing', async () => {
+    const github = await FakeGitHub.start();
+    try {
+      github.addPull({ number: 40, title: 'Search', head: 's', base: 'main', state: 'closed', files: [], merged_at: '2026-11-20T08:00:00Z', user: { login: 'rui' } });
+      github.addPull({ number: 41, title: 'Draft', head: 'd', base: 'main', files: [] });
+      const merged = context({ command: 'record-progress', pr: '40', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: github.url });
+      await run(merged.ctx, { now });
+      expect(await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8')).toContain('- 2026-11-20 · [#40 Search](https://github.com/acme/shop/pull/40) · @rui <!-- key: pr/40 -->');
+      const open = context({ command: 'record-progress', pr: '41', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: github.url });
+      await run(open.ctx, { now });
+      expect(open.outputs.values['changed']).toBe('false');
+      expect(open.log.lines.find((l) => l.level === 'notice')?.message).toBe('Pull request #41 is not merged; nothing recorded.');
+    } finally {
+      await github.close();
+    }
+    await expect(run(context({ command: 'record-progress', pr: '40' }).ctx, { now })).rejects.toThrow('Reading pull request #40 needs github-token');
+  });
+
   it('lint annotates each problem at its file and line and fails the step', async () => {
     await writeFile(path.join(workspace, 'memory-bank/ADR-001-x.md'), '# ADR-001: X\n\n- Status: maybe\n- Date: 2026-01-01\n\n## Context\n## Decision\n## Consequences\n');
     const { ctx, log, summary } = context({ command: 'lint', 'github-token': '' });
