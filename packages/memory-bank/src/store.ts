@@ -67,7 +67,14 @@ interface ContentAnswer {
   sha: string;
 }
 
-const CONFLICT = [409, 422];
+/**
+ * The branch moved under us: 409, or 422 "Update is not a fast forward". Other 422 answers (a
+ * protected branch, an invalid tree) would fail the same way again, so they are not retried.
+ */
+function branchMoved(error: unknown): error is GitHubError {
+  if (!(error instanceof GitHubError)) return false;
+  return error.status === 409 || (error.status === 422 && /fast.forward|reference cannot be updated/i.test(error.message));
+}
 
 /**
  * Commits to a branch through the git data API (tree → commit → fast-forward the ref). When the
@@ -96,7 +103,7 @@ export class CommitStore implements BankStore {
       try {
         return await this.#attempt(change);
       } catch (error) {
-        if (!(error instanceof GitHubError && CONFLICT.includes(error.status)) || attempt >= this.#attempts) throw error;
+        if (!branchMoved(error) || attempt >= this.#attempts) throw protectedHint(error);
         this.#log?.info(`${this.#branch} moved while committing (${error.status}); re-reading and re-applying (attempt ${attempt + 1}/${this.#attempts})`);
         await new Promise((resolve) => setTimeout(resolve, this.#delayMs * attempt * (0.5 + Math.random())));
       }
@@ -134,6 +141,13 @@ export class CommitStore implements BankStore {
     await this.#github.request('PATCH', `${repo}/git/refs/heads/${refPath(this.#branch)}`, { sha: created.sha, force: false });
     return { changed: true, files: tree.map((t) => t.path), commitSha: created.sha };
   }
+}
+
+function protectedHint(error: unknown): unknown {
+  if (error instanceof GitHubError && /protected branch/i.test(error.message)) {
+    return new ExternalError(`${error.message}\nThe branch is protected: use mode pull-request, or allow the token to push to it.`, { cause: error });
+  }
+  return error;
 }
 
 interface PullAnswer {

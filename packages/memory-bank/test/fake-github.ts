@@ -39,6 +39,8 @@ export class FakeGitHub {
   server!: LoopbackServer;
   /** Called before every non-forced ref update is checked: lets a test land a competing commit first. */
   beforeRefUpdate: ((branch: string) => void) | undefined;
+  /** Branches that refuse non-forced updates as GitHub does for protected branches. */
+  readonly protectedBranches = new Set<string>();
   /** The first `n` branch reads wait for each other, so that `n` racing writers start from the same head. */
   #barrier: { size: number; waiting: (() => void)[] } | undefined;
 
@@ -144,6 +146,7 @@ export class FakeGitHub {
     if (req.method === 'PATCH' && (m = /^\/git\/refs\/heads\/(.+)$/.exec(route))) {
       const branch = m[1] as string;
       const next = String(body['sha']);
+      if (this.protectedBranches.has(branch)) return json(res, 422, { message: `Protected branch update failed for refs/heads/${branch}.` });
       if (!body['force']) {
         this.beforeRefUpdate?.(branch);
         const head = this.refs.get(branch);

@@ -111,6 +111,14 @@ describe('CommitStore (git data API)', () => {
     await expect(store.apply(deployChange(record('1'), 'memory-bank', 'en'))).rejects.toThrow('answered 422: Update is not a fast forward');
     expect(competing).toBe(2);
   });
+  it('does not retry a protected branch, and says what to do', async () => {
+    fake.protectedBranches.add('main');
+    const store = new CommitStore(github, repository, 'main', { delayMs: 1 });
+    await expect(store.apply(deployChange(record('1'), 'memory-bank', 'en'))).rejects.toThrow(
+      'answered 422: Protected branch update failed for refs/heads/main.\nThe branch is protected: use mode pull-request, or allow the token to push to it.',
+    );
+    expect(fake.server.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
 });
 
 describe('PullRequestStore', () => {
