@@ -91,7 +91,7 @@ type K8sObject = {
 type Endpoint = { conditions?: { ready?: boolean }; targetRef?: { name?: string } };
 
 /** What kube-proxy would do: a ready endpoint of the Service, then that pod's image. */
-async function serve(namespace: string, service: string): Promise<{ status: number; body: unknown }> {
+async function serve(namespace: string, service: string, broken: RegExp): Promise<{ status: number; body: unknown }> {
   const slices = await get(
     `/apis/discovery.k8s.io/v1/namespaces/${namespace}/endpointslices?labelSelector=kubernetes.io/service-name=${service}`,
   );
@@ -103,8 +103,8 @@ async function serve(namespace: string, service: string): Promise<{ status: numb
   const image: string = pod.body.spec?.containers?.[0]?.image ?? '';
   const tag = image.slice(image.lastIndexOf(':') + 1);
   return {
-    status: tag.startsWith('broken') ? 500 : 200,
-    body: { status: tag.startsWith('broken') ? 'error' : 'ok', version: tag, pod: pod.body.metadata?.name },
+    status: broken.test(tag) ? 500 : 200,
+    body: { status: broken.test(tag) ? 'error' : 'ok', version: tag, pod: pod.body.metadata?.name },
   };
 }
 
@@ -116,7 +116,8 @@ beforeAll(async () => {
   // /prod/<ns>/… goes through the router Service `web`; /preview/<ns>/<colour>/… through the colour's own Service.
   ingress = await startServer(async (req, res) => {
     const [, kind, namespace, color] = req.url.split('/');
-    const answer = kind === 'prod' ? await serve(namespace!, 'web') : await serve(namespace!, `web-${color}`);
+    // Images tagged broken fail everywhere; broken-after-switch only behind the router (production).
+    const answer = kind === 'prod' ? await serve(namespace!, 'web', /^broken/) : await serve(namespace!, `web-${color}`, /^broken$/);
     json(res, answer.status, answer.body);
   });
   const dir = await mkdtemp(path.join(tmpdir(), 'ptk-smoke-'));

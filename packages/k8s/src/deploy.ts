@@ -91,7 +91,8 @@ export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: 
           ? otherColor(live)
           : 'blue';
   const helm = helmFor(options, connection, log);
-  const major = await helm.major().catch(() => 3);
+  const detected = await helm.major().catch(() => undefined);
+  const major = detected ?? 3;
   const setString = [
     ...(options.spec.image ? [`image.repository=${options.spec.image}`] : []),
     ...(options.spec.tag ? [`image.tag=${options.spec.tag}`] : []),
@@ -143,7 +144,7 @@ export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: 
       ],
       ['Live colour', live ?? 'none'],
       [options.mode === 'full' || options.mode === 'deploy' ? 'Idle colour (deploy target)' : 'Target colour', target ?? 'nothing to do'],
-      ['Helm', `Helm ${major}`],
+      ['Helm', detected ? `Helm ${detected} (${helm.binary})` : `${helm.binary} not found; command shown for Helm 3`],
       ['Preflight', problems.length ? `WOULD REFUSE: ${problems.join(' ')}` : 'ok'],
     ],
     helm: helmArgs,

@@ -63,7 +63,8 @@ function clusterSource(
     const file = path.resolve(cwd, given);
     if (!given.includes('\n') && given.length < 4096 && existsSync(file))
       return { source: { kind: 'kubeconfig-file', path: file }, sourceLabel: `kubeconfig ${given}` };
-    log?.setSecret(given);
+    // One-line values (base64, or junk) are masked whole; a YAML document is masked by its credentials once parsed (connect()), not line by line.
+    if (!given.trim().includes('\n')) log?.setSecret(given);
     decodeKubeconfig(given, 'kubeconfig');
     return { source: { kind: 'kubeconfig', content: given }, sourceLabel: 'kubeconfig from the input' };
   }

@@ -10,5 +10,6 @@ export const commands: Record<string, { summary: string; load: () => Promise<Com
   smoke: { summary: 'Run the smoke checks against a target', load: async () => (await import('./smoke.ts')).smoke },
   'memory-bank': { summary: 'Create, index, lint and record progress in memory-bank/', load: async () => (await import('./memory-bank.ts')).memoryBank },
   adr: { summary: 'Architecture decision records: new, supersede, status, list, renumber', load: async () => (await import('./adr.ts')).adr },
+  deploy: { summary: 'Helm blue-green deploy with smoke gates and automatic rollback', load: async () => (await import('./deploy.ts')).deploy },
   scan: { summary: 'Aggregate scanner reports, gate on severity, write one SARIF file', load: async () => (await import('./scan.ts')).scan },
 };

@@ -234,6 +234,8 @@ async function promote(run: Run, plan: Plan, ready: ReadyColor, revision: number
     failure = errorMessage(error);
   }
   if (failure) return rollbackFailedSwitch(run, to, failure);
+  // Cancelled while the gate ran: the switch is not verified, so it is undone (by the caller).
+  checkCancelled(run);
   await markVerified(run);
   Object.assign(run.outcome, { result: 'deployed', liveColor: to, previousColor: plan.live, revision });
   if (!plan.live) return;

@@ -1,0 +1,101 @@
+import { describe, it, expect, afterEach } from '@jest/globals';
+import { json, runBundle, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
+
+const TOKEN = 'ptk-test-token-8c1f0e5d2b7a4c39';
+let api: LoopbackServer | undefined;
+afterEach(async () => api?.close());
+
+const kubeconfig = (server: string) => `apiVersion: v1
+kind: Config
+clusters:
+- name: test
+  cluster: { server: "${server}", insecure-skip-tls-verify: true }
+users:
+- name: ci
+  user: { token: ${TOKEN} }
+contexts:
+- name: test
+  context: { cluster: test, user: ci }
+current-context: test
+`;
+
+describe('dist/deploy', () => {
+  it('refuses a missing release before contacting anything', async () => {
+    const run = await runBundle('deploy', { inputs: { chart: './chart', kubeconfig: kubeconfig('http://127.0.0.1:1') } });
+    expect(run.exitCode).toBe(1);
+    expect(run.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual(["Input 'release' is required."]);
+    expect(run.outputs).toEqual({});
+  });
+
+  it('refuses two cluster sources, a bad mode and a bad tag, naming the input', async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{ 'cluster-name': 'prod', kubeconfig: 'x' }, "Give either Input 'cluster-name' (EKS) or Input 'kubeconfig', not both."],
+      [{ mode: 'yolo' }, "Input 'mode' must be one of full, deploy, promote, rollback, got 'yolo'."],
+      [{ tag: 'v1 2' }, "Input 'tag' must be an image tag ([A-Za-z0-9_.-], at most 128 characters), got 'v1 2'."],
+      [{ 'cluster-name': 'prod', 'aws-region': 'Europe' }, "Input 'aws-region' must be an AWS region such as eu-west-1, got 'Europe'."],
+    ];
+    for (const [inputs, message] of cases) {
+      const run = await runBundle('deploy', { inputs: { release: 'web', chart: './chart', ...inputs } });
+      expect(run.exitCode).toBe(1);
+      expect(run.commands.find((c) => c.command === 'error')?.message).toBe(message);
+    }
+  });
+
+  it('masks a kubeconfig given as content, even when it is not valid', async () => {
+    const run = await runBundle('deploy', { inputs: { release: 'web', chart: './chart', kubeconfig: 'definitely-not-yaml-0123456789' } });
+    expect(run.exitCode).toBe(1);
+    expect(run.commands[0]).toEqual({ command: 'add-mask', properties: {}, message: 'definitely-not-yaml-0123456789' });
+    expect(run.commands.find((c) => c.command === 'error')?.message).toMatch(/^Input 'kubeconfig' must be a kubeconfig/);
+  });
+
+  it('dry-run prints the plan from the router it reads, and sends nothing but GETs', async () => {
+    api = await startServer((req, res) => {
+      if (req.method === 'GET' && req.url.startsWith('/api/v1/namespaces/shop/services/web')) {
+        return json(res, 200, {
+          apiVersion: 'v1',
+          kind: 'Service',
+          metadata: {
+            name: 'web',
+            namespace: 'shop',
+            resourceVersion: '4711',
+            annotations: {
+              'pipeline-toolkit.dev/managed-by': 'pipeline-toolkit',
+              'pipeline-toolkit.dev/live-color': 'green',
+              'pipeline-toolkit.dev/verified': 'true',
+            },
+          },
+          spec: { selector: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web-green' }, ports: [{ port: 80 }] },
+        });
+      }
+      json(res, 404, { kind: 'Status', reason: 'NotFound', code: 404 });
+    });
+    const run = await runBundle('deploy', {
+      inputs: {
+        release: 'web',
+        namespace: 'shop',
+        chart: './chart',
+        tag: '2.0.0',
+        kubeconfig: kubeconfig(api.url),
+        'dry-run': 'true',
+        helm: '/nonexistent/helm',
+      },
+    });
+    expect(run.commands.filter((c) => c.command === 'error')).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    expect(run.outputs).toEqual({ result: 'unchanged' });
+    expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /api/v1/namespaces/shop/services/web']);
+    expect(api.requests[0]?.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+    expect(run.stdout).toMatch(/Live colour\s+green/);
+    expect(run.stdout).toMatch(/Idle colour \(deploy target\)\s+blue/);
+    expect(run.stdout).toContain(
+      '/nonexistent/helm upgrade web-blue ./chart --install --namespace shop --timeout 300s --set-string image.tag=2.0.0',
+    );
+    expect(run.stdout).toContain('"app.kubernetes.io/instance": "web-blue"');
+    expect(run.stdout).toContain('"resourceVersion": "4711"');
+    expect(run.summary).toContain('Deploy plan (dry run, nothing changed)');
+    // The token is registered with the runner (add-mask) and appears nowhere else.
+    expect(run.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toEqual([TOKEN]);
+    const printed = run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'));
+    expect(`${printed.join('\n')}${run.summary}`).not.toContain(TOKEN);
+  });
+});
