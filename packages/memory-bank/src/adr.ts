@@ -118,7 +118,8 @@ export function parseAdr(file: string, text: string): Adr {
     adr.bodyStart = i;
   }
   let inHeader = true;
-  let statusSection = false;
+  /** Inside a `## Status` (or `## Data`) section: its first line is the value (adr-tools style). */
+  let metaSection: MetaKey | undefined;
   for (; i < lines.length; i++) {
     const line = lines[i] ?? '';
     const heading = /^(#{1,4})\s+(.*?)\s*#*\s*$/.exec(line);
@@ -131,7 +132,7 @@ export function parseAdr(file: string, text: string): Adr {
         continue;
       }
       inHeader = false;
-      statusSection = metaKey(textOf) === 'status';
+      metaSection = metaKey(textOf);
       const section = parseSection(textOf);
       if (section && !adr.sections.has(section)) adr.sections.set(section, i + 1);
       continue;
@@ -139,14 +140,11 @@ export function parseAdr(file: string, text: string): Adr {
     if (!line.trim()) continue;
     const meta = META_LINE.exec(line);
     const key = meta && metaKey(meta[2] ?? '');
-    if (meta && key && (inHeader || statusSection)) {
+    if (meta && key && (inHeader || metaSection)) {
       record(key, i, meta[1] ?? '', meta[3] ?? '', meta[4] ?? '');
       continue;
     }
-    if (statusSection && !adr.meta.status) {
-      // adr-tools: the status is the first line of the `## Status` section.
-      record('status', i, line.match(/^\s*/)?.[0] ?? '', line.trim());
-    }
+    if (metaSection && !adr.meta[metaSection]) record(metaSection, i, line.match(/^\s*/)?.[0] ?? '', line.trim());
   }
 
   const status = adr.meta.status;

@@ -59,6 +59,11 @@ describe('ADR files', () => {
     expect([...adr.sections.keys()]).toEqual(['context', 'decision', 'consequences']);
   });
 
+  it('reads status and date given as sections (## Status / ## Data)', () => {
+    const adr = parseAdr('ADR-003.md', '# ADR-003 — Filas\n\n## Status\n\nAceito\n\n## Data\n\n2025-07-01\n\n## Contexto\na\n## Decisão\nb\n## Consequências\nc\n');
+    expect(adr).toMatchObject({ title: 'Filas', status: 'accepted', date: '2025-07-01' });
+  });
+
   it('reads adr-tools (## Status section) and MADR front matter', () => {
     const tools = parseAdr('ADR-0002.md', '# 2. Record decisions\n\nDate: 2024-01-02\n\n## Status\n\nAccepted\n\n## Context\nx\n## Decision\ny\n## Consequences\nz\n');
     expect(tools).toMatchObject({ number: 2, title: 'Record decisions', status: 'accepted', date: '2024-01-02' });
