@@ -125,6 +125,23 @@ describe('memory-bank action', () => {
     expect(summary.text).toContain('No problems found.');
   });
 
+  it('index in commit mode commits the regenerated table of the checked-out ADRs', async () => {
+    const github = await FakeGitHub.start();
+    try {
+      const log = '# Decision Log\n\nKept.\n\n<!-- adr-index:start -->\nold\n<!-- adr-index:end -->\n';
+      github.push('main', { 'memory-bank/decisionLog.md': log });
+      await writeFile(path.join(workspace, 'memory-bank/ADR-001-x.md'), '# ADR-001: X\n\n- Status: accepted\n- Date: 2026-01-01\n\n## Context\n## Decision\n## Consequences\n');
+      const { ctx, outputs } = context({ command: 'index', mode: 'commit', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: github.url });
+      await run(ctx, { now });
+      expect(outputs.values['files']).toBe('["memory-bank/decisionLog.md"]');
+      expect(github.file('main', 'memory-bank/decisionLog.md')).toBe(
+        '# Decision Log\n\nKept.\n\n<!-- adr-index:start -->\n| ADR | Title | Status | Date | Supersedes | Superseded by |\n| --- | --- | --- | --- | --- | --- |\n| ADR-001 | [X](ADR-001-x.md) | accepted | 2026-01-01 | — | — |\n<!-- adr-index:end -->\n',
+      );
+    } finally {
+      await github.close();
+    }
+  });
+
   it('rejects bad input before touching anything, naming the input', async () => {
     const { ctx } = context({ command: 'record-deploy', mode: 'push' });
     await expect(run(ctx, { now })).rejects.toThrow("Input 'mode' must be one of files, commit, pull-request, got 'push'.");
