@@ -96,7 +96,7 @@ describe('example service: lint, build and test stages from a clean copy', () =>
     expect(names).toEqual(
       expect.arrayContaining(['PRODUCTION_URL', 'LOCAL_URL', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'SECRET_KEY', 'ENVIRONMENT']),
     );
-    const readers = ['src/orders_service/config.py', 'tests/test_smoke.py', 'smoke.yml']
+    const readers = ['src/orders_service/config.py', 'tests/test_smoke.py', 'smoke.yml', 'preflight.yml']
       .map((f) => readFileSync(path.join(dir, f), 'utf8'))
       .join('\n');
     expect(names.filter((name) => !readers.includes(`"${name}"`) && !readers.includes(`\${${name}`))).toEqual([]);
@@ -212,21 +212,44 @@ describe('example service running against a real PostgreSQL', () => {
     expect(run.output).toContain('PASSED tests/test_smoke.py::test_database_ready');
   });
 
-  it("passes the toolkit's smoke suite (smoke.yml), every check including preflight", async () => {
-    const suite = await parseSuite(readFileSync(path.join(dir, 'smoke.yml'), 'utf8'), { file: 'smoke.yml', env });
+  async function suite(file: string, target: string) {
+    const parsed = await parseSuite(readFileSync(path.join(dir, file), 'utf8'), { file, env });
     const log = new MemoryLogger();
-    const result = await runSuite(suite, { target: 'local', log });
-    expect(result.checks.map((c) => [c.name, c.status, c.message ?? ''])).toEqual([
-      ['health', 'passed', ''],
-      ['readiness', 'passed', ''],
-      ['orders API', 'passed', ''],
-      ['API docs', 'passed', ''],
-      ['configuration', 'passed', ''],
-      ['database', 'passed', ''],
-    ]);
-    expect(result.result).toBe('passed');
+    const result = await runSuite(parsed, { target, log });
     expect(log.text()).not.toContain(env['DB_PASSWORD']);
     expect(log.text()).not.toContain(env['SECRET_KEY']);
+    return { result: result.result, checks: result.checks.map((c) => [c.name, c.status, c.message ?? '']) };
+  }
+
+  it("passes the toolkit's smoke suite (smoke.yml) against the running service", async () => {
+    expect(await suite('smoke.yml', 'local')).toEqual({
+      result: 'passed',
+      checks: [
+        ['health', 'passed', ''],
+        ['readiness', 'passed', ''],
+        ['orders API', 'passed', ''],
+        ['API docs', 'passed', ''],
+      ],
+    });
+  });
+
+  it('passes the preflight (preflight.yml) in the service environment, and fails it without SECRET_KEY', async () => {
+    expect(await suite('preflight.yml', 'local')).toEqual({
+      result: 'passed',
+      checks: [
+        ['configuration', 'passed', ''],
+        ['database', 'passed', ''],
+      ],
+    });
+    const withoutSecret = await parseSuite(readFileSync(path.join(dir, 'preflight.yml'), 'utf8'), {
+      file: 'preflight.yml',
+      env: { ...env, SECRET_KEY: '' },
+    });
+    const result = await runSuite(withoutSecret, { target: 'local', log: new MemoryLogger() });
+    expect(result.checks.find((c) => c.name === 'configuration')).toMatchObject({
+      status: 'failed',
+      message: expect.stringContaining('SECRET_KEY'),
+    });
   });
 
   it('reports not ready, without the password, when PostgreSQL is down', async () => {
