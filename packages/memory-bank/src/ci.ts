@@ -1,13 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage, GateError, InputError, table, type Inputs, type Logger } from '@pipeline-toolkit/core';
 import { readBank, today } from './bank.ts';
-import { createGitHub, parseRepository, repoPath, type GitHub, type Repository } from './github.ts';
+import { createGitHub, repoPath, type GitHub } from './github.ts';
 import { LANGUAGES, type Language } from './language.ts';
 import { collisionProblems } from './collisions.ts';
 import { lintBank, type Problem } from './lint.ts';
 import { RESULTS, type DeployRecord, type MergedPullRequest, type Result } from './progress.ts';
 import { deployChange, indexChange, mergedPullRequestChange } from './record.ts';
+import type { EventPull, RunContext } from './run-context.ts';
 import { CommitStore, LocalStore, PullRequestStore, type ApplyResult, type BankStore, type Change } from './store.ts';
 
 /**
@@ -32,6 +33,7 @@ export interface CiRequest {
 }
 
 export function readCiInputs(inputs: Inputs, log: Logger): CiRequest {
+  const command = inputs.enum('command', COMMANDS, { required: true });
   const token = inputs.string('github-token');
   log.setSecret(token);
   const deployUrl = inputs.string('deploy-url');
@@ -43,7 +45,7 @@ export function readCiInputs(inputs: Inputs, log: Logger): CiRequest {
     throw new InputError('dir', `${inputs.label('dir')} must be a folder inside the repository (relative path), got '${dir}'.`);
   }
   return {
-    command: inputs.enum('command', COMMANDS, { required: true }),
+    command,
     dir,
     language: inputs.enum('language', LANGUAGES),
     environment: inputs.string('environment', { default: 'production' }),
@@ -53,50 +55,6 @@ export function readCiInputs(inputs: Inputs, log: Logger): CiRequest {
     pr: inputs.integer('pr', { min: 1 }),
     mode: inputs.enum('mode', MODES, { default: 'files' }),
     token,
-  };
-}
-
-/** What the run knows about itself: GITHUB_* variables and the event payload. */
-export interface RunContext {
-  workspace: string;
-  repository?: Repository | undefined;
-  serverUrl: string;
-  apiUrl: string;
-  runId?: string | undefined;
-  sha?: string | undefined;
-  ref?: string | undefined;
-  baseRef?: string | undefined;
-  event: GitHubEvent;
-}
-
-interface EventPull {
-  number: number;
-  title: string;
-  html_url: string;
-  merged?: boolean;
-  merged_at?: string | null;
-  merge_commit_sha?: string | null;
-  user?: { login?: string };
-}
-interface GitHubEvent {
-  number?: number;
-  pull_request?: EventPull;
-  repository?: { default_branch?: string };
-}
-
-export function runContext(env: NodeJS.ProcessEnv, cwd = process.cwd()): RunContext {
-  const eventPath = env['GITHUB_EVENT_PATH'];
-  const event = eventPath && existsSync(eventPath) ? (JSON.parse(readFileSync(eventPath, 'utf8') || '{}') as GitHubEvent) : {};
-  return {
-    workspace: env['GITHUB_WORKSPACE'] || cwd,
-    repository: env['GITHUB_REPOSITORY'] ? parseRepository(env['GITHUB_REPOSITORY'], 'GITHUB_REPOSITORY') : undefined,
-    serverUrl: (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/$/, ''),
-    apiUrl: (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/$/, ''),
-    runId: env['GITHUB_RUN_ID'] || undefined,
-    sha: env['GITHUB_SHA'] || undefined,
-    ref: env['GITHUB_REF'] || undefined,
-    baseRef: env['GITHUB_BASE_REF'] || undefined,
-    event,
   };
 }
 

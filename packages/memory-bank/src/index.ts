@@ -1,5 +1,6 @@
 export { ADR_FILE, adrFileName, adrId, adrRefs, formatNumber, parseAdr, renderAdr, slugify, type Adr } from './adr.ts';
-export { ciSummary, COMMANDS, lintGate, MODES, readCiInputs, runCi, runContext, type CiDeps, type CiRequest, type CiResult, type RunContext } from './ci.ts';
+export { ciSummary, COMMANDS, lintGate, MODES, readCiInputs, runCi, type CiDeps, type CiRequest, type CiResult } from './ci.ts';
+export { runContext, type RunContext } from './run-context.ts';
 export { collisionProblems, collisionProblemsFrom } from './collisions.ts';
 export { findAdr, initBank, readBank, today, type Bank, type InitResult } from './bank.ts';
 export { blockMarkers, readBlock, type BlockName } from './blocks.ts';
