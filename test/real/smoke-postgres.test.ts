@@ -4,11 +4,12 @@
  * server down — each with a clear message and never the password.
  */
 import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MemoryLogger } from '@pipeline-toolkit/core';
-import { repoRoot } from '@pipeline-toolkit/testing';
+import { createRunnerEnv, repoRoot, runBundle } from '@pipeline-toolkit/testing';
 import { jsonReport, junitReport, runSuite, summaryMarkdown, type Suite } from '@pipeline-toolkit/smoke';
 import { parseSuite } from '../../packages/smoke/src/load.ts';
 
@@ -88,6 +89,29 @@ describe('postgres check against a real PostgreSQL', () => {
     });
     expect(printed).not.toContain(pg['PGPASSWORD']);
   });
+
+  it('works from the bundle as the runner runs it, and the password never reaches its output', async () => {
+    const runner = await createRunnerEnv();
+    try {
+      await writeFile(path.join(runner.dir, 'smoke.yml'), SUITE);
+      const env = { ...base, PGUSER: pg['PGUSER']!, PGPASSWORD: pg['PGPASSWORD']! };
+      const ok = await runBundle('smoke-test', { runner, env });
+      expect(ok.exitCode).toBe(0);
+      expect(ok.outputs).toMatchObject({ result: 'passed', passed: '1' });
+      const wrong = await runBundle('smoke-test', { runner, env: { ...env, PGPASSWORD: 'wrong-password-from-env' } });
+      expect(wrong.exitCode).toBe(1);
+      expect(wrong.commands.find((c) => c.command === 'error')?.message).toBe(
+        `Smoke check 'database' failed: ptk_smoke on 127.0.0.1:${pg['PGPORT']} as ptk_smoke: password authentication failed`,
+      );
+      const printed = [ok.stdout, wrong.stdout, wrong.summary, await readFile(path.join(runner.dir, 'smoke-result.json'), 'utf8')].join(
+        '\n',
+      );
+      expect(printed).not.toContain(pg['PGPASSWORD']);
+      expect(printed).not.toContain('wrong-password-from-env');
+    } finally {
+      await runner.cleanup();
+    }
+  }, 60_000);
 
   it('reports a server that is down as connection refused, after retrying', async () => {
     await service('stop');

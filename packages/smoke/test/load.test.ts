@@ -67,9 +67,12 @@ describe('SECRET_NAME', () => {
       'STRIPE_API_KEY',
       'BASIC_AUTH',
       'SESSION_COOKIE',
+      'DB_PWD',
       'GIT_AUTHOR_NAME',
       'DB_HOST',
       'MONKEY',
+      'PWD',
+      'OLDPWD',
     ];
     expect(names.filter((n) => SECRET_NAME.test(n))).toEqual([
       'API_TOKEN',
@@ -79,6 +82,7 @@ describe('SECRET_NAME', () => {
       'STRIPE_API_KEY',
       'BASIC_AUTH',
       'SESSION_COOKIE',
+      'DB_PWD',
     ]);
   });
 });

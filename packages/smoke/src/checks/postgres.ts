@@ -1,3 +1,4 @@
+import type { Client } from 'pg';
 import type { PostgresSpec } from '../model.ts';
 import { describeError, errorCode, fail, isTransientError, pass, type Outcome } from '../outcome.ts';
 import type { CheckContext } from './context.ts';
@@ -18,11 +19,20 @@ const SQLSTATE: Record<string, string> = {
   '53300': 'too many connections',
 };
 
-/** Connects with `pg` (loaded only here), runs SELECT 1 and disconnects. */
+/**
+ * pg's Client, loaded only here. Its module on its own rather than the package entry: the entry
+ * also loads pg-pool, whose ESM build a bundler may hand to pg's `require()` and break `extends Pool`.
+ * The module is CommonJS, so the class is the default export from source and from a bundle alike.
+ */
+async function loadClient(): Promise<typeof Client> {
+  return (await import('pg/lib/client.js')).default;
+}
+
+/** Connects, runs SELECT 1 and disconnects. */
 export async function runPostgres(spec: PostgresSpec, ctx: CheckContext): Promise<Outcome> {
-  const { default: pg } = await import('pg');
+  const PgClient = await loadClient();
   const { user, password } = postgresCredentials(spec, ctx.env);
-  const client = new pg.Client({
+  const client = new PgClient({
     host: spec.host,
     port: spec.port,
     database: spec.database,
