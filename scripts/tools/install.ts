@@ -9,7 +9,7 @@
  * Go builds run one after another (they are CPU-bound on a shared 2-core machine) while downloads
  * run beside them. Every command's output goes to tools/logs/<package>.log.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { manifestPath, toolsDir, type ToolEntry } from '../../packages/testing/src/tools.ts';
@@ -109,6 +109,59 @@ async function installLane(pkgs: ToolPackage[], force: boolean): Promise<Outcome
   return outcomes;
 }
 
+/**
+ * One installer at a time per cache (CI and developers share it): an exclusive lock file holding
+ * the owner's PID; a lock whose owner is gone is taken over.
+ */
+async function acquireLock(): Promise<() => void> {
+  const lock = path.join(toolsDir, '.install.lock');
+  for (let waited = 0; ; waited += 1) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      const release = () => rmSync(lock, { force: true });
+      process.once('exit', release);
+      return release;
+    } catch {
+      const owner = Number(readFileSync(lock, 'utf8'));
+      const alive =
+        Number.isInteger(owner) &&
+        owner > 0 &&
+        (() => {
+          try {
+            process.kill(owner, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        })();
+      if (!alive) rmSync(lock, { force: true });
+      else {
+        if (waited === 0) console.log(`Waiting for the installer running as PID ${owner} …`);
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+    }
+  }
+}
+
+/** The host commands the installer relies on, with the package that brings each on Debian. */
+async function preflight(): Promise<string | undefined> {
+  const needs: [string, string[], string][] = [
+    ['go', ['version'], 'Go 1.26 (golang)'],
+    ['python3', ['-c', 'import venv'], 'python3 with venv (python3-venv)'],
+    ['npm', ['--version'], 'npm'],
+    ['tar', ['--version'], 'tar'],
+    ['unzip', ['-v'], 'unzip'],
+    ['nice', ['--version'], 'coreutils'],
+  ];
+  const missing: string[] = [];
+  for (const [cmd, args, what] of needs) {
+    const out = await run(cmd, args).catch(() => undefined);
+    if (out === undefined) missing.push(`${cmd} (${what})`);
+    else if (cmd === 'go') console.log(`Using ${out.trim()}`);
+  }
+  return missing.length > 0 ? `Missing host commands: ${missing.join(', ')}` : undefined;
+}
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const force = args.includes('--force');
@@ -122,6 +175,12 @@ async function main(): Promise<number> {
   await mkdir(logsDir, { recursive: true });
   const started = Date.now();
   console.log(`Installing tools into ${toolsDir}`);
+  const problem = await preflight();
+  if (problem) {
+    console.error(problem);
+    return 1;
+  }
+  const release = await acquireLock();
   const lanes = await Promise.all([
     installLane(
       selected.filter((p) => p.lane === 'go'),
@@ -134,6 +193,7 @@ async function main(): Promise<number> {
   ]);
   const outcomes = lanes.flat();
   await manifestWrites;
+  release();
 
   const failed = outcomes.filter((o) => o.error);
   console.log(
