@@ -116,6 +116,27 @@ describe('dist/smoke-test run as the runner runs it', () => {
     }
   });
 
+  it('imports the JUnit XML of an existing test command into the same reports', async () => {
+    const runner = await createRunnerEnv();
+    try {
+      const junit =
+        '<testsuite><testcase classname="t" name="ok"/><testcase classname="t" name="bad"><failure message="boom"/></testcase></testsuite>';
+      const script = `require('node:fs').writeFileSync('pytest.xml', ${JSON.stringify(junit)}); process.exit(1)`;
+      const command = JSON.stringify({ run: [process.execPath, '-e', script], junit: 'pytest.xml' });
+      await writeFile(path.join(runner.dir, 'smoke.yml'), `checks:\n  - name: pytest\n    tags: [critical]\n    command: ${command}\n`);
+      const result = await runBundle('smoke-test', { runner });
+      expect(result.exitCode).toBe(1);
+      expect(result.outputs).toMatchObject({ result: 'failed', passed: '1', failed: '1' });
+      const report = JSON.parse(await readFile(path.join(runner.dir, 'smoke-result.json'), 'utf8')) as {
+        checks: { name: string; kind: string }[];
+      };
+      expect(report.checks.map((c) => `${c.kind} ${c.name}`)).toEqual(['junit pytest › t.ok', 'junit pytest › t.bad']);
+      expect(await readFile(path.join(runner.dir, 'smoke-junit.xml'), 'utf8')).toContain('<failure message="boom"');
+    } finally {
+      await runner.cleanup();
+    }
+  });
+
   it('rejects an invalid suite file with file:line and writes nothing', async () => {
     const runner = await createRunnerEnv();
     try {
