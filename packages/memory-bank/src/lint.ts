@@ -135,7 +135,7 @@ function lintAdr(bank: Bank, adr: Adr, add: Add): void {
     const old = bank.adrs.find((a) => a.number === target);
     if (!old) add(adr.file, metaLine('supersedes'), 'supersede', `supersedes ${adrId(target)}, which does not exist`);
     else if (!old.supersededBy.includes(adr.number) || old.status !== 'superseded') {
-      add(old.file, metaLine2(old), 'supersede', `${adr.file} supersedes it, but it is not marked 'superseded' by ${adrId(adr.number)}; run 'pipeline-toolkit adr supersede' or add the line`);
+      add(old.file, successorLine(old), 'supersede', `${adr.file} supersedes it, but it is not marked 'superseded' by ${adrId(adr.number)}; run 'pipeline-toolkit adr supersede' or add the line`);
     }
   }
   for (const successor of adr.supersededBy) {
@@ -150,7 +150,8 @@ function lintAdr(bank: Bank, adr: Adr, add: Add): void {
   }
 }
 
-function metaLine2(adr: Adr): number {
+/** The line where an ADR names its successor (or its status line, where one belongs). */
+function successorLine(adr: Adr): number {
   return (adr.meta.supersededBy?.index ?? adr.meta.status?.index ?? adr.titleLine - 1) + 1;
 }
 
