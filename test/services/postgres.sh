@@ -49,11 +49,12 @@ if [ -z "$BIN" ]; then
 fi
 
 mkdir -p "$DIR"
-[ "$(id -u)" = 0 ] && chown postgres: "$DIR" && chmod 700 "$DIR"
+chmod 700 "$DIR"
+if [ "$(id -u)" = 0 ]; then chown postgres: "$DIR"; fi
 
 if [ ! -f "$DIR/password" ]; then
   ( umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$DIR/password" )
-  [ "$(id -u)" = 0 ] && chown postgres: "$DIR/password"
+  if [ "$(id -u)" = 0 ]; then chown postgres: "$DIR/password"; fi
 fi
 PASSWORD=$(cat "$DIR/password")
 
@@ -65,7 +66,11 @@ fi
 if ! as_owner "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
   log "starting on 127.0.0.1:$PORT"
   as_owner "$BIN/pg_ctl" -D "$DATA" -l "$DIR/server.log" -w -t 60 \
-    -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    -o "-p $PORT -k $DIR -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null || {
+    log "could not start PostgreSQL (is port $PORT taken? set PTK_PG_PORT); the end of $DIR/server.log:"
+    tail -n 20 "$DIR/server.log" >&2 || true
+    exit 1
+  }
 fi
 
 psql_admin() { as_owner "$BIN/psql" -h "$DIR" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1 -tAq "$@"; }
