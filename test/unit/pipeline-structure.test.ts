@@ -174,6 +174,17 @@ describe('pipeline.yml job graph', () => {
     expect(jobs['rollback']?.environment).toBeUndefined(); // a rollback never waits for approval
   });
 
+  it('records every deploy that ran in the memory bank, as a success only when the smoke job passed', () => {
+    expect(jobs['record']?.if).toBe(
+      `\${{ always() && inputs.record-to-memory-bank && (contains(fromJSON('["success","failure"]'), needs.deploy.result) || contains(fromJSON('["success","failure"]'), needs.promote.result)) }}`,
+    );
+    const step = toolkitSteps.find((s) => s.job === 'record');
+    expect(step?.step.with).toMatchObject({
+      command: 'record-deploy',
+      result: "${{ needs.smoke.result == 'success' && 'success' || 'failure' }}",
+    });
+  });
+
   it('always notifies, naming the failed job from toJSON(needs)', () => {
     expect(jobs['notify']?.if).toBe('${{ always() }}');
     const step = toolkitSteps.find((s) => s.job === 'notify');
