@@ -109,7 +109,14 @@ describe('dist/smoke-test run as the runner runs it', () => {
         "Smoke check 'orders API' failed: status 401, expected 2xx",
         `Smoke tests failed against ${server.url}: 1 check failed.`,
       ]);
+      expect(result.commands.find((c) => c.command === 'error')?.properties).toEqual({
+        title: 'Smoke check failed',
+        file: 'smoke.yml',
+        line: '8',
+      });
       const junit = await readFile(path.join(runner.dir, 'smoke-junit.xml'), 'utf8');
+      expect(junit).toContain('<testcase name="orders API" classname="smoke.http" time="');
+      expect(junit).toContain('file="smoke.yml" line="8">');
       expect(junit).toContain('<failure message="status 401, expected 2xx"');
     } finally {
       await runner.cleanup();

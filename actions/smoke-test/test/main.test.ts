@@ -82,6 +82,7 @@ describe('smoke-test action', () => {
     const code = await runAction(run, ctx);
     process.exitCode = 0;
     expect(code).toBe(1);
+    expect(log.lines.find((l) => l.level === 'error')?.properties).toEqual({ title: 'Smoke check failed', file: 'smoke.yml', line: 6 });
     expect(log.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
       "Smoke check 'broken' failed: status 500, expected 2xx",
       `Smoke tests failed against ${server.url}: 1 check failed.`,

@@ -3,9 +3,6 @@
  * run, and the result every reporter reads.
  */
 
-/** Tags with a meaning: `critical` (a failure can stop the run with fail-fast), `flaky` (retried on any failure). */
-export const KNOWN_TAGS = ['smoke', 'critical', 'flaky'] as const;
-
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
 
 export interface HttpExpect {
@@ -72,7 +69,7 @@ export type Check = CheckBody & {
   timeoutMs: number;
   retries: number;
   backoffMs: number;
-  /** Where the check is defined (`smoke.yml:12`), for messages. */
+  /** Where the check is defined (`smoke.yml:12`), for annotations. */
   where?: string;
   /** Why the check cannot run as configured (a variable it needs is unset); it is reported as skipped. */
   unavailable?: string;
@@ -110,9 +107,11 @@ export interface CheckResult {
   durationMs: number;
   latencyMs?: number;
   message?: string;
-  /** Not in the JSON report: used by the summary and JUnit reporters. */
+  /** Not in the JSON report: used by the summary and JUnit reporters and for annotations. */
   budgetMs?: number;
   url?: string;
+  /** Where the check is defined (`smoke.yml:12`). */
+  where?: string;
 }
 
 export interface SuiteSummary {

@@ -56,7 +56,7 @@ export async function runCheck(
   options: { allowMutating: boolean },
   timing: Timing,
 ): Promise<CheckResult[]> {
-  const base = { name: check.name, tags: check.tags, kind: check.kind };
+  const base = { name: check.name, tags: check.tags, kind: check.kind, ...(check.where ? { where: check.where } : {}) };
   const skipped = (message: string): CheckResult[] => [{ ...base, status: 'skipped', attempts: 0, durationMs: 0, message }];
   if (check.unavailable) return skipped(check.unavailable);
   const refused = refusal(check, ctx.target, options.allowMutating);

@@ -4,6 +4,7 @@ import type { Check, CheckResult, Suite, SuiteResult } from './model.ts';
 import { attempt, refusal, runCheck, type Timing } from './run-check.ts';
 import { sleep } from './retry.ts';
 import { selectChecks } from './select.ts';
+import { location } from './where.ts';
 import { resolveTarget, type ResolvedTarget } from './target.ts';
 import type { CheckContext } from './checks/context.ts';
 
@@ -55,9 +56,11 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<Suite
   );
   const result = summarise(target, suite, results, Math.round(performance.now() - started), options.failOnFlaky ?? false);
   for (const r of result.checks) {
-    if (r.status === 'failed') log.error(`Smoke check '${r.name}' failed: ${r.message ?? 'failed'}`, { title: 'Smoke check failed' });
-    if (r.status === 'flaky') log.warning(`Smoke check '${r.name}' is flaky: ${r.message ?? ''}`, { title: 'Flaky smoke check' });
-    if (r.status === 'skipped' && r.message?.startsWith('refused')) log.warning(`Smoke check '${r.name}' ${r.message}`);
+    const at = location(r.where);
+    if (r.status === 'failed')
+      log.error(`Smoke check '${r.name}' failed: ${r.message ?? 'failed'}`, { title: 'Smoke check failed', ...at });
+    if (r.status === 'flaky') log.warning(`Smoke check '${r.name}' is flaky: ${r.message ?? ''}`, { title: 'Flaky smoke check', ...at });
+    if (r.status === 'skipped' && r.message?.startsWith('refused')) log.warning(`Smoke check '${r.name}' ${r.message}`, at);
   }
   const { passed, failed, flaky, skipped, durationMs } = result.summary;
   log.info(

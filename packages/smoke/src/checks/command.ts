@@ -16,7 +16,7 @@ export async function runCommand(check: Check & { kind: 'command' }, ctx: CheckC
   const cwd = path.resolve(ctx.cwd, spec.cwd ?? '.');
   const reportPath = path.resolve(cwd, spec.junit);
   const started = Date.now();
-  const base = { tags: check.tags, kind: 'junit' as const, attempts: 1 };
+  const base = { tags: check.tags, kind: 'junit' as const, attempts: 1, ...(check.where ? { where: check.where } : {}) };
   const [program, ...args] = spec.run as [string, ...string[]];
   let exitCode: number;
   let stderr: string;

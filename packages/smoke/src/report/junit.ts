@@ -1,5 +1,6 @@
 import type { Redactor } from '@pipeline-toolkit/core';
 import type { CheckResult, SuiteResult } from '../model.ts';
+import { location } from '../where.ts';
 
 /** XML 1.0 cannot carry most control characters, even escaped. */
 // eslint-disable-next-line no-control-regex
@@ -52,7 +53,7 @@ function testcase(check: CheckResult, text: (value: string) => string): string {
     ...(check.status === 'flaky' ? [['flaky', 'true']] : []),
   ];
   const lines = [
-    `    <testcase name="${text(check.name)}" classname="smoke.${check.kind}" time="${seconds(check.durationMs)}">`,
+    `    <testcase name="${text(check.name)}" classname="smoke.${check.kind}" time="${seconds(check.durationMs)}"${fileAttributes(check.where, text)}>`,
     '      <properties>',
     ...properties.map(([name, value]) => `        <property name="${name}" value="${text(value ?? '')}"/>`),
     '      </properties>',
@@ -63,4 +64,10 @@ function testcase(check: CheckResult, text: (value: string) => string): string {
   if (check.status === 'flaky') lines.push(`      <system-out>flaky: ${message}</system-out>`);
   lines.push('    </testcase>');
   return lines.join('\n');
+}
+
+/** `file` and `line` attributes (read by GitLab and other JUnit viewers) from `smoke.yml:12`. */
+function fileAttributes(where: string | undefined, text: (value: string) => string): string {
+  const { file, line } = location(where);
+  return file ? ` file="${text(file)}" line="${line}"` : '';
 }
