@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -91,11 +92,12 @@ describe('pipeline.yml job graph', () => {
     expect(Object.keys(pipeline.on)).toEqual(['workflow_call']);
   });
 
-  it('has the jobs of the original design plus the approval-before-switch and rollback paths', () => {
+  it('has the jobs of the original design plus the deploy-configuration check and the approval-before-switch and rollback paths', () => {
     expect(Object.keys(jobs).sort()).toEqual(
       [
         'build',
         'deploy',
+        'deploy-config',
         'deploy-idle',
         'discard-idle',
         'lint',
@@ -112,12 +114,13 @@ describe('pipeline.yml job graph', () => {
 
   it('waits exactly for the jobs before it', () => {
     expect(Object.fromEntries(Object.keys(jobs).map((job) => [job, needsOf(job).sort()]))).toEqual({
+      'deploy-config': [],
       lint: [],
       build: ['lint'],
       test: ['build'],
       'security-scan': ['test'],
-      deploy: ['security-scan'],
-      'deploy-idle': ['security-scan'],
+      deploy: ['deploy-config', 'security-scan'],
+      'deploy-idle': ['deploy-config', 'security-scan'],
       promote: ['deploy-idle'],
       'discard-idle': ['deploy-idle', 'promote'],
       smoke: ['deploy', 'promote'],
@@ -202,9 +205,70 @@ describe('pipeline.yml job graph', () => {
   });
 });
 
+describe('pipeline.yml deploy-config check', () => {
+  const script = jobs['deploy-config']?.steps?.[0]?.run ?? '';
+  /** Runs the step's script as the runner does (`bash -eo pipefail`), with the env it would get. */
+  const check = (env: Record<string, string>) => {
+    const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', script], {
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HAS_KUBE_CONFIG: 'false',
+        HAS_ACCESS_KEYS: 'false',
+        ROLE: '',
+        CLUSTER: '',
+        REGION: '',
+        ...env,
+      },
+      encoding: 'utf8',
+    });
+    return { status: result.status, stdout: result.stdout.trim().split('\n') };
+  };
+
+  it('accepts KUBE_CONFIG alone', () => {
+    expect(check({ HAS_KUBE_CONFIG: 'true' })).toEqual({ status: 0, stdout: ['Cluster access: the KUBE_CONFIG secret.'] });
+  });
+
+  it('accepts EKS with access keys or with an OIDC role', () => {
+    expect(check({ HAS_ACCESS_KEYS: 'true', CLUSTER: 'prod', REGION: 'eu-west-1' })).toEqual({
+      status: 0,
+      stdout: ['Cluster access: EKS with access keys.'],
+    });
+    expect(check({ ROLE: 'arn:aws:iam::123456789012:role/deploy', CLUSTER: 'prod', REGION: 'eu-west-1' })).toEqual({
+      status: 0,
+      stdout: ['Cluster access: EKS through an OIDC role.'],
+    });
+  });
+
+  it('names everything that is missing, as errors, and fails', () => {
+    expect(check({})).toEqual({
+      status: 1,
+      stdout: [
+        '::error title=Deploy configuration::Set the cluster-name input (or the KUBE_CONFIG secret instead of EKS).',
+        '::error title=Deploy configuration::Set the aws-region input or the AWS_REGION secret.',
+        '::error title=Deploy configuration::Set the aws-role-to-assume input (OIDC) or the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY secrets.',
+      ],
+    });
+    expect(check({ ROLE: 'arn:aws:iam::123456789012:role/deploy', CLUSTER: 'prod' })).toEqual({
+      status: 1,
+      stdout: ['::error title=Deploy configuration::Set the aws-region input or the AWS_REGION secret.'],
+    });
+  });
+
+  it('gets the flags from the secrets without exposing them', () => {
+    expect(jobs['deploy-config']?.steps?.[0]?.env).toEqual({
+      HAS_KUBE_CONFIG: "${{ secrets.KUBE_CONFIG != '' }}",
+      HAS_ACCESS_KEYS: "${{ secrets.AWS_ACCESS_KEY_ID != '' && secrets.AWS_SECRET_ACCESS_KEY != '' }}",
+      ROLE: '${{ inputs.aws-role-to-assume }}',
+      CLUSTER: '${{ inputs.cluster-name }}',
+      REGION: '${{ inputs.aws-region || secrets.AWS_REGION }}',
+    });
+  });
+});
+
 describe('pipeline.yml permissions', () => {
   const DEPLOYING = { contents: 'read', deployments: 'write', 'id-token': 'write' };
   const expected: Record<string, Record<string, string>> = {
+    'deploy-config': {},
     lint: { contents: 'read' },
     build: { contents: 'read' },
     test: { contents: 'read' },
