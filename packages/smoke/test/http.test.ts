@@ -231,13 +231,13 @@ describe('HTTP checks against loopback servers', () => {
     const s = await suite(one('name: health\n    http: { path: /health }', '{ retries: 0, backoff: 100ms }'));
     const { check, log } = await run(s, {
       target: server.url,
-      waitUntilHealthyMs: 250,
+      waitUntilHealthyMs: 1000,
       deps: { sleep: async (ms) => void (await delay(ms)) },
     });
-    expect(log.text()).toContain("Not healthy after 250ms: 'health' status 503, expected 2xx. Running the suite anyway.");
+    expect(log.text()).toContain("Not healthy after 1s: 'health' status 503, expected 2xx. Running the suite anyway.");
     expect(check('health')).toMatchObject({ status: 'failed', attempts: 1 });
-    // polls at 0 and ~100 ms (the next one, ~200 ms later, would fall after the deadline), then the suite's own request
-    expect(server.requests).toHaveLength(3);
+    // polls at 0, ~100, ~300 and ~700 ms (the next, ~800 ms later, would fall after the deadline), then the suite's own request
+    expect(server.requests).toHaveLength(5);
   });
 
   it('never prints header values, cookies or query tokens', async () => {
