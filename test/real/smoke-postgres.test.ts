@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { MemoryLogger } from '@pipeline-toolkit/core';
 import { createRunnerEnv, repoRoot, runBundle } from '@pipeline-toolkit/testing';
 import { jsonReport, junitReport, runSuite, summaryMarkdown, type Suite } from '@pipeline-toolkit/smoke';
@@ -53,9 +53,6 @@ describe('postgres check against a real PostgreSQL', () => {
     pg = await service();
     base = { DB_HOST: pg['PGHOST'] ?? '', DB_PORT: pg['PGPORT'] ?? '', DB_NAME: pg['PGDATABASE'] ?? '' };
   }, 300_000);
-  afterAll(async () => {
-    await service(); // leave it running for the next test run, as .ci/run started it
-  }, 120_000);
 
   it('connects and runs SELECT 1 with PGUSER/PGPASSWORD', async () => {
     const { result, printed } = await check({ ...base, PGUSER: pg['PGUSER']!, PGPASSWORD: pg['PGPASSWORD']! });
