@@ -1,14 +1,6 @@
 import { ExternalError, GateError, type ActionContext } from '@pipeline-toolkit/core';
-import {
-  deploy,
-  deploySummary,
-  GitHubDeployments,
-  planDeploy,
-  planMarkdown,
-  planText,
-  readDeployInputs,
-  type DeployOptions,
-} from '@pipeline-toolkit/k8s';
+import { deploy, deploySummary, planDeploy, planMarkdown, planText, readDeployInputs } from '@pipeline-toolkit/k8s';
+import { cancellation, exitSoon, githubDeployment } from './runtime.ts';
 
 /** The journal the post step reads to undo an unverified switch and free the lock. */
 export const JOURNAL = 'deploy-journal';
@@ -19,29 +11,11 @@ export interface Deps {
   /** Aborted when the runner cancels the job (SIGINT, then SIGTERM). */
   signal: AbortSignal;
   fetch: typeof fetch;
+  /** Called when the run ends after a cancel: exits once the exit code is set. */
+  exitSoon: () => void;
 }
 
-function cancellation(): AbortSignal {
-  const controller = new AbortController();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => controller.abort());
-  return controller.signal;
-}
-
-const defaults = (): Deps => ({ deploy, plan: planDeploy, signal: cancellation(), fetch });
-
-function githubDeployment(ctx: ActionContext, options: DeployOptions, deps: Deps): GitHubDeployments | undefined {
-  const { GITHUB_REPOSITORY: repository, GITHUB_SHA: ref, GITHUB_API_URL: apiUrl = 'https://api.github.com' } = ctx.env;
-  if (!options.githubToken || !options.environment || !repository || !ref || options.mode === 'deploy') return undefined;
-  const target = {
-    token: options.githubToken,
-    apiUrl,
-    repository,
-    ref,
-    environment: options.environment,
-    ...(options.spec.runUrl ? { logUrl: options.spec.runUrl } : {}),
-  };
-  return new GitHubDeployments(target, ctx.log, deps.fetch);
-}
+const defaults = (): Deps => ({ deploy, plan: planDeploy, signal: cancellation(), fetch, exitSoon });
 
 export async function run(ctx: ActionContext, deps: Deps = defaults()): Promise<void> {
   const cwd = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
@@ -54,7 +28,7 @@ export async function run(ctx: ActionContext, deps: Deps = defaults()): Promise<
     await ctx.outputs.set({ result: 'unchanged' });
     return;
   }
-  const github = githubDeployment(ctx, options, deps);
+  const github = githubDeployment(ctx, options, deps.fetch);
   await github?.start(`${options.mode} ${release} in ${namespace}`);
   const outcome = await deps.deploy(options, {
     log: ctx.log,
@@ -73,6 +47,7 @@ export async function run(ctx: ActionContext, deps: Deps = defaults()): Promise<
   await ctx.summary.write(deploySummary(outcome, release, namespace));
   const ok = !outcome.error;
   await github?.status(ok ? 'success' : 'failure', ok ? `${outcome.liveColor} is live` : (outcome.error ?? outcome.result), outcome.url);
+  if (deps.signal.aborted) deps.exitSoon();
   if (outcome.error)
     throw outcome.result === 'rolled-back' || outcome.error.startsWith('Pre-switch')
       ? new GateError(outcome.error)

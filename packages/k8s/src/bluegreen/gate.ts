@@ -1,5 +1,5 @@
-import type { Color, Gate, GateRecord, GateRequest } from './model.ts';
-import { skipped, type Run } from './run.ts';
+import { CancelledError, type Color, type Gate, type GateRecord, type GateRequest } from './model.ts';
+import { skipped, untilCancelled, type Run } from './run.ts';
 
 /**
  * Runs a smoke gate and records its verdict. A gate that throws counts as failed (a broken gate must
@@ -18,8 +18,9 @@ export async function gate(
   }
   let record: GateRecord;
   try {
-    record = { phase: which, color, url, ...(await check({ phase: which, color, url }, run.deps.signal)) };
+    record = { phase: which, color, url, ...(await untilCancelled(run, check({ phase: which, color, url }, run.deps.signal))) };
   } catch (error) {
+    if (error instanceof CancelledError) throw error;
     record = {
       phase: which,
       color,

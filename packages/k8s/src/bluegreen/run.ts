@@ -68,3 +68,21 @@ export async function colorService(run: Run, color: Color): Promise<V1Service | 
   }
   return withSelector[0];
 }
+
+/** Settles with the promise, or rejects with CancelledError as soon as the run is cancelled (a gate may not watch the signal). */
+export function untilCancelled<T>(run: Run, promise: Promise<T>): Promise<T> {
+  const { signal } = run.deps;
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(new CancelledError());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new CancelledError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = () => signal.removeEventListener('abort', onAbort);
+    promise.then(
+      (value) => (settle(), resolve(value)),
+      (error: unknown) => (settle(), reject(error)),
+    );
+  });
+}
