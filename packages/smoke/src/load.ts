@@ -39,6 +39,8 @@ export async function loadSuiteFile(file: string, options: { env: Record<string,
 
 export async function parseSuite(text: string, options: { file: string; env: Record<string, string>; input?: string }): Promise<Suite> {
   const input = options.input ?? 'config';
+  // The schema module (zod) loads while the YAML is parsed and interpolated.
+  const schemaModule = import('./schema.ts');
   const { parseDocument, LineCounter, isMap, isPair, isScalar, visit } = await loadYaml();
   const refs: string[] = [];
   const masked = text.replace(REFERENCE, (match) => placeholder(refs.push(match) - 1));
@@ -85,7 +87,7 @@ export async function parseSuite(text: string, options: { file: string; env: Rec
   });
   if (problems.length) fail(problems);
 
-  const { suiteSchema } = await import('./schema.ts');
+  const { suiteSchema } = await schemaModule;
   const parsed = suiteSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) fail(parsed.error.issues.slice(0, 10).map((issue) => formatIssue(issue, doc, at)));
   return toSuite(parsed.data, { file: options.file, env: options.env, at: (p) => at(nodeAt(doc, p)?.range?.[0]), targets, secrets, fail });

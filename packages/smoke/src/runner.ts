@@ -76,7 +76,10 @@ function resultDetail(r: CheckResult): string {
   return `(${parts.join(', ')})`;
 }
 
-/** Runs checks with at most `limit` at a time, keeping the suite's order in the result. */
+/**
+ * Runs checks with at most `limit` at a time, keeping the suite's order in the result. With
+ * fail-fast, critical checks start first, so that a failing one stops the rest as early as it can.
+ */
 async function runPool(
   checks: readonly Check[],
   limit: number,
@@ -84,11 +87,14 @@ async function runPool(
   run: (check: Check) => Promise<CheckResult[]>,
 ): Promise<CheckResult[]> {
   const results: CheckResult[][] = new Array(checks.length);
+  const critical = (index: number) => (checks[index]?.tags.includes('critical') ? 0 : 1);
+  const order = checks.map((_, index) => index);
+  if (options.failFast) order.sort((a, b) => critical(a) - critical(b) || a - b);
   let next = 0;
   let stoppedBy: string | undefined;
   const worker = async (): Promise<void> => {
-    while (next < checks.length) {
-      const index = next++;
+    while (next < order.length) {
+      const index = order[next++] as number;
       const check = checks[index] as Check;
       if (stoppedBy) {
         const message = `not run: fail-fast after critical check '${stoppedBy}' failed`;

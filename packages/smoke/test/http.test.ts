@@ -175,6 +175,19 @@ describe('HTTP checks against loopback servers', () => {
     expect(full.check('b')?.status).toBe('passed');
   });
 
+  it('starts critical checks first with fail-fast, and keeps the suite order in the result', async () => {
+    const server = await serve((req, res) => json(res, req.url === '/bad' ? 500 : 200, {}));
+    const s = await suite(
+      'defaults: { concurrency: 1, backoff: 10ms }\nchecks:\n  - name: minor\n    http: { path: /ok }\n  - name: key\n    tags: [critical]\n    http: { path: /bad }\n',
+    );
+    const { result } = await run(s, { target: server.url, failFast: true });
+    expect(server.requests.map((r) => r.url)).toEqual(['/bad']);
+    expect(result.checks.map((c) => [c.name, c.status])).toEqual([
+      ['minor', 'skipped'],
+      ['key', 'failed'],
+    ]);
+  });
+
   it('refuses mutating requests against production unless allowed', async () => {
     const server = await serve((_req, res) => json(res, 201, {}));
     const s = await suite(
