@@ -73,7 +73,6 @@ export async function buildAction(name: string): Promise<{ name: string; bytes: 
     legalComments: 'none',
     chunkNames: 'chunks/[name]-[hash]',
     mainFields: ['module', 'main'],
-    conditions: ['node', 'import'],
     metafile: true,
     logLevel: 'warning',
     // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.

@@ -141,7 +141,9 @@ export class Inputs {
     try {
       return JSON.parse(value);
     } catch {
-      const { parse } = await import('yaml');
+      // Bundled, a CommonJS module's dynamic import exposes only `default`.
+      const yaml = await import('yaml');
+      const { parse } = (yaml as { default?: typeof yaml }).default ?? yaml;
       try {
         return parse(value);
       } catch (error) {
