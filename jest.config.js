@@ -21,22 +21,26 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 
+const projects = [
+  {
+    ...common,
+    displayName: 'unit',
+    testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/actions/*/test/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
+  },
+  {
+    ...common,
+    displayName: 'bundle',
+    testMatch: ['<rootDir>/test/bundle/**/*.test.ts'],
+  },
+  {
+    ...common,
+    displayName: 'real',
+    testMatch: ['<rootDir>/test/real/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
+  },
+];
+
+// `npm run test:<tier> -- <path pattern>`: the tier comes from JEST_TIER so that jest's own
+// arguments stay free for path patterns.
 export default {
-  projects: [
-    {
-      ...common,
-      displayName: 'unit',
-      testMatch: ['<rootDir>/packages/*/test/**/*.test.ts', '<rootDir>/actions/*/test/**/*.test.ts', '<rootDir>/test/unit/**/*.test.ts'],
-    },
-    {
-      ...common,
-      displayName: 'bundle',
-      testMatch: ['<rootDir>/test/bundle/**/*.test.ts'],
-    },
-    {
-      ...common,
-      displayName: 'real',
-      testMatch: ['<rootDir>/test/real/**/*.test.ts', '<rootDir>/test/e2e/**/*.test.ts'],
-    },
-  ],
+  projects: projects.filter((p) => !process.env.JEST_TIER || p.displayName === process.env.JEST_TIER),
 };
