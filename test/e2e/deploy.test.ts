@@ -13,6 +13,7 @@ import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
 import { request } from 'node:https';
 import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { exec, MemoryLogger } from '@pipeline-toolkit/core';
 import { json, requireTool, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
@@ -280,6 +281,20 @@ async function replicas(namespace: string, name: string): Promise<number> {
 }
 const prod = async (namespace: string) => (await fetch(`${ingress.url}/prod/${namespace}/health`)).json() as Promise<{ version: string }>;
 
+/** Leaves a release as a SIGKILLed Helm would: its latest revision's record says pending-upgrade. */
+async function markPending(namespace: string, release: string, revision: number): Promise<void> {
+  const name = `sh.helm.release.v1.${release}.v${revision}`;
+  const secret = (await get(`/api/v1/namespaces/${namespace}/secrets/${name}`)).body;
+  const record = JSON.parse(gunzipSync(Buffer.from(Buffer.from(secret.data.release, 'base64').toString(), 'base64')).toString());
+  record.info.status = 'pending-upgrade';
+  const encoded = Buffer.from(gzipSync(JSON.stringify(record)).toString('base64')).toString('base64');
+  const patch = { metadata: { labels: { status: 'pending-upgrade' } }, data: { release: encoded } };
+  const res = await api(cluster, 'PATCH', `/api/v1/namespaces/${namespace}/secrets/${name}`, patch, {
+    contentType: 'application/merge-patch+json',
+  });
+  if (res.status !== 200) throw new Error(`marking ${name} pending: HTTP ${res.status} ${res.text}`);
+}
+
 describe.each(['helm3', 'helm4'] as const)('blue-green on a real control plane with %s', (helmTool) => {
   it('first deploy ever bootstraps the router; a second deploy flips colours and scales the previous one down after the drain', async () => {
     const ns = await createNamespace(cluster);
@@ -304,10 +319,12 @@ describe.each(['helm3', 'helm4'] as const)('blue-green on a real control plane w
     // The previous colour was scaled down with the toolkit's field manager, not Helm's.
     expect((await get(`/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/web-deploy`)).status).toBe(404);
 
-    const third = await deploy(ns, helmTool, 'full', { tag: '1.2.0' });
+    // The colour scaled down by the toolkit comes back with new values (Helm 4 takes replicas back).
+    const third = await deploy(ns, helmTool, 'full', { tag: '1.2.0', set: ['replicaCount=3'] });
     expect(third.error).toBeUndefined();
     expect(third).toMatchObject({ result: 'deployed', liveColor: 'blue', previousColor: 'green' });
     expect((await prod(ns)).version).toBe('1.2.0');
+    expect(await replicas(ns, 'web-blue')).toBe(3);
 
     await watcher.settle();
     expect(watcher.selections()).toEqual(['web-blue', 'web-green', 'web-blue']);
@@ -335,9 +352,7 @@ describe.each(['helm3', 'helm4'] as const)('blue-green on a real control plane w
   });
 });
 
-describe('failure scenarios on a real control plane (Helm 3)', () => {
-  const helmTool = 'helm3';
-
+describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control plane with %s', (helmTool) => {
   it('idle colour never ready → timeout, idle scaled down, router untouched', async () => {
     const ns = await createNamespace(cluster);
     await deploy(ns, helmTool, 'full');
@@ -481,5 +496,49 @@ describe('failure scenarios on a real control plane (Helm 3)', () => {
     await watcher.settle();
     expect(watcher.selections()).toEqual([null, 'web-blue', 'web-green', 'web-blue']);
     watcher.assertNeverRoutedToUnready();
+  });
+
+  it('rollback target gone or drifted → detected, and the rollback says precisely what it can and cannot restore', async () => {
+    const ns = await createNamespace(cluster);
+    await deploy(ns, helmTool, 'full');
+    await deploy(ns, helmTool, 'full', { tag: '1.1.0' });
+    // Drift: someone upgrades the previous colour's release by hand.
+    const { helm } = await engine(ns, helmTool);
+    await helm.upgrade({ release: 'web-blue', namespace: ns, chart, setString: ['image.tag=1.0.1'], timeoutMs: 30_000 });
+    const drifted = await deploy(ns, helmTool, 'rollback');
+    expect(drifted.error).toBeUndefined();
+    expect(drifted).toMatchObject({ result: 'rolled-back', liveColor: 'blue', previousColor: 'green', revision: 2 });
+    // (The manual upgrade already scaled blue back to the chart's replicas: Helm reconciles live state.)
+    expect(drifted.rollback?.details).toEqual(['router selects blue again', 'blue is at revision 2, recorded 1']);
+    expect((await prod(ns)).version).toBe('1.0.1');
+
+    // Gone: the previous colour (green, scaled down by the rollback) is uninstalled; a rollback cannot restore it.
+    await helm.uninstall('web-green', ns, 30_000);
+    const before = (await router(ns)).metadata.resourceVersion;
+    await deploy(ns, helmTool, 'full', { tag: '1.2.0' });
+    await helm.uninstall('web-blue', ns, 30_000);
+    const gone = await deploy(ns, helmTool, 'rollback');
+    expect(gone.result).toBe('failed');
+    expect(gone.rollback).toEqual({ reason: 'requested', restored: false, details: ['blue has no Deployment any more (uninstalled?)'] });
+    expect((await router(ns)).metadata.resourceVersion).not.toBe(before);
+    expect((await router(ns)).spec?.selector?.['app.kubernetes.io/instance']).toBe('web-green');
+  });
+
+  it('a Helm release left pending-upgrade (Helm killed mid-upgrade) is recovered before the upgrade', async () => {
+    const ns = await createNamespace(cluster);
+    await deploy(ns, helmTool, 'full');
+    await deploy(ns, helmTool, 'full', { tag: '1.1.0' });
+    const { helm } = await engine(ns, helmTool);
+    await helm.upgrade({ release: 'web-blue', namespace: ns, chart, setString: ['image.tag=1.0.1'], timeoutMs: 30_000 });
+    await markPending(ns, 'web-blue', 2);
+    expect(await helm.status('web-blue', ns)).toEqual({ status: 'pending-upgrade', revision: 2 });
+    const { deps, log } = await engine(ns, helmTool);
+    const outcome = await runDeploy(spec(ns, { tag: '1.2.0' }), deps, 'full');
+    expect(outcome.error).toBeUndefined();
+    expect(log.text()).toContain(
+      'Recovered a stuck Helm release: release web-blue was pending-upgrade at revision 2; rolled back to revision 1.',
+    );
+    expect(outcome).toMatchObject({ result: 'deployed', liveColor: 'blue', revision: 4 });
+    expect((await prod(ns)).version).toBe('1.2.0');
   });
 });

@@ -38,7 +38,8 @@ export const helmDuration = (ms: number): string => `${Math.max(1, Math.ceil(ms 
 /**
  * Helm through argv arrays only. Works with Helm 3 and Helm 4 (major version detected from
  * `helm version`): the flags used are the same in both, except that Helm 4 takes the wait strategy
- * as a value, so hooks-only waiting (Helm 3's behaviour without --wait) is spelled out for it.
+ * as a value, so hooks-only waiting (Helm 3's behaviour without --wait) is spelled out for it, and
+ * Helm 4's server-side apply is told to take back fields the toolkit changed (replicas).
  * Readiness is not left to Helm: the deploy engine waits itself, with fresh credentials per request.
  */
 export class Helm {
@@ -80,7 +81,9 @@ export class Helm {
       '--timeout',
       helmDuration(spec.timeoutMs),
     ];
-    if (major >= 4) args.push('--wait=hookOnly');
+    // Helm 4 applies server-side. The toolkit scales Deployments to 0 and back (it owns .spec.replicas
+    // with its own field manager); the chart is the owner of record, so Helm takes the field back.
+    if (major >= 4) args.push('--wait=hookOnly', '--force-conflicts');
     if (spec.chartVersion) args.push('--version', spec.chartVersion);
     for (const file of spec.valuesFiles ?? []) args.push('--values', file);
     for (const pair of spec.set ?? []) args.push('--set', pair);

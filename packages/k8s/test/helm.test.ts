@@ -66,7 +66,7 @@ describe('Helm', () => {
     ]);
   });
 
-  it('spells out the hooks-only wait strategy for Helm 4 (its --wait takes a value, passed with =)', () => {
+  it('spells out the hooks-only wait strategy for Helm 4 (its --wait takes a value, passed with =) and takes back replicas', () => {
     expect(recordingHelm().helm.upgradeArgs({ ...release, chartVersion: undefined, valuesFiles: [], set: [], setString: [] }, 4)).toEqual([
       'upgrade',
       'web-green',
@@ -77,6 +77,7 @@ describe('Helm', () => {
       '--timeout',
       '300s',
       '--wait=hookOnly',
+      '--force-conflicts',
     ]);
   });
 

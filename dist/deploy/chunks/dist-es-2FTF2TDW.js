@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{a,b,c}from"./chunk-MNPJDF62.js";import"./chunk-OJN4C2AF.js";import"./chunk-FPQS2NCK.js";import"./chunk-MPWUSVOO.js";import"./chunk-SPDMUYTX.js";import"./chunk-MUHTIVLV.js";import"./chunk-WH3ATK5P.js";export{c as credentialsTreatedAsExpired,b as credentialsWillNeedRefresh,a as defaultProvider};

@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{a,b,c,d,e,f,g}from"./chunk-OJN4C2AF.js";import"./chunk-FPQS2NCK.js";import"./chunk-MPWUSVOO.js";import"./chunk-SPDMUYTX.js";import"./chunk-MUHTIVLV.js";import"./chunk-WH3ATK5P.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{a as e}from"./chunk-PWLZTUDX.js";import"./chunk-D3VL5FCC.js";import"./chunk-S7M46KUR.js";import"./chunk-UKLY6AY3.js";import"./chunk-FPQS2NCK.js";import"./chunk-MPWUSVOO.js";import"./chunk-SPDMUYTX.js";import"./chunk-MUHTIVLV.js";import{e as o}from"./chunk-WH3ATK5P.js";var m=o(e());var export_AssumeRoleCommand=m.AssumeRoleCommand;var export_STSClient=m.STSClient;export{export_AssumeRoleCommand as AssumeRoleCommand,export_STSClient as STSClient};
