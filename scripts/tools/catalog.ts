@@ -42,8 +42,11 @@ export interface InstallContext {
 export interface ToolPackage {
   name: string;
   version: string;
-  /** `go` packages are compiled (CPU-bound, one at a time); `fetch` ones mostly download. */
-  lane: 'go' | 'fetch';
+  /**
+   * Packages of one lane install one after another, lanes side by side: two Go build lanes keep
+   * both cores busy while the other lane links (linking is single-threaded), and downloads overlap both.
+   */
+  lane: 'control-plane' | 'scanners' | 'fetch';
   tools: Tool[];
   /** Installs the package into ctx.dir; returns where it came from (for the manifest). */
   install(ctx: InstallContext): Promise<string>;
@@ -88,7 +91,7 @@ async function generatedModule(cacheRoot: string, name: string, files: Record<st
 const etcd: ToolPackage = {
   name: 'etcd',
   version: versions.etcd,
-  lane: 'go',
+  lane: 'control-plane',
   tools: [{ name: 'etcd', bin: 'bin/etcd', versionArgs: ['--version'], expect: `etcd Version: ${versions.etcd}` }],
   async install({ cacheRoot, dir, log }) {
     // The etcd binary's main package lives in the repository root module, which cannot be required
@@ -119,7 +122,7 @@ const kubeBinaries = ['kube-apiserver', 'kube-controller-manager', 'kube-schedul
 const kubernetes: ToolPackage = {
   name: 'kubernetes',
   version: versions.kubernetes,
-  lane: 'go',
+  lane: 'control-plane',
   tools: kubeBinaries.map((name) => ({
     name,
     bin: `bin/${name}`,
@@ -166,6 +169,7 @@ const kubernetes: ToolPackage = {
 };
 
 function goTool(
+  lane: ToolPackage['lane'],
   name: string,
   version: string,
   pkg: string,
@@ -177,7 +181,7 @@ function goTool(
   return {
     name,
     version,
-    lane: 'go',
+    lane,
     tools: [{ name, bin: `bin/${name}`, versionArgs, expect }],
     async install({ cacheRoot, dir, log }) {
       await goInstall(cacheRoot, pkg, path.join(dir, 'bin'), stamps, log, env);
@@ -186,10 +190,11 @@ function goTool(
   };
 }
 
-const kwok = goTool('kwok', versions.kwok, `sigs.k8s.io/kwok/cmd/kwok@v${versions.kwok}`, ['--version'], versions.kwok, {
+const kwok = goTool('control-plane', 'kwok', versions.kwok, `sigs.k8s.io/kwok/cmd/kwok@v${versions.kwok}`, ['--version'], versions.kwok, {
   'sigs.k8s.io/kwok/pkg/consts.Version': versions.kwok,
 });
 const gitleaks = goTool(
+  'scanners',
   'gitleaks',
   versions.gitleaks,
   `github.com/zricethezav/gitleaks/v8@v${versions.gitleaks}`,
@@ -201,6 +206,7 @@ const gitleaks = goTool(
 );
 // Never 0.69.4–0.69.6 (compromised releases). Trivy's own release builds set GOEXPERIMENT=jsonv2.
 const trivy = goTool(
+  'scanners',
   'trivy',
   versions.trivy,
   `github.com/aquasecurity/trivy/cmd/trivy@v${versions.trivy}`,

@@ -6,8 +6,8 @@
  *
  *   node scripts/tools/install.ts [package …] [--force]
  *
- * Go builds run one after another (they are CPU-bound on a shared 2-core machine) while downloads
- * run beside them. Every command's output goes to tools/logs/<package>.log.
+ * Two Go build lanes (control plane; scanners) and a download lane run side by side, each at
+ * modest parallelism. Every command's output goes to tools/logs/<package>.log.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
@@ -181,17 +181,17 @@ async function main(): Promise<number> {
     return 1;
   }
   const release = await acquireLock();
-  const lanes = await Promise.all([
-    installLane(
-      selected.filter((p) => p.lane === 'go'),
-      force,
-    ),
-    installLane(
-      selected.filter((p) => p.lane === 'fetch'),
-      force,
-    ),
-  ]);
-  const outcomes = lanes.flat();
+  const lanes = [...new Set(selected.map((p) => p.lane))];
+  const outcomes = (
+    await Promise.all(
+      lanes.map((lane) =>
+        installLane(
+          selected.filter((p) => p.lane === lane),
+          force,
+        ),
+      ),
+    )
+  ).flat();
   await manifestWrites;
   release();
 
