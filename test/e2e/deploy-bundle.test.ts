@@ -59,6 +59,11 @@ beforeAll(async () => {
     json(res, answer.status, answer.body);
   });
   workspace = await mkdtemp(path.join(tmpdir(), 'ptk-workspace-'));
+  // Pods get their stand-in a moment after they turn Ready (servePods polls), so this suite retries.
+  await writeFile(
+    path.join(workspace, 'smoke-retry.yml'),
+    'defaults: { retries: 3, backoff: 300ms, timeout: 10s }\nchecks:\n  - name: health\n    tags: [critical]\n    http: { path: /health, expect: { status: 200, json: { "$.status": ok } } }\n',
+  );
   await writeFile(
     path.join(workspace, 'smoke.yml'),
     'defaults: { retries: 0, timeout: 60s }\nchecks:\n  - name: health\n    tags: [critical]\n    http: { path: /health, expect: { status: 200, json: { "$.status": ok } } }\n',
@@ -127,6 +132,45 @@ async function post(runner: RunnerEnv, stepInputs: Record<string, string>) {
     inputs: stepInputs,
     env: state[JOURNAL] ? { [`STATE_${JOURNAL}`]: state[JOURNAL] } : {},
   });
+}
+
+/**
+ * Stands in for the containers: every pod of the namespace gets a loopback server answering as the
+ * service would (its own image tag as version; 500 for tags starting with "broken"), routed from
+ * podIP:8000 through the cluster's egress, so the API server's service proxy reaches it.
+ */
+function servePods(namespace: string) {
+  const servers: LoopbackServer[] = [];
+  const unroute: (() => void)[] = [];
+  const routed = new Set<string>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const pods = (await get(`/api/v1/namespaces/${namespace}/pods`)).body.items ?? [];
+      for (const pod of pods) {
+        const ip: string | undefined = pod.status?.podIP;
+        if (!ip || routed.has(ip)) continue;
+        routed.add(ip);
+        const image: string = pod.spec.containers[0].image;
+        const tag = image.slice(image.lastIndexOf(':') + 1);
+        const server = await startServer((req, res) =>
+          json(res, tag.startsWith('broken') ? 500 : 200, { status: tag.startsWith('broken') ? 'error' : 'ok', version: tag }),
+        );
+        servers.push(server);
+        unroute.push(cluster.route(ip, 8000, server.port));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  return {
+    servers,
+    async stop() {
+      running = false;
+      await loop;
+      for (const remove of unroute) remove();
+      await Promise.all(servers.map((server) => server.close()));
+    },
+  };
 }
 
 describe('dist/deploy on a real control plane (Helm 4, example chart)', () => {
@@ -205,5 +249,37 @@ describe('dist/deploy on a real control plane (Helm 4, example chart)', () => {
     expect(cleanup.exitCode).toBe(0);
     expect(cleanup.stdout).not.toContain('post:');
     await runner.cleanup();
+  });
+
+  it('without preview-url and production-url, the smoke gates reach the pods through the API server service proxy', async () => {
+    const ns = await namespaceWithSecret();
+    const pods = servePods(ns);
+    try {
+      const runner = await createRunnerEnv({ GITHUB_WORKSPACE: workspace });
+      const direct = inputs(ns, { 'preview-url': '', 'production-url': '', 'smoke-config': 'smoke-retry.yml' });
+      const first = await runBundle('deploy', { runner, cwd: workspace, inputs: direct, timeoutMs: 120_000 });
+      expect(first.commands.filter((c) => c.command === 'error')).toEqual([]);
+      expect(first.outputs).toMatchObject({
+        result: 'deployed',
+        'live-color': 'blue',
+        url: `${cluster.server}/api/v1/namespaces/${ns}/services/orders/proxy/`,
+      });
+      expect(first.summary).toMatch(/\| pre-switch \| blue \| passed \| 1\/1 checks passed \|/);
+      expect(first.summary).toMatch(/\| post-switch \| blue \| passed \| 1\/1 checks passed \|/);
+      expect(pods.servers.some((server) => server.requests.some((r) => r.url === '/health'))).toBe(true);
+
+      const broken = await runBundle('deploy', { runner, cwd: workspace, inputs: { ...direct, tag: 'broken' }, timeoutMs: 120_000 });
+      expect(broken.exitCode).toBe(1);
+      expect(broken.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual([
+        expect.stringMatching(/^Smoke check 'health' failed: status 500, expected 200/),
+        expect.stringMatching(
+          /^Pre-switch smoke failed on green: 1\/1 checks failed: health \(status 500, expected 200.*\)\. Traffic stays on blue\.$/,
+        ),
+      ]);
+      expect(await routerColour(ns)).toBe('orders-blue');
+      await runner.cleanup();
+    } finally {
+      await pods.stop();
+    }
   });
 });
