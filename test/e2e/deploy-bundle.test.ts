@@ -19,6 +19,8 @@ import {
   type LoopbackServer,
   type RunnerEnv,
 } from '@pipeline-toolkit/testing';
+import { ConsoleLogger } from '@pipeline-toolkit/core';
+import { main } from '../../packages/cli/src/main.ts';
 import { startCluster, createNamespace, type Cluster } from '../cluster/cluster.ts';
 import { api, waitFor } from '../cluster/api.ts';
 
@@ -281,5 +283,49 @@ describe('dist/deploy on a real control plane (Helm 4, example chart)', () => {
     } finally {
       await pods.stop();
     }
+  });
+
+  it('CLI: `pipeline-toolkit deploy --dry-run` prints the plan and changes nothing; without it, it deploys', async () => {
+    const ns = await namespaceWithSecret();
+    const lines: string[] = [];
+    const io = {
+      log: new ConsoleLogger({ out: (l) => lines.push(l), err: (l) => lines.push(l) }),
+      out: (t: string) => lines.push(t),
+      env: { PATH: process.env['PATH'] },
+      cwd: workspace,
+    };
+    const flags = [
+      '--release',
+      'orders',
+      '--namespace',
+      ns,
+      '--chart',
+      CHART,
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--helm',
+      requireTool('helm3').path,
+      '--set',
+      'existingSecret=orders-secrets',
+      '--tag',
+      '1.0.0',
+      '--drain',
+      '0s',
+    ];
+    expect(await main(['deploy', ...flags, '--dry-run'], io)).toBe(0);
+    const plan = lines.join('\n');
+    expect(plan).toMatch(/Router\s+none yet: the first deploy creates Service orders/);
+    expect(plan).toMatch(/Idle colour \(deploy target\)\s+blue/);
+    expect(plan).toMatch(/Helm\s+Helm 3 \(/);
+    expect(plan).toContain(
+      `upgrade orders-blue ${CHART} --install --namespace ${ns} --timeout 300s --set existingSecret=orders-secrets --set-string image.tag=1.0.0`,
+    );
+    expect((await get(`/api/v1/namespaces/${ns}/services/orders`)).status).toBe(404);
+    expect((await get(`/apis/apps/v1/namespaces/${ns}/deployments`)).body.items).toEqual([]);
+
+    lines.length = 0;
+    expect(await main(['deploy', ...flags], io)).toBe(0);
+    expect(lines.join('\n')).toMatch(/result: deployed, live colour: blue, revision 1/);
+    expect(await routerColour(ns)).toBe('orders-blue');
   });
 });
