@@ -3,6 +3,9 @@ import { compareFindings, maxSeverity, SEVERITIES, type Finding, type Severity, 
 import { SecretIndex } from './secrets.ts';
 import type { RawFinding, ReportSink } from './sink.ts';
 
+/** Shared by every finding without CWE or CVE ids; never mutated. */
+const EMPTY: string[] = [];
+
 export type SeverityCounts = Record<Severity, number>;
 
 export function emptyCounts(): SeverityCounts {
@@ -21,6 +24,8 @@ export class Aggregator implements ReportSink {
   readonly #byKey = new Map<string, Finding>();
   readonly #secretsAt = new Map<string, Finding[]>();
   readonly #findings: Finding[] = [];
+  readonly #strings = new Map<string, string>();
+  readonly #lists = new Map<string, string[]>();
   #report = '';
   #dirty = false;
 
@@ -46,17 +51,37 @@ export class Aggregator implements ReportSink {
   }
 
   finding(raw: RawFinding): void {
-    const existing = this.#byKey.get(raw.key) ?? this.#sameSecret(raw);
+    // The fingerprint (a hash of the dedupe key) is the map key: it is a quarter of the key's size.
+    const fingerprint = hash('sha256', raw.key).slice(0, 32);
+    const existing = this.#byKey.get(fingerprint) ?? this.#sameSecret(raw);
     if (existing) {
       existing.severity = maxSeverity(existing.severity, raw.severity);
       existing.suppressed &&= raw.suppressed;
       if (!existing.tools.includes(raw.tool)) existing.tools.push(raw.tool);
-      this.#byKey.set(raw.key, existing);
+      this.#byKey.set(fingerprint, existing);
       return;
     }
-    const { tool, key, ...rest } = raw;
-    const finding: Finding = { tools: [tool], ...rest, fingerprint: hash('sha256', key).slice(0, 32), report: this.#report };
-    this.#byKey.set(key, finding);
+    const intern = this.#intern;
+    if (raw.location) raw.location.path = intern(raw.location.path);
+    // Every finding has every property, in one order: one hidden class for all of them.
+    const finding: Finding = {
+      tools: [raw.tool],
+      rule: intern(raw.rule),
+      title: intern(raw.title),
+      message: raw.message,
+      severity: raw.severity,
+      category: raw.category,
+      location: raw.location,
+      target: raw.target === undefined ? undefined : intern(raw.target),
+      package: raw.package,
+      fingerprint,
+      suppressed: raw.suppressed,
+      cwe: this.#list(raw.cwe),
+      cve: this.#list(raw.cve),
+      helpUri: raw.helpUri === undefined ? undefined : intern(raw.helpUri),
+      report: this.#report,
+    };
+    this.#byKey.set(fingerprint, finding);
     this.#findings.push(finding);
     this.#dirty = true;
     if (finding.category === 'secret' && finding.location) {
@@ -65,6 +90,26 @@ export class Aggregator implements ReportSink {
       if (list) list.push(finding);
       else this.#secretsAt.set(at, [finding]);
     }
+  }
+
+  /**
+   * One copy of each repeated text: JSON parsing gives every occurrence its own string, and
+   * 100,000 findings repeat the same rules, titles, paths and links (messages mostly differ).
+   */
+  readonly #intern = (text: string): string => {
+    const known = this.#strings.get(text);
+    if (known !== undefined) return known;
+    this.#strings.set(text, text);
+    return text;
+  };
+
+  #list(items: string[]): string[] {
+    if (!items.length) return EMPTY;
+    const id = items.join('\n');
+    const known = this.#lists.get(id);
+    if (known) return known;
+    this.#lists.set(id, items);
+    return items;
   }
 
   /** Across tools, a secret at the same path and start line is the same secret (Trivy's and Gitleaks' rule ids differ). */

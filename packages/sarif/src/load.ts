@@ -1,10 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { obj, ReportError } from './json.ts';
-import { parseGitleaksJson } from './parsers/gitleaks.ts';
+import { GITLEAKS, parseGitleaksJson, readGitleaksLeak } from './parsers/gitleaks.ts';
 import { parseSarif, sarifToolKind } from './parsers/sarif.ts';
-import { parseSemgrepJson } from './parsers/semgrep.ts';
-import { parseTrivyJson } from './parsers/trivy.ts';
+import { parseSemgrepJson, readSemgrepEnvelope, readSemgrepResult } from './parsers/semgrep.ts';
+import { parseTrivyJson, readTrivyEnvelope, readTrivyResult } from './parsers/trivy.ts';
 import type { ParseContext } from './sink.ts';
+import { streamJson } from './stream.ts';
 
 export type ReportFormat = 'gitleaks-json' | 'semgrep-json' | 'trivy-json' | 'sarif';
 /** What an input accepts: one tool's JSON or SARIF, or (`sarif`) any SARIF 2.1.0. */
@@ -73,11 +74,58 @@ export function parseText(text: string, kind: ReportKind, ctx: ParseContext): Re
   return parseDocument(doc, kind, ctx);
 }
 
-/** Reads and parses one report file. The raw document is dropped as soon as its findings are taken. */
-export async function loadReport(file: string, kind: ReportKind, ctx: Omit<ParseContext, 'file'>): Promise<ReportFormat> {
+/** The large arrays of the three JSON formats, read element by element: Gitleaks' document, Trivy's Results, Semgrep's results. */
+const STREAMED: Record<string, ReportFormat> = { '': 'gitleaks-json', Results: 'trivy-json', results: 'semgrep-json' };
+
+/**
+ * Reads and parses one report file. The JSON reports of the three tools are streamed: their large
+ * arrays are read element by element and never held whole (see stream.ts); anything else (SARIF,
+ * small or unusual documents) is parsed whole and dropped as soon as its findings are taken.
+ */
+export async function loadReport(
+  file: string,
+  kind: ReportKind,
+  base: Omit<ParseContext, 'file'>,
+  chunkSize?: number,
+): Promise<ReportFormat> {
   const info = await stat(file).catch(() => undefined);
   if (!info) throw new ReportError(file, `file not found; expected ${EXPECTED[kind]}`);
   if (!info.isFile()) throw new ReportError(file, `is not a file; expected ${EXPECTED[kind]}`);
   if (info.size === 0) throw new ReportError(file, `is empty (0 bytes); expected ${EXPECTED[kind]}`);
-  return parseText(await readFile(file, 'utf8'), kind, { ...ctx, file });
+  const ctx: ParseContext = { ...base, file };
+  let streamed: ReportFormat | undefined;
+  let rest: unknown;
+  try {
+    rest = await streamJson(
+      file,
+      {
+        split: new Set(Object.keys(STREAMED)),
+        arrayStart(key, topLevel) {
+          streamed = STREAMED[key]!;
+          if (streamed !== `${kind}-json`) throw new ReportError(file, `is ${FORMAT_NAMES[streamed]}; expected ${EXPECTED[kind]}`);
+          if (streamed === 'gitleaks-json') {
+            ctx.sink.tool({ ...GITLEAKS });
+            return (element, index) => readGitleaksLeak(element, index, ctx);
+          }
+          if (streamed === 'trivy-json') return (element) => readTrivyResult(element, topLevel, ctx);
+          return (element, index) => readSemgrepResult(element, index, ctx);
+        },
+      },
+      chunkSize,
+    );
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      const empty = !streamed && /end of JSON input|Unexpected end/.test(error.message) && !(await readFile(file, 'utf8')).trim();
+      throw new ReportError(
+        file,
+        empty ? `is empty; expected ${EXPECTED[kind]}` : `is not valid JSON (${error.message}); expected ${EXPECTED[kind]}`,
+      );
+    }
+    throw error;
+  }
+  if (!streamed) return parseDocument(rest, kind, ctx);
+  const envelope = obj(rest) ?? {};
+  if (streamed === 'trivy-json') readTrivyEnvelope(envelope, ctx);
+  if (streamed === 'semgrep-json') readSemgrepEnvelope(envelope, ctx);
+  return streamed;
 }

@@ -3,13 +3,33 @@ import { redactPatterns, REDACTED } from '@pipeline-toolkit/core';
 const MIN = 4;
 const LONG = 8;
 const TABLE_BITS = 20;
+const BASE = 31;
+const MEMO_LIMIT = 50_000;
 
-/** Secrets bucketed by their first `width` characters, with a bit table that rules out most text positions cheaply. */
+/** Polynomial hash of `width` characters at `at` (the same function rolls along a text in #redactSecrets). */
+function hashAt(text: string, at: number, width: number): number {
+  let h = 0;
+  for (let k = 0; k < width; k++) h = (Math.imul(h, BASE) + text.charCodeAt(at + k)) | 0;
+  return h;
+}
+
+/** A table slot for a hash: mixed, so that similar prefixes spread over the table. */
+const slotOf = (h: number) => Math.imul(h, 0x9e3779b1) >>> (32 - TABLE_BITS);
+
+/** BASE^(width-1), to drop the leading character when the hash rolls. */
+function leadingWeight(width: number): number {
+  let w = 1;
+  for (let k = 1; k < width; k++) w = Math.imul(w, BASE);
+  return w;
+}
+
+/** Secrets bucketed by their first `width` characters, with a bit table of their prefix hashes. */
 class PrefixTable {
   readonly width: number;
-  readonly buckets = new Map<string, string[]>();
+  /** One secret, or several sorted longest first, per prefix (most prefixes have one). */
+  readonly buckets = new Map<string, string | string[]>();
   /** Allocated on the first secret: most scans have none. */
-  #bits: Uint8Array | undefined;
+  bits: Uint8Array | undefined;
   #sorted = true;
 
   constructor(width: number) {
@@ -18,34 +38,37 @@ class PrefixTable {
 
   add(secret: string): void {
     const prefix = secret.slice(0, this.width);
-    const list = this.buckets.get(prefix);
-    if (list) list.push(secret);
-    else this.buckets.set(prefix, [secret]);
-    const slot = hash(secret, 0, this.width);
-    this.#bits ??= new Uint8Array(1 << (TABLE_BITS - 3));
-    this.#bits[slot >>> 3]! |= 1 << (slot & 7);
+    const known = this.buckets.get(prefix);
+    if (known === undefined) this.buckets.set(prefix, secret);
+    else if (typeof known === 'string') this.buckets.set(prefix, [known, secret]);
+    else known.push(secret);
+    const slot = slotOf(hashAt(secret, 0, this.width));
+    this.bits ??= new Uint8Array(1 << (TABLE_BITS - 3));
+    this.bits[slot >>> 3]! |= 1 << (slot & 7);
     this.#sorted = false;
   }
 
-  /** The longest secret starting at `at`, if any. */
+  hit(slot: number): boolean {
+    return this.bits !== undefined && (this.bits[slot >>> 3]! & (1 << (slot & 7))) !== 0;
+  }
+
+  /** The longest secret starting at `at`, if any (after a hit in the bit table). */
   match(text: string, at: number): string | undefined {
-    if (!this.#bits || at + this.width > text.length) return undefined;
-    const slot = hash(text, at, this.width);
-    if ((this.#bits[slot >>> 3]! & (1 << (slot & 7))) === 0) return undefined;
     if (!this.#sorted) {
-      for (const list of this.buckets.values()) list.sort((a, b) => b.length - a.length);
+      for (const list of this.buckets.values()) if (typeof list !== 'string') list.sort((a, b) => b.length - a.length);
       this.#sorted = true;
     }
-    return this.buckets.get(text.slice(at, at + this.width))?.find((s) => text.startsWith(s, at));
+    const candidates = this.buckets.get(text.slice(at, at + this.width));
+    if (typeof candidates === 'string') return text.startsWith(candidates, at) ? candidates : undefined;
+    return candidates?.find((s) => text.startsWith(s, at));
   }
 }
 
 /**
- * The raw secrets read from reports (Gitleaks `Secret`, `Match`, SARIF snippets), and redaction of
- * them plus core's secret-like patterns from any text. A report may carry tens of thousands of
- * secrets, often sharing a prefix (`AKIA…`, `ghp_…`), so a text is scanned once: per position a
- * hash of the next 8 (or, for short secrets, 4) characters is looked up in a bit table, and only
- * candidate positions are compared with the secrets that start there.
+ * The raw secrets read from reports (Gitleaks `Secret`, SARIF snippets), and redaction of them
+ * plus core's secret-like patterns from any text. A report may carry tens of thousands of secrets,
+ * often sharing a prefix (`AKIA…`, `ghp_…`), so a text is scanned once with a rolling hash of the
+ * next 8 characters looked up in a bit table; only the rare hits are compared with the secrets.
  */
 export class SecretIndex {
   readonly #all = new Set<string>();
@@ -71,35 +94,37 @@ export class SecretIndex {
     return [...this.#all];
   }
 
-  /** Replaces registered secrets and secret-like patterns in a text. Results are memoised: scanner messages repeat. */
+  /** Replaces registered secrets and secret-like patterns in a text. Results are memoised: scanner texts repeat. */
   redact(text: string): string {
     if (text.length < MIN) return text;
     const known = this.#memo.get(text);
     if (known !== undefined) return known;
     const result = redactPatterns(this.#all.size ? this.#redactSecrets(text) : text);
-    if (this.#memo.size > 50_000) this.#memo.clear();
-    this.#memo.set(text, result);
+    if (this.#memo.size < MEMO_LIMIT) this.#memo.set(text, result);
     return result;
   }
 
   #redactSecrets(text: string): string {
     let out = '';
     let last = 0;
+    const long = this.#long;
+    const short = this.#short.buckets.size > 0 ? this.#short : undefined;
+    const weight = leadingWeight(LONG);
+    let h = text.length >= LONG ? hashAt(text, 0, LONG) : 0;
     for (let i = 0; i + MIN <= text.length; ) {
-      const match = this.#long.match(text, i) ?? this.#short.match(text, i);
+      const hasLong = i + LONG <= text.length;
+      let match = hasLong && long.hit(slotOf(h)) ? long.match(text, i) : undefined;
+      if (!match && short?.hit(slotOf(hashAt(text, i, MIN)))) match = short.match(text, i);
       if (match) {
         out += text.slice(last, i) + REDACTED;
         i += match.length;
         last = i;
-      } else i++;
+        if (i + LONG <= text.length) h = hashAt(text, i, LONG);
+        continue;
+      }
+      if (i + LONG < text.length) h = (Math.imul(h - Math.imul(text.charCodeAt(i), weight), BASE) + text.charCodeAt(i + LONG)) | 0;
+      i++;
     }
     return last === 0 ? text : out + text.slice(last);
   }
-}
-
-/** FNV-1a of `width` characters at `at`, in [0, 2^TABLE_BITS). */
-function hash(text: string, at: number, width: number): number {
-  let h = 2166136261;
-  for (let k = 0; k < width; k++) h = Math.imul(h ^ text.charCodeAt(at + k), 16777619);
-  return h >>> (32 - TABLE_BITS);
 }

@@ -1,7 +1,4 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { once } from 'node:events';
 import {
   SARIF_LEVEL,
   SECURITY_SEVERITY,
@@ -13,6 +10,7 @@ import {
   type ToolInfo,
 } from './model.ts';
 import { isRepositoryPath, normalisePath, toUri } from './paths.ts';
+import { TextFile } from './text-file.ts';
 
 /** GitHub code scanning's limits for one uploaded SARIF file. */
 export const GITHUB_LIMITS = { runs: 20, resultsPerRun: 25_000, tagsPerRule: 10, gzipBytes: 10 * 1024 * 1024, messageChars: 2000 } as const;
@@ -90,24 +88,18 @@ function ruleJson(id: string, entry: RuleEntry): string {
   });
 }
 
+const json = JSON.stringify;
+
+/** One result, written as text directly (it is the bulk of the file: up to 25,000 per run). */
 function resultJson(f: Finding, where: Location, ruleIndex: number): string {
-  return JSON.stringify({
-    ruleId: f.rule,
-    ruleIndex,
-    level: SARIF_LEVEL[f.severity],
-    message: { text: truncate(f.message || f.title || f.rule, GITHUB_LIMITS.messageChars) },
-    locations: [{ physicalLocation: { artifactLocation: { uri: toUri(where.path) }, region: region(where) } }],
-    partialFingerprints: { 'pipelineToolkitFinding/v1': f.fingerprint },
-    ...(f.suppressed ? { suppressions: [{ kind: 'external', status: 'accepted' }] } : {}),
-    properties: {
-      severity: f.severity,
-      category: f.category,
-      tools: f.tools,
-      ...(f.target ? { target: f.target } : {}),
-      ...(f.package ? { package: f.package } : {}),
-      ...(f.cve.length ? { cve: f.cve } : {}),
-    },
-  });
+  const message = truncate(f.message || f.title || f.rule, GITHUB_LIMITS.messageChars);
+  const properties = `"severity":"${f.severity}"${f.tools.length > 1 ? `,"tools":${json(f.tools)}` : ''}${f.target ? `,"target":${json(f.target)}` : ''}${f.package ? `,"package":${json(f.package)}` : ''}`;
+  return (
+    `{"ruleId":${json(f.rule)},"ruleIndex":${ruleIndex},"level":"${SARIF_LEVEL[f.severity]}","message":{"text":${json(message)}},` +
+    `"locations":[{"physicalLocation":{"artifactLocation":{"uri":${json(toUri(where.path))}},"region":${json(region(where))}}}],` +
+    `"partialFingerprints":{"pipelineToolkitFinding/v1":"${f.fingerprint}"},` +
+    `${f.suppressed ? '"suppressions":[{"kind":"external","status":"accepted"}],' : ''}"properties":{${properties}}}`
+  );
 }
 
 /**
@@ -146,12 +138,9 @@ export async function writeSarif(
   }
   const info = new Map(tools.map((t) => [t.id, t]));
 
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const out = createWriteStream(file);
-  const write = async (chunk: string) => {
-    if (!out.write(chunk)) await once(out, 'drain');
-  };
-  await write('{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[');
+  const out = new TextFile(file);
+  const write = (chunk: string) => out.write(chunk);
+  write('{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[');
   for (const [runIndex, id] of runTools.entries()) {
     const results = byTool.get(id) ?? [];
     const rules = new Map<string, RuleEntry>();
@@ -167,27 +156,20 @@ export async function writeSarif(
       ...(validUri(tool.informationUri) ? { informationUri: tool.informationUri } : {}),
     };
     const automation = JSON.stringify({ id: `${prefix}/${sanitizeId(id) || 'tool'}/` });
-    await write(`${runIndex ? ',' : ''}{"tool":{"driver":${JSON.stringify(driver).slice(0, -1)},"rules":[`);
+    write(`${runIndex ? ',' : ''}{"tool":{"driver":${JSON.stringify(driver).slice(0, -1)},"rules":[`);
     let first = true;
     for (const [ruleId, entry] of rules) {
-      await write(`${first ? '' : ','}${ruleJson(ruleId, entry)}`);
+      write(`${first ? '' : ','}${ruleJson(ruleId, entry)}`);
       first = false;
     }
-    await write(`]}},"automationDetails":${automation},"columnKind":"utf16CodeUnits","results":[`);
-    let batch = '';
-    for (const [i, { finding, where }] of results.entries()) {
-      batch += `${i ? ',' : ''}${resultJson(finding, where, rules.get(finding.rule)!.index)}\n`;
-      if (batch.length > 1 << 20) {
-        await write(batch);
-        batch = '';
-      }
-    }
-    await write(`${batch}]}`);
+    write(`]}},"automationDetails":${automation},"columnKind":"utf16CodeUnits","results":[`);
+    for (const [i, { finding, where }] of results.entries())
+      write(`${i ? ',' : ''}${resultJson(finding, where, rules.get(finding.rule)!.index)}\n`);
+    write(']}');
     stats.runs++;
     stats.results += results.length;
   }
-  await write(']}\n');
-  out.end();
-  await once(out, 'finish');
+  write(']}\n');
+  out.close();
   return stats;
 }

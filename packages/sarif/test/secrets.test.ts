@@ -90,6 +90,22 @@ describe('SecretIndex', () => {
     expect(index.size).toBe(2);
   });
 
+  it('finds every secret wherever it starts (compared with a plain search on random texts)', () => {
+    let seed = 7;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const word = (n: number) => Array.from({ length: n }, () => 'abcdefgh01'[Math.floor(rnd() * 10)]).join('');
+    for (let round = 0; round < 200; round++) {
+      const secrets = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => word(4 + Math.floor(rnd() * 10)));
+      const index = new SecretIndex();
+      for (const s of secrets) index.add(s);
+      const text = Array.from({ length: 8 }, () =>
+        rnd() < 0.4 ? secrets[Math.floor(rnd() * secrets.length)] : word(Math.floor(rnd() * 6)),
+      ).join(' ');
+      const redacted = index.redact(text);
+      for (const s of secrets) expect(redacted).not.toContain(s);
+    }
+  });
+
   it('stays linear with many secrets', () => {
     const index = new SecretIndex();
     const secret = (i: number) => `AKIA${(i * 7919).toString(16).padStart(12, '0')}`;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { Inputs, InputError } from '@pipeline-toolkit/core';
-import { consoleReport, readOnlyTokenEvent, readScanInputs, runScan, uploadSarif } from '@pipeline-toolkit/sarif';
+import { readOnlyTokenEvent, readScanInputs, runScan, uploadSarif } from '@pipeline-toolkit/sarif';
 import type { Command } from '../command.ts';
 
 /** Short flags of the README example, each the same as an input-named flag. */
@@ -54,7 +54,7 @@ export const scan: Command = {
     io.log.setSecret(token);
 
     const result = await runScan(options, { log: io.log, env: io.env, cwd: io.cwd, label });
-    io.out(consoleReport(result));
+    io.out(result.console);
     io.out(`\nSARIF: ${result.sarifFile}\nFindings: ${result.findingsFile}`);
     if (token && repository && sha && ref) {
       const eventPath = io.env['GITHUB_EVENT_PATH'];

@@ -44,7 +44,7 @@ export function addLeak(leak: GitleaksLeak, ctx: ParseContext): void {
     key: `gitleaks|${path}|${line}|${leak.rule}|${secretHash(leak.secret)}`,
     rule: leak.rule,
     title,
-    message: `Secret detected by rule ${leak.rule}${leak.description ? ` (${leak.description})` : ''}. Rotate it and remove it from the code and the history.`,
+    message: leakMessage(leak.rule, leak.description),
     severity: gitleaksSeverity(leak.tags),
     category: 'secret',
     location: { path, startLine: leak.startLine, endLine: leak.endLine, startColumn: leak.startColumn, endColumn: leak.endColumn },
@@ -55,37 +55,54 @@ export function addLeak(leak: GitleaksLeak, ctx: ParseContext): void {
   });
 }
 
+const messages = new Map<string, string>();
+
+/** The same text for every leak of a rule (one string, not one per leak). */
+function leakMessage(rule: string, description: string | undefined): string {
+  const id = `${rule}\n${description ?? ''}`;
+  let message = messages.get(id);
+  if (message === undefined) {
+    message = `Secret detected by rule ${rule}${description ? ` (${description})` : ''}. Rotate it and remove it from the code and the history.`;
+    if (messages.size < 10_000) messages.set(id, message);
+  }
+  return message;
+}
+
 function withoutCommit(fingerprint: string): string {
   const parts = fingerprint.split(':');
   return parts.length >= 4 ? parts.slice(1).join(':') : fingerprint;
+}
+
+/** One leak of a Gitleaks JSON report (`index` names it in errors). */
+export function readGitleaksLeak(item: unknown, index: number, ctx: ParseContext): void {
+  const leak = obj(item);
+  const rule = str(leak?.['RuleID']);
+  const file = str(leak?.['File']);
+  if (!leak || !rule || !file) throw new ReportError(ctx.file, `finding ${index} has no RuleID or File; expected a Gitleaks JSON report`);
+  // The secret is redacted wherever it appears, Match included; Match itself only stands in for a missing Secret.
+  const secret = str(leak['Secret']);
+  ctx.sink.secret(secret);
+  if (!secret) for (const line of (str(leak['Match']) ?? '').split(/\r?\n/)) ctx.sink.secret(line);
+  addLeak(
+    {
+      rule,
+      description: str(leak['Description']),
+      file,
+      startLine: int(leak['StartLine']),
+      endLine: int(leak['EndLine']),
+      startColumn: int(leak['StartColumn']),
+      endColumn: int(leak['EndColumn']),
+      secret,
+      tags: strings(leak['Tags']),
+      fingerprint: str(leak['Fingerprint']),
+    },
+    ctx,
+  );
 }
 
 /** Gitleaks `--report-format json`: an array of leaks. */
 export function parseGitleaksJson(doc: unknown, ctx: ParseContext): void {
   if (!Array.isArray(doc)) throw new ReportError(ctx.file, 'expected a Gitleaks JSON report (an array of findings)');
   ctx.sink.tool({ ...GITLEAKS });
-  doc.forEach((item, index) => {
-    const leak = obj(item);
-    const rule = str(leak?.['RuleID']);
-    const file = str(leak?.['File']);
-    if (!leak || !rule || !file) throw new ReportError(ctx.file, `finding ${index} has no RuleID or File; expected a Gitleaks JSON report`);
-    const secret = str(leak['Secret']);
-    ctx.sink.secret(secret);
-    for (const line of (str(leak['Match']) ?? '').split(/\r?\n/)) ctx.sink.secret(line);
-    addLeak(
-      {
-        rule,
-        description: str(leak['Description']),
-        file,
-        startLine: int(leak['StartLine']),
-        endLine: int(leak['EndLine']),
-        startColumn: int(leak['StartColumn']),
-        endColumn: int(leak['EndColumn']),
-        secret,
-        tags: strings(leak['Tags']),
-        fingerprint: str(leak['Fingerprint']),
-      },
-      ctx,
-    );
-  });
+  doc.forEach((item, index) => readGitleaksLeak(item, index, ctx));
 }

@@ -26,48 +26,55 @@ function helpUri(metadata: JsonObject | undefined): string | undefined {
   return str(metadata?.['source']) ?? str(metadata?.['shortlink']) ?? strings(metadata?.['references'])[0];
 }
 
-/** Semgrep `--json`: `{ results: [{ check_id, path, start, end, extra: { message, severity, … } }], errors: […] }`. */
-export function parseSemgrepJson(doc: unknown, ctx: ParseContext): void {
-  const report = obj(doc);
-  if (!report || !Array.isArray(report['results']))
-    throw new ReportError(ctx.file, 'expected a Semgrep JSON report (an object with results)');
+/** One result of a Semgrep JSON report. */
+export function readSemgrepResult(item: unknown, index: number, ctx: ParseContext): void {
+  const result = obj(item);
+  const rule = str(result?.['check_id']);
+  const file = str(result?.['path']);
+  if (!result || !rule || !file) throw new ReportError(ctx.file, `result ${index} has no check_id or path; expected a Semgrep JSON report`);
+  const extra = obj(result['extra']);
+  const metadata = obj(extra?.['metadata']);
+  const start = position(result['start']);
+  const end = position(result['end']);
+  const location: Location = {
+    path: normalisePath(file, ctx.root),
+    startLine: start.line,
+    startColumn: start.col,
+    endLine: end.line,
+    endColumn: end.col,
+  };
+  const message = str(extra?.['message']) ?? rule;
+  ctx.sink.finding({
+    tool: SEMGREP.id,
+    key: semgrepKey(rule, location, str(extra?.['fingerprint'])),
+    rule,
+    title: firstLine(message),
+    message,
+    severity: severityFromLabel(extra?.['severity']) ?? 'MEDIUM',
+    category: 'sast',
+    location,
+    suppressed: extra?.['is_ignored'] === true,
+    cwe: cweIds(strings(metadata?.['cwe'])),
+    cve: [],
+    helpUri: helpUri(metadata),
+  });
+}
+
+/** The report apart from its results: the Semgrep version and the errors Semgrep met. */
+export function readSemgrepEnvelope(report: JsonObject, ctx: ParseContext): void {
   ctx.sink.tool({ ...SEMGREP, version: str(report['version']) });
   for (const error of arr(report['errors'])) {
     const e = obj(error);
     const message = str(e?.['message']) ?? str(e?.['type']);
     if (message) ctx.sink.problem(`Semgrep ${str(e?.['level']) ?? 'error'}: ${firstLine(message, 300)}`);
   }
-  report['results'].forEach((item, index) => {
-    const result = obj(item);
-    const rule = str(result?.['check_id']);
-    const file = str(result?.['path']);
-    if (!result || !rule || !file)
-      throw new ReportError(ctx.file, `result ${index} has no check_id or path; expected a Semgrep JSON report`);
-    const extra = obj(result['extra']);
-    const metadata = obj(extra?.['metadata']);
-    const start = position(result['start']);
-    const end = position(result['end']);
-    const location: Location = {
-      path: normalisePath(file, ctx.root),
-      startLine: start.line,
-      startColumn: start.col,
-      endLine: end.line,
-      endColumn: end.col,
-    };
-    const message = str(extra?.['message']) ?? rule;
-    ctx.sink.finding({
-      tool: SEMGREP.id,
-      key: semgrepKey(rule, location, str(extra?.['fingerprint'])),
-      rule,
-      title: firstLine(message),
-      message,
-      severity: severityFromLabel(extra?.['severity']) ?? 'MEDIUM',
-      category: 'sast',
-      location,
-      suppressed: extra?.['is_ignored'] === true,
-      cwe: cweIds(strings(metadata?.['cwe'])),
-      cve: [],
-      helpUri: helpUri(metadata),
-    });
-  });
+}
+
+/** Semgrep `--json`: `{ results: [{ check_id, path, start, end, extra: { message, severity, … } }], errors: […] }`. */
+export function parseSemgrepJson(doc: unknown, ctx: ParseContext): void {
+  const report = obj(doc);
+  if (!report || !Array.isArray(report['results']))
+    throw new ReportError(ctx.file, 'expected a Semgrep JSON report (an object with results)');
+  readSemgrepEnvelope(report, ctx);
+  report['results'].forEach((item, index) => readSemgrepResult(item, index, ctx));
 }

@@ -36,10 +36,16 @@ function treePath(artifact: string, target: string): string {
   return `${artifact}/${target}`;
 }
 
-function scopeOf(result: JsonObject, report: JsonObject, ctx: ParseContext): Scope {
-  const target = str(result['Target']) ?? str(report['ArtifactName']) ?? '';
-  const artifact = str(report['ArtifactName']) ?? '';
-  const inTree = SCANNED_TREES.has(str(report['ArtifactType']) ?? '') && FILE_CLASSES.has(str(result['Class']) ?? '');
+/** What a Trivy report scanned: Results' targets are relative to it. */
+export interface TrivyArtifact {
+  ArtifactName?: unknown;
+  ArtifactType?: unknown;
+}
+
+function scopeOf(result: JsonObject, report: TrivyArtifact, ctx: ParseContext): Scope {
+  const target = str(result['Target']) ?? str(report.ArtifactName) ?? '';
+  const artifact = str(report.ArtifactName) ?? '';
+  const inTree = SCANNED_TREES.has(str(report.ArtifactType) ?? '') && FILE_CLASSES.has(str(result['Class']) ?? '');
   const packageLines = new Map<string, Location>();
   let file: string | undefined;
   if (inTree && target) {
@@ -157,31 +163,42 @@ const READERS: Record<string, { list: string; read: (item: JsonObject, scope: Sc
   license: { list: 'Licenses', read: licence },
 };
 
-/** Trivy `--format json` (SchemaVersion 2): vulnerabilities, misconfigurations, secrets, licences, and modified (suppressed) findings. */
+/** One entry of a Trivy report's Results: its vulnerabilities, misconfigurations, secrets, licences and modified (suppressed) findings. */
+export function readTrivyResult(item: unknown, artifact: TrivyArtifact, ctx: ParseContext): void {
+  const result = obj(item);
+  if (!result) return;
+  const scope = scopeOf(result, artifact, ctx);
+  for (const reader of Object.values(READERS)) {
+    for (const entry of arr(result[reader.list])) {
+      const finding = obj(entry) && reader.read(obj(entry)!, scope, false);
+      if (finding) ctx.sink.finding(finding);
+    }
+  }
+  // `--show-suppressed`: findings ignored by .trivyignore or VEX, kept as suppressed.
+  for (const entry of arr(result['ExperimentalModifiedFindings'])) {
+    const modified = obj(entry);
+    const reader = READERS[str(modified?.['Type']) ?? ''];
+    const inner = obj(modified?.['Finding']);
+    const finding = reader && inner && reader.read(inner, scope, true);
+    if (finding) ctx.sink.finding(finding);
+  }
+}
+
+/** The report apart from its Results: the schema version (must be 2) and Trivy's version. */
+export function readTrivyEnvelope(report: JsonObject, ctx: ParseContext): void {
+  if (report['SchemaVersion'] !== 2)
+    throw new ReportError(
+      ctx.file,
+      `Trivy JSON SchemaVersion ${JSON.stringify(report['SchemaVersion'] ?? null)} is not supported; expected 2`,
+    );
+  ctx.sink.tool({ ...TRIVY, version: str(obj(report['Trivy'])?.['Version']) });
+}
+
+/** Trivy `--format json` (SchemaVersion 2). */
 export function parseTrivyJson(doc: unknown, ctx: ParseContext): void {
   const report = obj(doc);
   if (!report || report['SchemaVersion'] === undefined)
     throw new ReportError(ctx.file, 'expected a Trivy JSON report (an object with SchemaVersion and Results)');
-  if (report['SchemaVersion'] !== 2)
-    throw new ReportError(ctx.file, `Trivy JSON SchemaVersion ${JSON.stringify(report['SchemaVersion'])} is not supported; expected 2`);
-  ctx.sink.tool({ ...TRIVY, version: str(obj(report['Trivy'])?.['Version']) });
-  for (const item of arr(report['Results'])) {
-    const result = obj(item);
-    if (!result) continue;
-    const scope = scopeOf(result, report, ctx);
-    for (const reader of Object.values(READERS)) {
-      for (const entry of arr(result[reader.list])) {
-        const finding = obj(entry) && reader.read(obj(entry)!, scope, false);
-        if (finding) ctx.sink.finding(finding);
-      }
-    }
-    // `--show-suppressed`: findings ignored by .trivyignore or VEX, kept as suppressed.
-    for (const entry of arr(result['ExperimentalModifiedFindings'])) {
-      const modified = obj(entry);
-      const reader = READERS[str(modified?.['Type']) ?? ''];
-      const inner = obj(modified?.['Finding']);
-      const finding = reader && inner && reader.read(inner, scope, true);
-      if (finding) ctx.sink.finding(finding);
-    }
-  }
+  readTrivyEnvelope(report, ctx);
+  for (const item of arr(report['Results'])) readTrivyResult(item, report, ctx);
 }

@@ -1,0 +1,56 @@
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { ExternalError, GateError, InputError } from '@pipeline-toolkit/core';
+import { aggregateJob, type AggregateJob, type AggregateOutcome } from './job.ts';
+
+const JOB = 'pipeline-toolkit/aggregate';
+
+/**
+ * V8 grows the young generation to 64 MB semi-spaces under the allocation rate of parsing
+ * (~130 MB of RSS for garbage alone); a worker with a small young generation keeps the peak
+ * memory near the findings themselves. The old generation is left unlimited.
+ */
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
+
+interface WorkerError {
+  name: string;
+  message: string;
+  input?: string;
+}
+
+/** Runs aggregateJob in a worker thread started from this very module (in the bundle, its chunk). */
+export function aggregateInWorker(job: AggregateJob): Promise<AggregateOutcome> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL(import.meta.url), { workerData: { job: JOB, payload: job }, resourceLimits: RESOURCE_LIMITS });
+    let settled = false;
+    worker.once('message', (message: { outcome?: AggregateOutcome; error?: WorkerError }) => {
+      settled = true;
+      if (message.outcome) resolve(message.outcome);
+      else reject(rebuild(message.error!));
+    });
+    worker.once('error', (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      if (!settled) reject(new ExternalError(`The aggregation worker stopped with exit code ${code}.`));
+    });
+  });
+}
+
+/** Errors cross the thread boundary as plain data: give them back their class (exit codes depend on it). */
+function rebuild(error: WorkerError): Error {
+  if (error.name === 'InputError') return new InputError(error.input ?? '', error.message);
+  if (error.name === 'GateError') return new GateError(error.message);
+  if (error.name === 'ExternalError') return new ExternalError(error.message);
+  return new Error(error.message);
+}
+
+if (!isMainThread && (workerData as { job?: string } | undefined)?.job === JOB) {
+  try {
+    const outcome = await aggregateJob((workerData as { payload: AggregateJob }).payload);
+    parentPort!.postMessage({ outcome });
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    parentPort!.postMessage({ error: { name: e.name, message: e.message, input: e instanceof InputError ? e.input : undefined } });
+  }
+}
