@@ -1,0 +1,86 @@
+import { describe, it, expect } from '@jest/globals';
+import { deploySummary, phaseTimeline, planText } from '../src/summary.ts';
+import type { Outcome } from '../src/bluegreen/model.ts';
+
+const outcome: Outcome = {
+  mode: 'full',
+  result: 'rolled-back',
+  liveColor: 'blue',
+  previousColor: 'green',
+  revision: 3,
+  url: 'https://shop.example.com',
+  error: 'Rolled back to blue: post-switch smoke failed on green: health (status 500)',
+  phases: [
+    { name: 'preflight', startedAt: 1000, endedAt: 1040, outcome: 'ok', detail: 'live blue, target green' },
+    { name: 'verify', startedAt: 2000, endedAt: 4500, outcome: 'ok' },
+    { name: 'pre-switch gate', startedAt: 1500, endedAt: 1500, outcome: 'skipped', detail: 'no smoke suite configured' },
+    { name: 'rollback', startedAt: 4520, endedAt: 4540, outcome: 'ok', detail: 'router back to blue' },
+  ],
+  gates: [
+    {
+      phase: 'post-switch',
+      color: 'green',
+      url: 'https://shop.example.com',
+      passed: false,
+      summary: '1/1 checks failed: health (status 500)',
+      markdown: '| check | status |',
+    },
+  ],
+  rollback: { reason: 'post-switch smoke failed on green', restored: true, details: ['router selects blue again', 'green scaled down'] },
+};
+
+describe('deploy summary', () => {
+  it('draws the phases that ran as a mermaid gantt chart with their durations', () => {
+    expect(phaseTimeline(outcome.phases)).toBe(
+      [
+        '```mermaid',
+        'gantt',
+        '  title Deploy phases',
+        '  dateFormat x',
+        '  axisFormat %M:%S',
+        '  section deploy',
+        '  preflight (40ms) :done, p0, 1000, 1040',
+        '  verify (2.5s) :done, p1, 2000, 4500',
+        '  rollback (20ms) :done, p2, 4520, 4540',
+        '```',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('shows the result, colours, gates and what was rolled back and why', () => {
+    const text = deploySummary(outcome, 'web', 'shop');
+    expect(text).toContain('## Deploy web (shop): rolled-back');
+    expect(text).toContain('| Live colour | blue |');
+    expect(text).toContain('| Previous colour | green |');
+    expect(text).toContain('| post-switch | green | FAILED | 1/1 checks failed: health (status 500) |');
+    expect(text).toContain('### Rolled back\n');
+    expect(text).toContain('- router selects blue again\n- green scaled down');
+    expect(text).toContain('**Why:** Rolled back to blue');
+    expect(text).toContain('| pre-switch gate | skipped | 0ms | no smoke suite configured |');
+  });
+
+  it('prints a plan with the exact Helm argv, quoting what a shell would split', () => {
+    expect(
+      planText({
+        lines: [['Live colour', 'green']],
+        helm: ['helm', 'upgrade', 'web-blue', '--set', 'msg=hello world'],
+        patch: { spec: { selector: null } },
+      }),
+    ).toBe(
+      [
+        'Live colour  green',
+        '',
+        'Helm command:',
+        "  helm upgrade web-blue --set 'msg=hello world'",
+        '',
+        'Router write (one request):',
+        '  {',
+        '    "spec": {',
+        '      "selector": null',
+        '    }',
+        '  }',
+      ].join('\n'),
+    );
+  });
+});
