@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createRunnerEnv, requireTool, runBundle, type BundleRun, type RunnerEnv } from '@pipeline-toolkit/testing';
+
+/**
+ * The real scanners installed by `npm run tools` (gitleaks, semgrep, trivy at pinned versions) run
+ * by the built action (`run-scanners: available`) over a small repository with planted problems,
+ * offline: Semgrep with a local rule file, Trivy's misconfiguration and secret scanners with their
+ * embedded checks.
+ */
+const AWS_KEY = 'AKIAZ3MSJV4WWNKWW5GF';
+const AWS_SECRET = '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';
+
+const FILES: Record<string, string> = {
+  'app/config.py': `import os\n\naws_access_key_id = "${AWS_KEY}"\naws_secret_access_key = "${AWS_SECRET}"\n\n\ndef run(user_input):\n    return eval(user_input)\n`,
+  Dockerfile: 'FROM alpine:3.10\nRUN apk add --no-cache curl\nCMD ["sh"]\n',
+  'rules/python.yml': [
+    'rules:',
+    '  - id: no-eval',
+    '    languages: [python]',
+    '    severity: ERROR',
+    '    message: eval() of data that may come from a user',
+    '    pattern: eval(...)',
+    '    metadata:',
+    '      cwe: ["CWE-95: Improper Neutralization of Directives in Dynamically Evaluated Code"]',
+    '',
+  ].join('\n'),
+};
+
+let runner: RunnerEnv;
+let scratch: string;
+let run: BundleRun;
+
+beforeAll(async () => {
+  const tools = ['gitleaks', 'semgrep', 'trivy'].map((name) => requireTool(name));
+  scratch = await mkdtemp(path.join(tmpdir(), 'security-scan-real-'));
+  // Scanner reports go to RUNNER_TEMP, outside the scanned workspace, as on a runner.
+  runner = await createRunnerEnv({ RUNNER_TEMP: scratch });
+  for (const [name, text] of Object.entries(FILES)) {
+    await mkdir(path.dirname(path.join(runner.dir, name)), { recursive: true });
+    await writeFile(path.join(runner.dir, name), text);
+  }
+  run = await runBundle('security-scan', {
+    runner,
+    inputs: { 'run-scanners': 'available', 'semgrep-config': 'rules/python.yml', 'fail-on': 'high' },
+    env: {
+      PATH: [...new Set(tools.map((t) => path.dirname(t.path)))].join(path.delimiter) + path.delimiter + (process.env['PATH'] ?? ''),
+      TRIVY_SCANNERS: 'misconfig,secret',
+      TRIVY_SKIP_CHECK_UPDATE: 'true',
+      TRIVY_CACHE_DIR: path.join(scratch, 'trivy-cache'),
+    },
+    timeoutMs: 240_000,
+  });
+}, 300_000);
+
+afterAll(async () => {
+  await runner?.cleanup();
+  if (scratch) await rm(scratch, { recursive: true, force: true });
+});
+
+describe('security-scan with the real gitleaks, semgrep and trivy', () => {
+  it('runs the three scanners and fails the gate on the planted problems', () => {
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(1);
+    // gitleaks: AWS key (l.3) and generic key (l.4), HIGH; trivy: the same two as CRITICAL secrets → merged, CRITICAL;
+    // trivy Dockerfile: DS-0002 root user HIGH, DS-0026 no HEALTHCHECK LOW; semgrep: eval (ERROR → HIGH).
+    expect(run.outputs).toMatchObject({
+      critical: '2',
+      high: '2',
+      medium: '0',
+      low: '1',
+      info: '0',
+      suppressed: '0',
+      total: '5',
+      gate: 'failed',
+    });
+  });
+
+  it('writes one SARIF run per scanner and merges the secrets both found', async () => {
+    const log = JSON.parse(await readFile(run.outputs['sarif-file']!, 'utf8'));
+    expect(
+      log.runs.map((r: { tool: { driver: { name: string } }; automationDetails: { id: string } }) => [
+        r.tool.driver.name,
+        r.automationDetails.id,
+      ]),
+    ).toEqual([
+      ['Gitleaks', 'security-scan/gitleaks/'],
+      ['Semgrep', 'security-scan/semgrep/'],
+      ['Trivy', 'security-scan/trivy/'],
+    ]);
+    const findings = JSON.parse(await readFile(run.outputs['findings-file']!, 'utf8')) as {
+      tools: string[];
+      severity: string;
+      location?: { path: string; startLine: number };
+      rule: string;
+    }[];
+    const secrets = findings
+      .filter((f) => f.location?.path === 'app/config.py' && f.location.startLine <= 4)
+      .sort((a, b) => a.location!.startLine - b.location!.startLine);
+    expect(secrets.map((f) => [f.location!.startLine, f.severity, f.tools])).toEqual([
+      [3, 'CRITICAL', ['gitleaks', 'trivy']],
+      [4, 'CRITICAL', ['gitleaks', 'trivy']],
+    ]);
+    expect(findings.find((f) => f.rule === 'rules.no-eval')).toMatchObject({
+      severity: 'HIGH',
+      location: { path: 'app/config.py', startLine: 8 },
+    });
+    expect(findings.find((f) => f.rule === 'DS-0002')).toMatchObject({ severity: 'HIGH', location: { path: 'Dockerfile' } });
+  });
+
+  it('never shows the planted secrets', async () => {
+    const texts = [
+      run.stdout,
+      run.stderr,
+      run.summary,
+      JSON.stringify(run.outputs),
+      await readFile(run.outputs['sarif-file']!, 'utf8'),
+      await readFile(run.outputs['findings-file']!, 'utf8'),
+    ];
+    for (const text of texts) {
+      expect(text).not.toContain(AWS_KEY);
+      expect(text).not.toContain(AWS_SECRET);
+    }
+  });
+
+  it('annotates the findings on their files', () => {
+    const annotated = run.commands
+      .filter((c) => c.properties['file'])
+      .map((c) => `${c.command} ${c.properties['file']}:${c.properties['line']}`);
+    expect(annotated).toEqual(
+      expect.arrayContaining(['error app/config.py:3', 'error app/config.py:4', 'error app/config.py:8', 'notice Dockerfile:1']),
+    );
+  });
+});
