@@ -33,7 +33,7 @@ import {
   type Mode,
 } from '@pipeline-toolkit/k8s';
 import { startCluster, createNamespace, type Cluster } from '../cluster/cluster.ts';
-import { api } from '../cluster/api.ts';
+import { api, waitFor } from '../cluster/api.ts';
 
 jest.setTimeout(180_000);
 
@@ -200,16 +200,36 @@ function observe(namespace: string) {
           throw new Error(`router selected ${instance} at resourceVersion ${rv(s)} while it was ${JSON.stringify(at?.status)}`);
       }
     },
-    /** The previous colour kept its full scale until the router recorded the switch as verified. */
-    assertPreviousKeptUntilVerified(previous: string, replicas = 2): void {
-      const verified = router.events.find(
-        (s) => s.metadata.annotations?.[ANNOTATIONS.verified] === 'true' && s.spec?.selector?.['app.kubernetes.io/instance'] !== previous,
-      );
-      const until = verified ? rv(verified) : Infinity;
-      for (const d of deployments.events.filter((e) => e.metadata.name === previous && rv(e) < until)) {
-        if (d.spec?.replicas !== replicas)
-          throw new Error(`${previous} was scaled to ${d.spec?.replicas} at resourceVersion ${rv(d)}, before the switch was verified`);
-      }
+    /**
+     * For every switch A → B the router made: A's Deployment stayed at full scale and ready from the
+     * switch until B was recorded as verified, or until traffic went back to A.
+     */
+    assertPreviousKeptUntilVerified(): void {
+      const instance = (s: K8sObject) => s.spec?.selector?.['app.kubernetes.io/instance'];
+      router.events.forEach((event, i) => {
+        const from = i > 0 ? instance(router.events[i - 1]!) : undefined;
+        const to = instance(event);
+        if (!from || !to || from === to) return;
+        // A rollback write restores a verified colour and says so itself; the failed colour may go at once.
+        if (event.metadata.annotations?.[ANNOTATIONS.verified] === 'true') return;
+        const end = router.events.slice(i + 1).find((e) => instance(e) !== to || e.metadata.annotations?.[ANNOTATIONS.verified] === 'true');
+        const until = end ? rv(end) : Infinity;
+        const atSwitch = stateAt(from, rv(event));
+        if (!fullyReady(atSwitch)) throw new Error(`${from} was not at full scale when the router switched to ${to}`);
+        for (const d of deployments.events.filter((e) => e.metadata.name === from && rv(e) > rv(event) && rv(e) < until)) {
+          if (d.spec?.replicas !== atSwitch?.spec?.replicas) {
+            throw new Error(
+              `${from} was scaled to ${d.spec?.replicas} at resourceVersion ${rv(d)}, before the switch to ${to} was verified`,
+            );
+          }
+        }
+      });
+    },
+    /** Stops watching and asserts both invariants. */
+    async check(): Promise<void> {
+      await this.settle();
+      this.assertNeverRoutedToUnready();
+      this.assertPreviousKeptUntilVerified();
     },
   };
 }
@@ -329,7 +349,7 @@ describe.each(['helm3', 'helm4'] as const)('blue-green on a real control plane w
     await watcher.settle();
     expect(watcher.selections()).toEqual(['web-blue', 'web-green', 'web-blue']);
     watcher.assertNeverRoutedToUnready();
-    watcher.assertPreviousKeptUntilVerified('web-green');
+    watcher.assertPreviousKeptUntilVerified();
   });
 
   it('post-switch smoke fails → one patch back to the previous colour, which never left full scale', async () => {
@@ -344,6 +364,7 @@ describe.each(['helm3', 'helm4'] as const)('blue-green on a real control plane w
     expect((await prod(ns)).version).toBe('1.0.0');
     expect(watcher.selections()).toEqual(['web-blue', 'web-green', 'web-blue']);
     watcher.assertNeverRoutedToUnready();
+    watcher.assertPreviousKeptUntilVerified();
     expect(watcher.deployments.events.filter((d) => d.metadata.name === 'web-blue').every((d) => d.spec?.replicas === 2)).toBe(true);
     expect(await replicas(ns, 'web-green')).toBe(0);
     // The rollback is ONE write: the router's selector changed exactly once after the switch.
@@ -368,6 +389,7 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
 
   it('pre-switch smoke fails → no switch, idle scaled down', async () => {
     const ns = await createNamespace(cluster);
+    const watcher = observe(ns);
     await deploy(ns, helmTool, 'full');
     const before = (await router(ns)).metadata.resourceVersion;
     const outcome = await deploy(ns, helmTool, 'full', { tag: 'broken' });
@@ -375,10 +397,12 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     expect(outcome.error).toMatch(/^Pre-switch smoke failed on green: health: /);
     expect((await router(ns)).metadata.resourceVersion).toBe(before);
     expect(await replicas(ns, 'web-green')).toBe(0);
+    await watcher.check();
   });
 
   it('two deploys race → the second is refused by the Lease; nothing changed', async () => {
     const ns = await createNamespace(cluster);
+    const watcher = observe(ns);
     await deploy(ns, helmTool, 'full');
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
@@ -406,10 +430,12 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     expect((await router(ns)).metadata.resourceVersion).toBe(before);
     release();
     expect((await first).result).toBe('deployed');
+    await watcher.check();
   });
 
   it('cancelled mid-switch → the unverified switch is undone and the lock released; a killed main is repaired by the post step', async () => {
     const ns = await createNamespace(cluster);
+    const watcher = observe(ns);
     await deploy(ns, helmTool, 'full');
     // 1. Cancel (SIGINT) while the post-switch gate runs: the engine undoes the switch itself.
     const controller = new AbortController();
@@ -445,10 +471,12 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     expect(notes).toEqual(['restored the router to blue (the switch to green was never verified)', 'Lease web-deploy released']);
     expect((await router(ns)).spec?.selector?.['app.kubernetes.io/instance']).toBe('web-blue');
     expect((await prod(ns)).version).toBe('1.0.0');
+    await watcher.check();
   });
 
   it('selector owned by another field manager → refused in preflight with the reason', async () => {
     const ns = await createNamespace(cluster);
+    const watcher = observe(ns);
     await deploy(ns, helmTool, 'full');
     // Someone applies the router's selector with server-side apply (as Helm 4 would if it owned the Service).
     const applied = await api(
@@ -469,6 +497,7 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
       "Preflight refused the deploy: spec.selector of Service 'web' is also owned by field manager 'helm' (Apply).",
     );
     expect(outcome.phases.map((p) => p.name)).toEqual(['preflight']);
+    await watcher.check();
   });
 
   it('deploy, then promote and rollback as separate invocations resume from cluster state', async () => {
@@ -496,10 +525,12 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     await watcher.settle();
     expect(watcher.selections()).toEqual([null, 'web-blue', 'web-green', 'web-blue']);
     watcher.assertNeverRoutedToUnready();
+    watcher.assertPreviousKeptUntilVerified();
   });
 
   it('rollback target gone or drifted → detected, and the rollback says precisely what it can and cannot restore', async () => {
     const ns = await createNamespace(cluster);
+    const watcher = observe(ns);
     await deploy(ns, helmTool, 'full');
     await deploy(ns, helmTool, 'full', { tag: '1.1.0' });
     // Drift: someone upgrades the previous colour's release by hand.
@@ -522,10 +553,12 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     expect(gone.rollback).toEqual({ reason: 'requested', restored: false, details: ['blue has no Deployment any more (uninstalled?)'] });
     expect((await router(ns)).metadata.resourceVersion).not.toBe(before);
     expect((await router(ns)).spec?.selector?.['app.kubernetes.io/instance']).toBe('web-green');
+    await watcher.check();
   });
 
   it('a Helm release left pending-upgrade (Helm killed mid-upgrade) is recovered before the upgrade', async () => {
     const ns = await createNamespace(cluster);
+    const watcher = observe(ns);
     await deploy(ns, helmTool, 'full');
     await deploy(ns, helmTool, 'full', { tag: '1.1.0' });
     const { helm } = await engine(ns, helmTool);
@@ -540,5 +573,30 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     );
     expect(outcome).toMatchObject({ result: 'deployed', liveColor: 'blue', revision: 4 });
     expect((await prod(ns)).version).toBe('1.2.0');
+    await watcher.check();
+  });
+
+  it('a re-run after a run died mid-switch without its post step converges: restores, then deploys', async () => {
+    const ns = await createNamespace(cluster);
+    const watcher = observe(ns);
+    await deploy(ns, helmTool, 'full');
+    const runId = `acme/shop#${Math.random().toString(36).slice(2, 8)}`;
+    // The first attempt dies (runner lost) right after its switch: its gate never answers, nothing cleans up.
+    const { deps } = await engine(ns, helmTool, { postSwitchGate: () => new Promise(() => undefined) });
+    void runDeploy(spec(ns, { tag: '1.1.0', runId }), deps, 'full');
+    await waitFor('the dead attempt to switch', async () =>
+      (await router(ns)).spec?.selector?.['app.kubernetes.io/instance'] === 'web-green' ? true : undefined,
+    );
+    expect((await router(ns)).metadata.annotations?.[ANNOTATIONS.verified]).toBe('false');
+
+    const rerun = await deploy(ns, helmTool, 'full', { tag: '1.1.0', runId });
+    expect(rerun.error).toBeUndefined();
+    expect(rerun.phases.find((p) => p.name === 'lock')?.detail).toBe('Lease web-deploy taken back from an earlier attempt of this run');
+    expect(rerun.phases.find((p) => p.name === 'rollback')?.detail).toMatch(/switched to green but never verified it/);
+    expect(rerun).toMatchObject({ result: 'deployed', liveColor: 'green', previousColor: 'blue' });
+    expect((await prod(ns)).version).toBe('1.1.0');
+    await watcher.settle();
+    expect(watcher.selections()).toEqual(['web-blue', 'web-green', 'web-blue', 'web-green']);
+    await watcher.check();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import { runDeploy } from '../src/bluegreen/engine.ts';
 import { recoverInterrupted } from '../src/bluegreen/recover.ts';
-import { ANNOTATIONS, type DeploySpec, type Gate } from '../src/bluegreen/model.ts';
+import { ANNOTATIONS, CancelledError, type DeploySpec, type Gate } from '../src/bluegreen/model.ts';
 import { engineDeps, fail, FakeCluster, pass } from './fake-cluster.ts';
 
 const spec = (overrides: Partial<DeploySpec> = {}): DeploySpec => ({
@@ -428,5 +428,24 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     expect(log.text()).toMatch(
       /Recovered a stuck Helm release: release web-green was pending-upgrade at revision 2; rolled back to revision 1/,
     );
+  });
+
+  it('cancelled while waiting for the idle colour: scales it down, router untouched, lock released', async () => {
+    const cluster = new FakeCluster();
+    await liveOnBlue(cluster);
+    const controller = new AbortController();
+    const { deps } = engineDeps(cluster, { signal: controller.signal });
+    deps.clock = {
+      now: () => Date.parse('2026-11-29T09:00:00Z'),
+      sleep: async () => {
+        controller.abort();
+        throw new CancelledError();
+      },
+    };
+    const outcome = await runDeploy(spec({ tag: 'never-ready' }), deps, 'full');
+    expect(outcome).toMatchObject({ result: 'failed', error: 'The deploy was cancelled.', liveColor: 'blue' });
+    expect(cluster.routerHistory).toEqual([]);
+    expect(cluster.deployments.get('web-green')?.spec?.replicas).toBe(0);
+    expect(cluster.leases.size).toBe(0);
   });
 });

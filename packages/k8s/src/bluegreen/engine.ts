@@ -134,14 +134,13 @@ async function prepareIdle(run: Run, plan: Plan): Promise<{ ready: ReadyColor; r
       throw new GateError(`Pre-switch smoke failed on ${idle}: ${verdict.summary}. Traffic stays on ${plan.live ?? 'nothing'}.`);
     return { ready, revision };
   } catch (error) {
-    if (!(error instanceof CancelledError)) {
-      await phase(
-        run,
-        'scale-down',
-        () => scaleDown(run, idle, cleanupMode(run)),
-        (n) => n,
-      ).catch(() => undefined);
-    }
+    // Also on cancel: one write per Deployment, well within the runner's grace period.
+    await phase(
+      run,
+      'scale-down',
+      () => scaleDown(run, idle, cleanupMode(run)),
+      (n) => n,
+    ).catch(() => undefined);
     throw error;
   }
 }
