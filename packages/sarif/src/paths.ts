@@ -1,11 +1,16 @@
 import path from 'node:path';
 
+/** Anything normalisePath would change: a scheme or absolute start, backslashes, `.`/`..` segments, `//`, spaces at the ends. */
+const NEEDS_WORK = /^(?:[a-z][a-z0-9+.-]*:|\/|\.{1,2}(?:\/|$)|\s)|\\|\/\.{1,2}(?:\/|$)|\/\/|\s$|^$/i;
+
 /**
  * Makes a path or URI from a report repository-relative with forward slashes: `file://` URIs are
  * decoded, absolute paths under `root` are made relative, `./` is dropped. Paths outside the
  * repository stay absolute (nothing better can be said about them).
  */
 export function normalisePath(value: string, root: string): string {
+  // Most paths are already plain relative paths: nothing to do.
+  if (!NEEDS_WORK.test(value)) return value;
   let p = value.trim();
   if (/^file:/i.test(p)) {
     try {

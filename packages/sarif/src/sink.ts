@@ -62,6 +62,7 @@ export function cveIds(texts: readonly string[]): string[] {
 
 /** The first line of a text, at most `max` characters. */
 export function firstLine(text: string, max = 160): string {
-  const line = text.split(/\r?\n/, 1)[0]?.trim() ?? '';
+  const end = text.indexOf('\n');
+  const line = (end < 0 ? text : text.slice(0, end)).trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

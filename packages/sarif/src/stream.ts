@@ -2,6 +2,14 @@ import { closeSync, openSync, readSync } from 'node:fs';
 
 const OBJECT = 0;
 const ARRAY = 1;
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const COLON = 58;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
 
 export interface StreamHandlers {
   /** Top-level array keys whose elements are handed over one at a time (`''`: the document itself is that array). */
@@ -13,18 +21,26 @@ export interface StreamHandlers {
   arrayStart(key: string, topLevel: Readonly<Record<string, string>>): (element: unknown, index: number) => void;
 }
 
+/** How many backslashes end at `end` (exclusive), not looking before `from`. */
+function trailingBackslashes(buf: Buffer, end: number, from: number): number {
+  let count = 0;
+  for (let k = end - 1; k >= from && buf[k] === BACKSLASH; k--) count++;
+  return count;
+}
+
 /**
- * Reads a JSON document in 1 MB chunks and hands over the elements of its large top-level arrays
- * one by one, each parsed on its own, so that a 50 MB report never exists as one string or one
- * object graph. Returns the rest of the document (the split arrays left empty). Element bytes are
- * decoded only once complete, so multi-byte characters across chunk boundaries are safe; JSON
- * syntax errors surface from JSON.parse as SyntaxError.
+ * Reads a JSON document in chunks (1 MB) and hands over the elements of its large top-level
+ * arrays, so that a 50 MB report never exists as one string or one object graph. The elements of
+ * each chunk are parsed together — their bytes already form the body of a JSON array, and a
+ * JSON.parse call per element would cost more than the parsing — and only an element cut by the
+ * chunk boundary is carried into the next batch. Returns the rest of the document (the split
+ * arrays left empty). Bytes are decoded only in whole elements, so multi-byte characters across
+ * chunk boundaries are safe; JSON syntax errors surface as SyntaxError.
  */
 export async function streamJson(file: string, handlers: StreamHandlers, chunkSize = 1 << 20): Promise<unknown> {
   // Synchronous reads: the file is read start to end with nothing else to do meanwhile, and a
   // thread-pool round trip per chunk only adds waiting.
   const fd = openSync(file, 'r');
-  const buf = Buffer.allocUnsafe(chunkSize);
   const skeleton: Buffer[] = [];
   const stack: number[] = [];
   const topLevel: Record<string, string> = {};
@@ -36,31 +52,38 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
   let textStart = -1;
   let textParts: Buffer[] = [];
   let capture: 'key' | 'value' | undefined;
-  // split array state
+  // the split array being read
   let splitDepth = -1;
   let onElement: ((element: unknown, index: number) => void) | undefined;
   let index = 0;
   let waiting = false;
-  let elementStart = -1;
-  let elementParts: Buffer[] = [];
+  let batchStart = -1;
+  let batchParts: Buffer[] = [];
+  let lastSeparator: number;
   let copyStart: number;
 
-  const finishElement = (chunk: Buffer, end: number) => {
-    const text = elementParts.length
-      ? Buffer.concat([...elementParts, chunk.subarray(elementStart, end)]).toString('utf8')
-      : chunk.toString('utf8', elementStart, end);
-    elementParts = [];
-    elementStart = -1;
-    onElement!(JSON.parse(text), index++);
+  const finishBatch = (chunk: Buffer, end: number) => {
+    const body = batchParts.length
+      ? Buffer.concat([...batchParts, chunk.subarray(batchStart, end)]).toString('utf8')
+      : chunk.toString('utf8', batchStart, end);
+    batchParts = [];
+    batchStart = -1;
+    const elements = JSON.parse(`[${body}]`) as unknown[];
+    // a batch starts at an element or right after a separator: empty means a trailing comma
+    if (!elements.length) throw new SyntaxError("Unexpected ']' after ','");
+    for (const element of elements) onElement!(element, index++);
   };
 
   let first = true;
   try {
     for (;;) {
+      // A fresh buffer per chunk: what continues into the next chunk keeps a view of this one.
+      const buf = Buffer.allocUnsafe(chunkSize);
       const n = readSync(fd, buf, 0, chunkSize, null);
       if (n === 0) break;
-      if (elementStart >= 0) elementStart = 0;
+      if (batchStart >= 0) batchStart = 0;
       if (textStart >= 0) textStart = 0;
+      lastSeparator = -1;
       // a UTF-8 byte order mark is not JSON: skip it
       const from = first && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
       first = false;
@@ -72,17 +95,14 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
             escape = false;
             continue;
           }
-          const quote = buf.indexOf(34, i);
+          const start = i;
+          const quote = buf.indexOf(QUOTE, start);
           if (quote < 0 || quote >= n) {
-            escape = trailingBackslashes(buf, n, i) % 2 === 1;
-            i = n;
+            escape = trailingBackslashes(buf, n, start) % 2 === 1;
             break;
           }
-          if (trailingBackslashes(buf, quote, i) % 2 === 1) {
-            i = quote;
-            continue;
-          }
           i = quote;
+          if (trailingBackslashes(buf, quote, start) % 2 === 1) continue;
           inString = false;
           if (capture) {
             const text = Buffer.concat([...textParts, buf.subarray(textStart, i + 1)]).toString('utf8');
@@ -95,71 +115,72 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
           continue;
         }
         const b = buf[i]!;
-        if (waiting && b > 32 && b !== 44 && b !== 93) {
-          waiting = false;
-          elementStart = i;
+        if (waiting && b > 32) {
+          if (b === COMMA) throw new SyntaxError("Unexpected ',' at the start of an array");
+          if (b !== CLOSE_BRACKET) {
+            waiting = false;
+            batchStart = i;
+          }
         }
         switch (b) {
-          case 34: // "
+          case QUOTE:
             inString = true;
             if (stack.length === 1 && stack[0] === OBJECT && splitDepth < 0) {
               capture = expectKey ? 'key' : 'value';
               textStart = i;
             }
             break;
-          case 123: // {
+          case OPEN_BRACE:
             stack.push(OBJECT);
             if (stack.length === 1) expectKey = true;
             break;
-          case 91: // [
+          case OPEN_BRACKET:
             stack.push(ARRAY);
             if (
               splitDepth < 0 &&
               ((stack.length === 1 && handlers.split.has('')) || (stack.length === 2 && stack[0] === OBJECT && handlers.split.has(key)))
             ) {
               onElement = handlers.arrayStart(stack.length === 1 ? '' : key, topLevel);
-              skeleton.push(Buffer.from(buf.subarray(copyStart, i + 1)));
+              skeleton.push(buf.subarray(copyStart, i + 1));
               copyStart = -1;
               splitDepth = stack.length;
               waiting = true;
               index = 0;
             }
             break;
-          case 125: // }
-          case 93: // ]
-            if (b === 93 && stack.length === splitDepth) {
-              if (elementStart >= 0) finishElement(buf, i);
+          case CLOSE_BRACE:
+          case CLOSE_BRACKET:
+            if (b === CLOSE_BRACKET && stack.length === splitDepth) {
+              if (batchStart >= 0) finishBatch(buf, i);
               splitDepth = -1;
               waiting = false;
               copyStart = i;
             }
             stack.pop();
             break;
-          case 44: // ,
-            if (stack.length === splitDepth) {
-              if (elementStart >= 0) finishElement(buf, i);
-              waiting = true;
-            } else if (stack.length === 1 && stack[0] === OBJECT) expectKey = true;
+          case COMMA:
+            if (stack.length === splitDepth) lastSeparator = i;
+            else if (stack.length === 1 && stack[0] === OBJECT) expectKey = true;
             break;
-          case 58: // :
+          case COLON:
             if (stack.length === 1) expectKey = false;
             break;
         }
       }
-      if (copyStart >= 0) skeleton.push(Buffer.from(buf.subarray(copyStart, n)));
-      if (elementStart >= 0) elementParts.push(Buffer.from(buf.subarray(elementStart, n)));
-      if (textStart >= 0) textParts.push(Buffer.from(buf.subarray(textStart, n)));
+      if (copyStart >= 0) skeleton.push(buf.subarray(copyStart, n));
+      if (textStart >= 0) textParts.push(buf.subarray(textStart, n));
+      if (batchStart >= 0) {
+        // parse the complete elements of this chunk now; carry the cut one
+        if (lastSeparator > batchStart) {
+          finishBatch(buf, lastSeparator);
+          batchStart = lastSeparator + 1;
+        }
+        batchParts.push(buf.subarray(batchStart, n));
+      }
     }
   } finally {
     closeSync(fd);
   }
   if (inString || stack.length) throw new SyntaxError('Unexpected end of JSON input');
   return JSON.parse(Buffer.concat(skeleton).toString('utf8'));
-}
-
-/** How many backslashes end at `end` (exclusive), not looking before `from`. */
-function trailingBackslashes(buf: Buffer, end: number, from: number): number {
-  let count = 0;
-  for (let k = end - 1; k >= from && buf[k] === 92; k--) count++;
-  return count;
 }

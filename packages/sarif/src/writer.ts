@@ -67,10 +67,24 @@ function truncate(text: string, max: number): string {
 }
 
 /** Where a result goes: its own location, else its report file when that lies in the repository. */
-function placement(finding: Finding, root: string): Location | undefined {
+function placement(finding: Finding, root: string, reports: Map<string, Location | undefined>): Location | undefined {
   if (finding.location) return finding.location;
-  const report = normalisePath(path.resolve(finding.report), root);
-  return isRepositoryPath(report) ? { path: report, startLine: 1 } : undefined;
+  if (!reports.has(finding.report)) {
+    const report = normalisePath(path.resolve(finding.report), root);
+    reports.set(finding.report, isRepositoryPath(report) ? { path: report, startLine: 1 } : undefined);
+  }
+  return reports.get(finding.report);
+}
+
+/** SARIF URIs of paths, computed once per path (results repeat the same files). */
+const uris = new Map<string, string>();
+function uriOf(p: string): string {
+  let uri = uris.get(p);
+  if (uri === undefined) {
+    uri = JSON.stringify(toUri(p));
+    if (uris.size < 100_000) uris.set(p, uri);
+  }
+  return uri;
 }
 
 function ruleJson(id: string, entry: RuleEntry): string {
@@ -96,7 +110,7 @@ function resultJson(f: Finding, where: Location, ruleIndex: number): string {
   const properties = `"severity":"${f.severity}"${f.tools.length > 1 ? `,"tools":${json(f.tools)}` : ''}${f.target ? `,"target":${json(f.target)}` : ''}${f.package ? `,"package":${json(f.package)}` : ''}`;
   return (
     `{"ruleId":${json(f.rule)},"ruleIndex":${ruleIndex},"level":"${SARIF_LEVEL[f.severity]}","message":{"text":${json(message)}},` +
-    `"locations":[{"physicalLocation":{"artifactLocation":{"uri":${json(toUri(where.path))}},"region":${json(region(where))}}}],` +
+    `"locations":[{"physicalLocation":{"artifactLocation":{"uri":${uriOf(where.path)}},"region":${json(region(where))}}}],` +
     `"partialFingerprints":{"pipelineToolkitFinding/v1":"${f.fingerprint}"},` +
     `${f.suppressed ? '"suppressions":[{"kind":"external","status":"accepted"}],' : ''}"properties":{${properties}}}`
   );
@@ -119,8 +133,9 @@ export async function writeSarif(
   const prefix = sanitizeId(options.categoryPrefix) || 'security-scan';
   const byTool = new Map<string, { finding: Finding; where: Location }[]>(tools.map((t) => [t.id, []]));
   const stats: SarifStats = { runs: 0, results: 0, overLimit: 0, unlocated: 0, droppedRuns: [] };
+  const reports = new Map<string, Location | undefined>();
   for (const f of findings) {
-    const where = placement(f, options.root);
+    const where = placement(f, options.root, reports);
     if (!where) {
       stats.unlocated++;
       continue;

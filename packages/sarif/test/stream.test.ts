@@ -67,6 +67,8 @@ describe('streamed reading', () => {
       [full.slice(0, 9000), 'trivy', /is not valid JSON \(Unexpected end of JSON input\); expected a Trivy JSON or SARIF report/],
       [full.replace('"CVE-2019-1549"', '"CVE-2019-1549",,'), 'trivy', /is not valid JSON \(.+\); expected a Trivy JSON or SARIF report/],
       ['[{"RuleID": "r", "File": "a"}] trailing', 'gitleaks', /is not valid JSON \(.+\); expected a Gitleaks JSON or SARIF report/],
+      ['[{"RuleID": "r", "File": "a"},]', 'gitleaks', /is not valid JSON \(.+\); expected a Gitleaks JSON or SARIF report/],
+      ['[,{"RuleID": "r", "File": "a"}]', 'gitleaks', /is not valid JSON \(.+\); expected a Gitleaks JSON or SARIF report/],
     ] as const) {
       const file = path.join(dir, 'r.json');
       await writeFile(file, text);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { int, obj, str, strings, ReportError } from '../json.ts';
 import type { Severity } from '../model.ts';
 import { normalisePath } from '../paths.ts';
@@ -8,7 +8,7 @@ export const GITLEAKS = { id: 'gitleaks', name: 'Gitleaks', informationUri: 'htt
 
 /** Hash of a secret for the dedupe key: findings of the same secret in several commits collapse. */
 export function secretHash(secret: string | undefined): string {
-  return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 24) : '-';
+  return secret ? hash('sha256', secret).slice(0, 24) : '-';
 }
 
 /**
