@@ -89,11 +89,6 @@ export class SecretIndex {
     this.#memo.clear();
   }
 
-  /** Every registered secret (for callers that must register them elsewhere, e.g. a logger's redactor). */
-  values(): string[] {
-    return [...this.#all];
-  }
-
   /** Replaces registered secrets and secret-like patterns in a text. Results are memoised: scanner texts repeat. */
   redact(text: string): string {
     if (text.length < MIN) return text;

@@ -29,7 +29,7 @@ function trailingBackslashes(buf: Buffer, end: number, from: number): number {
 }
 
 /**
- * Reads a JSON document in chunks (1 MB) and hands over the elements of its large top-level
+ * Reads a JSON document in chunks (256 KB) and hands over the elements of its large top-level
  * arrays, so that a 50 MB report never exists as one string or one object graph. The elements of
  * each chunk are parsed together — their bytes already form the body of a JSON array, and a
  * JSON.parse call per element would cost more than the parsing — and only an element cut by the
@@ -37,7 +37,7 @@ function trailingBackslashes(buf: Buffer, end: number, from: number): number {
  * arrays left empty). Bytes are decoded only in whole elements, so multi-byte characters across
  * chunk boundaries are safe; JSON syntax errors surface as SyntaxError.
  */
-export async function streamJson(file: string, handlers: StreamHandlers, chunkSize = 1 << 20): Promise<unknown> {
+export async function streamJson(file: string, handlers: StreamHandlers, chunkSize = 1 << 18): Promise<unknown> {
   // Synchronous reads: the file is read start to end with nothing else to do meanwhile, and a
   // thread-pool round trip per chunk only adds waiting.
   const fd = openSync(file, 'r');
