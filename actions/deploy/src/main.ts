@@ -15,7 +15,8 @@ export interface Deps {
   exitSoon: () => void;
 }
 
-const defaults = (): Deps => ({ deploy, plan: planDeploy, signal: cancellation(), fetch, exitSoon });
+// Node loads its fetch (undici) when the global is first read: only read it when it is called.
+const defaults = (): Deps => ({ deploy, plan: planDeploy, signal: cancellation(), fetch: (...args) => fetch(...args), exitSoon });
 
 export async function run(ctx: ActionContext, deps: Deps = defaults()): Promise<void> {
   const cwd = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();

@@ -1,6 +1,6 @@
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest, type RequestOptions } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RequestOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -87,12 +87,14 @@ export async function connect(source: ClusterSource, log: Logger, tempDir = tmpd
     server: cluster.server,
     async serviceProxy(namespace, service, port) {
       const base = `${cluster.server.replace(/\/$/, '')}/api/v1/namespaces/${namespace}/services/${service}:${port}/proxy`;
+      // node:http and node:https load only here: they are slow to import and validation never needs them.
+      const { createServer, request: httpRequest } = await import('node:http');
       const server = createServer((req, res) => {
         void (async () => {
           const target = new URL(base + (req.url ?? '/'));
           const options: RequestOptions = { method: req.method ?? 'GET', headers: forwardable(req.headers) };
           await kc.applyToHTTPSOptions(options);
-          const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+          const send = target.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
           if (target.protocol !== 'https:') delete options.agent;
           const upstream = send(target, options, (answer) => {
             res.writeHead(answer.statusCode ?? 502, forwardable(answer.headers));
