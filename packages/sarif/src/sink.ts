@@ -56,7 +56,10 @@ export function cweIds(texts: readonly string[]): string[] {
 /** CVE and GHSA ids mentioned in texts. */
 export function cveIds(texts: readonly string[]): string[] {
   const ids = new Set<string>();
-  for (const text of texts) for (const m of text.matchAll(CVE)) ids.add(m[0].toUpperCase().replace(/^GHSA/, 'GHSA'));
+  for (const text of texts) {
+    // canonical forms: CVE-2021-44228, GHSA-57j2-w4cx-62h2
+    for (const [id] of text.matchAll(CVE)) ids.add(/^cve/i.test(id) ? id.toUpperCase() : `GHSA${id.slice(4).toLowerCase()}`);
+  }
   return [...ids];
 }
 

@@ -152,3 +152,13 @@ describe('normalised fields', () => {
     expect(agg.problems[1]).toContain('File not found: targets/basic/inexistent.py');
   });
 });
+
+describe('ids', () => {
+  it('extracts CWE, CVE and GHSA ids in their canonical forms', async () => {
+    const { cveIds, cweIds } = await import('../src/sink.ts');
+    expect(cveIds(['GHSA-57J2-w4cx-62h2 and cve-2021-44228', 'CVE-2021-44228'])).toEqual(['GHSA-57j2-w4cx-62h2', 'CVE-2021-44228']);
+    expect(
+      cweIds(["CWE-79: Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')", 'external/cwe/cwe-089']),
+    ).toEqual(['CWE-79', 'CWE-89']);
+  });
+});
