@@ -1,11 +1,11 @@
-import { errorMessage } from '@pipeline-toolkit/core';
-import { ExternalError } from '@pipeline-toolkit/core';
+import { errorMessage, ExternalError } from '@pipeline-toolkit/core';
 import type { V1Deployment, V1Service } from '../api.ts';
 import {
   CancelledError,
   colorRelease,
   instanceSelector,
   type Color,
+  type KeepPrevious,
   type DeploySpec,
   type EngineDeps,
   type Journal,
@@ -86,3 +86,15 @@ export function untilCancelled<T>(run: Run, promise: Promise<T>): Promise<T> {
     );
   });
 }
+
+/** The switch is settled (verified, undone, or deliberately kept): the post step must not touch it. */
+export function forgetSwitch(run: Run): void {
+  const { switchInFlight: _settled, ...journal } = run.journal;
+  run.journal = journal;
+}
+
+/** How a colour that failed (or was discarded) is taken out: uninstalled if asked, otherwise scaled to 0. */
+export const cleanupMode = (run: Run): KeepPrevious => (run.spec.keepPrevious === 'uninstall' ? 'uninstall' : 'scaled-down');
+
+/** The port the gates reach a Service on: its first. */
+export const servicePort = (service: V1Service): number => service.spec?.ports?.[0]?.port ?? 80;

@@ -1,6 +1,6 @@
 import { ANNOTATIONS, type Color, type GateRecord } from './model.ts';
 import { gate } from './gate.ts';
-import { saveJournal, type Run } from './run.ts';
+import { forgetSwitch, saveJournal, type Run } from './run.ts';
 import { waitRouterEndpoints } from './wait-ready.ts';
 
 /**
@@ -18,7 +18,6 @@ export async function verify(run: Run, to: Color, port: number): Promise<GateRec
 /** Records on the router that the switch passed its gate, so no post step will undo it. */
 export async function markVerified(run: Run): Promise<void> {
   await run.deps.api.patchService(run.spec.namespace, run.spec.release, { metadata: { annotations: { [ANNOTATIONS.verified]: 'true' } } });
-  const { switchInFlight: _done, ...journal } = run.journal;
-  run.journal = journal;
+  forgetSwitch(run);
   await saveJournal(run, {});
 }

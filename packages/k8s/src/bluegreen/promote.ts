@@ -1,0 +1,96 @@
+import { errorMessage, GateError } from '@pipeline-toolkit/core';
+import { CancelledError, type Color } from './model.ts';
+import { drain } from './drain.ts';
+import type { Plan } from './preflight.ts';
+import { servingProblems } from './readiness.ts';
+import { restoreTraffic } from './rollback.ts';
+import { routerState } from './router.ts';
+import { checkCancelled, cleanupMode, forgetSwitch, phase, saveJournal, servicePort, type Run } from './run.ts';
+import { scaleDown } from './scale-down.ts';
+import { switchTraffic } from './switch.ts';
+import { markVerified, verify } from './verify.ts';
+import type { ReadyColor } from './wait-ready.ts';
+
+/** switch → verify (→ rollback) → drain → scale-down. */
+export async function promote(run: Run, plan: Plan, ready: ReadyColor, revision: number): Promise<void> {
+  const to = plan.target;
+  checkCancelled(run);
+  await phase(
+    run,
+    'switch',
+    () => switchTraffic(run, plan, to, ready.service, revision),
+    (n) => n,
+  );
+  let failure: string | undefined;
+  try {
+    const verdict = await phase(
+      run,
+      'verify',
+      () => verify(run, to, servicePort(ready.service)),
+      (v) => v?.summary ?? 'endpoints converged',
+    );
+    if (verdict && !verdict.passed) failure = `post-switch smoke failed on ${to}: ${verdict.summary}`;
+  } catch (error) {
+    if (error instanceof CancelledError) throw error;
+    failure = errorMessage(error);
+  }
+  if (failure) return rollbackFailedSwitch(run, to, failure);
+  // Cancelled while the gate ran: the switch is not verified, so it is undone (by the caller).
+  checkCancelled(run);
+  await markVerified(run);
+  Object.assign(run.outcome, { result: 'deployed', liveColor: to, previousColor: plan.live, revision });
+  if (!plan.live) return;
+  await phase(
+    run,
+    'drain',
+    () => drain(run),
+    (n) => n,
+  );
+  const previous = plan.live;
+  await phase(
+    run,
+    'scale-down',
+    () => scaleDown(run, previous, run.spec.keepPrevious),
+    (n) => n,
+  );
+}
+
+/** The post-switch gate failed: one write back to the previous colour, if it can still serve; then the failed colour is scaled down. */
+async function rollbackFailedSwitch(run: Run, failed: Color, reason: string): Promise<void> {
+  const { api, clock } = run.deps;
+  const router = routerState(run.spec.release, await api.readService(run.spec.namespace, run.spec.release));
+  const target = router.previousColor;
+  const problems = target ? await servingProblems(api, run.spec.namespace, run.spec.release, target) : [];
+  if (target && problems.length) {
+    // Routing to a colour that cannot serve would be worse than staying: keep the switch, say why.
+    forgetSwitch(run);
+    await saveJournal(run, {});
+    run.outcome.rollback = {
+      reason,
+      restored: false,
+      details: [`cannot route back to ${target}: ${problems.join('; ')}`, `traffic stays on ${failed}`],
+    };
+    throw new GateError(`${reason}. Could not roll back: ${target} cannot serve (${problems.join('; ')}).`);
+  }
+  await phase(
+    run,
+    'rollback',
+    () => restoreTraffic(api, run.spec.namespace, router, reason, new Date(clock.now())),
+    () => `router back to ${target ?? 'no colour (first deploy)'}`,
+  );
+  forgetSwitch(run);
+  await saveJournal(run, {});
+  run.outcome.rollback = {
+    reason,
+    restored: true,
+    details: [`router selects ${target ?? 'nothing (first deploy)'} again`, `${failed} scaled down`],
+  };
+  Object.assign(run.outcome, { result: 'rolled-back', liveColor: target, previousColor: failed });
+  await phase(
+    run,
+    'scale-down',
+    () => scaleDown(run, failed, cleanupMode(run)),
+    (n) => n,
+  );
+  throw new GateError(`Rolled back to ${target ?? 'no colour'}: ${reason}`);
+}
