@@ -1,4 +1,10 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { json, runBundle, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 
 const TOKEN = 'ptk-test-token-8c1f0e5d2b7a4c39';
@@ -48,54 +54,141 @@ describe('dist/deploy', () => {
     expect(run.commands.find((c) => c.command === 'error')?.message).toMatch(/^Input 'kubeconfig' must be a kubeconfig/);
   });
 
-  it('dry-run prints the plan from the router it reads, and sends nothing but GETs', async () => {
-    api = await startServer((req, res) => {
-      if (req.method === 'GET' && req.url.startsWith('/api/v1/namespaces/shop/services/web')) {
-        return json(res, 200, {
-          apiVersion: 'v1',
-          kind: 'Service',
-          metadata: {
-            name: 'web',
-            namespace: 'shop',
-            resourceVersion: '4711',
-            annotations: {
-              'pipeline-toolkit.dev/managed-by': 'pipeline-toolkit',
-              'pipeline-toolkit.dev/live-color': 'green',
-              'pipeline-toolkit.dev/verified': 'true',
+  it.each(['raw', 'base64'])(
+    'dry-run (kubeconfig given %s) prints the plan from the router it reads, and sends nothing but GETs',
+    async (form) => {
+      api = await startServer((req, res) => {
+        if (req.method === 'GET' && req.url.startsWith('/api/v1/namespaces/shop/services/web')) {
+          return json(res, 200, {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: {
+              name: 'web',
+              namespace: 'shop',
+              resourceVersion: '4711',
+              annotations: {
+                'pipeline-toolkit.dev/managed-by': 'pipeline-toolkit',
+                'pipeline-toolkit.dev/live-color': 'green',
+                'pipeline-toolkit.dev/verified': 'true',
+              },
             },
-          },
-          spec: { selector: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web-green' }, ports: [{ port: 80 }] },
-        });
-      }
-      json(res, 404, { kind: 'Status', reason: 'NotFound', code: 404 });
-    });
-    const run = await runBundle('deploy', {
-      inputs: {
-        release: 'web',
-        namespace: 'shop',
-        chart: './chart',
-        tag: '2.0.0',
-        kubeconfig: kubeconfig(api.url),
-        'dry-run': 'true',
-        helm: '/nonexistent/helm',
-      },
-    });
-    expect(run.commands.filter((c) => c.command === 'error')).toEqual([]);
-    expect(run.exitCode).toBe(0);
-    expect(run.outputs).toEqual({ result: 'unchanged' });
-    expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /api/v1/namespaces/shop/services/web']);
-    expect(api.requests[0]?.headers['authorization']).toBe(`Bearer ${TOKEN}`);
-    expect(run.stdout).toMatch(/Live colour\s+green/);
-    expect(run.stdout).toMatch(/Idle colour \(deploy target\)\s+blue/);
-    expect(run.stdout).toContain(
-      '/nonexistent/helm upgrade web-blue ./chart --install --namespace shop --timeout 300s --set-string image.tag=2.0.0',
+            spec: { selector: { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/instance': 'web-green' }, ports: [{ port: 80 }] },
+          });
+        }
+        json(res, 404, { kind: 'Status', reason: 'NotFound', code: 404 });
+      });
+      const run = await runBundle('deploy', {
+        inputs: {
+          release: 'web',
+          namespace: 'shop',
+          chart: './chart',
+          tag: '2.0.0',
+          kubeconfig: form === 'raw' ? kubeconfig(api.url) : Buffer.from(kubeconfig(api.url)).toString('base64'),
+          'dry-run': 'true',
+          helm: '/nonexistent/helm',
+        },
+      });
+      expect(run.commands.filter((c) => c.command === 'error')).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(run.outputs).toEqual({ result: 'unchanged' });
+      expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /api/v1/namespaces/shop/services/web']);
+      expect(api.requests[0]?.headers['authorization']).toBe(`Bearer ${TOKEN}`);
+      expect(run.stdout).toMatch(/Live colour\s+green/);
+      expect(run.stdout).toMatch(/Idle colour \(deploy target\)\s+blue/);
+      expect(run.stdout).toContain(
+        '/nonexistent/helm upgrade web-blue ./chart --install --namespace shop --timeout 300s --set-string image.tag=2.0.0',
+      );
+      expect(run.stdout).toContain('"app.kubernetes.io/instance": "web-blue"');
+      expect(run.stdout).toContain('"resourceVersion": "4711"');
+      expect(run.summary).toContain('Deploy plan (dry run, nothing changed)');
+      // The token is registered with the runner (add-mask) and appears nowhere else.
+      // (A base64 kubeconfig is one line: it is masked whole as well.)
+      const given = form === 'raw' ? [] : [Buffer.from(kubeconfig(api.url)).toString('base64')];
+      expect(run.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toEqual([...given, TOKEN]);
+      const printed = run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'));
+      expect(`${printed.join('\n')}${run.summary}`).not.toContain(TOKEN);
+    },
+  );
+
+  it('EKS: DescribeCluster (bundled AWS SDK), then the API server sees a fresh EKS bearer token; the plan names the cluster', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ptk-eks-bundle-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-keyout',
+        'key.pem',
+        '-out',
+        'cert.pem',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { cwd: dir, stdio: 'ignore' },
     );
-    expect(run.stdout).toContain('"app.kubernetes.io/instance": "web-blue"');
-    expect(run.stdout).toContain('"resourceVersion": "4711"');
-    expect(run.summary).toContain('Deploy plan (dry run, nothing changed)');
-    // The token is registered with the runner (add-mask) and appears nowhere else.
-    expect(run.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toEqual([TOKEN]);
-    const printed = run.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::'));
-    expect(`${printed.join('\n')}${run.summary}`).not.toContain(TOKEN);
+    const cert = readFileSync(path.join(dir, 'cert.pem'));
+    const seen: string[] = [];
+    const apiServer = createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert }, (req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers['authorization']}`);
+      res.writeHead(404, { 'content-type': 'application/json' }).end('{"kind":"Status","code":404,"reason":"NotFound"}');
+    });
+    await new Promise<void>((resolve) => apiServer.listen(0, '127.0.0.1', resolve));
+    const endpoint = `https://127.0.0.1:${(apiServer.address() as AddressInfo).port}`;
+    api = await startServer((req, res) =>
+      json(res, 200, {
+        cluster: { name: 'shop-prod', endpoint, certificateAuthority: { data: cert.toString('base64') }, status: 'ACTIVE' },
+      }),
+    );
+    try {
+      const run = await runBundle('deploy', {
+        inputs: {
+          release: 'web',
+          namespace: 'shop',
+          chart: './chart',
+          'cluster-name': 'shop-prod',
+          'aws-region': 'eu-west-1',
+          'dry-run': 'true',
+          helm: '/nonexistent/helm',
+        },
+        env: {
+          AWS_ACCESS_KEY_ID: 'AKIABUNDLETEST000001',
+          AWS_SECRET_ACCESS_KEY: 'bundleTestSecretKeybundleTestSecretKey00',
+          AWS_ENDPOINT_URL_EKS: api.url,
+        },
+      });
+      expect(run.commands.filter((c) => c.command === 'error')).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      expect(api.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['GET /clusters/shop-prod']);
+      expect(String(api.requests[0]?.headers['authorization'])).toMatch(
+        /^AWS4-HMAC-SHA256 Credential=AKIABUNDLETEST000001\/\d{8}\/eu-west-1\/eks\/aws4_request/,
+      );
+      expect(seen).toHaveLength(1);
+      const [method, url, scheme, token = ''] = seen[0]!.split(' ');
+      expect([method, url, scheme]).toEqual(['GET', '/api/v1/namespaces/shop/services/web', 'Bearer']);
+      const presigned = new URL(Buffer.from(token.replace(/^k8s-aws-v1\./, ''), 'base64url').toString());
+      expect(presigned.host).toBe('sts.eu-west-1.amazonaws.com');
+      expect(presigned.searchParams.get('X-Amz-SignedHeaders')).toBe('host;x-k8s-aws-id');
+      expect(run.stdout).toContain(`Cluster                      EKS cluster shop-prod (eu-west-1) → ${endpoint}`);
+      expect(run.stdout).toMatch(/Router\s+none yet: the first deploy creates Service web/);
+      // The token is masked and printed nowhere.
+      expect(run.commands.filter((c) => c.command === 'add-mask').map((c) => c.message)).toEqual([token]);
+      expect(
+        run.stdout
+          .split('\n')
+          .filter((l) => !l.startsWith('::add-mask::'))
+          .join('\n'),
+      ).not.toContain(token.slice(11, 40));
+    } finally {
+      await new Promise((resolve) => apiServer.close(resolve));
+    }
   });
 });

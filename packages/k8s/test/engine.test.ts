@@ -448,4 +448,44 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     expect(cluster.deployments.get('web-green')?.spec?.replicas).toBe(0);
     expect(cluster.leases.size).toBe(0);
   });
+
+  it('lock-timeout: waits for another run to release the lock, then proceeds', async () => {
+    const cluster = new FakeCluster();
+    await liveOnBlue(cluster);
+    const { deps } = engineDeps(cluster, { postSwitchGate: pass });
+    const now = new Date(deps.clock.now());
+    await cluster.createLease('shop', {
+      metadata: { name: 'web-deploy' },
+      spec: { holderIdentity: 'other', leaseDurationSeconds: 600, acquireTime: now, renewTime: now },
+    });
+    let waited = 0;
+    const clock = deps.clock;
+    deps.clock = {
+      now: () => clock.now(),
+      sleep: async (ms, signal) => {
+        waited += ms;
+        // The other run finishes after 4 s of waiting.
+        if (waited >= 4000) cluster.leases.delete('web-deploy');
+        return clock.sleep(ms, signal);
+      },
+    };
+    const outcome = await runDeploy(spec({ tag: '1.1.0', lockTimeoutMs: 60_000 }), deps, 'full');
+    expect(outcome).toMatchObject({ result: 'deployed', liveColor: 'green' });
+    expect(waited).toBeGreaterThanOrEqual(4000);
+  });
+
+  it('lock-timeout: gives up after waiting that long', async () => {
+    const cluster = new FakeCluster();
+    await liveOnBlue(cluster);
+    const { deps } = engineDeps(cluster);
+    const now = new Date(deps.clock.now());
+    await cluster.createLease('shop', {
+      metadata: { name: 'web-deploy' },
+      spec: { holderIdentity: 'other', leaseDurationSeconds: 3600, acquireTime: now, renewTime: now },
+    });
+    const started = deps.clock.now();
+    const outcome = await runDeploy(spec({ tag: '1.1.0', lockTimeoutMs: 10_000 }), deps, 'full');
+    expect(outcome.error).toMatch(/^Another deploy of 'web' holds the lock \(Lease shop\/web-deploy, held by other until/);
+    expect(deps.clock.now() - started).toBe(10_000);
+  });
 });
