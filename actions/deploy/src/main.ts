@@ -1,4 +1,4 @@
-import { ExternalError, GateError, type ActionContext } from '@pipeline-toolkit/core';
+import { errorMessage, ExternalError, GateError, type ActionContext } from '@pipeline-toolkit/core';
 import { deploy, deploySummary, planDeploy, planMarkdown, planText, readDeployInputs } from '@pipeline-toolkit/k8s';
 import { cancellation, exitSoon, githubDeployment } from './runtime.ts';
 
@@ -31,13 +31,19 @@ export async function run(ctx: ActionContext, deps: Deps = defaults()): Promise<
   }
   const github = githubDeployment(ctx, options, deps.fetch);
   await github?.start(`${options.mode} ${release} in ${namespace}`);
-  const outcome = await deps.deploy(options, {
-    log: ctx.log,
-    signal: deps.signal,
-    saveJournal: (journal) => ctx.state.save(JOURNAL, journal),
-    cwd,
-    ...(ctx.env['RUNNER_TEMP'] ? { tempDir: ctx.env['RUNNER_TEMP'] } : {}),
-  });
+  const outcome = await deps
+    .deploy(options, {
+      log: ctx.log,
+      signal: deps.signal,
+      saveJournal: (journal) => ctx.state.save(JOURNAL, journal),
+      cwd,
+      ...(ctx.env['RUNNER_TEMP'] ? { tempDir: ctx.env['RUNNER_TEMP'] } : {}),
+    })
+    .catch(async (error: unknown) => {
+      // Could not even start (cluster unreachable, bad credentials): the Deployment record says so.
+      await github?.status('error', errorMessage(error));
+      throw error;
+    });
   await ctx.outputs.set({
     result: outcome.result,
     'live-color': outcome.liveColor ?? '',

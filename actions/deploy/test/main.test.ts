@@ -138,6 +138,20 @@ describe('deploy action', () => {
     expect(ctx.outputs.values).toEqual({ result: 'unchanged' });
     expect(ctx.summary.text).toContain('helm upgrade web-blue');
   });
+
+  it('records an error status when the deploy cannot start', async () => {
+    github = await startServer((req, res) => json(res, 201, { id: 9 }));
+    const ctx = context(
+      { 'github-token': 'ghs_0123456789abcdefghijklmnopqrstuvwxyz', environment: 'production' },
+      { GITHUB_API_URL: github.url },
+    );
+    const d = deps(outcome());
+    d.deploy = async () => {
+      throw new Error('connect ECONNREFUSED 127.0.0.1:6443');
+    };
+    await expect(run(ctx, d)).rejects.toThrow('connect ECONNREFUSED');
+    expect(JSON.parse(github.requests.at(-1)!.body)).toMatchObject({ state: 'error', description: 'connect ECONNREFUSED 127.0.0.1:6443' });
+  });
 });
 
 describe('deploy post step', () => {
