@@ -1,0 +1,202 @@
+/**
+ * Runs the reusable workflow .github/workflows/pipeline.yml with act (self-hosted mode: every job
+ * is a process on this machine) on a copy of the example service, offline:
+ *
+ *  - the workspace is a git repository holding a copy of examples/python-service and the caller
+ *    test/act/workflows/pipeline.yml as .github/workflows/pipeline.yml;
+ *  - the caller's `uses: pipeline-toolkit/pipeline-toolkit/…@act-local` is served from this
+ *    checkout by act's --local-repository, and so is every third-party action the pipeline pins
+ *    (actions/checkout@<sha> …), from the stand-ins in test/act/actions/;
+ *  - the checkout stand-in serves `pipeline-toolkit/pipeline-toolkit@act-local` (the toolkit's own
+ *    actions, checked out into .pipeline-toolkit/) from this checkout too.
+ *
+ * Secrets and variables reach act through files in a private temp folder (never on a command
+ * line); the job results are read from act's --json log.
+ */
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { chmod, cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '../..');
+const standIns = path.join(here, 'actions');
+
+/** The toolkit as the caller names it; the ref is a label that only the local mappings know. */
+export const TOOLKIT = 'pipeline-toolkit/pipeline-toolkit@act-local';
+/** The service repository as act sees it (from the workspace's origin remote). */
+export const SERVICE_REPOSITORY = 'example/orders-service';
+
+/**
+ * Every `owner/repo[/path]@ref` the reusable workflow uses, mapped to its stand-in folder
+ * (test/act/actions/<repo>). A pinned action without a stand-in is an error naming it: act would
+ * have to download it.
+ */
+export async function remoteActionMappings(
+  workflowFile = path.join(repoRoot, '.github/workflows/pipeline.yml'),
+): Promise<Record<string, string>> {
+  const text = await readFile(workflowFile, 'utf8');
+  const mappings: Record<string, string> = {};
+  for (const [, owner, repo, ref] of text.matchAll(/^\s*(?:-\s+)?uses:\s+([\w.-]+)\/([\w.-]+)(?:\/[^@\s]*)?@([\w.-]+)/gm)) {
+    const folder = path.join(standIns, repo!);
+    if (!existsSync(path.join(folder, 'action.yml'))) {
+      throw new Error(`${owner}/${repo}@${ref} has no offline stand-in in ${path.relative(repoRoot, standIns)}/${repo}/`);
+    }
+    mappings[`${owner}/${repo}@${ref}`] = folder;
+  }
+  return mappings;
+}
+
+export interface ActWorkspace {
+  /** The service repository act runs in (GITHUB_WORKSPACE of every job). */
+  dir: string;
+  /** Private folder with the secret, variable, env and event files, act's action cache and the artifacts. */
+  private: string;
+}
+
+/** A copy of the example service with the caller workflow, committed in a fresh git repository. */
+export async function prepareWorkspace(): Promise<ActWorkspace> {
+  const root = await mkdtemp(path.join(tmpdir(), 'ptk-act-'));
+  await chmod(root, 0o700);
+  const dir = path.join(root, 'orders-service');
+  await cp(path.join(repoRoot, 'examples', 'python-service'), dir, {
+    recursive: true,
+    filter: (src) => !/(__pycache__|\.venv|\.pytest_cache|\.ruff_cache|\/dist|\/build)$/.test(src),
+  });
+  await mkdir(path.join(dir, '.github', 'workflows'), { recursive: true });
+  await cp(path.join(here, 'workflows', 'pipeline.yml'), path.join(dir, '.github', 'workflows', 'pipeline.yml'));
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+  git('init', '-q', '-b', 'main');
+  git('remote', 'add', 'origin', `https://github.com/${SERVICE_REPOSITORY}.git`);
+  git('add', '-A');
+  git('-c', 'user.name=pipeline-toolkit', '-c', 'user.email=pipeline-toolkit@example.invalid', 'commit', '-q', '-m', 'orders-service');
+  const priv = path.join(root, 'act');
+  await mkdir(path.join(priv, 'artifacts'), { recursive: true });
+  return { dir, private: priv };
+}
+
+export interface ActOptions {
+  secrets: Record<string, string>;
+  vars: Record<string, string>;
+  /** Environment of the jobs (act's --env-file), e.g. the PTK_ACT_* settings of the stand-ins. */
+  env: Record<string, string>;
+  /** PATH of act and so of every job (self-hosted jobs inherit act's environment). */
+  path: string;
+  timeoutMs: number;
+}
+
+export interface JobResult {
+  /** act's job id inside the called workflow (lint, build, …). */
+  job: string;
+  result: string;
+}
+
+export interface ActRun {
+  exitCode: number | null;
+  jobs: JobResult[];
+  /** act's --json log, one entry per line. */
+  entries: Record<string, unknown>[];
+  /** The output lines of the steps (their stdout, without colour codes), in order. */
+  output: string[];
+  stderr: string;
+}
+
+/**
+ * dotenv lines, single-quoted so that act takes them literally (no `$VAR` expansion, no escapes);
+ * values must be single-line (a kubeconfig is passed base64-encoded) and free of single quotes.
+ */
+function dotenv(values: Record<string, string>): string {
+  return Object.entries(values)
+    .map(([k, v]) => {
+      if (/[\r\n']/.test(v)) throw new Error(`${k}: act's env files take single-line values without single quotes here`);
+      return `${k}='${v}'\n`;
+    })
+    .join('');
+}
+
+export async function runAct(act: string, ws: ActWorkspace, options: ActOptions): Promise<ActRun> {
+  const file = async (name: string, text: string) => {
+    const p = path.join(ws.private, name);
+    await writeFile(p, text, { mode: 0o600 });
+    return p;
+  };
+  const secretFile = await file('secrets.env', dotenv(options.secrets));
+  const varFile = await file('vars.env', dotenv(options.vars));
+  const envFile = await file(
+    'env.env',
+    dotenv({
+      ...options.env,
+      PTK_ACT_ARTIFACTS: path.join(ws.private, 'artifacts'),
+      PTK_ACT_REPOSITORIES: JSON.stringify({ [TOOLKIT]: repoRoot }),
+    }),
+  );
+  const [owner, name] = SERVICE_REPOSITORY.split('/');
+  const event = await file(
+    'event.json',
+    JSON.stringify({
+      inputs: {},
+      ref: 'refs/heads/main',
+      repository: { name, full_name: SERVICE_REPOSITORY, owner: { login: owner }, default_branch: 'main' },
+    }),
+  );
+  const local = { [TOOLKIT]: repoRoot, ...(await remoteActionMappings()) };
+  const args = [
+    'workflow_dispatch',
+    '--workflows',
+    '.github/workflows/pipeline.yml',
+    '--eventpath',
+    event,
+    '--platform',
+    'ubuntu-latest=-self-hosted',
+    '--json',
+    '--secret-file',
+    secretFile,
+    '--var-file',
+    varFile,
+    '--env-file',
+    envFile,
+    '--action-cache-path',
+    path.join(ws.private, 'cache'),
+    '--action-offline-mode',
+    '--no-cache-server',
+    '--container-daemon-socket',
+    '-',
+    '--defaultbranch',
+    'main',
+    ...Object.entries(local).flatMap(([key, folder]) => ['--local-repository', `${key}=${folder}`]),
+  ];
+  const child = spawn(act, args, {
+    cwd: ws.dir,
+    env: { PATH: options.path, HOME: process.env['HOME'] ?? '/root', LANG: 'C.UTF-8', TMPDIR: tmpdir() },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  clearTimeout(timer);
+  await writeFile(path.join(ws.private, 'act.log'), stdout);
+  return { exitCode, stderr, ...parseLog(stdout) };
+}
+
+/** The steps' colour codes (pip, pytest, gitleaks print them). */
+// eslint-disable-next-line no-control-regex -- ESC is what is being removed
+const stripColours = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
+
+/** Job results and step output from act's --json log. */
+export function parseLog(log: string): Pick<ActRun, 'jobs' | 'entries' | 'output'> {
+  const entries = log
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+  const jobs = entries
+    .filter((e) => typeof e['jobResult'] === 'string')
+    .map((e) => ({ job: String(e['jobID'] ?? e['job']), result: String(e['jobResult']) }));
+  const output = entries.filter((e) => e['raw_output'] === true).map((e) => stripColours(String(e['msg'] ?? '')).replace(/\n$/, ''));
+  return { jobs, entries, output };
+}

@@ -1,0 +1,258 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { repoRoot, requireTool, startServer, toolsManifest, type LoopbackServer } from '@pipeline-toolkit/testing';
+import { api } from '../cluster/api.ts';
+import { createNamespace, startCluster, type Cluster } from '../cluster/cluster.ts';
+import { requireAct } from '../act/install.ts';
+import { prepareWorkspace, remoteActionMappings, runAct, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
+import { requirePythonVenv } from './python-venv.ts';
+
+/**
+ * The reusable workflow .github/workflows/pipeline.yml, run end to end by act in self-hosted mode
+ * (test/act/pipeline.ts): lint, build, test and security-scan on a copy of the example service,
+ * then the blue-green deploy to the local control plane, the smoke job, and the Slack notification
+ * to a loopback Slack stand-in. The control plane's fake pods run no container, so the service runs
+ * here on loopback and stands in for both colours: every pod IP of the namespace is routed to it
+ * (the pre-switch gate goes through the API server's service proxy), and PRODUCTION_URL is its URL.
+ */
+let cluster: Cluster;
+let namespace: string;
+let ws: ActWorkspace;
+let service: ChildProcess;
+let serviceUrl: string;
+let slack: LoopbackServer;
+let run: ActRun;
+let stopRouting: () => Promise<void>;
+const slackPath = '/services/T0ACT/B0ACT/actwebhooksecret';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** PostgreSQL of this tier (test/services/postgres.sh, idempotent) as the service's DB_* variables. */
+function database(): Record<string, string> {
+  const result = spawnSync('bash', [path.join(repoRoot, 'test/services/postgres.sh')], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`PostgreSQL could not start: ${result.stderr}`);
+  const pg = Object.fromEntries(
+    result.stdout
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  return Object.fromEntries(Object.entries(pg).map(([k, v]) => [k.replace(/^PG/, 'DB_').replace('DB_DATABASE', 'DB_NAME'), v]));
+}
+
+async function startService(python: string, dir: string): Promise<string> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  service = spawn(python, ['-m', 'orders_service'], {
+    cwd: dir,
+    env: {
+      ...process.env,
+      ...database(),
+      PYTHONPATH: path.join(dir, 'src'),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      ENVIRONMENT: 'development',
+      SECRET_KEY: 'act-test',
+    },
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 150; i++) {
+    if (service.exitCode !== null) throw new Error(`the service exited with code ${service.exitCode}`);
+    if (
+      await fetch(`${url}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return url;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the service did not answer ${url}/health`);
+}
+
+/** Routes podIP:8000 of every pod of the namespace to the service on loopback, as the pods appear. */
+function routePods(port: number): () => Promise<void> {
+  const routed = new Set<string>();
+  const unroute: (() => void)[] = [];
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const pods =
+        (await api<{ items?: { status?: { podIP?: string } }[] }>(cluster, 'GET', `/api/v1/namespaces/${namespace}/pods`)).body.items ?? [];
+      for (const ip of pods.map((p) => p.status?.podIP)) {
+        if (!ip || routed.has(ip)) continue;
+        routed.add(ip);
+        unroute.push(cluster.route(ip, 8000, port));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+    unroute.forEach((remove) => remove());
+  };
+}
+
+const result = (job: string) => run.jobs.filter((j) => j.job === job).map((j) => j.result);
+const ofJob = (job: string, command: string) => run.entries.filter((e) => e['jobID'] === job && e['command'] === command);
+/** The step outputs a job set, as name=value. */
+const outputs = (job: string) => ofJob(job, 'set-output').map((e) => `${String(e['name'])}=${String(e['arg'])}`);
+/** The job summaries a job wrote (act logs each GITHUB_STEP_SUMMARY in full). */
+const summary = (job: string) =>
+  ofJob(job, 'summary')
+    .map((e) => String(e['content']))
+    .join('\n');
+
+beforeAll(async () => {
+  const act = requireAct();
+  const venv = requirePythonVenv();
+  const tools = toolsManifest();
+  const scanners = ['gitleaks', 'semgrep', 'trivy'].map((t) => path.dirname(requireTool(t).path));
+  const helm = path.dirname(requireTool('helm3').path);
+
+  ws = await prepareWorkspace();
+  cluster = await startCluster();
+  namespace = await createNamespace(cluster, 'act');
+  serviceUrl = await startService(venv.bin('python'), ws.dir);
+  stopRouting = routePods(Number(new URL(serviceUrl).port));
+  slack = await startServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok');
+  });
+
+  run = await runAct(act, ws, {
+    secrets: {
+      KUBE_CONFIG: readFileSync(cluster.kubeconfigPath).toString('base64'),
+      PRODUCTION_URL: serviceUrl,
+      SLACK_WEBHOOK: `${slack.url}${slackPath}`,
+    },
+    vars: {
+      NAMESPACE: namespace,
+      // The pipeline's scan-setup-command: the scanners of `npm run tools` instead of a download.
+      SCAN_SETUP_COMMAND: 'echo "$PTK_ACT_SCANNERS" | tr : "\\n" >> "$GITHUB_PATH"',
+    },
+    env: {
+      PTK_ACT_PYTHON: path.dirname(venv.bin('python')),
+      PTK_ACT_SCANNERS: scanners.join(':'),
+      // Offline: Trivy's vulnerability database cannot be downloaded; its other scanners work.
+      TRIVY_SCANNERS: 'misconfig,secret',
+      // The Slack client's test seam: plain http to a loopback webhook.
+      PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK: 'true',
+    },
+    // Node 24 for the node24 actions, Helm for lint and deploy, actionlint when installed.
+    path: [
+      path.dirname(process.execPath),
+      helm,
+      ...(tools['actionlint'] ? [path.dirname(tools['actionlint'].path)] : []),
+      '/usr/local/bin',
+      '/usr/bin',
+      '/bin',
+    ].join(':'),
+    timeoutMs: 420_000,
+  });
+}, 540_000);
+
+afterAll(async () => {
+  await stopRouting?.();
+  if (service && service.exitCode === null) service.kill('SIGTERM');
+  await slack?.close();
+  await cluster?.stop();
+});
+
+describe('pipeline.yml under act (self-hosted, offline, local control plane)', () => {
+  it('serves every third-party action the pipeline pins from a local stand-in', async () => {
+    const mappings = Object.keys(await remoteActionMappings());
+    expect(mappings.map((m) => m.replace(/@.*/, '')).sort()).toEqual([
+      'actions/checkout',
+      'actions/download-artifact',
+      'actions/setup-go',
+      'actions/setup-python',
+      'actions/upload-artifact',
+      'aws-actions/configure-aws-credentials',
+    ]);
+    const messages = run.entries.map((e) => String(e['msg'] ?? ''));
+    for (const key of mappings) {
+      const [name, ref] = key.split('@');
+      expect(messages).toContain(
+        `LocalRepositoryCache matched https://github.com/${name} with ref ${ref} to ${path.join(repoRoot, 'test/act/actions', name!.split('/')[1]!)}`,
+      );
+    }
+    expect(messages.some((m) => /LocalRepositoryCache not matched/.test(m))).toBe(false);
+  });
+
+  it('runs lint → build → test → security-scan → deploy → smoke → notify, each job green', () => {
+    const failed = run.jobs.filter((j) => j.result !== 'success');
+    expect({ failed, stderr: failed.length ? run.stderr.slice(-2000) : '' }).toEqual({ failed: [], stderr: '' });
+    for (const job of ['deploy-config', 'lint', 'build', 'test', 'security-scan', 'deploy', 'smoke', 'notify']) {
+      expect([job, result(job)]).toEqual([job, ['success']]);
+    }
+    // Approval before the switch is off, the smoke suite passed and recording is off: these never start.
+    for (const job of ['deploy-idle', 'promote', 'discard-idle', 'rollback', 'record']) expect([job, result(job)]).toEqual([job, []]);
+    expect(run.exitCode).toBe(0);
+  });
+
+  it('ran the toolkit actions from this checkout and the real linters, build, tests and scanners', () => {
+    const out = run.output.join('\n');
+    for (const action of ['lint', 'security-scan', 'deploy', 'smoke-test', 'slack-notify']) {
+      expect(out).toContain(
+        `Copied pipeline-toolkit/pipeline-toolkit@act-local from ${repoRoot} into .pipeline-toolkit (sparse: /actions/${action}/action.yml`,
+      );
+    }
+    expect(out).toMatch(/Successfully built orders_service-[\d.]+\.tar\.gz and orders_service-[\d.]+-py3-none-any\.whl/);
+    expect(out).toMatch(/=+ \d+ passed/);
+    expect(readdirSync(path.join(ws.private, 'artifacts', 'build')).some((f) => f.endsWith('.whl'))).toBe(true);
+    expect(outputs('lint')).toContain('result=passed');
+    expect(summary('lint')).toMatch(/\| ruff \| ✅ clean \|/);
+    expect(summary('lint')).toMatch(/\| helm \| ✅ clean \|/);
+    expect(outputs('security-scan')).toContain('gate=passed');
+    for (const tool of ['Gitleaks', 'Semgrep', 'Trivy']) expect(summary('security-scan')).toContain(`| ${tool} | 0 | 0 | 0 | 0 | 0 |`);
+  });
+
+  it('deployed blue on the local control plane and switched the router to it', async () => {
+    const router = await api<{ spec?: { selector?: Record<string, string> } }>(
+      cluster,
+      'GET',
+      `/api/v1/namespaces/${namespace}/services/orders`,
+    );
+    expect(router.body.spec?.selector?.['app.kubernetes.io/instance']).toBe('orders-blue');
+    expect(outputs('deploy')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=blue', 'revision=1']));
+    // The pre-switch gate reached the idle colour through the API server's service proxy (the routed pods).
+    expect(summary('deploy')).toMatch(/\| pre-switch \| blue \| passed \| 4\/4 checks passed \|/);
+    expect(summary('deploy')).toMatch(/\| post-switch \| blue \| passed \| 4\/4 checks passed \|/);
+  });
+
+  it('smoke-tested production and notified the Slack stand-in with a green message', () => {
+    expect(outputs('smoke')).toEqual(expect.arrayContaining(['result=passed', 'passed=4', 'failed=0']));
+    expect(existsSync(path.join(ws.private, 'artifacts', 'smoke-report', 'smoke-result.json'))).toBe(true);
+    const posts = slack.requests.filter((r) => r.method === 'POST' && r.url === slackPath);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.body).toContain('"color":"#2EB67D"');
+  });
+
+  it('masks the secrets: no step printed them, and the actions that received them masked them', () => {
+    const kubeconfig = readFileSync(cluster.kubeconfigPath);
+    const token = /token: (\S+)/.exec(kubeconfig.toString('utf8'))![1]!;
+    const secrets = [token, kubeconfig.toString('base64').slice(0, 60), 'actwebhooksecret'];
+    // act's --json log repeats the argument of every ::add-mask:: command in clear (fields arg and
+    // raw); GitHub does not log it. Everything else must be free of the secrets.
+    const masks = run.entries.filter((e) => e['command'] === 'add-mask');
+    const rest = JSON.stringify(run.entries.filter((e) => e['command'] !== 'add-mask'));
+    for (const secret of secrets) {
+      expect(rest).not.toContain(secret);
+      expect(masks.some((e) => String(e['arg']).includes(secret))).toBe(true);
+    }
+  });
+});
