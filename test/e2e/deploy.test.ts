@@ -53,10 +53,20 @@ metadata:
 spec:
   replicas: {{ .Values.replicaCount }}
   selector:
-    matchLabels: { app.kubernetes.io/name: web, app.kubernetes.io/instance: {{ .Release.Name }} }
+    matchLabels:
+      app.kubernetes.io/name: web
+      app.kubernetes.io/instance: {{ .Release.Name }}
+      {{- with .Values.extraSelector }}
+      extra: {{ . | quote }}
+      {{- end }}
   template:
     metadata:
-      labels: { app.kubernetes.io/name: web, app.kubernetes.io/instance: {{ .Release.Name }} }
+      labels:
+        app.kubernetes.io/name: web
+        app.kubernetes.io/instance: {{ .Release.Name }}
+        {{- with .Values.extraSelector }}
+        extra: {{ . | quote }}
+        {{- end }}
     spec:
       containers:
         - name: web
@@ -597,6 +607,24 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     expect((await prod(ns)).version).toBe('1.1.0');
     await watcher.settle();
     expect(watcher.selections()).toEqual(['web-blue', 'web-green', 'web-blue', 'web-green']);
+    await watcher.check();
+  });
+
+  it('a chart that changes the immutable Deployment selector → refused in preflight with the reason, nothing changed', async () => {
+    const ns = await createNamespace(cluster);
+    const watcher = observe(ns);
+    await deploy(ns, helmTool, 'full');
+    await deploy(ns, helmTool, 'full', { tag: '1.1.0' });
+    const before = (await router(ns)).metadata.resourceVersion;
+    const { helm } = await engine(ns, helmTool);
+    const revision = (await helm.status('web-blue', ns))?.revision;
+    const outcome = await deploy(ns, helmTool, 'full', { tag: '1.2.0', set: ['extraSelector=v2'] });
+    expect(outcome.error).toMatch(
+      /^Preflight refused the deploy: Deployment web-blue selects .* but the chart now renders .*"extra":"v2".*; a Deployment selector is immutable\. Uninstall web-blue/,
+    );
+    expect(outcome.phases.map((p) => p.name)).toEqual(['preflight']);
+    expect((await router(ns)).metadata.resourceVersion).toBe(before);
+    expect((await helm.status('web-blue', ns))?.revision).toBe(revision);
     await watcher.check();
   });
 });

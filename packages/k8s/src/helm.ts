@@ -32,6 +32,15 @@ export interface HelmHistoryEntry {
 /** A release stuck in one of these is locked for Helm until someone recovers it (SIGKILL mid-upgrade). */
 export const PENDING_STATUSES = ['pending-install', 'pending-upgrade', 'pending-rollback'] as const;
 
+function valueArgs(spec: HelmRelease): string[] {
+  const args: string[] = [];
+  if (spec.chartVersion) args.push('--version', spec.chartVersion);
+  for (const file of spec.valuesFiles ?? []) args.push('--values', file);
+  for (const pair of spec.set ?? []) args.push('--set', pair);
+  for (const pair of spec.setString ?? []) args.push('--set-string', pair);
+  return args;
+}
+
 /** Helm's --timeout takes a Go duration; whole seconds, at least one. */
 export const helmDuration = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`;
 
@@ -84,11 +93,13 @@ export class Helm {
     // Helm 4 applies server-side. The toolkit scales Deployments to 0 and back (it owns .spec.replicas
     // with its own field manager); the chart is the owner of record, so Helm takes the field back.
     if (major >= 4) args.push('--wait=hookOnly', '--force-conflicts');
-    if (spec.chartVersion) args.push('--version', spec.chartVersion);
-    for (const file of spec.valuesFiles ?? []) args.push('--values', file);
-    for (const pair of spec.set ?? []) args.push('--set', pair);
-    for (const pair of spec.setString ?? []) args.push('--set-string', pair);
-    return args;
+    return [...args, ...valueArgs(spec)];
+  }
+
+  /** `helm template`: the manifests an upgrade would apply, rendered locally (nothing is sent to the cluster). */
+  async template(spec: HelmRelease): Promise<string> {
+    const { stdout } = await this.#run(['template', spec.release, spec.chart, '--namespace', spec.namespace, ...valueArgs(spec)]);
+    return stdout;
   }
 
   async upgrade(spec: HelmRelease): Promise<HelmStatus> {

@@ -488,4 +488,33 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     expect(outcome.error).toMatch(/^Another deploy of 'web' holds the lock \(Lease shop\/web-deploy, held by other until/);
     expect(deps.clock.now() - started).toBe(10_000);
   });
+
+  it('refuses in preflight a chart that changes the immutable selector of the idle Deployment (rendered with helm template)', async () => {
+    const cluster = new FakeCluster();
+    await liveOnBlue(cluster);
+    await runDeploy(spec({ tag: '1.1.0', runId: 'r2' }), engineDeps(cluster, { postSwitchGate: pass }).deps, 'full');
+    cluster.writes = [];
+    const { deps, helmCalls } = engineDeps(cluster);
+    const outcome = await runDeploy(spec({ tag: '1.2.0', set: ['extraSelector=v2'] }), deps, 'full');
+    expect(outcome.error).toBe(
+      'Preflight refused the deploy: Deployment web-blue selects {"app.kubernetes.io/instance":"web-blue","app.kubernetes.io/name":"web"} but the chart now renders {"app.kubernetes.io/instance":"web-blue","app.kubernetes.io/name":"web","extra":"v2"}; a Deployment selector is immutable. Uninstall web-blue (it takes no traffic) and deploy again.',
+    );
+    expect(cluster.writes).toEqual([]);
+    expect(helmCalls.map((c) => c[0])).toEqual(['template']);
+    expect(helmCalls[0]).toEqual([
+      'template',
+      'web-blue',
+      './chart',
+      '--namespace',
+      'shop',
+      '--set',
+      'extraSelector=v2',
+      '--set-string',
+      'image.repository=registry.test/web',
+      '--set-string',
+      'image.tag=1.2.0',
+      '--kubeconfig',
+      '/tmp/kubeconfig',
+    ]);
+  });
 });

@@ -212,6 +212,16 @@ export function fakeHelm(cluster: FakeCluster, options: { major?: number; failUp
       releases.set(name ?? '', { revision: next, status: 'deployed', history: [...history, { revision: next, status: 'deployed' }] });
       return ok();
     }
+    if (verb === 'template') {
+      // The test chart: a Deployment selecting instance + name (+ extraSelector when set).
+      const extra = args.flatMap((a, i) =>
+        args[i - 1] === '--set' && a.startsWith('extraSelector=') ? [a.slice('extraSelector='.length)] : [],
+      )[0];
+      const labels = `{ app.kubernetes.io/instance: ${name}, app.kubernetes.io/name: web${extra ? `, extra: ${extra}` : ''} }`;
+      return ok(
+        `---\napiVersion: v1\nkind: Service\nmetadata: { name: ${name} }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name} }\nspec:\n  selector: { matchLabels: ${labels} }\n`,
+      );
+    }
     if (verb === 'status')
       return release ? ok(JSON.stringify({ name, version: release.revision, info: { status: release.status } })) : notFound;
     if (verb === 'history')

@@ -1,5 +1,7 @@
 import { ExternalError, GateError } from '@pipeline-toolkit/core';
-import { lockName, otherColor, type Color } from './model.ts';
+import type { V1Deployment } from '../api.ts';
+import { helmRelease } from './deploy-idle.ts';
+import { colorRelease, lockName, otherColor, type Color } from './model.ts';
 import { routerProblems, routerState, type RouterState } from './router.ts';
 import { colorDeployments, type Run } from './run.ts';
 import { deploymentWaiting } from './readiness.ts';
@@ -42,6 +44,10 @@ export async function preflight(run: Run): Promise<Plan> {
   }
   if (run.outcome.mode !== 'rollback' && live && target === live)
     throw new GateError(`Preflight refused: the target colour ${target} is the live colour.`);
+  if (run.outcome.mode === 'full' || run.outcome.mode === 'deploy') {
+    const immutable = await selectorChanges(run, target);
+    if (immutable.length) throw new GateError(`Preflight refused the deploy: ${immutable.join(' ')}`);
+  }
   return { router, ...(live ? { live } : {}), target, irreversible: live ? await reversibility(run, router) : [] };
 }
 
@@ -55,6 +61,34 @@ export async function reversibility(run: Run, router: RouterState): Promise<stri
   if (!status) problems.push(`the live colour's release ${run.spec.release}-${router.liveColor} is gone`);
   else if (router.liveRevision !== undefined && status.revision !== router.liveRevision) {
     problems.push(`the live colour's release is at revision ${status.revision}, not the recorded ${router.liveRevision} (drifted)`);
+  }
+  return problems;
+}
+
+const sameLabels = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) =>
+  JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
+
+type Rendered = V1Deployment & { kind?: string };
+
+/**
+ * A Deployment's selector is immutable: if the chart now renders a different selector for a
+ * Deployment the idle colour already has, Helm would fail half-way. Found before anything changes
+ * by rendering the chart locally (`helm template`).
+ */
+export async function selectorChanges(run: Run, color: Color): Promise<string[]> {
+  const existing = await colorDeployments(run, color);
+  if (!existing.length) return [];
+  const { loadAllYaml } = await import('@kubernetes/client-node');
+  const documents = loadAllYaml(await run.deps.helm.template(helmRelease(run.spec, color))) as (Rendered | null)[];
+  const rendered = documents.filter((d): d is Rendered => d?.kind === 'Deployment');
+  const problems: string[] = [];
+  for (const current of existing) {
+    const next = rendered.find((d) => d.metadata?.name === current.metadata?.name);
+    if (next && !sameLabels(current.spec?.selector?.matchLabels, next.spec?.selector?.matchLabels)) {
+      problems.push(
+        `Deployment ${current.metadata?.name} selects ${JSON.stringify(current.spec?.selector?.matchLabels)} but the chart now renders ${JSON.stringify(next.spec?.selector?.matchLabels)}; a Deployment selector is immutable. Uninstall ${colorRelease(run.spec.release, color)} (it takes no traffic) and deploy again.`,
+      );
+    }
   }
   return problems;
 }
