@@ -21,13 +21,6 @@ export interface StreamHandlers {
   arrayStart(key: string, topLevel: Readonly<Record<string, string>>): (element: unknown, index: number) => void;
 }
 
-/** How many backslashes end at `end` (exclusive), not looking before `from`. */
-function trailingBackslashes(buf: Buffer, end: number, from: number): number {
-  let count = 0;
-  for (let k = end - 1; k >= from && buf[k] === BACKSLASH; k--) count++;
-  return count;
-}
-
 /**
  * Reads a JSON document in chunks (256 KB) and hands over the elements of its large top-level
  * arrays, so that a 50 MB report never exists as one string or one object graph. The elements of
@@ -90,19 +83,24 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
       copyStart = splitDepth < 0 ? from : -1;
       for (let i = from; i < n; i++) {
         if (inString) {
-          // Jump to the next quote with the native search; it closes the string unless escaped.
+          // Skip to the closing quote, stepping over escaped characters. A plain loop: most strings
+          // are short, and a native search per string costs more than it saves.
           if (escape) {
             escape = false;
             continue;
           }
-          const start = i;
-          const quote = buf.indexOf(QUOTE, start);
-          if (quote < 0 || quote >= n) {
-            escape = trailingBackslashes(buf, n, start) % 2 === 1;
+          let end = i;
+          for (; end < n; end++) {
+            const c = buf[end];
+            if (c === QUOTE) break;
+            if (c === BACKSLASH) end++;
+          }
+          if (end >= n) {
+            // the chunk ends inside the string (end > n: its last byte was a backslash)
+            escape = end > n;
             break;
           }
-          i = quote;
-          if (trailingBackslashes(buf, quote, start) % 2 === 1) continue;
+          i = end;
           inString = false;
           if (capture) {
             const text = Buffer.concat([...textParts, buf.subarray(textStart, i + 1)]).toString('utf8');
@@ -115,7 +113,8 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
           continue;
         }
         const b = buf[i]!;
-        if (waiting && b > 32) {
+        if (b <= 32) continue; // whitespace: most of an indented report outside its strings
+        if (waiting) {
           if (b === COMMA) throw new SyntaxError("Unexpected ',' at the start of an array");
           if (b !== CLOSE_BRACKET) {
             waiting = false;

@@ -1,13 +1,20 @@
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
+/** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
+const MAX_UTF8_PER_UNIT = 3;
+
 /**
- * A text file written in large synchronous batches: the writers produce tens of MB as many small
- * strings, and a stream would copy each into its own buffer and wait for the thread pool.
+ * A text file written synchronously through one reusable 1 MB buffer: the writers produce tens of
+ * MB as many small strings, each encoded straight into the buffer. Concatenating them into a large
+ * string first would build a rope that outlives the young generation (promoting it into the old
+ * space) and then has to be flattened and encoded again; a stream would copy each piece into its
+ * own buffer and wait for the thread pool.
  */
 export class TextFile {
   readonly #fd: number;
-  #pending = '';
+  readonly #buffer = Buffer.allocUnsafe(1 << 20);
+  #used = 0;
 
   constructor(file: string) {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -15,8 +22,16 @@ export class TextFile {
   }
 
   write(text: string): void {
-    this.#pending += text;
-    if (this.#pending.length >= 4 << 20) this.#flush();
+    const room = this.#buffer.length - this.#used;
+    if (text.length * MAX_UTF8_PER_UNIT > room) {
+      this.#flush();
+      if (text.length * MAX_UTF8_PER_UNIT > this.#buffer.length) {
+        const bytes = Buffer.from(text, 'utf8');
+        this.#writeAll(bytes, bytes.length);
+        return;
+      }
+    }
+    this.#used += this.#buffer.write(text, this.#used);
   }
 
   close(): void {
@@ -25,7 +40,11 @@ export class TextFile {
   }
 
   #flush(): void {
-    if (this.#pending) writeSync(this.#fd, this.#pending);
-    this.#pending = '';
+    this.#writeAll(this.#buffer, this.#used);
+    this.#used = 0;
+  }
+
+  #writeAll(bytes: Buffer, length: number): void {
+    for (let done = 0; done < length; ) done += writeSync(this.#fd, bytes, done, length - done);
   }
 }
