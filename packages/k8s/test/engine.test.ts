@@ -517,4 +517,25 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
       '/tmp/kubeconfig',
     ]);
   });
+
+  it('stops before the switch when its lock was taken over during a long step', async () => {
+    const cluster = new FakeCluster();
+    await liveOnBlue(cluster);
+    const { deps } = engineDeps(cluster, {
+      preSwitchGate: async () => {
+        // The gate ran past the Lease's duration; another run took the lock over.
+        const lease = cluster.leases.get('web-deploy')!;
+        lease.spec = { ...lease.spec, holderIdentity: 'acme/shop#99' };
+        return { passed: true, summary: 'ok' };
+      },
+      postSwitchGate: pass,
+    });
+    const outcome = await runDeploy(spec({ tag: '1.1.0' }), deps, 'full');
+    expect(outcome.error).toBe(
+      'This run lost the deploy lock (Lease shop/web-deploy is now held by acme/shop#99); it stops before changing anything more.',
+    );
+    expect(cluster.routerHistory).toEqual([]);
+    expect(cluster.leases.get('web-deploy')?.spec?.holderIdentity).toBe('acme/shop#99');
+    expect(outcome.phases.find((p) => p.name === 'release-lock')?.detail).toBe('Lease web-deploy is held by acme/shop#99, left alone');
+  });
 });

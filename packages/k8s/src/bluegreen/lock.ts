@@ -67,3 +67,22 @@ export async function lock(run: Run): Promise<string> {
     await clock.sleep(Math.min(2000, Math.max(0, deadline - clock.now())), run.deps.signal);
   }
 }
+
+/**
+ * Renews this run's Lease before a step that changes the cluster, and stops the run if the Lease is
+ * no longer its own (it expired during a very long step and another run took it over): two runs must
+ * never both switch.
+ */
+export async function renewLock(run: Run): Promise<void> {
+  const { api, clock } = run.deps;
+  const { namespace, release, runId } = run.spec;
+  const name = lockName(release);
+  const held = await api.readLease(namespace, name);
+  if (held?.spec?.holderIdentity !== runId) {
+    throw new GateError(
+      `This run lost the deploy lock (Lease ${namespace}/${name} is now held by ${held?.spec?.holderIdentity ?? 'nobody'}); it stops before changing anything more.`,
+    );
+  }
+  const now = new Date(clock.now());
+  await api.replaceLease(namespace, name, { ...held, spec: { ...held.spec, renewTime: now, leaseDurationSeconds: leaseSeconds(run) } });
+}

@@ -3,6 +3,7 @@ import { ANNOTATIONS, colorRelease, type Mode } from './model.ts';
 import { deployIdle } from './deploy-idle.ts';
 import { gate } from './gate.ts';
 import type { Plan } from './preflight.ts';
+import { renewLock } from './lock.ts';
 import { promote } from './promote.ts';
 import { restoreTraffic } from './rollback.ts';
 import { checkCancelled, cleanupMode, colorDeployments, phase, servicePort, type Run } from './run.ts';
@@ -22,6 +23,7 @@ export function runMode(run: Run, plan: Plan, mode: Mode): Promise<void> {
 async function prepareIdle(run: Run, plan: Plan): Promise<{ ready: ReadyColor; revision: number }> {
   const idle = plan.target;
   checkCancelled(run);
+  await renewLock(run);
   const revision = await phase(
     run,
     'deploy-idle',

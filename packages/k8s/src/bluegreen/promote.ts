@@ -1,6 +1,7 @@
 import { errorMessage, GateError } from '@pipeline-toolkit/core';
 import { CancelledError, type Color } from './model.ts';
 import { drain } from './drain.ts';
+import { renewLock } from './lock.ts';
 import type { Plan } from './preflight.ts';
 import { servingProblems } from './readiness.ts';
 import { restoreTraffic } from './rollback.ts';
@@ -15,6 +16,7 @@ import type { ReadyColor } from './wait-ready.ts';
 export async function promote(run: Run, plan: Plan, ready: ReadyColor, revision: number): Promise<void> {
   const to = plan.target;
   checkCancelled(run);
+  await renewLock(run);
   await phase(
     run,
     'switch',
