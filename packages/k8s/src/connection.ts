@@ -71,7 +71,6 @@ export async function connect(source: ClusterSource, log: Logger, tempDir = tmpd
       },
     });
   }
-  if ('context' in source && source.context) kc.setCurrentContext(source.context);
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('The kubeconfig has no current cluster: set current-context.');
   for (const user of kc.users) {

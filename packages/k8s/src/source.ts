@@ -2,9 +2,9 @@ import { InputError } from '@pipeline-toolkit/core';
 
 /** Where the cluster's credentials come from. */
 export type ClusterSource =
-  | { kind: 'kubeconfig-file'; path: string; context?: string }
+  | { kind: 'kubeconfig-file'; path: string }
   /** A kubeconfig document, e.g. the KUBE_CONFIG secret (raw YAML or base64 of it). */
-  | { kind: 'kubeconfig'; content: string; context?: string }
+  | { kind: 'kubeconfig'; content: string }
   | { kind: 'eks'; clusterName: string; region: string; /** EKS API endpoint override (tests, VPC endpoints). */ eksEndpoint?: string };
 
 /**
