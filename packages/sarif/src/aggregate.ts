@@ -52,13 +52,16 @@ export class Aggregator implements ReportSink {
 
   finding(raw: RawFinding): void {
     // The fingerprint (a hash of the dedupe key) is the map key: it is a quarter of the key's size.
-    const fingerprint = hash('sha256', raw.key).slice(0, 32);
-    const existing = this.#byKey.get(fingerprint) ?? this.#sameSecret(raw);
+    // Hex of the first 16 bytes is the first 32 hex digits, as one flat string (a slice of the
+    // full hex digest would keep the digest alive behind it).
+    const fingerprint = hash('sha256', raw.key, 'buffer').toString('hex', 0, 16);
+    const byKey = this.#byKey.get(fingerprint);
+    const existing = byKey ?? this.#sameSecret(raw);
     if (existing) {
       existing.severity = maxSeverity(existing.severity, raw.severity);
       existing.suppressed &&= raw.suppressed;
       if (!existing.tools.includes(raw.tool)) existing.tools.push(raw.tool);
-      this.#byKey.set(fingerprint, existing);
+      if (!byKey) this.#byKey.set(fingerprint, existing);
       return;
     }
     const intern = this.#intern;

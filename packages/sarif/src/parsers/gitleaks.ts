@@ -35,7 +35,7 @@ export interface GitleaksLeak {
 
 /** Turns one leak (from the JSON or the SARIF report) into a finding; the secret itself never leaves here. */
 export function addLeak(leak: GitleaksLeak, ctx: ParseContext): void {
-  const ignored = ctx.gitleaksIgnore ?? new Set<string>();
+  const ignored = ctx.gitleaksIgnore;
   const path = normalisePath(leak.file, ctx.root);
   const title = leak.description ?? leak.rule;
   const line = leak.startLine ?? 0;
@@ -48,7 +48,11 @@ export function addLeak(leak: GitleaksLeak, ctx: ParseContext): void {
     severity: gitleaksSeverity(leak.tags),
     category: 'secret',
     location: { path, startLine: leak.startLine, endLine: leak.endLine, startColumn: leak.startColumn, endColumn: leak.endColumn },
-    suppressed: leak.fingerprint !== undefined && (ignored.has(leak.fingerprint) || ignored.has(withoutCommit(leak.fingerprint))),
+    suppressed:
+      ignored !== undefined &&
+      ignored.size > 0 &&
+      leak.fingerprint !== undefined &&
+      (ignored.has(leak.fingerprint) || ignored.has(withoutCommit(leak.fingerprint))),
     cwe: ['CWE-798'],
     cve: [],
     helpUri: GITLEAKS.informationUri,
