@@ -9,6 +9,9 @@
  *    (actions/checkout@<sha> …), from the stand-ins in test/act/actions/;
  *  - the checkout stand-in serves `pipeline-toolkit/pipeline-toolkit@act-local` (the toolkit's own
  *    actions, checked out into .pipeline-toolkit/) from this checkout too.
+ * "This checkout" is a snapshot taken when the run starts (the workflow, actions/ and dist/ of the
+ * working tree): like a pinned ref, its content cannot change while the jobs run, even when dist/
+ * is rebuilt in the meantime.
  *
  * Secrets and variables reach act through files in a private temp folder (never on a command
  * line); the job results are read from act's --json log.
@@ -51,10 +54,26 @@ export async function remoteActionMappings(
 }
 
 export interface ActWorkspace {
-  /** The service repository act runs in (GITHUB_WORKSPACE of every job). */
+  /** The service repository act runs in (each job works in a copy of it). */
   dir: string;
   /** Private folder with the secret, variable, env and event files, act's action cache and the artifacts. */
   private: string;
+  /** The snapshot of this checkout that serves pipeline-toolkit/pipeline-toolkit@act-local. */
+  toolkit: string;
+}
+
+/** The files of this checkout a run of the pipeline reads: its workflows, action.yml files and bundles. */
+async function snapshotToolkit(dest: string): Promise<void> {
+  const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z', '--', '.github', 'actions', 'dist'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  const files = listed.split('\0').filter((f) => f && (f.startsWith('dist/') || f.startsWith('.github/') || f.endsWith('/action.yml')));
+  for (const file of files) {
+    if (!existsSync(path.join(repoRoot, file))) continue; // deleted in the working tree
+    await mkdir(path.dirname(path.join(dest, file)), { recursive: true });
+    await cp(path.join(repoRoot, file), path.join(dest, file));
+  }
 }
 
 /** A copy of the example service with the caller workflow, committed in a fresh git repository. */
@@ -75,7 +94,9 @@ export async function prepareWorkspace(): Promise<ActWorkspace> {
   git('-c', 'user.name=pipeline-toolkit', '-c', 'user.email=pipeline-toolkit@example.invalid', 'commit', '-q', '-m', 'orders-service');
   const priv = path.join(root, 'act');
   await mkdir(path.join(priv, 'artifacts'), { recursive: true });
-  return { dir, private: priv };
+  const toolkit = path.join(root, 'pipeline-toolkit');
+  await snapshotToolkit(toolkit);
+  return { dir, private: priv, toolkit };
 }
 
 export interface ActOptions {
@@ -86,6 +107,8 @@ export interface ActOptions {
   /** PATH of act and so of every job (self-hosted jobs inherit act's environment). */
   path: string;
   timeoutMs: number;
+  /** Called with each entry of act's --json log as it arrives (to act on a job's start or end). */
+  onEntry?: (entry: Record<string, unknown>) => void;
 }
 
 export interface JobResult {
@@ -130,7 +153,7 @@ export async function runAct(act: string, ws: ActWorkspace, options: ActOptions)
     dotenv({
       ...options.env,
       PTK_ACT_ARTIFACTS: path.join(ws.private, 'artifacts'),
-      PTK_ACT_REPOSITORIES: JSON.stringify({ [TOOLKIT]: repoRoot }),
+      PTK_ACT_REPOSITORIES: JSON.stringify({ [TOOLKIT]: ws.toolkit }),
     }),
   );
   const [owner, name] = SERVICE_REPOSITORY.split('/');
@@ -142,7 +165,7 @@ export async function runAct(act: string, ws: ActWorkspace, options: ActOptions)
       repository: { name, full_name: SERVICE_REPOSITORY, owner: { login: owner }, default_branch: 'main' },
     }),
   );
-  const local = { [TOOLKIT]: repoRoot, ...(await remoteActionMappings()) };
+  const local = { [TOOLKIT]: ws.toolkit, ...(await remoteActionMappings(path.join(ws.toolkit, '.github/workflows/pipeline.yml'))) };
   const args = [
     'workflow_dispatch',
     '--workflows',
@@ -175,7 +198,14 @@ export async function runAct(act: string, ws: ActWorkspace, options: ActOptions)
   });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  let pending = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+    pending += c.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) if (line.startsWith('{')) options.onEntry?.(JSON.parse(line) as Record<string, unknown>);
+  });
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   const timer = setTimeout(() => child.kill('SIGTERM'), options.timeoutMs);
   const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));

@@ -16,17 +16,21 @@ import { requirePythonVenv } from './python-venv.ts';
  * then the blue-green deploy to the local control plane, the smoke job, and the Slack notification
  * to a loopback Slack stand-in. The control plane's fake pods run no container, so the service runs
  * here on loopback and stands in for both colours: every pod IP of the namespace is routed to it
- * (the pre-switch gate goes through the API server's service proxy), and PRODUCTION_URL is its URL.
+ * (the pre-switch gate goes through the API server's service proxy), and PRODUCTION_URL is a
+ * loopback front of it that the second run breaks while its smoke job runs, to drive the rollback.
  */
 let cluster: Cluster;
 let namespace: string;
-let ws: ActWorkspace;
 let service: ChildProcess;
-let serviceUrl: string;
+let production: LoopbackServer;
 let slack: LoopbackServer;
-let run: ActRun;
 let stopRouting: () => Promise<void>;
+let act: string;
+let actPath: string;
+let jobEnv: Record<string, string>;
 const slackPath = '/services/T0ACT/B0ACT/actwebhooksecret';
+/** While true, the production front answers the orders API with 500 (health stays green). */
+let productionBroken = false;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -96,7 +100,7 @@ function routePods(port: number): () => Promise<void> {
         routed.add(ip);
         unroute.push(cluster.route(ip, 8000, port));
       }
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 50));
     }
   })();
   return async () => {
@@ -106,37 +110,32 @@ function routePods(port: number): () => Promise<void> {
   };
 }
 
-const result = (job: string) => run.jobs.filter((j) => j.job === job).map((j) => j.result);
-const ofJob = (job: string, command: string) => run.entries.filter((e) => e['jobID'] === job && e['command'] === command);
-/** The step outputs a job set, as name=value. */
-const outputs = (job: string) => ofJob(job, 'set-output').map((e) => `${String(e['name'])}=${String(e['arg'])}`);
-/** The job summaries a job wrote (act logs each GITHUB_STEP_SUMMARY in full). */
-const summary = (job: string) =>
-  ofJob(job, 'summary')
-    .map((e) => String(e['content']))
-    .join('\n');
+/** What one act run left behind, and helpers to read its --json log. */
+interface Observed {
+  ws: ActWorkspace;
+  run: ActRun;
+}
 
-beforeAll(async () => {
-  const act = requireAct();
-  const venv = requirePythonVenv();
-  const tools = toolsManifest();
-  const scanners = ['gitleaks', 'semgrep', 'trivy'].map((t) => path.dirname(requireTool(t).path));
-  const helm = path.dirname(requireTool('helm3').path);
+function read({ run }: Observed) {
+  const ofJob = (job: string, command: string) => run.entries.filter((e) => e['jobID'] === job && e['command'] === command);
+  return {
+    result: (job: string) => run.jobs.filter((j) => j.job === job).map((j) => j.result),
+    /** The step outputs a job set, as name=value. */
+    outputs: (job: string) => ofJob(job, 'set-output').map((e) => `${String(e['name'])}=${String(e['arg'])}`),
+    /** The job summaries a job wrote (act logs each GITHUB_STEP_SUMMARY in full). */
+    summary: (job: string) =>
+      ofJob(job, 'summary')
+        .map((e) => String(e['content']))
+        .join('\n'),
+  };
+}
 
-  ws = await prepareWorkspace();
-  cluster = await startCluster();
-  namespace = await createNamespace(cluster, 'act');
-  serviceUrl = await startService(venv.bin('python'), ws.dir);
-  stopRouting = routePods(Number(new URL(serviceUrl).port));
-  slack = await startServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end('ok');
-  });
-
-  run = await runAct(act, ws, {
+async function pipeline(onEntry?: (entry: Record<string, unknown>) => void): Promise<Observed> {
+  const ws = await prepareWorkspace();
+  const run = await runAct(act, ws, {
     secrets: {
       KUBE_CONFIG: readFileSync(cluster.kubeconfigPath).toString('base64'),
-      PRODUCTION_URL: serviceUrl,
+      PRODUCTION_URL: production.url,
       SLACK_WEBHOOK: `${slack.url}${slackPath}`,
     },
     vars: {
@@ -144,35 +143,73 @@ beforeAll(async () => {
       // The pipeline's scan-setup-command: the scanners of `npm run tools` instead of a download.
       SCAN_SETUP_COMMAND: 'echo "$PTK_ACT_SCANNERS" | tr : "\\n" >> "$GITHUB_PATH"',
     },
-    env: {
-      PTK_ACT_PYTHON: path.dirname(venv.bin('python')),
-      PTK_ACT_SCANNERS: scanners.join(':'),
-      // Offline: Trivy's vulnerability database cannot be downloaded; its other scanners work.
-      TRIVY_SCANNERS: 'misconfig,secret',
-      // The Slack client's test seam: plain http to a loopback webhook.
-      PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK: 'true',
-    },
-    // Node 24 for the node24 actions, Helm for lint and deploy, actionlint when installed.
-    path: [
-      path.dirname(process.execPath),
-      helm,
-      ...(tools['actionlint'] ? [path.dirname(tools['actionlint'].path)] : []),
-      '/usr/local/bin',
-      '/usr/bin',
-      '/bin',
-    ].join(':'),
-    timeoutMs: 420_000,
+    env: jobEnv,
+    path: actPath,
+    timeoutMs: 300_000,
+    ...(onEntry ? { onEntry } : {}),
   });
-}, 540_000);
+  return { ws, run };
+}
+
+const routerColour = async () =>
+  (await api<{ spec?: { selector?: Record<string, string> } }>(cluster, 'GET', `/api/v1/namespaces/${namespace}/services/orders`)).body.spec
+    ?.selector?.['app.kubernetes.io/instance'];
+const slackPosts = () => slack.requests.filter((r) => r.method === 'POST' && r.url === slackPath);
+
+beforeAll(async () => {
+  act = requireAct();
+  const venv = requirePythonVenv();
+  const tools = toolsManifest();
+  const scanners = ['gitleaks', 'semgrep', 'trivy'].map((t) => path.dirname(requireTool(t).path));
+  const helm = path.dirname(requireTool('helm3').path);
+
+  cluster = await startCluster();
+  namespace = await createNamespace(cluster, 'act');
+  const serviceUrl = await startService(venv.bin('python'), path.join(repoRoot, 'examples', 'python-service'));
+  stopRouting = routePods(Number(new URL(serviceUrl).port));
+  production = await startServer(async (req, res) => {
+    if (productionBroken && req.url?.startsWith('/api/orders')) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"detail":"broken on purpose"}');
+      return;
+    }
+    const answer = await fetch(`${serviceUrl}${req.url ?? '/'}`);
+    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'text/plain' });
+    res.end(Buffer.from(await answer.arrayBuffer()));
+  });
+  slack = await startServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok');
+  });
+  jobEnv = {
+    PTK_ACT_PYTHON: path.dirname(venv.bin('python')),
+    PTK_ACT_SCANNERS: scanners.join(':'),
+    // Offline: Trivy's vulnerability database cannot be downloaded; its other scanners work.
+    TRIVY_SCANNERS: 'misconfig,secret',
+    // The Slack client's test seam: plain http to a loopback webhook.
+    PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK: 'true',
+  };
+  // Node 24 for the node24 actions, Helm for lint and deploy, actionlint when installed.
+  const actionlint = tools['actionlint'] ? [path.dirname(tools['actionlint'].path)] : [];
+  actPath = [path.dirname(process.execPath), helm, ...actionlint, '/usr/local/bin', '/usr/bin', '/bin'].join(':');
+}, 120_000);
 
 afterAll(async () => {
   await stopRouting?.();
   if (service && service.exitCode === null) service.kill('SIGTERM');
+  await production?.close();
   await slack?.close();
   await cluster?.stop();
 });
 
-describe('pipeline.yml under act (self-hosted, offline, local control plane)', () => {
+describe('pipeline.yml under act (self-hosted, offline, local control plane): first deploy', () => {
+  let first: Observed;
+  let r: ReturnType<typeof read>;
+  beforeAll(async () => {
+    first = await pipeline();
+    r = read(first);
+  }, 360_000);
+
   it('serves every third-party action the pipeline pins from a local stand-in', async () => {
     const mappings = Object.keys(await remoteActionMappings());
     expect(mappings.map((m) => m.replace(/@.*/, '')).sort()).toEqual([
@@ -183,7 +220,7 @@ describe('pipeline.yml under act (self-hosted, offline, local control plane)', (
       'actions/upload-artifact',
       'aws-actions/configure-aws-credentials',
     ]);
-    const messages = run.entries.map((e) => String(e['msg'] ?? ''));
+    const messages = first.run.entries.map((e) => String(e['msg'] ?? ''));
     for (const key of mappings) {
       const [name, ref] = key.split('@');
       expect(messages).toContain(
@@ -194,52 +231,47 @@ describe('pipeline.yml under act (self-hosted, offline, local control plane)', (
   });
 
   it('runs lint → build → test → security-scan → deploy → smoke → notify, each job green', () => {
-    const failed = run.jobs.filter((j) => j.result !== 'success');
-    expect({ failed, stderr: failed.length ? run.stderr.slice(-2000) : '' }).toEqual({ failed: [], stderr: '' });
+    const failed = first.run.jobs.filter((j) => j.result !== 'success');
+    expect({ failed, stderr: failed.length ? first.run.stderr.slice(-2000) : '' }).toEqual({ failed: [], stderr: '' });
     for (const job of ['deploy-config', 'lint', 'build', 'test', 'security-scan', 'deploy', 'smoke', 'notify']) {
-      expect([job, result(job)]).toEqual([job, ['success']]);
+      expect([job, r.result(job)]).toEqual([job, ['success']]);
     }
     // Approval before the switch is off, the smoke suite passed and recording is off: these never start.
-    for (const job of ['deploy-idle', 'promote', 'discard-idle', 'rollback', 'record']) expect([job, result(job)]).toEqual([job, []]);
-    expect(run.exitCode).toBe(0);
+    for (const job of ['deploy-idle', 'promote', 'discard-idle', 'rollback', 'record']) expect([job, r.result(job)]).toEqual([job, []]);
+    expect(first.run.exitCode).toBe(0);
   });
 
   it('ran the toolkit actions from this checkout and the real linters, build, tests and scanners', () => {
-    const out = run.output.join('\n');
+    const out = first.run.output.join('\n');
     for (const action of ['lint', 'security-scan', 'deploy', 'smoke-test', 'slack-notify']) {
       expect(out).toContain(
-        `Copied pipeline-toolkit/pipeline-toolkit@act-local from ${repoRoot} into .pipeline-toolkit (sparse: /actions/${action}/action.yml`,
+        `Copied pipeline-toolkit/pipeline-toolkit@act-local from ${first.ws.toolkit} into .pipeline-toolkit (sparse: /actions/${action}/action.yml`,
       );
     }
     expect(out).toMatch(/Successfully built orders_service-[\d.]+\.tar\.gz and orders_service-[\d.]+-py3-none-any\.whl/);
     expect(out).toMatch(/=+ \d+ passed/);
-    expect(readdirSync(path.join(ws.private, 'artifacts', 'build')).some((f) => f.endsWith('.whl'))).toBe(true);
-    expect(outputs('lint')).toContain('result=passed');
-    expect(summary('lint')).toMatch(/\| ruff \| ✅ clean \|/);
-    expect(summary('lint')).toMatch(/\| helm \| ✅ clean \|/);
-    expect(outputs('security-scan')).toContain('gate=passed');
-    for (const tool of ['Gitleaks', 'Semgrep', 'Trivy']) expect(summary('security-scan')).toContain(`| ${tool} | 0 | 0 | 0 | 0 | 0 |`);
+    expect(readdirSync(path.join(first.ws.private, 'artifacts', 'build')).some((f) => f.endsWith('.whl'))).toBe(true);
+    expect(r.outputs('lint')).toContain('result=passed');
+    expect(r.summary('lint')).toMatch(/\| ruff \| ✅ clean \|/);
+    expect(r.summary('lint')).toMatch(/\| helm \| ✅ clean \|/);
+    expect(r.outputs('security-scan')).toContain('gate=passed');
+    for (const tool of ['Gitleaks', 'Semgrep', 'Trivy']) expect(r.summary('security-scan')).toContain(`| ${tool} | 0 | 0 | 0 | 0 | 0 |`);
   });
 
   it('deployed blue on the local control plane and switched the router to it', async () => {
-    const router = await api<{ spec?: { selector?: Record<string, string> } }>(
-      cluster,
-      'GET',
-      `/api/v1/namespaces/${namespace}/services/orders`,
-    );
-    expect(router.body.spec?.selector?.['app.kubernetes.io/instance']).toBe('orders-blue');
-    expect(outputs('deploy')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=blue', 'revision=1']));
-    // The pre-switch gate reached the idle colour through the API server's service proxy (the routed pods).
-    expect(summary('deploy')).toMatch(/\| pre-switch \| blue \| passed \| 4\/4 checks passed \|/);
-    expect(summary('deploy')).toMatch(/\| post-switch \| blue \| passed \| 4\/4 checks passed \|/);
+    expect(await routerColour()).toBe('orders-blue');
+    expect(r.outputs('deploy')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=blue', 'revision=1']));
+    // The pre-switch gate reached the idle colour through the API server's service proxy (the routed
+    // pods; a first attempt may land before the new pod is routed, the gate's retries absorb it).
+    expect(r.summary('deploy')).toMatch(/\| pre-switch \| blue \| passed \| [34]\/4 checks passed \|/);
+    expect(r.summary('deploy')).toMatch(/\| post-switch \| blue \| passed \| 4\/4 checks passed \|/);
   });
 
   it('smoke-tested production and notified the Slack stand-in with a green message', () => {
-    expect(outputs('smoke')).toEqual(expect.arrayContaining(['result=passed', 'passed=4', 'failed=0']));
-    expect(existsSync(path.join(ws.private, 'artifacts', 'smoke-report', 'smoke-result.json'))).toBe(true);
-    const posts = slack.requests.filter((r) => r.method === 'POST' && r.url === slackPath);
-    expect(posts).toHaveLength(1);
-    expect(posts[0]!.body).toContain('"color":"#2EB67D"');
+    expect(r.outputs('smoke')).toEqual(expect.arrayContaining(['result=passed', 'passed=4', 'failed=0']));
+    expect(existsSync(path.join(first.ws.private, 'artifacts', 'smoke-report', 'smoke-result.json'))).toBe(true);
+    expect(slackPosts()).toHaveLength(1);
+    expect(slackPosts()[0]!.body).toContain('"color":"#2EB67D"');
   });
 
   it('masks the secrets: no step printed them, and the actions that received them masked them', () => {
@@ -248,11 +280,42 @@ describe('pipeline.yml under act (self-hosted, offline, local control plane)', (
     const secrets = [token, kubeconfig.toString('base64').slice(0, 60), 'actwebhooksecret'];
     // act's --json log repeats the argument of every ::add-mask:: command in clear (fields arg and
     // raw); GitHub does not log it. Everything else must be free of the secrets.
-    const masks = run.entries.filter((e) => e['command'] === 'add-mask');
-    const rest = JSON.stringify(run.entries.filter((e) => e['command'] !== 'add-mask'));
+    const masks = first.run.entries.filter((e) => e['command'] === 'add-mask');
+    const rest = JSON.stringify(first.run.entries.filter((e) => e['command'] !== 'add-mask'));
     for (const secret of secrets) {
       expect(rest).not.toContain(secret);
       expect(masks.some((e) => String(e['arg']).includes(secret))).toBe(true);
     }
+  });
+});
+
+describe('pipeline.yml under act: a second deploy whose smoke job fails is rolled back', () => {
+  let second: Observed;
+  let r: ReturnType<typeof read>;
+  beforeAll(async () => {
+    // Production breaks while the smoke job runs (after the deploy's own gates passed) and heals
+    // when it ends, so that the rollback's verification sees the restored service.
+    second = await pipeline((entry) => {
+      if (entry['jobID'] !== 'smoke') return;
+      if (String(entry['msg']).includes('Run Set up job')) productionBroken = true;
+      if (typeof entry['jobResult'] === 'string') productionBroken = false;
+    });
+    r = read(second);
+  }, 360_000);
+
+  it('deploys green, fails the smoke job, runs the rollback job and notifies red naming the failed job', async () => {
+    for (const job of ['lint', 'build', 'test', 'security-scan', 'deploy']) expect([job, r.result(job)]).toEqual([job, ['success']]);
+    expect(r.outputs('deploy')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=green', 'previous-color=blue']));
+    expect(r.result('smoke')).toEqual(['failure']);
+    expect(r.outputs('smoke')).toEqual(expect.arrayContaining(['result=failed']));
+    expect(r.result('rollback')).toEqual(['success']);
+    expect(r.outputs('rollback')).toEqual(expect.arrayContaining(['result=rolled-back', 'live-color=blue']));
+    expect(await routerColour()).toBe('orders-blue');
+    expect(r.result('notify')).toEqual(['success']);
+    expect(slackPosts()).toHaveLength(2);
+    expect(slackPosts()[1]!.body).toContain('"color":"#E01E5A"');
+    expect(r.outputs('notify').find((o) => o.startsWith('failed-jobs='))).toContain('smoke');
+    expect(r.result('record')).toEqual([]);
+    expect(second.run.exitCode).not.toBe(0);
   });
 });

@@ -3,7 +3,7 @@
  * like {"owner/name@ref": "/abs/folder"}, the same keys as act's --local-repository) and copied
  * from that folder's working tree, so the files are those of this checkout, committed or not.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
@@ -51,14 +51,16 @@ if (sparse.length > 0) {
     fail('sparse-checkout in cone mode is not supported by the stand-in; set sparse-checkout-cone-mode: false.');
   sparsePaths(sparse).forEach(copy);
 } else {
-  // Tracked and untracked-but-not-ignored files: the tree as it would be committed.
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: src, encoding: 'utf8' });
-  files.split('\0').filter(Boolean).forEach(copy);
+  // A git working tree: tracked and untracked-but-not-ignored files (the tree as it would be
+  // committed); any other folder: all of it.
+  const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: src, encoding: 'utf8' });
+  if (listed.status === 0) listed.stdout.split('\0').filter(Boolean).forEach(copy);
+  else cpSync(src, dest, { recursive: true });
 }
 
 let commit = '';
 try {
-  commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: src, encoding: 'utf8' }).trim();
+  commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: src, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
 } catch {
   // not a git repository
 }
