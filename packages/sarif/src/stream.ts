@@ -21,6 +21,49 @@ export interface StreamHandlers {
   arrayStart(key: string, topLevel: Readonly<Record<string, string>>): (element: unknown, index: number) => void;
 }
 
+/** Where skipInsideElement stopped: the nesting depth, and whether inside a string (and right after a backslash). */
+interface ElementScan {
+  depth: number;
+  inString: boolean;
+  escape: boolean;
+}
+
+/**
+ * The hot loop: inside an element of a split array only strings and nesting matter, until the
+ * element closes. Scans from `i` at nesting `scan.depth` (≥ 1) and stops at the byte that closes
+ * the element (returned, left for the caller to handle) or at the end of the chunk (`n`).
+ */
+function skipInsideElement(buf: Buffer, i: number, n: number, scan: ElementScan): number {
+  let depth = scan.depth;
+  scan.inString = false;
+  scan.escape = false;
+  for (; i < n; i++) {
+    const c = buf[i];
+    if (c === QUOTE) {
+      let end = i + 1;
+      for (; end < n; end++) {
+        const d = buf[end];
+        if (d === QUOTE) break;
+        if (d === BACKSLASH) end++;
+      }
+      if (end >= n) {
+        // the chunk ends inside the string (end > n: its last byte was a backslash)
+        scan.inString = true;
+        scan.escape = end > n;
+        i = n;
+        break;
+      }
+      i = end;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+    else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      if (depth === 1) break;
+      depth--;
+    }
+  }
+  scan.depth = depth;
+  return i;
+}
+
 /**
  * Reads a JSON document in chunks (256 KB) and hands over the elements of its large top-level
  * arrays, so that a 50 MB report never exists as one string or one object graph. The elements of
@@ -54,6 +97,7 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
   let batchParts: Buffer[] = [];
   let lastSeparator: number;
   let copyStart: number;
+  const element: ElementScan = { depth: 0, inString: false, escape: false };
 
   const finishBatch = (chunk: Buffer, end: number) => {
     const body = batchParts.length
@@ -82,6 +126,16 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
       first = false;
       copyStart = splitDepth < 0 ? from : -1;
       for (let i = from; i < n; i++) {
+        if (!inString && splitDepth >= 0 && stack.length > splitDepth) {
+          element.depth = stack.length - splitDepth;
+          i = skipInsideElement(buf, i, n, element);
+          // only the nesting depth matters inside an element: the kinds of its levels are never read
+          while (stack.length < splitDepth + element.depth) stack.push(OBJECT);
+          stack.length = splitDepth + element.depth;
+          inString = element.inString;
+          escape = element.escape;
+          if (i >= n) break;
+        }
         if (inString) {
           // Skip to the closing quote, stepping over escaped characters. A plain loop: most strings
           // are short, and a native search per string costs more than it saves.
