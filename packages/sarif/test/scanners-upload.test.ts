@@ -56,7 +56,8 @@ describe('run-scanners: available', () => {
     const exec: Exec = async (command, args, options) => {
       calls.push({ command, args, options });
       if (args[0] === '--version') return { exitCode: 0, stdout: 'Version: 0.74.0\n', stderr: '' };
-      const report = args[args.indexOf('--output') + 1] ?? args[args.indexOf('--report-path') + 1]!;
+      const flag = args.includes('--output') ? '--output' : '--report-path';
+      const report = args[args.indexOf(flag) + 1]!;
       await writeFile(report, command.endsWith('trivy') ? '{"SchemaVersion": 2, "Results": []}' : '[]');
       return { exitCode: 0, stdout: '', stderr: '' };
     };
