@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { runDeploy } from '../src/bluegreen/engine.ts';
 import { recoverInterrupted } from '../src/bluegreen/recover.ts';
 import { ANNOTATIONS, CancelledError, type DeploySpec, type Gate } from '../src/bluegreen/model.ts';
-import { engineDeps, fail, FakeCluster, pass } from './fake-cluster.ts';
+import { engineDeps, fail, FakeCluster, fakeHelm, pass } from './fake-cluster.ts';
 
 const spec = (overrides: Partial<DeploySpec> = {}): DeploySpec => ({
   namespace: 'shop',
@@ -537,5 +537,22 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     expect(cluster.routerHistory).toEqual([]);
     expect(cluster.leases.get('web-deploy')?.spec?.holderIdentity).toBe('acme/shop#99');
     expect(outcome.phases.find((p) => p.name === 'release-lock')?.detail).toBe('Lease web-deploy is held by acme/shop#99, left alone');
+  });
+
+  it('Helm fails on the idle colour: the idle colour is scaled down again, the router untouched', async () => {
+    const cluster = new FakeCluster();
+    await liveOnBlue(cluster);
+    await runDeploy(spec({ tag: '1.1.0', runId: 'r2' }), engineDeps(cluster, { postSwitchGate: pass }).deps, 'full');
+    cluster.routerHistory = [];
+    const { deps } = engineDeps(cluster);
+    deps.helm = fakeHelm(cluster, { failUpgrade: 'Error: UPGRADE FAILED: timed out waiting for the condition' }).helm;
+    const outcome = await runDeploy(spec({ tag: '1.2.0', runId: 'r3' }), deps, 'full');
+    expect(outcome.error).toMatch(
+      /helm upgrade web-blue' exited with code 1:\nError: UPGRADE FAILED: timed out waiting for the condition$/,
+    );
+    expect(cluster.writes).toContain('patch deployment web-blue');
+    expect(cluster.deployments.get('web-blue')?.spec?.replicas).toBe(0);
+    expect(cluster.routerHistory).toEqual([]);
+    expect(cluster.services.get('web')?.spec?.selector).toEqual(green);
   });
 });

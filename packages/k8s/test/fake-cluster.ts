@@ -5,7 +5,7 @@
  * and a Helm whose argv installs a Deployment + Service per release. Real behaviour is proven by the
  * e2e tests on a real control plane; this fake only has to be faithful to what the engine reads.
  */
-import { MemoryLogger, type Exec } from '@pipeline-toolkit/core';
+import { ExternalError, MemoryLogger, type Exec } from '@pipeline-toolkit/core';
 import { KubeError, type KubeApi } from '../src/api.ts';
 import type { V1Deployment, V1EndpointSlice, V1Lease, V1Service } from '../src/api.ts';
 import { Helm } from '../src/helm.ts';
@@ -194,7 +194,7 @@ export class FakeCluster implements KubeApi {
 export function fakeHelm(cluster: FakeCluster, options: { major?: number; failUpgrade?: string } = {}) {
   const calls: string[][] = [];
   const releases = cluster.helmReleases;
-  const exec: Exec = async (_cmd, args) => {
+  const run: Exec = async (_cmd, args) => {
     calls.push([...args]);
     const [verb, name] = args;
     const ok = (stdout = '') => ({ exitCode: 0, stdout, stderr: '' });
@@ -239,6 +239,14 @@ export function fakeHelm(cluster: FakeCluster, options: { major?: number; failUp
       return ok();
     }
     throw new Error(`fake helm: unexpected ${args.join(' ')}`);
+  };
+  // Like core's exec: an exit code that is not accepted is an error naming the command.
+  const exec: Exec = async (cmd, args, options) => {
+    const result = await run(cmd, args, options);
+    if (!(options?.okExitCodes ?? [0]).includes(result.exitCode)) {
+      throw new ExternalError(`'${cmd} ${args.slice(0, 2).join(' ')}' exited with code ${result.exitCode}:\n${result.stderr.trim()}`);
+    }
+    return result;
   };
   const helm = new Helm({ exec, kubeconfig: async () => ({ path: '/tmp/kubeconfig', dispose: async () => {} }), log: new MemoryLogger() });
   return { helm, calls, releases };

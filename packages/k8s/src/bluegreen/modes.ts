@@ -19,19 +19,19 @@ export function runMode(run: Run, plan: Plan, mode: Mode): Promise<void> {
   return rollbackMode(run, plan);
 }
 
-/** deploy-idle → wait-ready → pre-switch gate; on any failure the idle colour is scaled down and traffic is untouched. */
+/** deploy-idle → wait-ready → pre-switch gate; on any failure (Helm's too) the idle colour is scaled down and traffic is untouched. */
 async function prepareIdle(run: Run, plan: Plan): Promise<{ ready: ReadyColor; revision: number }> {
   const idle = plan.target;
   checkCancelled(run);
   await renewLock(run);
-  const revision = await phase(
-    run,
-    'deploy-idle',
-    () => deployIdle(run, idle),
-    (r) => `${colorRelease(run.spec.release, idle)} revision ${r}`,
-  );
-  run.outcome.revision = revision;
   try {
+    const revision = await phase(
+      run,
+      'deploy-idle',
+      () => deployIdle(run, idle),
+      (r) => `${colorRelease(run.spec.release, idle)} revision ${r}`,
+    );
+    run.outcome.revision = revision;
     const ready = await phase(
       run,
       'wait-ready',
