@@ -48,18 +48,20 @@ const sanitizeId = (value: string) =>
 
 const validUri = (value: string | undefined) => (value && URL.canParse(value) ? value : undefined);
 
-function region(location: Location): Record<string, number> {
+/** A location's region as JSON text (written for every result, so without an intermediate object). */
+function regionJson(location: Location): string {
   // GitHub rejects line or column 0: start at 1, and drop an end that lies before the start.
   const startLine = Math.max(1, location.startLine ?? 1);
-  const r: Record<string, number> = { startLine };
-  if (location.startColumn !== undefined) r['startColumn'] = Math.max(1, location.startColumn);
+  let text = `{"startLine":${startLine}`;
+  const startColumn = location.startColumn === undefined ? undefined : Math.max(1, location.startColumn);
+  if (startColumn !== undefined) text += `,"startColumn":${startColumn}`;
   const endLine = location.endLine !== undefined && location.endLine >= startLine ? location.endLine : undefined;
-  if (endLine !== undefined) r['endLine'] = endLine;
+  if (endLine !== undefined) text += `,"endLine":${endLine}`;
   if (location.endColumn !== undefined && location.endColumn >= 1) {
     const sameLine = (endLine ?? startLine) === startLine;
-    if (!sameLine || location.endColumn >= (r['startColumn'] ?? 1)) r['endColumn'] = location.endColumn;
+    if (!sameLine || location.endColumn >= (startColumn ?? 1)) text += `,"endColumn":${location.endColumn}`;
   }
-  return r;
+  return `${text}}`;
 }
 
 function truncate(text: string, max: number): string {
@@ -110,7 +112,7 @@ function resultJson(f: Finding, where: Location, ruleIndex: number): string {
   const properties = `"severity":"${f.severity}"${f.tools.length > 1 ? `,"tools":${json(f.tools)}` : ''}${f.target ? `,"target":${json(f.target)}` : ''}${f.package ? `,"package":${json(f.package)}` : ''}`;
   return (
     `{"ruleId":${json(f.rule)},"ruleIndex":${ruleIndex},"level":"${SARIF_LEVEL[f.severity]}","message":{"text":${json(message)}},` +
-    `"locations":[{"physicalLocation":{"artifactLocation":{"uri":${uriOf(where.path)}},"region":${json(region(where))}}}],` +
+    `"locations":[{"physicalLocation":{"artifactLocation":{"uri":${uriOf(where.path)}},"region":${regionJson(where)}}}],` +
     `"partialFingerprints":{"pipelineToolkitFinding/v1":"${f.fingerprint}"},` +
     `${f.suppressed ? '"suppressions":[{"kind":"external","status":"accepted"}],' : ''}"properties":{${properties}}}`
   );
@@ -178,8 +180,10 @@ export async function writeSarif(
       first = false;
     }
     write(`]}},"automationDetails":${automation},"columnKind":"utf16CodeUnits","results":[`);
-    for (const [i, { finding, where }] of results.entries())
+    for (let i = 0; i < results.length; i++) {
+      const { finding, where } = results[i]!;
       write(`${i ? ',' : ''}${resultJson(finding, where, rules.get(finding.rule)!.index)}\n`);
+    }
     write(']}');
     stats.runs++;
     stats.results += results.length;
