@@ -143,7 +143,7 @@ export class Inputs {
     } catch {
       // Bundled, a CommonJS module's dynamic import exposes only `default`.
       const yaml = await import('yaml');
-      const { parse } = (yaml as { default?: typeof yaml }).default ?? yaml;
+      const { parse } = (yaml as unknown as { default?: typeof yaml }).default ?? yaml;
       try {
         return parse(value);
       } catch (error) {
