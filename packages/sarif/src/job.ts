@@ -49,7 +49,7 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
       throw error;
     }
   }
-  const findings = agg.findings();
+  const findings = agg.finish();
   const gate = evaluateGate(findings, job.failOn);
   const sarif = await writeSarif(job.sarifFile, findings, agg.tools, { categoryPrefix: job.categoryPrefix, root: job.root });
   await writeFindings(job.findingsFile, findings);

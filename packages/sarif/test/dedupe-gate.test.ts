@@ -33,6 +33,15 @@ describe('deduplication', () => {
     expect(agg.findings()[0]!.location!.path).toBe('app/config.py');
   });
 
+  it('finish() gives the same findings as findings() and then refuses more (its indexes are gone)', () => {
+    const agg = new Aggregator();
+    parseText(JSON.stringify([leak('c1', 3, 'AKIAAAAAAAAAAAAAAAAA'), leak('c2', 3, 'AKIAAAAAAAAAAAAAAAAA')]), 'gitleaks', ctx(agg));
+    const before = [...agg.findings()];
+    expect(agg.finish()).toEqual(before);
+    expect(agg.findings()).toEqual(before);
+    expect(() => parseText(JSON.stringify([leak('c3', 3, 'AKIAAAAAAAAAAAAAAAAA')]), 'gitleaks', ctx(agg))).toThrow(/after finish/);
+  });
+
   it('Semgrep: the fingerprint identifies a finding across JSON and SARIF; masked fingerprints fall back to the position', async () => {
     const agg = new Aggregator();
     const result = (fingerprint: string, line: number) => ({
