@@ -1,2 +1,2 @@
 import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{a as r,b as t,c as i}from"./chunks/chunk-TLIXCZLO.js";import{o as e}from"./chunks/chunk-3TOB6LBL.js";import"./chunks/chunk-VDG4OXEO.js";import"./chunks/chunk-RUOKFGRG.js";async function p(o,s=t){let n=o.state.get(i);if(!n||n.finished)return;let a=o.env.GITHUB_WORKSPACE??process.cwd(),f=r(o.inputs,o.env,a,o.log);o.log.warning(`The deploy of ${n.release} did not finish; cleaning up.`);for(let l of await s(f,n,o.log,o.env.RUNNER_TEMP))o.log.info(`post: ${l}`)}await e(p);
+import{j as r}from"./chunks/chunk-FDLPT4WH.js";import{o}from"./chunks/chunk-3TOB6LBL.js";import"./chunks/chunk-VDG4OXEO.js";import"./chunks/chunk-RUOKFGRG.js";await o(i=>r(i));

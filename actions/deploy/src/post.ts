@@ -1,4 +1,4 @@
 import { runAction } from '@pipeline-toolkit/core';
-import { cleanup } from './cleanup.ts';
+import { cleanupDeploy } from '@pipeline-toolkit/k8s';
 
-await runAction(cleanup);
+await runAction((ctx) => cleanupDeploy(ctx));

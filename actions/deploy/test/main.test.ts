@@ -6,7 +6,7 @@ import { Inputs, mapInputs, MemoryLogger, MemoryOutputs, MemoryState, MemorySumm
 import type { Journal, Outcome } from '@pipeline-toolkit/k8s';
 import { json, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 import { run, JOURNAL, type Deps } from '../src/main.ts';
-import { cleanup } from '../src/cleanup.ts';
+import { cleanupDeploy as cleanup } from '@pipeline-toolkit/k8s';
 
 let github: LoopbackServer | undefined;
 afterEach(async () => {

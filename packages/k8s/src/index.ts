@@ -37,3 +37,13 @@ export { deploy, recover, planDeploy, type DeployIO, type DeployPlan } from './d
 export { deploySummary, phaseTimeline, planText, planMarkdown } from './summary.ts';
 export { smokeGate } from './gates.ts';
 export { GitHubDeployments, type GitHubDeploymentTarget, type DeploymentState } from './github-deployment.ts';
+export {
+  DEPLOY_JOURNAL,
+  cancellation,
+  cleanupDeploy,
+  deployFailure,
+  deployStep,
+  exitSoon,
+  githubDeployment,
+  type DeployStepDeps,
+} from './step.ts';
