@@ -133,7 +133,8 @@ export async function writeSarif(
 ): Promise<SarifStats> {
   const limit = Math.min(options.maxResultsPerRun ?? GITHUB_LIMITS.resultsPerRun, GITHUB_LIMITS.resultsPerRun);
   const prefix = sanitizeId(options.categoryPrefix) || 'security-scan';
-  const byTool = new Map<string, { finding: Finding; where: Location }[]>(tools.map((t) => [t.id, []]));
+  // findings only: a result's placement is looked up again when it is written (it is cached per report)
+  const byTool = new Map<string, Finding[]>(tools.map((t) => [t.id, []]));
   const stats: SarifStats = { runs: 0, results: 0, overLimit: 0, unlocated: 0, droppedRuns: [] };
   const reports = new Map<string, Location | undefined>();
   for (const f of findings) {
@@ -143,10 +144,10 @@ export async function writeSarif(
       continue;
     }
     const list = byTool.get(f.tools[0]!) ?? byTool.set(f.tools[0]!, []).get(f.tools[0]!)!;
-    if (list.length < limit) list.push({ finding: f, where });
+    if (list.length < limit) list.push(f);
     else stats.overLimit++;
   }
-  const worst = (id: string) => Math.max(-1, ...(byTool.get(id) ?? []).slice(0, 1).map((r) => severityRank(r.finding.severity)));
+  const worst = (id: string) => Math.max(-1, ...(byTool.get(id) ?? []).slice(0, 1).map((f) => severityRank(f.severity)));
   const runTools = [...byTool.keys()];
   if (runTools.length > GITHUB_LIMITS.runs) runTools.sort((a, b) => worst(b) - worst(a));
   for (const dropped of runTools.splice(GITHUB_LIMITS.runs)) {
@@ -161,7 +162,7 @@ export async function writeSarif(
   for (const [runIndex, id] of runTools.entries()) {
     const results = byTool.get(id) ?? [];
     const rules = new Map<string, RuleEntry>();
-    for (const { finding } of results) {
+    for (const finding of results) {
       const rule = rules.get(finding.rule);
       if (rule) rule.severity = maxSeverity(rule.severity, finding.severity);
       else rules.set(finding.rule, { index: rules.size, finding, severity: finding.severity });
@@ -181,7 +182,8 @@ export async function writeSarif(
     }
     write(`]}},"automationDetails":${automation},"columnKind":"utf16CodeUnits","results":[`);
     for (let i = 0; i < results.length; i++) {
-      const { finding, where } = results[i]!;
+      const finding = results[i]!;
+      const where = placement(finding, options.root, reports)!;
       write(`${i ? ',' : ''}${resultJson(finding, where, rules.get(finding.rule)!.index)}\n`);
     }
     write(']}');
