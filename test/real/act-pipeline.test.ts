@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { repoRoot, requireTool, startServer, toolsManifest, type LoopbackServer } from '@pipeline-toolkit/testing';
@@ -130,8 +131,14 @@ function read({ run }: Observed) {
   };
 }
 
-async function pipeline(onEntry?: (entry: Record<string, unknown>) => void): Promise<Observed> {
+/** The runs' temp folders: removed at the end (act's log in them repeats masked values, see below). */
+const workspaces: ActWorkspace[] = [];
+
+async function pipeline(
+  options: { approveBeforeSwitch?: boolean; onEntry?: (entry: Record<string, unknown>) => void } = {},
+): Promise<Observed> {
   const ws = await prepareWorkspace();
+  workspaces.push(ws);
   const run = await runAct(act, ws, {
     secrets: {
       KUBE_CONFIG: readFileSync(cluster.kubeconfigPath).toString('base64'),
@@ -140,13 +147,14 @@ async function pipeline(onEntry?: (entry: Record<string, unknown>) => void): Pro
     },
     vars: {
       NAMESPACE: namespace,
+      APPROVE_BEFORE_SWITCH: String(options.approveBeforeSwitch ?? false),
       // The pipeline's scan-setup-command: the scanners of `npm run tools` instead of a download.
       SCAN_SETUP_COMMAND: 'echo "$PTK_ACT_SCANNERS" | tr : "\\n" >> "$GITHUB_PATH"',
     },
     env: jobEnv,
     path: actPath,
     timeoutMs: 300_000,
-    ...(onEntry ? { onEntry } : {}),
+    ...(options.onEntry ? { onEntry: options.onEntry } : {}),
   });
   return { ws, run };
 }
@@ -200,6 +208,7 @@ afterAll(async () => {
   await production?.close();
   await slack?.close();
   await cluster?.stop();
+  if (!process.env['PTK_ACT_KEEP']) await Promise.all(workspaces.map((ws) => rm(path.dirname(ws.dir), { recursive: true, force: true })));
 });
 
 describe('pipeline.yml under act (self-hosted, offline, local control plane): first deploy', () => {
@@ -295,10 +304,12 @@ describe('pipeline.yml under act: a second deploy whose smoke job fails is rolle
   beforeAll(async () => {
     // Production breaks while the smoke job runs (after the deploy's own gates passed) and heals
     // when it ends, so that the rollback's verification sees the restored service.
-    second = await pipeline((entry) => {
-      if (entry['jobID'] !== 'smoke') return;
-      if (String(entry['msg']).includes('Run Set up job')) productionBroken = true;
-      if (typeof entry['jobResult'] === 'string') productionBroken = false;
+    second = await pipeline({
+      onEntry: (entry) => {
+        if (entry['jobID'] !== 'smoke') return;
+        if (String(entry['msg']).includes('Run Set up job')) productionBroken = true;
+        if (typeof entry['jobResult'] === 'string') productionBroken = false;
+      },
     });
     r = read(second);
   }, 360_000);
@@ -317,5 +328,42 @@ describe('pipeline.yml under act: a second deploy whose smoke job fails is rolle
     expect(r.outputs('notify').find((o) => o.startsWith('failed-jobs='))).toContain('smoke');
     expect(r.result('record')).toEqual([]);
     expect(second.run.exitCode).not.toBe(0);
+  });
+});
+
+describe('pipeline.yml under act: approval before the switch (deploy-idle → promote)', () => {
+  let third: Observed;
+  let r: ReturnType<typeof read>;
+  beforeAll(async () => {
+    third = await pipeline({ approveBeforeSwitch: true });
+    r = read(third);
+  }, 360_000);
+
+  it('deploys and gates the idle colour without touching traffic, then promotes it (act has no reviewers to wait for)', () => {
+    expect(r.result('deploy')).toEqual([]);
+    expect(r.result('deploy-idle')).toEqual(['success']);
+    // mode deploy: green is deployed and gated, traffic stays on blue until the promote job.
+    expect(r.outputs('deploy-idle')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=blue']));
+    expect(r.summary('deploy-idle')).toMatch(/\| record pending \| ok \| \S+ \| green revision \d+ awaits promote \|/);
+    expect(r.result('promote')).toEqual(['success']);
+    expect(r.outputs('promote')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=green', 'previous-color=blue']));
+    expect(r.summary('promote')).toMatch(/\| switch \| ok \| \S+ \| router orders: blue → green \|/);
+    expect(r.summary('promote')).toMatch(/\| verify \| ok \| \S+ \| 4\/4 checks passed \|/);
+    expect(r.result('discard-idle')).toEqual([]);
+  });
+
+  it('smoke and notify after promote: green on GitHub; under act only nektos/act#2467 stops them', () => {
+    // act keeps the outputs of a skipped job as their unevaluated template, so the skipped deploy
+    // job's url is '${{ steps.deploy.outputs.url }}' and `needs.deploy.outputs.url ||
+    // needs.promote.outputs.url` picks it (GitHub gives a skipped job's outputs as empty strings).
+    // When act or the workflow stops tripping on it, the path must be green end to end.
+    const errors = third.run.entries.filter((e) => e['jobID'] === 'smoke' && e['command'] === 'error').map((e) => String(e['arg']));
+    if (r.result('smoke')[0] === 'failure') {
+      expect(errors.join('\n')).toContain("targets.production: must be an http:// or https:// URL, got '${{ steps.deploy.outputs.url }}'");
+    } else {
+      expect(r.result('smoke')).toEqual(['success']);
+      expect(r.result('notify')).toEqual(['success']);
+      expect(slackPosts().at(-1)!.body).toContain('"color":"#2EB67D"');
+    }
   });
 });
