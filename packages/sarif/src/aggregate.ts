@@ -26,6 +26,7 @@ export class Aggregator implements ReportSink {
   readonly #findings: Finding[] = [];
   readonly #strings = new Map<string, string>();
   readonly #lists = new Map<string, string[]>();
+  readonly #toolLists = new Map<string, string[]>();
   #report = '';
   #dirty = false;
   #finished = false;
@@ -62,7 +63,7 @@ export class Aggregator implements ReportSink {
     if (existing) {
       existing.severity = maxSeverity(existing.severity, raw.severity);
       existing.suppressed &&= raw.suppressed;
-      if (!existing.tools.includes(raw.tool)) existing.tools.push(raw.tool);
+      if (!existing.tools.includes(raw.tool)) existing.tools = [...existing.tools, raw.tool];
       if (!byKey) this.#byKey.set(fingerprint, existing);
       return;
     }
@@ -70,7 +71,7 @@ export class Aggregator implements ReportSink {
     if (raw.location) raw.location.path = intern(raw.location.path);
     // Every finding has every property, in one order: one hidden class for all of them.
     const finding: Finding = {
-      tools: [raw.tool],
+      tools: this.#toolList(raw.tool),
       rule: intern(raw.rule),
       title: intern(raw.title),
       message: raw.message,
@@ -107,6 +108,16 @@ export class Aggregator implements ReportSink {
     this.#strings.set(text, text);
     return text;
   };
+
+  /**
+   * One frozen `[tool]` list shared by every finding that a single tool reported (most of them);
+   * a merged duplicate gets a list of its own.
+   */
+  #toolList(tool: string): string[] {
+    let list = this.#toolLists.get(tool);
+    if (!list) this.#toolLists.set(tool, (list = Object.freeze([tool]) as string[]));
+    return list;
+  }
 
   #list(items: string[]): string[] {
     if (!items.length) return EMPTY;

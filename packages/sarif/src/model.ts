@@ -20,7 +20,10 @@ export interface Location {
 }
 
 export interface Finding {
-  /** Tool ids that reported it (gitleaks, semgrep, trivy, or a slug of another SARIF driver); the first found it first. */
+  /**
+   * Tool ids that reported it (gitleaks, semgrep, trivy, or a slug of another SARIF driver); the
+   * first found it first. Single-tool lists are frozen and shared between findings: replace, never mutate.
+   */
   tools: string[];
   rule: string;
   title: string;
