@@ -1,10 +1,14 @@
 /**
- * Bundles every actions/<name>/src/index.ts (and post.ts) into dist/<name>/ with esbuild:
- * ESM for node24, minified, dynamic imports split into chunks (so heavy SDKs load only on the
- * paths that use them), third-party licences collected into dist/<name>/licenses.txt.
- * Prints each bundle's size and fails over budget (see ARCHITECTURE.md).
+ * Bundles every action — actions/<name>/src/index.ts (and post.ts) — into dist/<name>/ with
+ * esbuild, in ONE build so that code shared by several actions (packages/core, @actions/core,
+ * the Kubernetes client used by deploy and the root release action …) is written once, as chunks
+ * in dist/chunks/. ESM for node24, minified, dynamic imports split into chunks (heavy SDKs load
+ * only on the paths that use them), third-party licences collected into dist/licenses.txt.
  *
- *   node scripts/build.ts [name …]
+ * Prints each action's size — its entry files plus every chunk it can load — and fails over
+ * budget: dist/ ≤ 12 MB in total, an action without Kubernetes/AWS code ≤ 1 MB.
+ *
+ *   node scripts/build.ts
  */
 import { build, type Metafile } from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -12,21 +16,20 @@ import { readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises'
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
+const dist = path.join(root, 'dist');
 const MB = 1024 * 1024;
 const BUDGET_TOTAL = 12 * MB;
 const BUDGET_LIGHT = 1 * MB;
 const HEAVY = /node_modules\/(@kubernetes\/client-node|@aws-sdk|@smithy)\//;
 
-async function entries(name: string): Promise<Record<string, string>> {
-  const result: Record<string, string> = {};
-  for (const entry of ['index', 'post']) {
-    const file = path.join(root, 'actions', name, 'src', `${entry}.ts`);
-    if (existsSync(file)) result[entry] = file;
-  }
-  return result;
+export async function actionNames(): Promise<string[]> {
+  return (await readdir(path.join(root, 'actions'), { withFileTypes: true }))
+    .filter((d) => d.isDirectory() && existsSync(path.join(root, 'actions', d.name, 'src', 'index.ts')))
+    .map((d) => d.name)
+    .sort();
 }
 
-async function packageDir(file: string): Promise<string | undefined> {
+function packageDir(file: string): string | undefined {
   const marker = file.lastIndexOf('node_modules/');
   if (marker < 0) return undefined;
   const rest = file.slice(marker + 'node_modules/'.length).split('/');
@@ -37,7 +40,7 @@ async function packageDir(file: string): Promise<string | undefined> {
 async function licenses(metafile: Metafile): Promise<string> {
   const dirs = new Set<string>();
   for (const input of Object.keys(metafile.inputs)) {
-    const dir = await packageDir(input);
+    const dir = packageDir(input);
     if (dir) dirs.add(dir);
   }
   const sections: string[] = [];
@@ -50,20 +53,34 @@ async function licenses(metafile: Metafile): Promise<string> {
   return `${sections.join('\n\n---\n\n')}\n`;
 }
 
-async function dirSize(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.js')) total += (await stat(path.join(entry.parentPath, entry.name))).size;
-  }
-  return total;
+/** Every output file an entry can load: its static and dynamic imports, transitively. */
+function closure(metafile: Metafile, entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const imported of metafile.outputs[file]?.imports ?? []) if (!imported.external) visit(imported.path);
+  };
+  visit(entry);
+  return seen;
 }
 
-export async function buildAction(name: string): Promise<{ name: string; bytes: number; heavy: boolean }> {
-  const outdir = path.join(root, 'dist', name);
-  await rm(outdir, { recursive: true, force: true });
-  const result = await build({
-    entryPoints: await entries(name),
-    outdir,
+async function main(): Promise<void> {
+  const names = await actionNames();
+  const entryPoints: Record<string, string> = {};
+  for (const name of names) {
+    for (const entry of ['index', 'post']) {
+      const file = path.join(root, 'actions', name, 'src', `${entry}.ts`);
+      if (existsSync(file)) entryPoints[`${name}/${entry}`] = file;
+    }
+  }
+  await rm(dist, { recursive: true, force: true });
+  await mkdir(dist, { recursive: true });
+  // dist/ holds ES modules wherever the repository is checked out.
+  await writeFile(path.join(dist, 'package.json'), '{\n  "type": "module"\n}\n');
+  const { metafile } = await build({
+    entryPoints,
+    outdir: dist,
     bundle: true,
     platform: 'node',
     target: 'node24',
@@ -78,40 +95,25 @@ export async function buildAction(name: string): Promise<{ name: string; bytes: 
     // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
     banner: { js: "import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);" },
   });
-  await writeFile(path.join(outdir, 'licenses.txt'), await licenses(result.metafile));
-  const heavy = Object.keys(result.metafile.inputs).some((input) => HEAVY.test(input));
-  return { name, bytes: await dirSize(outdir), heavy };
-}
-
-async function main(): Promise<void> {
-  const all = (await readdir(path.join(root, 'actions'), { withFileTypes: true }))
-    .filter((d) => d.isDirectory() && existsSync(path.join(root, 'actions', d.name, 'src', 'index.ts')))
-    .map((d) => d.name)
-    .sort();
-  const wanted = process.argv.slice(2);
-  const unknown = wanted.filter((w) => !all.includes(w));
-  if (unknown.length) {
-    console.error(`Unknown action(s): ${unknown.join(', ')}. Known: ${all.join(', ')}`);
-    process.exit(2);
-  }
-  await mkdir(path.join(root, 'dist'), { recursive: true });
-  // dist/ holds ES modules wherever the repository is checked out.
-  await writeFile(path.join(root, 'dist', 'package.json'), '{\n  "type": "module"\n}\n');
-  const names = wanted.length ? wanted : all;
-  const results = [];
-  for (const name of names) results.push(await buildAction(name));
+  await writeFile(path.join(dist, 'licenses.txt'), await licenses(metafile));
 
   const problems: string[] = [];
-  for (const r of results) {
-    const over = !r.heavy && r.bytes > BUDGET_LIGHT;
-    console.log(
-      `${r.name.padEnd(16)} ${(r.bytes / 1024).toFixed(1).padStart(8)} KB${r.heavy ? '  (Kubernetes/AWS)' : ''}${over ? '  OVER 1 MB BUDGET' : ''}`,
-    );
-    if (over) problems.push(`dist/${r.name} is ${(r.bytes / MB).toFixed(2)} MB; bundles without Kubernetes/AWS code must stay ≤ 1 MB`);
+  const rel = (file: string) => path.relative(root, path.resolve(root, file)).split(path.sep).join('/');
+  for (const name of names) {
+    const files = new Set<string>();
+    for (const [output, meta] of Object.entries(metafile.outputs)) {
+      if (meta.entryPoint && rel(meta.entryPoint).startsWith(`actions/${name}/src/`)) for (const f of closure(metafile, output)) files.add(f);
+    }
+    const bytes = [...files].reduce((sum, f) => sum + (metafile.outputs[f]?.bytes ?? 0), 0);
+    const heavy = [...files].some((f) => Object.keys(metafile.outputs[f]?.inputs ?? {}).some((input) => HEAVY.test(input)));
+    const over = !heavy && bytes > BUDGET_LIGHT;
+    console.log(`${name.padEnd(16)} ${(bytes / 1024).toFixed(1).padStart(8)} KB${heavy ? '  (Kubernetes/AWS)' : ''}${over ? '  OVER 1 MB BUDGET' : ''}`);
+    if (over) problems.push(`dist/${name} loads ${(bytes / MB).toFixed(2)} MB; actions without Kubernetes/AWS code must stay ≤ 1 MB`);
   }
-  const present = (await readdir(path.join(root, 'dist'), { withFileTypes: true })).filter((d) => d.isDirectory());
   let total = 0;
-  for (const d of present) total += await dirSize(path.join(root, 'dist', d.name));
+  for (const entry of await readdir(dist, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && entry.name.endsWith('.js')) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  }
   console.log(`${'dist/ total'.padEnd(16)} ${(total / 1024).toFixed(1).padStart(8)} KB (budget ${BUDGET_TOTAL / MB} MB)`);
   if (total > BUDGET_TOTAL) problems.push(`dist/ is ${(total / MB).toFixed(2)} MB; the budget is 12 MB`);
   if (problems.length) {

@@ -336,7 +336,7 @@ describe('pipeline.yml steps', () => {
           repository: '${{ inputs.toolkit-repository || fromJSON(toJSON(job)).workflow_repository }}',
           ref: '${{ inputs.toolkit-ref || fromJSON(toJSON(job)).workflow_sha }}',
           path: TOOLKIT_DIR,
-          'sparse-checkout': `/actions/${action}/action.yml\n/dist/package.json\n/dist/${action}/\n`,
+          'sparse-checkout': `/actions/${action}/action.yml\n/dist/package.json\n/dist/chunks/\n/dist/${action}/\n`,
           'sparse-checkout-cone-mode': false,
           'persist-credentials': false,
         },
