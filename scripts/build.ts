@@ -102,12 +102,15 @@ async function main(): Promise<void> {
   for (const name of names) {
     const files = new Set<string>();
     for (const [output, meta] of Object.entries(metafile.outputs)) {
-      if (meta.entryPoint && rel(meta.entryPoint).startsWith(`actions/${name}/src/`)) for (const f of closure(metafile, output)) files.add(f);
+      if (meta.entryPoint && rel(meta.entryPoint).startsWith(`actions/${name}/src/`))
+        for (const f of closure(metafile, output)) files.add(f);
     }
     const bytes = [...files].reduce((sum, f) => sum + (metafile.outputs[f]?.bytes ?? 0), 0);
     const heavy = [...files].some((f) => Object.keys(metafile.outputs[f]?.inputs ?? {}).some((input) => HEAVY.test(input)));
     const over = !heavy && bytes > BUDGET_LIGHT;
-    console.log(`${name.padEnd(16)} ${(bytes / 1024).toFixed(1).padStart(8)} KB${heavy ? '  (Kubernetes/AWS)' : ''}${over ? '  OVER 1 MB BUDGET' : ''}`);
+    console.log(
+      `${name.padEnd(16)} ${(bytes / 1024).toFixed(1).padStart(8)} KB${heavy ? '  (Kubernetes/AWS)' : ''}${over ? '  OVER 1 MB BUDGET' : ''}`,
+    );
     if (over) problems.push(`dist/${name} loads ${(bytes / MB).toFixed(2)} MB; actions without Kubernetes/AWS code must stay ≤ 1 MB`);
   }
   let total = 0;
