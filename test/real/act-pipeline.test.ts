@@ -70,6 +70,7 @@ async function startService(python: string, dir: string): Promise<string> {
       PORT: String(port),
       ENVIRONMENT: 'development',
       SECRET_KEY: 'act-test',
+      PYTHONDONTWRITEBYTECODE: '1',
     },
     stdio: 'ignore',
   });
@@ -128,6 +129,12 @@ function read({ run }: Observed) {
       ofJob(job, 'summary')
         .map((e) => String(e['content']))
         .join('\n'),
+    /** A job's result with the ::error:: messages it logged, so that a failure explains itself. */
+    report: (job: string) => ({
+      job,
+      result: run.jobs.filter((j) => j.job === job).map((j) => j.result),
+      errors: ofJob(job, 'error').map((e) => String(e['arg'])),
+    }),
   };
 }
 
@@ -243,7 +250,7 @@ describe('pipeline.yml under act (self-hosted, offline, local control plane): fi
     const failed = first.run.jobs.filter((j) => j.result !== 'success');
     expect({ failed, stderr: failed.length ? first.run.stderr.slice(-2000) : '' }).toEqual({ failed: [], stderr: '' });
     for (const job of ['deploy-config', 'lint', 'build', 'test', 'security-scan', 'deploy', 'smoke', 'notify']) {
-      expect([job, r.result(job)]).toEqual([job, ['success']]);
+      expect(r.report(job)).toEqual({ job, result: ['success'], errors: [] });
     }
     // Approval before the switch is off, the smoke suite passed and recording is off: these never start.
     for (const job of ['deploy-idle', 'promote', 'discard-idle', 'rollback', 'record']) expect([job, r.result(job)]).toEqual([job, []]);
@@ -315,11 +322,12 @@ describe('pipeline.yml under act: a second deploy whose smoke job fails is rolle
   }, 360_000);
 
   it('deploys green, fails the smoke job, runs the rollback job and notifies red naming the failed job', async () => {
-    for (const job of ['lint', 'build', 'test', 'security-scan', 'deploy']) expect([job, r.result(job)]).toEqual([job, ['success']]);
+    for (const job of ['lint', 'build', 'test', 'security-scan', 'deploy'])
+      expect(r.report(job)).toEqual({ job, result: ['success'], errors: [] });
     expect(r.outputs('deploy')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=green', 'previous-color=blue']));
     expect(r.result('smoke')).toEqual(['failure']);
     expect(r.outputs('smoke')).toEqual(expect.arrayContaining(['result=failed']));
-    expect(r.result('rollback')).toEqual(['success']);
+    expect(r.report('rollback')).toEqual({ job: 'rollback', result: ['success'], errors: [] });
     expect(r.outputs('rollback')).toEqual(expect.arrayContaining(['result=rolled-back', 'live-color=blue']));
     expect(await routerColour()).toBe('orders-blue');
     expect(r.result('notify')).toEqual(['success']);
@@ -341,11 +349,11 @@ describe('pipeline.yml under act: approval before the switch (deploy-idle → pr
 
   it('deploys and gates the idle colour without touching traffic, then promotes it (act has no reviewers to wait for)', () => {
     expect(r.result('deploy')).toEqual([]);
-    expect(r.result('deploy-idle')).toEqual(['success']);
+    expect(r.report('deploy-idle')).toEqual({ job: 'deploy-idle', result: ['success'], errors: [] });
     // mode deploy: green is deployed and gated, traffic stays on blue until the promote job.
     expect(r.outputs('deploy-idle')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=blue']));
     expect(r.summary('deploy-idle')).toMatch(/\| record pending \| ok \| \S+ \| green revision \d+ awaits promote \|/);
-    expect(r.result('promote')).toEqual(['success']);
+    expect(r.report('promote')).toEqual({ job: 'promote', result: ['success'], errors: [] });
     expect(r.outputs('promote')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=green', 'previous-color=blue']));
     expect(r.summary('promote')).toMatch(/\| switch \| ok \| \S+ \| router orders: blue → green \|/);
     expect(r.summary('promote')).toMatch(/\| verify \| ok \| \S+ \| 4\/4 checks passed \|/);
@@ -355,10 +363,10 @@ describe('pipeline.yml under act: approval before the switch (deploy-idle → pr
   it('smoke-tests the promoted colour and notifies green', () => {
     // pipeline.yml reads the deploy job's url only when that job succeeded: act keeps a skipped
     // job's outputs as their raw template (nektos/act#2467), which `||` would otherwise pick.
-    expect(r.result('smoke')).toEqual(['success']);
+    expect(r.report('smoke')).toEqual({ job: 'smoke', result: ['success'], errors: [] });
     expect(r.outputs('smoke')).toEqual(expect.arrayContaining(['result=passed', 'passed=4']));
     expect(r.result('rollback')).toEqual([]);
-    expect(r.result('notify')).toEqual(['success']);
+    expect(r.report('notify')).toEqual({ job: 'notify', result: ['success'], errors: [] });
     expect(slackPosts()).toHaveLength(3);
     expect(slackPosts()[2]!.body).toContain('"color":"#2EB67D"');
     expect(third.run.exitCode).toBe(0);
