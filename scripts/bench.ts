@@ -23,6 +23,7 @@ const INVALID: Record<string, Record<string, string>> = {
   'memory-bank': { INPUT_COMMAND: 'bogus' },
   deploy: { INPUT_MODE: 'bogus' },
   lint: { INPUT_LINTERS: 'bogus' },
+  release: { INPUT_RECORD: 'bogus' },
 };
 
 function time(args: string[], env: Record<string, string>): number {
