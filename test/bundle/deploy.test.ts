@@ -1,11 +1,7 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { json, runBundle, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
+import { json, loopbackCertificate, runBundle, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 
 const TOKEN = 'ptk-test-token-8c1f0e5d2b7a4c39';
 let api: LoopbackServer | undefined;
@@ -111,33 +107,9 @@ describe('dist/deploy', () => {
   );
 
   it('EKS: DescribeCluster (bundled AWS SDK), then the API server sees a fresh EKS bearer token; the plan names the cluster', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'ptk-eks-bundle-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-keyout',
-        'key.pem',
-        '-out',
-        'cert.pem',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { cwd: dir, stdio: 'ignore' },
-    );
-    const cert = readFileSync(path.join(dir, 'cert.pem'));
+    const { key, cert } = loopbackCertificate();
     const seen: string[] = [];
-    const apiServer = createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert }, (req, res) => {
+    const apiServer = createServer({ key, cert }, (req, res) => {
       seen.push(`${req.method} ${req.url} ${req.headers['authorization']}`);
       res.writeHead(404, { 'content-type': 'application/json' }).end('{"kind":"Status","code":404,"reason":"NotFound"}');
     });

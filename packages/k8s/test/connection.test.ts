@@ -1,13 +1,10 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { MemoryLogger } from '@pipeline-toolkit/core';
 import { decodeToken } from '@pipeline-toolkit/eks';
-import { json, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
+import { json, loopbackCertificate, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 import { connect } from '../src/connection.ts';
 
 /**
@@ -18,34 +15,10 @@ import { connect } from '../src/connection.ts';
 let eks: LoopbackServer;
 let apiServer: Server;
 const authorizations: string[] = [];
-const dir = mkdtempSync(path.join(tmpdir(), 'ptk-eks-'));
 
 beforeAll(async () => {
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:P-256',
-      '-nodes',
-      '-keyout',
-      'key.pem',
-      '-out',
-      'cert.pem',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { cwd: dir, stdio: 'ignore' },
-  );
-  const cert = readFileSync(path.join(dir, 'cert.pem'));
-  apiServer = createServer({ key: readFileSync(path.join(dir, 'key.pem')), cert }, (req, res) => {
+  const { key, cert } = loopbackCertificate();
+  apiServer = createServer({ key, cert }, (req, res) => {
     authorizations.push(String(req.headers['authorization']));
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ kind: 'Status', code: 404, reason: 'NotFound' }));
