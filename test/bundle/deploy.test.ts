@@ -1,25 +1,13 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { json, loopbackCertificate, runBundle, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
+import { json, loopbackCertificate, runBundle, tokenKubeconfig, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 
 const TOKEN = 'ptk-test-token-8c1f0e5d2b7a4c39';
 let api: LoopbackServer | undefined;
 afterEach(async () => api?.close());
 
-const kubeconfig = (server: string) => `apiVersion: v1
-kind: Config
-clusters:
-- name: test
-  cluster: { server: "${server}", insecure-skip-tls-verify: true }
-users:
-- name: ci
-  user: { token: ${TOKEN} }
-contexts:
-- name: test
-  context: { cluster: test, user: ci }
-current-context: test
-`;
+const kubeconfig = (server: string) => tokenKubeconfig(server, TOKEN);
 
 describe('dist/deploy', () => {
   it('refuses a missing release before contacting anything', async () => {

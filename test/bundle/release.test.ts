@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRunnerEnv, json, runBundle, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
+import { createRunnerEnv, json, runBundle, tokenKubeconfig, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 
 const TOKEN = 'ptk-test-token-5e0b9d7c41a2f836';
 const seam = { PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK: 'true' };
@@ -10,19 +10,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-const kubeconfig = (server: string) => `apiVersion: v1
-kind: Config
-clusters:
-- name: test
-  cluster: { server: "${server}", insecure-skip-tls-verify: true }
-users:
-- name: ci
-  user: { token: ${TOKEN} }
-contexts:
-- name: test
-  context: { cluster: test, user: ci }
-current-context: test
-`;
+const kubeconfig = (server: string) => tokenKubeconfig(server, TOKEN);
 
 /** A Slack stand-in that accepts every message, and an API server that knows no object (404). */
 async function standIns() {

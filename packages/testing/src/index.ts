@@ -10,4 +10,4 @@ export {
 } from './runner.ts';
 export { startServer, json, type LoopbackServer, type RecordedRequest, type Handler } from './server.ts';
 export { toolsDir, manifestPath, toolsManifest, requireTool, type ToolEntry } from './tools.ts';
-export { loopbackCertificate } from './tls.ts';
+export { loopbackCertificate, tokenKubeconfig } from './tls.ts';
