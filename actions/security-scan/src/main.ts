@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { GateError, InputError, type ActionContext, type Exec } from '@pipeline-toolkit/core';
-import { readOnlyTokenEvent, readScanInputs, runScan, uploadSarif } from '@pipeline-toolkit/sarif';
+import { readScanInputs, runScan, uploadForRun } from '@pipeline-toolkit/sarif';
 
 export interface Deps {
   exec?: Exec;
@@ -23,21 +22,8 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   for (const problem of result.problems) ctx.log.warning(problem);
   for (const a of result.annotations) ctx.log[a.level](a.message, a.properties);
 
-  if (token && repository && sha && ref) {
-    const eventPath = ctx.env['GITHUB_EVENT_PATH'];
-    const event: unknown = eventPath ? JSON.parse(await readFile(eventPath, 'utf8').catch(() => '{}')) : {};
-    await uploadSarif({
-      sarifFile: result.sarifFile,
-      token,
-      apiUrl: ctx.env['GITHUB_API_URL'] ?? 'https://api.github.com',
-      repository,
-      commitSha: sha,
-      ref,
-      readOnlyToken: readOnlyTokenEvent(event, ctx.env['GITHUB_ACTOR']),
-      log: ctx.log,
-      fetch: deps.fetch,
-    });
-  }
+  if (token && repository && sha && ref)
+    await uploadForRun({ sarifFile: result.sarifFile, token, env: ctx.env, log: ctx.log, fetch: deps.fetch });
 
   const { bySeverity, suppressed, total } = result.counts;
   await ctx.outputs.set({

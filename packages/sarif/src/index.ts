@@ -21,5 +21,5 @@ export { readScanInputs, findingsFileFor, REPORT_INPUTS, type ScanOptions, type 
 export { expandReports } from './files.ts';
 export { runScan, type ScanDeps, type ScanResult } from './scan.ts';
 export { aggregateJob, type AggregateJob, type AggregateOutcome } from './job.ts';
-export { uploadSarif, readOnlyTokenEvent, type UploadOptions, type UploadResult } from './upload.ts';
+export { uploadSarif, uploadForRun, readOnlyTokenEvent, type UploadOptions, type UploadResult } from './upload.ts';
 export { scannerCommand, runAvailableScanners, findOnPath, MALICIOUS_TRIVY, type ScannerKind, type ScannerCommand } from './scanners.ts';

@@ -105,3 +105,31 @@ function safeJson(text: string): { id?: unknown; url?: string; message?: unknown
     return undefined;
   }
 }
+
+/**
+ * Uploads for the run the environment describes, as the runner sets it: GITHUB_REPOSITORY,
+ * GITHUB_SHA, GITHUB_REF, GITHUB_API_URL, and the event (GITHUB_EVENT_PATH, GITHUB_ACTOR) to know
+ * whether the token is read-only. Callers check that repository, sha and ref are set first.
+ */
+export async function uploadForRun(options: {
+  sarifFile: string;
+  token: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  fetch?: typeof fetch;
+}): Promise<UploadResult> {
+  const { env } = options;
+  const eventPath = env['GITHUB_EVENT_PATH'];
+  const event: unknown = eventPath ? JSON.parse(await readFile(eventPath, 'utf8').catch(() => '{}')) : {};
+  return uploadSarif({
+    sarifFile: options.sarifFile,
+    token: options.token,
+    apiUrl: env['GITHUB_API_URL'] ?? 'https://api.github.com',
+    repository: env['GITHUB_REPOSITORY'] ?? '',
+    commitSha: env['GITHUB_SHA'] ?? '',
+    ref: env['GITHUB_REF'] ?? '',
+    readOnlyToken: readOnlyTokenEvent(event, env['GITHUB_ACTOR']),
+    log: options.log,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}

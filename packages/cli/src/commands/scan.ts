@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { Inputs, InputError } from '@pipeline-toolkit/core';
-import { readOnlyTokenEvent, readScanInputs, runScan, uploadSarif } from '@pipeline-toolkit/sarif';
+import { readScanInputs, runScan, uploadForRun } from '@pipeline-toolkit/sarif';
 import type { Command } from '../command.ts';
 
 /** Short flags of the README example, each the same as an input-named flag. */
@@ -56,20 +55,7 @@ export const scan: Command = {
     const result = await runScan(options, { log: io.log, env: io.env, cwd: io.cwd, label });
     io.out(result.console);
     io.out(`\nSARIF: ${result.sarifFile}\nFindings: ${result.findingsFile}`);
-    if (token && repository && sha && ref) {
-      const eventPath = io.env['GITHUB_EVENT_PATH'];
-      const event: unknown = eventPath ? JSON.parse(await readFile(eventPath, 'utf8').catch(() => '{}')) : {};
-      await uploadSarif({
-        sarifFile: result.sarifFile,
-        token,
-        apiUrl: io.env['GITHUB_API_URL'] ?? 'https://api.github.com',
-        repository,
-        commitSha: sha,
-        ref,
-        readOnlyToken: readOnlyTokenEvent(event, io.env['GITHUB_ACTOR']),
-        log: io.log,
-      });
-    }
+    if (token && repository && sha && ref) await uploadForRun({ sarifFile: result.sarifFile, token, env: io.env, log: io.log });
     return result.gate.passed ? 0 : 1;
   },
 };
