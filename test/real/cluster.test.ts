@@ -320,3 +320,30 @@ describe('teardown by PID', () => {
     expect(existsSync(record.dir)).toBe(false);
   }, 120_000);
 });
+
+describe('@kubernetes/client-node through packages/k8s', () => {
+  it('lists, patches a Service selector with a resourceVersion precondition, and gets a 409 on a stale one', async () => {
+    const { connect, isConflict } = await import('@pipeline-toolkit/k8s');
+    const { MemoryLogger } = await import('@pipeline-toolkit/core');
+    const namespace = await createNamespace(cluster, 'client-node');
+    const { api: kube } = await connect({ kind: 'kubeconfig-file', path: cluster.kubeconfigPath }, new MemoryLogger());
+    const created = await kube.createService(namespace, {
+      metadata: { name: 'router', labels: { app: 'shop' } },
+      spec: { selector: { color: 'blue' }, ports: [{ port: 80 }] },
+    });
+    expect((await kube.listServices(namespace, 'app=shop')).map((s) => s.metadata?.name)).toEqual(['router']);
+
+    const stale = created.metadata?.resourceVersion;
+    const switched = await kube.patchService(namespace, 'router', {
+      metadata: { resourceVersion: stale },
+      spec: { selector: { color: 'green' } },
+    });
+    expect(switched.spec?.selector).toEqual({ color: 'green' });
+
+    const conflict = await kube
+      .patchService(namespace, 'router', { metadata: { resourceVersion: stale }, spec: { selector: { color: 'blue' } } })
+      .catch((e: unknown) => e);
+    expect(isConflict(conflict)).toBe(true);
+    expect((await kube.readService(namespace, 'router'))?.spec?.selector).toEqual({ color: 'green' });
+  });
+});
