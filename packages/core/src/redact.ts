@@ -6,7 +6,14 @@
 
 export const REDACTED = '***';
 
-const SECRET_PATTERNS: readonly RegExp[] = [
+/**
+ * A pattern, and optionally a cheap test that a text must pass for the pattern to possibly match.
+ * Patterns that start with a lookbehind cannot be anchored on a first character, so the regex
+ * engine tries them at every position; the literal they require rules most texts out at once.
+ */
+type SecretPattern = RegExp | { pattern: RegExp; mayMatch: (text: string) => boolean };
+
+const SECRET_PATTERNS: readonly SecretPattern[] = [
   // Slack incoming webhooks and tokens
   /https:\/\/hooks\.slack(?:-gov)?\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9/_-]+/g,
   /\bxox[abposr]-[A-Za-z0-9-]{10,}/g,
@@ -15,14 +22,17 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g,
   // AWS access key ids and secret keys given as assignments
   /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g,
-  /(?<=aws_secret_access_key\s*[=:]\s*["']?)[A-Za-z0-9/+=]{40}/gi,
+  { pattern: /(?<=aws_secret_access_key\s*[=:]\s*["']?)[A-Za-z0-9/+=]{40}/gi, mayMatch: (text) => /aws_secret/i.test(text) },
   // EKS bearer tokens and JWTs
   /\bk8s-aws-v1\.[A-Za-z0-9_-]{20,}/g,
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
   // Private keys
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
   // Authorization headers
-  /(?<=\b(?:authorization|proxy-authorization)\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[^\s"',;]+/gi,
+  {
+    pattern: /(?<=\b(?:authorization|proxy-authorization)\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[^\s"',;]+/gi,
+    mayMatch: (text) => /authoriz/i.test(text),
+  },
 ];
 
 /** `https://user:pass@host` → `https://***@host` (also for postgres://, redis:// …). */
@@ -61,8 +71,12 @@ export class Redactor {
 /** Scrubs secret-like patterns (no registered secrets) from a text. */
 export function redactPatterns(text: string): string {
   let result = text;
-  for (const pattern of SECRET_PATTERNS) result = result.replace(pattern, REDACTED);
-  return result.replace(URL_CREDENTIALS, `${REDACTED}@`).replace(QUERY_SECRETS, REDACTED);
+  for (const entry of SECRET_PATTERNS) {
+    if (entry instanceof RegExp) result = result.replace(entry, REDACTED);
+    else if (entry.mayMatch(result)) result = result.replace(entry.pattern, REDACTED);
+  }
+  if (result.includes('://')) result = result.replace(URL_CREDENTIALS, `${REDACTED}@`);
+  return result.includes('=') ? result.replace(QUERY_SECRETS, REDACTED) : result;
 }
 
 /** True when the text contains something that looks like a secret. */

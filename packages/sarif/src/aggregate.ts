@@ -13,6 +13,15 @@ export function emptyCounts(): SeverityCounts {
 }
 
 /**
+ * A finding's fingerprint: the first 16 bytes of the sha256 of its dedupe key, in hex. It is also
+ * the deduplication map's key (a quarter of the key's size). Hex of the first 16 bytes is one flat
+ * string (a slice of the full hex digest would keep the digest alive behind it).
+ */
+export function fingerprintOf(key: string): string {
+  return hash('sha256', key, 'buffer').toString('hex', 0, 16);
+}
+
+/**
  * Collects findings from every report and deduplicates them: within a tool by the tool's key, and
  * across tools for secrets by (path, start line). A duplicate keeps the highest severity and
  * adds its tool to the list. Raw secrets are collected so that nothing is written unredacted.
@@ -53,11 +62,12 @@ export class Aggregator implements ReportSink {
   }
 
   finding(raw: RawFinding): void {
+    this.fingerprinted(raw, fingerprintOf(raw.key));
+  }
+
+  /** A finding whose fingerprint (fingerprintOf its key) was computed elsewhere, for example in another thread. */
+  fingerprinted(raw: RawFinding, fingerprint: string): void {
     if (this.#finished) throw new Error('Aggregator.finding() called after finish()');
-    // The fingerprint (a hash of the dedupe key) is the map key: it is a quarter of the key's size.
-    // Hex of the first 16 bytes is the first 32 hex digits, as one flat string (a slice of the
-    // full hex digest would keep the digest alive behind it).
-    const fingerprint = hash('sha256', raw.key, 'buffer').toString('hex', 0, 16);
     const byKey = this.#byKey.get(fingerprint);
     const existing = byKey ?? this.#sameSecret(raw);
     if (existing) {

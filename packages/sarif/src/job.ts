@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { InputError } from '@pipeline-toolkit/core';
 import { Aggregator, countFindings, type SeverityCounts } from './aggregate.ts';
 import { writeFindings } from './findings-file.ts';
@@ -18,6 +19,39 @@ export interface AggregateJob {
   sarifFile: string;
   findingsFile: string;
   links?: RepositoryLinks;
+  /** Reports of at least this many bytes in all are read by two threads (default 8 MB; tests lower it). */
+  parallelFrom?: number;
+}
+
+/** Below this many bytes of reports, a second thread costs more to start than it saves. */
+const PARALLEL_BYTES = 8 << 20;
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0; // a missing file: loadReport names it when its turn comes
+  }
+}
+
+/**
+ * Where the reports are divided between this thread and a reader thread (see reader.ts): this
+ * thread reads the first ones, the reader the rest, so that the reader's findings are merged in
+ * report order as if read here. The division balances bytes; `sizes.length` means no reader
+ * (a single report, or less than `minBytes` in all).
+ */
+export function readerSplit(sizes: readonly number[], minBytes: number): number {
+  const total = sizes.reduce((sum, size) => sum + size, 0);
+  if (sizes.length < 2 || total < minBytes) return sizes.length;
+  let best = sizes.length;
+  let bestLoad = total;
+  let prefix = 0;
+  for (let split = 1; split < sizes.length; split++) {
+    prefix += sizes[split - 1]!;
+    const load = Math.max(prefix, total - prefix);
+    if (load < bestLoad) [best, bestLoad] = [split, load];
+  }
+  return best;
 }
 
 /** What the aggregation gives back: counts and rendered reports, not the (possibly 100,000) findings. */
@@ -40,14 +74,31 @@ export interface AggregateOutcome {
 export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome> {
   const agg = new Aggregator();
   const gitleaksIgnore = new Set(job.gitleaksIgnore);
-  for (const { input, label, kind, file } of job.sources) {
-    agg.startReport(file);
-    try {
-      await loadReport(file, kind, { root: job.root, sink: agg, gitleaksIgnore });
-    } catch (error) {
-      if (error instanceof ReportError) throw new InputError(input, `${label}: ${error.message}`);
-      throw error;
+  const split = readerSplit(
+    job.sources.map((s) => fileSize(s.file)),
+    job.parallelFrom ?? PARALLEL_BYTES,
+  );
+  const reader =
+    split < job.sources.length
+      ? new (await import('./reader.ts')).ReportReader({
+          sources: job.sources.slice(split),
+          root: job.root,
+          gitleaksIgnore: job.gitleaksIgnore,
+        })
+      : undefined;
+  try {
+    for (const [index, { input, label, kind, file }] of job.sources.entries()) {
+      agg.startReport(file);
+      try {
+        if (reader && index >= split) await reader.take(index - split, agg);
+        else await loadReport(file, kind, { root: job.root, sink: agg, gitleaksIgnore });
+      } catch (error) {
+        if (error instanceof ReportError) throw new InputError(input, `${label}: ${error.message}`);
+        throw error;
+      }
     }
+  } finally {
+    await reader?.close();
   }
   const findings = agg.finish();
   const gate = evaluateGate(findings, job.failOn);
