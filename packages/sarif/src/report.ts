@@ -1,5 +1,5 @@
 import { escapeMarkdown, link, table, type AnnotationProperties, type Cell } from '@pipeline-toolkit/core';
-import { countByTool, countFindings } from './aggregate.ts';
+import { countByTool, countFindings, type SeverityCounts } from './aggregate.ts';
 import type { GateResult } from './gate.ts';
 import { SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
 import { isRepositoryPath } from './paths.ts';
@@ -41,24 +41,30 @@ function toolName(tools: readonly ToolInfo[], id: string): string {
   return tools.find((t) => t.id === id)?.name ?? id;
 }
 
-function countRows(report: ScanReport): (string | number)[][] {
+function countRows(report: ScanReport, totals: SeverityCounts): (string | number)[][] {
   const byTool = countByTool(report.findings, report.tools);
   const rows: (string | number)[][] = [...byTool].map(([id, counts]) => [toolName(report.tools, id), ...SEVERITIES.map((s) => counts[s])]);
-  const totals = countFindings(report.findings).bySeverity;
   rows.push(['Total (deduplicated)', ...SEVERITIES.map((s) => totals[s])]);
   return rows;
 }
 
+/** The first `top` unsuppressed findings (the most severe: findings come sorted), without a pass over all of them. */
+function topFindings(findings: readonly Finding[], top: number): Finding[] {
+  const shown: Finding[] = [];
+  for (let i = 0; i < findings.length && shown.length < top; i++) if (!findings[i]!.suppressed) shown.push(findings[i]!);
+  return shown;
+}
+
 /** The job summary: gate verdict, counts per tool × severity, top findings with links. Text is already redacted. */
 export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top = 20): string {
-  const { suppressed } = countFindings(report.findings);
+  const { bySeverity, suppressed } = countFindings(report.findings);
   const parts = [
     '## Security scan\n',
     `**${report.gate.passed ? '✅' : '❌'} ${escapeMarkdown(gateLine(report))}**\n`,
-    table(['Tool', ...SEVERITIES.map((s) => TITLE[s])], countRows(report)),
+    table(['Tool', ...SEVERITIES.map((s) => TITLE[s])], countRows(report, bySeverity)),
     `Suppressed by the tools (never gate): ${suppressed}.\n`,
   ];
-  const shown = report.findings.filter((f) => !f.suppressed).slice(0, top);
+  const shown = topFindings(report.findings, top);
   if (shown.length) {
     const rows: Cell[][] = shown.map((f) => {
       const place = where(f);
@@ -94,13 +100,13 @@ export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top
 /** A plain-text table for the terminal. */
 export function consoleReport(report: ScanReport, top = 10): string {
   const header = ['Tool', ...SEVERITIES.map((s) => TITLE[s])];
-  const rows = [header, ...countRows(report).map((r) => r.map(String))];
+  const { bySeverity, suppressed } = countFindings(report.findings);
+  const rows = [header, ...countRows(report, bySeverity).map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  const { suppressed } = countFindings(report.findings);
   lines.push('', `Suppressed (not gated): ${suppressed}`);
-  const shown = report.findings.filter((f) => !f.suppressed).slice(0, top);
+  const shown = topFindings(report.findings, top);
   if (shown.length) {
     lines.push('', 'Top findings:');
     for (const f of shown) lines.push(`  ${f.severity.padEnd(8)} ${f.rule}  ${where(f)}  ${f.title}`);
@@ -126,6 +132,7 @@ export function annotations(findings: readonly Finding[], tools: readonly ToolIn
   const left: Record<Annotation['level'], number> = { ...ANNOTATION_LIMITS };
   const out: Annotation[] = [];
   for (const f of findings) {
+    if (left.error + left.warning + left.notice === 0) break;
     const level = LEVEL[f.severity];
     if (f.suppressed || !level || !f.location || !isRepositoryPath(f.location.path) || left[level] === 0) continue;
     left[level]--;
