@@ -1,3 +1,5 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
 import { actionsExec } from './actions-core.ts';
 import { ExternalError } from './errors.ts';
 import type { Logger } from './logger.ts';
@@ -51,3 +53,24 @@ export const exec: Exec = async (command, args, options = {}) => {
   }
   return result;
 };
+
+/** The executable file `program` names (a path, or the first match on PATH), without running a shell; undefined when there is none. */
+export function findOnPath(program: string, env: NodeJS.ProcessEnv): string | undefined {
+  const candidates = program.includes('/')
+    ? [program]
+    : (env['PATH'] ?? '')
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, program));
+  for (const candidate of candidates) {
+    try {
+      if (statSync(candidate).isFile()) {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      }
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}

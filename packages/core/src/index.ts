@@ -2,7 +2,7 @@ export { runAction, actionContext, type ActionContext } from './action.ts';
 export { formatCommand, escapeData, escapeProperty, type AnnotationProperties } from './commands.ts';
 export { parseDuration, formatDuration } from './duration.ts';
 export { InputError, GateError, ExternalError, errorMessage } from './errors.ts';
-export { exec, type Exec, type ExecOptions, type ExecResult } from './exec.ts';
+export { exec, findOnPath, type Exec, type ExecOptions, type ExecResult } from './exec.ts';
 export { Inputs, envInputs, mapInputs, type InputSource } from './inputs.ts';
 export { ActionsLogger, ConsoleLogger, MemoryLogger, type Logger } from './logger.ts';
 export { ActionOutputs, MemoryOutputs, ActionState, MemoryState, outputValue, type OutputSink, type StateStore } from './outputs.ts';

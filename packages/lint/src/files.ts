@@ -1,5 +1,5 @@
-import { constants, existsSync } from 'node:fs';
-import { access, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 
 const SKIP = new Set(['node_modules', '.git', '.venv', 'venv', 'dist', 'build', '__pycache__', '.tox', '.mypy_cache', '.ruff_cache']);
@@ -27,21 +27,6 @@ export async function findFiles(dir: string, match: (name: string) => boolean, l
 }
 
 export const exists = (dir: string, ...names: string[]) => names.some((name) => existsSync(path.join(dir, name)));
-
-/** The absolute path of a program on PATH, or undefined. */
-export async function findOnPath(program: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (program.includes('/')) return existsSync(program) ? program : undefined;
-  for (const dir of (env['PATH'] ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, program);
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return undefined;
-}
 
 /** A path as annotations want it: relative to the workspace root, with forward slashes. */
 export function relativeTo(root: string, cwd: string, file: string): string {

@@ -1,5 +1,4 @@
-import { errorMessage, type Inputs } from '@pipeline-toolkit/core';
-import { findOnPath } from './files.ts';
+import { errorMessage, findOnPath, type Inputs } from '@pipeline-toolkit/core';
 import { actionlint } from './linters/actionlint.ts';
 import { eslint } from './linters/eslint.ts';
 import { helm } from './linters/helm.ts';
@@ -27,7 +26,7 @@ async function runOne(ctx: LintContext, linter: Linter, required: boolean): Prom
   const start = performance.now();
   const elapsed = () => Math.round(performance.now() - start);
   const program = linter.program?.(ctx);
-  if (program && !(await findOnPath(program, ctx.env))) {
+  if (program && !findOnPath(program, ctx.env)) {
     return {
       linter: linter.name,
       required,

@@ -22,4 +22,4 @@ export { expandReports } from './files.ts';
 export { runScan, type ScanDeps, type ScanResult } from './scan.ts';
 export { aggregateJob, type AggregateJob, type AggregateOutcome } from './job.ts';
 export { uploadSarif, uploadForRun, readOnlyTokenEvent, type UploadOptions, type UploadResult } from './upload.ts';
-export { scannerCommand, runAvailableScanners, findOnPath, MALICIOUS_TRIVY, type ScannerKind, type ScannerCommand } from './scanners.ts';
+export { scannerCommand, runAvailableScanners, MALICIOUS_TRIVY, type ScannerKind, type ScannerCommand } from './scanners.ts';

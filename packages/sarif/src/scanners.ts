@@ -1,6 +1,5 @@
-import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { ExternalError, type Exec, type Logger } from '@pipeline-toolkit/core';
+import { ExternalError, findOnPath, type Exec, type Logger } from '@pipeline-toolkit/core';
 
 export type ScannerKind = 'gitleaks' | 'semgrep' | 'trivy';
 
@@ -69,22 +68,6 @@ export function scannerCommand(
         okExitCodes: [0],
       };
   }
-}
-
-/** The first executable `name` on PATH, without running a shell. */
-export function findOnPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env['PATH'] ?? '').split(path.delimiter).filter(Boolean)) {
-    const candidate = path.join(dir, name);
-    try {
-      if (statSync(candidate).isFile()) {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      }
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 export interface ScannerDeps {

@@ -1,23 +1,11 @@
-import type { Category, Location, Severity, ToolInfo } from './model.ts';
+import type { Finding, ToolInfo } from './model.ts';
 
-/** A finding as a parser reads it, before deduplication assigns tools and a fingerprint. */
-export interface RawFinding {
+/** A finding as a parser reads it, before deduplication assigns tools, a fingerprint and its report. */
+export type RawFinding = Omit<Finding, 'tools' | 'fingerprint' | 'report'> & {
   tool: string;
   /** The dedupe key (docs/security-scan.md); never contains a raw secret. */
   key: string;
-  rule: string;
-  title: string;
-  message: string;
-  severity: Severity;
-  category: Category;
-  location?: Location;
-  target?: string;
-  package?: string;
-  suppressed: boolean;
-  cwe: string[];
-  cve: string[];
-  helpUri?: string;
-}
+};
 
 /** Where parsers put what they read. */
 export interface ReportSink {
