@@ -13,10 +13,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { toolsManifest } from '../packages/testing/src/tools.ts';
+import { freePort, postgres, serviceDatabaseEnv, toolsManifest, waitForHealth } from '../packages/testing/src/index.ts';
 import { ensurePythonVenv, serviceDir } from '../test/real/python-venv.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -62,42 +61,6 @@ const verdict = (code: number, ok: string, bad: string) => ({
   status: code === 0 ? ('passed' as const) : ('failed' as const),
   detail: code === 0 ? ok : bad,
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-async function waitForHealth(url: string, service: ChildProcess, deadlineMs = 30_000): Promise<void> {
-  const deadline = Date.now() + deadlineMs;
-  while (Date.now() < deadline) {
-    if (service.exitCode !== null) throw new Error(`the service exited with code ${service.exitCode}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`the service did not answer ${url}/health within ${deadlineMs / 1000}s`);
-}
-
-function postgres(args: string[] = []): Record<string, string> {
-  const result = spawnSync('bash', [path.join(root, 'test/services/postgres.sh'), ...args], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`PostgreSQL could not start: ${result.stderr.trim().split('\n').at(-1)}`);
-  return Object.fromEntries(
-    result.stdout
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-}
 
 async function main(): Promise<void> {
   const keep = process.argv.includes('--keep');
@@ -167,10 +130,7 @@ async function main(): Promise<void> {
     });
 
     await stage('deploy', async () => {
-      Object.assign(
-        env,
-        Object.fromEntries(Object.entries(postgres()).map(([k, v]) => [k.replace(/^PG/, 'DB_').replace('DB_DATABASE', 'DB_NAME'), v])),
-      );
+      Object.assign(env, serviceDatabaseEnv(postgres()));
       service = spawn(venv.bin('python'), ['-m', 'orders_service'], {
         cwd: ws,
         env: { ...env, PYTHONPATH: path.join(ws, 'src'), HOST: '127.0.0.1', PORT: String(port) },

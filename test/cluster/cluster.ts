@@ -13,10 +13,10 @@
  * the API server's service proxy reach a loopback server standing in for a pod.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../packages/testing/src/services.ts';
 import { requireTool } from '../../packages/testing/src/tools.ts';
 import { api, rawRequest, waitFor, type Connection } from './api.ts';
 import { generateCerts } from './certs.ts';
@@ -83,17 +83,6 @@ export interface Cluster extends Connection {
    */
   route(podIP: string, port: number, loopbackPort: number): () => void;
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function kubeconfig(server: string, caPem: string, user: string, token: string): string {

@@ -1,10 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { repoRoot, requireTool, startServer, toolsManifest, type LoopbackServer } from '@pipeline-toolkit/testing';
+import {
+  freePort,
+  postgres,
+  repoRoot,
+  requireTool,
+  serviceDatabaseEnv,
+  startServer,
+  toolsManifest,
+  type LoopbackServer,
+} from '@pipeline-toolkit/testing';
 import { api } from '../cluster/api.ts';
 import { createNamespace, startCluster, type Cluster } from '../cluster/cluster.ts';
 import { requireAct } from '../act/install.ts';
@@ -33,30 +41,6 @@ const slackPath = '/services/T0ACT/B0ACT/actwebhooksecret';
 /** While true, the production front answers the orders API with 500 (health stays green). */
 let productionBroken = false;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** PostgreSQL of this tier (test/services/postgres.sh, idempotent) as the service's DB_* variables. */
-function database(): Record<string, string> {
-  const result = spawnSync('bash', [path.join(repoRoot, 'test/services/postgres.sh')], { encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`PostgreSQL could not start: ${result.stderr}`);
-  const pg = Object.fromEntries(
-    result.stdout
-      .split('\n')
-      .filter((l) => l.includes('='))
-      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
-  );
-  return Object.fromEntries(Object.entries(pg).map(([k, v]) => [k.replace(/^PG/, 'DB_').replace('DB_DATABASE', 'DB_NAME'), v]));
-}
-
 async function startService(python: string, dir: string): Promise<string> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -64,7 +48,7 @@ async function startService(python: string, dir: string): Promise<string> {
     cwd: dir,
     env: {
       ...process.env,
-      ...database(),
+      ...serviceDatabaseEnv(postgres()),
       PYTHONPATH: path.join(dir, 'src'),
       HOST: '127.0.0.1',
       PORT: String(port),

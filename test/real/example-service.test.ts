@@ -10,11 +10,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MemoryLogger } from '@pipeline-toolkit/core';
-import { repoRoot, requireTool } from '@pipeline-toolkit/testing';
+import { freePort, postgres as startPostgres, requireTool, waitForHealth } from '@pipeline-toolkit/testing';
 import { runSuite } from '@pipeline-toolkit/smoke';
 import { parseSuite } from '../../packages/smoke/src/load.ts';
 import { requirePythonVenv, serviceDir } from './python-venv.ts';
@@ -114,47 +113,9 @@ describe('example service: lint, build and test stages from a clean copy', () =>
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitForHealth(url: string, child: ChildProcess, logs: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the service exited with ${child.exitCode}:\n${logs()}`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`the service did not answer /health within 30 s:\n${logs()}`);
-}
-
 /** A PostgreSQL of its own (port 55433), so that tests stopping the shared one do not disturb this one. */
 const PG_ENV = { PTK_PG_PORT: '55433', PTK_PG_DIR: path.join(tmpdir(), 'ptk-postgres-example-service') };
-function postgres(...args: string[]): Record<string, string> {
-  const result = spawnSync('bash', [path.join(repoRoot, 'test/services/postgres.sh'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, ...PG_ENV },
-    timeout: 280_000,
-  });
-  if (result.status !== 0) throw new Error(`postgres.sh ${args.join(' ')} failed:\n${result.stderr}`);
-  return Object.fromEntries(
-    result.stdout
-      .split('\n')
-      .filter((line) => line.includes('='))
-      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
-  );
-}
+const postgres = (...args: string[]) => startPostgres(args, PG_ENV);
 
 describe('example service running against a real PostgreSQL', () => {
   let dir: string;

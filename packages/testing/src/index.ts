@@ -11,3 +11,4 @@ export {
 export { startServer, json, type LoopbackServer, type RecordedRequest, type Handler } from './server.ts';
 export { toolsDir, manifestPath, toolsManifest, requireTool, type ToolEntry } from './tools.ts';
 export { loopbackCertificate, tokenKubeconfig } from './tls.ts';
+export { freePort, postgres, serviceDatabaseEnv, waitForHealth } from './services.ts';
