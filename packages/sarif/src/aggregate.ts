@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { compareFindings, maxSeverity, SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
+import { BUCKETS, bucketOf, maxSeverity, SEVERITIES, severityRank, type Finding, type Severity, type ToolInfo } from './model.ts';
 import { SecretIndex } from './secrets.ts';
 import type { RawFinding, ReportSink } from './sink.ts';
 
@@ -14,11 +14,50 @@ export function emptyCounts(): SeverityCounts {
 
 /**
  * A finding's fingerprint: the first 16 bytes of the sha256 of its dedupe key, in hex. It is also
- * the deduplication map's key (a quarter of the key's size). Hex of the first 16 bytes is one flat
- * string (a slice of the full hex digest would keep the digest alive behind it).
+ * the deduplication map's key (a quarter of the key's size). Taken from the hex digest: a digest
+ * as a Buffer costs three times as much to make.
  */
 export function fingerprintOf(key: string): string {
-  return hash('sha256', key, 'buffer').toString('hex', 0, 16);
+  return hash('sha256', key).slice(0, 32);
+}
+
+/** Slots of the direct-mapped cache in front of the intern table (a power of two). */
+const RECENT_SLOTS = 4096;
+
+/** What deduplication reads and changes of a finding. */
+type Mergeable = Pick<Finding, 'tools' | 'severity' | 'suppressed'>;
+
+/**
+ * The findings of a shard (a second thread that read the later reports, see shard.ts), as the
+ * coordinator needs them to deduplicate: one entry per finding, in the order they were found.
+ */
+export interface Handover {
+  fingerprints: string[];
+  /** The finding's tool ids, joined by newlines. */
+  tools: string[];
+  rules: string[];
+  /** Whether the finding has a place in the SARIF file (see output.ts). */
+  placed: Uint8Array;
+  severities: Uint8Array;
+  suppressed: Uint8Array;
+  /** Secret findings with a location (cross-tool deduplication): their index, path and start line. */
+  secrets: { index: number; path: string; line: number }[];
+}
+
+/** What became of each finding of a Handover: merged into another (-1), or kept with this severity rank, suppression and tools. */
+export interface Verdict {
+  severities: Int8Array;
+  suppressed: Uint8Array;
+  /** Kept findings whose tool list grew, by index. */
+  tools: [number, string[]][];
+}
+
+export interface AggregatorOptions {
+  /**
+   * Merge a secret found by two tools at the same place (default true). A shard leaves it to the
+   * coordinator, which sees the earlier reports too.
+   */
+  secretsAcrossTools?: boolean;
 }
 
 /**
@@ -30,15 +69,22 @@ export class Aggregator implements ReportSink {
   readonly secrets = new SecretIndex();
   readonly problems: string[] = [];
   readonly #tools = new Map<string, ToolInfo>();
-  readonly #byKey = new Map<string, Finding>();
-  readonly #secretsAt = new Map<string, Finding[]>();
+  readonly #byKey = new Map<string, Mergeable>();
+  /** Secret findings by path, then start line: across tools, the same place is the same secret. */
+  readonly #secretsAt = new Map<string, Map<number, Mergeable[]>>();
   readonly #findings: Finding[] = [];
   readonly #strings = new Map<string, string>();
+  readonly #recent: (string | undefined)[] = new Array<string | undefined>(RECENT_SLOTS);
   readonly #lists = new Map<string, string[]>();
   readonly #toolLists = new Map<string, string[]>();
+  readonly #secretsAcrossTools: boolean;
   #report = '';
   #dirty = false;
   #finished = false;
+
+  constructor(options: AggregatorOptions = {}) {
+    this.#secretsAcrossTools = options.secretsAcrossTools ?? true;
+  }
 
   /** Names the report file that the following findings come from. */
   startReport(file: string): void {
@@ -65,15 +111,13 @@ export class Aggregator implements ReportSink {
     this.fingerprinted(raw, fingerprintOf(raw.key));
   }
 
-  /** A finding whose fingerprint (fingerprintOf its key) was computed elsewhere, for example in another thread. */
+  /** A finding whose fingerprint (fingerprintOf its key) was computed elsewhere. */
   fingerprinted(raw: RawFinding, fingerprint: string): void {
     if (this.#finished) throw new Error('Aggregator.finding() called after finish()');
     const byKey = this.#byKey.get(fingerprint);
-    const existing = byKey ?? this.#sameSecret(raw);
+    const existing = byKey ?? this.#sameSecret(raw.tool, raw.category === 'secret' ? raw.location : undefined);
     if (existing) {
-      existing.severity = maxSeverity(existing.severity, raw.severity);
-      existing.suppressed &&= raw.suppressed;
-      if (!existing.tools.includes(raw.tool)) existing.tools = [...existing.tools, raw.tool];
+      merge(existing, [raw.tool], raw.severity, raw.suppressed);
       if (!byKey) this.#byKey.set(fingerprint, existing);
       return;
     }
@@ -100,23 +144,33 @@ export class Aggregator implements ReportSink {
     this.#byKey.set(fingerprint, finding);
     this.#findings.push(finding);
     this.#dirty = true;
-    if (finding.category === 'secret' && finding.location) {
-      const at = `${finding.location.path}|${finding.location.startLine ?? 0}`;
-      const list = this.#secretsAt.get(at);
-      if (list) list.push(finding);
-      else this.#secretsAt.set(at, [finding]);
-    }
+    if (finding.category === 'secret' && finding.location) this.#secretAt(finding.location.path, finding.location.startLine ?? 0, finding);
+  }
+
+  #secretAt(path: string, line: number, finding: Mergeable): void {
+    if (!this.#secretsAcrossTools) return;
+    let lines = this.#secretsAt.get(path);
+    if (!lines) this.#secretsAt.set(path, (lines = new Map()));
+    const list = lines.get(line);
+    if (list) list.push(finding);
+    else lines.set(line, [finding]);
   }
 
   /**
    * One copy of each repeated text: JSON parsing gives every occurrence its own string, and
    * 100,000 findings repeat the same rules, titles, paths and links (messages mostly differ).
+   * A direct-mapped cache, slotted by length and two characters, answers most lookups with one
+   * string comparison; the table behind it has to hash the whole text first.
    */
   readonly #intern = (text: string): string => {
-    const known = this.#strings.get(text);
-    if (known !== undefined) return known;
-    this.#strings.set(text, text);
-    return text;
+    const n = text.length;
+    const slot = n ? (Math.imul(n, 31) + Math.imul(text.charCodeAt(n - 1), 7) + text.charCodeAt(n >> 1)) & (RECENT_SLOTS - 1) : 0;
+    const recent = this.#recent[slot];
+    if (recent === text) return recent;
+    let known = this.#strings.get(text);
+    if (known === undefined) this.#strings.set(text, (known = text));
+    this.#recent[slot] = known;
+    return known;
   };
 
   /**
@@ -139,10 +193,89 @@ export class Aggregator implements ReportSink {
   }
 
   /** Across tools, a secret at the same path and start line is the same secret (Trivy's and Gitleaks' rule ids differ). */
-  #sameSecret(raw: RawFinding): Finding | undefined {
-    if (raw.category !== 'secret' || !raw.location) return undefined;
-    const list = this.#secretsAt.get(`${raw.location.path}|${raw.location.startLine ?? 0}`);
-    return list?.find((f) => !f.tools.includes(raw.tool));
+  #sameSecret(tool: string, at: { path: string; startLine?: number } | undefined): Mergeable | undefined {
+    if (!at) return undefined;
+    const list = this.#secretsAt.get(at.path)?.get(at.startLine ?? 0);
+    return list?.find((f) => !f.tools.includes(tool));
+  }
+
+  /** The shard side: its findings in the order found, for the coordinator's absorb(). */
+  handover(placed: (finding: Finding) => boolean): Handover {
+    const n = this.#findings.length;
+    const h: Handover = {
+      fingerprints: [],
+      tools: [],
+      rules: [],
+      placed: new Uint8Array(n),
+      severities: new Uint8Array(n),
+      suppressed: new Uint8Array(n),
+      secrets: [],
+    };
+    for (const [i, f] of this.#findings.entries()) {
+      h.fingerprints.push(f.fingerprint);
+      h.tools.push(f.tools.join('\n'));
+      h.rules.push(f.rule);
+      h.placed[i] = placed(f) ? 1 : 0;
+      h.severities[i] = severityRank(f.severity);
+      h.suppressed[i] = f.suppressed ? 1 : 0;
+      if (f.category === 'secret' && f.location) h.secrets.push({ index: i, path: f.location.path, line: f.location.startLine ?? 0 });
+    }
+    return h;
+  }
+
+  /**
+   * The coordinator side: deduplicates a shard's findings against these, exactly as if the shard's
+   * reports had been read here after the others. A shard's finding is tracked by a stand-in that
+   * takes later duplicates like a finding; the verdict says which were kept and how they ended.
+   */
+  absorb(h: Handover): Verdict {
+    const n = h.fingerprints.length;
+    const standIns: (Mergeable | undefined)[] = new Array(n);
+    const secretAt = new Map(h.secrets.map((s) => [s.index, s]));
+    for (let i = 0; i < n; i++) {
+      const fingerprint = h.fingerprints[i]!;
+      const tools = h.tools[i]!.split('\n');
+      const severity = SEVERITIES[4 - h.severities[i]!]!;
+      const suppressed = h.suppressed[i] === 1;
+      const at = secretAt.get(i);
+      const byKey = this.#byKey.get(fingerprint);
+      const existing = byKey ?? this.#sameSecret(tools[0]!, at && { path: at.path, startLine: at.line });
+      if (existing) {
+        merge(existing, tools, severity, suppressed);
+        if (!byKey) this.#byKey.set(fingerprint, existing);
+        continue;
+      }
+      const standIn: Mergeable = { tools, severity, suppressed };
+      standIns[i] = standIn;
+      this.#byKey.set(fingerprint, standIn);
+      if (at) this.#secretAt(at.path, at.line, standIn);
+    }
+    this.#dirty = true;
+    const verdict: Verdict = { severities: new Int8Array(n).fill(-1), suppressed: new Uint8Array(n), tools: [] };
+    for (const [i, standIn] of standIns.entries()) {
+      if (!standIn) continue;
+      verdict.severities[i] = severityRank(standIn.severity);
+      verdict.suppressed[i] = standIn.suppressed ? 1 : 0;
+      if (standIn.tools.join('\n') !== h.tools[i]) verdict.tools.push([i, standIn.tools]);
+    }
+    return verdict;
+  }
+
+  /** The shard side: keeps the findings the coordinator kept, as they ended. */
+  applyVerdict(verdict: Verdict): void {
+    const tools = new Map(verdict.tools);
+    const kept: Finding[] = [];
+    for (const [i, f] of this.#findings.entries()) {
+      const rank = verdict.severities[i]!;
+      if (rank < 0) continue;
+      f.severity = SEVERITIES[4 - rank]!;
+      f.suppressed = verdict.suppressed[i] === 1;
+      const grown = tools.get(i);
+      if (grown) f.tools = grown;
+      kept.push(f);
+    }
+    this.#findings.splice(0, this.#findings.length, ...kept);
+    this.#dirty = true;
   }
 
   get tools(): ToolInfo[] {
@@ -159,6 +292,7 @@ export class Aggregator implements ReportSink {
     this.#byKey.clear();
     this.#secretsAt.clear();
     this.#strings.clear();
+    this.#recent.fill(undefined);
     this.#lists.clear();
     return findings;
   }
@@ -170,15 +304,46 @@ export class Aggregator implements ReportSink {
    */
   findings(): Finding[] {
     if (this.#dirty) {
+      const buckets: Finding[][] = Array.from({ length: BUCKETS }, () => []);
       for (const f of this.#findings) {
         f.title = this.secrets.redact(f.title);
         f.message = this.secrets.redact(f.message);
         if (f.target) f.target = this.secrets.redact(f.target);
+        buckets[bucketOf(f)]!.push(f);
       }
-      this.#findings.sort(compareFindings);
+      // compareFindings' order, stable: a bucket sort
+      let i = 0;
+      for (const bucket of buckets) for (const f of bucket) this.#findings[i++] = f;
       this.#dirty = false;
     }
     return this.#findings;
+  }
+}
+
+/** A duplicate was found: the finding keeps the highest severity, stays suppressed only if both were, and lists every tool once. */
+function merge(existing: Mergeable, tools: readonly string[], severity: Severity, suppressed: boolean): void {
+  existing.severity = maxSeverity(existing.severity, severity);
+  existing.suppressed &&= suppressed;
+  for (const tool of tools) if (!existing.tools.includes(tool)) existing.tools = [...existing.tools, tool];
+}
+
+/** Counts of every finding: unsuppressed per severity and per tool × severity, suppressed, total unsuppressed. */
+export interface FindingCounts {
+  bySeverity: SeverityCounts;
+  suppressed: number;
+  total: number;
+  byTool: Map<string, SeverityCounts>;
+}
+
+/** Adds counts of more findings (a shard's) to these. */
+export function addCounts(into: FindingCounts, more: FindingCounts): void {
+  for (const s of SEVERITIES) into.bySeverity[s] += more.bySeverity[s];
+  into.suppressed += more.suppressed;
+  into.total += more.total;
+  for (const [tool, counts] of more.byTool) {
+    const row = into.byTool.get(tool);
+    if (!row) into.byTool.set(tool, { ...counts });
+    else for (const s of SEVERITIES) row[s] += counts[s];
   }
 }
 

@@ -1,5 +1,6 @@
 import { InputError } from '@pipeline-toolkit/core';
-import { severityRank, THRESHOLDS, type Finding, type Severity, type Threshold } from './model.ts';
+import { countFindings, type SeverityCounts } from './aggregate.ts';
+import { SEVERITIES, severityRank, THRESHOLDS, type Finding, type Severity, type Threshold } from './model.ts';
 
 export interface GateResult {
   passed: boolean;
@@ -16,8 +17,13 @@ export function parseThreshold(value: string, input = 'fail-on'): Threshold {
 
 /** Fails when any unsuppressed finding is at or above the threshold; `none` never fails. */
 export function evaluateGate(findings: readonly Finding[], threshold: Threshold): GateResult {
+  return gateOf(countFindings(findings).bySeverity, threshold);
+}
+
+/** evaluateGate from the counts of unsuppressed findings per severity. */
+export function gateOf(bySeverity: SeverityCounts, threshold: Threshold): GateResult {
   if (threshold === 'none') return { passed: true, threshold, failing: 0 };
   const min = severityRank(threshold.toUpperCase() as Severity);
-  const failing = findings.filter((f) => !f.suppressed && severityRank(f.severity) >= min).length;
+  const failing = SEVERITIES.filter((s) => severityRank(s) >= min).reduce((sum, s) => sum + bySeverity[s], 0);
   return { passed: failing === 0, threshold, failing };
 }

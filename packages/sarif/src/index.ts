@@ -5,8 +5,8 @@ export { detectFormat, loadReport, parseDocument, parseText, type ReportFormat, 
 export { ReportError } from './json.ts';
 export { SecretIndex } from './secrets.ts';
 export { normalisePath, isRepositoryPath, toUri } from './paths.ts';
-export { writeSarif, GITHUB_LIMITS, type SarifOptions, type SarifStats } from './writer.ts';
-export { writeFindings } from './findings-file.ts';
+export { GITHUB_LIMITS, type SarifOptions, type SarifStats } from './writer.ts';
+export { writeSarif, writeFindings } from './output.ts';
 export {
   summaryMarkdown,
   consoleReport,

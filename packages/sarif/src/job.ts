@@ -1,13 +1,15 @@
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { InputError } from '@pipeline-toolkit/core';
-import { Aggregator, countFindings, type SeverityCounts } from './aggregate.ts';
-import { writeFindings } from './findings-file.ts';
-import { evaluateGate, type GateResult } from './gate.ts';
+import { addCounts, Aggregator, countByTool, countFindings, type FindingCounts, type SeverityCounts } from './aggregate.ts';
+import { gateOf, type GateResult } from './gate.ts';
 import { ReportError } from './json.ts';
 import { loadReport, type ReportKind } from './load.ts';
-import type { Threshold, ToolInfo } from './model.ts';
-import { annotations, consoleReport, summaryMarkdown, type Annotation, type RepositoryLinks } from './report.ts';
-import { writeSarif, type SarifStats } from './writer.ts';
+import type { Finding, Threshold, ToolInfo } from './model.ts';
+import { assemble, describeHandover, fillSources, layoutFiles, planOutputs, ShardOutput } from './output.ts';
+import { annotations, consoleReport, headOf, joinHeads, summaryMarkdown, type Annotation, type RepositoryLinks } from './report.ts';
+import type { OutputFiles } from './shard.ts';
+import { TextFile } from './text-file.ts';
+import type { SarifStats } from './writer.ts';
 
 /** Everything the aggregation needs: plain data, so that it can run in a worker thread. */
 export interface AggregateJob {
@@ -21,6 +23,8 @@ export interface AggregateJob {
   links?: RepositoryLinks;
   /** Reports of at least this many bytes in all are read by two threads (default 8 MB; tests lower it). */
   parallelFrom?: number;
+  /** Tests: the index of the first report the second thread reads (the job's length: no second thread). */
+  split?: number;
 }
 
 /** Below this many bytes of reports, a second thread costs more to start than it saves. */
@@ -35,7 +39,7 @@ function fileSize(file: string): number {
 }
 
 /**
- * Where the reports are divided between this thread and a reader thread (see reader.ts): this
+ * Where the reports are divided between this thread and a reader thread (see shard.ts): this
  * thread reads the first ones, the reader the rest, so that the reader's findings are merged in
  * report order as if read here. The division balances bytes; `sizes.length` means no reader
  * (a single report, or less than `minBytes` in all).
@@ -66,54 +70,118 @@ export interface AggregateOutcome {
   annotations: Annotation[];
 }
 
+/** Reads sources in order into `agg`; a bad report becomes an InputError naming its input. */
+async function readSources(agg: Aggregator, job: AggregateJob, sources: AggregateJob['sources']): Promise<void> {
+  const gitleaksIgnore = new Set(job.gitleaksIgnore);
+  for (const source of sources) {
+    agg.startReport(source.file);
+    try {
+      await loadReport(source.file, source.kind, { root: job.root, sink: agg, gitleaksIgnore });
+    } catch (error) {
+      throw inputError(source, error);
+    }
+  }
+}
+
+function inputError(source: AggregateJob['sources'][number], error: unknown): unknown {
+  return error instanceof ReportError ? new InputError(source.input, `${source.label}: ${error.message}`) : error;
+}
+
 /**
- * Reads every report (one at a time, streaming the large JSON arrays), deduplicates, gates, and
- * writes the SARIF and findings files. Every output is built from the findings, whose texts the
- * Aggregator has already redacted.
+ * Reads every report (streaming the large JSON arrays), deduplicates, gates, and writes the SARIF
+ * and findings files. Every output is built from the findings, whose texts the Aggregator has
+ * already redacted. Large inputs are read by two threads (see shard.ts): this one reads the
+ * earlier reports, a shard the later ones, and each writes its own findings' part of the files.
  */
 export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome> {
+  const split =
+    job.split ??
+    readerSplit(
+      job.sources.map((s) => fileSize(s.file)),
+      job.parallelFrom ?? PARALLEL_BYTES,
+    );
+  const sarifOptions = { categoryPrefix: job.categoryPrefix, root: job.root };
   const agg = new Aggregator();
-  const gitleaksIgnore = new Set(job.gitleaksIgnore);
-  const split = readerSplit(
-    job.sources.map((s) => fileSize(s.file)),
-    job.parallelFrom ?? PARALLEL_BYTES,
-  );
-  const reader =
-    split < job.sources.length
-      ? new (await import('./reader.ts')).ReportReader({
-          sources: job.sources.slice(split),
-          root: job.root,
-          gitleaksIgnore: job.gitleaksIgnore,
-        })
-      : undefined;
-  try {
-    for (const [index, { input, label, kind, file }] of job.sources.entries()) {
-      agg.startReport(file);
-      try {
-        if (reader && index >= split) await reader.take(index - split, agg);
-        else await loadReport(file, kind, { root: job.root, sink: agg, gitleaksIgnore });
-      } catch (error) {
-        if (error instanceof ReportError) throw new InputError(input, `${label}: ${error.message}`);
-        throw error;
-      }
+  if (split >= job.sources.length) {
+    await readSources(agg, job, job.sources);
+    const findings = agg.finish();
+    const output = new ShardOutput(findings, job.root);
+    const plan = planOutputs([output.describe()], agg.tools, sarifOptions);
+    const sarif = new TextFile(job.sarifFile);
+    const findingsFile = new TextFile(job.findingsFile);
+    try {
+      output.render(plan, 0, { sarif, findings: findingsFile }, true);
+    } finally {
+      sarif.close();
+      findingsFile.close();
     }
-  } finally {
-    await reader?.close();
+    const counts = { ...countFindings(findings), byTool: countByTool(findings, agg.tools) };
+    return outcome(job, agg, { findings, counts }, plan.stats);
   }
-  const findings = agg.finish();
-  const gate = evaluateGate(findings, job.failOn);
-  const sarif = await writeSarif(job.sarifFile, findings, agg.tools, { categoryPrefix: job.categoryPrefix, root: job.root });
-  await writeFindings(job.findingsFile, findings);
+
+  const { Shard, ShardReportError } = await import('./shard.ts');
+  const shard = new Shard({ sources: job.sources.slice(split), root: job.root, gitleaksIgnore: job.gitleaksIgnore });
+  const rendered = (n: number): OutputFiles => ({ sarif: `${job.sarifFile}.${n}.part`, findings: `${job.findingsFile}.${n}.part` });
+  try {
+    await readSources(agg, job, job.sources.slice(0, split));
+    const read = await shard.read().catch((error: unknown) => {
+      throw error instanceof ShardReportError ? inputError(job.sources[split + error.index]!, error.report) : error;
+    });
+    // merged as if this thread had read the shard's reports after its own
+    for (const tool of read.tools) agg.tool(tool);
+    for (const problem of read.problems) agg.problem(problem);
+    const secrets = agg.secrets.values();
+    for (const secret of read.secrets) agg.secret(secret);
+    const verdict = agg.absorb(read.handover);
+    const findings = agg.finish();
+    const output = new ShardOutput(findings, job.root);
+    const plan = planOutputs([output.describe(), describeHandover(read.handover, verdict)], agg.tools, sarifOptions);
+    // both threads render their segments at once
+    const shardRendered = shard.render(verdict, secrets, plan, rendered(1));
+    const own = rendered(0);
+    const sarif = new TextFile(own.sarif);
+    const findingsFile = new TextFile(own.findings);
+    const sizes = output.render(plan, 0, { sarif, findings: findingsFile }, false);
+    sarif.close();
+    findingsFile.close();
+    const { sizes: shardSizes, sources, counts: shardCounts, head } = await shardRendered;
+    fillSources(plan, 1, sources);
+    const layouts = layoutFiles(plan, [sizes, shardSizes]);
+    // the files exist before the shard writes into them
+    for (const file of [job.sarifFile, job.findingsFile]) new TextFile(file).close();
+    const files = { sarif: job.sarifFile, findings: job.findingsFile };
+    const assembled = shard.assemble(layouts, files);
+    assemble(files.sarif, layouts.sarif, 0, own.sarif, true);
+    assemble(files.findings, layouts.findings, 0, own.findings, true);
+    await assembled;
+    const counts = { ...countFindings(findings), byTool: countByTool(findings, agg.tools) };
+    addCounts(counts, shardCounts);
+    return outcome(job, agg, { findings: joinHeads([headOf(findings), head]), counts }, plan.stats);
+  } finally {
+    await shard.close();
+    for (const n of [0, 1]) for (const file of Object.values(rendered(n))) rmSync(file, { force: true });
+  }
+}
+
+/** The outcome from every finding's counts and the head of the sorted findings. */
+function outcome(
+  job: AggregateJob,
+  agg: Aggregator,
+  seen: { findings: Finding[]; counts: FindingCounts },
+  sarif: SarifStats,
+): AggregateOutcome {
+  const gate = gateOf(seen.counts.bySeverity, job.failOn);
   const problems = agg.problems.map((p) => agg.secrets.redact(p));
-  const report = { findings, tools: agg.tools, gate, problems, sarif };
+  const report = { findings: seen.findings, counts: seen.counts, tools: agg.tools, gate, problems, sarif };
+  const { bySeverity, suppressed, total } = seen.counts;
   return {
     tools: agg.tools,
-    counts: countFindings(findings),
+    counts: { bySeverity, suppressed, total },
     gate,
     problems,
     sarif,
     summary: summaryMarkdown(report, job.links),
     console: consoleReport(report),
-    annotations: annotations(findings, agg.tools),
+    annotations: annotations(seen.findings, agg.tools),
   };
 }

@@ -63,9 +63,23 @@ export function maxSeverity(a: Severity, b: Severity): Severity {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
-/** Sorts most severe first; unsuppressed before suppressed at equal severity. */
+/** Sorts unsuppressed before suppressed, then most severe first. */
 export function compareFindings(a: Finding, b: Finding): number {
   return Number(a.suppressed) - Number(b.suppressed) || RANK[b.severity] - RANK[a.severity];
+}
+
+/**
+ * compareFindings' order as ten buckets: unsuppressed CRITICAL…INFO (0–4), then suppressed
+ * CRITICAL…INFO (5–9). Every finding of a bucket has the same severity.
+ */
+export const BUCKETS = 10;
+
+export function bucketOf(finding: Pick<Finding, 'severity' | 'suppressed'>): number {
+  return (finding.suppressed ? 5 : 0) + 4 - RANK[finding.severity];
+}
+
+export function bucketSeverity(bucket: number): Severity {
+  return SEVERITIES[bucket % 5]!;
 }
 
 /** The number written as SARIF `security-severity` for each canonical severity. */

@@ -1,5 +1,5 @@
 import { escapeMarkdown, link, table, type AnnotationProperties, type Cell } from '@pipeline-toolkit/core';
-import { countByTool, countFindings, type SeverityCounts } from './aggregate.ts';
+import { countByTool, countFindings, type FindingCounts } from './aggregate.ts';
 import type { GateResult } from './gate.ts';
 import { SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
 import { isRepositoryPath } from './paths.ts';
@@ -13,7 +13,10 @@ export interface RepositoryLinks {
 }
 
 export interface ScanReport {
+  /** Every finding in order, or (with `counts`) at least the head of them: see headOf. */
   findings: readonly Finding[];
+  /** The counts of every finding, when `findings` holds only the head. */
+  counts?: FindingCounts;
   tools: readonly ToolInfo[];
   gate: GateResult;
   problems: readonly string[];
@@ -41,12 +44,20 @@ function toolName(tools: readonly ToolInfo[], id: string): string {
   return tools.find((t) => t.id === id)?.name ?? id;
 }
 
-function countRows(report: ScanReport, totals: SeverityCounts): (string | number)[][] {
-  const byTool = countByTool(report.findings, report.tools);
+/** Every finding's counts: given, or counted. */
+function countsOf(report: ScanReport): FindingCounts {
+  return report.counts ?? { ...countFindings(report.findings), byTool: countByTool(report.findings, report.tools) };
+}
+
+function countRows(report: ScanReport, counts: FindingCounts): (string | number)[][] {
+  const { byTool, bySeverity: totals } = counts;
   const rows: (string | number)[][] = [...byTool].map(([id, counts]) => [toolName(report.tools, id), ...SEVERITIES.map((s) => counts[s])]);
   rows.push(['Total (deduplicated)', ...SEVERITIES.map((s) => totals[s])]);
   return rows;
 }
+
+/** Findings shown in the summary (the console shows fewer). */
+const HEAD = 20;
 
 /** The first `top` unsuppressed findings (the most severe: findings come sorted), without a pass over all of them. */
 function topFindings(findings: readonly Finding[], top: number): Finding[] {
@@ -56,12 +67,13 @@ function topFindings(findings: readonly Finding[], top: number): Finding[] {
 }
 
 /** The job summary: gate verdict, counts per tool × severity, top findings with links. Text is already redacted. */
-export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top = 20): string {
-  const { bySeverity, suppressed } = countFindings(report.findings);
+export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top = HEAD): string {
+  const counts = countsOf(report);
+  const { suppressed } = counts;
   const parts = [
     '## Security scan\n',
     `**${report.gate.passed ? '✅' : '❌'} ${escapeMarkdown(gateLine(report))}**\n`,
-    table(['Tool', ...SEVERITIES.map((s) => TITLE[s])], countRows(report, bySeverity)),
+    table(['Tool', ...SEVERITIES.map((s) => TITLE[s])], countRows(report, counts)),
     `Suppressed by the tools (never gate): ${suppressed}.\n`,
   ];
   const shown = topFindings(report.findings, top);
@@ -84,7 +96,7 @@ export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top
       ];
     });
     parts.push(`### Top findings\n`, table(['Severity', 'Tools', 'Rule', 'Where', 'Finding'], rows));
-    const rest = report.findings.length - suppressed - shown.length;
+    const rest = counts.total - shown.length;
     if (rest > 0) parts.push(`…and ${rest} more in the SARIF and findings files.\n`);
   }
   if (report.sarif && (report.sarif.overLimit || report.sarif.unlocated)) {
@@ -100,12 +112,12 @@ export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top
 /** A plain-text table for the terminal. */
 export function consoleReport(report: ScanReport, top = 10): string {
   const header = ['Tool', ...SEVERITIES.map((s) => TITLE[s])];
-  const { bySeverity, suppressed } = countFindings(report.findings);
-  const rows = [header, ...countRows(report, bySeverity).map((r) => r.map(String))];
+  const counts = countsOf(report);
+  const rows = [header, ...countRows(report, counts).map((r) => r.map(String))];
   const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
-  lines.push('', `Suppressed (not gated): ${suppressed}`);
+  lines.push('', `Suppressed (not gated): ${counts.suppressed}`);
   const shown = topFindings(report.findings, top);
   if (shown.length) {
     lines.push('', 'Top findings:');
@@ -124,6 +136,7 @@ export interface Annotation {
 
 /** GitHub shows at most 10 annotations of each level per step; one error and one notice are kept for the gate and upload messages. */
 export const ANNOTATION_LIMITS = { error: 9, warning: 10, notice: 9 } as const;
+const ANNOTATIONS_PER_LEVEL = 10;
 
 const LEVEL: Partial<Record<Severity, Annotation['level']>> = { CRITICAL: 'error', HIGH: 'error', MEDIUM: 'warning', LOW: 'notice' };
 
@@ -149,4 +162,28 @@ export function annotations(findings: readonly Finding[], tools: readonly ToolIn
     });
   }
   return out;
+}
+
+/**
+ * What the summary, console report and annotations read of a sorted list of findings: the first
+ * 20 of each unsuppressed severity and the first annotations' worth of each that can be annotated.
+ * The heads of two lists that follow each other, joined severity by severity, hold everything
+ * those read of the joined list.
+ */
+export function headOf(findings: readonly Finding[]): Finding[][] {
+  const heads: Finding[][] = SEVERITIES.map(() => []);
+  const annotatable = SEVERITIES.map(() => 0);
+  for (const f of findings) {
+    if (f.suppressed) break; // suppressed findings come last
+    const bucket = SEVERITIES.indexOf(f.severity);
+    const onFile = f.location !== undefined && isRepositoryPath(f.location.path);
+    if (heads[bucket]!.length < HEAD || (onFile && annotatable[bucket]! < ANNOTATIONS_PER_LEVEL)) heads[bucket]!.push(f);
+    if (onFile) annotatable[bucket]!++;
+  }
+  return heads;
+}
+
+/** Joins heads severity by severity (the first list's findings first). */
+export function joinHeads(heads: readonly Finding[][][]): Finding[] {
+  return SEVERITIES.flatMap((_, bucket) => heads.flatMap((h) => h[bucket] ?? []));
 }

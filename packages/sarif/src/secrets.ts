@@ -89,6 +89,11 @@ export class SecretIndex {
     this.#memo.clear();
   }
 
+  /** The registered secrets, to hand to another thread's index. */
+  values(): string[] {
+    return [...this.#all];
+  }
+
   /** Replaces registered secrets and secret-like patterns in a text. Results are memoised: scanner texts repeat. */
   redact(text: string): string {
     if (text.length < MIN) return text;

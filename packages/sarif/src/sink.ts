@@ -41,8 +41,12 @@ export function cweIds(texts: readonly string[]): string[] {
   return [...ids];
 }
 
+/** An id already in canonical CVE form (Trivy's VulnerabilityID, a SARIF rule id). */
+const CANONICAL_CVE = /^CVE-\d{4}-\d{4,}$/;
+
 /** CVE and GHSA ids mentioned in texts. */
 export function cveIds(texts: readonly string[]): string[] {
+  if (texts.length === 1 && CANONICAL_CVE.test(texts[0]!)) return [texts[0]!];
   const ids = new Set<string>();
   for (const text of texts) {
     // canonical forms: CVE-2021-44228, GHSA-57j2-w4cx-62h2

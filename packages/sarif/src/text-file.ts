@@ -15,6 +15,7 @@ export class TextFile {
   readonly #fd: number;
   readonly #buffer = Buffer.allocUnsafe(1 << 20);
   #used = 0;
+  #flushed = 0;
 
   constructor(file: string) {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -34,6 +35,11 @@ export class TextFile {
     this.#used += this.#buffer.write(text, this.#used);
   }
 
+  /** Bytes written so far. */
+  get position(): number {
+    return this.#flushed + this.#used;
+  }
+
   close(): void {
     this.#flush();
     closeSync(this.#fd);
@@ -46,5 +52,6 @@ export class TextFile {
 
   #writeAll(bytes: Buffer, length: number): void {
     for (let done = 0; done < length; ) done += writeSync(this.#fd, bytes, done, length - done);
+    this.#flushed += length;
   }
 }

@@ -1,16 +1,11 @@
 import path from 'node:path';
-import {
-  SARIF_LEVEL,
-  SECURITY_SEVERITY,
-  maxSeverity,
-  severityRank,
-  type Finding,
-  type Location,
-  type Severity,
-  type ToolInfo,
-} from './model.ts';
+import { SARIF_LEVEL, SECURITY_SEVERITY, type Finding, type Location, type Severity, type ToolInfo } from './model.ts';
 import { isRepositoryPath, normalisePath, toUri } from './paths.ts';
-import { TextFile } from './text-file.ts';
+
+/**
+ * SARIF text for GitHub code scanning: results and rules are written as text (output.ts puts them
+ * together). Lines and columns start at 1, URIs are repository-relative, messages within limits.
+ */
 
 /** GitHub code scanning's limits for one uploaded SARIF file. */
 export const GITHUB_LIMITS = { runs: 20, resultsPerRun: 25_000, tagsPerRule: 10, gzipBytes: 10 * 1024 * 1024, messageChars: 2000 } as const;
@@ -34,13 +29,10 @@ export interface SarifStats {
   droppedRuns: string[];
 }
 
-interface RuleEntry {
-  index: number;
-  finding: Finding;
-  severity: Severity;
-}
+/** What a rule's entry in `tool.driver.rules` is written from: its first result. */
+export type RuleSource = Pick<Finding, 'title' | 'helpUri' | 'category' | 'cwe'>;
 
-const sanitizeId = (value: string) =>
+export const sanitizeId = (value: string) =>
   value
     .replace(/[^A-Za-z0-9._/-]+/g, '-')
     .replace(/^\/+|\/+$/g, '')
@@ -69,7 +61,7 @@ function truncate(text: string, max: number): string {
 }
 
 /** Where a result goes: its own location, else its report file when that lies in the repository. */
-function placement(finding: Finding, root: string, reports: Map<string, Location | undefined>): Location | undefined {
+export function placement(finding: Finding, root: string, reports: Map<string, Location | undefined>): Location | undefined {
   if (finding.location) return finding.location;
   if (!reports.has(finding.report)) {
     const report = normalisePath(path.resolve(finding.report), root);
@@ -89,8 +81,7 @@ function uriOf(p: string): string {
   return uri;
 }
 
-function ruleJson(id: string, entry: RuleEntry): string {
-  const f = entry.finding;
+export function ruleJson(id: string, f: RuleSource, severity: Severity): string {
   const tags = ['security', f.category, ...f.cwe.map((c) => `external/cwe/${c.toLowerCase()}`)].slice(0, GITHUB_LIMITS.tagsPerRule);
   const helpUri = validUri(f.helpUri);
   return JSON.stringify({
@@ -99,15 +90,24 @@ function ruleJson(id: string, entry: RuleEntry): string {
     shortDescription: { text: truncate(f.title || id, 1000) },
     ...(helpUri ? { helpUri } : {}),
     help: { text: `${f.title || id}${helpUri ? `\n${helpUri}` : ''}` },
-    defaultConfiguration: { level: SARIF_LEVEL[entry.severity] },
-    properties: { tags, 'security-severity': SECURITY_SEVERITY[entry.severity], precision: 'high' },
+    defaultConfiguration: { level: SARIF_LEVEL[severity] },
+    properties: { tags, 'security-severity': SECURITY_SEVERITY[severity], precision: 'high' },
+  });
+}
+
+/** A run's `tool.driver` (without its rules). */
+export function driverJson(tool: ToolInfo): string {
+  return JSON.stringify({
+    name: tool.name,
+    ...(tool.version ? { version: tool.version } : {}),
+    ...(validUri(tool.informationUri) ? { informationUri: tool.informationUri } : {}),
   });
 }
 
 const json = JSON.stringify;
 
 /** One result, written as text directly (it is the bulk of the file: up to 25,000 per run). */
-function resultJson(f: Finding, where: Location, ruleIndex: number): string {
+export function resultJson(f: Finding, where: Location, ruleIndex: number): string {
   const message = truncate(f.message || f.title || f.rule, GITHUB_LIMITS.messageChars);
   const properties = `"severity":"${f.severity}"${f.tools.length > 1 ? `,"tools":${json(f.tools)}` : ''}${f.target ? `,"target":${json(f.target)}` : ''}${f.package ? `,"package":${json(f.package)}` : ''}`;
   return (
@@ -116,81 +116,4 @@ function resultJson(f: Finding, where: Location, ruleIndex: number): string {
     `"partialFingerprints":{"pipelineToolkitFinding/v1":"${f.fingerprint}"},` +
     `${f.suppressed ? '"suppressions":[{"kind":"external","status":"accepted"}],' : ''}"properties":{${properties}}}`
   );
-}
-
-/**
- * Writes one SARIF 2.1.0 file that GitHub code scanning accepts: one run per tool (a finding
- * reported by several tools goes to the run of the first), each with its own driver name and
- * `automationDetails.id`; at most 20 runs and 25,000 results per run, keeping the most severe;
- * lines and columns from 1; repository-relative URIs; unique rule ids; `results` always present.
- * Findings must come sorted most severe first (Aggregator.findings()). Streams to the file.
- */
-export async function writeSarif(
-  file: string,
-  findings: readonly Finding[],
-  tools: readonly ToolInfo[],
-  options: SarifOptions,
-): Promise<SarifStats> {
-  const limit = Math.min(options.maxResultsPerRun ?? GITHUB_LIMITS.resultsPerRun, GITHUB_LIMITS.resultsPerRun);
-  const prefix = sanitizeId(options.categoryPrefix) || 'security-scan';
-  // findings only: a result's placement is looked up again when it is written (it is cached per report)
-  const byTool = new Map<string, Finding[]>(tools.map((t) => [t.id, []]));
-  const stats: SarifStats = { runs: 0, results: 0, overLimit: 0, unlocated: 0, droppedRuns: [] };
-  const reports = new Map<string, Location | undefined>();
-  for (const f of findings) {
-    const where = placement(f, options.root, reports);
-    if (!where) {
-      stats.unlocated++;
-      continue;
-    }
-    const list = byTool.get(f.tools[0]!) ?? byTool.set(f.tools[0]!, []).get(f.tools[0]!)!;
-    if (list.length < limit) list.push(f);
-    else stats.overLimit++;
-  }
-  const worst = (id: string) => Math.max(-1, ...(byTool.get(id) ?? []).slice(0, 1).map((f) => severityRank(f.severity)));
-  const runTools = [...byTool.keys()];
-  if (runTools.length > GITHUB_LIMITS.runs) runTools.sort((a, b) => worst(b) - worst(a));
-  for (const dropped of runTools.splice(GITHUB_LIMITS.runs)) {
-    stats.droppedRuns.push(dropped);
-    stats.overLimit += byTool.get(dropped)?.length ?? 0;
-  }
-  const info = new Map(tools.map((t) => [t.id, t]));
-
-  const out = new TextFile(file);
-  const write = (chunk: string) => out.write(chunk);
-  write('{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","runs":[');
-  for (const [runIndex, id] of runTools.entries()) {
-    const results = byTool.get(id) ?? [];
-    const rules = new Map<string, RuleEntry>();
-    for (const finding of results) {
-      const rule = rules.get(finding.rule);
-      if (rule) rule.severity = maxSeverity(rule.severity, finding.severity);
-      else rules.set(finding.rule, { index: rules.size, finding, severity: finding.severity });
-    }
-    const tool = info.get(id) ?? { id, name: id };
-    const driver = {
-      name: tool.name,
-      ...(tool.version ? { version: tool.version } : {}),
-      ...(validUri(tool.informationUri) ? { informationUri: tool.informationUri } : {}),
-    };
-    const automation = JSON.stringify({ id: `${prefix}/${sanitizeId(id) || 'tool'}/` });
-    write(`${runIndex ? ',' : ''}{"tool":{"driver":${JSON.stringify(driver).slice(0, -1)},"rules":[`);
-    let first = true;
-    for (const [ruleId, entry] of rules) {
-      write(`${first ? '' : ','}${ruleJson(ruleId, entry)}`);
-      first = false;
-    }
-    write(`]}},"automationDetails":${automation},"columnKind":"utf16CodeUnits","results":[`);
-    for (let i = 0; i < results.length; i++) {
-      const finding = results[i]!;
-      const where = placement(finding, options.root, reports)!;
-      write(`${i ? ',' : ''}${resultJson(finding, where, rules.get(finding.rule)!.index)}\n`);
-    }
-    write(']}');
-    stats.runs++;
-    stats.results += results.length;
-  }
-  write(']}\n');
-  out.close();
-  return stats;
 }

@@ -20,7 +20,7 @@ const REPORTS: [string, ReportKind][] = [
   ['semgrep/semgrep-sarif-include-nosemgrep.sarif', 'semgrep'],
 ];
 
-function job(name: string, reports: [string, ReportKind][], parallelFrom: number): AggregateJob {
+function job(name: string, reports: [string, ReportKind][], parallelFrom: number, split?: number): AggregateJob {
   return {
     sources: reports.map(([file, kind]) => ({
       input: `${kind}-report`,
@@ -35,6 +35,7 @@ function job(name: string, reports: [string, ReportKind][], parallelFrom: number
     sarifFile: path.join(work, name, 'out.sarif'),
     findingsFile: path.join(work, name, 'out.findings.json'),
     parallelFrom,
+    ...(split === undefined ? {} : { split }),
   };
 }
 
@@ -54,6 +55,48 @@ describe('reading reports in a second thread', () => {
     expect(one.counts.total).toBeGreaterThan(10);
     for (const file of ['out.sarif', 'out.findings.json']) {
       expect(readFileSync(path.join(work, 'two', file), 'utf8')).toBe(readFileSync(path.join(work, 'one', file), 'utf8'));
+    }
+  });
+
+  it('gives the same outputs wherever the reports are divided, with duplicates and shared secrets across the threads', async () => {
+    // the same leaks in a Gitleaks SARIF and its JSON twin, a secret that Gitleaks and Trivy both found, a report read twice
+    const secrets = path.join(work, 'shared-secret');
+    const leak = {
+      RuleID: 'generic-api-key',
+      File: 'config/app.env',
+      StartLine: 4,
+      Secret: 'Zx9Qw8Er7Ty6Ui5O',
+      Match: 'k=Zx9Qw8Er7Ty6Ui5O',
+    };
+    const trivySecret = {
+      SchemaVersion: 2,
+      ArtifactName: '.',
+      ArtifactType: 'filesystem',
+      Results: [
+        {
+          Target: 'config/app.env',
+          Class: 'secret',
+          Secrets: [{ RuleID: 'generic-secret', Category: 'Generic', Severity: 'CRITICAL', Title: 'Secret', StartLine: 4, EndLine: 4 }],
+        },
+      ],
+    };
+    writeFileSync(`${secrets}.gitleaks.json`, JSON.stringify([leak]));
+    writeFileSync(`${secrets}.trivy.json`, JSON.stringify(trivySecret));
+    const reports: [string, ReportKind][] = [
+      ...REPORTS,
+      [`${secrets}.trivy.json`, 'trivy'],
+      REPORTS[2]!,
+      [`${secrets}.gitleaks.json`, 'gitleaks'],
+      REPORTS[0]!,
+      [`${secrets}.trivy.json`, 'trivy'],
+    ];
+    const one = await aggregateJob(job('split-one', reports, Infinity));
+    const read = (name: string, file: string) => readFileSync(path.join(work, name, file), 'utf8');
+    expect(read('split-one', 'out.findings.json')).toContain('"tools":["trivy","gitleaks"]');
+    for (let split = 1; split < reports.length; split++) {
+      const name = `split-${split}`;
+      expect(await aggregateJob(job(name, reports, 0, split))).toEqual(one);
+      for (const file of ['out.sarif', 'out.findings.json']) expect(read(name, file)).toBe(read('split-one', file));
     }
   });
 

@@ -59,16 +59,15 @@ export function addLeak(leak: GitleaksLeak, ctx: ParseContext): void {
   });
 }
 
-const messages = new Map<string, string>();
+/** The message of each rule (and the description it was made with): leaks repeat a few rules. */
+const messages = new Map<string, { description: string | undefined; message: string }>();
 
 /** The same text for every leak of a rule (one string, not one per leak). */
 function leakMessage(rule: string, description: string | undefined): string {
-  const id = `${rule}\n${description ?? ''}`;
-  let message = messages.get(id);
-  if (message === undefined) {
-    message = `Secret detected by rule ${rule}${description ? ` (${description})` : ''}. Rotate it and remove it from the code and the history.`;
-    if (messages.size < 10_000) messages.set(id, message);
-  }
+  const known = messages.get(rule);
+  if (known && known.description === description) return known.message;
+  const message = `Secret detected by rule ${rule}${description ? ` (${description})` : ''}. Rotate it and remove it from the code and the history.`;
+  if (known || messages.size < 10_000) messages.set(rule, { description, message });
   return message;
 }
 

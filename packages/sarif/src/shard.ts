@@ -1,0 +1,197 @@
+import { rmSync } from 'node:fs';
+import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import { Aggregator, countByTool, countFindings, type FindingCounts, type Handover, type Verdict } from './aggregate.ts';
+import { ReportError } from './json.ts';
+import { loadReport, type ReportKind } from './load.ts';
+import type { Finding, Location, ToolInfo } from './model.ts';
+import { assemble, ShardOutput, type FileLayout, type OutputPlan, type Sizes } from './output.ts';
+import { headOf } from './report.ts';
+import { TextFile } from './text-file.ts';
+import { placement, type RuleSource } from './writer.ts';
+
+const JOB = 'pipeline-toolkit/read-reports';
+
+/** The same small young generation as the aggregation worker (see worker.ts). */
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
+
+export interface ShardSource {
+  file: string;
+  kind: ReportKind;
+}
+
+interface ShardJob {
+  sources: ShardSource[];
+  root: string;
+  gitleaksIgnore: string[];
+}
+
+/** The temporary files a shard renders its segments into, and the files they are copied to. */
+export interface OutputFiles {
+  sarif: string;
+  findings: string;
+}
+
+/** What a shard tells the coordinator, step by step (see the worker body at the end). */
+type FromShard =
+  | { step: 'read'; tools: ToolInfo[]; problems: string[]; secrets: string[]; handover: Handover }
+  | { step: 'rendered'; sizes: Sizes; sources: RuleSource[]; counts: FindingCounts; head: Finding[][] }
+  | { step: 'assembled' }
+  | { step: 'failed'; index?: number; error: { name: string; message: string; file?: string } };
+
+type ToShard =
+  | { step: 'render'; verdict: Verdict; secrets: string[]; plan: OutputPlan; rendered: OutputFiles }
+  | { step: 'assemble'; layouts: Record<keyof Sizes, FileLayout>; files: OutputFiles };
+
+/** A report the shard read was bad: `index` is its place among the shard's sources. */
+export class ShardReportError extends Error {
+  readonly index: number;
+  readonly report: ReportError;
+  constructor(index: number, report: ReportError) {
+    super(report.message);
+    this.name = 'ShardReportError';
+    this.index = index;
+    this.report = report;
+  }
+}
+
+/** Messages in arrival order, taken one at a time. */
+class Inbox<T> {
+  readonly #queue: T[] = [];
+  #wake: (() => void) | undefined;
+  #failure: Error | undefined;
+
+  push(message: T): void {
+    this.#queue.push(message);
+    this.#wake?.();
+  }
+
+  fail(error: Error): void {
+    this.#failure ??= error;
+    this.#wake?.();
+  }
+
+  async next(): Promise<T> {
+    while (!this.#queue.length) {
+      if (this.#failure) throw this.#failure;
+      await new Promise<void>((resolve) => (this.#wake = resolve));
+      this.#wake = undefined;
+    }
+    return this.#queue.shift()!;
+  }
+}
+
+/**
+ * The coordinator's side of a shard: a second thread that reads the later reports into its own
+ * Aggregator while the coordinator reads the earlier ones, then renders its own findings' part of
+ * the outputs. Only counts, rules and fingerprints cross between the threads, never all the
+ * findings. Each method is one step of the exchange, in order.
+ */
+export class Shard {
+  readonly #worker: Worker;
+  readonly #inbox = new Inbox<FromShard>();
+
+  constructor(job: ShardJob) {
+    this.#worker = new Worker(new URL(import.meta.url), { workerData: { job: JOB, payload: job }, resourceLimits: RESOURCE_LIMITS });
+    this.#worker.on('message', (message: FromShard) => this.#inbox.push(message));
+    this.#worker.on('error', (error) => this.#inbox.fail(error));
+    this.#worker.on('exit', (code) => this.#inbox.fail(new Error(`The report reader stopped with exit code ${code}.`)));
+  }
+
+  async #next<S extends FromShard['step']>(step: S): Promise<Extract<FromShard, { step: S }>> {
+    const message = await this.#inbox.next();
+    if (message.step === 'failed') {
+      const { name, message: text, file } = message.error;
+      if (name === 'ReportError' && message.index !== undefined)
+        throw new ShardReportError(message.index, new ReportError(file!, text.slice(file!.length + 2)));
+      throw new Error(text);
+    }
+    if (message.step !== step) throw new Error(`The report reader sent '${message.step}' where '${step}' was expected.`);
+    return message as Extract<FromShard, { step: S }>;
+  }
+
+  #send(message: ToShard): void {
+    this.#worker.postMessage(message);
+  }
+
+  /** The shard's reports are read: what the coordinator merges. A bad report throws a ShardReportError. */
+  read(): Promise<Extract<FromShard, { step: 'read' }>> {
+    return this.#next('read');
+  }
+
+  /**
+   * Gives the deduplication verdict, the coordinator's secrets and the plan: the shard keeps,
+   * redacts and sorts its findings and renders its segments into `rendered`. Resolves to their
+   * sizes, the entries of the rules first seen in them, and the counts and head of its findings.
+   */
+  render(verdict: Verdict, secrets: string[], plan: OutputPlan, rendered: OutputFiles): Promise<Extract<FromShard, { step: 'rendered' }>> {
+    this.#send({ step: 'render', verdict, secrets, plan, rendered });
+    return this.#next('rendered');
+  }
+
+  /** The shard copies its segments into the files (which exist by now). */
+  async assemble(layouts: Record<keyof Sizes, FileLayout>, files: OutputFiles): Promise<void> {
+    this.#send({ step: 'assemble', layouts, files });
+    await this.#next('assembled');
+  }
+
+  async close(): Promise<void> {
+    await this.#worker.terminate();
+  }
+}
+
+/** The shard's steps, in the worker thread. */
+async function runShard(job: ShardJob, port: MessagePort): Promise<void> {
+  const inbox = new Inbox<ToShard>();
+  port.on('message', (message: ToShard) => inbox.push(message));
+  const post = (message: FromShard) => port.postMessage(message);
+  const expect = async <S extends ToShard['step']>(step: S) => {
+    const message = await inbox.next();
+    if (message.step !== step) throw new Error(`The report reader got '${message.step}' where '${step}' was expected.`);
+    return message as Extract<ToShard, { step: S }>;
+  };
+
+  // secret matches across tools are left to the coordinator, which knows the earlier reports
+  const agg = new Aggregator({ secretsAcrossTools: false });
+  const gitleaksIgnore = new Set(job.gitleaksIgnore);
+  for (const [index, { file, kind }] of job.sources.entries()) {
+    agg.startReport(file);
+    try {
+      await loadReport(file, kind, { root: job.root, sink: agg, gitleaksIgnore });
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      post({ step: 'failed', index, error: { name: e.name, message: e.message, file: e instanceof ReportError ? e.file : undefined } });
+      return;
+    }
+  }
+  const reports = new Map<string, Location | undefined>();
+  const placed = (f: Finding) => placement(f, job.root, reports) !== undefined;
+  post({ step: 'read', tools: agg.tools, problems: agg.problems, secrets: agg.secrets.values(), handover: agg.handover(placed) });
+
+  const { verdict, secrets, plan, rendered } = await expect('render');
+  try {
+    agg.applyVerdict(verdict);
+    for (const secret of secrets) agg.secret(secret);
+    const findings = agg.finish();
+    const output = new ShardOutput(findings, job.root);
+    const sarif = new TextFile(rendered.sarif);
+    const findingsFile = new TextFile(rendered.findings);
+    const sizes = output.render(plan, 1, { sarif, findings: findingsFile }, false);
+    sarif.close();
+    findingsFile.close();
+    const counts = { ...countFindings(findings), byTool: countByTool(findings, []) };
+    post({ step: 'rendered', sizes, sources: output.ruleSources(plan, 1), counts, head: headOf(findings) });
+    const { layouts, files } = await expect('assemble');
+    assemble(files.sarif, layouts.sarif, 1, rendered.sarif, false);
+    assemble(files.findings, layouts.findings, 1, rendered.findings, false);
+  } finally {
+    for (const file of [rendered.sarif, rendered.findings]) rmSync(file, { force: true });
+  }
+  post({ step: 'assembled' });
+}
+
+if (!isMainThread && (workerData as { job?: string } | undefined)?.job === JOB) {
+  await runShard((workerData as { payload: ShardJob }).payload, parentPort!).catch((error: unknown) => {
+    const e = error instanceof Error ? error : new Error(String(error));
+    parentPort!.postMessage({ step: 'failed', error: { name: e.name, message: e.message } } satisfies FromShard);
+  });
+}
