@@ -7,7 +7,7 @@ import { loadReport, type ReportKind } from './load.ts';
 import type { Finding, Threshold, ToolInfo } from './model.ts';
 import { assemble, describeHandover, fillSources, layoutFiles, planOutputs, ShardOutput } from './output.ts';
 import { annotations, consoleReport, headOf, joinHeads, summaryMarkdown, type Annotation, type RepositoryLinks } from './report.ts';
-import type { OutputFiles } from './shard.ts';
+import { ShardReportError, type OutputFiles, type Shard } from './shard.ts';
 import { TextFile } from './text-file.ts';
 import type { SarifStats } from './writer.ts';
 
@@ -100,13 +100,12 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
       job.sources.map((s) => fileSize(s.file)),
       job.parallelFrom ?? PARALLEL_BYTES,
     );
-  const sarifOptions = { categoryPrefix: job.categoryPrefix, root: job.root };
   const agg = new Aggregator();
   if (split >= job.sources.length) {
     await readSources(agg, job, job.sources);
     const findings = agg.finish();
     const output = new ShardOutput(findings, job.root);
-    const plan = planOutputs([output.describe()], agg.tools, sarifOptions);
+    const plan = planOutputs([output.describe()], agg.tools, job);
     const sarif = new TextFile(job.sarifFile);
     const findingsFile = new TextFile(job.findingsFile);
     try {
@@ -119,25 +118,15 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     return outcome(job, agg, { findings, counts }, plan.stats);
   }
 
-  const { Shard, ShardReportError } = await import('./shard.ts');
-  const shard = new Shard({ sources: job.sources.slice(split), root: job.root, gitleaksIgnore: job.gitleaksIgnore });
+  const shard = new (await import('./shard.ts')).Shard({
+    sources: job.sources.slice(split),
+    root: job.root,
+    gitleaksIgnore: job.gitleaksIgnore,
+  });
   const rendered = (n: number): OutputFiles => ({ sarif: `${job.sarifFile}.${n}.part`, findings: `${job.findingsFile}.${n}.part` });
   try {
     await readSources(agg, job, job.sources.slice(0, split));
-    const read = await shard.read().catch((error: unknown) => {
-      throw error instanceof ShardReportError ? inputError(job.sources[split + error.index]!, error.report) : error;
-    });
-    // merged as if this thread had read the shard's reports after its own
-    for (const tool of read.tools) agg.tool(tool);
-    for (const problem of read.problems) agg.problem(problem);
-    const secrets = agg.secrets.values();
-    for (const secret of read.secrets) agg.secret(secret);
-    const verdict = agg.absorb(read.handover);
-    const findings = agg.finish();
-    const output = new ShardOutput(findings, job.root);
-    const plan = planOutputs([output.describe(), describeHandover(read.handover, verdict)], agg.tools, sarifOptions);
-    // both threads render their segments at once
-    const shardRendered = shard.render(verdict, secrets, plan, rendered(1));
+    const { findings, output, plan, shardRendered } = await merge(agg, shard, job, split, rendered(1));
     const own = rendered(0);
     const sarif = new TextFile(own.sarif);
     const findingsFile = new TextFile(own.findings);
@@ -161,6 +150,26 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     await shard.close();
     for (const n of [0, 1]) for (const file of Object.values(rendered(n))) rmSync(file, { force: true });
   }
+}
+
+/**
+ * Takes in what the shard read, as if this thread had read the shard's reports after its own:
+ * tools, problems and secrets, and the deduplication of its findings against these. Plans the
+ * outputs and has the shard render its part. The shard's hand-over is dropped on return.
+ */
+async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, split: number, rendered: OutputFiles) {
+  const read = await shard.read().catch((error: unknown) => {
+    throw error instanceof ShardReportError ? inputError(job.sources[split + error.index]!, error.report) : error;
+  });
+  for (const tool of read.tools) agg.tool(tool);
+  for (const problem of read.problems) agg.problem(problem);
+  const secrets = agg.secrets.values();
+  for (const secret of read.secrets) agg.secret(secret);
+  const verdict = agg.absorb(read.handover);
+  const findings = agg.finish();
+  const output = new ShardOutput(findings, job.root);
+  const plan = planOutputs([output.describe(), describeHandover(read.handover, verdict)], agg.tools, job);
+  return { findings, output, plan, shardRendered: shard.render(verdict, secrets, plan, rendered) };
 }
 
 /** The outcome from every finding's counts and the head of the sorted findings. */

@@ -1,10 +1,10 @@
 import { redactPatterns, REDACTED } from '@pipeline-toolkit/core';
+import { RecentCache } from './recent.ts';
 
 const MIN = 4;
 const LONG = 8;
 const TABLE_BITS = 20;
 const BASE = 31;
-const MEMO_LIMIT = 50_000;
 
 /** Polynomial hash of `width` characters at `at` (the same function rolls along a text in #redactSecrets). */
 function hashAt(text: string, at: number, width: number): number {
@@ -74,7 +74,9 @@ export class SecretIndex {
   readonly #all = new Set<string>();
   readonly #long = new PrefixTable(LONG);
   readonly #short = new PrefixTable(MIN);
-  readonly #memo = new Map<string, string>();
+  readonly #memo = new RecentCache<string>(13);
+  /** A secret was added since the memo was last cleared (secrets come in thousands, redaction after them). */
+  #memoStale = false;
 
   get size(): number {
     return this.#all.size;
@@ -86,7 +88,7 @@ export class SecretIndex {
     if (!value || value.length < MIN || this.#all.has(value) || /^[*]+$/.test(value) || value === 'REDACTED') return;
     this.#all.add(value);
     (value.length >= LONG ? this.#long : this.#short).add(value);
-    this.#memo.clear();
+    this.#memoStale = true;
   }
 
   /** The registered secrets, to hand to another thread's index. */
@@ -97,10 +99,14 @@ export class SecretIndex {
   /** Replaces registered secrets and secret-like patterns in a text. Results are memoised: scanner texts repeat. */
   redact(text: string): string {
     if (text.length < MIN) return text;
+    if (this.#memoStale) {
+      this.#memo.clear();
+      this.#memoStale = false;
+    }
     const known = this.#memo.get(text);
     if (known !== undefined) return known;
     const result = redactPatterns(this.#all.size ? this.#redactSecrets(text) : text);
-    if (this.#memo.size < MEMO_LIMIT) this.#memo.set(text, result);
+    this.#memo.set(text, result);
     return result;
   }
 
