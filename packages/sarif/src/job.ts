@@ -23,8 +23,18 @@ export interface AggregateJob {
   links?: RepositoryLinks;
   /** Reports of at least this many bytes in all are read by two threads (default 8 MB; tests lower it). */
   parallelFrom?: number;
-  /** Tests: the index of the first report the second thread reads (the job's length: no second thread). */
-  split?: number;
+  /** Tests: where the reports are divided between the threads (see divideReports). */
+  split?: Split;
+}
+
+/**
+ * Where the reports are divided between this thread and a shard (see shard.ts): the shard reads
+ * from report `index` on; with `at`, report `index` itself is divided at that byte (see Division
+ * in stream.ts), this thread reading its start. `index` equal to the number of reports: no shard.
+ */
+export interface Split {
+  index: number;
+  at?: number;
 }
 
 /** Below this many bytes of reports, a second thread costs more to start than it saves. */
@@ -38,24 +48,29 @@ function fileSize(file: string): number {
   }
 }
 
+/** A report is not divided so close to its start or end that one side would get less than this. */
+const MIN_PART = 1 << 20;
+
 /**
- * Where the reports are divided between this thread and a reader thread (see shard.ts): this
- * thread reads the first ones, the reader the rest, so that the reader's findings are merged in
- * report order as if read here. The division balances bytes; `sizes.length` means no reader
- * (a single report, or less than `minBytes` in all).
+ * Divides the reports by bytes: this thread takes the first half, the shard the second, in report
+ * order (so that the shard's findings merge as if read here after these), dividing the report
+ * that straddles the middle. Less than `minBytes` in all: no shard.
  */
-export function readerSplit(sizes: readonly number[], minBytes: number): number {
+export function divideReports(sizes: readonly number[], minBytes: number, minPart = MIN_PART): Split {
   const total = sizes.reduce((sum, size) => sum + size, 0);
-  if (sizes.length < 2 || total < minBytes) return sizes.length;
-  let best = sizes.length;
-  let bestLoad = total;
-  let prefix = 0;
-  for (let split = 1; split < sizes.length; split++) {
-    prefix += sizes[split - 1]!;
-    const load = Math.max(prefix, total - prefix);
-    if (load < bestLoad) [best, bestLoad] = [split, load];
+  if (total < minBytes) return { index: sizes.length };
+  const middle = Math.round(total / 2);
+  let before = 0;
+  for (const [index, size] of sizes.entries()) {
+    if (before + size > middle) {
+      const at = middle - before;
+      if (at < minPart) return { index };
+      if (size - at < minPart) return { index: index + 1 };
+      return { index, at };
+    }
+    before += size;
   }
-  return best;
+  return { index: sizes.length };
 }
 
 /** What the aggregation gives back: counts and rendered reports, not the (possibly 100,000) findings. */
@@ -70,13 +85,14 @@ export interface AggregateOutcome {
   annotations: Annotation[];
 }
 
-/** Reads sources in order into `agg`; a bad report becomes an InputError naming its input. */
-async function readSources(agg: Aggregator, job: AggregateJob, sources: AggregateJob['sources']): Promise<void> {
+/** Reads sources in order into `agg` (the last one up to `until`); a bad report becomes an InputError naming its input. */
+async function readSources(agg: Aggregator, job: AggregateJob, sources: AggregateJob['sources'], until?: number): Promise<void> {
   const gitleaksIgnore = new Set(job.gitleaksIgnore);
-  for (const source of sources) {
+  for (const [i, source] of sources.entries()) {
+    const division = until !== undefined && i === sources.length - 1 ? { at: until, side: 'before' as const } : undefined;
     agg.startReport(source.file);
     try {
-      await loadReport(source.file, source.kind, { root: job.root, sink: agg, gitleaksIgnore });
+      await loadReport(source.file, source.kind, { root: job.root, sink: agg, gitleaksIgnore }, undefined, division);
     } catch (error) {
       throw inputError(source, error);
     }
@@ -96,12 +112,12 @@ function inputError(source: AggregateJob['sources'][number], error: unknown): un
 export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome> {
   const split =
     job.split ??
-    readerSplit(
+    divideReports(
       job.sources.map((s) => fileSize(s.file)),
       job.parallelFrom ?? PARALLEL_BYTES,
     );
   const agg = new Aggregator();
-  if (split >= job.sources.length) {
+  if (split.index >= job.sources.length) {
     await readSources(agg, job, job.sources);
     const findings = agg.finish();
     const output = new ShardOutput(findings, job.root);
@@ -119,13 +135,18 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
   }
 
   const shard = new (await import('./shard.ts')).Shard({
-    sources: job.sources.slice(split),
+    sources: job.sources.slice(split.index).map(({ file, kind }, i) => ({
+      file,
+      kind,
+      ...(i === 0 && split.at !== undefined ? { division: { at: split.at, side: 'after' as const } } : {}),
+    })),
     root: job.root,
     gitleaksIgnore: job.gitleaksIgnore,
   });
   const rendered = (n: number): OutputFiles => ({ sarif: `${job.sarifFile}.${n}.part`, findings: `${job.findingsFile}.${n}.part` });
   try {
-    await readSources(agg, job, job.sources.slice(0, split));
+    const divided = split.at === undefined ? [] : [job.sources[split.index]!];
+    await readSources(agg, job, [...job.sources.slice(0, split.index), ...divided], split.at);
     const { findings, output, plan, shardRendered } = await merge(agg, shard, job, split, rendered(1));
     const own = rendered(0);
     const sarif = new TextFile(own.sarif);
@@ -157,9 +178,9 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
  * tools, problems and secrets, and the deduplication of its findings against these. Plans the
  * outputs and has the shard render its part. The shard's hand-over is dropped on return.
  */
-async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, split: number, rendered: OutputFiles) {
+async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, split: Split, rendered: OutputFiles) {
   const read = await shard.read().catch((error: unknown) => {
-    throw error instanceof ShardReportError ? inputError(job.sources[split + error.index]!, error.report) : error;
+    throw error instanceof ShardReportError ? inputError(job.sources[split.index + error.index]!, error.report) : error;
   });
   for (const tool of read.tools) agg.tool(tool);
   for (const problem of read.problems) agg.problem(problem);

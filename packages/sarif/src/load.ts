@@ -5,7 +5,7 @@ import { parseSarif, sarifToolKind } from './parsers/sarif.ts';
 import { parseSemgrepJson, readSemgrepEnvelope, readSemgrepResult } from './parsers/semgrep.ts';
 import { parseTrivyJson, readTrivyEnvelope, readTrivyResult } from './parsers/trivy.ts';
 import type { ParseContext } from './sink.ts';
-import { streamJson } from './stream.ts';
+import { NOT_MINE, streamJson, type Division } from './stream.ts';
 
 export type ReportFormat = 'gitleaks-json' | 'semgrep-json' | 'trivy-json' | 'sarif';
 /** What an input accepts: one tool's JSON or SARIF, or (`sarif`) any SARIF 2.1.0. */
@@ -81,13 +81,15 @@ const STREAMED: Record<string, ReportFormat> = { '': 'gitleaks-json', Results: '
  * Reads and parses one report file. The JSON reports of the three tools are streamed: their large
  * arrays are read element by element and never held whole (see stream.ts); anything else (SARIF,
  * small or unusual documents) is parsed whole and dropped as soon as its findings are taken.
+ * With a division, reads one side of a report that two threads share (see Division).
  */
 export async function loadReport(
   file: string,
   kind: ReportKind,
   base: Omit<ParseContext, 'file'>,
   chunkSize?: number,
-): Promise<ReportFormat> {
+  division?: Division,
+): Promise<void> {
   const info = await stat(file).catch(() => undefined);
   if (!info) throw new ReportError(file, `file not found; expected ${EXPECTED[kind]}`);
   if (!info.isFile()) throw new ReportError(file, `is not a file; expected ${EXPECTED[kind]}`);
@@ -112,6 +114,7 @@ export async function loadReport(
         },
       },
       chunkSize,
+      division,
     );
   } catch (error) {
     if (error instanceof SyntaxError) {
@@ -123,9 +126,13 @@ export async function loadReport(
     }
     throw error;
   }
-  if (!streamed) return parseDocument(rest, kind, ctx);
+  // one side of a divided report: the other side reads the document around the array
+  if (rest === NOT_MINE) return;
+  if (!streamed) {
+    parseDocument(rest, kind, ctx);
+    return;
+  }
   const envelope = obj(rest) ?? {};
   if (streamed === 'trivy-json') readTrivyEnvelope(envelope, ctx);
   if (streamed === 'semgrep-json') readSemgrepEnvelope(envelope, ctx);
-  return streamed;
 }

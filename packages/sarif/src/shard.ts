@@ -3,6 +3,7 @@ import { isMainThread, parentPort, Worker, workerData, type MessagePort } from '
 import { Aggregator, countByTool, countFindings, type FindingCounts, type Handover, type Verdict } from './aggregate.ts';
 import { ReportError } from './json.ts';
 import { loadReport, type ReportKind } from './load.ts';
+import type { Division } from './stream.ts';
 import type { Finding, Location, ToolInfo } from './model.ts';
 import { assemble, ShardOutput, type FileLayout, type OutputPlan, type Sizes } from './output.ts';
 import { headOf } from './report.ts';
@@ -17,6 +18,8 @@ const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
 export interface ShardSource {
   file: string;
   kind: ReportKind;
+  /** The first source may be the after side of a divided report. */
+  division?: Division;
 }
 
 interface ShardJob {
@@ -153,10 +156,10 @@ async function runShard(job: ShardJob, port: MessagePort): Promise<void> {
   // secret matches across tools are left to the coordinator, which knows the earlier reports
   const agg = new Aggregator({ secretsAcrossTools: false });
   const gitleaksIgnore = new Set(job.gitleaksIgnore);
-  for (const [index, { file, kind }] of job.sources.entries()) {
+  for (const [index, { file, kind, division }] of job.sources.entries()) {
     agg.startReport(file);
     try {
-      await loadReport(file, kind, { root: job.root, sink: agg, gitleaksIgnore });
+      await loadReport(file, kind, { root: job.root, sink: agg, gitleaksIgnore }, undefined, division);
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
       post({ step: 'failed', index, error: { name: e.name, message: e.message, file: e instanceof ReportError ? e.file : undefined } });

@@ -11,6 +11,26 @@ const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 
+/**
+ * Where a report is divided between two threads: at the first separator of its first split array
+ * that lies at or after byte `at` (provided that array opens within the first DIVISIBLE_WITHIN
+ * bytes). The `before` side hands over the elements before that separator and stops; the `after`
+ * side scans to it without parsing and hands over the rest, with the document around the array.
+ * Both sides scan the same bytes the same way, so they agree on the separator; when there is
+ * none (the array ends first, or there is no such array), the `before` side reads everything and
+ * the `after` side nothing.
+ */
+export interface Division {
+  at: number;
+  side: 'before' | 'after';
+}
+
+/** A split array must open within this many bytes for its report to be divided (the document before it is small). */
+export const DIVISIBLE_WITHIN = 4 << 20;
+
+/** streamJson's answer for the `before` side of a division that took place, and for the `after` side of one that did not. */
+export const NOT_MINE: unique symbol = Symbol('not this side of the division');
+
 export interface StreamHandlers {
   /** Top-level array keys whose elements are handed over one at a time (`''`: the document itself is that array). */
   split: ReadonlySet<string>;
@@ -73,7 +93,7 @@ function skipInsideElement(buf: Buffer, i: number, n: number, scan: ElementScan)
  * arrays left empty). Bytes are decoded only in whole elements, so multi-byte characters across
  * chunk boundaries are safe; JSON syntax errors surface as SyntaxError.
  */
-export async function streamJson(file: string, handlers: StreamHandlers, chunkSize = 1 << 18): Promise<unknown> {
+export async function streamJson(file: string, handlers: StreamHandlers, chunkSize = 1 << 18, division?: Division): Promise<unknown> {
   // Synchronous reads: the file is read start to end with nothing else to do meanwhile, and a
   // thread-pool round trip per chunk only adds waiting.
   const fd = openSync(file, 'r');
@@ -98,6 +118,11 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
   let lastSeparator: number;
   let copyStart: number;
   const element: ElementScan = { depth: 0, inString: false, escape: false };
+  // the division: the file offset of the current chunk, whether the first split array may be divided, and (after side) skipping
+  let chunkOffset = 0;
+  let divisible = false;
+  let splitArrays = 0;
+  let skipping = division?.side === 'after';
 
   const finishBatch = (chunk: Buffer, end: number) => {
     const body = batchParts.length
@@ -172,7 +197,7 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
           if (b === COMMA) throw new SyntaxError("Unexpected ',' at the start of an array");
           if (b !== CLOSE_BRACKET) {
             waiting = false;
-            batchStart = i;
+            if (!skipping) batchStart = i;
           }
         }
         switch (b) {
@@ -199,27 +224,46 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
               splitDepth = stack.length;
               waiting = true;
               index = 0;
+              divisible = division !== undefined && ++splitArrays === 1 && chunkOffset + i < DIVISIBLE_WITHIN;
+              if (skipping && !divisible) return NOT_MINE;
             }
             break;
           case CLOSE_BRACE:
           case CLOSE_BRACKET:
             if (b === CLOSE_BRACKET && stack.length === splitDepth) {
+              if (skipping) return NOT_MINE; // the array ended before the division
               if (batchStart >= 0) finishBatch(buf, i);
               splitDepth = -1;
               waiting = false;
               copyStart = i;
+              divisible = false;
             }
             stack.pop();
             break;
           case COMMA:
-            if (stack.length === splitDepth) lastSeparator = i;
-            else if (stack.length === 1 && stack[0] === OBJECT) expectKey = true;
+            if (stack.length === splitDepth) {
+              if (skipping) index++;
+              else lastSeparator = i;
+              if (divisible && chunkOffset + i >= division!.at) {
+                divisible = false;
+                if (division!.side === 'before') {
+                  if (batchStart >= 0) finishBatch(buf, i);
+                  return NOT_MINE;
+                }
+                // the after side takes over from the element after this separator
+                skipping = false;
+                batchStart = i + 1;
+              }
+            } else if (stack.length === 1 && stack[0] === OBJECT) expectKey = true;
             break;
           case COLON:
             if (stack.length === 1) expectKey = false;
             break;
         }
       }
+      chunkOffset += n;
+      // the after side of a document whose split array does not open early: not divided
+      if (skipping && splitArrays === 0 && chunkOffset >= DIVISIBLE_WITHIN) return NOT_MINE;
       if (copyStart >= 0) skeleton.push(buf.subarray(copyStart, n));
       if (textStart >= 0) textParts.push(buf.subarray(textStart, n));
       if (batchStart >= 0) {
@@ -235,5 +279,6 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
     closeSync(fd);
   }
   if (inString || stack.length) throw new SyntaxError('Unexpected end of JSON input');
+  if (skipping) return NOT_MINE; // the document has no split array
   return JSON.parse(Buffer.concat(skeleton).toString('utf8'));
 }

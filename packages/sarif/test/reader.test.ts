@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { InputError } from '@pipeline-toolkit/core';
 import { aggregateJob, type AggregateJob, type ReportKind } from '../src/index.ts';
-import { readerSplit } from '../src/job.ts';
+import { divideReports, type Split } from '../src/job.ts';
 import { fixture } from './helpers.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'sarif-reader-'));
@@ -20,7 +20,7 @@ const REPORTS: [string, ReportKind][] = [
   ['semgrep/semgrep-sarif-include-nosemgrep.sarif', 'semgrep'],
 ];
 
-function job(name: string, reports: [string, ReportKind][], parallelFrom: number, split?: number): AggregateJob {
+function job(name: string, reports: [string, ReportKind][], parallelFrom: number, split?: Split): AggregateJob {
   return {
     sources: reports.map(([file, kind]) => ({
       input: `${kind}-report`,
@@ -40,17 +40,20 @@ function job(name: string, reports: [string, ReportKind][], parallelFrom: number
 }
 
 describe('reading reports in a second thread', () => {
-  it('divides the reports by bytes, and keeps small or single reports in one thread', () => {
-    expect(readerSplit([26, 31, 39], 0)).toBe(2);
-    expect(readerSplit([50, 10, 10], 0)).toBe(1);
-    expect(readerSplit([10, 10, 10, 10], 0)).toBe(2);
-    expect(readerSplit([100], 0)).toBe(1);
-    expect(readerSplit([3, 3], 8)).toBe(2);
+  it('divides the reports in the middle by bytes, within a report unless near its ends, and keeps small inputs in one thread', () => {
+    const MB = 1 << 20;
+    expect(divideReports([26 * MB, 31 * MB, 39 * MB], 0)).toEqual({ index: 1, at: 22 * MB });
+    expect(divideReports([50 * MB, 10 * MB, 10 * MB], 0)).toEqual({ index: 0, at: 35 * MB });
+    expect(divideReports([100 * MB], 0)).toEqual({ index: 0, at: 50 * MB });
+    expect(divideReports([10 * MB, 10 * MB, 10 * MB, 10 * MB], 0)).toEqual({ index: 2 });
+    // the middle falls within 1 MB of a report's end: the next report is the shard's first
+    expect(divideReports([20.5 * MB, 0.5 * MB, 20 * MB], 0)).toEqual({ index: 1 });
+    expect(divideReports([3 * MB, 3 * MB], 8 * MB)).toEqual({ index: 2 });
   });
 
   it('gives byte for byte the outputs of reading every report in one thread', async () => {
     const one = await aggregateJob(job('one', REPORTS, Infinity));
-    const two = await aggregateJob(job('two', REPORTS, 0));
+    const two = await aggregateJob(job('two', REPORTS, 0, { index: 2 }));
     expect(two).toEqual(one);
     expect(one.counts.total).toBeGreaterThan(10);
     for (const file of ['out.sarif', 'out.findings.json']) {
@@ -93,12 +96,19 @@ describe('reading reports in a second thread', () => {
     const one = await aggregateJob(job('split-one', reports, Infinity));
     const read = (name: string, file: string) => readFileSync(path.join(work, name, file), 'utf8');
     expect(read('split-one', 'out.findings.json')).toContain('"tools":["trivy","gitleaks"]');
-    for (let split = 1; split < reports.length; split++) {
-      const name = `split-${split}`;
-      expect(await aggregateJob(job(name, reports, 0, split))).toEqual(one);
-      for (const file of ['out.sarif', 'out.findings.json']) expect(read(name, file)).toBe(read('split-one', file));
+    // between reports, and within each report at a tenth, half and nine tenths of it (the JSON ones are divided there)
+    const splits: Split[] = [];
+    for (const [index, [file]] of reports.entries()) {
+      if (index) splits.push({ index });
+      const size = statSync(path.isAbsolute(file) ? file : fixture(file)).size;
+      for (const part of [0.1, 0.5, 0.9]) splits.push({ index, at: Math.round(size * part) });
     }
-  });
+    for (const split of splits) {
+      const name = `split-${split.index}-${split.at ?? 0}`;
+      expect([split, await aggregateJob(job(name, reports, 0, split))]).toEqual([split, one]);
+      for (const file of ['out.sarif', 'out.findings.json']) expect([split, read(name, file)]).toEqual([split, read('split-one', file)]);
+    }
+  }, 60_000);
 
   it('a secret that only the second thread read is redacted from the findings read in the first', async () => {
     const secret = 'zq8Hv3kT0pLr5Yw2';
@@ -120,8 +130,7 @@ describe('reading reports in a second thread', () => {
       [semgrep, 'semgrep'],
       [gitleaks, 'gitleaks'],
     ];
-    expect(readerSplit([1, 1], 0)).toBe(1); // the Gitleaks report goes to the second thread
-    await aggregateJob(job('secret', reports, 0));
+    await aggregateJob(job('secret', reports, 0, { index: 1 })); // the Gitleaks report goes to the second thread
     const findings = readFileSync(path.join(work, 'secret', 'out.findings.json'), 'utf8');
     expect(findings).toContain('token *** is hard-coded');
     for (const file of ['out.sarif', 'out.findings.json'])
@@ -135,7 +144,10 @@ describe('reading reports in a second thread', () => {
     const one = aggregateJob(job('bad-one', reports, Infinity));
     await expect(one).rejects.toThrow(InputError);
     const message = await one.catch((e: Error) => e.message);
-    await expect(aggregateJob(job('bad-two', reports, 0))).rejects.toThrow(message);
-    await expect(aggregateJob(job('bad-two', reports, 0))).rejects.toThrow(InputError);
+    for (const split of [{ index: 2 }, { index: 1 }, { index: 1, at: 2000 }, { index: 2, at: 300 }]) {
+      const two = aggregateJob(job('bad-two', reports, 0, split));
+      await expect(two).rejects.toThrow(InputError);
+      await expect(two).rejects.toThrow(message);
+    }
   });
 });

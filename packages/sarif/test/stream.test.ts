@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Aggregator, loadReport, parseText, ReportError, type ReportKind } from '../src/index.ts';
-import { streamJson } from '../src/stream.ts';
+import { NOT_MINE, streamJson, type Division } from '../src/stream.ts';
 import { fixture, fixtures } from './helpers.ts';
 
 const KINDS: Record<string, ReportKind> = { gitleaks: 'gitleaks', semgrep: 'semgrep', trivy: 'trivy', other: 'sarif' };
@@ -58,6 +58,42 @@ describe('streamed reading', () => {
     expect(seen).toEqual([{ a: ']\\', b: [1, { c: 'é,}' }] }, 2, 's']);
     expect(top).toEqual({ ArtifactName: 'app "x" é' });
     expect(rest).toEqual({ ArtifactName: 'app "x" é', Results: [], n: { Results: [9] } });
+  });
+
+  it('divides a document at any byte: the two sides hand over every element once, in order, and one of them the rest', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));
+    const file = path.join(dir, 'doc.json');
+    const elements = Array.from({ length: 40 }, (_, i) => ({ i, s: `a "quoted" ], {string} é ${'x'.repeat(i % 7)}`, n: [i, { d: [] }] }));
+    await writeFile(file, JSON.stringify({ ArtifactName: 'app', Results: elements, after: { Results: [1] } }, null, 1));
+    const size = (await readFile(file)).length;
+    const side = async (division: Division | undefined, chunk: number) => {
+      const seen: [number, unknown][] = [];
+      const rest = await streamJson(
+        file,
+        { split: new Set(['Results']), arrayStart: () => (e, index) => seen.push([index, e]) },
+        chunk,
+        division,
+      );
+      return { seen, rest };
+    };
+    const whole = await side(undefined, 1 << 20);
+    let divided = 0;
+    for (let at = 0; at <= size; at += 37) {
+      for (const chunk of [5, 64, 1 << 20]) {
+        const before = await side({ at, side: 'before' }, chunk);
+        const after = await side({ at, side: 'after' }, chunk);
+        expect([...before.seen, ...after.seen]).toEqual(whole.seen);
+        // exactly one side reads the document around the array
+        expect([before.rest === NOT_MINE, after.rest === NOT_MINE].sort()).toEqual([false, true]);
+        expect(before.rest === NOT_MINE ? after.rest : before.rest).toEqual(whole.rest);
+        if (before.seen.length && after.seen.length) divided++;
+      }
+    }
+    expect(divided).toBeGreaterThan(100);
+    // a document without a split array is all the before side's
+    await writeFile(file, JSON.stringify({ runs: [{ results: [1, 2] }] }));
+    expect((await side({ at: 3, side: 'after' }, 4)).rest).toBe(NOT_MINE);
+    expect((await side({ at: 3, side: 'before' }, 4)).rest).toEqual({ runs: [{ results: [1, 2] }] });
   });
 
   it('reports truncation and syntax errors inside elements as invalid JSON', async () => {
