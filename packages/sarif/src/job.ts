@@ -185,12 +185,13 @@ async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, split: Sp
   for (const tool of read.tools) agg.tool(tool);
   for (const problem of read.problems) agg.problem(problem);
   const secrets = agg.secrets.values();
-  for (const secret of read.secrets) agg.secret(secret);
+  agg.secrets.addAll(read.secrets);
   const verdict = agg.absorb(read.handover);
+  shard.verdict(verdict, secrets);
   const findings = agg.finish();
   const output = new ShardOutput(findings, job.root);
   const plan = planOutputs([output.describe(), describeHandover(read.handover, verdict)], agg.tools, job);
-  return { findings, output, plan, shardRendered: shard.render(verdict, secrets, plan, rendered) };
+  return { findings, output, plan, shardRendered: shard.render(plan, rendered) };
 }
 
 /** The outcome from every finding's counts and the head of the sorted findings. */

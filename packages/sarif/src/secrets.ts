@@ -91,6 +91,16 @@ export class SecretIndex {
     this.#memoStale = true;
   }
 
+  /** Registers the secrets of another index (values()): already checked there. */
+  addAll(values: readonly string[]): void {
+    for (const value of values) {
+      if (this.#all.has(value)) continue;
+      this.#all.add(value);
+      (value.length >= LONG ? this.#long : this.#short).add(value);
+    }
+    this.#memoStale = true;
+  }
+
   /** The registered secrets, to hand to another thread's index. */
   values(): string[] {
     return [...this.#all];

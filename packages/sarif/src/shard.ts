@@ -42,7 +42,8 @@ type FromShard =
   | { step: 'failed'; index?: number; error: { name: string; message: string; file?: string } };
 
 type ToShard =
-  | { step: 'render'; verdict: Verdict; secrets: string[]; plan: OutputPlan; rendered: OutputFiles }
+  | { step: 'verdict'; verdict: Verdict; secrets: string[] }
+  | { step: 'render'; plan: OutputPlan; rendered: OutputFiles }
   | { step: 'assemble'; layouts: Record<keyof Sizes, FileLayout>; files: OutputFiles };
 
 /** A report the shard read was bad: `index` is its place among the shard's sources. */
@@ -121,13 +122,17 @@ export class Shard {
     return this.#next('read');
   }
 
+  /** Gives the deduplication verdict and the coordinator's secrets: the shard keeps, redacts and sorts its findings meanwhile. */
+  verdict(verdict: Verdict, secrets: string[]): void {
+    this.#send({ step: 'verdict', verdict, secrets });
+  }
+
   /**
-   * Gives the deduplication verdict, the coordinator's secrets and the plan: the shard keeps,
-   * redacts and sorts its findings and renders its segments into `rendered`. Resolves to their
-   * sizes, the entries of the rules first seen in them, and the counts and head of its findings.
+   * Gives the plan: the shard renders its segments into `rendered`. Resolves to their sizes, the
+   * entries of the rules first seen in them, and the counts and head of its findings.
    */
-  render(verdict: Verdict, secrets: string[], plan: OutputPlan, rendered: OutputFiles): Promise<Extract<FromShard, { step: 'rendered' }>> {
-    this.#send({ step: 'render', verdict, secrets, plan, rendered });
+  render(plan: OutputPlan, rendered: OutputFiles): Promise<Extract<FromShard, { step: 'rendered' }>> {
+    this.#send({ step: 'render', plan, rendered });
     return this.#next('rendered');
   }
 
@@ -170,12 +175,13 @@ async function runShard(job: ShardJob, port: MessagePort): Promise<void> {
   const placed = (f: Finding) => placement(f, job.root, reports) !== undefined;
   post({ step: 'read', tools: agg.tools, problems: agg.problems, secrets: agg.secrets.values(), handover: agg.handover(placed) });
 
-  const { verdict, secrets, plan, rendered } = await expect('render');
+  const { verdict, secrets } = await expect('verdict');
+  agg.applyVerdict(verdict);
+  agg.secrets.addAll(secrets);
+  const findings = agg.finish();
+  const output = new ShardOutput(findings, job.root);
+  const { plan, rendered } = await expect('render');
   try {
-    agg.applyVerdict(verdict);
-    for (const secret of secrets) agg.secret(secret);
-    const findings = agg.finish();
-    const output = new ShardOutput(findings, job.root);
     const sarif = new TextFile(rendered.sarif);
     const findingsFile = new TextFile(rendered.findings);
     const sizes = output.render(plan, 1, { sarif, findings: findingsFile }, false);

@@ -70,15 +70,12 @@ export function placement(finding: Finding, root: string, reports: Map<string, L
   return reports.get(finding.report);
 }
 
-/** SARIF URIs of paths, computed once per path (results repeat the same files). */
-const uris = new Map<string, string>();
+/** Characters that neither encodeURIComponent nor JSON escape (and the path separator). */
+const PLAIN_PATH = /^[\w.!~*'()/-]+$/;
+
+/** A path's SARIF URI as JSON text; most paths are plain and need no encoding. */
 function uriOf(p: string): string {
-  let uri = uris.get(p);
-  if (uri === undefined) {
-    uri = JSON.stringify(toUri(p));
-    if (uris.size < 100_000) uris.set(p, uri);
-  }
-  return uri;
+  return PLAIN_PATH.test(p) && isRepositoryPath(p) ? `"${p}"` : JSON.stringify(toUri(p));
 }
 
 export function ruleJson(id: string, f: RuleSource, severity: Severity): string {
