@@ -1,6 +1,7 @@
 /**
  * Security-scan aggregation benchmark: ≈100,000 findings in ≈93 MB of Gitleaks, Semgrep and Trivy
- * JSON reports, generated into a temp dir. Each measurement runs in a fresh child process:
+ * JSON reports, generated into a temp dir. Each measurement runs in a fresh child process
+ * (bench/sarif-child.mjs):
  *  - baseline: read and JSON.parse every report (nothing else);
  *  - aggregation: the built action (dist/security-scan) — read, normalise, deduplicate, redact,
  *    gate, write the SARIF and findings files, outputs and job summary.
@@ -15,7 +16,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const BUDGET = 3;
-const root = path.resolve(import.meta.dirname, '..');
 
 /** A deterministic pseudo-random sequence, so that every run generates the same reports. */
 function random(seed: number): () => number {
@@ -145,68 +145,19 @@ function generate(dir: string, findings: number): void {
 
 const REPORTS = ['gitleaks.json', 'semgrep.json', 'trivy.json'];
 
-/** CPU time (user + system, all threads) since `since`, in ms: steadier than wall time on a busy machine. */
-function cpuMs(since: NodeJS.CpuUsage): number {
-  const { user, system } = process.cpuUsage(since);
-  return (user + system) / 1000;
-}
-
-/** Child: JSON.parse every report, one after another, as the baseline. */
-function childParse(dir: string, out: string): void {
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  let items = 0;
-  for (const name of REPORTS) {
-    const doc = JSON.parse(readFileSync(path.join(dir, name), 'utf8')) as unknown[] | { results?: unknown[]; Results?: unknown[] };
-    if (Array.isArray(doc)) items += doc.length;
-    else if (doc.results) items += doc.results.length;
-    else for (const r of (doc.Results ?? []) as { Vulnerabilities?: unknown[] }[]) items += r.Vulnerabilities?.length ?? 0;
-  }
-  writeFileSync(out, JSON.stringify({ ms: performance.now() - start, cpuMs: cpuMs(cpu), items, maxRssKb: process.resourceUsage().maxRSS }));
-}
-
-/**
- * Child: the aggregation as the runner runs it — the built action, dist/security-scan/index.js,
- * with the three reports as inputs (fail-on: none), imported in this process so that its peak RSS
- * can be read here afterwards. Workflow commands go to stdout; the figures go to a file.
- */
-async function childAggregate(dir: string, out: string): Promise<void> {
-  const files = { output: '', state: '', summary: '', env: '' };
-  for (const name of Object.keys(files)) writeFileSync(path.join(dir, `runner-${name}`), '');
-  Object.assign(process.env, {
-    'INPUT_GITLEAKS-REPORT': 'gitleaks.json',
-    'INPUT_SEMGREP-REPORT': 'semgrep.json',
-    'INPUT_TRIVY-REPORT': 'trivy.json',
-    'INPUT_FAIL-ON': 'none',
-    'INPUT_OUTPUT-SARIF': 'out/security-scan.sarif',
-    GITHUB_WORKSPACE: dir,
-    GITHUB_OUTPUT: path.join(dir, 'runner-output'),
-    GITHUB_STATE: path.join(dir, 'runner-state'),
-    GITHUB_STEP_SUMMARY: path.join(dir, 'runner-summary'),
-    GITHUB_ENV: path.join(dir, 'runner-env'),
-    GITHUB_REPOSITORY: 'acme/bench',
-    GITHUB_SHA: 'f'.repeat(40),
-  });
-  const start = performance.now();
-  const cpu = process.cpuUsage();
-  await import(path.join(root, 'dist', 'security-scan', 'index.js'));
-  const ms = performance.now() - start;
-  const cpuTime = cpuMs(cpu);
-  if (process.exitCode) throw new Error(`the action failed (exit code ${process.exitCode})`);
-  writeFileSync(out, JSON.stringify({ ms, cpuMs: cpuTime, maxRssKb: process.resourceUsage().maxRSS }));
-}
-
+/** One measurement in a fresh process running bench/sarif-child.mjs (plain JavaScript). */
 function child(mode: string, dir: string): Record<string, number> {
   const out = path.join(dir, `${mode}.figures.json`);
-  const run = spawnSync(process.execPath, [import.meta.filename, `--${mode}`, dir, out], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  const run = spawnSync(process.execPath, [path.join(import.meta.dirname, 'sarif-child.mjs'), `--${mode}`, dir, out], {
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+  });
   if (run.status !== 0) throw new Error(`${mode} child failed (${run.status}):\n${run.stderr}\n${run.stdout.slice(-2000)}`);
   return JSON.parse(readFileSync(out, 'utf8')) as Record<string, number>;
 }
 
 async function main(): Promise<void> {
-  const [mode, dir, out] = process.argv.slice(2);
-  if (mode === '--parse') return childParse(dir!, out!);
-  if (mode === '--aggregate') return childAggregate(dir!, out!);
+  const [mode, dir] = process.argv.slice(2);
   if (mode === '--generate') return generate(dir!, 100_000);
   const flag = process.argv.indexOf('--findings');
   const findings = flag > 0 ? Number(process.argv[flag + 1]) : 100_000;

@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{b as a,c as b}from"./chunk-4NDM3DSV.js";import"./chunk-QDED672O.js";import"./chunk-HAW5IFP5.js";import"./chunk-RUOKFGRG.js";export{b as aggregateJob,a as readerSplit};
