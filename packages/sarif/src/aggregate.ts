@@ -90,6 +90,8 @@ export class Aggregator implements ReportSink {
   #report = '';
   #dirty = false;
   #finished = false;
+  /** How many findings, from the first, have their texts redacted with every secret registered so far. */
+  #redacted = 0;
 
   constructor(options: AggregatorOptions = {}) {
     this.#secretsAcrossTools = options.secretsAcrossTools ?? true;
@@ -109,7 +111,14 @@ export class Aggregator implements ReportSink {
   secret(value: string | undefined): void {
     if (!value) return;
     this.secrets.add(value);
-    this.#dirty = true;
+    this.#redacted = 0;
+  }
+
+  /** Registers the secrets another thread's Aggregator found (its secrets.values()). */
+  addSecrets(values: readonly string[]): void {
+    if (!values.length) return;
+    this.secrets.addAll(values);
+    this.#redacted = 0;
   }
 
   problem(message: string): void {
@@ -287,7 +296,9 @@ export class Aggregator implements ReportSink {
       if (grown) f.tools = grown;
       kept.push(f);
     }
+    const allRedacted = this.#redacted === this.#findings.length;
     this.#findings.splice(0, this.#findings.length, ...kept);
+    this.#redacted = allRedacted ? kept.length : 0;
     this.#dirty = true;
   }
 
@@ -316,20 +327,31 @@ export class Aggregator implements ReportSink {
    * found in a later report may appear in an earlier report's message.
    */
   findings(): Finding[] {
+    this.redactTexts();
     if (this.#dirty) {
       const buckets: Finding[][] = Array.from({ length: BUCKETS }, () => []);
-      for (const f of this.#findings) {
-        f.title = this.secrets.redact(f.title);
-        f.message = this.secrets.redact(f.message);
-        if (f.target) f.target = this.secrets.redact(f.target);
-        buckets[bucketOf(f)]!.push(f);
-      }
+      for (const f of this.#findings) buckets[bucketOf(f)]!.push(f);
       // compareFindings' order, stable: a bucket sort
       let i = 0;
       for (const bucket of buckets) for (const f of bucket) this.#findings[i++] = f;
       this.#dirty = false;
     }
     return this.#findings;
+  }
+
+  /**
+   * Redacts the findings' texts now (findings() does it otherwise): a shard does it once it has
+   * every secret, while the coordinator is still deduplicating.
+   */
+  redactTexts(): void {
+    const secrets = this.secrets;
+    for (let i = this.#redacted; i < this.#findings.length; i++) {
+      const f = this.#findings[i]!;
+      f.title = secrets.redact(f.title);
+      f.message = secrets.redact(f.message);
+      if (f.target) f.target = secrets.redact(f.target);
+    }
+    this.#redacted = this.#findings.length;
   }
 }
 

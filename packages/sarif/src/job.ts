@@ -147,6 +147,7 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
   try {
     const divided = split.at === undefined ? [] : [job.sources[split.index]!];
     await readSources(agg, job, [...job.sources.slice(0, split.index), ...divided], split.at);
+    shard.secrets(agg.secrets.values());
     const { findings, output, plan, shardRendered } = await merge(agg, shard, job, split, rendered(1));
     const own = rendered(0);
     const sarif = new TextFile(own.sarif);
@@ -184,10 +185,9 @@ async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, split: Sp
   });
   for (const tool of read.tools) agg.tool(tool);
   for (const problem of read.problems) agg.problem(problem);
-  const secrets = agg.secrets.values();
-  agg.secrets.addAll(read.secrets);
+  agg.addSecrets(read.secrets);
   const verdict = agg.absorb(read.handover);
-  shard.verdict(verdict, secrets);
+  shard.verdict(verdict);
   const findings = agg.finish();
   const output = new ShardOutput(findings, job.root);
   const plan = planOutputs([output.describe(), describeHandover(read.handover, verdict)], agg.tools, job);

@@ -42,7 +42,8 @@ type FromShard =
   | { step: 'failed'; index?: number; error: { name: string; message: string; file?: string } };
 
 type ToShard =
-  | { step: 'verdict'; verdict: Verdict; secrets: string[] }
+  | { step: 'secrets'; secrets: string[] }
+  | { step: 'verdict'; verdict: Verdict }
   | { step: 'render'; plan: OutputPlan; rendered: OutputFiles }
   | { step: 'assemble'; layouts: Record<keyof Sizes, FileLayout>; files: OutputFiles };
 
@@ -122,9 +123,14 @@ export class Shard {
     return this.#next('read');
   }
 
-  /** Gives the deduplication verdict and the coordinator's secrets: the shard keeps, redacts and sorts its findings meanwhile. */
-  verdict(verdict: Verdict, secrets: string[]): void {
-    this.#send({ step: 'verdict', verdict, secrets });
+  /** Gives the coordinator's secrets, once it has read its reports: the shard redacts its findings meanwhile. */
+  secrets(secrets: string[]): void {
+    this.#send({ step: 'secrets', secrets });
+  }
+
+  /** Gives the deduplication verdict: the shard keeps and sorts its findings meanwhile. */
+  verdict(verdict: Verdict): void {
+    this.#send({ step: 'verdict', verdict });
   }
 
   /**
@@ -175,9 +181,10 @@ async function runShard(job: ShardJob, port: MessagePort): Promise<void> {
   const placed = (f: Finding) => placement(f, job.root, reports) !== undefined;
   post({ step: 'read', tools: agg.tools, problems: agg.problems, secrets: agg.secrets.values(), handover: agg.handover(placed) });
 
-  const { verdict, secrets } = await expect('verdict');
-  agg.applyVerdict(verdict);
-  agg.secrets.addAll(secrets);
+  // every secret is known once the coordinator's arrive: redact while it deduplicates
+  agg.addSecrets((await expect('secrets')).secrets);
+  agg.redactTexts();
+  agg.applyVerdict((await expect('verdict')).verdict);
   const findings = agg.finish();
   const output = new ShardOutput(findings, job.root);
   const { plan, rendered } = await expect('render');
