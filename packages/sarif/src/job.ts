@@ -1,4 +1,5 @@
 import { rmSync, statSync } from 'node:fs';
+import type { MessagePort } from 'node:worker_threads';
 import { InputError } from '@pipeline-toolkit/core';
 import { addCounts, Aggregator, countByTool, countFindings, type FindingCounts, type SeverityCounts } from './aggregate.ts';
 import { gateOf, type GateResult } from './gate.ts';
@@ -7,7 +8,7 @@ import { loadReport, type ReportKind } from './load.ts';
 import type { Finding, Threshold, ToolInfo } from './model.ts';
 import { assemble, describeHandover, fillSources, layoutFiles, planOutputs, ShardOutput } from './output.ts';
 import { annotations, consoleReport, headOf, joinHeads, summaryMarkdown, type Annotation, type RepositoryLinks } from './report.ts';
-import { ShardReportError, type OutputFiles, type Shard } from './shard.ts';
+import { ShardReportError, type OutputFiles, type Shard, type ShardJob } from './shard.ts';
 import { TextFile } from './text-file.ts';
 import type { SarifStats } from './writer.ts';
 
@@ -23,8 +24,10 @@ export interface AggregateJob {
   links?: RepositoryLinks;
   /** Reports of at least this many bytes in all are read by two threads (default 8 MB; tests lower it). */
   parallelFrom?: number;
-  /** Tests: where the reports are divided between the threads (see divideReports). */
+  /** Where the reports are divided between the threads (default: divideReports; tests set it). */
   split?: Split;
+  /** A shard already started for this split (by the main thread, at the same time as this thread), reached through this port. */
+  shardPort?: MessagePort;
 }
 
 /**
@@ -73,6 +76,30 @@ export function divideReports(sizes: readonly number[], minBytes: number, minPar
   return { index: sizes.length };
 }
 
+/** The job's split, or where divideReports divides its reports. */
+export function splitOf(job: AggregateJob): Split {
+  return (
+    job.split ??
+    divideReports(
+      job.sources.map((s) => fileSize(s.file)),
+      job.parallelFrom ?? PARALLEL_BYTES,
+    )
+  );
+}
+
+/** What the shard of a split reads: the reports from `index` on, the first from `at` when divided. */
+export function shardJob(job: AggregateJob, split: Split): ShardJob {
+  return {
+    sources: job.sources.slice(split.index).map(({ file, kind }, i) => ({
+      file,
+      kind,
+      ...(i === 0 && split.at !== undefined ? { division: { at: split.at, side: 'after' as const } } : {}),
+    })),
+    root: job.root,
+    gitleaksIgnore: job.gitleaksIgnore,
+  };
+}
+
 /** What the aggregation gives back: counts and rendered reports, not the (possibly 100,000) findings. */
 export interface AggregateOutcome {
   tools: ToolInfo[];
@@ -110,12 +137,7 @@ function inputError(source: AggregateJob['sources'][number], error: unknown): un
  * earlier reports, a shard the later ones, and each writes its own findings' part of the files.
  */
 export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome> {
-  const split =
-    job.split ??
-    divideReports(
-      job.sources.map((s) => fileSize(s.file)),
-      job.parallelFrom ?? PARALLEL_BYTES,
-    );
+  const split = splitOf(job);
   const agg = new Aggregator();
   if (split.index >= job.sources.length) {
     await readSources(agg, job, job.sources);
@@ -134,15 +156,8 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     return outcome(job, agg, { findings, counts }, plan.stats);
   }
 
-  const shard = new (await import('./shard.ts')).Shard({
-    sources: job.sources.slice(split.index).map(({ file, kind }, i) => ({
-      file,
-      kind,
-      ...(i === 0 && split.at !== undefined ? { division: { at: split.at, side: 'after' as const } } : {}),
-    })),
-    root: job.root,
-    gitleaksIgnore: job.gitleaksIgnore,
-  });
+  const { Shard, startShard } = await import('./shard.ts');
+  const shard = new Shard(job.shardPort ?? startShard(shardJob(job, split)));
   const rendered = (n: number): OutputFiles => ({ sarif: `${job.sarifFile}.${n}.part`, findings: `${job.findingsFile}.${n}.part` });
   try {
     const divided = split.at === undefined ? [] : [job.sources[split.index]!];

@@ -22,7 +22,7 @@ export interface ShardSource {
   division?: Division;
 }
 
-interface ShardJob {
+export interface ShardJob {
   sources: ShardSource[];
   root: string;
   gitleaksIgnore: string[];
@@ -92,14 +92,17 @@ class Inbox<T> {
  * findings. Each method is one step of the exchange, in order.
  */
 export class Shard {
-  readonly #worker: Worker;
+  readonly #link: Worker | MessagePort;
   readonly #inbox = new Inbox<FromShard>();
 
-  constructor(job: ShardJob) {
-    this.#worker = new Worker(new URL(import.meta.url), { workerData: { job: JOB, payload: job }, resourceLimits: RESOURCE_LIMITS });
-    this.#worker.on('message', (message: FromShard) => this.#inbox.push(message));
-    this.#worker.on('error', (error) => this.#inbox.fail(error));
-    this.#worker.on('exit', (code) => this.#inbox.fail(new Error(`The report reader stopped with exit code ${code}.`)));
+  /** `link`: the shard's thread (startShard), or a port to one started elsewhere (by the main thread, at the same time as this one). */
+  constructor(link: Worker | MessagePort) {
+    this.#link = link;
+    link.on('message', (message: FromShard) => this.#inbox.push(message));
+    if (link instanceof Worker) {
+      link.on('error', (error) => this.#inbox.fail(error));
+      link.on('exit', (code) => this.#inbox.fail(new Error(`The report reader stopped with exit code ${code}.`)));
+    } else link.on('close', () => this.#inbox.fail(new Error('The report reader stopped.')));
   }
 
   async #next<S extends FromShard['step']>(step: S): Promise<Extract<FromShard, { step: S }>> {
@@ -115,7 +118,7 @@ export class Shard {
   }
 
   #send(message: ToShard): void {
-    this.#worker.postMessage(message);
+    this.#link.postMessage(message);
   }
 
   /** The shard's reports are read: what the coordinator merges. A bad report throws a ShardReportError. */
@@ -149,8 +152,18 @@ export class Shard {
   }
 
   async close(): Promise<void> {
-    await this.#worker.terminate();
+    if (this.#link instanceof Worker) await this.#link.terminate();
+    else this.#link.close();
   }
+}
+
+/** Starts a shard's thread; it talks to its coordinator through `port`, else through its parent. */
+export function startShard(job: ShardJob, port?: MessagePort): Worker {
+  return new Worker(new URL(import.meta.url), {
+    workerData: { job: JOB, payload: job, port },
+    transferList: port ? [port] : [],
+    resourceLimits: RESOURCE_LIMITS,
+  });
 }
 
 /** The shard's steps, in the worker thread. */
@@ -206,8 +219,9 @@ async function runShard(job: ShardJob, port: MessagePort): Promise<void> {
 }
 
 if (!isMainThread && (workerData as { job?: string } | undefined)?.job === JOB) {
-  await runShard((workerData as { payload: ShardJob }).payload, parentPort!).catch((error: unknown) => {
+  const { payload, port = parentPort! } = workerData as { payload: ShardJob; port?: MessagePort };
+  await runShard(payload, port).catch((error: unknown) => {
     const e = error instanceof Error ? error : new Error(String(error));
-    parentPort!.postMessage({ step: 'failed', error: { name: e.name, message: e.message } } satisfies FromShard);
+    port.postMessage({ step: 'failed', error: { name: e.name, message: e.message } } satisfies FromShard);
   });
 }

@@ -1,6 +1,6 @@
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, MessageChannel, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ExternalError, GateError, InputError } from '@pipeline-toolkit/core';
-import { aggregateJob, type AggregateJob, type AggregateOutcome } from './job.ts';
+import { aggregateJob, shardJob, splitOf, type AggregateJob, type AggregateOutcome } from './job.ts';
 
 const JOB = 'pipeline-toolkit/aggregate';
 
@@ -17,24 +17,44 @@ interface WorkerError {
   input?: string;
 }
 
-/** Runs aggregateJob in a worker thread started from this very module (in the bundle, its chunk). */
-export function aggregateInWorker(job: AggregateJob): Promise<AggregateOutcome> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL(import.meta.url), { workerData: { job: JOB, payload: job }, resourceLimits: RESOURCE_LIMITS });
-    let settled = false;
-    worker.once('message', (message: { outcome?: AggregateOutcome; error?: WorkerError }) => {
-      settled = true;
-      if (message.outcome) resolve(message.outcome);
-      else reject(rebuild(message.error!));
+/**
+ * Runs aggregateJob in a worker thread started from this very module (in the bundle, its chunk).
+ * When the reports are divided, the shard's thread is started here too, at the same time, and
+ * the two talk through a channel of their own.
+ */
+export async function aggregateInWorker(job: AggregateJob): Promise<AggregateOutcome> {
+  const split = splitOf(job);
+  const payload: AggregateJob = { ...job, split };
+  let shard: Worker | undefined;
+  if (split.index < job.sources.length) {
+    const { port1, port2 } = new MessageChannel();
+    shard = (await import('./shard.ts')).startShard(shardJob(job, split), port2);
+    payload.shardPort = port1;
+  }
+  try {
+    return await new Promise((resolve, reject) => {
+      const worker = new Worker(new URL(import.meta.url), {
+        workerData: { job: JOB, payload },
+        transferList: payload.shardPort ? [payload.shardPort] : [],
+        resourceLimits: RESOURCE_LIMITS,
+      });
+      let settled = false;
+      worker.once('message', (message: { outcome?: AggregateOutcome; error?: WorkerError }) => {
+        settled = true;
+        if (message.outcome) resolve(message.outcome);
+        else reject(rebuild(message.error!));
+      });
+      worker.once('error', (error) => {
+        settled = true;
+        reject(error);
+      });
+      worker.once('exit', (code) => {
+        if (!settled) reject(new ExternalError(`The aggregation worker stopped with exit code ${code}.`));
+      });
     });
-    worker.once('error', (error) => {
-      settled = true;
-      reject(error);
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new ExternalError(`The aggregation worker stopped with exit code ${code}.`));
-    });
-  });
+  } finally {
+    await shard?.terminate();
+  }
 }
 
 /** Errors cross the thread boundary as plain data: give them back their class (exit codes depend on it). */
