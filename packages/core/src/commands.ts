@@ -1,10 +1,9 @@
 /**
  * The runner's workflow-command protocol (`::name key=value::message` on stdout).
  *
- * These few lines are written here rather than through @actions/core so that an action's start-up
- * and input-validation path never loads @actions/core, whose import pulls an HTTP client and
- * triples cold start (see memory-bank ADR-002). File commands, summaries and exec use
- * @actions/core and @actions/exec, loaded on first use.
+ * These few lines are written here rather than through @actions/core, whose import pulls an HTTP
+ * client and triples cold start (see memory-bank ADR-002); so are the file commands
+ * (file-commands.ts, ADR-011). Exec uses @actions/exec, loaded on first use.
  */
 
 export interface AnnotationProperties {
@@ -33,7 +32,7 @@ export function escapeProperty(value: string): string {
   return escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export function formatCommand(command: string, message: string, properties: AnnotationProperties = {}): string {
+export function formatCommand(command: string, message: string, properties: AnnotationProperties | Record<string, string> = {}): string {
   const props = Object.entries(properties)
     .filter(([, v]) => v !== undefined && v !== '')
     .map(([k, v]) => `${PROPERTY_KEYS[k as keyof AnnotationProperties] ?? k}=${escapeProperty(String(v))}`)

@@ -1,4 +1,4 @@
-import { actionsCore } from './actions-core.ts';
+import { appendKeyValue } from './file-commands.ts';
 import type { Redactor } from './redact.ts';
 
 /** Output values: strings as they are, everything else as JSON (objects, arrays, numbers, booleans). */
@@ -19,8 +19,7 @@ export class ActionOutputs implements OutputSink {
     this.#redactor = redactor;
   }
   async set(values: Record<string, unknown>): Promise<void> {
-    const core = await actionsCore();
-    for (const [name, value] of Object.entries(values)) core.setOutput(name, this.#redactor.redact(outputValue(value)));
+    for (const [name, value] of Object.entries(values)) appendKeyValue('OUTPUT', name, this.#redactor.redact(outputValue(value)));
   }
 }
 
@@ -48,8 +47,7 @@ export class ActionState implements StateStore {
     return JSON.parse(raw) as T;
   }
   async save(name: string, value: unknown): Promise<void> {
-    const core = await actionsCore();
-    core.saveState(name, JSON.stringify(value));
+    appendKeyValue('STATE', name, JSON.stringify(value));
   }
 }
 

@@ -1,4 +1,4 @@
-import { actionsCore } from './actions-core.ts';
+import { appendSummary } from './file-commands.ts';
 import type { Redactor } from './redact.ts';
 
 /**
@@ -61,9 +61,7 @@ export class ActionSummary implements SummarySink {
     this.#redactor = redactor;
   }
   async write(markdown: string): Promise<void> {
-    if (!process.env['GITHUB_STEP_SUMMARY']) return;
-    const core = await actionsCore();
-    await core.summary.addRaw(this.#redactor.redact(markdown), true).write();
+    appendSummary(this.#redactor.redact(markdown));
   }
 }
 

@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { ActionOutputs, ActionState, ActionSummary, ExternalError, MemoryLogger, Redactor, exec } from '@pipeline-toolkit/core';
 import { createRunnerEnv, type RunnerEnv } from '@pipeline-toolkit/testing';
@@ -14,7 +15,7 @@ afterEach(async () => {
   await runner.cleanup();
 });
 
-describe('file commands through @actions/core', () => {
+describe('file commands', () => {
   it('writes outputs (objects as JSON, multi-line safe) and redacts them', async () => {
     const redactor = new Redactor();
     redactor.add('tok-123456');
@@ -28,6 +29,28 @@ describe('file commands through @actions/core', () => {
     process.env['STATE_lock'] = saved['lock'];
     expect(new ActionState().get('lock')).toEqual({ holder: 'run-1', colour: 'blue' });
     expect(new ActionState().get('missing')).toBeUndefined();
+  });
+
+  it('are written byte for byte as @actions/core writes them, but for the random delimiter', async () => {
+    const core = await import('@actions/core');
+    const outputs = runner.env['GITHUB_OUTPUT']!;
+    const read = async () => (await readFile(outputs, 'utf8')).replace(/ghadelimiter_[0-9a-f-]{36}/g, 'DELIMITER');
+    const values: [string, string][] = [
+      ['plain', 'value'],
+      ['multi-line', 'a\nb\r\nc'],
+      ['empty', ''],
+      ['unicode', 'é 😀 %0A ::'],
+    ];
+    for (const [name, value] of values) core.setOutput(name, value);
+    const theirs = await read();
+    await writeFile(outputs, '');
+    await new ActionOutputs(new Redactor()).set(Object.fromEntries(values));
+    expect(await read()).toBe(theirs);
+    await core.summary.addRaw('## Summary\n| a |\n', true).write();
+    const summary = await runner.summary();
+    await writeFile(runner.env['GITHUB_STEP_SUMMARY']!, '');
+    await new ActionSummary(new Redactor()).write('## Summary\n| a |\n');
+    expect(await runner.summary()).toBe(summary);
   });
 
   it('appends redacted markdown to the job summary', async () => {
