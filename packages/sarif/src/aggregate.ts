@@ -90,8 +90,12 @@ export class Aggregator implements ReportSink {
   #report = '';
   #dirty = false;
   #finished = false;
-  /** How many findings, from the first, have their texts redacted with every secret registered so far. */
+  /** How many findings, from the first, have their texts redacted (see redactTexts). */
   #redacted = 0;
+  /** Secrets registered after texts were redacted: those texts are checked for them again. */
+  #late: SecretIndex | undefined;
+  /** The texts before redaction, of findings whose texts redaction changed. */
+  readonly #originals = new Map<Finding, [title: string, message: string, target: string | undefined]>();
 
   constructor(options: AggregatorOptions = {}) {
     this.#secretsAcrossTools = options.secretsAcrossTools ?? true;
@@ -109,16 +113,19 @@ export class Aggregator implements ReportSink {
   }
 
   secret(value: string | undefined): void {
-    if (!value) return;
-    this.secrets.add(value);
-    this.#redacted = 0;
+    const added = this.secrets.add(value);
+    if (added !== undefined) this.#lateSecrets([added]);
   }
 
   /** Registers the secrets another thread's Aggregator found (its secrets.values()). */
   addSecrets(values: readonly string[]): void {
-    if (!values.length) return;
-    this.secrets.addAll(values);
-    this.#redacted = 0;
+    this.#lateSecrets(this.secrets.addAll(values));
+  }
+
+  #lateSecrets(added: readonly string[]): void {
+    if (!added.length || !this.#redacted) return;
+    this.#late ??= new SecretIndex();
+    this.#late.addAll(added);
   }
 
   problem(message: string): void {
@@ -287,18 +294,19 @@ export class Aggregator implements ReportSink {
   applyVerdict(verdict: Verdict): void {
     const tools = new Map(verdict.tools);
     const kept: Finding[] = [];
+    let redacted = 0;
     for (const [i, f] of this.#findings.entries()) {
       const rank = verdict.severities[i]!;
       if (rank < 0) continue;
+      if (i < this.#redacted) redacted++;
       f.severity = SEVERITIES[4 - rank]!;
       f.suppressed = verdict.suppressed[i] === 1;
       const grown = tools.get(i);
       if (grown) f.tools = grown;
       kept.push(f);
     }
-    const allRedacted = this.#redacted === this.#findings.length;
     this.#findings.splice(0, this.#findings.length, ...kept);
-    this.#redacted = allRedacted ? kept.length : 0;
+    this.#redacted = redacted;
     this.#dirty = true;
   }
 
@@ -315,6 +323,7 @@ export class Aggregator implements ReportSink {
     this.#finished = true;
     this.#byKey.clear();
     this.#secretsAt.clear();
+    this.#originals.clear();
     this.#strings.clear();
     this.#recent.clear();
     this.#lists.clear();
@@ -340,18 +349,34 @@ export class Aggregator implements ReportSink {
   }
 
   /**
-   * Redacts the findings' texts now (findings() does it otherwise): a shard does it once it has
-   * every secret, while the coordinator is still deduplicating.
+   * Redacts the findings' texts with the secrets known so far (findings() calls it), for example
+   * while another thread still reads. Secrets that arrive later are looked for in the texts
+   * redacted before them, and only texts that contain one are redacted again, from their
+   * originals: the result is exactly that of redacting once with every secret.
    */
   redactTexts(): void {
-    const secrets = this.secrets;
+    const late = this.#late;
+    this.#late = undefined;
+    for (let i = 0; late && i < this.#redacted; i++) {
+      const f = this.#findings[i]!;
+      const [title, message, target] = this.#originals.get(f) ?? [f.title, f.message, f.target];
+      if (late.containsSecret(title) || late.containsSecret(message) || (target !== undefined && late.containsSecret(target)))
+        this.#redact(f, title, message, target);
+    }
     for (let i = this.#redacted; i < this.#findings.length; i++) {
       const f = this.#findings[i]!;
-      f.title = secrets.redact(f.title);
-      f.message = secrets.redact(f.message);
-      if (f.target) f.target = secrets.redact(f.target);
+      this.#redact(f, f.title, f.message, f.target);
     }
     this.#redacted = this.#findings.length;
+  }
+
+  #redact(f: Finding, title: string, message: string, target: string | undefined): void {
+    const secrets = this.secrets;
+    f.title = secrets.redact(title);
+    f.message = secrets.redact(message);
+    if (target) f.target = secrets.redact(target);
+    if ((f.title !== title || f.message !== message || f.target !== target) && !this.#originals.has(f))
+      this.#originals.set(f, [title, message, target]);
   }
 }
 

@@ -163,6 +163,8 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     const divided = split.at === undefined ? [] : [job.sources[split.index]!];
     await readSources(agg, job, [...job.sources.slice(0, split.index), ...divided], split.at);
     shard.secrets(agg.secrets.values());
+    // while the shard finishes reading: texts are checked again only for the shard's new secrets
+    agg.redactTexts();
     const { findings, output, plan, shardRendered } = await merge(agg, shard, job, split, rendered(1));
     const own = rendered(0);
     const sarif = new TextFile(own.sarif);

@@ -82,23 +82,33 @@ export class SecretIndex {
     return this.#all.size;
   }
 
-  /** Registers a secret value; values shorter than 4 characters or fully masked (`****`, `REDACTED`) are ignored. */
-  add(secret: string | undefined): void {
+  /**
+   * Registers a secret value; values shorter than 4 characters or fully masked (`****`, `REDACTED`)
+   * are ignored. Returns the value when it is new.
+   */
+  add(secret: string | undefined): string | undefined {
     const value = secret?.trim();
-    if (!value || value.length < MIN || this.#all.has(value) || /^[*]+$/.test(value) || value === 'REDACTED') return;
+    if (!value || value.length < MIN || this.#all.has(value) || /^[*]+$/.test(value) || value === 'REDACTED') return undefined;
+    this.#register(value);
+    return value;
+  }
+
+  /** Registers the secrets of another index (its values(), already checked there); returns the new ones. */
+  addAll(values: readonly string[]): string[] {
+    const added = values.filter((value) => !this.#all.has(value));
+    for (const value of added) this.#register(value);
+    return added;
+  }
+
+  #register(value: string): void {
     this.#all.add(value);
     (value.length >= LONG ? this.#long : this.#short).add(value);
     this.#memoStale = true;
   }
 
-  /** Registers the secrets of another index (values()): already checked there. */
-  addAll(values: readonly string[]): void {
-    for (const value of values) {
-      if (this.#all.has(value)) continue;
-      this.#all.add(value);
-      (value.length >= LONG ? this.#long : this.#short).add(value);
-    }
-    this.#memoStale = true;
+  /** Whether a text contains a registered secret (patterns aside). */
+  containsSecret(text: string): boolean {
+    return this.#all.size > 0 && text.length >= MIN && this.#redactSecrets(text) !== text;
   }
 
   /** The registered secrets, to hand to another thread's index. */

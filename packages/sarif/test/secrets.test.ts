@@ -2,7 +2,16 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { annotations, consoleReport, evaluateGate, SecretIndex, summaryMarkdown, writeFindings, writeSarif } from '../src/index.ts';
+import {
+  Aggregator,
+  annotations,
+  consoleReport,
+  evaluateGate,
+  SecretIndex,
+  summaryMarkdown,
+  writeFindings,
+  writeSarif,
+} from '../src/index.ts';
 import { aggregate, fixture } from './helpers.ts';
 
 /** Every raw secret value in the Gitleaks fixtures, read straight from the files (Secret, Match, snippet text). */
@@ -103,6 +112,45 @@ describe('SecretIndex', () => {
       ).join(' ');
       const redacted = index.redact(text);
       for (const s of secrets) expect(redacted).not.toContain(s);
+    }
+  });
+
+  it('redacting before every secret is known, then again, gives exactly the texts of redacting once with all of them', () => {
+    let seed = 11;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const word = (n: number) => Array.from({ length: n }, () => 'abcdef01'[Math.floor(rnd() * 8)]).join('');
+    for (let round = 0; round < 100; round++) {
+      // secrets that overlap and contain one another, some looking like tokens the patterns redact too
+      const base = Array.from({ length: 4 }, () => word(5 + Math.floor(rnd() * 6)));
+      const secrets = [...base, `${base[0]}${base[1]}`, `token=${base[2]}`, `ghp_${'A'.repeat(36)}`];
+      const texts = Array.from({ length: 6 }, () =>
+        Array.from({ length: 6 }, () => (rnd() < 0.5 ? secrets[Math.floor(rnd() * secrets.length)] : word(3))).join(' '),
+      );
+      const raw = (i: number) => ({
+        tool: 'semgrep',
+        key: `k${i}`,
+        rule: 'r',
+        title: texts[i]!,
+        message: texts[(i + 1) % texts.length]!,
+        severity: 'HIGH' as const,
+        category: 'sast' as const,
+        suppressed: false,
+        cwe: [],
+        cve: [],
+      });
+      const once = new Aggregator();
+      const twice = new Aggregator();
+      texts.forEach((_, i) => {
+        once.finding(raw(i));
+        twice.finding(raw(i));
+      });
+      for (const secret of secrets) once.secret(secret);
+      const early = secrets.filter(() => rnd() < 0.5);
+      for (const secret of early) twice.secret(secret);
+      twice.redactTexts();
+      twice.addSecrets(secrets.filter((secret) => !early.includes(secret)));
+      const redacted = (agg: Aggregator) => agg.findings().map((f) => [f.title, f.message]);
+      expect(redacted(twice)).toEqual(redacted(once));
     }
   });
 
