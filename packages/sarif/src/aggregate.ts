@@ -259,35 +259,61 @@ export class Aggregator implements ReportSink {
    */
   absorb(h: Handover): Verdict {
     const n = h.fingerprints.length;
-    const standIns: (Mergeable | undefined)[] = new Array(n);
+    // the shard's findings as they end: severity rank (-1 once merged into another), suppression, grown tool lists
+    const severities = Int8Array.from(h.severities);
+    const suppressed = Uint8Array.from(h.suppressed);
+    const grown = new Map<number, string[]>();
+    const toolsOf = (j: number) => grown.get(j) ?? h.tools[j]!.split('\n');
+    // its findings by fingerprint, and stand-ins for its secrets (found by place across tools)
+    const units = new Map<string, number>();
+    const standIns = new Map<Mergeable, number>();
+    const standInOf = new Map<number, Mergeable>();
     const secretAt = new Map(h.secrets.map((s) => [s.index, s]));
     for (let i = 0; i < n; i++) {
       const fingerprint = h.fingerprints[i]!;
-      const tools = h.tools[i]!.split('\n');
-      const severity = SEVERITIES[4 - h.severities[i]!]!;
-      const suppressed = h.suppressed[i] === 1;
+      const text = h.tools[i]!;
+      const tools = text.includes('\n') ? text.split('\n') : [text];
+      const rank = h.severities[i]!;
+      const hidden = h.suppressed[i] === 1;
+      const found = this.#byKey.get(fingerprint);
+      const unit = found ? undefined : units.get(fingerprint);
       const at = secretAt.get(i);
-      const byKey = this.#byKey.get(fingerprint);
-      const existing = byKey ?? this.#sameSecret(tools[0]!, at && { path: at.path, startLine: at.line });
-      if (existing) {
-        merge(existing, tools, severity, suppressed);
-        if (!byKey) this.#byKey.set(fingerprint, existing);
-        continue;
+      const existing = found ?? (unit === undefined ? this.#sameSecret(tools[0]!, at && { path: at.path, startLine: at.line }) : undefined);
+      if (unit !== undefined) {
+        // a duplicate of an earlier finding of the shard, by fingerprint
+        severities[i] = -1;
+        const standIn = standInOf.get(unit);
+        if (standIn) merge(standIn, tools, SEVERITIES[4 - rank]!, hidden);
+        else {
+          severities[unit] = Math.max(severities[unit]!, rank);
+          suppressed[unit] = suppressed[unit]! & (hidden ? 1 : 0);
+          const known = toolsOf(unit);
+          const missing = tools.filter((t) => !known.includes(t));
+          if (missing.length) grown.set(unit, [...known, ...missing]);
+        }
+      } else if (existing) {
+        severities[i] = -1;
+        merge(existing, tools, SEVERITIES[4 - rank]!, hidden);
+        const owner = standIns.get(existing);
+        if (owner !== undefined) units.set(fingerprint, owner);
+        else if (!found) this.#byKey.set(fingerprint, existing);
+      } else {
+        units.set(fingerprint, i);
+        if (at) {
+          const standIn: Mergeable = { tools, severity: SEVERITIES[4 - rank]!, suppressed: hidden };
+          standIns.set(standIn, i);
+          standInOf.set(i, standIn);
+          this.#secretAt(at.path, at.line, standIn);
+        }
       }
-      const standIn: Mergeable = { tools, severity, suppressed };
-      standIns[i] = standIn;
-      this.#byKey.set(fingerprint, standIn);
-      if (at) this.#secretAt(at.path, at.line, standIn);
+    }
+    for (const [standIn, i] of standIns) {
+      severities[i] = severityRank(standIn.severity);
+      suppressed[i] = standIn.suppressed ? 1 : 0;
+      if (standIn.tools.length > toolsOf(i).length) grown.set(i, standIn.tools);
     }
     this.#dirty = true;
-    const verdict: Verdict = { severities: new Int8Array(n).fill(-1), suppressed: new Uint8Array(n), tools: [] };
-    for (const [i, standIn] of standIns.entries()) {
-      if (!standIn) continue;
-      verdict.severities[i] = severityRank(standIn.severity);
-      verdict.suppressed[i] = standIn.suppressed ? 1 : 0;
-      if (standIn.tools.join('\n') !== h.tools[i]) verdict.tools.push([i, standIn.tools]);
-    }
-    return verdict;
+    return { severities, suppressed, tools: [...grown] };
   }
 
   /** The shard side: keeps the findings the coordinator kept, as they ended. */

@@ -26,8 +26,11 @@ function leadingWeight(width: number): number {
 /** Secrets bucketed by their first `width` characters, with a bit table of their prefix hashes. */
 class PrefixTable {
   readonly width: number;
-  /** One secret, or several sorted longest first, per prefix (most prefixes have one). */
-  readonly buckets = new Map<string, string | string[]>();
+  /**
+   * One secret, or several sorted longest first, per hash of the prefix (most have one): keyed by
+   * the number the scan has already rolled, so neither adding nor matching cuts a prefix string.
+   */
+  readonly buckets = new Map<number, string | string[]>();
   /** Allocated on the first secret: most scans have none. */
   bits: Uint8Array | undefined;
   #sorted = true;
@@ -37,12 +40,12 @@ class PrefixTable {
   }
 
   add(secret: string): void {
-    const prefix = secret.slice(0, this.width);
-    const known = this.buckets.get(prefix);
-    if (known === undefined) this.buckets.set(prefix, secret);
-    else if (typeof known === 'string') this.buckets.set(prefix, [known, secret]);
+    const hash = hashAt(secret, 0, this.width);
+    const known = this.buckets.get(hash);
+    if (known === undefined) this.buckets.set(hash, secret);
+    else if (typeof known === 'string') this.buckets.set(hash, [known, secret]);
     else known.push(secret);
-    const slot = slotOf(hashAt(secret, 0, this.width));
+    const slot = slotOf(hash);
     this.bits ??= new Uint8Array(1 << (TABLE_BITS - 3));
     this.bits[slot >>> 3]! |= 1 << (slot & 7);
     this.#sorted = false;
@@ -52,13 +55,13 @@ class PrefixTable {
     return this.bits !== undefined && (this.bits[slot >>> 3]! & (1 << (slot & 7))) !== 0;
   }
 
-  /** The longest secret starting at `at`, if any (after a hit in the bit table). */
-  match(text: string, at: number): string | undefined {
+  /** The longest secret starting at `at`, whose prefix hashes to `hash`, if any (after a hit in the bit table). */
+  match(text: string, at: number, hash: number): string | undefined {
     if (!this.#sorted) {
       for (const list of this.buckets.values()) if (typeof list !== 'string') list.sort((a, b) => b.length - a.length);
       this.#sorted = true;
     }
-    const candidates = this.buckets.get(text.slice(at, at + this.width));
+    const candidates = this.buckets.get(hash);
     if (typeof candidates === 'string') return text.startsWith(candidates, at) ? candidates : undefined;
     return candidates?.find((s) => text.startsWith(s, at));
   }
@@ -139,8 +142,11 @@ export class SecretIndex {
     let h = text.length >= LONG ? hashAt(text, 0, LONG) : 0;
     for (let i = 0; i + MIN <= text.length; ) {
       const hasLong = i + LONG <= text.length;
-      let match = hasLong && long.hit(slotOf(h)) ? long.match(text, i) : undefined;
-      if (!match && short?.hit(slotOf(hashAt(text, i, MIN)))) match = short.match(text, i);
+      let match = hasLong && long.hit(slotOf(h)) ? long.match(text, i, h) : undefined;
+      if (!match && short) {
+        const hs = hashAt(text, i, MIN);
+        if (short.hit(slotOf(hs))) match = short.match(text, i, hs);
+      }
       if (match) {
         out += text.slice(last, i) + REDACTED;
         i += match.length;
