@@ -123,17 +123,231 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
   let divisible = false;
   let splitArrays = 0;
   let skipping = division?.side === 'after';
+  // the fast path (see fastChunk): the separator between two elements as this array writes it, and
+  // whether the bytes carried since the last separator were left unscanned
+  let separator: Buffer | undefined;
+  let separatorComma = 0;
+  let fastFailed = false;
+  let unscanned = false;
 
+  /** Parses the batch up to `end` of `chunk` (a separator or the array's end) and hands its elements over. */
   const finishBatch = (chunk: Buffer, end: number) => {
     const body = batchParts.length
       ? Buffer.concat([...batchParts, chunk.subarray(batchStart, end)]).toString('utf8')
       : chunk.toString('utf8', batchStart, end);
+    const elements = JSON.parse(`[${body}]`) as unknown[];
     batchParts = [];
     batchStart = -1;
-    const elements = JSON.parse(`[${body}]`) as unknown[];
     // a batch starts at an element or right after a separator: empty means a trailing comma
     if (!elements.length) throw new SyntaxError("Unexpected ']' after ','");
     for (const element of elements) onElement!(element, index++);
+  };
+
+  /**
+   * Remembers how this array separates its elements — from the `}` that closes one, through the
+   * comma and whitespace, to the `{` and first key of the next: `},\n {\n  "RuleID"` — once the
+   * scan has met a separator with all of that in the same buffer.
+   */
+  const learnSeparator = (buf: Buffer, comma: number, n: number) => {
+    let start = comma - 1;
+    while (start >= 0 && buf[start]! <= 32) start--;
+    let end = comma + 1;
+    while (end < n && buf[end]! <= 32) end++;
+    if (start < 0 || buf[start] !== CLOSE_BRACE || end >= n || buf[end] !== OPEN_BRACE) return;
+    end++;
+    while (end < n && buf[end]! <= 32) end++;
+    if (end < n && buf[end] === QUOTE) {
+      const close = buf.indexOf(QUOTE, end + 1);
+      if (close < 0 || close >= n || close - end > 64 || buf.subarray(end, close).includes(BACKSLASH)) return;
+      end = close + 1;
+    }
+    if (end > n) return;
+    separator = Buffer.from(buf.subarray(start, end));
+    separatorComma = comma - start;
+  };
+
+  /**
+   * The fast path through the elements of a split array: find the last separator of the chunk by
+   * its bytes and parse everything before it with the batch carried so far, without scanning it.
+   * The bytes could also occur inside a string; then the text before them is not a list of whole
+   * values, JSON.parse rejects it, and the chunk is scanned instead (and this array no longer takes
+   * the fast path). When JSON.parse accepts it, it ends at an element boundary of the array.
+   * Returns whether the chunk was taken.
+   */
+  const fastChunk = (buf: Buffer, n: number): boolean => {
+    if (!separator || fastFailed || skipping || splitDepth < 0 || batchStart < 0) return false;
+    // the before side scans the chunk where its division falls
+    if (divisible && division!.side === 'before' && chunkOffset + n + separator.length >= division!.at) return false;
+    const found = n >= separator.length ? buf.lastIndexOf(separator, n - separator.length) : -1;
+    if (found < 0) {
+      if (!unscanned) return false;
+      // inside one long element: carry the chunk unscanned too (an array's end is met at the end of the file)
+      batchParts.push(buf.subarray(0, n));
+      return true;
+    }
+    const comma = found + separatorComma;
+    // the batch open since the last separator continues at the start of this chunk
+    batchStart = 0;
+    try {
+      finishBatch(buf, comma);
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      fastFailed = true;
+      return false;
+    }
+    batchStart = 0;
+    batchParts = [buf.subarray(comma + 1, n)];
+    unscanned = true;
+    return true;
+  };
+
+  /** Scans buf[from, n), whose first byte is at file offset `base`; NOT_MINE ends the stream. */
+  const scan = (buf: Buffer, from: number, n: number, base: number): typeof NOT_MINE | undefined => {
+    if (batchStart >= 0) batchStart = 0;
+    if (textStart >= 0) textStart = 0;
+    lastSeparator = -1;
+    copyStart = splitDepth < 0 ? from : -1;
+    for (let i = from; i < n; i++) {
+      if (!inString && splitDepth >= 0 && stack.length > splitDepth) {
+        element.depth = stack.length - splitDepth;
+        i = skipInsideElement(buf, i, n, element);
+        // only the nesting depth matters inside an element: the kinds of its levels are never read
+        while (stack.length < splitDepth + element.depth) stack.push(OBJECT);
+        stack.length = splitDepth + element.depth;
+        inString = element.inString;
+        escape = element.escape;
+        if (i >= n) break;
+      }
+      if (inString) {
+        // Skip to the closing quote, stepping over escaped characters. A plain loop: most strings
+        // are short, and a native search per string costs more than it saves.
+        if (escape) {
+          escape = false;
+          continue;
+        }
+        let end = i;
+        for (; end < n; end++) {
+          const c = buf[end];
+          if (c === QUOTE) break;
+          if (c === BACKSLASH) end++;
+        }
+        if (end >= n) {
+          // the chunk ends inside the string (end > n: its last byte was a backslash)
+          escape = end > n;
+          break;
+        }
+        i = end;
+        inString = false;
+        if (capture) {
+          const text = Buffer.concat([...textParts, buf.subarray(textStart, i + 1)]).toString('utf8');
+          textParts = [];
+          textStart = -1;
+          if (capture === 'key') key = JSON.parse(text) as string;
+          else topLevel[key] = JSON.parse(text) as string;
+          capture = undefined;
+        }
+        continue;
+      }
+      const b = buf[i]!;
+      if (b <= 32) continue; // whitespace: most of an indented report outside its strings
+      if (waiting) {
+        if (b === COMMA) throw new SyntaxError("Unexpected ',' at the start of an array");
+        if (b !== CLOSE_BRACKET) {
+          waiting = false;
+          if (!skipping) batchStart = i;
+        }
+      }
+      switch (b) {
+        case QUOTE:
+          inString = true;
+          if (stack.length === 1 && stack[0] === OBJECT && splitDepth < 0) {
+            capture = expectKey ? 'key' : 'value';
+            textStart = i;
+          }
+          break;
+        case OPEN_BRACE:
+          stack.push(OBJECT);
+          if (stack.length === 1) expectKey = true;
+          break;
+        case OPEN_BRACKET:
+          stack.push(ARRAY);
+          if (
+            splitDepth < 0 &&
+            ((stack.length === 1 && handlers.split.has('')) || (stack.length === 2 && stack[0] === OBJECT && handlers.split.has(key)))
+          ) {
+            onElement = handlers.arrayStart(stack.length === 1 ? '' : key, topLevel);
+            skeleton.push(buf.subarray(copyStart, i + 1));
+            copyStart = -1;
+            splitDepth = stack.length;
+            waiting = true;
+            index = 0;
+            separator = undefined;
+            fastFailed = false;
+            divisible = division !== undefined && ++splitArrays === 1 && base + i < DIVISIBLE_WITHIN;
+            if (skipping && !divisible) return NOT_MINE;
+          }
+          break;
+        case CLOSE_BRACE:
+        case CLOSE_BRACKET:
+          if (b === CLOSE_BRACKET && stack.length === splitDepth) {
+            if (skipping) return NOT_MINE; // the array ended before the division
+            if (batchStart >= 0) finishBatch(buf, i);
+            splitDepth = -1;
+            waiting = false;
+            copyStart = i;
+            divisible = false;
+          }
+          stack.pop();
+          break;
+        case COMMA:
+          if (stack.length === splitDepth) {
+            if (skipping) index++;
+            else {
+              lastSeparator = i;
+              if (!separator && !fastFailed) learnSeparator(buf, i, n);
+            }
+            if (divisible && base + i >= division!.at) {
+              divisible = false;
+              if (division!.side === 'before') {
+                if (batchStart >= 0) finishBatch(buf, i);
+                return NOT_MINE;
+              }
+              // the after side takes over from the element after this separator
+              skipping = false;
+              batchStart = i + 1;
+            }
+          } else if (stack.length === 1 && stack[0] === OBJECT) expectKey = true;
+          break;
+        case COLON:
+          if (stack.length === 1) expectKey = false;
+          break;
+      }
+    }
+    if (copyStart >= 0) skeleton.push(buf.subarray(copyStart, n));
+    if (textStart >= 0) textParts.push(buf.subarray(textStart, n));
+    if (batchStart >= 0) {
+      // parse the complete elements of this chunk now; carry the cut one
+      if (lastSeparator > batchStart) {
+        finishBatch(buf, lastSeparator);
+        batchStart = lastSeparator + 1;
+      }
+      batchParts.push(buf.subarray(batchStart, n));
+    }
+    return undefined;
+  };
+
+  /** Scans the carried bytes left unscanned since the last separator (they start at an element boundary), then `buf[0, n)`. */
+  const rescan = (buf: Buffer, n: number): typeof NOT_MINE | undefined => {
+    const carried = batchParts.reduce((sum, part) => sum + part.length, 0);
+    const combined = Buffer.concat([...batchParts, buf.subarray(0, n)]);
+    batchParts = [];
+    batchStart = 0;
+    stack.length = splitDepth;
+    inString = false;
+    escape = false;
+    waiting = false;
+    unscanned = false;
+    return scan(combined, 0, combined.length, chunkOffset - carried);
   };
 
   let first = true;
@@ -142,138 +356,20 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
       // A fresh buffer per chunk: what continues into the next chunk keeps a view of this one.
       const buf = Buffer.allocUnsafe(chunkSize);
       const n = readSync(fd, buf, 0, chunkSize, null);
-      if (n === 0) break;
-      if (batchStart >= 0) batchStart = 0;
-      if (textStart >= 0) textStart = 0;
-      lastSeparator = -1;
+      if (n === 0) {
+        if (unscanned && rescan(buf, 0) === NOT_MINE) return NOT_MINE;
+        break;
+      }
       // a UTF-8 byte order mark is not JSON: skip it
       const from = first && n >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
       first = false;
-      copyStart = splitDepth < 0 ? from : -1;
-      for (let i = from; i < n; i++) {
-        if (!inString && splitDepth >= 0 && stack.length > splitDepth) {
-          element.depth = stack.length - splitDepth;
-          i = skipInsideElement(buf, i, n, element);
-          // only the nesting depth matters inside an element: the kinds of its levels are never read
-          while (stack.length < splitDepth + element.depth) stack.push(OBJECT);
-          stack.length = splitDepth + element.depth;
-          inString = element.inString;
-          escape = element.escape;
-          if (i >= n) break;
-        }
-        if (inString) {
-          // Skip to the closing quote, stepping over escaped characters. A plain loop: most strings
-          // are short, and a native search per string costs more than it saves.
-          if (escape) {
-            escape = false;
-            continue;
-          }
-          let end = i;
-          for (; end < n; end++) {
-            const c = buf[end];
-            if (c === QUOTE) break;
-            if (c === BACKSLASH) end++;
-          }
-          if (end >= n) {
-            // the chunk ends inside the string (end > n: its last byte was a backslash)
-            escape = end > n;
-            break;
-          }
-          i = end;
-          inString = false;
-          if (capture) {
-            const text = Buffer.concat([...textParts, buf.subarray(textStart, i + 1)]).toString('utf8');
-            textParts = [];
-            textStart = -1;
-            if (capture === 'key') key = JSON.parse(text) as string;
-            else topLevel[key] = JSON.parse(text) as string;
-            capture = undefined;
-          }
-          continue;
-        }
-        const b = buf[i]!;
-        if (b <= 32) continue; // whitespace: most of an indented report outside its strings
-        if (waiting) {
-          if (b === COMMA) throw new SyntaxError("Unexpected ',' at the start of an array");
-          if (b !== CLOSE_BRACKET) {
-            waiting = false;
-            if (!skipping) batchStart = i;
-          }
-        }
-        switch (b) {
-          case QUOTE:
-            inString = true;
-            if (stack.length === 1 && stack[0] === OBJECT && splitDepth < 0) {
-              capture = expectKey ? 'key' : 'value';
-              textStart = i;
-            }
-            break;
-          case OPEN_BRACE:
-            stack.push(OBJECT);
-            if (stack.length === 1) expectKey = true;
-            break;
-          case OPEN_BRACKET:
-            stack.push(ARRAY);
-            if (
-              splitDepth < 0 &&
-              ((stack.length === 1 && handlers.split.has('')) || (stack.length === 2 && stack[0] === OBJECT && handlers.split.has(key)))
-            ) {
-              onElement = handlers.arrayStart(stack.length === 1 ? '' : key, topLevel);
-              skeleton.push(buf.subarray(copyStart, i + 1));
-              copyStart = -1;
-              splitDepth = stack.length;
-              waiting = true;
-              index = 0;
-              divisible = division !== undefined && ++splitArrays === 1 && chunkOffset + i < DIVISIBLE_WITHIN;
-              if (skipping && !divisible) return NOT_MINE;
-            }
-            break;
-          case CLOSE_BRACE:
-          case CLOSE_BRACKET:
-            if (b === CLOSE_BRACKET && stack.length === splitDepth) {
-              if (skipping) return NOT_MINE; // the array ended before the division
-              if (batchStart >= 0) finishBatch(buf, i);
-              splitDepth = -1;
-              waiting = false;
-              copyStart = i;
-              divisible = false;
-            }
-            stack.pop();
-            break;
-          case COMMA:
-            if (stack.length === splitDepth) {
-              if (skipping) index++;
-              else lastSeparator = i;
-              if (divisible && chunkOffset + i >= division!.at) {
-                divisible = false;
-                if (division!.side === 'before') {
-                  if (batchStart >= 0) finishBatch(buf, i);
-                  return NOT_MINE;
-                }
-                // the after side takes over from the element after this separator
-                skipping = false;
-                batchStart = i + 1;
-              }
-            } else if (stack.length === 1 && stack[0] === OBJECT) expectKey = true;
-            break;
-          case COLON:
-            if (stack.length === 1) expectKey = false;
-            break;
-        }
+      if (!fastChunk(buf, n)) {
+        const result = unscanned ? rescan(buf, n) : scan(buf, from, n, chunkOffset);
+        if (result === NOT_MINE) return NOT_MINE;
       }
       chunkOffset += n;
       // the after side of a document whose split array does not open early: not divided
       if (skipping && splitArrays === 0 && chunkOffset >= DIVISIBLE_WITHIN) return NOT_MINE;
-      if (copyStart >= 0) skeleton.push(buf.subarray(copyStart, n));
-      if (textStart >= 0) textParts.push(buf.subarray(textStart, n));
-      if (batchStart >= 0) {
-        // parse the complete elements of this chunk now; carry the cut one
-        if (lastSeparator > batchStart) {
-          finishBatch(buf, lastSeparator);
-          batchStart = lastSeparator + 1;
-        }
-        batchParts.push(buf.subarray(batchStart, n));
-      }
     }
   } finally {
     closeSync(fd);

@@ -96,6 +96,30 @@ describe('streamed reading', () => {
     expect((await side({ at: 3, side: 'before' }, 4)).rest).toEqual({ runs: [{ results: [1, 2] }] });
   });
 
+  it('hands over the same elements whether chunks are parsed between separators found by their bytes or scanned', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));
+    const file = path.join(dir, 'doc.json');
+    // nested arrays repeat the elements' separator (`},{"i"`): parsing up to one of those fails, and the scan takes over
+    const elements = Array.from({ length: 300 }, (_, i) => ({
+      i,
+      s: `},{"i": ${i} é ${'x'.repeat(i % 50)}`,
+      ...(i % 3 === 0 ? { nested: [{ i: -1 }, { i: -2, t: '},{' }] } : {}),
+    }));
+    for (const indent of [0, 1, 2]) {
+      const text = JSON.stringify({ version: 1, results: elements, errors: [{ i: 0 }] }, null, indent);
+      await writeFile(file, text);
+      for (const chunk of [13, 200, 4096, 1 << 16]) {
+        const seen: unknown[] = [];
+        const rest = await streamJson(file, { split: new Set(['results']), arrayStart: () => (e) => seen.push(e) }, chunk);
+        expect(seen).toEqual(elements);
+        expect(rest).toEqual({ version: 1, results: [], errors: [{ i: 0 }] });
+      }
+      // a syntax error after a separator the fast path jumped over is still found
+      await writeFile(file, text.replace('"i": 250', '"i": 250,,').replace('"i":250', '"i":250,,'));
+      await expect(streamJson(file, { split: new Set(['results']), arrayStart: () => () => undefined }, 4096)).rejects.toThrow(SyntaxError);
+    }
+  });
+
   it('reports truncation and syntax errors inside elements as invalid JSON', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));
     const full = await readFile(fixture('trivy/trivy-image-alpine39.json'), 'utf8');
