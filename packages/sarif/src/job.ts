@@ -172,7 +172,9 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     const sizes = output.render(plan, 0, { sarif, findings: findingsFile }, false);
     sarif.close();
     findingsFile.close();
-    const { sizes: shardSizes, sources, counts: shardCounts, head } = await shardRendered;
+    const counts = { ...countFindings(findings), byTool: countByTool(findings, agg.tools) };
+    const heads = [headOf(findings)];
+    const { sizes: shardSizes, sources } = await shardRendered;
     fillSources(plan, 1, sources);
     const layouts = layoutFiles(plan, [sizes, shardSizes]);
     // the files exist before the shard writes into them
@@ -182,9 +184,10 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     assemble(files.sarif, layouts.sarif, 0, own.sarif, true);
     assemble(files.findings, layouts.findings, 0, own.findings, true);
     await assembled;
-    const counts = { ...countFindings(findings), byTool: countByTool(findings, agg.tools) };
-    addCounts(counts, shardCounts);
-    return outcome(job, agg, { findings: joinHeads([headOf(findings), head]), counts }, plan.stats);
+    const shardCounted = await shard.counted();
+    addCounts(counts, shardCounted.counts);
+    heads.push(shardCounted.head);
+    return outcome(job, agg, { findings: joinHeads(heads), counts }, plan.stats);
   } finally {
     await shard.close();
     for (const n of [0, 1]) for (const file of Object.values(rendered(n))) rmSync(file, { force: true });

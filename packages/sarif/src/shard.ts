@@ -37,7 +37,8 @@ export interface OutputFiles {
 /** What a shard tells the coordinator, step by step (see the worker body at the end). */
 type FromShard =
   | { step: 'read'; tools: ToolInfo[]; problems: string[]; secrets: string[]; handover: Handover }
-  | { step: 'rendered'; sizes: Sizes; sources: RuleSource[]; counts: FindingCounts; head: Finding[][] }
+  | { step: 'rendered'; sizes: Sizes; sources: RuleSource[] }
+  | { step: 'counted'; counts: FindingCounts; head: Finding[][] }
   | { step: 'assembled' }
   | { step: 'failed'; index?: number; error: { name: string; message: string; file?: string } };
 
@@ -59,8 +60,8 @@ export class ShardReportError extends Error {
   }
 }
 
-/** Messages in arrival order, taken one at a time. */
-class Inbox<T> {
+/** Messages taken one step at a time: the first of the step asked for, or the first failure. */
+class Inbox<T extends { step: string }> {
   readonly #queue: T[] = [];
   #wake: (() => void) | undefined;
   #failure: Error | undefined;
@@ -75,13 +76,14 @@ class Inbox<T> {
     this.#wake?.();
   }
 
-  async next(): Promise<T> {
-    while (!this.#queue.length) {
+  async next(step: string): Promise<T> {
+    for (;;) {
+      const at = this.#queue.findIndex((m) => m.step === step || m.step === 'failed');
+      if (at >= 0) return this.#queue.splice(at, 1)[0]!;
       if (this.#failure) throw this.#failure;
       await new Promise<void>((resolve) => (this.#wake = resolve));
       this.#wake = undefined;
     }
-    return this.#queue.shift()!;
   }
 }
 
@@ -106,14 +108,13 @@ export class Shard {
   }
 
   async #next<S extends FromShard['step']>(step: S): Promise<Extract<FromShard, { step: S }>> {
-    const message = await this.#inbox.next();
+    const message = await this.#inbox.next(step);
     if (message.step === 'failed') {
       const { name, message: text, file } = message.error;
       if (name === 'ReportError' && message.index !== undefined)
         throw new ShardReportError(message.index, new ReportError(file!, text.slice(file!.length + 2)));
       throw new Error(text);
     }
-    if (message.step !== step) throw new Error(`The report reader sent '${message.step}' where '${step}' was expected.`);
     return message as Extract<FromShard, { step: S }>;
   }
 
@@ -136,13 +137,15 @@ export class Shard {
     this.#send({ step: 'verdict', verdict });
   }
 
-  /**
-   * Gives the plan: the shard renders its segments into `rendered`. Resolves to their sizes, the
-   * entries of the rules first seen in them, and the counts and head of its findings.
-   */
+  /** Gives the plan: the shard renders its segments into `rendered`. Resolves to their sizes and the entries of the rules first seen in them. */
   render(plan: OutputPlan, rendered: OutputFiles): Promise<Extract<FromShard, { step: 'rendered' }>> {
     this.#send({ step: 'render', plan, rendered });
     return this.#next('rendered');
+  }
+
+  /** The counts and head of the shard's findings (sent once it has rendered). */
+  counted(): Promise<Extract<FromShard, { step: 'counted' }>> {
+    return this.#next('counted');
   }
 
   /** The shard copies its segments into the files (which exist by now). */
@@ -172,9 +175,7 @@ async function runShard(job: ShardJob, port: MessagePort): Promise<void> {
   port.on('message', (message: ToShard) => inbox.push(message));
   const post = (message: FromShard) => port.postMessage(message);
   const expect = async <S extends ToShard['step']>(step: S) => {
-    const message = await inbox.next();
-    if (message.step !== step) throw new Error(`The report reader got '${message.step}' where '${step}' was expected.`);
-    return message as Extract<ToShard, { step: S }>;
+    return (await inbox.next(step)) as Extract<ToShard, { step: S }>;
   };
 
   // secret matches across tools are left to the coordinator, which knows the earlier reports
@@ -207,8 +208,9 @@ async function runShard(job: ShardJob, port: MessagePort): Promise<void> {
     const sizes = output.render(plan, 1, { sarif, findings: findingsFile }, false);
     sarif.close();
     findingsFile.close();
-    const counts = { ...countFindings(findings), byTool: countByTool(findings, []) };
-    post({ step: 'rendered', sizes, sources: output.ruleSources(plan, 1), counts, head: headOf(findings) });
+    post({ step: 'rendered', sizes, sources: output.ruleSources(plan, 1) });
+    // while the coordinator lays the files out
+    post({ step: 'counted', counts: { ...countFindings(findings), byTool: countByTool(findings, []) }, head: headOf(findings) });
     const { layouts, files } = await expect('assemble');
     assemble(files.sarif, layouts.sarif, 1, rendered.sarif, false);
     assemble(files.findings, layouts.findings, 1, rendered.findings, false);

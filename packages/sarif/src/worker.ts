@@ -53,7 +53,8 @@ export async function aggregateInWorker(job: AggregateJob): Promise<AggregateOut
       });
     });
   } finally {
-    await shard?.terminate();
+    // done (or failed) with the shard: it stops while the action writes its outputs
+    void shard?.terminate();
   }
 }
 
