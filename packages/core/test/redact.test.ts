@@ -25,6 +25,28 @@ describe('redaction', () => {
     expect(looksSecret('plain words')).toBe(false);
   });
 
+  it('scrubs every kind of pattern, each alone in a text (no literal of another pattern to let it through)', () => {
+    const samples: [string, string][] = [
+      ['see https://hooks.slack.com/services/T0/B0/abcdefgh here', 'see *** here'],
+      ['bot xoxb-1234567890-abcdef here', 'bot *** here'],
+      ['pat ghp_abcdefghijklmnopqrstuvwxyz0123456789 here', 'pat *** here'],
+      ['fine github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz here', 'fine *** here'],
+      ['id ASIAIOSFODNN7EXAMPLE here', 'id *** here'],
+      ['aws_secret_access_key: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws_secret_access_key: ***'],
+      ['eks k8s-aws-v1.aHR0cHM6Ly9zdHMuYW1hem9uYXdzLmNvbS8 here', 'eks *** here'],
+      ['jwt eyJhbGciOiJI.eyJzdWIiOiIx.SflKxwRJSMeKKF2QT4 here', 'jwt *** here'],
+      ['-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY----- after', '*** after'],
+      ['Authorization: Bearer abc.def.ghi', 'Authorization: Bearer ***'],
+      ['clone https://user:pw@git.example.com/r.git', 'clone https://***@git.example.com/r.git'],
+      ['https://x.example.com/a?sig=abcdef&page=2', 'https://x.example.com/a?sig=***&page=2'],
+      [
+        'nothing secret in this sentence, CVE-2021-44228 in log4j@2.14.1',
+        'nothing secret in this sentence, CVE-2021-44228 in log4j@2.14.1',
+      ],
+    ];
+    for (const [text, expected] of samples) expect(redactPatterns(text)).toBe(expected);
+  });
+
   it('replaces registered secrets, longest first, line by line', () => {
     const r = new Redactor();
     r.add('s3cr3t-value');
