@@ -6,9 +6,18 @@ import { gateOf, type GateResult } from './gate.ts';
 import { ReportError } from './json.ts';
 import { loadReport, type ReportKind } from './load.ts';
 import type { Finding, Threshold, ToolInfo } from './model.ts';
-import { assemble, describeHandover, fillSources, layoutFiles, planOutputs, ShardOutput } from './output.ts';
+import {
+  assembleFiles,
+  describeHandover,
+  fillSources,
+  layoutFiles,
+  planOutputs,
+  renderFiles,
+  ShardOutput,
+  type OutputFiles,
+} from './output.ts';
 import { annotations, consoleReport, headOf, joinHeads, summaryMarkdown, type Annotation, type RepositoryLinks } from './report.ts';
-import { ShardReportError, type OutputFiles, type Shard, type ShardJob } from './shard.ts';
+import { ShardReportError, type Shard, type ShardJob } from './shard.ts';
 import { TextFile } from './text-file.ts';
 import type { SarifStats } from './writer.ts';
 
@@ -144,14 +153,7 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     const findings = agg.finish();
     const output = new ShardOutput(findings, job.root);
     const plan = planOutputs([output.describe()], agg.tools, job);
-    const sarif = new TextFile(job.sarifFile);
-    const findingsFile = new TextFile(job.findingsFile);
-    try {
-      output.render(plan, 0, { sarif, findings: findingsFile }, true);
-    } finally {
-      sarif.close();
-      findingsFile.close();
-    }
+    renderFiles(output, plan, 0, { sarif: job.sarifFile, findings: job.findingsFile }, true);
     const counts = { ...countFindings(findings), byTool: countByTool(findings, agg.tools) };
     return outcome(job, agg, { findings, counts }, plan.stats);
   }
@@ -167,11 +169,7 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     agg.redactTexts();
     const { findings, output, plan, shardRendered } = await merge(agg, shard, job, split, rendered(1));
     const own = rendered(0);
-    const sarif = new TextFile(own.sarif);
-    const findingsFile = new TextFile(own.findings);
-    const sizes = output.render(plan, 0, { sarif, findings: findingsFile }, false);
-    sarif.close();
-    findingsFile.close();
+    const sizes = renderFiles(output, plan, 0, own, false);
     const counts = { ...countFindings(findings), byTool: countByTool(findings, agg.tools) };
     const heads = [headOf(findings)];
     const { sizes: shardSizes, sources } = await shardRendered;
@@ -181,8 +179,7 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     for (const file of [job.sarifFile, job.findingsFile]) new TextFile(file).close();
     const files = { sarif: job.sarifFile, findings: job.findingsFile };
     const assembled = shard.assemble(layouts, files);
-    assemble(files.sarif, layouts.sarif, 0, own.sarif, true);
-    assemble(files.findings, layouts.findings, 0, own.findings, true);
+    assembleFiles(files, layouts, 0, own);
     await assembled;
     const shardCounted = await shard.counted();
     addCounts(counts, shardCounted.counts);

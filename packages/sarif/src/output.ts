@@ -252,6 +252,24 @@ export interface Sizes {
   findings: number[];
 }
 
+/** The two files: the outputs, or the temporary files a shard renders its segments into. */
+export interface OutputFiles {
+  sarif: string;
+  findings: string;
+}
+
+/** Renders a shard's segments into `files` (to be assembled), or with `skeleton` the whole files. */
+export function renderFiles(output: ShardOutput, plan: OutputPlan, shard: number, files: OutputFiles, skeleton: boolean): Sizes {
+  const sarif = new TextFile(files.sarif);
+  const findings = new TextFile(files.findings);
+  try {
+    return output.render(plan, shard, { sarif, findings }, skeleton);
+  } finally {
+    sarif.close();
+    findings.close();
+  }
+}
+
 /**
  * Which results go into the SARIF file and how its rules are numbered, from the shards'
  * descriptions in report order: one run per tool (`tools` first, in order), at most 25,000
@@ -349,8 +367,10 @@ export interface FileLayout {
   segments: { offset: number; size: number }[][];
 }
 
+export type Layouts = Record<keyof OutputFiles, FileLayout>;
+
 /** Lays out both files from every shard's segment sizes (the plan's rules have their sources by now). */
-export function layoutFiles(plan: OutputPlan, sizes: readonly Sizes[]): Record<keyof Sizes, FileLayout> {
+export function layoutFiles(plan: OutputPlan, sizes: readonly Sizes[]): Layouts {
   const sarif = [...sarifPieces(plan)].map((p) => (typeof p === 'string' ? p : p.segment));
   return {
     sarif: layout(
@@ -382,11 +402,15 @@ function layout(pieces: Iterable<string | { shard: number }>, sizes: readonly nu
 }
 
 /**
- * Puts one shard's part of a file in place: its segments, copied from the temporary file it
- * rendered them into (one after another, in order), and with `texts` (shard 0) the text around
- * them. The file must exist: shard 0 creates it before the others start.
+ * Puts one shard's part of the files in place: its segments, copied from the temporary files it
+ * rendered them into (one after another, in order), and for shard 0 the text around them. The
+ * files must exist: shard 0 creates them before the others start.
  */
-export function assemble(file: string, layout: FileLayout, shard: number, rendered: string, texts: boolean): void {
+export function assembleFiles(files: OutputFiles, layouts: Layouts, shard: number, rendered: OutputFiles): void {
+  for (const which of ['sarif', 'findings'] as const) assemble(files[which], layouts[which], shard, rendered[which], shard === 0);
+}
+
+function assemble(file: string, layout: FileLayout, shard: number, rendered: string, texts: boolean): void {
   const fd = openSync(file, 'r+');
   const from = openSync(rendered, 'r');
   const buffer = Buffer.allocUnsafe(1 << 20);

@@ -5,9 +5,8 @@ import { ReportError } from './json.ts';
 import { loadReport, type ReportKind } from './load.ts';
 import type { Division } from './stream.ts';
 import type { Finding, Location, ToolInfo } from './model.ts';
-import { assemble, ShardOutput, type FileLayout, type OutputPlan, type Sizes } from './output.ts';
+import { assembleFiles, renderFiles, ShardOutput, type Layouts, type OutputFiles, type OutputPlan, type Sizes } from './output.ts';
 import { headOf } from './report.ts';
-import { TextFile } from './text-file.ts';
 import { placement, type RuleSource } from './writer.ts';
 
 const JOB = 'pipeline-toolkit/read-reports';
@@ -28,12 +27,6 @@ export interface ShardJob {
   gitleaksIgnore: string[];
 }
 
-/** The temporary files a shard renders its segments into, and the files they are copied to. */
-export interface OutputFiles {
-  sarif: string;
-  findings: string;
-}
-
 /** What a shard tells the coordinator, step by step (see the worker body at the end). */
 type FromShard =
   | { step: 'read'; tools: ToolInfo[]; problems: string[]; secrets: string[]; handover: Handover }
@@ -46,7 +39,7 @@ type ToShard =
   | { step: 'secrets'; secrets: string[] }
   | { step: 'verdict'; verdict: Verdict }
   | { step: 'render'; plan: OutputPlan; rendered: OutputFiles }
-  | { step: 'assemble'; layouts: Record<keyof Sizes, FileLayout>; files: OutputFiles };
+  | { step: 'assemble'; layouts: Layouts; files: OutputFiles };
 
 /** A report the shard read was bad: `index` is its place among the shard's sources. */
 export class ShardReportError extends Error {
@@ -149,7 +142,7 @@ export class Shard {
   }
 
   /** The shard copies its segments into the files (which exist by now). */
-  async assemble(layouts: Record<keyof Sizes, FileLayout>, files: OutputFiles): Promise<void> {
+  async assemble(layouts: Layouts, files: OutputFiles): Promise<void> {
     this.#send({ step: 'assemble', layouts, files });
     await this.#next('assembled');
   }
@@ -203,17 +196,12 @@ async function runShard(job: ShardJob, port: MessagePort): Promise<void> {
   const output = new ShardOutput(findings, job.root);
   const { plan, rendered } = await expect('render');
   try {
-    const sarif = new TextFile(rendered.sarif);
-    const findingsFile = new TextFile(rendered.findings);
-    const sizes = output.render(plan, 1, { sarif, findings: findingsFile }, false);
-    sarif.close();
-    findingsFile.close();
+    const sizes = renderFiles(output, plan, 1, rendered, false);
     post({ step: 'rendered', sizes, sources: output.ruleSources(plan, 1) });
     // while the coordinator lays the files out
     post({ step: 'counted', counts: { ...countFindings(findings), byTool: countByTool(findings, []) }, head: headOf(findings) });
     const { layouts, files } = await expect('assemble');
-    assemble(files.sarif, layouts.sarif, 1, rendered.sarif, false);
-    assemble(files.findings, layouts.findings, 1, rendered.findings, false);
+    assembleFiles(files, layouts, 1, rendered);
   } finally {
     for (const file of [rendered.sarif, rendered.findings]) rmSync(file, { force: true });
   }
