@@ -1,4 +1,4 @@
-import { rmSync, statSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
 import { InputError } from '@pipeline-toolkit/core';
 import { addCounts, Aggregator, countByTool, countFindings, type FindingCounts, type SeverityCounts } from './aggregate.ts';
@@ -17,7 +17,8 @@ import {
   type OutputFiles,
 } from './output.ts';
 import { annotations, consoleReport, headOf, joinHeads, summaryMarkdown, type Annotation, type RepositoryLinks } from './report.ts';
-import { ShardReportError, type Shard, type ShardJob } from './shard.ts';
+import { ShardReportError, type Shard } from './shard.ts';
+import { shardJob, splitOf, type Split } from './split.ts';
 import { TextFile } from './text-file.ts';
 import type { SarifStats } from './writer.ts';
 
@@ -37,76 +38,6 @@ export interface AggregateJob {
   split?: Split;
   /** A shard already started for this split (by the main thread, at the same time as this thread), reached through this port. */
   shardPort?: MessagePort;
-}
-
-/**
- * Where the reports are divided between this thread and a shard (see shard.ts): the shard reads
- * from report `index` on; with `at`, report `index` itself is divided at that byte (see Division
- * in stream.ts), this thread reading its start. `index` equal to the number of reports: no shard.
- */
-export interface Split {
-  index: number;
-  at?: number;
-}
-
-/** Below this many bytes of reports, a second thread costs more to start than it saves. */
-const PARALLEL_BYTES = 8 << 20;
-
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0; // a missing file: loadReport names it when its turn comes
-  }
-}
-
-/** A report is not divided so close to its start or end that one side would get less than this. */
-const MIN_PART = 1 << 20;
-
-/**
- * Divides the reports by bytes: this thread takes the first half, the shard the second, in report
- * order (so that the shard's findings merge as if read here after these), dividing the report
- * that straddles the middle. Less than `minBytes` in all: no shard.
- */
-export function divideReports(sizes: readonly number[], minBytes: number, minPart = MIN_PART): Split {
-  const total = sizes.reduce((sum, size) => sum + size, 0);
-  if (total < minBytes) return { index: sizes.length };
-  const middle = Math.round(total / 2);
-  let before = 0;
-  for (const [index, size] of sizes.entries()) {
-    if (before + size > middle) {
-      const at = middle - before;
-      if (at < minPart) return { index };
-      if (size - at < minPart) return { index: index + 1 };
-      return { index, at };
-    }
-    before += size;
-  }
-  return { index: sizes.length };
-}
-
-/** The job's split, or where divideReports divides its reports. */
-export function splitOf(job: AggregateJob): Split {
-  return (
-    job.split ??
-    divideReports(
-      job.sources.map((s) => fileSize(s.file)),
-      job.parallelFrom ?? PARALLEL_BYTES,
-    )
-  );
-}
-
-/** What the shard of a split reads: the reports from `index` on, the first from `at` when divided. */
-export function shardJob(job: AggregateJob, split: Split): ShardJob {
-  return {
-    sources: job.sources.slice(split.index).map(({ file, kind }, i) => ({
-      file,
-      kind,
-      ...(i === 0 && split.at !== undefined ? { division: { at: split.at, side: 'after' as const } } : {}),
-    })),
-    root: job.root,
-    gitleaksIgnore: job.gitleaksIgnore,
-  };
 }
 
 /** What the aggregation gives back: counts and rendered reports, not the (possibly 100,000) findings. */
@@ -158,7 +89,7 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     return outcome(job, agg, { findings, counts }, plan.stats);
   }
 
-  const { Shard, startShard } = await import('./shard.ts');
+  const [{ Shard }, { startShard }] = await Promise.all([import('./shard.ts'), import('./shard-thread.ts')]);
   const shard = new Shard(job.shardPort ?? startShard(shardJob(job, split)));
   const rendered = (n: number): OutputFiles => ({ sarif: `${job.sarifFile}.${n}.part`, findings: `${job.findingsFile}.${n}.part` });
   try {

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import { Worker, type MessagePort } from 'node:worker_threads';
 import { Aggregator, countByTool, countFindings, type FindingCounts, type Handover, type Verdict } from './aggregate.ts';
 import { ReportError } from './json.ts';
 import { loadReport, type ReportKind } from './load.ts';
@@ -8,11 +8,6 @@ import type { Finding, Location, ToolInfo } from './model.ts';
 import { assembleFiles, renderFiles, ShardOutput, type Layouts, type OutputFiles, type OutputPlan, type Sizes } from './output.ts';
 import { headOf } from './report.ts';
 import { placement, type RuleSource } from './writer.ts';
-
-const JOB = 'pipeline-toolkit/read-reports';
-
-/** The same small young generation as the aggregation worker (see worker.ts). */
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
 export interface ShardSource {
   file: string;
@@ -153,17 +148,17 @@ export class Shard {
   }
 }
 
-/** Starts a shard's thread; it talks to its coordinator through `port`, else through its parent. */
-export function startShard(job: ShardJob, port?: MessagePort): Worker {
-  return new Worker(new URL(import.meta.url), {
-    workerData: { job: JOB, payload: job, port },
-    transferList: port ? [port] : [],
-    resourceLimits: RESOURCE_LIMITS,
-  });
+/** The shard's steps, in its thread (see shard-thread.ts); a failure is reported to the coordinator. */
+export async function runShard(job: ShardJob, port: MessagePort): Promise<void> {
+  try {
+    await steps(job, port);
+  } catch (error) {
+    const e = error instanceof Error ? error : new Error(String(error));
+    port.postMessage({ step: 'failed', error: { name: e.name, message: e.message } } satisfies FromShard);
+  }
 }
 
-/** The shard's steps, in the worker thread. */
-async function runShard(job: ShardJob, port: MessagePort): Promise<void> {
+async function steps(job: ShardJob, port: MessagePort): Promise<void> {
   const inbox = new Inbox<ToShard>();
   port.on('message', (message: ToShard) => inbox.push(message));
   const post = (message: FromShard) => port.postMessage(message);
@@ -206,12 +201,4 @@ async function runShard(job: ShardJob, port: MessagePort): Promise<void> {
     for (const file of [rendered.sarif, rendered.findings]) rmSync(file, { force: true });
   }
   post({ step: 'assembled' });
-}
-
-if (!isMainThread && (workerData as { job?: string } | undefined)?.job === JOB) {
-  const { payload, port = parentPort! } = workerData as { payload: ShardJob; port?: MessagePort };
-  await runShard(payload, port).catch((error: unknown) => {
-    const e = error instanceof Error ? error : new Error(String(error));
-    port.postMessage({ step: 'failed', error: { name: e.name, message: e.message } } satisfies FromShard);
-  });
 }

@@ -1,6 +1,8 @@
 import { isMainThread, MessageChannel, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ExternalError, GateError, InputError } from '@pipeline-toolkit/core';
-import { aggregateJob, shardJob, splitOf, type AggregateJob, type AggregateOutcome } from './job.ts';
+import type { AggregateJob, AggregateOutcome } from './job.ts';
+import { startShard } from './shard-thread.ts';
+import { shardJob, splitOf } from './split.ts';
 
 const JOB = 'pipeline-toolkit/aggregate';
 
@@ -28,7 +30,7 @@ export async function aggregateInWorker(job: AggregateJob): Promise<AggregateOut
   let shard: Worker | undefined;
   if (split.index < job.sources.length) {
     const { port1, port2 } = new MessageChannel();
-    shard = (await import('./shard.ts')).startShard(shardJob(job, split), port2);
+    shard = startShard(shardJob(job, split), port2);
     payload.shardPort = port1;
   }
   try {
@@ -68,6 +70,7 @@ function rebuild(error: WorkerError): Error {
 
 if (!isMainThread && (workerData as { job?: string } | undefined)?.job === JOB) {
   try {
+    const { aggregateJob } = await import('./job.ts');
     const outcome = await aggregateJob((workerData as { payload: AggregateJob }).payload);
     parentPort!.postMessage({ outcome });
   } catch (error) {

@@ -1,0 +1,26 @@
+import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import type { ShardJob } from './shard.ts';
+
+/**
+ * A shard's thread (see shard.ts), started from this small module so that whoever starts it — the
+ * main thread, next to the aggregation thread — does not load the aggregation code itself.
+ */
+
+const JOB = 'pipeline-toolkit/read-reports';
+
+/** The same small young generation as the aggregation worker (see worker.ts). */
+const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
+
+/** Starts a shard's thread; it talks to its coordinator through `port`, else through its parent. */
+export function startShard(job: ShardJob, port?: MessagePort): Worker {
+  return new Worker(new URL(import.meta.url), {
+    workerData: { job: JOB, payload: job, port },
+    transferList: port ? [port] : [],
+    resourceLimits: RESOURCE_LIMITS,
+  });
+}
+
+if (!isMainThread && (workerData as { job?: string } | undefined)?.job === JOB) {
+  const { payload, port = parentPort! } = workerData as { payload: ShardJob; port?: MessagePort };
+  await (await import('./shard.ts')).runShard(payload, port);
+}
