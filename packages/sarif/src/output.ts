@@ -14,6 +14,7 @@ import {
 import { TextFile } from './text-file.ts';
 import {
   driverJson,
+  findingJson,
   GITHUB_LIMITS,
   placement,
   resultJson,
@@ -175,7 +176,7 @@ export class ShardOutput {
   /** One segment of the findings file; returns its size. */
   #entries(out: TextFile, segment: PlannedSegment): number {
     const start = out.position;
-    for (const [i, f] of this.#buckets[segment.bucket]!.entries()) out.write(`${i || !segment.first ? ',\n' : ''}${JSON.stringify(f)}`);
+    for (const [i, f] of this.#buckets[segment.bucket]!.entries()) out.write(`${i || !segment.first ? ',\n' : ''}${findingJson(f)}`);
     return out.position - start;
   }
 

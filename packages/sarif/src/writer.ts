@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { SARIF_LEVEL, SECURITY_SEVERITY, type Finding, type Location, type Severity, type ToolInfo } from './model.ts';
 import { isRepositoryPath, normalisePath, toUri } from './paths.ts';
+import { RecentCache } from './recent.ts';
 
 /**
  * SARIF text for GitHub code scanning: results and rules are written as text (output.ts puts them
@@ -101,14 +102,46 @@ export function driverJson(tool: ToolInfo): string {
   });
 }
 
-const json = JSON.stringify;
+/** The JSON of texts that repeat across findings (rules, titles, messages of a rule, links, paths of reports). */
+const texts = new RecentCache<string>(12);
+
+/** JSON.stringify of a string, from the cache when the text was just seen. */
+export function quote(text: string): string {
+  let known = texts.get(text);
+  if (known === undefined) texts.set(text, (known = JSON.stringify(text)));
+  return known;
+}
+
+const lists = new WeakMap<readonly string[], string>();
+
+/** JSON.stringify of a list of strings; findings share their lists (see Aggregator), so most are made once. */
+function listJson(list: readonly string[]): string {
+  let known = lists.get(list);
+  if (known === undefined) lists.set(list, (known = JSON.stringify(list)));
+  return known;
+}
+
+/**
+ * JSON.stringify(finding), written by hand with the JSON of repeated texts and lists cached: the
+ * findings file is the largest output. The properties come in the order the Aggregator creates
+ * them, and those left undefined are left out, as JSON.stringify does (a test compares the two).
+ */
+export function findingJson(f: Finding): string {
+  let text = `{"tools":${listJson(f.tools)},"rule":${quote(f.rule)},"title":${quote(f.title)},"message":${quote(f.message)},"severity":"${f.severity}","category":"${f.category}"`;
+  if (f.location !== undefined) text += `,"location":${JSON.stringify(f.location)}`;
+  if (f.target !== undefined) text += `,"target":${quote(f.target)}`;
+  if (f.package !== undefined) text += `,"package":${quote(f.package)}`;
+  text += `,"fingerprint":"${f.fingerprint}","suppressed":${f.suppressed},"cwe":${listJson(f.cwe)},"cve":${listJson(f.cve)}`;
+  if (f.helpUri !== undefined) text += `,"helpUri":${quote(f.helpUri)}`;
+  return `${text},"report":${quote(f.report)}}`;
+}
 
 /** One result, written as text directly (it is the bulk of the file: up to 25,000 per run). */
 export function resultJson(f: Finding, where: Location, ruleIndex: number): string {
   const message = truncate(f.message || f.title || f.rule, GITHUB_LIMITS.messageChars);
-  const properties = `"severity":"${f.severity}"${f.tools.length > 1 ? `,"tools":${json(f.tools)}` : ''}${f.target ? `,"target":${json(f.target)}` : ''}${f.package ? `,"package":${json(f.package)}` : ''}`;
+  const properties = `"severity":"${f.severity}"${f.tools.length > 1 ? `,"tools":${listJson(f.tools)}` : ''}${f.target ? `,"target":${quote(f.target)}` : ''}${f.package ? `,"package":${quote(f.package)}` : ''}`;
   return (
-    `{"ruleId":${json(f.rule)},"ruleIndex":${ruleIndex},"level":"${SARIF_LEVEL[f.severity]}","message":{"text":${json(message)}},` +
+    `{"ruleId":${quote(f.rule)},"ruleIndex":${ruleIndex},"level":"${SARIF_LEVEL[f.severity]}","message":{"text":${quote(message)}},` +
     `"locations":[{"physicalLocation":{"artifactLocation":{"uri":${uriOf(where.path)}},"region":${regionJson(where)}}}],` +
     `"partialFingerprints":{"pipelineToolkitFinding/v1":"${f.fingerprint}"},` +
     `${f.suppressed ? '"suppressions":[{"kind":"external","status":"accepted"}],' : ''}"properties":{${properties}}}`

@@ -3,6 +3,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Aggregator, writeSarif, type ReportKind, type RawFindingForTests } from './writer-helpers.ts';
+import { findingJson } from '../src/writer.ts';
 import { aggregate, fixture, githubUploadProblems, sarifValidators } from './helpers.ts';
 
 const ALL: [string, ReportKind][] = [
@@ -37,6 +38,32 @@ async function written(agg: Aggregator, options: { root?: string; maxResultsPerR
   });
   return { stats, log: JSON.parse(await readFile(file, 'utf8')), text: await readFile(file, 'utf8') };
 }
+
+describe('the findings file', () => {
+  it('writes each finding exactly as JSON.stringify would, for every fixture (merged, suppressed, targets, packages)', async () => {
+    const agg = await aggregate(ALL);
+    // a secret that two tools found at one place: one finding with both tools
+    const secret = (tool: string, rule: string): RawFindingForTests => ({
+      tool,
+      key: `${tool}|${rule}`,
+      rule,
+      title: 'A "quoted" secret\tfound',
+      message: 'Rotate it',
+      severity: 'HIGH',
+      category: 'secret',
+      location: { path: 'config/app.env', startLine: 4 },
+      suppressed: false,
+      cwe: ['CWE-798'],
+      cve: [],
+    });
+    agg.finding(secret('gitleaks', 'generic-api-key'));
+    agg.finding(secret('trivy', 'generic-secret'));
+    const findings = agg.findings();
+    expect(findings.some((f) => f.tools.length > 1) && findings.some((f) => f.suppressed)).toBe(true);
+    expect(findings.some((f) => f.target !== undefined) && findings.some((f) => f.package !== undefined)).toBe(true);
+    for (const f of findings) expect(findingJson(f)).toBe(JSON.stringify(f));
+  });
+});
 
 describe('writeSarif', () => {
   it('writes every fixture into one log that validates against both schema copies and GitHub upload rules', async () => {
