@@ -102,11 +102,14 @@ export function driverJson(tool: ToolInfo): string {
   });
 }
 
-/** The JSON of texts that repeat across findings (rules, titles, messages of a rule, links, paths of reports). */
-const texts = new RecentCache<string>(12);
+/**
+ * The JSON of texts that repeat across findings: rules, titles, links, packages, paths of reports.
+ * Not messages: many are unique, and they would push the others out.
+ */
+const texts = new RecentCache<string>(14);
 
-/** JSON.stringify of a string, from the cache when the text was just seen. */
-export function quote(text: string): string {
+/** JSON.stringify of a string, from the cache when the text was seen recently. */
+function quote(text: string): string {
   let known = texts.get(text);
   if (known === undefined) texts.set(text, (known = JSON.stringify(text)));
   return known;
@@ -127,7 +130,7 @@ function listJson(list: readonly string[]): string {
  * them, and those left undefined are left out, as JSON.stringify does (a test compares the two).
  */
 export function findingJson(f: Finding): string {
-  let text = `{"tools":${listJson(f.tools)},"rule":${quote(f.rule)},"title":${quote(f.title)},"message":${quote(f.message)},"severity":"${f.severity}","category":"${f.category}"`;
+  let text = `{"tools":${listJson(f.tools)},"rule":${quote(f.rule)},"title":${quote(f.title)},"message":${JSON.stringify(f.message)},"severity":"${f.severity}","category":"${f.category}"`;
   if (f.location !== undefined) text += `,"location":${JSON.stringify(f.location)}`;
   if (f.target !== undefined) text += `,"target":${quote(f.target)}`;
   if (f.package !== undefined) text += `,"package":${quote(f.package)}`;
@@ -141,7 +144,7 @@ export function resultJson(f: Finding, where: Location, ruleIndex: number): stri
   const message = truncate(f.message || f.title || f.rule, GITHUB_LIMITS.messageChars);
   const properties = `"severity":"${f.severity}"${f.tools.length > 1 ? `,"tools":${listJson(f.tools)}` : ''}${f.target ? `,"target":${quote(f.target)}` : ''}${f.package ? `,"package":${quote(f.package)}` : ''}`;
   return (
-    `{"ruleId":${quote(f.rule)},"ruleIndex":${ruleIndex},"level":"${SARIF_LEVEL[f.severity]}","message":{"text":${quote(message)}},` +
+    `{"ruleId":${quote(f.rule)},"ruleIndex":${ruleIndex},"level":"${SARIF_LEVEL[f.severity]}","message":{"text":${JSON.stringify(message)}},` +
     `"locations":[{"physicalLocation":{"artifactLocation":{"uri":${uriOf(where.path)}},"region":${regionJson(where)}}}],` +
     `"partialFingerprints":{"pipelineToolkitFinding/v1":"${f.fingerprint}"},` +
     `${f.suppressed ? '"suppressions":[{"kind":"external","status":"accepted"}],' : ''}"properties":{${properties}}}`
