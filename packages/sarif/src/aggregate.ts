@@ -152,18 +152,18 @@ export class Aggregator implements ReportSink {
     const finding: Finding = {
       tools: this.#toolList(raw.tool),
       rule: intern(raw.rule),
-      title: intern(raw.title),
+      title: this.#recently(raw.title),
       message: this.#recently(raw.message),
       severity: raw.severity,
       category: raw.category,
       location: raw.location,
       target: raw.target === undefined ? undefined : intern(raw.target),
-      package: raw.package === undefined ? undefined : intern(raw.package),
+      package: raw.package === undefined ? undefined : this.#recently(raw.package),
       fingerprint,
       suppressed: raw.suppressed,
       cwe: this.#list(raw.cwe),
       cve: this.#list(raw.cve),
-      helpUri: raw.helpUri === undefined ? undefined : intern(raw.helpUri),
+      helpUri: raw.helpUri === undefined ? undefined : this.#recently(raw.helpUri),
       report: this.#report,
     };
     this.#byKey.set(fingerprint, finding);
@@ -183,7 +183,7 @@ export class Aggregator implements ReportSink {
 
   /**
    * One copy of each repeated text: JSON parsing gives every occurrence its own string, and
-   * 100,000 findings repeat the same rules, titles, paths and links.
+   * 100,000 findings repeat the same rules, paths and targets (the table remembers all of them).
    */
   readonly #intern = (text: string): string => {
     const recent = this.#recent.get(text);
@@ -194,7 +194,11 @@ export class Aggregator implements ReportSink {
     return known;
   };
 
-  /** A copy of a text seen recently, else the text (messages repeat in runs: one rule's results, one Gitleaks rule). */
+  /**
+   * A copy of a text seen recently, else the text: for texts that are often unique (messages,
+   * a vulnerability's title, link and package) and otherwise repeat close together (one rule's
+   * results, one CVE in several targets), where a table of every one would cost more than it saves.
+   */
   readonly #recently = (text: string): string => {
     const recent = this.#recent.get(text);
     if (recent !== undefined) return recent;
