@@ -8,7 +8,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-export const REPORTS = ['gitleaks.json', 'semgrep.json', 'trivy.json'];
+const REPORTS = ['gitleaks.json', 'semgrep.json', 'trivy.json'];
 
 /** CPU time (user + system, all threads) since `since`, in ms: steadier than wall time on a busy machine. */
 function cpuMs(since) {
