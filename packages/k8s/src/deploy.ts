@@ -1,6 +1,7 @@
 import { exec, type Logger } from '@pipeline-toolkit/core';
 import { runDeploy } from './bluegreen/engine.ts';
 import { systemClock } from './bluegreen/clock.ts';
+import { helmRelease } from './bluegreen/deploy-idle.ts';
 import { ANNOTATIONS, colorRelease, INSTANCE_LABEL, otherColor, type Journal, type Outcome } from './bluegreen/model.ts';
 import { recoverInterrupted } from './bluegreen/recover.ts';
 import { routerProblems, routerState } from './bluegreen/router.ts';
@@ -93,28 +94,7 @@ export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: 
   const helm = helmFor(options, connection, log);
   const detected = await helm.major().catch(() => undefined);
   const major = detected ?? 3;
-  const setString = [
-    ...(options.spec.image ? [`image.repository=${options.spec.image}`] : []),
-    ...(options.spec.tag ? [`image.tag=${options.spec.tag}`] : []),
-  ];
-  const helmArgs = target
-    ? [
-        helm.binary,
-        ...helm.upgradeArgs(
-          {
-            release: colorRelease(release, target),
-            namespace,
-            chart: options.spec.chart,
-            ...(options.spec.chartVersion ? { chartVersion: options.spec.chartVersion } : {}),
-            valuesFiles: options.spec.valuesFiles,
-            set: options.spec.set,
-            setString,
-            timeoutMs: options.spec.timeoutMs,
-          },
-          major,
-        ),
-      ]
-    : [];
+  const helmArgs = target ? [helm.binary, ...helm.upgradeArgs(helmRelease(options.spec, target), major)] : [];
   const selector = target ? { ...(router.selector ?? {}), [INSTANCE_LABEL]: colorRelease(release, target) } : null;
   const patch = router.service
     ? {
