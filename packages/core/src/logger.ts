@@ -21,16 +21,10 @@ const stdout: Write = (line) => process.stdout.write(`${line}\n`);
 export class ActionsLogger implements Logger {
   readonly redactor: Redactor;
   readonly #write: Write;
-  readonly #debug: boolean;
 
-  constructor(options: { write?: Write; redactor?: Redactor; debug?: boolean } = {}) {
+  constructor(options: { write?: Write; redactor?: Redactor } = {}) {
     this.#write = options.write ?? stdout;
     this.redactor = options.redactor ?? new Redactor();
-    this.#debug = options.debug ?? process.env['RUNNER_DEBUG'] === '1';
-  }
-
-  get isDebug(): boolean {
-    return this.#debug;
   }
 
   #command(name: string, message: string, properties?: AnnotationProperties): void {

@@ -44,6 +44,8 @@ const QUERY_SECRETS =
 
 export class Redactor {
   readonly #secrets = new Set<string>();
+  /** The secrets longest first (so that a secret containing another is replaced whole), sorted once per change. */
+  #longestFirst: string[] | undefined;
 
   /** Registers a value that must never appear in output. Values under 4 characters are ignored (as the runner does not mask them usefully). */
   add(secret: string | undefined): void {
@@ -52,6 +54,7 @@ export class Redactor {
     if (value.length < 4) return;
     this.#secrets.add(value);
     for (const line of value.split(/\r?\n/)) if (line.trim().length >= 4) this.#secrets.add(line.trim());
+    this.#longestFirst = undefined;
   }
 
   get secrets(): readonly string[] {
@@ -60,10 +63,8 @@ export class Redactor {
 
   redact(text: string): string {
     let result = text;
-    // Longest first, so that a secret containing another is replaced whole.
-    for (const secret of [...this.#secrets].sort((a, b) => b.length - a.length)) {
-      result = result.split(secret).join(REDACTED);
-    }
+    this.#longestFirst ??= [...this.#secrets].sort((a, b) => b.length - a.length);
+    for (const secret of this.#longestFirst) result = result.split(secret).join(REDACTED);
     return redactPatterns(result);
   }
 }

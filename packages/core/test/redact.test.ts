@@ -57,7 +57,7 @@ describe('redaction', () => {
 
   it('masks with add-mask and redacts every later line of the actions logger', () => {
     const lines: string[] = [];
-    const log = new ActionsLogger({ write: (l) => lines.push(l), debug: false });
+    const log = new ActionsLogger({ write: (l) => lines.push(l) });
     log.setSecret('very-secret-token');
     log.info('using very-secret-token now');
     log.error('failed: very-secret-token\nline two', { file: 'a,b.ts', line: 3 });
