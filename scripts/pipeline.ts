@@ -15,6 +15,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { errorMessage } from '../packages/core/src/errors.ts';
 import { freePort, postgres, serviceDatabaseEnv, toolsManifest, waitForHealth } from '../packages/testing/src/index.ts';
 import { ensurePythonVenv, serviceDir } from '../test/real/python-venv.ts';
 
@@ -44,7 +45,7 @@ async function stage(name: string, body: () => Promise<{ status: Status; detail:
   try {
     outcome = await body();
   } catch (error) {
-    outcome = { status: 'failed', detail: error instanceof Error ? error.message : String(error) };
+    outcome = { status: 'failed', detail: errorMessage(error) };
   }
   results.push({ name, ...outcome, ms: performance.now() - started });
   return outcome.status;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ConsoleLogger, Inputs, InputError, mapInputs, type Logger } from '@pipeline-toolkit/core';
+import { ConsoleLogger, errorMessage, Inputs, InputError, mapInputs, type Logger } from '@pipeline-toolkit/core';
 
 /** One flag of a subcommand. Flag names are the action's input names, so validation and messages match. */
 export interface Flag {
@@ -43,7 +43,7 @@ export function parseInvocation(command: Command, argv: string[], io: CliIO): In
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     throw new InputError('argv', `${message}\nRun 'pipeline-toolkit ${command.name} --help' for the accepted flags.`);
   }
   const values: Record<string, string> = {};

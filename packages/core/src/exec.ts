@@ -1,7 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { actionsExec } from './actions-core.ts';
-import { ExternalError } from './errors.ts';
+import { errorMessage, ExternalError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 export interface ExecOptions {
@@ -43,7 +43,7 @@ export const exec: Exec = async (command, args, options = {}) => {
       listeners: options.stream && logger ? { stdline: (line) => logger.info(line), errline: (line) => logger.info(line) } : {},
     });
   } catch (error) {
-    throw new ExternalError(`Could not run '${command}': ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new ExternalError(`Could not run '${command}': ${errorMessage(error)}`, { cause: error });
   }
   const ok = options.okExitCodes ?? [0];
   if (!ok.includes(result.exitCode)) {

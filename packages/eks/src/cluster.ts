@@ -1,4 +1,4 @@
-import { ExternalError } from '@pipeline-toolkit/core';
+import { errorMessage, ExternalError } from '@pipeline-toolkit/core';
 import type { AwsCredentialIdentityProvider } from './credentials.ts';
 
 /** What a Kubernetes client needs to reach an EKS cluster's API server. */
@@ -56,7 +56,7 @@ export async function describeCluster(options: DescribeOptions): Promise<EksClus
 
 function describeError(error: unknown, options: DescribeOptions): ExternalError {
   const name = error instanceof Error ? error.name : '';
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   const where = `EKS cluster '${options.name}' in ${options.region}`;
   if (name === 'ResourceNotFoundException')
     return new ExternalError(`${where} was not found: check cluster-name and aws-region.`, { cause: error });

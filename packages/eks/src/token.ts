@@ -1,4 +1,4 @@
-import { ExternalError } from '@pipeline-toolkit/core';
+import { errorMessage, ExternalError } from '@pipeline-toolkit/core';
 import type { SignatureV4 } from '@smithy/signature-v4';
 import type { HttpRequest } from '@smithy/types';
 import type { AwsCredentialIdentityProvider } from './credentials.ts';
@@ -51,7 +51,7 @@ export function createTokenMinter(options: TokenOptions): TokenMinter {
       presigned = await (await signer).presign(request, { expiresIn: PRESIGN_EXPIRES_SECONDS, signingDate: options.now?.() ?? new Date() });
     } catch (error) {
       signer = undefined;
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorMessage(error);
       throw new ExternalError(
         `Could not get AWS credentials to sign the EKS token: ${reason}. Set AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_REGION, or configure an OIDC role (aws-actions/configure-aws-credentials).`,
         { cause: error },

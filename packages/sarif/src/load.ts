@@ -1,3 +1,4 @@
+import { errorMessage } from '@pipeline-toolkit/core';
 import { readFile, stat } from 'node:fs/promises';
 import { obj, ReportError } from './json.ts';
 import { GITLEAKS, parseGitleaksJson, readGitleaksLeak } from './parsers/gitleaks.ts';
@@ -68,7 +69,7 @@ export function parseText(text: string, kind: ReportKind, ctx: ParseContext): Re
   try {
     doc = JSON.parse(body);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new ReportError(ctx.file, `is not valid JSON (${reason}); expected ${EXPECTED[kind]}`);
   }
   return parseDocument(doc, kind, ctx);

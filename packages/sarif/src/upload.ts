@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { ExternalError, type Logger } from '@pipeline-toolkit/core';
+import { errorMessage, ExternalError, type Logger } from '@pipeline-toolkit/core';
 import { GITHUB_LIMITS } from './writer.ts';
 
 export interface UploadOptions {
@@ -72,7 +72,7 @@ export async function uploadSarif(options: UploadOptions): Promise<UploadResult>
         await sleep(1000 * attempt);
         continue;
       }
-      throw new ExternalError(`Could not reach ${url}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new ExternalError(`Could not reach ${url}: ${errorMessage(error)}`, { cause: error });
     }
     const text = await response.text();
     if (response.status === 202 || response.ok) {
