@@ -26,6 +26,23 @@ export async function findFiles(dir: string, match: (name: string) => boolean, l
   return found.sort();
 }
 
+/**
+ * Memoises a per-context computation (such as a walk of the file tree), so a linter's `applies`
+ * and `run` given the same context compute it once. A failed computation is not kept.
+ */
+export function perContext<C extends object, T>(compute: (ctx: C) => Promise<T>): (ctx: C) => Promise<T> {
+  const cache = new WeakMap<C, Promise<T>>();
+  return (ctx) => {
+    let result = cache.get(ctx);
+    if (!result) {
+      result = compute(ctx);
+      cache.set(ctx, result);
+      result.catch(() => cache.delete(ctx));
+    }
+    return result;
+  };
+}
+
 export const exists = (dir: string, ...names: string[]) => names.some((name) => existsSync(path.join(dir, name)));
 
 /** A path as annotations want it: relative to the workspace root, with forward slashes. */

@@ -1,4 +1,4 @@
-import { findFiles, relativeTo } from '../files.ts';
+import { findFiles, perContext, relativeTo } from '../files.ts';
 import type { LintContext, Linter } from '../model.ts';
 
 interface ActionlintError {
@@ -10,12 +10,12 @@ interface ActionlintError {
   kind: string;
 }
 
-/** Workflow files GitHub runs (.github/workflows) and starter workflows kept in workflows/. */
-async function workflowFiles(ctx: LintContext): Promise<string[]> {
+/** Workflow files GitHub runs (.github/workflows) and starter workflows kept in workflows/; found once per context. */
+const workflowFiles = perContext(async (ctx: LintContext): Promise<string[]> => {
   const yaml = (n: string) => /\.ya?ml$/.test(n);
   const files = await findFiles(ctx.cwd, yaml);
   return files.filter((f) => f.startsWith('.github/workflows/') || f.startsWith('workflows/'));
-}
+});
 
 /** GitHub Actions workflows: actionlint, files passed explicitly (no git repository needed). */
 export const actionlint: Linter = {

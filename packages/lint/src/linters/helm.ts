@@ -1,13 +1,14 @@
 import path from 'node:path';
-import { findFiles, relativeTo } from '../files.ts';
+import { findFiles, perContext, relativeTo } from '../files.ts';
 import type { LintContext, LintFinding, Linter } from '../model.ts';
 
 const LINE = /^\[(ERROR|WARNING)\] ([^:]+): (.*)$/;
 const LINE_NUMBER = /\bline (\d+)\b/;
 
-async function charts(ctx: LintContext): Promise<string[]> {
-  return (await findFiles(ctx.cwd, (n) => n === 'Chart.yaml')).map((f) => path.posix.dirname(f));
-}
+/** Folders holding a Chart.yaml; found once per context. */
+const charts = perContext(
+  async (ctx: LintContext): Promise<string[]> => (await findFiles(ctx.cwd, (n) => n === 'Chart.yaml')).map((f) => path.posix.dirname(f)),
+);
 
 /** Parses `helm lint` text output (`[ERROR] templates/x.yaml: message`); paths are relative to the chart. */
 export function parseHelmLint(ctx: LintContext, chart: string, output: string): LintFinding[] {
