@@ -1,37 +1,24 @@
 import type { ActionContext } from '@pipeline-toolkit/core';
 import {
   DEPLOY_JOURNAL,
-  cancellation,
-  deploy,
+  deployActionDefaults,
   deployFailure,
   deployStep,
-  exitSoon,
-  planDeploy,
-  planMarkdown,
-  planText,
+  dryRunStep,
   readDeployInputs,
-  type DeployStepDeps,
+  type DeployActionDeps,
 } from '@pipeline-toolkit/k8s';
 
 /** The journal the post step reads to undo an unverified switch and free the lock. */
 export const JOURNAL = DEPLOY_JOURNAL;
 
-export interface Deps extends DeployStepDeps {
-  plan: typeof planDeploy;
-  /** Called when the run ends after a cancel: exits once the exit code is set. */
-  exitSoon: () => void;
-}
+export type Deps = DeployActionDeps;
 
-// Node loads its fetch (undici) when the global is first read: only read it when it is called.
-const defaults = (): Deps => ({ deploy, plan: planDeploy, signal: cancellation(), fetch: (...args) => fetch(...args), exitSoon });
-
-export async function run(ctx: ActionContext, deps: Deps = defaults()): Promise<void> {
+export async function run(ctx: ActionContext, deps: Deps = deployActionDefaults()): Promise<void> {
   const cwd = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
   const options = readDeployInputs(ctx.inputs, ctx.env, cwd, ctx.log);
   if (options.dryRun) {
-    const plan = await deps.plan(options, ctx.log, ctx.env['RUNNER_TEMP']);
-    ctx.log.info(planText(plan));
-    await ctx.summary.write(planMarkdown(plan));
+    await dryRunStep(ctx, options, deps.plan);
     await ctx.outputs.set({ result: 'unchanged' });
     return;
   }

@@ -1,38 +1,15 @@
 import type { ActionContext } from '@pipeline-toolkit/core';
-import {
-  cancellation,
-  deploy,
-  deployFailure,
-  deployStep,
-  exitSoon,
-  planDeploy,
-  planMarkdown,
-  planText,
-  type DeployStepDeps,
-  type Outcome,
-} from '@pipeline-toolkit/k8s';
+import { deployActionDefaults, deployFailure, deployStep, dryRunStep, type DeployActionDeps, type Outcome } from '@pipeline-toolkit/k8s';
 import { createGitHub, type CiDeps } from '@pipeline-toolkit/memory-bank';
 import { postToWebhook } from '@pipeline-toolkit/slack';
 import { readReleaseInputs } from './inputs.ts';
 import { notify, record } from './report.ts';
 
-export interface Deps extends DeployStepDeps, Pick<CiDeps, 'github' | 'now'> {
-  plan: typeof planDeploy;
-  /** Called when the run ends after a cancel: exits once the exit code is set. */
-  exitSoon: () => void;
+export interface Deps extends DeployActionDeps, Pick<CiDeps, 'github' | 'now'> {
   post: typeof postToWebhook;
 }
 
-// Node loads its fetch (undici) when the global is first read: only read it when it is called.
-const defaults = (): Deps => ({
-  deploy,
-  plan: planDeploy,
-  signal: cancellation(),
-  fetch: (...args) => fetch(...args),
-  exitSoon,
-  post: postToWebhook,
-  github: createGitHub,
-});
+const defaults = (): Deps => ({ ...deployActionDefaults(), post: postToWebhook, github: createGitHub });
 
 /**
  * The one-step release: blue-green deploy (smoke gates, rollback) → Slack message → progress
@@ -41,10 +18,7 @@ const defaults = (): Deps => ({
 export async function run(ctx: ActionContext, deps: Deps = defaults()): Promise<void> {
   const request = readReleaseInputs(ctx);
   if (request.deploy.dryRun) {
-    const plan = await deps.plan(request.deploy, ctx.log, ctx.env['RUNNER_TEMP']);
-    ctx.log.info(planText(plan));
-    ctx.log.info('Dry run: no Slack message is sent and nothing is recorded.');
-    await ctx.summary.write(planMarkdown(plan));
+    await dryRunStep(ctx, request.deploy, deps.plan, ['Dry run: no Slack message is sent and nothing is recorded.']);
     await ctx.outputs.set({ result: 'unchanged', notified: false, recorded: false });
     return;
   }

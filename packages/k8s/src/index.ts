@@ -41,9 +41,12 @@ export {
   DEPLOY_JOURNAL,
   cancellation,
   cleanupDeploy,
+  deployActionDefaults,
   deployFailure,
   deployStep,
+  dryRunStep,
   exitSoon,
   githubDeployment,
+  type DeployActionDeps,
   type DeployStepDeps,
 } from './step.ts';

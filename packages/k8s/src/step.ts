@@ -1,9 +1,9 @@
 import { ExternalError, GateError, errorMessage, type ActionContext } from '@pipeline-toolkit/core';
-import { recover, type deploy } from './deploy.ts';
+import { deploy, planDeploy, recover } from './deploy.ts';
 import type { Journal, Outcome } from './bluegreen/model.ts';
 import { GitHubDeployments } from './github-deployment.ts';
 import { readDeployInputs, type DeployOptions } from './inputs.ts';
-import { deploySummary } from './summary.ts';
+import { deploySummary, planMarkdown, planText } from './summary.ts';
 
 /**
  * The deploy as a step of an action (main + post), shared by the deploy action and the root
@@ -78,6 +78,38 @@ export async function deployStep(ctx: ActionContext, options: DeployOptions, dep
   const ok = !outcome.error;
   await github?.status(ok ? 'success' : 'failure', ok ? `${outcome.liveColor} is live` : (outcome.error ?? outcome.result), outcome.url);
   return outcome;
+}
+
+/** What the deploy and release actions need: the deploy step, the dry-run plan and the exit after a cancel. */
+export interface DeployActionDeps extends DeployStepDeps {
+  plan: typeof planDeploy;
+  /** Called when the run ends after a cancel: exits once the exit code is set. */
+  exitSoon: () => void;
+}
+
+// Node loads its fetch (undici) when the global is first read: only read it when it is called.
+export const deployActionDefaults = (): DeployActionDeps => ({
+  deploy,
+  plan: planDeploy,
+  signal: cancellation(),
+  fetch: (...args) => fetch(...args),
+  exitSoon,
+});
+
+/**
+ * The dry run: reads the router and shows the plan (log and summary) without changing anything.
+ * `notes` are logged after the plan, before the summary is written. The caller sets the outputs.
+ */
+export async function dryRunStep(
+  ctx: ActionContext,
+  options: DeployOptions,
+  plan: DeployActionDeps['plan'],
+  notes: readonly string[] = [],
+): Promise<void> {
+  const shown = await plan(options, ctx.log, ctx.env['RUNNER_TEMP']);
+  ctx.log.info(planText(shown));
+  for (const note of notes) ctx.log.info(note);
+  await ctx.summary.write(planMarkdown(shown));
 }
 
 /** The error that fails the step for a failed outcome: a gate verdict (exit 1) or an external failure; undefined when it succeeded. */
