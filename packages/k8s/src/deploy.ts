@@ -4,7 +4,7 @@ import { systemClock } from './bluegreen/clock.ts';
 import { helmRelease } from './bluegreen/deploy-idle.ts';
 import { ANNOTATIONS, colorRelease, INSTANCE_LABEL, otherColor, type Journal, type Outcome } from './bluegreen/model.ts';
 import { recoverInterrupted } from './bluegreen/recover.ts';
-import { routerProblems, routerState } from './bluegreen/router.ts';
+import { readRouter, routerProblems } from './bluegreen/router.ts';
 import { connect, type Connection } from './connection.ts';
 import { smokeGate } from './gates.ts';
 import { Helm } from './helm.ts';
@@ -81,7 +81,7 @@ export interface DeployPlan {
 export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: string): Promise<DeployPlan> {
   const { namespace, release } = options.spec;
   const connection = await connect(options.source, log, tempDir);
-  const router = routerState(release, await connection.api.readService(namespace, release));
+  const router = await readRouter(connection.api, namespace, release);
   const live = router.liveColor;
   const target =
     options.mode === 'promote'

@@ -6,7 +6,7 @@ import { preflight, type Plan } from './preflight.ts';
 import { servingProblems } from './readiness.ts';
 import { releaseLock } from './release-lock.ts';
 import { restoreTraffic } from './rollback.ts';
-import { routerState } from './router.ts';
+import { readRouter } from './router.ts';
 import { forgetSwitch, phase, saveJournal, type Run } from './run.ts';
 
 /**
@@ -85,7 +85,7 @@ async function converge(run: Run, plan: Plan): Promise<Plan> {
 
 async function undoSwitch(run: Run, reason: string): Promise<void> {
   try {
-    const router = routerState(run.spec.release, await run.deps.api.readService(run.spec.namespace, run.spec.release));
+    const router = await readRouter(run.deps.api, run.spec.namespace, run.spec.release);
     if (router.runId !== run.spec.runId || router.verified) return;
     const problems = router.previousColor
       ? await servingProblems(run.deps.api, run.spec.namespace, run.spec.release, router.previousColor)

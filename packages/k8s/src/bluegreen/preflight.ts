@@ -2,7 +2,7 @@ import { ExternalError, GateError } from '@pipeline-toolkit/core';
 import type { V1Deployment } from '../api.ts';
 import { helmRelease } from './deploy-idle.ts';
 import { colorRelease, lockName, otherColor, type Color } from './model.ts';
-import { routerProblems, routerState, type RouterState } from './router.ts';
+import { readRouter, routerProblems, type RouterState } from './router.ts';
 import { colorDeployments, type Run } from './run.ts';
 import { deploymentWaiting } from './readiness.ts';
 
@@ -26,7 +26,7 @@ export async function preflight(run: Run): Promise<Plan> {
     throw new ExternalError(
       `release '${spec.release}' is too long: '${lockName(spec.release)}' and Helm release names must stay within 53 characters.`,
     );
-  const router = routerState(spec.release, await deps.api.readService(spec.namespace, spec.release));
+  const router = await readRouter(deps.api, spec.namespace, spec.release);
   const problems = routerProblems(router, spec.release);
   if (problems.length) throw new GateError(`Preflight refused the deploy: ${problems.join(' ')}`);
   const live = router.liveColor;

@@ -5,7 +5,7 @@ import { renewLock } from './lock.ts';
 import type { Plan } from './preflight.ts';
 import { servingProblems } from './readiness.ts';
 import { restoreTraffic } from './rollback.ts';
-import { routerState } from './router.ts';
+import { readRouter } from './router.ts';
 import { checkCancelled, cleanupMode, forgetSwitch, phase, saveJournal, servicePort, type Run } from './run.ts';
 import { scaleDown } from './scale-down.ts';
 import { switchTraffic } from './switch.ts';
@@ -60,7 +60,7 @@ export async function promote(run: Run, plan: Plan, ready: ReadyColor, revision:
 /** The post-switch gate failed: one write back to the previous colour, if it can still serve; then the failed colour is scaled down. */
 async function rollbackFailedSwitch(run: Run, failed: Color, reason: string): Promise<void> {
   const { api, clock } = run.deps;
-  const router = routerState(run.spec.release, await api.readService(run.spec.namespace, run.spec.release));
+  const router = await readRouter(api, run.spec.namespace, run.spec.release);
   const target = router.previousColor;
   const problems = target ? await servingProblems(api, run.spec.namespace, run.spec.release, target) : [];
   if (target && problems.length) {

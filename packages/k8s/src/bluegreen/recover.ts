@@ -4,7 +4,7 @@ import type { Journal } from './model.ts';
 import { servingProblems } from './readiness.ts';
 import { releaseLock } from './release-lock.ts';
 import { restoreTraffic } from './rollback.ts';
-import { routerState } from './router.ts';
+import { readRouter } from './router.ts';
 
 /**
  * The post step (runs even when the job was cancelled): if the main step did not finish, undo its
@@ -17,7 +17,7 @@ export async function recoverInterrupted(api: KubeApi, journal: Journal | undefi
   const { namespace, release, runId } = journal;
   if (journal.switchInFlight) {
     try {
-      const router = routerState(release, await api.readService(namespace, release));
+      const router = await readRouter(api, namespace, release);
       const problems = router.previousColor ? await servingProblems(api, namespace, release, router.previousColor) : [];
       if (router.runId === runId && !router.verified && router.liveColor === journal.switchInFlight.to && problems.length) {
         notes.push(`router NOT restored: ${router.previousColor} cannot serve (${problems.join('; ')})`);

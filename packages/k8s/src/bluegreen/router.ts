@@ -1,4 +1,4 @@
-import type { V1Service, V1ServicePort } from '../api.ts';
+import type { KubeApi, V1Service, V1ServicePort } from '../api.ts';
 import { FIELD_MANAGER } from '../api.ts';
 import { ANNOTATIONS, INSTANCE_LABEL, colorRelease, isColor, type Color } from './model.ts';
 
@@ -56,6 +56,11 @@ export function routerState(name: string, service: V1Service | undefined): Route
       : {}),
     ports: service?.spec?.ports ?? [],
   };
+}
+
+/** Reads the release's router Service (GET only) and its deploy state. */
+export async function readRouter(api: Pick<KubeApi, 'readService'>, namespace: string, release: string): Promise<RouterState> {
+  return routerState(release, await api.readService(namespace, release));
 }
 
 /** The colour the selector actually routes to, from its instance label. */
