@@ -1,5 +1,5 @@
 import { GateError, type ActionContext, type Exec } from '@pipeline-toolkit/core';
-import { loadSuite, readSmokeInputs, runSuite, summaryMarkdown, writeReports } from '@pipeline-toolkit/smoke';
+import { loadSuite, readSmokeInputs, runSuite, smokeFailure, summaryMarkdown, writeReports } from '@pipeline-toolkit/smoke';
 
 export interface Deps {
   exec?: Exec;
@@ -35,10 +35,5 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     'json-file': files.json ?? '',
   });
   await ctx.summary.write(summaryMarkdown(result, ctx.log.redactor));
-  if (result.result === 'failed') {
-    const reason = failed
-      ? `${failed} check${failed === 1 ? '' : 's'} failed`
-      : `${flaky} check${flaky === 1 ? ' was' : 's were'} flaky (fail-on-flaky)`;
-    throw new GateError(`Smoke tests failed against ${result.target}: ${reason}.`);
-  }
+  if (result.result === 'failed') throw new GateError(smokeFailure(result));
 }

@@ -10,6 +10,6 @@ export { resolveTarget, type ResolvedTarget } from './target.ts';
 export { readSmokeInputs, type SmokeInputs } from './options.ts';
 export { jsonReport, type JsonReport } from './report/json.ts';
 export { junitReport } from './report/junit.ts';
-export { summaryMarkdown } from './report/summary.ts';
+export { smokeFailure, summaryMarkdown } from './report/summary.ts';
 export { writeReports } from './report/files.ts';
 export type { Check, CheckKind, CheckResult, CheckStatus, Suite, SuiteResult, SuiteSummary } from './model.ts';

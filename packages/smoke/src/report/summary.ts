@@ -24,3 +24,12 @@ export function summaryMarkdown(result: SuiteResult, redactor: Pick<Redactor, 'r
   ].join('\n');
   return redactor.redact(markdown);
 }
+
+/** Why the suite failed, in one line: the failed checks, else the flaky ones (fail-on-flaky). */
+export function smokeFailure(result: SuiteResult): string {
+  const { failed, flaky } = result.summary;
+  const reason = failed
+    ? `${failed} check${failed === 1 ? '' : 's'} failed`
+    : `${flaky} check${flaky === 1 ? ' was' : 's were'} flaky (fail-on-flaky)`;
+  return `Smoke tests failed against ${result.target}: ${reason}.`;
+}
