@@ -14,6 +14,7 @@ import { build, type Metafile } from 'esbuild';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { actionDirs } from './actions.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -21,13 +22,6 @@ const MB = 1024 * 1024;
 const BUDGET_TOTAL = 12 * MB;
 const BUDGET_LIGHT = 1 * MB;
 const HEAVY = /node_modules\/(@kubernetes\/client-node|@aws-sdk|@smithy)\//;
-
-export async function actionNames(): Promise<string[]> {
-  return (await readdir(path.join(root, 'actions'), { withFileTypes: true }))
-    .filter((d) => d.isDirectory() && existsSync(path.join(root, 'actions', d.name, 'src', 'index.ts')))
-    .map((d) => d.name)
-    .sort();
-}
 
 function packageDir(file: string): string | undefined {
   const marker = file.lastIndexOf('node_modules/');
@@ -66,7 +60,7 @@ function closure(metafile: Metafile, entry: string): Set<string> {
 }
 
 async function main(): Promise<void> {
-  const names = await actionNames();
+  const names = await actionDirs(path.join('src', 'index.ts'));
   const entryPoints: Record<string, string> = {};
   for (const name of names) {
     for (const entry of ['index', 'post']) {

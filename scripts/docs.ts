@@ -7,8 +7,9 @@
  *   node scripts/docs.ts --check   fail when a file is stale (CI)
  */
 import { existsSync } from 'node:fs';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { actionDirs as actionFolders } from './actions.ts';
 import { format, resolveConfig } from 'prettier';
 import { parse } from 'yaml';
 
@@ -23,13 +24,8 @@ export interface ActionYaml {
   runs: { using: string; main?: string; post?: string; 'post-if'?: string };
 }
 
-export async function actionDirs(): Promise<string[]> {
-  const entries = await readdir(path.join(root, 'actions'), { withFileTypes: true });
-  return entries
-    .filter((e) => e.isDirectory() && existsSync(path.join(root, 'actions', e.name, 'action.yml')))
-    .map((e) => e.name)
-    .sort();
-}
+/** The actions with an action.yml, sorted. */
+export const actionDirs = () => actionFolders('action.yml');
 
 export async function readAction(file: string): Promise<ActionYaml> {
   return parse(await readFile(file, 'utf8')) as ActionYaml;

@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { manifestPath, toolsDir, type ToolEntry } from '../../packages/testing/src/tools.ts';
+import { manifestPath, toolsDir, toolsManifest } from '../../packages/testing/src/tools.ts';
 import { catalog, type ToolPackage } from './catalog.ts';
 import { formatDuration, run } from './steps.ts';
 
@@ -81,13 +81,9 @@ async function install(pkg: ToolPackage, force: boolean): Promise<Outcome> {
   }
 }
 
-async function readManifest(): Promise<Record<string, ToolEntry>> {
-  return existsSync(manifestPath) ? (JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, ToolEntry>) : {};
-}
-
 /** Records one package's tools in the manifest right away, so that finished tools are usable before the rest. */
 async function updateManifest({ pkg, source }: Outcome): Promise<void> {
-  const manifest = await readManifest();
+  const manifest = toolsManifest();
   for (const tool of pkg.tools) {
     if (source) manifest[tool.name] = { version: pkg.version, path: path.join(packageDir(pkg), tool.bin), source };
     else delete manifest[tool.name];
@@ -196,9 +192,7 @@ async function main(): Promise<number> {
   release();
 
   const failed = outcomes.filter((o) => o.error);
-  console.log(
-    `Manifest: ${manifestPath} (${Object.keys(await readManifest()).length} tools). Total ${formatDuration(Date.now() - started)}.`,
-  );
+  console.log(`Manifest: ${manifestPath} (${Object.keys(toolsManifest()).length} tools). Total ${formatDuration(Date.now() - started)}.`);
   if (failed.length > 0) {
     console.error(`Failed: ${failed.map((o) => o.pkg.name).join(', ')} (see ${logsDir})`);
     return 1;
