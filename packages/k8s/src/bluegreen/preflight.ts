@@ -4,7 +4,7 @@ import { helmRelease } from './deploy-idle.ts';
 import { colorRelease, lockName, otherColor, type Color } from './model.ts';
 import { readRouter, routerProblems, type RouterState } from './router.ts';
 import { colorDeployments, type Run } from './run.ts';
-import { deploymentWaiting } from './readiness.ts';
+import { deploymentsWaiting } from './readiness.ts';
 
 export interface Plan {
   router: RouterState;
@@ -56,9 +56,9 @@ export async function reversibility(run: Run, router: RouterState): Promise<stri
   if (!router.liveColor) return [];
   const deployments = await colorDeployments(run, router.liveColor);
   if (!deployments.length) return [`the live colour ${router.liveColor} has no Deployment (deleted or uninstalled)`];
-  const problems = deployments.map(deploymentWaiting).filter((w): w is string => Boolean(w));
-  const status = await run.deps.helm.status(`${run.spec.release}-${router.liveColor}`, run.spec.namespace);
-  if (!status) problems.push(`the live colour's release ${run.spec.release}-${router.liveColor} is gone`);
+  const problems = deploymentsWaiting(deployments);
+  const status = await run.deps.helm.status(colorRelease(run.spec.release, router.liveColor), run.spec.namespace);
+  if (!status) problems.push(`the live colour's release ${colorRelease(run.spec.release, router.liveColor)} is gone`);
   else if (router.liveRevision !== undefined && status.revision !== router.liveRevision) {
     problems.push(`the live colour's release is at revision ${status.revision}, not the recorded ${router.liveRevision} (drifted)`);
   }

@@ -34,6 +34,11 @@ export function deploymentWaiting(d: V1Deployment): string | undefined {
   return undefined;
 }
 
+/** What each Deployment still waits for, one line per Deployment not yet rolled out (a new array). */
+export function deploymentsWaiting(deployments: V1Deployment[]): string[] {
+  return deployments.map(deploymentWaiting).filter((w): w is string => Boolean(w));
+}
+
 const matches = (selector: Record<string, string>, labels: Record<string, string> | undefined): boolean =>
   Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 
@@ -62,7 +67,7 @@ export function endpointsWaiting(service: V1Service, deployments: V1Deployment[]
 
 export function readiness(deployments: V1Deployment[], service: V1Service | undefined, slices: V1EndpointSlice[]): Readiness {
   if (!deployments.length) return { ready: false, waiting: ['no Deployment carries the colour release label yet'] };
-  const waiting = deployments.map(deploymentWaiting).filter((w): w is string => Boolean(w));
+  const waiting = deploymentsWaiting(deployments);
   if (!waiting.length && service) {
     const endpoints = endpointsWaiting(service, deployments, slices);
     if (endpoints) waiting.push(endpoints);
@@ -78,5 +83,5 @@ export function readiness(deployments: V1Deployment[], service: V1Service | unde
 export async function servingProblems(api: KubeApi, namespace: string, release: string, color: Color): Promise<string[]> {
   const deployments = await api.listDeployments(namespace, instanceSelector(release, color));
   if (!deployments.length) return [`${color} has no Deployment (deleted or uninstalled)`];
-  return deployments.map(deploymentWaiting).filter((w): w is string => Boolean(w));
+  return deploymentsWaiting(deployments);
 }
