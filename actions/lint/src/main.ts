@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { exec, GateError, type ActionContext, type Exec } from '@pipeline-toolkit/core';
-import { annotate, lintFailure, lintPassed, lintSummary, readLinters, runLinters } from '@pipeline-toolkit/lint';
+import { annotate, lintFailure, lintOutputs, lintPassed, lintSummary, readLinters, runLinters } from '@pipeline-toolkit/lint';
 
 export async function run(ctx: ActionContext, deps: { exec: Exec } = { exec }): Promise<void> {
   const requested = readLinters(ctx.inputs);
@@ -10,19 +10,7 @@ export async function run(ctx: ActionContext, deps: { exec: Exec } = { exec }): 
   const runs = await runLinters({ cwd, root, exec: deps.exec, log: ctx.log, env: ctx.env }, requested);
   const passed = lintPassed(runs);
   annotate(ctx.log, runs);
-  const findings = runs.flatMap((r) => r.findings);
-  const errors = findings.filter((f) => f.severity === 'error').length;
-  await ctx.outputs.set({
-    result: passed ? 'passed' : 'failed',
-    errors,
-    warnings: findings.length - errors,
-    linters: runs.map((r) => ({
-      linter: r.linter,
-      outcome: r.outcome,
-      errors: r.findings.filter((f) => f.severity === 'error').length,
-      warnings: r.findings.filter((f) => f.severity === 'warning').length,
-    })),
-  });
+  await ctx.outputs.set(lintOutputs(runs, passed));
   await ctx.summary.write(lintSummary(runs, passed));
   if (!passed) throw new GateError(lintFailure(runs));
 }

@@ -5,7 +5,20 @@ import type { LintFinding, LinterRun } from './model.ts';
 const ANNOTATIONS_PER_LEVEL = 50;
 const SUMMARY_FINDINGS = 100;
 
-const count = (run: LinterRun, severity: LintFinding['severity']) => run.findings.filter((f) => f.severity === severity).length;
+/** How many of a linter's findings have this severity. */
+export const count = (run: LinterRun, severity: LintFinding['severity']) => run.findings.filter((f) => f.severity === severity).length;
+
+/** The lint step's outputs: the result, error and warning totals, and the counts per linter. */
+export function lintOutputs(runs: readonly LinterRun[], passed: boolean) {
+  const errors = runs.reduce((sum, r) => sum + count(r, 'error'), 0);
+  const findings = runs.reduce((sum, r) => sum + r.findings.length, 0);
+  return {
+    result: passed ? 'passed' : 'failed',
+    errors,
+    warnings: findings - errors,
+    linters: runs.map((r) => ({ linter: r.linter, outcome: r.outcome, errors: count(r, 'error'), warnings: count(r, 'warning') })),
+  };
+}
 
 /** One annotation per finding, errors first, on the file and line it names. */
 export function annotate(log: Logger, runs: readonly LinterRun[]): void {

@@ -4,6 +4,7 @@ import { eslint } from './linters/eslint.ts';
 import { helm } from './linters/helm.ts';
 import { memoryBank } from './linters/memory-bank.ts';
 import { ruff } from './linters/ruff.ts';
+import { count } from './report.ts';
 import { LINTERS, type LintContext, type Linter, type LinterName, type LinterRun } from './model.ts';
 
 export const ALL_LINTERS: readonly Linter[] = [ruff, eslint, actionlint, helm, memoryBank];
@@ -62,7 +63,7 @@ export function lintPassed(runs: readonly LinterRun[]): boolean {
 /** Why lint failed, in one line: error counts per linter and the linters that could not run. */
 export function lintFailure(runs: readonly LinterRun[]): string {
   const reasons = runs.flatMap((r) => {
-    const errors = r.findings.filter((f) => f.severity === 'error').length;
+    const errors = count(r, 'error');
     if (r.outcome === 'failed') return [`${r.linter} could not run`];
     if (r.outcome === 'missing') return r.required ? [`${r.linter} is not installed`] : [];
     return errors ? [`${r.linter}: ${errors} error(s)`] : [];
