@@ -1,4 +1,4 @@
-import { InputError } from '@pipeline-toolkit/core';
+import { errorMessage, InputError } from '@pipeline-toolkit/core';
 import type { FailedJob, Status } from './model.ts';
 
 /** Job results as `toJSON(needs)` gives them: `{ "<job id>": { "result": "success", "outputs": {} } }`. */
@@ -16,7 +16,7 @@ export function parseNeeds(text: string, label: string): NeedsResults {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new InputError('needs', `${expected}: ${error instanceof Error ? error.message : String(error)}.`);
+    throw new InputError('needs', `${expected}: ${errorMessage(error)}.`);
   }
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw new InputError('needs', `${expected}; got ${Array.isArray(value) ? 'an array' : typeof value}.`);

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Logger } from '@pipeline-toolkit/core';
+import { errorMessage, type Logger } from '@pipeline-toolkit/core';
 import type { SmokeSummary } from './model.ts';
 
 /**
@@ -24,7 +24,7 @@ export async function readSmokeReport(file: string, log: Logger): Promise<SmokeS
   try {
     return summariseSmoke(JSON.parse(text));
   } catch (error) {
-    log.warning(`Ignoring the smoke-test result ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    log.warning(`Ignoring the smoke-test result ${file}: ${errorMessage(error)}`);
     return undefined;
   }
 }

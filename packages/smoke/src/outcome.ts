@@ -1,3 +1,5 @@
+import { errorMessage } from '@pipeline-toolkit/core';
+
 /** What one attempt of a check produced. */
 export interface Outcome {
   ok: boolean;
@@ -66,7 +68,7 @@ export function describeError(error: unknown): string {
       return 'connection timed out';
     default: {
       const cause = (error as { cause?: { message?: string } })?.cause?.message;
-      const message = error instanceof Error ? error.message : String(error);
+      const message = errorMessage(error);
       return code ? `${message} (${code})` : cause ? `${message}: ${cause}` : message;
     }
   }

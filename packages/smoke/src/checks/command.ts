@@ -1,5 +1,6 @@
 import { stat, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { errorMessage } from '@pipeline-toolkit/core';
 import type { Check, CheckResult, CommandSpec } from '../model.ts';
 import type { CheckContext } from './context.ts';
 
@@ -23,7 +24,7 @@ export async function runCommand(check: Check & { kind: 'command' }, ctx: CheckC
   try {
     ({ exitCode, stderr } = await ctx.exec(program, args, { cwd, okExitCodes: ANY_EXIT_CODE }));
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     return [{ ...base, name: check.name, status: 'failed', durationMs: Date.now() - started, message }];
   }
   const durationMs = Date.now() - started;
