@@ -1,4 +1,5 @@
 import { GateError } from '@pipeline-toolkit/core';
+import { FIELD_MANAGER } from '../api.ts';
 import { ANNOTATIONS, colorRelease, type Mode } from './model.ts';
 import { deployIdle } from './deploy-idle.ts';
 import { gate } from './gate.ts';
@@ -6,6 +7,7 @@ import type { Plan } from './preflight.ts';
 import { renewLock } from './lock.ts';
 import { promote } from './promote.ts';
 import { restoreTraffic } from './rollback.ts';
+import { newRouterService } from './router.ts';
 import { checkCancelled, cleanupMode, colorDeployments, phase, servicePort, type Run } from './run.ts';
 import { restoreReplicas, scaleDown } from './scale-down.ts';
 import { verify } from './verify.ts';
@@ -73,7 +75,7 @@ async function deployOnly(run: Run, plan: Plan): Promise<void> {
     'record pending',
     async () => {
       const annotations = {
-        [ANNOTATIONS.managedBy]: 'pipeline-toolkit',
+        [ANNOTATIONS.managedBy]: FIELD_MANAGER,
         [ANNOTATIONS.pendingColor]: plan.target,
         [ANNOTATIONS.pendingRevision]: String(revision),
       };
@@ -83,21 +85,10 @@ async function deployOnly(run: Run, plan: Plan): Promise<void> {
         });
       } else {
         // First deploy ever: the router exists from now on, selecting nothing until promote.
-        const ports = (ready.service.spec?.ports ?? []).map((p) => ({
-          name: p.name,
-          port: p.port,
-          targetPort: p.targetPort ?? p.port,
-          protocol: p.protocol ?? 'TCP',
-        }));
-        await run.deps.api.createService(run.spec.namespace, {
-          metadata: {
-            name: run.spec.release,
-            namespace: run.spec.namespace,
-            labels: { 'app.kubernetes.io/managed-by': 'pipeline-toolkit' },
-            annotations,
-          },
-          spec: { type: 'ClusterIP', ports },
-        });
+        await run.deps.api.createService(
+          run.spec.namespace,
+          newRouterService(run.spec.namespace, run.spec.release, ready.service, annotations),
+        );
       }
       return `${plan.target} revision ${revision} awaits promote`;
     },

@@ -122,3 +122,29 @@ export function selectorPatch(
   for (const key of Object.keys(from ?? {})) if (!(key in to)) patch[key] = null;
   return patch;
 }
+
+/**
+ * The router Service a first deploy creates: named after the release, labelled as managed by the
+ * toolkit, with the colour Service's ports. Without a selector it routes to nothing.
+ */
+export function newRouterService(
+  namespace: string,
+  release: string,
+  colorService: V1Service,
+  annotations: Record<string, string>,
+  selector?: Record<string, string>,
+): V1Service {
+  return {
+    metadata: { name: release, namespace, labels: { 'app.kubernetes.io/managed-by': FIELD_MANAGER }, annotations },
+    spec: {
+      type: 'ClusterIP',
+      ...(selector ? { selector } : {}),
+      ports: (colorService.spec?.ports ?? []).map((p) => ({
+        name: p.name,
+        port: p.port,
+        targetPort: p.targetPort ?? p.port,
+        protocol: p.protocol ?? 'TCP',
+      })),
+    },
+  };
+}

@@ -2,7 +2,7 @@ import { ExternalError } from '@pipeline-toolkit/core';
 import { FIELD_MANAGER, type V1Service } from '../api.ts';
 import { ANNOTATIONS, INSTANCE_LABEL, colorRelease, type Color } from './model.ts';
 import type { Plan } from './preflight.ts';
-import { selectorPatch } from './router.ts';
+import { newRouterService, selectorPatch } from './router.ts';
 import { saveJournal, type Run } from './run.ts';
 
 /**
@@ -37,19 +37,7 @@ export async function switchTraffic(run: Run, plan: Plan, to: Color, preview: V1
   };
   await saveJournal(run, { switchInFlight: { to, ...(plan.live ? { from: plan.live } : {}), previousSelector: router.selector } });
   if (!router.service) {
-    await api.createService(namespace, {
-      metadata: { name: release, namespace, labels: { 'app.kubernetes.io/managed-by': FIELD_MANAGER }, annotations: present(annotations) },
-      spec: {
-        type: 'ClusterIP',
-        selector,
-        ports: (preview.spec?.ports ?? []).map((p) => ({
-          name: p.name,
-          port: p.port,
-          targetPort: p.targetPort ?? p.port,
-          protocol: p.protocol ?? 'TCP',
-        })),
-      },
-    });
+    await api.createService(namespace, newRouterService(namespace, release, preview, present(annotations), selector));
     return `router ${release} created, selecting ${to}`;
   }
   await api.patchService(namespace, release, {
