@@ -20,26 +20,29 @@ export interface Block {
   line: number;
 }
 
-export function readBlock(text: string, name: BlockName): Block | undefined {
+/** Where a block sits: its start marker's offset, and the offsets its content runs between (markers excluded). */
+function locate(text: string, name: BlockName): { marker: number; from: number; to: number } | undefined {
   const { start, end } = markers(name);
   const s = start.exec(text);
   if (!s) return undefined;
   const from = s.index + s[0].length;
   const e = end.exec(text.slice(from));
   if (!e) return undefined;
-  const content = text.slice(from, from + e.index).replace(/^\r?\n/, '').replace(/\r?\n$/, '');
-  return { content, line: text.slice(0, s.index).split('\n').length };
+  return { marker: s.index, from, to: from + e.index };
+}
+
+export function readBlock(text: string, name: BlockName): Block | undefined {
+  const at = locate(text, name);
+  if (!at) return undefined;
+  const content = text.slice(at.from, at.to).replace(/^\r?\n/, '').replace(/\r?\n$/, '');
+  return { content, line: text.slice(0, at.marker).split('\n').length };
 }
 
 /** Replaces a block's content; undefined when the file has no such block. */
 export function replaceBlock(text: string, name: BlockName, content: string): string | undefined {
-  const { start, end } = markers(name);
-  const s = start.exec(text);
-  if (!s) return undefined;
-  const from = s.index + s[0].length;
-  const e = end.exec(text.slice(from));
-  if (!e) return undefined;
-  return `${text.slice(0, from)}\n${content}\n${text.slice(from + e.index)}`;
+  const at = locate(text, name);
+  if (!at) return undefined;
+  return `${text.slice(0, at.from)}\n${content}\n${text.slice(at.to)}`;
 }
 
 /** Replaces a block, or appends a new section holding it at the end of the file. */
