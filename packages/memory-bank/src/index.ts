@@ -8,7 +8,6 @@ export { indexIsCurrent, renderIndex, updateDecisionLog } from './decision-index
 export { createGitHub, GitHubError, parseRepository, repositoryFromRemote, type GitHub, type Repository } from './github.ts';
 export {
   detectLanguage,
-  isLanguage,
   LANGUAGES,
   parseStatus,
   STATUSES,

@@ -89,10 +89,6 @@ export function parseSection(heading: string): Section | undefined {
   return SECTION_WORDS.get(fold(heading).replace(/[:.]$/, ''));
 }
 
-export function isLanguage(value: string): value is Language {
-  return (LANGUAGES as readonly string[]).includes(value);
-}
-
 /**
  * Guesses a bank's language from its text: Portuguese headings or labels win when they outnumber
  * English ones. English when nothing tells.
