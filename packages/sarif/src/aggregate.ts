@@ -1,5 +1,15 @@
 import { hash } from 'node:crypto';
-import { BUCKETS, bucketOf, maxSeverity, SEVERITIES, severityRank, type Finding, type Severity, type ToolInfo } from './model.ts';
+import {
+  BUCKETS,
+  bucketOf,
+  maxSeverity,
+  SEVERITIES,
+  severityOfRank,
+  severityRank,
+  type Finding,
+  type Severity,
+  type ToolInfo,
+} from './model.ts';
 import { RecentCache } from './recent.ts';
 import { SecretIndex } from './secrets.ts';
 import type { RawFinding, ReportSink } from './sink.ts';
@@ -50,6 +60,19 @@ export interface Handover {
   suppressed: Uint8Array;
   /** Secret findings with a location (cross-tool deduplication): their index, path and start line. */
   secrets: { index: number; path: string; line: number }[];
+}
+
+/** The tool ids of a handed-over finding. */
+export function handedTools(h: Handover, i: number): string[] {
+  const text = h.tools[i]!;
+  return text.includes('\n') ? text.split('\n') : [text];
+}
+
+/** The first tool id of a handed-over finding (its SARIF run). */
+export function handedTool(h: Handover, i: number): string {
+  const text = h.tools[i]!;
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
 }
 
 /** What became of each finding of a Handover: merged into another (-1), or kept with this severity rank, suppression and tools. */
@@ -267,7 +290,7 @@ export class Aggregator implements ReportSink {
     const severities = Int8Array.from(h.severities);
     const suppressed = Uint8Array.from(h.suppressed);
     const grown = new Map<number, string[]>();
-    const toolsOf = (j: number) => grown.get(j) ?? h.tools[j]!.split('\n');
+    const toolsOf = (j: number) => grown.get(j) ?? handedTools(h, j);
     // its findings by fingerprint, and stand-ins for its secrets (found by place across tools)
     const units = new Map<string, number>();
     const standIns = new Map<Mergeable, number>();
@@ -275,8 +298,7 @@ export class Aggregator implements ReportSink {
     const secretAt = new Map(h.secrets.map((s) => [s.index, s]));
     for (let i = 0; i < n; i++) {
       const fingerprint = h.fingerprints[i]!;
-      const text = h.tools[i]!;
-      const tools = text.includes('\n') ? text.split('\n') : [text];
+      const tools = handedTools(h, i);
       const rank = h.severities[i]!;
       const hidden = h.suppressed[i] === 1;
       const found = this.#byKey.get(fingerprint);
@@ -287,7 +309,7 @@ export class Aggregator implements ReportSink {
         // a duplicate of an earlier finding of the shard, by fingerprint
         severities[i] = -1;
         const standIn = standInOf.get(unit);
-        if (standIn) merge(standIn, tools, SEVERITIES[4 - rank]!, hidden);
+        if (standIn) merge(standIn, tools, severityOfRank(rank), hidden);
         else {
           severities[unit] = Math.max(severities[unit]!, rank);
           suppressed[unit] = suppressed[unit]! & (hidden ? 1 : 0);
@@ -297,14 +319,14 @@ export class Aggregator implements ReportSink {
         }
       } else if (existing) {
         severities[i] = -1;
-        merge(existing, tools, SEVERITIES[4 - rank]!, hidden);
+        merge(existing, tools, severityOfRank(rank), hidden);
         const owner = standIns.get(existing);
         if (owner !== undefined) units.set(fingerprint, owner);
         else if (!found) this.#byKey.set(fingerprint, existing);
       } else {
         units.set(fingerprint, i);
         if (at) {
-          const standIn: Mergeable = { tools, severity: SEVERITIES[4 - rank]!, suppressed: hidden };
+          const standIn: Mergeable = { tools, severity: severityOfRank(rank), suppressed: hidden };
           standIns.set(standIn, i);
           standInOf.set(i, standIn);
           this.#secretAt(at.path, at.line, standIn);
@@ -329,7 +351,7 @@ export class Aggregator implements ReportSink {
       const rank = verdict.severities[i]!;
       if (rank < 0) continue;
       if (i < this.#redacted) redacted++;
-      f.severity = SEVERITIES[4 - rank]!;
+      f.severity = severityOfRank(rank);
       f.suppressed = verdict.suppressed[i] === 1;
       const grown = tools.get(i);
       if (grown) f.tools = grown;
@@ -370,7 +392,7 @@ export class Aggregator implements ReportSink {
     if (this.#dirty) {
       const buckets: Finding[][] = Array.from({ length: BUCKETS }, () => []);
       for (const f of this.#findings) buckets[bucketOf(f)]!.push(f);
-      // compareFindings' order, stable: a bucket sort
+      // the buckets' order (model.ts), stable
       let i = 0;
       for (const bucket of buckets) for (const f of bucket) this.#findings[i++] = f;
       this.#dirty = false;
@@ -435,6 +457,11 @@ export function addCounts(into: FindingCounts, more: FindingCounts): void {
     if (!row) into.byTool.set(tool, { ...counts });
     else for (const s of SEVERITIES) row[s] += counts[s];
   }
+}
+
+/** Every count of the findings: countFindings and countByTool (`tools` first in the table, in order). */
+export function countAll(findings: readonly Finding[], tools: readonly ToolInfo[]): FindingCounts {
+  return { ...countFindings(findings), byTool: countByTool(findings, tools) };
 }
 
 /** Counts of unsuppressed findings per severity, and of suppressed ones. */

@@ -1,10 +1,10 @@
 import { rmSync } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
 import { InputError } from '@pipeline-toolkit/core';
-import { addCounts, Aggregator, countByTool, countFindings, type FindingCounts, type SeverityCounts } from './aggregate.ts';
+import { addCounts, Aggregator, countAll, type FindingCounts, type SeverityCounts } from './aggregate.ts';
 import { gateOf, type GateResult } from './gate.ts';
 import { ReportError } from './json.ts';
-import { loadReport, type ReportKind } from './load.ts';
+import { readReports, type ReportKind } from './load.ts';
 import type { Finding, Threshold, ToolInfo } from './model.ts';
 import {
   assembleFiles,
@@ -54,16 +54,14 @@ export interface AggregateOutcome {
 
 /** Reads sources in order into `agg` (the last one up to `until`); a bad report becomes an InputError naming its input. */
 async function readSources(agg: Aggregator, job: AggregateJob, sources: AggregateJob['sources'], until?: number): Promise<void> {
-  const gitleaksIgnore = new Set(job.gitleaksIgnore);
-  for (const [i, source] of sources.entries()) {
-    const division = until !== undefined && i === sources.length - 1 ? { at: until, side: 'before' as const } : undefined;
-    agg.startReport(source.file);
-    try {
-      await loadReport(source.file, source.kind, { root: job.root, sink: agg, gitleaksIgnore }, undefined, division);
-    } catch (error) {
-      throw inputError(source, error);
-    }
-  }
+  const last = sources.length - 1;
+  const reports = sources.map(({ file, kind }, i) => ({
+    file,
+    kind,
+    ...(until !== undefined && i === last ? { division: { at: until, side: 'before' as const } } : {}),
+  }));
+  const failed = await readReports(agg, reports, job.root, job.gitleaksIgnore);
+  if (failed) throw inputError(sources[failed.index]!, failed.error);
 }
 
 function inputError(source: AggregateJob['sources'][number], error: unknown): unknown {
@@ -85,7 +83,7 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     const output = new ShardOutput(findings, job.root);
     const plan = planOutputs([output.describe()], agg.tools, job);
     renderFiles(output, plan, 0, { sarif: job.sarifFile, findings: job.findingsFile }, true);
-    const counts = { ...countFindings(findings), byTool: countByTool(findings, agg.tools) };
+    const counts = countAll(findings, agg.tools);
     return outcome(job, agg, { findings, counts }, plan.stats);
   }
 
@@ -101,7 +99,7 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     const { findings, output, plan, shardRendered } = await merge(agg, shard, job, split, rendered(1));
     const own = rendered(0);
     const sizes = renderFiles(output, plan, 0, own, false);
-    const counts = { ...countFindings(findings), byTool: countByTool(findings, agg.tools) };
+    const counts = countAll(findings, agg.tools);
     const heads = [headOf(findings)];
     const { sizes: shardSizes, sources } = await shardRendered;
     fillSources(plan, 1, sources);

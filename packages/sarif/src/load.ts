@@ -5,7 +5,7 @@ import { GITLEAKS, parseGitleaksJson, readGitleaksLeak } from './parsers/gitleak
 import { parseSarif, sarifToolKind } from './parsers/sarif.ts';
 import { parseSemgrepJson, readSemgrepEnvelope, readSemgrepResult } from './parsers/semgrep.ts';
 import { parseTrivyJson, readTrivyEnvelope, readTrivyResult } from './parsers/trivy.ts';
-import type { ParseContext } from './sink.ts';
+import type { ParseContext, ReportSink } from './sink.ts';
 import { NOT_MINE, streamJson, type Division } from './stream.ts';
 
 export type ReportFormat = 'gitleaks-json' | 'semgrep-json' | 'trivy-json' | 'sarif';
@@ -136,4 +136,33 @@ export async function loadReport(
   const envelope = obj(rest) ?? {};
   if (streamed === 'trivy-json') readTrivyEnvelope(envelope, ctx);
   if (streamed === 'semgrep-json') readSemgrepEnvelope(envelope, ctx);
+}
+
+/** A report to read: the file, what its input expects, and the side of a division when shared by two threads. */
+export interface ReportSource {
+  file: string;
+  kind: ReportKind;
+  division?: Division;
+}
+
+/**
+ * Reads reports in order into an aggregator; stops at the first that fails and returns its index
+ * and error (each caller names it in its own way).
+ */
+export async function readReports(
+  sink: ReportSink & { startReport(file: string): void },
+  sources: readonly ReportSource[],
+  root: string,
+  gitleaksIgnore: readonly string[],
+): Promise<{ index: number; error: unknown } | undefined> {
+  const ignore = new Set(gitleaksIgnore);
+  for (const [index, { file, kind, division }] of sources.entries()) {
+    sink.startReport(file);
+    try {
+      await loadReport(file, kind, { root, sink, gitleaksIgnore: ignore }, undefined, division);
+    } catch (error) {
+      return { index, error };
+    }
+  }
+  return undefined;
 }

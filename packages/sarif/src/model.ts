@@ -63,19 +63,24 @@ export function maxSeverity(a: Severity, b: Severity): Severity {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
-/** Sorts unsuppressed before suppressed, then most severe first. */
-export function compareFindings(a: Finding, b: Finding): number {
-  return Number(a.suppressed) - Number(b.suppressed) || RANK[b.severity] - RANK[a.severity];
+/** The severity of a rank (severityRank's inverse). */
+export function severityOfRank(rank: number): Severity {
+  return SEVERITIES[4 - rank]!;
 }
 
 /**
- * compareFindings' order as ten buckets: unsuppressed CRITICAL…INFO (0–4), then suppressed
- * CRITICAL…INFO (5–9). Every finding of a bucket has the same severity.
+ * The order of every output, as ten buckets: unsuppressed CRITICAL…INFO (0–4), then suppressed
+ * CRITICAL…INFO (5–9), each in the order the findings were read. Every finding of a bucket has
+ * the same severity.
  */
 export const BUCKETS = 10;
 
+export function bucketOfRank(rank: number, suppressed: boolean): number {
+  return (suppressed ? 5 : 0) + 4 - rank;
+}
+
 export function bucketOf(finding: Pick<Finding, 'severity' | 'suppressed'>): number {
-  return (finding.suppressed ? 5 : 0) + 4 - RANK[finding.severity];
+  return bucketOfRank(RANK[finding.severity], finding.suppressed);
 }
 
 export function bucketSeverity(bucket: number): Severity {

@@ -1,8 +1,9 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import type { Handover, Verdict } from './aggregate.ts';
+import { handedTool, type Handover, type Verdict } from './aggregate.ts';
 import {
   BUCKETS,
   bucketOf,
+  bucketOfRank,
   bucketSeverity,
   maxSeverity,
   severityRank,
@@ -27,8 +28,8 @@ import {
 
 /**
  * The SARIF and findings files, written by one or two shards (threads that each read some of the
- * reports, see shard.ts). Both files list findings in compareFindings' order, which is ten
- * buckets of equal severity (model.ts): a SARIF run's results and the findings file are sequences
+ * reports, see shard.ts). Both files list findings in the order of the ten buckets of equal
+ * severity (model.ts): a SARIF run's results and the findings file are sequences
  * of segments — one bucket of one shard — and every shard renders its own segments. A plan made
  * from the shards' descriptions (counts and rules per segment, no findings) decides which results
  * fit GitHub's limits and numbers the rules, so that the files are byte for byte those of one
@@ -221,13 +222,13 @@ export function describeHandover(h: Handover, verdict: Verdict): ShardDescriptio
   for (let i = 0; i < h.fingerprints.length; i++) {
     const rank = verdict.severities[i]!;
     if (rank < 0) continue;
-    const bucket = (verdict.suppressed[i] ? 5 : 0) + 4 - rank;
+    const bucket = bucketOfRank(rank, verdict.suppressed[i] === 1);
     buckets[bucket]!++;
     if (!h.placed[i]) {
       unlocated++;
       continue;
     }
-    const tool = h.tools[i]!.split('\n', 1)[0]!;
+    const tool = handedTool(h, i);
     let run = runs.get(tool);
     if (!run) {
       run = {

@@ -1,5 +1,5 @@
 import { escapeMarkdown, link, table, type AnnotationProperties, type Cell } from '@pipeline-toolkit/core';
-import { countByTool, countFindings, type FindingCounts } from './aggregate.ts';
+import { countAll, type FindingCounts } from './aggregate.ts';
 import type { GateResult } from './gate.ts';
 import { SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
 import { isRepositoryPath } from './paths.ts';
@@ -46,7 +46,7 @@ function toolName(tools: readonly ToolInfo[], id: string): string {
 
 /** Every finding's counts: given, or counted. */
 function countsOf(report: ScanReport): FindingCounts {
-  return report.counts ?? { ...countFindings(report.findings), byTool: countByTool(report.findings, report.tools) };
+  return report.counts ?? countAll(report.findings, report.tools);
 }
 
 function countRows(report: ScanReport, counts: FindingCounts): (string | number)[][] {

@@ -21,8 +21,6 @@ export interface ScanDeps {
   label?: (name: string) => string;
   /** Links for the job summary. */
   links?: RepositoryLinks;
-  /** Aggregate in this thread instead of a worker (tests). */
-  inProcess?: boolean;
 }
 
 export interface ScanResult extends AggregateOutcome {
@@ -74,8 +72,6 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     findingsFile: path.resolve(deps.cwd, options.findingsFile),
     ...(deps.links ? { links: deps.links } : {}),
   };
-  const outcome = deps.inProcess
-    ? await (await import('./job.ts')).aggregateJob(job)
-    : await (await import('./worker.ts')).aggregateInWorker(job);
+  const outcome = await (await import('./worker.ts')).aggregateInWorker(job);
   return { ...outcome, sarifFile: job.sarifFile, findingsFile: job.findingsFile };
 }

@@ -6,10 +6,14 @@ import type { ShardJob } from './shard.ts';
  * main thread, next to the aggregation thread — does not load the aggregation code itself.
  */
 
-const JOB = 'pipeline-toolkit/read-reports';
+const JOB = 'pipeline-toolkit/shard';
 
-/** The same small young generation as the aggregation worker (see worker.ts). */
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
+/**
+ * V8 grows the young generation to 64 MB semi-spaces under the allocation rate of parsing
+ * (~130 MB of RSS for garbage alone); workers with a small young generation keep the peak
+ * memory near the findings themselves. The old generation is left unlimited.
+ */
+export const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
 /** Starts a shard's thread; it talks to its coordinator through `port`, else through its parent. */
 export function startShard(job: ShardJob, port?: MessagePort): Worker {

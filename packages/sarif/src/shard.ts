@@ -1,28 +1,21 @@
 import { rmSync } from 'node:fs';
 import { Worker, type MessagePort } from 'node:worker_threads';
-import { Aggregator, countByTool, countFindings, type FindingCounts, type Handover, type Verdict } from './aggregate.ts';
+import { Aggregator, countAll, type FindingCounts, type Handover, type Verdict } from './aggregate.ts';
 import { ReportError } from './json.ts';
-import { loadReport, type ReportKind } from './load.ts';
-import type { Division } from './stream.ts';
+import { readReports, type ReportSource } from './load.ts';
 import type { Finding, Location, ToolInfo } from './model.ts';
 import { assembleFiles, renderFiles, ShardOutput, type Layouts, type OutputFiles, type OutputPlan, type Sizes } from './output.ts';
 import { headOf } from './report.ts';
 import { placement, type RuleSource } from './writer.ts';
 
-export interface ShardSource {
-  file: string;
-  kind: ReportKind;
-  /** The first source may be the after side of a divided report. */
-  division?: Division;
-}
-
 export interface ShardJob {
-  sources: ShardSource[];
+  /** The first source may be the after side of a divided report. */
+  sources: ReportSource[];
   root: string;
   gitleaksIgnore: string[];
 }
 
-/** What a shard tells the coordinator, step by step (see the worker body at the end). */
+/** What a shard tells the coordinator, step by step (see steps() below). */
 type FromShard =
   | { step: 'read'; tools: ToolInfo[]; problems: string[]; secrets: string[]; handover: Handover }
   | { step: 'rendered'; sizes: Sizes; sources: RuleSource[] }
@@ -91,8 +84,8 @@ export class Shard {
     link.on('message', (message: FromShard) => this.#inbox.push(message));
     if (link instanceof Worker) {
       link.on('error', (error) => this.#inbox.fail(error));
-      link.on('exit', (code) => this.#inbox.fail(new Error(`The report reader stopped with exit code ${code}.`)));
-    } else link.on('close', () => this.#inbox.fail(new Error('The report reader stopped.')));
+      link.on('exit', (code) => this.#inbox.fail(new Error(`The shard stopped with exit code ${code}.`)));
+    } else link.on('close', () => this.#inbox.fail(new Error('The shard stopped.')));
   }
 
   async #next<S extends FromShard['step']>(step: S): Promise<Extract<FromShard, { step: S }>> {
@@ -168,16 +161,12 @@ async function steps(job: ShardJob, port: MessagePort): Promise<void> {
 
   // secret matches across tools are left to the coordinator, which knows the earlier reports
   const agg = new Aggregator({ secretsAcrossTools: false });
-  const gitleaksIgnore = new Set(job.gitleaksIgnore);
-  for (const [index, { file, kind, division }] of job.sources.entries()) {
-    agg.startReport(file);
-    try {
-      await loadReport(file, kind, { root: job.root, sink: agg, gitleaksIgnore }, undefined, division);
-    } catch (error) {
-      const e = error instanceof Error ? error : new Error(String(error));
-      post({ step: 'failed', index, error: { name: e.name, message: e.message, file: e instanceof ReportError ? e.file : undefined } });
-      return;
-    }
+  const failed = await readReports(agg, job.sources, job.root, job.gitleaksIgnore);
+  if (failed) {
+    const { index, error } = failed;
+    const e = error instanceof Error ? error : new Error(String(error));
+    post({ step: 'failed', index, error: { name: e.name, message: e.message, file: e instanceof ReportError ? e.file : undefined } });
+    return;
   }
   const reports = new Map<string, Location | undefined>();
   const placed = (f: Finding) => placement(f, job.root, reports) !== undefined;
@@ -194,7 +183,7 @@ async function steps(job: ShardJob, port: MessagePort): Promise<void> {
     const sizes = renderFiles(output, plan, 1, rendered, false);
     post({ step: 'rendered', sizes, sources: output.ruleSources(plan, 1) });
     // while the coordinator lays the files out
-    post({ step: 'counted', counts: { ...countFindings(findings), byTool: countByTool(findings, []) }, head: headOf(findings) });
+    post({ step: 'counted', counts: countAll(findings, []), head: headOf(findings) });
     const { layouts, files } = await expect('assemble');
     assembleFiles(files, layouts, 1, rendered);
   } finally {

@@ -55,9 +55,13 @@ export function cveIds(texts: readonly string[]): string[] {
   return [...ids];
 }
 
+/** A text of at most `max` characters, ending with `…` when cut. */
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 /** The first line of a text, at most `max` characters. */
 export function firstLine(text: string, max = 160): string {
   const end = text.indexOf('\n');
-  const line = (end < 0 ? text : text.slice(0, end)).trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+  return truncate((end < 0 ? text : text.slice(0, end)).trim(), max);
 }

@@ -1,17 +1,10 @@
 import { isMainThread, MessageChannel, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ExternalError, GateError, InputError } from '@pipeline-toolkit/core';
 import type { AggregateJob, AggregateOutcome } from './job.ts';
-import { startShard } from './shard-thread.ts';
+import { RESOURCE_LIMITS, startShard } from './shard-thread.ts';
 import { shardJob, splitOf } from './split.ts';
 
 const JOB = 'pipeline-toolkit/aggregate';
-
-/**
- * V8 grows the young generation to 64 MB semi-spaces under the allocation rate of parsing
- * (~130 MB of RSS for garbage alone); a worker with a small young generation keeps the peak
- * memory near the findings themselves. The old generation is left unlimited.
- */
-const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
 
 interface WorkerError {
   name: string;

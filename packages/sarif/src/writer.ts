@@ -2,6 +2,7 @@ import path from 'node:path';
 import { SARIF_LEVEL, SECURITY_SEVERITY, type Finding, type Location, type Severity, type ToolInfo } from './model.ts';
 import { isRepositoryPath, normalisePath, toUri } from './paths.ts';
 import { RecentCache } from './recent.ts';
+import { truncate } from './sink.ts';
 
 /**
  * SARIF text for GitHub code scanning: results and rules are written as text (output.ts puts them
@@ -55,10 +56,6 @@ function regionJson(location: Location): string {
     if (!sameLine || location.endColumn >= (startColumn ?? 1)) text += `,"endColumn":${location.endColumn}`;
   }
   return `${text}}`;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 /** Where a result goes: its own location, else its report file when that lies in the repository. */
