@@ -28,15 +28,17 @@ const CONFIGS = [
   '.eslintrc',
 ];
 
+/** The project's own ESLint: node_modules/.bin/eslint in the linted directory. */
+const eslintBin = (ctx: LintContext) => path.join(ctx.cwd, 'node_modules', '.bin', 'eslint');
+
 /** JavaScript/TypeScript: the project's own ESLint (node_modules/.bin/eslint), when the project configures it. */
 export const eslint: Linter = {
   name: 'eslint',
-  program: (ctx: LintContext) => path.join(ctx.cwd, 'node_modules', '.bin', 'eslint'),
+  program: eslintBin,
   install: "add eslint to the project's devDependencies and run 'npm ci' before this step",
   applies: async (ctx) => exists(ctx.cwd, ...CONFIGS),
   async run(ctx) {
-    const bin = path.join(ctx.cwd, 'node_modules', '.bin', 'eslint');
-    const { stdout } = await ctx.exec(bin, ['--format', 'json', '.'], { cwd: ctx.cwd, okExitCodes: [0, 1], logger: ctx.log });
+    const { stdout } = await ctx.exec(eslintBin(ctx), ['--format', 'json', '.'], { cwd: ctx.cwd, okExitCodes: [0, 1], logger: ctx.log });
     return (JSON.parse(stdout || '[]') as EslintFile[]).flatMap((file) =>
       file.messages.map((m) => ({
         linter: 'eslint' as const,
