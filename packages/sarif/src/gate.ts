@@ -9,9 +9,10 @@ export interface GateResult {
   failing: number;
 }
 
-export function parseThreshold(value: string, input = 'fail-on'): Threshold {
+/** Parses a `fail-on` value; `label` names the input in the message (`Input 'fail-on'`, `--fail-on`). */
+export function parseThreshold(value: string, input = 'fail-on', label = input): Threshold {
   const match = THRESHOLDS.find((t) => t === value.trim().toLowerCase());
-  if (!match) throw new InputError(input, `${input} must be one of ${THRESHOLDS.join(', ')}, got '${value}'.`);
+  if (!match) throw new InputError(input, `${label} must be one of ${THRESHOLDS.join(', ')}, got '${value}'.`);
   return match;
 }
 

@@ -42,7 +42,7 @@ export function findingsFileFor(sarifFile: string): string {
 export function readScanInputs(inputs: Inputs, label: (name: string) => string = (n) => `Input '${n}'`): ScanOptions {
   const reports = REPORT_INPUTS.map(({ input, kind }) => ({ input, kind, patterns: inputs.list(input) })).filter((r) => r.patterns.length);
   const runScanners = inputs.enum('run-scanners', ['none', 'available'], { default: 'none' });
-  const failOn = parseThreshold(inputs.string('fail-on', { default: 'high' }), label('fail-on'));
+  const failOn = parseThreshold(inputs.string('fail-on', { default: 'high' }), 'fail-on', label('fail-on'));
   const outputSarif = inputs.string('output-sarif', { default: 'security-scan.sarif' });
   const upload = inputs.boolean('upload', false);
   const categoryPrefix = inputs.string('category-prefix', { default: 'security-scan' });

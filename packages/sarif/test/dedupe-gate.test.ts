@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { InputError } from '@pipeline-toolkit/core';
 import { Aggregator, countByTool, countFindings, evaluateGate, parseText, parseThreshold, type Finding } from '../src/index.ts';
 import { aggregate } from './helpers.ts';
 
@@ -141,5 +142,16 @@ describe('gate', () => {
   it('parses thresholds case-insensitively and names the input on a bad one', () => {
     expect(parseThreshold('HIGH')).toBe('high');
     expect(() => parseThreshold('severe')).toThrow("fail-on must be one of critical, high, medium, low, none, got 'severe'.");
+    // the error names the input itself, whatever label the message uses
+    let error: InputError | undefined;
+    try {
+      parseThreshold('severe', 'fail-on', "Input 'fail-on'");
+    } catch (e) {
+      error = e as InputError;
+    }
+    expect([error?.input, error?.message]).toEqual([
+      'fail-on',
+      "Input 'fail-on' must be one of critical, high, medium, low, none, got 'severe'.",
+    ]);
   });
 });
