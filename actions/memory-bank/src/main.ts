@@ -16,7 +16,8 @@ export async function run(ctx: ActionContext, deps: Deps = defaults): Promise<vo
     ctx.log.error(problem.message, { file: problem.file, line: problem.line, title: `memory-bank lint: ${problem.rule}` });
   }
   if (result.note) ctx.log.notice(result.note);
-  else if (request.command !== 'lint') ctx.log.info(result.changed ? `Updated ${result.files.join(', ')}` : 'Already up to date: nothing changed.');
+  else if (request.command !== 'lint')
+    ctx.log.info(result.changed ? `Updated ${result.files.join(', ')}` : 'Already up to date: nothing changed.');
   await ctx.outputs.set({
     changed: result.changed,
     files: result.files,

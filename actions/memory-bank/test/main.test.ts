@@ -2,7 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Inputs, mapInputs, MemoryLogger, MemoryOutputs, MemoryState, MemorySummary, runAction, type ActionContext } from '@pipeline-toolkit/core';
+import {
+  Inputs,
+  mapInputs,
+  MemoryLogger,
+  MemoryOutputs,
+  MemoryState,
+  MemorySummary,
+  runAction,
+  type ActionContext,
+} from '@pipeline-toolkit/core';
 import { initBank } from '@pipeline-toolkit/memory-bank';
 import { FakeGitHub } from '../../../packages/memory-bank/test/fake-github.ts';
 import { run } from '../src/main.ts';
@@ -45,7 +54,12 @@ describe('memory-bank action', () => {
     const inputs = { command: 'record-deploy', version: 'v2.0.0', 'deploy-url': 'https://shop.example.com' };
     const first = context(inputs);
     await run(first.ctx, { now });
-    expect(first.outputs.values).toEqual({ changed: 'true', files: '["memory-bank/progress.md","memory-bank/activeContext.md"]', 'commit-sha': '', 'pull-request-url': '' });
+    expect(first.outputs.values).toEqual({
+      changed: 'true',
+      files: '["memory-bank/progress.md","memory-bank/activeContext.md"]',
+      'commit-sha': '',
+      'pull-request-url': '',
+    });
     const progress = await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8');
     expect(progress).toContain(
       '- 2026-11-29 · **production** · v2.0.0 · [abcdef1](https://github.com/acme/shop/commit/abcdef1234567890abcdef1234567890abcdef12) · [deploy](https://shop.example.com) · success · [run](https://github.com/acme/shop/actions/runs/555) <!-- key: deploy/production/555 -->',
@@ -59,15 +73,31 @@ describe('memory-bank action', () => {
   it('record-deploy after a push links the pull request the commit came from', async () => {
     const github = await FakeGitHub.start();
     try {
-      github.addPull({ number: 77, title: 'Cart', head: 'cart', base: 'main', state: 'closed', files: [], merge_commit_sha: 'abcdef1234567890abcdef1234567890abcdef12' });
-      const { ctx } = context({ command: 'record-deploy', version: 'v2', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: github.url });
+      github.addPull({
+        number: 77,
+        title: 'Cart',
+        head: 'cart',
+        base: 'main',
+        state: 'closed',
+        files: [],
+        merge_commit_sha: 'abcdef1234567890abcdef1234567890abcdef12',
+      });
+      const { ctx } = context(
+        { command: 'record-deploy', version: 'v2', 'github-token': 'ghs_secret_token_value' },
+        { GITHUB_API_URL: github.url },
+      );
       await run(ctx, { now });
-      expect(await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8')).toContain(' · [#77](https://github.com/acme/shop/pull/77) · ');
+      expect(await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8')).toContain(
+        ' · [#77](https://github.com/acme/shop/pull/77) · ',
+      );
     } finally {
       await github.close();
     }
     // The lookup is only a link: when the API is unreachable the entry is written without it.
-    const { ctx, log } = context({ command: 'record-deploy', version: 'v3', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: github.url, GITHUB_RUN_ID: '556' });
+    const { ctx, log } = context(
+      { command: 'record-deploy', version: 'v3', 'github-token': 'ghs_secret_token_value' },
+      { GITHUB_API_URL: github.url, GITHUB_RUN_ID: '556' },
+    );
     await run(ctx, { now });
     expect(log.lines.find((l) => l.level === 'warning')?.message).toMatch(/^Could not find the pull request of abcdef1: /);
     expect(await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8')).toContain('v3 · [abcdef1]');
@@ -75,7 +105,19 @@ describe('memory-bank action', () => {
 
   it('record-progress takes the merged pull request from the event', async () => {
     const event = path.join(workspace, 'event.json');
-    await writeFile(event, JSON.stringify({ pull_request: { number: 12, title: 'Add cart', html_url: 'https://github.com/acme/shop/pull/12', merged_at: '2026-11-28T09:00:00Z', merge_commit_sha: '1234567abc', user: { login: 'ana' } } }));
+    await writeFile(
+      event,
+      JSON.stringify({
+        pull_request: {
+          number: 12,
+          title: 'Add cart',
+          html_url: 'https://github.com/acme/shop/pull/12',
+          merged_at: '2026-11-28T09:00:00Z',
+          merge_commit_sha: '1234567abc',
+          user: { login: 'ana' },
+        },
+      }),
+    );
     const { ctx, outputs } = context({ command: 'record-progress' }, { GITHUB_EVENT_PATH: event, GITHUB_REF: 'refs/pull/12/merge' });
     await run(ctx, { now });
     expect(outputs.values['changed']).toBe('true');
@@ -87,28 +129,54 @@ describe('memory-bank action', () => {
   it('record-progress reads a pull request given by number from the API; an unmerged one records nothing', async () => {
     const github = await FakeGitHub.start();
     try {
-      github.addPull({ number: 40, title: 'Search', head: 's', base: 'main', state: 'closed', files: [], merged_at: '2026-11-20T08:00:00Z', user: { login: 'rui' } });
+      github.addPull({
+        number: 40,
+        title: 'Search',
+        head: 's',
+        base: 'main',
+        state: 'closed',
+        files: [],
+        merged_at: '2026-11-20T08:00:00Z',
+        user: { login: 'rui' },
+      });
       github.addPull({ number: 41, title: 'Draft', head: 'd', base: 'main', files: [] });
-      const merged = context({ command: 'record-progress', pr: '40', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: github.url });
+      const merged = context(
+        { command: 'record-progress', pr: '40', 'github-token': 'ghs_secret_token_value' },
+        { GITHUB_API_URL: github.url },
+      );
       await run(merged.ctx, { now });
-      expect(await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8')).toContain('- 2026-11-20 · [#40 Search](https://github.com/acme/shop/pull/40) · @rui <!-- key: pr/40 -->');
-      const open = context({ command: 'record-progress', pr: '41', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: github.url });
+      expect(await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8')).toContain(
+        '- 2026-11-20 · [#40 Search](https://github.com/acme/shop/pull/40) · @rui <!-- key: pr/40 -->',
+      );
+      const open = context(
+        { command: 'record-progress', pr: '41', 'github-token': 'ghs_secret_token_value' },
+        { GITHUB_API_URL: github.url },
+      );
       await run(open.ctx, { now });
       expect(open.outputs.values['changed']).toBe('false');
       expect(open.log.lines.find((l) => l.level === 'notice')?.message).toBe('Pull request #41 is not merged; nothing recorded.');
     } finally {
       await github.close();
     }
-    await expect(run(context({ command: 'record-progress', pr: '40' }).ctx, { now })).rejects.toThrow('Reading pull request #40 needs github-token');
+    await expect(run(context({ command: 'record-progress', pr: '40' }).ctx, { now })).rejects.toThrow(
+      'Reading pull request #40 needs github-token',
+    );
   });
 
   it('lint annotates each problem at its file and line and fails the step', async () => {
-    await writeFile(path.join(workspace, 'memory-bank/ADR-001-x.md'), '# ADR-001: X\n\n- Status: maybe\n- Date: 2026-01-01\n\n## Context\n## Decision\n## Consequences\n');
+    await writeFile(
+      path.join(workspace, 'memory-bank/ADR-001-x.md'),
+      '# ADR-001: X\n\n- Status: maybe\n- Date: 2026-01-01\n\n## Context\n## Decision\n## Consequences\n',
+    );
     const { ctx, log, summary } = context({ command: 'lint', 'github-token': '' });
     expect(await runAction((c) => run(c, { now }), ctx)).toBe(1);
     process.exitCode = 0;
     const errors = log.lines.filter((l) => l.level === 'error');
-    expect(errors.map((e) => `${e.properties?.file}:${e.properties?.line}`)).toEqual(['memory-bank/ADR-001-x.md:3', 'memory-bank/decisionLog.md:10', 'undefined:undefined']);
+    expect(errors.map((e) => `${e.properties?.file}:${e.properties?.line}`)).toEqual([
+      'memory-bank/ADR-001-x.md:3',
+      'memory-bank/decisionLog.md:10',
+      'undefined:undefined',
+    ]);
     expect(errors[2]?.message).toBe('memory-bank lint found 2 problem(s).');
     expect(summary.text).toContain('| memory-bank/ADR-001-x.md | 3 | status |');
   });
@@ -119,7 +187,10 @@ describe('memory-bank action', () => {
     await github.close();
     const event = path.join(workspace, 'event.json');
     await writeFile(event, JSON.stringify({ pull_request: { number: 3, title: 't', html_url: 'u' } }));
-    const { ctx, log, summary } = context({ command: 'lint', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: url, GITHUB_EVENT_PATH: event });
+    const { ctx, log, summary } = context(
+      { command: 'lint', 'github-token': 'ghs_secret_token_value' },
+      { GITHUB_API_URL: url, GITHUB_EVENT_PATH: event },
+    );
     await run(ctx, { now });
     expect(log.lines.find((l) => l.level === 'warning')?.message).toMatch(/^ADR numbers were not compared with other open pull requests: /);
     expect(summary.text).toContain('No problems found.');
@@ -130,8 +201,14 @@ describe('memory-bank action', () => {
     try {
       const log = '# Decision Log\n\nKept.\n\n<!-- adr-index:start -->\nold\n<!-- adr-index:end -->\n';
       github.push('main', { 'memory-bank/decisionLog.md': log });
-      await writeFile(path.join(workspace, 'memory-bank/ADR-001-x.md'), '# ADR-001: X\n\n- Status: accepted\n- Date: 2026-01-01\n\n## Context\n## Decision\n## Consequences\n');
-      const { ctx, outputs } = context({ command: 'index', mode: 'commit', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: github.url });
+      await writeFile(
+        path.join(workspace, 'memory-bank/ADR-001-x.md'),
+        '# ADR-001: X\n\n- Status: accepted\n- Date: 2026-01-01\n\n## Context\n## Decision\n## Consequences\n',
+      );
+      const { ctx, outputs } = context(
+        { command: 'index', mode: 'commit', 'github-token': 'ghs_secret_token_value' },
+        { GITHUB_API_URL: github.url },
+      );
       await run(ctx, { now });
       expect(outputs.values['files']).toBe('["memory-bank/decisionLog.md"]');
       expect(github.file('main', 'memory-bank/decisionLog.md')).toBe(
@@ -145,8 +222,12 @@ describe('memory-bank action', () => {
   it('rejects bad input before touching anything, naming the input', async () => {
     const { ctx } = context({ command: 'record-deploy', mode: 'push' });
     await expect(run(ctx, { now })).rejects.toThrow("Input 'mode' must be one of files, commit, pull-request, got 'push'.");
-    await expect(run(context({ command: 'record-deploy', 'deploy-url': 'ftp://x' }).ctx, { now })).rejects.toThrow("Input 'deploy-url' must be an http(s) URL");
-    await expect(run(context({ command: 'index', dir: '../elsewhere' }).ctx, { now })).rejects.toThrow("Input 'dir' must be a folder inside the repository");
+    await expect(run(context({ command: 'record-deploy', 'deploy-url': 'ftp://x' }).ctx, { now })).rejects.toThrow(
+      "Input 'deploy-url' must be an http(s) URL",
+    );
+    await expect(run(context({ command: 'index', dir: '../elsewhere' }).ctx, { now })).rejects.toThrow(
+      "Input 'dir' must be a folder inside the repository",
+    );
     expect(await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8')).not.toContain('key:');
   });
 
@@ -154,7 +235,10 @@ describe('memory-bank action', () => {
     const github = await FakeGitHub.start();
     try {
       github.push('main', { 'memory-bank/progress.md': '# Progress\n' });
-      const { ctx, outputs, log } = context({ command: 'record-deploy', version: 'v3', mode: 'commit', 'github-token': 'ghs_secret_token_value' }, { GITHUB_API_URL: github.url });
+      const { ctx, outputs, log } = context(
+        { command: 'record-deploy', version: 'v3', mode: 'commit', 'github-token': 'ghs_secret_token_value' },
+        { GITHUB_API_URL: github.url },
+      );
       await run(ctx, { now });
       expect(outputs.values['commit-sha']).toBe(github.refs.get('main'));
       expect(github.file('main', 'memory-bank/progress.md')).toContain('key: deploy/production/555');

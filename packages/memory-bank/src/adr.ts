@@ -200,7 +200,12 @@ const GUIDANCE: Record<Language, Record<Section, string>> = {
 /** The ADR template of the bank's language, filled with number, title, status, date and supersedes. */
 export function renderAdr(adr: NewAdr): string {
   const v = VOCABULARY[adr.language];
-  const lines = [`# ${adrId(adr.number)}: ${adr.title}`, '', `- ${v.label.status}: ${v.status[adr.status]}`, `- ${v.label.date}: ${adr.date}`];
+  const lines = [
+    `# ${adrId(adr.number)}: ${adr.title}`,
+    '',
+    `- ${v.label.status}: ${v.status[adr.status]}`,
+    `- ${v.label.date}: ${adr.date}`,
+  ];
   if (adr.supersedes) lines.push(`- ${v.label.supersedes}: ${adrLink(adr.supersedes)}`);
   lines.push('');
   for (const section of ['context', 'decision', 'alternatives', 'consequences'] as const) {

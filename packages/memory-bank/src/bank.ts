@@ -17,14 +17,18 @@ export interface Bank {
 }
 
 export async function readBank(dir: string, options: { language?: Language | undefined } = {}): Promise<Bank> {
-  if (!existsSync(dir)) throw new InputError('dir', `Memory bank folder '${dir}' does not exist. Create it with 'pipeline-toolkit memory-bank init'.`);
+  if (!existsSync(dir))
+    throw new InputError('dir', `Memory bank folder '${dir}' does not exist. Create it with 'pipeline-toolkit memory-bank init'.`);
   const files = new Map<string, string>();
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
-    if (entry.isFile() && entry.name.toLowerCase().endsWith('.md')) files.set(entry.name, await readFile(path.join(dir, entry.name), 'utf8'));
+    if (entry.isFile() && entry.name.toLowerCase().endsWith('.md'))
+      files.set(entry.name, await readFile(path.join(dir, entry.name), 'utf8'));
   }
   const adrs = [...files].filter(([name]) => ADR_FILE.test(name)).map(([name, text]) => parseAdr(name, text));
   adrs.sort((a, b) => a.number - b.number || a.file.localeCompare(b.file));
-  const language = options.language ?? detectLanguage([files.get('decisionLog.md') ?? '', files.get('activeContext.md') ?? '', ...adrs.map((a) => a.text)]);
+  const language =
+    options.language ??
+    detectLanguage([files.get('decisionLog.md') ?? '', files.get('activeContext.md') ?? '', ...adrs.map((a) => a.text)]);
   return { dir, language, files, adrs };
 }
 
@@ -35,7 +39,10 @@ export function findAdr(bank: Bank, number: number): Adr {
     throw new InputError('number', `There is no ADR ${number} in ${bank.dir} (ADRs: ${known}).`);
   }
   if (found.length > 1) {
-    throw new InputError('number', `ADR ${number} is ambiguous: ${found.map((a) => a.file).join(', ')}. Renumber one first ('pipeline-toolkit adr renumber').`);
+    throw new InputError(
+      'number',
+      `ADR ${number} is ambiguous: ${found.map((a) => a.file).join(', ')}. Renumber one first ('pipeline-toolkit adr renumber').`,
+    );
   }
   return found[0] as Adr;
 }

@@ -34,7 +34,10 @@ function locate(text: string, name: BlockName): { marker: number; from: number; 
 export function readBlock(text: string, name: BlockName): Block | undefined {
   const at = locate(text, name);
   if (!at) return undefined;
-  const content = text.slice(at.from, at.to).replace(/^\r?\n/, '').replace(/\r?\n$/, '');
+  const content = text
+    .slice(at.from, at.to)
+    .replace(/^\r?\n/, '')
+    .replace(/\r?\n$/, '');
   return { content, line: text.slice(0, at.marker).split('\n').length };
 }
 

@@ -110,7 +110,8 @@ export async function runCi(request: CiRequest, context: RunContext, deps: CiDep
     change = deployChange(await deployRecord(request, context, date, deps.log, request.token ? github : undefined), bankPath, language);
   } else {
     const pull = await mergedPull(need(currentPr, 'pr'), context, request.token ? github : undefined);
-    if (!pull) return { command: request.command, changed: false, files: [], note: `Pull request #${currentPr} is not merged; nothing recorded.` };
+    if (!pull)
+      return { command: request.command, changed: false, files: [], note: `Pull request #${currentPr} is not merged; nothing recorded.` };
     change = mergedPullRequestChange(pull, bankPath, language);
   }
   return { command: request.command, ...(await (await store(request, context, github, deps.log)).apply(change)) };
@@ -119,13 +120,25 @@ export async function runCi(request: CiRequest, context: RunContext, deps: CiDep
 async function store(request: CiRequest, context: RunContext, github: () => Promise<GitHub>, log: Logger): Promise<BankStore> {
   if (request.mode === 'files') return new LocalStore(context.workspace);
   const repository = need(context.repository, 'GITHUB_REPOSITORY');
-  const branch = context.ref?.startsWith('refs/heads/') ? context.ref.slice('refs/heads/'.length) : (context.baseRef ?? context.event.repository?.default_branch);
-  if (!branch) throw new InputError('mode', `mode ${request.mode} needs a branch: the workflow runs on ${context.ref ?? 'no ref'}, which is not a branch.`);
+  const branch = context.ref?.startsWith('refs/heads/')
+    ? context.ref.slice('refs/heads/'.length)
+    : (context.baseRef ?? context.event.repository?.default_branch);
+  if (!branch)
+    throw new InputError(
+      'mode',
+      `mode ${request.mode} needs a branch: the workflow runs on ${context.ref ?? 'no ref'}, which is not a branch.`,
+    );
   if (request.mode === 'commit') return new CommitStore(await github(), repository, branch, { log });
   return new PullRequestStore(await github(), repository, branch, { log });
 }
 
-async function deployRecord(request: CiRequest, context: RunContext, date: string, log: Logger, github?: () => Promise<GitHub>): Promise<DeployRecord> {
+async function deployRecord(
+  request: CiRequest,
+  context: RunContext,
+  date: string,
+  log: Logger,
+  github?: () => Promise<GitHub>,
+): Promise<DeployRecord> {
   const runId = need(context.runId, 'GITHUB_RUN_ID');
   const repo = context.repository ? `${context.serverUrl}/${context.repository.owner}/${context.repository.repo}` : undefined;
   const tag = context.ref?.startsWith('refs/tags/') ? context.ref.slice('refs/tags/'.length) : undefined;
@@ -135,7 +148,9 @@ async function deployRecord(request: CiRequest, context: RunContext, date: strin
   if (pr === undefined && github && context.repository && context.sha) {
     // A push of a merge commit: find the pull request it came from (a link only; never fatal).
     try {
-      const pulls = await (await github()).request<{ number: number }[]>('GET', `${repoPath(context.repository)}/commits/${context.sha}/pulls`);
+      const pulls = await (
+        await github()
+      ).request<{ number: number }[]>('GET', `${repoPath(context.repository)}/commits/${context.sha}/pulls`);
       pr = pulls[0]?.number;
     } catch (error) {
       log.warning(`Could not find the pull request of ${context.sha.slice(0, 7)}: ${errorMessage(error)}`);

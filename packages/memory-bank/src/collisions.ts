@@ -24,7 +24,13 @@ export function collisionProblemsFrom(bank: Bank, bankPath: string, elsewhere: r
  * request also adds. Runs that are not for a pull request check nothing here (the branch itself
  * is checked for duplicates by lintBank), so a push to main never fails for someone else's PR.
  */
-export async function collisionProblems(bank: Bank, bankPath: string, github: GitHub, repository: Repository, currentPr: number): Promise<Problem[]> {
+export async function collisionProblems(
+  bank: Bank,
+  bankPath: string,
+  github: GitHub,
+  repository: Repository,
+  currentPr: number,
+): Promise<Problem[]> {
   const mine = await pullRequestAdrs(github, repository, bankPath, currentPr);
   if (mine.length === 0) return [];
   const others = await pullRequestNumbers(github, repository, bankPath, { exclude: currentPr });

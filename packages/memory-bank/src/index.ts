@@ -6,15 +6,7 @@ export { findAdr, initBank, readBank, today, type Bank, type InitResult } from '
 export { blockMarkers, readBlock, type BlockName } from './blocks.ts';
 export { indexIsCurrent, renderIndex, updateDecisionLog } from './decision-index.ts';
 export { createGitHub, GitHubError, parseRepository, repositoryFromRemote, type GitHub, type Repository } from './github.ts';
-export {
-  detectLanguage,
-  LANGUAGES,
-  parseStatus,
-  STATUSES,
-  VOCABULARY,
-  type Language,
-  type Status,
-} from './language.ts';
+export { detectLanguage, LANGUAGES, parseStatus, STATUSES, VOCABULARY, type Language, type Status } from './language.ts';
 export { DEFAULT_BUDGETS, lintBank, type Problem } from './lint.ts';
 export { branchNumbers, collisions, gitLocation, nextNumber, pullRequestAdrs, pullRequestNumbers, type UsedNumber } from './numbering.ts';
 export { createAdr, renumberAdr, setAdrStatus, writeIndex, type NewAdrOptions, type Written } from './operations.ts';

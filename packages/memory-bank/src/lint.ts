@@ -40,7 +40,8 @@ const ADVICE: Record<string, string> = {
 };
 
 /** Assignments of credentials that core's patterns (tokens with a known shape) do not cover. */
-const ASSIGNED_SECRET = /\b(?:password|passwd|senha|secret|api[_-]?key|access[_-]?key|token|client[_-]?secret)\b\s*[:=]\s*["']?([^\s"'`]{8,})/i;
+const ASSIGNED_SECRET =
+  /\b(?:password|passwd|senha|secret|api[_-]?key|access[_-]?key|token|client[_-]?secret)\b\s*[:=]\s*["']?([^\s"'`]{8,})/i;
 /** Values that name or stand for a secret without being one (`GITHUB_TOKEN`, `${{ secrets.X }}`, `<token>`). */
 const PLACEHOLDER = /^(?:\*+|x+|<[^>]*>|\$\{\{[^}]*\}\}|\$\{?[A-Za-z_]+\}?|(?:secrets|env|vars)\.\w+|changeme|example\S*|redacted|\.{3})$/i;
 const ENV_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+[.,;:]?$/;
@@ -57,7 +58,8 @@ function lineOf(text: string, index: number): number {
 }
 
 const STATUS_NAMES = LANGUAGES.map((l) => STATUSES.map((s) => VOCABULARY[l].status[s]).join('/')).join(' or ');
-const SECTION_NAMES = (s: (typeof REQUIRED_SECTIONS)[number]) => `'${VOCABULARY.en.section[s]}' (pt-BR '${VOCABULARY['pt-BR'].section[s]}')`;
+const SECTION_NAMES = (s: (typeof REQUIRED_SECTIONS)[number]) =>
+  `'${VOCABULARY.en.section[s]}' (pt-BR '${VOCABULARY['pt-BR'].section[s]}')`;
 
 /**
  * `display` is the folder as problems name it (default: the bank's folder as given), e.g. the
@@ -67,10 +69,12 @@ export function lintBank(bank: Bank, options: { budgets?: Record<string, number>
   const budgets = { ...DEFAULT_BUDGETS, ...options.budgets };
   const problems: Problem[] = [];
   const at = (file: string) => path.join(options.display ?? bank.dir, file);
-  const add = (file: string, line: number, rule: Problem['rule'], message: string) => problems.push({ file: at(file), line, rule, message });
+  const add = (file: string, line: number, rule: Problem['rule'], message: string) =>
+    problems.push({ file: at(file), line, rule, message });
 
   for (const name of BANK_FILES) {
-    if (!bank.files.has(name)) add(name, 1, 'missing-file', `${name} is missing; 'pipeline-toolkit memory-bank init' creates it without touching existing files`);
+    if (!bank.files.has(name))
+      add(name, 1, 'missing-file', `${name} is missing; 'pipeline-toolkit memory-bank init' creates it without touching existing files`);
   }
 
   for (const adr of bank.adrs) lintAdr(bank, adr, add);
@@ -80,14 +84,25 @@ export function lintBank(bank: Bank, options: { budgets?: Record<string, number>
     if (same.length < 2) continue;
     for (const adr of same) {
       const others = same.filter((o) => o !== adr).map((o) => o.file);
-      add(adr.file, adr.titleLine, 'number', `${adrId(number)} is also used by ${others.join(', ')}; give one a free number with 'pipeline-toolkit adr renumber'`);
+      add(
+        adr.file,
+        adr.titleLine,
+        'number',
+        `${adrId(number)} is also used by ${others.join(', ')}; give one a free number with 'pipeline-toolkit adr renumber'`,
+      );
     }
   }
 
   const log = bank.files.get('decisionLog.md');
   if (log !== undefined) {
     const block = readBlock(log, 'adr-index');
-    if (!block) add('decisionLog.md', 1, 'index', "has no ADR index (<!-- adr-index:start --> … <!-- adr-index:end -->); run 'pipeline-toolkit memory-bank index'");
+    if (!block)
+      add(
+        'decisionLog.md',
+        1,
+        'index',
+        "has no ADR index (<!-- adr-index:start --> … <!-- adr-index:end -->); run 'pipeline-toolkit memory-bank index'",
+      );
     else if (!indexIsCurrent(log, bank.adrs, bank.language)) {
       add('decisionLog.md', block.line, 'index', "the ADR index is out of date; run 'pipeline-toolkit memory-bank index'");
     }
@@ -99,7 +114,8 @@ export function lintBank(bank: Bank, options: { budgets?: Record<string, number>
   for (const [name, text] of bank.files) {
     lintLinks(bank, name, text, add);
     text.split('\n').forEach((line, i) => {
-      if (secretOnLine(line)) add(name, i + 1, 'secret', 'looks like a secret (token, key or password); remove it and rotate it if it was real');
+      if (secretOnLine(line))
+        add(name, i + 1, 'secret', 'looks like a secret (token, key or password); remove it and rotate it if it was real');
     });
     const kind = name in budgets ? name : bank.adrs.some((a) => a.file === name) ? 'adr' : 'other';
     const budget = budgets[kind] ?? DEFAULT_BUDGETS['other'] ?? 0;
@@ -135,14 +151,24 @@ function lintAdr(bank: Bank, adr: Adr, add: Add): void {
     const old = bank.adrs.find((a) => a.number === target);
     if (!old) add(adr.file, metaLine('supersedes'), 'supersede', `supersedes ${adrId(target)}, which does not exist`);
     else if (!old.supersededBy.includes(adr.number) || old.status !== 'superseded') {
-      add(old.file, successorLine(old), 'supersede', `${adr.file} supersedes it, but it is not marked 'superseded' by ${adrId(adr.number)}; run 'pipeline-toolkit adr supersede' or add the line`);
+      add(
+        old.file,
+        successorLine(old),
+        'supersede',
+        `${adr.file} supersedes it, but it is not marked 'superseded' by ${adrId(adr.number)}; run 'pipeline-toolkit adr supersede' or add the line`,
+      );
     }
   }
   for (const successor of adr.supersededBy) {
     const next = bank.adrs.find((a) => a.number === successor);
     if (!next) add(adr.file, metaLine('status'), 'supersede', `superseded by ${adrId(successor)}, which does not exist`);
     else if (!next.supersedes.includes(adr.number)) {
-      add(next.file, next.titleLine, 'supersede', `${adr.file} says it is superseded by ${adrId(successor)}, but this ADR does not say it supersedes ${adrId(adr.number)}`);
+      add(
+        next.file,
+        next.titleLine,
+        'supersede',
+        `${adr.file} says it is superseded by ${adrId(successor)}, but this ADR does not say it supersedes ${adrId(adr.number)}`,
+      );
     }
   }
   if (adr.status === 'superseded' && adr.supersededBy.length === 0) {

@@ -56,7 +56,9 @@ export async function branchNumbers(dir: string, options: { exec?: Exec; log?: L
     options.log?.debug(`${dir} is not in a git repository; branches not considered`);
     return [];
   }
-  const refs = await exec('git', ['for-each-ref', '--format=%(objectname) %(refname:short)', 'refs/heads', 'refs/remotes'], { cwd: location.top });
+  const refs = await exec('git', ['for-each-ref', '--format=%(objectname) %(refname:short)', 'refs/heads', 'refs/remotes'], {
+    cwd: location.top,
+  });
   const byCommit = new Map<string, string>();
   for (const line of refs.stdout.split('\n')) {
     const [sha, name] = line.trim().split(' ');
@@ -86,7 +88,9 @@ function bankPrefix(bankPath: string): string {
 /** ADR files one pull request adds (or renames into place) in the bank folder. */
 export async function pullRequestAdrs(github: GitHub, repository: Repository, bankPath: string, number: number): Promise<UsedNumber[]> {
   const files = await github.paginate<PullRequestFile>(`${repoPath(repository)}/pulls/${number}/files`);
-  const added = files.filter((f) => ['added', 'renamed', 'copied'].includes(f.status) && path.posix.dirname(f.filename) === bankPrefix(bankPath));
+  const added = files.filter(
+    (f) => ['added', 'renamed', 'copied'].includes(f.status) && path.posix.dirname(f.filename) === bankPrefix(bankPath),
+  );
   return adrFiles(
     added.map((f) => f.filename),
     `pull request #${number}`,

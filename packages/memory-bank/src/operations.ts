@@ -73,7 +73,12 @@ export async function createAdr(dir: string, options: NewAdrOptions): Promise<Wr
   return { adr: parseAdr(file, text), files: [...written] };
 }
 
-export async function setAdrStatus(dir: string, number: number, status: Status, options: { date: string; language?: Language }): Promise<Written> {
+export async function setAdrStatus(
+  dir: string,
+  number: number,
+  status: Status,
+  options: { date: string; language?: Language },
+): Promise<Written> {
   const bank = await readBank(dir, { language: options.language });
   const adr = findAdr(bank, number);
   const written = new Set<string>();
@@ -108,7 +113,10 @@ export async function renumberAdr(
   const duplicates = bank.adrs.some((a) => a !== adr && a.number === from);
   for (const [name, text] of bank.files) {
     const updated = duplicates
-      ? text.split(adr.file).join(newFile).replace(titlePattern(from), (m) => (name === adr.file ? renumbered(m, to) : m))
+      ? text
+          .split(adr.file)
+          .join(newFile)
+          .replace(titlePattern(from), (m) => (name === adr.file ? renumbered(m, to) : m))
       : text.replace(referencePattern(from), (m) => renumbered(m, to));
     await write(bank, name, updated, written);
   }

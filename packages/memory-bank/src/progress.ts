@@ -108,7 +108,12 @@ export function upsertEntry(text: string | undefined, block: BlockName, entry: E
 const STATE_HEADING = /^##\s+.*\b(current state|estado atual)\b.*\[[^\]]*\]\s*$/;
 
 function labels(language: Language, environment: string) {
-  const env = fold(environment) === 'production' || fold(environment) === 'producao' ? (language === 'pt-BR' ? 'produção' : 'production') : environment;
+  const env =
+    fold(environment) === 'production' || fold(environment) === 'producao'
+      ? language === 'pt-BR'
+        ? 'produção'
+        : 'production'
+      : environment;
   return language === 'pt-BR'
     ? { version: `Versão em ${env}`, last: 'Último deploy', next: 'Próximo marco' }
     : { version: `Version in ${env}`, last: 'Last deploy', next: 'Next milestone' };
@@ -136,8 +141,12 @@ export function updateCurrentState(text: string | undefined, record: DeployRecor
   let end = lines.findIndex((line, i) => i > start && /^#{1,2}\s/.test(line));
   if (end < 0) end = lines.length;
 
-  const last = [record.date, record.environment, record.version, RESULT_NAMES[language][record.result]].map((p) => escapeMarkdown(p)).join(' · ');
-  const values: [string, string][] = [[l.last, record.runUrl ? `${last} · ${md({ text: language === 'pt-BR' ? 'execução' : 'run', url: record.runUrl })}` : last]];
+  const last = [record.date, record.environment, record.version, RESULT_NAMES[language][record.result]]
+    .map((p) => escapeMarkdown(p))
+    .join(' · ');
+  const values: [string, string][] = [
+    [l.last, record.runUrl ? `${last} · ${md({ text: language === 'pt-BR' ? 'execução' : 'run', url: record.runUrl })}` : last],
+  ];
   if (record.result === 'success') values.unshift([l.version, escapeMarkdown(record.version)]);
   for (const [label, value] of values) {
     const item = `- ${label}: ${value}`;

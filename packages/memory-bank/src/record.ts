@@ -2,7 +2,15 @@ import path from 'node:path';
 import type { Bank } from './bank.ts';
 import { updateDecisionLog } from './decision-index.ts';
 import type { Language } from './language.ts';
-import { deployEntry, pullRequestEntry, recordedDate, updateCurrentState, upsertEntry, type DeployRecord, type MergedPullRequest } from './progress.ts';
+import {
+  deployEntry,
+  pullRequestEntry,
+  recordedDate,
+  updateCurrentState,
+  upsertEntry,
+  type DeployRecord,
+  type MergedPullRequest,
+} from './progress.ts';
 import type { Change } from './store.ts';
 import { bankTemplates } from './templates.ts';
 

@@ -104,7 +104,9 @@ export class CommitStore implements BankStore {
         return await this.#attempt(change);
       } catch (error) {
         if (!branchMoved(error) || attempt >= this.#attempts) throw protectedHint(error);
-        this.#log?.info(`${this.#branch} moved while committing (${error.status}); re-reading and re-applying (attempt ${attempt + 1}/${this.#attempts})`);
+        this.#log?.info(
+          `${this.#branch} moved while committing (${error.status}); re-reading and re-applying (attempt ${attempt + 1}/${this.#attempts})`,
+        );
         await new Promise((resolve) => setTimeout(resolve, this.#delayMs * attempt * (0.5 + Math.random())));
       }
     }
@@ -137,7 +139,11 @@ export class CommitStore implements BankStore {
     }
     if (tree.length === 0) return { changed: false, files: [] };
     const newTree = await this.#github.request<{ sha: string }>('POST', `${repo}/git/trees`, { base_tree: commit.tree.sha, tree });
-    const created = await this.#github.request<{ sha: string }>('POST', `${repo}/git/commits`, { message: change.message, tree: newTree.sha, parents: [head] });
+    const created = await this.#github.request<{ sha: string }>('POST', `${repo}/git/commits`, {
+      message: change.message,
+      tree: newTree.sha,
+      parents: [head],
+    });
     await this.#github.request('PATCH', `${repo}/git/refs/heads/${refPath(this.#branch)}`, { sha: created.sha, force: false });
     return { changed: true, files: tree.map((t) => t.path), commitSha: created.sha };
   }
@@ -145,7 +151,9 @@ export class CommitStore implements BankStore {
 
 function protectedHint(error: unknown): unknown {
   if (error instanceof GitHubError && /protected branch/i.test(error.message)) {
-    return new ExternalError(`${error.message}\nThe branch is protected: use mode pull-request, or allow the token to push to it.`, { cause: error });
+    return new ExternalError(`${error.message}\nThe branch is protected: use mode pull-request, or allow the token to push to it.`, {
+      cause: error,
+    });
   }
   return error;
 }

@@ -28,7 +28,14 @@ describe('ADR files', () => {
         'Smaller dist.',
       ].join('\n'),
     );
-    expect(adr).toMatchObject({ number: 3, slug: 'bundle-with-esbuild', title: 'Bundle with esbuild', status: 'accepted', date: '2026-11-20', supersedes: [2] });
+    expect(adr).toMatchObject({
+      number: 3,
+      slug: 'bundle-with-esbuild',
+      title: 'Bundle with esbuild',
+      status: 'accepted',
+      date: '2026-11-20',
+      supersedes: [2],
+    });
     expect([...adr.sections]).toEqual([
       ['context', 7],
       ['decision', 9],
@@ -54,40 +61,58 @@ describe('ADR files', () => {
         'Custo dobrado durante o deploy.',
       ].join('\n'),
     );
-    expect(adr).toMatchObject({ number: 1, title: 'Adotar Blue-Green Deployment', status: 'superseded', supersededBy: [4], date: '2025-06-27' });
+    expect(adr).toMatchObject({
+      number: 1,
+      title: 'Adotar Blue-Green Deployment',
+      status: 'superseded',
+      supersededBy: [4],
+      date: '2025-06-27',
+    });
     expect(adr.slug).toBeUndefined();
     expect([...adr.sections.keys()]).toEqual(['context', 'decision', 'consequences']);
   });
 
   it('reads status and date given as sections (## Status / ## Data)', () => {
-    const adr = parseAdr('ADR-003.md', '# ADR-003 — Filas\n\n## Status\n\nAceito\n\n## Data\n\n2025-07-01\n\n## Contexto\na\n## Decisão\nb\n## Consequências\nc\n');
+    const adr = parseAdr(
+      'ADR-003.md',
+      '# ADR-003 — Filas\n\n## Status\n\nAceito\n\n## Data\n\n2025-07-01\n\n## Contexto\na\n## Decisão\nb\n## Consequências\nc\n',
+    );
     expect(adr).toMatchObject({ title: 'Filas', status: 'accepted', date: '2025-07-01' });
   });
 
   it('reads adr-tools (## Status section) and MADR front matter', () => {
-    const tools = parseAdr('ADR-0002.md', '# 2. Record decisions\n\nDate: 2024-01-02\n\n## Status\n\nAccepted\n\n## Context\nx\n## Decision\ny\n## Consequences\nz\n');
+    const tools = parseAdr(
+      'ADR-0002.md',
+      '# 2. Record decisions\n\nDate: 2024-01-02\n\n## Status\n\nAccepted\n\n## Context\nx\n## Decision\ny\n## Consequences\nz\n',
+    );
     expect(tools).toMatchObject({ number: 2, title: 'Record decisions', status: 'accepted', date: '2024-01-02' });
-    const madr = parseAdr('ADR-005-x.md', '---\nstatus: "rejected"\ndate: 2024-03-04\n---\n# Use X\n\n## Context and Problem Statement\nq\n## Decision Outcome\nr\n## Consequences\ns\n');
+    const madr = parseAdr(
+      'ADR-005-x.md',
+      '---\nstatus: "rejected"\ndate: 2024-03-04\n---\n# Use X\n\n## Context and Problem Statement\nq\n## Decision Outcome\nr\n## Consequences\ns\n',
+    );
     expect(madr).toMatchObject({ title: 'Use X', status: 'rejected', date: '2024-03-04' });
     expect([...madr.sections.keys()]).toEqual(['context', 'decision', 'consequences']);
   });
 
   it('knows both languages’ status names, with or without accents', () => {
-    expect(['Proposto', 'aceito', 'Rejeitado', 'OBSOLETO', 'Substituido por ADR-9', 'superseded by ADR-2', 'Deprecated'].map(parseStatus)).toEqual([
-      'proposed',
-      'accepted',
-      'rejected',
-      'deprecated',
-      'superseded',
-      'superseded',
-      'deprecated',
-    ]);
+    expect(
+      ['Proposto', 'aceito', 'Rejeitado', 'OBSOLETO', 'Substituido por ADR-9', 'superseded by ADR-2', 'Deprecated'].map(parseStatus),
+    ).toEqual(['proposed', 'accepted', 'rejected', 'deprecated', 'superseded', 'superseded', 'deprecated']);
     expect(parseStatus('done')).toBeUndefined();
   });
 
   it('renders the template of each language with status, date, alternatives and supersedes', () => {
-    const en = renderAdr({ number: 4, title: 'Use Redis', status: 'proposed', date: '2026-11-29', language: 'en', supersedes: { number: 2, file: 'ADR-002-use-memcached.md' } });
-    expect(en).toContain('# ADR-004: Use Redis\n\n- Status: proposed\n- Date: 2026-11-29\n- Supersedes: [ADR-002](ADR-002-use-memcached.md)\n');
+    const en = renderAdr({
+      number: 4,
+      title: 'Use Redis',
+      status: 'proposed',
+      date: '2026-11-29',
+      language: 'en',
+      supersedes: { number: 2, file: 'ADR-002-use-memcached.md' },
+    });
+    expect(en).toContain(
+      '# ADR-004: Use Redis\n\n- Status: proposed\n- Date: 2026-11-29\n- Supersedes: [ADR-002](ADR-002-use-memcached.md)\n',
+    );
     expect(en.match(/^## .*/gm)).toEqual(['## Context', '## Decision', '## Alternatives', '## Consequences']);
     const pt = renderAdr({ number: 4, title: 'Usar Redis', status: 'accepted', date: '2026-11-29', language: 'pt-BR' });
     expect(pt).toContain('- Status: Aceito\n- Data: 2026-11-29\n');

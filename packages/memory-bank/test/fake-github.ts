@@ -119,17 +119,23 @@ export class FakeGitHub {
         });
       }
       const head = this.refs.get(branch);
-      return head ? json(res, 200, { ref: `refs/heads/${branch}`, object: { sha: head, type: 'commit' } }) : json(res, 404, { message: 'Not Found' });
+      return head
+        ? json(res, 200, { ref: `refs/heads/${branch}`, object: { sha: head, type: 'commit' } })
+        : json(res, 404, { message: 'Not Found' });
     }
     if (req.method === 'GET' && (m = /^\/git\/commits\/(\w+)$/.exec(route))) {
       const commit = this.commits.get(m[1] as string);
-      return commit ? json(res, 200, { sha: m[1], tree: { sha: commit.tree }, parents: commit.parents.map((p) => ({ sha: p })) }) : json(res, 404, { message: 'Not Found' });
+      return commit
+        ? json(res, 200, { sha: m[1], tree: { sha: commit.tree }, parents: commit.parents.map((p) => ({ sha: p })) })
+        : json(res, 404, { message: 'Not Found' });
     }
     if (req.method === 'GET' && (m = /^\/contents\/(.+)$/.exec(route))) {
       const commit = this.commits.get(url.searchParams.get('ref') ?? '');
       const text = commit && this.trees.get(commit.tree)?.get(m[1] as string);
       if (text === undefined || text === null) return json(res, 404, { message: 'Not Found' });
-      const encoded = Buffer.from(text).toString('base64').replace(/(.{60})/g, '$1\n');
+      const encoded = Buffer.from(text)
+        .toString('base64')
+        .replace(/(.{60})/g, '$1\n');
       return json(res, 200, { type: 'file', encoding: 'base64', content: encoded, sha: sha(text), path: m[1] });
     }
     if (req.method === 'POST' && route === '/git/trees') {
@@ -146,7 +152,8 @@ export class FakeGitHub {
     if (req.method === 'PATCH' && (m = /^\/git\/refs\/heads\/(.+)$/.exec(route))) {
       const branch = m[1] as string;
       const next = String(body['sha']);
-      if (this.protectedBranches.has(branch)) return json(res, 422, { message: `Protected branch update failed for refs/heads/${branch}.` });
+      if (this.protectedBranches.has(branch))
+        return json(res, 422, { message: `Protected branch update failed for refs/heads/${branch}.` });
       if (!body['force']) {
         this.beforeRefUpdate?.(branch);
         const head = this.refs.get(branch);
@@ -168,10 +175,15 @@ export class FakeGitHub {
       const found = this.pulls.filter(
         (p) => (state === 'all' || p.state === state) && (!head || `${this.owner}:${p.head}` === head) && (!base || p.base === base),
       );
-      return json(res, 200, found.map((p) => this.#pullJson(p)));
+      return json(
+        res,
+        200,
+        found.map((p) => this.#pullJson(p)),
+      );
     }
     if (req.method === 'POST' && route === '/pulls') {
-      if (this.pulls.some((p) => p.state === 'open' && p.head === body['head'])) return json(res, 422, { message: 'A pull request already exists' });
+      if (this.pulls.some((p) => p.state === 'open' && p.head === body['head']))
+        return json(res, 422, { message: 'A pull request already exists' });
       const pull: Pull = {
         number: 100 + this.pulls.length,
         state: 'open',
@@ -193,7 +205,11 @@ export class FakeGitHub {
       return pull ? json(res, 200, this.#pullJson(pull)) : json(res, 404, { message: 'Not Found' });
     }
     if (req.method === 'GET' && (m = /^\/commits\/(\w+)\/pulls$/.exec(route))) {
-      return json(res, 200, this.pulls.filter((p) => p.merge_commit_sha === m?.[1]).map((p) => this.#pullJson(p)));
+      return json(
+        res,
+        200,
+        this.pulls.filter((p) => p.merge_commit_sha === m?.[1]).map((p) => this.#pullJson(p)),
+      );
     }
     json(res, 404, { message: `Not Found: ${req.method} ${route}` });
   }

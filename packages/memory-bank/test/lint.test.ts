@@ -50,7 +50,9 @@ describe('memory-bank lint', () => {
       'memory-bank/ADR-002-b.md:1 status',
       'memory-bank/ADR-002-b.md:1 date',
     ]);
-    expect(problems[0]?.message).toContain("status 'done' is not one of proposed/accepted/rejected/deprecated/superseded or Proposto/Aceito/Rejeitado/Obsoleto/Substituído");
+    expect(problems[0]?.message).toContain(
+      "status 'done' is not one of proposed/accepted/rejected/deprecated/superseded or Proposto/Aceito/Rejeitado/Obsoleto/Substituído",
+    );
   });
 
   it('reports duplicate numbers on every file that shares one, and a title that disagrees with its file name', async () => {
@@ -58,13 +60,20 @@ describe('memory-bank lint', () => {
     await write('ADR-001-b.md', GOOD('001'));
     await write('ADR-002-c.md', GOOD('003'));
     await writeIndex(dir, { date });
-    expect(short(await lint())).toEqual(['memory-bank/ADR-001-a.md:1 number', 'memory-bank/ADR-001-b.md:1 number', 'memory-bank/ADR-002-c.md:1 title']);
+    expect(short(await lint())).toEqual([
+      'memory-bank/ADR-001-a.md:1 number',
+      'memory-bank/ADR-001-b.md:1 number',
+      'memory-bank/ADR-002-c.md:1 title',
+    ]);
   });
 
   it('reports links that do not resolve (outside code blocks), with a hint for a renamed ADR', async () => {
     await write('ADR-001-real.md', GOOD('001'));
     await writeFile(path.join(root, 'README.md'), '# r\n');
-    await write('systemPatterns.md', '# Patterns\n\nSee [ADR 1](ADR-001.md), [readme](../README.md), [web](https://x.test/a), [top](#patterns).\n\n```md\n[not a link](nowhere.md)\n```\n\n[gone](gone.md#part)\n');
+    await write(
+      'systemPatterns.md',
+      '# Patterns\n\nSee [ADR 1](ADR-001.md), [readme](../README.md), [web](https://x.test/a), [top](#patterns).\n\n```md\n[not a link](nowhere.md)\n```\n\n[gone](gone.md#part)\n',
+    );
     await writeIndex(dir, { date });
     const problems = await lint();
     expect(short(problems)).toEqual(['memory-bank/systemPatterns.md:3 link', 'memory-bank/systemPatterns.md:9 link']);
@@ -78,7 +87,11 @@ describe('memory-bank lint', () => {
     await write('ADR-005-orphan.md', GOOD('005').replace('accepted', 'superseded'));
     await writeIndex(dir, { date });
     const problems = await lint();
-    expect(short(problems)).toEqual(['memory-bank/ADR-001-old.md:3 supersede', 'memory-bank/ADR-003-gone.md:3 supersede', 'memory-bank/ADR-005-orphan.md:3 supersede']);
+    expect(short(problems)).toEqual([
+      'memory-bank/ADR-001-old.md:3 supersede',
+      'memory-bank/ADR-003-gone.md:3 supersede',
+      'memory-bank/ADR-005-orphan.md:3 supersede',
+    ]);
     expect(problems.map((p) => p.message)).toEqual([
       "ADR-002-new.md supersedes it, but it is not marked 'superseded' by ADR-002; run 'pipeline-toolkit adr supersede' or add the line",
       'superseded by ADR-004, which does not exist',
@@ -91,7 +104,9 @@ describe('memory-bank lint', () => {
     await write('ADR-002-two.md', GOOD('002'));
     expect(short(await lint())).toEqual(['memory-bank/decisionLog.md:10 index']);
     await write('decisionLog.md', '# Decision log\n');
-    expect((await lint())[0]?.message).toContain("has no ADR index (<!-- adr-index:start --> … <!-- adr-index:end -->); run 'pipeline-toolkit memory-bank index'");
+    expect((await lint())[0]?.message).toContain(
+      "has no ADR index (<!-- adr-index:start --> … <!-- adr-index:end -->); run 'pipeline-toolkit memory-bank index'",
+    );
   });
 
   it('reports an entry key recorded twice in progress.md (a merge resolved by keeping both sides)', async () => {
@@ -105,7 +120,10 @@ describe('memory-bank lint', () => {
 
   it('finds secret-like strings without repeating them', async () => {
     const token = `ghp_${'a1B2c3D4e5'.repeat(4)}`;
-    await write('activeContext.md', `${await readFile(path.join(dir, 'activeContext.md'), 'utf8')}\nToken: ${token}\npassword = "hunter2hunter2"\npassword: <from the vault>\napi_key: \${{ secrets.KEY }}\ntoken: GITHUB_TOKEN.\nsecret = env.DB_PASSWORD\n`);
+    await write(
+      'activeContext.md',
+      `${await readFile(path.join(dir, 'activeContext.md'), 'utf8')}\nToken: ${token}\npassword = "hunter2hunter2"\npassword: <from the vault>\napi_key: \${{ secrets.KEY }}\ntoken: GITHUB_TOKEN.\nsecret = env.DB_PASSWORD\n`,
+    );
     const problems = await lint();
     expect(short(problems)).toEqual(['memory-bank/activeContext.md:21 secret', 'memory-bank/activeContext.md:22 secret']);
     expect(JSON.stringify(problems)).not.toContain(token);
@@ -115,7 +133,9 @@ describe('memory-bank lint', () => {
     await write('activeContext.md', `# Active Context\n\n${'x'.repeat(13 * 1024)}\n`);
     const problems = await lint();
     expect(short(problems)).toEqual(['memory-bank/activeContext.md:1 size']);
-    expect(problems[0]?.message).toBe('is 13.0 KB, over its 12 KB budget: keep only the current state here and move history to progress.md');
+    expect(problems[0]?.message).toBe(
+      'is 13.0 KB, over its 12 KB budget: keep only the current state here and move history to progress.md',
+    );
     expect(await lint({ budgets: { 'activeContext.md': 20 * 1024 } })).toEqual([]);
   });
 
@@ -127,13 +147,18 @@ describe('memory-bank lint', () => {
   it('reads a hand-written pt-BR bank in the original design’s format', async () => {
     await rm(dir, { recursive: true });
     await initBank(dir, 'pt-BR', date);
-    await write('ADR-001.md', '# ADR-001: Adotar Blue-Green\n\n**Status:** Aceito\n**Data:** 2025-06-27\n\n## Contexto\n\na\n\n## Decisão\n\nb\n\n## Consequências\n\nc\n');
+    await write(
+      'ADR-001.md',
+      '# ADR-001: Adotar Blue-Green\n\n**Status:** Aceito\n**Data:** 2025-06-27\n\n## Contexto\n\na\n\n## Decisão\n\nb\n\n## Consequências\n\nc\n',
+    );
     await write('decisionLog.md', '# Registro de Decisões\n\n- [ADR-001](ADR-001.md): Adotar Blue-Green\n');
     expect(short(await lint())).toEqual(['memory-bank/decisionLog.md:1 index']);
     await writeIndex(dir, { date });
     expect(await lint()).toEqual([]);
     const log = await readFile(path.join(dir, 'decisionLog.md'), 'utf8');
-    expect(log).toContain('- [ADR-001](ADR-001.md): Adotar Blue-Green\n\n## Índice de ADRs\n\n<!-- adr-index:start -->\n| ADR | Título | Status | Data |');
+    expect(log).toContain(
+      '- [ADR-001](ADR-001.md): Adotar Blue-Green\n\n## Índice de ADRs\n\n<!-- adr-index:start -->\n| ADR | Título | Status | Data |',
+    );
     expect(log).toContain('| ADR-001 | [Adotar Blue-Green](ADR-001.md) | Aceito | 2025-06-27 | — | — |');
   });
 });

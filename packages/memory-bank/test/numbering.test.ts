@@ -3,10 +3,24 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { branchNumbers, collisions, createAdr, createGitHub, nextNumber, pullRequestNumbers, renumberAdr } from '@pipeline-toolkit/memory-bank';
+import {
+  branchNumbers,
+  collisions,
+  createAdr,
+  createGitHub,
+  nextNumber,
+  pullRequestNumbers,
+  renumberAdr,
+} from '@pipeline-toolkit/memory-bank';
 import { FakeGitHub } from './fake-github.ts';
 
-const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'T', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 'T', GIT_COMMITTER_EMAIL: 't@example.com' };
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'T',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 'T',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+};
 const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8' });
 
 let root: string;
@@ -66,9 +80,14 @@ describe('numbers across branches (real git repository)', () => {
 
   it('finds collisions: the same number for a different file elsewhere', async () => {
     git(repo, 'checkout', '-q', 'feature-a');
-    const local = [{ number: 1, file: 'ADR-001-first.md', source: 'local' }, { number: 2, file: 'ADR-002-from-a.md', source: 'local' }];
+    const local = [
+      { number: 1, file: 'ADR-001-first.md', source: 'local' },
+      { number: 2, file: 'ADR-002-from-a.md', source: 'local' },
+    ];
     const found = collisions(local, await branchNumbers(bank));
-    expect(found.map((c) => `${c.local.file} ↔ ${c.other.file} (${c.other.source})`)).toEqual(['ADR-002-from-a.md ↔ ADR-002-from-b.md (branch feature-b)']);
+    expect(found.map((c) => `${c.local.file} ↔ ${c.other.file} (${c.other.source})`)).toEqual([
+      'ADR-002-from-a.md ↔ ADR-002-from-b.md (branch feature-b)',
+    ]);
   });
 
   it('renumber also fixes links to the ADR file from Markdown elsewhere in the repository', async () => {
@@ -76,7 +95,9 @@ describe('numbers across branches (real git repository)', () => {
     git(repo, 'add', 'README.md');
     const result = await renumberAdr(bank, 1, 4, { date: '2026-11-29' });
     expect(result.files).toContain(path.join('..', '..', 'README.md'));
-    expect(await readFile(path.join(repo, 'README.md'), 'utf8')).toBe('See [the first decision](docs/memory-bank/ADR-004-first.md) and XADR-001-first.md.\n');
+    expect(await readFile(path.join(repo, 'README.md'), 'utf8')).toBe(
+      'See [the first decision](docs/memory-bank/ADR-004-first.md) and XADR-001-first.md.\n',
+    );
   });
 
   it('is empty outside a git repository', async () => {
@@ -90,10 +111,41 @@ describe('numbers in open pull requests (loopback GitHub API)', () => {
   let github: FakeGitHub;
   beforeAll(async () => {
     github = await FakeGitHub.start();
-    github.addPull({ number: 7, title: 'a', head: 'a', base: 'main', files: [{ filename: 'docs/memory-bank/ADR-005-in-pr.md', status: 'added' }, { filename: 'docs/memory-bank/progress.md', status: 'modified' }] });
-    github.addPull({ number: 8, title: 'b', head: 'b', base: 'main', files: [{ filename: 'other/ADR-009-elsewhere.md', status: 'added' }, { filename: 'docs/memory-bank/ADR-001-first.md', status: 'modified' }] });
-    github.addPull({ number: 9, title: 'c', head: 'c', base: 'main', files: [{ filename: 'docs/memory-bank/ADR-006-mine.md', status: 'added' }] });
-    github.addPull({ number: 10, title: 'd', head: 'd', base: 'main', state: 'closed', files: [{ filename: 'docs/memory-bank/ADR-011-closed.md', status: 'added' }] });
+    github.addPull({
+      number: 7,
+      title: 'a',
+      head: 'a',
+      base: 'main',
+      files: [
+        { filename: 'docs/memory-bank/ADR-005-in-pr.md', status: 'added' },
+        { filename: 'docs/memory-bank/progress.md', status: 'modified' },
+      ],
+    });
+    github.addPull({
+      number: 8,
+      title: 'b',
+      head: 'b',
+      base: 'main',
+      files: [
+        { filename: 'other/ADR-009-elsewhere.md', status: 'added' },
+        { filename: 'docs/memory-bank/ADR-001-first.md', status: 'modified' },
+      ],
+    });
+    github.addPull({
+      number: 9,
+      title: 'c',
+      head: 'c',
+      base: 'main',
+      files: [{ filename: 'docs/memory-bank/ADR-006-mine.md', status: 'added' }],
+    });
+    github.addPull({
+      number: 10,
+      title: 'd',
+      head: 'd',
+      base: 'main',
+      state: 'closed',
+      files: [{ filename: 'docs/memory-bank/ADR-011-closed.md', status: 'added' }],
+    });
   });
   afterAll(() => github.close());
 

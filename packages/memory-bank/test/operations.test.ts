@@ -71,14 +71,21 @@ describe('adr new / supersede / status / renumber', () => {
     await createAdr(dir, { title: 'Use ncc', date, status: 'accepted' });
     const { adr } = await createAdr(dir, { title: 'Use esbuild', date, status: 'accepted', supersedes: 1 });
     expect(await read(adr.file)).toContain('- Supersedes: [ADR-001](ADR-001-use-ncc.md)');
-    expect(await read('ADR-001-use-ncc.md')).toContain('- Status: superseded\n- Date: 2026-11-29\n- Superseded by: [ADR-002](ADR-002-use-esbuild.md)\n');
-    expect(await read('decisionLog.md')).toContain('| ADR-001 | [Use ncc](ADR-001-use-ncc.md) | superseded | 2026-11-29 | — | [ADR-002](ADR-002-use-esbuild.md) |');
+    expect(await read('ADR-001-use-ncc.md')).toContain(
+      '- Status: superseded\n- Date: 2026-11-29\n- Superseded by: [ADR-002](ADR-002-use-esbuild.md)\n',
+    );
+    expect(await read('decisionLog.md')).toContain(
+      '| ADR-001 | [Use ncc](ADR-001-use-ncc.md) | superseded | 2026-11-29 | — | [ADR-002](ADR-002-use-esbuild.md) |',
+    );
     expect(lintBank(await readBank(dir))).toEqual([]);
   });
 
   it('sets a status in the bank’s language, keeping the author’s label style', async () => {
     await initBank(dir, 'pt-BR', date);
-    await writeFile(path.join(dir, 'ADR-001.md'), '# ADR 001 - Cache\n\n**Status:** Proposto\n**Data:** 2025-06-27\n\n## Contexto\na\n## Decisão\nb\n## Consequências\nc\n');
+    await writeFile(
+      path.join(dir, 'ADR-001.md'),
+      '# ADR 001 - Cache\n\n**Status:** Proposto\n**Data:** 2025-06-27\n\n## Contexto\na\n## Decisão\nb\n## Consequências\nc\n',
+    );
     const { files } = await setAdrStatus(dir, 1, 'accepted', { date });
     expect(files.sort()).toEqual(['ADR-001.md', 'decisionLog.md']);
     expect(await read('ADR-001.md')).toContain('**Status:** Aceito\n**Data:** 2025-06-27');
@@ -87,16 +94,27 @@ describe('adr new / supersede / status / renumber', () => {
 
   it('rewrites statuses in front matter, bold lines and adr-tools sections without breaking their syntax', async () => {
     await initBank(dir, 'en', date);
-    await writeFile(path.join(dir, 'ADR-001-madr.md'), '---\nstatus: "proposed"\ndate: 2024-01-01\n---\n# Use X\n\n## Context\na\n## Decision\nb\n## Consequences\nc\n');
-    await writeFile(path.join(dir, 'ADR-002-bold.md'), '# ADR-002: Bold\n\n**Status: proposed**\n**Date:** 2024-01-02\n\n## Context\na\n## Decision\nb\n## Consequences\nc\n');
-    await writeFile(path.join(dir, 'ADR-003-tools.md'), '# 3. Tools\n\nDate: 2024-01-03\n\n## Status\n\nAccepted\n\n## Context\na\n## Decision\nb\n## Consequences\nc\n');
+    await writeFile(
+      path.join(dir, 'ADR-001-madr.md'),
+      '---\nstatus: "proposed"\ndate: 2024-01-01\n---\n# Use X\n\n## Context\na\n## Decision\nb\n## Consequences\nc\n',
+    );
+    await writeFile(
+      path.join(dir, 'ADR-002-bold.md'),
+      '# ADR-002: Bold\n\n**Status: proposed**\n**Date:** 2024-01-02\n\n## Context\na\n## Decision\nb\n## Consequences\nc\n',
+    );
+    await writeFile(
+      path.join(dir, 'ADR-003-tools.md'),
+      '# 3. Tools\n\nDate: 2024-01-03\n\n## Status\n\nAccepted\n\n## Context\na\n## Decision\nb\n## Consequences\nc\n',
+    );
     await setAdrStatus(dir, 1, 'accepted', { date });
     await setAdrStatus(dir, 2, 'accepted', { date });
     expect(await read('ADR-001-madr.md')).toMatch(/^---\nstatus: "accepted"\ndate: 2024-01-01\n---\n# Use X\n/);
     expect(await read('ADR-002-bold.md')).toContain('**Status: accepted**\n');
     // Superseding a MADR ADR puts the successor line in the body, never in the YAML front matter.
     await createAdr(dir, { title: 'Use Y', date, supersedes: 1 });
-    expect(await read('ADR-001-madr.md')).toMatch(/^---\nstatus: "superseded"\ndate: 2024-01-01\n---\n# Use X\n\n- Superseded by: \[ADR-004\]\(ADR-004-use-y\.md\)\n\n## Context/);
+    expect(await read('ADR-001-madr.md')).toMatch(
+      /^---\nstatus: "superseded"\ndate: 2024-01-01\n---\n# Use X\n\n- Superseded by: \[ADR-004\]\(ADR-004-use-y\.md\)\n\n## Context/,
+    );
     await createAdr(dir, { title: 'Use Z', date, supersedes: 3 });
     expect(await read('ADR-003-tools.md')).toContain('## Status\n\nSuperseded\n- Superseded by: [ADR-005](ADR-005-use-z.md)\n\n## Context');
     expect(lintBank(await readBank(dir))).toEqual([]);
@@ -107,10 +125,17 @@ describe('adr new / supersede / status / renumber', () => {
     await createAdr(dir, { title: 'Use ncc', date });
     await createAdr(dir, { title: 'Use esbuild', date, supersedes: 1 });
     await createAdr(dir, { title: 'Use ADR-0020 style', date });
-    await writeFile(path.join(dir, 'systemPatterns.md'), `${await read('systemPatterns.md')}\nBundling: see [ADR-002](ADR-002-use-esbuild.md) and ADR-2; not ADR-20 or ADR-0021.\n`);
+    await writeFile(
+      path.join(dir, 'systemPatterns.md'),
+      `${await read('systemPatterns.md')}\nBundling: see [ADR-002](ADR-002-use-esbuild.md) and ADR-2; not ADR-20 or ADR-0021.\n`,
+    );
     const result = await renumberAdr(dir, 2, 12, { date });
     expect(result.adr.file).toBe('ADR-012-use-esbuild.md');
-    expect((await readdir(dir)).filter((f) => f.startsWith('ADR')).sort()).toEqual(['ADR-001-use-ncc.md', 'ADR-003-use-adr-0020-style.md', 'ADR-012-use-esbuild.md']);
+    expect((await readdir(dir)).filter((f) => f.startsWith('ADR')).sort()).toEqual([
+      'ADR-001-use-ncc.md',
+      'ADR-003-use-adr-0020-style.md',
+      'ADR-012-use-esbuild.md',
+    ]);
     expect(await read('ADR-012-use-esbuild.md')).toMatch(/^# ADR-012: Use esbuild\n/);
     expect(await read('ADR-001-use-ncc.md')).toContain('- Superseded by: [ADR-012](ADR-012-use-esbuild.md)');
     expect(await read('systemPatterns.md')).toContain('see [ADR-012](ADR-012-use-esbuild.md) and ADR-012; not ADR-20 or ADR-0021.');
@@ -121,7 +146,10 @@ describe('adr new / supersede / status / renumber', () => {
   it('renumbers one of two colliding ADRs (after a merge) without touching the other', async () => {
     await initBank(dir, 'en', date);
     await createAdr(dir, { title: 'Use Kafka', date });
-    await writeFile(path.join(dir, 'ADR-001-use-rabbitmq.md'), '# ADR-001: Use RabbitMQ\n\n- Status: proposed\n- Date: 2026-11-28\n\n## Context\na\n## Decision\nb\n## Consequences\nc\n');
+    await writeFile(
+      path.join(dir, 'ADR-001-use-rabbitmq.md'),
+      '# ADR-001: Use RabbitMQ\n\n- Status: proposed\n- Date: 2026-11-28\n\n## Context\na\n## Decision\nb\n## Consequences\nc\n',
+    );
     expect(lintBank(await readBank(dir)).filter((p) => p.rule === 'number')).toHaveLength(2);
     await expect(renumberAdr(dir, 1, 2, { date })).rejects.toThrow('say which one with --file');
     await renumberAdr(dir, 1, 2, { date, file: 'ADR-001-use-rabbitmq.md' });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { bankTemplates, deployChange, deployEntry, mergedPullRequestChange, updateCurrentState, upsertEntry, type DeployRecord } from '@pipeline-toolkit/memory-bank';
+import {
+  bankTemplates,
+  deployChange,
+  deployEntry,
+  mergedPullRequestChange,
+  updateCurrentState,
+  upsertEntry,
+  type DeployRecord,
+} from '@pipeline-toolkit/memory-bank';
 
 const deploy = (over: Partial<DeployRecord> = {}): DeployRecord => ({
   environment: 'production',
@@ -32,7 +40,10 @@ describe('progress.md entries', () => {
   });
 
   it('upserts: the same key twice is one entry, a re-run on a later day keeps the first date', () => {
-    const files = { 'memory-bank/progress.md': bankTemplates('en', '2026-11-01')['progress.md'], 'memory-bank/activeContext.md': undefined };
+    const files = {
+      'memory-bank/progress.md': bankTemplates('en', '2026-11-01')['progress.md'],
+      'memory-bank/activeContext.md': undefined,
+    };
     const once = apply(files, deployChange(deploy(), 'memory-bank', 'en'));
     const twice = apply(once, deployChange(deploy({ date: '2026-11-30' }), 'memory-bank', 'en'));
     expect(twice).toEqual(once);
@@ -61,14 +72,22 @@ describe('progress.md entries', () => {
   it('appends the block to a hand-written progress.md without one, keeping the rest', () => {
     const hand = '# Progresso\n\n## Marcos\n\n- MVP — 2025-06 — feito\n';
     const text = upsertEntry(hand, 'merged-prs', { key: 'pr/5', body: '- 2026-11-29 · [#5 X](u)', date: '2026-11-29' }, 'pt-BR');
-    expect(text).toBe(`${hand}\n## PRs integrados\n\n<!-- merged-prs:start -->\n- 2026-11-29 · [#5 X](u) <!-- key: pr/5 -->\n<!-- merged-prs:end -->\n`);
+    expect(text).toBe(
+      `${hand}\n## PRs integrados\n\n<!-- merged-prs:start -->\n- 2026-11-29 · [#5 X](u) <!-- key: pr/5 -->\n<!-- merged-prs:end -->\n`,
+    );
   });
 
   it('records a merged pull request once, with title escaped and author', () => {
-    const change = mergedPullRequestChange({ number: 42, title: 'Fix <script> | table', url: 'https://github.com/acme/shop/pull/42', author: 'dev_1', date: '2026-11-29' }, 'mb', 'en');
+    const change = mergedPullRequestChange(
+      { number: 42, title: 'Fix <script> | table', url: 'https://github.com/acme/shop/pull/42', author: 'dev_1', date: '2026-11-29' },
+      'mb',
+      'en',
+    );
     const once = apply({}, change);
     expect(apply(once, change)).toEqual(once);
-    expect(once['mb/progress.md']).toContain('- 2026-11-29 · [#42 Fix \\<script\\> \\| table](https://github.com/acme/shop/pull/42) · @dev\\_1 <!-- key: pr/42 -->');
+    expect(once['mb/progress.md']).toContain(
+      '- 2026-11-29 · [#42 Fix \\<script\\> \\| table](https://github.com/acme/shop/pull/42) · @dev\\_1 <!-- key: pr/42 -->',
+    );
   });
 });
 
@@ -84,8 +103,14 @@ describe('activeContext.md current state', () => {
 
   it('a failed deploy changes the last deploy but not the version in production', () => {
     const start = bankTemplates('pt-BR', '2026-01-01')['activeContext.md'];
-    const text = updateCurrentState(updateCurrentState(start, deploy(), 'pt-BR'), deploy({ version: 'v1.5.0', result: 'failure', runUrl: undefined }), 'pt-BR');
-    expect(text).toContain('## Estado Atual [2026-11-29]\n\n- Versão em produção: v1.4.0\n- Último deploy: 2026-11-29 · production · v1.5.0 · falha\n- Próximo marco: —\n');
+    const text = updateCurrentState(
+      updateCurrentState(start, deploy(), 'pt-BR'),
+      deploy({ version: 'v1.5.0', result: 'failure', runUrl: undefined }),
+      'pt-BR',
+    );
+    expect(text).toContain(
+      '## Estado Atual [2026-11-29]\n\n- Versão em produção: v1.4.0\n- Último deploy: 2026-11-29 · production · v1.5.0 · falha\n- Próximo marco: —\n',
+    );
   });
 
   it('adds the block (per environment) to a file that has none', () => {

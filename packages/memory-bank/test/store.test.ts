@@ -66,7 +66,10 @@ describe('CommitStore (git data API)', () => {
     expect(fake.file('main', 'README.md')).toBe('# shop\n');
 
     const head = fake.refs.get('main');
-    expect(await new CommitStore(github, repository, 'main').apply(deployChange(record('1'), 'memory-bank', 'en'))).toEqual({ changed: false, files: [] });
+    expect(await new CommitStore(github, repository, 'main').apply(deployChange(record('1'), 'memory-bank', 'en'))).toEqual({
+      changed: false,
+      files: [],
+    });
     expect(fake.refs.get('main')).toBe(head);
   });
 
@@ -81,7 +84,9 @@ describe('CommitStore (git data API)', () => {
       fake.push('main', { [other.path]: other.apply(fake.file('main', other.path)) }, 'other workflow');
     };
     const log = new MemoryLogger();
-    const result = await new CommitStore(github, repository, 'main', { log, delayMs: 1 }).apply(deployChange(record('1'), 'memory-bank', 'en'));
+    const result = await new CommitStore(github, repository, 'main', { log, delayMs: 1 }).apply(
+      deployChange(record('1'), 'memory-bank', 'en'),
+    );
     expect(result.changed).toBe(true);
     expect(keysIn(fake.file('main', 'memory-bank/progress.md'))).toEqual(['deploy/production/1', 'deploy/staging/2']);
     const patches = fake.server.requests.filter((r) => r.method === 'PATCH');
@@ -127,7 +132,11 @@ describe('PullRequestStore', () => {
     const first = await store.apply(deployChange(record('7'), 'memory-bank', 'en'));
     expect(first).toMatchObject({ changed: true, pullRequestUrl: 'https://github.com/acme/shop/pull/100' });
     expect(fake.pulls).toHaveLength(1);
-    expect(fake.pulls[0]).toMatchObject({ head: 'memory-bank/deploy-production-7', base: 'main', title: 'memory-bank: record deploy of v1.7 to production (run 7)' });
+    expect(fake.pulls[0]).toMatchObject({
+      head: 'memory-bank/deploy-production-7',
+      base: 'main',
+      title: 'memory-bank: record deploy of v1.7 to production (run 7)',
+    });
     expect(keysIn(fake.file('memory-bank/deploy-production-7', 'memory-bank/progress.md'))).toEqual(['deploy/production/7']);
     expect(keysIn(fake.file('main', 'memory-bank/progress.md'))).toEqual([]);
 
