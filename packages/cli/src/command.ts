@@ -55,6 +55,23 @@ export function parseInvocation(command: Command, argv: string[], io: CliIO): In
   return { inputs: new Inputs(mapInputs(values), (name) => `--${name}`), lists, positionals: parsed.positionals, io };
 }
 
+/**
+ * The flags as the action's inputs: a repeated flag reads as one multi-line input, and `aliases`
+ * (alias → input) read as the input they stand for, after it.
+ */
+export function flagInputs({ inputs, lists }: Pick<Invocation, 'inputs' | 'lists'>, aliases: Record<string, string> = {}): Inputs {
+  const names = (name: string) => [name, ...Object.keys(aliases).filter((alias) => aliases[alias] === name)];
+  return new Inputs((name) => {
+    const given = names(name).flatMap((n) => lists[n] ?? (inputs.raw(n) !== undefined ? [inputs.raw(n)!] : []));
+    return given.length ? given.join('\n') : undefined;
+  }, inputs.label.bind(inputs));
+}
+
+/** `--github-token`, else $GITHUB_TOKEN. */
+export function githubToken({ inputs, io }: Pick<Invocation, 'inputs' | 'io'>): string | undefined {
+  return inputs.raw('github-token') ?? io.env['GITHUB_TOKEN'];
+}
+
 export function commandHelp(command: Command): string {
   const width = Math.max(...command.flags.map((f) => f.name.length + (f.type === 'string' ? 8 : 0)), 6) + 4;
   const flags = command.flags.map((f) => {

@@ -22,7 +22,7 @@ import {
   type Status,
   type UsedNumber,
 } from '@pipeline-toolkit/memory-bank';
-import type { CliIO, Command, Invocation } from '../command.ts';
+import { githubToken, type CliIO, type Command, type Invocation } from '../command.ts';
 
 const SUBCOMMANDS = ['new', 'supersede', 'status', 'list', 'renumber'] as const;
 
@@ -54,7 +54,7 @@ async function repository(inputs: Inputs, io: CliIO, dir: string): Promise<Repos
  */
 async function usedElsewhere({ inputs, io }: Invocation, dir: string): Promise<UsedNumber[]> {
   const used = await branchNumbers(dir, { log: io.log });
-  const token = inputs.string('github-token') ?? io.env['GITHUB_TOKEN'];
+  const token = githubToken({ inputs, io });
   if (!token) {
     io.log.debug('no token: numbers in open pull requests not considered (set GITHUB_TOKEN or --github-token)');
     return used;

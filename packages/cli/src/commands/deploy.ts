@@ -1,6 +1,6 @@
-import { formatDuration, GateError, Inputs } from '@pipeline-toolkit/core';
+import { formatDuration, GateError } from '@pipeline-toolkit/core';
 import { deploy as runDeploy, planDeploy, planText, readDeployInputs, type Journal } from '@pipeline-toolkit/k8s';
-import type { Command } from '../command.ts';
+import { flagInputs, type Command } from '../command.ts';
 
 export const deploy: Command = {
   name: 'deploy',
@@ -31,12 +31,7 @@ export const deploy: Command = {
     { name: 'dry-run', type: 'boolean', description: 'Print the plan (colours, Helm command, router write) and change nothing' },
   ],
   async run({ inputs, lists, io }) {
-    // Repeated flags are the action's multi-line inputs.
-    const merged = new Inputs(
-      (name) => lists[name]?.join('\n') ?? inputs.raw(name),
-      (name) => `--${name}`,
-    );
-    const options = readDeployInputs(merged, io.env, io.cwd, io.log);
+    const options = readDeployInputs(flagInputs({ inputs, lists }), io.env, io.cwd, io.log);
     if (options.dryRun) {
       io.out(planText(await planDeploy(options, io.log)));
       return 0;

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InputError, Inputs } from '@pipeline-toolkit/core';
 import { ciSummary, initBank, LANGUAGES, readCiInputs, runCi, runContext, today, type CiResult } from '@pipeline-toolkit/memory-bank';
-import type { Command, Invocation } from '../command.ts';
+import { githubToken, type Command, type Invocation } from '../command.ts';
 
 const SUBCOMMANDS = ['init', 'index', 'lint', 'record-deploy', 'record-progress'] as const;
 
@@ -10,7 +10,7 @@ const SUBCOMMANDS = ['init', 'index', 'lint', 'record-deploy', 'record-progress'
  * GITHUB_TOKEN, and `dir` is given relative to `workspace`.
  */
 function actionInputs({ inputs, io }: Invocation, command: string, dir: string): Inputs {
-  const values: Record<string, string | undefined> = { command, dir, 'github-token': inputs.raw('github-token') ?? io.env['GITHUB_TOKEN'] };
+  const values: Record<string, string | undefined> = { command, dir, 'github-token': githubToken({ inputs, io }) };
   return new Inputs(
     (name) => (name in values ? values[name] : inputs.raw(name)),
     (name) => inputs.label(name),

@@ -1,6 +1,6 @@
-import { Inputs, InputError } from '@pipeline-toolkit/core';
+import { InputError } from '@pipeline-toolkit/core';
 import { readScanInputs, runScan, uploadForRun } from '@pipeline-toolkit/sarif';
-import type { Command } from '../command.ts';
+import { flagInputs, githubToken, type Command } from '../command.ts';
 
 /** Short flags of the README example, each the same as an input-named flag. */
 const ALIASES: Record<string, string> = {
@@ -33,16 +33,10 @@ export const scan: Command = {
     { name: 'github-token', type: 'string', description: 'Token for --upload (default: GITHUB_TOKEN)' },
   ],
   async run({ inputs, lists, io }) {
-    const label = (name: string) => `--${name}`;
+    const label = (name: string) => inputs.label(name);
     // Repeatable flags and the short aliases read as the one input they stand for.
-    const value = (name: string): string | undefined => {
-      const given = [name, ...Object.keys(ALIASES).filter((a) => ALIASES[a] === name)].flatMap(
-        (n) => lists[n] ?? (inputs.raw(n) ? [inputs.raw(n)!] : []),
-      );
-      return given.length ? given.join('\n') : undefined;
-    };
-    const options = readScanInputs(new Inputs(value, label), label);
-    const token = options.upload ? (inputs.raw('github-token') ?? io.env['GITHUB_TOKEN']) : undefined;
+    const options = readScanInputs(flagInputs({ inputs, lists }, ALIASES), label);
+    const token = options.upload ? githubToken({ inputs, io }) : undefined;
     const [repository, sha, ref] = [io.env['GITHUB_REPOSITORY'], io.env['GITHUB_SHA'], io.env['GITHUB_REF']];
     if (options.upload && (!token || !repository || !sha || !ref)) {
       throw new InputError(
