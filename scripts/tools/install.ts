@@ -14,7 +14,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { manifestPath, toolsDir, toolsManifest } from '../../packages/testing/src/tools.ts';
 import { catalog, type ToolPackage } from './catalog.ts';
-import { formatDuration, run } from './steps.ts';
+import { formatElapsed, run } from './steps.ts';
 
 const cacheRoot = path.dirname(toolsDir);
 const logsDir = path.join(toolsDir, 'logs');
@@ -59,7 +59,7 @@ async function install(pkg: ToolPackage, force: boolean): Promise<Outcome> {
   try {
     const reused = force ? undefined : await cached(pkg);
     if (reused) {
-      console.log(`✓ ${label}: cached (${formatDuration(Date.now() - started)})`);
+      console.log(`✓ ${label}: cached (${formatElapsed(Date.now() - started)})`);
       return { pkg, source: reused };
     }
     const dir = packageDir(pkg);
@@ -71,11 +71,11 @@ async function install(pkg: ToolPackage, force: boolean): Promise<Outcome> {
     const source = await pkg.install({ cacheRoot, dir, log });
     await verify(pkg);
     await writeFile(path.join(dir, COMPLETE), JSON.stringify({ source, installedAt: new Date().toISOString() }) + '\n');
-    console.log(`✓ ${label}: installed from ${source} in ${formatDuration(Date.now() - started)}`);
+    console.log(`✓ ${label}: installed from ${source} in ${formatElapsed(Date.now() - started)}`);
     return { pkg, source };
   } catch (error) {
     console.log(
-      `✗ ${label}: failed after ${formatDuration(Date.now() - started)}\n${String((error as Error).message ?? error).replace(/^/gm, '    ')}`,
+      `✗ ${label}: failed after ${formatElapsed(Date.now() - started)}\n${String((error as Error).message ?? error).replace(/^/gm, '    ')}`,
     );
     return { pkg, error: error as Error };
   }
@@ -192,7 +192,7 @@ async function main(): Promise<number> {
   release();
 
   const failed = outcomes.filter((o) => o.error);
-  console.log(`Manifest: ${manifestPath} (${Object.keys(toolsManifest()).length} tools). Total ${formatDuration(Date.now() - started)}.`);
+  console.log(`Manifest: ${manifestPath} (${Object.keys(toolsManifest()).length} tools). Total ${formatElapsed(Date.now() - started)}.`);
   if (failed.length > 0) {
     console.error(`Failed: ${failed.map((o) => o.pkg.name).join(', ')} (see ${logsDir})`);
     return 1;

@@ -38,7 +38,7 @@ export async function run(cmd: string, args: string[], opts: RunOptions = {}): P
   return out;
 }
 
-export function formatDuration(ms: number): string {
+export function formatElapsed(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
   const s = Math.round(ms / 1000);
   return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
