@@ -477,7 +477,7 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     for (let i = 0; i < 200 && (await router(ns)).spec?.selector?.['app.kubernetes.io/instance'] !== 'web-green'; i++)
       await new Promise((r) => setTimeout(r, 100));
     expect((await router(ns)).metadata.annotations![ANNOTATIONS.verified]).toBe('false');
-    const notes = await recoverInterrupted(deps.api, journalAtKill, new MemoryLogger());
+    const notes = await recoverInterrupted(deps.api, deps.helm, journalAtKill, new MemoryLogger());
     expect(notes).toEqual(['restored the router to blue (the switch to green was never verified)', 'Lease web-deploy released']);
     expect((await router(ns)).spec?.selector?.['app.kubernetes.io/instance']).toBe('web-blue');
     expect((await prod(ns)).version).toBe('1.0.0');

@@ -49,7 +49,7 @@ function deps(result: Outcome, journal?: Journal): Deps & { exited: number } {
       if (journal) await io.saveJournal(journal);
       return result;
     },
-    plan: async () => ({ lines: [], helm: [], patch: {} }),
+    plan: async () => ({ lines: [], helm: [], writes: [] }),
     signal: new AbortController().signal,
     fetch,
     exitSoon: () => void d.exited++,
@@ -133,7 +133,11 @@ describe('deploy action', () => {
     d.deploy = async () => {
       throw new Error('must not deploy');
     };
-    d.plan = async () => ({ lines: [['Live colour', 'green']], helm: ['helm', 'upgrade', 'web-blue'], patch: { spec: {} } });
+    d.plan = async () => ({
+      lines: [['Live colour', 'green']],
+      helm: ['helm', 'upgrade', 'web-blue'],
+      writes: [{ what: 'patch Service ns/web', body: { spec: {} } }],
+    });
     await run(ctx, d);
     expect(ctx.outputs.values).toEqual({ result: 'unchanged' });
     expect(ctx.summary.text).toContain('helm upgrade web-blue');
