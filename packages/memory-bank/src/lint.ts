@@ -4,6 +4,7 @@ import { cutText, looksSecret } from '@pipeline-toolkit/core';
 import { adrId, adrRefs, type Adr } from './adr.ts';
 import type { Bank } from './bank.ts';
 import { readBlock } from './blocks.ts';
+import { foreignRecords } from './import.ts';
 import { indexIsCurrent } from './decision-index.ts';
 import { LANGUAGES, MADR_SECTIONS, REQUIRED_SECTIONS, STATUSES, VOCABULARY } from './language.ts';
 import { BANK_FILES } from './templates.ts';
@@ -17,7 +18,20 @@ export interface Problem {
   /** Path as the user gave the bank folder (`memory-bank/ADR-001.md`). */
   file: string;
   line: number;
-  rule: 'missing-file' | 'title' | 'section' | 'status' | 'date' | 'number' | 'link' | 'supersede' | 'index' | 'entry' | 'secret' | 'size';
+  rule:
+    | 'missing-file'
+    | 'naming'
+    | 'title'
+    | 'section'
+    | 'status'
+    | 'date'
+    | 'number'
+    | 'link'
+    | 'supersede'
+    | 'index'
+    | 'entry'
+    | 'secret'
+    | 'size';
   message: string;
 }
 
@@ -73,6 +87,14 @@ export function lintBank(bank: Bank, options: { budgets?: Record<string, number>
       add(name, 1, 'missing-file', `${name} is missing; 'pipeline-toolkit memory-bank init' creates it without touching existing files`);
   }
 
+  for (const name of foreignRecords([...bank.files.keys()])) {
+    add(
+      name,
+      1,
+      'naming',
+      `is named like an adr-tools or MADR record, not ADR-NNN-<slug>.md, so it is not read as an ADR; 'pipeline-toolkit adr import ${options.display ?? bank.dir}' renames the records and their links`,
+    );
+  }
   for (const adr of bank.adrs) lintAdr(bank, adr, add);
 
   const byNumber = Map.groupBy(bank.adrs, (a) => a.number);
@@ -109,10 +131,12 @@ export function lintBank(bank: Bank, options: { budgets?: Record<string, number>
 
   for (const [name, text] of bank.files) {
     lintLinks(bank, name, text, add);
-    text.split('\n').forEach((line, i) => {
-      if (secretOnLine(line))
-        add(name, i + 1, 'secret', 'looks like a secret (token, key or password); remove it and rotate it if it was real');
-    });
+    // One pass over the whole file first: most files have no secret, and then no line needs a look.
+    if (secretOnLine(text))
+      text.split('\n').forEach((line, i) => {
+        if (secretOnLine(line))
+          add(name, i + 1, 'secret', 'looks like a secret (token, key or password); remove it and rotate it if it was real');
+      });
     const kind = name in budgets ? name : bank.adrs.some((a) => a.file === name) ? 'adr' : 'other';
     const budget = budgets[kind] ?? DEFAULT_BUDGETS['other'] ?? 0;
     const bytes = Buffer.byteLength(text);
@@ -191,10 +215,11 @@ function successorLine(adr: Adr): number {
 const LINK = /(?<!!)\[[^[\]\n]*\]\(\s*<?([^()<>\s[\]]+)>?(?:\s+"[^"\n]*")?\s*\)/g;
 
 function lintLinks(bank: Bank, name: string, text: string, add: Add): void {
-  const fenced = codeFenceRanges(text);
-  const lineAt = lineIndex(text);
+  let fenced: [number, number][] | undefined;
+  let lineAt: ((offset: number) => number) | undefined;
   for (const match of text.matchAll(LINK)) {
-    if (fenced.some(([from, to]) => match.index >= from && match.index < to)) continue;
+    fenced ??= codeFenceRanges(text);
+    if (inRanges(fenced, match.index)) continue;
     const target = match[1] ?? '';
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
     let file: string;
@@ -209,8 +234,23 @@ function lintLinks(bank: Bank, name: string, text: string, add: Add): void {
       .find(Boolean);
     const former = bank.adrs.find((a) => a.formerly !== undefined && path.posix.basename(a.formerly) === path.posix.basename(file));
     const advice = hint ? ` (did you mean ${hint.file}?)` : former ? ` (it was imported as ${former.file})` : '';
+    lineAt ??= lineIndex(text);
     add(name, lineAt(match.index), 'link', `link target '${shown(target)}' does not exist${advice}`);
   }
+}
+
+/** Whether `offset` falls in one of the sorted, disjoint `ranges` (binary search). */
+function inRanges(ranges: readonly [number, number][], offset: number): boolean {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const [from, to] = ranges[mid] ?? [0, 0];
+    if (offset < from) high = mid - 1;
+    else if (offset >= to) low = mid + 1;
+    else return true;
+  }
+  return false;
 }
 
 /** 1-based line of an offset, by binary search over the line starts (one pass over the text). */
@@ -229,20 +269,19 @@ function lineIndex(text: string): (offset: number) => number {
   };
 }
 
-/** Offsets of fenced code blocks (``` or ~~~), found line by line; an unclosed fence runs to the end. */
+/** Offsets of fenced code blocks (``` or ~~~), visiting only the fence lines; an unclosed fence runs to the end. */
 function codeFenceRanges(text: string): [number, number][] {
   const ranges: [number, number][] = [];
   let open: { at: number; marker: string } | undefined;
-  let offset = 0;
-  for (const line of text.split('\n')) {
-    const trimmed = line.trimStart();
-    const marker = trimmed.startsWith('```') ? '`' : trimmed.startsWith('~~~') ? '~' : undefined;
-    if (marker && !open) open = { at: offset, marker };
-    else if (marker && open?.marker === marker && trimmed.replace(/[`~]+/, '').trim() === '') {
-      ranges.push([open.at, offset + line.length]);
+  for (const m of text.matchAll(/^[ \t]*(`{3}|~{3})/gm)) {
+    const marker = m[1] ?? '';
+    const end = text.indexOf('\n', m.index);
+    const lineEnd = end < 0 ? text.length : end;
+    if (!open) open = { at: m.index, marker };
+    else if (open.marker === marker && /^[`~]*\s*$/.test(text.slice(m.index + m[0].length, lineEnd))) {
+      ranges.push([open.at, lineEnd]);
       open = undefined;
     }
-    offset += line.length + 1;
   }
   if (open) ranges.push([open.at, text.length]);
   return ranges;
