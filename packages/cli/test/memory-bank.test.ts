@@ -60,10 +60,10 @@ describe('pipeline-toolkit memory-bank / adr', () => {
 
     const list = await cli(['adr', 'list']);
     expect(list.out.split('\n')).toEqual([
-      '| ADR | Title | Status | Date |',
-      '| --- | --- | --- | --- |',
-      expect.stringMatching(/^\| ADR-001 \| Usar PostgreSQL \| Substituído \| \d{4}-\d\d-\d\d \|$/),
-      expect.stringMatching(/^\| ADR-003 \| Usar CockroachDB \| Obsoleto \| \d{4}-\d\d-\d\d \|$/),
+      'ADR      Title             Status       Date',
+      '───────  ────────────────  ───────────  ──────────',
+      expect.stringMatching(/^ADR-001 {2}Usar PostgreSQL {3}Substituído {2}\d{4}-\d\d-\d\d$/),
+      expect.stringMatching(/^ADR-003 {2}Usar CockroachDB {2}Obsoleto {5}\d{4}-\d\d-\d\d$/),
     ]);
     const lint = await cli(['memory-bank', 'lint']);
     expect(lint).toMatchObject({ code: 0, out: 'memory-bank lint: no problems.' });
@@ -195,14 +195,12 @@ describe('pipeline-toolkit adr: concurrency, hostile titles, import', () => {
 
     expect((await cli(['memory-bank', 'init'])).code).toBe(0);
     const dry = await cli(['adr', 'import', 'doc/adr', '--dry-run']);
-    expect(dry.out).toContain('| 0005-help-comments.md | ADR-005-help-comments.md | 1 |');
+    expect(dry.out).toMatch(/^0005-help-comments\.md +ADR-005-help-comments\.md +1$/m);
     expect(await adrFiles()).toEqual([]);
     expect((await cli(['adr', 'import', 'doc/adr'])).code).toBe(0);
     const list = await cli(['adr', 'list']);
-    expect(list.out.split('\n').slice(2, 4)).toEqual([
-      '| ADR-001 | Record architecture decisions | accepted | 2016-02-12 |',
-      '| ADR-002 | Implement as shell scripts | accepted | 2016-02-12 |',
-    ]);
+    expect(list.out).toMatch(/^ADR-001 +Record architecture decisions +accepted +2016-02-12$/m);
+    expect(list.out).toMatch(/^ADR-009 +Help scripts +accepted +2018-06-26$/m);
     expect((await cli(['memory-bank', 'index'])).code).toBe(0);
     expect(await cli(['memory-bank', 'lint'])).toMatchObject({ code: 0, out: 'memory-bank lint: no problems.' });
     // The next ADR follows the imported numbers.

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { exec, InputError, table, type Inputs } from '@pipeline-toolkit/core';
+import { exec, InputError, markdownToText, table, type Inputs } from '@pipeline-toolkit/core';
 import {
   adrId,
   branchNumbers,
@@ -86,6 +86,7 @@ export const adr: Command = {
     '       pipeline-toolkit adr renumber OLD NEW [--file ADR-OLD-x.md]',
     '       pipeline-toolkit adr import DIR [--dry-run]   (adr-tools 0001-x.md, MADR/log4brains 20201016-x.md or ADR-NNN files into --dir)',
   ].join('\n'),
+  arguments: '<new|supersede|status|list|renumber|import> [arguments]',
   flags: [
     { name: 'dir', type: 'string', description: 'Memory-bank folder, relative to the current directory (default memory-bank)' },
     { name: 'language', type: 'string', description: 'en or pt-BR (default: detected from the bank)' },
@@ -117,7 +118,7 @@ export const adr: Command = {
         a.status ? VOCABULARY[bank.language].status[a.status] : (a.statusText ?? '—'),
         a.date ?? '—',
       ]);
-      if (rows.length) io.out(table(['ADR', 'Title', 'Status', 'Date'], rows).trimEnd());
+      if (rows.length) io.out(markdownToText(table(['ADR', 'Title', 'Status', 'Date'], rows)));
       const foreign = foreignRecords([...bank.files.keys()]);
       if (foreign.length) {
         io.out(
@@ -132,10 +133,12 @@ export const adr: Command = {
       const dryRun = inputs.boolean('dry-run', false);
       const { plan } = await importAdrs(source, dir, { date, language, dryRun });
       io.out(
-        table(
-          ['Record', 'Becomes', 'Links rewritten'],
-          plan.moves.map((m) => [m.from, m.to, m.links]),
-        ).trimEnd(),
+        markdownToText(
+          table(
+            ['Record', 'Becomes', 'Links rewritten'],
+            plan.moves.map((m) => [m.from, m.to, m.links]),
+          ),
+        ),
       );
       for (const r of plan.relinked) io.out(`${dryRun ? 'would update' : 'updated'} links in ${path.join(dir, r.file)} (${r.links})`);
       if (dryRun) io.out(`dry run: nothing written; ${plan.moves.length} record(s) would be imported into ${dir}.`);
