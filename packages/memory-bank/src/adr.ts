@@ -445,6 +445,12 @@ export function setMeta(adr: Adr, key: MetaKey, value: string, language: Languag
   }
   const labels = VOCABULARY[language].label;
   const label = { status: labels.status, date: labels.date, supersedes: labels.supersedes, supersededBy: labels.supersededBy }[key];
+  // A status written as a `## Status` section (adr-tools) gets its relation as a paragraph there.
+  const status = adr.meta.status;
+  if ((key === 'supersededBy' || key === 'supersedes') && status && status.index >= adr.bodyStart && !status.prefix.includes(':')) {
+    lines.splice(status.index + 1, 0, '', `${label} ${value}`);
+    return lines.join('\n');
+  }
   // A new header line goes after the last one in the Markdown body (never into front matter).
   const body = Object.values(adr.meta).filter((m) => m.index >= adr.bodyStart);
   const after = Math.max(adr.titleLine - 1, adr.bodyStart - 1, ...body.map((m) => m.index));

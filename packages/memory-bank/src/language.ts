@@ -120,6 +120,11 @@ export function parseSection(heading: string): Section | undefined {
  * English ones. English when nothing tells.
  */
 export function detectLanguage(texts: readonly string[]): Language {
+  return languageOf(texts) ?? 'en';
+}
+
+/** The language the texts' headings and labels are written in; undefined when nothing tells. */
+export function languageOf(texts: readonly string[]): Language | undefined {
   let pt = 0;
   let en = 0;
   for (const text of texts) {
@@ -131,5 +136,6 @@ export function detectLanguage(texts: readonly string[]): Language {
       else if (/\b(context|decision|consequences|current state|date|alternatives|decision log|progress)\b/.test(folded)) en++;
     }
   }
+  if (pt === en) return pt === 0 ? undefined : 'en';
   return pt > en ? 'pt-BR' : 'en';
 }

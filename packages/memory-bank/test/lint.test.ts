@@ -31,6 +31,17 @@ describe('memory-bank lint', () => {
     expect(await lint()).toEqual([]);
   });
 
+  it('points records named in another scheme to adr import', async () => {
+    await write('0001-use-flask.md', '# 1. Use Flask\n');
+    await write('20201016-use-slugs.md', '# Use slugs\n');
+    await writeIndex(dir, { date });
+    const problems = await lint();
+    expect(short(problems)).toEqual(['memory-bank/0001-use-flask.md:1 naming', 'memory-bank/20201016-use-slugs.md:1 naming']);
+    expect(problems[0]?.message).toBe(
+      `is named like an adr-tools or MADR record, not ADR-NNN-<slug>.md, so it is not read as an ADR; 'pipeline-toolkit adr import ${dir}' renames the records and their links`,
+    );
+  });
+
   it('reports missing sections in either language, naming both names', async () => {
     await write('ADR-001.md', '# ADR-001: X\n\n- Status: Aceito\n- Data: 2026-01-02\n\n## Contexto\n\n## Decisão\n');
     await writeIndex(dir, { date });

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { importAdrs, initBank, lintBank, readBank, writeIndex, type Bank } from '@pipeline-toolkit/memory-bank';
+import { createAdr, importAdrs, initBank, lintBank, readBank, writeIndex, type Bank } from '@pipeline-toolkit/memory-bank';
 
 /**
  * Real ADR collections (test/fixtures/adr, see SOURCES.md there): imported into a fresh bank,
@@ -66,6 +66,14 @@ describe('real ADR collections', () => {
     expect(b.adrs.find((a) => a.number === 9)?.amends).toEqual([5]);
     expect(b.files.get('ADR-005-help-comments.md')).toContain('Amended by [9. Help scripts](ADR-009-help-scripts.md)');
     expect(problems(b)).toEqual([]);
+
+    // Superseding an imported record writes in its own style: a paragraph of its `## Status` section.
+    await createAdr(bank, { title: 'Markdown with front matter', date, status: 'accepted', supersedes: 4 });
+    const after = await readBank(bank);
+    expect(after.files.get('ADR-004-markdown-format.md')).toContain(
+      '## Status\n\nSuperseded\n\nSuperseded by [ADR-010](ADR-010-markdown-with-front-matter.md)\n\n## Context',
+    );
+    expect(problems(after)).toEqual([]);
   });
 
   it('adr-tools supersessions ("Superceded by" replacing the status, "Supercedes" paragraphs) fill both index columns', async () => {
