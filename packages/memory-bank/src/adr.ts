@@ -316,7 +316,9 @@ export function parseAdr(file: string, text: string): Adr {
     }
     if (fence !== undefined) continue;
     if (line.startsWith('<!--') && line.includes('formerly:')) {
-      const former = /<!--\s*formerly:\s*([^<>]+?)\s*-->/.exec(line.slice(0, 400))?.[1];
+      const from = line.indexOf('formerly:') + 'formerly:'.length;
+      const to = line.indexOf('-->', from);
+      const former = to < 0 ? undefined : line.slice(from, to).trim();
       if (former && adr.formerly === undefined) adr.formerly = former;
       continue;
     }

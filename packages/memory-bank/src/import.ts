@@ -76,7 +76,7 @@ export function rewriteLinks(text: string, renames: ReadonlyMap<string, string>)
     if (!renamed) return whole;
     links++;
     const stem = clean.replace(/\.md$/i, '');
-    const newLabel = label === stem || label === clean ? renamed.replace(/\.md$/i, '').replace(/^(ADR-\d+).*$/i, '$1') : label;
+    const newLabel = label === stem || label === clean ? (/^ADR-\d+/i.exec(renamed)?.[0] ?? renamed) : label;
     return whole.replace(`[${label}]`, `[${newLabel}]`).replace(target, `${renamed}${fragment === undefined ? '' : `#${fragment}`}`);
   });
   return { text: out, links };

@@ -268,7 +268,7 @@ function titlePattern(number: number): RegExp {
 }
 
 function renumbered(match: string, to: number): string {
-  return match.replace(/(ADR[-\s]?)0*\d+$/i, (_m, prefix: string) => `${prefix}${formatNumber(to)}`);
+  return match.replace(/(ADR[-\s]?)\d+$/i, (_m, prefix: string) => `${prefix}${formatNumber(to)}`);
 }
 
 export async function writeIndex(dir: string, options: { date: string; language?: Language }): Promise<string[]> {

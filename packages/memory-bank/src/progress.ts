@@ -155,8 +155,9 @@ export function updateCurrentState(text: string | undefined, record: DeployRecor
     lines.splice(start, 0, heading, '', `- ${l.next}: —`, '');
   }
   const existingHeading = lines[start] ?? '';
-  const bracket = /\[[^\]]*\]/;
-  lines[start] = bracket.test(existingHeading) ? existingHeading.replace(bracket, `[${record.date}]`) : heading;
+  const open = existingHeading.indexOf('[');
+  const close = open < 0 ? -1 : existingHeading.indexOf(']', open);
+  lines[start] = close < 0 ? heading : `${existingHeading.slice(0, open)}[${record.date}]${existingHeading.slice(close + 1)}`;
   let end = lines.findIndex((line, i) => i > start && /^#{1,2}\s/.test(line));
   if (end < 0) end = lines.length;
 

@@ -29,7 +29,7 @@ import { githubToken, type CliIO, type Command, type Invocation } from '../comma
 const SUBCOMMANDS = ['new', 'supersede', 'status', 'list', 'renumber', 'import'] as const;
 
 function number(value: string | undefined, what: string): number {
-  const match = /^(?:ADR[-\s]?)?0*(\d+)(?:\.md)?$/i.exec(value?.trim() ?? '');
+  const match = /^(?:ADR[-\s]?)?(\d{1,9})(?:\.md)?$/i.exec(value?.trim() ?? '');
   if (!match) throw new InputError(what, `${what} must be an ADR number such as 7 or ADR-007, got '${value ?? ''}'.`);
   return Number(match[1]);
 }
