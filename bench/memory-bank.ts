@@ -30,7 +30,11 @@ const n = SIZE - 64;
 const CASES: Record<string, string> = {
   'heading of spaces': fit(`#${' '.repeat(n)}x\n`),
   'heading closed by #s': fit(`# a${' #'.repeat(n / 2)}x\n`),
+  // The attack on the former heading pattern (cubic: 1,000 spaces took 35 s).
+  'heading of spaces and a CR': fit(`#${' '.repeat(n)}x\r!\n`),
+  'heading of spaces, #, CR': fit(`#${' '.repeat(n)}#\rx\n`),
   'status line of spaces': fit(`- Status:${' '.repeat(n)}x\n`),
+  'status line of spaces and a CR': fit(`- Status:${' '.repeat(n)}\r!\n`),
   'status line of emphasis': fit(`**Status:${'*'.repeat(n)}x\n`),
   'status section of relations': fit(`# T\n\n## Status\n\n${'Superceded by [1. x'.repeat(n / 18)}\n`),
   'front matter of spaces': fit(`---\nstatus:${' '.repeat(n)}"x\n---\n`),

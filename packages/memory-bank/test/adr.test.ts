@@ -142,6 +142,9 @@ describe('ADR files', () => {
     );
     expect(adr).toMatchObject({ title: 'Title', status: 'accepted', date: '2018-02-05' });
     expect([...adr.sections.keys()]).toEqual(['context', 'decision', 'consequences']);
+    // The former heading pattern took 35 s on 1,000 spaces followed by `x\r!`.
+    const carriage = parseAdr('ADR-009-z.md', `#${spaces}x\r!\n#${spaces}#\rx\n`);
+    expect(carriage.title).toBe('x\r!');
     const emphasis = parseAdr('ADR-008-y.md', `# ADR-8${spaces}\n**Status:${'*'.repeat(24 * 1024)}x\n`);
     expect([emphasis.titleNumber, emphasis.statusText]).toEqual([8, 'x']);
   });
