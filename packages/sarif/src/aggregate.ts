@@ -122,6 +122,7 @@ export class Aggregator implements ReportSink {
   /** Ids, paths and links already redacted, with the number of secrets known then. */
   readonly #ids = new Map<string, string>();
   #idsRedactedWith = 0;
+  readonly #toolIds = new WeakMap<string[], string[]>();
 
   constructor(options: AggregatorOptions = {}) {
     this.#secretsAcrossTools = options.secretsAcrossTools ?? true;
@@ -370,7 +371,7 @@ export class Aggregator implements ReportSink {
   get tools(): ToolInfo[] {
     const r = (t: string | undefined) => (t === undefined ? undefined : this.secrets.redact(t));
     return [...this.#tools.values()].map((t) => ({
-      id: t.id,
+      id: r(t.id)!,
       name: r(t.name)!,
       ...(t.version !== undefined ? { version: r(t.version) } : {}),
       ...(t.informationUri !== undefined ? { informationUri: r(t.informationUri) } : {}),
@@ -442,7 +443,18 @@ export class Aggregator implements ReportSink {
     let known = this.#ids.get(text);
     if (known === undefined) {
       known = this.secrets.redact(text);
-      if (this.#ids.size < 200_000) this.#ids.set(text, known);
+      if (this.#ids.size < 20_000) this.#ids.set(text, known);
+    }
+    return known;
+  }
+
+  /** Tool ids come from driver names: redacted like the tools getter's, one list per shared list. */
+  #redactTools(tools: string[]): string[] {
+    let known = this.#toolIds.get(tools);
+    if (!known) {
+      const redacted = tools.map((t) => this.#redactOne(t)!);
+      known = redacted.every((t, i) => t === tools[i]) ? tools : (Object.freeze(redacted) as string[]);
+      this.#toolIds.set(tools, known);
     }
     return known;
   }
@@ -454,6 +466,7 @@ export class Aggregator implements ReportSink {
     f.message = secrets.redact(message);
     f.target = this.#redactOne(target);
     f.rule = this.#redactOne(rule)!;
+    f.tools = this.#redactTools(f.tools);
     f.helpUri = this.#redactOne(helpUri);
     f.package = this.#redactOne(pkg);
     if (f.location && path !== undefined) {
