@@ -56,9 +56,16 @@ const HOSTILE: unknown[] = [
 function mutate(doc: unknown, rnd: () => number): unknown {
   const nodes: { parent: Record<string, unknown> | unknown[]; key: string | number }[] = [];
   const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach((c, i) => (nodes.push({ parent: v, key: i }), walk(c)));
+    if (Array.isArray(v))
+      v.forEach((c, i) => {
+        nodes.push({ parent: v, key: i });
+        walk(c);
+      });
     else if (v && typeof v === 'object')
-      for (const [k, c] of Object.entries(v)) (nodes.push({ parent: v as Record<string, unknown>, key: k }), walk(c));
+      for (const [k, c] of Object.entries(v)) {
+        nodes.push({ parent: v as Record<string, unknown>, key: k });
+        walk(c);
+      }
   };
   walk(doc);
   if (!nodes.length || rnd() < 0.02) return structuredClone(HOSTILE[Math.floor(rnd() * HOSTILE.length)]);
@@ -94,7 +101,7 @@ describe('10,000 mutated real reports', () => {
         parseText(text, seed.kind, { file, root: '/repo', sink: agg });
       } catch (error) {
         if (!(error instanceof ReportError) || !error.message.startsWith(`${file}: `))
-          throw new Error(`mutant ${n}: ${String(error)}\n${text.slice(0, 500)}`);
+          throw new Error(`mutant ${n}: ${String(error)}\n${text.slice(0, 500)}`, { cause: error });
         refused++;
         continue;
       }
