@@ -54,7 +54,7 @@ const jobs = pipeline.jobs;
 const call = pipeline.on.workflow_call!;
 
 /** Every workflow in the repository that calls the pipeline: the starter and the act test's callers. */
-const CALLERS = ['workflows/python-service.yml', 'test/act/workflows/pipeline.yml'];
+const CALLERS = ['workflows/python-service.yml', 'test/act/workflows/pipeline.yml', 'test/act/workflows/two-calls.yml'];
 
 const needsOf = (job: string): string[] => {
   const needs = jobs[job]?.needs ?? [];
