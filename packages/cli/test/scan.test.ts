@@ -8,7 +8,7 @@ import { repoRoot, startServer, json } from '@pipeline-toolkit/testing';
 import { gunzipSync } from 'node:zlib';
 import { main, type CliIO } from 'pipeline-toolkit';
 
-const fixtures = path.resolve(repoRoot, '../shared/fixtures/scanners');
+const fixtures = path.resolve(repoRoot, 'test/fixtures/scanners');
 
 async function workdir(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cli-scan-'));
@@ -67,7 +67,7 @@ describe('pipeline-toolkit scan', () => {
     [['--gitleaks', 'g.json', '--fail-on', 'urgent'], /^--fail-on must be one of critical, high, medium, low, none, got 'urgent'\.$/],
     [
       [],
-      /^Nothing to scan: give at least one of --gitleaks-report, --semgrep-report, --trivy-report, --sarif-files, or set --run-scanners to 'available'\.$/,
+      /^Nothing to scan: give at least one of --gitleaks-report, --semgrep-report, --trivy-report, --sarif-files, --reports, or set --run-scanners to 'available'\.$/,
     ],
     [['--gitleaks', 'g.json', '--upload'], /^--upload needs --github-token/],
   ])('exits 2 on bad input %j, naming the flag', async (args, message) => {
