@@ -34,10 +34,11 @@ export async function preflight(run: Run): Promise<Plan> {
     throw new ExternalError(
       `release '${spec.release}' is too long: '${lockName(spec.release)}' and Helm release names must stay within 53 characters.`,
     );
-  const helmMajor = await deps.helm.major();
   const router = await readRouter(deps.api, spec.namespace, spec.release);
   const problems = routerProblems(router, spec.release);
   if (problems.length) throw new GateError(`Preflight refused the deploy: ${problems.join(' ')}`);
+  // Before the lock and before anything changes: a run without a usable Helm stops here.
+  const helmMajor = await deps.helm.major();
   const live = router.liveColor;
   let target: Color;
   const mode = run.outcome.mode;
