@@ -1,13 +1,14 @@
 /**
  * Regenerates documentation from the action.yml files:
  *  - the usage block of each actions/<name>/README.md, between `<!-- start usage -->` and `<!-- end usage -->`;
- *  - the action table of the root README.md, between `<!-- start actions -->` and `<!-- end actions -->`.
+ *  - the action table of the root README.md, between `<!-- start actions -->` and `<!-- end actions -->`;
+ *  - docs/pipeline-workflow.md: the inputs, secrets and outputs of .github/workflows/pipeline.yml.
  *
  *   node scripts/docs.ts           write the files
  *   node scripts/docs.ts --check   fail when a file is stale (CI)
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { actionDirs as actionFolders } from './actions.ts';
 import { format, resolveConfig } from 'prettier';
@@ -54,6 +55,57 @@ export function usageBlock(uses: string, action: ActionYaml): string {
   return ['```yaml', ...lines, '```', ...table].join('\n');
 }
 
+interface WorkflowCall {
+  inputs?: Record<string, { description?: string; type?: string; required?: boolean; default?: unknown }>;
+  secrets?: Record<string, { description?: string; required?: boolean }>;
+  outputs?: Record<string, { description?: string }>;
+}
+
+const cellText = (text: unknown) =>
+  String(text ?? '')
+    .trim()
+    .replace(/\|/g, '\\|')
+    .replace(/\n+/g, ' ');
+
+/** The reference of a reusable workflow's `on.workflow_call`, as Markdown tables. */
+export function workflowReference(file: string, call: WorkflowCall): string {
+  const defaults = (value: unknown) => (value === undefined || value === '' ? '' : `\`${cellText(value).replace(/`/g, "'")}\``);
+  const inputs = Object.entries(call.inputs ?? {}).map(
+    ([name, i]) =>
+      `| \`${name}\` | ${i.type ?? 'string'} | ${i.required ? 'yes' : ''} | ${defaults(i.default)} | ${cellText(i.description)} |`,
+  );
+  const secrets = Object.entries(call.secrets ?? {}).map(
+    ([name, x]) => `| \`${name}\` | ${x.required ? 'yes' : ''} | ${cellText(x.description)} |`,
+  );
+  const outputs = Object.entries(call.outputs ?? {}).map(([name, o]) => `| \`${name}\` | ${cellText(o.description)} |`);
+  return [
+    '# The reusable workflow: inputs, secrets and outputs',
+    '',
+    `<!-- Generated from ${file} by \`npm run docs\`; \`npm run docs:check\` fails when it is stale. Do not edit. -->`,
+    '',
+    `Call [${file}](../${file}) as shown in the [README](../README.md#use-the-reusable-workflow).`,
+    '',
+    `## Inputs (${inputs.length})`,
+    '',
+    '| Input | Type | Required | Default | Description |',
+    '| --- | --- | --- | --- | --- |',
+    ...inputs,
+    '',
+    `## Secrets (${secrets.length})`,
+    '',
+    '| Secret | Required | Description |',
+    '| --- | --- | --- |',
+    ...secrets,
+    '',
+    `## Outputs (${outputs.length})`,
+    '',
+    '| Output | Description |',
+    '| --- | --- |',
+    ...outputs,
+    '',
+  ].join('\n');
+}
+
 function replaceBetween(text: string, start: string, end: string, body: string, file: string): string {
   const from = text.indexOf(start);
   const to = text.indexOf(end);
@@ -67,7 +119,7 @@ async function main(): Promise<void> {
   // Generated text is formatted as `npm run lint` expects it, so the two checks never disagree.
   const update = async (file: string, generated: string) => {
     const next = await format(generated, { ...(await resolveConfig(file)), filepath: file });
-    const current = await readFile(file, 'utf8');
+    const current = existsSync(file) ? await readFile(file, 'utf8') : undefined;
     if (current === next) return;
     if (check) stale.push(path.relative(root, file));
     else await writeFile(file, next);
@@ -89,6 +141,13 @@ async function main(): Promise<void> {
   const table = ['| Action | What it does | Use |', '| --- | --- | --- |', ...rows].join('\n');
   const readme = path.join(root, 'README.md');
   await update(readme, replaceBetween(await readFile(readme, 'utf8'), '<!-- start actions -->', '<!-- end actions -->', table, readme));
+
+  const workflowFile = '.github/workflows/pipeline.yml';
+  if (existsSync(path.join(root, workflowFile))) {
+    const workflow = parse(await readFile(path.join(root, workflowFile), 'utf8')) as { on: { workflow_call: WorkflowCall } };
+    await mkdir(path.join(root, 'docs'), { recursive: true });
+    await update(path.join(root, 'docs', 'pipeline-workflow.md'), workflowReference(workflowFile, workflow.on.workflow_call));
+  }
 
   if (stale.length) {
     console.error(`Stale generated docs (run 'npm run docs' and commit):\n  ${stale.join('\n  ')}`);
