@@ -86,6 +86,9 @@ describe('breaking-change guard', () => {
     expect(minor.stderr).toContain('Breaking changes since tag v1.0.0, but version 1.1.0 keeps major 1:');
     expect(minor.stderr).toContain("actions/slack-notify/action.yml: input 'mention-on-failure' was removed or renamed");
     expect(minor.stderr).toContain('npm run release -- 2.0.0');
+    // A pushed tag on the commit being released is not what callers pin: still compared with v1.0.0.
+    git(dir, 'tag', '-a', 'v1.1.0', '-m', 'v1.1.0');
+    expect(runGuard(dir, '--version', '1.1.0').stderr).toContain('Breaking changes since tag v1.0.0, but version 1.1.0 keeps major 1:');
     const major = runGuard(dir, '--version', '2.0.0');
     expect(major.status).toBe(0);
     expect(major.stdout).toContain("released as major version 2.0.0:\n  - actions/slack-notify/action.yml: input 'mention-on-failure'");
