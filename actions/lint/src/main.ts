@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { exec, GateError, type ActionContext, type Exec } from '@pipeline-toolkit/core';
-import { annotate, lintFailure, lintOutputs, lintPassed, lintSummary, readLinters, runLinters } from '@pipeline-toolkit/lint';
+import { annotate, lintFailure, lintOutputs, lintPassed, lintSummary, readLinters, readRequired, runLinters } from '@pipeline-toolkit/lint';
 
 export async function run(ctx: ActionContext, deps: { exec: Exec } = { exec }): Promise<void> {
   const requested = readLinters(ctx.inputs);
+  const required = readRequired(ctx.inputs);
   const root = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
   const cwd = path.resolve(root, ctx.inputs.string('working-directory', { default: '.' }));
 
-  const runs = await runLinters({ cwd, root, exec: deps.exec, log: ctx.log, env: ctx.env }, requested);
+  const runs = await runLinters({ cwd, root, exec: deps.exec, log: ctx.log, env: ctx.env }, requested, required);
   const passed = lintPassed(runs);
   annotate(ctx.log, runs);
   await ctx.outputs.set(lintOutputs(runs, passed));

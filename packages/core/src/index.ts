@@ -20,3 +20,4 @@ export {
   type Cell,
   type SummarySink,
 } from './summary.ts';
+export { markdownToText, textWidth } from './terminal.ts';

@@ -8,6 +8,21 @@ import type { Logger } from '@pipeline-toolkit/core';
 import type { KubeApi } from './api.ts';
 import type { ClusterSource } from './source.ts';
 import { decodeKubeconfig } from './source.ts';
+import { describeSource, explainClusterError, type ClusterWhere } from './cluster-errors.ts';
+
+/** The API with every failed call explained: address, kubeconfig source and cause (see cluster-errors.ts). */
+export function explaining(api: KubeApi, where: ClusterWhere): KubeApi {
+  return new Proxy(api, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        (value.apply(target, args) as Promise<unknown>).catch((error: unknown) => {
+          throw explainClusterError(error, where);
+        });
+    },
+  });
+}
 
 /** A kubeconfig file for one Helm invocation; dispose() removes it (it may hold a token). */
 export interface HelmKubeconfig {
@@ -80,7 +95,7 @@ export async function connect(source: ClusterSource, log: Logger, tempDir = tmpd
   }
 
   return {
-    api: new ClientNodeApi(kc),
+    api: explaining(new ClientNodeApi(kc), { server: cluster.server, source: describeSource(source) }),
     server: cluster.server,
     async serviceProxy(namespace, service, port) {
       const base = `${cluster.server.replace(/\/$/, '')}/api/v1/namespaces/${namespace}/services/${service}:${port}/proxy`;
