@@ -3,7 +3,8 @@
  * local bare repository, offline but for the npm registry (`npm ci`):
  *
  *  - the toolkit repository is a git repository holding a snapshot of this checkout (its tracked
- *    and untracked-but-not-ignored files, dist/ rebuilt from them); `origin` reads as
+ *    and untracked-but-not-ignored files, dist/ as it is: the workflow's check-dist judges it);
+ *    `origin` reads as
  *    github.com/org/pipeline-toolkit (act takes the repository name from it) and pushes to the bare
  *    repository (`remote.origin.pushurl`), so the tags the workflow pushes land there;
  *  - the GitHub API (GITHUB_API_URL) is a loopback stand-in: the CI runs of a commit, releases and
@@ -41,7 +42,7 @@ export interface ReleaseRepo {
 
 const identity = ['-c', 'user.name=pipeline-toolkit', '-c', 'user.email=pipeline-toolkit@example.invalid'];
 
-/** A snapshot of this checkout as a git repository with a bare origin; dist/ is rebuilt in it. */
+/** A snapshot of this checkout as a git repository with a bare origin. */
 export async function prepareReleaseRepo(): Promise<ReleaseRepo> {
   const root = await mkdtemp(path.join(tmpdir(), 'ptk-release-'));
   await chmod(root, 0o700);
@@ -63,7 +64,6 @@ export async function prepareReleaseRepo(): Promise<ReleaseRepo> {
   // The scripts that run here (build, release) find their dependencies through this link; it is
   // removed before act copies the repository (the workflow's `npm ci` would delete through it).
   await symlink(path.join(repoRoot, 'node_modules'), path.join(dir, 'node_modules'));
-  execFileSync(process.execPath, ['scripts/build.ts'], { cwd: dir, stdio: 'pipe' });
   const priv = path.join(root, 'act');
   await mkdir(path.join(priv, 'artifacts'), { recursive: true });
   return { root, dir, bare, private: priv, git, origin };
