@@ -97,13 +97,15 @@ describe('breaking-change guard', () => {
   it('with no tag yet, compares with the committed baseline and says how to accept a new one', () => {
     const dir = interfaceRepo();
     const file = path.join(dir, '.github/workflows/pipeline.yml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace(/^ {6}PRODUCTION_URL:$/m, '      PROD_URL:'));
+    const text = readFileSync(file, 'utf8');
+    expect(text).toMatch(/^ {6}KUBE_CONFIG:$/m);
+    writeFileSync(file, text.replace(/^ {6}KUBE_CONFIG:$/m, '      KUBECONFIG_B64:'));
     const result = runGuard(dir);
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(
       `Breaking changes since ${BASELINE} (no release tag yet; recorded at 1.0.0), but version 1.0.0 keeps major 1:`,
     );
-    expect(result.stderr).toContain(".github/workflows/pipeline.yml: secret 'PRODUCTION_URL' was removed or renamed");
+    expect(result.stderr).toContain(".github/workflows/pipeline.yml: secret 'KUBE_CONFIG' was removed or renamed");
     expect(result.stderr).toContain('npm run release -- --baseline');
   });
 
