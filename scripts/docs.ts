@@ -16,6 +16,8 @@ import { parse } from 'yaml';
 
 const root = path.resolve(import.meta.dirname, '..');
 export const REPOSITORY = 'org/pipeline-toolkit';
+/** The moving major tag users pin (`v1`), from the version the packages carry. */
+export const MAJOR_TAG = `v${String((JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '1').split('.')[0]}`;
 
 export interface ActionYaml {
   name: string;
@@ -128,7 +130,7 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   for (const name of await actionDirs()) {
     const action = await readAction(path.join(root, 'actions', name, 'action.yml'));
-    const uses = `${REPOSITORY}/actions/${name}@v1`;
+    const uses = `${REPOSITORY}/actions/${name}@${MAJOR_TAG}`;
     const readme = path.join(root, 'actions', name, 'README.md');
     const text = await readFile(readme, 'utf8');
     await update(readme, replaceBetween(text, '<!-- start usage -->', '<!-- end usage -->', usageBlock(uses, action), readme));
@@ -136,7 +138,7 @@ async function main(): Promise<void> {
   }
   if (existsSync(path.join(root, 'action.yml'))) {
     const action = await readAction(path.join(root, 'action.yml'));
-    rows.unshift(`| [release](action.yml) (root) | ${action.description.trim().replace(/\n/g, ' ')} | \`${REPOSITORY}@v1\` |`);
+    rows.unshift(`| [release](action.yml) (root) | ${action.description.trim().replace(/\n/g, ' ')} | \`${REPOSITORY}@${MAJOR_TAG}\` |`);
   }
   const table = ['| Action | What it does | Use |', '| --- | --- | --- |', ...rows].join('\n');
   const readme = path.join(root, 'README.md');
