@@ -9,7 +9,7 @@ import {
   V1MicroTime,
   type KubeConfig,
 } from '@kubernetes/client-node';
-import { FIELD_MANAGER, KubeError, type KubeApi, type V1Lease, type V1Service } from './api.ts';
+import { FIELD_MANAGER, KubeError, type KubeApi, type V1Lease, type V1Service, type WorkloadKind } from './api.ts';
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
@@ -30,20 +30,44 @@ export class ClientNodeApi implements KubeApi {
   readService(namespace: string, name: string) {
     return orMissing(() => this.#core.readNamespacedService({ namespace, name }));
   }
-  async listServices(namespace: string, labelSelector: string) {
-    return (await call(() => this.#core.listNamespacedService({ namespace, labelSelector }))).items;
-  }
   createService(namespace: string, body: V1Service) {
     return call(() => this.#core.createNamespacedService({ namespace, body, fieldManager: FIELD_MANAGER }));
   }
   patchService(namespace: string, name: string, patch: object) {
     return call(() => this.#core.patchNamespacedService({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch));
   }
-  async listDeployments(namespace: string, labelSelector: string) {
-    return (await call(() => this.#apps.listNamespacedDeployment({ namespace, labelSelector }))).items;
+  readWorkload(namespace: string, kind: WorkloadKind, name: string) {
+    return orMissing(() =>
+      kind === 'Deployment'
+        ? this.#apps.readNamespacedDeployment({ namespace, name })
+        : this.#apps.readNamespacedStatefulSet({ namespace, name }),
+    );
   }
-  patchDeployment(namespace: string, name: string, patch: object) {
-    return call(() => this.#apps.patchNamespacedDeployment({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch));
+  patchWorkload(namespace: string, kind: WorkloadKind, name: string, patch: object) {
+    const request = { namespace, name, body: patch, fieldManager: FIELD_MANAGER };
+    return call(() =>
+      kind === 'Deployment'
+        ? this.#apps.patchNamespacedDeployment(request, mergePatch)
+        : this.#apps.patchNamespacedStatefulSet(request, mergePatch),
+    );
+  }
+  async listPods(namespace: string, labelSelector: string) {
+    return (await call(() => this.#core.listNamespacedPod({ namespace, labelSelector }))).items;
+  }
+  async listEvents(namespace: string, limit: number) {
+    return (await call(() => this.#core.listNamespacedEvent({ namespace, limit }))).items;
+  }
+  readSecret(namespace: string, name: string) {
+    return orMissing(() => this.#core.readNamespacedSecret({ namespace, name }));
+  }
+  patchSecret(namespace: string, name: string, patch: object) {
+    return call(() => this.#core.patchNamespacedSecret({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch));
+  }
+  readConfigMap(namespace: string, name: string) {
+    return orMissing(() => this.#core.readNamespacedConfigMap({ namespace, name }));
+  }
+  patchConfigMap(namespace: string, name: string, patch: object) {
+    return call(() => this.#core.patchNamespacedConfigMap({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch));
   }
   async listEndpointSlices(namespace: string, serviceName: string) {
     const labelSelector = `kubernetes.io/service-name=${serviceName}`;
