@@ -8,11 +8,10 @@ import {
   prepareNotification,
   readNotifyInputs,
   runContext,
-  type RunsApi,
 } from '@pipeline-toolkit/slack';
 
 export interface Deps {
-  runsApi: (token: string, baseUrl: string) => RunsApi;
+  runsApi: typeof githubRunsApi;
   post: typeof postToWebhook;
 }
 
@@ -23,7 +22,7 @@ export async function run(ctx: ActionContext, deps: Deps = defaults): Promise<vo
   const context = runContext(ctx.env);
   const prepared = await prepareNotification(request, context, {
     log: ctx.log,
-    runs: request.githubToken ? deps.runsApi(request.githubToken, context.apiUrl) : undefined,
+    runs: request.githubToken ? deps.runsApi(request.githubToken, context.apiUrl, request.request) : undefined,
     redact: (text) => ctx.log.redactor.redact(text),
     cwd: ctx.env['GITHUB_WORKSPACE'],
   });

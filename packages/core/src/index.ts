@@ -20,3 +20,20 @@ export {
   type Cell,
   type SummarySink,
 } from './summary.ts';
+export { visibleControls, singleLine, quoteValue, formatBytes, isCommandLike, SHOWN_CHARS } from './text.ts';
+export {
+  requestPolicy,
+  stepCancellation,
+  endpointOf,
+  guardedFetch,
+  withinPolicy,
+  startDeadline,
+  requestFailure,
+  RequestTimeoutError,
+  CancelledError,
+  DEFAULT_REQUEST_POLICY,
+  DEFAULT_REQUEST_TIMEOUT,
+  DEFAULT_REQUEST_DEADLINE,
+  type RequestPolicy,
+  type Deadline,
+} from './request.ts';

@@ -4,14 +4,22 @@ import {
   CoordinationV1Api,
   CoreV1Api,
   DiscoveryV1Api,
+  Observable,
   PatchStrategy,
   setHeaderOptions,
   V1MicroTime,
+  type ConfigurationOptions,
   type KubeConfig,
+  type RequestContext,
+  type ResponseContext,
 } from '@kubernetes/client-node';
+import { DEFAULT_REQUEST_POLICY, endpointOf, withinPolicy, type RequestPolicy } from '@pipeline-toolkit/core';
 import { FIELD_MANAGER, KubeError, type KubeApi, type V1Lease, type V1Service } from './api.ts';
 
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const mergePatch = (options: ConfigurationOptions) => setHeaderOptions('Content-Type', PatchStrategy.MergePatch, options);
+
+/** Per-request options that put the policy's abort signal on the request and note its URL for messages. */
+type Call<T> = (options: ConfigurationOptions) => Promise<T>;
 
 /** KubeApi over @kubernetes/client-node (object-parameter API, v1+). */
 export class ClientNodeApi implements KubeApi {
@@ -19,8 +27,13 @@ export class ClientNodeApi implements KubeApi {
   readonly #apps: AppsV1Api;
   readonly #discovery: DiscoveryV1Api;
   readonly #coordination: CoordinationV1Api;
+  readonly #policy: RequestPolicy;
+  readonly #server: string;
 
-  constructor(kc: KubeConfig) {
+  /** Every request runs under `policy` (request-timeout, request-deadline, cancellation): a silent API server fails the call, never hangs it. */
+  constructor(kc: KubeConfig, policy: RequestPolicy = DEFAULT_REQUEST_POLICY) {
+    this.#policy = policy;
+    this.#server = kc.getCurrentCluster()?.server ?? 'the Kubernetes API server';
     this.#core = kc.makeApiClient(CoreV1Api);
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#discovery = kc.makeApiClient(DiscoveryV1Api);
@@ -28,38 +41,81 @@ export class ClientNodeApi implements KubeApi {
   }
 
   readService(namespace: string, name: string) {
-    return orMissing(() => this.#core.readNamespacedService({ namespace, name }));
+    return this.#orMissing((o) => this.#core.readNamespacedService({ namespace, name }, o));
   }
   async listServices(namespace: string, labelSelector: string) {
-    return (await call(() => this.#core.listNamespacedService({ namespace, labelSelector }))).items;
+    return (await this.#call((o) => this.#core.listNamespacedService({ namespace, labelSelector }, o))).items;
   }
   createService(namespace: string, body: V1Service) {
-    return call(() => this.#core.createNamespacedService({ namespace, body, fieldManager: FIELD_MANAGER }));
+    return this.#call((o) => this.#core.createNamespacedService({ namespace, body, fieldManager: FIELD_MANAGER }, o));
   }
   patchService(namespace: string, name: string, patch: object) {
-    return call(() => this.#core.patchNamespacedService({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch));
+    return this.#call((o) =>
+      this.#core.patchNamespacedService({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch(o)),
+    );
   }
   async listDeployments(namespace: string, labelSelector: string) {
-    return (await call(() => this.#apps.listNamespacedDeployment({ namespace, labelSelector }))).items;
+    return (await this.#call((o) => this.#apps.listNamespacedDeployment({ namespace, labelSelector }, o))).items;
   }
   patchDeployment(namespace: string, name: string, patch: object) {
-    return call(() => this.#apps.patchNamespacedDeployment({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch));
+    return this.#call((o) =>
+      this.#apps.patchNamespacedDeployment({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch(o)),
+    );
   }
   async listEndpointSlices(namespace: string, serviceName: string) {
     const labelSelector = `kubernetes.io/service-name=${serviceName}`;
-    return (await call(() => this.#discovery.listNamespacedEndpointSlice({ namespace, labelSelector }))).items;
+    return (await this.#call((o) => this.#discovery.listNamespacedEndpointSlice({ namespace, labelSelector }, o))).items;
   }
   readLease(namespace: string, name: string) {
-    return orMissing(() => this.#coordination.readNamespacedLease({ namespace, name }));
+    return this.#orMissing((o) => this.#coordination.readNamespacedLease({ namespace, name }, o));
   }
   createLease(namespace: string, body: V1Lease) {
-    return call(() => this.#coordination.createNamespacedLease({ namespace, body: microTimes(body), fieldManager: FIELD_MANAGER }));
+    return this.#call((o) =>
+      this.#coordination.createNamespacedLease({ namespace, body: microTimes(body), fieldManager: FIELD_MANAGER }, o),
+    );
   }
   replaceLease(namespace: string, name: string, body: V1Lease) {
-    return call(() => this.#coordination.replaceNamespacedLease({ namespace, name, body: microTimes(body), fieldManager: FIELD_MANAGER }));
+    return this.#call((o) =>
+      this.#coordination.replaceNamespacedLease({ namespace, name, body: microTimes(body), fieldManager: FIELD_MANAGER }, o),
+    );
   }
   async deleteLease(namespace: string, name: string, resourceVersion: string) {
-    await call(() => this.#coordination.deleteNamespacedLease({ namespace, name, body: { preconditions: { resourceVersion } } }));
+    await this.#call((o) => this.#coordination.deleteNamespacedLease({ namespace, name, body: { preconditions: { resourceVersion } } }, o));
+  }
+
+  /** One request under the policy: its signal on the request, its URL (host and path) in a timeout's message. */
+  #call<T>(request: Call<T>): Promise<T> {
+    let endpoint = endpointOf(this.#server);
+    const options = (signal: AbortSignal): ConfigurationOptions => ({
+      middleware: [
+        {
+          pre: (context: RequestContext) => {
+            context.setSignal(signal);
+            endpoint = endpointOf(context.getUrl());
+            return new Observable(Promise.resolve(context));
+          },
+          post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
+        },
+      ],
+      middlewareMergeStrategy: 'append',
+    });
+    return call(() =>
+      withinPolicy(
+        this.#policy,
+        () => endpoint,
+        'an answer from the Kubernetes API server',
+        (signal) => request(options(signal)),
+      ),
+    );
+  }
+
+  async #orMissing<T>(request: Call<T>): Promise<T | undefined> {
+    try {
+      return await this.#call(request);
+    } catch (error) {
+      if (error instanceof KubeError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 }
 
@@ -76,15 +132,6 @@ async function call<T>(request: () => Promise<T>): Promise<T> {
     return await request();
   } catch (error) {
     throw toKubeError(error);
-  }
-}
-
-async function orMissing<T>(request: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call(request);
-  } catch (error) {
-    if (error instanceof KubeError && error.status === 404) return undefined;
-    throw error;
   }
 }
 

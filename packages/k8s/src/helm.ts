@@ -45,6 +45,17 @@ function valueArgs(spec: HelmRelease): string[] {
 export const helmDuration = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`;
 
 /**
+ * How long a Helm process may run: its own --timeout and a minute for what Helm does around it
+ * (rendering, hooks' clean-up); two minutes for commands without one (status, history). Helm's
+ * API client has no overall deadline, so a silent API server would otherwise hang the step.
+ */
+export function helmDeadlineMs(args: readonly string[]): number {
+  const index = args.indexOf('--timeout');
+  const seconds = index >= 0 ? /^(\d+)s$/.exec(args[index + 1] ?? '')?.[1] : undefined;
+  return seconds ? Number(seconds) * 1000 + 60_000 : 120_000;
+}
+
+/**
  * Helm through argv arrays only. Works with Helm 3 and Helm 4 (major version detected from
  * `helm version`): the flags used are the same in both, except that Helm 4 takes the wait strategy
  * as a value, so hooks-only waiting (Helm 3's behaviour without --wait) is spelled out for it, and
@@ -69,7 +80,7 @@ export class Helm {
   /** The major version, from `helm version --template {{.Version}}` (v3.19.0 → 3). */
   async major(): Promise<number> {
     if (this.#major !== undefined) return this.#major;
-    const { stdout } = await this.#exec(this.binary, ['version', '--template', '{{.Version}}'], { logger: this.#log });
+    const { stdout } = await this.#exec(this.binary, ['version', '--template', '{{.Version}}'], { logger: this.#log, timeoutMs: 60_000 });
     const match = /^v?(\d+)\./.exec(stdout.trim());
     if (!match) throw new ExternalError(`Could not read the Helm version from '${stdout.trim()}'.`);
     const major = Number(match[1]);
@@ -171,7 +182,12 @@ export class Helm {
   async #run(args: string[], okExitCodes: readonly number[] = [0]) {
     const kubeconfig = await this.#kubeconfig();
     try {
-      return await this.#exec(this.binary, [...args, '--kubeconfig', kubeconfig.path], { okExitCodes, logger: this.#log });
+      return await this.#exec(this.binary, [...args, '--kubeconfig', kubeconfig.path], {
+        okExitCodes,
+        logger: this.#log,
+        timeoutMs: helmDeadlineMs(args),
+        timeoutInput: 'timeout',
+      });
     } finally {
       await kubeconfig.dispose();
     }

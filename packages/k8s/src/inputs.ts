@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, type Inputs, type Logger } from '@pipeline-toolkit/core';
+import { InputError, requestPolicy, type Inputs, type Logger, type RequestPolicy } from '@pipeline-toolkit/core';
 import type { DeploySpec, KeepPrevious, Mode } from './bluegreen/model.ts';
 import { decodeKubeconfig, type ClusterSource } from './source.ts';
 
@@ -21,6 +21,8 @@ export interface DeployOptions {
   githubToken?: string;
   environment?: string;
   dryRun: boolean;
+  /** Every Kubernetes, AWS and GitHub request: request-timeout and request-deadline, each at most the deploy's timeout. */
+  request?: RequestPolicy;
 }
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -159,5 +161,11 @@ export function readDeployInputs(
     ...(githubToken ? { githubToken } : {}),
     ...(environment ? { environment } : {}),
     dryRun: inputs.boolean('dry-run', false),
+    request: withinTimeout(requestPolicy(inputs), spec.timeoutMs),
   };
+}
+
+/** No single request may outlast the deploy's own `timeout`. */
+function withinTimeout(policy: RequestPolicy, timeoutMs: number): RequestPolicy {
+  return { ...policy, attemptTimeoutMs: Math.min(policy.attemptTimeoutMs, timeoutMs), deadlineMs: Math.min(policy.deadlineMs, timeoutMs) };
 }
