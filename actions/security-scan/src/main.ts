@@ -4,6 +4,8 @@ import {
   InputError,
   requestPolicy,
   stepCancellation,
+  writablePath,
+  writeRoots,
   type ActionContext,
   type Exec,
 } from '@pipeline-toolkit/core';
@@ -27,6 +29,9 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   ctx.log.setSecret(token);
   const policy = requestPolicy(ctx.inputs, deps.signal ?? stepCancellation());
   const cwd = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
+  const roots = writeRoots(ctx.env, cwd);
+  const label = ctx.inputs.label('output-sarif');
+  for (const file of [options.outputSarif, options.findingsFile]) writablePath(file, { input: 'output-sarif', label, roots, cwd });
   const links = repository && sha ? { serverUrl: ctx.env['GITHUB_SERVER_URL'] ?? 'https://github.com', repository, sha } : undefined;
 
   const result = await runScan(options, { log: ctx.log, env: ctx.env, cwd, exec: deps.exec, which: deps.which, links });

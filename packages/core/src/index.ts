@@ -37,3 +37,4 @@ export {
   type RequestPolicy,
   type Deadline,
 } from './request.ts';
+export { isInside, resolveInside, existingPath, writablePath, writeRoots, jobRoots, writeFileInside, type PathRule } from './paths.ts';

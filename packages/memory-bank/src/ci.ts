@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { errorMessage, GateError, InputError, table, type Inputs, type Logger } from '@pipeline-toolkit/core';
+import { errorMessage, GateError, InputError, table, type Inputs, type Logger, isInside, resolveInside } from '@pipeline-toolkit/core';
 import { readBank, today } from './bank.ts';
 import { createGitHub, repoPath, type GitHub } from './github.ts';
 import { LANGUAGES, type Language } from './language.ts';
@@ -41,7 +41,8 @@ export function readCiInputs(inputs: Inputs, log: Logger): CiRequest {
     throw new InputError('deploy-url', `${inputs.label('deploy-url')} must be an http(s) URL, got '${deployUrl}'.`);
   }
   const dir = inputs.string('dir', { default: 'memory-bank' });
-  if (path.isAbsolute(dir) || path.posix.normalize(dir.replace(/\\/g, '/')).startsWith('..')) {
+  // `..foo` is a folder like any other; `..`, `../x` and absolute paths leave the repository.
+  if (path.isAbsolute(dir) || !isInside('/repository', path.posix.join('/repository', dir.replace(/\\/g, '/')))) {
     throw new InputError('dir', `${inputs.label('dir')} must be a folder inside the repository (relative path), got '${dir}'.`);
   }
   return {
@@ -76,7 +77,8 @@ function need<T>(value: T | undefined, what: string): T {
 }
 
 export async function runCi(request: CiRequest, context: RunContext, deps: CiDeps): Promise<CiResult> {
-  const dir = path.resolve(context.workspace, request.dir);
+  // A folder that is a symbolic link out of the workspace is refused before anything is read or written.
+  const dir = resolveInside(request.dir, { input: 'dir', label: "Input 'dir'", roots: [context.workspace] });
   const bankPath = path.relative(context.workspace, dir).split(path.sep).join('/') || '.';
   const date = today(deps.now?.());
   const bank = existsSync(dir) ? await readBank(dir, { language: request.language }) : undefined;
