@@ -14,7 +14,7 @@ import {
   type RunnerEnv,
 } from '@pipeline-toolkit/testing';
 
-const fixtures = path.resolve(repoRoot, '../shared/fixtures/scanners');
+const fixtures = path.resolve(repoRoot, 'test/fixtures/scanners');
 
 /** Raw secret values in the Gitleaks fixtures used below (their Secret/Match and SARIF snippets). */
 const SECRETS = [

@@ -8,7 +8,7 @@ import { repoRoot, startServer, json } from '@pipeline-toolkit/testing';
 import { gunzipSync } from 'node:zlib';
 import { main, type CliIO } from 'pipeline-toolkit';
 
-const fixtures = path.resolve(repoRoot, '../shared/fixtures/scanners');
+const fixtures = path.resolve(repoRoot, 'test/fixtures/scanners');
 
 async function workdir(): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'cli-scan-'));

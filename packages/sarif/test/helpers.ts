@@ -10,7 +10,7 @@ const addFormats = ajvFormats.default;
 import { repoRoot } from '@pipeline-toolkit/testing';
 import { Aggregator, loadReport, type ReportKind } from '../src/index.ts';
 
-export const fixtures = path.resolve(repoRoot, '../shared/fixtures/scanners');
+export const fixtures = path.resolve(repoRoot, 'test/fixtures/scanners');
 export const fixture = (name: string) => path.join(fixtures, name);
 
 /** Loads reports into a fresh Aggregator (paths relative to `root`). */
