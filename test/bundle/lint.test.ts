@@ -39,8 +39,10 @@ describe('dist/lint', () => {
     expect(auto.exitCode).toBe(0);
     const warning = auto.commands.find((c) => c.command === 'warning');
     expect(warning?.message).toContain("ruff is not installed (looked for 'ruff' on PATH). To install it: pip install ruff");
-    expect(JSON.parse(auto.outputs['linters'] ?? '')).toEqual([{ linter: 'ruff', outcome: 'missing', errors: 0, warnings: 0 }]);
-    expect(auto.summary).toContain('| ruff | ⚠️ not installed |');
+    expect(JSON.parse(auto.outputs['linters'] ?? '')).toEqual([{ linter: 'ruff', outcome: 'skipped', errors: 0, warnings: 0 }]);
+    expect(auto.outputs['skipped']).toBe('ruff');
+    expect(auto.summary).toContain('## Lint passed, 1 of 1 linter skipped (not installed)');
+    expect(auto.summary).toContain('| ruff | ⚠️ skipped (not installed) |');
 
     const asked = await runBundle('lint', {
       runner: await createRunnerEnv({ GITHUB_WORKSPACE: runner.dir }),

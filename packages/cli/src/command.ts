@@ -1,5 +1,4 @@
-import { parseArgs } from 'node:util';
-import { ConsoleLogger, errorMessage, Inputs, InputError, mapInputs, type Logger } from '@pipeline-toolkit/core';
+import { ConsoleLogger, Inputs, InputError, mapInputs, type Logger } from '@pipeline-toolkit/core';
 
 /** One flag of a subcommand. Flag names are the action's input names, so validation and messages match. */
 export interface Flag {
@@ -32,27 +31,101 @@ export interface Command {
   summary: string;
   usage: string;
   flags: Flag[];
+  /** Positional arguments the command takes (e.g. a subcommand); without it, any is refused. */
+  arguments?: string;
   run(invocation: Invocation): Promise<number>;
 }
 
-export function parseInvocation(command: Command, argv: string[], io: CliIO): Invocation {
-  const options = Object.fromEntries(
-    command.flags.map((f) => [f.name, { type: f.type, ...(f.multiple ? { multiple: true } : {}), ...(f.short ? { short: f.short } : {}) }]),
-  );
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    const message = errorMessage(error);
-    throw new InputError('argv', `${message}\nRun 'pipeline-toolkit ${command.name} --help' for the accepted flags.`);
+/** Edit distance, for "did you mean" suggestions. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
   }
+  return previous[b.length]!;
+}
+
+/** The closest of `names` to `typed` (a typo or a prefix), if one is close enough to be meant. */
+export function suggest(typed: string, names: readonly string[]): string | undefined {
+  const prefixed = names.filter((n) => typed.length >= 3 && n.startsWith(typed));
+  if (prefixed.length === 1) return prefixed[0];
+  const ranked = names.map((n) => ({ n, d: distance(typed, n) })).sort((a, b) => a.d - b.d);
+  const best = ranked[0];
+  return best && best.d <= Math.max(2, Math.floor(typed.length / 3)) ? best.n : undefined;
+}
+
+const BOOLEAN_VALUES: Record<string, string> = { true: 'true', false: 'false' };
+
+/**
+ * Reads argv against the command's flags: `--flag value`, `--flag=value`, booleans as `--flag`
+ * or `--flag=true|false` (as the action's `dry-run: true`), `--` ends the flags. Unknown flags
+ * (with a suggestion), a missing value and stray arguments are InputErrors (exit 2).
+ */
+export function parseInvocation(command: Command, argv: string[], io: CliIO): Invocation {
+  const help = `Run 'pipeline-toolkit ${command.name} --help' for the accepted flags.`;
+  const fail = (message: string): never => {
+    throw new InputError('argv', `${message}\n${help}`);
+  };
+  const byName = new Map(command.flags.map((f) => [f.name, f]));
+  const byShort = new Map(command.flags.filter((f) => f.short).map((f) => [f.short!, f]));
   const values: Record<string, string> = {};
   const lists: Record<string, string[]> = {};
-  for (const [name, value] of Object.entries(parsed.values)) {
-    if (Array.isArray(value)) lists[name] = value.map(String);
-    else if (value !== undefined) values[name] = String(value);
+  const positionals: string[] = [];
+  const quote = (text: string) => `'${JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text).slice(1, -1)}'`;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    let flag: Flag | undefined;
+    let inline: string | undefined;
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+      inline = eq < 0 ? undefined : arg.slice(eq + 1);
+      flag = byName.get(name);
+      if (!flag) {
+        const guess = suggest(name, [...byName.keys()]);
+        fail(`Unknown flag ${quote(`--${name}`)} for 'pipeline-toolkit ${command.name}'.${guess ? ` Did you mean --${guess}?` : ''}`);
+      }
+    } else if (/^-[^-\d]/.test(arg)) {
+      flag = byShort.get(arg.slice(1));
+      if (!flag)
+        fail(
+          `Unknown flag ${quote(arg)} for 'pipeline-toolkit ${command.name}'. Flags are spelled in full, e.g. --${command.flags[0]?.name ?? 'help'}.`,
+        );
+    } else {
+      positionals.push(arg);
+      continue;
+    }
+    const label = `--${flag!.name}`;
+    let value: string;
+    if (flag!.type === 'boolean') {
+      value =
+        inline === undefined
+          ? 'true'
+          : (BOOLEAN_VALUES[inline.trim().toLowerCase()] ?? fail(`${label} is true or false, got ${quote(inline)}.`));
+    } else if (inline !== undefined) {
+      value = inline;
+    } else {
+      const next = argv[i + 1];
+      if (next === undefined || (next.startsWith('--') && byName.has(next.slice(2).split('=')[0]!)))
+        fail(`${label} needs a value: ${label} <value> or ${label}=<value>.`);
+      value = next!;
+      i++;
+    }
+    if (flag!.multiple) (lists[flag!.name] ??= []).push(value);
+    else values[flag!.name] = value;
   }
-  return { inputs: new Inputs(mapInputs(values), (name) => `--${name}`), lists, positionals: parsed.positionals, io };
+  if (positionals.length && !command.arguments) {
+    fail(`Unexpected argument ${quote(positionals[0]!)}: 'pipeline-toolkit ${command.name}' takes only flags (--name value).`);
+  }
+  return { inputs: new Inputs(mapInputs(values), (name) => `--${name}`), lists, positionals, io };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { errorMessage, InputError } from '@pipeline-toolkit/core';
-import { commandHelp, consoleIO, parseInvocation, type CliIO } from './command.ts';
+import { commandHelp, consoleIO, parseInvocation, suggest, type CliIO } from './command.ts';
 import { commands } from './commands/index.ts';
 
 const VERSION = '1.0.0';
@@ -32,7 +32,10 @@ export async function main(argv: string[], io: CliIO = consoleIO()): Promise<num
   }
   const entry = commands[name];
   if (!entry) {
-    io.log.error(`Unknown command '${name}'. Commands: ${Object.keys(commands).join(', ')}.`);
+    const guess = suggest(name, Object.keys(commands));
+    io.log.error(
+      `Unknown command '${JSON.stringify(name.slice(0, 60)).slice(1, -1)}'.${guess ? ` Did you mean '${guess}'?` : ''} Commands: ${Object.keys(commands).join(', ')}.`,
+    );
     return 2;
   }
   const command = await entry.load();

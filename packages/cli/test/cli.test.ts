@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { MemoryLogger } from '@pipeline-toolkit/core';
 import { main, type CliIO } from 'pipeline-toolkit';
@@ -33,11 +36,82 @@ describe('pipeline-toolkit', () => {
   it('exits 2 on an unknown flag and on a bad value, naming the flag', async () => {
     const unknown = io();
     expect(await main(['lint', '--bogus'], unknown)).toBe(2);
-    expect(unknown.log.lines[0]?.message).toContain("Unknown option '--bogus'");
+    expect(unknown.log.lines[0]?.message).toBe(
+      "Unknown flag '--bogus' for 'pipeline-toolkit lint'.\nRun 'pipeline-toolkit lint --help' for the accepted flags.",
+    );
     const bad = io();
     expect(await main(['lint', '--linters', 'pylint'], bad)).toBe(2);
     expect(bad.log.lines[0]?.message).toBe(
       '--linters must list items from auto, ruff, eslint, actionlint, helm, memory-bank; unknown: pylint.',
     );
+  });
+
+  it('suggests the flag or command that was probably meant', async () => {
+    const typo = io();
+    expect(await main(['notify', '--stauts', 'failure', '--dry-run'], typo)).toBe(2);
+    expect(typo.log.lines[0]?.message).toMatch(/^Unknown flag '--stauts' for 'pipeline-toolkit notify'\. Did you mean --status\?\n/);
+    const prefix = io();
+    expect(await main(['lint', '--work', '.'], prefix)).toBe(2);
+    expect(prefix.log.lines[0]?.message).toContain('Did you mean --working-directory?');
+    const command = io();
+    expect(await main(['notfy'], command)).toBe(2);
+    expect(command.log.lines[0]?.message).toMatch(/^Unknown command 'notfy'\. Did you mean 'notify'\? Commands: /);
+    const far = io();
+    expect(await main(['lint', '--zzzzzzzz'], far)).toBe(2);
+    expect(far.log.lines[0]?.message).not.toContain('Did you mean');
+  });
+
+  it('reads booleans as --flag, --flag=true and --flag=false, and refuses other values', async () => {
+    const needs = JSON.stringify({ build: { result: 'success' }, test: { result: 'failure' } });
+    const on = io();
+    expect(await main(['notify', '--needs', needs, '--dry-run=true'], on)).toBe(0);
+    expect(JSON.parse(on.printed[0] ?? '')).toEqual(expect.objectContaining({ attachments: expect.any(Array) }));
+    const off = io();
+    // --dry-run=false means a real send: without a webhook that is a usage error, not a dry run.
+    expect(await main(['notify', '--needs', needs, '--dry-run=false'], off)).toBe(2);
+    expect(off.printed).toEqual([]);
+    expect(off.log.lines[0]?.message).toContain('--webhook-url');
+    const bad = io();
+    expect(await main(['notify', '--dry-run=yes'], bad)).toBe(2);
+    expect(bad.log.lines[0]?.message).toMatch(/^--dry-run is true or false, got 'yes'\./);
+  });
+
+  it('refuses stray arguments and a flag without its value, and escapes what it quotes', async () => {
+    const stray = io();
+    expect(await main(['lint', 'src'], stray)).toBe(2);
+    expect(stray.log.lines[0]?.message).toMatch(/^Unexpected argument 'src': 'pipeline-toolkit lint' takes only flags/);
+    const missing = io();
+    expect(await main(['smoke', '--target'], missing)).toBe(2);
+    expect(missing.log.lines[0]?.message).toMatch(/^--target needs a value: --target <value> or --target=<value>\./);
+    const eaten = io();
+    expect(await main(['smoke', '--config', '--target', 'local'], eaten)).toBe(2);
+    expect(eaten.log.lines[0]?.message).toMatch(/^--config needs a value/);
+    const hostile = io();
+    expect(await main(['lint', '--x\n::error::owned'], hostile)).toBe(2);
+    expect(hostile.log.lines[0]?.message).toMatch(/^Unknown flag '--x\\n::error::owned'/);
+    const afterDash = io();
+    expect(await main(['lint', '--', '--linters'], afterDash)).toBe(2);
+    expect(afterDash.log.lines[0]?.message).toMatch(/^Unexpected argument '--linters'/);
+  });
+
+  it('lint says which linters it skipped, in plain text, and fails when a required one is missing', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ptk-lint-'));
+    try {
+      await writeFile(path.join(dir, 'app.py'), 'print("hi")\n');
+      const cli = { ...io(), env: { PATH: path.join(dir, 'no-bin') }, cwd: dir };
+      expect(await main(['lint'], cli)).toBe(0);
+      const text = cli.printed.join('\n');
+      expect(text.split('\n')[0]).toBe('Lint passed, 1 of 1 linter skipped (not installed)');
+      expect(text).toMatch(/\nruff +⚠️ skipped \(not installed\) +0 +0 +\d/);
+      expect(text).not.toMatch(/[|#]|\*\*/);
+      const required = { ...io(), env: cli.env, cwd: dir };
+      expect(await main(['lint', '--require', 'ruff,helm'], required)).toBe(1);
+      const output = required.printed.join('\n');
+      expect(output.split('\n')[0]).toBe('Lint failed');
+      expect(output).toMatch(/\nruff +❌ not installed/);
+      expect(output).toMatch(/\nhelm +❌ not installed/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -60,10 +60,10 @@ describe('pipeline-toolkit memory-bank / adr', () => {
 
     const list = await cli(['adr', 'list']);
     expect(list.out.split('\n')).toEqual([
-      '| ADR | Title | Status | Date |',
-      '| --- | --- | --- | --- |',
-      expect.stringMatching(/^\| ADR-001 \| Usar PostgreSQL \| Substituído \| \d{4}-\d\d-\d\d \|$/),
-      expect.stringMatching(/^\| ADR-003 \| Usar CockroachDB \| Obsoleto \| \d{4}-\d\d-\d\d \|$/),
+      'ADR      Title             Status       Date',
+      '───────  ────────────────  ───────────  ──────────',
+      expect.stringMatching(/^ADR-001 {2}Usar PostgreSQL {3}Substituído {2}\d{4}-\d\d-\d\d$/),
+      expect.stringMatching(/^ADR-003 {2}Usar CockroachDB {2}Obsoleto {5}\d{4}-\d\d-\d\d$/),
     ]);
     const lint = await cli(['memory-bank', 'lint']);
     expect(lint).toMatchObject({ code: 0, out: 'memory-bank lint: no problems.' });

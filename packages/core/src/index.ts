@@ -38,3 +38,4 @@ export {
   type Deadline,
 } from './request.ts';
 export { isInside, resolveInside, existingPath, writablePath, writeRoots, jobRoots, writeFileInside, type PathRule } from './paths.ts';
+export { markdownToText, textWidth } from './terminal.ts';

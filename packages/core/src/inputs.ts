@@ -90,12 +90,21 @@ export class Inputs {
     return match;
   }
 
-  /** A duration such as `500ms`, `90s`, `5m`, `1m30s` (a bare number is seconds), in milliseconds. */
+  /**
+   * A duration such as `500ms`, `90s`, `5m`, `1m30s`, in milliseconds. A number without a unit is
+   * refused (`5` could mean seconds, as Helm reads it, or minutes); only `0` needs none.
+   */
   duration(name: string, options: Options<string> & { max?: string } = {}): number | undefined {
     const value = this.raw(name) ?? options.default;
     if (value === undefined) {
       if (options.required) throw new InputError(name, `${this.#label(name)} is required: a duration such as 90s or 5m.`);
       return undefined;
+    }
+    if (/^\s*\d+(?:\.\d+)?\s*$/.test(value) && Number(value) !== 0) {
+      throw new InputError(
+        name,
+        `${this.#label(name)} needs a unit: write ${value.trim()}s for seconds or ${value.trim()}m for minutes (accepted units: ms, s, m, h), got '${value}'.`,
+      );
     }
     const ms = parseDuration(value);
     if (ms === undefined) {

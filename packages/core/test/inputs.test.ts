@@ -49,11 +49,15 @@ describe('Inputs', () => {
   });
 
   it('reads durations in ms', () => {
-    const i = inputs({ t: '1m30s', bad: '5 minutes', long: '2h' });
+    const i = inputs({ t: '1m30s', bad: '5 minutes', long: '2h', bare: '5', zero: '0' });
     expect(i.duration('t')).toBe(90_000);
     expect(i.duration('missing', { default: '500ms' })).toBe(500);
     expect(() => i.duration('bad')).toThrow("Input 'bad' must be a duration such as 500ms, 90s, 5m or 1m30s, got '5 minutes'.");
     expect(() => i.duration('long', { max: '1h' })).toThrow("Input 'long' must be at most 1h, got '2h'.");
+    expect(() => i.duration('bare')).toThrow(
+      "Input 'bare' needs a unit: write 5s for seconds or 5m for minutes (accepted units: ms, s, m, h), got '5'.",
+    );
+    expect(i.duration('zero')).toBe(0);
   });
 
   it('splits lists on lines and commas, dropping blanks and comments', () => {

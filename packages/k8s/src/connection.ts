@@ -8,6 +8,21 @@ import { DEFAULT_REQUEST_POLICY, type Logger, type RequestPolicy } from '@pipeli
 import type { KubeApi } from './api.ts';
 import type { ClusterSource } from './source.ts';
 import { decodeKubeconfig } from './source.ts';
+import { describeSource, explainClusterError, type ClusterWhere } from './cluster-errors.ts';
+
+/** The API with every failed call explained: address, kubeconfig source and cause (see cluster-errors.ts). */
+export function explaining(api: KubeApi, where: ClusterWhere): KubeApi {
+  return new Proxy(api, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        (value.apply(target, args) as Promise<unknown>).catch((error: unknown) => {
+          throw explainClusterError(error, where);
+        });
+    },
+  });
+}
 
 /** A kubeconfig file for one Helm invocation; dispose() removes it (it may hold a token). */
 export interface HelmKubeconfig {
@@ -86,7 +101,7 @@ export async function connect(
   }
 
   return {
-    api: new ClientNodeApi(kc, policy),
+    api: explaining(new ClientNodeApi(kc, policy), { server: cluster.server, source: describeSource(source) }),
     server: cluster.server,
     async serviceProxy(namespace, service, port) {
       const base = `${cluster.server.replace(/\/$/, '')}/api/v1/namespaces/${namespace}/services/${service}:${port}/proxy`;

@@ -61,21 +61,42 @@ function clusterSource(
     return { source: { kind: 'eks', clusterName, region }, sourceLabel: `EKS cluster ${clusterName} (${region})` };
   }
   const given = kubeconfig ?? env['KUBE_CONFIG'];
+  const label = kubeconfig !== undefined ? inputs.label('kubeconfig') : 'KUBE_CONFIG';
   if (given) {
-    const file = path.resolve(cwd, given);
-    if (!given.includes('\n') && given.length < 4096 && existsSync(file))
-      return { source: { kind: 'kubeconfig-file', path: file }, sourceLabel: `kubeconfig ${given}` };
+    const home = env['HOME'];
+    const file = path.resolve(cwd, home ? given.replace(/^~(?=\/|$)/, home) : given);
+    const oneLine = !given.trim().includes('\n') && given.length < 4096;
+    if (oneLine && existsSync(file)) return { source: { kind: 'kubeconfig-file', path: file }, sourceLabel: `kubeconfig ${given}` };
+    if (oneLine && looksLikePath(given.trim()))
+      throw new InputError(
+        'kubeconfig',
+        `${label}: the kubeconfig file ${file} does not exist. Give a path to a kubeconfig, or its content (raw or base64).`,
+      );
     // One-line values (base64, or junk) are masked whole; a YAML document is masked by its credentials once parsed (connect()), not line by line.
-    if (!given.trim().includes('\n')) log?.setSecret(given);
-    decodeKubeconfig(given, 'kubeconfig');
+    if (oneLine) log?.setSecret(given);
+    decodeKubeconfig(given, 'kubeconfig', label);
     return { source: { kind: 'kubeconfig', content: given }, sourceLabel: 'kubeconfig from the input' };
   }
-  if (env['KUBECONFIG'] && existsSync(env['KUBECONFIG']))
-    return { source: { kind: 'kubeconfig-file', path: env['KUBECONFIG'] }, sourceLabel: `kubeconfig ${env['KUBECONFIG']}` };
+  // As kubectl: the first existing file of $KUBECONFIG (a list), else ~/.kube/config.
+  const listed = (env['KUBECONFIG'] ?? '').split(path.delimiter).filter(Boolean);
+  const fromEnv = listed.map((f) => path.resolve(cwd, f)).find((f) => existsSync(f));
+  if (fromEnv) return { source: { kind: 'kubeconfig-file', path: fromEnv }, sourceLabel: `kubeconfig ${fromEnv} (from KUBECONFIG)` };
+  const home = env['HOME'];
+  const standard = home ? path.join(home, '.kube', 'config') : undefined;
+  if (!listed.length && standard && existsSync(standard))
+    return { source: { kind: 'kubeconfig-file', path: standard }, sourceLabel: `kubeconfig ${standard} (the default, as kubectl)` };
+  const looked = listed.length
+    ? `KUBECONFIG names ${listed.join(path.delimiter)}, and none of it exists`
+    : `neither KUBECONFIG nor ${standard ?? '~/.kube/config'} is there`;
   throw new InputError(
     'kubeconfig',
-    `Say which cluster: ${inputs.label('cluster-name')} and ${inputs.label('aws-region')} for EKS, or ${inputs.label('kubeconfig')} (a path, or the kubeconfig itself, raw or base64, e.g. from a KUBE_CONFIG secret).`,
+    `Say which cluster: ${inputs.label('cluster-name')} and ${inputs.label('aws-region')} for EKS, or ${inputs.label('kubeconfig')} (a path, or the kubeconfig itself, raw or base64, e.g. from a KUBE_CONFIG secret); ${looked}.`,
   );
+}
+
+/** A one-line value that is meant as a file name, not as kubeconfig content: `./x`, `/x`, `~/x`, `x.yaml`, `…/config`. */
+function looksLikePath(value: string): boolean {
+  return /^(?:\.{1,2}\/|\/|~(?:\/|$))/.test(value) || /(?:\.(?:ya?ml|json|conf|kubeconfig)|(?:^|\/)config)$/i.test(value);
 }
 
 /** Reads and validates the deploy inputs. Every error names the input and what it accepts; nothing is contacted. */

@@ -11,7 +11,7 @@ export type ClusterSource =
  * Reads a kubeconfig given as text: raw YAML/JSON as written by kubectl, or base64 of it (the common
  * way to store it in a secret). The error never echoes the value.
  */
-export function decodeKubeconfig(value: string, input = 'kubeconfig'): string {
+export function decodeKubeconfig(value: string, input = 'kubeconfig', label = `Input '${input}'`): string {
   const text = value.trim();
   if (looksLikeKubeconfig(text)) return text;
   if (/^[A-Za-z0-9+/=\s_-]+$/.test(text)) {
@@ -20,7 +20,7 @@ export function decodeKubeconfig(value: string, input = 'kubeconfig'): string {
   }
   throw new InputError(
     input,
-    `Input '${input}' must be a kubeconfig (YAML as kubectl writes it, or base64 of it) or the path of one; the value given is neither.`,
+    `${label} must be a kubeconfig (YAML as kubectl writes it, or base64 of it) or the path of one; the value given is neither.`,
   );
 }
 

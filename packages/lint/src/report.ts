@@ -8,6 +8,9 @@ const SUMMARY_FINDINGS = 100;
 /** How many of a linter's findings have this severity. */
 export const count = (run: LinterRun, severity: LintFinding['severity']) => run.findings.filter((f) => f.severity === severity).length;
 
+/** Not installed and not required: the linter did not run and lint does not fail for it. */
+const skipped = (run: LinterRun) => run.outcome === 'missing' && !run.required;
+
 /** The lint step's outputs: the result, error and warning totals, and the counts per linter. */
 export function lintOutputs(runs: readonly LinterRun[], passed: boolean) {
   const errors = runs.reduce((sum, r) => sum + count(r, 'error'), 0);
@@ -16,7 +19,16 @@ export function lintOutputs(runs: readonly LinterRun[], passed: boolean) {
     result: passed ? 'passed' : 'failed',
     errors,
     warnings: findings - errors,
-    linters: runs.map((r) => ({ linter: r.linter, outcome: r.outcome, errors: count(r, 'error'), warnings: count(r, 'warning') })),
+    skipped: runs
+      .filter(skipped)
+      .map((r) => r.linter)
+      .join(','),
+    linters: runs.map((r) => ({
+      linter: r.linter,
+      outcome: skipped(r) ? 'skipped' : r.outcome,
+      errors: count(r, 'error'),
+      warnings: count(r, 'warning'),
+    })),
   };
 }
 
@@ -39,24 +51,33 @@ export function annotate(log: Logger, runs: readonly LinterRun[]): void {
   for (const run of runs) {
     if (run.outcome === 'ran' || !run.detail) continue;
     const level = run.outcome === 'missing' && !run.required ? 'warning' : 'error';
-    log[level](run.detail, { title: `${run.linter} ${run.outcome === 'missing' ? 'not installed' : 'could not run'}` });
+    const title = run.outcome === 'failed' ? 'could not run' : run.required ? 'not installed' : 'skipped (not installed)';
+    log[level](run.detail, { title: `${run.linter} ${title}` });
   }
 }
 
 const status = (run: LinterRun) =>
   run.outcome === 'missing'
-    ? '⚠️ not installed'
+    ? run.required
+      ? '❌ not installed'
+      : '⚠️ skipped (not installed)'
     : run.outcome === 'failed'
       ? '❌ could not run'
       : count(run, 'error')
         ? '❌ errors'
         : '✅ clean';
 
+/** `Lint passed`, or `Lint passed, 2 of 3 linters skipped (not installed)`: never a clean pass that was not one. */
+export function headline(runs: readonly LinterRun[], passed: boolean): string {
+  const left = runs.filter(skipped).length;
+  return `Lint ${passed ? 'passed' : 'failed'}${left ? `, ${left} of ${runs.length} linter${runs.length === 1 ? '' : 's'} skipped (not installed)` : ''}`;
+}
+
 export function lintSummary(runs: readonly LinterRun[], passed: boolean): string {
   if (!runs.length)
     return `${heading('Lint')}\nNo linter applies to this repository (no Python, ESLint config, workflows, charts or memory bank found).\n`;
   const parts = [
-    heading(`Lint ${passed ? 'passed' : 'failed'}`),
+    heading(headline(runs, passed)),
     table(
       ['Linter', 'Result', 'Errors', 'Warnings', 'Time'],
       runs.map((r) => [r.linter, status(r), count(r, 'error'), count(r, 'warning'), formatDuration(r.durationMs)]),

@@ -16,11 +16,20 @@ export function readLinters(inputs: Inputs): readonly LinterName[] | 'auto' {
   return list as LinterName[];
 }
 
+/** The `require` input / `--require` flag: linters that must run — one not installed fails lint. */
+export function readRequired(inputs: Inputs): LinterName[] {
+  return inputs.enumList('require', LINTERS);
+}
+
 /** The linters to run: the requested ones, or (`auto`) those for which the repository has files. */
-export async function selectLinters(ctx: LintContext, requested: readonly LinterName[] | 'auto'): Promise<Linter[]> {
-  if (requested !== 'auto') return ALL_LINTERS.filter((l) => requested.includes(l.name));
+export async function selectLinters(
+  ctx: LintContext,
+  requested: readonly LinterName[] | 'auto',
+  required: readonly LinterName[] = [],
+): Promise<Linter[]> {
+  if (requested !== 'auto') return ALL_LINTERS.filter((l) => requested.includes(l.name) || required.includes(l.name));
   const applies = await Promise.all(ALL_LINTERS.map((l) => l.applies(ctx)));
-  return ALL_LINTERS.filter((_, i) => applies[i]);
+  return ALL_LINTERS.filter((l, i) => applies[i] || required.includes(l.name));
 }
 
 async function runOne(ctx: LintContext, linter: Linter, required: boolean): Promise<LinterRun> {
@@ -44,13 +53,27 @@ async function runOne(ctx: LintContext, linter: Linter, required: boolean): Prom
   }
 }
 
-/** Runs the linters one after another (they are CPU-bound; running them together only slows each). */
-export async function runLinters(ctx: LintContext, requested: readonly LinterName[] | 'auto'): Promise<LinterRun[]> {
+/**
+ * Runs the linters one after another (they are CPU-bound; running them together only slows each).
+ * A linter is required — not installed fails lint — when it is named in `requested` or `required`;
+ * one found by `auto` that is not installed is skipped with a warning.
+ */
+export async function runLinters(
+  ctx: LintContext,
+  requested: readonly LinterName[] | 'auto',
+  required: readonly LinterName[] = [],
+): Promise<LinterRun[]> {
   const runs: LinterRun[] = [];
-  for (const linter of await selectLinters(ctx, requested)) {
-    runs.push(await ctx.log.group(`Lint: ${linter.name}`, () => runOne(ctx, linter, requested !== 'auto')));
+  for (const linter of await selectLinters(ctx, requested, required)) {
+    const must = requested !== 'auto' || required.includes(linter.name);
+    runs.push(await ctx.log.group(`Lint: ${linter.name}`, () => runOne(ctx, linter, must)));
   }
   return runs;
+}
+
+/** The linters that did not run because they are not installed and were not required. */
+export function skippedLinters(runs: readonly LinterRun[]): LinterName[] {
+  return runs.filter((r) => r.outcome === 'missing' && !r.required).map((r) => r.linter);
 }
 
 /** Lint fails on any error finding, on a linter that could not run, and on a requested linter that is missing. */

@@ -47,7 +47,8 @@ const LOOPBACK_HOSTS = ['127.0.0.1', '[::1]', 'localhost'];
  * allows plain http to any other host.
  */
 export function parseWebhookUrl(value: string, label: string, options: { allowLoopback?: boolean } = {}): WebhookUrl {
-  const problem = `${label} must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/T…/B…/…`;
+  // The example is written so that the redactor's Slack-URL pattern does not match it (it would mask it).
+  const problem = `${label} must be a Slack incoming-webhook URL such as https://hooks.slack.com/services/<team>/<bot>/<secret>`;
   let url: URL;
   try {
     url = new URL(value);
@@ -63,7 +64,7 @@ export function parseWebhookUrl(value: string, label: string, options: { allowLo
   if (!/^\/services\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/[A-Za-z0-9]+\/?$/.test(url.pathname)) {
     throw new InputError(
       'webhook-url',
-      `${problem}; the path is not /services/<team>/<bot>/<secret> (workflow-builder webhooks take a different payload and are not supported).`,
+      `${problem}; the path of the value given is not /services/<team>/<bot>/<secret> (workflow-builder webhooks take a different payload and are not supported).`,
     );
   }
   return new WebhookUrl(url.href);

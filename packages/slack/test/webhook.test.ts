@@ -58,6 +58,10 @@ describe('webhook URL validation', () => {
     expect((error as Error).message).toContain("Input 'webhook-url' must be a Slack incoming-webhook URL");
     expect((error as Error).message).toContain(reason);
     expect((error as Error).message).not.toContain('secretpart');
+    // What the user reads is the redacted message: the example of a good URL must survive it.
+    const log = new MemoryLogger();
+    log.error((error as Error).message);
+    expect(log.lines[0]?.message).toContain('such as https://hooks.slack.com/services/<team>/<bot>/<secret>');
   });
 
   it('allows plain http on the loopback interface only through the test seam', () => {

@@ -138,8 +138,12 @@ async function waitUntilHealthy(
     log.warning(`wait-until-healthy: ${unusable ?? 'no health check'}; running the suite now.`);
     return;
   }
-  const deadline = performance.now() + deadlineMs;
+  const started = performance.now();
+  const deadline = started + deadlineMs;
   let polls = 0;
+  // Progress at the start and then every few seconds, so a wait never looks like a hang.
+  let lastProgress = started;
+  log.info(`Waiting up to ${formatDuration(deadlineMs)} for '${health.name}' to pass before the suite…`);
   for (;;) {
     polls++;
     const remaining = deadline - performance.now();
@@ -155,10 +159,19 @@ async function waitUntilHealthy(
       );
       return;
     }
+    const now = performance.now();
+    if (now - lastProgress >= PROGRESS_EVERY_MS || polls === 1) {
+      lastProgress = now;
+      log.info(
+        `  still waiting (${formatDuration(now - started)} of ${formatDuration(deadlineMs)}): '${health.name}' ${outcome.message ?? 'failed'}`,
+      );
+    }
     log.debug(`wait-until-healthy: '${health.name}' ${outcome.message ?? 'failed'}; next poll in ${formatDuration(wait)}`);
     await timing.sleep(wait);
   }
 }
+
+const PROGRESS_EVERY_MS = 5000;
 
 /** Poll interval: the check's backoff doubling per poll, at most 5 seconds. */
 const backoff = (poll: number, baseMs: number) => Math.min(5000, baseMs * 2 ** (poll - 1));

@@ -235,6 +235,9 @@ describe('HTTP checks against loopback servers', () => {
     const s = await suite(one('name: health\n    http: { path: /health }', '{ retries: 0, backoff: 10ms }'));
     const { check, log, sleeps } = await run(s, { target: server.url, waitUntilHealthyMs: 60_000 });
     expect(log.text()).toContain("Healthy: 'health' passed after 4 polls.");
+    // The user sees the wait start and its first failure at once, not minutes of silence.
+    expect(log.text()).toContain("Waiting up to 1m for 'health' to pass before the suite…");
+    expect(log.text()).toMatch(/still waiting \(\d+(ms|\.\d+s|s) of 1m\): 'health' status 503, expected 2xx/);
     expect(sleeps).toEqual([10, 20, 40]);
     expect(check('health')).toMatchObject({ status: 'passed', attempts: 1 });
   });

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { exec, InputError, table, type Inputs } from '@pipeline-toolkit/core';
+import { exec, InputError, markdownToText, table, type Inputs } from '@pipeline-toolkit/core';
 import {
   adrId,
   branchNumbers,
@@ -83,6 +83,7 @@ export const adr: Command = {
     '       pipeline-toolkit adr list',
     '       pipeline-toolkit adr renumber OLD NEW [--file ADR-OLD-x.md]',
   ].join('\n'),
+  arguments: '<new|supersede|status|list|renumber> [arguments]',
   flags: [
     { name: 'dir', type: 'string', description: 'Memory-bank folder, relative to the current directory (default memory-bank)' },
     { name: 'language', type: 'string', description: 'en or pt-BR (default: detected from the bank)' },
@@ -113,7 +114,7 @@ export const adr: Command = {
         a.status ? VOCABULARY[bank.language].status[a.status] : (a.statusText ?? '—'),
         a.date ?? '—',
       ]);
-      io.out(rows.length ? table(['ADR', 'Title', 'Status', 'Date'], rows).trimEnd() : `No ADRs in ${dir}.`);
+      io.out(rows.length ? markdownToText(table(['ADR', 'Title', 'Status', 'Date'], rows)) : `No ADRs in ${dir}.`);
       return 0;
     }
     if (sub === 'status') {

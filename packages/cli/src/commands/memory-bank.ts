@@ -45,6 +45,7 @@ export const memoryBank: Command = {
   name: 'memory-bank',
   summary: 'Create, index, lint and record progress in the memory-bank/ folder',
   usage: `pipeline-toolkit memory-bank <${SUBCOMMANDS.join('|')}> [--dir memory-bank] [--language en|pt-BR] [flags]`,
+  arguments: `<${SUBCOMMANDS.join('|')}>`,
   flags: [
     { name: 'dir', type: 'string', description: 'Memory-bank folder (default memory-bank in the current directory)' },
     { name: 'language', type: 'string', description: 'en or pt-BR (init: default en; otherwise detected from the bank)' },

@@ -1,9 +1,10 @@
 import { Inputs } from '@pipeline-toolkit/core';
 import { LOOPBACK_SEAM, deliver, githubRunsApi, prepareNotification, readNotifyInputs, runContext } from '@pipeline-toolkit/slack';
 import type { Command } from '../command.ts';
+import { gitRunEnv } from '../git.ts';
 
 /** Flags that may also come from the environment, so that secrets need not be typed on a command line. */
-const FROM_ENV: Record<string, string> = { 'webhook-url': 'SLACK_WEBHOOK_URL', 'github-token': 'GITHUB_TOKEN' };
+const FROM_ENV: Record<string, string> = { 'webhook-url': 'SLACK_WEBHOOK', 'github-token': 'GITHUB_TOKEN' };
 
 export const notify: Command = {
   name: 'notify',
@@ -13,7 +14,7 @@ export const notify: Command = {
     {
       name: 'webhook-url',
       type: 'string',
-      description: 'Slack incoming-webhook URL (default: $SLACK_WEBHOOK_URL); not needed with --dry-run',
+      description: 'Slack incoming-webhook URL (default: $SLACK_WEBHOOK); not needed with --dry-run',
     },
     { name: 'status', type: 'string', description: 'success | failure | cancelled (default: derived from --needs)' },
     { name: 'needs', type: 'string', description: 'JSON of toJSON(needs): jobs with result failure/cancelled are named as failed' },
@@ -43,7 +44,8 @@ export const notify: Command = {
       (name) => `--${name}`,
     );
     const request = readNotifyInputs(flags, io.log, { allowLoopback: io.env[LOOPBACK_SEAM] === 'true' });
-    const context = runContext(io.env);
+    // Run from a checkout (not in Actions): the repository, branch and commit come from git.
+    const context = runContext(await gitRunEnv(io.env, io.cwd));
     const prepared = await prepareNotification(request, context, {
       log: io.log,
       runs: request.githubToken ? githubRunsApi(request.githubToken, context.apiUrl) : undefined,
