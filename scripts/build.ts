@@ -12,9 +12,10 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, stat, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { actionDirs } from './actions.ts';
+import { licenses } from './licenses.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const dist = path.join(root, 'dist');
@@ -22,30 +23,6 @@ const MB = 1024 * 1024;
 const BUDGET_TOTAL = 12 * MB;
 const BUDGET_LIGHT = 1 * MB;
 const HEAVY = /node_modules\/(@kubernetes\/client-node|@aws-sdk|@smithy)\//;
-
-function packageDir(file: string): string | undefined {
-  const marker = file.lastIndexOf('node_modules/');
-  if (marker < 0) return undefined;
-  const rest = file.slice(marker + 'node_modules/'.length).split('/');
-  const name = rest[0]?.startsWith('@') ? rest.slice(0, 2).join('/') : rest[0];
-  return name ? path.join(root, file.slice(0, marker), 'node_modules', name) : undefined;
-}
-
-async function licenses(metafile: Metafile): Promise<string> {
-  const dirs = new Set<string>();
-  for (const input of Object.keys(metafile.inputs)) {
-    const dir = packageDir(input);
-    if (dir) dirs.add(dir);
-  }
-  const sections: string[] = [];
-  for (const dir of [...dirs].sort()) {
-    const pkg = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as { name: string; version: string; license?: string };
-    const files = (await readdir(dir)).filter((f) => /^(licen[sc]e|copying|notice)/i.test(f)).sort();
-    const texts = await Promise.all(files.map((f) => readFile(path.join(dir, f), 'utf8')));
-    sections.push(`${pkg.name}@${pkg.version}\n${pkg.license ?? 'UNKNOWN'}\n${texts.join('\n').trim()}`);
-  }
-  return `${sections.join('\n\n---\n\n')}\n`;
-}
 
 /** Every output file an entry can load: its static and dynamic imports, transitively. */
 function closure(metafile: Metafile, entry: string): Set<string> {
@@ -89,7 +66,7 @@ async function main(): Promise<void> {
     // Some CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
     banner: { js: "import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);" },
   });
-  await writeFile(path.join(dist, 'licenses.txt'), await licenses(metafile));
+  await writeFile(path.join(dist, 'licenses.txt'), await licenses(root, metafile));
 
   const problems: string[] = [];
   const rel = (file: string) => path.relative(root, path.resolve(root, file)).split(path.sep).join('/');

@@ -75,8 +75,11 @@ async function snapshotToolkit(dest: string): Promise<void> {
   }
 }
 
-/** A copy of the example service with the caller workflow, committed in a fresh git repository. */
-export async function prepareWorkspace(): Promise<ActWorkspace> {
+/**
+ * A copy of the example service with a caller workflow (a file of test/act/workflows/, copied as
+ * .github/workflows/pipeline.yml), committed in a fresh git repository.
+ */
+export async function prepareWorkspace(caller = 'pipeline.yml'): Promise<ActWorkspace> {
   const root = await mkdtemp(path.join(tmpdir(), 'ptk-act-'));
   await chmod(root, 0o700);
   const dir = path.join(root, 'orders-service');
@@ -85,7 +88,7 @@ export async function prepareWorkspace(): Promise<ActWorkspace> {
     filter: (src) => !/(__pycache__|\.venv|\.pytest_cache|\.ruff_cache|\/dist|\/build)$/.test(src),
   });
   await mkdir(path.join(dir, '.github', 'workflows'), { recursive: true });
-  await cp(path.join(here, 'workflows', 'pipeline.yml'), path.join(dir, '.github', 'workflows', 'pipeline.yml'));
+  await cp(path.join(here, 'workflows', caller), path.join(dir, '.github', 'workflows', 'pipeline.yml'));
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
   git('init', '-q', '-b', 'main');
   git('remote', 'add', 'origin', `https://github.com/${SERVICE_REPOSITORY}.git`);
@@ -106,6 +109,8 @@ export interface ActOptions {
   /** PATH of act and so of every job (self-hosted jobs inherit act's environment). */
   path: string;
   timeoutMs: number;
+  /** The event that starts the run and its payload's own fields (default: a workflow_dispatch on main). */
+  event?: { name: string; payload: Record<string, unknown> };
   /** Called with each entry of act's --json log as it arrives (to act on a job's start or end). */
   onEntry?: (entry: Record<string, unknown>) => void;
 }
@@ -156,17 +161,18 @@ export async function runAct(act: string, ws: ActWorkspace, options: ActOptions)
     }),
   );
   const [owner, name] = SERVICE_REPOSITORY.split('/');
+  const eventName = options.event?.name ?? 'workflow_dispatch';
   const event = await file(
     'event.json',
     JSON.stringify({
-      inputs: {},
-      ref: 'refs/heads/main',
+      ...(options.event ? {} : { inputs: {}, ref: 'refs/heads/main' }),
+      ...options.event?.payload,
       repository: { name, full_name: SERVICE_REPOSITORY, owner: { login: owner }, default_branch: 'main' },
     }),
   );
   const local = { [TOOLKIT]: ws.toolkit, ...(await remoteActionMappings(path.join(ws.toolkit, '.github/workflows/pipeline.yml'))) };
   const args = [
-    'workflow_dispatch',
+    eventName,
     '--workflows',
     '.github/workflows/pipeline.yml',
     '--eventpath',

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bankTemplates, initBank } from '@pipeline-toolkit/memory-bank';
 import { createRunnerEnv, runBundle, type RunnerEnv } from '@pipeline-toolkit/testing';
@@ -172,7 +172,31 @@ describe('dist/memory-bank', () => {
     const bad = await runBundle('memory-bank', { runner, inputs: { command: 'publish' } });
     expect(bad.exitCode).toBe(1);
     expect(bad.commands.find((c) => c.command === 'error')?.message).toBe(
-      "Input 'command' must be one of record-deploy, record-progress, index, lint, got 'publish'.",
+      "Input 'command' must be one of record-deploy, record-progress, index, lint, import, got 'publish'.",
     );
+  });
+
+  it('import: a MADR / log4brains set (test/fixtures/adr) becomes ADR-NNN records whose index passes lint', async () => {
+    await cp(path.resolve(import.meta.dirname, '../fixtures/adr/log4brains/docs/adr'), path.join(runner.dir, 'docs/adr'), {
+      recursive: true,
+    });
+    const imported = await runBundle('memory-bank', { runner, inputs: { command: 'import', source: 'docs/adr', 'github-token': '' } });
+    expect(imported.stderr).toBe('');
+    expect(imported.exitCode).toBe(0);
+    expect(JSON.parse(imported.outputs['files'] ?? '[]')).toHaveLength(10);
+    expect(imported.summary).toContain(
+      '| 20201016-use-the-adr-slug-as-its-unique-id.md | ADR-006-use-the-adr-slug-as-its-unique-id.md | 2 |',
+    );
+    const log = await readFile(path.join(bank(), 'decisionLog.md'), 'utf8');
+    expect(log).toContain(
+      '| ADR-004 | [Use the ADR number as its unique ID](ADR-004-use-the-adr-number-as-its-unique-id.md) | Substituído | 2020-09-26 | — | [ADR-006](ADR-006-use-the-adr-slug-as-its-unique-id.md) |',
+    );
+    const lint = await runBundle('memory-bank', { runner, inputs: { command: 'lint', 'github-token': '' } });
+    // The one record that really lacks sections (Context, Consequences): nothing else.
+    expect(lint.commands.filter((c) => c.command === 'error').map((c) => c.properties?.['file'])).toEqual([
+      'memory-bank/ADR-005-avoid-default-exports.md',
+      'memory-bank/ADR-005-avoid-default-exports.md',
+      undefined,
+    ]);
   });
 });

@@ -57,7 +57,7 @@ describe('dist/release (the root action)', () => {
     expect(printed.join('\n')).not.toContain('XXXXSECRETXXXX');
   });
 
-  it('dry-run prints the plan, and neither notifies nor records', async () => {
+  it('dry-run runs the real preflight (here it refuses: no Helm), and neither notifies nor records', async () => {
     const { slack, api, webhook } = await standIns();
     const runner = await createRunnerEnv();
     const run = await runBundle('release', {
@@ -74,12 +74,11 @@ describe('dist/release (the root action)', () => {
       },
       env: seam,
     });
-    expect(run.commands.filter((c) => c.command === 'error')).toEqual([]);
-    expect(run.exitCode).toBe(0);
-    expect(run.outputs).toEqual({ result: 'unchanged', notified: 'false', recorded: 'false' });
-    expect(run.stdout).toMatch(/Router\s+none yet: the first deploy creates Service web/);
-    expect(run.stdout).toContain('Dry run: no Slack message is sent and nothing is recorded.');
-    expect(run.summary).toContain('Deploy plan (dry run, nothing changed)');
+    // The plan itself is proven with real Helm on the real control plane (test/e2e/charts.test.ts).
+    expect(run.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual([
+      expect.stringMatching(/^Helm could not be run as '\/nonexistent\/helm' .* or name the binary in input 'helm'\.$/),
+    ]);
+    expect(run.exitCode).toBe(1);
     expect(api.requests.map((r) => r.method)).toEqual(['GET']);
     expect(slack.requests).toEqual([]);
     expect(existsSync(path.join(runner.dir, 'memory-bank'))).toBe(false);
@@ -104,8 +103,10 @@ describe('dist/release (the root action)', () => {
       env: seam,
     });
     expect(run.exitCode).toBe(1);
-    // The API server knows no object: the deploy fails in preflight; its error is the step's error.
-    expect(run.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual(['Kubernetes API: HTTP 404']);
+    // No Helm: the deploy fails in preflight, before the lock; its error is the step's error.
+    expect(run.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual([
+      expect.stringMatching(/^Helm could not be run as '\/nonexistent\/helm' .* or name the binary in input 'helm'\.$/),
+    ]);
     expect(run.outputs).toMatchObject({ result: 'failed', notified: 'true', recorded: 'true' });
     expect(slack.requests).toHaveLength(1);
     const message = slack.requests[0]!.body;

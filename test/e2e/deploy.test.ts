@@ -477,7 +477,7 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     for (let i = 0; i < 200 && (await router(ns)).spec?.selector?.['app.kubernetes.io/instance'] !== 'web-green'; i++)
       await new Promise((r) => setTimeout(r, 100));
     expect((await router(ns)).metadata.annotations![ANNOTATIONS.verified]).toBe('false');
-    const notes = await recoverInterrupted(deps.api, journalAtKill, new MemoryLogger());
+    const notes = await recoverInterrupted(deps.api, deps.helm, journalAtKill, new MemoryLogger());
     expect(notes).toEqual(['restored the router to blue (the switch to green was never verified)', 'Lease web-deploy released']);
     expect((await router(ns)).spec?.selector?.['app.kubernetes.io/instance']).toBe('web-blue');
     expect((await prod(ns)).version).toBe('1.0.0');
@@ -514,7 +514,10 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     const ns = await createNamespace(cluster);
     const watcher = observe(ns);
     const deployed = await deploy(ns, helmTool, 'deploy');
-    expect(deployed).toMatchObject({ result: 'deployed', revision: 1 });
+    expect(deployed).toMatchObject({ result: 'deployed' });
+    // Nothing is live yet, so no live revision; the deployed one awaits promote.
+    expect(deployed.revision).toBeUndefined();
+    expect(deployed.phases.find((p) => p.name === 'record pending')?.detail).toBe('blue revision 1 awaits promote');
     expect((await router(ns)).spec?.selector).toBeUndefined();
     const promoted = await deploy(ns, helmTool, 'promote');
     expect(promoted.error).toBeUndefined();
@@ -560,7 +563,7 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     await helm.uninstall('web-blue', ns, 30_000);
     const gone = await deploy(ns, helmTool, 'rollback');
     expect(gone.result).toBe('failed');
-    expect(gone.rollback).toEqual({ reason: 'requested', restored: false, details: ['blue has no Deployment any more (uninstalled?)'] });
+    expect(gone.rollback).toEqual({ reason: 'requested', restored: false, details: ["blue's release web-blue is gone (uninstalled?)"] });
     expect((await router(ns)).metadata.resourceVersion).not.toBe(before);
     expect((await router(ns)).spec?.selector?.['app.kubernetes.io/instance']).toBe('web-green');
     await watcher.check();
@@ -620,7 +623,7 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     const revision = (await helm.status('web-blue', ns))?.revision;
     const outcome = await deploy(ns, helmTool, 'full', { tag: '1.2.0', set: ['extraSelector=v2'] });
     expect(outcome.error).toMatch(
-      /^Preflight refused the deploy: Deployment web-blue selects .* but the chart now renders .*"extra":"v2".*; a Deployment selector is immutable\. Uninstall web-blue/,
+      /^Preflight refused the deploy: Deployment web-blue selects .* but the chart now renders .*"extra":"v2".*; these fields are immutable, so Helm would fail half-way\. web-blue takes no traffic: uninstall it \(helm uninstall web-blue -n e2e-/,
     );
     expect(outcome.phases.map((p) => p.name)).toEqual(['preflight']);
     expect((await router(ns)).metadata.resourceVersion).toBe(before);

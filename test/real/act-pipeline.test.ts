@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -27,12 +27,15 @@ import { requirePythonVenv } from './python-venv.ts';
  * here on loopback and stands in for both colours: every pod IP of the namespace is routed to it
  * (the pre-switch gate goes through the API server's service proxy), and PRODUCTION_URL is a
  * loopback front of it that the second run breaks while its smoke job runs, to drive the rollback.
+ * GitHub's REST API is a loopback stand-in too (act's GITHUB_API_URL): it knows one environment,
+ * `production`, protected by a required reviewer, which the approval preflight reads.
  */
 let cluster: Cluster;
 let namespace: string;
 let service: ChildProcess;
 let production: LoopbackServer;
 let slack: LoopbackServer;
+let github: LoopbackServer;
 let stopRouting: () => Promise<void>;
 let act: string;
 let actPath: string;
@@ -126,28 +129,66 @@ function read({ run }: Observed) {
 const workspaces: ActWorkspace[] = [];
 
 async function pipeline(
-  options: { approveBeforeSwitch?: boolean; onEntry?: (entry: Record<string, unknown>) => void } = {},
+  options: {
+    approveBeforeSwitch?: boolean;
+    onEntry?: (entry: Record<string, unknown>) => void;
+    /** The caller in test/act/workflows/ (default pipeline.yml). */
+    caller?: string;
+    event?: { name: string; payload: Record<string, unknown> };
+    vars?: Record<string, string>;
+  } = {},
 ): Promise<Observed> {
-  const ws = await prepareWorkspace();
+  const ws = await prepareWorkspace(options.caller);
   workspaces.push(ws);
   const run = await runAct(act, ws, {
     secrets: {
       KUBE_CONFIG: readFileSync(cluster.kubeconfigPath).toString('base64'),
-      PRODUCTION_URL: production.url,
       SLACK_WEBHOOK: `${slack.url}${slackPath}`,
     },
     vars: {
       NAMESPACE: namespace,
+      // A variable, not a secret: GitHub drops job outputs that contain a secret.
+      PRODUCTION_URL: production.url,
       APPROVE_BEFORE_SWITCH: String(options.approveBeforeSwitch ?? false),
       // The pipeline's scan-setup-command: the scanners of `npm run tools` instead of a download.
       SCAN_SETUP_COMMAND: 'echo "$PTK_ACT_SCANNERS" | tr : "\\n" >> "$GITHUB_PATH"',
+      ...options.vars,
     },
     env: jobEnv,
     path: actPath,
     timeoutMs: 300_000,
+    ...(options.event ? { event: options.event } : {}),
     ...(options.onEntry ? { onEntry: options.onEntry } : {}),
   });
   return { ws, run };
+}
+
+/** The artifacts a run stored (the upload stand-in's store), by name. */
+const artifacts = ({ ws }: Observed) => readdirSync(path.join(ws.private, 'artifacts')).sort();
+
+/**
+ * Every object of the namespace that a deploy writes, as kind/name@version: the resourceVersion,
+ * or for Deployments the generation (their status changes without any write of ours).
+ */
+async function clusterState(): Promise<string[]> {
+  const lists = [
+    `/api/v1/namespaces/${namespace}/secrets`,
+    `/api/v1/namespaces/${namespace}/services`,
+    `/api/v1/namespaces/${namespace}/configmaps`,
+    `/apis/apps/v1/namespaces/${namespace}/deployments`,
+    `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`,
+  ];
+  const state: string[] = [];
+  for (const list of lists) {
+    const kind = list.split('/').pop()!;
+    const items =
+      (await api<{ items?: { metadata: { name: string; resourceVersion: string; generation?: number } }[] }>(cluster, 'GET', list)).body
+        .items ?? [];
+    for (const { metadata } of items) {
+      state.push(`${kind}/${metadata.name}@${kind === 'deployments' ? `generation ${metadata.generation}` : metadata.resourceVersion}`);
+    }
+  }
+  return state.sort();
 }
 
 const routerColour = async () =>
@@ -180,6 +221,14 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end('ok');
   });
+  // GitHub's REST API as the approval preflight reads it: `production` exists with a required
+  // reviewer (an answer GitHub gave, test/fixtures/github-environments); anything else is 404.
+  const protectedEnvironment = readFileSync(path.join(repoRoot, 'test/fixtures/github-environments/protected-required-reviewers.json'));
+  github = await startServer((req, res) => {
+    const known = req.method === 'GET' && req.url === '/repos/example/orders-service/environments/production';
+    res.writeHead(known ? 200 : 404, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(known ? protectedEnvironment : '{"message":"Not Found","status":"404"}');
+  });
   jobEnv = {
     PTK_ACT_PYTHON: path.dirname(venv.bin('python')),
     PTK_ACT_SCANNERS: scanners.join(':'),
@@ -187,6 +236,8 @@ beforeAll(async () => {
     TRIVY_SCANNERS: 'misconfig,secret',
     // The Slack client's test seam: plain http to a loopback webhook.
     PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK: 'true',
+    // act takes github.api_url (and the jobs' GITHUB_API_URL) from here.
+    GITHUB_API_URL: github.url,
   };
   // Node 24 for the node24 actions, Helm for lint and deploy, actionlint when installed.
   const actionlint = tools['actionlint'] ? [path.dirname(tools['actionlint'].path)] : [];
@@ -198,6 +249,7 @@ afterAll(async () => {
   if (service && service.exitCode === null) service.kill('SIGTERM');
   await production?.close();
   await slack?.close();
+  await github?.close();
   await cluster?.stop();
   if (!process.env['PTK_ACT_KEEP']) await Promise.all(workspaces.map((ws) => rm(path.dirname(ws.dir), { recursive: true, force: true })));
 });
@@ -233,7 +285,7 @@ describe('pipeline.yml under act (self-hosted, offline, local control plane): fi
   it('runs lint → build → test → security-scan → deploy → smoke → notify, each job green', () => {
     const failed = first.run.jobs.filter((j) => j.result !== 'success');
     expect({ failed, stderr: failed.length ? first.run.stderr.slice(-2000) : '' }).toEqual({ failed: [], stderr: '' });
-    for (const job of ['deploy-config', 'lint', 'build', 'test', 'security-scan', 'deploy', 'smoke', 'notify']) {
+    for (const job of ['plan', 'deploy-config', 'lint', 'build', 'test', 'security-scan', 'deploy', 'smoke', 'notify']) {
       expect(r.report(job)).toEqual({ job, result: ['success'], errors: [] });
     }
     // Approval before the switch is off, the smoke suite passed and recording is off: these never start.
@@ -250,7 +302,10 @@ describe('pipeline.yml under act (self-hosted, offline, local control plane): fi
     }
     expect(out).toMatch(/Successfully built orders_service-[\d.]+\.tar\.gz and orders_service-[\d.]+-py3-none-any\.whl/);
     expect(out).toMatch(/=+ \d+ passed/);
-    expect(readdirSync(path.join(first.ws.private, 'artifacts', 'build')).some((f) => f.endsWith('.whl'))).toBe(true);
+    const build = artifacts(first).filter((name) => name.startsWith('build-'));
+    expect(build).toEqual([expect.stringMatching(/^build-production-[0-9a-f]{8}$/)]);
+    expect(r.outputs('build')).toContain(`name=${build[0]}`);
+    expect(readdirSync(path.join(first.ws.private, 'artifacts', build[0]!)).some((f) => f.endsWith('.whl'))).toBe(true);
     expect(r.outputs('lint')).toContain('result=passed');
     expect(r.summary('lint')).toMatch(/\| ruff \| ✅ clean \|/);
     expect(r.summary('lint')).toMatch(/\| helm \| ✅ clean \|/);
@@ -269,9 +324,19 @@ describe('pipeline.yml under act (self-hosted, offline, local control plane): fi
 
   it('smoke-tested production and notified the Slack stand-in with a green message', () => {
     expect(r.outputs('smoke')).toEqual(expect.arrayContaining(['result=passed', 'passed=4', 'failed=0']));
-    expect(existsSync(path.join(first.ws.private, 'artifacts', 'smoke-report', 'smoke-result.json'))).toBe(true);
+    const report = artifacts(first).filter((name) => name.startsWith('smoke-report-'));
+    expect(report).toEqual([expect.stringMatching(/^smoke-report-production-[0-9a-f]{8}$/)]);
+    expect(readdirSync(path.join(first.ws.private, 'artifacts', report[0]!))).toEqual(['smoke-junit.xml', 'smoke-result.json']);
+    // notify downloaded it by the name the smoke job chose: the message carries the smoke counts.
+    expect(slackPosts()[0]!.body).toContain('4 passed · 0 failed');
     expect(slackPosts()).toHaveLength(1);
     expect(slackPosts()[0]!.body).toContain('"color":"#2EB67D"');
+  });
+
+  it('checked, before deploying, that the production environment exists with protection (GitHub API stand-in)', () => {
+    expect(first.run.output).toContain("Approval: the environment 'production' is protected (required reviewers).");
+    expect(github.requests.map((q) => `${q.method} ${q.url}`)).toContain('GET /repos/example/orders-service/environments/production');
+    expect(first.run.output).toContain('This run deploys: workflow_dispatch on refs/heads/main.');
   });
 
   it('masks the secrets: no step printed them, and the actions that received them masked them', () => {
@@ -358,5 +423,90 @@ describe('pipeline.yml under act: approval before the switch (deploy-idle → pr
 
   it('left the router on green', async () => {
     expect(await routerColour()).toBe('orders-green');
+  });
+});
+
+describe('pipeline.yml under act: a missing environment fails the approval preflight before any cluster write', () => {
+  let run: Observed;
+  let r: ReturnType<typeof read>;
+  let before: string[];
+  beforeAll(async () => {
+    before = await clusterState();
+    // `staging` does not exist (the API stand-in answers 404): on GitHub, the deploy job would
+    // create it on the fly, unprotected, and deploy without approval.
+    run = await pipeline({ vars: { ENVIRONMENT: 'staging' } });
+    r = read(run);
+  }, 360_000);
+
+  it('deploy-config fails with the reason and the settings link; no deploy job starts', () => {
+    expect(r.report('deploy-config')).toEqual({
+      job: 'deploy-config',
+      result: ['failure'],
+      errors: [
+        "The environment 'staging' does not exist. GitHub would create it when the deploy job starts, without protection, and the deploy would run unapproved. Create it with required reviewers at https://github.com/example/orders-service/settings/environments (or set require-approval: false).",
+      ],
+    });
+    for (const job of ['deploy', 'deploy-idle', 'promote', 'discard-idle', 'smoke', 'rollback', 'record'])
+      expect([job, r.result(job)]).toEqual([job, []]);
+    expect(github.requests.map((q) => `${q.method} ${q.url}`)).toContain('GET /repos/example/orders-service/environments/staging');
+    expect(run.run.exitCode).not.toBe(0);
+  });
+
+  it('wrote nothing to the cluster: every object of the namespace is as it was', async () => {
+    expect(await clusterState()).toEqual(before);
+  });
+
+  it('the notification names the failed configuration check', () => {
+    expect(r.result('notify')).toEqual(['success']);
+    expect(r.outputs('notify').find((o) => o.startsWith('failed-jobs='))).toContain('deploy-config');
+  });
+});
+
+describe('pipeline.yml under act: a pull request calling the pipeline twice in one run (a matrix of two services)', () => {
+  let run: Observed;
+  let r: ReturnType<typeof read>;
+  let before: string[];
+  let posts: number;
+  beforeAll(async () => {
+    before = await clusterState();
+    posts = slackPosts().length;
+    run = await pipeline({
+      caller: 'two-calls.yml',
+      event: { name: 'pull_request', payload: { number: 7, pull_request: { number: 7, head: { ref: 'feature' }, base: { ref: 'main' } } } },
+    });
+    r = read(run);
+  }, 600_000);
+
+  it('both calls run lint → build → test → security-scan and stop there, with a notice', () => {
+    for (const job of ['plan', 'lint', 'build', 'test', 'security-scan', 'notify'])
+      expect([job, r.result(job)]).toEqual([job, ['success', 'success']]);
+    for (const job of ['deploy-config', 'deploy', 'deploy-idle', 'promote', 'discard-idle', 'smoke', 'rollback', 'record']) {
+      expect([job, r.result(job)]).toEqual([job, []]);
+    }
+    const notices = run.run.entries.filter((e) => e['jobID'] === 'plan' && e['command'] === 'notice').map((e) => String(e['arg']));
+    expect(notices).toEqual([
+      'A pull request (pull_request on refs/pull/7/merge) runs lint, build, test and security-scan only. Deploys run on push workflow_dispatch of refs/heads/main (inputs deploy-events and deploy-refs).',
+      'A pull request (pull_request on refs/pull/7/merge) runs lint, build, test and security-scan only. Deploys run on push workflow_dispatch of refs/heads/main (inputs deploy-events and deploy-refs).',
+    ]);
+    expect(run.run.exitCode).toBe(0);
+  });
+
+  it("the two calls' build artifacts have different names (a second upload of a name fails with 409)", () => {
+    const build = artifacts(run).filter((name) => name.startsWith('build-'));
+    expect(build).toEqual([
+      expect.stringMatching(/^build-production-[0-9a-f]{8}$/),
+      expect.stringMatching(/^build-production-[0-9a-f]{8}$/),
+    ]);
+    expect(new Set(build).size).toBe(2);
+    for (const name of build) expect(readdirSync(path.join(run.ws.private, 'artifacts', name)).some((f) => f.endsWith('.whl'))).toBe(true);
+  });
+
+  it('touched no cluster and notified each call green', async () => {
+    expect(await clusterState()).toEqual(before);
+    expect(
+      slackPosts()
+        .slice(posts)
+        .map((p) => p.body.includes('"color":"#2EB67D"')),
+    ).toEqual([true, true]);
   });
 });

@@ -9,8 +9,7 @@ import { requirePythonVenv } from './python-venv.ts';
 /**
  * zizmor (the GitHub Actions security auditor, from PyPI) over the workflows GitHub runs and the
  * starter workflows users copy: zero findings in its default (regular) persona, offline. The
- * configuration in zizmor.yml lets the starters reference the toolkit by release tag; everything
- * else must be pinned by commit SHA.
+ * configuration in zizmor.yml asks for commit SHAs everywhere, the toolkit in the starters included.
  */
 const config = path.join(repoRoot, 'test', 'real', 'zizmor.yml');
 

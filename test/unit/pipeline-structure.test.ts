@@ -52,6 +52,7 @@ interface ActionYaml {
 const PIPELINE = '.github/workflows/pipeline.yml';
 const STARTERS = ['workflows/python-service.yml', 'workflows/security-scan.yml', 'workflows/notify.yml'];
 const TOOLKIT_DIR = '.pipeline-toolkit';
+const OPS_ENV = "${{ inputs.operations-environment || format('{0}-operations', inputs.environment) }}";
 
 const read = (file: string) => readFile(path.join(repoRoot, file), 'utf8');
 const pipelineText = await read(PIPELINE);
@@ -102,6 +103,7 @@ describe('pipeline.yml job graph', () => {
         'discard-idle',
         'lint',
         'notify',
+        'plan',
         'promote',
         'record',
         'rollback',
@@ -114,8 +116,9 @@ describe('pipeline.yml job graph', () => {
 
   it('waits exactly for the jobs before it', () => {
     expect(Object.fromEntries(Object.keys(jobs).map((job) => [job, needsOf(job).sort()]))).toEqual({
-      'deploy-config': [],
-      lint: [],
+      plan: [],
+      'deploy-config': ['plan'],
+      lint: ['plan'],
       build: ['lint'],
       test: ['build'],
       'security-scan': ['test'],
@@ -149,7 +152,8 @@ describe('pipeline.yml job graph', () => {
   it('with approve-before-switch, deploys the idle colour without approval and promotes in the protected environment', () => {
     expect(jobs['deploy']?.if).toBe('${{ !inputs.approve-before-switch }}');
     expect(jobs['deploy-idle']?.if).toBe('${{ inputs.approve-before-switch }}');
-    expect(jobs['deploy-idle']?.environment).toBeUndefined();
+    // the operations environment: its secrets apply, it has no reviewers
+    expect(jobs['deploy-idle']?.environment).toEqual({ name: OPS_ENV });
     expect(jobs['promote']?.environment).toEqual({ name: '${{ inputs.environment }}', url: '${{ steps.promote.outputs.url }}' });
     const mode = (job: string) => toolkitSteps.find((s) => s.job === job && s.action === 'deploy')?.step.with?.['mode'];
     expect({ deploy: mode('deploy'), idle: mode('deploy-idle'), promote: mode('promote') }).toEqual({
@@ -165,7 +169,7 @@ describe('pipeline.yml job graph', () => {
   });
 
   it('smoke-tests whichever deploy path ran', () => {
-    expect(jobs['smoke']?.if).toBe("${{ always() && (needs.deploy.result == 'success' || needs.promote.result == 'success') }}");
+    expect(jobs['smoke']?.if).toBe("${{ !cancelled() && (needs.deploy.result == 'success' || needs.promote.result == 'success') }}");
     expect(toolkitSteps.find((s) => s.job === 'smoke')?.step.with?.['target']).toBe('production');
   });
 
@@ -174,12 +178,12 @@ describe('pipeline.yml job graph', () => {
     const step = toolkitSteps.find((s) => s.job === 'rollback');
     expect(step?.action).toBe('deploy');
     expect(step?.step.with?.['mode']).toBe('rollback');
-    expect(jobs['rollback']?.environment).toBeUndefined(); // a rollback never waits for approval
+    expect(jobs['rollback']?.environment).toEqual({ name: OPS_ENV }); // a rollback never waits for approval
   });
 
   it('records every deploy that ran in the memory bank, as a success only when the smoke job passed', () => {
     expect(jobs['record']?.if).toBe(
-      `\${{ always() && inputs.record-to-memory-bank && (contains(fromJSON('["success","failure"]'), needs.deploy.result) || contains(fromJSON('["success","failure"]'), needs.promote.result)) }}`,
+      `\${{ !cancelled() && inputs.record-to-memory-bank && (contains(fromJSON('["success","failure"]'), needs.deploy.result) || contains(fromJSON('["success","failure"]'), needs.promote.result)) }}`,
     );
     const step = toolkitSteps.find((s) => s.job === 'record');
     expect(step?.step.with).toMatchObject({
@@ -196,7 +200,7 @@ describe('pipeline.yml job graph', () => {
   });
 
   it('runs one deploy per environment at a time and never cancels one in progress', () => {
-    for (const job of ['deploy', 'deploy-idle', 'promote', 'discard-idle', 'rollback']) {
+    for (const job of ['deploy', 'deploy-idle', 'promote']) {
       expect(jobs[job]?.concurrency).toEqual({
         group: 'pipeline-toolkit-deploy-${{ github.repository }}-${{ inputs.environment }}',
         'cancel-in-progress': false,
@@ -268,7 +272,8 @@ describe('pipeline.yml deploy-config check', () => {
 describe('pipeline.yml permissions', () => {
   const DEPLOYING = { contents: 'read', deployments: 'write', 'id-token': 'write' };
   const expected: Record<string, Record<string, string>> = {
-    'deploy-config': {},
+    plan: {},
+    'deploy-config': { actions: 'read' },
     lint: { contents: 'read' },
     build: { contents: 'read' },
     test: { contents: 'read' },
@@ -335,6 +340,7 @@ describe('pipeline.yml steps', () => {
         with: {
           repository: '${{ inputs.toolkit-repository || fromJSON(toJSON(job)).workflow_repository }}',
           ref: '${{ inputs.toolkit-ref || fromJSON(toJSON(job)).workflow_sha }}',
+          token: '${{ secrets.TOOLKIT_TOKEN || github.token }}',
           path: TOOLKIT_DIR,
           'sparse-checkout': `/actions/${action}/action.yml\n/dist/package.json\n/dist/chunks/\n/dist/${action}/\n`,
           'sparse-checkout-cone-mode': false,
@@ -371,14 +377,14 @@ describe('pipeline.yml steps', () => {
 });
 
 describe('pipeline.yml interface', () => {
-  it("takes the original design's secrets, all optional (OIDC role and KUBE_CONFIG are alternatives)", () => {
+  it("takes the original design's secrets but PRODUCTION_URL (an input or variable: outputs carry it), all optional", () => {
     expect(Object.keys(call.secrets).sort()).toEqual([
       'AWS_ACCESS_KEY_ID',
       'AWS_REGION',
       'AWS_SECRET_ACCESS_KEY',
       'KUBE_CONFIG',
-      'PRODUCTION_URL',
       'SLACK_WEBHOOK',
+      'TOOLKIT_TOKEN',
     ]);
     for (const secret of Object.values(call.secrets)) expect(secret.required).toBe(false);
     expect(call.inputs['aws-role-to-assume']?.default).toBe('');
@@ -416,8 +422,15 @@ describe('pipeline.yml interface', () => {
     }
   });
 
-  it('exposes the deploy URL, live colour, smoke result and scan gate', () => {
-    expect(Object.keys(call.outputs).sort()).toEqual(['deploy-url', 'live-color', 'scan-gate', 'smoke-result']);
+  it('exposes the deploy URL, live colour, smoke result, scan gate and the artifact names', () => {
+    expect(Object.keys(call.outputs).sort()).toEqual([
+      'build-artifact',
+      'deploy-url',
+      'live-color',
+      'scan-gate',
+      'smoke-report-artifact',
+      'smoke-result',
+    ]);
   });
 });
 

@@ -49,7 +49,7 @@ function deps(result: Outcome, journal?: Journal): Deps & { exited: number } {
       if (journal) await io.saveJournal(journal);
       return result;
     },
-    plan: async () => ({ lines: [], helm: [], patch: {} }),
+    plan: async () => ({ lines: [], helm: [], writes: [] }),
     signal: new AbortController().signal,
     fetch,
     exitSoon: () => void d.exited++,
@@ -117,6 +117,31 @@ describe('deploy action', () => {
     expect(JSON.parse(github.requests.at(-1)!.body)).toMatchObject({ state: 'failure' });
   });
 
+  it("mode rollback marks the rolled-back commit's Deployments failed instead of recording a success for it", async () => {
+    github = await startServer((req, res) =>
+      req.method === 'GET'
+        ? json(res, 200, [
+            { id: 77, sha: 'abc123' },
+            { id: 76, sha: 'abc123' },
+          ])
+        : json(res, 201, {}),
+    );
+    const ctx = context(
+      { mode: 'rollback', 'github-token': 'ghs_0123456789abcdefghijklmnopqrstuvwxyz', environment: 'production' },
+      { GITHUB_API_URL: github.url, GITHUB_SERVER_URL: 'https://github.com' },
+    );
+    await run(ctx, deps(outcome({ mode: 'rollback', result: 'rolled-back', liveColor: 'blue', previousColor: 'green' })));
+    expect(github.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /repos/acme/shop/deployments?sha=abc123&environment=production&per_page=100',
+      'POST /repos/acme/shop/deployments/77/statuses',
+      'POST /repos/acme/shop/deployments/76/statuses',
+    ]);
+    for (const request of github.requests.slice(1)) {
+      expect(JSON.parse(request.body)).toMatchObject({ state: 'failure', description: 'rolled back: blue is live' });
+    }
+    expect(github.requests[0]!.headers['authorization']).toBe('Bearer ghs_0123456789abcdefghijklmnopqrstuvwxyz');
+  });
+
   it('exits promptly after a cancelled run (work in flight must not hold the step)', async () => {
     const controller = new AbortController();
     controller.abort();
@@ -133,7 +158,11 @@ describe('deploy action', () => {
     d.deploy = async () => {
       throw new Error('must not deploy');
     };
-    d.plan = async () => ({ lines: [['Live colour', 'green']], helm: ['helm', 'upgrade', 'web-blue'], patch: { spec: {} } });
+    d.plan = async () => ({
+      lines: [['Live colour', 'green']],
+      helm: ['helm', 'upgrade', 'web-blue'],
+      writes: [{ what: 'patch Service ns/web', body: { spec: {} } }],
+    });
     await run(ctx, d);
     expect(ctx.outputs.values).toEqual({ result: 'unchanged' });
     expect(ctx.summary.text).toContain('helm upgrade web-blue');

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -247,5 +248,63 @@ describe('memory-bank action', () => {
     } finally {
       await github.close();
     }
+  });
+
+  it('an environment with spaces is one key: a re-run updates its entry instead of adding a second one', async () => {
+    const inputs = { command: 'record-deploy', version: 'v3', environment: 'staging eu' };
+    await run(context(inputs).ctx, { now });
+    const again = context(inputs);
+    await run(again.ctx, { now });
+    expect(again.outputs.values['changed']).toBe('false');
+    const progress = await readFile(path.join(workspace, 'memory-bank/progress.md'), 'utf8');
+    expect(progress.match(/staging eu/g)).toHaveLength(1);
+    expect(progress).toContain('<!-- key: deploy/staging%20eu/555 -->');
+  });
+
+  it.each([
+    ['environment', 'production\n## Hacked [2026-01-01]', "'environment' must be one line without control characters"],
+    ['environment', 'x'.repeat(101), "'environment' is 101 characters long; at most 100"],
+    ['version', 'v1\r\n- Next milestone: pwned', "'version' must be one line"],
+    ['pr', '99999999999999999999', "'pr' must be a whole number in 1..2147483647"],
+    ['dir', '../../etc', "'dir' must be a folder inside the repository"],
+    ['source', '../outside', "'source' must be a folder inside the repository"],
+  ])('refuses %s=%j before touching any file', async (name, value, message) => {
+    const before = await readFile(path.join(workspace, 'memory-bank/activeContext.md'), 'utf8');
+    const { ctx } = context({ command: 'record-deploy', version: 'v1', [name]: value });
+    await expect(run(ctx, { now })).rejects.toThrow(message);
+    expect(await readFile(path.join(workspace, 'memory-bank/activeContext.md'), 'utf8')).toBe(before);
+  });
+
+  it('import: a dry run reports the plan and writes nothing; the import renames, relinks and indexes', async () => {
+    const source = path.join(workspace, 'doc/adr');
+    await mkdir(source, { recursive: true });
+    await writeFile(
+      path.join(source, '0001-use-flask.md'),
+      '# 1. Use Flask\n\nDate: 2017-11-11\n\n## Status\n\nSuperceded by [2. Use Django](0002-use-django.md)\n\n## Context\n\na\n\n## Decision\n\nb\n\n## Consequences\n\nc\n',
+    );
+    await writeFile(
+      path.join(source, '0002-use-django.md'),
+      '# 2. Use Django\n\nDate: 2018-01-02\n\n## Status\n\nAccepted\n\nSupercedes [1. Use Flask](0001-use-flask.md)\n\n## Context\n\na\n\n## Decision\n\nb\n\n## Consequences\n\nc\n',
+    );
+    const dry = context({ command: 'import', source: 'doc/adr', 'dry-run': 'true' });
+    await run(dry.ctx, { now });
+    expect(dry.outputs.values['changed']).toBe('false');
+    expect(dry.summary.text).toContain('| 0001-use-flask.md | ADR-001-use-flask.md | 1 |');
+    expect(existsSync(path.join(workspace, 'memory-bank/ADR-001-use-flask.md'))).toBe(false);
+
+    const real = context({ command: 'import', source: 'doc/adr' });
+    await run(real.ctx, { now });
+    expect(JSON.parse(real.outputs.values['files'] ?? '[]')).toEqual([
+      'memory-bank/ADR-001-use-flask.md',
+      'memory-bank/ADR-002-use-django.md',
+      'memory-bank/decisionLog.md',
+    ]);
+    const log = await readFile(path.join(workspace, 'memory-bank/decisionLog.md'), 'utf8');
+    expect(log).toContain(
+      '| ADR-001 | [Use Flask](ADR-001-use-flask.md) | superseded | 2017-11-11 | — | [ADR-002](ADR-002-use-django.md) |',
+    );
+    const lint = context({ command: 'lint' });
+    await run(lint.ctx, { now });
+    expect(lint.summary.text).toContain('No problems found.');
   });
 });

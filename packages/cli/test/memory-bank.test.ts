@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MemoryLogger } from '@pipeline-toolkit/core';
@@ -143,5 +143,67 @@ describe('pipeline-toolkit memory-bank / adr', () => {
       "--mode must be one of files, commit, pull-request, got 'push'.",
     );
     expect((await cli(['adr', 'status', '4', 'accepted'])).errors[0]?.message).toBe('There is no ADR 4 in ' + bank() + ' (ADRs: none).');
+  });
+});
+
+const BIN = path.resolve(import.meta.dirname, '../src/bin.ts');
+const FIXTURES = path.resolve(import.meta.dirname, '../../../test/fixtures/adr');
+
+function spawnCli(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '' } });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (code) => resolve({ code, out }));
+  });
+}
+
+describe('pipeline-toolkit adr: concurrency, hostile titles, import', () => {
+  it('ten concurrent adr new processes get ten distinct numbers, and the index lists all ten', async () => {
+    expect((await cli(['memory-bank', 'init'])).code).toBe(0);
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => spawnCli(['adr', 'new', `Decision ${i}`], repo)));
+    expect(results.map((r) => r.code)).toEqual(Array(10).fill(0));
+    const files = await adrFiles();
+    expect(files.map((f) => f.slice(0, 7))).toEqual(Array.from({ length: 10 }, (_, i) => `ADR-${String(i + 1).padStart(3, '0')}`));
+    expect(files.map((f) => f.slice(8)).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `decision-${i}.md`));
+    const log = await readFile(path.join(bank(), 'decisionLog.md'), 'utf8');
+    for (const file of files) expect(log).toContain(`(${file})`);
+    expect((await readdir(bank())).filter((f) => f.startsWith('.'))).toEqual([]);
+  }, 60_000);
+
+  it('refuses a title with a line break or control characters, and a huge one, writing nothing', async () => {
+    expect((await cli(['memory-bank', 'init'])).code).toBe(0);
+    for (const title of ['Use X\n## Status\n\nAccepted', 'Bell\u0007', 'x'.repeat(201)]) {
+      const { code } = await cli(['adr', 'new', title]);
+      expect(code).toBe(2);
+    }
+    expect(await adrFiles()).toEqual([]);
+  });
+
+  it('an adr-tools folder: list and new point to import; import, index and lint then agree with the files', async () => {
+    const docs = path.join(repo, 'doc', 'adr');
+    await cp(path.join(FIXTURES, 'adr-tools', 'doc', 'adr'), docs, { recursive: true });
+    const before = await cli(['adr', 'list', '--dir', 'doc/adr']);
+    expect(before.out).toContain('No ADR-NNN records in');
+    expect(before.out).toContain(
+      "9 record(s) named in another scheme (0001-record-architecture-decisions.md, 0002-implement-as-shell-scripts.md, 0003-single-command-with-subcommands.md, …): 'pipeline-toolkit adr import doc/adr --dir doc/adr'",
+    );
+    const refused = await cli(['adr', 'new', 'Tenth', '--dir', 'doc/adr']);
+    expect(refused.code).toBe(2);
+    expect((await readdir(docs)).filter((f) => f.startsWith('ADR-'))).toEqual([]);
+
+    expect((await cli(['memory-bank', 'init'])).code).toBe(0);
+    const dry = await cli(['adr', 'import', 'doc/adr', '--dry-run']);
+    expect(dry.out).toMatch(/^0005-help-comments\.md +ADR-005-help-comments\.md +1$/m);
+    expect(await adrFiles()).toEqual([]);
+    expect((await cli(['adr', 'import', 'doc/adr'])).code).toBe(0);
+    const list = await cli(['adr', 'list']);
+    expect(list.out).toMatch(/^ADR-001 +Record architecture decisions +accepted +2016-02-12$/m);
+    expect(list.out).toMatch(/^ADR-009 +Help scripts +accepted +2018-06-26$/m);
+    expect((await cli(['memory-bank', 'index'])).code).toBe(0);
+    expect(await cli(['memory-bank', 'lint'])).toMatchObject({ code: 0, out: 'memory-bank lint: no problems.' });
+    // The next ADR follows the imported numbers.
+    expect((await cli(['adr', 'new', 'Tenth'])).out).toContain('ADR-010-tenth.md');
   });
 });

@@ -1,6 +1,21 @@
-import type { V1Deployment, V1EndpointSlice, V1Lease, V1Service, V1ServicePort } from '@kubernetes/client-node';
+import type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1Deployment,
+  V1EndpointSlice,
+  V1Lease,
+  V1Pod,
+  V1Secret,
+  V1Service,
+  V1ServicePort,
+  V1StatefulSet,
+} from '@kubernetes/client-node';
 
-export type { V1Deployment, V1EndpointSlice, V1Lease, V1Service, V1ServicePort };
+export type { CoreV1Event, V1ConfigMap, V1Deployment, V1EndpointSlice, V1Lease, V1Pod, V1Secret, V1Service, V1ServicePort, V1StatefulSet };
+
+/** The kinds of workload a colour may run: what a release's manifest names, read and scaled by name. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet';
+export type Workload = (V1Deployment | V1StatefulSet) & { kind?: string };
 
 /** The name under which every write of the toolkit is recorded in managedFields. */
 export const FIELD_MANAGER = 'pipeline-toolkit';
@@ -12,13 +27,21 @@ export const FIELD_MANAGER = 'pipeline-toolkit';
  */
 export interface KubeApi {
   readService(namespace: string, name: string): Promise<V1Service | undefined>;
-  listServices(namespace: string, labelSelector: string): Promise<V1Service[]>;
   createService(namespace: string, body: V1Service): Promise<V1Service>;
   /** One JSON merge patch. A `metadata.resourceVersion` in the patch makes it conditional: 409 when the object changed. */
   patchService(namespace: string, name: string, patch: object): Promise<V1Service>;
-  listDeployments(namespace: string, labelSelector: string): Promise<V1Deployment[]>;
+  readWorkload(namespace: string, kind: WorkloadKind, name: string): Promise<Workload | undefined>;
   /** One JSON merge patch (used to scale and annotate in a single write). */
-  patchDeployment(namespace: string, name: string, patch: object): Promise<V1Deployment>;
+  patchWorkload(namespace: string, kind: WorkloadKind, name: string, patch: object): Promise<Workload>;
+  listPods(namespace: string, labelSelector: string): Promise<V1Pod[]>;
+  /** The namespace's most recent events (at most `limit`). */
+  listEvents(namespace: string, limit: number): Promise<CoreV1Event[]>;
+  /** Helm's release records (storage driver secret, or configmap). */
+  readSecret(namespace: string, name: string): Promise<V1Secret | undefined>;
+  /** One JSON merge patch; a `metadata.resourceVersion` in it makes it conditional. */
+  patchSecret(namespace: string, name: string, patch: object): Promise<V1Secret>;
+  readConfigMap(namespace: string, name: string): Promise<V1ConfigMap | undefined>;
+  patchConfigMap(namespace: string, name: string, patch: object): Promise<V1ConfigMap>;
   listEndpointSlices(namespace: string, serviceName: string): Promise<V1EndpointSlice[]>;
   readLease(namespace: string, name: string): Promise<V1Lease | undefined>;
   createLease(namespace: string, body: V1Lease): Promise<V1Lease>;

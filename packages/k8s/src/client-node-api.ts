@@ -4,22 +4,15 @@ import {
   CoordinationV1Api,
   CoreV1Api,
   DiscoveryV1Api,
-  Observable,
   PatchStrategy,
   setHeaderOptions,
   V1MicroTime,
-  type ConfigurationOptions,
   type KubeConfig,
-  type RequestContext,
-  type ResponseContext,
 } from '@kubernetes/client-node';
 import { DEFAULT_REQUEST_POLICY, endpointOf, withinPolicy, type RequestPolicy } from '@pipeline-toolkit/core';
-import { FIELD_MANAGER, KubeError, type KubeApi, type V1Lease, type V1Service } from './api.ts';
+import { FIELD_MANAGER, KubeError, type KubeApi, type V1Lease, type V1Service, type WorkloadKind } from './api.ts';
 
-const mergePatch = (options: ConfigurationOptions) => setHeaderOptions('Content-Type', PatchStrategy.MergePatch, options);
-
-/** Per-request options that put the policy's abort signal on the request and note its URL for messages. */
-type Call<T> = (options: ConfigurationOptions) => Promise<T>;
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 /** KubeApi over @kubernetes/client-node (object-parameter API, v1+). */
 export class ClientNodeApi implements KubeApi {
@@ -27,13 +20,12 @@ export class ClientNodeApi implements KubeApi {
   readonly #apps: AppsV1Api;
   readonly #discovery: DiscoveryV1Api;
   readonly #coordination: CoordinationV1Api;
-  readonly #policy: RequestPolicy;
-  readonly #server: string;
+  /** Every request runs under the request policy: a silent or trickling API server fails the call with a timeout naming it, never hangs it. */
+  readonly #guard: Guard;
 
-  /** Every request runs under `policy` (request-timeout, request-deadline, cancellation): a silent API server fails the call, never hangs it. */
   constructor(kc: KubeConfig, policy: RequestPolicy = DEFAULT_REQUEST_POLICY) {
-    this.#policy = policy;
-    this.#server = kc.getCurrentCluster()?.server ?? 'the Kubernetes API server';
+    const endpoint = endpointOf(kc.getCurrentCluster()?.server ?? 'http://kubernetes');
+    this.#guard = (request) => withinPolicy(policy, endpoint, 'an answer from the Kubernetes API server', () => request());
     this.#core = kc.makeApiClient(CoreV1Api);
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#discovery = kc.makeApiClient(DiscoveryV1Api);
@@ -41,81 +33,74 @@ export class ClientNodeApi implements KubeApi {
   }
 
   readService(namespace: string, name: string) {
-    return this.#orMissing((o) => this.#core.readNamespacedService({ namespace, name }, o));
-  }
-  async listServices(namespace: string, labelSelector: string) {
-    return (await this.#call((o) => this.#core.listNamespacedService({ namespace, labelSelector }, o))).items;
+    return orMissing(this.#guard, () => this.#core.readNamespacedService({ namespace, name }));
   }
   createService(namespace: string, body: V1Service) {
-    return this.#call((o) => this.#core.createNamespacedService({ namespace, body, fieldManager: FIELD_MANAGER }, o));
+    return call(this.#guard, () => this.#core.createNamespacedService({ namespace, body, fieldManager: FIELD_MANAGER }));
   }
   patchService(namespace: string, name: string, patch: object) {
-    return this.#call((o) =>
-      this.#core.patchNamespacedService({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch(o)),
+    return call(this.#guard, () =>
+      this.#core.patchNamespacedService({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch),
     );
   }
-  async listDeployments(namespace: string, labelSelector: string) {
-    return (await this.#call((o) => this.#apps.listNamespacedDeployment({ namespace, labelSelector }, o))).items;
+  readWorkload(namespace: string, kind: WorkloadKind, name: string) {
+    return orMissing(this.#guard, () =>
+      kind === 'Deployment'
+        ? this.#apps.readNamespacedDeployment({ namespace, name })
+        : this.#apps.readNamespacedStatefulSet({ namespace, name }),
+    );
   }
-  patchDeployment(namespace: string, name: string, patch: object) {
-    return this.#call((o) =>
-      this.#apps.patchNamespacedDeployment({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch(o)),
+  patchWorkload(namespace: string, kind: WorkloadKind, name: string, patch: object) {
+    const request = { namespace, name, body: patch, fieldManager: FIELD_MANAGER };
+    return call(this.#guard, () =>
+      kind === 'Deployment'
+        ? this.#apps.patchNamespacedDeployment(request, mergePatch)
+        : this.#apps.patchNamespacedStatefulSet(request, mergePatch),
+    );
+  }
+  async listPods(namespace: string, labelSelector: string) {
+    return (await call(this.#guard, () => this.#core.listNamespacedPod({ namespace, labelSelector }))).items;
+  }
+  async listEvents(namespace: string, limit: number) {
+    return (await call(this.#guard, () => this.#core.listNamespacedEvent({ namespace, limit }))).items;
+  }
+  readSecret(namespace: string, name: string) {
+    return orMissing(this.#guard, () => this.#core.readNamespacedSecret({ namespace, name }));
+  }
+  patchSecret(namespace: string, name: string, patch: object) {
+    return call(this.#guard, () =>
+      this.#core.patchNamespacedSecret({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch),
+    );
+  }
+  readConfigMap(namespace: string, name: string) {
+    return orMissing(this.#guard, () => this.#core.readNamespacedConfigMap({ namespace, name }));
+  }
+  patchConfigMap(namespace: string, name: string, patch: object) {
+    return call(this.#guard, () =>
+      this.#core.patchNamespacedConfigMap({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch),
     );
   }
   async listEndpointSlices(namespace: string, serviceName: string) {
     const labelSelector = `kubernetes.io/service-name=${serviceName}`;
-    return (await this.#call((o) => this.#discovery.listNamespacedEndpointSlice({ namespace, labelSelector }, o))).items;
+    return (await call(this.#guard, () => this.#discovery.listNamespacedEndpointSlice({ namespace, labelSelector }))).items;
   }
   readLease(namespace: string, name: string) {
-    return this.#orMissing((o) => this.#coordination.readNamespacedLease({ namespace, name }, o));
+    return orMissing(this.#guard, () => this.#coordination.readNamespacedLease({ namespace, name }));
   }
   createLease(namespace: string, body: V1Lease) {
-    return this.#call((o) =>
-      this.#coordination.createNamespacedLease({ namespace, body: microTimes(body), fieldManager: FIELD_MANAGER }, o),
+    return call(this.#guard, () =>
+      this.#coordination.createNamespacedLease({ namespace, body: microTimes(body), fieldManager: FIELD_MANAGER }),
     );
   }
   replaceLease(namespace: string, name: string, body: V1Lease) {
-    return this.#call((o) =>
-      this.#coordination.replaceNamespacedLease({ namespace, name, body: microTimes(body), fieldManager: FIELD_MANAGER }, o),
+    return call(this.#guard, () =>
+      this.#coordination.replaceNamespacedLease({ namespace, name, body: microTimes(body), fieldManager: FIELD_MANAGER }),
     );
   }
   async deleteLease(namespace: string, name: string, resourceVersion: string) {
-    await this.#call((o) => this.#coordination.deleteNamespacedLease({ namespace, name, body: { preconditions: { resourceVersion } } }, o));
-  }
-
-  /** One request under the policy: its signal on the request, its URL (host and path) in a timeout's message. */
-  #call<T>(request: Call<T>): Promise<T> {
-    let endpoint = endpointOf(this.#server);
-    const options = (signal: AbortSignal): ConfigurationOptions => ({
-      middleware: [
-        {
-          pre: (context: RequestContext) => {
-            context.setSignal(signal);
-            endpoint = endpointOf(context.getUrl());
-            return new Observable(Promise.resolve(context));
-          },
-          post: (response: ResponseContext) => new Observable(Promise.resolve(response)),
-        },
-      ],
-      middlewareMergeStrategy: 'append',
-    });
-    return call(() =>
-      withinPolicy(
-        this.#policy,
-        () => endpoint,
-        'an answer from the Kubernetes API server',
-        (signal) => request(options(signal)),
-      ),
+    await call(this.#guard, () =>
+      this.#coordination.deleteNamespacedLease({ namespace, name, body: { preconditions: { resourceVersion } } }),
     );
-  }
-
-  async #orMissing<T>(request: Call<T>): Promise<T | undefined> {
-    try {
-      return await this.#call(request);
-    } catch (error) {
-      if (error instanceof KubeError && error.status === 404) return undefined;
-      throw error;
-    }
   }
 }
 
@@ -127,11 +112,22 @@ function microTimes(lease: V1Lease): V1Lease {
   return { ...lease, ...(spec ? { spec } : {}) };
 }
 
-async function call<T>(request: () => Promise<T>): Promise<T> {
+type Guard = <T>(request: () => Promise<T>) => Promise<T>;
+
+async function call<T>(guard: Guard, request: () => Promise<T>): Promise<T> {
   try {
-    return await request();
+    return await guard(request);
   } catch (error) {
     throw toKubeError(error);
+  }
+}
+
+async function orMissing<T>(guard: Guard, request: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call(guard, request);
+  } catch (error) {
+    if (error instanceof KubeError && error.status === 404) return undefined;
+    throw error;
   }
 }
 

@@ -1,10 +1,15 @@
-import { DEFAULT_REQUEST_POLICY, exec, type Logger, type RequestPolicy } from '@pipeline-toolkit/core';
+import { DEFAULT_REQUEST_POLICY, exec, GateError, type Logger, type RequestPolicy } from '@pipeline-toolkit/core';
 import { runDeploy } from './bluegreen/engine.ts';
 import { systemClock } from './bluegreen/clock.ts';
 import { helmRelease } from './bluegreen/deploy-idle.ts';
-import { ANNOTATIONS, colorRelease, INSTANCE_LABEL, otherColor, type Journal, type Outcome } from './bluegreen/model.ts';
+import { colorRelease, type Journal, type Outcome } from './bluegreen/model.ts';
+import { discardPendingPatch, pendingWrite, verifiedPatch } from './bluegreen/modes.ts';
+import { plannedService, preflight } from './bluegreen/preflight.ts';
 import { recoverInterrupted } from './bluegreen/recover.ts';
-import { readRouter, routerProblems } from './bluegreen/router.ts';
+import { restorePatch } from './bluegreen/rollback.ts';
+import { finder, type Run } from './bluegreen/run.ts';
+import { switchWrite, type RouterWrite } from './bluegreen/switch.ts';
+import { colorObjects } from './bluegreen/workloads.ts';
 import { connect, type Connection } from './connection.ts';
 import { smokeGate } from './gates.ts';
 import { Helm } from './helm.ts';
@@ -71,52 +76,86 @@ export async function deploy(options: DeployOptions, io: DeployIO): Promise<Outc
 export async function recover(options: DeployOptions, journal: Journal | undefined, log: Logger, tempDir?: string): Promise<string[]> {
   if (!journal || journal.finished) return [];
   const connection = await connect(options.source, log, tempDir, policyOf(options));
-  return recoverInterrupted(connection.api, journal, log);
+  return recoverInterrupted(connection.api, helmFor(options, connection, log), journal, log);
 }
 
 export interface DeployPlan {
   lines: [string, string][];
+  /** The Helm command the run would execute (empty when it runs none). */
   helm: string[];
-  patch: unknown;
+  /** The cluster writes the run would send, in order, exactly as it builds them. */
+  writes: { what: string; body: unknown }[];
 }
 
 /**
- * The plan of a deploy without changing anything: reads the router (GET only), names the live and
- * idle colours, and shows the Helm command and the router write a full deploy would send.
+ * The plan of a run without changing anything: the same preflight the run does (router, Helm,
+ * chart rendered for both colours, immutable fields, the live colour's health) and the writes it
+ * would then send, built by the same functions. Refuses (throws) exactly where the run would.
  */
 export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: string): Promise<DeployPlan> {
   const { namespace, release } = options.spec;
   const connection = await connect(options.source, log, tempDir, policyOf(options));
-  const router = await readRouter(connection.api, namespace, release);
-  const live = router.liveColor;
-  const target =
-    options.mode === 'promote'
-      ? router.pending?.color
-      : options.mode === 'rollback'
-        ? (router.pending?.color ?? router.previousColor)
-        : live
-          ? otherColor(live)
-          : 'blue';
   const helm = helmFor(options, connection, log);
-  const detected = await helm.major().catch(() => undefined);
-  const major = detected ?? 3;
-  const helmArgs = target ? [helm.binary, ...helm.upgradeArgs(helmRelease(options.spec, target), major)] : [];
-  const selector = target ? { ...(router.selector ?? {}), [INSTANCE_LABEL]: colorRelease(release, target) } : null;
-  const patch = router.service
-    ? {
-        metadata: {
-          resourceVersion: router.service.metadata?.resourceVersion,
-          annotations: { [ANNOTATIONS.liveColor]: target, [ANNOTATIONS.previousColor]: live ?? null, [ANNOTATIONS.verified]: 'false' },
-        },
-        spec: { selector },
+  const run: Run = {
+    spec: options.spec,
+    deps: {
+      api: connection.api,
+      helm,
+      log,
+      clock: systemClock,
+      previewUrl: () => '',
+      productionUrl: () => '',
+      saveJournal: async () => undefined,
+      signal: new AbortController().signal,
+    },
+    journal: { namespace, release, runId: options.spec.runId, lockHeld: false, finished: false },
+    outcome: { mode: options.mode, result: 'unchanged', phases: [], gates: [] },
+  };
+  const plan = await preflight(run);
+  const { router, target } = plan;
+  const now = new Date();
+  const writes: DeployPlan['writes'] = [];
+  let helmArgs: string[] = [];
+  const describe = (write: RouterWrite) =>
+    'create' in write
+      ? { what: `create Service ${namespace}/${release} (the router)`, body: write.create }
+      : { what: `patch Service ${namespace}/${release} (merge patch, one request)`, body: write.patch };
+  if (options.mode === 'full' || options.mode === 'deploy') {
+    const rendered = plan.rendered!;
+    helmArgs = [helm.binary, ...helm.upgradeArgs(helmRelease(options.spec, target), rendered.helmMajor)];
+    const idle = await helm.status(colorRelease(release, target), namespace);
+    const revision = (idle?.revision ?? 0) + 1;
+    const service = plannedService(rendered.target);
+    if (options.mode === 'full') {
+      writes.push(describe(switchWrite(options.spec, router, target, service, revision, now)));
+      writes.push({ what: `patch Service ${namespace}/${release} (after the post-switch gate)`, body: verifiedPatch() });
+      if (plan.live && options.spec.keepPrevious !== 'running') {
+        const previous = await colorObjects(finder(run), plan.live);
+        writes.push(
+          options.spec.keepPrevious === 'uninstall'
+            ? { what: `helm uninstall ${colorRelease(release, plan.live)} (after the drain)`, body: null }
+            : {
+                what: `scale ${colorRelease(release, plan.live)} to 0 (after the drain)`,
+                body: (previous?.workloads ?? []).map((w) => `${w.kind} ${w.name}`),
+              },
+        );
       }
-    : {
-        create: `Service ${namespace}/${release}`,
-        spec: {
-          selector: `${INSTANCE_LABEL}=${target ? colorRelease(release, target) : '?'} plus the chart Service's other selector labels`,
-        },
-      };
-  const problems = routerProblems(router, release);
+    } else writes.push(describe(pendingWrite(options.spec, router, target, revision, service)));
+  } else if (options.mode === 'promote') {
+    const objects = await colorObjects(finder(run), target);
+    const service = objects && plannedService(objects);
+    if (!service) throw new GateError(`Cannot promote ${target}: its release ${colorRelease(release, target)} is gone.`);
+    writes.push(describe(switchWrite(options.spec, router, target, service, router.pending?.revision ?? 0, now)));
+    writes.push({ what: `patch Service ${namespace}/${release} (after the post-switch gate)`, body: verifiedPatch() });
+  } else if (router.pending) {
+    writes.push({ what: `scale ${colorRelease(release, target)} down`, body: null });
+    writes.push({ what: `patch Service ${namespace}/${release}`, body: discardPendingPatch() });
+  } else {
+    writes.push({
+      what: `patch Service ${namespace}/${release} (merge patch, one request)`,
+      body: restorePatch(router, 'rollback requested', now),
+    });
+  }
   return {
     lines: [
       ['Cluster', `${options.sourceLabel} → ${connection.server}`],
@@ -128,12 +167,12 @@ export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: 
           ? `Service ${release} (resourceVersion ${router.service.metadata?.resourceVersion})`
           : `none yet: the first deploy creates Service ${release}`,
       ],
-      ['Live colour', live ?? 'none'],
-      [options.mode === 'full' || options.mode === 'deploy' ? 'Idle colour (deploy target)' : 'Target colour', target ?? 'nothing to do'],
-      ['Helm', detected ? `Helm ${detected} (${helm.binary})` : `${helm.binary} not found; command shown for Helm 3`],
-      ['Preflight', problems.length ? `WOULD REFUSE: ${problems.join(' ')}` : 'ok'],
+      ['Live colour', plan.live ?? 'none'],
+      [options.mode === 'full' || options.mode === 'deploy' ? 'Idle colour (deploy target)' : 'Target colour', target],
+      ['Helm', `Helm ${await helm.major()} (${helm.binary})`],
+      ['Preflight', plan.irreversible.length ? `ok; a rollback could not restore ${plan.live}: ${plan.irreversible.join('; ')}` : 'ok'],
     ],
     helm: helmArgs,
-    patch,
+    writes,
   };
 }

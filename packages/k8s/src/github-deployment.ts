@@ -31,23 +31,27 @@ export class GitHubDeployments {
   }
 
   async #post(path: string, body: unknown): Promise<{ id?: number } | undefined> {
+    return (await this.#request('POST', path, body)) as { id?: number } | undefined;
+  }
+
+  async #request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
     const { apiUrl, repository, token } = this.#target;
     try {
       const response = await this.#fetch(`${apiUrl.replace(/\/$/, '')}/repos/${repository}${path}`, {
-        method: 'POST',
+        method,
         headers: {
           authorization: `Bearer ${token}`,
           accept: 'application/vnd.github+json',
           'x-github-api-version': '2022-11-28',
-          'content-type': 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       if (!response.ok) {
         this.#log.warning(`GitHub ${path}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
         return undefined;
       }
-      return (await response.json()) as { id?: number };
+      return (await response.json()) as unknown;
     } catch (error) {
       this.#log.warning(`GitHub ${path}: ${errorMessage(error)}`);
       return undefined;
@@ -67,6 +71,26 @@ export class GitHubDeployments {
     });
     this.#id = created?.id;
     if (this.#id !== undefined) await this.status('in_progress', description);
+  }
+
+  /**
+   * After a rollback: the commit's Deployments to the environment get a `failure` status, so that
+   * GitHub stops showing the rolled-back commit as deployed (a new Deployment with a success
+   * status would say the bad commit is live). Returns how many were marked.
+   */
+  async markRolledBack(description: string): Promise<number> {
+    const { ref, environment } = this.#target;
+    const query = new URLSearchParams({ sha: ref, environment, per_page: '100' });
+    const listed = await this.#request('GET', `/deployments?${query.toString()}`);
+    const ids = Array.isArray(listed) ? listed.map((d: { id?: unknown }) => d.id).filter((id): id is number => typeof id === 'number') : [];
+    for (const id of ids) {
+      await this.#post(`/deployments/${id}/statuses`, {
+        state: 'failure',
+        description: description.slice(0, 140),
+        ...(this.#target.logUrl ? { log_url: this.#target.logUrl } : {}),
+      });
+    }
+    return ids.length;
   }
 
   async status(state: DeploymentState, description: string, environmentUrl?: string): Promise<void> {

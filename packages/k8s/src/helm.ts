@@ -80,7 +80,15 @@ export class Helm {
   /** The major version, from `helm version --template {{.Version}}` (v3.19.0 → 3). */
   async major(): Promise<number> {
     if (this.#major !== undefined) return this.#major;
-    const { stdout } = await this.#exec(this.binary, ['version', '--template', '{{.Version}}'], { logger: this.#log, timeoutMs: 60_000 });
+    let stdout: string;
+    try {
+      ({ stdout } = await this.#exec(this.binary, ['version', '--template', '{{.Version}}'], { logger: this.#log, timeoutMs: 60_000 }));
+    } catch (error) {
+      throw new ExternalError(
+        `Helm could not be run as '${this.binary}' (${error instanceof Error ? error.message : String(error)}). Install Helm 3 or 4, or name the binary in input 'helm'.`,
+        { cause: error },
+      );
+    }
     const match = /^v?(\d+)\./.exec(stdout.trim());
     if (!match) throw new ExternalError(`Could not read the Helm version from '${stdout.trim()}'.`);
     const major = Number(match[1]);
@@ -129,6 +137,16 @@ export class Helm {
     }
     const parsed = JSON.parse(result.stdout) as { version?: number; info?: { status?: string } };
     return { status: parsed.info?.status ?? 'unknown', revision: parsed.version ?? 0 };
+  }
+
+  /** `helm get manifest`: what the release's latest revision rendered and owns (hooks excluded); undefined when there is no such release. */
+  async manifest(release: string, namespace: string): Promise<string | undefined> {
+    const result = await this.#run(['get', 'manifest', release, '--namespace', namespace], [0, 1]);
+    if (result.exitCode !== 0) {
+      if (/release: not found/i.test(result.stderr)) return undefined;
+      throw new ExternalError(`'helm get manifest ${release}' failed: ${result.stderr.trim()}`);
+    }
+    return result.stdout;
   }
 
   async history(release: string, namespace: string): Promise<HelmHistoryEntry[]> {

@@ -57,7 +57,9 @@ export async function deployStep(ctx: ActionContext, options: DeployOptions, dep
   const { release, namespace } = options.spec;
   const cwd = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
   const github = githubDeployment(ctx, options, deps.fetch);
-  await github?.start(`${options.mode} ${release} in ${namespace}`);
+  // A rollback creates no Deployment of its own: it marks the rolled-back commit's as failed.
+  const rollback = options.mode === 'rollback';
+  if (!rollback) await github?.start(`${options.mode} ${release} in ${namespace}`);
   const outcome = await deps
     .deploy(options, {
       log: ctx.log,
@@ -79,7 +81,11 @@ export async function deployStep(ctx: ActionContext, options: DeployOptions, dep
   });
   await ctx.summary.write(deploySummary(outcome, release, namespace));
   const ok = !outcome.error;
-  await github?.status(ok ? 'success' : 'failure', ok ? `${outcome.liveColor} is live` : (outcome.error ?? outcome.result), outcome.url);
+  if (rollback) {
+    if (ok) await github?.markRolledBack(`rolled back: ${outcome.liveColor ?? 'the previous colour'} is live`);
+  } else {
+    await github?.status(ok ? 'success' : 'failure', ok ? `${outcome.liveColor} is live` : (outcome.error ?? outcome.result), outcome.url);
+  }
   return outcome;
 }
 

@@ -1,5 +1,6 @@
 import { codeBlock, details, formatDuration, heading, link, mermaid, table, type Cell } from '@pipeline-toolkit/core';
 import type { Outcome, PhaseRecord } from './bluegreen/model.ts';
+import type { DeployPlan } from './deploy.ts';
 
 const label = (text: string) => text.replace(/[:;#]/g, ' ').trim();
 
@@ -36,6 +37,16 @@ export function deploySummary(outcome: Outcome, release: string, namespace: stri
       outcome.phases.map((p) => [p.name, p.outcome, formatDuration(p.endedAt - p.startedAt), p.detail ?? '']),
     ),
   );
+  if (outcome.diagnosis?.pods.length) {
+    parts.push(heading(`Why ${outcome.diagnosis.color} did not become ready`, 3));
+    parts.push(
+      table(
+        ['Object', 'Phase', 'Reasons', 'Last events'],
+        outcome.diagnosis.pods.map((d) => [d.object, d.phase, d.reasons.join('; ') || '—', d.events.join(' · ') || '—']),
+      ),
+    );
+  }
+  if (outcome.cleanup?.length) parts.push(`${heading('Clean-up', 3)}\n${outcome.cleanup.map((c) => `- ${c}`).join('\n')}\n`);
   if (outcome.gates.length) {
     parts.push(heading('Smoke gates', 3));
     parts.push(
@@ -54,18 +65,21 @@ export function deploySummary(outcome: Outcome, release: string, namespace: stri
 }
 
 /** The dry-run plan as text (CLI) and Markdown (job summary). */
-export function planText(plan: { lines: [string, string][]; helm: string[]; patch: unknown }): string {
+export function planText(plan: DeployPlan): string {
   const width = Math.max(...plan.lines.map(([k]) => k.length));
   return [
     ...plan.lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`),
+    ...(plan.helm.length
+      ? ['', 'Helm command:', `  ${plan.helm.map((a) => (/[\s'"$]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a)).join(' ')}`]
+      : []),
     '',
-    'Helm command:',
-    `  ${plan.helm.map((a) => (/[\s'"$]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a)).join(' ')}`,
-    '',
-    'Router write (one request):',
-    JSON.stringify(plan.patch, null, 2).replace(/^/gm, '  '),
+    'Cluster writes, in order:',
+    ...plan.writes.flatMap((w, i) => [
+      `${i + 1}. ${w.what}`,
+      ...(w.body === null ? [] : [JSON.stringify(w.body, null, 2).replace(/^/gm, '     ')]),
+    ]),
   ].join('\n');
 }
 
-export const planMarkdown = (plan: { lines: [string, string][]; helm: string[]; patch: unknown }): string =>
+export const planMarkdown = (plan: DeployPlan): string =>
   [heading('Deploy plan (dry run, nothing changed)'), codeBlock(planText(plan))].join('\n');

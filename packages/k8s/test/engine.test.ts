@@ -137,7 +137,11 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     expect(outcome.rollback).toEqual({
       reason: 'post-switch smoke failed on green: 1/3 checks failed: GET /healthz → 500',
       restored: true,
-      details: ['router selects blue again', 'green scaled down'],
+      details: [
+        'router selects blue again',
+        "Helm's record of web-green revision 1 not found (storage driver other than secret or configmap?); not marked failed",
+        'scaled down Deployment web-green 2→0',
+      ],
     });
     expect(outcome.error).toMatch(/^Rolled back to blue: post-switch smoke failed/);
     expect(cluster.routerHistory).toEqual([green, blue]);
@@ -221,7 +225,9 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     await liveOnBlue(cluster);
     cluster.services.get('web')!.spec!.selector = green;
     const outcome = await runDeploy(spec({ tag: '1.1.0' }), engineDeps(cluster).deps, 'full');
-    expect(outcome.error).toMatch(/the router selects green but its recorded live colour is blue/);
+    expect(outcome.error).toBe(
+      `Preflight refused the deploy: the router selects ${JSON.stringify(green)} but pipeline-toolkit last set ${JSON.stringify(blue)} (blue): it was changed outside pipeline-toolkit.`,
+    );
     expect(cluster.writes).toEqual([]);
   });
 
@@ -229,6 +235,8 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     const cluster = new FakeCluster();
     await liveOnBlue(cluster);
     cluster.services.get('web')!.spec!.selector = { 'app.kubernetes.io/name': 'web' };
+    // A router written before the toolkit recorded its selector: judged by Helm's instance label.
+    delete cluster.services.get('web')!.metadata!.annotations![ANNOTATIONS.liveSelector];
     expect((await runDeploy(spec(), engineDeps(cluster).deps, 'full')).error).toMatch(
       /does not name one colour by app.kubernetes.io\/instance, so it could select the pods of both colours/,
     );
@@ -271,7 +279,7 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     expect(journal.switchInFlight).toEqual({ to: 'green', from: 'blue', previousSelector: blue });
     // What the post step sees when main died: the journal as last saved before the end.
     cluster.leases.set('web-deploy', { metadata: { name: 'web-deploy', resourceVersion: '999' }, spec: { holderIdentity: 'acme/shop#1' } });
-    const notes = await recoverInterrupted(cluster, journal, deps.log);
+    const notes = await recoverInterrupted(cluster, deps.helm, journal, deps.log);
     expect(notes).toEqual(['restored the router to blue (the switch to green was never verified)', 'Lease web-deploy released']);
     expect(cluster.services.get('web')?.spec?.selector).toEqual(blue);
     expect(cluster.leases.size).toBe(0);
@@ -283,6 +291,7 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     expect(
       await recoverInterrupted(
         cluster,
+        engineDeps(cluster).deps.helm,
         { namespace: 'shop', release: 'web', runId: 'x', lockHeld: false, finished: true },
         engineDeps(cluster).log,
       ),
@@ -385,7 +394,7 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     );
     const outcome = await runDeploy(spec({ runId: 'r3' }), engineDeps(cluster).deps, 'rollback');
     expect(outcome.result).toBe('failed');
-    expect(outcome.rollback).toEqual({ reason: 'requested', restored: false, details: ['blue has no Deployment any more (uninstalled?)'] });
+    expect(outcome.rollback).toEqual({ reason: 'requested', restored: false, details: ["blue's release web-blue is gone (uninstalled?)"] });
     expect(cluster.services.get('web')?.spec?.selector).toEqual(green);
   });
 
@@ -497,11 +506,12 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     const { deps, helmCalls } = engineDeps(cluster);
     const outcome = await runDeploy(spec({ tag: '1.2.0', set: ['extraSelector=v2'] }), deps, 'full');
     expect(outcome.error).toBe(
-      'Preflight refused the deploy: Deployment web-blue selects {"app.kubernetes.io/instance":"web-blue","app.kubernetes.io/name":"web"} but the chart now renders {"app.kubernetes.io/instance":"web-blue","app.kubernetes.io/name":"web","extra":"v2"}; a Deployment selector is immutable. Uninstall web-blue (it takes no traffic) and deploy again.',
+      'Preflight refused the deploy: Deployment web-blue selects {"app.kubernetes.io/instance":"web-blue","app.kubernetes.io/name":"web"} but the chart now renders {"app.kubernetes.io/instance":"web-blue","app.kubernetes.io/name":"web","extra":"v2"}; these fields are immutable, so Helm would fail half-way. web-blue takes no traffic: uninstall it (helm uninstall web-blue -n shop) and deploy again.',
     );
     expect(cluster.writes).toEqual([]);
-    expect(helmCalls.map((c) => c[0])).toEqual(['template']);
-    expect(helmCalls[0]).toEqual([
+    // Helm found first, then the chart rendered for the idle colour, then what the live colour owns: no install, no upgrade.
+    expect(helmCalls.map((c) => c.slice(0, 2).join(' '))).toEqual(['version --template', 'template web-blue', 'get manifest']);
+    expect(helmCalls[1]).toEqual([
       'template',
       'web-blue',
       './chart',

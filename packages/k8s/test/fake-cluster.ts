@@ -7,7 +7,17 @@
  */
 import { ExternalError, MemoryLogger, type Exec } from '@pipeline-toolkit/core';
 import { KubeError, type KubeApi } from '../src/api.ts';
-import type { V1Deployment, V1EndpointSlice, V1Lease, V1Service } from '../src/api.ts';
+import type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1Deployment,
+  V1EndpointSlice,
+  V1Lease,
+  V1Pod,
+  V1Secret,
+  V1Service,
+  WorkloadKind,
+} from '../src/api.ts';
 import { Helm } from '../src/helm.ts';
 import { CancelledError, type Clock, type EngineDeps, type GateVerdict, type Journal } from '../src/bluegreen/model.ts';
 
@@ -61,10 +71,6 @@ export class FakeCluster implements KubeApi {
     const s = this.services.get(name);
     return s && clone(s);
   }
-  async listServices(_ns: string, labelSelector: string) {
-    const [k, v] = labelSelector.split('=') as [string, string];
-    return [...this.services.values()].filter((s) => s.metadata?.labels?.[k] === v).map(clone);
-  }
   async createService(_ns: string, body: V1Service) {
     const name = body.metadata?.name ?? '';
     this.#write(`create service ${name}`);
@@ -91,11 +97,11 @@ export class FakeCluster implements KubeApi {
       this.routerHistory.push(next.spec?.selector && Object.keys(next.spec.selector).length ? next.spec.selector : null);
     return clone(next);
   }
-  async listDeployments(_ns: string, labelSelector: string) {
-    const [k, v] = labelSelector.split('=') as [string, string];
-    return [...this.deployments.values()].filter((d) => d.metadata?.labels?.[k] === v).map((d) => clone(this.#rollout(d)));
+  async readWorkload(_ns: string, kind: WorkloadKind, name: string) {
+    const d = kind === 'Deployment' ? this.deployments.get(name) : undefined;
+    return d && clone(this.#rollout(d));
   }
-  async patchDeployment(_ns: string, name: string, patch: object) {
+  async patchWorkload(_ns: string, _kind: WorkloadKind, name: string, patch: object) {
     this.#write(`patch deployment ${name}`);
     const current = this.deployments.get(name);
     if (!current) throw new KubeError(404, 'NotFound', `deployments "${name}" not found`);
@@ -132,6 +138,38 @@ export class FakeCluster implements KubeApi {
         }));
       });
     return [{ addressType: 'IPv4', endpoints, metadata: { name: `${serviceName}-x` } }];
+  }
+  async listPods(_ns: string, labelSelector: string): Promise<V1Pod[]> {
+    const selector = Object.fromEntries(labelSelector.split(',').map((kv) => kv.split('=') as [string, string]));
+    return [...this.deployments.values()]
+      .filter((d) => matches(selector, d.spec?.template?.metadata?.labels))
+      .flatMap((d) => {
+        const rolled = this.#rollout(d);
+        return Array.from({ length: rolled.spec?.replicas ?? 1 }, (_, i) => ({
+          metadata: { name: `${d.metadata?.name}-7d9f-${i}`, labels: d.spec?.template?.metadata?.labels ?? {} },
+          status: {
+            phase: 'Running',
+            conditions: [
+              { type: 'Ready', status: i < (rolled.status?.readyReplicas ?? 0) ? 'True' : 'False', reason: 'ContainersNotReady' },
+            ],
+          },
+        }));
+      });
+  }
+  async listEvents(): Promise<CoreV1Event[]> {
+    return [];
+  }
+  async readSecret() {
+    return undefined;
+  }
+  async patchSecret(): Promise<V1Secret> {
+    throw new KubeError(404, 'NotFound', 'not found');
+  }
+  async readConfigMap() {
+    return undefined;
+  }
+  async patchConfigMap(): Promise<V1ConfigMap> {
+    throw new KubeError(404, 'NotFound', 'not found');
   }
   async readLease(_ns: string, name: string) {
     const l = this.leases.get(name);
@@ -212,6 +250,16 @@ export function fakeHelm(cluster: FakeCluster, options: { major?: number; failUp
       releases.set(name ?? '', { revision: next, status: 'deployed', history: [...history, { revision: next, status: 'deployed' }] });
       return ok();
     }
+    if (verb === 'get' && args[1] === 'manifest') {
+      const installed = args[2] ?? '';
+      const d = cluster.deployments.get(installed);
+      if (!releases.has(installed) || !d) return notFound;
+      const labels = JSON.stringify(d.spec?.selector?.matchLabels ?? {});
+      const svc = cluster.services.get(installed);
+      return ok(
+        `---\napiVersion: v1\nkind: Service\nmetadata: { name: ${installed} }\nspec:\n  selector: ${JSON.stringify(svc?.spec?.selector ?? {})}\n  ports: ${JSON.stringify(svc?.spec?.ports ?? [])}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${installed} }\nspec:\n  replicas: 2\n  selector: { matchLabels: ${labels} }\n  template: { metadata: { labels: ${labels} } }\n`,
+      );
+    }
     if (verb === 'template') {
       // The test chart: a Deployment selecting instance + name (+ extraSelector when set).
       const extra = args.flatMap((a, i) =>
@@ -219,7 +267,7 @@ export function fakeHelm(cluster: FakeCluster, options: { major?: number; failUp
       )[0];
       const labels = `{ app.kubernetes.io/instance: ${name}, app.kubernetes.io/name: web${extra ? `, extra: ${extra}` : ''} }`;
       return ok(
-        `---\napiVersion: v1\nkind: Service\nmetadata: { name: ${name} }\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name} }\nspec:\n  selector: { matchLabels: ${labels} }\n`,
+        `---\napiVersion: v1\nkind: Service\nmetadata: { name: ${name} }\nspec:\n  selector: ${labels}\n  ports: [{ name: http, port: 80, targetPort: http, protocol: TCP }]\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: { name: ${name} }\nspec:\n  replicas: 2\n  selector: { matchLabels: ${labels} }\n  template: { metadata: { labels: ${labels} } }\n`,
       );
     }
     if (verb === 'status')

@@ -1,7 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
 import { InputError } from '@pipeline-toolkit/core';
 import { selectorPatch, routerState, selectedColor } from '../src/bluegreen/router.ts';
-import { deploymentWaiting, endpointsWaiting } from '../src/bluegreen/readiness.ts';
+import { endpointsWaiting } from '../src/bluegreen/readiness.ts';
+import { workloadWaiting } from '../src/bluegreen/workloads.ts';
 import { decodeKubeconfig } from '../src/source.ts';
 import type { V1Deployment, V1DeploymentStatus } from '@kubernetes/client-node';
 
@@ -31,11 +32,21 @@ describe('router state', () => {
 });
 
 describe('readiness', () => {
-  const deployment = (status: V1DeploymentStatus, replicas = 2): V1Deployment => ({
+  const ref = {
+    kind: 'Deployment' as const,
+    name: 'web-blue',
+    selector: { app: 'web' },
+    podLabels: { app: 'web' },
+    replicas: 2,
+    immutable: {},
+  };
+  const live = (status: V1DeploymentStatus, replicas = 2): V1Deployment => ({
     metadata: { name: 'web-blue', generation: 3 },
     spec: { replicas, selector: {}, template: { metadata: { labels: { app: 'web' } } } },
     status,
   });
+  const deployment = (status: V1DeploymentStatus, replicas = 2) => ({ ref, live: live(status, replicas) });
+  const deploymentWaiting = workloadWaiting;
   it('needs the latest generation observed and every replica updated, ready and available', () => {
     expect(
       deploymentWaiting(deployment({ observedGeneration: 3, replicas: 2, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 2 })),
@@ -60,8 +71,9 @@ describe('readiness', () => {
   });
 
   it('needs EndpointSlices listing exactly the ready pods of the colour', () => {
-    const service = { metadata: { name: 'web' }, spec: { selector: { app: 'web' } } };
+    const service = 'web';
     const d = deployment({});
+    const pods = new Set(['web-blue-1-a', 'web-blue-1-b']);
     const slice = (endpoints: { pod: string; ready: boolean }[]) => [
       {
         addressType: 'IPv4',
@@ -72,6 +84,7 @@ describe('readiness', () => {
       endpointsWaiting(
         service,
         [d],
+        pods,
         slice([
           { pod: 'web-blue-1-a', ready: true },
           { pod: 'web-blue-1-b', ready: true },
@@ -82,6 +95,7 @@ describe('readiness', () => {
       endpointsWaiting(
         service,
         [d],
+        pods,
         slice([
           { pod: 'web-blue-1-a', ready: true },
           { pod: 'web-blue-1-b', ready: false },
@@ -92,6 +106,7 @@ describe('readiness', () => {
       endpointsWaiting(
         service,
         [d],
+        pods,
         slice([
           { pod: 'web-blue-1-a', ready: true },
           { pod: 'web-blue-1-b', ready: true },

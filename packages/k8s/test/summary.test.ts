@@ -65,7 +65,10 @@ describe('deploy summary', () => {
       planText({
         lines: [['Live colour', 'green']],
         helm: ['helm', 'upgrade', 'web-blue', '--set', 'msg=hello world'],
-        patch: { spec: { selector: null } },
+        writes: [
+          { what: 'patch Service shop/web (merge patch, one request)', body: { spec: { selector: null } } },
+          { what: 'helm uninstall web-green (after the drain)', body: null },
+        ],
       }),
     ).toBe(
       [
@@ -74,12 +77,14 @@ describe('deploy summary', () => {
         'Helm command:',
         "  helm upgrade web-blue --set 'msg=hello world'",
         '',
-        'Router write (one request):',
-        '  {',
-        '    "spec": {',
-        '      "selector": null',
-        '    }',
-        '  }',
+        'Cluster writes, in order:',
+        '1. patch Service shop/web (merge patch, one request)',
+        '     {',
+        '       "spec": {',
+        '         "selector": null',
+        '       }',
+        '     }',
+        '2. helm uninstall web-green (after the drain)',
       ].join('\n'),
     );
   });

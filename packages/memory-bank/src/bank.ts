@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '@pipeline-toolkit/core';
 import { ADR_FILE, parseAdr, type Adr } from './adr.ts';
-import { detectLanguage, type Language } from './language.ts';
+import { detectLanguage, languageOf, type Language } from './language.ts';
 import { BANK_FILES, bankTemplates } from './templates.ts';
 
 /** A memory bank as found on disk: every Markdown file of the folder, its ADRs and its language. */
@@ -26,9 +26,11 @@ export async function readBank(dir: string, options: { language?: Language | und
   }
   const adrs = [...files].filter(([name]) => ADR_FILE.test(name)).map(([name, text]) => parseAdr(name, text));
   adrs.sort((a, b) => a.number - b.number || a.file.localeCompare(b.file));
+  // The bank's own files tell its language first: records imported from elsewhere may be in another one.
   const language =
     options.language ??
-    detectLanguage([files.get('decisionLog.md') ?? '', files.get('activeContext.md') ?? '', ...adrs.map((a) => a.text)]);
+    languageOf([files.get('decisionLog.md') ?? '', files.get('activeContext.md') ?? '']) ??
+    detectLanguage(adrs.map((a) => a.text));
   return { dir, language, files, adrs };
 }
 

@@ -6,7 +6,8 @@
 export type BlockName = 'adr-index' | 'deploys' | 'merged-prs';
 
 function markers(name: BlockName): { start: RegExp; end: RegExp } {
-  return { start: new RegExp(`<!--\\s*${name}:start\\b[^>]*-->`), end: new RegExp(`<!--\\s*${name}:end\\s*-->`) };
+  // `[^<>]*`: a scan never runs past the next tag, so text full of unclosed markers stays linear.
+  return { start: new RegExp(`<!--\\s*${name}:start\\b[^<>]*-->`), end: new RegExp(`<!--\\s*${name}:end\\s*-->`) };
 }
 
 export function blockMarkers(name: BlockName): { start: string; end: string } {

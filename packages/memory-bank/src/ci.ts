@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { errorMessage, GateError, InputError, table, type Inputs, type Logger, isInside, resolveInside } from '@pipeline-toolkit/core';
+import { cutText, errorMessage, GateError, InputError, table, type Inputs, type Logger, resolveInside } from '@pipeline-toolkit/core';
 import { readBank, today } from './bank.ts';
+import type { ImportMove } from './import.ts';
+import { importAdrs } from './operations.ts';
 import { createGitHub, repoPath, type GitHub } from './github.ts';
 import { LANGUAGES, type Language } from './language.ts';
 import { collisionProblems } from './collisions.ts';
@@ -16,7 +18,7 @@ import { CommitStore, LocalStore, PullRequestStore, type ApplyResult, type BankS
  * runner's GITHUB_* variables and event), and one command.
  */
 
-export const COMMANDS = ['record-deploy', 'record-progress', 'index', 'lint'] as const;
+export const COMMANDS = ['record-deploy', 'record-progress', 'index', 'lint', 'import'] as const;
 export const MODES = ['files', 'commit', 'pull-request'] as const;
 
 export interface CiRequest {
@@ -30,6 +32,41 @@ export interface CiRequest {
   pr?: number | undefined;
   mode: (typeof MODES)[number];
   token?: string | undefined;
+  /** import: the folder of records to import (relative to the workspace). */
+  source?: string | undefined;
+  dryRun: boolean;
+}
+
+/** GitHub's pull request numbers are 32-bit. */
+const PR_MAX = 2 ** 31 - 1;
+
+/** A folder input: relative, inside the workspace. */
+function folderInput(inputs: Inputs, name: string, value: string): string {
+  if (path.isAbsolute(value) || path.posix.normalize(value.replace(/\\/g, '/')).split('/')[0] === '..') {
+    throw new InputError(name, `${inputs.label(name)} must be a folder inside the repository (relative path), got ${quoted(value)}.`);
+  }
+  return value;
+}
+
+/** A value quoted in an error: one line, cut at 200 characters with its size. */
+function quoted(value: string): string {
+  const line = JSON.stringify(value.length > 200 ? cutText(value, 200) : value);
+  return value.length > 200 ? `${line} (${value.length} characters)` : line;
+}
+
+/**
+ * A one-line value written into the bank's Markdown (environment, version): no line breaks or
+ * control characters (they would break the entry and the current-state block), at most `max` long.
+ */
+function lineInput(inputs: Inputs, name: string, value: string | undefined, max: number): string | undefined {
+  if (value === undefined) return undefined;
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(value)) {
+    throw new InputError(name, `${inputs.label(name)} must be one line without control characters, got ${quoted(value)}.`);
+  }
+  if (value.length > max)
+    throw new InputError(name, `${inputs.label(name)} is ${value.length} characters long; at most ${max} are accepted.`);
+  return value;
 }
 
 export function readCiInputs(inputs: Inputs, log: Logger): CiRequest {
@@ -40,22 +77,21 @@ export function readCiInputs(inputs: Inputs, log: Logger): CiRequest {
   if (deployUrl && !/^https?:\/\/[^\s]+$/.test(deployUrl)) {
     throw new InputError('deploy-url', `${inputs.label('deploy-url')} must be an http(s) URL, got '${deployUrl}'.`);
   }
-  const dir = inputs.string('dir', { default: 'memory-bank' });
-  // `..foo` is a folder like any other; `..`, `../x` and absolute paths leave the repository.
-  if (path.isAbsolute(dir) || !isInside('/repository', path.posix.join('/repository', dir.replace(/\\/g, '/')))) {
-    throw new InputError('dir', `${inputs.label('dir')} must be a folder inside the repository (relative path), got '${dir}'.`);
-  }
+  const dir = folderInput(inputs, 'dir', inputs.string('dir', { default: 'memory-bank' }));
+  const source = inputs.string('source');
   return {
     command,
     dir,
     language: inputs.enum('language', LANGUAGES),
-    environment: inputs.string('environment', { default: 'production' }),
-    version: inputs.string('version'),
+    environment: lineInput(inputs, 'environment', inputs.string('environment', { default: 'production' }), 100) ?? 'production',
+    version: lineInput(inputs, 'version', inputs.string('version'), 200),
     deployUrl,
     result: inputs.enum('result', RESULTS, { default: 'success' }),
-    pr: inputs.integer('pr', { min: 1 }),
+    pr: inputs.integer('pr', { min: 1, max: PR_MAX }),
     mode: inputs.enum('mode', MODES, { default: 'files' }),
     token,
+    source: source === undefined ? undefined : folderInput(inputs, 'source', source),
+    dryRun: inputs.boolean('dry-run', false),
   };
 }
 
@@ -69,6 +105,8 @@ export interface CiResult extends ApplyResult {
   command: CiRequest['command'];
   problems?: Problem[];
   note?: string;
+  /** import: what became what (planned only, with dry-run). */
+  imported?: ImportMove[];
 }
 
 function need<T>(value: T | undefined, what: string): T {
@@ -104,6 +142,8 @@ export async function runCi(request: CiRequest, context: RunContext, deps: CiDep
     return { command: 'lint', changed: false, files: [], problems };
   }
 
+  if (request.command === 'import') return importCommand(request, context, dir, bankPath, date);
+
   let change: Change;
   if (request.command === 'index') {
     if (!bank) throw new InputError('dir', `Memory bank folder '${request.dir}' does not exist.`);
@@ -117,6 +157,29 @@ export async function runCi(request: CiRequest, context: RunContext, deps: CiDep
     change = mergedPullRequestChange(pull, bankPath, language);
   }
   return { command: request.command, ...(await (await store(request, context, github, deps.log)).apply(change)) };
+}
+
+async function importCommand(request: CiRequest, context: RunContext, dir: string, bankPath: string, date: string): Promise<CiResult> {
+  if (!request.source) throw new InputError('source', 'import needs source: the folder whose records to import (e.g. doc/adr).');
+  if (request.mode !== 'files')
+    throw new InputError('mode', `import writes the checked-out files only (mode files), got mode ${request.mode}.`);
+  const { plan, files } = await importAdrs(path.resolve(context.workspace, request.source), dir, {
+    date,
+    language: request.language,
+    dryRun: request.dryRun,
+  });
+  const note = request.dryRun
+    ? `Dry run: ${plan.moves.length} record(s) would be imported from ${request.source}; nothing was written.`
+    : plan.inPlace
+      ? undefined
+      : `The originals stay in ${request.source}; remove them once links from elsewhere point to the new names.`;
+  return {
+    command: 'import',
+    changed: files.length > 0,
+    files: files.map((f) => path.posix.join(bankPath, f)),
+    imported: plan.moves,
+    ...(note ? { note } : {}),
+  };
 }
 
 async function store(request: CiRequest, context: RunContext, github: () => Promise<GitHub>, log: Logger): Promise<BankStore> {
@@ -201,9 +264,18 @@ export function ciSummary(result: CiResult): string {
     )}`;
   }
   const lines = [`### Memory bank: ${result.command}`, ''];
+  if (result.imported) {
+    lines.push(
+      table(
+        ['Record', 'Becomes', 'Links rewritten'],
+        result.imported.map((m) => [m.from, m.to, m.links]),
+      ).trimEnd(),
+      '',
+    );
+  }
   if (result.note) lines.push(result.note);
-  else if (!result.changed) lines.push('Already up to date: nothing changed.');
-  else lines.push(`Updated ${result.files.map((f) => `\`${f}\``).join(', ')}.`);
+  if (!result.note && !result.changed) lines.push('Already up to date: nothing changed.');
+  if (result.changed) lines.push(`Updated ${result.files.map((f) => `\`${f}\``).join(', ')}.`);
   if (result.commitSha) lines.push('', `Commit: ${result.commitSha}`);
   if (result.pullRequestUrl) lines.push('', `Pull request: ${result.pullRequestUrl}`);
   return `${lines.join('\n')}\n`;

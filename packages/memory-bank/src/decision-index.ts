@@ -1,4 +1,4 @@
-import { link, table, type Cell } from '@pipeline-toolkit/core';
+import { cutText, link, table, type Cell } from '@pipeline-toolkit/core';
 import { adrId, type Adr } from './adr.ts';
 import { readBlock, upsertBlock } from './blocks.ts';
 import { VOCABULARY, type Language } from './language.ts';
@@ -10,7 +10,8 @@ import { VOCABULARY, type Language } from './language.ts';
 
 function statusName(adr: Adr, language: Language): string {
   if (adr.status) return VOCABULARY[language].status[adr.status];
-  return adr.statusText ?? '—';
+  // An unknown status as the reader sees it: links reduced to their text, on one short line.
+  return adr.statusText ? cutText(adr.statusText.replace(/\s+/g, ' '), 60) : '—';
 }
 
 function refs(numbers: number[], adrs: readonly Adr[]): Cell {
@@ -22,16 +23,31 @@ function refs(numbers: number[], adrs: readonly Adr[]): Cell {
   return { markdown: parts.join(', ') };
 }
 
+function union(a: readonly number[], b: readonly number[]): number[] {
+  return [...new Set([...a, ...b])].sort((x, y) => x - y);
+}
+
 export function renderIndex(adrs: readonly Adr[], language: Language): string {
   const v = VOCABULARY[language].index;
   if (adrs.length === 0) return language === 'pt-BR' ? '_Nenhuma decisão registrada ainda._' : '_No decisions recorded yet._';
+  // A supersession written on one side only shows on both rows.
+  const supersedes = (adr: Adr) =>
+    union(
+      adr.supersedes,
+      adrs.filter((a) => a.supersededBy.includes(adr.number)).map((a) => a.number),
+    );
+  const supersededBy = (adr: Adr) =>
+    union(
+      adr.supersededBy,
+      adrs.filter((a) => a.supersedes.includes(adr.number)).map((a) => a.number),
+    );
   const rows = adrs.map((adr): Cell[] => [
     adrId(adr.number),
     link(adr.title, adr.file),
     statusName(adr, language),
     adr.date ?? '—',
-    refs(adr.supersedes, adrs),
-    refs(adr.supersededBy, adrs),
+    refs(supersedes(adr), adrs),
+    refs(supersededBy(adr), adrs),
   ]);
   return table([v.adr, v.title, v.status, v.date, v.supersedes, v.supersededBy], rows).trimEnd();
 }

@@ -1,4 +1,18 @@
-export { ADR_FILE, adrFileName, adrId, adrRefs, formatNumber, parseAdr, renderAdr, slugify, type Adr } from './adr.ts';
+export {
+  ADR_FILE,
+  adrFileName,
+  adrId,
+  adrRefs,
+  formatNumber,
+  parseAdr,
+  parseDate,
+  parseHeading,
+  plainText,
+  renderAdr,
+  slugify,
+  type Adr,
+} from './adr.ts';
+export { foreignRecords, planImport, rewriteLinks, type ImportMove, type ImportPlan } from './import.ts';
 export { ciSummary, COMMANDS, lintGate, MODES, readCiInputs, runCi, type CiDeps, type CiRequest, type CiResult } from './ci.ts';
 export { runContext, type RunContext } from './run-context.ts';
 export { collisionProblems, collisionProblemsFrom } from './collisions.ts';
@@ -9,7 +23,18 @@ export { createGitHub, GitHubError, parseRepository, repositoryFromRemote, type 
 export { detectLanguage, LANGUAGES, parseStatus, STATUSES, VOCABULARY, type Language, type Status } from './language.ts';
 export { DEFAULT_BUDGETS, lintBank, type Problem } from './lint.ts';
 export { branchNumbers, collisions, gitLocation, nextNumber, pullRequestAdrs, pullRequestNumbers, type UsedNumber } from './numbering.ts';
-export { createAdr, renumberAdr, setAdrStatus, writeIndex, type NewAdrOptions, type Written } from './operations.ts';
+export {
+  checkTitle,
+  createAdr,
+  importAdrs,
+  renumberAdr,
+  setAdrStatus,
+  TITLE_MAX,
+  withBankLock,
+  writeIndex,
+  type NewAdrOptions,
+  type Written,
+} from './operations.ts';
 export {
   deployEntry,
   pullRequestEntry,

@@ -12,6 +12,8 @@ export type Status = (typeof STATUSES)[number];
 
 export type Section = 'context' | 'decision' | 'alternatives' | 'consequences';
 export const REQUIRED_SECTIONS: readonly Section[] = ['context', 'decision', 'consequences'];
+/** MADR marks its consequences optional. */
+export const MADR_SECTIONS: readonly Section[] = ['context', 'decision'];
 
 interface Vocabulary {
   status: Record<Status, string>;
@@ -53,21 +55,30 @@ export function fold(text: string): string {
 
 const STATUS_WORDS = new Map<string, Status>([
   ...STATUSES.flatMap((status) => LANGUAGES.map((lang) => [fold(VOCABULARY[lang].status[status]), status] as [string, Status])),
-  // Common variants found in hand-written banks.
+  // Common variants found in hand-written banks and other tools' records.
   ['aceita', 'accepted'],
+  ['aprovado', 'accepted'],
+  ['aprovada', 'accepted'],
+  ['approved', 'accepted'],
   ['proposta', 'proposed'],
+  ['draft', 'proposed'],
+  ['rascunho', 'proposed'],
   ['rejeitada', 'rejected'],
   ['obsoleta', 'deprecated'],
-  ['substituida', 'superseded'],
+  ['obsolete', 'deprecated'],
   ['depreciado', 'deprecated'],
+  ['depreciada', 'deprecated'],
+  ['substituida', 'superseded'],
+  // adr-tools' spelling (`Superceded by [3. …](…)`).
+  ['superceded', 'superseded'],
 ]);
 
-/** A status word in either language (`accepted`, `Aceito`, `Substituído por ADR-004` → superseded). */
+/**
+ * A status word in either language, in any case, after any emoji or markup (`accepted`,
+ * `✅ Accepted`, `**Aceito**`, `Substituído por ADR-004` and `Superceded by [3. …]` → superseded).
+ */
 export function parseStatus(text: string): Status | undefined {
-  const first = fold(text)
-    .replace(/[*_`]/g, '')
-    .split(/[\s:,.(—–-]+/)
-    .find(Boolean);
+  const first = /^\p{L}+/u.exec(fold(text.slice(0, 200)).replace(/^[^\p{L}]+/u, ''))?.[0];
   return first === undefined ? undefined : STATUS_WORDS.get(first);
 }
 
@@ -80,13 +91,28 @@ const SECTION_WORDS = new Map<string, Section>([
   ['alternatives considered', 'alternatives'],
   ['alternativas consideradas', 'alternatives'],
   ['opcoes consideradas', 'alternatives'],
+  ['options', 'alternatives'],
+  ['opcoes', 'alternatives'],
+  ['pros and cons of the options', 'alternatives'],
   ['decision outcome', 'decision'],
+  ['decisions', 'decision'],
+  ['decisoes', 'decision'],
+  ['resultado da decisao', 'decision'],
+  ['proposal', 'decision'],
+  ['proposta', 'decision'],
+  ["what's proposed", 'decision'],
+  ['the existing decision', 'decision'],
   ['context and problem statement', 'context'],
+  ['contexto e problema', 'context'],
+  ['positive consequences', 'consequences'],
+  ['negative consequences', 'consequences'],
+  ['consequencias positivas', 'consequences'],
+  ['consequencias negativas', 'consequences'],
 ]);
 
 /** A section heading in either language (`Decisão`, `Context and Problem Statement`). */
 export function parseSection(heading: string): Section | undefined {
-  return SECTION_WORDS.get(fold(heading).replace(/[:.]$/, ''));
+  return SECTION_WORDS.get(fold(heading.slice(0, 80)).replace(/[’`]/g, "'").replace(/[*_]/g, '').replace(/[:.]$/, '').trim());
 }
 
 /**
@@ -94,15 +120,22 @@ export function parseSection(heading: string): Section | undefined {
  * English ones. English when nothing tells.
  */
 export function detectLanguage(texts: readonly string[]): Language {
+  return languageOf(texts) ?? 'en';
+}
+
+/** The language the texts' headings and labels are written in; undefined when nothing tells. */
+export function languageOf(texts: readonly string[]): Language | undefined {
   let pt = 0;
   let en = 0;
   for (const text of texts) {
     for (const line of text.split('\n')) {
-      if (!/^#{1,3}\s|^\s*[-*]?\s*\**(status|data|date)\**\s*:/i.test(line)) continue;
-      const folded = fold(line);
+      const start = line.trimStart().slice(0, 80);
+      if (!/^#{1,3}\s|^[-*]?\s*\**(status|data|date)\**\s*:/i.test(start)) continue;
+      const folded = fold(start);
       if (/\b(contexto|decisao|consequencias|estado atual|data|alternativas|registro de decisoes|progresso)\b/.test(folded)) pt++;
       else if (/\b(context|decision|consequences|current state|date|alternatives|decision log|progress)\b/.test(folded)) en++;
     }
   }
+  if (pt === en) return pt === 0 ? undefined : 'en';
   return pt > en ? 'pt-BR' : 'en';
 }

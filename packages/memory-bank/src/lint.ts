@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { looksSecret } from '@pipeline-toolkit/core';
+import { cutText, looksSecret } from '@pipeline-toolkit/core';
 import { adrId, adrRefs, type Adr } from './adr.ts';
 import type { Bank } from './bank.ts';
 import { readBlock } from './blocks.ts';
+import { foreignRecords } from './import.ts';
 import { indexIsCurrent } from './decision-index.ts';
-import { LANGUAGES, REQUIRED_SECTIONS, STATUSES, VOCABULARY } from './language.ts';
+import { LANGUAGES, MADR_SECTIONS, REQUIRED_SECTIONS, STATUSES, VOCABULARY } from './language.ts';
 import { BANK_FILES } from './templates.ts';
 
 /**
@@ -17,7 +18,20 @@ export interface Problem {
   /** Path as the user gave the bank folder (`memory-bank/ADR-001.md`). */
   file: string;
   line: number;
-  rule: 'missing-file' | 'title' | 'section' | 'status' | 'date' | 'number' | 'link' | 'supersede' | 'index' | 'entry' | 'secret' | 'size';
+  rule:
+    | 'missing-file'
+    | 'naming'
+    | 'title'
+    | 'section'
+    | 'status'
+    | 'date'
+    | 'number'
+    | 'link'
+    | 'supersede'
+    | 'index'
+    | 'entry'
+    | 'secret'
+    | 'size';
   message: string;
 }
 
@@ -53,10 +67,6 @@ function secretOnLine(line: string): boolean {
   return Boolean(assigned && !PLACEHOLDER.test(value) && !ENV_NAME.test(value));
 }
 
-function lineOf(text: string, index: number): number {
-  return text.slice(0, index).split('\n').length;
-}
-
 const STATUS_NAMES = LANGUAGES.map((l) => STATUSES.map((s) => VOCABULARY[l].status[s]).join('/')).join(' or ');
 const SECTION_NAMES = (s: (typeof REQUIRED_SECTIONS)[number]) =>
   `'${VOCABULARY.en.section[s]}' (pt-BR '${VOCABULARY['pt-BR'].section[s]}')`;
@@ -77,6 +87,14 @@ export function lintBank(bank: Bank, options: { budgets?: Record<string, number>
       add(name, 1, 'missing-file', `${name} is missing; 'pipeline-toolkit memory-bank init' creates it without touching existing files`);
   }
 
+  for (const name of foreignRecords([...bank.files.keys()])) {
+    add(
+      name,
+      1,
+      'naming',
+      `is named like an adr-tools or MADR record, not ADR-NNN-<slug>.md, so it is not read as an ADR; 'pipeline-toolkit adr import ${options.display ?? bank.dir}' renames the records and their links`,
+    );
+  }
   for (const adr of bank.adrs) lintAdr(bank, adr, add);
 
   const byNumber = Map.groupBy(bank.adrs, (a) => a.number);
@@ -113,10 +131,12 @@ export function lintBank(bank: Bank, options: { budgets?: Record<string, number>
 
   for (const [name, text] of bank.files) {
     lintLinks(bank, name, text, add);
-    text.split('\n').forEach((line, i) => {
-      if (secretOnLine(line))
-        add(name, i + 1, 'secret', 'looks like a secret (token, key or password); remove it and rotate it if it was real');
-    });
+    // One pass over the whole file first: most files have no secret, and then no line needs a look.
+    if (secretOnLine(text))
+      text.split('\n').forEach((line, i) => {
+        if (secretOnLine(line))
+          add(name, i + 1, 'secret', 'looks like a secret (token, key or password); remove it and rotate it if it was real');
+      });
     const kind = name in budgets ? name : bank.adrs.some((a) => a.file === name) ? 'adr' : 'other';
     const budget = budgets[kind] ?? DEFAULT_BUDGETS['other'] ?? 0;
     const bytes = Buffer.byteLength(text);
@@ -133,47 +153,57 @@ type Add = (file: string, line: number, rule: Problem['rule'], message: string) 
 function lintAdr(bank: Bank, adr: Adr, add: Add): void {
   const metaLine = (key: keyof Adr['meta']) => (adr.meta[key]?.index ?? adr.titleLine - 1) + 1;
   if (!/^#\s/m.test(adr.text)) add(adr.file, 1, 'title', `has no '# ${adrId(adr.number)}: Title' heading`);
-  const titled = /^#\s+ADR[-\s]?(\d+)/im.exec(adr.text);
-  if (titled && Number(titled[1]) !== adr.number) {
-    add(adr.file, adr.titleLine, 'title', `title says ADR ${Number(titled[1])} but the file name says ${adrId(adr.number)}`);
+  if (adr.titleNumber !== undefined && adr.titleNumber !== adr.number) {
+    add(adr.file, adr.titleLine, 'title', `title says ADR ${adr.titleNumber} but the file name says ${adrId(adr.number)}`);
   }
-  for (const section of REQUIRED_SECTIONS) {
+  // MADR (log4brains) makes Consequences optional; Nygard's template (adr-tools) requires all three.
+  for (const section of adr.madr ? MADR_SECTIONS : REQUIRED_SECTIONS) {
     if (!adr.sections.has(section)) add(adr.file, adr.titleLine, 'section', `missing section ${SECTION_NAMES(section)}`);
   }
   if (!adr.meta.status) add(adr.file, adr.titleLine, 'status', `has no status line ('- Status: accepted'); statuses: ${STATUS_NAMES}`);
-  else if (!adr.status) add(adr.file, metaLine('status'), 'status', `status '${adr.statusText}' is not one of ${STATUS_NAMES}`);
+  else if (!adr.status)
+    add(adr.file, metaLine('status'), 'status', `status '${shown(adr.statusText ?? '')}' is not one of ${STATUS_NAMES}`);
   if (!adr.meta.date) add(adr.file, adr.titleLine, 'date', "has no date line ('- Date: YYYY-MM-DD')");
-  else if (!/^\d{4}-\d{2}-\d{2}$/.test(adr.date ?? '') || Number.isNaN(Date.parse(adr.date ?? ''))) {
-    add(adr.file, metaLine('date'), 'date', `date '${adr.meta.date.value}' is not a date in YYYY-MM-DD form`);
+  else if (adr.dateProblem) add(adr.file, metaLine('date'), 'date', `date ${adr.dateProblem}`);
+  else if (!adr.date) {
+    add(adr.file, metaLine('date'), 'date', `date '${shown(adr.meta.date.value)}' is not a date (YYYY-MM-DD, or day/month/year)`);
   }
 
+  // A supersession may be written on either side; the superseded record must say so in its status.
   for (const target of adr.supersedes) {
     const old = bank.adrs.find((a) => a.number === target);
     if (!old) add(adr.file, metaLine('supersedes'), 'supersede', `supersedes ${adrId(target)}, which does not exist`);
-    else if (!old.supersededBy.includes(adr.number) || old.status !== 'superseded') {
+    else if (old.status !== 'superseded') {
       add(
         old.file,
         successorLine(old),
         'supersede',
-        `${adr.file} supersedes it, but it is not marked 'superseded' by ${adrId(adr.number)}; run 'pipeline-toolkit adr supersede' or add the line`,
+        `${adr.file} supersedes it, but its status is not 'superseded' (by ${adrId(adr.number)}); run 'pipeline-toolkit adr supersede' or change the status`,
+      );
+    } else if (old.supersededBy.length > 0 && !old.supersededBy.includes(adr.number)) {
+      add(
+        adr.file,
+        metaLine('supersedes'),
+        'supersede',
+        `says it supersedes ${adrId(target)}, but ${old.file} names ${old.supersededBy.map(adrId).join(', ')} as its successor`,
       );
     }
   }
   for (const successor of adr.supersededBy) {
-    const next = bank.adrs.find((a) => a.number === successor);
-    if (!next) add(adr.file, metaLine('status'), 'supersede', `superseded by ${adrId(successor)}, which does not exist`);
-    else if (!next.supersedes.includes(adr.number)) {
-      add(
-        next.file,
-        next.titleLine,
-        'supersede',
-        `${adr.file} says it is superseded by ${adrId(successor)}, but this ADR does not say it supersedes ${adrId(adr.number)}`,
-      );
+    if (!bank.adrs.some((a) => a.number === successor)) {
+      add(adr.file, metaLine('status'), 'supersede', `superseded by ${adrId(successor)}, which does not exist`);
     }
   }
-  if (adr.status === 'superseded' && adr.supersededBy.length === 0) {
-    add(adr.file, metaLine('status'), 'supersede', "is superseded but does not name its successor ('Superseded by: ADR-NNN')");
+  const namedByOthers = bank.adrs.some((a) => a.supersedes.includes(adr.number));
+  if (adr.status === 'superseded' && adr.supersededBy.length === 0 && !namedByOthers) {
+    add(adr.file, metaLine('status'), 'supersede', "is superseded but no record names its successor ('Superseded by: ADR-NNN')");
   }
+}
+
+/** A value quoted in a message: one line, at most 80 characters (cut on a character boundary). */
+function shown(value: string): string {
+  const line = value.replace(/[\r\n\t]+/g, ' ');
+  return line.length > 80 ? `${cutText(line, 80)}` : line;
 }
 
 /** The line where an ADR names its successor (or its status line, where one belongs). */
@@ -181,27 +211,79 @@ function successorLine(adr: Adr): number {
   return (adr.meta.supersededBy?.index ?? adr.meta.status?.index ?? adr.titleLine - 1) + 1;
 }
 
-const LINK = /(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)/g;
+/** Link texts and targets never span brackets or parentheses, so each scan stops at the next one: linear. */
+const LINK = /(?<!!)\[[^[\]\n]*\]\(\s*<?([^()<>\s[\]]+)>?(?:\s+"[^"\n]*")?\s*\)/g;
 
 function lintLinks(bank: Bank, name: string, text: string, add: Add): void {
-  const fenced = codeFenceRanges(text);
+  let fenced: [number, number][] | undefined;
+  let lineAt: ((offset: number) => number) | undefined;
   for (const match of text.matchAll(LINK)) {
-    if (fenced.some(([from, to]) => match.index >= from && match.index < to)) continue;
+    fenced ??= codeFenceRanges(text);
+    if (inRanges(fenced, match.index)) continue;
     const target = match[1] ?? '';
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
-    const file = decodeURIComponent(target.split('#')[0] ?? '');
+    let file: string;
+    try {
+      file = decodeURIComponent(target.split('#')[0] ?? '');
+    } catch {
+      file = target.split('#')[0] ?? '';
+    }
     if (!file || existsSync(path.resolve(bank.dir, file))) continue;
     const hint = adrRefs(file)
       .map((n) => bank.adrs.find((a) => a.number === n))
       .find(Boolean);
-    add(name, lineOf(text, match.index), 'link', `link target '${target}' does not exist${hint ? ` (did you mean ${hint.file}?)` : ''}`);
+    const former = bank.adrs.find((a) => a.formerly !== undefined && path.posix.basename(a.formerly) === path.posix.basename(file));
+    const advice = hint ? ` (did you mean ${hint.file}?)` : former ? ` (it was imported as ${former.file})` : '';
+    lineAt ??= lineIndex(text);
+    add(name, lineAt(match.index), 'link', `link target '${shown(target)}' does not exist${advice}`);
   }
 }
 
+/** Whether `offset` falls in one of the sorted, disjoint `ranges` (binary search). */
+function inRanges(ranges: readonly [number, number][], offset: number): boolean {
+  let low = 0;
+  let high = ranges.length - 1;
+  while (low <= high) {
+    const mid = (low + high) >> 1;
+    const [from, to] = ranges[mid] ?? [0, 0];
+    if (offset < from) high = mid - 1;
+    else if (offset >= to) low = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/** 1-based line of an offset, by binary search over the line starts (one pass over the text). */
+function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return (offset) => {
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return low + 1;
+  };
+}
+
+/** Offsets of fenced code blocks (``` or ~~~), visiting only the fence lines; an unclosed fence runs to the end. */
 function codeFenceRanges(text: string): [number, number][] {
   const ranges: [number, number][] = [];
-  const fence = /^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1\s*$/gm;
-  for (const m of text.matchAll(fence)) ranges.push([m.index, m.index + m[0].length]);
+  let open: { at: number; marker: string } | undefined;
+  for (const m of text.matchAll(/^[ \t]*(`{3}|~{3})/gm)) {
+    const marker = m[1] ?? '';
+    const end = text.indexOf('\n', m.index);
+    const lineEnd = end < 0 ? text.length : end;
+    if (!open) open = { at: m.index, marker };
+    else if (open.marker === marker && /^[`~]*\s*$/.test(text.slice(m.index + m[0].length, lineEnd))) {
+      ranges.push([open.at, lineEnd]);
+      open = undefined;
+    }
+  }
+  if (open) ranges.push([open.at, text.length]);
   return ranges;
 }
 
@@ -209,7 +291,7 @@ function codeFenceRanges(text: string): [number, number][] {
 function lintEntries(text: string, add: Add): void {
   const seen = new Map<string, number>();
   text.split('\n').forEach((line, i) => {
-    const key = /<!--\s*key:\s*(\S+)\s*-->/.exec(line)?.[1];
+    const key = /<!--\s*key:\s*([^\s<>]+)\s*-->/.exec(line)?.[1];
     if (!key) return;
     const first = seen.get(key);
     if (first === undefined) seen.set(key, i + 1);

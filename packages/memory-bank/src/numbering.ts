@@ -82,7 +82,11 @@ interface PullRequestFile {
 }
 
 function bankPrefix(bankPath: string): string {
-  return bankPath.replace(/^\.?\/+/, '').replace(/\/*$/, '') || '.';
+  let from = bankPath.startsWith('./') ? 2 : bankPath.startsWith('/') ? 1 : 0;
+  while (bankPath[from] === '/') from++;
+  let to = bankPath.length;
+  while (to > from && bankPath[to - 1] === '/') to--;
+  return bankPath.slice(from, to) || '.';
 }
 
 /** ADR files one pull request adds (or renames into place) in the bank folder. */

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { exec, InputError, type Exec } from '@pipeline-toolkit/core';
-import { adrFileName, adrId, adrLink, formatNumber, parseAdr, renderAdr, setMeta, type Adr } from './adr.ts';
+import { cutText, exec, ExternalError, InputError, type Exec } from '@pipeline-toolkit/core';
+import { ADR_FILE, adrFileName, adrId, adrLink, formatNumber, parseAdr, renderAdr, setMeta, type Adr } from './adr.ts';
+import { foreignRecords, planImport, writeImport, type ImportPlan } from './import.ts';
 import { findAdr, readBank, type Bank } from './bank.ts';
 import { updateDecisionLog } from './decision-index.ts';
 import { VOCABULARY, type Language, type Status } from './language.ts';
@@ -49,28 +50,121 @@ function markSuperseded(old: Adr, successor: Pick<Adr, 'number' | 'file'>, langu
   return text;
 }
 
+/** Longest ADR title accepted (a title is a heading and a file name, not a paragraph). */
+export const TITLE_MAX = 200;
+
+/** A title on one line, without control characters, of at most TITLE_MAX characters. */
+export function checkTitle(raw: string, input = 'title'): string {
+  const title = raw.trim();
+  if (!title) throw new InputError(input, 'The ADR title is required: pipeline-toolkit adr new "Title".');
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(title)) {
+    throw new InputError(input, `The ADR title must be one line without control characters, got ${JSON.stringify(cutText(title, 80))}.`);
+  }
+  if (title.length > TITLE_MAX) {
+    throw new InputError(input, `The ADR title is ${title.length} characters long; at most ${TITLE_MAX} are accepted.`);
+  }
+  return title;
+}
+
+/** Tries at most this many numbers when files keep appearing under the number we wanted. */
+const RESERVE_ATTEMPTS = 100;
+/** A lock older than this was left by a process that died. */
+const STALE_LOCK_MS = 30_000;
+const LOCK_WAIT_MS = 20_000;
+
+/**
+ * Runs `work` while holding the bank's lock (a `.adr-lock` folder: mkdir is atomic), so that
+ * concurrent `adr` commands read the numbers and rewrite decisionLog.md one after the other.
+ */
+export async function withBankLock<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  const lock = path.join(dir, '.adr-lock');
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      // No folder: nothing to lock; the work itself says the folder is missing.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return work();
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const since = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (since > STALE_LOCK_MS) {
+        await rm(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) {
+        throw new ExternalError(`${lock} is held by another 'adr' command; remove it if none is running.`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 40));
+    }
+  }
+  try {
+    return await work();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
 export async function createAdr(dir: string, options: NewAdrOptions): Promise<Written> {
-  const title = options.title.trim();
-  if (!title) throw new InputError('title', 'The ADR title is required: pipeline-toolkit adr new "Title".');
+  const title = checkTitle(options.title);
   await mkdir(dir, { recursive: true });
+  return withBankLock(dir, () => createLocked(dir, title, options));
+}
+
+async function createLocked(dir: string, title: string, options: NewAdrOptions): Promise<Written> {
   const bank = await readBank(dir, { language: options.language });
+  refuseForeignRecords(bank);
   const old = options.supersedes === undefined ? undefined : findAdr(bank, options.supersedes);
   const local = bank.adrs.map((a) => ({ number: a.number, file: a.file, source: 'local' }));
-  const number = nextNumber([...local, ...(options.usedElsewhere ?? [])]);
-  const file = adrFileName(number, title);
-  const text = renderAdr({
-    number,
-    title,
-    status: options.status ?? 'proposed',
-    date: options.date,
-    language: bank.language,
-    ...(old ? { supersedes: old } : {}),
-  });
-  await writeFile(path.join(dir, file), text, { flag: 'wx' });
+  let number = nextNumber([...local, ...(options.usedElsewhere ?? [])]);
+  const render = (n: number) =>
+    renderAdr({
+      number: n,
+      title,
+      status: options.status ?? 'proposed',
+      date: options.date,
+      language: bank.language,
+      ...(old ? { supersedes: old } : {}),
+    });
+  // Exclusive create ('wx'): a file that appeared under the number anyway (a tool that does not
+  // take the lock) is never overwritten; the next number is tried.
+  let file = adrFileName(number, title);
+  for (let attempt = 1; ; attempt++) {
+    const names = await readdir(dir);
+    if (!names.some((name) => Number(ADR_FILE.exec(name)?.[1] ?? NaN) === number)) {
+      try {
+        await writeFile(path.join(dir, file), render(number), { flag: 'wx' });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+    }
+    if (attempt >= RESERVE_ATTEMPTS) {
+      throw new ExternalError(`Could not reserve an ADR number in ${dir}: ${RESERVE_ATTEMPTS} numbers were taken while trying.`);
+    }
+    number++;
+    file = adrFileName(number, title);
+  }
+  const text = render(number);
   const written = new Set([file]);
   if (old) await write(bank, old.file, markSuperseded(old, { number, file }, bank.language), written);
   await reindex(bank, written, options.date);
   return { adr: parseAdr(file, text), files: [...written] };
+}
+
+/** A folder of adr-tools or MADR records would get ADR-001 next to its 0001: import them first. */
+function refuseForeignRecords(bank: Bank): void {
+  const foreign = foreignRecords([...bank.files.keys()]);
+  if (foreign.length === 0) return;
+  throw new InputError(
+    'dir',
+    `${bank.dir} holds ${foreign.length} record(s) named in another scheme (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}); ` +
+      `a new ADR would reuse their numbers. Import them first: pipeline-toolkit adr import ${bank.dir} --dry-run`,
+  );
 }
 
 export async function setAdrStatus(
@@ -79,12 +173,14 @@ export async function setAdrStatus(
   status: Status,
   options: { date: string; language?: Language },
 ): Promise<Written> {
-  const bank = await readBank(dir, { language: options.language });
-  const adr = findAdr(bank, number);
-  const written = new Set<string>();
-  await write(bank, adr.file, setMeta(adr, 'status', VOCABULARY[bank.language].status[status], bank.language), written);
-  await reindex(bank, written, options.date);
-  return { adr: parseAdr(adr.file, bank.files.get(adr.file) ?? ''), files: [...written] };
+  return withBankLock(dir, async () => {
+    const bank = await readBank(dir, { language: options.language });
+    const adr = findAdr(bank, number);
+    const written = new Set<string>();
+    await write(bank, adr.file, setMeta(adr, 'status', VOCABULARY[bank.language].status[status], bank.language), written);
+    await reindex(bank, written, options.date);
+    return { adr: parseAdr(adr.file, bank.files.get(adr.file) ?? ''), files: [...written] };
+  });
 }
 
 /**
@@ -92,6 +188,15 @@ export async function setAdrStatus(
  * (`ADR-003`, links to `ADR-003-x.md`) in the bank's Markdown files, then regenerates the index.
  */
 export async function renumberAdr(
+  dir: string,
+  from: number,
+  to: number,
+  options: { date: string; language?: Language; file?: string; exec?: Exec },
+): Promise<Written> {
+  return withBankLock(dir, () => renumberLocked(dir, from, to, options));
+}
+
+async function renumberLocked(
   dir: string,
   from: number,
   to: number,
@@ -163,7 +268,7 @@ function titlePattern(number: number): RegExp {
 }
 
 function renumbered(match: string, to: number): string {
-  return match.replace(/(ADR[-\s]?)0*\d+$/i, (_m, prefix: string) => `${prefix}${formatNumber(to)}`);
+  return match.replace(/(ADR[-\s]?)\d+$/i, (_m, prefix: string) => `${prefix}${formatNumber(to)}`);
 }
 
 export async function writeIndex(dir: string, options: { date: string; language?: Language }): Promise<string[]> {
@@ -171,4 +276,25 @@ export async function writeIndex(dir: string, options: { date: string; language?
   const written = new Set<string>();
   await reindex(bank, written, options.date);
   return [...written];
+}
+
+/**
+ * Imports the records of `source` (adr-tools, MADR / log4brains, ADR-NNN) into the bank `dir`,
+ * or renames them in place when `source` is the bank; then regenerates the index. With `dryRun`
+ * only the plan is returned.
+ */
+export async function importAdrs(
+  source: string,
+  dir: string,
+  options: { date: string; language?: Language; dryRun?: boolean },
+): Promise<{ plan: ImportPlan; files: string[] }> {
+  if (options.dryRun) return { plan: (await planImport(source, dir)).plan, files: [] };
+  await mkdir(dir, { recursive: true });
+  return withBankLock(dir, async () => {
+    const { plan, texts } = await planImport(source, dir);
+    await writeImport(plan, texts);
+    const written = new Set([...plan.moves.map((m) => m.to), ...plan.relinked.map((r) => r.file)]);
+    await reindex(await readBank(dir, { language: options.language }), written, options.date);
+    return { plan, files: [...written] };
+  });
 }

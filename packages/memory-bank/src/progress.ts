@@ -65,7 +65,16 @@ export function deployEntry(record: DeployRecord, language: Language): Entry {
   if (record.deployUrl) parts.push(md({ text: 'deploy', url: record.deployUrl }));
   parts.push(RESULT_NAMES[language][record.result]);
   if (record.runUrl) parts.push(md({ text: language === 'pt-BR' ? 'execução' : 'run', url: record.runUrl }));
-  return { key: `deploy/${record.environment}/${record.runId}`, body: `- ${parts.join(' · ')}`, date: record.date };
+  return { key: `deploy/${keyPart(record.environment)}/${keyPart(record.runId)}`, body: `- ${parts.join(' · ')}`, date: record.date };
+}
+
+/**
+ * A part of an entry key: white space and the characters that end the key comment are
+ * percent-encoded, so that `staging eu` is one key (`deploy/staging%20eu/7`) and found again on a
+ * re-run instead of being added twice.
+ */
+function keyPart(text: string): string {
+  return text.replace(/[\s<>%]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 export function pullRequestEntry(pull: MergedPullRequest): Entry {
@@ -75,7 +84,7 @@ export function pullRequestEntry(pull: MergedPullRequest): Entry {
   return { key: `pr/${pull.number}`, body: `- ${parts.join(' · ')}`, date: pull.date };
 }
 
-const KEY = /<!--\s*key:\s*(\S+)\s*-->/;
+const KEY = /<!--\s*key:\s*([^\s<>]+)\s*-->/;
 
 /** The date of the entry already recorded under `key`, if any. */
 export function recordedDate(text: string | undefined, block: BlockName, key: string): string | undefined {
@@ -105,7 +114,17 @@ export function upsertEntry(text: string | undefined, block: BlockName, entry: E
 }
 
 /** `## Current state [date]`, `## Estado Atual [date]`, also bilingual (`## Estado atual / Current state [date]`). */
-const STATE_HEADING = /^##\s+.*\b(current state|estado atual)\b.*\[[^\]]*\]\s*$/;
+function isStateHeading(folded: string): boolean {
+  const line = folded.trimEnd();
+  return (
+    /^##\s/.test(line) && (line.includes('current state') || line.includes('estado atual')) && line.endsWith(']') && line.includes('[')
+  );
+}
+
+/** `- Label: …` in any case and accents (folding only the lines that are list items). */
+function isItem(line: string, label: string): boolean {
+  return line.startsWith('- ') && fold(line.slice(0, label.length + 8)).startsWith(`- ${fold(label)}:`);
+}
 
 function labels(language: Language, environment: string) {
   const env =
@@ -129,15 +148,16 @@ export function updateCurrentState(text: string | undefined, record: DeployRecor
   const lines = base.split('\n');
   const l = labels(language, record.environment);
   const heading = `## ${VOCABULARY[language].currentState} [${record.date}]`;
-  let start = lines.findIndex((line) => STATE_HEADING.test(fold(line)));
+  let start = lines.findIndex((line) => line.startsWith('##') && isStateHeading(fold(line.slice(0, 400))));
   if (start < 0) {
     const firstSection = lines.findIndex((line, i) => i > 0 && /^##\s/.test(line));
     start = firstSection < 0 ? lines.length : firstSection;
     lines.splice(start, 0, heading, '', `- ${l.next}: —`, '');
   }
   const existingHeading = lines[start] ?? '';
-  const bracket = /\[[^\]]*\]/;
-  lines[start] = bracket.test(existingHeading) ? existingHeading.replace(bracket, `[${record.date}]`) : heading;
+  const open = existingHeading.indexOf('[');
+  const close = open < 0 ? -1 : existingHeading.indexOf(']', open);
+  lines[start] = close < 0 ? heading : `${existingHeading.slice(0, open)}[${record.date}]${existingHeading.slice(close + 1)}`;
   let end = lines.findIndex((line, i) => i > start && /^#{1,2}\s/.test(line));
   if (end < 0) end = lines.length;
 
@@ -150,11 +170,11 @@ export function updateCurrentState(text: string | undefined, record: DeployRecor
   if (record.result === 'success') values.unshift([l.version, escapeMarkdown(record.version)]);
   for (const [label, value] of values) {
     const item = `- ${label}: ${value}`;
-    const at = lines.findIndex((line, i) => i > start && i < end && fold(line).startsWith(`- ${fold(label)}:`));
+    const at = lines.findIndex((line, i) => i > start && i < end && isItem(line, label));
     if (at >= 0) lines[at] = item;
     else {
       // After the heading's other items, before the next milestone when there is one.
-      const next = lines.findIndex((line, i) => i > start && i < end && fold(line).startsWith(`- ${fold(l.next)}:`));
+      const next = lines.findIndex((line, i) => i > start && i < end && isItem(line, l.next));
       const lastItem = lines.findLastIndex((line, i) => i > start && i < end && /^\s*[-*]\s/.test(line));
       let position = next >= 0 ? next : lastItem >= 0 ? lastItem + 1 : start + 2;
       // Past the continuation lines of a multi-line item.

@@ -125,4 +125,61 @@ describe('ADR files', () => {
     expect(detectLanguage(['# Decision Log\n## Context\n'])).toBe('en');
     expect(detectLanguage([''])).toBe('en');
   });
+
+  it('reads pathological 24 KB lines for what they say (the parser never backtracks over them)', () => {
+    const spaces = ' '.repeat(24 * 1024);
+    const adr = parseAdr(
+      'ADR-007-x.md',
+      [
+        `#${spaces}Title${spaces}#`,
+        '',
+        `- Status:${spaces}✅ Accepted${spaces}`,
+        `Date${spaces}05/02/2018`,
+        `## Context${spaces}`,
+        '## Decision',
+        '## Consequences',
+      ].join('\n'),
+    );
+    expect(adr).toMatchObject({ title: 'Title', status: 'accepted', date: '2018-02-05' });
+    expect([...adr.sections.keys()]).toEqual(['context', 'decision', 'consequences']);
+    // The former heading pattern took 35 s on 1,000 spaces followed by `x\r!`.
+    const carriage = parseAdr('ADR-009-z.md', `#${spaces}x\r!\n#${spaces}#\rx\n`);
+    expect(carriage.title).toBe('x\r!');
+    const emphasis = parseAdr('ADR-008-y.md', `# ADR-8${spaces}\n**Status:${'*'.repeat(24 * 1024)}x\n`);
+    expect([emphasis.titleNumber, emphasis.statusText]).toEqual([8, 'x']);
+  });
+
+  it('takes a number off a title only when it is the record number form', () => {
+    const title = (heading: string) => {
+      const adr = parseAdr('ADR-023-x.md', `${heading}\n`);
+      return [adr.title, adr.titleNumber];
+    };
+    expect(title('# 23 Logging')).toEqual(['Logging', 23]);
+    expect(title('# 0. Record Architecture Decisions')).toEqual(['Record Architecture Decisions', 0]);
+    expect(title('# 020. Environments and Pipeline')).toEqual(['Environments and Pipeline', 20]);
+    expect(title('# ADR-023: Logging')).toEqual(['Logging', 23]);
+    expect(title('# 2FA for admins')).toEqual(['2FA for admins', undefined]);
+    expect(title('# 3.5 release train')).toEqual(['3.5 release train', undefined]);
+  });
+
+  it('reads status forms of other tools: emoji, any case, adr-tools spelling, MADR slug links', () => {
+    const status = (line: string) => parseStatus(line);
+    expect(
+      [
+        '✅ Accepted',
+        '❌ Rejected (see [019](x.md))',
+        '🤔 Proposed',
+        '⌛️ Superseded by [036. X](y.md)',
+        'ACCEPTED',
+        'Superceded by [3. T](t.md)',
+        'Aprovado',
+      ].map(status),
+    ).toEqual(['accepted', 'rejected', 'proposed', 'superseded', 'accepted', 'superseded', 'accepted']);
+    expect(status('🤔 Incomplete')).toBeUndefined();
+    const adr = parseAdr(
+      'ADR-002-x.md',
+      '# 2. X\n\nDate: 2020-01-01\n\n## Status\n\nAccepted\n\nAmends [1. Y](ADR-001-y.md)\n\nLater we decided: Supersedes ADR-0003\n\nSupersedes ADR-0003 as well\n',
+    );
+    expect([adr.status, adr.amends, adr.supersedes]).toEqual(['accepted', [1], [3]]);
+  });
 });

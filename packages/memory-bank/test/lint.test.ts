@@ -31,6 +31,17 @@ describe('memory-bank lint', () => {
     expect(await lint()).toEqual([]);
   });
 
+  it('points records named in another scheme to adr import', async () => {
+    await write('0001-use-flask.md', '# 1. Use Flask\n');
+    await write('20201016-use-slugs.md', '# Use slugs\n');
+    await writeIndex(dir, { date });
+    const problems = await lint();
+    expect(short(problems)).toEqual(['memory-bank/0001-use-flask.md:1 naming', 'memory-bank/20201016-use-slugs.md:1 naming']);
+    expect(problems[0]?.message).toBe(
+      `is named like an adr-tools or MADR record, not ADR-NNN-<slug>.md, so it is not read as an ADR; 'pipeline-toolkit adr import ${dir}' renames the records and their links`,
+    );
+  });
+
   it('reports missing sections in either language, naming both names', async () => {
     await write('ADR-001.md', '# ADR-001: X\n\n- Status: Aceito\n- Data: 2026-01-02\n\n## Contexto\n\n## Decisão\n');
     await writeIndex(dir, { date });
@@ -40,7 +51,7 @@ describe('memory-bank lint', () => {
   });
 
   it('reports an unknown or missing status and a bad date at their lines', async () => {
-    await write('ADR-001-a.md', GOOD('001').replace('- Status: accepted', '- Status: done').replace('2026-01-02', '02/01/2026'));
+    await write('ADR-001-a.md', GOOD('001').replace('- Status: accepted', '- Status: done').replace('2026-01-02', '01/13/2026'));
     await write('ADR-002-b.md', GOOD('002').replace('- Status: accepted\n', '').replace('- Date: 2026-01-02\n', ''));
     await writeIndex(dir, { date });
     const problems = await lint();
@@ -80,7 +91,7 @@ describe('memory-bank lint', () => {
     expect(problems[0]?.message).toBe("link target 'ADR-001.md' does not exist (did you mean ADR-001-real.md?)");
   });
 
-  it('requires a supersede to be recorded on both sides', async () => {
+  it('requires the superseded record to say so, and a successor to be named on one side', async () => {
     await write('ADR-001-old.md', GOOD('001'));
     await write('ADR-002-new.md', GOOD('002', '- Supersedes: [ADR-001](ADR-001-old.md)\n'));
     await write('ADR-003-gone.md', GOOD('003').replace('accepted', 'superseded by ADR-004'));
@@ -93,9 +104,9 @@ describe('memory-bank lint', () => {
       'memory-bank/ADR-005-orphan.md:3 supersede',
     ]);
     expect(problems.map((p) => p.message)).toEqual([
-      "ADR-002-new.md supersedes it, but it is not marked 'superseded' by ADR-002; run 'pipeline-toolkit adr supersede' or add the line",
+      "ADR-002-new.md supersedes it, but its status is not 'superseded' (by ADR-002); run 'pipeline-toolkit adr supersede' or change the status",
       'superseded by ADR-004, which does not exist',
-      "is superseded but does not name its successor ('Superseded by: ADR-NNN')",
+      "is superseded but no record names its successor ('Superseded by: ADR-NNN')",
     ]);
   });
 

@@ -116,7 +116,7 @@ describe('adr new / supersede / status / renumber', () => {
       /^---\nstatus: "superseded"\ndate: 2024-01-01\n---\n# Use X\n\n- Superseded by: \[ADR-004\]\(ADR-004-use-y\.md\)\n\n## Context/,
     );
     await createAdr(dir, { title: 'Use Z', date, supersedes: 3 });
-    expect(await read('ADR-003-tools.md')).toContain('## Status\n\nSuperseded\n- Superseded by: [ADR-005](ADR-005-use-z.md)\n\n## Context');
+    expect(await read('ADR-003-tools.md')).toContain('## Status\n\nSuperseded\n\nSuperseded by [ADR-005](ADR-005-use-z.md)\n\n## Context');
     expect(lintBank(await readBank(dir))).toEqual([]);
   });
 

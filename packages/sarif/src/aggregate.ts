@@ -118,7 +118,11 @@ export class Aggregator implements ReportSink {
   /** Secrets registered after texts were redacted: those texts are checked for them again. */
   #late: SecretIndex | undefined;
   /** The texts before redaction, of findings whose texts redaction changed. */
-  readonly #originals = new Map<Finding, [title: string, message: string, target: string | undefined]>();
+  readonly #originals = new Map<Finding, FindingTexts>();
+  /** Ids, paths and links already redacted, with the number of secrets known then. */
+  readonly #ids = new Map<string, string>();
+  #idsRedactedWith = 0;
+  readonly #toolIds = new WeakMap<string[], string[]>();
 
   constructor(options: AggregatorOptions = {}) {
     this.#secretsAcrossTools = options.secretsAcrossTools ?? true;
@@ -131,6 +135,7 @@ export class Aggregator implements ReportSink {
 
   tool(info: ToolInfo): void {
     const known = this.#tools.get(info.id);
+
     if (!known) this.#tools.set(info.id, { ...info });
     else if (!known.version && info.version) known.version = info.version;
   }
@@ -362,8 +367,15 @@ export class Aggregator implements ReportSink {
     this.#dirty = true;
   }
 
+  /** The tools that contributed, their fields redacted with every secret known now. */
   get tools(): ToolInfo[] {
-    return [...this.#tools.values()];
+    const r = (t: string | undefined) => (t === undefined ? undefined : this.secrets.redact(t));
+    return [...this.#tools.values()].map((t) => ({
+      id: r(t.id)!,
+      name: r(t.name)!,
+      ...(t.version !== undefined ? { version: r(t.version) } : {}),
+      ...(t.informationUri !== undefined ? { informationUri: r(t.informationUri) } : {}),
+    }));
   }
 
   /**
@@ -411,25 +423,75 @@ export class Aggregator implements ReportSink {
     this.#late = undefined;
     for (let i = 0; late && i < this.#redacted; i++) {
       const f = this.#findings[i]!;
-      const [title, message, target] = this.#originals.get(f) ?? [f.title, f.message, f.target];
-      if (late.containsSecret(title) || late.containsSecret(message) || (target !== undefined && late.containsSecret(target)))
-        this.#redact(f, title, message, target);
+      const texts = this.#originals.get(f) ?? textsOf(f);
+      if (texts.some((t) => t !== undefined && late.containsSecret(t))) this.#redact(f, texts);
     }
     for (let i = this.#redacted; i < this.#findings.length; i++) {
       const f = this.#findings[i]!;
-      this.#redact(f, f.title, f.message, f.target);
+      this.#redact(f, textsOf(f));
     }
     this.#redacted = this.#findings.length;
   }
 
-  #redact(f: Finding, title: string, message: string, target: string | undefined): void {
+  /** Redacts one string (ids and paths repeat across findings: those are remembered until a secret arrives). */
+  #redactOne(text: string | undefined): string | undefined {
+    if (text === undefined || text.length < 4) return text;
+    if (this.#idsRedactedWith !== this.secrets.size) {
+      this.#ids.clear();
+      this.#idsRedactedWith = this.secrets.size;
+    }
+    let known = this.#ids.get(text);
+    if (known === undefined) {
+      known = this.secrets.redact(text);
+      if (this.#ids.size < 20_000) this.#ids.set(text, known);
+    }
+    return known;
+  }
+
+  /** Tool ids come from driver names: redacted like the tools getter's, one list per shared list. */
+  #redactTools(tools: string[]): string[] {
+    let known = this.#toolIds.get(tools);
+    if (!known) {
+      const redacted = tools.map((t) => this.#redactOne(t)!);
+      known = redacted.every((t, i) => t === tools[i]) ? tools : (Object.freeze(redacted) as string[]);
+      this.#toolIds.set(tools, known);
+    }
+    return known;
+  }
+
+  #redact(f: Finding, texts: FindingTexts): void {
     const secrets = this.secrets;
+    const [title, message, target, rule, path, helpUri, pkg] = texts;
     f.title = secrets.redact(title);
     f.message = secrets.redact(message);
-    if (target) f.target = secrets.redact(target);
-    if ((f.title !== title || f.message !== message || f.target !== target) && !this.#originals.has(f))
-      this.#originals.set(f, [title, message, target]);
+    f.target = this.#redactOne(target);
+    f.rule = this.#redactOne(rule)!;
+    f.tools = this.#redactTools(f.tools);
+    f.helpUri = this.#redactOne(helpUri);
+    f.package = this.#redactOne(pkg);
+    if (f.location && path !== undefined) {
+      const redacted = this.#redactOne(path)!;
+      if (redacted !== f.location.path) f.location = { ...f.location, path: redacted };
+    }
+    const changed = f.title !== title || f.message !== message || f.target !== target || f.rule !== rule;
+    if ((changed || f.helpUri !== helpUri || f.package !== pkg || f.location?.path !== path) && !this.#originals.has(f))
+      this.#originals.set(f, texts);
   }
+}
+
+/** Every text of a finding that came from a report, in the order #redact takes them. */
+type FindingTexts = [
+  title: string,
+  message: string,
+  target: string | undefined,
+  rule: string,
+  path: string | undefined,
+  helpUri: string | undefined,
+  pkg: string | undefined,
+];
+
+function textsOf(f: Finding): FindingTexts {
+  return [f.title, f.message, f.target, f.rule, f.location?.path, f.helpUri, f.package];
 }
 
 /** A duplicate was found: the finding keeps the highest severity, stays suppressed only if both were, and lists every tool once. */

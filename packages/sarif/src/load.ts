@@ -1,22 +1,40 @@
 import { errorMessage } from '@pipeline-toolkit/core';
 import { readFile, stat } from 'node:fs/promises';
 import { obj, ReportError } from './json.ts';
-import { GITLEAKS, parseGitleaksJson, readGitleaksLeak } from './parsers/gitleaks.ts';
+import { OUTPUT_MARKER } from './model.ts';
+import { CHECKOV, isCheckovReport, parseCheckovJson, readCheckovElement } from './parsers/checkov.ts';
+import { GITLEAKS, isGitleaksLeak, parseGitleaksJson, readGitleaksLeak } from './parsers/gitleaks.ts';
+import { isGrypeJson, parseGrypeJson } from './parsers/grype.ts';
 import { parseSarif, sarifToolKind } from './parsers/sarif.ts';
-import { parseSemgrepJson, readSemgrepEnvelope, readSemgrepResult } from './parsers/semgrep.ts';
-import { parseTrivyJson, readTrivyEnvelope, readTrivyResult } from './parsers/trivy.ts';
+import { parseSemgrepJson, readSemgrepEnvelope, readSemgrepResult, SEMGREP } from './parsers/semgrep.ts';
+import {
+  isTrivyKubernetes,
+  isTrivyLegacyResult,
+  parseTrivyJson,
+  readTrivyEnvelope,
+  readTrivyLegacyResult,
+  readTrivyResult,
+  TRIVY,
+} from './parsers/trivy.ts';
 import type { ParseContext, ReportSink } from './sink.ts';
 import { NOT_MINE, streamJson, type Division } from './stream.ts';
 
-export type ReportFormat = 'gitleaks-json' | 'semgrep-json' | 'trivy-json' | 'sarif';
-/** What an input accepts: one tool's JSON or SARIF, or (`sarif`) any SARIF 2.1.0. */
-export type ReportKind = 'gitleaks' | 'semgrep' | 'trivy' | 'sarif';
+export type ReportFormat = 'gitleaks-json' | 'semgrep-json' | 'trivy-json' | 'grype-json' | 'checkov-json' | 'sarif' | 'empty' | 'own';
+/**
+ * What an input accepts: one tool's JSON or SARIF, (`sarif`) any SARIF 2.1.0, or (`any`, the
+ * generic `reports` input) every format this package reads, detected from the content.
+ */
+export type ReportKind = 'gitleaks' | 'semgrep' | 'trivy' | 'sarif' | 'any';
 
 const FORMAT_NAMES: Record<ReportFormat, string> = {
   'gitleaks-json': 'a Gitleaks JSON report',
   'semgrep-json': 'a Semgrep JSON report',
   'trivy-json': 'a Trivy JSON report',
+  'grype-json': 'a Grype JSON report',
+  'checkov-json': 'a Checkov JSON report',
   sarif: 'a SARIF log',
+  empty: 'an empty report (null)',
+  own: 'a findings file this action wrote',
 };
 
 const EXPECTED: Record<ReportKind, string> = {
@@ -24,17 +42,56 @@ const EXPECTED: Record<ReportKind, string> = {
   semgrep: 'a Semgrep JSON or SARIF report',
   trivy: 'a Trivy JSON or SARIF report',
   sarif: 'a SARIF 2.1.0 log',
+  any: 'a SARIF 2.1.0 log or a Gitleaks, Semgrep, Trivy, Grype or Checkov JSON report',
 };
+
+/** Whether a SARIF log is one this package wrote (its marker in the log's properties). */
+export function isOwnOutput(doc: unknown): boolean {
+  return obj(obj(doc)?.['properties'])?.[OUTPUT_MARKER] !== undefined;
+}
+
+/** Whether an array element is a finding of this package's findings file (a previous run's output). */
+function isOwnFinding(item: unknown): boolean {
+  const f = obj(item);
+  return !!f && Array.isArray(f['tools']) && typeof f['fingerprint'] === 'string' && 'report' in f && 'severity' in f;
+}
+
+/** The JSON format of a top-level array, from its first element (an empty array is an empty report). */
+function arrayFormat(doc: readonly unknown[]): ReportFormat | undefined {
+  const first = doc[0];
+  if (first === undefined) return 'empty';
+  if (isOwnFinding(first)) return 'own';
+  if (isGitleaksLeak(first)) return 'gitleaks-json';
+  if (isCheckovReport(first)) return 'checkov-json';
+  if (isTrivyLegacyResult(first)) return 'trivy-json';
+  return undefined;
+}
 
 /** Recognises a report by its content (never by its file name). */
 export function detectFormat(doc: unknown): ReportFormat | undefined {
-  if (Array.isArray(doc)) return doc.every((d) => obj(d) && 'RuleID' in obj(d)!) ? 'gitleaks-json' : undefined;
+  if (doc === null) return 'empty';
+  if (Array.isArray(doc)) return arrayFormat(doc);
   const o = obj(doc);
   if (!o) return undefined;
   if ('runs' in o && ('version' in o || '$schema' in o)) return 'sarif';
   if ('SchemaVersion' in o && ('Results' in o || 'ArtifactName' in o)) return 'trivy-json';
+  if (isTrivyKubernetes(o)) return 'trivy-json';
+  if (isGrypeJson(o)) return 'grype-json';
+  if (isCheckovReport(o)) return 'checkov-json';
   if (Array.isArray(o['results']) && ('errors' in o || 'paths' in o || 'version' in o)) return 'semgrep-json';
   return undefined;
+}
+
+/** Whether an input of `kind` takes a report of `format`. */
+function accepts(kind: ReportKind, format: ReportFormat): boolean {
+  return kind === 'any' || format === 'empty' || format === `${kind}-json`;
+}
+
+/** An empty report (`null`, `[]`) still names its tool: its SARIF run closes the tool's old alerts. */
+function emptyReport(kind: ReportKind, ctx: ParseContext): void {
+  if (kind === 'gitleaks') ctx.sink.tool({ ...GITLEAKS });
+  else if (kind === 'semgrep') ctx.sink.tool({ ...SEMGREP });
+  else if (kind === 'trivy') ctx.sink.tool({ ...TRIVY });
 }
 
 function sarifTools(doc: unknown): string[] {
@@ -42,27 +99,39 @@ function sarifTools(doc: unknown): string[] {
   return Array.isArray(runs) ? runs.map((r) => String(obj(obj(obj(r)?.['tool'])?.['driver'])?.['name'] ?? '')) : [];
 }
 
-/** Parses a document that was read from `ctx.file`, checking it is what the input expects. */
-export function parseDocument(doc: unknown, kind: ReportKind, ctx: ParseContext): ReportFormat {
+/**
+ * Parses a document that was read from `ctx.file`, checking it is what the input expects. Returns
+ * undefined for a SARIF log that this package wrote (a previous run's output: never read back).
+ */
+export function parseDocument(doc: unknown, kind: ReportKind, ctx: ParseContext): ReportFormat | undefined {
   const format = detectFormat(doc);
-  if (!format) throw new ReportError(ctx.file, `is not a Gitleaks, Semgrep or Trivy report nor a SARIF log; expected ${EXPECTED[kind]}`);
+  if (!format)
+    throw new ReportError(
+      ctx.file,
+      `is not a SARIF log nor a Gitleaks, Semgrep, Trivy, Grype or Checkov JSON report; expected ${EXPECTED[kind]}`,
+    );
+  if (format === 'own') return undefined;
   if (format === 'sarif') {
-    if (kind !== 'sarif') {
+    if (isOwnOutput(doc)) return undefined;
+    if (kind !== 'sarif' && kind !== 'any') {
       const other = sarifTools(doc).find((name) => sarifToolKind(name) !== kind);
       if (other !== undefined)
         throw new ReportError(ctx.file, `is a SARIF log of '${other || 'an unnamed tool'}'; expected ${EXPECTED[kind]}`);
     }
     parseSarif(doc, ctx);
-  } else if (format !== `${kind}-json`) {
+  } else if (!accepts(kind, format) || (kind === 'sarif' && format !== 'empty')) {
     throw new ReportError(ctx.file, `is ${FORMAT_NAMES[format]}; expected ${EXPECTED[kind]}`);
-  } else if (format === 'gitleaks-json') parseGitleaksJson(doc, ctx);
+  } else if (format === 'empty') emptyReport(kind, ctx);
+  else if (format === 'gitleaks-json') parseGitleaksJson(doc, ctx);
   else if (format === 'semgrep-json') parseSemgrepJson(doc, ctx);
+  else if (format === 'grype-json') parseGrypeJson(obj(doc)!, ctx);
+  else if (format === 'checkov-json') parseCheckovJson(doc, ctx);
   else parseTrivyJson(doc, ctx);
   return format;
 }
 
 /** Parses report text; errors name the file and what was expected. */
-export function parseText(text: string, kind: ReportKind, ctx: ParseContext): ReportFormat {
+export function parseText(text: string, kind: ReportKind, ctx: ParseContext): ReportFormat | undefined {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (!body.trim()) throw new ReportError(ctx.file, `is empty; expected ${EXPECTED[kind]}`);
   let doc: unknown;
@@ -75,8 +144,28 @@ export function parseText(text: string, kind: ReportKind, ctx: ParseContext): Re
   return parseDocument(doc, kind, ctx);
 }
 
-/** The large arrays of the three JSON formats, read element by element: Gitleaks' document, Trivy's Results, Semgrep's results. */
+/** The large arrays of the JSON formats, read element by element: a bare array (Gitleaks, old Trivy, Checkov), Trivy's Results, Semgrep's results. */
 const STREAMED: Record<string, ReportFormat> = { '': 'gitleaks-json', Results: 'trivy-json', results: 'semgrep-json' };
+
+/** The element reader of a bare array, chosen by its first element and checked against the input. */
+function arrayReader(first: unknown, kind: ReportKind, ctx: ParseContext): (element: unknown, index: number) => void {
+  const format = arrayFormat([first]);
+  // a findings file of an earlier run: not read back
+  if (format === 'own') return () => undefined;
+  if (!format || format === 'empty')
+    throw new ReportError(ctx.file, `is an array whose elements are not findings of a known tool; expected ${EXPECTED[kind]}`);
+  if (!accepts(kind, format) || kind === 'sarif') throw new ReportError(ctx.file, `is ${FORMAT_NAMES[format]}; expected ${EXPECTED[kind]}`);
+  if (format === 'gitleaks-json') {
+    ctx.sink.tool({ ...GITLEAKS });
+    return (element, index) => readGitleaksLeak(element, index, ctx);
+  }
+  if (format === 'checkov-json') {
+    ctx.sink.tool({ ...CHECKOV });
+    return (element, index) => readCheckovElement(element, index, ctx);
+  }
+  ctx.sink.tool({ ...TRIVY });
+  return (element) => readTrivyLegacyResult(element, ctx);
+}
 
 /**
  * Reads and parses one report file. The JSON reports of the three tools are streamed: their large
@@ -98,18 +187,29 @@ export async function loadReport(
   const ctx: ParseContext = { ...base, file };
   let streamed: ReportFormat | undefined;
   let rest: unknown;
+  /** A bare array with elements was read (its elements were the whole report). */
+  let bare = false;
   try {
     rest = await streamJson(
       file,
       {
         split: new Set(Object.keys(STREAMED)),
         arrayStart(key, topLevel) {
-          streamed = STREAMED[key]!;
-          if (streamed !== `${kind}-json`) throw new ReportError(file, `is ${FORMAT_NAMES[streamed]}; expected ${EXPECTED[kind]}`);
-          if (streamed === 'gitleaks-json') {
-            ctx.sink.tool({ ...GITLEAKS });
-            return (element, index) => readGitleaksLeak(element, index, ctx);
+          if (key === '') {
+            // a bare array: Gitleaks, Trivy before 0.20 or Checkov, told apart by its first element
+            streamed = 'empty';
+            let read: ((element: unknown, index: number) => void) | undefined;
+            return (element, index) => {
+              if (!read) {
+                read = arrayReader(element, kind, ctx);
+                bare = true;
+              }
+              read(element, index);
+            };
           }
+          streamed = STREAMED[key]!;
+          if (!accepts(kind, streamed) || kind === 'sarif')
+            throw new ReportError(file, `is ${FORMAT_NAMES[streamed]}; expected ${EXPECTED[kind]}`);
           if (streamed === 'trivy-json') return (element) => readTrivyResult(element, topLevel, ctx);
           return (element, index) => readSemgrepResult(element, index, ctx);
         },
@@ -131,6 +231,13 @@ export async function loadReport(
   if (rest === NOT_MINE) return;
   if (!streamed) {
     parseDocument(rest, kind, ctx);
+    return;
+  }
+  if (bare) return;
+  // an empty bare array
+  if (streamed === 'empty') {
+    if (kind === 'sarif') throw new ReportError(file, `is an empty JSON array; expected ${EXPECTED[kind]}`);
+    emptyReport(kind, ctx);
     return;
   }
   const envelope = obj(rest) ?? {};

@@ -122,15 +122,60 @@ export function severityFromLabel(label: unknown): Severity | undefined {
   return typeof label === 'string' ? LABELS[label.trim().toUpperCase()] : undefined;
 }
 
-/** SARIF `security-severity` (a CVSS-like 0–10 score, number or numeric string). */
+/**
+ * Labels that a `security-severity` (or another tool's severity field) may hold instead of a
+ * number, read case-insensitively (docs/security-scan.md). Unlike Semgrep's own scale, `info` here
+ * means INFO.
+ */
+const SECURITY_LABELS: Record<string, Severity> = {
+  CRITICAL: 'CRITICAL',
+  HIGH: 'HIGH',
+  MEDIUM: 'MEDIUM',
+  MODERATE: 'MEDIUM',
+  LOW: 'LOW',
+  INFO: 'INFO',
+  INFORMATIONAL: 'INFO',
+  NEGLIGIBLE: 'INFO',
+  UNKNOWN: 'INFO',
+  NONE: 'INFO',
+};
+
+/** A severity label in any case (`High`, `moderate`, `informational`), or undefined when it is not one. */
+export function severityFromSecurityLabel(label: unknown): Severity | undefined {
+  return typeof label === 'string' ? SECURITY_LABELS[label.trim().toUpperCase()] : undefined;
+}
+
+/**
+ * SARIF `security-severity`: a CVSS-like 0–10 score (number or numeric string) in bands, or a
+ * severity label. Undefined when absent or neither (the caller falls through to the next source:
+ * an unrecognised value never lowers a finding).
+ */
 export function severityFromScore(score: unknown): Severity | undefined {
   if (score === undefined || score === null || score === '') return undefined;
-  const value = typeof score === 'number' ? score : typeof score === 'string' ? Number(score) : NaN;
-  if (!Number.isFinite(value) || value <= 0) return 'INFO';
+  const value =
+    typeof score === 'number' ? score : typeof score === 'string' && /^\s*[+]?\d+(?:\.\d+)?\s*$/.test(score) ? Number(score) : NaN;
+  if (!Number.isFinite(value) || value > 10) return severityFromSecurityLabel(score);
   if (value >= 9) return 'CRITICAL';
   if (value >= 7) return 'HIGH';
   if (value >= 4) return 'MEDIUM';
-  return 'LOW';
+  if (value > 0) return 'LOW';
+  return 'INFO';
+}
+
+/** SARIF `level` (error, warning, note, none), or undefined when absent or not one of them. */
+export function severityFromKnownLevel(level: unknown): Severity | undefined {
+  switch (level) {
+    case 'error':
+      return 'HIGH';
+    case 'warning':
+      return 'MEDIUM';
+    case 'note':
+      return 'LOW';
+    case 'none':
+      return 'INFO';
+    default:
+      return undefined;
+  }
 }
 
 /** SARIF `level`; an absent level means `warning`, as the SARIF specification says. */
@@ -150,3 +195,6 @@ export function severityFromLevel(level: unknown): Severity {
 /** Parses a `fail-on` threshold. */
 export const THRESHOLDS = ['critical', 'high', 'medium', 'low', 'none'] as const;
 export type Threshold = (typeof THRESHOLDS)[number];
+
+/** The property this package writes into its own SARIF logs: a file that has it is never read back as input. */
+export const OUTPUT_MARKER = 'pipeline-toolkit/security-scan';

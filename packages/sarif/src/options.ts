@@ -30,6 +30,7 @@ export const REPORT_INPUTS: readonly { input: string; kind: ReportKind }[] = [
   { input: 'semgrep-report', kind: 'semgrep' },
   { input: 'trivy-report', kind: 'trivy' },
   { input: 'sarif-files', kind: 'sarif' },
+  { input: 'reports', kind: 'any' },
 ];
 
 /** `security-scan.sarif` → `security-scan.findings.json`. */

@@ -46,8 +46,11 @@ async function gitleaksIgnore(cwd: string): Promise<string[]> {
 export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
   const label = deps.label ?? ((n: string) => `Input '${n}'`);
   const sources: { input: string; label: string; kind: ReportKind; file: string }[] = [];
+  // this action's own outputs are never inputs (a rerun in the same folder); renamed ones carry a marker (load.ts)
+  const outputs = new Set([path.resolve(deps.cwd, options.outputSarif), path.resolve(deps.cwd, options.findingsFile)]);
   for (const report of options.reports) {
     for (const file of await expandReports(report.patterns, deps.cwd, report.input, label)) {
+      if (outputs.has(file)) continue;
       sources.push({ input: report.input, label: label(report.input), kind: report.kind, file });
     }
   }

@@ -62,6 +62,51 @@ export function truncate(text: string, max: number): string {
 
 /** The first line of a text, at most `max` characters. */
 export function firstLine(text: string, max = 160): string {
-  const end = text.indexOf('\n');
-  return truncate((end < 0 ? text : text.slice(0, end)).trim(), max);
+  const clean = cleanText(text).trimStart();
+  const end = clean.indexOf('\n');
+  return truncate((end < 0 ? clean : clean.slice(0, end)).trim(), max);
+}
+
+const warned = new WeakMap<ReportSink, Set<string>>();
+
+/**
+ * Lists a severity value that is neither a number nor a known label as a warning (once per tool,
+ * field and value, at most 20 per run): the finding took its severity from the next source.
+ */
+export function unrecognisedSeverity(ctx: ParseContext, tool: string, field: string, value: unknown, used: string): void {
+  let seen = warned.get(ctx.sink);
+  if (!seen) warned.set(ctx.sink, (seen = new Set()));
+  const shown = typeof value === 'string' ? value.slice(0, 40) : JSON.stringify(value)?.slice(0, 40);
+  const key = `${tool}|${field}|${shown}`;
+  if (seen.has(key) || seen.size >= 20) return;
+  seen.add(key);
+  ctx.sink.problem(
+    `${tool}: ${field} ${JSON.stringify(shown)} is neither a number nor a known severity label; the severity came from ${used}.`,
+  );
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
+/** Control characters other than tab and newline (and DEL, C1 controls, bidi overrides). */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex
+const NEEDS_CLEANING = /[&\\\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * Text hygiene for every text read from a report: HTML entities decoded (`&#39;`, `&quot;`),
+ * literal `\n` / `\r\n` / `\t` escapes that a tool left in its text (Trivy) turned into real ones,
+ * CRLF into LF, and control characters removed.
+ */
+export function cleanText(text: string): string {
+  if (!NEEDS_CLEANING.test(text)) return text;
+  return text
+    .replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]{2,5}));/gi, (all, dec?: string, hex?: string, name?: string) => {
+      const code = dec ? Number(dec) : hex ? parseInt(hex, 16) : undefined;
+      if (code !== undefined) return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+      return ENTITIES[name!.toLowerCase()] ?? all;
+    })
+    .replace(/\\r\\n|\\n/g, '\n')
+    .replace(/\\t/g, '\t')
+    .replace(/\r\n?/g, '\n')
+    .replace(CONTROL, '');
 }

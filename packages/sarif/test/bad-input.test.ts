@@ -24,7 +24,7 @@ describe('bad reports give a clear error naming the file and what was expected',
       'a JSON value of no known report',
       '{"foo": 1}',
       'sarif',
-      /report\.json: is not a Gitleaks, Semgrep or Trivy report nor a SARIF log; expected a SARIF 2.1.0 log/,
+      /report\.json: is not a SARIF log nor a Gitleaks, Semgrep, Trivy, Grype or Checkov JSON report; expected a SARIF 2.1.0 log/,
     ],
     [
       'an unknown SARIF version',
@@ -59,7 +59,7 @@ describe('bad reports give a clear error naming the file and what was expected',
     const agg = new Aggregator();
     expect(() =>
       parseText('[{"RuleID": "r", "File": "a"}, {"RuleID": "b"}]', 'gitleaks', { file: 'g.json', root: '/r', sink: agg }),
-    ).toThrow(/g\.json: finding 1 has no RuleID or File; expected a Gitleaks JSON report/);
+    ).toThrow(/g\.json: finding 1 has no RuleID \(or rule\) or File \(or file\); expected a Gitleaks JSON report/);
   });
 });
 

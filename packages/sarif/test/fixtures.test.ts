@@ -17,6 +17,10 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'gitleaks/gitleaks-golden-empty.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: {} },
   'gitleaks/gitleaks-golden-json_simple.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } },
   'gitleaks/gitleaks-golden-sarif_simple.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } }, // dangling ruleId test-rule
+  // Gitleaks 7: results without ruleId (the rule is the start of the message), the same leak in several commits collapses
+  'gitleaks/gitleaks-v7.4.0.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 4 } }, // 8 results, 4 places
+  'gitleaks/gitleaks-v7.5.0.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 4 } },
+  'gitleaks/gitleaks-v7-many.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 2 } },
   'gitleaks/gitleaks-v8-unsafe-bank.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 6 } }, // 6 results, 6 distinct files/lines
   // Semgrep JSON: extra.severity CRITICAL→CRITICAL, ERROR→HIGH, WARNING→MEDIUM, INFO/LOW→LOW.
   'semgrep/semgrep-json-critical-severity.json': { kind: 'semgrep', tools: ['semgrep'], counts: { CRITICAL: 1 } },
@@ -25,6 +29,12 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'semgrep/semgrep-json-v1.84.1-low-severity.json': { kind: 'semgrep', tools: ['semgrep'], counts: { LOW: 3 } },
   'semgrep/semgrep-json-with-errors-cwe-owasp.json': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 1 } },
   // Semgrep SARIF: level only on the rule (error→HIGH, warning→MEDIUM); suppressions[] → suppressed.
+  // security-severity as labels on the rules (34 results of CRITICAL rules, 1 HIGH, 42 MEDIUM)
+  'semgrep/semgrep-sarif-label-security-severity.sarif': {
+    kind: 'semgrep',
+    tools: ['semgrep'],
+    counts: { CRITICAL: 34, HIGH: 1, MEDIUM: 42 },
+  },
   'semgrep/semgrep-sarif-autofix.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 2 } },
   'semgrep/semgrep-sarif-dataflow-traces.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { MEDIUM: 1 } },
   'semgrep/semgrep-sarif-include-nosemgrep.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 1, suppressed: 1 } },
@@ -37,12 +47,22 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'trivy/trivy-image-alpine310.sarif': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 4 } }, // 2 CVEs × 2 packages
   'trivy/trivy-image-alpine39.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 2, MEDIUM: 4 } },
   'trivy/trivy-image-debian-buster-unfixed.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1, LOW: 1 } },
+  // Kubernetes report (no SchemaVersion): 20 vulnerabilities and failed checks over the cluster's workloads
+  'trivy/trivy-k8s-cluster.json': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 6, LOW: 14 } },
+  // Trivy before 0.20: a bare array of Results; the first entry has no VulnerabilityID
+  'trivy/trivy-legacy-array-mix.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 6 } },
   'trivy/trivy-npm-with-suppressed.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 1, suppressed: 1 } }, // VEX not_affected LOW
   'trivy/trivy-repo-secrets.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1, HIGH: 1 } },
   'trivy/trivy-v0.43.1-image-alpine.sarif': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1 } },
   'trivy/trivy-v0.72.0-config-terraform.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, MEDIUM: 1, LOW: 2 } },
   'trivy/trivy-v0.72.0-image-alpine310-critical.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1 } },
   // Other SARIF: security-severity when present (Grype), else level (result, then rule default; note→LOW).
+  // Through the generic `reports` input. Checkov: its severity label; null (no platform key) states nothing → MEDIUM.
+  'other/checkov-terraform-severity.json': { kind: 'any', tools: ['checkov'], counts: { HIGH: 1, MEDIUM: 2, LOW: 1 } },
+  'other/checkov-multiple-check-types.json': { kind: 'any', tools: ['checkov'], counts: { MEDIUM: 13 } }, // terraform + dockerfile
+  // Grype JSON: Critical and Low, one of each
+  'other/grype-json-dir-golden.json': { kind: 'any', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
+  'other/grype-json-image-golden.json': { kind: 'any', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
   'other/codeql-2.5.4-output.sarif': { kind: 'sarif', tools: ['codeql'], counts: { HIGH: 11, MEDIUM: 4, LOW: 57 } },
   'other/codeql-action-tool-names.sarif': { kind: 'sarif', tools: ['codeql-command-line-toolchain', 'eslint', 'unnamed-tool'], counts: {} },
   'other/codeql-action-valid-multirun.sarif': { kind: 'sarif', tools: ['lgtm-com', 'codeql-command-line-toolchain'], counts: { LOW: 3 } },

@@ -6,7 +6,7 @@ import { Aggregator, loadReport, parseText, ReportError, type ReportKind } from 
 import { NOT_MINE, streamJson, type Division } from '../src/stream.ts';
 import { fixture, fixtures } from './helpers.ts';
 
-const KINDS: Record<string, ReportKind> = { gitleaks: 'gitleaks', semgrep: 'semgrep', trivy: 'trivy', other: 'sarif' };
+const KINDS: Record<string, ReportKind> = { gitleaks: 'gitleaks', semgrep: 'semgrep', trivy: 'trivy', other: 'any' };
 
 async function viaText(file: string, kind: ReportKind) {
   const agg = new Aggregator();

@@ -1,4 +1,4 @@
-import { redactPatterns } from '@pipeline-toolkit/core';
+import { cutText, redactPatterns } from '@pipeline-toolkit/core';
 
 /**
  * Making outside text safe for a Slack message. Branch names, job and step names, titles and
@@ -42,17 +42,18 @@ const LABEL_MAX = 150;
 export function slackLink(url: string | undefined, label: string, redact: (text: string) => string = redactPatterns): string {
   // Scrubbed before it is shortened: a secret cut in half would no longer be recognised.
   const clean = redact(label);
-  const text = linkLabel(clean.length > LABEL_MAX ? `${clean.slice(0, LABEL_MAX - 1)}…` : clean, (t) => t);
+  const text = linkLabel(cutText(clean, LABEL_MAX), (t) => t);
   return url ? `<${linkUrl(redact(url))}|${text}>` : text;
 }
 
 /**
  * Cuts already-escaped text to at most `max` characters, ending with `marker`, without splitting a
- * `<…>` link or an `&…;` entity (a half entity or link would be shown raw or break the message).
+ * `<…>` link, an `&…;` entity (a half entity or link would be shown raw or break the message) or a
+ * grapheme cluster (half an emoji is a lone surrogate, which Slack rejects or shows as �).
  */
 export function truncate(text: string, max: number, marker: string): string {
   if (text.length <= max) return text;
-  let cut = text.slice(0, Math.max(0, max - marker.length));
+  let cut = cutText(text, Math.max(0, max - marker.length), '');
   const open = cut.lastIndexOf('<');
   if (open > cut.lastIndexOf('>')) cut = cut.slice(0, open);
   const amp = cut.lastIndexOf('&');

@@ -25,6 +25,20 @@ describe('text safety', () => {
     expect(truncate('abcdefghijklmnop', 10, '…')).toHaveLength(10);
   });
 
+  it('never splits an emoji or a letter from its accent, at any cut (a lone surrogate breaks the JSON Slack reads)', () => {
+    const text = 'deploy 👍🏽 to 🇧🇷 cafe\u0301 👨‍👩‍👧 done';
+    for (let max = 1; max <= text.length; max++) {
+      const cut = truncate(text, max, '…');
+      expect(cut.length).toBeLessThanOrEqual(max);
+      expect(cut).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|^\u0301|[^e]\u0301/);
+    }
+    expect(truncate(text, 10, '…')).toBe('deploy …');
+    expect(truncate(text, 11, '…')).toBe('deploy …');
+    expect(truncate(text, 12, '…')).toBe('deploy 👍🏽…');
+    const label = slackLink('https://x.example/', `${'n'.repeat(148)}👍🏽 tail`);
+    expect(label).toBe(`<https://x.example/|${'n'.repeat(148)}…>`);
+  });
+
   it('fits whole lines and says how many were left out', () => {
     const lines = ['one', 'two', 'three', 'four'];
     expect(fitLines(lines, 100, (n) => `+${n}`)).toBe('one\ntwo\nthree\nfour');

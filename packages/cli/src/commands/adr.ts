@@ -6,6 +6,8 @@ import {
   branchNumbers,
   createAdr,
   createGitHub,
+  foreignRecords,
+  importAdrs,
   gitLocation,
   LANGUAGES,
   parseRepository,
@@ -24,10 +26,10 @@ import {
 } from '@pipeline-toolkit/memory-bank';
 import { githubToken, type CliIO, type Command, type Invocation } from '../command.ts';
 
-const SUBCOMMANDS = ['new', 'supersede', 'status', 'list', 'renumber'] as const;
+const SUBCOMMANDS = ['new', 'supersede', 'status', 'list', 'renumber', 'import'] as const;
 
 function number(value: string | undefined, what: string): number {
-  const match = /^(?:ADR[-\s]?)?0*(\d+)(?:\.md)?$/i.exec(value?.trim() ?? '');
+  const match = /^(?:ADR[-\s]?)?(\d{1,9})(?:\.md)?$/i.exec(value?.trim() ?? '');
   if (!match) throw new InputError(what, `${what} must be an ADR number such as 7 or ADR-007, got '${value ?? ''}'.`);
   return Number(match[1]);
 }
@@ -75,21 +77,23 @@ async function usedElsewhere({ inputs, io }: Invocation, dir: string): Promise<U
 
 export const adr: Command = {
   name: 'adr',
-  summary: 'Architecture decision records: new, supersede, status, list, renumber',
+  summary: 'Architecture decision records: new, supersede, status, list, renumber, import',
   usage: [
     'pipeline-toolkit adr new "Title" [--status proposed|accepted] [--supersedes N]',
     '       pipeline-toolkit adr supersede N "Title"   (the new ADR is accepted unless --status says otherwise)',
     '       pipeline-toolkit adr status N accepted|rejected|deprecated|…   (English or Portuguese names)',
     '       pipeline-toolkit adr list',
     '       pipeline-toolkit adr renumber OLD NEW [--file ADR-OLD-x.md]',
+    '       pipeline-toolkit adr import DIR [--dry-run]   (adr-tools 0001-x.md, MADR/log4brains 20201016-x.md or ADR-NNN files into --dir)',
   ].join('\n'),
-  arguments: '<new|supersede|status|list|renumber> [arguments]',
+  arguments: '<new|supersede|status|list|renumber|import> [arguments]',
   flags: [
     { name: 'dir', type: 'string', description: 'Memory-bank folder, relative to the current directory (default memory-bank)' },
     { name: 'language', type: 'string', description: 'en or pt-BR (default: detected from the bank)' },
     { name: 'status', type: 'string', description: 'Status of the new ADR (new: proposed; supersede: accepted)' },
     { name: 'supersedes', type: 'string', description: 'new: number of the ADR this one supersedes' },
     { name: 'file', type: 'string', description: 'renumber: which file, when two ADRs share the number' },
+    { name: 'dry-run', type: 'boolean', description: 'import: show what would be renamed and how many links change; write nothing' },
     { name: 'github-token', type: 'string', description: 'Token to read open pull requests (default: $GITHUB_TOKEN)' },
     { name: 'repository', type: 'string', description: 'owner/name on GitHub (default: $GITHUB_REPOSITORY or the origin remote)' },
   ],
@@ -102,7 +106,7 @@ export const adr: Command = {
     const dir = path.resolve(io.cwd, inputs.string('dir', { default: 'memory-bank' }));
     const language = inputs.enum('language', LANGUAGES);
     const date = today();
-    const arity = { new: 1, supersede: 2, status: 2, list: 0, renumber: 2 }[sub as (typeof SUBCOMMANDS)[number]];
+    const arity = { new: 1, supersede: 2, status: 2, list: 0, renumber: 2, import: 1 }[sub as (typeof SUBCOMMANDS)[number]];
     if (args.length !== arity)
       throw new InputError('argv', `adr ${sub} takes ${arity} argument(s), got ${args.length}.\nUsage: ${adr.usage}`);
 
@@ -114,7 +118,33 @@ export const adr: Command = {
         a.status ? VOCABULARY[bank.language].status[a.status] : (a.statusText ?? '—'),
         a.date ?? '—',
       ]);
-      io.out(rows.length ? markdownToText(table(['ADR', 'Title', 'Status', 'Date'], rows)) : `No ADRs in ${dir}.`);
+      if (rows.length) io.out(markdownToText(table(['ADR', 'Title', 'Status', 'Date'], rows)));
+      const foreign = foreignRecords([...bank.files.keys()]);
+      if (foreign.length) {
+        io.out(
+          `${rows.length ? '' : `No ADR-NNN records in ${dir}, but `}${foreign.length} record(s) named in another scheme (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', …' : ''}): ` +
+            `'pipeline-toolkit adr import ${path.relative(io.cwd, dir) || '.'} --dir ${path.relative(io.cwd, dir) || '.'}' renames them and their links.`,
+        );
+      } else if (!rows.length) io.out(`No ADRs in ${dir}.`);
+      return 0;
+    }
+    if (sub === 'import') {
+      const source = path.resolve(io.cwd, args[0] ?? '');
+      const dryRun = inputs.boolean('dry-run', false);
+      const { plan } = await importAdrs(source, dir, { date, language, dryRun });
+      io.out(
+        markdownToText(
+          table(
+            ['Record', 'Becomes', 'Links rewritten'],
+            plan.moves.map((m) => [m.from, m.to, m.links]),
+          ),
+        ),
+      );
+      for (const r of plan.relinked) io.out(`${dryRun ? 'would update' : 'updated'} links in ${path.join(dir, r.file)} (${r.links})`);
+      if (dryRun) io.out(`dry run: nothing written; ${plan.moves.length} record(s) would be imported into ${dir}.`);
+      else if (plan.inPlace)
+        io.out(`imported ${plan.moves.length} record(s) in place; the old names are kept in each record ('<!-- formerly: … -->').`);
+      else io.out(`imported ${plan.moves.length} record(s) into ${dir}; the originals stay in ${source} until you remove them.`);
       return 0;
     }
     if (sub === 'status') {

@@ -3,7 +3,7 @@ import { InputError, Inputs } from '@pipeline-toolkit/core';
 import { ciSummary, initBank, LANGUAGES, readCiInputs, runCi, runContext, today, type CiResult } from '@pipeline-toolkit/memory-bank';
 import { githubToken, type Command, type Invocation } from '../command.ts';
 
-const SUBCOMMANDS = ['init', 'index', 'lint', 'record-deploy', 'record-progress'] as const;
+const SUBCOMMANDS = ['init', 'index', 'lint', 'record-deploy', 'record-progress', 'import'] as const;
 
 /**
  * The same inputs as the action: the subcommand is its `command` input, the token defaults to
@@ -55,6 +55,8 @@ export const memoryBank: Command = {
     { name: 'result', type: 'string', description: 'record-deploy: success, failure, cancelled or skipped (default success)' },
     { name: 'pr', type: 'string', description: 'Pull request number (record-progress: the merged pull request)' },
     { name: 'mode', type: 'string', description: 'files (default), commit or pull-request' },
+    { name: 'source', type: 'string', description: 'import: folder of adr-tools, MADR/log4brains or ADR-NNN records to import into --dir' },
+    { name: 'dry-run', type: 'boolean', description: 'import: show the plan, write nothing' },
     {
       name: 'github-token',
       type: 'string',

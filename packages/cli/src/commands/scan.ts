@@ -8,13 +8,14 @@ const ALIASES: Record<string, string> = {
   semgrep: 'semgrep-report',
   trivy: 'trivy-report',
   sarif: 'output-sarif',
+  report: 'reports',
 };
 
 export const scan: Command = {
   name: 'scan',
   summary: 'Aggregate Gitleaks, Semgrep, Trivy and other SARIF reports; gate on severity; write one SARIF file',
   usage:
-    'pipeline-toolkit scan [--gitleaks g.json] [--semgrep s.json] [--trivy t.json] [--sarif-files "*.sarif"] [--fail-on high] [--sarif out.sarif]',
+    'pipeline-toolkit scan [--gitleaks g.json] [--semgrep s.json] [--trivy t.json] [--sarif-files "*.sarif"] [--report grype.json] [--fail-on high] [--sarif out.sarif]',
   flags: [
     { name: 'gitleaks-report', type: 'string', multiple: true, description: 'Gitleaks report (JSON or SARIF): path or glob' },
     { name: 'gitleaks', type: 'string', multiple: true, description: 'Same as --gitleaks-report' },
@@ -23,6 +24,13 @@ export const scan: Command = {
     { name: 'trivy-report', type: 'string', multiple: true, description: 'Trivy report (JSON or SARIF): path or glob' },
     { name: 'trivy', type: 'string', multiple: true, description: 'Same as --trivy-report' },
     { name: 'sarif-files', type: 'string', multiple: true, description: "Other tools' SARIF 2.1.0 files: paths or globs" },
+    {
+      name: 'reports',
+      type: 'string',
+      multiple: true,
+      description: 'Report of any supported tool (SARIF, Gitleaks/Semgrep/Trivy/Grype/Checkov JSON), detected from content: path or glob',
+    },
+    { name: 'report', type: 'string', multiple: true, description: 'Same as --reports' },
     { name: 'run-scanners', type: 'string', description: "'none' (default) or 'available': run gitleaks/semgrep/trivy found on PATH" },
     { name: 'semgrep-config', type: 'string', multiple: true, description: 'Local Semgrep rule file or directory for --run-scanners' },
     { name: 'fail-on', type: 'string', description: 'critical | high (default) | medium | low | none' },

@@ -3,11 +3,11 @@ import { CancelledError, type DeploySpec, type EngineDeps, type Mode, type Outco
 import { lock } from './lock.ts';
 import { runMode } from './modes.ts';
 import { preflight, type Plan } from './preflight.ts';
-import { servingProblems } from './readiness.ts';
+import { servingProblems } from './workloads.ts';
 import { releaseLock } from './release-lock.ts';
 import { restoreTraffic } from './rollback.ts';
 import { readRouter } from './router.ts';
-import { forgetSwitch, phase, saveJournal, type Run } from './run.ts';
+import { finder, forgetSwitch, phase, saveJournal, type Run } from './run.ts';
 
 /**
  * Runs one blue-green deploy in the given mode and returns what happened. Never throws for a
@@ -34,6 +34,7 @@ export async function runDeploy(spec: DeploySpec, deps: EngineDeps, mode: Mode):
       (p) => `live ${p.live ?? 'none'}, target ${p.target}`,
     );
     run.outcome.liveColor = plan.live;
+    if (plan.router.liveRevision !== undefined) run.outcome.revision = plan.router.liveRevision;
     await phase(
       run,
       'lock',
@@ -66,7 +67,7 @@ async function converge(run: Run, plan: Plan): Promise<Plan> {
   if (plan.router.verified || !plan.router.service) return plan;
   const reason = `run ${plan.router.runId ?? 'unknown'} switched to ${plan.router.liveColor} but never verified it`;
   const previous = plan.router.previousColor;
-  const problems = previous ? await servingProblems(run.deps.api, run.spec.namespace, run.spec.release, previous) : [];
+  const problems = previous ? await servingProblems(finder(run), previous) : [];
   if (problems.length) {
     run.deps.log.warning(
       `${reason}; ${previous} cannot take traffic back (${problems.join('; ')}), so ${plan.router.liveColor} stays live.`,
@@ -87,9 +88,7 @@ async function undoSwitch(run: Run, reason: string): Promise<void> {
   try {
     const router = await readRouter(run.deps.api, run.spec.namespace, run.spec.release);
     if (router.runId !== run.spec.runId || router.verified) return;
-    const problems = router.previousColor
-      ? await servingProblems(run.deps.api, run.spec.namespace, run.spec.release, router.previousColor)
-      : [];
+    const problems = router.previousColor ? await servingProblems(finder(run), router.previousColor) : [];
     if (problems.length) {
       run.outcome.rollback = { reason, restored: false, details: [`cannot route back to ${router.previousColor}: ${problems.join('; ')}`] };
       return forgetSwitch(run);
@@ -98,6 +97,7 @@ async function undoSwitch(run: Run, reason: string): Promise<void> {
     run.outcome.rollback = { reason, restored: true, details: [`router selects ${router.previousColor ?? 'nothing'} again`] };
     run.outcome.result = 'rolled-back';
     run.outcome.liveColor = router.previousColor;
+    if (router.previousRevision !== undefined) run.outcome.revision = router.previousRevision;
     forgetSwitch(run);
   } catch (error) {
     run.deps.log.error(`Could not undo the unverified switch: ${errorMessage(error)}; the post step will retry.`);

@@ -1,13 +1,14 @@
 import type { Logger } from '@pipeline-toolkit/core';
 import type { KubeApi } from '../api.ts';
 import type { Helm } from '../helm.ts';
+import type { PodDiagnosis } from './diagnose.ts';
 
 export const COLORS = ['blue', 'green'] as const;
 export type Color = (typeof COLORS)[number];
 export const otherColor = (color: Color): Color => (color === 'blue' ? 'green' : 'blue');
 export const isColor = (value: unknown): value is Color => value === 'blue' || value === 'green';
 
-/** The label Helm's standard charts put on every object of a release (`helm create`). */
+/** The label Helm's standard charts put on every object of a release (`helm create`); only read from routers written before selectors were recorded. */
 export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 const PREFIX = 'pipeline-toolkit.dev/';
 /** Where the deploy state lives: annotations of the router Service. */
@@ -17,6 +18,8 @@ export const ANNOTATIONS = {
   liveRevision: `${PREFIX}live-revision`,
   previousColor: `${PREFIX}previous-color`,
   previousRevision: `${PREFIX}previous-revision`,
+  /** JSON of the selector the router was given at the last switch (a different one means someone else changed it). */
+  liveSelector: `${PREFIX}live-selector`,
   /** JSON of the selector to restore on rollback (exactly what the router selected before the switch). */
   previousSelector: `${PREFIX}previous-selector`,
   /** "false" from the switch until the post-switch gate passes; a post step restores unverified switches. */
@@ -34,7 +37,6 @@ export const ANNOTATIONS = {
 } as const;
 
 export const colorRelease = (release: string, color: Color): string => `${release}-${color}`;
-export const instanceSelector = (release: string, color: Color): string => `${INSTANCE_LABEL}=${colorRelease(release, color)}`;
 export const lockName = (release: string): string => `${release}-deploy`;
 
 export type Mode = 'full' | 'deploy' | 'promote' | 'rollback';
@@ -134,6 +136,10 @@ export interface Outcome {
   url?: string;
   phases: PhaseRecord[];
   gates: GateRecord[];
+  /** Why a colour did not become ready, per pod, collected before it was cleaned up. */
+  diagnosis?: { color: Color; pods: PodDiagnosis[] };
+  /** What happened to a colour taken out of service (scaled down, uninstalled, marked failed in Helm). */
+  cleanup?: string[];
   /** What was rolled back and why, or what could not be restored. */
   rollback?: { reason: string; restored: boolean; details: string[] };
   error?: string;

@@ -1,17 +1,43 @@
-import { GateError } from '@pipeline-toolkit/core';
+import { errorMessage, GateError } from '@pipeline-toolkit/core';
 import { FIELD_MANAGER } from '../api.ts';
-import { ANNOTATIONS, colorRelease, type Mode } from './model.ts';
+import { ANNOTATIONS, colorRelease, otherColor, type Color, type Mode } from './model.ts';
 import { deployIdle } from './deploy-idle.ts';
 import { gate } from './gate.ts';
 import type { Plan } from './preflight.ts';
 import { renewLock } from './lock.ts';
 import { promote } from './promote.ts';
 import { restoreTraffic } from './rollback.ts';
-import { newRouterService } from './router.ts';
-import { checkCancelled, cleanupMode, colorDeployments, phase, servicePort, type Run } from './run.ts';
-import { restoreReplicas, scaleDown } from './scale-down.ts';
+import { newRouterService, type RouterState } from './router.ts';
+import type { RouterWrite } from './switch.ts';
+import type { V1Service } from '../api.ts';
+import { checkCancelled, cleanupMode, finder, phase, servicePort, type Run } from './run.ts';
+import { restoreReplicas, retireFailed, scaleDown } from './scale-down.ts';
+import { colorObjects } from './workloads.ts';
 import { verify } from './verify.ts';
 import { waitReady, type ReadyColor } from './wait-ready.ts';
+
+/** The write of mode deploy: the deployed, gated colour recorded as pending (a first deploy creates the router, selecting nothing until promote). */
+export function pendingWrite(
+  spec: { namespace: string; release: string },
+  router: RouterState,
+  target: Color,
+  revision: number,
+  service: V1Service,
+): RouterWrite {
+  const annotations = {
+    [ANNOTATIONS.managedBy]: FIELD_MANAGER,
+    [ANNOTATIONS.pendingColor]: target,
+    [ANNOTATIONS.pendingRevision]: String(revision),
+  };
+  if (!router.service) return { create: newRouterService(spec.namespace, spec.release, service, annotations) };
+  return { patch: { metadata: { resourceVersion: router.service.metadata?.resourceVersion, annotations } } };
+}
+
+export const discardPendingPatch = () => ({
+  metadata: { annotations: { [ANNOTATIONS.pendingColor]: null, [ANNOTATIONS.pendingRevision]: null } },
+});
+
+export const verifiedPatch = () => ({ metadata: { annotations: { [ANNOTATIONS.verified]: 'true' } } });
 
 /** Runs the phases of one mode, from a plan made under the lock. */
 export function runMode(run: Run, plan: Plan, mode: Mode): Promise<void> {
@@ -33,12 +59,12 @@ async function prepareIdle(run: Run, plan: Plan): Promise<{ ready: ReadyColor; r
       () => deployIdle(run, idle),
       (r) => `${colorRelease(run.spec.release, idle)} revision ${r}`,
     );
-    run.outcome.revision = revision;
     const ready = await phase(
       run,
       'wait-ready',
-      () => waitReady(run, idle),
-      (r) => `${r.deployments.length} deployment(s) ready, endpoints of ${r.service.metadata?.name} ready`,
+      () => waitReady(run, idle, plan.rendered?.other),
+      (r) =>
+        `${r.workloads.map((w) => `${w.ref.kind} ${w.ref.name}`).join(', ')} ready; endpoints of Service ${r.service.metadata?.name} ready`,
     );
     const url = await run.deps.previewUrl(idle, ready.service.metadata?.name ?? '', servicePort(ready.service));
     const verdict = await phase(
@@ -46,16 +72,17 @@ async function prepareIdle(run: Run, plan: Plan): Promise<{ ready: ReadyColor; r
       'pre-switch gate',
       () => gate(run, 'pre-switch', idle, url, run.deps.preSwitchGate),
       (v) => v?.summary,
+      (v) => v?.passed === false,
     );
     if (verdict && !verdict.passed)
       throw new GateError(`Pre-switch smoke failed on ${idle}: ${verdict.summary}. Traffic stays on ${plan.live ?? 'nothing'}.`);
     return { ready, revision };
   } catch (error) {
-    // Also on cancel: one write per Deployment, well within the runner's grace period.
+    // Also on cancel: a few writes, well within the runner's grace period. The diagnosis (wait-ready) is already taken.
     await phase(
       run,
       'scale-down',
-      () => scaleDown(run, idle, cleanupMode(run)),
+      async () => (await retireFailed(run, idle, errorMessage(error).split('\n')[0] ?? '')).join('; '),
       (n) => n,
     ).catch(() => undefined);
     throw error;
@@ -74,22 +101,9 @@ async function deployOnly(run: Run, plan: Plan): Promise<void> {
     run,
     'record pending',
     async () => {
-      const annotations = {
-        [ANNOTATIONS.managedBy]: FIELD_MANAGER,
-        [ANNOTATIONS.pendingColor]: plan.target,
-        [ANNOTATIONS.pendingRevision]: String(revision),
-      };
-      if (plan.router.service) {
-        await run.deps.api.patchService(run.spec.namespace, run.spec.release, {
-          metadata: { resourceVersion: plan.router.service.metadata?.resourceVersion, annotations },
-        });
-      } else {
-        // First deploy ever: the router exists from now on, selecting nothing until promote.
-        await run.deps.api.createService(
-          run.spec.namespace,
-          newRouterService(run.spec.namespace, run.spec.release, ready.service, annotations),
-        );
-      }
+      const write = pendingWrite(run.spec, plan.router, plan.target, revision, ready.service);
+      if ('patch' in write) await run.deps.api.patchService(run.spec.namespace, run.spec.release, write.patch);
+      else await run.deps.api.createService(run.spec.namespace, write.create);
       return `${plan.target} revision ${revision} awaits promote`;
     },
     (n) => n,
@@ -99,10 +113,11 @@ async function deployOnly(run: Run, plan: Plan): Promise<void> {
 
 async function promoteMode(run: Run, plan: Plan): Promise<void> {
   const target = plan.target;
+  const other = await colorObjects(finder(run), otherColor(target));
   const ready = await phase(
     run,
     'wait-ready',
-    () => waitReady(run, target),
+    () => waitReady(run, target, other),
     () => `${target} still ready`,
   );
   const status = await run.deps.helm.status(colorRelease(run.spec.release, target), run.spec.namespace);
@@ -128,10 +143,7 @@ async function rollbackMode(run: Run, plan: Plan): Promise<void> {
     await phase(
       run,
       'discard pending',
-      () =>
-        run.deps.api.patchService(run.spec.namespace, run.spec.release, {
-          metadata: { annotations: { [ANNOTATIONS.pendingColor]: null, [ANNOTATIONS.pendingRevision]: null } },
-        }),
+      () => run.deps.api.patchService(run.spec.namespace, run.spec.release, discardPendingPatch()),
       () => `${pending} will not be promoted`,
     );
     Object.assign(run.outcome, { result: 'unchanged', liveColor: plan.live });
@@ -147,14 +159,20 @@ async function rollbackMode(run: Run, plan: Plan): Promise<void> {
     () => restoreReplicas(run, target),
     (r) => (r.length ? r.join(', ') : 'already at scale'),
   );
-  if (!(await colorDeployments(run, target)).length) {
-    run.outcome.rollback = { reason: 'requested', restored: false, details: [`${target} has no Deployment any more (uninstalled?)`] };
-    throw new GateError(`Cannot roll back to ${target}: its release has no Deployment any more.`);
+  const objects = await colorObjects(finder(run), target);
+  if (!objects?.workloads.length) {
+    run.outcome.rollback = {
+      reason: 'requested',
+      restored: false,
+      details: [`${target}'s release ${colorRelease(run.spec.release, target)} is gone (uninstalled?)`],
+    };
+    throw new GateError(`Cannot roll back to ${target}: its release ${colorRelease(run.spec.release, target)} is gone.`);
   }
+  const failedObjects = await colorObjects(finder(run), failed);
   const ready = await phase(
     run,
     'wait-ready',
-    () => waitReady(run, target),
+    () => waitReady(run, target, failedObjects),
     () => `${target} ready`,
   );
   const status = await run.deps.helm.status(colorRelease(run.spec.release, target), run.spec.namespace);
@@ -171,8 +189,9 @@ async function rollbackMode(run: Run, plan: Plan): Promise<void> {
   await phase(
     run,
     'verify',
-    () => verify(run, target, servicePort(ready.service)),
+    () => verify(run, target, ready),
     (v) => v?.summary ?? 'endpoints converged',
+    (v) => v?.passed === false,
   );
   run.outcome.rollback = {
     reason: 'rollback requested',
@@ -183,7 +202,7 @@ async function rollbackMode(run: Run, plan: Plan): Promise<void> {
   await phase(
     run,
     'scale-down',
-    () => scaleDown(run, failed, run.spec.keepPrevious),
+    async () => (await retireFailed(run, failed, 'rollback requested')).join('; '),
     (n) => n,
   );
 }

@@ -1,10 +1,10 @@
 import { ExternalError, GateError } from '@pipeline-toolkit/core';
-import type { V1Deployment } from '../api.ts';
 import { helmRelease } from './deploy-idle.ts';
 import { colorRelease, lockName, otherColor, type Color } from './model.ts';
+import { chartProblems, parseManifest, routedService, type ReleaseObjects } from './release-objects.ts';
 import { readRouter, routerProblems, type RouterState } from './router.ts';
-import { colorDeployments, type Run } from './run.ts';
-import { deploymentsWaiting } from './readiness.ts';
+import { finder, type Run } from './run.ts';
+import { colorObjects, servingProblems } from './workloads.ts';
 
 export interface Plan {
   router: RouterState;
@@ -14,11 +14,19 @@ export interface Plan {
   target: Color;
   /** Why switching back to the live colour would not restore service (empty: fully reversible). */
   irreversible: string[];
+  /** Modes full and deploy: what the chart renders for the target colour (`helm template`), and what the other colour owns. */
+  rendered?: { target: ReleaseObjects; other: ReleaseObjects; helmMajor: number };
+}
+
+/** The chart rendered locally for a colour (`helm template`): nothing is sent to the cluster. */
+export async function render(run: Run, color: Color): Promise<ReleaseObjects> {
+  return parseManifest(colorRelease(run.spec.release, color), await run.deps.helm.template(helmRelease(run.spec, color)));
 }
 
 /**
- * Reads the router, decides the colours and refuses what cannot be done safely — before anything
- * is changed. Selector conflicts are refused here with the reason.
+ * Reads the router, decides the colours and refuses what cannot be done — before anything is
+ * changed: a router someone else changed, a missing Helm, a chart whose colours cannot be told
+ * apart or that has no Service to route, an immutable field the chart would change.
  */
 export async function preflight(run: Run): Promise<Plan> {
   const { spec, deps } = run;
@@ -29,66 +37,101 @@ export async function preflight(run: Run): Promise<Plan> {
   const router = await readRouter(deps.api, spec.namespace, spec.release);
   const problems = routerProblems(router, spec.release);
   if (problems.length) throw new GateError(`Preflight refused the deploy: ${problems.join(' ')}`);
+  // Before the lock and before anything changes: a run without a usable Helm stops here.
+  const helmMajor = await deps.helm.major();
   const live = router.liveColor;
   let target: Color;
-  if (run.outcome.mode === 'promote') {
+  const mode = run.outcome.mode;
+  if (mode === 'promote') {
     if (!router.pending)
       throw new GateError(
         `Nothing to promote: the router '${spec.release}' records no deployed, unpromoted colour. Run mode 'deploy' first.`,
       );
     target = router.pending.color;
-  } else if (run.outcome.mode === 'rollback') {
-    target = router.pending?.color ?? router.previousColor ?? otherColor(live ?? 'blue');
+  } else if (mode === 'rollback') {
+    if (!router.pending && (!router.previousColor || !router.liveColor))
+      throw new GateError(`Nothing to roll back: the router '${spec.release}' records no previous colour and no pending one.`);
+    target = router.pending?.color ?? router.previousColor!;
   } else {
     target = live ? otherColor(live) : 'blue';
   }
-  if (run.outcome.mode !== 'rollback' && live && target === live)
+  if (mode !== 'rollback' && live && target === live)
     throw new GateError(`Preflight refused: the target colour ${target} is the live colour.`);
-  if (run.outcome.mode === 'full' || run.outcome.mode === 'deploy') {
-    const immutable = await selectorChanges(run, target);
-    if (immutable.length) throw new GateError(`Preflight refused the deploy: ${immutable.join(' ')}`);
+  let rendered: Plan['rendered'];
+  if (mode === 'full' || mode === 'deploy') {
+    const own = await render(run, target);
+    const other = (await colorObjects(finder(run), otherColor(target))) ?? (await render(run, otherColor(target)));
+    const refused = [...chartProblems(own, other), ...(await immutableChanges(run, own))];
+    if (refused.length) throw new GateError(`Preflight refused the deploy: ${refused.join(' ')}`);
+    rendered = { target: own, other, helmMajor };
   }
-  return { router, ...(live ? { live } : {}), target, irreversible: live ? await reversibility(run, router) : [] };
+  return {
+    router,
+    ...(live ? { live } : {}),
+    target,
+    irreversible: live ? await reversibility(run, router) : [],
+    ...(rendered ? { rendered } : {}),
+  };
 }
 
 /** Whether the live colour could take traffic back right now: present, at full scale, ready, at its recorded revision. */
 export async function reversibility(run: Run, router: RouterState): Promise<string[]> {
   if (!router.liveColor) return [];
-  const deployments = await colorDeployments(run, router.liveColor);
-  if (!deployments.length) return [`the live colour ${router.liveColor} has no Deployment (deleted or uninstalled)`];
-  const problems = deploymentsWaiting(deployments);
+  const problems = await servingProblems(finder(run), router.liveColor);
   const status = await run.deps.helm.status(colorRelease(run.spec.release, router.liveColor), run.spec.namespace);
-  if (!status) problems.push(`the live colour's release ${colorRelease(run.spec.release, router.liveColor)} is gone`);
-  else if (router.liveRevision !== undefined && status.revision !== router.liveRevision) {
+  if (status && router.liveRevision !== undefined && status.revision !== router.liveRevision) {
     problems.push(`the live colour's release is at revision ${status.revision}, not the recorded ${router.liveRevision} (drifted)`);
   }
   return problems;
 }
 
-const sameLabels = (a: Record<string, string> | undefined, b: Record<string, string> | undefined) =>
-  JSON.stringify(Object.entries(a ?? {}).sort()) === JSON.stringify(Object.entries(b ?? {}).sort());
-
-type Rendered = V1Deployment & { kind?: string };
+const same = (a: unknown, b: unknown) => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
+const sorted = (value: unknown): unknown =>
+  value && typeof value === 'object' && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
+    : value;
 
 /**
- * A Deployment's selector is immutable: if the chart now renders a different selector for a
- * Deployment the idle colour already has, Helm would fail half-way. Found before anything changes
- * by rendering the chart locally (`helm template`).
+ * A workload's selector (and a StatefulSet's serviceName, podManagementPolicy and
+ * volumeClaimTemplates) cannot change: Helm would fail half-way. Every workload the chart renders is
+ * looked up by its name — whatever labels the live one carries — and compared.
  */
-export async function selectorChanges(run: Run, color: Color): Promise<string[]> {
-  const existing = await colorDeployments(run, color);
-  if (!existing.length) return [];
-  const { loadAllYaml } = await import('@kubernetes/client-node');
-  const documents = loadAllYaml(await run.deps.helm.template(helmRelease(run.spec, color))) as (Rendered | null)[];
-  const rendered = documents.filter((d): d is Rendered => d?.kind === 'Deployment');
+export async function immutableChanges(run: Run, rendered: ReleaseObjects): Promise<string[]> {
   const problems: string[] = [];
-  for (const current of existing) {
-    const next = rendered.find((d) => d.metadata?.name === current.metadata?.name);
-    if (next && !sameLabels(current.spec?.selector?.matchLabels, next.spec?.selector?.matchLabels)) {
-      problems.push(
-        `Deployment ${current.metadata?.name} selects ${JSON.stringify(current.spec?.selector?.matchLabels)} but the chart now renders ${JSON.stringify(next.spec?.selector?.matchLabels)}; a Deployment selector is immutable. Uninstall ${colorRelease(run.spec.release, color)} (it takes no traffic) and deploy again.`,
+  for (const next of rendered.workloads) {
+    const current = await run.deps.api.readWorkload(run.spec.namespace, next.kind, next.name);
+    if (!current) continue;
+    const changed: string[] = [];
+    if (!same(current.spec?.selector?.matchLabels ?? {}, next.selector))
+      changed.push(
+        `selects ${JSON.stringify(current.spec?.selector?.matchLabels ?? {})} but the chart now renders ${JSON.stringify(next.selector)}`,
       );
+    if (next.kind === 'StatefulSet') {
+      const spec = (current.spec ?? {}) as {
+        serviceName?: string;
+        podManagementPolicy?: string;
+        volumeClaimTemplates?: { metadata?: { name?: string } }[];
+      };
+      const live = {
+        serviceName: spec.serviceName ?? '',
+        podManagementPolicy: spec.podManagementPolicy ?? 'OrderedReady',
+        volumeClaimTemplates: (spec.volumeClaimTemplates ?? []).map((v) => v.metadata?.name ?? ''),
+      };
+      for (const [field, value] of Object.entries(next.immutable))
+        if (!same(live[field as keyof typeof live], value))
+          changed.push(`has ${field} ${JSON.stringify(live[field as keyof typeof live])}, the chart now renders ${JSON.stringify(value)}`);
     }
+    if (changed.length)
+      problems.push(
+        `${next.kind} ${next.name} ${changed.join(' and ')}; these fields are immutable, so Helm would fail half-way. ${rendered.release} takes no traffic: uninstall it (helm uninstall ${rendered.release} -n ${run.spec.namespace}) and deploy again.`,
+      );
   }
   return problems;
 }
+
+/** The Service the router will copy from a render (preflight proved there is one). */
+export const plannedService = (objects: ReleaseObjects) => {
+  const service = routedService(objects);
+  if (!service) throw new ExternalError(`${objects.release} renders no Service the router can copy.`);
+  return service;
+};

@@ -3,11 +3,11 @@ import { CancelledError, type Color } from './model.ts';
 import { drain } from './drain.ts';
 import { renewLock } from './lock.ts';
 import type { Plan } from './preflight.ts';
-import { servingProblems } from './readiness.ts';
 import { restoreTraffic } from './rollback.ts';
 import { readRouter } from './router.ts';
-import { checkCancelled, cleanupMode, forgetSwitch, phase, saveJournal, servicePort, type Run } from './run.ts';
-import { scaleDown } from './scale-down.ts';
+import { checkCancelled, finder, forgetSwitch, phase, saveJournal, type Run } from './run.ts';
+import { retireFailed, scaleDown } from './scale-down.ts';
+import { servingProblems } from './workloads.ts';
 import { switchTraffic } from './switch.ts';
 import { markVerified, verify } from './verify.ts';
 import type { ReadyColor } from './wait-ready.ts';
@@ -20,7 +20,7 @@ export async function promote(run: Run, plan: Plan, ready: ReadyColor, revision:
   await phase(
     run,
     'switch',
-    () => switchTraffic(run, plan, to, ready.service, revision),
+    () => switchTraffic(run, plan.router, to, ready.service, revision),
     (n) => n,
   );
   let failure: string | undefined;
@@ -28,8 +28,9 @@ export async function promote(run: Run, plan: Plan, ready: ReadyColor, revision:
     const verdict = await phase(
       run,
       'verify',
-      () => verify(run, to, servicePort(ready.service)),
+      () => verify(run, to, ready),
       (v) => v?.summary ?? 'endpoints converged',
+      (v) => v?.passed === false,
     );
     if (verdict && !verdict.passed) failure = `post-switch smoke failed on ${to}: ${verdict.summary}`;
   } catch (error) {
@@ -62,7 +63,7 @@ async function rollbackFailedSwitch(run: Run, failed: Color, reason: string): Pr
   const { api, clock } = run.deps;
   const router = await readRouter(api, run.spec.namespace, run.spec.release);
   const target = router.previousColor;
-  const problems = target ? await servingProblems(api, run.spec.namespace, run.spec.release, target) : [];
+  const problems = target ? await servingProblems(finder(run), target) : [];
   if (target && problems.length) {
     // Routing to a colour that cannot serve would be worse than staying: keep the switch, say why.
     forgetSwitch(run);
@@ -85,14 +86,15 @@ async function rollbackFailedSwitch(run: Run, failed: Color, reason: string): Pr
   run.outcome.rollback = {
     reason,
     restored: true,
-    details: [`router selects ${target ?? 'nothing (first deploy)'} again`, `${failed} scaled down`],
+    details: [`router selects ${target ?? 'nothing (first deploy)'} again`],
   };
-  Object.assign(run.outcome, { result: 'rolled-back', liveColor: target, previousColor: failed });
+  Object.assign(run.outcome, { result: 'rolled-back', liveColor: target, previousColor: failed, revision: router.previousRevision });
   await phase(
     run,
     'scale-down',
-    () => scaleDown(run, failed, cleanupMode(run)),
+    async () => (await retireFailed(run, failed, reason)).join('; '),
     (n) => n,
   );
+  run.outcome.rollback.details.push(...(run.outcome.cleanup ?? []));
   throw new GateError(`Rolled back to ${target ?? 'no colour'}: ${reason}`);
 }

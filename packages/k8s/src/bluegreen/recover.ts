@@ -1,7 +1,8 @@
 import { errorMessage, type Logger } from '@pipeline-toolkit/core';
 import type { KubeApi } from '../api.ts';
 import type { Journal } from './model.ts';
-import { servingProblems } from './readiness.ts';
+import type { Helm } from '../helm.ts';
+import { servingProblems } from './workloads.ts';
 import { releaseLock } from './release-lock.ts';
 import { restoreTraffic } from './rollback.ts';
 import { readRouter } from './router.ts';
@@ -11,14 +12,20 @@ import { readRouter } from './router.ts';
  * switch when that switch was never verified, and free its lock. Only touches what the journal says
  * this run did and what the router confirms is still this run's.
  */
-export async function recoverInterrupted(api: KubeApi, journal: Journal | undefined, log: Logger, now = new Date()): Promise<string[]> {
+export async function recoverInterrupted(
+  api: KubeApi,
+  helm: Pick<Helm, 'manifest'>,
+  journal: Journal | undefined,
+  log: Logger,
+  now = new Date(),
+): Promise<string[]> {
   if (!journal || journal.finished) return [];
   const notes: string[] = [];
   const { namespace, release, runId } = journal;
   if (journal.switchInFlight) {
     try {
       const router = await readRouter(api, namespace, release);
-      const problems = router.previousColor ? await servingProblems(api, namespace, release, router.previousColor) : [];
+      const problems = router.previousColor ? await servingProblems({ api, helm, namespace, release }, router.previousColor) : [];
       if (router.runId === runId && !router.verified && router.liveColor === journal.switchInFlight.to && problems.length) {
         notes.push(`router NOT restored: ${router.previousColor} cannot serve (${problems.join('; ')})`);
       } else if (router.runId === runId && !router.verified && router.liveColor === journal.switchInFlight.to) {

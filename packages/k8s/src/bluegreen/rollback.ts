@@ -8,8 +8,13 @@ import { routerState, selectorPatch, type RouterState } from './router.ts';
  * previous colour was never scaled down before verification, so it serves at once.
  */
 export async function restoreTraffic(api: KubeApi, namespace: string, router: RouterState, reason: string, at: Date): Promise<RouterState> {
+  return routerState(router.name, await api.patchService(namespace, router.name, restorePatch(router, reason, at)));
+}
+
+/** The one write restoreTraffic() sends (also shown by a dry run). */
+export function restorePatch(router: RouterState, reason: string, at: Date): object {
   const failed = router.liveColor;
-  const service = await api.patchService(namespace, router.name, {
+  return {
     metadata: {
       resourceVersion: router.service?.metadata?.resourceVersion,
       annotations: {
@@ -19,11 +24,11 @@ export async function restoreTraffic(api: KubeApi, namespace: string, router: Ro
         [ANNOTATIONS.previousColor]: null,
         [ANNOTATIONS.previousRevision]: null,
         [ANNOTATIONS.previousSelector]: null,
+        [ANNOTATIONS.liveSelector]: router.previousSelector ? JSON.stringify(router.previousSelector) : null,
         [ANNOTATIONS.verified]: 'true',
         [ANNOTATIONS.rolledBack]: `${failed ?? 'unknown'} at ${at.toISOString()}: ${reason}`.slice(0, 1000),
       },
     },
     spec: { selector: selectorPatch(router.selector, router.previousSelector) },
-  });
-  return routerState(router.name, service);
+  };
 }

@@ -12,6 +12,8 @@ export interface RouterState {
   previousColor?: Color;
   previousRevision?: number;
   previousSelector: Record<string, string> | null;
+  /** The selector the last switch or rollback wrote (null on routers written before it was recorded). */
+  liveSelector: Record<string, string> | null;
   /** False between a switch and its passed post-switch gate. */
   verified: boolean;
   runId?: string;
@@ -44,6 +46,7 @@ export function routerState(name: string, service: V1Service | undefined): Route
     ...(isColor(a[ANNOTATIONS.previousColor]) ? { previousColor: a[ANNOTATIONS.previousColor] as Color } : {}),
     ...(revision(a[ANNOTATIONS.previousRevision]) !== undefined ? { previousRevision: revision(a[ANNOTATIONS.previousRevision]) } : {}),
     previousSelector: parseSelector(a[ANNOTATIONS.previousSelector]),
+    liveSelector: parseSelector(a[ANNOTATIONS.liveSelector]),
     verified: a[ANNOTATIONS.verified] !== 'false',
     ...(a[ANNOTATIONS.runId] ? { runId: a[ANNOTATIONS.runId] } : {}),
     ...(isColor(pendingColor)
@@ -86,7 +89,13 @@ export function routerProblems(state: RouterState, release: string): string[] {
     );
     return problems;
   }
-  if (state.selector) {
+  if (state.selector && state.liveSelector) {
+    if (JSON.stringify(sortedLabels(state.selector)) !== JSON.stringify(sortedLabels(state.liveSelector)))
+      problems.push(
+        `the router selects ${JSON.stringify(state.selector)} but pipeline-toolkit last set ${JSON.stringify(state.liveSelector)} (${state.liveColor ?? 'no colour'}): it was changed outside pipeline-toolkit.`,
+      );
+  } else if (state.selector) {
+    // A router written before the selector was recorded: it selected by Helm's instance label.
     const selected = selectedColor(state.selector, release);
     if (!selected) {
       problems.push(
@@ -108,6 +117,8 @@ export function routerProblems(state: RouterState, release: string): string[] {
   }
   return problems;
 }
+
+const sortedLabels = (labels: Record<string, string>) => Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
 
 /**
  * A JSON merge patch that turns `from` into exactly `to`: merge patch merges maps, so labels that

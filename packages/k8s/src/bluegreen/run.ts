@@ -1,16 +1,7 @@
-import { errorMessage, ExternalError } from '@pipeline-toolkit/core';
-import type { V1Deployment, V1Service } from '../api.ts';
-import {
-  CancelledError,
-  colorRelease,
-  instanceSelector,
-  type Color,
-  type KeepPrevious,
-  type DeploySpec,
-  type EngineDeps,
-  type Journal,
-  type Outcome,
-} from './model.ts';
+import { errorMessage } from '@pipeline-toolkit/core';
+import type { V1Service } from '../api.ts';
+import { CancelledError, type KeepPrevious, type DeploySpec, type EngineDeps, type Journal, type Outcome } from './model.ts';
+import type { Finder } from './workloads.ts';
 
 /** One deploy run: its inputs, its collaborators, the journal for the post step and the outcome being built. */
 export interface Run {
@@ -24,13 +15,26 @@ export interface Run {
  * Runs one phase, recording its duration and outcome for the summary timeline. Cancellation is
  * checked by the waits and before each forward step, not here: clean-up phases must still run.
  */
-export async function phase<T>(run: Run, name: string, body: () => Promise<T>, detail?: (value: T) => string | undefined): Promise<T> {
+export async function phase<T>(
+  run: Run,
+  name: string,
+  body: () => Promise<T>,
+  detail?: (value: T) => string | undefined,
+  /** A phase that returns a verdict rather than throwing (a gate): whether that verdict is a failure. */
+  failed?: (value: T) => boolean,
+): Promise<T> {
   const startedAt = run.deps.clock.now();
   run.deps.log.info(`▸ ${name}`);
   try {
     const value = await body();
     const text = detail?.(value);
-    run.outcome.phases.push({ name, startedAt, endedAt: run.deps.clock.now(), outcome: 'ok', ...(text ? { detail: text } : {}) });
+    run.outcome.phases.push({
+      name,
+      startedAt,
+      endedAt: run.deps.clock.now(),
+      outcome: failed?.(value) ? 'failed' : 'ok',
+      ...(text ? { detail: text } : {}),
+    });
     return value;
   } catch (error) {
     run.outcome.phases.push({ name, startedAt, endedAt: run.deps.clock.now(), outcome: 'failed', detail: errorMessage(error) });
@@ -52,22 +56,13 @@ export async function saveJournal(run: Run, change: Partial<Journal>): Promise<v
   await run.deps.saveJournal({ ...run.journal });
 }
 
-export function colorDeployments(run: Run, color: Color): Promise<V1Deployment[]> {
-  return run.deps.api.listDeployments(run.spec.namespace, instanceSelector(run.spec.release, color));
-}
-
-/** The colour release's own Service: the preview, and the model for the router's selector and ports. */
-export async function colorService(run: Run, color: Color): Promise<V1Service | undefined> {
-  const services = await run.deps.api.listServices(run.spec.namespace, instanceSelector(run.spec.release, color));
-  const withSelector = services.filter((s) => s.spec?.selector && Object.keys(s.spec.selector).length);
-  if (withSelector.length > 1) {
-    const names = withSelector.map((s) => s.metadata?.name).join(', ');
-    throw new ExternalError(
-      `Release ${colorRelease(run.spec.release, color)} has ${withSelector.length} Services with a selector (${names}); the router needs exactly one to copy.`,
-    );
-  }
-  return withSelector[0];
-}
+/** How this run finds a colour's objects: Helm's record of the colour release, then the API by name. */
+export const finder = (run: Run): Finder => ({
+  api: run.deps.api,
+  helm: run.deps.helm,
+  namespace: run.spec.namespace,
+  release: run.spec.release,
+});
 
 /** Settles with the promise, or rejects with CancelledError as soon as the run is cancelled (a gate may not watch the signal). */
 export function untilCancelled<T>(run: Run, promise: Promise<T>): Promise<T> {

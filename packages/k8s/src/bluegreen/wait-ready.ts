@@ -1,16 +1,25 @@
 import { ExternalError, formatDuration } from '@pipeline-toolkit/core';
-import type { V1Deployment, V1Service } from '../api.ts';
+import type { V1Service } from '../api.ts';
 import { colorRelease, type Color } from './model.ts';
+import { diagnose, diagnosisLines } from './diagnose.ts';
 import { endpointsWaiting, readiness } from './readiness.ts';
-import { checkCancelled, colorDeployments, colorService, type Run } from './run.ts';
+import { chartProblems, routedService, servedWorkloads, type ReleaseObjects } from './release-objects.ts';
+import { checkCancelled, finder, type Run } from './run.ts';
+import { colorObjects, readWorkloads, selectorString, type LiveWorkload } from './workloads.ts';
 
 export interface ReadyColor {
-  deployments: V1Deployment[];
-  /** The colour's own Service (the preview). */
+  objects: ReleaseObjects;
+  workloads: LiveWorkload[];
+  /** The colour's own Service as its release renders it (the preview, and the model of the router). */
   service: V1Service;
 }
 
-async function poll<T>(run: Run, what: string, check: () => Promise<{ value?: T; waiting: string[] }>): Promise<T> {
+async function poll<T>(
+  run: Run,
+  what: string,
+  check: () => Promise<{ value?: T; waiting: string[] }>,
+  explain?: () => Promise<string[]>,
+): Promise<T> {
   const { clock } = run.deps;
   const deadline = clock.now() + run.spec.timeoutMs;
   for (;;) {
@@ -18,38 +27,81 @@ async function poll<T>(run: Run, what: string, check: () => Promise<{ value?: T;
     const { value, waiting } = await check();
     if (value !== undefined) return value;
     if (clock.now() >= deadline) {
-      throw new ExternalError(`${what} within ${formatDuration(run.spec.timeoutMs)}: ${waiting.join('; ')}`);
+      const why = (await explain?.()) ?? [];
+      throw new ExternalError(
+        `${what} within ${formatDuration(run.spec.timeoutMs)}: ${waiting.join('; ')}${why.length ? `\n${why.map((l) => `  ${l}`).join('\n')}` : ''}`,
+      );
     }
     await clock.sleep(run.deps.pollMs ?? 1000, run.deps.signal);
   }
 }
 
+/** What the colour's release owns now, checked again against the other colour: what preflight predicted, as Helm actually recorded it. */
+export async function releasedObjects(
+  run: Run,
+  color: Color,
+  other?: ReleaseObjects,
+): Promise<{ objects: ReleaseObjects; service: V1Service }> {
+  const objects = await colorObjects(finder(run), color);
+  if (!objects) throw new ExternalError(`Helm has no release ${colorRelease(run.spec.release, color)} in namespace ${run.spec.namespace}.`);
+  const problems = chartProblems(objects, other ?? { release: '', workloads: [], services: [] });
+  const service = routedService(objects);
+  if (problems.length || !service) throw new ExternalError(`The chart cannot be deployed blue-green: ${problems.join(' ')}`);
+  return { objects, service };
+}
+
+async function podNames(run: Run, workloads: readonly LiveWorkload[]): Promise<Set<string>> {
+  const names = new Set<string>();
+  for (const w of workloads) {
+    if (!Object.keys(w.ref.selector).length) continue;
+    for (const pod of await run.deps.api.listPods(run.spec.namespace, selectorString(w.ref.selector))) names.add(pod.metadata?.name ?? '');
+  }
+  return names;
+}
+
 /**
- * Waits until the colour is fully rolled out (every Deployment updated = ready = available = desired,
- * no old pod) and its Service's EndpointSlices list exactly its ready pods.
+ * Waits until every workload the colour's release owns is fully rolled out and its Service's
+ * EndpointSlices list exactly its ready pods. On timeout, says per pod why it is not ready
+ * (conditions, container states, last events) before anything is cleaned up.
  */
-export function waitReady(run: Run, color: Color): Promise<ReadyColor> {
+export async function waitReady(run: Run, color: Color, other?: ReleaseObjects): Promise<ReadyColor> {
   const { api } = run.deps;
-  return poll(run, `${colorRelease(run.spec.release, color)} did not become ready`, async () => {
-    const deployments = await colorDeployments(run, color);
-    const service = await colorService(run, color);
-    const slices = service ? await api.listEndpointSlices(run.spec.namespace, service.metadata?.name ?? '') : [];
-    const state = readiness(deployments, service, slices);
-    return state.ready && service ? { value: { deployments, service }, waiting: [] } : { waiting: state.waiting };
-  });
+  const { namespace } = run.spec;
+  const { objects, service } = await releasedObjects(run, color, other);
+  const name = service.metadata?.name ?? '';
+  let last: LiveWorkload[] = [];
+  return poll(
+    run,
+    `${colorRelease(run.spec.release, color)} did not become ready`,
+    async () => {
+      const workloads = await readWorkloads(api, namespace, objects.workloads);
+      last = workloads;
+      const served = workloads.filter((w) => servedWorkloads(objects, service.spec?.selector ?? {}).includes(w.ref));
+      const pods = await podNames(run, served);
+      const endpoints = endpointsWaiting(name, served, pods, await api.listEndpointSlices(namespace, name));
+      const state = readiness(workloads, endpoints);
+      return state.ready ? { value: { objects, workloads, service }, waiting: [] } : { waiting: state.waiting };
+    },
+    async () => {
+      const found = await diagnose(api, namespace, last).catch(() => []);
+      run.outcome.diagnosis = { color, pods: found };
+      const lines = diagnosisLines(found);
+      if (lines.length)
+        run.deps.log.error(`Why ${colorRelease(run.spec.release, color)} is not ready:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+      return lines;
+    },
+  );
 }
 
 /** After a switch: waits until the router's EndpointSlices list only the new colour's ready pods. */
-export function waitRouterEndpoints(run: Run, color: Color): Promise<true> {
+export function waitRouterEndpoints(run: Run, ready: ReadyColor): Promise<true> {
   const { api } = run.deps;
-  return poll(run, `the router '${run.spec.release}' did not route only to ${color}`, async () => {
-    const router = await api.readService(run.spec.namespace, run.spec.release);
+  const { namespace, release } = run.spec;
+  return poll(run, `the router '${release}' did not route only to ${ready.objects.release}`, async () => {
+    const router = await api.readService(namespace, release);
     if (!router) return { waiting: ['the router Service is gone'] };
-    const waiting = endpointsWaiting(
-      router,
-      await colorDeployments(run, color),
-      await api.listEndpointSlices(run.spec.namespace, run.spec.release),
-    );
+    const workloads = await readWorkloads(api, namespace, servedWorkloads(ready.objects, router.spec?.selector ?? {}));
+    const waiting = endpointsWaiting(release, workloads, await podNames(run, workloads), await api.listEndpointSlices(namespace, release));
     return waiting ? { waiting: [waiting] } : { value: true, waiting: [] };
   });
 }

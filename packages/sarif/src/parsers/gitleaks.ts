@@ -76,27 +76,45 @@ function withoutCommit(fingerprint: string): string {
   return parts.length >= 4 ? parts.slice(1).join(':') : fingerprint;
 }
 
-/** One leak of a Gitleaks JSON report (`index` names it in errors). */
+/** Whether an array element is a Gitleaks leak: v8 (`RuleID`) or v7 (`rule` with `offender`, `file` or `line`). */
+export function isGitleaksLeak(item: unknown): boolean {
+  const leak = obj(item);
+  return !!leak && ('RuleID' in leak || ('rule' in leak && ('offender' in leak || 'file' in leak || 'lineNumber' in leak)));
+}
+
+/** Gitleaks 7 wrote its tags as one comma-separated string (`"key, AWS"`). */
+function tagsOf(value: unknown): string[] {
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean)
+    : strings(value);
+}
+
+/** One leak of a Gitleaks JSON report, v8 (`RuleID`, `Secret`, `Match`) or v7 (`rule`, `offender`, `line`); `index` names it in errors. */
 export function readGitleaksLeak(item: unknown, index: number, ctx: ParseContext): void {
   const leak = obj(item);
-  const rule = str(leak?.['RuleID']);
-  const file = str(leak?.['File']);
-  if (!leak || !rule || !file) throw new ReportError(ctx.file, `finding ${index} has no RuleID or File; expected a Gitleaks JSON report`);
-  // The secret is redacted wherever it appears, Match included; Match itself only stands in for a missing Secret.
-  const secret = str(leak['Secret']);
-  ctx.sink.secret(secret);
-  if (!secret) for (const line of (str(leak['Match']) ?? '').split(/\r?\n/)) ctx.sink.secret(line);
+  const rule = str(leak?.['RuleID']) ?? str(leak?.['rule']);
+  const file = str(leak?.['File']) ?? str(leak?.['file']);
+  if (!leak || !rule || !file)
+    throw new ReportError(ctx.file, `finding ${index} has no RuleID (or rule) or File (or file); expected a Gitleaks JSON report`);
+  // Secret, offender and Match all count as the secret: each is redacted wherever it appears.
+  const secret = str(leak['Secret']) ?? str(leak['offender']);
+  ctx.sink.secret(str(leak['Secret']));
+  ctx.sink.secret(str(leak['offender']));
+  for (const line of (str(leak['Match']) ?? '').split(/\r?\n/)) ctx.sink.secret(line);
   addLeak(
     {
       rule,
       description: str(leak['Description']),
       file,
-      startLine: int(leak['StartLine']),
+      startLine: int(leak['StartLine']) ?? int(leak['lineNumber']),
       endLine: int(leak['EndLine']),
       startColumn: int(leak['StartColumn']),
       endColumn: int(leak['EndColumn']),
       secret,
-      tags: strings(leak['Tags']),
+      tags: tagsOf(leak['Tags'] ?? leak['tags']),
       fingerprint: str(leak['Fingerprint']),
     },
     ctx,

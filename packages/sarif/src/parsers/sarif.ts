@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
-import { severityFromLabel, severityFromLevel, severityFromScore, type Category, type Location, type Severity } from '../model.ts';
+import { severityFromKnownLevel, severityFromLabel, severityFromScore, type Category, type Location, type Severity } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
-import { cveIds, cweIds, firstLine, type ParseContext } from '../sink.ts';
+import { cleanText, cveIds, cweIds, firstLine, unrecognisedSeverity, type ParseContext } from '../sink.ts';
 import { addLeak, GITLEAKS } from './gitleaks.ts';
 import { SEMGREP, semgrepKey } from './semgrep.ts';
 import { TRIVY, trivyKeys } from './trivy.ts';
@@ -28,6 +28,8 @@ export function toolSlug(name: string): string {
 
 interface Run {
   ctx: ParseContext;
+  /** The driver name, as written. */
+  name: string;
   kind: ReturnType<typeof sarifToolKind>;
   tool: string;
   rules: JsonObject[];
@@ -84,8 +86,19 @@ function locationOf(run: Run, result: JsonObject): { location?: Location; snippe
 function ruleOf(run: Run, result: JsonObject): { id: string; rule?: JsonObject } {
   const index = int(result['ruleIndex']) ?? int(obj(result['rule'])?.['index']);
   const byIndex = index !== undefined ? run.rules[index] : undefined;
-  const id = str(result['ruleId']) ?? str(obj(result['rule'])?.['id']) ?? str(byIndex?.['id']) ?? 'unknown-rule';
+  const id = str(result['ruleId']) ?? str(obj(result['rule'])?.['id']) ?? str(byIndex?.['id']) ?? ruleInMessage(run, result);
   return { id, rule: run.rulesById.get(id) ?? byIndex };
+}
+
+/**
+ * A result without a rule reference (Gitleaks 7 SARIF): the longest rule id that its message
+ * starts with (`AWS Access Key secret detected`), else `unknown-rule`.
+ */
+function ruleInMessage(run: Run, result: JsonObject): string {
+  const message = text(result['message']) ?? '';
+  let best: string | undefined;
+  for (const id of run.rulesById.keys()) if (message.startsWith(id) && id.length > (best?.length ?? 0)) best = id;
+  return best ?? 'unknown-rule';
 }
 
 function isSuppressed(result: JsonObject): boolean {
@@ -102,16 +115,45 @@ const TRIVY_CATEGORY: Record<string, Category> = {
   license: 'licence',
 };
 
+/**
+ * The severity of a result, from the first source that states one (docs/security-scan.md): Trivy's
+ * own label (rule tags, message), `security-severity` of the result then the rule (a CVSS score or
+ * a label in any case), the result's `level`, the rule's `defaultConfiguration.level`. A value
+ * that is none of these is listed as a warning and falls through; with nothing stated, SARIF's
+ * default level (warning) applies.
+ */
 function severityOf(run: Run, result: JsonObject, rule: JsonObject | undefined, tags: string[], message: string): Severity {
   if (run.kind === 'trivy') {
     // Trivy's own label is in the rule tags and the message; its security-severity is a CVSS score that may disagree.
     const label = tags.map(severityFromLabel).find(Boolean) ?? severityFromLabel(/Severity: ([A-Z]+)/.exec(message)?.[1]);
     if (label) return label;
   }
-  const score = obj(result['properties'])?.['security-severity'] ?? obj(rule?.['properties'])?.['security-severity'];
-  const fromScore = severityFromScore(score);
-  if (fromScore) return fromScore;
-  return severityFromLevel(str(result['level']) ?? str(obj(rule?.['defaultConfiguration'])?.['level']));
+  const sources: [string, unknown, (v: unknown) => Severity | undefined][] = [
+    ['result security-severity', obj(result['properties'])?.['security-severity'], severityFromScore],
+    ['rule security-severity', obj(rule?.['properties'])?.['security-severity'], severityFromScore],
+    ['result level', result['level'], severityFromKnownLevel],
+    ['rule defaultConfiguration.level', obj(rule?.['defaultConfiguration'])?.['level'], severityFromKnownLevel],
+  ];
+  const unrecognised: [string, unknown][] = [];
+  let severity: Severity | undefined;
+  let source = 'the default level (warning)';
+  for (const [name, value, read] of sources) {
+    if (value === undefined || value === null || value === '') continue;
+    severity = read(value);
+    if (severity) {
+      source = name;
+      break;
+    }
+    unrecognised.push([name, value]);
+  }
+  for (const [name, value] of unrecognised) unrecognisedSeverity(run.ctx, run.name, name, value, source);
+  return severity ?? 'MEDIUM';
+}
+
+/** SARIF `kind`: only `fail` (the default) is a problem; pass, notApplicable, informational, review and open are not. */
+function isProblem(result: JsonObject): boolean {
+  const kind = result['kind'];
+  return kind === undefined || kind === null || kind === 'fail';
 }
 
 function categoryOf(run: Run, rule: string, tags: string[], message: string): Category {
@@ -132,23 +174,26 @@ function gitleaksDescription(rule: JsonObject | undefined): string | undefined {
 function readResult(run: Run, item: unknown, index: number): void {
   const result = obj(item);
   if (!result) throw new ReportError(run.ctx.file, `run result ${index} is not an object; expected SARIF 2.1.0`);
+  if (!isProblem(result)) return;
   const { id, rule } = ruleOf(run, result);
   const ruleProps = obj(rule?.['properties']);
   const tags = [...strings(ruleProps?.['tags']), ...strings(obj(result['properties'])?.['tags'])];
-  const rawMessage = text(result['message']) ?? text(rule?.['shortDescription']) ?? id;
+  const rawMessage = cleanText(text(result['message']) ?? text(rule?.['shortDescription']) ?? id);
   const { location, snippet } = locationOf(run, result);
   const suppressed = isSuppressed(result);
 
   if (run.kind === 'gitleaks') {
-    // Gitleaks SARIF carries the raw secret as the snippet (unless run with --redact).
-    run.ctx.sink.secret(snippet);
+    // Gitleaks SARIF carries the raw secret as the snippet (unless run with --redact); Gitleaks 7 also as properties.offender.
+    const offender = str(obj(result['properties'])?.['offender']);
+    run.ctx.sink.secret(offender);
+    if (!offender || !snippet?.includes(offender)) run.ctx.sink.secret(snippet);
     addLeak(
       {
         rule: id,
         description: gitleaksDescription(rule),
         file: location?.path ?? run.ctx.file,
         ...location,
-        secret: snippet,
+        secret: offender ?? snippet,
         tags,
       },
       run.ctx,
@@ -225,6 +270,7 @@ export function parseSarif(doc: unknown, ctx: ParseContext): void {
     const rules = arr(driver['rules']).map((r) => obj(r) ?? {});
     const state: Run = {
       ctx,
+      name,
       kind,
       tool,
       rules,

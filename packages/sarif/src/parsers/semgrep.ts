@@ -1,7 +1,7 @@
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
-import { severityFromLabel, type Location } from '../model.ts';
+import { severityFromLabel, type Location, type Severity } from '../model.ts';
 import { normalisePath } from '../paths.ts';
-import { cweIds, firstLine, type ParseContext } from '../sink.ts';
+import { cleanText, cweIds, firstLine, unrecognisedSeverity, type ParseContext } from '../sink.ts';
 
 export const SEMGREP = { id: 'semgrep', name: 'Semgrep', informationUri: 'https://semgrep.dev' } as const;
 
@@ -15,6 +15,14 @@ export function semgrepKey(rule: string, location: Location, fingerprint: string
   const usable = usableFingerprint(fingerprint);
   if (usable) return `semgrep|${rule}|${location.path}|${usable}`;
   return `semgrep|${rule}|${location.path}|${location.startLine ?? 0}:${location.startColumn ?? 0}|${location.endLine ?? 0}:${location.endColumn ?? 0}`;
+}
+
+/** Semgrep's label (legacy ERROR/WARNING/INFO or CRITICAL…LOW); anything else is listed and read as MEDIUM. */
+function semgrepSeverity(value: unknown, ctx: ParseContext): Severity {
+  const label = severityFromLabel(value);
+  if (label) return label;
+  if (value !== undefined && value !== null) unrecognisedSeverity(ctx, 'Semgrep', 'extra.severity', value, 'the default (MEDIUM)');
+  return 'MEDIUM';
 }
 
 function position(value: unknown): { line?: number; col?: number } {
@@ -43,14 +51,14 @@ export function readSemgrepResult(item: unknown, index: number, ctx: ParseContex
     endLine: end.line,
     endColumn: end.col,
   };
-  const message = str(extra?.['message']) ?? rule;
+  const message = cleanText(str(extra?.['message']) ?? rule);
   ctx.sink.finding({
     tool: SEMGREP.id,
     key: semgrepKey(rule, location, str(extra?.['fingerprint'])),
     rule,
     title: firstLine(message),
     message,
-    severity: severityFromLabel(extra?.['severity']) ?? 'MEDIUM',
+    severity: semgrepSeverity(extra?.['severity'], ctx),
     category: 'sast',
     location,
     suppressed: extra?.['is_ignored'] === true,

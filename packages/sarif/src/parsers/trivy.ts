@@ -1,7 +1,7 @@
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
-import { severityFromLabel, type Location } from '../model.ts';
+import { maxSeverity, severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
-import { cveIds, firstLine, type ParseContext, type RawFinding } from '../sink.ts';
+import { cveIds, firstLine, unrecognisedSeverity, type ParseContext, type RawFinding } from '../sink.ts';
 
 export const TRIVY = { id: 'trivy', name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy' } as const;
 
@@ -16,6 +16,23 @@ export const trivyKeys = {
   secret: (rule: string, target: string, line: number | undefined) => `trivy|secret|${rule}|${target}|${line ?? 0}`,
   licence: (name: string, pkg: string, target: string) => `trivy|license|${name}|${pkg}|${target}`,
 };
+
+/**
+ * Trivy's own label (UNKNOWN is INFO); when it is missing or not a label, the highest CVSS score
+ * of any source, else MEDIUM — never INFO by default. An unrecognised label is listed as a warning.
+ */
+function trivySeverity(item: JsonObject, ctx: ParseContext): Severity {
+  const label = severityFromLabel(item['Severity']);
+  if (label) return label;
+  let best: Severity | undefined;
+  for (const source of Object.values(obj(item['CVSS']) ?? {})) {
+    const score = severityFromScore(obj(source)?.['V3Score'] ?? obj(source)?.['V40Score'] ?? obj(source)?.['V2Score']);
+    if (score) best = best ? maxSeverity(best, score) : score;
+  }
+  if (item['Severity'] !== undefined)
+    unrecognisedSeverity(ctx, 'Trivy', 'Severity', item['Severity'], best ? 'CVSS' : 'the default (MEDIUM)');
+  return best ?? 'MEDIUM';
+}
 
 interface Scope {
   ctx: ParseContext;
@@ -45,7 +62,9 @@ export interface TrivyArtifact {
 function scopeOf(result: JsonObject, report: TrivyArtifact, ctx: ParseContext): Scope {
   const target = str(result['Target']) ?? str(report.ArtifactName) ?? '';
   const artifact = str(report.ArtifactName) ?? '';
-  const inTree = SCANNED_TREES.has(str(report.ArtifactType) ?? '') && FILE_CLASSES.has(str(result['Class']) ?? '');
+  // Trivy before 0.20 wrote no Class: a Target without spaces (`node-app/package-lock.json`) is a file.
+  const klass = str(result['Class']) ?? (/^[^\s()]+$/.test(target) && 'Type' in result ? 'lang-pkgs' : '');
+  const inTree = SCANNED_TREES.has(str(report.ArtifactType) ?? '') && FILE_CLASSES.has(klass);
   const packageLines = new Map<string, Location>();
   let file: string | undefined;
   if (inTree && target) {
@@ -80,7 +99,7 @@ function vulnerability(v: JsonObject, scope: Scope, suppressed: boolean): RawFin
     rule: id,
     title: firstLine(title),
     message: `${id} in ${pkg}${fixed ? ` (fixed in ${fixed})` : ' (no fix yet)'}: ${firstLine(title, 300)}`,
-    severity: severityFromLabel(v['Severity']) ?? 'INFO',
+    severity: trivySeverity(v, scope.ctx),
     category: 'vulnerability',
     ...(lines ? { location: lines } : placed(scope)),
     package: pkg,
@@ -104,7 +123,7 @@ function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): Raw
     rule: id,
     title: firstLine(title),
     message: `${id}: ${firstLine(str(m['Message']) ?? title, 300)}${str(m['Resolution']) ? ` Resolution: ${firstLine(str(m['Resolution'])!, 200)}` : ''}`,
-    severity: severityFromLabel(m['Severity']) ?? 'INFO',
+    severity: trivySeverity(m, scope.ctx),
     category: 'misconfiguration',
     ...placed(scope, startLine, int(cause?.['EndLine'])),
     suppressed: suppressed || status === 'EXCEPTION',
@@ -126,7 +145,7 @@ function secret(s: JsonObject, scope: Scope, suppressed: boolean): RawFinding | 
     rule,
     title: firstLine(title),
     message: `Secret detected by rule ${rule} (${firstLine(title, 120)}). Rotate it and remove it from the code and the history.`,
-    severity: severityFromLabel(s['Severity']) ?? 'INFO',
+    severity: trivySeverity(s, scope.ctx),
     category: 'secret',
     ...placed(scope, startLine, int(s['EndLine'])),
     suppressed,
@@ -145,7 +164,7 @@ function licence(l: JsonObject, scope: Scope, suppressed: boolean): RawFinding |
     rule: `license:${name}`,
     title: `Licence ${name} (${str(l['Category']) ?? 'unknown'})`,
     message: `${pkg ? `${pkg} is under` : 'File under'} licence ${name} (category ${str(l['Category']) ?? 'unknown'}).`,
-    severity: severityFromLabel(l['Severity']) ?? 'INFO',
+    severity: trivySeverity(l, scope.ctx),
     category: 'licence',
     ...placed(scope),
     ...(pkg ? { package: pkg } : {}),
@@ -194,9 +213,49 @@ export function readTrivyEnvelope(report: JsonObject, ctx: ParseContext): void {
   ctx.sink.tool({ ...TRIVY, version: str(obj(report['Trivy'])?.['Version']) });
 }
 
-/** Trivy `--format json` (SchemaVersion 2). */
+/** Whether an array element is a Result of Trivy before 0.20 (whose report was a bare array of Results). */
+export function isTrivyLegacyResult(item: unknown): boolean {
+  const result = obj(item);
+  return !!result && 'Target' in result && ('Vulnerabilities' in result || 'Type' in result || 'Misconfigurations' in result);
+}
+
+/** Trivy before 0.20 (`[ { Target, Type, Vulnerabilities } ]`): one Result of the bare array. */
+export function readTrivyLegacyResult(item: unknown, ctx: ParseContext): void {
+  readTrivyResult(item, {}, ctx);
+}
+
+/** Trivy's Kubernetes report (`trivy k8s --format json`): a cluster, its resources, each with Results. */
+export function isTrivyKubernetes(report: JsonObject): boolean {
+  return 'ClusterName' in report && ['Resources', 'Vulnerabilities', 'Misconfigurations'].some((k) => Array.isArray(report[k]));
+}
+
+function readTrivyKubernetes(report: JsonObject, ctx: ParseContext): void {
+  ctx.sink.tool({ ...TRIVY });
+  for (const list of ['Resources', 'Vulnerabilities', 'Misconfigurations']) {
+    for (const item of arr(report[list])) {
+      const resource = obj(item);
+      if (!resource) continue;
+      const name = [str(resource['Namespace']), str(resource['Kind']), str(resource['Name'])].filter(Boolean).join('/');
+      for (const result of arr(resource['Results'])) {
+        const r = obj(result);
+        if (!r) continue;
+        // the resource is part of what was scanned: the same image in two workloads is two findings
+        const target = str(r['Target']);
+        readTrivyResult({ ...r, Target: target && name ? `${name}: ${target}` : target || name }, { ArtifactType: 'kubernetes' }, ctx);
+      }
+    }
+  }
+}
+
+/** Trivy `--format json` (SchemaVersion 2), its Kubernetes report, and the bare array of Trivy before 0.20. */
 export function parseTrivyJson(doc: unknown, ctx: ParseContext): void {
+  if (Array.isArray(doc)) {
+    ctx.sink.tool({ ...TRIVY });
+    doc.forEach((item) => readTrivyLegacyResult(item, ctx));
+    return;
+  }
   const report = obj(doc);
+  if (report && isTrivyKubernetes(report)) return readTrivyKubernetes(report, ctx);
   if (!report || report['SchemaVersion'] === undefined)
     throw new ReportError(ctx.file, 'expected a Trivy JSON report (an object with SchemaVersion and Results)');
   readTrivyEnvelope(report, ctx);

@@ -1,6 +1,7 @@
 /**
  * actions/upload-artifact, offline. Layout as upload-artifact makes it: one folder uploads its
- * contents; several paths keep their paths relative to their deepest common folder.
+ * contents; several paths keep their paths relative to their deepest common folder. The store
+ * (PTK_ACT_ARTIFACTS) belongs to one run, and a name is refused the second time, as GitHub does.
  */
 import { appendFileSync, cpSync, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -38,8 +39,19 @@ const root = single
         while (!(b + path.sep).startsWith(a + path.sep)) a = path.dirname(a);
         return a;
       });
+if (/[":<>|*?\r\n\\/]/.test(name))
+  fail(`The artifact name is not valid: ${JSON.stringify(name)}. It contains a character artifacts refuse.`);
 const dest = path.join(store, name);
-rmSync(dest, { recursive: true, force: true });
+// As upload-artifact v4+ against GitHub: names are unique in a workflow run; a second upload of a
+// name fails unless `overwrite: true` deletes the first.
+if (existsSync(dest)) {
+  if (input('overwrite') !== 'true') {
+    fail(
+      'Failed to CreateArtifact: Received non-retryable error: Failed request: (409) Conflict: an artifact with this name already exists on the workflow run',
+    );
+  }
+  rmSync(dest, { recursive: true, force: true });
+}
 mkdirSync(dest, { recursive: true });
 for (const p of found) cpSync(p, single ? dest : path.join(dest, path.relative(root, p)), { recursive: true });
 console.log(`Artifact ${name}: ${found.map((p) => path.relative(process.cwd(), p)).join(', ')} → ${dest}`);

@@ -1,0 +1,74 @@
+import { arr, int, obj, str, ReportError, type JsonObject } from '../json.ts';
+import { severityFromSecurityLabel, type Severity } from '../model.ts';
+import { normalisePath } from '../paths.ts';
+import { firstLine, unrecognisedSeverity, type ParseContext } from '../sink.ts';
+
+export const CHECKOV = { id: 'checkov', name: 'Checkov', informationUri: 'https://www.checkov.io' } as const;
+
+/** One framework's Checkov report (`checkov -o json`): `{ check_type, results: { failed_checks, … }, summary }`. */
+export function isCheckovReport(doc: unknown): boolean {
+  const o = obj(doc);
+  return !!o && typeof o['check_type'] === 'string' && ('results' in o || 'summary' in o);
+}
+
+/**
+ * Checkov's `severity` (null without a platform key: then nothing is stated and the finding is
+ * MEDIUM, as SARIF's default level); an unrecognised value is listed as a warning.
+ */
+function checkovSeverity(value: unknown, ctx: ParseContext): Severity {
+  const label = severityFromSecurityLabel(value);
+  if (label) return label;
+  if (value !== undefined && value !== null) unrecognisedSeverity(ctx, 'Checkov', 'severity', value, 'the default (MEDIUM)');
+  return 'MEDIUM';
+}
+
+function readCheck(item: unknown, checkType: string, suppressed: boolean, ctx: ParseContext): void {
+  const check = obj(item);
+  const id = str(check?.['check_id']);
+  if (!check || !id) return;
+  // file_path is relative to the scanned directory, written with a leading slash (`/main.tf`)
+  const file = str(check['repo_file_path']) ?? str(check['file_path']);
+  const lines = arr(check['file_line_range']);
+  const [start, end] = [int(lines[0]), int(lines[1])];
+  const path = file ? normalisePath(file.replace(/^\/+/, ''), ctx.root) : undefined;
+  const name = str(check['check_name']) ?? id;
+  const resource = str(check['resource']);
+  ctx.sink.finding({
+    tool: CHECKOV.id,
+    key: `checkov|${checkType}|${id}|${path ?? ''}|${resource ?? ''}|${start ?? 0}`,
+    rule: id,
+    title: firstLine(name),
+    message: `${id}: ${firstLine(name, 300)}${resource ? ` (resource ${resource})` : ''}`,
+    severity: checkovSeverity(check['severity'], ctx),
+    category: 'misconfiguration',
+    ...(path ? { location: { path, startLine: start || undefined, endLine: end || undefined } } : { target: checkType }),
+    suppressed,
+    cwe: [],
+    cve: [],
+    helpUri: str(check['guideline']),
+  });
+}
+
+function readFramework(report: JsonObject, ctx: ParseContext): void {
+  const checkType = str(report['check_type']) ?? 'checkov';
+  const version = str(obj(report['summary'])?.['checkov_version']);
+  if (version) ctx.sink.tool({ ...CHECKOV, version });
+  const results = obj(report['results']);
+  for (const c of arr(results?.['failed_checks'])) readCheck(c, checkType, false, ctx);
+  // checks skipped in the code (`#checkov:skip=`) are kept as suppressed
+  for (const c of arr(results?.['skipped_checks'])) readCheck(c, checkType, true, ctx);
+}
+
+/** One framework's report, or (several frameworks) one element of Checkov's bare array. */
+export function readCheckovElement(item: unknown, index: number, ctx: ParseContext): void {
+  if (!isCheckovReport(item))
+    throw new ReportError(ctx.file, `element ${index} is not a Checkov report (no check_type); expected a Checkov JSON report`);
+  readFramework(obj(item)!, ctx);
+}
+
+/** Checkov JSON: one object for one framework, a bare array of them for several. */
+export function parseCheckovJson(doc: unknown, ctx: ParseContext): void {
+  ctx.sink.tool({ ...CHECKOV });
+  if (Array.isArray(doc)) doc.forEach((item, i) => readCheckovElement(item, i, ctx));
+  else readCheckovElement(doc, 0, ctx);
+}

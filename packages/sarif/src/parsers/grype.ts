@@ -1,0 +1,69 @@
+import { arr, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
+import { maxSeverity, severityFromScore, severityFromSecurityLabel, type Severity } from '../model.ts';
+import { isRepositoryPath, normalisePath } from '../paths.ts';
+import { cveIds, firstLine, unrecognisedSeverity, type ParseContext } from '../sink.ts';
+
+export const GRYPE = { id: 'grype', name: 'Grype', informationUri: 'https://github.com/anchore/grype' } as const;
+
+/** Grype `-o json`: `{ matches: [{ vulnerability, artifact, … }], source, distro, descriptor: { name: 'grype' } }`. */
+export function isGrypeJson(doc: JsonObject): boolean {
+  return Array.isArray(doc['matches']) && (str(obj(doc['descriptor'])?.['name']) === 'grype' || ('source' in doc && 'distro' in doc));
+}
+
+/** Grype's label (Critical, High, Medium, Low, Negligible, Unknown); else the highest CVSS base score; else MEDIUM. */
+function grypeSeverity(v: JsonObject, ctx: ParseContext): Severity {
+  const label = severityFromSecurityLabel(v['severity']);
+  if (label) return label;
+  let best: Severity | undefined;
+  for (const c of arr(v['cvss'])) {
+    const s = severityFromScore(obj(obj(c)?.['metrics'])?.['baseScore']);
+    if (s) best = best ? maxSeverity(best, s) : s;
+  }
+  if (v['severity'] !== undefined) unrecognisedSeverity(ctx, 'Grype', 'severity', v['severity'], best ? 'CVSS' : 'the default (MEDIUM)');
+  return best ?? 'MEDIUM';
+}
+
+/** What Grype scanned: an image (its user input), a directory or a file. */
+function subjectOf(doc: JsonObject): string {
+  const target = doc['source'] && obj(doc['source'])?.['target'];
+  return str(target) ?? str(obj(target)?.['userInput']) ?? str(obj(doc['source'])?.['type']) ?? 'scanned artifact';
+}
+
+function readMatch(item: unknown, index: number, subject: string, image: boolean, ctx: ParseContext): void {
+  const match = obj(item);
+  const v = obj(match?.['vulnerability']);
+  const artifact = obj(match?.['artifact']);
+  const id = str(v?.['id']);
+  if (!match || !v || !id || !artifact)
+    throw new ReportError(ctx.file, `match ${index} has no vulnerability id or artifact; expected a Grype JSON report`);
+  const pkg = `${str(artifact['name']) ?? 'unknown-package'}@${str(artifact['version']) ?? ''}`;
+  const where = str(obj(arr(artifact['locations'])[0])?.['path']);
+  const path = where ? normalisePath(where.replace(/^\//, ''), ctx.root) : undefined;
+  const fix = obj(v['fix']);
+  const fixed = strings(fix?.['versions']);
+  const description = str(v['description']);
+  ctx.sink.finding({
+    tool: GRYPE.id,
+    key: `grype|${id}|${pkg}|${where ?? subject}`,
+    rule: id,
+    title: firstLine(description ? `${id}: ${description}` : `${id} in ${str(artifact['name']) ?? pkg}`),
+    message: `${id} in ${pkg}${fixed.length ? ` (fixed in ${fixed.join(', ')})` : ' (no fix yet)'}${description ? `: ${firstLine(description, 300)}` : ''}`,
+    severity: grypeSeverity(v, ctx),
+    category: 'vulnerability',
+    // image layers are not repository files: those findings name the image instead
+    ...(path && !image && isRepositoryPath(path) ? { location: { path } } : { target: where ? `${subject}: ${where}` : subject }),
+    package: pkg,
+    suppressed: false,
+    cwe: [],
+    cve: cveIds([id, ...arr(match['relatedVulnerabilities']).map((r) => str(obj(r)?.['id']) ?? '')]),
+    helpUri: str(v['dataSource']) ?? strings(v['urls'])[0],
+  });
+}
+
+/** A Grype JSON report. */
+export function parseGrypeJson(doc: JsonObject, ctx: ParseContext): void {
+  ctx.sink.tool({ ...GRYPE, version: str(obj(doc['descriptor'])?.['version']) });
+  const subject = subjectOf(doc);
+  const image = /^(?:image|docker)/.test(str(obj(doc['source'])?.['type']) ?? '');
+  arr(doc['matches']).forEach((m, i) => readMatch(m, i, subject, image, ctx));
+}

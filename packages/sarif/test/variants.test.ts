@@ -1,0 +1,163 @@
+import { describe, expect, it } from '@jest/globals';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Inputs, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
+import { Aggregator, countFindings, loadReport, readScanInputs, runScan, type ReportKind } from '../src/index.ts';
+import { aggregate, fixture } from './helpers.ts';
+
+async function temp(name: string, content: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'variants-'));
+  const file = path.join(dir, name);
+  await writeFile(file, content);
+  return file;
+}
+
+async function load(content: unknown, kind: ReportKind): Promise<Aggregator> {
+  const file = await temp('report.json', typeof content === 'string' ? content : JSON.stringify(content));
+  const agg = new Aggregator();
+  agg.startReport(file);
+  await loadReport(file, kind, { root: '/repo', sink: agg });
+  return agg;
+}
+
+const sarif = (results: unknown[], rules: unknown[] = [], driver: Record<string, unknown> = { name: 'Some Scanner' }) => ({
+  version: '2.1.0',
+  runs: [{ tool: { driver: { ...driver, rules } }, results }],
+});
+const located = { locations: [{ physicalLocation: { artifactLocation: { uri: 'src/a.js' }, region: { startLine: 3 } } }] };
+
+async function scan(values: Record<string, string>, cwd: string) {
+  return runScan(readScanInputs(new Inputs(mapInputs(values))), { log: new MemoryLogger(), env: { RUNNER_TEMP: cwd }, cwd });
+}
+
+describe('severity resolution never lowers a stated severity', () => {
+  it('reads security-severity labels in any case; the gate fails on the real Semgrep report with label severities', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'labels-'));
+    await copyFile(fixture('semgrep/semgrep-sarif-label-security-severity.sarif'), path.join(dir, 's.sarif'));
+    const result = await scan({ 'semgrep-report': 's.sarif', 'fail-on': 'high' }, dir);
+    expect(result.counts.bySeverity).toMatchObject({ CRITICAL: 34, HIGH: 1, MEDIUM: 42, INFO: 0 });
+    expect(result.gate.passed).toBe(false);
+    const log = JSON.parse(await readFile(result.sarifFile, 'utf8')) as {
+      runs: { tool: { driver: { rules: { properties: { 'security-severity': string } }[] } } }[];
+    };
+    const scores = log.runs[0]!.tool.driver.rules.map((r) => r.properties['security-severity']);
+    expect(scores.every((s) => /^\d+\.\d$/.test(s))).toBe(true);
+    expect(new Set(scores)).toEqual(new Set(['9.5', '8.0', '5.5']));
+  });
+
+  it.each([
+    ['High', 'HIGH'],
+    ['moderate', 'MEDIUM'],
+    ['INFORMATIONAL', 'INFO'],
+    ['negligible', 'INFO'],
+    ['9.8', 'CRITICAL'],
+    [7, 'HIGH'],
+    ['0.0', 'INFO'],
+  ])('security-severity %p is %s', async (value, severity) => {
+    const agg = await load(
+      sarif(
+        [{ ruleId: 'r', level: 'note', message: { text: 'm' }, ...located }],
+        [{ id: 'r', properties: { 'security-severity': value } }],
+      ),
+      'sarif',
+    );
+    expect(agg.findings().map((f) => f.severity)).toEqual([severity]);
+  });
+
+  it('an unrecognised value falls through to the level and is listed as a warning, never INFO by default', async () => {
+    const agg = await load(
+      sarif(
+        [{ ruleId: 'r', message: { text: 'm' }, ...located }],
+        [{ id: 'r', defaultConfiguration: { level: 'error' }, properties: { 'security-severity': 'severe!' } }],
+      ),
+      'sarif',
+    );
+    expect(agg.findings().map((f) => f.severity)).toEqual(['HIGH']);
+    expect(agg.problems.join('\n')).toMatch(
+      /"severe!" is neither a number nor a known severity label; the severity came from rule defaultConfiguration\.level/,
+    );
+    const bare = await load(
+      sarif([{ ruleId: 'r', message: { text: 'm' }, ...located }], [{ id: 'r', properties: { 'security-severity': 'n/a' } }]),
+      'sarif',
+    );
+    expect(bare.findings().map((f) => f.severity)).toEqual(['MEDIUM']);
+  });
+
+  it('a result whose kind is not fail is not a problem', async () => {
+    const kinds = ['pass', 'notApplicable', 'informational', 'review', 'open', 'fail', undefined];
+    const agg = await load(
+      sarif(kinds.map((kind, i) => ({ ruleId: `r${i}`, kind, level: 'error', message: { text: 'm' }, ...located }))),
+      'sarif',
+    );
+    expect(
+      agg
+        .findings()
+        .map((f) => f.rule)
+        .sort(),
+    ).toEqual(['r5', 'r6']);
+  });
+});
+
+describe('report variants', () => {
+  it.each(['gitleaks', 'semgrep', 'trivy', 'any'] as ReportKind[])('null is an empty %s report', async (kind) => {
+    const agg = await load('null\n', kind);
+    expect(agg.findings()).toEqual([]);
+  });
+
+  it('Checkov bare array is not taken for a Gitleaks report', async () => {
+    const text = await readFile(fixture('other/checkov-multiple-check-types.json'), 'utf8');
+    await expect(load(text, 'gitleaks')).rejects.toThrow(/is a Checkov JSON report; expected a Gitleaks JSON or SARIF report/);
+  });
+
+  it('Trivy before 0.20 (a bare array) is a Trivy report, not a Gitleaks one', async () => {
+    const text = await readFile(fixture('trivy/trivy-legacy-array-mix.json'), 'utf8');
+    await expect(load(text, 'gitleaks')).rejects.toThrow(/is a Trivy JSON report; expected a Gitleaks/);
+    const agg = await load(text, 'trivy');
+    expect(agg.findings().find((f) => f.rule === 'CVE-2018-16487')).toMatchObject({
+      package: 'lodash@4.17.4',
+      location: { path: 'node-app/package-lock.json' },
+    });
+  });
+
+  it("Gitleaks 7 SARIF: the rule comes from the message and rule list; its offender redacts other tools' text", async () => {
+    const offender = 'AKIAIOSFODNN7EXAMPLE'; // properties.offender of the fixture's results
+    const other = await temp(
+      'other.sarif',
+      JSON.stringify(sarif([{ ruleId: 'leak-check', message: { text: `key ${offender} in config` }, ...located }])),
+    );
+    const agg = await aggregate([['gitleaks/gitleaks-v7.4.0.sarif', 'gitleaks']]);
+    agg.startReport(other);
+    await loadReport(other, 'sarif', { root: '/work/repo', sink: agg });
+    const findings = agg.findings();
+    expect(new Set(findings.filter((f) => f.tools[0] === 'gitleaks').map((f) => f.rule))).toEqual(
+      new Set(['AWS Access Key', 'Asymmetric Private Key']),
+    );
+    expect(JSON.stringify(findings)).not.toContain(offender);
+  });
+});
+
+describe('text hygiene', () => {
+  it('decodes HTML entities, turns literal \\n into lines, removes control characters; the title is the first line', async () => {
+    const text = 'Don&#39;t use &quot;eval&quot;\\nDetails on the next line\u0007 with \u001b[31mcolour';
+    const agg = await load(sarif([{ ruleId: 'r', message: { text }, ...located }]), 'sarif');
+    const [f] = agg.findings();
+    expect(f!.title).toBe('Don\'t use "eval"');
+    expect(f!.message).toBe('Don\'t use "eval"\nDetails on the next line with [31mcolour');
+  });
+});
+
+describe('reruns', () => {
+  it('never reads back what this action wrote, whatever its name', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'rerun-'));
+    await copyFile(fixture('other/codeql-2.5.4-output.sarif'), path.join(dir, 'codeql.sarif'));
+    const first = await scan({ 'sarif-files': '*.sarif' }, dir);
+    const second = await scan({ 'sarif-files': '*.sarif' }, dir);
+    expect(second.counts.total).toBe(first.counts.total);
+    await copyFile(first.sarifFile, path.join(dir, 'renamed.sarif'));
+    await copyFile(first.findingsFile, path.join(dir, 'renamed.json'));
+    const third = await scan({ reports: '*.sarif\n*.json', 'output-sarif': 'out/x.sarif' }, dir);
+    expect(third.counts.total).toBe(first.counts.total);
+    expect(countFindings([]).total).toBe(0);
+  });
+});
