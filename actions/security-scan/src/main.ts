@@ -27,7 +27,7 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     throw new InputError('upload', "Input 'upload' needs GITHUB_REPOSITORY, GITHUB_SHA and GITHUB_REF (set by the runner).");
   }
   ctx.log.setSecret(token);
-  const policy = requestPolicy(ctx.inputs, deps.signal ?? stepCancellation());
+  const policy = requestPolicy(ctx.inputs, deps.signal ?? stepCancellation(), { timeout: 'request-timeout', deadline: 'request-deadline' });
   const cwd = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
   const roots = writeRoots(ctx.env, cwd);
   const label = ctx.inputs.label('output-sarif');

@@ -21,12 +21,16 @@ export const DEFAULT_REQUEST_TIMEOUT = '30s';
 export const DEFAULT_REQUEST_DEADLINE = '5m';
 export const DEFAULT_REQUEST_POLICY: RequestPolicy = { attemptTimeoutMs: 30_000, deadlineMs: 300_000 };
 
-/** Reads `request-timeout` and `request-deadline` (durations; 30s and 5m by default). */
-export function requestPolicy(inputs: Inputs, signal?: AbortSignal): RequestPolicy {
-  const attemptTimeoutMs = inputs.duration('request-timeout', { default: DEFAULT_REQUEST_TIMEOUT, max: '1h' }) as number;
-  const deadlineMs = inputs.duration('request-deadline', { default: DEFAULT_REQUEST_DEADLINE, max: '6h' }) as number;
-  if (attemptTimeoutMs < 1) throw new InputError('request-timeout', `${inputs.label('request-timeout')} must be more than 0.`);
-  if (deadlineMs < 1) throw new InputError('request-deadline', `${inputs.label('request-deadline')} must be more than 0.`);
+/** Reads `request-timeout` and `request-deadline` (durations; 30s and 5m by default); `names` renames them. */
+export function requestPolicy(
+  inputs: Inputs,
+  signal?: AbortSignal,
+  names: { timeout: string; deadline: string } = { timeout: 'request-timeout', deadline: 'request-deadline' },
+): RequestPolicy {
+  const attemptTimeoutMs = inputs.duration(names.timeout, { default: DEFAULT_REQUEST_TIMEOUT, max: '1h' }) as number;
+  const deadlineMs = inputs.duration(names.deadline, { default: DEFAULT_REQUEST_DEADLINE, max: '6h' }) as number;
+  if (attemptTimeoutMs < 1) throw new InputError(names.timeout, `${inputs.label(names.timeout)} must be more than 0.`);
+  if (deadlineMs < 1) throw new InputError(names.deadline, `${inputs.label(names.deadline)} must be more than 0.`);
   return { attemptTimeoutMs, deadlineMs, ...(signal ? { signal } : {}) };
 }
 
