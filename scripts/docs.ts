@@ -1,13 +1,14 @@
 /**
  * Regenerates documentation from the action.yml files:
  *  - the usage block of each actions/<name>/README.md, between `<!-- start usage -->` and `<!-- end usage -->`;
- *  - the action table of the root README.md, between `<!-- start actions -->` and `<!-- end actions -->`.
+ *  - the action table of the root README.md, between `<!-- start actions -->` and `<!-- end actions -->`;
+ *  - docs/pipeline-workflow.md: the inputs, secrets and outputs of .github/workflows/pipeline.yml.
  *
  *   node scripts/docs.ts           write the files
  *   node scripts/docs.ts --check   fail when a file is stale (CI)
  */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { actionDirs as actionFolders } from './actions.ts';
 import { format, resolveConfig } from 'prettier';
@@ -15,6 +16,8 @@ import { parse } from 'yaml';
 
 const root = path.resolve(import.meta.dirname, '..');
 export const REPOSITORY = 'org/pipeline-toolkit';
+/** The moving major tag users pin (`v1`), from the version the packages carry. */
+export const MAJOR_TAG = `v${String((JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { version?: string }).version ?? '1').split('.')[0]}`;
 
 export interface ActionYaml {
   name: string;
@@ -54,6 +57,79 @@ export function usageBlock(uses: string, action: ActionYaml): string {
   return ['```yaml', ...lines, '```', ...table].join('\n');
 }
 
+interface WorkflowCall {
+  inputs?: Record<string, { description?: string; type?: string; required?: boolean; default?: unknown }>;
+  secrets?: Record<string, { description?: string; required?: boolean }>;
+  outputs?: Record<string, { description?: string }>;
+}
+
+const cellText = (text: unknown) =>
+  String(text ?? '')
+    .trim()
+    .replace(/\|/g, '\\|')
+    .replace(/\n+/g, ' ');
+
+/** The reference of a reusable workflow's `on.workflow_call`, as Markdown tables. */
+export function workflowReference(file: string, call: WorkflowCall): string {
+  const defaults = (value: unknown) => (value === undefined || value === '' ? '' : `\`${cellText(value).replace(/`/g, "'")}\``);
+  const inputs = Object.entries(call.inputs ?? {}).map(
+    ([name, i]) =>
+      `| \`${name}\` | ${i.type ?? 'string'} | ${i.required ? 'yes' : ''} | ${defaults(i.default)} | ${cellText(i.description)} |`,
+  );
+  const secrets = Object.entries(call.secrets ?? {}).map(
+    ([name, x]) => `| \`${name}\` | ${x.required ? 'yes' : ''} | ${cellText(x.description)} |`,
+  );
+  const outputs = Object.entries(call.outputs ?? {}).map(([name, o]) => `| \`${name}\` | ${cellText(o.description)} |`);
+  return [
+    '# The reusable workflow: inputs, secrets and outputs',
+    '',
+    `<!-- Generated from ${file} by \`npm run docs\`; \`npm run docs:check\` fails when it is stale. Do not edit. -->`,
+    '',
+    `Call [${file}](../${file}) as shown in the [README](../README.md#use-the-reusable-workflow).`,
+    '',
+    `## Inputs (${inputs.length})`,
+    '',
+    '| Input | Type | Required | Default | Description |',
+    '| --- | --- | --- | --- | --- |',
+    ...inputs,
+    '',
+    `## Secrets (${secrets.length})`,
+    '',
+    '| Secret | Required | Description |',
+    '| --- | --- | --- |',
+    ...secrets,
+    '',
+    `## Outputs (${outputs.length})`,
+    '',
+    '| Output | Description |',
+    '| --- | --- |',
+    ...outputs,
+    '',
+  ].join('\n');
+}
+
+/**
+ * README.pt-BR.md is kept in step with README.md: the same sections (heading levels, in order) and
+ * the same code blocks, byte for byte. Returns what differs.
+ */
+export function readmeParity(english: string, portuguese: string): string[] {
+  const outline = (text: string) => [...text.replace(/^```[\s\S]*?^```$/gm, '').matchAll(/^(#{1,6}) /gm)].map((m) => m[1]!.length);
+  const code = (text: string) => [...text.matchAll(/^```[^\n]*\n[\s\S]*?^```$/gm)].map((m) => m[0]);
+  const problems: string[] = [];
+  const [en, pt] = [outline(english), outline(portuguese)];
+  if (en.join() !== pt.join())
+    problems.push(
+      `README.pt-BR.md has sections at levels ${pt.join(',')}; README.md has ${en.join(',')} — translate the sections that changed`,
+    );
+  const [enCode, ptCode] = [code(english), code(portuguese)];
+  if (enCode.length !== ptCode.length) problems.push(`README.pt-BR.md has ${ptCode.length} code blocks; README.md has ${enCode.length}`);
+  enCode.forEach((block, i) => {
+    if (ptCode[i] !== undefined && ptCode[i] !== block)
+      problems.push(`code block ${i + 1} of README.pt-BR.md differs from README.md's:\n${block}`);
+  });
+  return problems;
+}
+
 function replaceBetween(text: string, start: string, end: string, body: string, file: string): string {
   const from = text.indexOf(start);
   const to = text.indexOf(end);
@@ -67,7 +143,7 @@ async function main(): Promise<void> {
   // Generated text is formatted as `npm run lint` expects it, so the two checks never disagree.
   const update = async (file: string, generated: string) => {
     const next = await format(generated, { ...(await resolveConfig(file)), filepath: file });
-    const current = await readFile(file, 'utf8');
+    const current = existsSync(file) ? await readFile(file, 'utf8') : undefined;
     if (current === next) return;
     if (check) stale.push(path.relative(root, file));
     else await writeFile(file, next);
@@ -76,7 +152,7 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   for (const name of await actionDirs()) {
     const action = await readAction(path.join(root, 'actions', name, 'action.yml'));
-    const uses = `${REPOSITORY}/actions/${name}@v1`;
+    const uses = `${REPOSITORY}/actions/${name}@${MAJOR_TAG}`;
     const readme = path.join(root, 'actions', name, 'README.md');
     const text = await readFile(readme, 'utf8');
     await update(readme, replaceBetween(text, '<!-- start usage -->', '<!-- end usage -->', usageBlock(uses, action), readme));
@@ -84,12 +160,28 @@ async function main(): Promise<void> {
   }
   if (existsSync(path.join(root, 'action.yml'))) {
     const action = await readAction(path.join(root, 'action.yml'));
-    rows.unshift(`| [release](action.yml) (root) | ${action.description.trim().replace(/\n/g, ' ')} | \`${REPOSITORY}@v1\` |`);
+    rows.unshift(`| [release](action.yml) (root) | ${action.description.trim().replace(/\n/g, ' ')} | \`${REPOSITORY}@${MAJOR_TAG}\` |`);
   }
   const table = ['| Action | What it does | Use |', '| --- | --- | --- |', ...rows].join('\n');
-  const readme = path.join(root, 'README.md');
-  await update(readme, replaceBetween(await readFile(readme, 'utf8'), '<!-- start actions -->', '<!-- end actions -->', table, readme));
+  for (const name of ['README.md', 'README.pt-BR.md']) {
+    const readme = path.join(root, name);
+    if (existsSync(readme))
+      await update(readme, replaceBetween(await readFile(readme, 'utf8'), '<!-- start actions -->', '<!-- end actions -->', table, readme));
+  }
+  const portuguese = path.join(root, 'README.pt-BR.md');
+  const parity = existsSync(portuguese)
+    ? readmeParity(await readFile(path.join(root, 'README.md'), 'utf8'), await readFile(portuguese, 'utf8'))
+    : ['README.pt-BR.md is missing'];
+  for (const problem of parity) console.error(`README.pt-BR.md out of step: ${problem}`);
 
+  const workflowFile = '.github/workflows/pipeline.yml';
+  if (existsSync(path.join(root, workflowFile))) {
+    const workflow = parse(await readFile(path.join(root, workflowFile), 'utf8')) as { on: { workflow_call: WorkflowCall } };
+    await mkdir(path.join(root, 'docs'), { recursive: true });
+    await update(path.join(root, 'docs', 'pipeline-workflow.md'), workflowReference(workflowFile, workflow.on.workflow_call));
+  }
+
+  if (parity.length) process.exit(1);
   if (stale.length) {
     console.error(`Stale generated docs (run 'npm run docs' and commit):\n  ${stale.join('\n  ')}`);
     process.exit(1);
