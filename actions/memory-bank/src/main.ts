@@ -1,4 +1,4 @@
-import type { ActionContext } from '@pipeline-toolkit/core';
+import { requestPolicy, type ActionContext } from '@pipeline-toolkit/core';
 import { ciSummary, createGitHub, lintGate, readCiInputs, runCi, runContext, type CiDeps } from '@pipeline-toolkit/memory-bank';
 
 export type Deps = Pick<CiDeps, 'github' | 'now'>;
@@ -11,7 +11,9 @@ const defaults: Deps = { github: createGitHub };
  */
 export async function run(ctx: ActionContext, deps: Deps = defaults): Promise<void> {
   const request = readCiInputs(ctx.inputs, ctx.log);
-  const result = await runCi(request, runContext(ctx.env), { ...deps, log: ctx.log });
+  const policy = requestPolicy(ctx.inputs);
+  const github = deps.github === createGitHub ? (token: string, url: string) => createGitHub(token, url, policy) : deps.github;
+  const result = await runCi(request, runContext(ctx.env), { ...deps, ...(github ? { github } : {}), log: ctx.log });
   for (const problem of result.problems ?? []) {
     ctx.log.error(problem.message, { file: problem.file, line: problem.line, title: `memory-bank lint: ${problem.rule}` });
   }

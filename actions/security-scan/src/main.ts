@@ -1,10 +1,22 @@
-import { GateError, InputError, type ActionContext, type Exec } from '@pipeline-toolkit/core';
+import {
+  errorMessage,
+  GateError,
+  InputError,
+  requestPolicy,
+  stepCancellation,
+  writablePath,
+  writeRoots,
+  type ActionContext,
+  type Exec,
+} from '@pipeline-toolkit/core';
 import { readScanInputs, runScan, uploadForRun } from '@pipeline-toolkit/sarif';
 
 export interface Deps {
   exec?: Exec;
   which?: (name: string, env: NodeJS.ProcessEnv) => string | undefined;
   fetch?: typeof fetch;
+  /** The step's cancellation (SIGINT/SIGTERM by default). */
+  signal?: AbortSignal;
 }
 
 export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
@@ -15,15 +27,16 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     throw new InputError('upload', "Input 'upload' needs GITHUB_REPOSITORY, GITHUB_SHA and GITHUB_REF (set by the runner).");
   }
   ctx.log.setSecret(token);
+  const policy = requestPolicy(ctx.inputs, deps.signal ?? stepCancellation(), { timeout: 'request-timeout', deadline: 'request-deadline' });
   const cwd = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
+  const roots = writeRoots(ctx.env, cwd);
+  const label = ctx.inputs.label('output-sarif');
+  for (const file of [options.outputSarif, options.findingsFile]) writablePath(file, { input: 'output-sarif', label, roots, cwd });
   const links = repository && sha ? { serverUrl: ctx.env['GITHUB_SERVER_URL'] ?? 'https://github.com', repository, sha } : undefined;
 
   const result = await runScan(options, { log: ctx.log, env: ctx.env, cwd, exec: deps.exec, which: deps.which, links });
   for (const problem of result.problems) ctx.log.warning(problem);
   for (const a of result.annotations) ctx.log[a.level](a.message, a.properties);
-
-  if (token && repository && sha && ref)
-    await uploadForRun({ sarifFile: result.sarifFile, token, env: ctx.env, log: ctx.log, fetch: deps.fetch });
 
   const { bySeverity, suppressed, total } = result.counts;
   await ctx.outputs.set({
@@ -39,9 +52,20 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     'findings-file': result.findingsFile,
   });
   await ctx.summary.write(result.summary);
+  // Outputs, summary and the gate's verdict are in place before the upload: a failed upload loses none of them.
+  let gateError: GateError | undefined;
   if (!result.gate.passed) {
     const { failing, threshold } = result.gate;
     const what = `${failing} unsuppressed finding${failing === 1 ? '' : 's'} at or above ${threshold.toUpperCase()}`;
-    throw new GateError(`Security gate failed: ${what} (fail-on: ${threshold}).`);
+    gateError = new GateError(`Security gate failed: ${what} (fail-on: ${threshold}).`);
   }
+  if (token && repository && sha && ref) {
+    try {
+      await uploadForRun({ sarifFile: result.sarifFile, token, env: ctx.env, log: ctx.log, fetch: deps.fetch, policy });
+    } catch (error) {
+      if (!gateError) throw error;
+      ctx.log.error(errorMessage(error));
+    }
+  }
+  if (gateError) throw gateError;
 }

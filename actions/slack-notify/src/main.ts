@@ -1,4 +1,4 @@
-import type { ActionContext } from '@pipeline-toolkit/core';
+import { resolveInside, type ActionContext } from '@pipeline-toolkit/core';
 import {
   LOOPBACK_SEAM,
   deliver,
@@ -8,11 +8,10 @@ import {
   prepareNotification,
   readNotifyInputs,
   runContext,
-  type RunsApi,
 } from '@pipeline-toolkit/slack';
 
 export interface Deps {
-  runsApi: (token: string, baseUrl: string) => RunsApi;
+  runsApi: typeof githubRunsApi;
   post: typeof postToWebhook;
 }
 
@@ -21,9 +20,12 @@ const defaults: Deps = { runsApi: githubRunsApi, post: postToWebhook };
 export async function run(ctx: ActionContext, deps: Deps = defaults): Promise<void> {
   const request = readNotifyInputs(ctx.inputs, ctx.log, { allowLoopback: ctx.env[LOOPBACK_SEAM] === 'true' });
   const context = runContext(ctx.env);
+  const workspace = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
+  if (request.smokeReport)
+    resolveInside(request.smokeReport, { input: 'smoke-report', label: ctx.inputs.label('smoke-report'), roots: [workspace] });
   const prepared = await prepareNotification(request, context, {
     log: ctx.log,
-    runs: request.githubToken ? deps.runsApi(request.githubToken, context.apiUrl) : undefined,
+    runs: request.githubToken ? deps.runsApi(request.githubToken, context.apiUrl, request.request) : undefined,
     redact: (text) => ctx.log.redactor.redact(text),
     cwd: ctx.env['GITHUB_WORKSPACE'],
   });

@@ -1,4 +1,4 @@
-import { GateError, type ActionContext, type Exec } from '@pipeline-toolkit/core';
+import { existingPath, GateError, writablePath, writeRoots, type ActionContext, type Exec } from '@pipeline-toolkit/core';
 import { loadSuite, readSmokeInputs, runSuite, smokeFailure, summaryMarkdown, writeReports } from '@pipeline-toolkit/smoke';
 
 export interface Deps {
@@ -9,6 +9,11 @@ export interface Deps {
 export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const options = readSmokeInputs(ctx.inputs, { junitFile: 'smoke-junit.xml', jsonFile: 'smoke-result.json' });
   const cwd = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
+  const rule = (input: string) => ({ input, label: ctx.inputs.label(input), cwd });
+  if (options.config) existingPath(options.config, { ...rule('config'), roots: [cwd], kind: 'file' });
+  if (options.envFile) existingPath(options.envFile, { ...rule('env-file'), roots: [cwd], kind: 'file' });
+  if (options.jsonFile) writablePath(options.jsonFile, { ...rule('json-file'), roots: writeRoots(ctx.env, cwd) });
+  if (options.junitFile) writablePath(options.junitFile, { ...rule('junit-file'), roots: writeRoots(ctx.env, cwd) });
 
   const suite = await loadSuite({ config: options.config, envFile: options.envFile, env: ctx.env, cwd });
   const result = await runSuite(suite, {

@@ -3,7 +3,7 @@
  *
  * These few lines are written here rather than through @actions/core, whose import pulls an HTTP
  * client and triples cold start (see memory-bank ADR-002); so are the file commands
- * (file-commands.ts, ADR-011). Exec uses @actions/exec, loaded on first use.
+ * (file-commands.ts, ADR-011). Exec spawns programs itself (exec.ts), with a deadline.
  */
 
 export interface AnnotationProperties {

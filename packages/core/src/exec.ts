@@ -1,6 +1,7 @@
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, statSync } from 'node:fs';
+import { constants } from 'node:os';
 import path from 'node:path';
-import { actionsExec } from './actions-core.ts';
+import { formatDuration } from './duration.ts';
 import { errorMessage, ExternalError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
@@ -14,6 +15,12 @@ export interface ExecOptions {
   /** Echo the command's output to the log (redacted) as it runs; default false (captured only). */
   stream?: boolean;
   logger?: Logger;
+  /** Deadline: after this long the program gets SIGTERM, 5 s later SIGKILL, and the call fails naming the limit. */
+  timeoutMs?: number;
+  /** Names the deadline in the error, e.g. `timeout` or `scan-timeout`. */
+  timeoutInput?: string;
+  /** The step's cancellation: the program is stopped the same way. */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -24,35 +31,107 @@ export interface ExecResult {
 
 export type Exec = (command: string, args: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
 
+/** Calls `onLine` for each complete line of a stream, and for the rest when it ends. */
+function lines(onLine: (line: string) => void): { push(chunk: string): void; end(): void } {
+  let rest = '';
+  return {
+    push(chunk) {
+      const parts = (rest + chunk).split(/\r?\n/);
+      rest = parts.pop() ?? '';
+      for (const line of parts) onLine(line);
+    },
+    end() {
+      if (rest) onLine(rest);
+      rest = '';
+    },
+  };
+}
+
+const KILL_GRACE_MS = 5000;
+
 /**
  * Runs a program with an argument array — never through a shell — and captures its output.
- * A missing program or an unexpected exit code becomes an ExternalError naming the program.
+ * A missing program, an unexpected exit code or a passed deadline becomes an ExternalError naming
+ * the program.
  */
 export const exec: Exec = async (command, args, options = {}) => {
-  const { getExecOutput } = await actionsExec();
+  const { spawn } = await import('node:child_process');
   const logger = options.logger;
   logger?.debug(`exec: ${command} ${args.join(' ')}`);
-  let result: ExecResult;
-  try {
-    result = await getExecOutput(command, [...args], {
-      cwd: options.cwd,
-      env: options.env ? { ...(process.env as Record<string, string>), ...options.env } : undefined,
-      input: options.input === undefined ? undefined : Buffer.from(options.input),
-      ignoreReturnCode: true,
-      silent: true,
-      listeners: options.stream && logger ? { stdline: (line) => logger.info(line), errline: (line) => logger.info(line) } : {},
+  const result = await new Promise<ExecResult & { stopped?: 'timeout' | 'cancelled' }>((resolve, reject) => {
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(command, [...args], {
+        cwd: options.cwd,
+        env: options.env ? { ...process.env, ...options.env } : process.env,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    let stdout = '';
+    let stderr = '';
+    let stopped: 'timeout' | 'cancelled' | undefined;
+    const out = lines((line) => logger?.info(line));
+    const err = lines((line) => logger?.info(line));
+    const echo = options.stream === true && logger !== undefined;
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (echo) out.push(chunk);
     });
-  } catch (error) {
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      if (echo) err.push(chunk);
+    });
+    let killer: NodeJS.Timeout | undefined;
+    const stop = (why: 'timeout' | 'cancelled') => {
+      if (stopped || child.exitCode !== null) return;
+      stopped = why;
+      child.kill('SIGTERM');
+      killer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+    };
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => stop('timeout'), options.timeoutMs);
+    const onAbort = () => stop('cancelled');
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      clearTimeout(killer);
+      options.signal?.removeEventListener('abort', onAbort);
+      reject(error);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      clearTimeout(killer);
+      options.signal?.removeEventListener('abort', onAbort);
+      out.end();
+      err.end();
+      resolve({ exitCode: code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 1), stdout, stderr, ...(stopped ? { stopped } : {}) });
+    });
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.input === undefined ? undefined : Buffer.from(options.input));
+  }).catch((error: unknown) => {
     throw new ExternalError(`Could not run '${command}': ${errorMessage(error)}`, { cause: error });
+  });
+  const what = `'${command} ${args.slice(0, 2).join(' ')}'`;
+  if (result.stopped === 'timeout') {
+    const limit = `${options.timeoutInput ? `${options.timeoutInput}: ` : ''}${formatDuration(options.timeoutMs ?? 0)}`;
+    throw new ExternalError(`${what} did not finish within its deadline (${limit}) and was stopped.`);
   }
+  if (result.stopped === 'cancelled') throw new ExternalError(`${what} was stopped: the step was cancelled.`);
   const ok = options.okExitCodes ?? [0];
   if (!ok.includes(result.exitCode)) {
     const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-20).join('\n');
-    const message = `'${command} ${args.slice(0, 2).join(' ')}' exited with code ${result.exitCode}${detail ? `:\n${detail}` : ''}`;
+    const message = `${what} exited with code ${result.exitCode}${detail ? `:\n${detail}` : ''}`;
     throw new ExternalError(logger ? logger.redactor.redact(message) : message);
   }
-  return result;
+  return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 };
+
+function signalNumber(signal: NodeJS.Signals): number | undefined {
+  return (constants.signals as Record<string, number | undefined>)[signal];
+}
 
 /** The executable file `program` names (a path, or the first match on PATH), without running a shell; undefined when there is none. */
 export function findOnPath(program: string, env: NodeJS.ProcessEnv): string | undefined {
@@ -65,7 +144,7 @@ export function findOnPath(program: string, env: NodeJS.ProcessEnv): string | un
   for (const candidate of candidates) {
     try {
       if (statSync(candidate).isFile()) {
-        accessSync(candidate, constants.X_OK);
+        accessSync(candidate, fsConstants.X_OK);
         return candidate;
       }
     } catch {

@@ -21,4 +21,22 @@ export {
   type Cell,
   type SummarySink,
 } from './summary.ts';
+export { visibleControls, singleLine, quoteValue, formatBytes, isCommandLike, SHOWN_CHARS } from './text.ts';
+export {
+  requestPolicy,
+  stepCancellation,
+  endpointOf,
+  guardedFetch,
+  withinPolicy,
+  startDeadline,
+  requestFailure,
+  RequestTimeoutError,
+  CancelledError,
+  DEFAULT_REQUEST_POLICY,
+  DEFAULT_REQUEST_TIMEOUT,
+  DEFAULT_REQUEST_DEADLINE,
+  type RequestPolicy,
+  type Deadline,
+} from './request.ts';
+export { isInside, resolveInside, existingPath, writablePath, writeRoots, jobRoots, writeFileInside, type PathRule } from './paths.ts';
 export { markdownToText, textWidth } from './terminal.ts';

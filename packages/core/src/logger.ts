@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { formatCommand, type AnnotationProperties } from './commands.ts';
 import { Redactor } from './redact.ts';
+import { isCommandLike, LINE_BREAK, visibleControls } from './text.ts';
 
 /** What library code logs through. Library code never writes to the console or the runner directly. */
 export interface Logger {
@@ -17,6 +19,31 @@ export interface Logger {
 type Write = (line: string) => void;
 const stdout: Write = (line) => process.stdout.write(`${line}\n`);
 
+/** Annotation properties with control characters made visible (the runner escapes the rest). */
+function safeProperties(properties: AnnotationProperties | undefined): AnnotationProperties | undefined {
+  if (!properties) return undefined;
+  const safe: AnnotationProperties = { ...properties };
+  if (safe.title !== undefined) safe.title = visibleControls(safe.title);
+  if (safe.file !== undefined) safe.file = visibleControls(safe.file);
+  return safe;
+}
+
+/**
+ * Writes lines of data to a log the runner reads. Control characters are made visible; when a
+ * line would be read as a workflow command (`::error::…`, `##[…`), the lines are wrapped in
+ * `::stop-commands::<random token>` … `::<token>::`, so the runner shows them and executes none.
+ */
+function writeData(write: Write, lines: readonly string[]): void {
+  if (!lines.some(isCommandLike)) {
+    for (const line of lines) write(line);
+    return;
+  }
+  const token = `ptk-${randomUUID()}`;
+  write(`::stop-commands::${token}`);
+  for (const line of lines) write(line);
+  write(`::${token}::`);
+}
+
 /** Logger for the Actions runner: workflow commands on stdout, every line redacted. */
 export class ActionsLogger implements Logger {
   readonly redactor: Redactor;
@@ -28,14 +55,14 @@ export class ActionsLogger implements Logger {
   }
 
   #command(name: string, message: string, properties?: AnnotationProperties): void {
-    this.#write(formatCommand(name, this.redactor.redact(message), properties));
+    this.#write(formatCommand(name, visibleControls(this.redactor.redact(message)), safeProperties(properties)));
   }
 
   debug(message: string): void {
     this.#command('debug', message);
   }
   info(message: string): void {
-    this.#write(this.redactor.redact(message));
+    writeData(this.#write, visibleControls(this.redactor.redact(message)).split(LINE_BREAK));
   }
   notice(message: string, properties?: AnnotationProperties): void {
     this.#command('notice', message, properties);
@@ -83,7 +110,12 @@ export class ConsoleLogger implements Logger {
 
   #line(write: Write, prefix: string, message: string, properties?: AnnotationProperties): void {
     const where = properties?.file ? `${properties.file}${properties.line ? `:${properties.line}` : ''}: ` : '';
-    for (const line of this.redactor.redact(`${prefix}${where}${message}`).split('\n')) write(`${this.#indent}${line}`);
+    const text = visibleControls(this.redactor.redact(`${prefix}${where}${message}`));
+    // A CI job may run the CLI: its lines are read by the runner too.
+    writeData(
+      write,
+      text.split(LINE_BREAK).map((line) => `${this.#indent}${line}`),
+    );
   }
 
   debug(message: string): void {
@@ -121,7 +153,7 @@ export class MemoryLogger implements Logger {
   readonly redactor = new Redactor();
   readonly lines: { level: string; message: string; properties?: AnnotationProperties }[] = [];
   #push(level: string, message: string, properties?: AnnotationProperties): void {
-    this.lines.push({ level, message: this.redactor.redact(message), ...(properties ? { properties } : {}) });
+    this.lines.push({ level, message: visibleControls(this.redactor.redact(message)), ...(properties ? { properties } : {}) });
   }
   debug(message: string): void {
     this.#push('debug', message);

@@ -1,4 +1,11 @@
-import { errorMessage, ExternalError } from '@pipeline-toolkit/core';
+import {
+  DEFAULT_REQUEST_POLICY,
+  errorMessage,
+  ExternalError,
+  requestFailure,
+  withinPolicy,
+  type RequestPolicy,
+} from '@pipeline-toolkit/core';
 import type { AwsCredentialIdentityProvider } from './credentials.ts';
 
 /** What a Kubernetes client needs to reach an EKS cluster's API server. */
@@ -20,22 +27,30 @@ export interface DescribeOptions {
   credentials?: AwsCredentialIdentityProvider;
   /** EKS API endpoint override (tests, VPC endpoints). */
   endpoint?: string;
+  /** request-timeout and request-deadline; a silent endpoint fails with the endpoint named. */
+  policy?: RequestPolicy;
 }
 
 /** Reads a cluster's endpoint and CA with EKS DescribeCluster; errors say what to fix. */
 export async function describeCluster(options: DescribeOptions): Promise<EksCluster> {
   const { EKSClient, DescribeClusterCommand } = await import('@aws-sdk/client-eks');
+  const policy = options.policy ?? DEFAULT_REQUEST_POLICY;
   const client = new EKSClient({
     region: options.region,
     maxAttempts: 3,
+    requestHandler: { requestTimeout: policy.attemptTimeoutMs, connectionTimeout: policy.attemptTimeoutMs },
     ...(options.credentials ? { credentials: options.credentials } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
   });
   let cluster;
   try {
-    ({ cluster } = await client.send(new DescribeClusterCommand({ name: options.name })));
+    const host = options.endpoint ? new URL(options.endpoint).host : `eks.${options.region}.amazonaws.com`;
+    const endpoint = `${host}/clusters/${encodeURIComponent(options.name)}`;
+    ({ cluster } = await withinPolicy(policy, endpoint, 'the DescribeCluster answer', (abortSignal) =>
+      client.send(new DescribeClusterCommand({ name: options.name }), { abortSignal }),
+    ));
   } catch (error) {
-    throw describeError(error, options);
+    throw requestFailure(error) ?? describeError(error, options);
   } finally {
     client.destroy();
   }

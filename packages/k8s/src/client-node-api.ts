@@ -9,6 +9,7 @@ import {
   V1MicroTime,
   type KubeConfig,
 } from '@kubernetes/client-node';
+import { DEFAULT_REQUEST_POLICY, endpointOf, withinPolicy, type RequestPolicy } from '@pipeline-toolkit/core';
 import { FIELD_MANAGER, KubeError, type KubeApi, type V1Lease, type V1Service, type WorkloadKind } from './api.ts';
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
@@ -19,8 +20,12 @@ export class ClientNodeApi implements KubeApi {
   readonly #apps: AppsV1Api;
   readonly #discovery: DiscoveryV1Api;
   readonly #coordination: CoordinationV1Api;
+  /** Every request runs under the request policy: a silent or trickling API server fails the call with a timeout naming it, never hangs it. */
+  readonly #guard: Guard;
 
-  constructor(kc: KubeConfig) {
+  constructor(kc: KubeConfig, policy: RequestPolicy = DEFAULT_REQUEST_POLICY) {
+    const endpoint = endpointOf(kc.getCurrentCluster()?.server ?? 'http://kubernetes');
+    this.#guard = (request) => withinPolicy(policy, endpoint, 'an answer from the Kubernetes API server', () => request());
     this.#core = kc.makeApiClient(CoreV1Api);
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#discovery = kc.makeApiClient(DiscoveryV1Api);
@@ -28,16 +33,18 @@ export class ClientNodeApi implements KubeApi {
   }
 
   readService(namespace: string, name: string) {
-    return orMissing(() => this.#core.readNamespacedService({ namespace, name }));
+    return orMissing(this.#guard, () => this.#core.readNamespacedService({ namespace, name }));
   }
   createService(namespace: string, body: V1Service) {
-    return call(() => this.#core.createNamespacedService({ namespace, body, fieldManager: FIELD_MANAGER }));
+    return call(this.#guard, () => this.#core.createNamespacedService({ namespace, body, fieldManager: FIELD_MANAGER }));
   }
   patchService(namespace: string, name: string, patch: object) {
-    return call(() => this.#core.patchNamespacedService({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch));
+    return call(this.#guard, () =>
+      this.#core.patchNamespacedService({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch),
+    );
   }
   readWorkload(namespace: string, kind: WorkloadKind, name: string) {
-    return orMissing(() =>
+    return orMissing(this.#guard, () =>
       kind === 'Deployment'
         ? this.#apps.readNamespacedDeployment({ namespace, name })
         : this.#apps.readNamespacedStatefulSet({ namespace, name }),
@@ -45,45 +52,55 @@ export class ClientNodeApi implements KubeApi {
   }
   patchWorkload(namespace: string, kind: WorkloadKind, name: string, patch: object) {
     const request = { namespace, name, body: patch, fieldManager: FIELD_MANAGER };
-    return call(() =>
+    return call(this.#guard, () =>
       kind === 'Deployment'
         ? this.#apps.patchNamespacedDeployment(request, mergePatch)
         : this.#apps.patchNamespacedStatefulSet(request, mergePatch),
     );
   }
   async listPods(namespace: string, labelSelector: string) {
-    return (await call(() => this.#core.listNamespacedPod({ namespace, labelSelector }))).items;
+    return (await call(this.#guard, () => this.#core.listNamespacedPod({ namespace, labelSelector }))).items;
   }
   async listEvents(namespace: string, limit: number) {
-    return (await call(() => this.#core.listNamespacedEvent({ namespace, limit }))).items;
+    return (await call(this.#guard, () => this.#core.listNamespacedEvent({ namespace, limit }))).items;
   }
   readSecret(namespace: string, name: string) {
-    return orMissing(() => this.#core.readNamespacedSecret({ namespace, name }));
+    return orMissing(this.#guard, () => this.#core.readNamespacedSecret({ namespace, name }));
   }
   patchSecret(namespace: string, name: string, patch: object) {
-    return call(() => this.#core.patchNamespacedSecret({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch));
+    return call(this.#guard, () =>
+      this.#core.patchNamespacedSecret({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch),
+    );
   }
   readConfigMap(namespace: string, name: string) {
-    return orMissing(() => this.#core.readNamespacedConfigMap({ namespace, name }));
+    return orMissing(this.#guard, () => this.#core.readNamespacedConfigMap({ namespace, name }));
   }
   patchConfigMap(namespace: string, name: string, patch: object) {
-    return call(() => this.#core.patchNamespacedConfigMap({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch));
+    return call(this.#guard, () =>
+      this.#core.patchNamespacedConfigMap({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch),
+    );
   }
   async listEndpointSlices(namespace: string, serviceName: string) {
     const labelSelector = `kubernetes.io/service-name=${serviceName}`;
-    return (await call(() => this.#discovery.listNamespacedEndpointSlice({ namespace, labelSelector }))).items;
+    return (await call(this.#guard, () => this.#discovery.listNamespacedEndpointSlice({ namespace, labelSelector }))).items;
   }
   readLease(namespace: string, name: string) {
-    return orMissing(() => this.#coordination.readNamespacedLease({ namespace, name }));
+    return orMissing(this.#guard, () => this.#coordination.readNamespacedLease({ namespace, name }));
   }
   createLease(namespace: string, body: V1Lease) {
-    return call(() => this.#coordination.createNamespacedLease({ namespace, body: microTimes(body), fieldManager: FIELD_MANAGER }));
+    return call(this.#guard, () =>
+      this.#coordination.createNamespacedLease({ namespace, body: microTimes(body), fieldManager: FIELD_MANAGER }),
+    );
   }
   replaceLease(namespace: string, name: string, body: V1Lease) {
-    return call(() => this.#coordination.replaceNamespacedLease({ namespace, name, body: microTimes(body), fieldManager: FIELD_MANAGER }));
+    return call(this.#guard, () =>
+      this.#coordination.replaceNamespacedLease({ namespace, name, body: microTimes(body), fieldManager: FIELD_MANAGER }),
+    );
   }
   async deleteLease(namespace: string, name: string, resourceVersion: string) {
-    await call(() => this.#coordination.deleteNamespacedLease({ namespace, name, body: { preconditions: { resourceVersion } } }));
+    await call(this.#guard, () =>
+      this.#coordination.deleteNamespacedLease({ namespace, name, body: { preconditions: { resourceVersion } } }),
+    );
   }
 }
 
@@ -95,17 +112,19 @@ function microTimes(lease: V1Lease): V1Lease {
   return { ...lease, ...(spec ? { spec } : {}) };
 }
 
-async function call<T>(request: () => Promise<T>): Promise<T> {
+type Guard = <T>(request: () => Promise<T>) => Promise<T>;
+
+async function call<T>(guard: Guard, request: () => Promise<T>): Promise<T> {
   try {
-    return await request();
+    return await guard(request);
   } catch (error) {
     throw toKubeError(error);
   }
 }
 
-async function orMissing<T>(request: () => Promise<T>): Promise<T | undefined> {
+async function orMissing<T>(guard: Guard, request: () => Promise<T>): Promise<T | undefined> {
   try {
-    return await call(request);
+    return await call(guard, request);
   } catch (error) {
     if (error instanceof KubeError && error.status === 404) return undefined;
     throw error;

@@ -4,7 +4,7 @@ import type { RequestOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Logger } from '@pipeline-toolkit/core';
+import { DEFAULT_REQUEST_POLICY, type Logger, type RequestPolicy } from '@pipeline-toolkit/core';
 import type { KubeApi } from './api.ts';
 import type { ClusterSource } from './source.ts';
 import { decodeKubeconfig } from './source.ts';
@@ -54,7 +54,12 @@ const EKS_USER = 'pipeline-toolkit-eks';
  * Connects to a cluster. Loads @kubernetes/client-node (and for EKS the AWS SDK) only here, so
  * input validation never pays for them.
  */
-export async function connect(source: ClusterSource, log: Logger, tempDir = tmpdir()): Promise<Connection> {
+export async function connect(
+  source: ClusterSource,
+  log: Logger,
+  tempDir = tmpdir(),
+  policy: RequestPolicy = DEFAULT_REQUEST_POLICY,
+): Promise<Connection> {
   const { KubeConfig } = await import('@kubernetes/client-node');
   const { ClientNodeApi } = await import('./client-node-api.ts');
   const kc = new KubeConfig();
@@ -67,6 +72,7 @@ export async function connect(source: ClusterSource, log: Logger, tempDir = tmpd
       name: source.clusterName,
       region: source.region,
       ...(source.eksEndpoint ? { endpoint: source.eksEndpoint } : {}),
+      policy,
     });
     const mint = eks.createTokenMinter({ clusterName: source.clusterName, region: source.region });
     // Not registered one by one (a token per request would flood the log with add-mask lines and
@@ -95,7 +101,7 @@ export async function connect(source: ClusterSource, log: Logger, tempDir = tmpd
   }
 
   return {
-    api: explaining(new ClientNodeApi(kc), { server: cluster.server, source: describeSource(source) }),
+    api: explaining(new ClientNodeApi(kc, policy), { server: cluster.server, source: describeSource(source) }),
     server: cluster.server,
     async serviceProxy(namespace, service, port) {
       const base = `${cluster.server.replace(/\/$/, '')}/api/v1/namespaces/${namespace}/services/${service}:${port}/proxy`;

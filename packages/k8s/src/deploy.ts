@@ -1,4 +1,4 @@
-import { exec, GateError, type Logger } from '@pipeline-toolkit/core';
+import { DEFAULT_REQUEST_POLICY, exec, GateError, type Logger, type RequestPolicy } from '@pipeline-toolkit/core';
 import { runDeploy } from './bluegreen/engine.ts';
 import { systemClock } from './bluegreen/clock.ts';
 import { helmRelease } from './bluegreen/deploy-idle.ts';
@@ -24,6 +24,12 @@ export interface DeployIO {
   tempDir?: string;
 }
 
+/** The deploy's request policy with the step's cancellation. */
+function policyOf(options: DeployOptions, signal?: AbortSignal): RequestPolicy {
+  const policy = options.request ?? DEFAULT_REQUEST_POLICY;
+  return signal ? { ...policy, signal } : policy;
+}
+
 function helmFor(options: DeployOptions, connection: Connection, log: Logger): Helm {
   return new Helm({ binary: options.helmBinary, exec, kubeconfig: () => connection.helmKubeconfig(), log });
 }
@@ -32,7 +38,7 @@ function helmFor(options: DeployOptions, connection: Connection, log: Logger): H
 export async function deploy(options: DeployOptions, io: DeployIO): Promise<Outcome> {
   const { log } = io;
   const { namespace, release } = options.spec;
-  const connection = await connect(options.source, log, io.tempDir);
+  const connection = await connect(options.source, log, io.tempDir, policyOf(options, io.signal));
   const gate = options.smokeConfig ? await smokeGate(options.smokeConfig, log, io.cwd) : undefined;
   const proxies: { close(): Promise<void> }[] = [];
   const throughApiServer = async (service: string, port: number) => {
@@ -69,7 +75,7 @@ export async function deploy(options: DeployOptions, io: DeployIO): Promise<Outc
 /** The post step: undo an unverified switch and free the lock if the main step did not finish. */
 export async function recover(options: DeployOptions, journal: Journal | undefined, log: Logger, tempDir?: string): Promise<string[]> {
   if (!journal || journal.finished) return [];
-  const connection = await connect(options.source, log, tempDir);
+  const connection = await connect(options.source, log, tempDir, policyOf(options));
   return recoverInterrupted(connection.api, helmFor(options, connection, log), journal, log);
 }
 
@@ -88,7 +94,7 @@ export interface DeployPlan {
  */
 export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: string): Promise<DeployPlan> {
   const { namespace, release } = options.spec;
-  const connection = await connect(options.source, log, tempDir);
+  const connection = await connect(options.source, log, tempDir, policyOf(options));
   const helm = helmFor(options, connection, log);
   const run: Run = {
     spec: options.spec,

@@ -45,6 +45,17 @@ function valueArgs(spec: HelmRelease): string[] {
 export const helmDuration = (ms: number): string => `${Math.max(1, Math.ceil(ms / 1000))}s`;
 
 /**
+ * How long a Helm process may run: its own --timeout and a minute for what Helm does around it
+ * (rendering, hooks' clean-up); two minutes for commands without one (status, history). Helm's
+ * API client has no overall deadline, so a silent API server would otherwise hang the step.
+ */
+export function helmDeadlineMs(args: readonly string[]): number {
+  const index = args.indexOf('--timeout');
+  const seconds = index >= 0 ? /^(\d+)s$/.exec(args[index + 1] ?? '')?.[1] : undefined;
+  return seconds ? Number(seconds) * 1000 + 60_000 : 120_000;
+}
+
+/**
  * Helm through argv arrays only. Works with Helm 3 and Helm 4 (major version detected from
  * `helm version`): the flags used are the same in both, except that Helm 4 takes the wait strategy
  * as a value, so hooks-only waiting (Helm 3's behaviour without --wait) is spelled out for it, and
@@ -71,7 +82,7 @@ export class Helm {
     if (this.#major !== undefined) return this.#major;
     let stdout: string;
     try {
-      ({ stdout } = await this.#exec(this.binary, ['version', '--template', '{{.Version}}'], { logger: this.#log }));
+      ({ stdout } = await this.#exec(this.binary, ['version', '--template', '{{.Version}}'], { logger: this.#log, timeoutMs: 60_000 }));
     } catch (error) {
       throw new ExternalError(
         `Helm could not be run as '${this.binary}' (${error instanceof Error ? error.message : String(error)}). Install Helm 3 or 4, or name the binary in input 'helm'.`,
@@ -189,7 +200,12 @@ export class Helm {
   async #run(args: string[], okExitCodes: readonly number[] = [0]) {
     const kubeconfig = await this.#kubeconfig();
     try {
-      return await this.#exec(this.binary, [...args, '--kubeconfig', kubeconfig.path], { okExitCodes, logger: this.#log });
+      return await this.#exec(this.binary, [...args, '--kubeconfig', kubeconfig.path], {
+        okExitCodes,
+        logger: this.#log,
+        timeoutMs: helmDeadlineMs(args),
+        timeoutInput: 'timeout',
+      });
     } finally {
       await kubeconfig.dispose();
     }

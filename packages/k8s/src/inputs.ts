@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { InputError, type Inputs, type Logger } from '@pipeline-toolkit/core';
+import { existingPath, InputError, jobRoots, requestPolicy, type Inputs, type Logger, type RequestPolicy } from '@pipeline-toolkit/core';
 import type { DeploySpec, KeepPrevious, Mode } from './bluegreen/model.ts';
 import { decodeKubeconfig, type ClusterSource } from './source.ts';
 
@@ -21,6 +21,8 @@ export interface DeployOptions {
   githubToken?: string;
   environment?: string;
   dryRun: boolean;
+  /** Every Kubernetes, AWS and GitHub request: request-timeout and request-deadline, each at most the deploy's timeout. */
+  request?: RequestPolicy;
 }
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -122,9 +124,9 @@ export function readDeployInputs(
       'chart',
       `${inputs.label('chart')} is required in mode ${mode}: a chart directory, a .tgz, repo/name or oci:// reference.`,
     );
+  const roots = jobRoots(env, cwd, 'read');
   const valuesFiles = inputs.list('values-files').map((file) => {
-    if (!existsSync(path.resolve(cwd, file)))
-      throw new InputError('values-files', `${inputs.label('values-files')}: '${file}' does not exist (looked in ${cwd}).`);
+    existingPath(file, { input: 'values-files', label: inputs.label('values-files'), roots, cwd, kind: 'file' });
     return path.resolve(cwd, file);
   });
   const set = inputs.list('set', { separator: /\n/ });
@@ -147,8 +149,7 @@ export function readDeployInputs(
       ? `${env['GITHUB_SERVER_URL'] ?? 'https://github.com'}/${env['GITHUB_REPOSITORY']}/actions/runs/${env['GITHUB_RUN_ID']}`
       : undefined;
   const smokeConfig = inputs.string('smoke-config');
-  if (smokeConfig && !existsSync(path.resolve(cwd, smokeConfig)))
-    throw new InputError('smoke-config', `${inputs.label('smoke-config')}: '${smokeConfig}' does not exist (looked in ${cwd}).`);
+  if (smokeConfig) existingPath(smokeConfig, { input: 'smoke-config', label: inputs.label('smoke-config'), roots, cwd, kind: 'file' });
   const previewUrl = url(inputs, 'preview-url');
   const productionUrl = url(inputs, 'production-url');
   const environment = inputs.string('environment');
@@ -180,5 +181,11 @@ export function readDeployInputs(
     ...(githubToken ? { githubToken } : {}),
     ...(environment ? { environment } : {}),
     dryRun: inputs.boolean('dry-run', false),
+    request: withinTimeout(requestPolicy(inputs), spec.timeoutMs),
   };
+}
+
+/** No single request may outlast the deploy's own `timeout`. */
+function withinTimeout(policy: RequestPolicy, timeoutMs: number): RequestPolicy {
+  return { ...policy, attemptTimeoutMs: Math.min(policy.attemptTimeoutMs, timeoutMs), deadlineMs: Math.min(policy.deadlineMs, timeoutMs) };
 }

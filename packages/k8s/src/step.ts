@@ -1,4 +1,4 @@
-import { ExternalError, GateError, errorMessage, type ActionContext } from '@pipeline-toolkit/core';
+import { DEFAULT_REQUEST_POLICY, ExternalError, GateError, errorMessage, guardedFetch, type ActionContext } from '@pipeline-toolkit/core';
 import { deploy, planDeploy, recover } from './deploy.ts';
 import type { Journal, Outcome } from './bluegreen/model.ts';
 import { GitHubDeployments } from './github-deployment.ts';
@@ -35,7 +35,10 @@ export function githubDeployment(ctx: ActionContext, options: DeployOptions, fet
     environment: options.environment,
     ...(options.spec.runUrl ? { logUrl: options.spec.runUrl } : {}),
   };
-  return new GitHubDeployments(target, ctx.log, fetchImpl);
+  // Each record call on its own clock: the last one comes after the whole deploy.
+  const policy = options.request ?? DEFAULT_REQUEST_POLICY;
+  const guarded: typeof fetch = (input, init) => guardedFetch(policy, { fetch: fetchImpl })(input, init);
+  return new GitHubDeployments(target, ctx.log, guarded);
 }
 
 export interface DeployStepDeps {

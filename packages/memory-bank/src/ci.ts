@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { cutText, errorMessage, GateError, InputError, table, type Inputs, type Logger } from '@pipeline-toolkit/core';
+import { cutText, errorMessage, GateError, InputError, table, type Inputs, type Logger, resolveInside } from '@pipeline-toolkit/core';
 import { readBank, today } from './bank.ts';
 import type { ImportMove } from './import.ts';
 import { importAdrs } from './operations.ts';
@@ -115,7 +115,8 @@ function need<T>(value: T | undefined, what: string): T {
 }
 
 export async function runCi(request: CiRequest, context: RunContext, deps: CiDeps): Promise<CiResult> {
-  const dir = path.resolve(context.workspace, request.dir);
+  // A folder that is a symbolic link out of the workspace is refused before anything is read or written.
+  const dir = resolveInside(request.dir, { input: 'dir', label: "Input 'dir'", roots: [context.workspace] });
   const bankPath = path.relative(context.workspace, dir).split(path.sep).join('/') || '.';
   const date = today(deps.now?.());
   const bank = existsSync(dir) ? await readBank(dir, { language: request.language }) : undefined;

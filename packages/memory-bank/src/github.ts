@@ -1,4 +1,11 @@
-import { ExternalError, InputError } from '@pipeline-toolkit/core';
+import {
+  DEFAULT_REQUEST_POLICY,
+  ExternalError,
+  guardedFetch,
+  InputError,
+  requestFailure,
+  type RequestPolicy,
+} from '@pipeline-toolkit/core';
 
 /**
  * The few GitHub REST calls the memory bank makes, through Octokit (@actions/github), loaded only
@@ -47,13 +54,20 @@ export function repositoryFromRemote(url: string): Repository | undefined {
   return match ? { owner: match[1] as string, repo: match[2] as string } : undefined;
 }
 
-export async function createGitHub(token: string, baseUrl = process.env['GITHUB_API_URL'] || 'https://api.github.com'): Promise<GitHub> {
+export async function createGitHub(
+  token: string,
+  baseUrl = process.env['GITHUB_API_URL'] || 'https://api.github.com',
+  policy: RequestPolicy = DEFAULT_REQUEST_POLICY,
+): Promise<GitHub> {
   const { getOctokit } = await import('@actions/github');
-  const octokit = getOctokit(token, { baseUrl });
+  const octokit = getOctokit(token, { baseUrl, request: { fetch: guardedFetch(policy) } });
   const call = async <T>(fn: () => Promise<T>, what: string): Promise<T> => {
     try {
       return await fn();
     } catch (error) {
+      // Octokit wraps its fetch's errors as HTTP 500: a timeout is said as a timeout.
+      const failure = requestFailure(error);
+      if (failure) throw failure;
       const status = (error as { status?: number }).status;
       if (typeof status !== 'number') throw new ExternalError(`GitHub API ${what} failed: ${(error as Error).message}`, { cause: error });
       const detail = (error as { response?: { data?: { message?: string } } }).response?.data?.message ?? (error as Error).message;

@@ -1,6 +1,6 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ExternalError, type Logger } from '@pipeline-toolkit/core';
+import { ExternalError, writeFileInside, type Logger } from '@pipeline-toolkit/core';
 import { GitHubError, refPath, repoPath, type GitHub, type Repository } from './github.ts';
 
 /**
@@ -50,8 +50,8 @@ export class LocalStore implements BankStore {
       });
       const next = edit.apply(current);
       if (next === current) continue;
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, next);
+      // Never through a symbolic link, never outside the root.
+      await writeFileInside(file, next, { input: 'dir', label: "Input 'dir'", roots: [this.#root] });
       files.push(edit.path);
     }
     return { changed: files.length > 0, files };

@@ -21,6 +21,8 @@ export interface ScanOptions {
   findingsFile: string;
   upload: boolean;
   categoryPrefix: string;
+  /** Deadline of each scanner run by `run-scanners` (input `scan-timeout`, default 30m). */
+  scanTimeoutMs?: number;
 }
 
 export const REPORT_INPUTS: readonly { input: string; kind: ReportKind }[] = [
@@ -67,5 +69,16 @@ export function readScanInputs(inputs: Inputs, label: (name: string) => string =
       `${label('semgrep-config')} must name local rule files or directories (the registry is not used), got '${remote}'.`,
     );
   }
-  return { reports, runScanners, semgrepConfig, failOn, outputSarif, findingsFile: findingsFileFor(outputSarif), upload, categoryPrefix };
+  const scanTimeoutMs = inputs.duration('scan-timeout', { default: '30m', max: '6h' });
+  return {
+    reports,
+    runScanners,
+    semgrepConfig,
+    failOn,
+    outputSarif,
+    findingsFile: findingsFileFor(outputSarif),
+    upload,
+    categoryPrefix,
+    ...(scanTimeoutMs ? { scanTimeoutMs } : {}),
+  };
 }

@@ -60,7 +60,12 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     const outDir = await mkdtemp(path.join(deps.env['RUNNER_TEMP'] ?? tmpdir(), 'security-scan-'));
     const produced = await runAvailableScanners(
       missing,
-      { workspace: deps.cwd, outDir, semgrepConfig: options.semgrepConfig },
+      {
+        workspace: deps.cwd,
+        outDir,
+        semgrepConfig: options.semgrepConfig,
+        ...(options.scanTimeoutMs ? { timeoutMs: options.scanTimeoutMs } : {}),
+      },
       { exec: deps.exec ?? defaultExec, log: deps.log, env: deps.env, which: deps.which },
     );
     for (const { kind, file } of produced) sources.push({ input: 'run-scanners', label: `${kind} (run-scanners)`, kind, file });

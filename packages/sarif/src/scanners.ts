@@ -83,7 +83,7 @@ export interface ScannerDeps {
  */
 export async function runAvailableScanners(
   kinds: readonly ScannerKind[],
-  options: { workspace: string; outDir: string; semgrepConfig: readonly string[] },
+  options: { workspace: string; outDir: string; semgrepConfig: readonly string[]; timeoutMs?: number },
   deps: ScannerDeps,
 ): Promise<{ kind: ScannerKind; file: string }[]> {
   const which = deps.which ?? findOnPath;
@@ -102,15 +102,25 @@ export async function runAvailableScanners(
     const run = scannerCommand(kind, { command, ...options });
     const env = Object.fromEntries(Object.entries(run.env).filter(([k]) => deps.env[k] === undefined));
     await deps.log.group(`Running ${kind}`, () =>
-      deps.exec(run.command, run.args, { env, okExitCodes: run.okExitCodes, logger: deps.log, stream: true }),
+      deps.exec(run.command, run.args, {
+        env,
+        okExitCodes: run.okExitCodes,
+        logger: deps.log,
+        stream: true,
+        timeoutMs: options.timeoutMs ?? SCAN_TIMEOUT_MS,
+        timeoutInput: 'scan-timeout',
+      }),
     );
     reports.push({ kind, file: run.report });
   }
   return reports;
 }
 
+/** A scanner that runs longer than this is stopped (input scan-timeout). */
+const SCAN_TIMEOUT_MS = 30 * 60_000;
+
 async function refuseMaliciousTrivy(command: string, deps: ScannerDeps): Promise<void> {
-  const { stdout } = await deps.exec(command, ['--version'], { logger: deps.log });
+  const { stdout } = await deps.exec(command, ['--version'], { logger: deps.log, timeoutMs: 60_000 });
   const version = /Version:\s*v?(\d+\.\d+\.\d+)/.exec(stdout)?.[1];
   if (version && MALICIOUS_TRIVY.includes(version)) {
     throw new ExternalError(

@@ -1,7 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
-import { errorMessage, ExternalError, type Logger } from '@pipeline-toolkit/core';
+import {
+  DEFAULT_REQUEST_POLICY,
+  errorMessage,
+  ExternalError,
+  guardedFetch,
+  RequestTimeoutError,
+  startDeadline,
+  type Logger,
+  type RequestPolicy,
+} from '@pipeline-toolkit/core';
 import { GITHUB_LIMITS } from './writer.ts';
 
 export interface UploadOptions {
@@ -17,6 +26,8 @@ export interface UploadOptions {
   log: Logger;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+  /** request-timeout per attempt, request-deadline for the upload with its retries. */
+  policy?: RequestPolicy;
 }
 
 export type UploadResult = { status: 'uploaded'; id: string; url?: string } | { status: 'skipped'; reason: string };
@@ -51,7 +62,9 @@ export async function uploadSarif(options: UploadOptions): Promise<UploadResult>
     sarif: zipped.toString('base64'),
     tool_name: 'pipeline-toolkit security-scan',
   });
-  const doFetch = options.fetch ?? fetch;
+  const policy = options.policy ?? DEFAULT_REQUEST_POLICY;
+  const deadline = startDeadline(policy);
+  const doFetch = guardedFetch(policy, { deadline, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   for (let attempt = 1; ; attempt++) {
     let response: Response;
@@ -68,10 +81,14 @@ export async function uploadSarif(options: UploadOptions): Promise<UploadResult>
         body,
       });
     } catch (error) {
-      if (attempt < 3) {
+      // A timed-out attempt is tried again; the deadline and a cancel end the upload.
+      const retryable = !deadline.signal.aborted && (!(error instanceof ExternalError) || error instanceof RequestTimeoutError);
+      if (attempt < 3 && retryable && deadline.remaining() > 1000 * attempt) {
+        log.info(`Code scanning upload: ${errorMessage(error)} Trying again (attempt ${attempt + 1} of 3).`);
         await sleep(1000 * attempt);
         continue;
       }
+      if (error instanceof ExternalError) throw error;
       throw new ExternalError(`Could not reach ${url}: ${errorMessage(error)}`, { cause: error });
     }
     const text = await response.text();
@@ -117,6 +134,7 @@ export async function uploadForRun(options: {
   env: NodeJS.ProcessEnv;
   log: Logger;
   fetch?: typeof fetch;
+  policy?: RequestPolicy;
 }): Promise<UploadResult> {
   const { env } = options;
   const eventPath = env['GITHUB_EVENT_PATH'];
@@ -131,5 +149,6 @@ export async function uploadForRun(options: {
     readOnlyToken: readOnlyTokenEvent(event, env['GITHUB_ACTOR']),
     log: options.log,
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
   });
 }

@@ -134,6 +134,7 @@ describe('scan inputs', () => {
       findingsFile: 'security-scan.findings.json',
       upload: false,
       categoryPrefix: 'security-scan',
+      scanTimeoutMs: 30 * 60_000,
     });
   });
 

@@ -1,3 +1,4 @@
+import { DEFAULT_REQUEST_POLICY, guardedFetch, type RequestPolicy } from '@pipeline-toolkit/core';
 import type { getOctokit } from '@actions/github';
 import type { FailedJob, Status } from './model.ts';
 
@@ -69,9 +70,12 @@ export function outcomeOf(conclusion: string | null): Status | undefined {
  * only, so that validating inputs, dry runs and success messages never load it. `baseUrl` is
  * GITHUB_API_URL, so GitHub Enterprise Server works the same way.
  */
-export function githubRunsApi(token: string, baseUrl: string): RunsApi {
+export function githubRunsApi(token: string, baseUrl: string, policy: RequestPolicy = DEFAULT_REQUEST_POLICY): RunsApi {
   let client: Promise<Octokit> | undefined;
-  const octokit = () => (client ??= import('@actions/github').then(({ getOctokit }) => getOctokit(token, { baseUrl })));
+  const octokit = () =>
+    (client ??= import('@actions/github').then(({ getOctokit }) =>
+      getOctokit(token, { baseUrl, request: { fetch: guardedFetch(policy) } }),
+    ));
   return {
     async failedJobs(run) {
       const api = await octokit();

@@ -1,4 +1,4 @@
-import { InputError, type Inputs, type Logger } from '@pipeline-toolkit/core';
+import { InputError, type Inputs, type Logger, requestPolicy, type RequestPolicy } from '@pipeline-toolkit/core';
 import { parseMentions } from './mentions.ts';
 import { LANGUAGES, STATUSES, type Language, type Status } from './model.ts';
 import { parseNeeds, type NeedsResults } from './needs.ts';
@@ -22,6 +22,8 @@ export interface NotifyRequest {
   dryRun: boolean;
   failOnError: boolean;
   notifyOn: NotifyOn;
+  /** request-timeout and request-deadline, for the webhook and the GitHub API. */
+  request?: RequestPolicy;
 }
 
 /**
@@ -62,6 +64,7 @@ export function readNotifyInputs(inputs: Inputs, log: Logger, options: { allowLo
     dryRun,
     failOnError: inputs.boolean('fail-on-error', true),
     notifyOn: inputs.enum('notify-on', NOTIFY_ON, { default: 'always' }),
+    request: requestPolicy(inputs),
   };
   if (rawWebhook !== undefined) request.webhook = parseWebhookUrl(rawWebhook, inputs.label('webhook-url'), options);
   else if (!dryRun)

@@ -1,4 +1,4 @@
-import { ExternalError, errorMessage, redactPatterns, type Logger } from '@pipeline-toolkit/core';
+import { ExternalError, errorMessage, redactPatterns, type Logger, requestFailure } from '@pipeline-toolkit/core';
 import type { RunRef, RunsApi } from './github.ts';
 import type { NotifyOn, NotifyRequest } from './inputs.ts';
 import type { FailedJob, RunContext, Status } from './model.ts';
@@ -75,7 +75,11 @@ export async function deliver(
     return false;
   }
   try {
-    const attempts = await post(request.webhook, prepared.payload, { retry5xx: request.retry5xx, log });
+    const attempts = await post(request.webhook, prepared.payload, {
+      retry5xx: request.retry5xx,
+      log,
+      ...(request.request ? { policy: request.request } : {}),
+    });
     log.info(`Slack message sent (${prepared.status}${attempts > 1 ? `, after ${attempts} attempts` : ''}).`);
     return true;
   } catch (error) {
@@ -109,7 +113,9 @@ export async function decide(
       try {
         previous = await api.runs.previousOutcome(api.ref);
       } catch (error) {
-        log.warning(`Could not read the previous run from the GitHub API (${errorMessage(error)}); sending the message anyway.`);
+        log.warning(
+          `Could not read the previous run from the GitHub API (${errorMessage(requestFailure(error) ?? error)}); sending the message anyway.`,
+        );
         return { due: true, reason: 'the previous run could not be looked up' };
       }
       if (previous === undefined) return { due: true, reason: 'there is no previous completed run on this branch' };
@@ -128,8 +134,10 @@ async function listFailedJobs(fromNeeds: FailedJob[], api: { runs: RunsApi; ref:
     const jobs = await api.runs.failedJobs(api.ref);
     return jobs.length ? jobs : fromNeeds;
   } catch (error) {
+    // A timeout is not a permission problem: say only what happened.
+    const hint = requestFailure(error) ? '' : " the job needs 'permissions: actions: read'.";
     log.warning(
-      `Could not list the run's jobs from the GitHub API (${errorMessage(error)}); the job needs 'permissions: actions: read'. ${fromNeeds.length ? 'Naming the failed jobs from needs instead.' : ''}`.trim(),
+      `Could not list the run's jobs from the GitHub API (${errorMessage(requestFailure(error) ?? error)});${hint} ${fromNeeds.length ? 'Naming the failed jobs from needs instead.' : ''}`.trim(),
     );
     return fromNeeds;
   }

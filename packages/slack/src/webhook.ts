@@ -1,4 +1,13 @@
-import { ExternalError, InputError, type Logger } from '@pipeline-toolkit/core';
+import {
+  ExternalError,
+  InputError,
+  type Logger,
+  DEFAULT_REQUEST_POLICY,
+  guardedFetch,
+  requestFailure,
+  startDeadline,
+  type RequestPolicy,
+} from '@pipeline-toolkit/core';
 
 /**
  * A validated Slack incoming-webhook URL. The address itself is a credential, so it is kept in a
@@ -67,6 +76,8 @@ export interface DeliveryOptions {
   log: Logger;
   /** Per-attempt limit; default 10 s. */
   timeoutMs?: number;
+  /** request-timeout (per attempt, unless timeoutMs) and request-deadline (all attempts and waits). */
+  policy?: RequestPolicy;
   /** Longest wait honoured from a Retry-After header; default 30 s. */
   maxRetryAfterMs?: number;
   /** Attempts in all, first included; default 4. */
@@ -129,7 +140,13 @@ export async function postToWebhook(webhook: WebhookUrl, payload: unknown, optio
   const sleep = options.sleep ?? sleeper;
   const now = options.now ?? Date.now;
   const body = JSON.stringify(payload);
-  const send = await proxyAwareFetch(webhook.reveal());
+  const policy = options.policy ?? DEFAULT_REQUEST_POLICY;
+  const deadline = startDeadline(policy);
+  // The URL is the secret: messages name only Slack's host.
+  const send = guardedFetch(
+    { ...policy, attemptTimeoutMs: options.timeoutMs ?? (options.policy ? policy.attemptTimeoutMs : 10_000) },
+    { fetch: await proxyAwareFetch(webhook.reveal()), describe: (url) => `${url.host}/services/… (the Slack webhook)`, deadline },
+  );
 
   for (let attempt = 1; ; attempt++) {
     const last = attempt >= maxAttempts;
@@ -140,12 +157,12 @@ export async function postToWebhook(webhook: WebhookUrl, payload: unknown, optio
         method: 'POST',
         headers: { 'content-type': 'application/json; charset=utf-8' },
         body,
-        signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
         redirect: 'error',
       });
       text = await response.text();
     } catch (error) {
       const reason = networkReason(error);
+      if (deadline.signal.aborted) throw new ExternalError(`Could not deliver the Slack message: ${reason}`);
       if (retry5xx && !last) {
         const wait = backoffMs(attempt);
         log.info(`Slack did not answer (${reason}); trying again in ${wait / 1000}s (attempt ${attempt + 1} of ${maxAttempts}).`);
@@ -203,6 +220,8 @@ function backoffMs(attempt: number): number {
 
 /** Why a request failed, without its URL (fetch errors may carry it). Duck-typed: the error may come from another realm. */
 function networkReason(error: unknown): string {
+  const failure = requestFailure(error);
+  if (failure) return failure.message.replace(/\.$/, '');
   const { name, cause } = (error ?? {}) as { name?: string; cause?: { code?: string } };
   if (name === 'TimeoutError' || name === 'AbortError') return 'no answer in time (timeout)';
   return cause?.code ? `network error ${cause.code}` : 'network error';

@@ -60,6 +60,7 @@ describe('readNotifyInputs', () => {
       dryRun: false,
       failOnError: true,
       notifyOn: 'always',
+      request: { attemptTimeoutMs: 30_000, deadlineMs: 300_000 },
     });
   });
 

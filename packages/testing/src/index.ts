@@ -12,3 +12,4 @@ export { startServer, json, type LoopbackServer, type RecordedRequest, type Hand
 export { toolsDir, manifestPath, toolsManifest, requireTool, type ToolEntry } from './tools.ts';
 export { loopbackCertificate, tokenKubeconfig } from './tls.ts';
 export { freePort, postgres, serviceDatabaseEnv, waitForHealth } from './services.ts';
+export { hostileServer, INJECTION_STRINGS, type HostileServer } from './hostile.ts';

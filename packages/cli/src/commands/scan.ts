@@ -1,4 +1,4 @@
-import { InputError } from '@pipeline-toolkit/core';
+import { InputError, requestPolicy } from '@pipeline-toolkit/core';
 import { readScanInputs, runScan, uploadForRun } from '@pipeline-toolkit/sarif';
 import { flagInputs, githubToken, type Command } from '../command.ts';
 
@@ -39,11 +39,15 @@ export const scan: Command = {
     { name: 'category-prefix', type: 'string', description: 'Prefix of each run category (default security-scan)' },
     { name: 'upload', type: 'boolean', description: 'Upload the SARIF file to code scanning (GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_REF)' },
     { name: 'github-token', type: 'string', description: 'Token for --upload (default: GITHUB_TOKEN)' },
+    { name: 'scan-timeout', type: 'string', description: 'Longest run of one scanner started by --run-scanners (default 30m)' },
+    { name: 'request-timeout', type: 'string', description: 'Longest wait for one upload request (default 30s)' },
+    { name: 'request-deadline', type: 'string', description: 'Longest time for the upload, retries included (default 5m)' },
   ],
   async run({ inputs, lists, io }) {
     const label = (name: string) => inputs.label(name);
     // Repeatable flags and the short aliases read as the one input they stand for.
     const options = readScanInputs(flagInputs({ inputs, lists }, ALIASES), label);
+    const policy = requestPolicy(inputs);
     const token = options.upload ? githubToken({ inputs, io }) : undefined;
     const [repository, sha, ref] = [io.env['GITHUB_REPOSITORY'], io.env['GITHUB_SHA'], io.env['GITHUB_REF']];
     if (options.upload && (!token || !repository || !sha || !ref)) {
@@ -57,7 +61,7 @@ export const scan: Command = {
     const result = await runScan(options, { log: io.log, env: io.env, cwd: io.cwd, label });
     io.out(result.console);
     io.out(`\nSARIF: ${result.sarifFile}\nFindings: ${result.findingsFile}`);
-    if (token && repository && sha && ref) await uploadForRun({ sarifFile: result.sarifFile, token, env: io.env, log: io.log });
+    if (token && repository && sha && ref) await uploadForRun({ sarifFile: result.sarifFile, token, env: io.env, log: io.log, policy });
     return result.gate.passed ? 0 : 1;
   },
 };

@@ -1,6 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Redactor } from '@pipeline-toolkit/core';
+import { writeFileInside, type Redactor } from '@pipeline-toolkit/core';
 import type { SuiteResult } from '../model.ts';
 import { jsonReport } from './json.ts';
 import { junitReport } from './junit.ts';
@@ -12,13 +11,10 @@ export async function writeReports(
   redactor: Pick<Redactor, 'redact'>,
 ): Promise<{ json?: string; junit?: string }> {
   const written: { json?: string; junit?: string } = {};
-  const write = async (file: string, content: string) => {
-    const absolute = path.resolve(files.cwd ?? process.cwd(), file);
-    await mkdir(path.dirname(absolute), { recursive: true });
-    await writeFile(absolute, content);
-    return absolute;
-  };
-  if (files.json) written.json = await write(files.json, `${JSON.stringify(jsonReport(result, redactor), null, 2)}\n`);
-  if (files.junit) written.junit = await write(files.junit, junitReport(result, redactor));
+  // Never through a symbolic link planted at the report's name.
+  const write = (file: string, content: string, input: string) =>
+    writeFileInside(path.resolve(files.cwd ?? process.cwd(), file), content, { input, label: `Input '${input}'` });
+  if (files.json) written.json = await write(files.json, `${JSON.stringify(jsonReport(result, redactor), null, 2)}\n`, 'json-file');
+  if (files.junit) written.junit = await write(files.junit, junitReport(result, redactor), 'junit-file');
   return written;
 }

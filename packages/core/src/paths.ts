@@ -1,0 +1,150 @@
+import { constants, lstatSync, realpathSync, statSync } from 'node:fs';
+import { mkdir, open } from 'node:fs/promises';
+import path from 'node:path';
+import { InputError } from './errors.ts';
+import { quoteValue } from './text.ts';
+
+/**
+ * Paths named by inputs, checked as a demanding user of a CI action expects: they stay inside the
+ * workspace (a folder named `..foo` is a folder like any other; `../x` and `/etc` are not), what
+ * must exist exists and is of the right kind, and writes never follow a symbolic link — a pull
+ * request cannot plant one to make the action overwrite a file elsewhere.
+ */
+
+/** True when `target` is `root` or below it, compared by path segments. */
+export function isInside(root: string, target: string): boolean {
+  const relative = path.relative(path.resolve(root), path.resolve(target));
+  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+}
+
+/** The real path of `target`, or of its nearest existing ancestor joined with the rest (for files yet to be written). */
+function realPathOf(target: string): string {
+  const missing: string[] = [];
+  let current = path.resolve(target);
+  for (;;) {
+    try {
+      return path.join(realpathSync(current), ...missing.reverse());
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return path.resolve(target);
+      missing.push(path.basename(current));
+      current = parent;
+    }
+  }
+}
+
+const realRoot = (root: string) => realPathOf(root);
+
+export interface PathRule {
+  /** The input's name (for InputError) and how messages name it (`Input 'x'` or `--x`). */
+  input: string;
+  label: string;
+  /** Where the path must stay: the workspace, and for writes RUNNER_TEMP too. None: anywhere (a person at a terminal). */
+  roots?: readonly string[] | undefined;
+  /** Resolve relative paths from here (default the first root). */
+  cwd?: string;
+}
+
+function rootsText(roots: readonly string[]): string {
+  if (roots.length === 0) return 'the workspace';
+  return roots.length === 1 ? `the workspace (${roots[0]})` : `the workspace (${roots[0]}) or RUNNER_TEMP (${roots.slice(1).join(', ')})`;
+}
+
+/** Resolves `value` and checks it stays inside the roots, before and after following symbolic links. */
+export function resolveInside(value: string, rule: PathRule): string {
+  const absolute = path.resolve(rule.cwd ?? rule.roots?.[0] ?? process.cwd(), value);
+  if (!rule.roots?.length) return absolute;
+  const lexical = rule.roots.some((root) => isInside(root, absolute));
+  const real = realPathOf(absolute);
+  if (!lexical || !rule.roots.some((root) => isInside(realRoot(root), real))) {
+    const via = lexical ? ` (through a symbolic link, to ${real})` : '';
+    throw new InputError(rule.input, `${rule.label} ${quoteValue(value)} is outside ${rootsText(rule.roots)}${via}: refused.`);
+  }
+  return absolute;
+}
+
+/**
+ * A path input the action reads: inside the roots (symbolic links followed and checked), existing,
+ * and a file or a directory as `kind` says. Returns the absolute path.
+ */
+export function existingPath(value: string, rule: PathRule & { kind: 'file' | 'directory' }): string {
+  const absolute = resolveInside(value, rule);
+  let stats;
+  try {
+    stats = statSync(absolute);
+  } catch {
+    throw new InputError(rule.input, `${rule.label} ${quoteValue(value)} does not exist (looked for ${absolute}).`);
+  }
+  if (rule.kind === 'directory' && !stats.isDirectory())
+    throw new InputError(rule.input, `${rule.label} ${quoteValue(value)} is not a directory.`);
+  if (rule.kind === 'file' && !stats.isFile()) {
+    const what = stats.isDirectory() ? 'a directory' : 'not a regular file';
+    throw new InputError(rule.input, `${rule.label} ${quoteValue(value)} is ${what}; it must name a file.`);
+  }
+  return absolute;
+}
+
+/**
+ * A path the action will write: inside the roots once its folders' links are followed, and not
+ * itself a symbolic link or a directory. Returns the absolute path.
+ */
+export function writablePath(value: string, rule: PathRule): string {
+  const absolute = resolveInside(value, rule);
+  let stats;
+  try {
+    stats = lstatSync(absolute);
+  } catch {
+    return absolute;
+  }
+  if (stats.isSymbolicLink())
+    throw new InputError(
+      rule.input,
+      `${rule.label} ${quoteValue(value)} is a symbolic link: refused (the action writes only regular files).`,
+    );
+  if (stats.isDirectory()) throw new InputError(rule.input, `${rule.label} ${quoteValue(value)} is a directory; it must name a file.`);
+  return absolute;
+}
+
+/** Where action-mode writes may go: the workspace and RUNNER_TEMP. */
+export function writeRoots(env: NodeJS.ProcessEnv, cwd = process.cwd()): string[] {
+  const workspace = env['GITHUB_WORKSPACE'] || cwd;
+  return env['RUNNER_TEMP'] ? [workspace, env['RUNNER_TEMP']] : [workspace];
+}
+
+/**
+ * The roots for code shared by actions and the CLI: inside a GitHub Actions job (GITHUB_ACTIONS
+ * is true) the workspace, for reads, or the workspace and RUNNER_TEMP, for writes; on a person's
+ * terminal none.
+ */
+export function jobRoots(env: NodeJS.ProcessEnv, cwd: string, use: 'read' | 'write'): string[] | undefined {
+  if (env['GITHUB_ACTIONS'] !== 'true') return undefined;
+  return use === 'write' ? writeRoots(env, cwd) : [env['GITHUB_WORKSPACE'] || cwd];
+}
+
+/**
+ * Writes a file without following a symbolic link at its name (O_NOFOLLOW), after checking with
+ * writablePath() that it stays inside the roots; parent folders are created.
+ */
+export async function writeFileInside(file: string, data: string | Uint8Array, rule: PathRule): Promise<string> {
+  const absolute = writablePath(file, rule);
+  await mkdir(path.dirname(absolute), { recursive: true });
+  // The folders may have changed since the check: check the real folder again, then open without following a link.
+  resolveInside(absolute, rule);
+  let handle;
+  try {
+    handle = await open(absolute, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+      throw new InputError(
+        rule.input,
+        `${rule.label} ${quoteValue(file)} is a symbolic link: refused (the action writes only regular files).`,
+      );
+    throw error;
+  }
+  try {
+    await handle.writeFile(data);
+  } finally {
+    await handle.close();
+  }
+  return absolute;
+}

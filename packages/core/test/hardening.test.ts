@@ -1,0 +1,92 @@
+import { describe, expect, it } from '@jest/globals';
+import { ActionsLogger, ConsoleLogger, exec, quoteValue, singleLine, visibleControls } from '@pipeline-toolkit/core';
+
+/** What the runner would execute: lines that start with `::` outside a stop-commands block. */
+function executed(lines: string[]): string[] {
+  const run: string[] = [];
+  let stopToken: string | undefined;
+  for (const raw of lines.flatMap((l) => l.split(/\r\n|\r|\n/))) {
+    const line = raw.trimStart();
+    if (stopToken) {
+      if (line === `::${stopToken}::`) stopToken = undefined;
+      continue;
+    }
+    const stop = /^::stop-commands::(.+)$/.exec(line);
+    if (stop) {
+      stopToken = stop[1];
+      continue;
+    }
+    if (line.startsWith('::') || line.startsWith('##[')) run.push(line);
+  }
+  return run;
+}
+
+describe('log lines are data, never workflow commands', () => {
+  const hostile = ['ok\n::error title=x::owned', '  ::warning::x', 'a\r::set-output name=x::y', '##[error]legacy', 'x\r\n::add-mask::v'];
+
+  it('wraps command-like info lines in stop-commands and keeps them readable', () => {
+    const lines: string[] = [];
+    const log = new ActionsLogger({ write: (l) => lines.push(l) });
+    for (const text of hostile) log.info(text);
+    expect(executed(lines)).toEqual([]);
+    expect(lines).toContain('::error title=x::owned');
+    expect(lines.filter((l) => l.startsWith('::stop-commands::'))).toHaveLength(hostile.length);
+  });
+
+  it('escapes annotations, titles and files, so one message is one command', () => {
+    const lines: string[] = [];
+    const log = new ActionsLogger({ write: (l) => lines.push(l) });
+    for (const text of hostile) log.error(text, { title: text, file: text });
+    expect(lines.every((l) => l.startsWith('::error ') && !l.includes('\n') && !l.includes('\r'))).toBe(true);
+    expect(lines[0]).toBe(
+      '::error title=ok%0A%3A%3Aerror title=x%3A%3Aowned,file=ok%0A%3A%3Aerror title=x%3A%3Aowned::ok%0A::error title=x::owned',
+    );
+  });
+
+  it('the CLI logger, which a job may run, wraps them too', () => {
+    const lines: string[] = [];
+    const log = new ConsoleLogger({ out: (l) => lines.push(l), err: (l) => lines.push(l) });
+    for (const text of hostile) log.info(text);
+    expect(executed(lines)).toEqual([]);
+  });
+
+  it('shows control characters as escapes', () => {
+    const lines: string[] = [];
+    const log = new ActionsLogger({ write: (l) => lines.push(l) });
+    log.info('red \u001b[31mX\u001b[0m bell\u0007 nul\u0000 rlo\u202e!');
+    log.warning('del\u007f');
+    expect(lines).toEqual(['red \\x1b[31mX\\x1b[0m bell\\x07 nul\\x00 rlo\\u202e!', '::warning::del\\x7f']);
+    expect(visibleControls('tab\tline\nend')).toBe('tab\tline\nend');
+    expect(singleLine('a\nb\rc')).toBe('a\\nb\\rc');
+  });
+
+  it('quotes long values with their first 200 characters and their size', () => {
+    expect(quoteValue('short')).toBe("'short'");
+    const long = 'x'.repeat(20_480);
+    expect(quoteValue(long)).toBe(`'${'x'.repeat(200)}…' (20.0 KB, first 200 characters shown)`);
+  });
+});
+
+describe('exec deadline', () => {
+  it('stops a program that outlives its deadline and names the limit', async () => {
+    const started = Date.now();
+    await expect(
+      exec(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { timeoutMs: 300, timeoutInput: 'scan-timeout' }),
+    ).rejects.toThrow(/did not finish within its deadline \(scan-timeout: 300ms\) and was stopped/);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('kills a program that ignores SIGTERM after the grace period', async () => {
+    await expect(
+      exec(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"], { timeoutMs: 200 }),
+    ).rejects.toThrow(/deadline \(200ms\)/);
+  }, 15_000);
+
+  it('stops a program when the step is cancelled', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 200);
+    await expect(exec(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { signal: controller.signal })).rejects.toThrow(
+      /was stopped: the step was cancelled/,
+    );
+  });
+});
