@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '@pipeline-toolkit/core';
 import { ADR_FILE, parseAdr, type Adr } from './adr.ts';
+import { foreignRecords } from './import.ts';
 import { detectLanguage, languageOf, type Language } from './language.ts';
 import { BANK_FILES, bankTemplates } from './templates.ts';
 
@@ -38,7 +39,11 @@ export function findAdr(bank: Bank, number: number): Adr {
   const found = bank.adrs.filter((a) => a.number === number);
   if (found.length === 0) {
     const known = bank.adrs.map((a) => a.number).join(', ') || 'none';
-    throw new InputError('number', `There is no ADR ${number} in ${bank.dir} (ADRs: ${known}).`);
+    const foreign = foreignRecords([...bank.files.keys()]);
+    const hint = foreign.length
+      ? ` ${foreign.length} record(s) there are named in another scheme (${foreign[0]}, …): import them first with 'pipeline-toolkit adr import ${bank.dir}'.`
+      : '';
+    throw new InputError('number', `There is no ADR ${number} in ${bank.dir} (ADRs: ${known}).${hint}`);
   }
   if (found.length > 1) {
     throw new InputError(

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createAdr, initBank, lintBank, readBank, writeIndex, type Problem } from '@pipeline-toolkit/memory-bank';
+import { createAdr, initBank, lintBank, readBank, setAdrStatus, writeIndex, type Problem } from '@pipeline-toolkit/memory-bank';
 
 let root: string;
 let dir: string;
@@ -37,6 +37,9 @@ describe('memory-bank lint', () => {
     await writeIndex(dir, { date });
     const problems = await lint();
     expect(short(problems)).toEqual(['memory-bank/0001-use-flask.md:1 naming', 'memory-bank/20201016-use-slugs.md:1 naming']);
+    await expect(setAdrStatus(dir, 1, 'deprecated', { date })).rejects.toThrow(
+      `There is no ADR 1 in ${dir} (ADRs: none). 2 record(s) there are named in another scheme (0001-use-flask.md, …): import them first with 'pipeline-toolkit adr import ${dir}'.`,
+    );
     expect(problems[0]?.message).toBe(
       `is named like an adr-tools or MADR record, not ADR-NNN-<slug>.md, so it is not read as an ADR; 'pipeline-toolkit adr import ${dir}' renames the records and their links`,
     );
