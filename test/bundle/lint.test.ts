@@ -25,7 +25,7 @@ describe('dist/lint', () => {
     runner = await createRunnerEnv();
     const run = await runBundle('lint', { runner });
     expect(run.exitCode).toBe(0);
-    expect(run.outputs).toEqual({ result: 'passed', errors: '0', warnings: '0', linters: '[]' });
+    expect(run.outputs).toEqual({ result: 'passed', errors: '0', warnings: '0', skipped: '', linters: '[]' });
     expect(run.summary).toContain('No linter applies to this repository');
   });
 

@@ -1,5 +1,15 @@
 import { Inputs } from '@pipeline-toolkit/core';
-import { LOOPBACK_SEAM, deliver, githubRunsApi, prepareNotification, readNotifyInputs, runContext } from '@pipeline-toolkit/slack';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  LOOPBACK_SEAM,
+  previewHtml,
+  deliver,
+  githubRunsApi,
+  prepareNotification,
+  readNotifyInputs,
+  runContext,
+} from '@pipeline-toolkit/slack';
 import type { Command } from '../command.ts';
 import { gitRunEnv } from '../git.ts';
 
@@ -34,6 +44,11 @@ export const notify: Command = {
     },
     { name: 'retry-5xx', type: 'string', description: 'true to retry 5xx answers and timeouts (may post twice; default false)' },
     { name: 'dry-run', type: 'boolean', description: 'Print the payload JSON instead of sending it' },
+    {
+      name: 'preview',
+      type: 'string',
+      description: 'Also write the message as an HTML page here (open it in a browser); with --dry-run nothing is sent',
+    },
     { name: 'fail-on-error', type: 'string', description: 'false to turn delivery failures into a warning (default true)' },
     { name: 'notify-on', type: 'string', description: 'always | failure | success | change (default always)' },
   ],
@@ -52,6 +67,12 @@ export const notify: Command = {
       redact: (text) => io.log.redactor.redact(text),
       cwd: io.cwd,
     });
+    const preview = inputs.string('preview');
+    if (preview && prepared.payload) {
+      const file = path.resolve(io.cwd, preview);
+      await writeFile(file, io.log.redactor.redact(previewHtml(prepared.payload as Parameters<typeof previewHtml>[0])));
+      io.log.info(`Preview: ${file}`);
+    }
     if (request.dryRun) {
       if (prepared.payload) io.out(io.log.redactor.redact(JSON.stringify(prepared.payload, null, 2)));
       else io.log.info(`No Slack message: ${prepared.reason}.`);

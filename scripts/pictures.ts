@@ -1,0 +1,111 @@
+/**
+ * The pictures in docs/images, rendered from the code: the Slack messages the pipeline sends (the
+ * real payloads of `pipeline-toolkit notify`, for a failed and a successful run) as HTML, and as
+ * PNG through a real headless Chromium when one is installed (`apt-get install chromium`).
+ * docs/images/pictures.json records, for each PNG, the SHA-256 of the HTML it was taken from, so a
+ * test can tell when the code changed a message and the pictures were not refreshed (pixel output
+ * of a browser is not deterministic across machines; the HTML is).
+ *
+ *   node scripts/pictures.ts          render docs/images (PNG too when chromium is on PATH)
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { MemoryLogger } from '@pipeline-toolkit/core';
+import { main } from '../packages/cli/src/main.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+export const IMAGES = path.join(root, 'docs', 'images');
+
+/** A run of acme/shop as GitHub describes it, so the messages are the same on every machine. */
+const RUN = {
+  GITHUB_ACTIONS: 'true',
+  GITHUB_REPOSITORY: 'acme/shop',
+  GITHUB_REF_NAME: 'main',
+  GITHUB_SHA: '3f9c2e1a7b4d5c6e8f90a1b2c3d4e5f6a7b8c9d0',
+  GITHUB_RUN_ID: '8123456789',
+  GITHUB_RUN_NUMBER: '42',
+  GITHUB_WORKFLOW: 'pipeline',
+  GITHUB_SERVER_URL: 'https://github.com',
+};
+
+export const PICTURES: Record<string, string[]> = {
+  'slack-failure': [
+    '--needs',
+    '{"lint":{"result":"success"},"build":{"result":"success"},"test":{"result":"failure"},"deploy":{"result":"skipped"}}',
+    '--environment-url',
+    'https://shop.example.com',
+  ],
+  'slack-success': [
+    '--needs',
+    '{"lint":{"result":"success"},"deploy":{"result":"success"}}',
+    '--environment-url',
+    'https://shop.example.com',
+  ],
+};
+
+/** The HTML of each picture, rendered now from the code. */
+export async function renderHtml(): Promise<Record<string, string>> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'ptk-pictures-'));
+  try {
+    const pages: Record<string, string> = {};
+    for (const [name, args] of Object.entries(PICTURES)) {
+      const file = path.join(dir, `${name}.html`);
+      const io = { log: new MemoryLogger(), out: () => undefined, env: RUN, cwd: dir };
+      const code = await main(['notify', ...args, '--dry-run', '--preview', file], io);
+      if (code !== 0) throw new Error(`notify for ${name} exited ${code}: ${io.log.lines.map((l) => l.message).join('; ')}`);
+      pages[name] = await readFile(file, 'utf8');
+    }
+    return pages;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+function chromium(): string | undefined {
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) if (existsSync(path.join(dir, name))) return path.join(dir, name);
+  }
+  return undefined;
+}
+
+async function main_(): Promise<void> {
+  await mkdir(IMAGES, { recursive: true });
+  const pages = await renderHtml();
+  const browser = chromium();
+  const manifestFile = path.join(IMAGES, 'pictures.json');
+  const manifest = existsSync(manifestFile) ? (JSON.parse(await readFile(manifestFile, 'utf8')) as Record<string, string>) : {};
+  for (const [name, html] of Object.entries(pages)) {
+    const htmlFile = path.join(IMAGES, `${name}.html`);
+    await writeFile(htmlFile, html);
+    if (!browser) {
+      console.log(`${name}.html written; no chromium on PATH, ${name}.png not refreshed`);
+      continue;
+    }
+    const profile = await mkdtemp(path.join(os.tmpdir(), 'ptk-chromium-'));
+    try {
+      execFileSync(
+        browser,
+        [
+          ...['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+          ...['--disable-sync', '--no-first-run', '--hide-scrollbars', `--user-data-dir=${profile}`, '--window-size=600,420'],
+          `--screenshot=${path.join(IMAGES, `${name}.png`)}`,
+          `file://${htmlFile}`,
+        ],
+        { stdio: 'ignore', timeout: 60_000 },
+      );
+    } finally {
+      await rm(profile, { recursive: true, force: true });
+    }
+    manifest[`${name}.png`] = sha256(html);
+    console.log(`${name}.png from ${name}.html`);
+  }
+  await writeFile(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+if (import.meta.main) await main_();
