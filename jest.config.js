@@ -2,6 +2,7 @@
  * Three tiers (see ARCHITECTURE.md):
  *  - unit:   packages and actions with injected fakes and loopback servers; no tools needed
  *  - bundle: dist/<name>/index.js spawned exactly as the runner does
+ *  - hostile: silent and trickling servers, injection strings, symlinks and `..`, URL variants
  *  - real:   real components installed by `npm run tools` (PostgreSQL, Helm, Kubernetes, scanners)
  */
 const swc = [
@@ -31,6 +32,11 @@ const projects = [
     ...common,
     displayName: 'bundle',
     testMatch: ['<rootDir>/test/bundle/**/*.test.ts'],
+  },
+  {
+    ...common,
+    displayName: 'hostile',
+    testMatch: ['<rootDir>/test/hostile/**/*.test.ts'],
   },
   {
     ...common,

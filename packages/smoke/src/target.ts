@@ -37,8 +37,31 @@ export function resolveTarget(suite: Suite, target: string, input = 'target'): R
     throw new InputError(input, `Target '${url.protocol}//…' must be an http:// or https:// URL.`);
   }
   const same = Object.entries(suite.targets).find(([, e]) => e.url && sameBase(e.url, target));
-  const environment = same?.[0] ?? (suite.env['ENVIRONMENT'] || 'custom');
+  // Any URL on the production origin is production, whatever its path, case, trailing dot or userinfo.
+  const productionUrl = suite.targets['production']?.url;
+  const onProduction = productionUrl !== undefined && sameOrigin(productionUrl, target);
+  const environment = onProduction ? 'production' : (same?.[0] ?? (suite.env['ENVIRONMENT'] || 'custom'));
   return { url: target, environment, production: environment === 'production' };
+}
+
+/**
+ * The origin as the guard compares it: scheme, host lower-cased without a trailing dot, the port
+ * with defaults dropped (WHATWG URL drops :80 and :443), no userinfo, no path.
+ */
+export function normalisedOrigin(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    let host = parsed.hostname.toLowerCase();
+    while (host.endsWith('.')) host = host.slice(0, -1);
+    return `${parsed.protocol}//${host}${parsed.port ? `:${parsed.port}` : ''}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function sameOrigin(a: string, b: string): boolean {
+  const origin = normalisedOrigin(a);
+  return origin !== undefined && origin === normalisedOrigin(b);
 }
 
 function sameBase(a: string, b: string): boolean {
