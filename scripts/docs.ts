@@ -160,6 +160,21 @@ async function main(): Promise<void> {
   }
   if (existsSync(path.join(root, 'action.yml'))) {
     const action = await readAction(path.join(root, 'action.yml'));
+    // The root action has no README of its own: its usage block is docs/release-action.md.
+    await mkdir(path.join(root, 'docs'), { recursive: true });
+    await update(
+      path.join(root, 'docs', 'release-action.md'),
+      [
+        '# The release action (root): usage',
+        '',
+        '<!-- Generated from action.yml by `npm run docs`; `npm run docs:check` fails when it is stale. Do not edit. -->',
+        '',
+        action.description.trim().replace(/\n/g, ' '),
+        '',
+        usageBlock(`${REPOSITORY}@v1`, action),
+        '',
+      ].join('\n'),
+    );
     rows.unshift(`| [release](action.yml) (root) | ${action.description.trim().replace(/\n/g, ' ')} | \`${REPOSITORY}@${MAJOR_TAG}\` |`);
   }
   const table = ['| Action | What it does | Use |', '| --- | --- | --- |', ...rows].join('\n');
