@@ -1,11 +1,14 @@
 import js from '@eslint/js';
 import globals from 'globals';
+import regexp from 'eslint-plugin-regexp';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Regular expressions run on user-controlled text: none may backtrack super-linearly (ADR-016).
+  { plugins: { regexp }, rules: { 'regexp/no-super-linear-backtracking': 'error' } },
   {
     languageOptions: { globals: { ...globals.node }, ecmaVersion: 2024, sourceType: 'module' },
     rules: {

@@ -76,9 +76,10 @@ export function markdownToText(markdown: string): string {
       fence = opening[1];
       continue;
     }
-    const heading = /^(#{1,6})\s+(.*)$/.exec(line);
+    // \s+ then \S: the two parts cannot trade characters, so no line makes this backtrack.
+    const heading = /^(#{1,6})\s+(\S.*)?$/.exec(line);
     if (heading) {
-      const text = inline(heading[2]!);
+      const text = inline(heading[2] ?? '');
       out.push(text, ...(heading[1]!.length <= 2 ? ['═'.repeat(Math.min(textWidth(text), 80))] : []));
       continue;
     }
