@@ -71,7 +71,7 @@ describe('slack-notify run()', () => {
       payload: JSON.stringify(d.posted[0]),
       'failed-jobs': JSON.stringify([{ name: 'build (linux)', conclusion: 'failure', step: 'Compile' }]),
     });
-    expect(summary.text).toContain('| Failed jobs | build (linux) |');
+    expect(summary.text).toContain('| failure | sent | build (linux) |');
   });
 
   it('still sets the outputs and the summary when delivery fails, and fails the step', async () => {
@@ -81,7 +81,7 @@ describe('slack-notify run()', () => {
     });
     await expect(run(ctx, d.value)).rejects.toThrow('(no_service)');
     expect(outputs.values['sent']).toBe('false');
-    expect(summary.text).toContain('| Message | not delivered |');
+    expect(summary.text).toMatch(/\n\| \w+ \| not delivered \| /);
   });
 
   it('warns instead with fail-on-error false', async () => {
