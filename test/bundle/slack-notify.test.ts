@@ -86,7 +86,7 @@ describe('dist/slack-notify', () => {
     expect(blocks).not.toContain('notify');
     // The jobs route was read page by page (7 jobs, 2 per page) with the token.
     expect(github.requests.filter((r) => r.url.includes('/attempts/1/jobs'))).toHaveLength(4);
-    expect(run.summary).toContain('| Message | sent |');
+    expect(run.summary).toMatch(/\n\| \w+ \| sent \| /);
     expectNeverShown(run, webhook);
     expectNeverShown(run, github.token);
   });
@@ -100,7 +100,7 @@ describe('dist/slack-notify', () => {
     expect(run.outputs['failed-jobs']).toBe('[]');
     const payload = JSON.parse(run.outputs['payload'] ?? '') as { text: string; attachments: { color: string }[] };
     expect(payload.attachments[0]?.color).toBe('#2EB67D');
-    expect(run.summary).toContain('| Message | dry run: not sent |');
+    expect(run.summary).toContain('| Status | Message | Failed jobs |\n| --- | --- | --- |\n| success | dry run: not sent | none |');
     expect(run.summary).toContain(JSON.stringify(payload, null, 2));
   });
 
@@ -131,7 +131,7 @@ describe('dist/slack-notify', () => {
       "The webhook's channel is archived (channel_is_archived). Unarchive the channel, or create a webhook for another channel and update the secret.",
     ]);
     expect(failed.outputs['sent']).toBe('false');
-    expect(failed.summary).toContain('| Message | not delivered |');
+    expect(failed.summary).toMatch(/\n\| \w+ \| not delivered \| /);
     expectNeverShown(failed, webhook);
 
     const tolerated = await notify({ 'webhook-url': webhook, status: 'failure', 'fail-on-error': 'false' });

@@ -226,8 +226,8 @@ describe('notificationSummary', () => {
   it('shows the payload of a dry run and says why nothing was sent', async () => {
     const prepared = await prepareNotification(request({ status: 'success', title: 'Release 1.2' }), run, { log: new MemoryLogger() });
     const summary = notificationSummary(prepared, { dryRun: true, sent: false });
-    expect(summary).toContain('| Message | dry run: not sent |');
-    expect(summary).toContain('```json\n{\n  "text": "CI/CD pipeline succeeded');
+    expect(summary).toContain('| Status | Message | Failed jobs |\n| --- | --- | --- |\n| success | dry run: not sent | none |');
+    expect(summary).toContain('<details><summary>Payload (Block Kit JSON)</summary>\n\n```json\n{\n  "text": "CI/CD pipeline succeeded');
     const skipped = await prepareNotification(request({ status: 'success', 'notify-on': 'failure' }), run, { log: new MemoryLogger() });
     expect(notificationSummary(skipped, { dryRun: false, sent: false })).toContain(
       'not sent: notify-on is failure and the status is success',
