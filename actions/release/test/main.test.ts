@@ -12,7 +12,7 @@ import {
   MemorySummary,
   type ActionContext,
 } from '@pipeline-toolkit/core';
-import type { Outcome } from '@pipeline-toolkit/k8s';
+import type { DeployPlan, Outcome } from '@pipeline-toolkit/k8s';
 import type { SlackPayload } from '@pipeline-toolkit/slack';
 import { run, type Deps } from '../src/main.ts';
 
@@ -59,7 +59,12 @@ function fakes(result: Outcome | Error, over: Partial<Deps> = {}) {
     },
     plan: async () => {
       calls.push('plan');
-      return { lines: ['live colour: blue'], helm: ['helm', 'upgrade'], patch: {} } as never;
+      const plan: DeployPlan = {
+        lines: [['live colour', 'blue']],
+        helm: ['helm', 'upgrade', 'web-green'],
+        writes: [{ what: 'patch Service web to colour green', body: { spec: { selector: { color: 'green' } } } }],
+      };
+      return plan;
     },
     signal: new AbortController().signal,
     fetch: async () => {
@@ -183,6 +188,9 @@ describe('release action', () => {
     const { deps, calls } = fakes(outcome());
     await run(ctx, deps);
     expect(calls).toEqual(['plan']);
+    const printed = ctx.log.lines.map((l) => l.message).join('\n');
+    expect(printed).toContain('helm upgrade web-green');
+    expect(printed).toContain('patch Service web to colour green');
     expect(ctx.outputs.values).toEqual({ result: 'unchanged', notified: 'false', recorded: 'false' });
     expect(existsSync(path.join(ctx.dir, 'memory-bank'))).toBe(false);
   });

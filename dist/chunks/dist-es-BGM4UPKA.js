@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{a,b,c}from"./chunk-J53UXZ3V.js";import"./chunk-SGHP6A42.js";import"./chunk-ES2BFYF4.js";import"./chunk-ATUPFFI4.js";import"./chunk-KH7BXQ6I.js";import"./chunk-RKEOA7VR.js";import"./chunk-DXA4TJEF.js";import"./chunk-UYB2ZY3E.js";import"./chunk-5RUVDSCV.js";import"./chunk-RUOKFGRG.js";export{c as credentialsTreatedAsExpired,b as credentialsWillNeedRefresh,a as defaultProvider};

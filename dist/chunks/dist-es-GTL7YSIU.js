@@ -1,0 +1,2 @@
+import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
+import{a,b,c}from"./chunk-ZWKAAO7U.js";import"./chunk-SOIULU4P.js";import"./chunk-RAWFG7YO.js";import"./chunk-ATUPFFI4.js";import"./chunk-RKEOA7VR.js";import"./chunk-KH7BXQ6I.js";import"./chunk-DXA4TJEF.js";import"./chunk-UYB2ZY3E.js";import"./chunk-5RUVDSCV.js";import"./chunk-RUOKFGRG.js";export{c as credentialsTreatedAsExpired,b as credentialsWillNeedRefresh,a as defaultProvider};

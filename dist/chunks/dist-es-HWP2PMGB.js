@@ -1,0 +1,2 @@
+import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
+import{a,b,c,d,e,f,g}from"./chunk-SOIULU4P.js";import"./chunk-RAWFG7YO.js";import"./chunk-ATUPFFI4.js";import"./chunk-RKEOA7VR.js";import"./chunk-KH7BXQ6I.js";import"./chunk-DXA4TJEF.js";import"./chunk-UYB2ZY3E.js";import"./chunk-5RUVDSCV.js";import"./chunk-RUOKFGRG.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{H as m,I as o}from"./chunk-HQU37OGT.js";import"./chunk-VO6RQJOA.js";import"./chunk-QWLIPW72.js";import"./chunk-OGU26FSD.js";import"./chunk-J7I3PIFG.js";import"./chunk-66YP4XYP.js";import"./chunk-ES2BFYF4.js";import"./chunk-ATUPFFI4.js";import"./chunk-KH7BXQ6I.js";import"./chunk-RKEOA7VR.js";import"./chunk-DXA4TJEF.js";import"./chunk-UYB2ZY3E.js";import"./chunk-5RUVDSCV.js";import"./chunk-RUOKFGRG.js";export{o as AssumeRoleCommand,m as STSClient};

@@ -1,0 +1,2 @@
+import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
+import{H as m,I as o}from"./chunk-KH6YAOMG.js";import"./chunk-VO6RQJOA.js";import"./chunk-OYHSEK37.js";import"./chunk-J7I3PIFG.js";import"./chunk-66YP4XYP.js";import"./chunk-RAWFG7YO.js";import"./chunk-ATUPFFI4.js";import"./chunk-RKEOA7VR.js";import"./chunk-OGU26FSD.js";import"./chunk-KH7BXQ6I.js";import"./chunk-DXA4TJEF.js";import"./chunk-UYB2ZY3E.js";import"./chunk-5RUVDSCV.js";import"./chunk-RUOKFGRG.js";export{o as AssumeRoleCommand,m as STSClient};

@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{a as b,b as c,c as d,d as e,e as f,f as g,g as h,h as i,i as j,j as k}from"./chunk-ETQHJRLR.js";import{c as a}from"./chunk-3DWE4NTS.js";import"./chunk-23MBH2KG.js";import"./chunk-RUOKFGRG.js";export{b as DEFAULT_CONFIG,a as defaultSuite,g as jsonReport,h as junitReport,c as loadSuite,f as readSmokeInputs,d as resolveTarget,e as runSuite,j as smokeFailure,i as summaryMarkdown,k as writeReports};
