@@ -613,21 +613,28 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     await watcher.check();
   });
 
-  it('a chart that changes the immutable Deployment selector → refused in preflight with the reason, nothing changed', async () => {
+  it('a chart that changes the immutable Deployment selector → the idle colour is uninstalled and installed afresh; the live colour serves until the verified switch', async () => {
     const ns = await createNamespace(cluster);
-    const watcher = observe(ns);
     await deploy(ns, helmTool, 'full');
     await deploy(ns, helmTool, 'full', { tag: '1.1.0' });
-    const before = (await router(ns)).metadata.resourceVersion;
-    const { helm } = await engine(ns, helmTool);
-    const revision = (await helm.status('web-blue', ns))?.revision;
+    const watcher = observe(ns);
+    const oldBlue = (await get(`/apis/apps/v1/namespaces/${ns}/deployments/web-blue`)).body;
     const outcome = await deploy(ns, helmTool, 'full', { tag: '1.2.0', set: ['extraSelector=v2'] });
-    expect(outcome.error).toMatch(
-      /^Preflight refused the deploy: Deployment web-blue selects .* but the chart now renders .*"extra":"v2".*; these fields are immutable, so Helm would fail half-way\. web-blue takes no traffic: uninstall it \(helm uninstall web-blue -n e2e-/,
-    );
-    expect(outcome.phases.map((p) => p.name)).toEqual(['preflight']);
-    expect((await router(ns)).metadata.resourceVersion).toBe(before);
-    expect((await helm.status('web-blue', ns))?.revision).toBe(revision);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome).toMatchObject({ result: 'deployed', liveColor: 'blue', previousColor: 'green', revision: 1 });
+    expect(outcome.phases.map((p) => p.name).slice(0, 4)).toEqual(['preflight', 'lock', 'recreate-idle', 'deploy-idle']);
+    const blue = (await get(`/apis/apps/v1/namespaces/${ns}/deployments/web-blue`)).body;
+    expect(blue.metadata.uid).not.toBe(oldBlue.metadata.uid);
+    expect(blue.spec.selector.matchLabels).toEqual({
+      'app.kubernetes.io/name': 'web',
+      'app.kubernetes.io/instance': 'web-blue',
+      extra: 'v2',
+    });
+    expect((await prod(ns)).version).toBe('1.2.0');
+    const { helm } = await engine(ns, helmTool);
+    expect((await helm.history('web-blue', ns)).map((h) => `${h.revision}:${h.status}`)).toEqual(['1:deployed']);
+    // Green served until blue was verified, and blue was routed to only once fully ready.
     await watcher.check();
+    expect(watcher.selections()).toEqual(['web-green', 'web-blue']);
   });
 });

@@ -4,7 +4,7 @@ import { systemClock } from './bluegreen/clock.ts';
 import { helmRelease } from './bluegreen/deploy-idle.ts';
 import { colorRelease, type Journal, type Outcome } from './bluegreen/model.ts';
 import { discardPendingPatch, pendingWrite, verifiedPatch } from './bluegreen/modes.ts';
-import { plannedService, preflight } from './bluegreen/preflight.ts';
+import { immutableSummary, plannedService, preflight } from './bluegreen/preflight.ts';
 import { recoverInterrupted } from './bluegreen/recover.ts';
 import { restorePatch } from './bluegreen/rollback.ts';
 import { finder, type Run } from './bluegreen/run.ts';
@@ -83,6 +83,8 @@ export interface DeployPlan {
   lines: [string, string][];
   /** The Helm command the run would execute (empty when it runs none). */
   helm: string[];
+  /** The chart changes immutable fields of the idle colour: it is uninstalled first (this argv), then installed afresh. */
+  recreate?: { argv: string[]; reason: string };
   /** The cluster writes the run would send, in order, exactly as it builds them. */
   writes: { what: string; body: unknown }[];
 }
@@ -116,6 +118,7 @@ export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: 
   const now = new Date();
   const writes: DeployPlan['writes'] = [];
   let helmArgs: string[] = [];
+  let recreate: DeployPlan['recreate'];
   const describe = (write: RouterWrite) =>
     'create' in write
       ? { what: `create Service ${namespace}/${release} (the router)`, body: write.create }
@@ -123,7 +126,13 @@ export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: 
   if (options.mode === 'full' || options.mode === 'deploy') {
     const rendered = plan.rendered!;
     helmArgs = [helm.binary, ...helm.upgradeArgs(helmRelease(options.spec, target), rendered.helmMajor)];
-    const idle = await helm.status(colorRelease(release, target), namespace);
+    if (rendered.recreate?.length)
+      recreate = {
+        argv: [helm.binary, ...helm.uninstallArgs(colorRelease(release, target), namespace, options.spec.timeoutMs)],
+        reason: immutableSummary(rendered.recreate),
+      };
+    // Installed afresh after an uninstall, the release starts again at revision 1.
+    const idle = recreate ? undefined : await helm.status(colorRelease(release, target), namespace);
     const revision = (idle?.revision ?? 0) + 1;
     const service = plannedService(rendered.target);
     if (options.mode === 'full') {
@@ -170,9 +179,15 @@ export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: 
       ['Live colour', plan.live ?? 'none'],
       [options.mode === 'full' || options.mode === 'deploy' ? 'Idle colour (deploy target)' : 'Target colour', target],
       ['Helm', `Helm ${await helm.major()} (${helm.binary})`],
+      ...(recreate
+        ? ([
+            ['Recreate', `${colorRelease(release, target)} takes no traffic and is uninstalled, then installed afresh: ${recreate.reason}`],
+          ] as [string, string][])
+        : []),
       ['Preflight', plan.irreversible.length ? `ok; a rollback could not restore ${plan.live}: ${plan.irreversible.join('; ')}` : 'ok'],
     ],
     helm: helmArgs,
+    ...(recreate ? { recreate } : {}),
     writes,
   };
 }

@@ -175,8 +175,13 @@ export class Helm {
     await this.#run(['rollback', release, String(revision), '--namespace', namespace, '--timeout', helmDuration(timeoutMs)]);
   }
 
+  /** The argv of `helm uninstall` (without --kubeconfig, which is added per call). */
+  uninstallArgs(release: string, namespace: string, timeoutMs: number): string[] {
+    return ['uninstall', release, '--namespace', namespace, '--timeout', helmDuration(timeoutMs)];
+  }
+
   async uninstall(release: string, namespace: string, timeoutMs: number): Promise<void> {
-    await this.#run(['uninstall', release, '--namespace', namespace, '--timeout', helmDuration(timeoutMs)]);
+    await this.#run(this.uninstallArgs(release, namespace, timeoutMs));
   }
 
   /**

@@ -67,10 +67,12 @@ export function deploySummary(outcome: Outcome, release: string, namespace: stri
 /** The dry-run plan as text (CLI) and Markdown (job summary). */
 export function planText(plan: DeployPlan): string {
   const width = Math.max(...plan.lines.map(([k]) => k.length));
+  const shell = (argv: readonly string[]) => argv.map((a) => (/[\s'"$]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a)).join(' ');
+  const commands = [...(plan.recreate ? [plan.recreate.argv] : []), ...(plan.helm.length ? [plan.helm] : [])];
   return [
     ...plan.lines.map(([k, v]) => `${k.padEnd(width)}  ${v}`),
-    ...(plan.helm.length
-      ? ['', 'Helm command:', `  ${plan.helm.map((a) => (/[\s'"$]/.test(a) ? `'${a.replace(/'/g, `'\\''`)}'` : a)).join(' ')}`]
+    ...(commands.length
+      ? ['', commands.length > 1 ? 'Helm commands, in order:' : 'Helm command:', ...commands.map((c) => `  ${shell(c)}`)]
       : []),
     '',
     'Cluster writes, in order:',

@@ -498,15 +498,49 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     expect(deps.clock.now() - started).toBe(10_000);
   });
 
-  it('refuses in preflight a chart that changes the immutable selector of the idle Deployment (rendered with helm template)', async () => {
+  it('a chart that changes the immutable selector of the idle Deployment: the idle release is uninstalled, then installed afresh; the live colour untouched', async () => {
     const cluster = new FakeCluster();
     await liveOnBlue(cluster);
     await runDeploy(spec({ tag: '1.1.0', runId: 'r2' }), engineDeps(cluster, { postSwitchGate: pass }).deps, 'full');
     cluster.writes = [];
+    const { deps, helmCalls, log } = engineDeps(cluster, { preSwitchGate: pass });
+    const outcome = await runDeploy(spec({ tag: '1.2.0', set: ['extraSelector=v2'] }), deps, 'deploy');
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.phases.map((p) => `${p.name}:${p.outcome}`)).toEqual([
+      'preflight:ok',
+      'lock:ok',
+      'recreate-idle:ok',
+      'deploy-idle:ok',
+      'wait-ready:ok',
+      'pre-switch gate:ok',
+      'record pending:ok',
+      'release-lock:ok',
+    ]);
+    expect(outcome.phases.find((p) => p.name === 'recreate-idle')?.detail).toBe(
+      'web-blue uninstalled to be installed afresh (Deployment web-blue change immutable fields)',
+    );
+    expect(log.text()).toContain(
+      'The chart changes immutable fields of web-blue, which takes no traffic: Deployment web-blue selects {"app.kubernetes.io/instance":"web-blue","app.kubernetes.io/name":"web"} but the chart now renders {"app.kubernetes.io/instance":"web-blue","app.kubernetes.io/name":"web","extra":"v2"}. It is uninstalled and installed afresh.',
+    );
+    // Installed afresh: revision 1, pending promote; green (live) never written to, never uninstalled.
+    expect(annotations(cluster)[ANNOTATIONS.pendingRevision]).toBe('1');
+    expect(cluster.deployments.get('web-blue')?.spec?.selector?.matchLabels).toEqual({ ...blue, extra: 'v2' });
+    expect(cluster.writes.filter((w) => w.includes('web-green'))).toEqual([]);
+    const verbs = helmCalls.map((c) => c.slice(0, 2).join(' '));
+    expect(verbs.filter((v) => /^(uninstall|upgrade)/.test(v))).toEqual(['uninstall web-blue', 'upgrade web-blue']);
+  });
+
+  it('an immutable change to an object the idle release does not own is refused in preflight, nothing changed', async () => {
+    const cluster = new FakeCluster();
+    await liveOnBlue(cluster);
+    await runDeploy(spec({ tag: '1.1.0', runId: 'r2' }), engineDeps(cluster, { postSwitchGate: pass }).deps, 'full');
+    // Someone adopted web-blue outside Helm (kubectl apply): nothing proves it is the idle colour's to delete.
+    cluster.deployments.get('web-blue')!.metadata!.annotations = {};
+    cluster.writes = [];
     const { deps, helmCalls } = engineDeps(cluster);
     const outcome = await runDeploy(spec({ tag: '1.2.0', set: ['extraSelector=v2'] }), deps, 'full');
     expect(outcome.error).toBe(
-      'Preflight refused the deploy: Deployment web-blue selects {"app.kubernetes.io/instance":"web-blue","app.kubernetes.io/name":"web"} but the chart now renders {"app.kubernetes.io/instance":"web-blue","app.kubernetes.io/name":"web","extra":"v2"}; these fields are immutable, so Helm would fail half-way. web-blue takes no traffic: uninstall it (helm uninstall web-blue -n shop) and deploy again.',
+      'Preflight refused the deploy: Deployment web-blue selects {"app.kubernetes.io/instance":"web-blue","app.kubernetes.io/name":"web"} but the chart now renders {"app.kubernetes.io/instance":"web-blue","app.kubernetes.io/name":"web","extra":"v2"}; these fields are immutable, and web-blue belongs to no Helm release, not to web-blue, so it cannot be recreated safely. Nothing was changed; rename the object in the chart (build its name from {{ .Release.Name }}).',
     );
     expect(cluster.writes).toEqual([]);
     // Helm found first, then the chart rendered for the idle colour, then what the live colour owns: no install, no upgrade.

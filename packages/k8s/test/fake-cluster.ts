@@ -199,14 +199,18 @@ export class FakeCluster implements KubeApi {
   }
 
   /** What `helm upgrade --install` of the test chart creates: one Deployment and one Service per release. */
-  installRelease(release: string, image: string, replicas: number): void {
-    const labels = { 'app.kubernetes.io/instance': release, 'app.kubernetes.io/name': 'web' };
+  installRelease(release: string, image: string, replicas: number, extraSelector?: string): void {
+    const labels = {
+      'app.kubernetes.io/instance': release,
+      'app.kubernetes.io/name': 'web',
+      ...(extraSelector ? { extra: extraSelector } : {}),
+    };
     const existing = this.deployments.get(release);
     const deployment: V1Deployment = {
       metadata: {
         name: release,
         labels,
-        annotations: existing?.metadata?.annotations ?? {},
+        annotations: { ...existing?.metadata?.annotations, 'meta.helm.sh/release-name': release },
         generation: existing?.metadata?.generation ?? 0,
       },
       spec: {
@@ -244,7 +248,17 @@ export function fakeHelm(cluster: FakeCluster, options: { major?: number; failUp
       const setString = args.flatMap((a, i) => (args[i - 1] === '--set-string' ? [a] : []));
       const tag = setString.find((s) => s.startsWith('image.tag='))?.slice('image.tag='.length) ?? 'latest';
       const repo = setString.find((s) => s.startsWith('image.repository='))?.slice('image.repository='.length) ?? 'nginx';
-      cluster.installRelease(name ?? '', `${repo}:${tag}`, 2);
+      const extra = args.flatMap((a, i) =>
+        args[i - 1] === '--set' && a.startsWith('extraSelector=') ? [a.slice('extraSelector='.length)] : [],
+      )[0];
+      const current = cluster.deployments.get(name ?? '')?.spec?.selector?.matchLabels ?? {};
+      if (current['extra'] !== extra && cluster.deployments.has(name ?? ''))
+        return {
+          exitCode: 1,
+          stdout: '',
+          stderr: `Error: UPGRADE FAILED: Deployment.apps "${name}" is invalid: spec.selector: field is immutable`,
+        };
+      cluster.installRelease(name ?? '', `${repo}:${tag}`, 2, extra);
       const next = (release?.revision ?? 0) + 1;
       const history = (release?.history ?? []).map((h) => ({ ...h, status: 'superseded' }));
       releases.set(name ?? '', { revision: next, status: 'deployed', history: [...history, { revision: next, status: 'deployed' }] });

@@ -1,9 +1,9 @@
 import { errorMessage, GateError } from '@pipeline-toolkit/core';
 import { FIELD_MANAGER } from '../api.ts';
 import { ANNOTATIONS, colorRelease, otherColor, type Color, type Mode } from './model.ts';
-import { deployIdle } from './deploy-idle.ts';
+import { deployIdle, recreateIdle } from './deploy-idle.ts';
 import { gate } from './gate.ts';
-import type { Plan } from './preflight.ts';
+import { immutableSummary, type Plan } from './preflight.ts';
 import { renewLock } from './lock.ts';
 import { promote } from './promote.ts';
 import { restoreTraffic } from './rollback.ts';
@@ -53,6 +53,18 @@ async function prepareIdle(run: Run, plan: Plan): Promise<{ ready: ReadyColor; r
   checkCancelled(run);
   await renewLock(run);
   try {
+    const recreate = plan.rendered?.recreate;
+    if (recreate?.length) {
+      run.deps.log.warning(
+        `The chart changes immutable fields of ${colorRelease(run.spec.release, idle)}, which takes no traffic: ${immutableSummary(recreate)}. It is uninstalled and installed afresh.`,
+      );
+      await phase(
+        run,
+        'recreate-idle',
+        () => recreateIdle(run, idle, recreate),
+        (n) => n,
+      );
+    }
     const revision = await phase(
       run,
       'deploy-idle',

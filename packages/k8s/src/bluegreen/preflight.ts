@@ -1,7 +1,8 @@
 import { ExternalError, GateError } from '@pipeline-toolkit/core';
 import { helmRelease } from './deploy-idle.ts';
 import { colorRelease, lockName, otherColor, type Color } from './model.ts';
-import { chartProblems, parseManifest, routedService, type ReleaseObjects } from './release-objects.ts';
+import { chartProblems, claimTemplates, parseManifest, routedService, type ReleaseObjects } from './release-objects.ts';
+import type { WorkloadKind } from '../api.ts';
 import { readRouter, routerProblems, type RouterState } from './router.ts';
 import { finder, type Run } from './run.ts';
 import { colorObjects, servingProblems } from './workloads.ts';
@@ -15,7 +16,17 @@ export interface Plan {
   /** Why switching back to the live colour would not restore service (empty: fully reversible). */
   irreversible: string[];
   /** Modes full and deploy: what the chart renders for the target colour (`helm template`), and what the other colour owns. */
-  rendered?: { target: ReleaseObjects; other: ReleaseObjects; helmMajor: number };
+  rendered?: {
+    target: ReleaseObjects;
+    other: ReleaseObjects;
+    helmMajor: number;
+    /**
+     * Workloads of the idle colour whose immutable fields the chart changes: the idle release is
+     * uninstalled, then installed afresh (it takes no traffic). Preflight refused the deploy if any
+     * of them belongs to another release.
+     */
+    recreate?: ImmutableChange[];
+  };
 }
 
 /** The chart rendered locally for a colour (`helm template`): nothing is sent to the cluster. */
@@ -61,9 +72,11 @@ export async function preflight(run: Run): Promise<Plan> {
   if (mode === 'full' || mode === 'deploy') {
     const own = await render(run, target);
     const other = (await colorObjects(finder(run), otherColor(target))) ?? (await render(run, otherColor(target)));
-    const refused = [...chartProblems(own, other), ...(await immutableChanges(run, own))];
+    const changes = await immutableChanges(run, own);
+    const liveRelease = live && colorRelease(spec.release, live);
+    const refused = [...chartProblems(own, other), ...immutableRefusals(changes, own.release, liveRelease)];
     if (refused.length) throw new GateError(`Preflight refused the deploy: ${refused.join(' ')}`);
-    rendered = { target: own, other, helmMajor };
+    rendered = { target: own, other, helmMajor, ...(changes.length ? { recreate: changes } : {}) };
   }
   return {
     router,
@@ -87,47 +100,90 @@ export async function reversibility(run: Run, router: RouterState): Promise<stri
 
 const same = (a: unknown, b: unknown) => JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
 const sorted = (value: unknown): unknown =>
-  value && typeof value === 'object' && !Array.isArray(value)
-    ? Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-    : value;
+  Array.isArray(value)
+    ? value.map(sorted)
+    : value && typeof value === 'object'
+      ? Object.fromEntries(
+          Object.entries(value as Record<string, unknown>)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, sorted(v)]),
+        )
+      : value;
+
+/** Helm's record of which release owns an object (set on every object it installs). */
+export const HELM_RELEASE_ANNOTATION = 'meta.helm.sh/release-name';
+
+/** A live workload the chart would change in a field Kubernetes refuses to update. */
+export interface ImmutableChange {
+  kind: WorkloadKind;
+  name: string;
+  /** What differs, in words: `selects {…} but the chart now renders {…}`. */
+  changed: string[];
+  /** The Helm release the live object belongs to (its meta.helm.sh/release-name); undefined when none. */
+  owner?: string;
+  /** The live object's pod selector: its pods must be gone before the object is created again. */
+  selector: Record<string, string>;
+}
+
+/** The StatefulSet fields Kubernetes refuses to change, in the shape parseManifest() records them. */
+function statefulSetImmutable(spec: Record<string, unknown>): Record<string, unknown> {
+  const s = spec as {
+    serviceName?: string;
+    podManagementPolicy?: string;
+    volumeClaimTemplates?: { metadata?: { name?: string }; spec?: unknown }[];
+  };
+  return {
+    serviceName: s.serviceName ?? '',
+    podManagementPolicy: s.podManagementPolicy ?? 'OrderedReady',
+    volumeClaimTemplates: claimTemplates(s.volumeClaimTemplates),
+  };
+}
 
 /**
  * A workload's selector (and a StatefulSet's serviceName, podManagementPolicy and
  * volumeClaimTemplates) cannot change: Helm would fail half-way. Every workload the chart renders is
  * looked up by its name — whatever labels the live one carries — and compared.
  */
-export async function immutableChanges(run: Run, rendered: ReleaseObjects): Promise<string[]> {
-  const problems: string[] = [];
+export async function immutableChanges(run: Run, rendered: ReleaseObjects): Promise<ImmutableChange[]> {
+  const changes: ImmutableChange[] = [];
   for (const next of rendered.workloads) {
     const current = await run.deps.api.readWorkload(run.spec.namespace, next.kind, next.name);
     if (!current) continue;
     const changed: string[] = [];
-    if (!same(current.spec?.selector?.matchLabels ?? {}, next.selector))
-      changed.push(
-        `selects ${JSON.stringify(current.spec?.selector?.matchLabels ?? {})} but the chart now renders ${JSON.stringify(next.selector)}`,
-      );
+    const selector = (current.spec?.selector?.matchLabels ?? {}) as Record<string, string>;
+    if (!same(selector, next.selector))
+      changed.push(`selects ${JSON.stringify(selector)} but the chart now renders ${JSON.stringify(next.selector)}`);
     if (next.kind === 'StatefulSet') {
-      const spec = (current.spec ?? {}) as {
-        serviceName?: string;
-        podManagementPolicy?: string;
-        volumeClaimTemplates?: { metadata?: { name?: string } }[];
-      };
-      const live = {
-        serviceName: spec.serviceName ?? '',
-        podManagementPolicy: spec.podManagementPolicy ?? 'OrderedReady',
-        volumeClaimTemplates: (spec.volumeClaimTemplates ?? []).map((v) => v.metadata?.name ?? ''),
-      };
+      const live = statefulSetImmutable((current.spec ?? {}) as Record<string, unknown>);
       for (const [field, value] of Object.entries(next.immutable))
-        if (!same(live[field as keyof typeof live], value))
-          changed.push(`has ${field} ${JSON.stringify(live[field as keyof typeof live])}, the chart now renders ${JSON.stringify(value)}`);
+        if (!same(live[field], value))
+          changed.push(`has ${field} ${JSON.stringify(live[field])}, the chart now renders ${JSON.stringify(value)}`);
     }
-    if (changed.length)
-      problems.push(
-        `${next.kind} ${next.name} ${changed.join(' and ')}; these fields are immutable, so Helm would fail half-way. ${rendered.release} takes no traffic: uninstall it (helm uninstall ${rendered.release} -n ${run.spec.namespace}) and deploy again.`,
-      );
+    const owner = current.metadata?.annotations?.[HELM_RELEASE_ANNOTATION];
+    if (changed.length) changes.push({ kind: next.kind, name: next.name, changed, selector, ...(owner ? { owner } : {}) });
   }
-  return problems;
+  return changes;
 }
+
+/**
+ * Immutable changes that recreating the idle colour cannot fix safely (empty: every changed object
+ * belongs to the idle colour's own release, which takes no traffic). An object of the live colour,
+ * of another release or of no release is never deleted: the deploy is refused.
+ */
+export function immutableRefusals(changes: readonly ImmutableChange[], idle: string, live: string | undefined): string[] {
+  return changes
+    .filter((c) => c.owner !== idle)
+    .map(
+      (c) =>
+        `${c.kind} ${c.name} ${c.changed.join(' and ')}; these fields are immutable, and ${c.name} belongs to ${
+          c.owner ? `release ${c.owner}${c.owner === live ? ', the live colour' : ''}` : 'no Helm release'
+        }, not to ${idle}, so it cannot be recreated safely. Nothing was changed; rename the object in the chart (build its name from {{ .Release.Name }}).`,
+    );
+}
+
+/** One line per change, for the log, the phase detail and the dry run. */
+export const immutableSummary = (changes: readonly ImmutableChange[]): string =>
+  changes.map((c) => `${c.kind} ${c.name} ${c.changed.join(' and ')}`).join('; ');
 
 /** The Service the router will copy from a render (preflight proved there is one). */
 export const plannedService = (objects: ReleaseObjects) => {

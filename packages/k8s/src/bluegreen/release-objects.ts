@@ -36,7 +36,7 @@ type Doc = {
     template?: { metadata?: { labels?: Record<string, string> } };
     serviceName?: string;
     podManagementPolicy?: string;
-    volumeClaimTemplates?: { metadata?: { name?: string } }[];
+    volumeClaimTemplates?: { metadata?: { name?: string }; spec?: unknown }[];
   };
 };
 
@@ -44,6 +44,43 @@ const strings = (value: unknown): Record<string, string> =>
   value && typeof value === 'object'
     ? Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, String(v)]))
     : {};
+
+const SUFFIXES: Record<string, number> = {
+  '': 1,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** A Kubernetes quantity as a number (the API server rewrites 1024Mi as 1Gi); the text itself when it is not one. */
+export function quantityBytes(value: unknown): number | string {
+  const text = String(value ?? '');
+  const match = /^([0-9.]+(?:[eE][-+]?[0-9]+)?)([a-zA-Z]*)$/.exec(text.trim());
+  const factor = match ? SUFFIXES[match[2] ?? ''] : undefined;
+  return match && factor !== undefined ? Number(match[1]) * factor : text;
+}
+
+/** Each claim template's name, access modes, size and class (what a chart changes between versions). */
+export const claimTemplates = (templates: { metadata?: { name?: string }; spec?: unknown }[] | undefined) =>
+  (templates ?? []).map((v) => {
+    const spec = (v.spec ?? {}) as { accessModes?: string[]; resources?: { requests?: { storage?: unknown } }; storageClassName?: string };
+    return {
+      name: v.metadata?.name ?? '',
+      accessModes: spec.accessModes ?? [],
+      storage: quantityBytes(spec.resources?.requests?.storage),
+      ...(spec.storageClassName !== undefined ? { storageClassName: spec.storageClassName } : {}),
+    };
+  });
 
 /** Parses a rendered manifest (a multi-document YAML stream). */
 export async function parseManifest(release: string, text: string): Promise<ReleaseObjects> {
@@ -62,7 +99,7 @@ export async function parseManifest(release: string, text: string): Promise<Rele
           ? {
               serviceName: d.spec?.serviceName ?? '',
               podManagementPolicy: d.spec?.podManagementPolicy ?? 'OrderedReady',
-              volumeClaimTemplates: (d.spec?.volumeClaimTemplates ?? []).map((v) => v.metadata?.name ?? ''),
+              volumeClaimTemplates: claimTemplates(d.spec?.volumeClaimTemplates),
             }
           : {},
     }));
