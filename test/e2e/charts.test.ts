@@ -28,6 +28,7 @@ import {
   runDeploy,
   systemClock,
   type DeployOptions,
+  type DeployPlan,
   type DeploySpec,
   type EngineDeps,
   type Gate,
@@ -205,6 +206,9 @@ async function helmList(helmTool: HelmTool, namespace: string): Promise<Record<s
   return Object.fromEntries(rows.map((r) => [r.name, `${r.status}@${r.revision}`]));
 }
 
+/** The dry run's write of the router (create or patch of Service web). */
+const routerWriteOf = (plan: DeployPlan) =>
+  plan.writes.find((w) => /^(create|patch) Service \S+\/web \(/.test(w.what) && !/after the/.test(w.what))!;
 const router = async (namespace: string) => (await get(`/api/v1/namespaces/${namespace}/services/web`)).body;
 const prod = async (namespace: string) =>
   (await (await fetch(`${ingress.url}/prod/${namespace}/web/health`)).json()) as { version?: string; error?: string };
@@ -220,8 +224,8 @@ describe.each(['helm3', 'helm4'] as const)('charts of several label conventions 
     // 1. Bootstrap: the dry run shows the router it will create; the run creates exactly that.
     const first = at({});
     const plan1 = await planDeploy(options(helmTool, 'full', first), new MemoryLogger());
-    const created = plan1.writes[0]!.body as { spec: { selector: Record<string, string>; ports: unknown[] } };
-    expect(plan1.writes[0]!.what).toBe(`create Service ${ns}/web (the router)`);
+    const created = routerWriteOf(plan1).body as { spec: { selector: Record<string, string>; ports: unknown[] } };
+    expect(routerWriteOf(plan1).what).toBe(`create Service ${ns}/web (the router)`);
     const boot = await deploy(helmTool, 'full', first);
     expect(boot.outcome.error).toBeUndefined();
     expect(boot.outcome).toMatchObject({ result: 'deployed', liveColor: 'blue', revision: 1 });
@@ -234,7 +238,16 @@ describe.each(['helm3', 'helm4'] as const)('charts of several label conventions 
     // 2. Switch: the dry run's patch is what the run sends (selector and state), bar the time.
     const second = at({ tag: '1.1.0' });
     const plan2 = await planDeploy(options(helmTool, 'full', second), new MemoryLogger());
-    const patch = plan2.writes[0]!.body as {
+    expect(plan2.writes.map((w) => w.what)).toEqual([
+      `create Lease ${ns}/web-deploy (the deploy lock)`,
+      `replace Lease ${ns}/web-deploy (renewed before the Helm upgrade)`,
+      `replace Lease ${ns}/web-deploy (renewed before the switch)`,
+      `patch Service ${ns}/web (merge patch, one request)`,
+      `patch Service ${ns}/web (after the post-switch gate)`,
+      `scale web-blue to 0 (after the drain)`,
+      `delete Lease ${ns}/web-deploy (at the end, if still this run's)`,
+    ]);
+    const patch = routerWriteOf(plan2).body as {
       metadata: { annotations: Record<string, string | null> };
       spec: { selector: Record<string, string | null> };
     };
@@ -273,8 +286,15 @@ describe.each(['helm3', 'helm4'] as const)('charts of several label conventions 
     for (const w of c.workloads('blue')) expect(await replicas(ns, w)).toBe(0);
     expect(await helmList(helmTool, ns)).toEqual({ 'web-blue': 'failed@3', 'web-green': 'deployed@1' });
 
-    // 5. A re-run after the failures converges without any manual Helm command.
+    // 5. A re-run after the failures converges without any manual Helm command; first it scales blue back up, as its dry run says.
+    const plan5 = await planDeploy(options(helmTool, 'full', at({ tag: '1.2.0' })), new MemoryLogger());
+    const kinds = { deployments: 'Deployment', statefulsets: 'StatefulSet' };
+    expect(plan5.writes.filter((w) => / scale 0→/.test(w.what)).map((w) => w.what.replace(/: scale .*/, ''))).toEqual(
+      c.workloads('blue').map((w) => `patch ${kinds[w.kind]} ${ns}/${w.name}`),
+    );
     const rerun = await deploy(helmTool, 'full', at({ tag: '1.2.0' }));
+    for (const w of c.workloads('blue'))
+      expect(rerun.log.text()).toMatch(new RegExp(`Scaled back up before the upgrade: .*\\b${w.name} 0→`));
     expect(rerun.outcome.error).toBeUndefined();
     expect(rerun.outcome).toMatchObject({ result: 'deployed', liveColor: 'blue', previousColor: 'green', revision: 4 });
     expect((await prod(ns)).version).toBe('1.2.0');
@@ -319,6 +339,109 @@ describe.each(['helm3', 'helm4'] as const)('charts of several label conventions 
     expect(unready.outcome.error).toMatch(/events: Warning Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503/);
     expect(await replicas(ns, { kind: 'deployments', name: 'web-green' })).toBe(0);
     expect(await helmList(helmTool, ns)).toEqual({ 'web-blue': 'deployed@1', 'web-green': 'failed@2' });
+    expect((await prod(ns)).version).toBe('1.0.0');
+  });
+
+  it('a StatefulSet whose immutable podManagementPolicy changes: the idle colour is recreated, as the dry run says; the live colour untouched', async () => {
+    const ns = await createNamespace(cluster);
+    const at = (overrides: Partial<DeploySpec>) => spec(ns, path.join(FIXTURES, 'statefulset'), overrides);
+    expect((await deploy(helmTool, 'full', at({}))).outcome.error).toBeUndefined();
+    expect((await deploy(helmTool, 'full', at({ tag: '1.1.0' }))).outcome.error).toBeUndefined();
+    const liveStore = `/apis/apps/v1/namespaces/${ns}/statefulsets/web-green-store`;
+    const untouched = (o: { metadata: { generation: number; annotations?: object }; spec: { replicas: number } }) => [
+      o.metadata.generation,
+      o.metadata.annotations,
+      o.spec.replicas,
+    ];
+    const green = untouched((await get(liveStore)).body);
+    const oldBlue = (await get(`/apis/apps/v1/namespaces/${ns}/statefulsets/web-blue-store`)).body;
+    expect(oldBlue.spec.podManagementPolicy).toBe('Parallel');
+
+    const changed = at({ tag: '1.2.0', set: ['podManagementPolicy=OrderedReady'] });
+    const plan = await planDeploy(options(helmTool, 'deploy', changed), new MemoryLogger());
+    expect(plan.recreate).toEqual({
+      argv: [requireTool(helmTool).path, 'uninstall', 'web-blue', '--namespace', ns, '--timeout', '30s'],
+      reason: 'StatefulSet web-blue-store has podManagementPolicy "Parallel", the chart now renders "OrderedReady"',
+    });
+    const pending = (routerWriteOf(plan).body as { metadata: { annotations: Record<string, string> } }).metadata.annotations;
+    expect(pending[ANNOTATIONS.pendingRevision]).toBe('1');
+
+    const { outcome } = await deploy(helmTool, 'deploy', changed);
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.phases.find((p) => p.name === 'recreate-idle')?.detail).toBe(
+      'web-blue uninstalled to be installed afresh (StatefulSet web-blue-store change immutable fields)',
+    );
+    const blue = (await get(`/apis/apps/v1/namespaces/${ns}/statefulsets/web-blue-store`)).body;
+    expect([blue.metadata.uid === oldBlue.metadata.uid, blue.spec.podManagementPolicy]).toEqual([false, 'OrderedReady']);
+    // What the dry run said is what was written; green never touched and still serving.
+    expect((await router(ns)).metadata.annotations[ANNOTATIONS.pendingRevision]).toBe(pending[ANNOTATIONS.pendingRevision]);
+    expect(untouched((await get(liveStore)).body)).toEqual(green);
+    expect((await router(ns)).spec.selector).toEqual({ 'app.kubernetes.io/name': 'store', 'app.kubernetes.io/instance': 'web-green' });
+    expect((await prod(ns)).version).toBe('1.1.0');
+    expect(await helmList(helmTool, ns)).toEqual({ 'web-blue': 'deployed@1', 'web-green': 'deployed@1' });
+
+    const promoted = await deploy(helmTool, 'promote', changed);
+    expect(promoted.outcome.error).toBeUndefined();
+    expect(promoted.outcome).toMatchObject({ result: 'deployed', liveColor: 'blue', revision: 1 });
+    expect((await prod(ns)).version).toBe('1.2.0');
+  });
+
+  it('a crash-looping colour and an image that cannot be pulled: each run fails before the switch, names the pod, its reason and the last message, cleans up; the live colour serves untouched', async () => {
+    const ns = await createNamespace(cluster);
+    const base = (overrides: Partial<DeploySpec>) => spec(ns, scaffold, { timeoutMs: 6_000, ...overrides });
+    expect((await deploy(helmTool, 'full', base({ timeoutMs: 30_000 }))).outcome.error).toBeUndefined();
+    const liveBlue = `/apis/apps/v1/namespaces/${ns}/deployments/web-blue`;
+    const untouched = (d: { metadata: { generation: number; annotations?: object }; spec: { replicas: number } }) => [
+      d.metadata.generation,
+      d.metadata.annotations,
+      d.spec.replicas,
+    ];
+    const blue = untouched((await get(liveBlue)).body);
+    const routerVersion = (await router(ns)).metadata.resourceVersion;
+
+    const crash = await deploy(helmTool, 'full', base({ tag: 'crash-loop' }));
+    expect(crash.outcome).toMatchObject({ result: 'failed', liveColor: 'blue', revision: 1 });
+    expect(crash.outcome.phases.map((p) => `${p.name}:${p.outcome}`)).toEqual([
+      'preflight:ok',
+      'lock:ok',
+      'deploy-idle:ok',
+      'wait-ready:failed',
+      'scale-down:ok',
+      'release-lock:ok',
+    ]);
+    expect(crash.outcome.error).toMatch(/^web-green did not become ready within 6s: deployment web-green: 0\/1 ready/);
+    expect(crash.outcome.error).toMatch(
+      /\n {2}pod web-green-[a-z0-9]+-[a-z0-9]+ \(Running\): Ready=False ContainersNotReady: containers with unready status: \[web\]/,
+    );
+    expect(crash.outcome.error).toMatch(
+      /container web waiting: CrashLoopBackOff \(back-off 40s restarting failed container=web pod=web-green-/,
+    );
+    expect(crash.outcome.error).toContain(
+      'container web restarted 3× (last: Error exit 1: Error: connect ECONNREFUSED 10.96.0.12:5432 (database unreachable))',
+    );
+    expect(crash.outcome.error).toMatch(/events: Warning BackOff: Back-off restarting failed container/);
+    expect(crash.log.text()).toContain('Why web-green is not ready:');
+    expect(await replicas(ns, { kind: 'deployments', name: 'web-green' })).toBe(0);
+    expect(await helmList(helmTool, ns)).toEqual({ 'web-blue': 'deployed@1', 'web-green': 'failed@1' });
+
+    const pull = await deploy(helmTool, 'full', base({ tag: 'no-such-tag' }));
+    expect(pull.outcome).toMatchObject({ result: 'failed', liveColor: 'blue', revision: 1 });
+    expect(pull.outcome.phases.find((p) => p.name === 'wait-ready')?.outcome).toBe('failed');
+    expect(pull.outcome.error).toMatch(/^web-green did not become ready within 6s/);
+    expect(pull.outcome.error).toMatch(
+      /\n {2}pod web-green-[a-z0-9]+-[a-z0-9]+ \(Pending\): Ready=False ContainersNotReady: containers with unready status: \[web\]/,
+    );
+    expect(pull.outcome.error).toContain('container web waiting: ImagePullBackOff (Back-off pulling image "nginx:no-such-tag")');
+    expect(pull.outcome.error).toMatch(
+      /events: Warning Failed: Failed to pull image: rpc error: code = NotFound desc = failed to resolve reference: not found \| Warning BackOff: Back-off pulling image/,
+    );
+    expect(pull.outcome.diagnosis?.pods[0]).toMatchObject({ workload: 'deployment web-green', phase: 'Pending' });
+    expect(await replicas(ns, { kind: 'deployments', name: 'web-green' })).toBe(0);
+    expect(await helmList(helmTool, ns)).toEqual({ 'web-blue': 'deployed@1', 'web-green': 'failed@2' });
+
+    // The live colour: never written to, still routed to, still serving.
+    expect(untouched((await get(liveBlue)).body)).toEqual(blue);
+    expect((await router(ns)).metadata.resourceVersion).toBe(routerVersion);
     expect((await prod(ns)).version).toBe('1.0.0');
   });
 

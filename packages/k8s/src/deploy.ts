@@ -2,12 +2,14 @@ import { DEFAULT_REQUEST_POLICY, exec, GateError, type Logger, type RequestPolic
 import { runDeploy } from './bluegreen/engine.ts';
 import { systemClock } from './bluegreen/clock.ts';
 import { helmRelease } from './bluegreen/deploy-idle.ts';
-import { colorRelease, type Journal, type Outcome } from './bluegreen/model.ts';
+import { colorRelease, lockName, type Color, type Journal, type KeepPrevious, type Outcome } from './bluegreen/model.ts';
 import { discardPendingPatch, pendingWrite, verifiedPatch } from './bluegreen/modes.ts';
-import { immutableSummary, plannedService, preflight } from './bluegreen/preflight.ts';
+import { immutableSummary, plannedService, preflight, type Plan } from './bluegreen/preflight.ts';
+import { leaseBody } from './bluegreen/lock.ts';
+import { replicasToRestore } from './bluegreen/scale-down.ts';
 import { recoverInterrupted } from './bluegreen/recover.ts';
 import { restorePatch } from './bluegreen/rollback.ts';
-import { finder, type Run } from './bluegreen/run.ts';
+import { cleanupMode, finder, type Run } from './bluegreen/run.ts';
 import { switchWrite, type RouterWrite } from './bluegreen/switch.ts';
 import { colorObjects } from './bluegreen/workloads.ts';
 import { connect, type Connection } from './connection.ts';
@@ -115,56 +117,10 @@ export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: 
   };
   const plan = await preflight(run);
   const { router, target } = plan;
-  const now = new Date();
-  const writes: DeployPlan['writes'] = [];
-  let helmArgs: string[] = [];
-  let recreate: DeployPlan['recreate'];
-  const describe = (write: RouterWrite) =>
-    'create' in write
-      ? { what: `create Service ${namespace}/${release} (the router)`, body: write.create }
-      : { what: `patch Service ${namespace}/${release} (merge patch, one request)`, body: write.patch };
-  if (options.mode === 'full' || options.mode === 'deploy') {
-    const rendered = plan.rendered!;
-    helmArgs = [helm.binary, ...helm.upgradeArgs(helmRelease(options.spec, target), rendered.helmMajor)];
-    if (rendered.recreate?.length)
-      recreate = {
-        argv: [helm.binary, ...helm.uninstallArgs(colorRelease(release, target), namespace, options.spec.timeoutMs)],
-        reason: immutableSummary(rendered.recreate),
-      };
-    // Installed afresh after an uninstall, the release starts again at revision 1.
-    const idle = recreate ? undefined : await helm.status(colorRelease(release, target), namespace);
-    const revision = (idle?.revision ?? 0) + 1;
-    const service = plannedService(rendered.target);
-    if (options.mode === 'full') {
-      writes.push(describe(switchWrite(options.spec, router, target, service, revision, now)));
-      writes.push({ what: `patch Service ${namespace}/${release} (after the post-switch gate)`, body: verifiedPatch() });
-      if (plan.live && options.spec.keepPrevious !== 'running') {
-        const previous = await colorObjects(finder(run), plan.live);
-        writes.push(
-          options.spec.keepPrevious === 'uninstall'
-            ? { what: `helm uninstall ${colorRelease(release, plan.live)} (after the drain)`, body: null }
-            : {
-                what: `scale ${colorRelease(release, plan.live)} to 0 (after the drain)`,
-                body: (previous?.workloads ?? []).map((w) => `${w.kind} ${w.name}`),
-              },
-        );
-      }
-    } else writes.push(describe(pendingWrite(options.spec, router, target, revision, service)));
-  } else if (options.mode === 'promote') {
-    const objects = await colorObjects(finder(run), target);
-    const service = objects && plannedService(objects);
-    if (!service) throw new GateError(`Cannot promote ${target}: its release ${colorRelease(release, target)} is gone.`);
-    writes.push(describe(switchWrite(options.spec, router, target, service, router.pending?.revision ?? 0, now)));
-    writes.push({ what: `patch Service ${namespace}/${release} (after the post-switch gate)`, body: verifiedPatch() });
-  } else if (router.pending) {
-    writes.push({ what: `scale ${colorRelease(release, target)} down`, body: null });
-    writes.push({ what: `patch Service ${namespace}/${release}`, body: discardPendingPatch() });
-  } else {
-    writes.push({
-      what: `patch Service ${namespace}/${release} (merge patch, one request)`,
-      body: restorePatch(router, 'rollback requested', now),
-    });
-  }
+  const { helmArgs, recreate, writes } = await modeWrites(run, plan, helm, new Date());
+  const lease = leaseBody(run, new Date());
+  writes.unshift({ what: `create Lease ${namespace}/${lease.metadata?.name} (the deploy lock)`, body: lease });
+  writes.push({ what: `delete Lease ${namespace}/${lease.metadata?.name} (at the end, if still this run's)`, body: null });
   return {
     lines: [
       ['Cluster', `${options.sourceLabel} → ${connection.server}`],
@@ -189,5 +145,114 @@ export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: 
     helm: helmArgs,
     ...(recreate ? { recreate } : {}),
     writes,
+  };
+}
+
+type Writes = DeployPlan['writes'];
+
+const routerWrite = (namespace: string, release: string, write: RouterWrite): Writes[number] =>
+  'create' in write
+    ? { what: `create Service ${namespace}/${release} (the router)`, body: write.create }
+    : { what: `patch Service ${namespace}/${release} (merge patch, one request)`, body: write.patch };
+
+/** restoreReplicas(): the workloads of a colour scaled to 0 by an earlier run, scaled back before they are used again. */
+async function scaleUpWrites(run: Run, color: Color, when: string): Promise<Writes> {
+  return (await replicasToRestore(run, color)).map((w) => ({
+    what: `patch ${w.kind} ${run.spec.namespace}/${w.name}: scale 0→${w.replicas} (${when})`,
+    body: w.patch,
+  }));
+}
+
+/** scaleDown(): a colour that stops taking traffic, per keep-previous. */
+async function retireWrites(run: Run, color: Color, how: KeepPrevious, when: string): Promise<Writes> {
+  const name = colorRelease(run.spec.release, color);
+  if (how === 'running') return [];
+  if (how === 'uninstall') return [{ what: `helm uninstall ${name} (${when})`, body: null }];
+  const objects = await colorObjects(finder(run), color);
+  return [{ what: `scale ${name} to 0 (${when})`, body: (objects?.workloads ?? []).map((w) => `${w.kind} ${w.name}`) }];
+}
+
+/** retireFailed(): a colour that failed is marked failed in Helm's record (unless uninstalled), then taken down. */
+async function failedWrites(run: Run, color: Color, when: string): Promise<Writes> {
+  const how = cleanupMode(run);
+  const mark = { what: `mark Helm release ${colorRelease(run.spec.release, color)} failed (its latest revision's record)`, body: null };
+  return [...(how === 'uninstall' ? [] : [mark]), ...(await retireWrites(run, color, how, when))];
+}
+
+const renewal = (run: Run, when: string) => ({
+  what: `replace Lease ${run.spec.namespace}/${lockName(run.spec.release)} (renewed ${when})`,
+  body: null,
+});
+
+/** The writes of the mode, built by the functions the run uses, in the order the run sends them. */
+async function modeWrites(
+  run: Run,
+  plan: Plan,
+  helm: Helm,
+  now: Date,
+): Promise<{ helmArgs: string[]; recreate?: DeployPlan['recreate']; writes: Writes }> {
+  const { spec } = run;
+  const { namespace, release } = spec;
+  const { router, target } = plan;
+  const mode = run.outcome.mode;
+  const verified = { what: `patch Service ${namespace}/${release} (after the post-switch gate)`, body: verifiedPatch() };
+  if (mode === 'full' || mode === 'deploy') {
+    const rendered = plan.rendered!;
+    const helmArgs = [helm.binary, ...helm.upgradeArgs(helmRelease(spec, target), rendered.helmMajor)];
+    const recreate = rendered.recreate?.length
+      ? {
+          argv: [helm.binary, ...helm.uninstallArgs(colorRelease(release, target), namespace, spec.timeoutMs)],
+          reason: immutableSummary(rendered.recreate),
+        }
+      : undefined;
+    // Installed afresh after an uninstall, the release starts again at revision 1 (and has nothing to scale back up).
+    const idle = recreate ? undefined : await helm.status(colorRelease(release, target), namespace);
+    const revision = (idle?.revision ?? 0) + 1;
+    const service = plannedService(rendered.target);
+    const writes = [
+      renewal(run, 'before the Helm upgrade'),
+      ...(recreate ? [] : await scaleUpWrites(run, target, 'before the Helm upgrade')),
+    ];
+    if (mode === 'deploy') writes.push(routerWrite(namespace, release, pendingWrite(spec, router, target, revision, service)));
+    else {
+      writes.push(
+        renewal(run, 'before the switch'),
+        routerWrite(namespace, release, switchWrite(spec, router, target, service, revision, now)),
+        verified,
+      );
+      if (plan.live) writes.push(...(await retireWrites(run, plan.live, spec.keepPrevious, 'after the drain')));
+    }
+    return { helmArgs, ...(recreate ? { recreate } : {}), writes };
+  }
+  if (mode === 'promote') {
+    const objects = await colorObjects(finder(run), target);
+    const service = objects && plannedService(objects);
+    if (!service) throw new GateError(`Cannot promote ${target}: its release ${colorRelease(release, target)} is gone.`);
+    const writes = [
+      renewal(run, 'before the switch'),
+      routerWrite(namespace, release, switchWrite(spec, router, target, service, router.pending?.revision ?? 0, now)),
+      verified,
+    ];
+    if (plan.live) writes.push(...(await retireWrites(run, plan.live, spec.keepPrevious, 'after the drain')));
+    return { helmArgs: [], writes };
+  }
+  if (router.pending) {
+    const pending = router.pending.color;
+    return {
+      helmArgs: [],
+      writes: [
+        ...(await retireWrites(run, pending, cleanupMode(run), 'discarded')),
+        { what: `patch Service ${namespace}/${release}`, body: discardPendingPatch() },
+      ],
+    };
+  }
+  const failed = router.liveColor!;
+  return {
+    helmArgs: [],
+    writes: [
+      ...(await scaleUpWrites(run, target, 'before the switch back')),
+      { what: `patch Service ${namespace}/${release} (merge patch, one request)`, body: restorePatch(router, 'rollback requested', now) },
+      ...(await failedWrites(run, failed, 'after the switch back')),
+    ],
   };
 }

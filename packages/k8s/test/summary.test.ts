@@ -88,4 +88,22 @@ describe('deploy summary', () => {
       ].join('\n'),
     );
   });
+
+  it('an idle colour recreated: the uninstall is the first of the Helm commands, in order', () => {
+    const text = planText({
+      lines: [['Recreate', 'web-blue takes no traffic and is uninstalled, then installed afresh: Deployment web-blue selects …']],
+      helm: ['helm', 'upgrade', 'web-blue', './chart', '--install'],
+      recreate: {
+        argv: ['helm', 'uninstall', 'web-blue', '--namespace', 'shop', '--timeout', '300s'],
+        reason: 'Deployment web-blue selects …',
+      },
+      writes: [],
+    });
+    expect(text.split('\n').slice(1, 5)).toEqual([
+      '',
+      'Helm commands, in order:',
+      '  helm uninstall web-blue --namespace shop --timeout 300s',
+      '  helm upgrade web-blue ./chart --install',
+    ]);
+  });
 });

@@ -18,6 +18,10 @@ const MAX_EVENTS = 3;
 const clip = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 const oneLine = (text: string | undefined) => clip((text ?? '').replace(/\s+/g, ' ').trim());
 
+/** How a container ended, with its last message (its termination message, or the tail of its log with FallbackToLogsOnError). */
+const exit = (t: { reason?: string; exitCode: number; message?: string }) =>
+  `${t.reason ?? ''} exit ${t.exitCode}${t.message?.trim() ? `: ${t.message.trim()}` : ''}`;
+
 function podReasons(pod: V1Pod): string[] {
   const reasons: string[] = [];
   for (const c of pod.status?.conditions ?? []) {
@@ -30,14 +34,11 @@ function podReasons(pod: V1Pod): string[] {
       reasons.push(
         oneLine(`container ${s.name} waiting: ${state.waiting.reason ?? ''}${state.waiting.message ? ` (${state.waiting.message})` : ''}`),
       );
-    else if (state.terminated)
-      reasons.push(oneLine(`container ${s.name} terminated: ${state.terminated.reason ?? ''} exit ${state.terminated.exitCode}`));
+    else if (state.terminated) reasons.push(oneLine(`container ${s.name} terminated: ${exit(state.terminated)}`));
     else if (state.running && !s.ready) reasons.push(`container ${s.name} running but not ready`);
     const last = s.lastState?.terminated;
-    if (s.restartCount)
-      reasons.push(
-        oneLine(`container ${s.name} restarted ${s.restartCount}×${last ? ` (last: ${last.reason ?? ''} exit ${last.exitCode})` : ''}`),
-      );
+    if (s.restartCount || last)
+      reasons.push(oneLine(`container ${s.name} restarted ${s.restartCount ?? 0}×${last ? ` (last: ${exit(last)})` : ''}`));
   }
   return reasons;
 }

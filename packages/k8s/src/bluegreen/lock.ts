@@ -13,6 +13,19 @@ function expiresAt(lease: V1Lease): number {
   return renewed ? new Date(renewed).getTime() + (lease.spec?.leaseDurationSeconds ?? 0) * 1000 : 0;
 }
 
+/** The Lease this run creates (or takes over) as its lock. */
+export function leaseBody(run: Run, now: Date): V1Lease {
+  const { namespace, release, runId } = run.spec;
+  return {
+    metadata: {
+      name: lockName(release),
+      namespace,
+      annotations: { ...(run.spec.runUrl ? { [ANNOTATIONS.runUrl]: run.spec.runUrl } : {}) },
+    },
+    spec: { holderIdentity: runId, leaseDurationSeconds: leaseSeconds(run), acquireTime: now, renewTime: now },
+  };
+}
+
 /**
  * Takes the coordination.k8s.io/v1 Lease `<release>-deploy`. Create is atomic: 409 means another run
  * holds it. An expired Lease, or one held by an earlier attempt of this same run (a re-run), is taken
@@ -25,11 +38,7 @@ export async function lock(run: Run): Promise<string> {
   const name = lockName(release);
   const deadline = clock.now() + run.spec.lockTimeoutMs;
   for (;;) {
-    const now = new Date(clock.now());
-    const body: V1Lease = {
-      metadata: { name, namespace, annotations: { ...(run.spec.runUrl ? { [ANNOTATIONS.runUrl]: run.spec.runUrl } : {}) } },
-      spec: { holderIdentity: runId, leaseDurationSeconds: leaseSeconds(run), acquireTime: now, renewTime: now },
-    };
+    const body = leaseBody(run, new Date(clock.now()));
     try {
       await api.createLease(namespace, body);
       await saveJournal(run, { lockHeld: true });

@@ -1,4 +1,5 @@
 import { errorMessage } from '@pipeline-toolkit/core';
+import type { WorkloadKind } from '../api.ts';
 import { ANNOTATIONS, colorRelease, type Color, type KeepPrevious } from './model.ts';
 import { markReleaseFailed } from './helm-record.ts';
 import { finder, type Run } from './run.ts';
@@ -64,18 +65,33 @@ export async function retireFailed(run: Run, color: Color, reason: string): Prom
   return notes;
 }
 
-/** Scales back up the workloads of a colour that scaleDown() scaled to 0 (before Helm or a rollback uses them again). */
-export async function restoreReplicas(run: Run, color: Color): Promise<string[]> {
+/** The writes restoreReplicas() makes: each workload of the colour that scaleDown() scaled to 0, and the patch that scales it back. */
+export async function replicasToRestore(
+  run: Run,
+  color: Color,
+): Promise<{ kind: WorkloadKind; name: string; replicas: number; patch: object }[]> {
   const objects = await colorObjects(finder(run), color);
-  const restored: string[] = [];
+  const found: { kind: WorkloadKind; name: string; replicas: number; patch: object }[] = [];
   for (const w of await readWorkloads(run.deps.api, run.spec.namespace, objects?.workloads ?? [])) {
     const saved = w.live?.metadata?.annotations?.[ANNOTATIONS.replicas];
     if (!saved || !/^\d+$/.test(saved) || (w.live?.spec?.replicas ?? 1) !== 0) continue;
-    await run.deps.api.patchWorkload(run.spec.namespace, w.ref.kind, w.ref.name, {
-      metadata: { annotations: { [ANNOTATIONS.replicas]: null } },
-      spec: { replicas: Number(saved) },
+    const replicas = Number(saved);
+    found.push({
+      kind: w.ref.kind,
+      name: w.ref.name,
+      replicas,
+      patch: { metadata: { annotations: { [ANNOTATIONS.replicas]: null } }, spec: { replicas } },
     });
-    restored.push(`${w.ref.name} 0→${saved}`);
+  }
+  return found;
+}
+
+/** Scales back up the workloads of a colour that scaleDown() scaled to 0 (before Helm or a rollback uses them again). */
+export async function restoreReplicas(run: Run, color: Color): Promise<string[]> {
+  const restored: string[] = [];
+  for (const w of await replicasToRestore(run, color)) {
+    await run.deps.api.patchWorkload(run.spec.namespace, w.kind, w.name, w.patch);
+    restored.push(`${w.name} 0→${w.replicas}`);
   }
   return restored;
 }
