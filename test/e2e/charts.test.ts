@@ -289,8 +289,16 @@ describe.each(['helm3', 'helm4'] as const)('charts of several label conventions 
     // 5. A re-run after the failures converges without any manual Helm command; first it scales blue back up, as its dry run says.
     const plan5 = await planDeploy(options(helmTool, 'full', at({ tag: '1.2.0' })), new MemoryLogger());
     const kinds = { deployments: 'Deployment', statefulsets: 'StatefulSet' };
-    expect(plan5.writes.filter((w) => / scale 0→/.test(w.what)).map((w) => w.what.replace(/: scale .*/, ''))).toEqual(
-      c.workloads('blue').map((w) => `patch ${kinds[w.kind]} ${ns}/${w.name}`),
+    expect(
+      plan5.writes
+        .filter((w) => / scale 0→/.test(w.what))
+        .map((w) => w.what.replace(/: scale .*/, ''))
+        .sort(),
+    ).toEqual(
+      c
+        .workloads('blue')
+        .map((w) => `patch ${kinds[w.kind]} ${ns}/${w.name}`)
+        .sort(),
     );
     const rerun = await deploy(helmTool, 'full', at({ tag: '1.2.0' }));
     for (const w of c.workloads('blue'))
