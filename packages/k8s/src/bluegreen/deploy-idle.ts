@@ -59,7 +59,8 @@ export async function recreateIdle(run: Run, color: Color, changes: readonly Imm
   for (;;) {
     const left: string[] = [];
     for (const c of changes) {
-      if (await api.readWorkload(namespace, c.kind, c.name)) left.push(`${c.kind} ${c.name}`);
+      const exists = c.kind === 'Service' ? await api.readService(namespace, c.name) : await api.readWorkload(namespace, c.kind, c.name);
+      if (exists) left.push(`${c.kind} ${c.name}`);
       else if (Object.keys(c.selector).length) {
         const pods = await api.listPods(namespace, selectorString(c.selector));
         if (pods.length) left.push(`${pods.length} pod(s) of ${c.kind} ${c.name}`);

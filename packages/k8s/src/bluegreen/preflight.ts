@@ -2,7 +2,7 @@ import { ExternalError, GateError } from '@pipeline-toolkit/core';
 import { helmRelease } from './deploy-idle.ts';
 import { colorRelease, lockName, otherColor, type Color } from './model.ts';
 import { chartProblems, claimTemplates, parseManifest, routedService, type ReleaseObjects } from './release-objects.ts';
-import type { WorkloadKind } from '../api.ts';
+import type { V1Service, WorkloadKind } from '../api.ts';
 import { readRouter, routerProblems, type RouterState } from './router.ts';
 import { finder, type Run } from './run.ts';
 import { colorObjects, servingProblems } from './workloads.ts';
@@ -115,7 +115,7 @@ export const HELM_RELEASE_ANNOTATION = 'meta.helm.sh/release-name';
 
 /** A live workload the chart would change in a field Kubernetes refuses to update. */
 export interface ImmutableChange {
-  kind: WorkloadKind;
+  kind: WorkloadKind | 'Service';
   name: string;
   /** What differs, in words: `selects {…} but the chart now renders {…}`. */
   changed: string[];
@@ -141,8 +141,9 @@ function statefulSetImmutable(spec: Record<string, unknown>): Record<string, unk
 
 /**
  * A workload's selector (and a StatefulSet's serviceName, podManagementPolicy and
- * volumeClaimTemplates) cannot change: Helm would fail half-way. Every workload the chart renders is
- * looked up by its name — whatever labels the live one carries — and compared.
+ * volumeClaimTemplates), and whether a Service is headless, cannot change: Helm would fail half-way.
+ * Every workload and Service the chart renders is looked up by its name — whatever labels the live
+ * one carries — and compared.
  */
 export async function immutableChanges(run: Run, rendered: ReleaseObjects): Promise<ImmutableChange[]> {
   const changes: ImmutableChange[] = [];
@@ -161,6 +162,22 @@ export async function immutableChanges(run: Run, rendered: ReleaseObjects): Prom
     }
     const owner = current.metadata?.annotations?.[HELM_RELEASE_ANNOTATION];
     if (changed.length) changes.push({ kind: next.kind, name: next.name, changed, selector, ...(owner ? { owner } : {}) });
+  }
+  // A Service cannot become headless (clusterIP None) or stop being headless.
+  const headless = (s: V1Service) => s.spec?.clusterIP === 'None';
+  const describe = (s: V1Service) => (headless(s) ? 'headless (clusterIP None)' : 'not headless');
+  for (const next of rendered.services) {
+    const name = next.metadata?.name ?? '';
+    const current = await run.deps.api.readService(run.spec.namespace, name);
+    if (!current || headless(current) === headless(next)) continue;
+    const owner = current.metadata?.annotations?.[HELM_RELEASE_ANNOTATION];
+    changes.push({
+      kind: 'Service',
+      name,
+      changed: [`is ${describe(current)} but the chart now renders it ${describe(next)}`],
+      selector: {},
+      ...(owner ? { owner } : {}),
+    });
   }
   return changes;
 }

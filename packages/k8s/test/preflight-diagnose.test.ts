@@ -1,5 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
-import type { CoreV1Event, KubeApi, V1Pod } from '../src/api.ts';
+import type { CoreV1Event, KubeApi, V1Pod, V1Service, Workload } from '../src/api.ts';
+import { immutableChanges, immutableRefusals } from '../src/bluegreen/preflight.ts';
+import type { Run } from '../src/bluegreen/run.ts';
 import { diagnose, diagnosisLines } from '../src/bluegreen/diagnose.ts';
 import { parseManifest, quantityBytes } from '../src/bluegreen/release-objects.ts';
 import type { LiveWorkload } from '../src/bluegreen/workloads.ts';
@@ -83,5 +85,73 @@ spec:
       podManagementPolicy: 'OrderedReady',
       volumeClaimTemplates: [{ name: 'data', accessModes: ['ReadWriteOnce'], storage: 2 ** 30 }],
     });
+  });
+});
+
+describe('immutable changes: what recreating the idle colour may fix, and what it may not', () => {
+  const helmOwned = (release: string) => ({ annotations: { 'meta.helm.sh/release-name': release } });
+  const run = (live: { services?: Record<string, V1Service>; workloads?: Record<string, Workload> }) =>
+    ({
+      spec: { namespace: 'shop' },
+      deps: {
+        api: {
+          readService: async (_ns: string, name: string) => live.services?.[name],
+          readWorkload: async (_ns: string, _kind: string, name: string) => live.workloads?.[name],
+        },
+      },
+    }) as unknown as Run;
+  const rendered = (release: string) =>
+    parseManifest(
+      release,
+      `apiVersion: v1
+kind: Service
+metadata: { name: ${release}-db }
+spec: { clusterIP: None, selector: { app: ${release}-db }, ports: [{ port: 5432 }] }
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: ${release}-db }
+spec:
+  serviceName: ${release}-db
+  selector: { matchLabels: { app: ${release}-db } }
+  template: { metadata: { labels: { app: ${release}-db } } }
+`,
+    );
+
+  it('a Service that becomes headless and an unchanged StatefulSet: one change, owned by the idle release, not refused', async () => {
+    const changes = await immutableChanges(
+      run({
+        services: { 'web-blue-db': { metadata: { name: 'web-blue-db', ...helmOwned('web-blue') }, spec: { clusterIP: '10.96.0.7' } } },
+        workloads: {
+          'web-blue-db': {
+            metadata: { name: 'web-blue-db', ...helmOwned('web-blue') },
+            spec: { serviceName: 'web-blue-db', selector: { matchLabels: { app: 'web-blue-db' } }, template: {} },
+          },
+        },
+      }),
+      await rendered('web-blue'),
+    );
+    expect(changes).toEqual([
+      {
+        kind: 'Service',
+        name: 'web-blue-db',
+        changed: ['is not headless but the chart now renders it headless (clusterIP None)'],
+        selector: {},
+        owner: 'web-blue',
+      },
+    ]);
+    expect(immutableRefusals(changes, 'web-blue', 'web-green')).toEqual([]);
+  });
+
+  it('the same change to an object of the live colour is refused, naming the owner', async () => {
+    const changes = await immutableChanges(
+      run({
+        services: { 'web-blue-db': { metadata: { name: 'web-blue-db', ...helmOwned('web-green') }, spec: { clusterIP: '10.96.0.7' } } },
+      }),
+      await rendered('web-blue'),
+    );
+    expect(immutableRefusals(changes, 'web-blue', 'web-green')).toEqual([
+      'Service web-blue-db is not headless but the chart now renders it headless (clusterIP None); these fields are immutable, and web-blue-db belongs to release web-green, the live colour, not to web-blue, so it cannot be recreated safely. Nothing was changed; rename the object in the chart (build its name from {{ .Release.Name }}).',
+    ]);
   });
 });
