@@ -48,7 +48,7 @@ export async function readSources(agg: Aggregator, job: AggregateJob, sources: A
     ...(until !== undefined && i === last ? { division: { at: until, side: 'before' as const } } : {}),
   }));
   const failed = await readReports(agg, reports, job.root, job.gitleaksIgnore);
-  if (failed) throw reportInputError(sources[failed.index]!, failed.error);
+  if (failed) throw reportInputError(sources[failed.index]!, failed.error, agg.secrets);
 }
 
 /**

@@ -5,6 +5,7 @@ import { planOutputs, renderFiles, ShardOutput, fillSources, type OutputFiles } 
 import { headOf, joinHeads } from '../report.ts';
 import { TextFile } from '../text-file.ts';
 import { assembleFiles, describeHandover, layoutFiles } from './assemble.ts';
+import { redactInputError } from './errors.ts';
 import { Shard } from './shard.ts';
 import { startShard } from './shard-thread.ts';
 import { shardJob, type Split } from './split.ts';
@@ -54,7 +55,9 @@ export async function aggregateInTwoThreads(job: AggregateJob, split: Split, agg
  * report of the shard's throws the InputError naming its input (see errors.ts).
  */
 async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, rendered: OutputFiles) {
-  const read = await shard.read();
+  const read = await shard.read().catch((error: unknown) => {
+    throw redactInputError(error, agg.secrets);
+  });
   for (const tool of read.tools) agg.tool(tool);
   for (const problem of read.problems) agg.problem(problem);
   agg.addSecrets(read.secrets);

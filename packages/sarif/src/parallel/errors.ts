@@ -1,5 +1,6 @@
 import { ExternalError, GateError, InputError } from '@pipeline-toolkit/core';
 import { ReportError } from '../json.ts';
+import type { SecretIndex } from '../secrets.ts';
 
 /**
  * An error as it crosses a thread boundary (see README.md, "Errors"): plain data that
@@ -24,9 +25,18 @@ export interface InputOf {
   label: string;
 }
 
-/** A bad report as the InputError that names its input (the one-thread path throws the same). */
-export function reportInputError(source: InputOf, error: unknown): unknown {
-  return error instanceof ReportError ? new InputError(source.input, `${source.label}: ${error.message}`) : error;
+/**
+ * A refused report as the InputError that names its input (either thread, and the one-thread
+ * path, throw the same). The message names the file: it is redacted with the secrets of the
+ * reports read before (and the token formats), as every other output.
+ */
+export function reportInputError(source: InputOf, error: unknown, secrets: SecretIndex): unknown {
+  return error instanceof ReportError ? new InputError(source.input, secrets.redact(`${source.label}: ${error.message}`)) : error;
+}
+
+/** An InputError from the shard, redacted again with the secrets of the coordinator's reports (read before the shard's). */
+export function redactInputError(error: unknown, secrets: SecretIndex): unknown {
+  return error instanceof InputError ? new InputError(error.input, secrets.redact(error.message)) : error;
 }
 
 /** The record of an error, to post to another thread. */

@@ -145,7 +145,7 @@ async function steps(job: ShardJob, port: MessagePort): Promise<void> {
   // secret matches across tools are left to the coordinator, which knows the earlier reports
   const agg = new Aggregator({ secretsAcrossTools: false });
   const failed = await readReports(agg, job.sources, job.root, job.gitleaksIgnore);
-  if (failed) throw reportInputError(job.sources[failed.index]!, failed.error);
+  if (failed) throw reportInputError(job.sources[failed.index]!, failed.error, agg.secrets);
   const reports = new Map<string, Location | undefined>();
   const placed = (f: Finding) => placement(f, job.root, reports) !== undefined;
   post({ step: 'read', tools: agg.tools, problems: agg.problems, secrets: agg.secrets.values(), handover: agg.handover(placed) });
