@@ -1,3 +1,4 @@
+import { stripChar } from '@pipeline-toolkit/core';
 import type { HttpSpec } from '../model.ts';
 import { describeError, fail, isTransientError, pass, type Outcome } from '../outcome.ts';
 import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../retry.ts';
@@ -11,7 +12,7 @@ const SENSITIVE_HEADER = /^(set-cookie|cookie|authorization|proxy-authorization|
 
 export function checkUrl(spec: HttpSpec, baseUrl: string): string {
   if (spec.url) return spec.url;
-  return `${baseUrl.replace(/\/+$/, '')}${spec.path ?? '/'}`;
+  return `${stripChar(baseUrl, '/', 'end')}${spec.path ?? '/'}`;
 }
 
 /** One HTTP request with the global fetch (Node's built-in undici), then the expectations in order. */
