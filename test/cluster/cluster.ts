@@ -9,7 +9,8 @@
  *
  * Pods scheduled onto the fake nodes become Running and Ready with pod IPs (EndpointSlices fill);
  * pods labelled pipeline-toolkit.dev/never-ready=true or with an image tagged ":never-ready" run
- * but never become Ready. No container runs: nothing listens on a pod IP, but cluster.route() lets
+ * but never become Ready; an image tagged ":crash-loop" crash-loops and one tagged ":no-such-tag"
+ * cannot be pulled (container states and events as the kubelet reports them). No container runs: nothing listens on a pod IP, but cluster.route() lets
  * the API server's service proxy reach a loopback server standing in for a pod.
  */
 import { randomBytes, randomUUID } from 'node:crypto';

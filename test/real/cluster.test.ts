@@ -196,6 +196,62 @@ describe('test cluster', () => {
     90_000,
   );
 
+  it.each([
+    [
+      'an image tagged :crash-loop crash-loops',
+      'nginx:crash-loop',
+      'Running',
+      {
+        ready: false,
+        restartCount: 3,
+        state: { waiting: { reason: 'CrashLoopBackOff' } },
+        lastState: {
+          terminated: { exitCode: 1, reason: 'Error', message: 'Error: connect ECONNREFUSED 10.96.0.12:5432 (database unreachable)' },
+        },
+      },
+      ['BackOff: Back-off restarting failed container'],
+    ],
+    [
+      'an image tagged :no-such-tag cannot be pulled',
+      'nginx:no-such-tag',
+      'Pending',
+      {
+        ready: false,
+        restartCount: 0,
+        state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image "nginx:no-such-tag"' } },
+      },
+      [
+        'Failed: Failed to pull image: rpc error: code = NotFound desc = failed to resolve reference: not found',
+        'BackOff: Back-off pulling image',
+      ],
+    ],
+  ])(
+    'reports what the kubelet reports when %s: the container state and the Warning events',
+    async (_what, image, phase, container, events) => {
+      const ns = await createNamespace(cluster, 'failing');
+      await create(ns, 'deployments', deployment('failing', 1, { image }));
+      type Status = { phase: string; containerStatuses?: { state?: { waiting?: { reason?: string } } }[] };
+      const wanted = (container.state.waiting as { reason: string }).reason;
+      const [pod] = await waitFor(`a pod whose container waits in ${wanted}`, async () => {
+        const p = (await pods(ns, 'failing')) as unknown as { metadata: { name: string }; status: Status }[];
+        return p.length === 1 && p[0]!.status.containerStatuses?.[0]?.state?.waiting?.reason === wanted ? p : undefined;
+      });
+      expect(pod!.status.phase).toBe(phase);
+      expect(pod!.status.containerStatuses?.[0]).toMatchObject(container);
+      const warnings = await waitFor(`${events.length} Warning events about the pod`, async () => {
+        const list = await api<{ items: { type: string; reason: string; message: string; involvedObject: { name: string } }[] }>(
+          cluster,
+          'GET',
+          `/api/v1/namespaces/${ns}/events`,
+        );
+        const about = list.body.items.filter((e) => e.type === 'Warning' && e.involvedObject.name === pod!.metadata.name);
+        return about.length >= events.length ? about.map((e) => `${e.reason}: ${e.message}`) : undefined;
+      });
+      expect(warnings).toEqual(events);
+    },
+    90_000,
+  );
+
   it('enforces a resourceVersion precondition on a Service patch (409 when stale)', async () => {
     const ns = await createNamespace(cluster, 'patch');
     await create(ns, 'services', service('web'));
