@@ -43,8 +43,14 @@ function podReasons(pod: V1Pod): string[] {
   return reasons;
 }
 
+/**
+ * When an event last happened, to the second: the kubelet's events carry lastTimestamp in whole
+ * seconds, the scheduler's an eventTime in microseconds; compared finer, a kubelet event would sort
+ * before a scheduler event of the same second that came first. Ties keep the API's order (event
+ * names end in their creation time in nanoseconds).
+ */
 const when = (e: CoreV1Event) =>
-  new Date(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? 0).getTime();
+  Math.floor(new Date(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? 0).getTime() / 1000);
 
 function eventsAbout(events: readonly CoreV1Event[], kind: string, name: string): string[] {
   return events
