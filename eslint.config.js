@@ -19,7 +19,7 @@ export default tseslint.config(
         {
           paths: [
             { name: '@actions/core', message: 'Only packages/core imports @actions/core.' },
-            { name: '@actions/exec', message: 'Only packages/core imports @actions/exec; use exec() from @pipeline-toolkit/core.' },
+            { name: '@actions/exec', message: 'Use exec() from @pipeline-toolkit/core (argv only, with deadlines).' },
           ],
           patterns: [
             { group: ['@kubernetes/client-node'], message: 'Only packages/k8s imports @kubernetes/client-node.' },
