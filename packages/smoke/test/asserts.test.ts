@@ -72,7 +72,9 @@ describe('body, header, size and redirect asserts', () => {
 
   it('max-size and min-size bound the decoded body', async () => {
     const body = 'x'.repeat(2048);
-    const server = await serve((_req, res) => res.end(body));
+    const server = await serve((_req, res) => {
+      res.end(body);
+    });
     const big = await suite(one('name: size\n    http: { path: /, expect: { max-size: 1KB } }'));
     expect((await run(big, { target: server.url })).check('size')?.message).toBe('body is over 1.0 KB (max-size 1024 bytes)');
     const small = await suite(one('name: size\n    http: { path: /, expect: { min-size: 4KB } }'));
@@ -86,6 +88,7 @@ describe('body, header, size and redirect asserts', () => {
       if (req.url === '/old') res.writeHead(301, { location: '/new' }).end();
       else if (req.url === '/new') res.writeHead(302, { location: '/final?x=1' }).end();
       else json(res, 200, { at: req.url });
+      return undefined;
     });
     const s = await suite(
       one(
@@ -110,7 +113,9 @@ describe('body, header, size and redirect asserts', () => {
 
   it('does not send credentials to another origin on a redirect', async () => {
     const other = await serve((req, res) => json(res, 200, { authorization: req.headers.authorization ?? null }));
-    const first = await serve((req, res) => res.writeHead(302, { location: `${other.url}/landing` }).end());
+    const first = await serve((_req, res) => {
+      res.writeHead(302, { location: `${other.url}/landing` }).end();
+    });
     const s = await suite(
       one(
         `name: away\n    http: { path: /, headers: { Authorization: 'Bearer s3cr3t-value' }, follow-redirects: true, expect: { json: { $.authorization: null }, redirects: 1 } }`,
