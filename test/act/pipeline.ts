@@ -42,7 +42,7 @@ export async function remoteActionMappings(
 ): Promise<Record<string, string>> {
   const text = await readFile(workflowFile, 'utf8');
   const mappings: Record<string, string> = {};
-  for (const [, owner, repo, ref] of text.matchAll(/^\s*(?:-\s+)?uses:\s+([\w.-]+)\/([\w.-]+)(?:\/[^@\s]*)?@([\w.-]+)/gm)) {
+  for (const [, owner, repo, ref] of text.matchAll(/^[ \t]*(?:-[ \t]+)?uses:[ \t]+([\w.-]+)\/([\w.-]+)(?:\/[^@\s]*)?@([\w.-]+)/gm)) {
     const folder = path.join(standIns, repo!);
     if (!existsSync(path.join(folder, 'action.yml'))) {
       throw new Error(`${owner}/${repo}@${ref} has no offline stand-in in ${path.relative(repoRoot, standIns)}/${repo}/`);

@@ -61,11 +61,15 @@ async function readSources(agg: Aggregator, job: AggregateJob, sources: Aggregat
     ...(until !== undefined && i === last ? { division: { at: until, side: 'before' as const } } : {}),
   }));
   const failed = await readReports(agg, reports, job.root, job.gitleaksIgnore);
-  if (failed) throw inputError(sources[failed.index]!, failed.error);
+  if (failed) throw inputError(sources[failed.index]!, failed.error, agg);
 }
 
-function inputError(source: AggregateJob['sources'][number], error: unknown): unknown {
-  return error instanceof ReportError ? new InputError(source.input, `${source.label}: ${error.message}`) : error;
+/**
+ * A refused report as an InputError naming its input. The message names the file: it is redacted
+ * with the secrets of the reports read before (and the token formats), as every other output.
+ */
+function inputError(source: AggregateJob['sources'][number], error: unknown, agg: Aggregator): unknown {
+  return error instanceof ReportError ? new InputError(source.input, agg.secrets.redact(`${source.label}: ${error.message}`)) : error;
 }
 
 /**
@@ -127,7 +131,7 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
  */
 async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, split: Split, rendered: OutputFiles) {
   const read = await shard.read().catch((error: unknown) => {
-    throw error instanceof ShardReportError ? inputError(job.sources[split.index + error.index]!, error.report) : error;
+    throw error instanceof ShardReportError ? inputError(job.sources[split.index + error.index]!, error.report, agg) : error;
   });
   for (const tool of read.tools) agg.tool(tool);
   for (const problem of read.problems) agg.problem(problem);

@@ -27,7 +27,7 @@ const escapeHtml = (text: string) =>
 /** Slack's mrkdwn (already &-escaped by the sender, as Slack requires) as HTML. */
 export function mrkdwnToHtml(text: string): string {
   const links: string[] = [];
-  const withoutLinks = text.replace(/<([^|>]+)(?:\|([^>]*))?>/g, (_, url: string, label?: string) => {
+  const withoutLinks = text.replace(/<([^|<>]+)(?:\|([^<>]*))?>/g, (_, url: string, label?: string) => {
     const safeUrl = /^https?:\/\//.test(url) ? url : '#';
     links.push(
       `<a href="${escapeHtml(safeUrl.replace(/&amp;/g, '&'))}">${escapeHtml((label ?? url).replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'))}</a>`,

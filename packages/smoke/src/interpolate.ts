@@ -54,4 +54,4 @@ export function interpolate(text: string, env: Readonly<Record<string, string | 
 }
 
 /** Variable names whose values are treated as secrets when they are substituted into a suite. */
-export const SECRET_NAME = /token|secret|passw|.+_pwd$|api_?key|private_?key|credential|cookie|session|(?:^|_)auth(?:_|$)/i;
+export const SECRET_NAME = /token|secret|passw|._pwd$|api_?key|private_?key|credential|cookie|session|(?:^|_)auth(?:_|$)/i;

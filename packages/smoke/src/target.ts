@@ -1,4 +1,4 @@
-import { InputError } from '@pipeline-toolkit/core';
+import { InputError, stripChar } from '@pipeline-toolkit/core';
 import type { Suite } from './model.ts';
 
 export interface ResolvedTarget {
@@ -65,6 +65,6 @@ function sameOrigin(a: string, b: string): boolean {
 }
 
 function sameBase(a: string, b: string): boolean {
-  const normal = (u: string) => new URL(u).href.replace(/\/+$/, '');
+  const normal = (u: string) => stripChar(new URL(u).href, '/', 'end');
   return normal(a) === normal(b);
 }

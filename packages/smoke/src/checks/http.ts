@@ -1,4 +1,4 @@
-import { formatBytes } from '@pipeline-toolkit/core';
+import { formatBytes, stripChar } from '@pipeline-toolkit/core';
 import type { HttpSpec } from '../model.ts';
 import { describeError, fail, isTransientError, pass, type Outcome } from '../outcome.ts';
 import { MAX_RETRY_AFTER_MS, parseRetryAfter } from '../retry.ts';
@@ -16,7 +16,7 @@ export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export function checkUrl(spec: HttpSpec, baseUrl: string): string {
   if (spec.url) return spec.url;
-  return `${baseUrl.replace(/\/+$/, '')}${spec.path ?? '/'}`;
+  return `${stripChar(baseUrl, '/', 'end')}${spec.path ?? '/'}`;
 }
 
 type Fetched = { response: Response; chain: string[] } | { problem: string };
