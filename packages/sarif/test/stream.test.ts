@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Aggregator, loadReport, parseText, ReportError, type ReportKind } from '../src/index.ts';
-import { NOT_MINE, streamJson, type Division } from '../src/stream.ts';
+import { NOT_MINE, streamJson, type Division } from '../src/parallel/reader.ts';
 import { fixture, fixtures } from './helpers.ts';
 
 const KINDS: Record<string, ReportKind> = { gitleaks: 'gitleaks', semgrep: 'semgrep', trivy: 'trivy', other: 'any' };
