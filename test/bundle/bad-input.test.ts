@@ -9,7 +9,7 @@ import { createRunnerEnv, runBundle, startServer, tokenKubeconfig, type Loopback
  */
 let server: LoopbackServer;
 beforeAll(async () => {
-  server = await startServer((_req, res) => res.end('ok'));
+  server = await startServer((_req, res) => void res.end('ok'));
 });
 afterAll(async () => server.close());
 
