@@ -7,8 +7,9 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
-  // Regular expressions run on user-controlled text: none may backtrack super-linearly (ADR-016).
-  { plugins: { regexp }, rules: { 'regexp/no-super-linear-backtracking': 'error' } },
+  // Regular expressions run on user-controlled text: none may backtrack super-linearly, nor be
+  // retried from every position of a long run that then fails (ADR-016).
+  { plugins: { regexp }, rules: { 'regexp/no-super-linear-backtracking': 'error', 'regexp/no-super-linear-move': 'error' } },
   {
     languageOptions: { globals: { ...globals.node }, ecmaVersion: 2024, sourceType: 'module' },
     rules: {

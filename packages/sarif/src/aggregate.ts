@@ -47,7 +47,7 @@ export function fingerprintOf(key: string): string {
 type Mergeable = Pick<Finding, 'tools' | 'severity' | 'suppressed'>;
 
 /**
- * The findings of a shard (a second thread that read the later reports, see shard.ts), as the
+ * The findings of a shard (a second thread that read the later reports, see parallel/README.md), as the
  * coordinator needs them to deduplicate: one entry per finding, in the order they were found.
  */
 export interface Handover {
@@ -55,7 +55,7 @@ export interface Handover {
   /** The finding's tool ids, joined by newlines. */
   tools: string[];
   rules: string[];
-  /** Whether the finding has a place in the SARIF file (see output.ts). */
+  /** Whether the finding has a place in the SARIF file (see output.ts and parallel/README.md). */
   placed: Uint8Array;
   severities: Uint8Array;
   suppressed: Uint8Array;

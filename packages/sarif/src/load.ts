@@ -15,7 +15,7 @@ import {
   type Scanner,
 } from './scanners/index.ts';
 import type { ParseContext, ReportSink } from './sink.ts';
-import { NOT_MINE, streamJson, type Division } from './stream.ts';
+import { NOT_MINE, streamJson, type Division } from './parallel/reader.ts';
 
 /** A detected format: `<scanner id>-json` for a registered scanner's JSON, SARIF, an empty report, or this action's own output. */
 export type ReportFormat = `${string}-json` | 'sarif' | 'empty' | 'own';
@@ -145,8 +145,8 @@ function arrayReader(first: unknown, kind: ReportKind, ctx: ParseContext): (elem
 /**
  * Reads and parses one report file. The JSON reports of the scanners that say so (Scanner.stream,
  * Scanner.readElement) are streamed: their large arrays are read element by element and never
- * held whole (see stream.ts); anything else (SARIF, small or unusual documents) is parsed whole and
- * dropped as soon as its findings are taken.
+ * held whole (see parallel/reader.ts); anything else (SARIF, small or unusual documents) is parsed
+ * whole and dropped as soon as its findings are taken.
  * With a division, reads one side of a report that two threads share (see Division).
  */
 export async function loadReport(

@@ -209,7 +209,9 @@ export function toolSlug(name: string): string {
     name
       .toLowerCase()
       .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
+      // Runs are single dashes now: one at each end at most.
+      .replace(/^-/, '')
+      .replace(/-$/, '')
       .slice(0, 60) || 'unnamed-tool'
   );
 }
