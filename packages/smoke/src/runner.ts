@@ -12,6 +12,8 @@ import type { CheckContext } from './checks/context.ts';
 export interface RunOptions {
   /** A target name of the suite (`local`, `production` …) or an http(s) URL. */
   target: string;
+  /** How errors name the target input (default `Input 'target'`). */
+  targetLabel?: string;
   /** Run checks with any of these tags (`!tag` excludes); empty: all. */
   tags?: readonly string[];
   /** Poll the health check until it passes or this much time has passed, before the suite. */
@@ -36,7 +38,7 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<Suite
   for (const secret of suite.secrets) log.setSecret(secret);
   for (const [name, value] of Object.entries(suite.env)) if (SECRET_NAME.test(name)) log.redactor.add(value);
 
-  const target = resolveTarget(suite, options.target);
+  const target = resolveTarget(suite, options.target, 'target', options.targetLabel);
   const checks = withProducers(selectChecks(suite.checks, options.tags ?? []), suite.checks, log);
   const timing: Timing = { sleep: options.deps?.sleep ?? sleep, random: options.deps?.random ?? Math.random };
   const ctx = {
