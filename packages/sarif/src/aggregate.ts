@@ -138,7 +138,12 @@ export class Aggregator implements ReportSink {
   tool(info: ToolInfo): void {
     const known = this.#tools.get(info.id);
 
-    if (!known) this.#tools.set(info.id, { ...info, name: visibleControls(info.name), ...(info.version ? { version: visibleControls(info.version) } : {}) });
+    if (!known)
+      this.#tools.set(info.id, {
+        ...info,
+        name: visibleControls(info.name),
+        ...(info.version ? { version: visibleControls(info.version) } : {}),
+      });
     else if (!known.version && info.version) known.version = info.version;
   }
 
