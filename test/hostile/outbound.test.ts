@@ -122,7 +122,7 @@ describe.each(['silent', 'trickle'] as const)('a %s server', (kind) => {
     } finally {
       await server.close();
     }
-  });
+  }, 20_000);
 
   it('EKS DescribeCluster (AWS SDK)', async () => {
     const error = await failure(() =>

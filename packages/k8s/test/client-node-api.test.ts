@@ -49,5 +49,5 @@ describe('ClientNodeApi', () => {
       type: 'application/merge-patch+json',
     });
     expect(await connection.api.readService('shop', 'web')).toMatchObject({ metadata: { name: 'web' } });
-  });
+  }, 30_000);
 });
