@@ -25,7 +25,7 @@ export function scannerOfDriver(driverName: string): Scanner | undefined {
   return SCANNERS.find((s) => s.sarifDriver?.test(driverName));
 }
 
-/** The scanner whose JSON report an object is. Detection is exclusive (test/registry.test.ts checks every fixture). */
+/** The scanner whose JSON report an object is. Detection is exclusive (packages/sarif/test/registry.test.ts checks every fixture). */
 export function detectObject(doc: JsonObject): Scanner | undefined {
   return SCANNERS.find((s) => s.detect?.(doc));
 }
