@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { visibleControls } from '@pipeline-toolkit/core';
 import {
   BUCKETS,
   bucketOf,
@@ -138,7 +139,12 @@ export class Aggregator implements ReportSink {
   tool(info: ToolInfo): void {
     const known = this.#tools.get(info.id);
 
-    if (!known) this.#tools.set(info.id, { ...info });
+    if (!known)
+      this.#tools.set(info.id, {
+        ...info,
+        name: visibleControls(info.name),
+        ...(info.version ? { version: visibleControls(info.version) } : {}),
+      });
     else if (!known.version && info.version) known.version = info.version;
   }
 
@@ -212,6 +218,9 @@ export class Aggregator implements ReportSink {
   }
 
   /**
+   * Every text of a finding passes through #intern or #recently, which make control, bidi and
+   * zero-width characters visible (core's visibleControls) once per distinct text.
+   *
    * One copy of each repeated text: JSON parsing gives every occurrence its own string, and
    * 100,000 findings repeat the same rules, paths and targets (the table remembers all of them).
    */
@@ -219,7 +228,7 @@ export class Aggregator implements ReportSink {
     const recent = this.#recent.get(text);
     if (recent !== undefined) return recent;
     let known = this.#strings.get(text);
-    if (known === undefined) this.#strings.set(text, (known = text));
+    if (known === undefined) this.#strings.set(text, (known = visibleControls(text)));
     this.#recent.set(text, known);
     return known;
   };
@@ -232,8 +241,9 @@ export class Aggregator implements ReportSink {
   readonly #recently = (text: string): string => {
     const recent = this.#recent.get(text);
     if (recent !== undefined) return recent;
-    this.#recent.set(text, text);
-    return text;
+    const shown = visibleControls(text);
+    this.#recent.set(text, shown);
+    return shown;
   };
 
   /**
