@@ -125,6 +125,7 @@ export class Aggregator implements ReportSink {
   readonly #ids = new Map<string, string>();
   #idsRedactedWith = 0;
   readonly #toolIds = new WeakMap<string[], { secrets: number; ids: string[] }>();
+  #toolIdsChecked: { at: string; change: boolean } | undefined;
 
   constructor(options: AggregatorOptions = {}) {
     this.#secretsAcrossTools = options.secretsAcrossTools ?? true;
@@ -442,6 +443,26 @@ export class Aggregator implements ReportSink {
       this.#redact(f, textsOf(f));
     }
     this.#redacted = this.#findings.length;
+    // tool ids that joined redacted findings later (a duplicate's, a shard's verdict) as read
+    if (this.#toolIdsChange()) for (const f of this.#findings) f.tools = this.#redactTools(f.tools);
+  }
+
+  /** Whether redaction changes any tool id (rarely: a driver name holding a secret); remembered until a tool or secret arrives. */
+  #toolIdsChange(): boolean {
+    const at = `${this.#tools.size}|${this.secrets.size}`;
+    if (this.#toolIdsChecked?.at !== at)
+      this.#toolIdsChecked = { at, change: [...this.#tools.keys()].some((id) => this.#redactToolId(id) !== id) };
+    return this.#toolIdsChecked.change;
+  }
+
+  /** A tool id as the outputs name it: redacted (see #redactToolId); the same in both threads once both know every secret. */
+  toolId(id: string): string {
+    return this.#redactToolId(id);
+  }
+
+  /** The tools as the reports named them, unredacted: for the other thread, which redacts them with every secret. */
+  get toolsAsRead(): ToolInfo[] {
+    return [...this.#tools.values()].map((t) => ({ ...t }));
   }
 
   /** Redacts one string (ids and paths repeat across findings: those are remembered until a secret arrives). */
