@@ -43,7 +43,7 @@ async function workspace(overrides: Record<string, string> = {}): Promise<Runner
     'semgrep/semgrep-sarif-include-nosemgrep.sarif',
     'trivy/trivy-npm-with-suppressed.json',
     'trivy/trivy-image-alpine39.json',
-    'other/grype-0.34.7-cxf.sarif',
+    'grype/grype-0.34.7-cxf.sarif',
   ]) {
     await cp(path.join(fixtures, f), path.join(runner.dir, 'reports', path.basename(f)));
   }
@@ -202,7 +202,7 @@ describe('dist/security-scan', () => {
     const runner = await workspace();
     try {
       const run = await runBundle('security-scan', { runner, inputs });
-      expect(run.exitCode).toBe(1);
+      expect(run.exitCode).toBe(2);
       expect(run.commands.find((c) => c.command === 'error')!.message).toMatch(message);
       expect(existsSync(path.join(runner.dir, 'security-scan.sarif'))).toBe(false);
       expect(run.outputs).toEqual({});

@@ -94,7 +94,7 @@ describe('streamed reading', () => {
     await writeFile(file, JSON.stringify({ runs: [{ results: [1, 2] }] }));
     expect((await side({ at: 3, side: 'after' }, 4)).rest).toBe(NOT_MINE);
     expect((await side({ at: 3, side: 'before' }, 4)).rest).toEqual({ runs: [{ results: [1, 2] }] });
-  });
+  }, 30_000);
 
   it('hands over the same elements whether chunks are parsed between separators found by their bytes or scanned', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));

@@ -8,4 +8,10 @@ export interface CheckContext {
   timeoutMs: number;
   cwd: string;
   exec: Exec;
+  /** Aborts a running request (the run was cancelled). */
+  signal?: AbortSignal;
+  /** Hides registered secrets in text quoted from an answer. */
+  redact?: (text: string) => string;
+  /** The URL to report instead of the requested one (captures are not shown). */
+  reportedUrl?: string;
 }
