@@ -344,7 +344,9 @@ describe.each(['helm3', 'helm4'] as const)('charts of several label conventions 
     expect(unready.outcome.error).toMatch(/^web-green did not become ready within 6s/);
     expect(unready.outcome.error).toMatch(/pod web-green-\S+ \(Running\): Ready=False ContainersNotReady: containers with unready status/);
     expect(unready.outcome.error).toMatch(/container web running but not ready/);
-    expect(unready.outcome.error).toMatch(/events: Warning Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503/);
+    expect(unready.outcome.error).toMatch(
+      /events: (?:.* \| )?Warning Unhealthy: Readiness probe failed: HTTP probe failed with statuscode: 503/,
+    );
     expect(await replicas(ns, { kind: 'deployments', name: 'web-green' })).toBe(0);
     expect(await helmList(helmTool, ns)).toEqual({ 'web-blue': 'deployed@1', 'web-green': 'failed@2' });
     expect((await prod(ns)).version).toBe('1.0.0');
