@@ -15,7 +15,8 @@ describe('dist/lint', () => {
       {
         command: 'error',
         properties: {},
-        message: "Input 'linters' must list items from auto, ruff, eslint, actionlint, helm, memory-bank; unknown: pylint.",
+        message:
+          "Input 'linters' must list items from auto, ruff, eslint, actionlint, helm, memory-bank, yamllint, mypy, shellcheck, hadolint; unknown: pylint.",
       },
     ]);
     expect(run.outputs).toEqual({});
@@ -25,7 +26,17 @@ describe('dist/lint', () => {
     runner = await createRunnerEnv();
     const run = await runBundle('lint', { runner });
     expect(run.exitCode).toBe(0);
-    expect(run.outputs).toEqual({ result: 'passed', errors: '0', warnings: '0', skipped: '', linters: '[]' });
+    expect(run.outputs).toEqual({
+      result: 'passed',
+      errors: '0',
+      warnings: '0',
+      skipped: '',
+      linters: '[]',
+      scope: 'all',
+      'skipped-files': '0',
+      'fixed-files': '',
+      'sarif-file': '',
+    });
     expect(run.summary).toContain('No linter applies to this repository');
   });
 
