@@ -56,7 +56,10 @@ export interface LintResult {
 export async function lint(ctx: LintContext, request: LintRequest, label: (name: string) => string): Promise<LintResult> {
   if (request.fix)
     await checkFixAllowed(ctx, request.allowFixOnDefaultBranch, { fix: label('fix'), allow: label('allow-fix-on-default-branch') });
-  const base = request.scope === 'changed' ? baseOf(request.base, await readEvent(ctx.env), label('base')) : undefined;
+  const base =
+    request.scope === 'changed'
+      ? baseOf(request.base, await readEvent(ctx.env), { base: label('base'), scope: label('scope') })
+      : undefined;
   const scope = await resolveScope(ctx, request.scope, base);
   const runs = await runLinters({ ...ctx, fix: request.fix }, request.requested, request.required, scope);
   for (const run of runs) if (run.fixed?.patch) ctx.log.info(`Fixes by ${run.linter}:\n${run.fixed.patch}`);

@@ -37,15 +37,15 @@ export function readScope(inputs: Inputs, env: NodeJS.ProcessEnv): ScopeMode {
 }
 
 /** What to compare with: the `base` input, else the pull request's base commit, else a push's previous commit. */
-export function baseOf(given: string | undefined, event: EventPayload, label: string): string {
+export function baseOf(given: string | undefined, event: EventPayload, labels: { base: string; scope: string }): string {
   const base = given || event.pull_request?.base?.sha || (event.before && !NO_COMMIT.test(event.before) ? event.before : undefined);
   if (!base) {
     throw new InputError(
       'scope',
-      `Changed-files scope needs a commit to compare with: run it on a pull_request event, or set ${label} (e.g. main or a commit SHA), or use scope: all.`,
+      `Changed-files scope needs a commit to compare with: run it on a pull_request event, or set ${labels.base} (e.g. main or a commit SHA), or set ${labels.scope} to all.`,
     );
   }
-  if (base.startsWith('-')) throw new InputError('base', `${label} must be a branch, tag or commit, got '${base}'.`);
+  if (base.startsWith('-')) throw new InputError('base', `${labels.base} must be a branch, tag or commit, got '${base}'.`);
   return base;
 }
 
