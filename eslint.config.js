@@ -7,8 +7,9 @@ export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'examples/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
-  // Regular expressions run on user-controlled text: none may backtrack super-linearly (ADR-016).
-  { plugins: { regexp }, rules: { 'regexp/no-super-linear-backtracking': 'error' } },
+  // Regular expressions run on user-controlled text: none may backtrack super-linearly, nor be
+  // retried from every position of a long run that then fails (ADR-016).
+  { plugins: { regexp }, rules: { 'regexp/no-super-linear-backtracking': 'error', 'regexp/no-super-linear-move': 'error' } },
   {
     languageOptions: { globals: { ...globals.node }, ecmaVersion: 2024, sourceType: 'module' },
     rules: {
@@ -19,7 +20,7 @@ export default tseslint.config(
         {
           paths: [
             { name: '@actions/core', message: 'Only packages/core imports @actions/core.' },
-            { name: '@actions/exec', message: 'Only packages/core imports @actions/exec; use exec() from @pipeline-toolkit/core.' },
+            { name: '@actions/exec', message: 'Use exec() from @pipeline-toolkit/core (argv only, with deadlines).' },
           ],
           patterns: [
             { group: ['@kubernetes/client-node'], message: 'Only packages/k8s imports @kubernetes/client-node.' },

@@ -18,6 +18,9 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
+  // A guard against hangs, not a speed assertion: on a loaded 2-core machine a test that spawns
+  // threads or servers can take several seconds, and jest's default of 5 s then fails it at random.
+  testTimeout: 30_000,
   watchPathIgnorePatterns: ['<rootDir>/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

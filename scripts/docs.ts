@@ -2,7 +2,9 @@
  * Regenerates documentation from the action.yml files:
  *  - the usage block of each actions/<name>/README.md, between `<!-- start usage -->` and `<!-- end usage -->`;
  *  - the action table of the root README.md, between `<!-- start actions -->` and `<!-- end actions -->`;
- *  - docs/pipeline-workflow.md: the inputs, secrets and outputs of .github/workflows/pipeline.yml.
+ *  - docs/pipeline-workflow.md: the inputs, secrets and outputs of .github/workflows/pipeline.yml;
+ *  - the "Developing" table of README.md and README.pt-BR.md, between `<!-- start scripts -->` and
+ *    `<!-- end scripts -->`: every npm script of package.json, described in scripts/npm-scripts.ts.
  *
  *   node scripts/docs.ts           write the files
  *   node scripts/docs.ts --check   fail when a file is stale (CI)
@@ -11,6 +13,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { actionDirs as actionFolders } from './actions.ts';
+import { scriptProblems, scriptsTable } from './npm-scripts.ts';
 import { format, resolveConfig } from 'prettier';
 import { parse } from 'yaml';
 
@@ -178,11 +181,19 @@ async function main(): Promise<void> {
     rows.unshift(`| [release](action.yml) (root) | ${action.description.trim().replace(/\n/g, ' ')} | \`${REPOSITORY}@${MAJOR_TAG}\` |`);
   }
   const table = ['| Action | What it does | Use |', '| --- | --- | --- |', ...rows].join('\n');
-  for (const name of ['README.md', 'README.pt-BR.md']) {
+  const { scripts = {} } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  for (const [name, language] of [
+    ['README.md', 'en'],
+    ['README.pt-BR.md', 'pt'],
+  ] as const) {
     const readme = path.join(root, name);
-    if (existsSync(readme))
-      await update(readme, replaceBetween(await readFile(readme, 'utf8'), '<!-- start actions -->', '<!-- end actions -->', table, readme));
+    if (!existsSync(readme)) continue;
+    let text = replaceBetween(await readFile(readme, 'utf8'), '<!-- start actions -->', '<!-- end actions -->', table, readme);
+    text = replaceBetween(text, '<!-- start scripts -->', '<!-- end scripts -->', scriptsTable(scripts, language), readme);
+    await update(readme, text);
   }
+  const undocumented = scriptProblems(scripts);
+  for (const problem of undocumented) console.error(problem);
   const portuguese = path.join(root, 'README.pt-BR.md');
   const parity = existsSync(portuguese)
     ? readmeParity(await readFile(path.join(root, 'README.md'), 'utf8'), await readFile(portuguese, 'utf8'))
@@ -196,7 +207,7 @@ async function main(): Promise<void> {
     await update(path.join(root, 'docs', 'pipeline-workflow.md'), workflowReference(workflowFile, workflow.on.workflow_call));
   }
 
-  if (parity.length) process.exit(1);
+  if (parity.length || undocumented.length) process.exit(1);
   if (stale.length) {
     console.error(`Stale generated docs (run 'npm run docs' and commit):\n  ${stale.join('\n  ')}`);
     process.exit(1);

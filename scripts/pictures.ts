@@ -1,7 +1,10 @@
 /**
  * The pictures in docs/images, rendered from the code: the Slack messages the pipeline sends (the
- * real payloads of `pipeline-toolkit notify`, for a failed and a successful run) as HTML, and as
- * PNG through a real headless Chromium when one is installed (`apt-get install chromium`).
+ * real payloads of `pipeline-toolkit notify`, for a failed and a successful run), a deploy's job
+ * summary and its phase timeline, and the pipeline's jobs (scripts/pictures-pages.ts), as HTML,
+ * and as PNG through a real headless Chromium when one is installed (`apt-get install chromium`).
+ * Mermaid charts are drawn in the browser by Mermaid itself (MERMAID_VERSION, fetched once with
+ * `npm pack` into ~/.cache/pipeline-toolkit/pictures; only taking PNGs needs it).
  * docs/images/pictures.json records, for each PNG, the SHA-256 of the HTML it was taken from, so a
  * test can tell when the code changed a message and the pictures were not refreshed (pixel output
  * of a browser is not deterministic across machines; the HTML is).
@@ -16,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MemoryLogger } from '@pipeline-toolkit/core';
 import { main } from '../packages/cli/src/main.ts';
+import { deployPages, pipelinePage } from './pictures-pages.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 export const IMAGES = path.join(root, 'docs', 'images');
@@ -47,8 +51,23 @@ export const PICTURES: Record<string, string[]> = {
   ],
 };
 
+/** The pictures that are not Slack messages: name → window size of the screenshot. */
+export const PAGES: Record<string, [number, number]> = {
+  'job-summary': [910, 1420],
+  'deploy-timeline': [910, 420],
+  pipeline: [910, 230],
+};
+
 /** The HTML of each picture, rendered now from the code. */
 export async function renderHtml(): Promise<Record<string, string>> {
+  return {
+    ...(await slackHtml()),
+    ...(await deployPages()),
+    pipeline: pipelinePage(await readFile(path.join(root, '.github', 'workflows', 'pipeline.yml'), 'utf8')),
+  };
+}
+
+async function slackHtml(): Promise<Record<string, string>> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'ptk-pictures-'));
   try {
     const pages: Record<string, string> = {};
@@ -74,6 +93,33 @@ function chromium(): string | undefined {
   return undefined;
 }
 
+export const MERMAID_VERSION = '12.4.0';
+
+/** mermaid.min.js of MERMAID_VERSION, packed from the npm registry once and kept in the cache. */
+function mermaidScript(): string {
+  const cache = process.env['PIPELINE_TOOLKIT_CACHE'] ?? path.join(os.homedir(), '.cache', 'pipeline-toolkit');
+  const dir = path.join(cache, 'pictures', `mermaid-${MERMAID_VERSION}`);
+  const script = path.join(dir, 'package', 'dist', 'mermaid.min.js');
+  if (existsSync(script)) return script;
+  execFileSync('mkdir', ['-p', dir]);
+  const tarball = execFileSync('npm', ['pack', `mermaid@${MERMAID_VERSION}`, '--silent'], { cwd: dir, encoding: 'utf8' }).trim();
+  execFileSync('tar', ['-xzf', tarball, 'package/dist/mermaid.min.js'], { cwd: dir });
+  return script;
+}
+
+/** The page the browser opens: the committed HTML, plus Mermaid when it has charts. */
+async function browserPage(html: string, dir: string): Promise<string> {
+  const file = path.join(dir, 'page.html');
+  const withMermaid = html.includes('<pre class="mermaid">')
+    ? html.replace(
+        '</body>',
+        `<script src="file://${mermaidScript()}"></script><script>mermaid.initialize({startOnLoad:true,theme:'default',gantt:{useWidth:820}})</script></body>`,
+      )
+    : html;
+  await writeFile(file, withMermaid);
+  return `file://${file}`;
+}
+
 async function main_(): Promise<void> {
   await mkdir(IMAGES, { recursive: true });
   const pages = await renderHtml();
@@ -93,9 +139,10 @@ async function main_(): Promise<void> {
         browser,
         [
           ...['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-          ...['--disable-sync', '--no-first-run', '--hide-scrollbars', `--user-data-dir=${profile}`, '--window-size=600,420'],
+          ...['--disable-sync', '--no-first-run', '--hide-scrollbars', `--user-data-dir=${profile}`, '--virtual-time-budget=10000'],
+          `--window-size=${(PAGES[name] ?? [600, 420]).join(',')}`,
           `--screenshot=${path.join(IMAGES, `${name}.png`)}`,
-          `file://${htmlFile}`,
+          await browserPage(html, profile),
         ],
         { stdio: 'ignore', timeout: 60_000 },
       );

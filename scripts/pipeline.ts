@@ -182,7 +182,7 @@ async function main(): Promise<void> {
     await stage('notify', async () =>
       verdict(
         toolkit(['notify', '--needs', JSON.stringify(needs), '--smoke-report', 'smoke.json', '--dry-run']),
-        'Slack payload printed (dry run)',
+        'Slack message printed (dry run)',
         'notify failed',
       ),
     );

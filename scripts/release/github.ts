@@ -11,7 +11,8 @@ export interface GitHub {
 const TIMEOUT_MS = 60_000;
 
 export function github(env: NodeJS.ProcessEnv = process.env): GitHub {
-  const api = (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '');
+  let api = env['GITHUB_API_URL'] || 'https://api.github.com';
+  while (api.endsWith('/')) api = api.slice(0, -1);
   const token = env['GITHUB_TOKEN'] ?? '';
   if (!token) throw new Error('GITHUB_TOKEN is not set: the release workflow passes the job token');
   const headers = {
@@ -48,7 +49,7 @@ export function github(env: NodeJS.ProcessEnv = process.env): GitHub {
       return { status, data: data as T };
     },
     async upload<T>(uploadUrl: string, name: string, bytes: Uint8Array) {
-      const url = `${uploadUrl.replace(/\{[^}]*\}$/, '')}?name=${encodeURIComponent(name)}`;
+      const url = `${uploadUrl.replace(/\{[^{}]*\}$/, '')}?name=${encodeURIComponent(name)}`;
       const init: RequestInit = {
         body: bytes,
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength) },

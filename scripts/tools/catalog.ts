@@ -139,7 +139,7 @@ const kubernetes: ToolPackage = {
     const v = versions.kubernetes;
     const staging = `v0.${v.split('.').slice(1).join('.')}`;
     const upstream = await goModOf(cacheRoot, `k8s.io/kubernetes@v${v}`, log);
-    const replaced = [...upstream.matchAll(/^\s*(k8s\.io\/[\w.-]+)\s+=>\s+\.\/staging\//gm)].map((m) => m[1]);
+    const replaced = [...upstream.matchAll(/^[ \t]*(k8s\.io\/[\w.-]+)[ \t]+=>[ \t]+\.\/staging\//gm)].map((m) => m[1]);
     if (replaced.length === 0) throw new Error(`k8s.io/kubernetes@v${v}: no staging replacements found in its go.mod`);
     const goMod = [
       'module pipeline-toolkit.local/kube-build',

@@ -42,7 +42,7 @@ export async function remoteActionMappings(
 ): Promise<Record<string, string>> {
   const text = await readFile(workflowFile, 'utf8');
   const mappings: Record<string, string> = {};
-  for (const [, owner, repo, ref] of text.matchAll(/^\s*(?:-\s+)?uses:\s+([\w.-]+)\/([\w.-]+)(?:\/[^@\s]*)?@([\w.-]+)/gm)) {
+  for (const [, owner, repo, ref] of text.matchAll(/^[ \t]*(?:-[ \t]+)?uses:[ \t]+([\w.-]+)\/([\w.-]+)(?:\/[^@\s]*)?@([\w.-]+)/gm)) {
     const folder = path.join(standIns, repo!);
     if (!existsSync(path.join(folder, 'action.yml'))) {
       throw new Error(`${owner}/${repo}@${ref} has no offline stand-in in ${path.relative(repoRoot, standIns)}/${repo}/`);
@@ -59,6 +59,35 @@ export interface ActWorkspace {
   private: string;
   /** The snapshot of this checkout that serves pipeline-toolkit/pipeline-toolkit@act-local. */
   toolkit: string;
+  /** The `owner/repo@ref` names the snapshot is served under (TOOLKIT, and the caller's own pin if it has one). */
+  toolkitNames: string[];
+}
+
+/** How a caller names the toolkit in its `uses:` line, when not as TOOLKIT (the README's `org/pipeline-toolkit@<sha>`). */
+export interface ToolkitPin {
+  repository: string;
+  ref: string;
+}
+
+/**
+ * GitHub tells the reusable workflow where it comes from in `job.workflow_repository` and
+ * `job.workflow_sha`; act has no such context (nektos/act: JobContext holds status, container and
+ * services only), so a caller that does not set toolkit-repository / toolkit-ref stops in the plan
+ * job under act. The snapshot served for such a caller gets, as the defaults of those two inputs,
+ * the values GitHub's job context would carry for the caller's `uses:` line; nothing else of the
+ * workflow changes, and the caller is run as written.
+ */
+export function withJobContextDefaults(workflow: string, pin: ToolkitPin): string {
+  let text = workflow;
+  for (const [input, value] of [
+    ['toolkit-repository', pin.repository],
+    ['toolkit-ref', pin.ref],
+  ] as const) {
+    const pattern = new RegExp(`(\\n {6}${input}:\\n(?: {8}.*\\n)*? {8}default: )''\\n`);
+    if (!pattern.test(text)) throw new Error(`pipeline.yml: the input ${input} with default '' was not found`);
+    text = text.replace(pattern, `$1'${value}'\n`);
+  }
+  return text;
 }
 
 /** The files of this checkout a run of the pipeline reads: its workflows, action.yml files and bundles. */
@@ -76,10 +105,11 @@ async function snapshotToolkit(dest: string): Promise<void> {
 }
 
 /**
- * A copy of the example service with a caller workflow (a file of test/act/workflows/, copied as
- * .github/workflows/pipeline.yml), committed in a fresh git repository.
+ * A copy of the example service with a caller workflow (a file of test/act/workflows/, or the text
+ * of one, copied as .github/workflows/pipeline.yml), committed in a fresh git repository. `pin`:
+ * the caller names the toolkit this way (see withJobContextDefaults).
  */
-export async function prepareWorkspace(caller = 'pipeline.yml'): Promise<ActWorkspace> {
+export async function prepareWorkspace(caller: string | { text: string } = 'pipeline.yml', pin?: ToolkitPin): Promise<ActWorkspace> {
   const root = await mkdtemp(path.join(tmpdir(), 'ptk-act-'));
   await chmod(root, 0o700);
   const dir = path.join(root, 'orders-service');
@@ -88,7 +118,9 @@ export async function prepareWorkspace(caller = 'pipeline.yml'): Promise<ActWork
     filter: (src) => !/(__pycache__|\.venv|\.pytest_cache|\.ruff_cache|\/dist|\/build)$/.test(src),
   });
   await mkdir(path.join(dir, '.github', 'workflows'), { recursive: true });
-  await cp(path.join(here, 'workflows', caller), path.join(dir, '.github', 'workflows', 'pipeline.yml'));
+  const callerFile = path.join(dir, '.github', 'workflows', 'pipeline.yml');
+  if (typeof caller === 'string') await cp(path.join(here, 'workflows', caller), callerFile);
+  else await writeFile(callerFile, caller.text);
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
   git('init', '-q', '-b', 'main');
   git('remote', 'add', 'origin', `https://github.com/${SERVICE_REPOSITORY}.git`);
@@ -98,7 +130,11 @@ export async function prepareWorkspace(caller = 'pipeline.yml'): Promise<ActWork
   await mkdir(path.join(priv, 'artifacts'), { recursive: true });
   const toolkit = path.join(root, 'pipeline-toolkit');
   await snapshotToolkit(toolkit);
-  return { dir, private: priv, toolkit };
+  if (pin) {
+    const workflow = path.join(toolkit, '.github', 'workflows', 'pipeline.yml');
+    await writeFile(workflow, withJobContextDefaults(await readFile(workflow, 'utf8'), pin));
+  }
+  return { dir, private: priv, toolkit, toolkitNames: [TOOLKIT, ...(pin ? [`${pin.repository}@${pin.ref}`] : [])] };
 }
 
 export interface ActOptions {
@@ -157,7 +193,7 @@ export async function runAct(act: string, ws: ActWorkspace, options: ActOptions)
     dotenv({
       ...options.env,
       PTK_ACT_ARTIFACTS: path.join(ws.private, 'artifacts'),
-      PTK_ACT_REPOSITORIES: JSON.stringify({ [TOOLKIT]: ws.toolkit }),
+      PTK_ACT_REPOSITORIES: JSON.stringify(Object.fromEntries(ws.toolkitNames.map((name) => [name, ws.toolkit]))),
     }),
   );
   const [owner, name] = SERVICE_REPOSITORY.split('/');
@@ -170,7 +206,10 @@ export async function runAct(act: string, ws: ActWorkspace, options: ActOptions)
       repository: { name, full_name: SERVICE_REPOSITORY, owner: { login: owner }, default_branch: 'main' },
     }),
   );
-  const local = { [TOOLKIT]: ws.toolkit, ...(await remoteActionMappings(path.join(ws.toolkit, '.github/workflows/pipeline.yml'))) };
+  const local = {
+    ...Object.fromEntries(ws.toolkitNames.map((name) => [name, ws.toolkit])),
+    ...(await remoteActionMappings(path.join(ws.toolkit, '.github/workflows/pipeline.yml'))),
+  };
   const args = [
     eventName,
     '--workflows',

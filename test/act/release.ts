@@ -224,7 +224,7 @@ export async function startGitHub(token: string): Promise<GitHubStandIn> {
 /** The release workflow's pinned actions that need a stand-in, mapped to it. */
 export function releaseActionMappings(workflow: string): Record<string, string> {
   const mappings: Record<string, string> = {};
-  for (const [, owner, name, ref] of workflow.matchAll(/^\s*(?:-\s+)?uses:\s+([\w.-]+)\/([\w.-]+)@([\w.-]+)/gm)) {
+  for (const [, owner, name, ref] of workflow.matchAll(/^[ \t]*(?:-[ \t]+)?uses:[ \t]+([\w.-]+)\/([\w.-]+)@([\w.-]+)/gm)) {
     if (name === 'checkout') continue; // act checks out the workflow's own repository itself
     const folder = path.join(standIns, name!);
     if (!existsSync(path.join(folder, 'action.yml')))

@@ -16,7 +16,7 @@ const HELM =
 describe('dist/deploy', () => {
   it('refuses a missing release before contacting anything', async () => {
     const run = await runBundle('deploy', { inputs: { chart: './chart', kubeconfig: kubeconfig('http://127.0.0.1:1') } });
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode).toBe(2);
     expect(run.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual(["Input 'release' is required."]);
     expect(run.outputs).toEqual({});
   });
@@ -30,14 +30,14 @@ describe('dist/deploy', () => {
     ];
     for (const [inputs, message] of cases) {
       const run = await runBundle('deploy', { inputs: { release: 'web', chart: './chart', ...inputs } });
-      expect(run.exitCode).toBe(1);
+      expect(run.exitCode).toBe(2);
       expect(run.commands.find((c) => c.command === 'error')?.message).toBe(message);
     }
   });
 
   it('masks a kubeconfig given as content, even when it is not valid', async () => {
     const run = await runBundle('deploy', { inputs: { release: 'web', chart: './chart', kubeconfig: 'definitely-not-yaml-0123456789' } });
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode).toBe(2);
     expect(run.commands[0]).toEqual({ command: 'add-mask', properties: {}, message: 'definitely-not-yaml-0123456789' });
     expect(run.commands.find((c) => c.command === 'error')?.message).toMatch(/^Input 'kubeconfig' must be a kubeconfig/);
   });

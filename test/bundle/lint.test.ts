@@ -10,7 +10,7 @@ describe('dist/lint', () => {
   it('rejects an unknown linter before running anything, naming the input and the accepted values', async () => {
     runner = await createRunnerEnv();
     const run = await runBundle('lint', { runner, inputs: { linters: 'ruff, pylint' } });
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode).toBe(2);
     expect(run.commands).toEqual([
       {
         command: 'error',

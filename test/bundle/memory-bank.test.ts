@@ -170,7 +170,7 @@ describe('dist/memory-bank', () => {
     expect(lint.summary).toContain('No problems found.');
 
     const bad = await runBundle('memory-bank', { runner, inputs: { command: 'publish' } });
-    expect(bad.exitCode).toBe(1);
+    expect(bad.exitCode).toBe(2);
     expect(bad.commands.find((c) => c.command === 'error')?.message).toBe(
       "Input 'command' must be one of record-deploy, record-progress, index, lint, import, got 'publish'.",
     );

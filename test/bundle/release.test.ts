@@ -33,7 +33,7 @@ describe('dist/release (the root action)', () => {
       inputs: { release: 'web', chart: './chart', kubeconfig: kubeconfig(api.url), 'slack-webhook-url': webhook, ...inputs },
       env: seam,
     });
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode).toBe(2);
     expect(run.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual([message]);
     expect(run.outputs).toEqual({});
     expect(api.requests).toEqual([]);
@@ -49,7 +49,7 @@ describe('dist/release (the root action)', () => {
         'slack-webhook-url': 'https://example.com/hooks/XXXXSECRETXXXX',
       },
     });
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode).toBe(2);
     expect(run.commands.find((c) => c.command === 'error')?.message).toMatch(
       /^Input 'slack-webhook-url' must be a Slack incoming-webhook URL/,
     );

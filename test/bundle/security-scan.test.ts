@@ -202,7 +202,7 @@ describe('dist/security-scan', () => {
     const runner = await workspace();
     try {
       const run = await runBundle('security-scan', { runner, inputs });
-      expect(run.exitCode).toBe(1);
+      expect(run.exitCode).toBe(2);
       expect(run.commands.find((c) => c.command === 'error')!.message).toMatch(message);
       expect(existsSync(path.join(runner.dir, 'security-scan.sarif'))).toBe(false);
       expect(run.outputs).toEqual({});

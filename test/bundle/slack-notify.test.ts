@@ -160,7 +160,7 @@ describe('dist/slack-notify', () => {
     const webhook = slack.webhook('ok');
     const before = slack.requests.length;
     const run = await notify({ 'webhook-url': webhook, status: 'bogus' });
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode).toBe(2);
     expect(run.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual([
       "Input 'status' must be one of success, failure, cancelled, got 'bogus'.",
     ]);

@@ -149,7 +149,7 @@ describe('dist/smoke-test run as the runner runs it', () => {
     try {
       await writeFile(path.join(runner.dir, 'smoke.yml'), 'checks:\n  - name: db\n    postgres: { host: ${DB_HOST}, database: shop }\n');
       const result = await runBundle('smoke-test', { runner });
-      expect(result.exitCode).toBe(1);
+      expect(result.exitCode).toBe(2);
       expect(result.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual([
         'Invalid smoke suite smoke.yml:\n  smoke.yml:3: ${DB_HOST} is not set; set it in the environment or in .env, or give a default: ${DB_HOST:-value}',
       ]);

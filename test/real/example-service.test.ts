@@ -41,7 +41,7 @@ function python(tool: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 /** `17 passed, 1 skipped, 14 deselected` → { passed: 17, skipped: 1, deselected: 14 }. */
 function pytestCounts(output: string): Record<string, number> {
   const summary = output.trim().split('\n').at(-1) ?? '';
-  return Object.fromEntries([...summary.matchAll(/(\d+) (passed|failed|skipped|deselected|errors?)/g)].map((m) => [m[2], Number(m[1])]));
+  return Object.fromEntries([...summary.matchAll(/\b(\d+) (passed|failed|skipped|deselected|errors?)/g)].map((m) => [m[2], Number(m[1])]));
 }
 
 describe('example service: lint, build and test stages from a clean copy', () => {
@@ -55,7 +55,7 @@ describe('example service: lint, build and test stages from a clean copy', () =>
     const check = python('ruff', ['check', '--no-cache', '.'], dir);
     expect(check).toEqual({ status: 0, output: expect.stringContaining('All checks passed') });
     const format = python('ruff', ['format', '--no-cache', '--check', '.'], dir);
-    expect(format).toEqual({ status: 0, output: expect.stringMatching(/\d+ files already formatted/) });
+    expect(format).toEqual({ status: 0, output: expect.stringMatching(/\b\d+ files already formatted/) });
   });
 
   it('ruff fails on a lint error (the configuration really lints)', () => {

@@ -18,6 +18,7 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const suite = await loadSuite({ config: options.config, envFile: options.envFile, env: ctx.env, cwd });
   const result = await runSuite(suite, {
     target: options.target,
+    targetLabel: options.targetLabel,
     tags: options.tags,
     waitUntilHealthyMs: options.waitUntilHealthyMs,
     failOnFlaky: options.failOnFlaky,

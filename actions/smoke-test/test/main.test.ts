@@ -68,7 +68,7 @@ describe('smoke-test action', () => {
     for (const [inputs, message] of [
       [{ 'fail-fast': 'yes' }, "Input 'fail-fast' must be a boolean"],
       [{ 'wait-until-healthy': 'soon' }, "Input 'wait-until-healthy' must be a duration"],
-      [{ target: 'staging' }, "Target 'staging' is neither a target of smoke.yml"],
+      [{ target: 'staging' }, "Input 'target' must be a target of smoke.yml"],
     ] as const) {
       const { ctx } = context(inputs, { GITHUB_WORKSPACE: dir });
       await expect(run(ctx)).rejects.toThrow(InputError);

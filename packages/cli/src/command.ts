@@ -14,6 +14,8 @@ export interface CliIO {
   out: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** stdout is a terminal: text for people rather than data for programs (default false). */
+  terminal?: boolean;
 }
 
 export interface Invocation {
@@ -155,5 +157,11 @@ export function commandHelp(command: Command): string {
 }
 
 export function consoleIO(): CliIO {
-  return { log: new ConsoleLogger(), out: (text) => process.stdout.write(`${text}\n`), env: process.env, cwd: process.cwd() };
+  return {
+    log: new ConsoleLogger(),
+    out: (text) => process.stdout.write(`${text}\n`),
+    env: process.env,
+    cwd: process.cwd(),
+    terminal: process.stdout.isTTY === true,
+  };
 }

@@ -114,4 +114,28 @@ describe('pipeline-toolkit', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('notify --dry-run prints the message as text on a terminal, and the payload JSON when piped or with --json', async () => {
+    const needs = '{"build":{"result":"success"},"test":{"result":"failure"}}';
+    const env = { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'acme/shop', GITHUB_REF_NAME: 'main', GITHUB_SHA: 'a'.repeat(40) };
+    const terminal = { ...io(), env, terminal: true };
+    expect(await main(['notify', '--needs', needs, '--dry-run'], terminal)).toBe(0);
+    const text = terminal.printed.join('\n');
+    expect(text.split('\n').slice(0, 2)).toEqual(['[failure]', 'CI/CD PIPELINE FAILED']);
+    expect(text).toContain('• test — failed');
+    expect(text).toContain('acme/shop');
+    expect(text).not.toMatch(/[{}*]|"type"/);
+    expect(terminal.log.lines.map((l) => l.message)).toContain(
+      'Nothing sent. The payload JSON: add --json (or pipe the output); the message as a page: --preview message.html',
+    );
+    for (const cli of [
+      { ...io(), env, terminal: true },
+      { ...io(), env },
+    ]) {
+      const args = ['notify', '--needs', needs, '--dry-run', ...(cli.terminal ? ['--json'] : [])];
+      expect(await main(args, cli)).toBe(0);
+      const payload = JSON.parse(cli.printed.join('\n')) as { text: string; attachments: { color: string }[] };
+      expect([payload.text, payload.attachments[0]!.color]).toEqual(['CI/CD pipeline failed — acme/shop · main: test', '#E01E5A']);
+    }
+  });
 });

@@ -27,8 +27,9 @@ export function actionContext(): ActionContext {
 }
 
 /**
- * Runs an action body: one clear `::error::` line on failure (redacted), exit code 1, and the stack
- * only in debug mode (ACTIONS_STEP_DEBUG). Returns the exit code it set.
+ * Runs an action body: one clear `::error::` line on failure (redacted) and the stack only in debug
+ * mode (ACTIONS_STEP_DEBUG). Exit codes as in the CLI: 2 for bad input (an InputError: the input
+ * is named, and the body stopped before any effect), 1 for any other failure. Returns the code it set.
  */
 export async function runAction(body: (ctx: ActionContext) => Promise<void>, ctx: ActionContext = actionContext()): Promise<number> {
   try {
@@ -36,7 +37,11 @@ export async function runAction(body: (ctx: ActionContext) => Promise<void>, ctx
     return 0;
   } catch (error) {
     ctx.log.error(errorMessage(error));
-    if (error instanceof Error && error.stack && !(error instanceof InputError)) ctx.log.debug(error.stack);
+    if (error instanceof InputError) {
+      process.exitCode = 2;
+      return 2;
+    }
+    if (error instanceof Error && error.stack) ctx.log.debug(error.stack);
     process.exitCode = 1;
     return 1;
   }

@@ -1,6 +1,7 @@
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 const DURATION = /^(?:(\d+(?:\.\d+)?)(ms|s|m|h))+$/;
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/g;
+/** Sticky: each part starts where the last ended (the text has passed DURATION), so no search moves along the text. */
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
 
 /**
  * Parses a duration such as `500ms`, `90s`, `5m`, `1h`, `1m30s`. A bare number means seconds,

@@ -7,9 +7,10 @@
 export const REDACTED = '***';
 
 /**
- * A pattern, and optionally a cheap test that a text must pass for the pattern to possibly match.
- * Patterns that start with a lookbehind cannot be anchored on a first character, so the regex
- * engine tries them at every position; the literal they require rules most texts out at once.
+ * A pattern, or a pattern whose first group is a prefix kept in the text (`Authorization: Bearer `)
+ * with a cheap test that a text must pass for it to possibly match. The prefix is matched, not
+ * looked behind: a lookbehind is tried at every position and re-reads the white space before it,
+ * which is quadratic on a long run of spaces.
  */
 type SecretPattern = RegExp | { pattern: RegExp; mayMatch: (text: string) => boolean };
 
@@ -22,7 +23,7 @@ const SECRET_PATTERNS: readonly SecretPattern[] = [
   /\bgithub_pat_[A-Za-z0-9_]{22,255}\b/g,
   // AWS access key ids and secret keys given as assignments
   /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b/g,
-  { pattern: /(?<=aws_secret_access_key\s*[=:]\s*["']?)[A-Za-z0-9/+=]{40}/gi, mayMatch: (text) => /aws_secret/i.test(text) },
+  { pattern: /(aws_secret_access_key\s*[=:]\s*["']?)[A-Za-z0-9/+=]{40}/gi, mayMatch: (text) => /aws_secret/i.test(text) },
   // EKS bearer tokens and JWTs
   /\bk8s-aws-v1\.[A-Za-z0-9_-]{20,}/g,
   /\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/g,
@@ -30,7 +31,7 @@ const SECRET_PATTERNS: readonly SecretPattern[] = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g,
   // Authorization headers
   {
-    pattern: /(?<=\b(?:authorization|proxy-authorization)\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[^\s"',;]+/gi,
+    pattern: /(\b(?:authorization|proxy-authorization)\s*[:=]\s*["']?(?:bearer|basic|token)\s+)[^\s"',;]+/gi,
     mayMatch: (text) => /authoriz/i.test(text),
   },
 ];
@@ -82,7 +83,7 @@ export function redactPatterns(text: string): string {
   let result = text;
   for (const entry of SECRET_PATTERNS) {
     if (entry instanceof RegExp) result = result.replace(entry, REDACTED);
-    else if (entry.mayMatch(result)) result = result.replace(entry.pattern, REDACTED);
+    else if (entry.mayMatch(result)) result = result.replace(entry.pattern, (_, prefix: string) => `${prefix}${REDACTED}`);
   }
   if (result.includes('://')) result = result.replace(URL_CREDENTIALS, `${REDACTED}@`);
   return result.includes('=') ? result.replace(QUERY_SECRETS, REDACTED) : result;

@@ -11,7 +11,7 @@ function inline(text: string): string {
   return unescape(
     text
       .replace(/<br\s*\/?>/gi, ' ')
-      .replace(/(?<!\\)\[([^\]]*)\]\(([^)\s]*)\)/g, (_, label: string, url: string) => (url ? `${label} (${decodeLink(url)})` : label))
+      .replace(/(?<!\\)\[([^[\]]*)\]\(([^()\s]*)\)/g, (_, label: string, url: string) => (url ? `${label} (${decodeLink(url)})` : label))
       .replace(/(?<!\\)\*\*(.+?)(?<!\\)\*\*/g, '$1')
       .replace(/(?<!\\)`([^`]*)`/g, '$1')
       .replace(/<\/?(?:sub|sup|b|i|strong|em|code|kbd)>/gi, ''),

@@ -53,3 +53,15 @@ export function isCommandLike(line: string): boolean {
   const start = line.trimStart();
   return start.startsWith('::') || start.startsWith('##[');
 }
+
+/**
+ * `text` without the runs of `char` at its start and/or end: `stripChar('a//', '/', 'end')` is
+ * `a`. A plain scan, linear where `/\/+$/` is quadratic on a long run that is not at the end.
+ */
+export function stripChar(text: string, char: string, where: 'start' | 'end' | 'both' = 'both'): string {
+  let start = 0;
+  let end = text.length;
+  if (where !== 'end') while (start < end && text[start] === char) start++;
+  if (where !== 'start') while (end > start && text[end - 1] === char) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}

@@ -48,16 +48,27 @@ describe('runAction', () => {
     summary: new MemorySummary(),
     env: {},
   });
-  it('turns a thrown error into one error line and exit code 1, redacted', async () => {
+  it('turns bad input into one error line and exit code 2, redacted, without a stack', async () => {
     const ctx = context();
     ctx.log.setSecret('hunter2-secret');
     const code = await runAction(async () => {
       throw new InputError('x', 'bad value hunter2-secret');
     }, ctx);
+    expect(code).toBe(2);
+    expect(process.exitCode).toBe(2);
+    process.exitCode = 0;
+    expect(ctx.log.lines).toEqual([{ level: 'error', message: 'bad value ***' }]);
+  });
+  it('turns any other error into exit code 1, with the stack in debug', async () => {
+    const ctx = context();
+    const code = await runAction(async () => {
+      throw new Error('server said no');
+    }, ctx);
     expect(code).toBe(1);
     expect(process.exitCode).toBe(1);
     process.exitCode = 0;
-    expect(ctx.log.lines).toEqual([{ level: 'error', message: 'bad value ***' }]);
+    expect(ctx.log.lines[0]).toEqual({ level: 'error', message: 'server said no' });
+    expect(ctx.log.lines[1]?.level).toBe('debug');
   });
   it('returns 0 when the body succeeds', async () => {
     const ctx = context({ name: 'v' });

@@ -25,5 +25,5 @@ export function decodeKubeconfig(value: string, input = 'kubeconfig', label = `I
 }
 
 function looksLikeKubeconfig(text: string): boolean {
-  return /(^|\n)\s*"?clusters"?\s*:/.test(text) && /(^|\n)\s*"?(users|contexts)"?\s*:/.test(text);
+  return /^[ \t]*"?clusters"?[ \t]*:/m.test(text) && /^[ \t]*"?(?:users|contexts)"?[ \t]*:/m.test(text);
 }

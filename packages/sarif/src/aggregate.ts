@@ -6,6 +6,7 @@ import {
   SEVERITIES,
   severityOfRank,
   severityRank,
+  toolSlug,
   type Finding,
   type Severity,
   type ToolInfo,
@@ -46,7 +47,7 @@ export function fingerprintOf(key: string): string {
 type Mergeable = Pick<Finding, 'tools' | 'severity' | 'suppressed'>;
 
 /**
- * The findings of a shard (a second thread that read the later reports, see shard.ts), as the
+ * The findings of a shard (a second thread that read the later reports, see parallel/README.md), as the
  * coordinator needs them to deduplicate: one entry per finding, in the order they were found.
  */
 export interface Handover {
@@ -54,7 +55,7 @@ export interface Handover {
   /** The finding's tool ids, joined by newlines. */
   tools: string[];
   rules: string[];
-  /** Whether the finding has a place in the SARIF file (see output.ts). */
+  /** Whether the finding has a place in the SARIF file (see output.ts and parallel/README.md). */
   placed: Uint8Array;
   severities: Uint8Array;
   suppressed: Uint8Array;
@@ -122,7 +123,7 @@ export class Aggregator implements ReportSink {
   /** Ids, paths and links already redacted, with the number of secrets known then. */
   readonly #ids = new Map<string, string>();
   #idsRedactedWith = 0;
-  readonly #toolIds = new WeakMap<string[], string[]>();
+  readonly #toolIds = new WeakMap<string[], { secrets: number; ids: string[] }>();
 
   constructor(options: AggregatorOptions = {}) {
     this.#secretsAcrossTools = options.secretsAcrossTools ?? true;
@@ -371,7 +372,7 @@ export class Aggregator implements ReportSink {
   get tools(): ToolInfo[] {
     const r = (t: string | undefined) => (t === undefined ? undefined : this.secrets.redact(t));
     return [...this.#tools.values()].map((t) => ({
-      id: r(t.id)!,
+      id: this.#redactToolId(t.id),
       name: r(t.name)!,
       ...(t.version !== undefined ? { version: r(t.version) } : {}),
       ...(t.informationUri !== undefined ? { informationUri: r(t.informationUri) } : {}),
@@ -424,7 +425,7 @@ export class Aggregator implements ReportSink {
     for (let i = 0; late && i < this.#redacted; i++) {
       const f = this.#findings[i]!;
       const texts = this.#originals.get(f) ?? textsOf(f);
-      if (texts.some((t) => t !== undefined && late.containsSecret(t))) this.#redact(f, texts);
+      if (this.#holdsSecret(texts, late)) this.#redact(f, texts);
     }
     for (let i = this.#redacted; i < this.#findings.length; i++) {
       const f = this.#findings[i]!;
@@ -448,39 +449,68 @@ export class Aggregator implements ReportSink {
     return known;
   }
 
-  /** Tool ids come from driver names: redacted like the tools getter's, one list per shared list. */
+  /**
+   * A tool id made from a driver name (toolSlug) folds its case: it is made again from the
+   * redacted name, and then redacted as folded text, so that no letter case of a secret remains.
+   */
+  #redactToolId(id: string): string {
+    const name = this.#tools.get(id)?.name;
+    let folded = id;
+    if (name !== undefined && toolSlug(name) === id) {
+      const redacted = this.secrets.redact(name);
+      if (redacted !== name) folded = toolSlug(redacted);
+    }
+    return this.secrets.redactFolded(folded);
+  }
+
+  /** Tool ids, redacted as the tools getter's: one list per shared list (again when a secret arrives). */
   #redactTools(tools: string[]): string[] {
+    const secrets = this.secrets.size;
     let known = this.#toolIds.get(tools);
-    if (!known) {
-      const redacted = tools.map((t) => this.#redactOne(t)!);
-      known = redacted.every((t, i) => t === tools[i]) ? tools : (Object.freeze(redacted) as string[]);
+    if (known?.secrets !== secrets) {
+      const redacted = tools.map((t) => this.#redactToolId(t));
+      known = { secrets, ids: redacted.every((t, i) => t === tools[i]) ? tools : (Object.freeze(redacted) as string[]) };
       this.#toolIds.set(tools, known);
     }
-    return known;
+    return known.ids;
+  }
+
+  /** Whether a finding's texts (its tools by their names) hold one of `late`'s secrets. */
+  #holdsSecret(texts: FindingTexts, late: SecretIndex): boolean {
+    const [tools, ...rest] = texts;
+    return (
+      rest.some((t) => t !== undefined && late.containsSecret(t)) ||
+      tools.some((id) => late.containsSecret(this.#tools.get(id)?.name ?? id))
+    );
   }
 
   #redact(f: Finding, texts: FindingTexts): void {
     const secrets = this.secrets;
-    const [title, message, target, rule, path, helpUri, pkg] = texts;
+    const [tools, title, message, target, rule, path, helpUri, pkg, report] = texts;
     f.title = secrets.redact(title);
     f.message = secrets.redact(message);
     f.target = this.#redactOne(target);
     f.rule = this.#redactOne(rule)!;
-    f.tools = this.#redactTools(f.tools);
+    f.tools = this.#redactTools(tools);
     f.helpUri = this.#redactOne(helpUri);
     f.package = this.#redactOne(pkg);
+    f.report = this.#redactOne(report)!;
     if (f.location && path !== undefined) {
       const redacted = this.#redactOne(path)!;
       if (redacted !== f.location.path) f.location = { ...f.location, path: redacted };
     }
-    const changed = f.title !== title || f.message !== message || f.target !== target || f.rule !== rule;
-    if ((changed || f.helpUri !== helpUri || f.package !== pkg || f.location?.path !== path) && !this.#originals.has(f))
+    const changed = f.title !== title || f.message !== message || f.target !== target || f.rule !== rule || f.tools !== tools;
+    if (
+      (changed || f.helpUri !== helpUri || f.package !== pkg || f.location?.path !== path || f.report !== report) &&
+      !this.#originals.has(f)
+    )
       this.#originals.set(f, texts);
   }
 }
 
-/** Every text of a finding that came from a report, in the order #redact takes them. */
+/** Every text of a finding that came from a report (and the tools, by id), in the order #redact takes them. */
 type FindingTexts = [
+  tools: string[],
   title: string,
   message: string,
   target: string | undefined,
@@ -488,10 +518,11 @@ type FindingTexts = [
   path: string | undefined,
   helpUri: string | undefined,
   pkg: string | undefined,
+  report: string,
 ];
 
 function textsOf(f: Finding): FindingTexts {
-  return [f.title, f.message, f.target, f.rule, f.location?.path, f.helpUri, f.package];
+  return [f.tools, f.title, f.message, f.target, f.rule, f.location?.path, f.helpUri, f.package, f.report];
 }
 
 /** A duplicate was found: the finding keeps the highest severity, stays suppressed only if both were, and lists every tool once. */

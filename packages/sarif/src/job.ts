@@ -1,25 +1,12 @@
-import { rmSync } from 'node:fs';
 import type { MessagePort } from 'node:worker_threads';
-import { InputError } from '@pipeline-toolkit/core';
-import { addCounts, Aggregator, countAll, type FindingCounts, type SeverityCounts } from './aggregate.ts';
+import { Aggregator, countAll, type FindingCounts, type SeverityCounts } from './aggregate.ts';
 import { gateOf, type GateResult } from './gate.ts';
-import { ReportError } from './json.ts';
 import { readReports, type ReportKind } from './load.ts';
 import type { Finding, Threshold, ToolInfo } from './model.ts';
-import {
-  assembleFiles,
-  describeHandover,
-  fillSources,
-  layoutFiles,
-  planOutputs,
-  renderFiles,
-  ShardOutput,
-  type OutputFiles,
-} from './output.ts';
-import { annotations, consoleReport, headOf, joinHeads, summaryMarkdown, type Annotation, type RepositoryLinks } from './report.ts';
-import { ShardReportError, type Shard } from './shard.ts';
-import { shardJob, splitOf, type Split } from './split.ts';
-import { TextFile } from './text-file.ts';
+import { planOutputs, renderFiles, ShardOutput } from './output.ts';
+import { reportInputError } from './parallel/errors.ts';
+import { splitOf, type Split } from './parallel/split.ts';
+import { annotations, consoleReport, summaryMarkdown, type Annotation, type RepositoryLinks } from './report.ts';
 import type { SarifStats } from './writer.ts';
 
 /** Everything the aggregation needs: plain data, so that it can run in a worker thread. */
@@ -53,7 +40,7 @@ export interface AggregateOutcome {
 }
 
 /** Reads sources in order into `agg` (the last one up to `until`); a bad report becomes an InputError naming its input. */
-async function readSources(agg: Aggregator, job: AggregateJob, sources: AggregateJob['sources'], until?: number): Promise<void> {
+export async function readSources(agg: Aggregator, job: AggregateJob, sources: AggregateJob['sources'], until?: number): Promise<void> {
   const last = sources.length - 1;
   const reports = sources.map(({ file, kind }, i) => ({
     file,
@@ -61,17 +48,13 @@ async function readSources(agg: Aggregator, job: AggregateJob, sources: Aggregat
     ...(until !== undefined && i === last ? { division: { at: until, side: 'before' as const } } : {}),
   }));
   const failed = await readReports(agg, reports, job.root, job.gitleaksIgnore);
-  if (failed) throw inputError(sources[failed.index]!, failed.error);
-}
-
-function inputError(source: AggregateJob['sources'][number], error: unknown): unknown {
-  return error instanceof ReportError ? new InputError(source.input, `${source.label}: ${error.message}`) : error;
+  if (failed) throw reportInputError(sources[failed.index]!, failed.error, agg.secrets);
 }
 
 /**
  * Reads every report (streaming the large JSON arrays), deduplicates, gates, and writes the SARIF
  * and findings files. Every output is built from the findings, whose texts the Aggregator has
- * already redacted. Large inputs are read by two threads (see shard.ts): this one reads the
+ * already redacted. Large inputs are read by two threads (see parallel/README.md): this one reads the
  * earlier reports, a shard the later ones, and each writes its own findings' part of the files.
  */
 export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome> {
@@ -87,61 +70,11 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     return outcome(job, agg, { findings, counts }, plan.stats);
   }
 
-  const [{ Shard }, { startShard }] = await Promise.all([import('./shard.ts'), import('./shard-thread.ts')]);
-  const shard = new Shard(job.shardPort ?? startShard(shardJob(job, split)));
-  const rendered = (n: number): OutputFiles => ({ sarif: `${job.sarifFile}.${n}.part`, findings: `${job.findingsFile}.${n}.part` });
-  try {
-    const divided = split.at === undefined ? [] : [job.sources[split.index]!];
-    await readSources(agg, job, [...job.sources.slice(0, split.index), ...divided], split.at);
-    shard.secrets(agg.secrets.values());
-    // while the shard finishes reading: texts are checked again only for the shard's new secrets
-    agg.redactTexts();
-    const { findings, output, plan, shardRendered } = await merge(agg, shard, job, split, rendered(1));
-    const own = rendered(0);
-    const sizes = renderFiles(output, plan, 0, own, false);
-    const counts = countAll(findings, agg.tools);
-    const heads = [headOf(findings)];
-    const { sizes: shardSizes, sources } = await shardRendered;
-    fillSources(plan, 1, sources);
-    const layouts = layoutFiles(plan, [sizes, shardSizes]);
-    // the files exist before the shard writes into them
-    for (const file of [job.sarifFile, job.findingsFile]) new TextFile(file).close();
-    const files = { sarif: job.sarifFile, findings: job.findingsFile };
-    const assembled = shard.assemble(layouts, files);
-    assembleFiles(files, layouts, 0, own);
-    await assembled;
-    const shardCounted = await shard.counted();
-    addCounts(counts, shardCounted.counts);
-    heads.push(shardCounted.head);
-    return outcome(job, agg, { findings: joinHeads(heads), counts }, plan.stats);
-  } finally {
-    await shard.close();
-    for (const n of [0, 1]) for (const file of Object.values(rendered(n))) rmSync(file, { force: true });
-  }
-}
-
-/**
- * Takes in what the shard read, as if this thread had read the shard's reports after its own:
- * tools, problems and secrets, and the deduplication of its findings against these. Plans the
- * outputs and has the shard render its part. The shard's hand-over is dropped on return.
- */
-async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, split: Split, rendered: OutputFiles) {
-  const read = await shard.read().catch((error: unknown) => {
-    throw error instanceof ShardReportError ? inputError(job.sources[split.index + error.index]!, error.report) : error;
-  });
-  for (const tool of read.tools) agg.tool(tool);
-  for (const problem of read.problems) agg.problem(problem);
-  agg.addSecrets(read.secrets);
-  const verdict = agg.absorb(read.handover);
-  shard.verdict(verdict);
-  const findings = agg.finish();
-  const output = new ShardOutput(findings, job.root);
-  const plan = planOutputs([output.describe(), describeHandover(read.handover, verdict)], agg.tools, job);
-  return { findings, output, plan, shardRendered: shard.render(plan, rendered) };
+  return (await import('./parallel/coordinator.ts')).aggregateInTwoThreads(job, split, agg);
 }
 
 /** The outcome from every finding's counts and the head of the sorted findings. */
-function outcome(
+export function outcome(
   job: AggregateJob,
   agg: Aggregator,
   seen: { findings: Finding[]; counts: FindingCounts },

@@ -17,7 +17,7 @@ import {
   TRIVY,
 } from './parsers/trivy.ts';
 import type { ParseContext, ReportSink } from './sink.ts';
-import { NOT_MINE, streamJson, type Division } from './stream.ts';
+import { NOT_MINE, streamJson, type Division } from './parallel/reader.ts';
 
 export type ReportFormat = 'gitleaks-json' | 'semgrep-json' | 'trivy-json' | 'grype-json' | 'checkov-json' | 'sarif' | 'empty' | 'own';
 /**
@@ -169,7 +169,7 @@ function arrayReader(first: unknown, kind: ReportKind, ctx: ParseContext): (elem
 
 /**
  * Reads and parses one report file. The JSON reports of the three tools are streamed: their large
- * arrays are read element by element and never held whole (see stream.ts); anything else (SARIF,
+ * arrays are read element by element and never held whole (see parallel/reader.ts); anything else (SARIF,
  * small or unusual documents) is parsed whole and dropped as soon as its findings are taken.
  * With a division, reads one side of a report that two threads share (see Division).
  */

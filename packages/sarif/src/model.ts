@@ -198,3 +198,20 @@ export type Threshold = (typeof THRESHOLDS)[number];
 
 /** The property this package writes into its own SARIF logs: a file that has it is never read back as input. */
 export const OUTPUT_MARKER = 'pipeline-toolkit/security-scan';
+
+/**
+ * A tool id for any SARIF driver: `CodeQL command-line toolchain` → `codeql-command-line-toolchain`.
+ * The id folds the name's case: the Aggregator makes it again from the redacted name (redaction
+ * comes before folding, see Aggregator.tools).
+ */
+export function toolSlug(name: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      // Runs are single dashes now: one at each end at most.
+      .replace(/^-/, '')
+      .replace(/-$/, '')
+      .slice(0, 60) || 'unnamed-tool'
+  );
+}

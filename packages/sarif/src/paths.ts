@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { stripChar } from '@pipeline-toolkit/core';
 
 /** Anything normalisePath would change: a scheme or absolute start, backslashes, `.`/`..` segments, `//`, spaces at the ends. */
 const NEEDS_WORK = /^(?:[a-z][a-z0-9+.-]*:|\/|\.{1,2}(?:\/|$)|\s)|\\|\/\.{1,2}(?:\/|$)|\/\/|\s$|^$/i;
@@ -22,7 +23,7 @@ export function normalisePath(value: string, root: string): string {
   }
   p = p.replace(/\\/g, '/');
   if (path.posix.isAbsolute(p) || /^[A-Za-z]:\//.test(p)) {
-    const rootSlash = root.replace(/\\/g, '/').replace(/\/+$/, '');
+    const rootSlash = stripChar(root.replace(/\\/g, '/'), '/', 'end');
     if (p === rootSlash) return '.';
     if (rootSlash && p.startsWith(`${rootSlash}/`)) return path.posix.normalize(p.slice(rootSlash.length + 1));
     return path.posix.normalize(p);

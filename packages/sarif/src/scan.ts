@@ -40,7 +40,7 @@ async function gitleaksIgnore(cwd: string): Promise<string[]> {
 
 /**
  * The whole scan: expand the report inputs, run the available scanners for the reports not given,
- * then aggregate in a worker thread (see worker.ts): read, deduplicate, gate, write the SARIF and
+ * then aggregate in a worker thread (see parallel/worker.ts): read, deduplicate, gate, write the SARIF and
  * findings files. Uploading is a separate step (uploadSarif).
  */
 export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
@@ -80,6 +80,6 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     findingsFile: path.resolve(deps.cwd, options.findingsFile),
     ...(deps.links ? { links: deps.links } : {}),
   };
-  const outcome = await (await import('./worker.ts')).aggregateInWorker(job);
+  const outcome = await (await import('./parallel/worker.ts')).aggregateInWorker(job);
   return { ...outcome, sarifFile: job.sarifFile, findingsFile: job.findingsFile };
 }

@@ -80,6 +80,10 @@ export class SecretIndex {
   readonly #memo = new RecentCache<string>(13);
   /** A secret was added since the memo was last cleared (secrets come in thousands, redaction after them). */
   #memoStale = false;
+  /** The secrets in lower case, for texts that were folded to lower case (built when first needed). */
+  #folded: SecretIndex | undefined;
+  /** How many secrets #folded was built from (two secrets may fold to one). */
+  #foldedFrom = 0;
 
   get size(): number {
     return this.#all.size;
@@ -107,6 +111,20 @@ export class SecretIndex {
     this.#all.add(value);
     (value.length >= LONG ? this.#long : this.#short).add(value);
     this.#memoStale = true;
+  }
+
+  /**
+   * Redacts a text that was folded to lower case (a tool id made from a name): registered secrets
+   * are looked for in lower case too, so that a folded copy of a mixed-case secret is found.
+   * Redact the text before folding it where that is possible; this is the net behind it.
+   */
+  redactFolded(text: string): string {
+    if (!this.#folded || this.#foldedFrom !== this.#all.size) {
+      this.#folded = new SecretIndex();
+      for (const value of this.#all) this.#folded.add(value.toLowerCase());
+      this.#foldedFrom = this.#all.size;
+    }
+    return this.#folded.redact(this.redact(text));
   }
 
   /** Whether a text contains a registered secret (patterns aside). */

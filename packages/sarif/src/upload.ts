@@ -8,6 +8,7 @@ import {
   guardedFetch,
   RequestTimeoutError,
   startDeadline,
+  stripChar,
   type Logger,
   type RequestPolicy,
 } from '@pipeline-toolkit/core';
@@ -57,7 +58,7 @@ export async function uploadSarif(options: UploadOptions): Promise<UploadResult>
       `${options.sarifFile} is ${(zipped.length / 1048576).toFixed(1)} MB gzipped; code scanning accepts at most 10 MB.`,
     );
   }
-  const url = `${options.apiUrl.replace(/\/+$/, '')}/repos/${options.repository}/code-scanning/sarifs`;
+  const url = `${stripChar(options.apiUrl, '/', 'end')}/repos/${options.repository}/code-scanning/sarifs`;
   const body = JSON.stringify({
     commit_sha: options.commitSha,
     ref: options.ref,

@@ -37,7 +37,8 @@ export type RuleSource = Pick<Finding, 'title' | 'helpUri' | 'category' | 'cwe'>
 export const sanitizeId = (value: string) =>
   value
     .replace(/[^A-Za-z0-9._/-]+/g, '-')
-    .replace(/^\/+|\/+$/g, '')
+    .replace(/\/{2,}/g, '/')
+    .replace(/^\/|\/$/g, '')
     .replace(/\/{2,}/g, '/');
 
 const validUri = (value: string | undefined) => (value && URL.canParse(value) ? value : undefined);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { InputError } from '@pipeline-toolkit/core';
 import { aggregateJob, type AggregateJob, type ReportKind } from '../src/index.ts';
-import { divideReports, type Split } from '../src/split.ts';
+import { divideReports, type Split } from '../src/parallel/split.ts';
 import { fixture } from './helpers.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'sarif-reader-'));

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Aggregator, loadReport, parseText, ReportError, type ReportKind } from '../src/index.ts';
-import { NOT_MINE, streamJson, type Division } from '../src/stream.ts';
+import { NOT_MINE, streamJson, type Division } from '../src/parallel/reader.ts';
 import { fixture, fixtures } from './helpers.ts';
 
 const KINDS: Record<string, ReportKind> = { gitleaks: 'gitleaks', semgrep: 'semgrep', trivy: 'trivy', other: 'any' };
@@ -94,7 +94,7 @@ describe('streamed reading', () => {
     await writeFile(file, JSON.stringify({ runs: [{ results: [1, 2] }] }));
     expect((await side({ at: 3, side: 'after' }, 4)).rest).toBe(NOT_MINE);
     expect((await side({ at: 3, side: 'before' }, 4)).rest).toEqual({ runs: [{ results: [1, 2] }] });
-  });
+  }, 30_000);
 
   it('hands over the same elements whether chunks are parsed between separators found by their bytes or scanned', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));

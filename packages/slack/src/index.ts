@@ -28,4 +28,4 @@ export { parseMentions } from './mentions.ts';
 export { readNotifyInputs, NOTIFY_ON, type NotifyOn, type NotifyRequest } from './inputs.ts';
 export { prepareNotification, deliver, decide, runRef, type Prepared, type PrepareDeps } from './notify.ts';
 export { notificationSummary } from './summary.ts';
-export { previewHtml, mrkdwnToHtml } from './preview.ts';
+export { previewHtml, previewText, mrkdwnToHtml, mrkdwnToText } from './preview.ts';

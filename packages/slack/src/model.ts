@@ -1,3 +1,5 @@
+import { stripChar } from '@pipeline-toolkit/core';
+
 /** The message model: what a notification says, independent of how Slack renders it. */
 
 export const STATUSES = ['success', 'failure', 'cancelled'] as const;
@@ -53,8 +55,8 @@ export interface Message {
 export function runContext(env: NodeJS.ProcessEnv): RunContext {
   const value = (name: string) => env[name]?.trim() || undefined;
   return {
-    serverUrl: (value('GITHUB_SERVER_URL') ?? 'https://github.com').replace(/\/+$/, ''),
-    apiUrl: (value('GITHUB_API_URL') ?? 'https://api.github.com').replace(/\/+$/, ''),
+    serverUrl: stripChar(value('GITHUB_SERVER_URL') ?? 'https://github.com', '/', 'end'),
+    apiUrl: stripChar(value('GITHUB_API_URL') ?? 'https://api.github.com', '/', 'end'),
     repository: value('GITHUB_REPOSITORY'),
     // On pull_request events GITHUB_REF_NAME is `<n>/merge`; the head branch is what people recognise.
     branch: value('GITHUB_HEAD_REF') ?? value('GITHUB_REF_NAME'),

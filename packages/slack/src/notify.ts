@@ -1,4 +1,4 @@
-import { ExternalError, errorMessage, redactPatterns, type Logger, requestFailure } from '@pipeline-toolkit/core';
+import { ExternalError, errorMessage, redactPatterns, stripChar, type Logger, requestFailure } from '@pipeline-toolkit/core';
 import type { RunRef, RunsApi } from './github.ts';
 import type { NotifyOn, NotifyRequest } from './inputs.ts';
 import type { FailedJob, RunContext, Status } from './model.ts';
@@ -152,5 +152,5 @@ export function runRef(run: RunContext): RunRef | undefined {
 }
 
 function resolvePath(file: string, cwd: string | undefined): string {
-  return cwd && !file.startsWith('/') ? `${cwd.replace(/\/+$/, '')}/${file}` : file;
+  return cwd && !file.startsWith('/') ? `${stripChar(cwd, '/', 'end')}/${file}` : file;
 }

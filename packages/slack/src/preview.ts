@@ -5,6 +5,8 @@
  * pictures in docs/images, which are rendered from the real payload, never drawn by hand.
  */
 
+import { COLORS } from './render.ts';
+
 interface TextObject {
   type: string;
   text: string;
@@ -27,7 +29,7 @@ const escapeHtml = (text: string) =>
 /** Slack's mrkdwn (already &-escaped by the sender, as Slack requires) as HTML. */
 export function mrkdwnToHtml(text: string): string {
   const links: string[] = [];
-  const withoutLinks = text.replace(/<([^|>]+)(?:\|([^>]*))?>/g, (_, url: string, label?: string) => {
+  const withoutLinks = text.replace(/<([^|<>]+)(?:\|([^<>]*))?>/g, (_, url: string, label?: string) => {
     const safeUrl = /^https?:\/\//.test(url) ? url : '#';
     links.push(
       `<a href="${escapeHtml(safeUrl.replace(/&amp;/g, '&'))}">${escapeHtml((label ?? url).replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>'))}</a>`,
@@ -86,4 +88,42 @@ export function previewHtml(payload: Payload): string {
 ${top}${attachments.join('\n')}
 </div></div></body></html>
 `;
+}
+
+/** Slack's mrkdwn as plain text for a terminal: no markers, links as `label (url)` or the bare URL. */
+export function mrkdwnToText(text: string): string {
+  return text
+    .replace(/<([^|<>]+)(?:\|([^<>]*))?>/g, (_, url: string, label?: string) => (label && label !== url ? `${label} (${url})` : url))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/`([^`]+)`/g, '$1')
+    .replace(/(^|[\s(])\*([^*\n]+)\*/g, '$1$2')
+    .replace(/(^|[\s(])_([^_\n]+)_/g, '$1$2');
+}
+
+function blockText(b: Block): string[] {
+  const plain = (t: TextObject) => (t.type === 'mrkdwn' ? mrkdwnToText(t.text) : t.text);
+  switch (b.type) {
+    case 'header':
+      return b.text ? [b.text.text.toUpperCase()] : [];
+    case 'section':
+      return [...(b.text ? [plain(b.text)] : []), ...(b.fields ?? []).map((f) => plain(f).replace(/\n/, ': '))];
+    case 'context':
+      return [(b.elements ?? []).flatMap((e) => (e.text ? [plain(e)] : [])).join(' · ')];
+    case 'divider':
+      return ['─'.repeat(40)];
+    default:
+      return [];
+  }
+}
+
+/** The message as a terminal shows it: the blocks as plain lines, the attachment's colour bar as its status. */
+export function previewText(payload: Payload): string {
+  const lines = (payload.blocks ?? []).flatMap(blockText);
+  for (const a of payload.attachments ?? []) {
+    const status = Object.entries(COLORS).find(([, colour]) => colour.toUpperCase() === (a.color ?? '').toUpperCase())?.[0];
+    lines.push(...(status ? [`[${status}]`] : []), ...(a.blocks ?? []).flatMap(blockText));
+  }
+  return lines.join('\n');
 }

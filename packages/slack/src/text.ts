@@ -22,7 +22,7 @@ export function neutraliseMentions(text: string): string {
 
 /** Outside text for mrkdwn or plain_text: scrubbed, escaped, neutralised, on one line. */
 export function safeText(text: string, redact: (text: string) => string = redactPatterns): string {
-  return neutraliseMentions(escapeSlack(redact(text).replace(/\s*\r?\n\s*/g, ' ')));
+  return neutraliseMentions(escapeSlack(redact(text).replace(/\s+/g, (space) => (space.includes('\n') ? ' ' : space))));
 }
 
 /** The label part of `<url|label>`: a `|` would end the URL part early, so it becomes a look-alike. */

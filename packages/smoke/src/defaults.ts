@@ -51,7 +51,7 @@ export function defaultSuite(env: Record<string, string>): Suite {
         name: 'health',
         tags: ['smoke', 'critical'],
         kind: 'http',
-        http: { method: 'GET', path: '/health', headers: {}, followRedirects: false, expect: { status: [200] } },
+        http: { method: 'GET', path: '/health', headers: {}, followRedirects: false, maxRedirects: 10, expect: { status: [200] } },
       },
       database,
     ],

@@ -14,15 +14,27 @@ export interface Interpolation {
   invalid: string[];
   /** Every variable that was substituted, by name. */
   used: string[];
+  /** `${captures.NAME}` references, left in place: they are filled in when the check runs. */
+  captures: string[];
 }
+
+/** `${captures.token}`: a value captured by an earlier check, substituted at run time. */
+export const CAPTURE_REFERENCE = /\$\{captures\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const CAPTURE_BODY = /^captures\.([A-Za-z_][A-Za-z0-9_]*)$/;
 
 export function interpolate(text: string, env: Readonly<Record<string, string | undefined>>): Interpolation {
   const missing: string[] = [];
   const invalid: string[] = [];
   const used: string[] = [];
+  const captures: string[] = [];
   const value = text.replace(REFERENCE, (match, inner: string | undefined) => {
     if (match === '$$') return '$';
     const body = inner ?? '';
+    const capture = CAPTURE_BODY.exec(body);
+    if (capture) {
+      captures.push(capture[1] as string);
+      return match;
+    }
     const split = body.indexOf(':-');
     const name = split < 0 ? body : body.slice(0, split);
     if (!NAME.test(name)) {
@@ -38,8 +50,8 @@ export function interpolate(text: string, env: Readonly<Record<string, string | 
     missing.push(name);
     return '';
   });
-  return { value, missing, invalid, used };
+  return { value, missing, invalid, used, captures };
 }
 
 /** Variable names whose values are treated as secrets when they are substituted into a suite. */
-export const SECRET_NAME = /token|secret|passw|.+_pwd$|api_?key|private_?key|credential|cookie|session|(?:^|_)auth(?:_|$)/i;
+export const SECRET_NAME = /token|secret|passw|._pwd$|api_?key|private_?key|credential|cookie|session|(?:^|_)auth(?:_|$)/i;

@@ -1,41 +1,68 @@
 /**
- * A small JSONPath subset for assertions: `$`, `.name`, `['name']`, `[index]` (negative from the end).
- * Enough to point at one value; no filters or wildcards.
+ * A small, strict JSONPath subset for assertions and captures: `$`, `.name`, `['name']`,
+ * `[index]` (negative from the end) and the wildcards `.*` / `[*]`. No filters, no scripts, no
+ * recursive descent: a path is parsed by one regular expression per segment and evaluated by a
+ * loop, so nothing in a suite file is ever evaluated as code.
  */
 
-const SEGMENT = /^(?:\.([A-Za-z_$][\w$-]*)|\[(-?\d+)\]|\[(['"])(.*?)\3\])/;
+const SEGMENT = /^(?:\.([A-Za-z_$][\w$-]*)|\[(-?\d+)\]|\[(['"])(.*?)\3\]|\.\*|\[\*\])/;
 
-export function parseJsonPath(path: string): (string | number)[] | undefined {
+/** A name, an index, or `*` (every element or member). */
+export type Segment = string | number | typeof WILDCARD;
+export const WILDCARD: unique symbol = Symbol('*');
+
+export function parseJsonPath(path: string): Segment[] | undefined {
   if (!path.startsWith('$')) return undefined;
-  const segments: (string | number)[] = [];
+  const segments: Segment[] = [];
   let rest = path.slice(1);
   while (rest) {
     const match = SEGMENT.exec(rest);
     if (!match) return undefined;
     if (match[1] !== undefined) segments.push(match[1]);
     else if (match[2] !== undefined) segments.push(Number(match[2]));
-    else segments.push(match[4] ?? '');
+    else if (match[3] !== undefined) segments.push(match[4] ?? '');
+    else segments.push(WILDCARD);
     rest = rest.slice(match[0].length);
   }
   return segments;
 }
 
+export const hasWildcard = (segments: readonly Segment[]): boolean => segments.includes(WILDCARD);
+
 export type Selection = { found: true; value: unknown } | { found: false };
 
-export function select(document: unknown, segments: readonly (string | number)[]): Selection {
-  let current: unknown = document;
+/** The one value a path without wildcards points at. */
+export function select(document: unknown, segments: readonly Segment[]): Selection {
+  const values = selectAll(document, segments);
+  return values.length === 1 && !hasWildcard(segments) ? { found: true, value: values[0] } : { found: false };
+}
+
+/** Every value a path points at (none, one, or many through wildcards), in document order. */
+export function selectAll(document: unknown, segments: readonly Segment[]): unknown[] {
+  let current: unknown[] = [document];
   for (const segment of segments) {
-    if (typeof segment === 'number') {
-      if (!Array.isArray(current)) return { found: false };
-      const index = segment < 0 ? current.length + segment : segment;
-      if (index < 0 || index >= current.length) return { found: false };
-      current = current[index];
-    } else {
-      if (!current || typeof current !== 'object' || Array.isArray(current) || !Object.hasOwn(current, segment)) return { found: false };
-      current = (current as Record<string, unknown>)[segment];
-    }
+    const next: unknown[] = [];
+    for (const node of current) step(node, segment, next);
+    current = next;
   }
-  return { found: true, value: current };
+  return current;
+}
+
+function step(node: unknown, segment: Segment, into: unknown[]): void {
+  if (segment === WILDCARD) {
+    if (Array.isArray(node)) into.push(...node);
+    else if (node && typeof node === 'object') into.push(...Object.values(node));
+    return;
+  }
+  if (typeof segment === 'number') {
+    if (!Array.isArray(node)) return;
+    const index = segment < 0 ? node.length + segment : segment;
+    if (index >= 0 && index < node.length) into.push(node[index]);
+    return;
+  }
+  if (node && typeof node === 'object' && !Array.isArray(node) && Object.hasOwn(node, segment)) {
+    into.push((node as Record<string, unknown>)[segment]);
+  }
 }
 
 /**

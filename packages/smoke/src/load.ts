@@ -6,11 +6,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '@pipeline-toolkit/core';
 import type { Document, Node as YamlNode } from 'yaml';
-import { interpolate, SECRET_NAME } from './interpolate.ts';
+import { CAPTURE_REFERENCE, interpolate, SECRET_NAME } from './interpolate.ts';
 import { loadYaml } from './yaml.ts';
-import type { Check, Suite, TargetEntry } from './model.ts';
+import type { Check, HttpExpect, JsonAssert, Suite, TargetEntry } from './model.ts';
 import { DEFAULTS, defaultTargets } from './defaults.ts';
 import type { CheckFile, SuiteFile } from './schema.ts';
+import { checkCaptureOrder, patternsOf } from './captures.ts';
+import { compileRegex } from './regex.ts';
 
 /**
  * `${X}` inside a YAML flow mapping (`{ host: ${DB_HOST} }`) is not valid YAML, so references are
@@ -90,7 +92,20 @@ export async function parseSuite(text: string, options: { file: string; env: Rec
   const { suiteSchema } = await schemaModule;
   const parsed = suiteSchema.safeParse(doc.toJS() ?? {});
   if (!parsed.success) fail(parsed.error.issues.slice(0, 10).map((issue) => formatIssue(issue, doc, at)));
-  return toSuite(parsed.data, { file: options.file, env: options.env, at: (p) => at(nodeAt(doc, p)?.range?.[0]), targets, secrets, fail });
+  const atPath = (p: PropertyKey[]) => at(nodeAt(doc, p)?.range?.[0]);
+  const suite = toSuite(parsed.data, { file: options.file, env: options.env, at: atPath, targets, secrets, fail });
+  const patternProblems: string[] = [];
+  for (const [index, check] of suite.checks.entries()) {
+    for (const { field, pattern } of patternsOf(check)) {
+      const compiled = await compileRegex(pattern);
+      if ('error' in compiled) {
+        const where = atPath(['checks', index, 'http', ...field.split('.')]);
+        patternProblems.push(`${where}: check '${check.name}' http.${field}: ${JSON.stringify(pattern.slice(0, 60))} ${compiled.error}`);
+      }
+    }
+  }
+  if (patternProblems.length) fail(patternProblems);
+  return suite;
 
   function nodeAt(document: Document, issuePath: readonly PropertyKey[]): YamlNode | undefined {
     for (let n = issuePath.length; n >= 0; n--) {
@@ -154,7 +169,12 @@ function toSuite(
   if (problems.length) context.fail(problems);
   const secrets = new Set(context.secrets);
   const checks = data.checks.map((check, index) => toCheck(check, defaults, `${context.at(['checks', index])}`, secrets));
+  const captureProblems = data.checks.flatMap((check, index) => misplacedCaptures(check, context.at(['checks', index])));
+  captureProblems.push(...checkCaptureOrder(checks));
+  if (captureProblems.length) context.fail(captureProblems);
+  const budget = data['latency-budget'];
   return {
+    ...(budget ? { latencyBudget: { p95Ms: budget.p95, gate: budget.gate } } : {}),
     source: context.file,
     targets,
     concurrency: defaults.concurrency,
@@ -165,7 +185,22 @@ function toSuite(
   };
 }
 
+/** `${captures.X}` is filled in only in an http check's request: path, url, headers and body. */
+function misplacedCaptures(check: CheckFile, where: string): string[] {
+  const request = check.http ? [check.http.path, check.http.url, check.http.headers, check.http.body] : [];
+  const inRequest = capturesIn(request).length;
+  const everywhere = capturesIn(check).length;
+  return everywhere > inRequest
+    ? [`${where}: check '${check.name}': \${captures.NAME} can be used only in an http check's path, url, headers and body`]
+    : [];
+}
+
+function capturesIn(value: unknown): string[] {
+  return [...(JSON.stringify(value) ?? '').matchAll(CAPTURE_REFERENCE)].map((m) => m[1] as string);
+}
+
 function toCheck(check: CheckFile, defaults: typeof DEFAULTS, where: string, secrets: Set<string>): Check {
+  const uses = check.http ? [...new Set(capturesIn([check.http.path, check.http.url, check.http.headers, check.http.body]))] : [];
   const common = {
     name: check.name,
     tags: check.tags,
@@ -173,11 +208,14 @@ function toCheck(check: CheckFile, defaults: typeof DEFAULTS, where: string, sec
     retries: check.retries ?? defaults.retries,
     backoffMs: check.backoff ?? defaults.backoff,
     where,
+    ...(check.until ? { until: { timeoutMs: check.until.timeout, intervalMs: check.until.interval } } : {}),
+    ...(uses.length ? { uses } : {}),
   };
   if (check.http) {
     const { http } = check;
     for (const [name, value] of Object.entries(http.headers)) {
-      if (SENSITIVE_HEADER.test(name)) secrets.add(value.replace(/^(bearer|basic|token)\s+/i, ''));
+      // A header filled from a capture is redacted by its captured value when the check runs.
+      if (SENSITIVE_HEADER.test(name) && !capturesIn(value).length) secrets.add(value.replace(/^(bearer|basic|token)\s+/i, ''));
     }
     const body = http.body === undefined || typeof http.body === 'string' ? http.body : JSON.stringify(http.body);
     // A body written as YAML data is sent as JSON, with its content type unless the suite sets one.
@@ -194,14 +232,11 @@ function toCheck(check: CheckFile, defaults: typeof DEFAULTS, where: string, sec
         ...(http.url !== undefined ? { url: http.url } : {}),
         headers,
         ...(body !== undefined ? { body } : {}),
+        ...(typeof http.body === 'object' ? { bodyIsJson: true } : {}),
         followRedirects: http['follow-redirects'],
-        expect: stripUndefined({
-          status: http.expect.status,
-          json: http.expect.json,
-          bodyContains: http.expect['body-contains'],
-          header: http.expect.header,
-          maxLatencyMs: http.expect['max-latency'],
-        }),
+        maxRedirects: http['max-redirects'],
+        expect: toExpect(http.expect),
+        ...(http.capture ? { capture: http.capture } : {}),
       },
     };
   }
@@ -213,6 +248,43 @@ function toCheck(check: CheckFile, defaults: typeof DEFAULTS, where: string, sec
   if (check.env) return { ...common, kind: 'env', env: { required: check.env.required, oneOf: check.env['one-of'] } };
   if (check.command) return { ...common, kind: 'command', command: stripUndefined(check.command) };
   throw new Error(`check '${check.name}' has no kind`); // the schema guarantees one
+}
+
+function toExpect(expect: NonNullable<CheckFile['http']>['expect']): HttpExpect {
+  const tls = expect.tls && stripUndefined({ minDaysValid: expect.tls['min-days-valid'], hostname: expect.tls.hostname });
+  const jsonpath = Object.entries(expect.jsonpath ?? {}).map(([path, assertion]) => {
+    const { count, ...rest } = assertion;
+    const renamed = renameComparisons(rest);
+    if (count !== undefined) renamed['count'] = typeof count === 'number' ? count : renameComparisons(count);
+    return { path, ...renamed } as JsonAssert;
+  });
+  return stripUndefined({
+    status: expect.status,
+    json: expect.json,
+    jsonpath: jsonpath.length ? jsonpath : undefined,
+    bodyContains: expect['body-contains'],
+    bodyMatches: expect['body-matches'],
+    header: expect.header,
+    headerMatches: expect['header-matches'],
+    maxLatencyMs: expect['max-latency'],
+    tls,
+    redirects: expect.redirects,
+    redirectChain: expect['redirect-chain'],
+    finalUrl: expect['final-url'],
+    maxSizeBytes: expect['max-size'],
+    minSizeBytes: expect['min-size'],
+  });
+}
+
+const COMPARISONS: Record<string, string> = { '>': 'gt', '>=': 'gte', '<': 'lt', '<=': 'lte' };
+
+/** `{ '>': 2 }` → `{ gt: 2 }`. */
+function renameComparisons(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => [COMPARISONS[k] ?? k, v]),
+  );
 }
 
 function isHttpUrl(value: string): boolean {

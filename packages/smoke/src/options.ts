@@ -4,6 +4,8 @@ import type { Inputs } from '@pipeline-toolkit/core';
 export interface SmokeInputs {
   config?: string;
   target: string;
+  /** How errors name the target input: `Input 'target'` in the action, `--target` in the CLI. */
+  targetLabel: string;
   tags: string[];
   envFile?: string;
   waitUntilHealthyMs: number;
@@ -23,6 +25,7 @@ export function readSmokeInputs(inputs: Inputs, defaults: { junitFile?: string; 
   return {
     ...(config ? { config } : {}),
     target: inputs.string('target', { default: 'local' }),
+    targetLabel: inputs.label('target'),
     tags: inputs.list('tags'),
     ...(envFile ? { envFile } : {}),
     waitUntilHealthyMs: inputs.duration('wait-until-healthy', { default: '0', max: '1h' }) ?? 0,

@@ -11,6 +11,8 @@ export interface Outcome {
   latencyMs?: number;
   /** The URL requested, for the JUnit properties (redacted by the reporters). */
   url?: string;
+  /** The answer of an http check that passed, for its captures; never reported. */
+  answer?: { headers: Headers; body: string };
 }
 
 export const pass = (extra: Partial<Outcome> = {}): Outcome => ({ ok: true, ...extra });

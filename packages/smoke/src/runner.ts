@@ -1,7 +1,8 @@
 import { exec as coreExec, formatDuration, type Exec, type Logger } from '@pipeline-toolkit/core';
 import { SECRET_NAME } from './interpolate.ts';
-import type { Check, CheckResult, Suite, SuiteResult } from './model.ts';
-import { attempt, refusal, runCheck, type Timing } from './run-check.ts';
+import type { Check, CheckResult, LatencyReport, Suite, SuiteResult } from './model.ts';
+import { attempt, refusal, runCheck, type RunContext, type Timing } from './run-check.ts';
+import { dependenciesOf, producers } from './captures.ts';
 import { sleep } from './retry.ts';
 import { selectChecks } from './select.ts';
 import { location } from './where.ts';
@@ -11,6 +12,8 @@ import type { CheckContext } from './checks/context.ts';
 export interface RunOptions {
   /** A target name of the suite (`local`, `production` …) or an http(s) URL. */
   target: string;
+  /** How errors name the target input (default `Input 'target'`). */
+  targetLabel?: string;
   /** Run checks with any of these tags (`!tag` excludes); empty: all. */
   tags?: readonly string[];
   /** Poll the health check until it passes or this much time has passed, before the suite. */
@@ -20,6 +23,8 @@ export interface RunOptions {
   failFast?: boolean;
   /** Allow non-GET/HEAD requests against production. */
   allowMutating?: boolean;
+  /** Cancels the run: requests are aborted, waits end, checks not started are skipped. */
+  signal?: AbortSignal;
   log: Logger;
   cwd?: string;
   deps?: Partial<Timing> & { exec?: Exec };
@@ -33,10 +38,23 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<Suite
   for (const secret of suite.secrets) log.setSecret(secret);
   for (const [name, value] of Object.entries(suite.env)) if (SECRET_NAME.test(name)) log.redactor.add(value);
 
-  const target = resolveTarget(suite, options.target);
-  const checks = selectChecks(suite.checks, options.tags ?? []);
+  const target = resolveTarget(suite, options.target, 'target', options.targetLabel);
+  const checks = withProducers(selectChecks(suite.checks, options.tags ?? []), suite.checks, log);
   const timing: Timing = { sleep: options.deps?.sleep ?? sleep, random: options.deps?.random ?? Math.random };
-  const ctx = { target, env: suite.env, cwd: options.cwd ?? process.cwd(), exec: options.deps?.exec ?? coreExec };
+  const ctx = {
+    target,
+    env: suite.env,
+    cwd: options.cwd ?? process.cwd(),
+    exec: options.deps?.exec ?? coreExec,
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const captures = new Map<string, string>();
+  const runContext: RunContext = {
+    ...ctx,
+    captures,
+    onSecret: (value) => log.setSecret(value),
+    onCaptured: (values) => Object.entries(values).forEach(([name, value]) => captures.set(name, value)),
+  };
   const tagText = options.tags?.length ? ` with tags ${options.tags.join(', ')}` : '';
   log.info(`Smoke target: ${target.url} (environment: ${target.environment})`);
   log.info(`Suite: ${suite.source}, ${checks.length} check${checks.length === 1 ? '' : 's'}${tagText}, concurrency ${suite.concurrency}`);
@@ -49,12 +67,13 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<Suite
 
   const results = await log.group(`Running ${checks.length} smoke check${checks.length === 1 ? '' : 's'}`, () =>
     runPool(checks, suite.concurrency, options, async (check) => {
-      const checkResults = await runCheck(check, ctx, { allowMutating: options.allowMutating ?? false }, timing);
+      const checkResults = await runCheck(check, runContext, { allowMutating: options.allowMutating ?? false }, timing);
       for (const r of checkResults) log.info(`${ICON[r.status]} ${r.name} ${resultDetail(r)}`);
       return checkResults;
     }),
   );
   const result = summarise(target, suite, results, Math.round(performance.now() - started), options.failOnFlaky ?? false);
+  logLatency(result.latency, log);
   for (const r of result.checks) {
     const at = location(r.where);
     if (r.status === 'failed')
@@ -77,37 +96,89 @@ function resultDetail(r: CheckResult): string {
 }
 
 /**
- * Runs checks with at most `limit` at a time, keeping the suite's order in the result. With
- * fail-fast, critical checks start first, so that a failing one stops the rest as early as it can.
+ * Runs checks with at most `limit` at a time, keeping the suite's order in the result. A check that
+ * uses captures starts once the checks that make them have finished (and is skipped when one of
+ * them did not pass). With fail-fast, critical checks start first, so that a failing one stops the
+ * rest as early as it can; a cancelled run starts nothing more.
  */
 async function runPool(
   checks: readonly Check[],
   limit: number,
-  options: Pick<RunOptions, 'failFast'>,
+  options: Pick<RunOptions, 'failFast' | 'signal'>,
   run: (check: Check) => Promise<CheckResult[]>,
 ): Promise<CheckResult[]> {
-  const results: CheckResult[][] = new Array(checks.length);
-  const critical = (index: number) => (checks[index]?.tags.includes('critical') ? 0 : 1);
-  const order = checks.map((_, index) => index);
-  if (options.failFast) order.sort((a, b) => critical(a) - critical(b) || a - b);
-  let next = 0;
+  const made = producers(checks);
+  const critical = (check: Check) => (check.tags.includes('critical') ? 0 : 1);
+  const order = checks.map((check, index) => ({ check, index }));
+  if (options.failFast) order.sort((a, b) => critical(a.check) - critical(b.check) || a.index - b.index);
+  const slot = semaphore(limit);
+  const finished = new Map<string, Promise<CheckResult[]>>();
   let stoppedBy: string | undefined;
-  const worker = async (): Promise<void> => {
-    while (next < order.length) {
-      const index = order[next++] as number;
-      const check = checks[index] as Check;
-      if (stoppedBy) {
-        const message = `not run: fail-fast after critical check '${stoppedBy}' failed`;
-        results[index] = [{ name: check.name, tags: check.tags, kind: check.kind, status: 'skipped', attempts: 0, durationMs: 0, message }];
-        continue;
-      }
-      results[index] = await run(check);
-      if (options.failFast && check.tags.includes('critical') && results[index].some((r) => r.status === 'failed'))
-        stoppedBy ??= check.name;
+  const skip = (check: Check, message: string): CheckResult[] => [
+    { name: check.name, tags: check.tags, kind: check.kind, status: 'skipped', attempts: 0, durationMs: 0, message },
+  ];
+  const start = async (check: Check): Promise<CheckResult[]> => {
+    const needs = dependenciesOf(check, made);
+    const needed = await Promise.all(needs.map((dependency) => finished.get(dependency.name) ?? Promise.resolve([])));
+    const unmet = needs.findIndex((_, i) => !needed[i]?.some((r) => r.status === 'passed' || r.status === 'flaky'));
+    if (unmet >= 0) {
+      const status = needed[unmet]?.[0]?.status ?? 'not run';
+      return skip(check, `not run: needs captures of '${needs[unmet]?.name}', which ${status === 'skipped' ? 'was skipped' : status}`);
+    }
+    const release = await slot();
+    try {
+      if (options.signal?.aborted) return skip(check, 'not run: the run was cancelled');
+      if (stoppedBy) return skip(check, `not run: fail-fast after critical check '${stoppedBy}' failed`);
+      const results = await run(check);
+      if (options.failFast && check.tags.includes('critical') && results.some((r) => r.status === 'failed')) stoppedBy ??= check.name;
+      return results;
+    } finally {
+      release();
     }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, checks.length) }, worker));
+  // Every promise exists before any check waits on another (a dependency may come later in order).
+  let startAll: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (startAll = resolve));
+  for (const { check } of order)
+    finished.set(
+      check.name,
+      gate.then(() => start(check)),
+    );
+  startAll();
+  const results = await Promise.all(checks.map((check) => finished.get(check.name) as Promise<CheckResult[]>));
   return results.flat();
+}
+
+/** A counting semaphore: `await slot()` waits for a free slot and returns its release. */
+function semaphore(limit: number): () => Promise<() => void> {
+  let free = Math.max(1, limit);
+  const waiting: (() => void)[] = [];
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else free++;
+  };
+  return async () => {
+    if (free > 0) free--;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    return release;
+  };
+}
+
+/** The selected checks plus the checks whose captures they use (also when not selected by tag). */
+function withProducers(selected: readonly Check[], all: readonly Check[], log: Logger): Check[] {
+  const made = producers(all);
+  const chosen = new Set(selected.map((c) => c.name));
+  const queue = [...selected];
+  while (queue.length) {
+    for (const dependency of dependenciesOf(queue.shift() as Check, made)) {
+      if (chosen.has(dependency.name)) continue;
+      chosen.add(dependency.name);
+      queue.push(dependency);
+      log.info(`Also running '${dependency.name}': a selected check uses its captures.`);
+    }
+  }
+  return all.filter((c) => chosen.has(c.name));
 }
 
 /**
@@ -186,7 +257,9 @@ function summarise(target: ResolvedTarget, suite: Suite, checks: CheckResult[], 
     total: checks.length,
     durationMs,
   };
-  const failedSuite = summary.failed > 0 || (failOnFlaky && summary.flaky > 0);
+  const latency = latencyReport(checks, suite.latencyBudget);
+  const overBudget = latency.gate && latency.withinBudget === false;
+  const failedSuite = summary.failed > 0 || (failOnFlaky && summary.flaky > 0) || overBudget;
   return {
     target: target.url,
     environment: target.environment,
@@ -194,5 +267,38 @@ function summarise(target: ResolvedTarget, suite: Suite, checks: CheckResult[], 
     source: suite.source,
     summary,
     checks,
+    latency,
   };
+}
+
+/** p95 by the nearest-rank method: the smallest latency that at least 95% of the samples do not exceed. */
+export function percentile95(samples: readonly number[]): number | undefined {
+  if (!samples.length) return undefined;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.ceil(0.95 * sorted.length) - 1];
+}
+
+function latencyReport(checks: readonly CheckResult[], budget: Suite['latencyBudget']): LatencyReport {
+  const samples = checks.filter((c) => c.kind === 'http' && c.latencyMs !== undefined).map((c) => c.latencyMs as number);
+  const p95Ms = percentile95(samples);
+  return {
+    samples: samples.length,
+    ...(p95Ms !== undefined ? { p95Ms } : {}),
+    ...(budget ? { budgetMs: budget.p95Ms } : {}),
+    ...(budget && p95Ms !== undefined ? { withinBudget: p95Ms <= budget.p95Ms } : {}),
+    gate: budget?.gate ?? false,
+  };
+}
+
+function logLatency(latency: LatencyReport, log: Logger): void {
+  if (latency.p95Ms === undefined) return;
+  const requests = `${latency.samples} HTTP check${latency.samples === 1 ? '' : 's'}`;
+  if (latency.budgetMs === undefined) {
+    log.info(`Latency p95: ${latency.p95Ms}ms over ${requests}.`);
+    return;
+  }
+  const text = `Latency p95: ${latency.p95Ms}ms over ${requests}, budget ${latency.budgetMs}ms`;
+  if (latency.withinBudget) log.info(`${text}: within budget.`);
+  else if (latency.gate) log.error(`${text}: over budget.`, { title: 'Smoke latency budget' });
+  else log.warning(`${text}: over budget (not gated).`, { title: 'Smoke latency budget' });
 }

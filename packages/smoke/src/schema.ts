@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { parseDuration } from '@pipeline-toolkit/core';
+import { parseJsonPath } from './jsonpath.ts';
 
 const DURATION_HELP = 'a duration such as 500ms, 5s or 1m';
 
@@ -64,6 +65,95 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T, what: string) {
   });
 }
 
+const SIZE_UNITS = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as const;
+const SIZE_HELP = 'a size in bytes such as 512, 100KB or 2MB';
+/** A byte size: a whole number, or a number with B, KB, MB or GB (powers of 1024). */
+const size = z.union([z.string(), z.number()], { error: `must be ${SIZE_HELP}` }).transform((value, ctx) => {
+  const match = /^(\d+(?:\.\d+)?) ?(b|kb|mb|gb)?$/i.exec(String(value).trim());
+  const bytes = match ? Math.round(Number(match[1]) * SIZE_UNITS[(match[2]?.toLowerCase() ?? 'b') as keyof typeof SIZE_UNITS]) : NaN;
+  if (!Number.isSafeInteger(bytes)) {
+    ctx.addIssue({ code: 'custom', message: `must be ${SIZE_HELP}, got '${value}'` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+/** A number; numeric text is accepted too, since `${VAR}` interpolation yields text. */
+const number = z.union([z.number(), z.string()], { error: 'must be a number' }).transform((value, ctx) => {
+  const result = typeof value === 'number' ? value : /^\s*-?\d+(?:\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isFinite(result)) {
+    ctx.addIssue({ code: 'custom', message: `must be a number, got '${value}'` });
+    return z.NEVER;
+  }
+  return result;
+});
+
+/** A record keyed by JSON paths; a bad key is reported under its own name (zod's record keys say only "Invalid key"). */
+const byJsonPath = <T extends z.ZodType>(value: T) =>
+  z.record(z.string(), value).superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      if (parseJsonPath(key) === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: "must be a JSON path such as $.status, $.items[0].id, $.items[*] or $['a key']",
+        });
+    }
+  });
+
+const comparison = strict(
+  { '>': number.optional(), '>=': number.optional(), '<': number.optional(), '<=': number.optional(), equals: number.optional() },
+  "a number or a comparison such as { '>=': 1 }",
+);
+const jsonAssert = strict(
+  {
+    equals: z.unknown().optional(),
+    in: z.array(z.unknown(), { error: 'must be a list of accepted values' }).min(1).optional(),
+    exists: boolean.optional(),
+    count: z.union([integer(0, Number.MAX_SAFE_INTEGER, 'a count'), comparison]).optional(),
+    matches: z.string().optional(),
+    ...{ '>': number.optional(), '>=': number.optional(), '<': number.optional(), '<=': number.optional() },
+  },
+  "a JSONPath assertion (equals, in, exists, count, matches, '>', '>=', '<', '<=')",
+).refine((a) => Object.values(a).some((v) => v !== undefined), 'needs at least one of equals, in, exists, count, matches, >, >=, <, <=');
+
+const tls = strict(
+  {
+    'min-days-valid': integer(0, 3650, 'a number of days').optional(),
+    hostname: text('the host name the certificate must be valid for').optional(),
+  },
+  'a tls block (min-days-valid, hostname)',
+);
+
+const CAPTURE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const CAPTURE_HELP = "a JSON path ($.token), 'header:<Name>' or 'regex:<pattern>'";
+const capture = z
+  .record(
+    z.string().regex(CAPTURE_NAME, 'must be a capture name (letters, digits, _)'),
+    z.string({ error: `must be ${CAPTURE_HELP}` }).transform((value, ctx) => {
+      if (value.startsWith('$')) {
+        if (parseJsonPath(value)) return { from: 'jsonpath' as const, path: value };
+      } else if (/^header:[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(value)) {
+        return { from: 'header' as const, name: value.slice('header:'.length) };
+      } else if (value.startsWith('regex:') && value.length > 'regex:'.length) {
+        return { from: 'regex' as const, pattern: value.slice('regex:'.length) };
+      }
+      ctx.addIssue({ code: 'custom', message: `must be ${CAPTURE_HELP}, got '${value.slice(0, 60)}'` });
+      return z.NEVER;
+    }),
+  )
+  .optional();
+
+const until = strict(
+  { timeout: duration, interval: duration.default(5000) },
+  'an until block (timeout, interval), such as { timeout: 2m, interval: 5s }',
+).superRefine((value, ctx) => {
+  if (value.timeout < 100 || value.timeout > 30 * 60_000)
+    ctx.addIssue({ code: 'custom', path: ['timeout'], message: 'must be from 100ms to 30m' });
+  if (value.interval < 100 || value.interval > value.timeout)
+    ctx.addIssue({ code: 'custom', path: ['interval'], message: 'must be from 100ms to the timeout' });
+});
+
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
 const expect = strict(
@@ -75,11 +165,20 @@ const expect = strict(
       .transform((v) => (Array.isArray(v) ? v : [v]))
       .optional(),
     json: z.record(z.string().regex(/^\$/, "must be a JSON path starting with '$', such as $.status"), z.unknown()).optional(),
+    jsonpath: byJsonPath(jsonAssert).optional(),
     'body-contains': textList('a text').optional(),
+    'body-matches': textList('a regular expression').optional(),
     header: z.record(z.string(), z.string({ error: 'must be the text the header value must contain' })).optional(),
+    'header-matches': z.record(z.string(), z.string({ error: 'must be a regular expression' })).optional(),
     'max-latency': duration.optional(),
+    tls: tls.optional(),
+    redirects: integer(0, 20, 'a number of redirects').optional(),
+    'redirect-chain': z.array(z.string(), { error: 'must be the list of URLs redirected to' }).optional(),
+    'final-url': z.string().min(1).optional(),
+    'max-size': size.optional(),
+    'min-size': size.optional(),
   },
-  'an http expect block (status, json, body-contains, header, max-latency)',
+  'an http expect block (status, json, jsonpath, body-contains, body-matches, header, header-matches, max-latency, tls, redirects, redirect-chain, final-url, max-size, min-size)',
 );
 
 const http = strict(
@@ -96,13 +195,22 @@ const http = strict(
       .union([z.string(), z.record(z.string(), z.unknown()), z.array(z.unknown())], { error: 'must be text or a JSON value' })
       .optional(),
     'follow-redirects': boolean.default(false),
+    'max-redirects': integer(0, 20, 'a number of redirects').default(10),
     expect: expect.default({}),
+    capture,
   },
-  'an http check (method, path or url, headers, body, follow-redirects, expect)',
-).refine(
-  (v) => (v.path === undefined) !== (v.url === undefined),
-  'an http check needs exactly one of path (relative to the target) or url',
-);
+  'an http check (method, path or url, headers, body, follow-redirects, max-redirects, expect, capture)',
+)
+  .refine(
+    (v) => (v.path === undefined) !== (v.url === undefined),
+    'an http check needs exactly one of path (relative to the target) or url',
+  )
+  .superRefine((v, ctx) => {
+    for (const field of ['redirects', 'redirect-chain', 'final-url'] as const) {
+      if (v.expect[field] !== undefined && !v['follow-redirects'])
+        ctx.addIssue({ code: 'custom', path: ['expect', field], message: 'needs follow-redirects: true' });
+    }
+  });
 
 const port = integer(1, 65535, 'a port number');
 
@@ -150,13 +258,14 @@ const check = strict(
     timeout: duration.optional(),
     retries: integer(0, 10).optional(),
     backoff: duration.optional(),
+    until: until.optional(),
     http: http.optional(),
     tcp: tcp.optional(),
     postgres: postgres.optional(),
     env: env.optional(),
     command: command.optional(),
   },
-  `a check (name, tags, timeout, retries, backoff and one of ${CHECK_KINDS.join(', ')})`,
+  `a check (name, tags, timeout, retries, backoff, until and one of ${CHECK_KINDS.join(', ')})`,
 ).superRefine((value, ctx) => {
   const kinds = CHECK_KINDS.filter((kind) => value[kind] !== undefined);
   if (kinds.length !== 1) {
@@ -180,14 +289,26 @@ export const suiteSchema = strict(
       'defaults (timeout, retries, backoff, concurrency)',
     ).default({}),
     health: z.string().optional(),
+    'latency-budget': strict({ p95: duration, gate: boolean.default(false) }, 'a latency budget (p95, gate)').optional(),
     checks: z.array(check, { error: expected('a list of checks') }).min(1, 'must list at least one check'),
   },
-  'a smoke suite (targets, defaults, health, checks)',
+  'a smoke suite (targets, defaults, health, latency-budget, checks)',
 ).superRefine((suite, ctx) => {
   const seen = new Set<string>();
+  const captured = new Map<string, string>();
   suite.checks.forEach((c, index) => {
     if (seen.has(c.name)) ctx.addIssue({ code: 'custom', path: ['checks', index, 'name'], message: `duplicate check name '${c.name}'` });
     seen.add(c.name);
+    for (const name of Object.keys(c.http?.capture ?? {})) {
+      const other = captured.get(name);
+      if (other !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['checks', index, 'http', 'capture', name],
+          message: `'${name}' is already captured by check '${other}'`,
+        });
+      captured.set(name, c.name);
+    }
   });
   if (suite.health !== undefined && !seen.has(suite.health)) {
     ctx.addIssue({ code: 'custom', path: ['health'], message: `names no check; checks: ${[...seen].join(', ')}` });

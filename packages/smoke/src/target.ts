@@ -1,4 +1,4 @@
-import { InputError } from '@pipeline-toolkit/core';
+import { InputError, quoteValue, stripChar } from '@pipeline-toolkit/core';
 import type { Suite } from './model.ts';
 
 export interface ResolvedTarget {
@@ -15,12 +15,12 @@ export interface ResolvedTarget {
  * A URL equal to a named target takes that target's environment, so the production guard cannot be
  * side-stepped by passing the production URL directly.
  */
-export function resolveTarget(suite: Suite, target: string, input = 'target'): ResolvedTarget {
+export function resolveTarget(suite: Suite, target: string, input = 'target', label = `Input '${input}'`): ResolvedTarget {
   const entry = suite.targets[target];
   if (entry) {
     if (!entry.url) {
       const where = entry.where ? ` (${entry.where})` : '';
-      throw new InputError(input, `Target '${target}' needs ${entry.missing ?? 'a URL'}${where}, which is not set.`);
+      throw new InputError(input, `${label}: target '${target}' needs ${entry.missing ?? 'a URL'}${where}, which is not set.`);
     }
     return { url: entry.url, environment: target, production: target === 'production' };
   }
@@ -30,11 +30,11 @@ export function resolveTarget(suite: Suite, target: string, input = 'target'): R
   } catch {
     throw new InputError(
       input,
-      `Target '${target}' is neither a target of ${suite.source} (${Object.keys(suite.targets).join(', ')}) nor an http(s) URL.`,
+      `${label} must be a target of ${suite.source} (${Object.keys(suite.targets).join(', ')}) or an http(s) URL, got ${quoteValue(target)}.`,
     );
   }
   if (!['http:', 'https:'].includes(url.protocol)) {
-    throw new InputError(input, `Target '${url.protocol}//…' must be an http:// or https:// URL.`);
+    throw new InputError(input, `${label} must be an http:// or https:// URL, got ${quoteValue(`${url.protocol}//…`)}.`);
   }
   const same = Object.entries(suite.targets).find(([, e]) => e.url && sameBase(e.url, target));
   // Any URL on the production origin is production, whatever its path, case, trailing dot or userinfo.
@@ -65,6 +65,6 @@ function sameOrigin(a: string, b: string): boolean {
 }
 
 function sameBase(a: string, b: string): boolean {
-  const normal = (u: string) => new URL(u).href.replace(/\/+$/, '');
+  const normal = (u: string) => stripChar(new URL(u).href, '/', 'end');
   return normal(a) === normal(b);
 }

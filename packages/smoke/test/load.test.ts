@@ -208,8 +208,12 @@ describe('loadSuite', () => {
 
   it('resolves targets: unknown names, non-http URLs and unset target variables are refused', async () => {
     const suite = await parseSuite(EXAMPLE, { file: 'smoke.yml', env: { ...ENV, ENVIRONMENT: 'production' } });
-    expect(() => resolveTarget(suite, 'production')).toThrow("Target 'production' needs PRODUCTION_URL (smoke.yml:2), which is not set.");
-    expect(() => resolveTarget(suite, 'staging')).toThrow('neither a target of smoke.yml (production, local) nor an http(s) URL');
+    expect(() => resolveTarget(suite, 'production')).toThrow(
+      "Input 'target': target 'production' needs PRODUCTION_URL (smoke.yml:2), which is not set.",
+    );
+    expect(() => resolveTarget(suite, 'staging')).toThrow(
+      "Input 'target' must be a target of smoke.yml (production, local) or an http(s) URL, got 'staging'.",
+    );
     expect(() => resolveTarget(suite, 'ftp://x')).toThrow('must be an http:// or https:// URL');
     expect(resolveTarget(suite, 'http://localhost:8000/')).toEqual({
       url: 'http://localhost:8000/',

@@ -12,6 +12,7 @@ const result: SuiteResult = {
   result: 'failed',
   source: 'smoke.yml',
   summary: { passed: 1, failed: 1, flaky: 1, skipped: 1, total: 4, durationMs: 1234 },
+  latency: { samples: 2, p95Ms: 480, budgetMs: 400, withinBudget: false, gate: false },
   checks: [
     {
       name: 'health',
@@ -53,7 +54,8 @@ const redactor = new Redactor();
 describe('reports', () => {
   it('the JSON result has exactly the shape slack-notify reads, redacted', () => {
     const report = jsonReport(result, redactor);
-    expect(Object.keys(report)).toEqual(['target', 'environment', 'summary', 'checks']);
+    expect(Object.keys(report)).toEqual(['target', 'environment', 'summary', 'latency', 'checks']);
+    expect(report.latency).toEqual({ samples: 2, p95Ms: 480, budgetMs: 400, withinBudget: false, gate: false });
     expect(Object.keys(report.summary)).toEqual(['passed', 'failed', 'flaky', 'skipped', 'total', 'durationMs']);
     expect(report.target).toBe('https://shop.example/?token=***');
     expect(report.checks[0]).toEqual({

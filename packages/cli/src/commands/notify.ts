@@ -4,6 +4,7 @@ import path from 'node:path';
 import {
   LOOPBACK_SEAM,
   previewHtml,
+  previewText,
   deliver,
   githubRunsApi,
   prepareNotification,
@@ -43,7 +44,12 @@ export const notify: Command = {
       description: "Token to list the run's failed jobs (default: $GITHUB_TOKEN; used inside a workflow run)",
     },
     { name: 'retry-5xx', type: 'string', description: 'true to retry 5xx answers and timeouts (may post twice; default false)' },
-    { name: 'dry-run', type: 'boolean', description: 'Print the payload JSON instead of sending it' },
+    {
+      name: 'dry-run',
+      type: 'boolean',
+      description: 'Print the message instead of sending it: as text on a terminal, as the payload JSON when piped or with --json',
+    },
+    { name: 'json', type: 'boolean', description: 'With --dry-run: print the payload JSON on a terminal too' },
     {
       name: 'preview',
       type: 'string',
@@ -74,8 +80,11 @@ export const notify: Command = {
       io.log.info(`Preview: ${file}`);
     }
     if (request.dryRun) {
-      if (prepared.payload) io.out(io.log.redactor.redact(JSON.stringify(prepared.payload, null, 2)));
-      else io.log.info(`No Slack message: ${prepared.reason}.`);
+      if (!prepared.payload) io.log.info(`No Slack message: ${prepared.reason}.`);
+      else if (io.terminal && !inputs.boolean('json', false)) {
+        io.out(io.log.redactor.redact(previewText(prepared.payload as Parameters<typeof previewText>[0])));
+        io.log.info('Nothing sent. The payload JSON: add --json (or pipe the output); the message as a page: --preview message.html');
+      } else io.out(io.log.redactor.redact(JSON.stringify(prepared.payload, null, 2)));
       return 0;
     }
     await deliver(request, prepared, io.log);

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
-import { severityFromKnownLevel, severityFromLabel, severityFromScore, type Category, type Location, type Severity } from '../model.ts';
+import {
+  severityFromKnownLevel,
+  severityFromLabel,
+  severityFromScore,
+  toolSlug,
+  type Category,
+  type Location,
+  type Severity,
+} from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
 import { cleanText, cveIds, cweIds, firstLine, unrecognisedSeverity, type ParseContext } from '../sink.ts';
 import { addLeak, GITLEAKS } from './gitleaks.ts';
@@ -13,17 +21,6 @@ export function sarifToolKind(driverName: string): 'gitleaks' | 'semgrep' | 'tri
   if (/^semgrep\b/i.test(driverName)) return 'semgrep';
   if (/^trivy$/i.test(driverName)) return 'trivy';
   return 'other';
-}
-
-/** A tool id for any SARIF driver: `CodeQL command-line toolchain` → `codeql-command-line-toolchain`. */
-export function toolSlug(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 60) || 'unnamed-tool'
-  );
 }
 
 interface Run {

@@ -8,4 +8,8 @@ export interface CheckContext {
   timeoutMs: number;
   cwd: string;
   exec: Exec;
+  /** Aborts a running request (the run was cancelled). */
+  signal?: AbortSignal;
+  /** The URL to report instead of the requested one (captures are not shown). */
+  reportedUrl?: string;
 }

@@ -54,7 +54,8 @@ const bundle = {
 const bundlePath = path.join(env('RUNNER_TEMP') || '.', 'attestation.json');
 writeFileSync(bundlePath, JSON.stringify(bundle));
 
-const api = env('GITHUB_API_URL').replace(/\/+$/, '');
+let api = env('GITHUB_API_URL');
+while (api.endsWith('/')) api = api.slice(0, -1);
 const response = await fetch(`${api}/repos/${env('GITHUB_REPOSITORY')}/attestations`, {
   method: 'POST',
   headers: { authorization: `Bearer ${input('github-token')}`, 'content-type': 'application/json', accept: 'application/vnd.github+json' },

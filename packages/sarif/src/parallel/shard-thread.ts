@@ -2,7 +2,7 @@ import { isMainThread, parentPort, Worker, workerData, type MessagePort } from '
 import type { ShardJob } from './shard.ts';
 
 /**
- * A shard's thread (see shard.ts), started from this small module so that whoever starts it — the
+ * A shard's thread (see shard.ts and README.md), started from this small module so that whoever starts it — the
  * main thread, next to the aggregation thread — does not load the aggregation code itself.
  */
 

@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
-import type { AggregateJob } from './job.ts';
+import type { AggregateJob } from '../job.ts';
 import type { ShardJob } from './shard.ts';
 
 /**
  * Where the reports are divided between this thread and a shard (see shard.ts): the shard reads
  * from report `index` on; with `at`, report `index` itself is divided at that byte (see Division
- * in stream.ts), this thread reading its start. `index` equal to the number of reports: no shard.
+ * in reader.ts), this thread reading its start. `index` equal to the number of reports: no shard.
  */
 export interface Split {
   index: number;
@@ -62,7 +62,9 @@ export function splitOf(job: AggregateJob): Split {
 /** What the shard of a split reads: the reports from `index` on, the first from `at` when divided. */
 export function shardJob(job: AggregateJob, split: Split): ShardJob {
   return {
-    sources: job.sources.slice(split.index).map(({ file, kind }, i) => ({
+    sources: job.sources.slice(split.index).map(({ input, label, file, kind }, i) => ({
+      input,
+      label,
       file,
       kind,
       ...(i === 0 && split.at !== undefined ? { division: { at: split.at, side: 'after' as const } } : {}),

@@ -1,16 +1,17 @@
 import { rmSync } from 'node:fs';
 import { Worker, type MessagePort } from 'node:worker_threads';
-import { Aggregator, countAll, type FindingCounts, type Handover, type Verdict } from './aggregate.ts';
-import { ReportError } from './json.ts';
-import { readReports, type ReportSource } from './load.ts';
-import type { Finding, Location, ToolInfo } from './model.ts';
-import { assembleFiles, renderFiles, ShardOutput, type Layouts, type OutputFiles, type OutputPlan, type Sizes } from './output.ts';
-import { headOf } from './report.ts';
-import { placement, type RuleSource } from './writer.ts';
+import { Aggregator, countAll, type FindingCounts, type Handover, type Verdict } from '../aggregate.ts';
+import { readReports, type ReportSource } from '../load.ts';
+import type { Finding, Location, ToolInfo } from '../model.ts';
+import { renderFiles, ShardOutput, type OutputFiles, type OutputPlan, type Sizes } from '../output.ts';
+import { headOf } from '../report.ts';
+import { placement, type RuleSource } from '../writer.ts';
+import { assembleFiles, type Layouts } from './assemble.ts';
+import { fromRecord, reportInputError, toRecord, type InputOf, type ThreadErrorRecord } from './errors.ts';
 
 export interface ShardJob {
-  /** The first source may be the after side of a divided report. */
-  sources: ReportSource[];
+  /** The first source may be the after side of a divided report; each names its input for errors. */
+  sources: (ReportSource & InputOf)[];
   root: string;
   gitleaksIgnore: string[];
 }
@@ -21,25 +22,13 @@ type FromShard =
   | { step: 'rendered'; sizes: Sizes; sources: RuleSource[] }
   | { step: 'counted'; counts: FindingCounts; head: Finding[][] }
   | { step: 'assembled' }
-  | { step: 'failed'; index?: number; error: { name: string; message: string; file?: string } };
+  | { step: 'failed'; error: ThreadErrorRecord };
 
 type ToShard =
   | { step: 'secrets'; secrets: string[] }
   | { step: 'verdict'; verdict: Verdict }
   | { step: 'render'; plan: OutputPlan; rendered: OutputFiles }
   | { step: 'assemble'; layouts: Layouts; files: OutputFiles };
-
-/** A report the shard read was bad: `index` is its place among the shard's sources. */
-export class ShardReportError extends Error {
-  readonly index: number;
-  readonly report: ReportError;
-  constructor(index: number, report: ReportError) {
-    super(report.message);
-    this.name = 'ShardReportError';
-    this.index = index;
-    this.report = report;
-  }
-}
 
 /** Messages taken one step at a time: the first of the step asked for, or the first failure. */
 class Inbox<T extends { step: string }> {
@@ -90,12 +79,7 @@ export class Shard {
 
   async #next<S extends FromShard['step']>(step: S): Promise<Extract<FromShard, { step: S }>> {
     const message = await this.#inbox.next(step);
-    if (message.step === 'failed') {
-      const { name, message: text, file } = message.error;
-      if (name === 'ReportError' && message.index !== undefined)
-        throw new ShardReportError(message.index, new ReportError(file!, text.slice(file!.length + 2)));
-      throw new Error(text);
-    }
+    if (message.step === 'failed') throw fromRecord(message.error);
     return message as Extract<FromShard, { step: S }>;
   }
 
@@ -103,7 +87,7 @@ export class Shard {
     this.#link.postMessage(message);
   }
 
-  /** The shard's reports are read: what the coordinator merges. A bad report throws a ShardReportError. */
+  /** The shard's reports are read: what the coordinator merges. A bad report throws the InputError naming its input. */
   read(): Promise<Extract<FromShard, { step: 'read' }>> {
     return this.#next('read');
   }
@@ -146,8 +130,7 @@ export async function runShard(job: ShardJob, port: MessagePort): Promise<void> 
   try {
     await steps(job, port);
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    port.postMessage({ step: 'failed', error: { name: e.name, message: e.message } } satisfies FromShard);
+    port.postMessage({ step: 'failed', error: toRecord(error) } satisfies FromShard);
   }
 }
 
@@ -162,12 +145,7 @@ async function steps(job: ShardJob, port: MessagePort): Promise<void> {
   // secret matches across tools are left to the coordinator, which knows the earlier reports
   const agg = new Aggregator({ secretsAcrossTools: false });
   const failed = await readReports(agg, job.sources, job.root, job.gitleaksIgnore);
-  if (failed) {
-    const { index, error } = failed;
-    const e = error instanceof Error ? error : new Error(String(error));
-    post({ step: 'failed', index, error: { name: e.name, message: e.message, file: e instanceof ReportError ? e.file : undefined } });
-    return;
-  }
+  if (failed) throw reportInputError(job.sources[failed.index]!, failed.error, agg.secrets);
   const reports = new Map<string, Location | undefined>();
   const placed = (f: Finding) => placement(f, job.root, reports) !== undefined;
   post({ step: 'read', tools: agg.tools, problems: agg.problems, secrets: agg.secrets.values(), handover: agg.handover(placed) });

@@ -1,16 +1,11 @@
 import { isMainThread, MessageChannel, parentPort, Worker, workerData } from 'node:worker_threads';
-import { ExternalError, GateError, InputError } from '@pipeline-toolkit/core';
-import type { AggregateJob, AggregateOutcome } from './job.ts';
+import { ExternalError } from '@pipeline-toolkit/core';
+import type { AggregateJob, AggregateOutcome } from '../job.ts';
+import { fromRecord, toRecord, type ThreadErrorRecord } from './errors.ts';
 import { RESOURCE_LIMITS, startShard } from './shard-thread.ts';
 import { shardJob, splitOf } from './split.ts';
 
 const JOB = 'pipeline-toolkit/aggregate';
-
-interface WorkerError {
-  name: string;
-  message: string;
-  input?: string;
-}
 
 /**
  * Runs aggregateJob in a worker thread started from this very module (in the bundle, its chunk).
@@ -34,10 +29,10 @@ export async function aggregateInWorker(job: AggregateJob): Promise<AggregateOut
         resourceLimits: RESOURCE_LIMITS,
       });
       let settled = false;
-      worker.once('message', (message: { outcome?: AggregateOutcome; error?: WorkerError }) => {
+      worker.once('message', (message: { outcome?: AggregateOutcome; error?: ThreadErrorRecord }) => {
         settled = true;
         if (message.outcome) resolve(message.outcome);
-        else reject(rebuild(message.error!));
+        else reject(fromRecord(message.error!));
       });
       worker.once('error', (error) => {
         settled = true;
@@ -53,21 +48,12 @@ export async function aggregateInWorker(job: AggregateJob): Promise<AggregateOut
   }
 }
 
-/** Errors cross the thread boundary as plain data: give them back their class (exit codes depend on it). */
-function rebuild(error: WorkerError): Error {
-  if (error.name === 'InputError') return new InputError(error.input ?? '', error.message);
-  if (error.name === 'GateError') return new GateError(error.message);
-  if (error.name === 'ExternalError') return new ExternalError(error.message);
-  return new Error(error.message);
-}
-
 if (!isMainThread && (workerData as { job?: string } | undefined)?.job === JOB) {
   try {
-    const { aggregateJob } = await import('./job.ts');
+    const { aggregateJob } = await import('../job.ts');
     const outcome = await aggregateJob((workerData as { payload: AggregateJob }).payload);
     parentPort!.postMessage({ outcome });
   } catch (error) {
-    const e = error instanceof Error ? error : new Error(String(error));
-    parentPort!.postMessage({ error: { name: e.name, message: e.message, input: e instanceof InputError ? e.input : undefined } });
+    parentPort!.postMessage({ error: toRecord(error) });
   }
 }

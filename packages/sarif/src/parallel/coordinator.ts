@@ -1,0 +1,70 @@
+import { rmSync } from 'node:fs';
+import { addCounts, countAll, type Aggregator } from '../aggregate.ts';
+import { outcome, readSources, type AggregateJob, type AggregateOutcome } from '../job.ts';
+import { planOutputs, renderFiles, ShardOutput, fillSources, type OutputFiles } from '../output.ts';
+import { headOf, joinHeads } from '../report.ts';
+import { TextFile } from '../text-file.ts';
+import { assembleFiles, describeHandover, layoutFiles } from './assemble.ts';
+import { redactInputError } from './errors.ts';
+import { Shard } from './shard.ts';
+import { startShard } from './shard-thread.ts';
+import { shardJob, type Split } from './split.ts';
+
+/**
+ * The coordinator's side of the two-thread path (see README.md): reads the first part of the
+ * reports into `agg` while the shard reads the rest, deduplicates the shard's findings against
+ * these, plans the outputs, renders its own segments and assembles both threads' segments.
+ */
+export async function aggregateInTwoThreads(job: AggregateJob, split: Split, agg: Aggregator): Promise<AggregateOutcome> {
+  const shard = new Shard(job.shardPort ?? startShard(shardJob(job, split)));
+  const rendered = (n: number): OutputFiles => ({ sarif: `${job.sarifFile}.${n}.part`, findings: `${job.findingsFile}.${n}.part` });
+  try {
+    const divided = split.at === undefined ? [] : [job.sources[split.index]!];
+    await readSources(agg, job, [...job.sources.slice(0, split.index), ...divided], split.at);
+    shard.secrets(agg.secrets.values());
+    // while the shard finishes reading: texts are checked again only for the shard's new secrets
+    agg.redactTexts();
+    const { findings, output, plan, shardRendered } = await merge(agg, shard, job, rendered(1));
+    const own = rendered(0);
+    const sizes = renderFiles(output, plan, 0, own, false);
+    const counts = countAll(findings, agg.tools);
+    const heads = [headOf(findings)];
+    const { sizes: shardSizes, sources } = await shardRendered;
+    fillSources(plan, 1, sources);
+    const layouts = layoutFiles(plan, [sizes, shardSizes]);
+    // the files exist before the shard writes into them
+    for (const file of [job.sarifFile, job.findingsFile]) new TextFile(file).close();
+    const files = { sarif: job.sarifFile, findings: job.findingsFile };
+    const assembled = shard.assemble(layouts, files);
+    assembleFiles(files, layouts, 0, own);
+    await assembled;
+    const shardCounted = await shard.counted();
+    addCounts(counts, shardCounted.counts);
+    heads.push(shardCounted.head);
+    return outcome(job, agg, { findings: joinHeads(heads), counts }, plan.stats);
+  } finally {
+    await shard.close();
+    for (const n of [0, 1]) for (const file of Object.values(rendered(n))) rmSync(file, { force: true });
+  }
+}
+
+/**
+ * Takes in what the shard read, as if this thread had read the shard's reports after its own:
+ * tools, problems and secrets, and the deduplication of its findings against these. Plans the
+ * outputs and has the shard render its part. The shard's hand-over is dropped on return. A bad
+ * report of the shard's throws the InputError naming its input (see errors.ts).
+ */
+async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, rendered: OutputFiles) {
+  const read = await shard.read().catch((error: unknown) => {
+    throw redactInputError(error, agg.secrets);
+  });
+  for (const tool of read.tools) agg.tool(tool);
+  for (const problem of read.problems) agg.problem(problem);
+  agg.addSecrets(read.secrets);
+  const verdict = agg.absorb(read.handover);
+  shard.verdict(verdict);
+  const findings = agg.finish();
+  const output = new ShardOutput(findings, job.root);
+  const plan = planOutputs([output.describe(), describeHandover(read.handover, verdict)], agg.tools, job);
+  return { findings, output, plan, shardRendered: shard.render(plan, rendered) };
+}

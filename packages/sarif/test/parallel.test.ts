@@ -1,0 +1,170 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { ExternalError, GateError, InputError } from '@pipeline-toolkit/core';
+import type { AggregateJob, ReportKind } from '../src/index.ts';
+import { fromRecord, toRecord } from '../src/parallel/errors.ts';
+import { JsonStreamReader, NOT_MINE, type ReaderState } from '../src/parallel/reader.ts';
+import { aggregateInWorker } from '../src/parallel/worker.ts';
+import { fixture } from './helpers.ts';
+
+const work = mkdtempSync(path.join(tmpdir(), 'sarif-parallel-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Small real reports, one per shape of split array: Trivy's Results, Semgrep's results, a bare Gitleaks 7 array. */
+const SMALL: [string, string][] = [
+  ['trivy/trivy-gomod-unknown-severity.json', 'Results'],
+  ['semgrep/semgrep-json-v1.84.1-low-severity.json', 'results'],
+  ['gitleaks/gitleaks-v7-many.json', ''],
+];
+
+/** The elements of the split array and the document with that array emptied, as JSON.parse reads the whole text. */
+function expected(text: string, key: string): { elements: unknown[]; rest: unknown } {
+  const doc = JSON.parse(text.replace(/^\ufeff/, '')) as unknown;
+  if (key === '') return { elements: doc as unknown[], rest: [] };
+  const o = doc as Record<string, unknown[]>;
+  return { elements: o[key]!, rest: { ...o, [key]: [] } };
+}
+
+/** Reads `bytes` pushed as the given chunks (each a copy, as from a file). */
+function read(bytes: Buffer, key: string, cuts: number[]): { elements: unknown[]; rest: unknown; states: ReaderState[] } {
+  const elements: unknown[] = [];
+  const reader = new JsonStreamReader({ split: new Set([key]), arrayStart: () => (element) => elements.push(element) });
+  const states: ReaderState[] = [];
+  let from = 0;
+  for (const cut of [...cuts, bytes.length]) {
+    expect(reader.push(Buffer.from(bytes.subarray(from, cut)))).toBeUndefined();
+    states.push(reader.state);
+    from = cut;
+  }
+  return { elements, rest: reader.end(), states };
+}
+
+describe('the streaming reader', () => {
+  it('reads a small real report cut in two at every byte boundary as JSON.parse reads it whole', () => {
+    const seen = new Set<ReaderState>();
+    const wrong: string[] = [];
+    for (const [name, key] of SMALL) {
+      const bytes = readFileSync(fixture(name));
+      const whole = JSON.stringify(expected(bytes.toString('utf8'), key));
+      expect(expected(bytes.toString('utf8'), key).elements.length).toBeGreaterThan(1);
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        const { elements, rest, states } = read(bytes, key, [cut]);
+        if (JSON.stringify({ elements, rest }) !== whole) wrong.push(`${name} cut at ${cut}`);
+        for (const state of states) seen.add(state);
+      }
+    }
+    expect(wrong).toEqual([]);
+    // the cuts fall in every state the reader passes through on these documents (unscanned: the
+    // separator learned in the first chunk found the elements of the second, the fast path)
+    expect([...seen].sort()).toEqual(['array-start', 'document', 'elements', 'unscanned'].sort());
+  });
+
+  it('reads it cut in three, and with a byte order mark cut anywhere', () => {
+    const [name, key] = SMALL[2]!;
+    const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(fixture(name))]);
+    const whole = expected(bytes.toString('utf8'), key);
+    const text = JSON.stringify(whole);
+    const wrong: string[] = [];
+    for (let a = 0; a <= bytes.length; a += 3) {
+      for (let b = a; b <= bytes.length; b += 7) {
+        const { elements, rest } = read(bytes, key, [a, b]);
+        if (JSON.stringify({ elements, rest }) !== text) wrong.push(`cut at ${a} and ${b}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+    for (const cut of [1, 2, 3]) expect(read(bytes, key, [cut]).elements).toEqual(whole.elements);
+  });
+
+  it('answers NOT_MINE once a side of a division has stopped, and refuses a truncated document at every cut', () => {
+    const bytes = readFileSync(fixture(SMALL[0]![0]));
+    const reader = new JsonStreamReader({ split: new Set(['Results']), arrayStart: () => () => undefined }, { at: 0, side: 'before' });
+    expect(reader.push(bytes)).toBe(NOT_MINE);
+    expect(reader.state).toBe('not-mine');
+    expect(reader.end()).toBe(NOT_MINE);
+    for (let cut = 1; cut < bytes.length; cut += 7) {
+      const truncated = new JsonStreamReader({ split: new Set(['Results']), arrayStart: () => () => undefined });
+      expect(() => {
+        truncated.push(Buffer.from(bytes.subarray(0, cut)));
+        truncated.end();
+      }).toThrow(SyntaxError);
+    }
+  });
+});
+
+describe('errors across threads', () => {
+  it('are records of kind, input and message that come back as the same typed errors', () => {
+    const input = new InputError('trivy-report', "Input 'trivy-report': /r.json: is not valid JSON");
+    expect(toRecord(input)).toEqual({ kind: 'input', input: 'trivy-report', message: input.message });
+    expect(toRecord(new GateError('2 HIGH'))).toEqual({ kind: 'gate', message: '2 HIGH' });
+    expect(toRecord(new TypeError('x is undefined'))).toEqual({ kind: 'internal', message: 'TypeError: x is undefined' });
+    const back = fromRecord(toRecord(input));
+    expect(back).toBeInstanceOf(InputError);
+    expect([(back as InputError).input, back.message]).toEqual([input.input, input.message]);
+    expect(fromRecord({ kind: 'external', message: 'HTTP 403' })).toBeInstanceOf(ExternalError);
+    expect(fromRecord({ kind: 'gate', message: 'failed' })).toBeInstanceOf(GateError);
+  });
+
+  function job(name: string, reports: [string, ReportKind][]): AggregateJob {
+    return {
+      sources: reports.map(([file, kind]) => ({ input: `${kind}-report`, label: `Input '${kind}-report'`, kind, file })),
+      root: work,
+      gitleaksIgnore: [],
+      failOn: 'none',
+      categoryPrefix: 'ci',
+      sarifFile: path.join(work, name, 'out.sarif'),
+      findingsFile: path.join(work, name, 'out.findings.json'),
+      parallelFrom: 0,
+      split: { index: 1 },
+    };
+  }
+
+  it('a malformed report in either thread fails with the InputError naming its input and file', async () => {
+    const semgrep = path.join(work, 'semgrep.json');
+    const trivy = path.join(work, 'trivy.json');
+    const badTrivy = path.join(work, 'bad-trivy.json');
+    const badGitleaks = path.join(work, 'bad-gitleaks.json');
+    writeFileSync(semgrep, readFileSync(fixture(SMALL[1]![0])));
+    writeFileSync(trivy, readFileSync(fixture(SMALL[0]![0])));
+    writeFileSync(badTrivy, readFileSync(fixture(SMALL[0]![0]), 'utf8').slice(0, 700));
+    writeFileSync(badGitleaks, '[{"RuleID": "r", "File": "a"},,]');
+    const cases: [string, [string, ReportKind][], string, string][] = [
+      // the first report is the coordinator's, the second the shard's (split at index 1)
+      [
+        'shard',
+        [
+          [semgrep, 'semgrep'],
+          [badTrivy, 'trivy'],
+        ],
+        'trivy-report',
+        badTrivy,
+      ],
+      [
+        'coordinator',
+        [
+          [badGitleaks, 'gitleaks'],
+          [trivy, 'trivy'],
+        ],
+        'gitleaks-report',
+        badGitleaks,
+      ],
+      // both bad: the earlier report's error, as in one thread
+      [
+        'both',
+        [
+          [badGitleaks, 'gitleaks'],
+          [badTrivy, 'trivy'],
+        ],
+        'gitleaks-report',
+        badGitleaks,
+      ],
+    ];
+    for (const [name, reports, input, file] of cases) {
+      const error = await aggregateInWorker(job(name, reports)).catch((e: unknown) => e);
+      expect([name, error]).toEqual([name, expect.any(InputError)]);
+      expect([name, (error as InputError).input]).toEqual([name, input]);
+      expect((error as Error).message).toMatch(new RegExp(`^Input '${input}': ${file}: is not valid JSON \\(.+\\); expected a`));
+    }
+  }, 60_000);
+});
