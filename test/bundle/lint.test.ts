@@ -70,14 +70,14 @@ describe('dist/lint', () => {
   it('refuses a SARIF path outside the workspace before linting, and fix mode on the default branch', async () => {
     runner = await createRunnerEnv();
     const outside = await runBundle('lint', { runner, inputs: { sarif: '../../lint.sarif' } });
-    expect(outside.exitCode).toBe(1);
+    expect(outside.exitCode).toBe(2);
     expect(outside.commands.map((c) => c.command)).toEqual(['error']);
     expect(outside.commands[0]?.message).toMatch(/^Input 'sarif' '\.\.\/\.\.\/lint\.sarif' /);
     expect(outside.outputs).toEqual({});
 
     await writeFile(runner.env['GITHUB_EVENT_PATH']!, JSON.stringify({ repository: { default_branch: 'main' } }));
     const onMain = await runBundle('lint', { runner, inputs: { fix: 'true' } });
-    expect(onMain.exitCode).toBe(1);
+    expect(onMain.exitCode).toBe(2);
     expect(onMain.commands.map((c) => c.message)).toEqual([
       expect.stringContaining("Fix mode (Input 'fix') is refused on the default branch 'main'"),
     ]);

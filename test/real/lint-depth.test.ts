@@ -266,7 +266,7 @@ describe('fix mode', () => {
     await writeFile(runner.env['GITHUB_EVENT_PATH']!, JSON.stringify({ repository: { default_branch: 'main' } }));
     const run = await runBundle('lint', { runner, env: { PATH }, inputs: { fix: 'true' }, timeoutMs: 60_000 });
     await runner.cleanup();
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode).toBe(2);
     expect(run.commands.filter((c) => c.command === 'error').map((c) => c.message)).toEqual([
       "Fix mode (Input 'fix') is refused on the default branch 'main': fixes belong on a pull request branch, where they can be reviewed. Set Input 'allow-fix-on-default-branch' to true to fix the default branch on purpose.",
     ]);

@@ -11,6 +11,8 @@ export interface LintRequest {
   requested: readonly LinterName[] | 'auto';
   required: readonly LinterName[];
   scope: ScopeMode;
+  /** `scope` was given (not the pull-request default): without a base to compare with it is an error, not a fallback. */
+  scopeGiven?: boolean;
   /** The `base` input: what changed-files scope compares with (default: from the event). */
   base?: string;
   fix: boolean;
@@ -31,15 +33,37 @@ export function readLintRequest(inputs: Inputs, env: NodeJS.ProcessEnv): Omit<Li
       `${inputs.label('category-prefix')} must be letters, digits, '.', '_' or '-', in '/'-separated parts (e.g. lint or lint/backend), got '${categoryPrefix}'.`,
     );
   }
+  const base = inputs.string('base')?.trim() || undefined;
+  if (base && !/^[^\s-][^\s]*$/.test(base)) {
+    throw new InputError('base', `${inputs.label('base')} must be a branch, tag or commit (e.g. main or a commit SHA), got '${base}'.`);
+  }
   return {
     requested: readLinters(inputs),
     required: readRequired(inputs),
     scope: readScope(inputs, env),
-    base: inputs.string('base')?.trim() || undefined,
+    scopeGiven: !!inputs.string('scope')?.trim(),
+    base,
     fix: inputs.boolean('fix', false),
     allowFixOnDefaultBranch: inputs.boolean('allow-fix-on-default-branch', false),
     categoryPrefix,
   };
+}
+
+/** The scope to lint: changed files since the base, or all (the pull-request default falls back to all without a base). */
+async function chooseScope(ctx: LintContext, request: LintRequest, label: (name: string) => string): Promise<ScopeReport> {
+  if (request.scope === 'all') return { mode: 'all' };
+  const event = await readEvent(ctx.env);
+  const labels = { base: label('base'), scope: label('scope') };
+  let base: string;
+  try {
+    base = baseOf(request.base, event, labels);
+  } catch (error) {
+    if (request.scopeGiven) throw error;
+    const fallback = 'The event names no base commit to compare with: linting all files.';
+    ctx.log.info(fallback);
+    return { mode: 'all', fallback };
+  }
+  return resolveScope(ctx, 'changed', base);
 }
 
 export interface LintResult {
@@ -56,11 +80,7 @@ export interface LintResult {
 export async function lint(ctx: LintContext, request: LintRequest, label: (name: string) => string): Promise<LintResult> {
   if (request.fix)
     await checkFixAllowed(ctx, request.allowFixOnDefaultBranch, { fix: label('fix'), allow: label('allow-fix-on-default-branch') });
-  const base =
-    request.scope === 'changed'
-      ? baseOf(request.base, await readEvent(ctx.env), { base: label('base'), scope: label('scope') })
-      : undefined;
-  const scope = await resolveScope(ctx, request.scope, base);
+  const scope = await chooseScope(ctx, request, label);
   const runs = await runLinters({ ...ctx, fix: request.fix }, request.requested, request.required, scope);
   for (const run of runs) if (run.fixed?.patch) ctx.log.info(`Fixes by ${run.linter}:\n${run.fixed.patch}`);
   if (request.sarifFile) {

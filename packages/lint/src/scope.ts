@@ -45,7 +45,6 @@ export function baseOf(given: string | undefined, event: EventPayload, labels: {
       `Changed-files scope needs a commit to compare with: run it on a pull_request event, or set ${labels.base} (e.g. main or a commit SHA), or set ${labels.scope} to all.`,
     );
   }
-  if (base.startsWith('-')) throw new InputError('base', `${labels.base} must be a branch, tag or commit, got '${base}'.`);
   return base;
 }
 

@@ -7,6 +7,7 @@ import {
   ALL_LINTERS,
   checkFixAllowed,
   fixReport,
+  lint,
   lintOutputs,
   lintSarif,
   lintSummary,
@@ -122,6 +123,25 @@ describe('lint inputs', () => {
     expect(() => read({ scope: 'diff' })).toThrow("Input 'scope' must be one of changed, all");
     expect(() => read({ fix: 'yes' })).toThrow(InputError);
     expect(() => read({ 'category-prefix': 'lint checks' })).toThrow("Input 'category-prefix' must be letters, digits");
+    expect(() => read({ base: '--output=/tmp/x' })).toThrow(
+      "Input 'base' must be a branch, tag or commit (e.g. main or a commit SHA), got '--output=/tmp/x'.",
+    );
+  });
+
+  it('falls back to all files when a pull request event names no base, unless scope: changed was asked for', async () => {
+    const event = path.join(dir, 'event-no-base.json');
+    await writeFile(event, JSON.stringify({ pull_request: { number: 7, base: { ref: 'main' } } }));
+    const env = { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: event };
+    const exec: Exec = async () => {
+      throw new Error('no linter applies, nothing runs');
+    };
+    const ctx: LintContext = { cwd: dir, root: dir, exec, log: new MemoryLogger(), env };
+    const label = (name: string) => `Input '${name}'`;
+    const defaulted = await lint(ctx, read({}, env), label);
+    expect(defaulted.scope).toEqual({ mode: 'all', fallback: 'The event names no base commit to compare with: linting all files.' });
+    await expect(lint(ctx, read({ scope: 'changed' }, env), label)).rejects.toThrow(
+      "Changed-files scope needs a commit to compare with: run it on a pull_request event, or set Input 'base' (e.g. main or a commit SHA), or set Input 'scope' to all.",
+    );
   });
 });
 
