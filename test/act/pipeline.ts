@@ -22,6 +22,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
@@ -273,4 +274,19 @@ export function parseLog(log: string): Pick<ActRun, 'jobs' | 'entries' | 'output
     .map((e) => ({ job: String(e['jobID'] ?? e['job']), result: String(e['jobResult']) }));
   const output = entries.filter((e) => e['raw_output'] === true).map((e) => stripColours(String(e['msg'] ?? '')).replace(/\n$/, ''));
   return { jobs, entries, output };
+}
+
+/**
+ * The caller workflow of README.md (between `<!-- start caller-minimal -->` and
+ * `<!-- end caller-minimal -->`), as a user copies it, and the pin of its `uses:` line.
+ */
+export async function readmeCaller(): Promise<{ text: string; pin: ToolkitPin }> {
+  const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
+  const text = /<!-- start caller-minimal -->\s*```yaml\n([\s\S]*?)```\s*<!-- end caller-minimal -->/.exec(readme)?.[1];
+  if (!text) throw new Error('README.md has no caller-minimal block');
+  const uses = (parse(text) as { jobs?: { pipeline?: { uses?: string } } }).jobs?.pipeline?.uses ?? '';
+  const [, repository, ref] = /^([\w.-]+\/[\w.-]+)\/\.github\/workflows\/pipeline\.yml@([0-9a-f]{40})$/.exec(uses) ?? [];
+  if (!repository || !ref)
+    throw new Error(`README.md's caller pins the toolkit as '${uses}', not owner/repo/.github/workflows/pipeline.yml@<sha>`);
+  return { text, pin: { repository, ref } };
 }

@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { repoRoot, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 import { requireAct } from '../act/install.ts';
-import { prepareWorkspace, runAct, withJobContextDefaults, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
+import { prepareWorkspace, readmeCaller, runAct, withJobContextDefaults, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
 import { requirePythonVenv } from './python-venv.ts';
 
 /**
@@ -25,7 +25,6 @@ import { requirePythonVenv } from './python-venv.ts';
  * builds Gitleaks with `go install`, from the Go caches `npm run tools` filled (as a runner with
  * setup-go's cache would).
  */
-const README_CALLER = /<!-- start caller-minimal -->\s*```yaml\n([\s\S]*?)```\s*<!-- end caller-minimal -->/;
 const slackPath = '/services/T0README/B0README/readmewebhooksecret';
 const token = 'ghs_readmeCallerToken0123456789abcdefXYZ';
 
@@ -50,13 +49,9 @@ const sarifUploads = () =>
 beforeAll(async () => {
   const act = requireAct();
   const venv = requirePythonVenv();
-  const readme = await readFile(path.join(repoRoot, 'README.md'), 'utf8');
-  caller = README_CALLER.exec(readme)?.[1] ?? '';
-  if (!caller) throw new Error('README.md has no caller-minimal block');
-  const uses = (parse(caller) as { jobs: { pipeline: { uses: string } } }).jobs.pipeline.uses;
-  const [, repository, ref] = /^([\w.-]+\/[\w.-]+)\/\.github\/workflows\/pipeline\.yml@([0-9a-f]{40})$/.exec(uses) ?? [];
-  if (!repository || !ref)
-    throw new Error(`README.md's caller pins the toolkit as ${uses}, not owner/repo/.github/workflows/pipeline.yml@<sha>`);
+  const readme = await readmeCaller();
+  caller = readme.text;
+  const { repository, ref } = readme.pin;
 
   slack = await startServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });

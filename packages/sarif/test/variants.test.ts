@@ -106,7 +106,7 @@ describe('report variants', () => {
   });
 
   it('Checkov bare array is not taken for a Gitleaks report', async () => {
-    const text = await readFile(fixture('other/checkov-multiple-check-types.json'), 'utf8');
+    const text = await readFile(fixture('checkov/checkov-multiple-check-types.json'), 'utf8');
     await expect(load(text, 'gitleaks')).rejects.toThrow(/is a Checkov JSON report; expected a Gitleaks JSON or SARIF report/);
   });
 

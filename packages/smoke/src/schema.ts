@@ -8,14 +8,18 @@ import { parseJsonPath } from './jsonpath.ts';
 
 const DURATION_HELP = 'a duration such as 500ms, 5s or 1m';
 
-const duration = z.union([z.string(), z.number()], { error: `must be ${DURATION_HELP}` }).transform((value, ctx) => {
-  const ms = parseDuration(String(value));
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `must be ${DURATION_HELP}, got '${value}'` });
-    return z.NEVER;
-  }
-  return ms;
-});
+const duration = z
+  .union([z.string(), z.number()], {
+    error: (issue) => (issue.input === undefined ? `is required: ${DURATION_HELP}` : `must be ${DURATION_HELP}`),
+  })
+  .transform((value, ctx) => {
+    const ms = parseDuration(String(value));
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `must be ${DURATION_HELP}, got '${value}'` });
+      return z.NEVER;
+    }
+    return ms;
+  });
 
 /** A whole number; numeric text is accepted too, since `${VAR}` interpolation yields text. */
 function integer(min: number, max: number, what = 'a whole number') {

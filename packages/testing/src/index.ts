@@ -10,6 +10,6 @@ export {
 } from './runner.ts';
 export { startServer, json, type LoopbackServer, type RecordedRequest, type Handler } from './server.ts';
 export { toolsDir, manifestPath, toolsManifest, requireTool, type ToolEntry } from './tools.ts';
-export { loopbackCertificate, tokenKubeconfig } from './tls.ts';
+export { loopbackCertificate, testAuthority, tokenKubeconfig, type TestAuthority } from './tls.ts';
 export { freePort, postgres, serviceDatabaseEnv, waitForHealth } from './services.ts';
 export { hostileServer, INJECTION_STRINGS, type HostileServer } from './hostile.ts';
