@@ -3,7 +3,7 @@
  * input-validation path. Every message says what is accepted; load.ts adds file:line and the field.
  */
 import * as z from 'zod';
-import { parseDuration } from '@pipeline-toolkit/core';
+import { cutText, parseDuration } from '@pipeline-toolkit/core';
 import { parseJsonPath } from './jsonpath.ts';
 
 const DURATION_HELP = 'a duration such as 500ms, 5s or 1m';
@@ -34,9 +34,12 @@ function integer(min: number, max: number, what = 'a whole number') {
   });
 }
 
+/** A value quoted in a message: its first 60 characters, cut between grapheme clusters (never half an emoji). */
+const shown = (text: string | undefined) => (text === undefined ? text : cutText(text, 60));
+
 /** The message for a value of the wrong type, or for a missing one. */
 const expected = (what: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? `is required: ${what}` : `must be ${what}, got ${JSON.stringify(issue.input)?.slice(0, 60)}`;
+  issue.input === undefined ? `is required: ${what}` : `must be ${what}, got ${shown(JSON.stringify(issue.input))}`;
 
 /** true or false; the text `true`/`false` is accepted too, since `${VAR}` interpolation yields text. */
 const boolean = z
@@ -142,7 +145,7 @@ const capture = z
       } else if (value.startsWith('regex:') && value.length > 'regex:'.length) {
         return { from: 'regex' as const, pattern: value.slice('regex:'.length) };
       }
-      ctx.addIssue({ code: 'custom', message: `must be ${CAPTURE_HELP}, got '${value.slice(0, 60)}'` });
+      ctx.addIssue({ code: 'custom', message: `must be ${CAPTURE_HELP}, got '${shown(value)}'` });
       return z.NEVER;
     }),
   )

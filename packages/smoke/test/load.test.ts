@@ -158,6 +158,16 @@ describe('parseSuite', () => {
     expect(message).toContain("smoke.yml:7: check 'b' http.expect.max-latency: must be a duration such as 500ms, 5s or 1m, got 'soon'");
   });
 
+  it('quotes at most 60 characters of a wrong value, never cutting an emoji in half', async () => {
+    // The JSON of the value is a quote and 58 letters, then a 4-unit emoji across the 60th character.
+    const value = `${'a'.repeat(58)}👍🏽${'b'.repeat(500)}`;
+    const text = `checks:\n  - name: a\n    http: { path: /x, expect: { status: "${value}" } }\n`;
+    const message = await expectInputError(parseSuite(text, { file: 'smoke.yml', env: {} }));
+    expect(message).toContain(`got "${'a'.repeat(58)}…`);
+    expect(message).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    expect(message).not.toContain('b'.repeat(100));
+  });
+
   it('reports a bad target URL with its line', async () => {
     const text = 'targets:\n  staging: ftp://staging\nchecks:\n  - name: a\n    tcp: { host: a, port: 1 }\n';
     const message = await expectInputError(parseSuite(text, { file: 'smoke.yml', env: {} }));

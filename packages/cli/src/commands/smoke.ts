@@ -1,4 +1,4 @@
-import { loadSuite, readSmokeInputs, runSuite, writeReports } from '@pipeline-toolkit/smoke';
+import { cancelOnSignals, loadSuite, readSmokeInputs, runSuite, writeReports } from '@pipeline-toolkit/smoke';
 import type { Command } from '../command.ts';
 
 export const smoke: Command = {
@@ -23,7 +23,8 @@ export const smoke: Command = {
   async run({ inputs, io }) {
     const options = readSmokeInputs(inputs, { junitFile: inputs.string('junit'), jsonFile: inputs.string('json') });
     const suite = await loadSuite({ config: options.config, envFile: options.envFile, env: io.env, cwd: io.cwd });
-    const result = await runSuite(suite, { ...options, log: io.log, cwd: io.cwd });
+    const cancel = cancelOnSignals();
+    const result = await runSuite(suite, { ...options, log: io.log, cwd: io.cwd, signal: cancel.signal }).finally(cancel.dispose);
     const files = await writeReports(result, { json: options.jsonFile, junit: options.junitFile, cwd: io.cwd }, io.log.redactor);
     if (files.json) io.log.info(`JSON result: ${files.json}`);
     if (files.junit) io.log.info(`JUnit report: ${files.junit}`);
