@@ -11,7 +11,11 @@ export const smoke: Command = {
     { name: 'target', type: 'string', description: "A target of the suite ('local' by default, 'production') or an http(s) URL" },
     { name: 'tags', type: 'string', description: "Run only checks with any of these tags (comma-separated; '!tag' excludes)" },
     { name: 'env-file', type: 'string', description: 'A .env file (default: .env if it exists); variables already set win' },
-    { name: 'wait-until-healthy', type: 'string', description: 'Poll the health check up to this long before the suite (e.g. 2m)' },
+    {
+      name: 'wait-until-healthy',
+      type: 'string',
+      description: 'Poll the health check up to this long before the suite (e.g. 2m; at most 1h)',
+    },
     { name: 'fail-on-flaky', type: 'boolean', description: 'Fail when a flaky check passed only after retries' },
     { name: 'fail-fast', type: 'boolean', description: 'Stop once a critical check has failed' },
     { name: 'allow-mutating', type: 'boolean', description: 'Allow non-GET/HEAD requests against production' },
