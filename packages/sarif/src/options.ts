@@ -118,7 +118,7 @@ export function readScanInputs(inputs: Inputs, label: (name: string) => string =
       `${label('semgrep-config')} must name local rule files or directories (the registry is not used), got '${remote}'.`,
     );
   }
-  const scanTimeoutMs = inputs.duration('scan-timeout', { default: '30m', max: '6h' });
+  const scanTimeoutMs = inputs.duration('scan-timeout', { default: '30m', min: '1s', max: '6h' });
   return {
     reports,
     runScanners,

@@ -138,12 +138,12 @@ describe('report variants', () => {
 });
 
 describe('text hygiene', () => {
-  it('decodes HTML entities, turns literal \\n into lines, removes control characters; the title is the first line', async () => {
+  it('decodes HTML entities, turns literal \\n into lines, shows control characters as escapes; the title is the first line', async () => {
     const text = 'Don&#39;t use &quot;eval&quot;\\nDetails on the next line\u0007 with \u001b[31mcolour';
     const agg = await load(sarif([{ ruleId: 'r', message: { text }, ...located }]), 'sarif');
     const [f] = agg.findings();
     expect(f!.title).toBe('Don\'t use "eval"');
-    expect(f!.message).toBe('Don\'t use "eval"\nDetails on the next line with [31mcolour');
+    expect(f!.message).toBe('Don\'t use "eval"\nDetails on the next line\\x07 with \\x1b[31mcolour');
   });
 });
 

@@ -29,9 +29,13 @@ export const scan: Command = {
     { name: 'category-prefix', type: 'string', description: 'Prefix of each run category (default security-scan)' },
     { name: 'upload', type: 'boolean', description: 'Upload the SARIF file to code scanning (GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_REF)' },
     { name: 'github-token', type: 'string', description: 'Token for --upload (default: GITHUB_TOKEN)' },
-    { name: 'scan-timeout', type: 'string', description: 'Longest run of one scanner started by --run-scanners (default 30m)' },
-    { name: 'request-timeout', type: 'string', description: 'Longest wait for one upload request (default 30s)' },
-    { name: 'request-deadline', type: 'string', description: 'Longest time for the upload, retries included (default 5m)' },
+    {
+      name: 'scan-timeout',
+      type: 'string',
+      description: 'Longest run of one scanner started by --run-scanners (default 30m; from 1s to 6h)',
+    },
+    { name: 'request-timeout', type: 'string', description: 'Longest wait for one upload request (default 30s; from 100ms to 1h)' },
+    { name: 'request-deadline', type: 'string', description: 'Longest time for the upload, retries included (default 5m; from 1s to 6h)' },
   ],
   async run({ inputs, lists, io }) {
     const label = (name: string) => inputs.label(name);

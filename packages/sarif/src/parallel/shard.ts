@@ -154,7 +154,7 @@ async function steps(job: ShardJob, port: MessagePort): Promise<void> {
   if (failed) throw reportInputError(job.sources[failed.index]!, failed.error, agg.secrets);
   const reports = new Map<string, Location | undefined>();
   const placed = (f: Finding) => placement(f, job.root, reports) !== undefined;
-  post({ step: 'read', tools: agg.tools, problems: agg.problems, secrets: agg.secrets.values(), handover: agg.handover(placed) });
+  post({ step: 'read', tools: agg.toolsAsRead, problems: agg.problems, secrets: agg.secrets.values(), handover: agg.handover(placed) });
 
   // Every secret is known once the coordinator's arrive. When they have not yet, the texts are
   // redacted with this thread's secrets meanwhile, and checked again only for the later ones.
