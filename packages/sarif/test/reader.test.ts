@@ -113,7 +113,7 @@ describe('reading reports in a second thread', () => {
       expect([split, await aggregateJob(job(name, reports, 0, split))]).toEqual([split, one]);
       for (const file of ['out.sarif', 'out.findings.json']) expect([split, read(name, file)]).toEqual([split, read('split-one', file)]);
     }
-  }, 60_000);
+  }, 180_000);
 
   it('a secret that only the second thread read is redacted from the findings read in the first', async () => {
     const secret = 'zq8Hv3kT0pLr5Yw2';
@@ -154,5 +154,5 @@ describe('reading reports in a second thread', () => {
       await expect(two).rejects.toThrow(InputError);
       await expect(two).rejects.toThrow(message);
     }
-  });
+  }, 60_000);
 });
