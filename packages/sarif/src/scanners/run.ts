@@ -18,6 +18,9 @@ export interface ScannerCommand {
   okExitCodes: number[];
 }
 
+/** Where run-scanners has a scanner write its report. */
+const reportFile = (kind: ScannerKind, outDir: string) => path.join(outDir, `${kind}.json`);
+
 /** The pinned command line of a scanner (its module's `run`), JSON report into `outDir/<id>.json`. */
 export function scannerCommand(
   kind: ScannerKind,
@@ -25,7 +28,7 @@ export function scannerCommand(
 ): ScannerCommand {
   const run = scannerById(kind)?.run;
   if (!run) throw new Error(`No scanner '${kind}' that run-scanners can run.`);
-  const report = path.join(options.outDir, `${kind}.json`);
+  const report = reportFile(kind, options.outDir);
   const { command, workspace, semgrepConfig } = options;
   return { kind, command, args: run.args({ report, workspace, semgrepConfig }), env: { ...run.env }, report, okExitCodes: run.okExitCodes };
 }
@@ -49,7 +52,11 @@ export async function runAvailableScanners(
       deps.log.notice(`run-scanners: ${kind} is not on PATH; its report is skipped.`);
       continue;
     }
-    const skipped = spec.skip?.({ workspace: options.workspace, report: '', semgrepConfig: options.semgrepConfig });
+    const skipped = spec.skip?.({
+      workspace: options.workspace,
+      report: reportFile(kind, options.outDir),
+      semgrepConfig: options.semgrepConfig,
+    });
     if (skipped) {
       deps.log.notice(`run-scanners: ${skipped}`);
       continue;
