@@ -15,7 +15,9 @@ import path from 'node:path';
 import { actionDirs as actionFolders } from './actions.ts';
 import { scriptProblems, scriptsTable } from './npm-scripts.ts';
 import { format, resolveConfig } from 'prettier';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { registryInputs } from '../packages/sarif/src/options.ts';
+import { SCANNERS } from '../packages/sarif/src/scanners/index.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 export const REPOSITORY = 'org/pipeline-toolkit';
@@ -133,6 +135,37 @@ export function readmeParity(english: string, portuguese: string): string[] {
   return problems;
 }
 
+const SCANNER_INPUTS = [
+  '  # start scanner inputs (generated from packages/sarif/src/scanners by `npm run docs`)',
+  '  # end scanner inputs',
+] as const;
+
+/** The security-scan action's inputs that follow from the scanner registry, as action.yml lines (indented under `inputs:`). */
+export function scannerInputsYaml(): string {
+  const inputs = Object.fromEntries(registryInputs().map((i) => [i.name, { description: i.description, default: i.default }]));
+  return stringify(inputs, { lineWidth: 0, defaultStringType: 'PLAIN', defaultKeyType: 'PLAIN' })
+    .trimEnd()
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+/** The README table of the scanners: their input and flags, what they read, where severities come from, how they are run. */
+export function scannerTable(): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|');
+  const rows = SCANNERS.map((s) => {
+    const run = s.run ? cell(s.run.summary) : '—';
+    return `| [${s.tool.name}](${s.tool.informationUri}) | \`${s.input}\` (\`--${s.input}\`, \`--${s.tool.id}\`) | ${cell(s.formats)} | ${cell(s.severity)} | ${run} |`;
+  });
+  return [
+    '<!-- Generated from packages/sarif/src/scanners by `npm run docs`; `npm run docs:check` fails when it is stale. Do not edit. -->',
+    '',
+    '| Scanner | Input (CLI flags) | Reports read | Severity from | `run-scanners: available` runs |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n');
+}
+
 function replaceBetween(text: string, start: string, end: string, body: string, file: string): string {
   const from = text.indexOf(start);
   const to = text.indexOf(end);
@@ -151,6 +184,16 @@ async function main(): Promise<void> {
     if (check) stale.push(path.relative(root, file));
     else await writeFile(file, next);
   };
+
+  const scanAction = path.join(root, 'actions', 'security-scan', 'action.yml');
+  if (existsSync(scanAction)) {
+    await update(scanAction, replaceBetween(await readFile(scanAction, 'utf8'), ...SCANNER_INPUTS, scannerInputsYaml(), scanAction));
+    const scanReadme = path.join(root, 'actions', 'security-scan', 'README.md');
+    await update(
+      scanReadme,
+      replaceBetween(await readFile(scanReadme, 'utf8'), '<!-- start scanners -->', '<!-- end scanners -->', scannerTable(), scanReadme),
+    );
+  }
 
   const rows: string[] = [];
   for (const name of await actionDirs()) {

@@ -43,7 +43,7 @@ async function workspace(overrides: Record<string, string> = {}): Promise<Runner
     'semgrep/semgrep-sarif-include-nosemgrep.sarif',
     'trivy/trivy-npm-with-suppressed.json',
     'trivy/trivy-image-alpine39.json',
-    'other/grype-0.34.7-cxf.sarif',
+    'grype/grype-0.34.7-cxf.sarif',
   ]) {
     await cp(path.join(fixtures, f), path.join(runner.dir, 'reports', path.basename(f)));
   }

@@ -101,6 +101,29 @@ describe.each(['silent', 'trickle'] as const)('a %s server', (kind) => {
     expect(error.message).toMatch(TIMEOUT);
   });
 
+  it('Kubernetes API (client-node): the request is really aborted, its connection closed, not left open behind the error', async () => {
+    const server = await hostileServer(kind, { intervalMs: 50 });
+    try {
+      const kubeconfig = [
+        'apiVersion: v1',
+        'kind: Config',
+        `clusters: [{ name: c, cluster: { server: '${server.url}', insecure-skip-tls-verify: true } }]`,
+        'users: [{ name: u, user: { token: hostile-token } }]',
+        'contexts: [{ name: c, context: { cluster: c, user: u } }]',
+        'current-context: c',
+      ].join('\n');
+      const connection = await connect({ kind: 'kubeconfig', content: kubeconfig }, new MemoryLogger(), dir, policy);
+      const error = await failure(() => connection.api.patchService('default', 'web', { metadata: { labels: { a: 'b' } } }));
+      expect(error.message).toMatch(TIMEOUT);
+      expect(server.requests).toEqual(['PATCH /api/v1/namespaces/default/services/web?fieldManager=pipeline-toolkit HTTP/1.1']);
+      // Undici would keep an abandoned request's socket for minutes (headers timeout 300 s); an aborted one closes now.
+      await server.allClosed(3_000);
+      expect(server.openConnections()).toBe(0);
+    } finally {
+      await server.close();
+    }
+  }, 20_000);
+
   it('EKS DescribeCluster (AWS SDK)', async () => {
     const error = await failure(() =>
       describeCluster({

@@ -265,7 +265,7 @@ describe('memory-bank action', () => {
     ['environment', 'production\n## Hacked [2026-01-01]', "'environment' must be one line without control characters"],
     ['environment', 'x'.repeat(101), "'environment' is 101 characters long; at most 100"],
     ['version', 'v1\r\n- Next milestone: pwned', "'version' must be one line"],
-    ['pr', '99999999999999999999', "'pr' must be a whole number in 1..2147483647"],
+    ['pr', '99999999999999999999', "'pr' must be a whole number from 1 to 2147483647"],
     ['dir', '../../etc', "'dir' must be a folder inside the repository"],
     ['source', '../outside', "'source' must be a folder inside the repository"],
   ])('refuses %s=%j before touching any file', async (name, value, message) => {

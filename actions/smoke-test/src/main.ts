@@ -1,5 +1,13 @@
 import { existingPath, GateError, writablePath, writeRoots, type ActionContext, type Exec } from '@pipeline-toolkit/core';
-import { loadSuite, readSmokeInputs, runSuite, smokeFailure, summaryMarkdown, writeReports } from '@pipeline-toolkit/smoke';
+import {
+  cancelOnSignals,
+  loadSuite,
+  readSmokeInputs,
+  runSuite,
+  smokeFailure,
+  summaryMarkdown,
+  writeReports,
+} from '@pipeline-toolkit/smoke';
 
 export interface Deps {
   exec?: Exec;
@@ -16,7 +24,9 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   if (options.junitFile) writablePath(options.junitFile, { ...rule('junit-file'), roots: writeRoots(ctx.env, cwd) });
 
   const suite = await loadSuite({ config: options.config, envFile: options.envFile, env: ctx.env, cwd });
+  const cancel = cancelOnSignals();
   const result = await runSuite(suite, {
+    signal: cancel.signal,
     target: options.target,
     targetLabel: options.targetLabel,
     tags: options.tags,
@@ -27,7 +37,7 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     log: ctx.log,
     cwd,
     deps,
-  });
+  }).finally(cancel.dispose);
 
   const files = await writeReports(result, { json: options.jsonFile, junit: options.junitFile, cwd }, ctx.log.redactor);
   const { passed, failed, flaky, skipped } = result.summary;

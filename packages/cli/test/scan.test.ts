@@ -67,7 +67,7 @@ describe('pipeline-toolkit scan', () => {
     [['--gitleaks', 'g.json', '--fail-on', 'urgent'], /^--fail-on must be one of critical, high, medium, low, none, got 'urgent'\.$/],
     [
       [],
-      /^Nothing to scan: give at least one of --gitleaks-report, --semgrep-report, --trivy-report, --sarif-files, --reports, or set --run-scanners to 'available'\.$/,
+      /^Nothing to scan: give at least one of --gitleaks-report, --semgrep-report, --trivy-report, --grype-report, --checkov-report, --sarif-files, --reports, or set --run-scanners to 'available'\.$/,
     ],
     [['--gitleaks', 'g.json', '--upload'], /^--upload needs --github-token/],
   ])('exits 2 on bad input %j, naming the flag', async (args, message) => {

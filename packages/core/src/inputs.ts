@@ -1,5 +1,7 @@
 import { parseDuration } from './duration.ts';
 import { InputError } from './errors.ts';
+import { cutText } from './graphemes.ts';
+import { quoteValue } from './text.ts';
 
 /** Where input values come from: the runner's INPUT_* variables, CLI flags, or a test's map. */
 export type InputSource = (name: string) => string | undefined;
@@ -58,20 +60,27 @@ export class Inputs {
     if (value === undefined) return defaultValue;
     if (TRUE.includes(value)) return true;
     if (FALSE.includes(value)) return false;
-    throw new InputError(name, `${this.#label(name)} must be a boolean (true or false), got '${value}'.`);
+    throw new InputError(name, `${this.#label(name)} must be a boolean (true or false), got ${quoteValue(value)}.`);
   }
 
-  integer(name: string, options: Options<number> & { min?: number; max?: number } = {}): number | undefined {
+  /**
+   * A whole number within `min`..`max` (both required: every number a user gives has documented
+   * bounds). Signs, decimals, exponents, NaN, Infinity and numbers outside the range are refused,
+   * naming the input and the range.
+   */
+  integer(name: string, options: Options<number> & { min: number; max: number }): number | undefined {
     const value = this.raw(name);
     if (value === undefined) {
-      if (options.required) throw new InputError(name, `${this.#label(name)} is required.`);
+      if (options.required)
+        throw new InputError(name, `${this.#label(name)} is required: a whole number from ${options.min} to ${options.max}.`);
       return options.default;
     }
-    const range = `${options.min ?? '-∞'}..${options.max ?? '∞'}`;
-    if (!/^-?\d+$/.test(value)) throw new InputError(name, `${this.#label(name)} must be a whole number in ${range}, got '${value}'.`);
-    const number = Number(value);
-    if ((options.min !== undefined && number < options.min) || (options.max !== undefined && number > options.max)) {
-      throw new InputError(name, `${this.#label(name)} must be a whole number in ${range}, got ${number}.`);
+    const number = /^-?\d{1,16}$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(number) || number < options.min || number > options.max) {
+      throw new InputError(
+        name,
+        `${this.#label(name)} must be a whole number from ${options.min} to ${options.max}, got ${quoteValue(value)}.`,
+      );
     }
     return number;
   }
@@ -86,32 +95,38 @@ export class Inputs {
       return options.default;
     }
     const match = accepted.find((a) => a === value) ?? accepted.find((a) => a.toLowerCase() === value.toLowerCase());
-    if (!match) throw new InputError(name, `${this.#label(name)} must be one of ${accepted.join(', ')}, got '${value}'.`);
+    if (!match) throw new InputError(name, `${this.#label(name)} must be one of ${accepted.join(', ')}, got ${quoteValue(value)}.`);
     return match;
   }
 
   /**
-   * A duration such as `500ms`, `90s`, `5m`, `1m30s`, in milliseconds. A number without a unit is
-   * refused (`5` could mean seconds, as Helm reads it, or minutes); only `0` needs none.
+   * A duration such as `500ms`, `90s`, `5m`, `1m30s`, in milliseconds, from `min` (default 0) to
+   * `max` (required: every duration a user gives has documented bounds). A number without a unit
+   * is refused (`5` could mean seconds, as Helm reads it, or minutes); only `0` needs none.
    */
-  duration(name: string, options: Options<string> & { max?: string } = {}): number | undefined {
+  duration(name: string, options: Options<string> & { min?: string; max: string }): number | undefined {
     const value = this.raw(name) ?? options.default;
+    const range = `from ${options.min ?? '0'} to ${options.max}`;
     if (value === undefined) {
-      if (options.required) throw new InputError(name, `${this.#label(name)} is required: a duration such as 90s or 5m.`);
+      if (options.required) throw new InputError(name, `${this.#label(name)} is required: a duration ${range}, such as 90s or 5m.`);
       return undefined;
     }
     if (/^\s*\d+(?:\.\d+)?\s*$/.test(value) && Number(value) !== 0) {
+      const shown = cutText(value.trim(), 20);
       throw new InputError(
         name,
-        `${this.#label(name)} needs a unit: write ${value.trim()}s for seconds or ${value.trim()}m for minutes (accepted units: ms, s, m, h), got '${value}'.`,
+        `${this.#label(name)} needs a unit: write ${shown}s for seconds or ${shown}m for minutes (accepted units: ms, s, m, h; ${range}), got ${quoteValue(value)}.`,
       );
     }
-    const ms = parseDuration(value);
-    if (ms === undefined) {
-      throw new InputError(name, `${this.#label(name)} must be a duration such as 500ms, 90s, 5m or 1m30s, got '${value}'.`);
+    const ms = value.length <= 64 ? parseDuration(value) : undefined;
+    const min = parseDuration(options.min ?? '0') ?? 0;
+    const max = parseDuration(options.max) ?? Infinity;
+    if (ms === undefined || !Number.isFinite(ms) || ms < min || ms > max) {
+      throw new InputError(
+        name,
+        `${this.#label(name)} must be a duration ${range} (such as 500ms, 90s, 5m or 1m30s), got ${quoteValue(value)}.`,
+      );
     }
-    const max = options.max === undefined ? undefined : parseDuration(options.max);
-    if (max !== undefined && ms > max) throw new InputError(name, `${this.#label(name)} must be at most ${options.max}, got '${value}'.`);
     return ms;
   }
 

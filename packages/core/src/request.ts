@@ -27,8 +27,8 @@ export function requestPolicy(
   signal?: AbortSignal,
   names: { timeout: string; deadline: string } = { timeout: 'request-timeout', deadline: 'request-deadline' },
 ): RequestPolicy {
-  const attemptTimeoutMs = inputs.duration(names.timeout, { default: DEFAULT_REQUEST_TIMEOUT, max: '1h' }) as number;
-  const deadlineMs = inputs.duration(names.deadline, { default: DEFAULT_REQUEST_DEADLINE, max: '6h' }) as number;
+  const attemptTimeoutMs = inputs.duration(names.timeout, { default: DEFAULT_REQUEST_TIMEOUT, min: '100ms', max: '1h' }) as number;
+  const deadlineMs = inputs.duration(names.deadline, { default: DEFAULT_REQUEST_DEADLINE, min: '1s', max: '6h' }) as number;
   if (attemptTimeoutMs < 1) throw new InputError(names.timeout, `${inputs.label(names.timeout)} must be more than 0.`);
   if (deadlineMs < 1) throw new InputError(names.deadline, `${inputs.label(names.deadline)} must be more than 0.`);
   return { attemptTimeoutMs, deadlineMs, ...(signal ? { signal } : {}) };

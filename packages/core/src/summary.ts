@@ -1,5 +1,6 @@
 import { appendSummary } from './file-commands.ts';
 import type { Redactor } from './redact.ts';
+import { visibleControls } from './text.ts';
 
 /**
  * Job-summary building blocks as GitHub-flavoured Markdown. Pure functions: the same text serves
@@ -54,20 +55,24 @@ export interface SummarySink {
   write(markdown: string): Promise<void>;
 }
 
-/** Appends to the job summary (GITHUB_STEP_SUMMARY), redacted. */
+/**
+ * Appends to the job summary (GITHUB_STEP_SUMMARY), redacted, with control, bidi and zero-width
+ * characters made visible: whatever a caller interpolated, none of them reaches the page.
+ */
 export class ActionSummary implements SummarySink {
   readonly #redactor: Redactor;
   constructor(redactor: Redactor) {
     this.#redactor = redactor;
   }
   async write(markdown: string): Promise<void> {
-    appendSummary(this.#redactor.redact(markdown));
+    appendSummary(visibleControls(this.#redactor.redact(markdown)));
   }
 }
 
+/** The job summary of tests and the CLI: what ActionSummary would write, without redaction. */
 export class MemorySummary implements SummarySink {
   text = '';
   async write(markdown: string): Promise<void> {
-    this.text += `${markdown}\n`;
+    this.text += `${visibleControls(markdown)}\n`;
   }
 }

@@ -28,9 +28,41 @@ describe('Inputs', () => {
   it('checks integers against their range', () => {
     const i = inputs({ n: '5', big: '500', word: 'five' });
     expect(i.integer('n', { min: 1, max: 10 })).toBe(5);
-    expect(i.integer('missing', { default: 3 })).toBe(3);
-    expect(() => i.integer('big', { min: 1, max: 100 })).toThrow("Input 'big' must be a whole number in 1..100, got 500.");
-    expect(() => i.integer('word', { min: 0 })).toThrow("must be a whole number in 0..∞, got 'five'");
+    expect(i.integer('missing', { default: 3, min: 0, max: 10 })).toBe(3);
+    expect(() => i.integer('big', { min: 1, max: 100 })).toThrow("Input 'big' must be a whole number from 1 to 100, got '500'.");
+    expect(() => i.integer('word', { min: 0, max: 10 })).toThrow("must be a whole number from 0 to 10, got 'five'");
+  });
+
+  it('refuses every number outside its bounds, NaN, Infinity, negative, fractional, exponent and huge, naming input and range', () => {
+    const bad = [
+      '-1',
+      '0',
+      '11',
+      'NaN',
+      'Infinity',
+      '-Infinity',
+      '1.5',
+      '1e3',
+      '0x10',
+      '+5',
+      ' 5 5',
+      '99999999999999999999',
+      '9'.repeat(5000),
+    ];
+    for (const value of bad) {
+      const i = inputs({ n: value });
+      expect(() => i.integer('n', { min: 1, max: 10 })).toThrow(/^Input 'n' must be a whole number from 1 to 10, got '/);
+    }
+    // A huge value is quoted by its first 200 characters and its size, never whole.
+    const error = (() => {
+      try {
+        inputs({ n: '9'.repeat(5000) }).integer('n', { min: 1, max: 10 });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message.length).toBeLessThan(300);
+    expect(error?.message).toContain('(4.9 KB, first 200 characters shown)');
   });
 
   it('accepts enum values case-insensitively and lists the accepted ones', () => {
@@ -48,16 +80,27 @@ describe('Inputs', () => {
     expect((error as InputError).input).toBe('bad');
   });
 
-  it('reads durations in ms', () => {
+  it('reads durations in ms, within their bounds', () => {
     const i = inputs({ t: '1m30s', bad: '5 minutes', long: '2h', bare: '5', zero: '0' });
-    expect(i.duration('t')).toBe(90_000);
-    expect(i.duration('missing', { default: '500ms' })).toBe(500);
-    expect(() => i.duration('bad')).toThrow("Input 'bad' must be a duration such as 500ms, 90s, 5m or 1m30s, got '5 minutes'.");
-    expect(() => i.duration('long', { max: '1h' })).toThrow("Input 'long' must be at most 1h, got '2h'.");
-    expect(() => i.duration('bare')).toThrow(
-      "Input 'bare' needs a unit: write 5s for seconds or 5m for minutes (accepted units: ms, s, m, h), got '5'.",
+    expect(i.duration('t', { max: '1h' })).toBe(90_000);
+    expect(i.duration('missing', { default: '500ms', max: '1h' })).toBe(500);
+    expect(() => i.duration('bad', { max: '1h' })).toThrow(
+      "Input 'bad' must be a duration from 0 to 1h (such as 500ms, 90s, 5m or 1m30s), got '5 minutes'.",
     );
-    expect(i.duration('zero')).toBe(0);
+    expect(() => i.duration('long', { max: '1h' })).toThrow(
+      "Input 'long' must be a duration from 0 to 1h (such as 500ms, 90s, 5m or 1m30s), got '2h'.",
+    );
+    expect(() => i.duration('bare', { max: '1h' })).toThrow(
+      "Input 'bare' needs a unit: write 5s for seconds or 5m for minutes (accepted units: ms, s, m, h; from 0 to 1h), got '5'.",
+    );
+    expect(i.duration('zero', { max: '1h' })).toBe(0);
+    expect(() => i.duration('zero', { min: '1s', max: '1h' })).toThrow("Input 'zero' must be a duration from 1s to 1h");
+  });
+
+  it('refuses durations that are negative, NaN, Infinity, exponents or huge', () => {
+    for (const value of ['-5s', 'NaN', 'Infinitys', '1e3s', `${'9'.repeat(400)}h`, '99999999999999h', `${'1s'.repeat(5000)}`]) {
+      expect(() => inputs({ d: value }).duration('d', { min: '1s', max: '6h' })).toThrow(/^Input 'd' must be a duration from 1s to 6h/);
+    }
   });
 
   it('splits lists on lines and commas, dropping blanks and comments', () => {

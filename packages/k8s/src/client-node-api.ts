@@ -4,10 +4,13 @@ import {
   CoordinationV1Api,
   CoreV1Api,
   DiscoveryV1Api,
+  Observable,
   PatchStrategy,
   setHeaderOptions,
   V1MicroTime,
+  type ConfigurationOptions,
   type KubeConfig,
+  type ObservableMiddleware,
 } from '@kubernetes/client-node';
 import { DEFAULT_REQUEST_POLICY, endpointOf, withinPolicy, type RequestPolicy } from '@pipeline-toolkit/core';
 import { FIELD_MANAGER, KubeError, type KubeApi, type V1Lease, type V1Service, type WorkloadKind } from './api.ts';
@@ -25,7 +28,8 @@ export class ClientNodeApi implements KubeApi {
 
   constructor(kc: KubeConfig, policy: RequestPolicy = DEFAULT_REQUEST_POLICY) {
     const endpoint = endpointOf(kc.getCurrentCluster()?.server ?? 'http://kubernetes');
-    this.#guard = (request) => withinPolicy(policy, endpoint, 'an answer from the Kubernetes API server', () => request());
+    this.#guard = (request, base) =>
+      withinPolicy(policy, endpoint, 'an answer from the Kubernetes API server', (signal) => request(abortable(signal, base)));
     this.#core = kc.makeApiClient(CoreV1Api);
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#discovery = kc.makeApiClient(DiscoveryV1Api);
@@ -33,73 +37,82 @@ export class ClientNodeApi implements KubeApi {
   }
 
   readService(namespace: string, name: string) {
-    return orMissing(this.#guard, () => this.#core.readNamespacedService({ namespace, name }));
+    return orMissing(this.#guard, (options) => this.#core.readNamespacedService({ namespace, name }, options));
   }
   createService(namespace: string, body: V1Service) {
-    return call(this.#guard, () => this.#core.createNamespacedService({ namespace, body, fieldManager: FIELD_MANAGER }));
+    return call(this.#guard, (options) => this.#core.createNamespacedService({ namespace, body, fieldManager: FIELD_MANAGER }, options));
   }
   patchService(namespace: string, name: string, patch: object) {
-    return call(this.#guard, () =>
-      this.#core.patchNamespacedService({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch),
+    return call(
+      this.#guard,
+      (options) => this.#core.patchNamespacedService({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, options),
+      mergePatch,
     );
   }
   readWorkload(namespace: string, kind: WorkloadKind, name: string) {
-    return orMissing(this.#guard, () =>
+    return orMissing(this.#guard, (options) =>
       kind === 'Deployment'
-        ? this.#apps.readNamespacedDeployment({ namespace, name })
-        : this.#apps.readNamespacedStatefulSet({ namespace, name }),
+        ? this.#apps.readNamespacedDeployment({ namespace, name }, options)
+        : this.#apps.readNamespacedStatefulSet({ namespace, name }, options),
     );
   }
   patchWorkload(namespace: string, kind: WorkloadKind, name: string, patch: object) {
     const request = { namespace, name, body: patch, fieldManager: FIELD_MANAGER };
-    return call(this.#guard, () =>
-      kind === 'Deployment'
-        ? this.#apps.patchNamespacedDeployment(request, mergePatch)
-        : this.#apps.patchNamespacedStatefulSet(request, mergePatch),
+    return call(
+      this.#guard,
+      (options) =>
+        kind === 'Deployment'
+          ? this.#apps.patchNamespacedDeployment(request, options)
+          : this.#apps.patchNamespacedStatefulSet(request, options),
+      mergePatch,
     );
   }
   async listPods(namespace: string, labelSelector: string) {
-    return (await call(this.#guard, () => this.#core.listNamespacedPod({ namespace, labelSelector }))).items;
+    return (await call(this.#guard, (options) => this.#core.listNamespacedPod({ namespace, labelSelector }, options))).items;
   }
   async listEvents(namespace: string, limit: number) {
-    return (await call(this.#guard, () => this.#core.listNamespacedEvent({ namespace, limit }))).items;
+    return (await call(this.#guard, (options) => this.#core.listNamespacedEvent({ namespace, limit }, options))).items;
   }
   readSecret(namespace: string, name: string) {
-    return orMissing(this.#guard, () => this.#core.readNamespacedSecret({ namespace, name }));
+    return orMissing(this.#guard, (options) => this.#core.readNamespacedSecret({ namespace, name }, options));
   }
   patchSecret(namespace: string, name: string, patch: object) {
-    return call(this.#guard, () =>
-      this.#core.patchNamespacedSecret({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch),
+    return call(
+      this.#guard,
+      (options) => this.#core.patchNamespacedSecret({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, options),
+      mergePatch,
     );
   }
   readConfigMap(namespace: string, name: string) {
-    return orMissing(this.#guard, () => this.#core.readNamespacedConfigMap({ namespace, name }));
+    return orMissing(this.#guard, (options) => this.#core.readNamespacedConfigMap({ namespace, name }, options));
   }
   patchConfigMap(namespace: string, name: string, patch: object) {
-    return call(this.#guard, () =>
-      this.#core.patchNamespacedConfigMap({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, mergePatch),
+    return call(
+      this.#guard,
+      (options) => this.#core.patchNamespacedConfigMap({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, options),
+      mergePatch,
     );
   }
   async listEndpointSlices(namespace: string, serviceName: string) {
     const labelSelector = `kubernetes.io/service-name=${serviceName}`;
-    return (await call(this.#guard, () => this.#discovery.listNamespacedEndpointSlice({ namespace, labelSelector }))).items;
+    return (await call(this.#guard, (options) => this.#discovery.listNamespacedEndpointSlice({ namespace, labelSelector }, options))).items;
   }
   readLease(namespace: string, name: string) {
-    return orMissing(this.#guard, () => this.#coordination.readNamespacedLease({ namespace, name }));
+    return orMissing(this.#guard, (options) => this.#coordination.readNamespacedLease({ namespace, name }, options));
   }
   createLease(namespace: string, body: V1Lease) {
-    return call(this.#guard, () =>
-      this.#coordination.createNamespacedLease({ namespace, body: microTimes(body), fieldManager: FIELD_MANAGER }),
+    return call(this.#guard, (options) =>
+      this.#coordination.createNamespacedLease({ namespace, body: microTimes(body), fieldManager: FIELD_MANAGER }, options),
     );
   }
   replaceLease(namespace: string, name: string, body: V1Lease) {
-    return call(this.#guard, () =>
-      this.#coordination.replaceNamespacedLease({ namespace, name, body: microTimes(body), fieldManager: FIELD_MANAGER }),
+    return call(this.#guard, (options) =>
+      this.#coordination.replaceNamespacedLease({ namespace, name, body: microTimes(body), fieldManager: FIELD_MANAGER }, options),
     );
   }
   async deleteLease(namespace: string, name: string, resourceVersion: string) {
-    await call(this.#guard, () =>
-      this.#coordination.deleteNamespacedLease({ namespace, name, body: { preconditions: { resourceVersion } } }),
+    await call(this.#guard, (options) =>
+      this.#coordination.deleteNamespacedLease({ namespace, name, body: { preconditions: { resourceVersion } } }, options),
     );
   }
 }
@@ -112,17 +125,35 @@ function microTimes(lease: V1Lease): V1Lease {
   return { ...lease, ...(spec ? { spec } : {}) };
 }
 
-type Guard = <T>(request: () => Promise<T>) => Promise<T>;
+/** A request made with the options it is given: they carry the abort signal of the policy. */
+type Request<T> = (options: ConfigurationOptions) => Promise<T>;
+type Guard = <T>(request: Request<T>, base?: ConfigurationOptions) => Promise<T>;
 
-async function call<T>(guard: Guard, request: () => Promise<T>): Promise<T> {
+/**
+ * `base` (or no options) plus a middleware that hands `signal` to client-node's fetch: when the
+ * attempt times out or the deadline passes, the request and its socket are really aborted, also
+ * while the body is still arriving — not merely abandoned while the socket stays open.
+ */
+function abortable(signal: AbortSignal, base?: ConfigurationOptions): ConfigurationOptions {
+  const withSignal: ObservableMiddleware = {
+    pre: (context) => {
+      context.setSignal(signal);
+      return new Observable(Promise.resolve(context));
+    },
+    post: (response) => new Observable(Promise.resolve(response)),
+  };
+  return { ...base, middleware: [...(base?.middleware ?? []), withSignal], middlewareMergeStrategy: 'append' };
+}
+
+async function call<T>(guard: Guard, request: Request<T>, base?: ConfigurationOptions): Promise<T> {
   try {
-    return await guard(request);
+    return await guard(request, base);
   } catch (error) {
     throw toKubeError(error);
   }
 }
 
-async function orMissing<T>(guard: Guard, request: () => Promise<T>): Promise<T | undefined> {
+async function orMissing<T>(guard: Guard, request: Request<T>): Promise<T | undefined> {
   try {
     return await call(guard, request);
   } catch (error) {

@@ -1,4 +1,4 @@
-import { errorMessage, type Logger } from '@pipeline-toolkit/core';
+import { cutText, errorMessage, type Logger } from '@pipeline-toolkit/core';
 
 /** A GitHub Deployment of one run to one environment; its statuses carry the environment URL. */
 export interface GitHubDeploymentTarget {
@@ -13,6 +13,9 @@ export interface GitHubDeploymentTarget {
 }
 
 export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'error';
+
+/** GitHub refuses a status description over 140 characters; the cut falls between grapheme clusters. */
+const DESCRIPTION_MAX = 140;
 
 /**
  * Creates GitHub Deployments and their statuses with the REST API. GitHub being unreachable never
@@ -48,7 +51,7 @@ export class GitHubDeployments {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       if (!response.ok) {
-        this.#log.warning(`GitHub ${path}: HTTP ${response.status} ${(await response.text()).slice(0, 200)}`);
+        this.#log.warning(`GitHub ${path}: HTTP ${response.status} ${cutText(await response.text(), 200)}`);
         return undefined;
       }
       return (await response.json()) as unknown;
@@ -86,7 +89,7 @@ export class GitHubDeployments {
     for (const id of ids) {
       await this.#post(`/deployments/${id}/statuses`, {
         state: 'failure',
-        description: description.slice(0, 140),
+        description: cutText(description, DESCRIPTION_MAX),
         ...(this.#target.logUrl ? { log_url: this.#target.logUrl } : {}),
       });
     }
@@ -97,7 +100,7 @@ export class GitHubDeployments {
     if (this.#id === undefined) return;
     await this.#post(`/deployments/${this.#id}/statuses`, {
       state,
-      description: description.slice(0, 140),
+      description: cutText(description, DESCRIPTION_MAX),
       ...(environmentUrl ? { environment_url: environmentUrl } : {}),
       ...(this.#target.logUrl ? { log_url: this.#target.logUrl } : {}),
       auto_inactive: true,

@@ -163,7 +163,7 @@ export function readDeployInputs(
     set,
     ...(image ? { image } : {}),
     ...(tag ? { tag } : {}),
-    timeoutMs: inputs.duration('timeout', { default: '5m', max: '6h' })!,
+    timeoutMs: inputs.duration('timeout', { default: '5m', min: '1s', max: '6h' })!,
     drainMs: inputs.duration('drain', { default: '30s', max: '1h' })!,
     keepPrevious: inputs.enum('keep-previous', KEEP_PREVIOUS, { default: 'scaled-down' }),
     lockTimeoutMs: inputs.duration('lock-timeout', { default: '0s', max: '6h' })!,

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { visibleControls } from '@pipeline-toolkit/core';
 import {
   BUCKETS,
   bucketOf,
@@ -124,6 +125,7 @@ export class Aggregator implements ReportSink {
   readonly #ids = new Map<string, string>();
   #idsRedactedWith = 0;
   readonly #toolIds = new WeakMap<string[], { secrets: number; ids: string[] }>();
+  #toolIdsChecked: { at: string; change: boolean } | undefined;
 
   constructor(options: AggregatorOptions = {}) {
     this.#secretsAcrossTools = options.secretsAcrossTools ?? true;
@@ -137,7 +139,12 @@ export class Aggregator implements ReportSink {
   tool(info: ToolInfo): void {
     const known = this.#tools.get(info.id);
 
-    if (!known) this.#tools.set(info.id, { ...info });
+    if (!known)
+      this.#tools.set(info.id, {
+        ...info,
+        name: visibleControls(info.name),
+        ...(info.version ? { version: visibleControls(info.version) } : {}),
+      });
     else if (!known.version && info.version) known.version = info.version;
   }
 
@@ -211,6 +218,9 @@ export class Aggregator implements ReportSink {
   }
 
   /**
+   * Every text of a finding passes through #intern or #recently, which make control, bidi and
+   * zero-width characters visible (core's visibleControls) once per distinct text.
+   *
    * One copy of each repeated text: JSON parsing gives every occurrence its own string, and
    * 100,000 findings repeat the same rules, paths and targets (the table remembers all of them).
    */
@@ -218,7 +228,7 @@ export class Aggregator implements ReportSink {
     const recent = this.#recent.get(text);
     if (recent !== undefined) return recent;
     let known = this.#strings.get(text);
-    if (known === undefined) this.#strings.set(text, (known = text));
+    if (known === undefined) this.#strings.set(text, (known = visibleControls(text)));
     this.#recent.set(text, known);
     return known;
   };
@@ -231,8 +241,9 @@ export class Aggregator implements ReportSink {
   readonly #recently = (text: string): string => {
     const recent = this.#recent.get(text);
     if (recent !== undefined) return recent;
-    this.#recent.set(text, text);
-    return text;
+    const shown = visibleControls(text);
+    this.#recent.set(text, shown);
+    return shown;
   };
 
   /**
@@ -432,6 +443,26 @@ export class Aggregator implements ReportSink {
       this.#redact(f, textsOf(f));
     }
     this.#redacted = this.#findings.length;
+    // tool ids that joined redacted findings later (a duplicate's, a shard's verdict) as read
+    if (this.#toolIdsChange()) for (const f of this.#findings) f.tools = this.#redactTools(f.tools);
+  }
+
+  /** Whether redaction changes any tool id (rarely: a driver name holding a secret); remembered until a tool or secret arrives. */
+  #toolIdsChange(): boolean {
+    const at = `${this.#tools.size}|${this.secrets.size}`;
+    if (this.#toolIdsChecked?.at !== at)
+      this.#toolIdsChecked = { at, change: [...this.#tools.keys()].some((id) => this.#redactToolId(id) !== id) };
+    return this.#toolIdsChecked.change;
+  }
+
+  /** A tool id as the outputs name it: redacted (see #redactToolId); the same in both threads once both know every secret. */
+  toolId(id: string): string {
+    return this.#redactToolId(id);
+  }
+
+  /** The tools as the reports named them, unredacted: for the other thread, which redacts them with every secret. */
+  get toolsAsRead(): ToolInfo[] {
+    return [...this.#tools.values()].map((t) => ({ ...t }));
   }
 
   /** Redacts one string (ids and paths repeat across findings: those are remembered until a secret arrives). */

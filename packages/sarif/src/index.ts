@@ -1,7 +1,7 @@
 export * from './model.ts';
 export { Aggregator, countFindings, countByTool, emptyCounts, type SeverityCounts } from './aggregate.ts';
 export { evaluateGate, parseThreshold, type GateResult } from './gate.ts';
-export { detectFormat, loadReport, parseDocument, parseText, type ReportFormat, type ReportKind } from './load.ts';
+export { detectFormat, expected, loadReport, parseDocument, parseText, type ReportFormat, type ReportKind } from './load.ts';
 export { ReportError } from './json.ts';
 export { SecretIndex } from './secrets.ts';
 export { normalisePath, isRepositoryPath, toUri } from './paths.ts';
@@ -17,9 +17,28 @@ export {
   type RepositoryLinks,
   type ScanReport,
 } from './report.ts';
-export { readScanInputs, findingsFileFor, REPORT_INPUTS, type ScanOptions, type ReportInput } from './options.ts';
+export {
+  readScanInputs,
+  findingsFileFor,
+  registryInputs,
+  REPORT_INPUTS,
+  type ScanOptions,
+  type ReportInput,
+  type RegistryInput,
+} from './options.ts';
 export { expandReports } from './files.ts';
 export { runScan, type ScanDeps, type ScanResult } from './scan.ts';
 export { aggregateJob, type AggregateJob, type AggregateOutcome } from './job.ts';
 export { uploadSarif, uploadForRun, readOnlyTokenEvent, type UploadOptions, type UploadResult } from './upload.ts';
-export { scannerCommand, runAvailableScanners, MALICIOUS_TRIVY, type ScannerKind, type ScannerCommand } from './scanners.ts';
+export { scannerCommand, runAvailableScanners, MALICIOUS_TRIVY, type ScannerKind, type ScannerCommand } from './scanners/run.ts';
+export {
+  SCANNERS,
+  scannerById,
+  detectObject,
+  detectElement,
+  runnableScanners,
+  namesOf,
+  type Scanner,
+  type ScannerRun,
+  type StreamedArray,
+} from './scanners/index.ts';

@@ -2,48 +2,46 @@ import { errorMessage } from '@pipeline-toolkit/core';
 import { readFile, stat } from 'node:fs/promises';
 import { obj, ReportError } from './json.ts';
 import { OUTPUT_MARKER } from './model.ts';
-import { CHECKOV, isCheckovReport, parseCheckovJson, readCheckovElement } from './parsers/checkov.ts';
-import { GITLEAKS, isGitleaksLeak, parseGitleaksJson, readGitleaksLeak } from './parsers/gitleaks.ts';
-import { isGrypeJson, parseGrypeJson } from './parsers/grype.ts';
-import { parseSarif, sarifToolKind } from './parsers/sarif.ts';
-import { parseSemgrepJson, readSemgrepEnvelope, readSemgrepResult, SEMGREP } from './parsers/semgrep.ts';
+import { parseSarif } from './parsers/sarif.ts';
 import {
-  isTrivyKubernetes,
-  isTrivyLegacyResult,
-  parseTrivyJson,
-  readTrivyEnvelope,
-  readTrivyLegacyResult,
-  readTrivyResult,
-  TRIVY,
-} from './parsers/trivy.ts';
+  detectElement,
+  detectObject,
+  namesOf,
+  scannerById,
+  scannerOfDriver,
+  scannerOfStream,
+  SCANNERS,
+  streamedKeys,
+  type Scanner,
+} from './scanners/index.ts';
 import type { ParseContext, ReportSink } from './sink.ts';
 import { NOT_MINE, streamJson, type Division } from './parallel/reader.ts';
 
-export type ReportFormat = 'gitleaks-json' | 'semgrep-json' | 'trivy-json' | 'grype-json' | 'checkov-json' | 'sarif' | 'empty' | 'own';
+/** A detected format: `<scanner id>-json` for a registered scanner's JSON, SARIF, an empty report, or this action's own output. */
+export type ReportFormat = `${string}-json` | 'sarif' | 'empty' | 'own';
 /**
- * What an input accepts: one tool's JSON or SARIF, (`sarif`) any SARIF 2.1.0, or (`any`, the
- * generic `reports` input) every format this package reads, detected from the content.
+ * What an input accepts: one registered scanner's JSON or SARIF (its id), (`sarif`) any SARIF
+ * 2.1.0, or (`any`, the generic `reports` input) every format this package reads, detected from
+ * the content.
  */
-export type ReportKind = 'gitleaks' | 'semgrep' | 'trivy' | 'sarif' | 'any';
+export type ReportKind = string;
 
-const FORMAT_NAMES: Record<ReportFormat, string> = {
-  'gitleaks-json': 'a Gitleaks JSON report',
-  'semgrep-json': 'a Semgrep JSON report',
-  'trivy-json': 'a Trivy JSON report',
-  'grype-json': 'a Grype JSON report',
-  'checkov-json': 'a Checkov JSON report',
-  sarif: 'a SARIF log',
-  empty: 'an empty report (null)',
-  own: 'a findings file this action wrote',
-};
+function formatName(format: ReportFormat): string {
+  if (format === 'sarif') return 'a SARIF log';
+  if (format === 'empty') return 'an empty report (null)';
+  if (format === 'own') return 'a findings file this action wrote';
+  return `a ${scannerById(format.slice(0, -'-json'.length))?.tool.name ?? format} JSON report`;
+}
 
-const EXPECTED: Record<ReportKind, string> = {
-  gitleaks: 'a Gitleaks JSON or SARIF report',
-  semgrep: 'a Semgrep JSON or SARIF report',
-  trivy: 'a Trivy JSON or SARIF report',
-  sarif: 'a SARIF 2.1.0 log',
-  any: 'a SARIF 2.1.0 log or a Gitleaks, Semgrep, Trivy, Grype or Checkov JSON report',
-};
+/** What an input of `kind` expects, for messages. */
+export function expected(kind: ReportKind): string {
+  if (kind === 'sarif') return 'a SARIF 2.1.0 log';
+  const scanner = scannerById(kind);
+  if (scanner) return `a ${scanner.tool.name} JSON${scanner.sarifDriver ? ' or SARIF' : ''} report`;
+  return `a SARIF 2.1.0 log or a ${namesOf(SCANNERS, 'or')} JSON report`;
+}
+
+const formatOf = (scanner: Scanner): ReportFormat => `${scanner.tool.id}-json`;
 
 /** Whether a SARIF log is one this package wrote (its marker in the log's properties). */
 export function isOwnOutput(doc: unknown): boolean {
@@ -61,10 +59,8 @@ function arrayFormat(doc: readonly unknown[]): ReportFormat | undefined {
   const first = doc[0];
   if (first === undefined) return 'empty';
   if (isOwnFinding(first)) return 'own';
-  if (isGitleaksLeak(first)) return 'gitleaks-json';
-  if (isCheckovReport(first)) return 'checkov-json';
-  if (isTrivyLegacyResult(first)) return 'trivy-json';
-  return undefined;
+  const scanner = detectElement(first);
+  return scanner && formatOf(scanner);
 }
 
 /** Recognises a report by its content (never by its file name). */
@@ -74,12 +70,8 @@ export function detectFormat(doc: unknown): ReportFormat | undefined {
   const o = obj(doc);
   if (!o) return undefined;
   if ('runs' in o && ('version' in o || '$schema' in o)) return 'sarif';
-  if ('SchemaVersion' in o && ('Results' in o || 'ArtifactName' in o)) return 'trivy-json';
-  if (isTrivyKubernetes(o)) return 'trivy-json';
-  if (isGrypeJson(o)) return 'grype-json';
-  if (isCheckovReport(o)) return 'checkov-json';
-  if (Array.isArray(o['results']) && ('errors' in o || 'paths' in o || 'version' in o)) return 'semgrep-json';
-  return undefined;
+  const scanner = detectObject(o);
+  return scanner && formatOf(scanner);
 }
 
 /** Whether an input of `kind` takes a report of `format`. */
@@ -89,9 +81,8 @@ function accepts(kind: ReportKind, format: ReportFormat): boolean {
 
 /** An empty report (`null`, `[]`) still names its tool: its SARIF run closes the tool's old alerts. */
 function emptyReport(kind: ReportKind, ctx: ParseContext): void {
-  if (kind === 'gitleaks') ctx.sink.tool({ ...GITLEAKS });
-  else if (kind === 'semgrep') ctx.sink.tool({ ...SEMGREP });
-  else if (kind === 'trivy') ctx.sink.tool({ ...TRIVY });
+  const scanner = scannerById(kind);
+  if (scanner) ctx.sink.tool({ ...scanner.tool });
 }
 
 function sarifTools(doc: unknown): string[] {
@@ -106,71 +97,56 @@ function sarifTools(doc: unknown): string[] {
 export function parseDocument(doc: unknown, kind: ReportKind, ctx: ParseContext): ReportFormat | undefined {
   const format = detectFormat(doc);
   if (!format)
-    throw new ReportError(
-      ctx.file,
-      `is not a SARIF log nor a Gitleaks, Semgrep, Trivy, Grype or Checkov JSON report; expected ${EXPECTED[kind]}`,
-    );
+    throw new ReportError(ctx.file, `is not a SARIF log nor a ${namesOf(SCANNERS, 'or')} JSON report; expected ${expected(kind)}`);
   if (format === 'own') return undefined;
   if (format === 'sarif') {
     if (isOwnOutput(doc)) return undefined;
     if (kind !== 'sarif' && kind !== 'any') {
-      const other = sarifTools(doc).find((name) => sarifToolKind(name) !== kind);
+      const other = sarifTools(doc).find((name) => scannerOfDriver(name)?.tool.id !== kind);
       if (other !== undefined)
-        throw new ReportError(ctx.file, `is a SARIF log of '${other || 'an unnamed tool'}'; expected ${EXPECTED[kind]}`);
+        throw new ReportError(ctx.file, `is a SARIF log of '${other || 'an unnamed tool'}'; expected ${expected(kind)}`);
     }
     parseSarif(doc, ctx);
   } else if (!accepts(kind, format) || (kind === 'sarif' && format !== 'empty')) {
-    throw new ReportError(ctx.file, `is ${FORMAT_NAMES[format]}; expected ${EXPECTED[kind]}`);
+    throw new ReportError(ctx.file, `is ${formatName(format)}; expected ${expected(kind)}`);
   } else if (format === 'empty') emptyReport(kind, ctx);
-  else if (format === 'gitleaks-json') parseGitleaksJson(doc, ctx);
-  else if (format === 'semgrep-json') parseSemgrepJson(doc, ctx);
-  else if (format === 'grype-json') parseGrypeJson(obj(doc)!, ctx);
-  else if (format === 'checkov-json') parseCheckovJson(doc, ctx);
-  else parseTrivyJson(doc, ctx);
+  else scannerById(format.slice(0, -'-json'.length))!.parse(doc, ctx);
   return format;
 }
 
 /** Parses report text; errors name the file and what was expected. */
 export function parseText(text: string, kind: ReportKind, ctx: ParseContext): ReportFormat | undefined {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  if (!body.trim()) throw new ReportError(ctx.file, `is empty; expected ${EXPECTED[kind]}`);
+  if (!body.trim()) throw new ReportError(ctx.file, `is empty; expected ${expected(kind)}`);
   let doc: unknown;
   try {
     doc = JSON.parse(body);
   } catch (error) {
     const reason = errorMessage(error);
-    throw new ReportError(ctx.file, `is not valid JSON (${reason}); expected ${EXPECTED[kind]}`);
+    throw new ReportError(ctx.file, `is not valid JSON (${reason}); expected ${expected(kind)}`);
   }
   return parseDocument(doc, kind, ctx);
 }
 
-/** The large arrays of the JSON formats, read element by element: a bare array (Gitleaks, old Trivy, Checkov), Trivy's Results, Semgrep's results. */
-const STREAMED: Record<string, ReportFormat> = { '': 'gitleaks-json', Results: 'trivy-json', results: 'semgrep-json' };
-
 /** The element reader of a bare array, chosen by its first element and checked against the input. */
 function arrayReader(first: unknown, kind: ReportKind, ctx: ParseContext): (element: unknown, index: number) => void {
-  const format = arrayFormat([first]);
   // a findings file of an earlier run: not read back
-  if (format === 'own') return () => undefined;
-  if (!format || format === 'empty')
-    throw new ReportError(ctx.file, `is an array whose elements are not findings of a known tool; expected ${EXPECTED[kind]}`);
-  if (!accepts(kind, format) || kind === 'sarif') throw new ReportError(ctx.file, `is ${FORMAT_NAMES[format]}; expected ${EXPECTED[kind]}`);
-  if (format === 'gitleaks-json') {
-    ctx.sink.tool({ ...GITLEAKS });
-    return (element, index) => readGitleaksLeak(element, index, ctx);
-  }
-  if (format === 'checkov-json') {
-    ctx.sink.tool({ ...CHECKOV });
-    return (element, index) => readCheckovElement(element, index, ctx);
-  }
-  ctx.sink.tool({ ...TRIVY });
-  return (element) => readTrivyLegacyResult(element, ctx);
+  if (isOwnFinding(first)) return () => undefined;
+  const scanner = detectElement(first);
+  if (!scanner?.readElement)
+    throw new ReportError(ctx.file, `is an array whose elements are not findings of a known tool; expected ${expected(kind)}`);
+  if (!accepts(kind, formatOf(scanner)) || kind === 'sarif')
+    throw new ReportError(ctx.file, `is ${formatName(formatOf(scanner))}; expected ${expected(kind)}`);
+  ctx.sink.tool({ ...scanner.tool });
+  const read = scanner.readElement;
+  return (element, index) => read(element, index, ctx);
 }
 
 /**
- * Reads and parses one report file. The JSON reports of the three tools are streamed: their large
- * arrays are read element by element and never held whole (see parallel/reader.ts); anything else (SARIF,
- * small or unusual documents) is parsed whole and dropped as soon as its findings are taken.
+ * Reads and parses one report file. The JSON reports of the scanners that say so (Scanner.stream,
+ * Scanner.readElement) are streamed: their large arrays are read element by element and never
+ * held whole (see parallel/reader.ts); anything else (SARIF, small or unusual documents) is parsed
+ * whole and dropped as soon as its findings are taken.
  * With a division, reads one side of a report that two threads share (see Division).
  */
 export async function loadReport(
@@ -181,11 +157,12 @@ export async function loadReport(
   division?: Division,
 ): Promise<void> {
   const info = await stat(file).catch(() => undefined);
-  if (!info) throw new ReportError(file, `file not found; expected ${EXPECTED[kind]}`);
-  if (!info.isFile()) throw new ReportError(file, `is not a file; expected ${EXPECTED[kind]}`);
-  if (info.size === 0) throw new ReportError(file, `is empty (0 bytes); expected ${EXPECTED[kind]}`);
+  if (!info) throw new ReportError(file, `file not found; expected ${expected(kind)}`);
+  if (!info.isFile()) throw new ReportError(file, `is not a file; expected ${expected(kind)}`);
+  if (info.size === 0) throw new ReportError(file, `is empty (0 bytes); expected ${expected(kind)}`);
   const ctx: ParseContext = { ...base, file };
-  let streamed: ReportFormat | undefined;
+  /** The scanner whose array is streamed; 'bare' for a bare array, whichever scanner's. */
+  let streamed: Scanner | 'bare' | undefined;
   let rest: unknown;
   /** A bare array with elements was read (its elements were the whole report). */
   let bare = false;
@@ -193,11 +170,11 @@ export async function loadReport(
     rest = await streamJson(
       file,
       {
-        split: new Set(Object.keys(STREAMED)),
+        split: streamedKeys(),
         arrayStart(key, topLevel) {
           if (key === '') {
-            // a bare array: Gitleaks, Trivy before 0.20 or Checkov, told apart by its first element
-            streamed = 'empty';
+            // a bare array (Gitleaks, Trivy before 0.20, Checkov …), told apart by its first element
+            streamed = 'bare';
             let read: ((element: unknown, index: number) => void) | undefined;
             return (element, index) => {
               if (!read) {
@@ -207,11 +184,12 @@ export async function loadReport(
               read(element, index);
             };
           }
-          streamed = STREAMED[key]!;
-          if (!accepts(kind, streamed) || kind === 'sarif')
-            throw new ReportError(file, `is ${FORMAT_NAMES[streamed]}; expected ${EXPECTED[kind]}`);
-          if (streamed === 'trivy-json') return (element) => readTrivyResult(element, topLevel, ctx);
-          return (element, index) => readSemgrepResult(element, index, ctx);
+          const scanner = scannerOfStream(key)!;
+          streamed = scanner;
+          if (!accepts(kind, formatOf(scanner)) || kind === 'sarif')
+            throw new ReportError(file, `is ${formatName(formatOf(scanner))}; expected ${expected(kind)}`);
+          const read = scanner.stream!.element;
+          return (element, index) => read(element, index, topLevel, ctx);
         },
       },
       chunkSize,
@@ -222,7 +200,7 @@ export async function loadReport(
       const empty = !streamed && /end of JSON input|Unexpected end/.test(error.message) && !(await readFile(file, 'utf8')).trim();
       throw new ReportError(
         file,
-        empty ? `is empty; expected ${EXPECTED[kind]}` : `is not valid JSON (${error.message}); expected ${EXPECTED[kind]}`,
+        empty ? `is empty; expected ${expected(kind)}` : `is not valid JSON (${error.message}); expected ${expected(kind)}`,
       );
     }
     throw error;
@@ -235,14 +213,12 @@ export async function loadReport(
   }
   if (bare) return;
   // an empty bare array
-  if (streamed === 'empty') {
-    if (kind === 'sarif') throw new ReportError(file, `is an empty JSON array; expected ${EXPECTED[kind]}`);
+  if (streamed === 'bare') {
+    if (kind === 'sarif') throw new ReportError(file, `is an empty JSON array; expected ${expected(kind)}`);
     emptyReport(kind, ctx);
     return;
   }
-  const envelope = obj(rest) ?? {};
-  if (streamed === 'trivy-json') readTrivyEnvelope(envelope, ctx);
-  if (streamed === 'semgrep-json') readSemgrepEnvelope(envelope, ctx);
+  streamed.stream!.envelope(obj(rest) ?? {}, ctx);
 }
 
 /** A report to read: the file, what its input expects, and the side of a division when shared by two threads. */

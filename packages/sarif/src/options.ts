@@ -2,6 +2,8 @@ import { InputError, type Inputs } from '@pipeline-toolkit/core';
 import { parseThreshold } from './gate.ts';
 import type { ReportKind } from './load.ts';
 import type { Threshold } from './model.ts';
+import { namesOf, runnableScanners, SCANNERS } from './scanners/index.ts';
+import { REMOTE_SEMGREP_CONFIG } from './scanners/semgrep.ts';
 
 /** A report input: the tool it must come from and the paths or globs given. */
 export interface ReportInput {
@@ -25,13 +27,60 @@ export interface ScanOptions {
   scanTimeoutMs?: number;
 }
 
+/** The report inputs: one per registered scanner (`<id>-report`), then any SARIF, then any report detected from its content. */
 export const REPORT_INPUTS: readonly { input: string; kind: ReportKind }[] = [
-  { input: 'gitleaks-report', kind: 'gitleaks' },
-  { input: 'semgrep-report', kind: 'semgrep' },
-  { input: 'trivy-report', kind: 'trivy' },
+  ...SCANNERS.map((s) => ({ input: s.input, kind: s.tool.id })),
   { input: 'sarif-files', kind: 'sarif' },
   { input: 'reports', kind: 'any' },
 ];
+
+/** An input that the registry defines: the action's input (action.yml, generated) and the CLI's flag of the same name. */
+export interface RegistryInput {
+  name: string;
+  description: string;
+  default: string;
+  /** The CLI's short flag for it (`--grype` for `--grype-report`). */
+  alias?: string;
+  /** Paths or globs: a flag that may be repeated. */
+  multiple: boolean;
+}
+
+/**
+ * The inputs that follow from the scanner registry: a report input per scanner, `sarif-files`,
+ * `reports` and `run-scanners`. `npm run docs` writes them into actions/security-scan/action.yml,
+ * and `pipeline-toolkit scan` takes them as flags.
+ */
+export function registryInputs(): RegistryInput[] {
+  const runnable = runnableScanners();
+  return [
+    ...SCANNERS.map((s) => ({
+      name: s.input,
+      description: `${s.tool.name} report(s), ${s.formats}; paths or globs, one per line or comma-separated.`,
+      default: '',
+      alias: s.tool.id,
+      multiple: true,
+    })),
+    {
+      name: 'sarif-files',
+      description: "Other tools' SARIF 2.1.0 files (CodeQL, Dockle, Bandit …); paths or globs.",
+      default: '',
+      multiple: true,
+    },
+    {
+      name: 'reports',
+      description: `Reports of any supported tool, detected from their content: SARIF 2.1.0 or ${namesOf(SCANNERS)} JSON (every version read); paths or globs.`,
+      default: '',
+      alias: 'report',
+      multiple: true,
+    },
+    {
+      name: 'run-scanners',
+      description: `\`none\`, or \`available\`: run ${namesOf(runnable)} when they are on PATH, for the reports not given, with pinned arguments (${runnable.map((s) => s.run!.summary).join('; ')}).`,
+      default: 'none',
+      multiple: false,
+    },
+  ];
+}
 
 /** `security-scan.sarif` → `security-scan.findings.json`. */
 export function findingsFileFor(sarifFile: string): string {
@@ -62,14 +111,14 @@ export function readScanInputs(inputs: Inputs, label: (name: string) => string =
     );
   }
   const semgrepConfig = inputs.list('semgrep-config');
-  const remote = semgrepConfig.find((c) => /^(?:p\/|r\/|s\/|auto$|https?:)/.test(c));
+  const remote = semgrepConfig.find((c) => REMOTE_SEMGREP_CONFIG.test(c));
   if (remote) {
     throw new InputError(
       'semgrep-config',
       `${label('semgrep-config')} must name local rule files or directories (the registry is not used), got '${remote}'.`,
     );
   }
-  const scanTimeoutMs = inputs.duration('scan-timeout', { default: '30m', max: '6h' });
+  const scanTimeoutMs = inputs.duration('scan-timeout', { default: '30m', min: '1s', max: '6h' });
   return {
     reports,
     runScanners,

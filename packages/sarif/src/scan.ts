@@ -8,7 +8,8 @@ import type { AggregateJob, AggregateOutcome } from './job.ts';
 import type { ReportKind } from './load.ts';
 import type { ScanOptions } from './options.ts';
 import type { RepositoryLinks } from './report.ts';
-import { runAvailableScanners, type ScannerKind } from './scanners.ts';
+import { runnableScanners } from './scanners/index.ts';
+import { runAvailableScanners } from './scanners/run.ts';
 
 export interface ScanDeps {
   log: Logger;
@@ -56,7 +57,9 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   }
   if (options.runScanners === 'available') {
     const given = new Set(options.reports.map((r) => r.kind));
-    const missing = (['gitleaks', 'semgrep', 'trivy'] as ScannerKind[]).filter((k) => !given.has(k));
+    const missing = runnableScanners()
+      .map((s) => s.tool.id)
+      .filter((k) => !given.has(k));
     const outDir = await mkdtemp(path.join(deps.env['RUNNER_TEMP'] ?? tmpdir(), 'security-scan-'));
     const produced = await runAvailableScanners(
       missing,

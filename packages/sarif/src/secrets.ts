@@ -80,9 +80,8 @@ export class SecretIndex {
   readonly #memo = new RecentCache<string>(13);
   /** A secret was added since the memo was last cleared (secrets come in thousands, redaction after them). */
   #memoStale = false;
-  /** The secrets in lower case, for texts that were folded to lower case (built when first needed). */
-  #folded: SecretIndex | undefined;
-  /** How many secrets #folded was built from (two secrets may fold to one). */
+  /** redactFolded's results, with the number of secrets they were redacted with. */
+  readonly #foldedMemo = new Map<string, string>();
   #foldedFrom = 0;
 
   get size(): number {
@@ -119,12 +118,25 @@ export class SecretIndex {
    * Redact the text before folding it where that is possible; this is the net behind it.
    */
   redactFolded(text: string): string {
-    if (!this.#folded || this.#foldedFrom !== this.#all.size) {
-      this.#folded = new SecretIndex();
-      for (const value of this.#all) this.#folded.add(value.toLowerCase());
+    if (this.#foldedFrom !== this.#all.size) {
+      this.#foldedMemo.clear();
       this.#foldedFrom = this.#all.size;
     }
-    return this.#folded.redact(this.redact(text));
+    let result = this.#foldedMemo.get(text);
+    if (result !== undefined) return result;
+    result = this.redact(text);
+    // Folded texts are short (tool ids) and few, while secrets may be tens of thousands: the
+    // secrets that occur in the text in lower case are looked for one by one, and only those
+    // are indexed, which redacts exactly as an index of every secret in lower case would.
+    const found = new SecretIndex();
+    for (const value of this.#all) {
+      if (value.length > result.length) continue;
+      const lower = value.toLowerCase();
+      if (result.includes(lower)) found.add(lower);
+    }
+    if (found.size) result = found.redact(result);
+    if (this.#foldedMemo.size < 1000) this.#foldedMemo.set(text, result);
+    return result;
   }
 
   /** Whether a text contains a registered secret (patterns aside). */

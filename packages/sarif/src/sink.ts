@@ -1,3 +1,4 @@
+import { cutText } from '@pipeline-toolkit/core';
 import type { Finding, ToolInfo } from './model.ts';
 
 /** A finding as a parser reads it, before deduplication assigns tools, a fingerprint and its report. */
@@ -57,7 +58,8 @@ export function cveIds(texts: readonly string[]): string[] {
 
 /** A text of at most `max` characters, ending with `…` when cut. */
 export function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  // Cut between grapheme clusters: a lone surrogate would make the SARIF invalid UTF-8.
+  return cutText(text, max);
 }
 
 /** The first line of a text, at most `max` characters. */
@@ -86,16 +88,13 @@ export function unrecognisedSeverity(ctx: ParseContext, tool: string, field: str
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };
-/** Control characters other than tab and newline (and DEL, C1 controls, bidi overrides). */
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex
-const NEEDS_CLEANING = /[&\\\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+const NEEDS_CLEANING = /[&\\\r]/;
 
 /**
  * Text hygiene for every text read from a report: HTML entities decoded (`&#39;`, `&quot;`),
  * literal `\n` / `\r\n` / `\t` escapes that a tool left in its text (Trivy) turned into real ones,
- * CRLF into LF, and control characters removed.
+ * CRLF into LF. Control, bidi and zero-width characters are left for the Aggregator, which makes
+ * them visible with core's visibleControls, as the log, the summary and Slack do.
  */
 export function cleanText(text: string): string {
   if (!NEEDS_CLEANING.test(text)) return text;
@@ -107,6 +106,5 @@ export function cleanText(text: string): string {
     })
     .replace(/\\r\\n|\\n/g, '\n')
     .replace(/\\t/g, '\t')
-    .replace(/\r\n?/g, '\n')
-    .replace(CONTROL, '');
+    .replace(/\r\n?/g, '\n');
 }

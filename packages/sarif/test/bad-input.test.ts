@@ -48,7 +48,7 @@ describe('bad reports give a clear error naming the file and what was expected',
     ['trivy/trivy-repo-secrets.json', 'gitleaks', /is a Trivy JSON report; expected a Gitleaks JSON or SARIF report/],
     ['gitleaks/gitleaks-baseline-report.json', 'semgrep', /is a Gitleaks JSON report; expected a Semgrep JSON or SARIF report/],
     ['semgrep/semgrep-sarif-autofix.sarif', 'trivy', /is a SARIF log of 'Semgrep OSS'; expected a Trivy JSON or SARIF report/],
-    ['other/grype-0.34.7-cxf.sarif', 'gitleaks', /is a SARIF log of 'Grype'; expected a Gitleaks JSON or SARIF report/],
+    ['grype/grype-0.34.7-cxf.sarif', 'gitleaks', /is a SARIF log of 'Grype'; expected a Gitleaks JSON or SARIF report/],
   ] as const)('%s given as a %s report', async (file, kind, message) => {
     const error = await load(await text(file), kind);
     expect(error).toBeInstanceOf(ReportError);

@@ -58,21 +58,29 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'trivy/trivy-v0.72.0-image-alpine310-critical.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1 } },
   // Other SARIF: security-severity when present (Grype), else level (result, then rule default; note→LOW).
   // Through the generic `reports` input. Checkov: its severity label; null (no platform key) states nothing → MEDIUM.
-  'other/checkov-terraform-severity.json': { kind: 'any', tools: ['checkov'], counts: { HIGH: 1, MEDIUM: 2, LOW: 1 } },
-  'other/checkov-multiple-check-types.json': { kind: 'any', tools: ['checkov'], counts: { MEDIUM: 13 } }, // terraform + dockerfile
+  'checkov/checkov-terraform-severity.json': { kind: 'any', tools: ['checkov'], counts: { HIGH: 1, MEDIUM: 2, LOW: 1 } },
+  'checkov/checkov-multiple-check-types.json': { kind: 'any', tools: ['checkov'], counts: { MEDIUM: 13 } }, // terraform + dockerfile
+  // Checkov 3.3.30 run here (SOURCES.md), through its own input: severity null → MEDIUM; `#checkov:skip` → suppressed.
+  // One framework: 10 failed checks on main.tf, 1 skipped (summary: failed 10, skipped 1).
+  'checkov/checkov-3.3.30-terraform.json': { kind: 'checkov', tools: ['checkov'], counts: { MEDIUM: 10, suppressed: 1 } },
+  // Three frameworks: dockerfile 2 failed + kubernetes 20 + terraform 10 failed and 1 skipped.
+  'checkov/checkov-3.3.30-multi-framework.json': { kind: 'checkov', tools: ['checkov'], counts: { MEDIUM: 32, suppressed: 1 } },
   // Grype JSON: Critical and Low, one of each
-  'other/grype-json-dir-golden.json': { kind: 'any', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
-  'other/grype-json-image-golden.json': { kind: 'any', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
+  'grype/grype-json-dir-golden.json': { kind: 'grype', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
+  'grype/grype-json-image-golden.json': { kind: 'any', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
   'other/codeql-2.5.4-output.sarif': { kind: 'sarif', tools: ['codeql'], counts: { HIGH: 11, MEDIUM: 4, LOW: 57 } },
   'other/codeql-action-tool-names.sarif': { kind: 'sarif', tools: ['codeql-command-line-toolchain', 'eslint', 'unnamed-tool'], counts: {} },
   'other/codeql-action-valid-multirun.sarif': { kind: 'sarif', tools: ['lgtm-com', 'codeql-command-line-toolchain'], counts: { LOW: 3 } },
   'other/dockle-0.3.15-image-no-locations.sarif': { kind: 'sarif', tools: ['dockle'], counts: { HIGH: 1, LOW: 3 } },
-  'other/grype-0.34.7-cxf.sarif': { kind: 'sarif', tools: ['grype'], counts: { CRITICAL: 1, HIGH: 11, MEDIUM: 4, LOW: 6 } },
+  // Grype SARIF through Grype's own input
+  'grype/grype-0.34.7-cxf.sarif': { kind: 'grype', tools: ['grype'], counts: { CRITICAL: 1, HIGH: 11, MEDIUM: 4, LOW: 6 } },
 };
 
 describe('every scanner fixture', () => {
   it('has an expectation (no fixture is left untested)', () => {
-    const files = ['gitleaks', 'semgrep', 'trivy', 'other'].flatMap((d) => readdirSync(path.join(fixtures, d)).map((f) => `${d}/${f}`));
+    const files = ['gitleaks', 'semgrep', 'trivy', 'grype', 'checkov', 'other'].flatMap((d) =>
+      readdirSync(path.join(fixtures, d)).map((f) => `${d}/${f}`),
+    );
     expect(files.sort()).toEqual(Object.keys(EXPECTED).sort());
   });
 

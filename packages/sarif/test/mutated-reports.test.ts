@@ -14,8 +14,8 @@ const SEEDS: [string, ReportKind][] = [
   ['trivy/trivy-legacy-array-mix.json', 'trivy'],
   ['trivy/trivy-v0.72.0-image-alpine310-critical.json', 'trivy'],
   ['other/dockle-0.3.15-image-no-locations.sarif', 'any'],
-  ['other/grype-json-dir-golden.json', 'any'],
-  ['other/checkov-terraform-severity.json', 'any'],
+  ['grype/grype-json-dir-golden.json', 'any'],
+  ['checkov/checkov-terraform-severity.json', 'any'],
 ];
 
 /** A small deterministic generator (mulberry32): the same 10,000 reports on every run. */

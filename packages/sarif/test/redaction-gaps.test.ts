@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Inputs, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
-import { readScanInputs, runScan } from '../src/index.ts';
+import { readScanInputs, runScan, type AggregateJob } from '../src/index.ts';
+import { aggregateInWorker } from '../src/parallel/worker.ts';
 
 /** A secret Gitleaks reports (mixed case, no known token shape: only the report says it is one). */
 const REPORTED = 'Zq8PmR3vKx7TnW2sHb4Y';
@@ -32,7 +33,58 @@ function leaksIn(outputs: Record<string, string>): string[] {
   );
 }
 
+/** A SARIF log whose driver is named with both secrets, and one result. */
+function sarifNamedWithSecrets(): unknown {
+  return {
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: `Scanner ${REPORTED} ${SHAPED}`, rules: [{ id: 'R1' }] } },
+        results: [
+          {
+            ruleId: 'R1',
+            level: 'error',
+            message: { text: 'Found' },
+            locations: [{ physicalLocation: { artifactLocation: { uri: 'src/a.js' }, region: { startLine: 2 } } }],
+          },
+        ],
+      },
+    ],
+  };
+}
+
 describe('redaction before case folding', () => {
+  it('across two threads: the SARIF read by the second thread, the secret known only to the first', async () => {
+    const dir = await workspace();
+    await writeFile(path.join(dir, 'other.sarif'), JSON.stringify(sarifNamedWithSecrets()));
+    const job: AggregateJob = {
+      sources: [
+        { input: 'gitleaks-report', label: "Input 'gitleaks-report'", kind: 'gitleaks', file: path.join(dir, 'gitleaks.json') },
+        { input: 'sarif-files', label: "Input 'sarif-files'", kind: 'sarif', file: path.join(dir, 'other.sarif') },
+      ],
+      root: dir,
+      gitleaksIgnore: [],
+      failOn: 'none',
+      categoryPrefix: 'ci',
+      sarifFile: path.join(dir, 'out.sarif'),
+      findingsFile: path.join(dir, 'out.findings.json'),
+      parallelFrom: 0,
+      split: { index: 1 },
+    };
+    const outcome = await aggregateInWorker(job);
+    expect(outcome.counts.bySeverity.HIGH).toBe(2);
+    const outputs = {
+      sarif: await readFile(job.sarifFile, 'utf8'),
+      findings: await readFile(job.findingsFile, 'utf8'),
+      summary: outcome.summary,
+      console: outcome.console,
+      annotations: JSON.stringify(outcome.annotations),
+      tools: JSON.stringify(outcome.tools),
+    };
+    expect(leaksIn(outputs)).toEqual([]);
+    expect(outcome.tools.map((t) => t.id)).toEqual(['gitleaks', 'scanner']);
+  });
+
   it("a SARIF driver name holding secrets leaks them in no letter case through the tool's lower-cased id", async () => {
     const dir = await workspace();
     const sarif = {

@@ -211,8 +211,9 @@ describe('secret corpus', () => {
       problems: JSON.stringify(result.problems),
       log: JSON.stringify(log.lines),
     };
+    // in any letter case: a folded copy (a tool id made from a driver name) leaks a token as surely
     const leaks = Object.entries(outputs).flatMap(([where, text]) =>
-      CORPUS.filter((token) => text.includes(token)).map((token) => `${where}: ${token}`),
+      CORPUS.filter((token) => text.toLowerCase().includes(token.toLowerCase())).map((token) => `${where}: ${token}`),
     );
     expect(leaks).toEqual([]);
     // the planted texts are there, redacted (the test would see the tokens if they were not)

@@ -106,7 +106,7 @@ describe('report variants', () => {
   });
 
   it('Checkov bare array is not taken for a Gitleaks report', async () => {
-    const text = await readFile(fixture('other/checkov-multiple-check-types.json'), 'utf8');
+    const text = await readFile(fixture('checkov/checkov-multiple-check-types.json'), 'utf8');
     await expect(load(text, 'gitleaks')).rejects.toThrow(/is a Checkov JSON report; expected a Gitleaks JSON or SARIF report/);
   });
 
@@ -138,12 +138,12 @@ describe('report variants', () => {
 });
 
 describe('text hygiene', () => {
-  it('decodes HTML entities, turns literal \\n into lines, removes control characters; the title is the first line', async () => {
+  it('decodes HTML entities, turns literal \\n into lines, shows control characters as escapes; the title is the first line', async () => {
     const text = 'Don&#39;t use &quot;eval&quot;\\nDetails on the next line\u0007 with \u001b[31mcolour';
     const agg = await load(sarif([{ ruleId: 'r', message: { text }, ...located }]), 'sarif');
     const [f] = agg.findings();
     expect(f!.title).toBe('Don\'t use "eval"');
-    expect(f!.message).toBe('Don\'t use "eval"\nDetails on the next line with [31mcolour');
+    expect(f!.message).toBe('Don\'t use "eval"\nDetails on the next line\\x07 with \\x1b[31mcolour');
   });
 });
 

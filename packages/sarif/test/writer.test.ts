@@ -25,7 +25,7 @@ const ALL: [string, ReportKind][] = [
   ['other/codeql-action-valid-multirun.sarif', 'sarif'],
   ['other/codeql-action-tool-names.sarif', 'sarif'],
   ['other/dockle-0.3.15-image-no-locations.sarif', 'sarif'],
-  ['other/grype-0.34.7-cxf.sarif', 'sarif'],
+  ['grype/grype-0.34.7-cxf.sarif', 'sarif'],
 ];
 
 async function written(agg: Aggregator, options: { root?: string; maxResultsPerRun?: number; categoryPrefix?: string } = {}) {

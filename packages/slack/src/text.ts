@@ -1,9 +1,11 @@
-import { cutText, redactPatterns } from '@pipeline-toolkit/core';
+import { cutText, redactPatterns, visibleControls } from '@pipeline-toolkit/core';
 
 /**
  * Making outside text safe for a Slack message. Branch names, job and step names, titles and
  * check names are controlled by whoever can push or edit a workflow, so they are treated as data:
- * secret-like strings scrubbed, Slack's control characters escaped, mentions neutralised.
+ * secret-like strings scrubbed, invisible and control characters made visible (core's
+ * visibleControls, as in the log, the summary and SARIF), Slack's control characters escaped,
+ * mentions neutralised.
  */
 
 /** Escapes the three characters Slack's mrkdwn treats as control characters. */
@@ -20,9 +22,9 @@ export function neutraliseMentions(text: string): string {
   return text.replace(/([@!])(channel|here|everyone)\b/gi, '$1\u200B$2');
 }
 
-/** Outside text for mrkdwn or plain_text: scrubbed, escaped, neutralised, on one line. */
+/** Outside text for mrkdwn or plain_text: scrubbed, invisible characters shown, escaped, neutralised, on one line. */
 export function safeText(text: string, redact: (text: string) => string = redactPatterns): string {
-  return neutraliseMentions(escapeSlack(redact(text).replace(/\s+/g, (space) => (space.includes('\n') ? ' ' : space))));
+  return neutraliseMentions(escapeSlack(visibleControls(redact(text)).replace(/\s+/g, (space) => (space.includes('\n') ? ' ' : space))));
 }
 
 /** The label part of `<url|label>`: a `|` would end the URL part early, so it becomes a look-alike. */

@@ -11,18 +11,15 @@ import { parseJsonPath, select } from './jsonpath.ts';
 import { regex } from './regex.ts';
 
 /** The regular expressions of a check, with the field they come from (for the loader's errors). */
-export function patternsOf(check: Check): { field: string; pattern: string }[] {
+export function patternsOf(check: Check): { field: string; path: string[]; pattern: string }[] {
   if (check.kind !== 'http') return [];
   const { expect, capture } = check.http;
+  const at = (path: string[], pattern: string) => ({ field: path.join('.'), path, pattern });
   return [
-    ...(expect.bodyMatches ?? []).map((pattern) => ({ field: 'expect.body-matches', pattern })),
-    ...Object.entries(expect.headerMatches ?? {}).map(([name, pattern]) => ({ field: `expect.header-matches.${name}`, pattern })),
-    ...(expect.jsonpath ?? []).flatMap((a) =>
-      a.matches !== undefined ? [{ field: `expect.jsonpath.${a.path}`, pattern: a.matches }] : [],
-    ),
-    ...Object.entries(capture ?? {}).flatMap(([name, source]) =>
-      source.from === 'regex' ? [{ field: `capture.${name}`, pattern: source.pattern }] : [],
-    ),
+    ...(expect.bodyMatches ?? []).map((pattern) => at(['expect', 'body-matches'], pattern)),
+    ...Object.entries(expect.headerMatches ?? {}).map(([name, pattern]) => at(['expect', 'header-matches', name], pattern)),
+    ...(expect.jsonpath ?? []).flatMap((a) => (a.matches !== undefined ? [at(['expect', 'jsonpath', a.path, 'matches'], a.matches)] : [])),
+    ...Object.entries(capture ?? {}).flatMap(([name, source]) => (source.from === 'regex' ? [at(['capture', name], source.pattern)] : [])),
   ];
 }
 

@@ -6,6 +6,7 @@
 export { loadSuite, DEFAULT_CONFIG, type LoadOptions } from './suite.ts';
 export { defaultSuite } from './defaults.ts';
 export { runSuite, type RunOptions } from './runner.ts';
+export { cancelOnSignals } from './cancel.ts';
 export { resolveTarget, normalisedOrigin, type ResolvedTarget } from './target.ts';
 export { readSmokeInputs, type SmokeInputs } from './options.ts';
 export { jsonReport, type JsonReport } from './report/json.ts';

@@ -94,16 +94,7 @@ export async function parseSuite(text: string, options: { file: string; env: Rec
   if (!parsed.success) fail(parsed.error.issues.slice(0, 10).map((issue) => formatIssue(issue, doc, at)));
   const atPath = (p: PropertyKey[]) => at(nodeAt(doc, p)?.range?.[0]);
   const suite = toSuite(parsed.data, { file: options.file, env: options.env, at: atPath, targets, secrets, fail });
-  const patternProblems: string[] = [];
-  for (const [index, check] of suite.checks.entries()) {
-    for (const { field, pattern } of patternsOf(check)) {
-      const compiled = await compileRegex(pattern);
-      if ('error' in compiled) {
-        const where = atPath(['checks', index, 'http', ...field.split('.')]);
-        patternProblems.push(`${where}: check '${check.name}' http.${field}: ${JSON.stringify(pattern.slice(0, 60))} ${compiled.error}`);
-      }
-    }
-  }
+  const patternProblems = await invalidPatterns(suite.checks, atPath);
   if (patternProblems.length) fail(patternProblems);
   return suite;
 
@@ -127,6 +118,21 @@ export async function parseSuite(text: string, options: { file: string; env: Rec
     }
     return `${where(node?.range?.[0])}: ${fieldName(issue.path, document)}: ${issue.message}`;
   }
+}
+
+/** Regular expressions that RE2 cannot run (backreferences, lookaround) or that are too long. */
+async function invalidPatterns(checks: readonly Check[], atPath: (p: PropertyKey[]) => string): Promise<string[]> {
+  const problems: string[] = [];
+  for (const [index, check] of checks.entries()) {
+    for (const { field, path: fieldPath, pattern } of patternsOf(check)) {
+      const compiled = await compileRegex(pattern);
+      if ('error' in compiled) {
+        const where = atPath(['checks', index, 'http', ...fieldPath]);
+        problems.push(`${where}: check '${check.name}' http.${field}: ${JSON.stringify(pattern.slice(0, 60))} ${compiled.error}`);
+      }
+    }
+  }
+  return problems;
 }
 
 /** `checks[2].http.expect.status` → `check 'orders API' http.expect.status`. */

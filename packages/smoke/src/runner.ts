@@ -46,13 +46,19 @@ export async function runSuite(suite: Suite, options: RunOptions): Promise<Suite
     env: suite.env,
     cwd: options.cwd ?? process.cwd(),
     exec: options.deps?.exec ?? coreExec,
+    redact: (text: string) => log.redactor.redact(text),
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const captures = new Map<string, string>();
   const runContext: RunContext = {
     ...ctx,
     captures,
-    onSecret: (value) => log.setSecret(value),
+    // As it is, and as each of its lines appears when quoted in JSON or sent in a URL.
+    onSecret: (value) => {
+      log.setSecret(value);
+      for (const line of value.split(/\r?\n/))
+        for (const form of [JSON.stringify(line).slice(1, -1), encodeURIComponent(line)]) log.setSecret(form);
+    },
     onCaptured: (values) => Object.entries(values).forEach(([name, value]) => captures.set(name, value)),
   };
   const tagText = options.tags?.length ? ` with tags ${options.tags.join(', ')}` : '';
@@ -144,6 +150,9 @@ async function runPool(
       check.name,
       gate.then(() => start(check)),
     );
+  // One turn of the event loop first: keep-alive sockets that a server closed while they sat idle
+  // (its FIN not yet read, as after a blocking call) are then seen as closed and not reused.
+  await new Promise((resolve) => setImmediate(resolve));
   startAll();
   const results = await Promise.all(checks.map((check) => finished.get(check.name) as Promise<CheckResult[]>));
   return results.flat();

@@ -3,23 +3,34 @@
  * input-validation path. Every message says what is accepted; load.ts adds file:line and the field.
  */
 import * as z from 'zod';
-import { parseDuration } from '@pipeline-toolkit/core';
+import { cutText, parseDuration } from '@pipeline-toolkit/core';
 import { parseJsonPath } from './jsonpath.ts';
 
 const DURATION_HELP = 'a duration such as 500ms, 5s or 1m';
 
-const duration = z
-  .union([z.string(), z.number()], {
-    error: (issue) => (issue.input === undefined ? `is required: ${DURATION_HELP}` : `must be ${DURATION_HELP}`),
-  })
-  .transform((value, ctx) => {
-    const ms = parseDuration(String(value));
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `must be ${DURATION_HELP}, got '${value}'` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+const HOUR_MS = 3_600_000;
+
+/** A duration within `min`..`max` milliseconds, named as written (`1ms`, `1h`) in messages. */
+function boundedDuration(min: number, max: number, range: string) {
+  return z
+    .union([z.string(), z.number()], {
+      error: (issue) => (issue.input === undefined ? `is required: ${DURATION_HELP} (${range})` : `must be ${DURATION_HELP} (${range})`),
+    })
+    .transform((value, ctx) => {
+      const text = String(value);
+      const ms = text.length <= 64 ? parseDuration(text) : undefined;
+      if (ms === undefined || !Number.isFinite(ms) || ms < min || ms > max) {
+        ctx.addIssue({ code: 'custom', message: `must be ${DURATION_HELP} (${range}), got '${shown(text)}'` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+/** Timeouts, intervals and latencies: more than zero, at most an hour (a timer beyond 2^31 ms would fire at once). */
+const duration = boundedDuration(1, HOUR_MS, 'from 1ms to 1h');
+/** Pauses between attempts: zero or more, at most an hour. */
+const pause = boundedDuration(0, HOUR_MS, 'from 0 to 1h');
 
 /** A whole number; numeric text is accepted too, since `${VAR}` interpolation yields text. */
 function integer(min: number, max: number, what = 'a whole number') {
@@ -27,16 +38,19 @@ function integer(min: number, max: number, what = 'a whole number') {
   return z.union([z.number(), z.string()], { error: help }).transform((value, ctx) => {
     const number = typeof value === 'number' ? value : /^\s*-?\d+\s*$/.test(value) ? Number(value) : NaN;
     if (!Number.isInteger(number) || number < min || number > max) {
-      ctx.addIssue({ code: 'custom', message: `${help}, got '${value}'` });
+      ctx.addIssue({ code: 'custom', message: `${help}, got '${shown(String(value))}'` });
       return z.NEVER;
     }
     return number;
   });
 }
 
+/** A value quoted in a message: its first 60 characters, cut between grapheme clusters (never half an emoji). */
+const shown = (text: string | undefined) => (text === undefined ? text : cutText(text, 60));
+
 /** The message for a value of the wrong type, or for a missing one. */
 const expected = (what: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? `is required: ${what}` : `must be ${what}, got ${JSON.stringify(issue.input)?.slice(0, 60)}`;
+  issue.input === undefined ? `is required: ${what}` : `must be ${what}, got ${shown(JSON.stringify(issue.input))}`;
 
 /** true or false; the text `true`/`false` is accepted too, since `${VAR}` interpolation yields text. */
 const boolean = z
@@ -71,12 +85,13 @@ function strict<T extends z.core.$ZodLooseShape>(shape: T, what: string) {
 
 const SIZE_UNITS = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as const;
 const SIZE_HELP = 'a size in bytes such as 512, 100KB or 2MB';
+const SIZE_MAX = 1024 ** 3;
 /** A byte size: a whole number, or a number with B, KB, MB or GB (powers of 1024). */
 const size = z.union([z.string(), z.number()], { error: `must be ${SIZE_HELP}` }).transform((value, ctx) => {
   const match = /^(\d+(?:\.\d+)?) ?(b|kb|mb|gb)?$/i.exec(String(value).trim());
   const bytes = match ? Math.round(Number(match[1]) * SIZE_UNITS[(match[2]?.toLowerCase() ?? 'b') as keyof typeof SIZE_UNITS]) : NaN;
-  if (!Number.isSafeInteger(bytes)) {
-    ctx.addIssue({ code: 'custom', message: `must be ${SIZE_HELP}, got '${value}'` });
+  if (!Number.isSafeInteger(bytes) || bytes > SIZE_MAX) {
+    ctx.addIssue({ code: 'custom', message: `must be ${SIZE_HELP} (at most 1GB), got '${shown(String(value))}'` });
     return z.NEVER;
   }
   return bytes;
@@ -86,7 +101,7 @@ const size = z.union([z.string(), z.number()], { error: `must be ${SIZE_HELP}` }
 const number = z.union([z.number(), z.string()], { error: 'must be a number' }).transform((value, ctx) => {
   const result = typeof value === 'number' ? value : /^\s*-?\d+(?:\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isFinite(result)) {
-    ctx.addIssue({ code: 'custom', message: `must be a number, got '${value}'` });
+    ctx.addIssue({ code: 'custom', message: `must be a number, got '${shown(String(value))}'` });
     return z.NEVER;
   }
   return result;
@@ -142,7 +157,7 @@ const capture = z
       } else if (value.startsWith('regex:') && value.length > 'regex:'.length) {
         return { from: 'regex' as const, pattern: value.slice('regex:'.length) };
       }
-      ctx.addIssue({ code: 'custom', message: `must be ${CAPTURE_HELP}, got '${value.slice(0, 60)}'` });
+      ctx.addIssue({ code: 'custom', message: `must be ${CAPTURE_HELP}, got '${shown(value)}'` });
       return z.NEVER;
     }),
   )
@@ -261,7 +276,7 @@ const check = strict(
       .default([]),
     timeout: duration.optional(),
     retries: integer(0, 10).optional(),
-    backoff: duration.optional(),
+    backoff: pause.optional(),
     until: until.optional(),
     http: http.optional(),
     tcp: tcp.optional(),
@@ -287,7 +302,7 @@ export const suiteSchema = strict(
       {
         timeout: duration.optional(),
         retries: integer(0, 10).optional(),
-        backoff: duration.optional(),
+        backoff: pause.optional(),
         concurrency: integer(1, 64).optional(),
       },
       'defaults (timeout, retries, backoff, concurrency)',

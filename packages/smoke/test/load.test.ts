@@ -155,7 +155,42 @@ describe('parseSuite', () => {
     expect(message).toContain("smoke.yml:5: check 'a' http.url: must be an absolute URL (http:// or https://)");
     expect(message).toContain("smoke.yml:7: check 'b' http.expect.status");
     expect(message).toContain('HTTP status code');
-    expect(message).toContain("smoke.yml:7: check 'b' http.expect.max-latency: must be a duration such as 500ms, 5s or 1m, got 'soon'");
+    expect(message).toContain(
+      "smoke.yml:7: check 'b' http.expect.max-latency: must be a duration such as 500ms, 5s or 1m (from 1ms to 1h), got 'soon'",
+    );
+  });
+
+  it('quotes at most 60 characters of a wrong value, never cutting an emoji in half', async () => {
+    // The JSON of the value is a quote and 58 letters, then a 4-unit emoji across the 60th character.
+    const value = `${'a'.repeat(58)}👍🏽${'b'.repeat(500)}`;
+    const text = `checks:\n  - name: a\n    http: { path: /x, expect: { status: "${value}" } }\n`;
+    const message = await expectInputError(parseSuite(text, { file: 'smoke.yml', env: {} }));
+    expect(message).toContain(`got "${'a'.repeat(58)}…`);
+    expect(message).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    expect(message).not.toContain('b'.repeat(100));
+  });
+
+  it('refuses numbers outside their bounds: negative, zero timeouts, NaN, Infinity, huge, naming field and range', async () => {
+    const cases: [string, string][] = [
+      ['retries: -1', 'retries: must be a whole number from 0 to 10'],
+      ['retries: .nan', 'retries: must be a whole number from 0 to 10'],
+      ['retries: 1e400', 'retries: must be a whole number from 0 to 10'],
+      ['timeout: 0', 'timeout: must be a duration such as 500ms, 5s or 1m (from 1ms to 1h)'],
+      ['timeout: 99999999999h', 'timeout: must be a duration such as 500ms, 5s or 1m (from 1ms to 1h)'],
+      ['timeout: .inf', 'timeout: must be a duration such as 500ms, 5s or 1m (from 1ms to 1h)'],
+      ['backoff: -5s', 'backoff: must be a duration such as 500ms, 5s or 1m (from 0 to 1h)'],
+      ['tcp: { host: h, port: 70000 }', 'tcp.port: must be a port number from 1 to 65535'],
+      [
+        'http: { path: /x, expect: { max-size: 2GB } }',
+        'http.expect.max-size: must be a size in bytes such as 512, 100KB or 2MB (at most 1GB)',
+      ],
+    ];
+    for (const [field, expected] of cases) {
+      const kind = field.startsWith('tcp') || field.startsWith('http') ? '' : '\n    tcp: { host: h, port: 1 }';
+      const text = `checks:\n  - name: a\n    ${field}${kind}\n`;
+      const message = await expectInputError(parseSuite(text, { file: 'smoke.yml', env: {} }));
+      expect(message).toContain(`smoke.yml:3: check 'a' ${expected}`);
+    }
   });
 
   it('reports a bad target URL with its line', async () => {

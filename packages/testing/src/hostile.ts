@@ -11,6 +11,10 @@ export interface HostileServer {
   port: number;
   /** Requests whose head arrived (method and path), in order. */
   requests: string[];
+  /** Connections the clients still hold open (a client that really aborts closes its socket). */
+  openConnections(): number;
+  /** Resolves once no connection is open, or after `limitMs` (then openConnections() tells). */
+  allClosed(limitMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,13 @@ export async function hostileServer(
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    openConnections: () => sockets.size,
+    allClosed: (limitMs) =>
+      new Promise<void>((resolve) => {
+        const started = Date.now();
+        const check = () => (sockets.size === 0 || Date.now() - started >= limitMs ? resolve() : setTimeout(check, 20));
+        check();
+      }),
     close: () =>
       new Promise<void>((resolve) => {
         for (const timer of timers) clearInterval(timer);

@@ -1,37 +1,27 @@
 import { InputError, requestPolicy } from '@pipeline-toolkit/core';
-import { readScanInputs, runScan, uploadForRun } from '@pipeline-toolkit/sarif';
-import { flagInputs, githubToken, type Command } from '../command.ts';
+import { namesOf, readScanInputs, registryInputs, runScan, SCANNERS, uploadForRun } from '@pipeline-toolkit/sarif';
+import { flagInputs, githubToken, type Command, type Flag } from '../command.ts';
 
-/** Short flags of the README example, each the same as an input-named flag. */
+/** The flags that follow from the scanner registry (a report flag per scanner, --sarif-files, --reports, --run-scanners), each with its short alias. */
+const fromRegistry = registryInputs();
+
+/** Short flags, each the same as an input-named flag. */
 const ALIASES: Record<string, string> = {
-  gitleaks: 'gitleaks-report',
-  semgrep: 'semgrep-report',
-  trivy: 'trivy-report',
+  ...Object.fromEntries(fromRegistry.filter((i) => i.alias).map((i) => [i.alias!, i.name])),
   sarif: 'output-sarif',
-  report: 'reports',
 };
 
 export const scan: Command = {
   name: 'scan',
-  summary: 'Aggregate Gitleaks, Semgrep, Trivy and other SARIF reports; gate on severity; write one SARIF file',
-  usage:
-    'pipeline-toolkit scan [--gitleaks g.json] [--semgrep s.json] [--trivy t.json] [--sarif-files "*.sarif"] [--report grype.json] [--fail-on high] [--sarif out.sarif]',
+  summary: `Aggregate ${namesOf(SCANNERS)} and other SARIF reports; gate on severity; write one SARIF file`,
+  usage: `pipeline-toolkit scan ${SCANNERS.map((s) => `[--${s.tool.id} ${s.tool.id}.json]`).join(' ')} [--sarif-files "*.sarif"] [--report any.json] [--fail-on high] [--sarif out.sarif]`,
   flags: [
-    { name: 'gitleaks-report', type: 'string', multiple: true, description: 'Gitleaks report (JSON or SARIF): path or glob' },
-    { name: 'gitleaks', type: 'string', multiple: true, description: 'Same as --gitleaks-report' },
-    { name: 'semgrep-report', type: 'string', multiple: true, description: 'Semgrep report (JSON or SARIF): path or glob' },
-    { name: 'semgrep', type: 'string', multiple: true, description: 'Same as --semgrep-report' },
-    { name: 'trivy-report', type: 'string', multiple: true, description: 'Trivy report (JSON or SARIF): path or glob' },
-    { name: 'trivy', type: 'string', multiple: true, description: 'Same as --trivy-report' },
-    { name: 'sarif-files', type: 'string', multiple: true, description: "Other tools' SARIF 2.1.0 files: paths or globs" },
-    {
-      name: 'reports',
-      type: 'string',
-      multiple: true,
-      description: 'Report of any supported tool (SARIF, Gitleaks/Semgrep/Trivy/Grype/Checkov JSON), detected from content: path or glob',
-    },
-    { name: 'report', type: 'string', multiple: true, description: 'Same as --reports' },
-    { name: 'run-scanners', type: 'string', description: "'none' (default) or 'available': run gitleaks/semgrep/trivy found on PATH" },
+    ...fromRegistry.flatMap((i): Flag[] => [
+      { name: i.name, type: 'string', ...(i.multiple ? { multiple: true } : {}), description: i.description },
+      ...(i.alias
+        ? [{ name: i.alias, type: 'string' as const, ...(i.multiple ? { multiple: true } : {}), description: `Same as --${i.name}` }]
+        : []),
+    ]),
     { name: 'semgrep-config', type: 'string', multiple: true, description: 'Local Semgrep rule file or directory for --run-scanners' },
     { name: 'fail-on', type: 'string', description: 'critical | high (default) | medium | low | none' },
     { name: 'output-sarif', type: 'string', description: 'Where to write the SARIF file (default security-scan.sarif)' },
@@ -39,9 +29,13 @@ export const scan: Command = {
     { name: 'category-prefix', type: 'string', description: 'Prefix of each run category (default security-scan)' },
     { name: 'upload', type: 'boolean', description: 'Upload the SARIF file to code scanning (GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_REF)' },
     { name: 'github-token', type: 'string', description: 'Token for --upload (default: GITHUB_TOKEN)' },
-    { name: 'scan-timeout', type: 'string', description: 'Longest run of one scanner started by --run-scanners (default 30m)' },
-    { name: 'request-timeout', type: 'string', description: 'Longest wait for one upload request (default 30s)' },
-    { name: 'request-deadline', type: 'string', description: 'Longest time for the upload, retries included (default 5m)' },
+    {
+      name: 'scan-timeout',
+      type: 'string',
+      description: 'Longest run of one scanner started by --run-scanners (default 30m; from 1s to 6h)',
+    },
+    { name: 'request-timeout', type: 'string', description: 'Longest wait for one upload request (default 30s; from 100ms to 1h)' },
+    { name: 'request-deadline', type: 'string', description: 'Longest time for the upload, retries included (default 5m; from 1s to 6h)' },
   ],
   async run({ inputs, lists, io }) {
     const label = (name: string) => inputs.label(name);

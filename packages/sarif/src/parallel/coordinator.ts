@@ -65,6 +65,16 @@ async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, rendered:
   shard.verdict(verdict);
   const findings = agg.finish();
   const output = new ShardOutput(findings, job.root);
-  const plan = planOutputs([output.describe(), describeHandover(read.handover, verdict)], agg.tools, job);
+  // the shard's findings name their tools as read: as the outputs name them (redacted), like the shard's own rendering
+  const handover = {
+    ...read.handover,
+    tools: read.handover.tools.map((t) =>
+      t
+        .split('\n')
+        .map((id) => agg.toolId(id))
+        .join('\n'),
+    ),
+  };
+  const plan = planOutputs([output.describe(), describeHandover(handover, verdict)], agg.tools, job);
   return { findings, output, plan, shardRendered: shard.render(plan, rendered) };
 }

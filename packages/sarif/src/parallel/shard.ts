@@ -46,6 +46,12 @@ class Inbox<T extends { step: string }> {
     this.#wake?.();
   }
 
+  /** Whether a message of this step has arrived (after the event loop has taken in what is pending). */
+  async arrived(step: string): Promise<boolean> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return this.#queue.some((m) => m.step === step);
+  }
+
   async next(step: string): Promise<T> {
     for (;;) {
       const at = this.#queue.findIndex((m) => m.step === step || m.step === 'failed');
@@ -148,9 +154,11 @@ async function steps(job: ShardJob, port: MessagePort): Promise<void> {
   if (failed) throw reportInputError(job.sources[failed.index]!, failed.error, agg.secrets);
   const reports = new Map<string, Location | undefined>();
   const placed = (f: Finding) => placement(f, job.root, reports) !== undefined;
-  post({ step: 'read', tools: agg.tools, problems: agg.problems, secrets: agg.secrets.values(), handover: agg.handover(placed) });
+  post({ step: 'read', tools: agg.toolsAsRead, problems: agg.problems, secrets: agg.secrets.values(), handover: agg.handover(placed) });
 
-  // every secret is known once the coordinator's arrive: redact while it deduplicates
+  // Every secret is known once the coordinator's arrive. When they have not yet, the texts are
+  // redacted with this thread's secrets meanwhile, and checked again only for the later ones.
+  if (!(await inbox.arrived('secrets'))) agg.redactTexts();
   agg.addSecrets((await expect('secrets')).secrets);
   agg.redactTexts();
   agg.applyVerdict((await expect('verdict')).verdict);

@@ -11,23 +11,17 @@ import {
 } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
 import { cleanText, cveIds, cweIds, firstLine, unrecognisedSeverity, type ParseContext } from '../sink.ts';
-import { addLeak, GITLEAKS } from './gitleaks.ts';
-import { SEMGREP, semgrepKey } from './semgrep.ts';
-import { TRIVY, trivyKeys } from './trivy.ts';
-
-/** Which of the three tools wrote a SARIF run, from its driver name; anything else is read generically. */
-export function sarifToolKind(driverName: string): 'gitleaks' | 'semgrep' | 'trivy' | 'other' {
-  if (/^gitleaks$/i.test(driverName)) return 'gitleaks';
-  if (/^semgrep\b/i.test(driverName)) return 'semgrep';
-  if (/^trivy$/i.test(driverName)) return 'trivy';
-  return 'other';
-}
+import { addLeak } from '../scanners/gitleaks.ts';
+import { scannerOfDriver } from '../scanners/index.ts';
+import { semgrepKey } from '../scanners/semgrep.ts';
+import { trivyKeys } from '../scanners/trivy.ts';
 
 interface Run {
   ctx: ParseContext;
   /** The driver name, as written. */
   name: string;
-  kind: ReturnType<typeof sarifToolKind>;
+  /** The registered scanner's id ('other' for any other tool): Gitleaks, Semgrep and Trivy runs are read with their tool's keys and fields. */
+  kind: string;
   tool: string;
   rules: JsonObject[];
   rulesById: Map<string, JsonObject>;
@@ -255,8 +249,8 @@ export function parseSarif(doc: unknown, ctx: ParseContext): void {
     const driver = obj(obj(run?.['tool'])?.['driver']);
     if (!run || !driver) throw new ReportError(ctx.file, `run ${runIndex} has no tool.driver; expected SARIF 2.1.0`);
     const name = str(driver['name']) ?? 'Unnamed tool';
-    const kind = sarifToolKind(name);
-    const known = kind === 'gitleaks' ? GITLEAKS : kind === 'semgrep' ? SEMGREP : kind === 'trivy' ? TRIVY : undefined;
+    const known = scannerOfDriver(name)?.tool;
+    const kind = known?.id ?? 'other';
     const tool = known?.id ?? toolSlug(name);
     ctx.sink.tool({
       id: tool,

@@ -10,6 +10,8 @@ export interface CheckContext {
   exec: Exec;
   /** Aborts a running request (the run was cancelled). */
   signal?: AbortSignal;
+  /** Hides registered secrets in text quoted from an answer. */
+  redact?: (text: string) => string;
   /** The URL to report instead of the requested one (captures are not shown). */
   reportedUrl?: string;
 }

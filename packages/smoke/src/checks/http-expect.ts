@@ -21,7 +21,12 @@ export interface Answer {
   requestUrl: string;
   chain: string[];
   contentType: string | null;
+  /** Hides secrets in a value quoted from the answer before it is cut short (a cut secret would escape redaction). */
+  redact?: (text: string) => string;
 }
+
+type Redact = (text: string) => string;
+const asIs: Redact = (text) => text;
 
 export async function expectationProblem(expect: HttpExpect, answer: Answer): Promise<string | undefined> {
   return (
@@ -79,10 +84,10 @@ async function bodyProblem(expect: HttpExpect, answer: Answer): Promise<string |
       if (!segments || hasWildcard(segments)) return `'${path}' is not a supported JSON path (use $.a.b, $.items[0], $['a key'])`;
       const selection = select(document, segments);
       if (!selection.found) return `${path} not found in the JSON body`;
-      if (!matches(selection.value, expected)) return `${path} is ${short(selection.value)}, expected ${short(expected)}`;
+      if (!matches(selection.value, expected)) return `${path} is ${short(selection.value, answer.redact)}, expected ${short(expected)}`;
     }
     for (const assertion of expect.jsonpath ?? []) {
-      const problem = await jsonAssertProblem(document, assertion);
+      const problem = await jsonAssertProblem(document, assertion, answer.redact ?? asIs);
       if (problem) return problem;
     }
   }
@@ -139,11 +144,11 @@ function compare(actual: number, comparison: Comparison): string | undefined {
 }
 
 /** `$.items: { count: 3 }`, `$.version: { '>': 2 }`, `$.state: { in: [a, b] }`, `$.id: { exists: true }`. */
-async function jsonAssertProblem(document: unknown, assertion: JsonAssert): Promise<string | undefined> {
+async function jsonAssertProblem(document: unknown, assertion: JsonAssert, redact: Redact): Promise<string | undefined> {
   const { path } = assertion;
   const segments = parseJsonPath(path) ?? [];
   const values = selectAll(document, segments);
-  if (assertion.exists === false && values.length) return `${path} exists (${short(values[0])}), expected it to be absent`;
+  if (assertion.exists === false && values.length) return `${path} exists (${short(values[0], redact)}), expected it to be absent`;
   if (assertion.exists === true && !values.length) return `${path} not found in the JSON body`;
   if (assertion.count !== undefined) {
     const only = values[0];
@@ -154,7 +159,8 @@ async function jsonAssertProblem(document: unknown, assertion: JsonAssert): Prom
         : values.length === 1 && only && typeof only === 'object'
           ? Object.keys(only).length
           : undefined;
-    if (count === undefined) return values.length ? `${path} is ${short(only)}, not a list to count` : `${path} not found in the JSON body`;
+    if (count === undefined)
+      return values.length ? `${path} is ${short(only, redact)}, not a list to count` : `${path} not found in the JSON body`;
     const expected = typeof assertion.count === 'number' ? { equals: assertion.count } : assertion.count;
     const failed = compare(count, expected);
     if (failed) return `${path} count is ${count}, expected ${failed}`;
@@ -164,7 +170,7 @@ async function jsonAssertProblem(document: unknown, assertion: JsonAssert): Prom
   if (!values.length) return `${path} not found in the JSON body`;
   for (const value of values) {
     const problem = await valueProblem(value, assertion);
-    if (problem) return `${path}${values.length > 1 ? ' (one of its values)' : ''} is ${short(value)}, expected ${problem}`;
+    if (problem) return `${path}${values.length > 1 ? ' (one of its values)' : ''} is ${short(value, redact)}, expected ${problem}`;
   }
   return undefined;
 }
@@ -188,7 +194,7 @@ async function valueProblem(value: unknown, assertion: JsonAssert): Promise<stri
   return undefined;
 }
 
-export function short(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+export function short(value: unknown, redact: Redact = asIs): string {
+  const text = redact(JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

@@ -143,6 +143,7 @@ export async function runHttp(spec: HttpSpec, ctx: CheckContext): Promise<Outcom
     requestUrl: url,
     chain,
     contentType: response.headers.get('content-type'),
+    ...(ctx.redact ? { redact: ctx.redact } : {}),
   };
   return result(await expectationProblem(spec.expect, answer));
 }

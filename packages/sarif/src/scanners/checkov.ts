@@ -2,6 +2,7 @@ import { arr, int, obj, str, ReportError, type JsonObject } from '../json.ts';
 import { severityFromSecurityLabel, type Severity } from '../model.ts';
 import { normalisePath } from '../paths.ts';
 import { firstLine, unrecognisedSeverity, type ParseContext } from '../sink.ts';
+import type { Scanner } from './scanner.ts';
 
 export const CHECKOV = { id: 'checkov', name: 'Checkov', informationUri: 'https://www.checkov.io' } as const;
 
@@ -72,3 +73,15 @@ export function parseCheckovJson(doc: unknown, ctx: ParseContext): void {
   if (Array.isArray(doc)) doc.forEach((item, i) => readCheckovElement(item, i, ctx));
   else readCheckovElement(doc, 0, ctx);
 }
+
+export const checkov: Scanner = {
+  tool: CHECKOV,
+  input: 'checkov-report',
+  formats: "JSON (`-o json`: one framework's object or several frameworks' array) or SARIF",
+  severity: '`severity` (set only with a platform key); else MEDIUM',
+  sarifDriver: /^checkov$/i,
+  detect: isCheckovReport,
+  detectElement: isCheckovReport,
+  parse: parseCheckovJson,
+  readElement: readCheckovElement,
+};

@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { severityFromLabel, type Location, type Severity } from '../model.ts';
 import { normalisePath } from '../paths.ts';
 import { cleanText, cweIds, firstLine, unrecognisedSeverity, type ParseContext } from '../sink.ts';
+import type { Scanner } from './scanner.ts';
 
 export const SEMGREP = { id: 'semgrep', name: 'Semgrep', informationUri: 'https://semgrep.dev' } as const;
 
@@ -86,3 +88,41 @@ export function parseSemgrepJson(doc: unknown, ctx: ParseContext): void {
   readSemgrepEnvelope(report, ctx);
   report['results'].forEach((item, index) => readSemgrepResult(item, index, ctx));
 }
+
+/** Semgrep's registry and remote configs (`p/…`, `auto`, URLs) are refused: only local rule files are run. */
+export const REMOTE_SEMGREP_CONFIG = /^(?:p\/|r\/|s\/|auto$|https?:)/;
+
+export const semgrep: Scanner = {
+  tool: SEMGREP,
+  input: 'semgrep-report',
+  formats: 'JSON or SARIF',
+  severity: '`extra.severity` (ERROR/WARNING/INFO or CRITICAL…LOW); else MEDIUM',
+  sarifDriver: /^semgrep\b/i,
+  detect: (o) => Array.isArray(o['results']) && ('errors' in o || 'paths' in o || 'version' in o),
+  parse: parseSemgrepJson,
+  stream: {
+    key: 'results',
+    element: (element, index, _envelope, ctx) => readSemgrepResult(element, index, ctx),
+    envelope: readSemgrepEnvelope,
+  },
+  run: {
+    command: 'semgrep',
+    summary: 'semgrep with the local rule files of semgrep-config and metrics off',
+    args: ({ report, workspace, semgrepConfig }) => [
+      'scan',
+      ...semgrepConfig.flatMap((c) => ['--config', path.resolve(workspace, c)]),
+      '--json',
+      '--output',
+      report,
+      '--metrics',
+      'off',
+      '--disable-version-check',
+      '--quiet',
+      workspace,
+    ],
+    env: { SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' },
+    okExitCodes: [0, 1],
+    skip: ({ semgrepConfig }) =>
+      semgrepConfig.length ? undefined : 'semgrep is on PATH but semgrep-config names no local rule files; semgrep is skipped.',
+  },
+};

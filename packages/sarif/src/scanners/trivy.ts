@@ -1,7 +1,9 @@
+import { ExternalError } from '@pipeline-toolkit/core';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { maxSeverity, severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
 import { cveIds, firstLine, unrecognisedSeverity, type ParseContext, type RawFinding } from '../sink.ts';
+import type { Scanner, ScannerDeps } from './scanner.ts';
 
 export const TRIVY = { id: 'trivy', name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy' } as const;
 
@@ -261,3 +263,41 @@ export function parseTrivyJson(doc: unknown, ctx: ParseContext): void {
   readTrivyEnvelope(report, ctx);
   for (const item of arr(report['Results'])) readTrivyResult(item, report, ctx);
 }
+
+/** Trivy releases that shipped a credential stealer (CVE-2026-33634); never run them. */
+export const MALICIOUS_TRIVY = ['0.69.4', '0.69.5', '0.69.6'];
+
+async function refuseMaliciousTrivy(command: string, deps: ScannerDeps): Promise<void> {
+  const { stdout } = await deps.exec(command, ['--version'], { logger: deps.log, timeoutMs: 60_000 });
+  const version = /Version:\s*v?(\d+\.\d+\.\d+)/.exec(stdout)?.[1];
+  if (version && MALICIOUS_TRIVY.includes(version)) {
+    throw new ExternalError(
+      `Refusing to run trivy ${version} at ${command}: releases ${MALICIOUS_TRIVY.join(', ')} were malicious (CVE-2026-33634). Install a verified release.`,
+    );
+  }
+}
+
+export const trivy: Scanner = {
+  tool: TRIVY,
+  input: 'trivy-report',
+  formats: 'JSON or SARIF (vulnerabilities, misconfigurations, secrets, licences; fs, image, config, kubernetes; before 0.20 too)',
+  severity: '`Severity` (UNKNOWN is INFO); else the highest CVSS score; else MEDIUM',
+  sarifDriver: /^trivy$/i,
+  detect: (o) => ('SchemaVersion' in o && ('Results' in o || 'ArtifactName' in o)) || isTrivyKubernetes(o),
+  detectElement: isTrivyLegacyResult,
+  parse: parseTrivyJson,
+  readElement: (element, _index, ctx) => readTrivyLegacyResult(element, ctx),
+  stream: {
+    key: 'Results',
+    element: (element, _index, envelope, ctx) => readTrivyResult(element, envelope, ctx),
+    envelope: readTrivyEnvelope,
+  },
+  run: {
+    command: 'trivy',
+    summary: 'trivy fs (vulnerabilities, misconfigurations, secrets), refusing the malicious releases',
+    args: ({ report, workspace }) => ['fs', '--format', 'json', '--output', report, '--exit-code', '0', '--quiet', workspace],
+    env: { TRIVY_SCANNERS: 'vuln,misconfig,secret' },
+    okExitCodes: [0],
+    check: refuseMaliciousTrivy,
+  },
+};

@@ -3,6 +3,7 @@ import { int, obj, str, strings, ReportError } from '../json.ts';
 import type { Severity } from '../model.ts';
 import { normalisePath } from '../paths.ts';
 import type { ParseContext } from '../sink.ts';
+import type { Scanner } from './scanner.ts';
 
 export const GITLEAKS = { id: 'gitleaks', name: 'Gitleaks', informationUri: 'https://github.com/gitleaks/gitleaks' } as const;
 
@@ -127,3 +128,32 @@ export function parseGitleaksJson(doc: unknown, ctx: ParseContext): void {
   ctx.sink.tool({ ...GITLEAKS });
   doc.forEach((item, index) => readGitleaksLeak(item, index, ctx));
 }
+
+export const gitleaks: Scanner = {
+  tool: GITLEAKS,
+  input: 'gitleaks-report',
+  formats: 'JSON (v7 and v8) or SARIF',
+  severity: 'HIGH; CRITICAL when the rule is tagged `critical` or `severity:critical`',
+  sarifDriver: /^gitleaks$/i,
+  detectElement: isGitleaksLeak,
+  parse: parseGitleaksJson,
+  readElement: readGitleaksLeak,
+  run: {
+    command: 'gitleaks',
+    summary: 'gitleaks with --redact',
+    args: ({ report, workspace }) => [
+      'dir',
+      '--no-banner',
+      '--redact',
+      '--exit-code',
+      '0',
+      '--report-format',
+      'json',
+      '--report-path',
+      report,
+      workspace,
+    ],
+    env: {},
+    okExitCodes: [0],
+  },
+};

@@ -2,6 +2,7 @@ import { arr, obj, str, strings, ReportError, type JsonObject } from '../json.ts
 import { maxSeverity, severityFromScore, severityFromSecurityLabel, type Severity } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
 import { cveIds, firstLine, unrecognisedSeverity, type ParseContext } from '../sink.ts';
+import type { Scanner } from './scanner.ts';
 
 export const GRYPE = { id: 'grype', name: 'Grype', informationUri: 'https://github.com/anchore/grype' } as const;
 
@@ -67,3 +68,13 @@ export function parseGrypeJson(doc: JsonObject, ctx: ParseContext): void {
   const image = /^(?:image|docker)/.test(str(obj(doc['source'])?.['type']) ?? '');
   arr(doc['matches']).forEach((m, i) => readMatch(m, i, subject, image, ctx));
 }
+
+export const grype: Scanner = {
+  tool: GRYPE,
+  input: 'grype-report',
+  formats: 'JSON (`-o json`) or SARIF',
+  severity: '`vulnerability.severity` (Negligible and Unknown are INFO); else the highest CVSS base score; else MEDIUM',
+  sarifDriver: /^grype$/i,
+  detect: isGrypeJson,
+  parse: (doc, ctx) => parseGrypeJson(obj(doc) ?? {}, ctx),
+};

@@ -1,0 +1,77 @@
+import type { Exec, Logger } from '@pipeline-toolkit/core';
+import type { JsonObject } from '../json.ts';
+import type { ParseContext } from '../sink.ts';
+
+/** What running a scanner needs besides its arguments. */
+export interface ScannerDeps {
+  exec: Exec;
+  log: Logger;
+  env: NodeJS.ProcessEnv;
+  which?: (name: string, env: NodeJS.ProcessEnv) => string | undefined;
+}
+
+/** Where a scanner run by `run-scanners` scans and writes. */
+export interface RunOptions {
+  /** The scanned tree (the repository root). */
+  workspace: string;
+  /** Where its JSON report goes. */
+  report: string;
+  /** Local Semgrep rule files or directories (input semgrep-config). */
+  semgrepConfig: readonly string[];
+}
+
+/** How `run-scanners: available` runs a scanner: a pinned command line that writes a JSON report. */
+export interface ScannerRun {
+  /** The command looked for on PATH. */
+  command: string;
+  /** For the docs: what the pinned arguments do (`gitleaks with --redact`). */
+  summary: string;
+  args(options: RunOptions): string[];
+  /** Extra environment; values already set in the environment win. */
+  env: Record<string, string>;
+  okExitCodes: number[];
+  /** Why the scanner is not run with these options (told as a notice), when it is not. */
+  skip?(options: RunOptions): string | undefined;
+  /** Checked before running, with the command found (e.g. refuses a known-bad release). */
+  check?(command: string, deps: ScannerDeps): Promise<void>;
+}
+
+/** The large array of a JSON report that is read element by element (never held whole). */
+export interface StreamedArray {
+  /** Its key: `Results` (Trivy), `results` (Semgrep). */
+  key: string;
+  /** One element; `envelope` is the part of the document read before the array. */
+  element(element: unknown, index: number, envelope: JsonObject, ctx: ParseContext): void;
+  /** The document around the array, once all of it is read. */
+  envelope(rest: JsonObject, ctx: ParseContext): void;
+}
+
+/**
+ * A scanner: everything the package knows about one tool, in its one module. The action's inputs,
+ * the CLI's flags, the docs' tables and format detection are all derived from the registry
+ * (scanners/index.ts) of these. See docs/security-scan.md and ADR-022.
+ */
+export interface Scanner {
+  /** The tool as findings, SARIF runs and counts name it; `id` is also the CLI's short flag (`--grype`). */
+  tool: { readonly id: string; readonly name: string; readonly informationUri: string };
+  /** The action input and CLI flag of its reports: `<id>-report`. */
+  input: string;
+  /** What its input takes, for the input's description: `JSON (v7 and v8) or SARIF`. */
+  formats: string;
+  /** For the docs: where a finding's severity comes from. */
+  severity: string;
+  /** Whether a SARIF run is this tool's, by its driver name; such SARIF is accepted on its input. */
+  sarifDriver?: RegExp;
+  /** Recognises a JSON report that is an object. */
+  detect?(doc: JsonObject): boolean;
+  /** Recognises a JSON report that is a bare array, by its first element. */
+  detectElement?(first: unknown): boolean;
+  /** Reads a whole JSON report (object or bare array) that `detect` or `detectElement` recognised. */
+  parse(doc: unknown, ctx: ParseContext): void;
+  /** Reads one element of a bare array report that `detectElement` recognised (streamed reading). */
+  readElement?(element: unknown, index: number, ctx: ParseContext): void;
+  /** The large array of its object report, read element by element. */
+  stream?: StreamedArray;
+  /** How `run-scanners: available` runs it; a scanner without one is only read. */
+  run?: ScannerRun;
+}
