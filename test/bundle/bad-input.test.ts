@@ -17,6 +17,8 @@ afterAll(async () => server.close());
 const CASES: [string, string, () => Record<string, string>][] = [
   ['lint', 'linters', () => ({ linters: 'bogus' })],
   ['lint', 'working-directory', () => ({ 'working-directory': 'does-not-exist' })],
+  ['lint', 'scope', () => ({ scope: 'changed-only' })],
+  ['lint', 'sarif', () => ({ sarif: '../outside.sarif' })],
   ['memory-bank', 'command', () => ({ command: 'bogus' })],
   ['memory-bank', 'pr', () => ({ command: 'record-progress', 'github-token': 'ghs_x', pr: '99999999999999999999' })],
   ['security-scan', 'fail-on', () => ({ 'sarif-files': 'none.sarif', 'fail-on': 'bogus' })],

@@ -15,7 +15,8 @@ describe('dist/lint', () => {
       {
         command: 'error',
         properties: {},
-        message: "Input 'linters' must list items from auto, ruff, eslint, actionlint, helm, memory-bank; unknown: pylint.",
+        message:
+          "Input 'linters' must list items from auto, ruff, eslint, actionlint, helm, memory-bank, yamllint, mypy, shellcheck, hadolint; unknown: pylint.",
       },
     ]);
     expect(run.outputs).toEqual({});
@@ -25,7 +26,17 @@ describe('dist/lint', () => {
     runner = await createRunnerEnv();
     const run = await runBundle('lint', { runner });
     expect(run.exitCode).toBe(0);
-    expect(run.outputs).toEqual({ result: 'passed', errors: '0', warnings: '0', skipped: '', linters: '[]' });
+    expect(run.outputs).toEqual({
+      result: 'passed',
+      errors: '0',
+      warnings: '0',
+      skipped: '',
+      linters: '[]',
+      scope: 'all',
+      'skipped-files': '0',
+      'fixed-files': '',
+      'sarif-file': '',
+    });
     expect(run.summary).toContain('No linter applies to this repository');
   });
 
@@ -54,5 +65,22 @@ describe('dist/lint', () => {
       expect.stringContaining('ruff is not installed'),
       'Lint failed (ruff is not installed); see the annotations and the job summary.',
     ]);
+  });
+
+  it('refuses a SARIF path outside the workspace before linting, and fix mode on the default branch', async () => {
+    runner = await createRunnerEnv();
+    const outside = await runBundle('lint', { runner, inputs: { sarif: '../../lint.sarif' } });
+    expect(outside.exitCode).toBe(2);
+    expect(outside.commands.map((c) => c.command)).toEqual(['error']);
+    expect(outside.commands[0]?.message).toMatch(/^Input 'sarif' '\.\.\/\.\.\/lint\.sarif' /);
+    expect(outside.outputs).toEqual({});
+
+    await writeFile(runner.env['GITHUB_EVENT_PATH']!, JSON.stringify({ repository: { default_branch: 'main' } }));
+    const onMain = await runBundle('lint', { runner, inputs: { fix: 'true' } });
+    expect(onMain.exitCode).toBe(2);
+    expect(onMain.commands.map((c) => c.message)).toEqual([
+      expect.stringContaining("Fix mode (Input 'fix') is refused on the default branch 'main'"),
+    ]);
+    expect(onMain.outputs).toEqual({});
   });
 });

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import {
   freePort,
@@ -16,7 +17,7 @@ import {
 import { api } from '../cluster/api.ts';
 import { createNamespace, startCluster, type Cluster } from '../cluster/cluster.ts';
 import { requireAct } from '../act/install.ts';
-import { prepareWorkspace, remoteActionMappings, runAct, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
+import { prepareWorkspace, readmeCaller, remoteActionMappings, runAct, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
 import { requirePythonVenv } from './python-venv.ts';
 
 /**
@@ -37,6 +38,7 @@ let production: LoopbackServer;
 let slack: LoopbackServer;
 let github: LoopbackServer;
 let stopRouting: () => Promise<void>;
+let servicePort: number;
 let act: string;
 let actPath: string;
 let jobEnv: Record<string, string>;
@@ -76,14 +78,14 @@ async function startService(python: string, dir: string): Promise<string> {
 }
 
 /** Routes podIP:8000 of every pod of the namespace to the service on loopback, as the pods appear. */
-function routePods(port: number): () => Promise<void> {
+function routePods(port: number, ns = namespace): () => Promise<void> {
   const routed = new Set<string>();
   const unroute: (() => void)[] = [];
   let running = true;
   const loop = (async () => {
     while (running) {
       const pods =
-        (await api<{ items?: { status?: { podIP?: string } }[] }>(cluster, 'GET', `/api/v1/namespaces/${namespace}/pods`)).body.items ?? [];
+        (await api<{ items?: { status?: { podIP?: string } }[] }>(cluster, 'GET', `/api/v1/namespaces/${ns}/pods`)).body.items ?? [];
       for (const ip of pods.map((p) => p.status?.podIP)) {
         if (!ip || routed.has(ip)) continue;
         routed.add(ip);
@@ -206,7 +208,8 @@ beforeAll(async () => {
   cluster = await startCluster();
   namespace = await createNamespace(cluster, 'act');
   const serviceUrl = await startService(venv.bin('python'), path.join(repoRoot, 'examples', 'python-service'));
-  stopRouting = routePods(Number(new URL(serviceUrl).port));
+  servicePort = Number(new URL(serviceUrl).port);
+  stopRouting = routePods(servicePort);
   production = await startServer(async (req, res) => {
     if (productionBroken && req.url?.startsWith('/api/orders')) {
       res.writeHead(500, { 'content-type': 'application/json' });
@@ -226,8 +229,16 @@ beforeAll(async () => {
   const protectedEnvironment = readFileSync(path.join(repoRoot, 'test/fixtures/github-environments/protected-required-reviewers.json'));
   github = await startServer((req, res) => {
     const known = req.method === 'GET' && req.url === '/repos/example/orders-service/environments/production';
-    res.writeHead(known ? 200 : 404, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(known ? protectedEnvironment : '{"message":"Not Found","status":"404"}');
+    // The code-scanning upload (upload-sarif, on in the README's caller): accepted as GitHub does.
+    const upload = req.method === 'POST' && req.url === '/repos/example/orders-service/code-scanning/sarifs';
+    res.writeHead(known ? 200 : upload ? 202 : 404, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(
+      known
+        ? protectedEnvironment
+        : upload
+          ? '{"id":"4f0c6d2e-act","url":"https://api.github.test/sarif"}'
+          : '{"message":"Not Found","status":"404"}',
+    );
   });
   jobEnv = {
     PTK_ACT_PYTHON: path.dirname(venv.bin('python')),
@@ -404,7 +415,7 @@ describe('pipeline.yml under act: approval before the switch (deploy-idle → pr
     expect(r.summary('deploy-idle')).toMatch(/\| record pending \| ok \| \S+ \| green revision \d+ awaits promote \|/);
     expect(r.report('promote')).toEqual({ job: 'promote', result: ['success'], errors: [] });
     expect(r.outputs('promote')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=green', 'previous-color=blue']));
-    expect(r.summary('promote')).toMatch(/\| switch \| ok \| \S+ \| router orders: blue → green \|/);
+    expect(r.summary('promote')).toMatch(/\| switch \| ok \| \S+ \| router orders: blue → green [^|]*\|/);
     expect(r.summary('promote')).toMatch(/\| verify \| ok \| \S+ \| 4\/4 checks passed \|/);
     expect(r.result('discard-idle')).toEqual([]);
   });
@@ -508,5 +519,100 @@ describe('pipeline.yml under act: a pull request calling the pipeline twice in o
         .slice(posts)
         .map((p) => p.body.includes('"color":"#2EB67D"')),
     ).toEqual([true, true]);
+  });
+});
+
+describe("README.md's caller, as written, on a push to main: every default of the reusable workflow", () => {
+  let run: Observed;
+  let r: ReturnType<typeof read>;
+  let posts: number;
+  let stopDefaultRouting: () => Promise<void>;
+  let gopath: string;
+  const token = 'ghs_readmePushToken0123456789abcdefXYZ';
+  beforeAll(async () => {
+    const { text, pin } = await readmeCaller();
+    // The caller's defaults: namespace `default`, release and chart named after the repository.
+    stopDefaultRouting = routePods(servicePort, 'default');
+    posts = slackPosts().length;
+    gopath = await mkdtemp(path.join(tmpdir(), 'ptk-act-gopath-'));
+    const goCache = path.join(process.env['PIPELINE_TOOLKIT_CACHE'] ?? path.join(homedir(), '.cache', 'pipeline-toolkit'), 'go');
+    const ws = await prepareWorkspace({ text }, pin);
+    workspaces.push(ws);
+    // The example chart refuses production without a Secret holding SECRET_KEY (its values name none):
+    // the service's own set-up, done here as its operator would — the Secret in the cluster, its
+    // name in the chart's values. The caller stays as the README writes it.
+    await api(cluster, 'POST', '/api/v1/namespaces/default/secrets', {
+      metadata: { name: 'orders-service-secret' },
+      stringData: { SECRET_KEY: 'readme-caller-test' },
+    });
+    const values = path.join(ws.dir, 'charts', 'orders-service', 'values.yaml');
+    writeFileSync(values, readFileSync(values, 'utf8').replace(/^existingSecret: ''$/m, 'existingSecret: orders-service-secret'));
+    execFileSync('git', ['-c', 'user.name=ops', '-c', 'user.email=ops@example.invalid', 'commit', '-qam', 'production secret'], {
+      cwd: ws.dir,
+    });
+    const actRun = await runAct(act, ws, {
+      secrets: {
+        KUBE_CONFIG: readFileSync(cluster.kubeconfigPath).toString('base64'),
+        SLACK_WEBHOOK: `${slack.url}${slackPath}`,
+        GITHUB_TOKEN: token,
+      },
+      vars: { PRODUCTION_URL: production.url },
+      env: {
+        ...jobEnv,
+        // The default scan-setup-command builds Gitleaks with `go install`, from the Go caches of
+        // `npm run tools` (as setup-go's cache would on GitHub); the binary lands in this run's GOPATH.
+        GOMODCACHE: path.join(goCache, 'mod'),
+        GOCACHE: path.join(goCache, 'build'),
+        GOFLAGS: '-modcacherw',
+        GOTOOLCHAIN: 'local',
+        GOPATH: gopath,
+      },
+      path: actPath,
+      timeoutMs: 420_000,
+      event: { name: 'push', payload: { ref: 'refs/heads/main', before: '0'.repeat(40) } },
+    });
+    run = { ws, run: actRun };
+    r = read(run);
+  }, 480_000);
+
+  afterAll(async () => {
+    await stopDefaultRouting?.();
+    if (gopath) await rm(gopath, { recursive: true, force: true });
+  });
+
+  it('runs every job to notify, green, and deploys orders-service blue-green into the default namespace', async () => {
+    for (const job of ['plan', 'deploy-config', 'lint', 'build', 'test', 'security-scan', 'deploy', 'smoke', 'notify'])
+      expect(r.report(job)).toEqual({ job, result: ['success'], errors: [] });
+    for (const job of ['deploy-idle', 'promote', 'discard-idle', 'rollback']) expect([job, r.result(job)]).toEqual([job, []]);
+    expect(r.outputs('deploy')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=blue']));
+    const router = await api<{ spec?: { selector?: Record<string, string> } }>(
+      cluster,
+      'GET',
+      '/api/v1/namespaces/default/services/orders-service',
+    );
+    expect(router.body.spec?.selector?.['app.kubernetes.io/instance']).toBe('orders-service-blue');
+    expect(r.outputs('smoke')).toEqual(expect.arrayContaining(['result=passed', 'failed=0']));
+    expect(run.run.exitCode).toBe(0);
+  });
+
+  it('built Gitleaks with the default scan setup and uploaded the SARIF for main (upload-sarif defaults to true)', () => {
+    expect(r.summary('security-scan')).toContain('| Gitleaks | 0 | 0 | 0 | 0 | 0 |');
+    const uploads = github.requests.filter((q) => q.method === 'POST' && q.url === '/repos/example/orders-service/code-scanning/sarifs');
+    expect(uploads.map((u) => (JSON.parse(u.body) as { ref: string }).ref)).toEqual(['refs/heads/main']);
+    expect(uploads[0]!.headers['authorization']).toBe(`Bearer ${token}`);
+  });
+
+  it('ran the memory-bank record (on by default), whose failure is a warning only, and notified Slack green', () => {
+    // The GitHub API stand-in has no git data routes: the record cannot land, and says so.
+    expect(r.result('record')).toEqual(['success']);
+    expect(run.run.entries.filter((e) => e['jobID'] === 'record' && e['command'] === 'warning').map((e) => String(e['arg']))).toContain(
+      "The deploy's record did not land in the memory bank (the deploy itself is not affected). Likely fix: a protected branch rejects pushes of the GITHUB_TOKEN: set memory-bank-mode: pull-request, or let the workflow's token bypass the branch rules.",
+    );
+    expect(
+      slackPosts()
+        .slice(posts)
+        .map((p) => p.body.includes('"color":"#2EB67D"')),
+    ).toEqual([true]);
+    expect(JSON.stringify(run.run.entries.filter((e) => e['command'] !== 'add-mask'))).not.toContain(token);
   });
 });

@@ -7,7 +7,8 @@ import { requirePythonVenv } from './python-venv.ts';
 
 /**
  * The lint action's bundle against the real linters: ruff (the Python venv of this tier),
- * actionlint and Helm 3 (npm run tools), the repository's own ESLint, and memory-bank lint.
+ * actionlint, Helm 3, yamllint, ShellCheck and hadolint (npm run tools), the repository's own
+ * ESLint, and memory-bank lint.
  */
 let workspace: string;
 let runner: RunnerEnv;
@@ -19,6 +20,7 @@ beforeAll(async () => {
     path.dirname(venv.bin('ruff')),
     path.dirname(requireTool('actionlint').path),
     path.dirname(requireTool('helm3').path),
+    ...['yamllint', 'shellcheck', 'hadolint'].map((tool) => path.dirname(requireTool(tool).path)),
     path.dirname(process.execPath),
     '/usr/bin',
     '/bin',
@@ -51,6 +53,8 @@ describe('lint action with the real linters', () => {
       { linter: 'actionlint', outcome: 'ran', errors: 0, warnings: 0 },
       { linter: 'helm', outcome: 'ran', errors: 0, warnings: expect.any(Number) },
       { linter: 'memory-bank', outcome: 'ran', errors: 0, warnings: 0 },
+      { linter: 'yamllint', outcome: 'ran', errors: 0, warnings: 0 },
+      { linter: 'hadolint', outcome: 'ran', errors: 0, warnings: 0 },
     ]);
   });
 
@@ -68,6 +72,16 @@ describe('lint action with the real linters', () => {
       'kind: ConfigMap\nmetadata:\n  name: {{ .Values.nope.deeper }}\n',
     );
     await writeFile(path.join(svc, 'memory-bank', 'ADR-099.md'), '# ADR-099: Half written\n\n- Status: maybe\n');
+    // A key given twice (yamllint key-duplicates, line 2); a `cd` without `|| exit` (SC2164, a warning:
+    // error) and an unquoted $1 (SC2086, info: warning); a `cd` in RUN (DL3003) and an unpinned pip
+    // install (DL3013), both hadolint warnings: errors.
+    await writeFile(path.join(svc, 'settings.yml'), 'name: x\nname: y\n');
+    await mkdir(path.join(svc, 'scripts'), { recursive: true });
+    await writeFile(path.join(svc, 'scripts', 'deploy.sh'), '#!/bin/sh\ncd /srv\necho $1\n');
+    await writeFile(
+      path.join(svc, 'Dockerfile.worker'),
+      'FROM python:3.11-slim\nWORKDIR /app\nRUN cd /tmp && pip install --no-cache-dir requests\n',
+    );
 
     runner = await createRunnerEnv({ GITHUB_WORKSPACE: workspace });
     const run = await runBundle('lint', { runner, env: { PATH }, inputs: { 'working-directory': 'svc' }, timeoutMs: 120_000 });
@@ -83,13 +97,21 @@ describe('lint action with the real linters', () => {
     expect(at('svc/.github/workflows/bad.yml')[0]?.message).toContain('potentially untrusted');
     expect(errors.some((c) => c.properties['file']?.startsWith(`svc/charts/${chart}`))).toBe(true);
     expect(at('svc/memory-bank/ADR-099.md').length).toBeGreaterThan(0);
+    expect(at('svc/settings.yml').map((c) => [c.properties['line'], c.properties['title']])).toEqual([['2', 'yamllint key-duplicates']]);
+    expect(at('svc/scripts/deploy.sh').map((c) => [c.properties['line'], c.properties['title']])).toEqual([['2', 'shellcheck SC2164']]);
+    const warnings = run.commands.filter((c) => c.command === 'warning' && c.properties['file'] === 'svc/scripts/deploy.sh');
+    expect(warnings.map((c) => [c.properties['line'], c.properties['title']])).toEqual([['3', 'shellcheck SC2086']]);
+    expect(at('svc/Dockerfile.worker').map((c) => [c.properties['line'], c.properties['title']])).toEqual([
+      ['3', 'hadolint DL3003'],
+      ['3', 'hadolint DL3013'],
+    ]);
     const counts = Object.fromEntries(
       JSON.parse(run.outputs['linters'] ?? '[]').map((l: { linter: string; errors: number }) => [l.linter, l.errors]),
     );
     expect(Object.values(counts).every((n) => (n as number) > 0)).toBe(true);
     expect(run.summary).toContain('## Lint failed');
     expect(errors.at(-1)?.message).toMatch(
-      /^Lint failed \(ruff: \d+ error\(s\); eslint: 1 error\(s\); actionlint: \d+ error\(s\); helm: \d+ error\(s\); memory-bank: \d+ error\(s\)\)/,
+      /^Lint failed \(ruff: \d+ error\(s\); eslint: 1 error\(s\); actionlint: \d+ error\(s\); helm: \d+ error\(s\); memory-bank: \d+ error\(s\); yamllint: 1 error\(s\); shellcheck: 1 error\(s\); hadolint: 2 error\(s\)\)/,
     );
   });
 });

@@ -24,6 +24,10 @@ const required = [
   'gitleaks',
   'semgrep',
   'trivy',
+  'yamllint',
+  'mypy',
+  'shellcheck',
+  'hadolint',
 ];
 
 describe('installed tools', () => {

@@ -1,18 +1,56 @@
-import { exec, existingPath, GateError, type ActionContext, type Exec } from '@pipeline-toolkit/core';
-import { annotate, lintFailure, lintOutputs, lintPassed, lintSummary, readLinters, readRequired, runLinters } from '@pipeline-toolkit/lint';
+import {
+  errorMessage,
+  exec,
+  existingPath,
+  GateError,
+  InputError,
+  requestPolicy,
+  stepCancellation,
+  writablePath,
+  writeRoots,
+  type ActionContext,
+  type Exec,
+} from '@pipeline-toolkit/core';
+import { annotate, lint, lintFailure, lintOutputs, lintSummary, readLintRequest } from '@pipeline-toolkit/lint';
 
-export async function run(ctx: ActionContext, deps: { exec: Exec } = { exec }): Promise<void> {
-  const requested = readLinters(ctx.inputs);
-  const required = readRequired(ctx.inputs);
+export interface Deps {
+  exec: Exec;
+  fetch?: typeof fetch;
+  signal?: AbortSignal;
+}
+
+export async function run(ctx: ActionContext, deps: Deps = { exec }): Promise<void> {
+  const request = readLintRequest(ctx.inputs, ctx.env);
   const root = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
   const label = ctx.inputs.label('working-directory');
   const given = ctx.inputs.string('working-directory', { default: '.' });
   const cwd = existingPath(given, { input: 'working-directory', label, roots: [root], kind: 'directory' });
+  const upload = ctx.inputs.boolean('upload', false);
+  const sarif = ctx.inputs.string('sarif', { default: upload ? 'lint.sarif' : '' }).trim();
+  const sarifFile = sarif
+    ? writablePath(sarif, { input: 'sarif', label: ctx.inputs.label('sarif'), roots: writeRoots(ctx.env, root), cwd: root })
+    : undefined;
+  const token = upload ? ctx.inputs.string('github-token', { required: true }) : undefined;
+  const { GITHUB_REPOSITORY: repository, GITHUB_SHA: sha, GITHUB_REF: ref } = ctx.env;
+  if (upload && (!repository || !sha || !ref)) {
+    throw new InputError('upload', "Input 'upload' needs GITHUB_REPOSITORY, GITHUB_SHA and GITHUB_REF (set by the runner).");
+  }
+  ctx.log.setSecret(token);
+  const policy = requestPolicy(ctx.inputs, deps.signal ?? stepCancellation());
 
-  const runs = await runLinters({ cwd, root, exec: deps.exec, log: ctx.log, env: ctx.env }, requested, required);
-  const passed = lintPassed(runs);
-  annotate(ctx.log, runs);
-  await ctx.outputs.set(lintOutputs(runs, passed));
-  await ctx.summary.write(lintSummary(runs, passed));
-  if (!passed) throw new GateError(lintFailure(runs));
+  const lintCtx = { cwd, root, exec: deps.exec, log: ctx.log, env: ctx.env };
+  const result = await lint(lintCtx, { ...request, ...(sarifFile ? { sarifFile } : {}) }, (name) => ctx.inputs.label(name));
+  annotate(ctx.log, result.runs);
+  await ctx.outputs.set({ ...lintOutputs(result.runs, result.passed, result.scope), 'sarif-file': result.sarifFile ?? '' });
+  await ctx.summary.write(lintSummary(result.runs, result.passed, result.scope));
+  if (token && result.sarifFile) {
+    const { uploadForRun } = await import('@pipeline-toolkit/sarif');
+    try {
+      await uploadForRun({ sarifFile: result.sarifFile, token, env: ctx.env, log: ctx.log, fetch: deps.fetch, policy, uploader: 'lint' });
+    } catch (error) {
+      if (result.passed) throw error;
+      ctx.log.error(errorMessage(error));
+    }
+  }
+  if (!result.passed) throw new GateError(lintFailure(result.runs));
 }

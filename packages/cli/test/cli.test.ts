@@ -42,7 +42,7 @@ describe('pipeline-toolkit', () => {
     const bad = io();
     expect(await main(['lint', '--linters', 'pylint'], bad)).toBe(2);
     expect(bad.log.lines[0]?.message).toBe(
-      '--linters must list items from auto, ruff, eslint, actionlint, helm, memory-bank; unknown: pylint.',
+      '--linters must list items from auto, ruff, eslint, actionlint, helm, memory-bank, yamllint, mypy, shellcheck, hadolint; unknown: pylint.',
     );
   });
 

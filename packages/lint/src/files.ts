@@ -49,3 +49,22 @@ export const exists = (dir: string, ...names: string[]) => names.some((name) => 
 export function relativeTo(root: string, cwd: string, file: string): string {
   return path.relative(root, path.resolve(cwd, file)).split(path.sep).join('/');
 }
+
+/** The findings on `files` (cwd-relative), for a linter that lints the whole project when only some files changed. */
+export function onFiles<T extends { file: string }>(
+  ctx: { root: string; cwd: string },
+  findings: readonly T[],
+  files: readonly string[] | undefined,
+): T[] {
+  if (!files) return [...findings];
+  const wanted = new Set(files.map((f) => relativeTo(ctx.root, ctx.cwd, f)));
+  return findings.filter((f) => wanted.has(f.file));
+}
+
+/** The files found in `dirs` (cwd-relative folders), as cwd-relative paths. */
+export async function filesUnder(cwd: string, dirs: readonly string[]): Promise<string[]> {
+  const lists = await Promise.all(
+    dirs.map(async (dir) => (await findFiles(path.join(cwd, dir), () => true)).map((f) => (dir === '.' ? f : `${dir}/${f}`))),
+  );
+  return lists.flat().sort();
+}

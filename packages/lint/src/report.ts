@@ -1,9 +1,12 @@
-import { details, formatDuration, heading, table, type Logger } from '@pipeline-toolkit/core';
+import { codeBlock, details, formatDuration, heading, table, type Logger } from '@pipeline-toolkit/core';
 import type { LintFinding, LinterRun } from './model.ts';
+import type { ScopeReport } from './scope.ts';
 
 /** GitHub shows at most 10 error and 10 warning annotations per step; a few more are kept for the log. */
 const ANNOTATIONS_PER_LEVEL = 50;
 const SUMMARY_FINDINGS = 100;
+/** The fix diff shown in the job summary (which holds at most 1 MiB); the whole diff is in the log. */
+const SUMMARY_DIFF_CHARS = 60_000;
 
 /** How many of a linter's findings have this severity. */
 export const count = (run: LinterRun, severity: LintFinding['severity']) => run.findings.filter((f) => f.severity === severity).length;
@@ -11,8 +14,11 @@ export const count = (run: LinterRun, severity: LintFinding['severity']) => run.
 /** Not installed and not required: the linter did not run and lint does not fail for it. */
 const skipped = (run: LinterRun) => run.outcome === 'missing' && !run.required;
 
-/** The lint step's outputs: the result, error and warning totals, and the counts per linter. */
-export function lintOutputs(runs: readonly LinterRun[], passed: boolean) {
+/** The files fix mode changed, relative to the workspace root. */
+export const fixedFiles = (runs: readonly LinterRun[]) => [...new Set(runs.flatMap((r) => r.fixed?.files ?? []))].sort();
+
+/** The lint step's outputs: the result, error and warning totals, the counts per linter, scope and fixes. */
+export function lintOutputs(runs: readonly LinterRun[], passed: boolean, scope: ScopeReport = { mode: 'all' }) {
   const errors = runs.reduce((sum, r) => sum + count(r, 'error'), 0);
   const findings = runs.reduce((sum, r) => sum + r.findings.length, 0);
   return {
@@ -29,6 +35,9 @@ export function lintOutputs(runs: readonly LinterRun[], passed: boolean) {
       errors: count(r, 'error'),
       warnings: count(r, 'warning'),
     })),
+    scope: scope.mode,
+    'skipped-files': scope.mode === 'changed' ? scope.skipped : 0,
+    'fixed-files': fixedFiles(runs).join(','),
   };
 }
 
@@ -63,9 +72,11 @@ const status = (run: LinterRun) =>
       : '⚠️ skipped (not installed)'
     : run.outcome === 'failed'
       ? '❌ could not run'
-      : count(run, 'error')
-        ? '❌ errors'
-        : '✅ clean';
+      : run.outcome === 'unchanged'
+        ? '⏭️ no changed files'
+        : count(run, 'error')
+          ? '❌ errors'
+          : '✅ clean';
 
 /** `Lint passed`, or `Lint passed, 2 of 3 linters skipped (not installed)`: never a clean pass that was not one. */
 export function headline(runs: readonly LinterRun[], passed: boolean): string {
@@ -73,16 +84,38 @@ export function headline(runs: readonly LinterRun[], passed: boolean): string {
   return `Lint ${passed ? 'passed' : 'failed'}${left ? `, ${left} of ${runs.length} linter${runs.length === 1 ? '' : 's'} skipped (not installed)` : ''}`;
 }
 
-export function lintSummary(runs: readonly LinterRun[], passed: boolean): string {
+/** One line on what was linted: every file, or the changed ones and how many unchanged files were skipped. */
+export function scopeLine(scope: ScopeReport): string | undefined {
+  if (scope.mode === 'all') return scope.fallback;
+  const base = /^[0-9a-f]{40,64}$/.test(scope.base) ? scope.base.slice(0, 12) : scope.base;
+  return `Changed files only (compared with \`${base}\`): ${scope.linted} changed file(s) linted, ${scope.skipped} unchanged file(s) skipped.`;
+}
+
+function fixSection(runs: readonly LinterRun[]): string | undefined {
+  const fixing = runs.filter((r) => r.fixed);
+  if (!fixing.length) return undefined;
+  const files = fixedFiles(runs);
+  if (!files.length) return `Fix mode: ${fixing.map((r) => r.linter).join(' and ')} had nothing to fix.\n`;
+  const patch = fixing.map((r) => r.fixed?.patch ?? '').join('');
+  const shown =
+    patch.length > SUMMARY_DIFF_CHARS ? `${patch.slice(0, SUMMARY_DIFF_CHARS)}\n… (diff cut; the whole diff is in the log)` : patch;
+  return details(`Fixes applied to ${files.length} file(s): ${files.join(', ')}`, codeBlock(shown, 'diff'));
+}
+
+export function lintSummary(runs: readonly LinterRun[], passed: boolean, scope: ScopeReport = { mode: 'all' }): string {
+  const line = scopeLine(scope);
   if (!runs.length)
-    return `${heading('Lint')}\nNo linter applies to this repository (no Python, ESLint config, workflows, charts or memory bank found).\n`;
+    return `${heading('Lint')}\n${line ? `${line}\n\n` : ''}No linter applies to this repository (no Python, ESLint config, workflows, charts, YAML, shell scripts, Dockerfiles or memory bank found).\n`;
   const parts = [
     heading(headline(runs, passed)),
+    ...(line ? [`${line}\n`] : []),
     table(
       ['Linter', 'Result', 'Errors', 'Warnings', 'Time'],
       runs.map((r) => [r.linter, status(r), count(r, 'error'), count(r, 'warning'), formatDuration(r.durationMs)]),
     ),
   ];
+  const fixes = fixSection(runs);
+  if (fixes) parts.push(fixes);
   const problems = runs.filter((r) => r.outcome !== 'ran' && r.detail);
   if (problems.length) parts.push(problems.map((r) => `- **${r.linter}**: ${r.detail}`).join('\n') + '\n');
   const findings = runs.flatMap((r) => r.findings);

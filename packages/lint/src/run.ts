@@ -3,11 +3,18 @@ import { actionlint } from './linters/actionlint.ts';
 import { eslint } from './linters/eslint.ts';
 import { helm } from './linters/helm.ts';
 import { memoryBank } from './linters/memory-bank.ts';
+import { hadolint } from './linters/hadolint.ts';
+import { mypy } from './linters/mypy.ts';
 import { ruff } from './linters/ruff.ts';
+import { shellcheck } from './linters/shellcheck.ts';
+import { yamllint } from './linters/yamllint.ts';
+import { FIXERS, fixReport, snapshot } from './fix.ts';
 import { count } from './report.ts';
+import type { ScopeReport } from './scope.ts';
 import { LINTERS, type LintContext, type Linter, type LinterName, type LinterRun } from './model.ts';
 
-export const ALL_LINTERS: readonly Linter[] = [ruff, eslint, actionlint, helm, memoryBank];
+/** The registry: one module per linter. Everything user-facing (inputs, docs, outputs) follows this list. */
+export const ALL_LINTERS: readonly Linter[] = [ruff, eslint, actionlint, helm, memoryBank, yamllint, mypy, shellcheck, hadolint];
 
 /** The `linters` input (action) or `--linters` flag (CLI): `auto`, or a list of linter names. */
 export function readLinters(inputs: Inputs): readonly LinterName[] | 'auto' {
@@ -32,7 +39,7 @@ export async function selectLinters(
   return ALL_LINTERS.filter((l, i) => applies[i] || required.includes(l.name));
 }
 
-async function runOne(ctx: LintContext, linter: Linter, required: boolean): Promise<LinterRun> {
+async function runOne(ctx: LintContext, linter: Linter, required: boolean, files?: readonly string[]): Promise<LinterRun> {
   const start = performance.now();
   const elapsed = () => Math.round(performance.now() - start);
   const program = linter.program?.(ctx);
@@ -47,7 +54,11 @@ async function runOne(ctx: LintContext, linter: Linter, required: boolean): Prom
     };
   }
   try {
-    return { linter: linter.name, required, outcome: 'ran', findings: await linter.run(ctx), durationMs: elapsed() };
+    const fixing = ctx.fix === true && FIXERS.includes(linter.name);
+    const before = fixing ? await snapshot(ctx.cwd, files ?? (await linter.files(ctx))) : undefined;
+    const findings = await linter.run(ctx, files);
+    const fixed = before ? await fixReport(ctx, before) : undefined;
+    return { linter: linter.name, required, outcome: 'ran', findings, durationMs: elapsed(), ...(fixed ? { fixed } : {}) };
   } catch (error) {
     return { linter: linter.name, required, outcome: 'failed', findings: [], detail: errorMessage(error), durationMs: elapsed() };
   }
@@ -56,17 +67,36 @@ async function runOne(ctx: LintContext, linter: Linter, required: boolean): Prom
 /**
  * Runs the linters one after another (they are CPU-bound; running them together only slows each).
  * A linter is required — not installed fails lint — when it is named in `requested` or `required`;
- * one found by `auto` that is not installed is skipped with a warning.
+ * one found by `auto` that is not installed is skipped with a warning. With a changed-files scope,
+ * each linter gets its changed files (one with none does not run), and the scope's counts are
+ * filled in: lintable files linted, and lintable files skipped because they did not change.
  */
 export async function runLinters(
   ctx: LintContext,
   requested: readonly LinterName[] | 'auto',
   required: readonly LinterName[] = [],
+  scope: ScopeReport = { mode: 'all' },
 ): Promise<LinterRun[]> {
   const runs: LinterRun[] = [];
+  const changed = scope.mode === 'changed' ? new Set(scope.changed) : undefined;
+  const lintable = new Set<string>();
   for (const linter of await selectLinters(ctx, requested, required)) {
     const must = requested !== 'auto' || required.includes(linter.name);
-    runs.push(await ctx.log.group(`Lint: ${linter.name}`, () => runOne(ctx, linter, must)));
+    let files: string[] | undefined;
+    if (changed) {
+      const all = await linter.files(ctx);
+      for (const f of all) lintable.add(f);
+      files = all.filter((f) => changed.has(f));
+      if (!files.length) {
+        runs.push({ linter: linter.name, required: must, outcome: 'unchanged', findings: [], durationMs: 0 });
+        continue;
+      }
+    }
+    runs.push(await ctx.log.group(`Lint: ${linter.name}`, () => runOne(ctx, linter, must, files)));
+  }
+  if (scope.mode === 'changed') {
+    scope.linted = [...lintable].filter((f) => changed?.has(f)).length;
+    scope.skipped = lintable.size - scope.linted;
   }
   return runs;
 }
@@ -79,7 +109,9 @@ export function skippedLinters(runs: readonly LinterRun[]): LinterName[] {
 /** Lint fails on any error finding, on a linter that could not run, and on a requested linter that is missing. */
 export function lintPassed(runs: readonly LinterRun[]): boolean {
   return runs.every(
-    (r) => (r.outcome === 'missing' ? !r.required : r.outcome === 'ran') && !r.findings.some((f) => f.severity === 'error'),
+    (r) =>
+      (r.outcome === 'missing' ? !r.required : r.outcome === 'ran' || r.outcome === 'unchanged') &&
+      !r.findings.some((f) => f.severity === 'error'),
   );
 }
 

@@ -43,9 +43,9 @@ function recordingExec(answers: Record<string, { exitCode: number; stdout: strin
 const context = (exec: Exec, env: NodeJS.ProcessEnv): LintContext => ({ cwd: repo, root: repo, exec, log: new MemoryLogger(), env });
 
 describe('auto-detection', () => {
-  it('picks ruff for Python, actionlint for workflows, helm for charts outside node_modules', async () => {
+  it('picks ruff for Python, actionlint for workflows, helm for charts outside node_modules, yamllint for YAML', async () => {
     const linters = await selectLinters(context(recordingExec({}).run, {}), 'auto');
-    expect(linters.map((l) => l.name)).toEqual(['ruff', 'actionlint', 'helm']);
+    expect(linters.map((l) => l.name)).toEqual(['ruff', 'actionlint', 'helm', 'yamllint']);
   });
 });
 
@@ -99,7 +99,7 @@ describe('running linters', () => {
   it('warns with install advice for an auto-detected linter that is missing, and fails for a requested one', async () => {
     const fake = recordingExec({});
     const auto = await runLinters(context(fake.run, { PATH: '/nonexistent' }), 'auto');
-    expect(auto.map((r) => r.outcome)).toEqual(['missing', 'missing', 'missing']);
+    expect(auto.map((r) => r.outcome)).toEqual(['missing', 'missing', 'missing', 'missing']);
     expect(auto[0]?.detail).toBe(
       "ruff is not installed (looked for 'ruff' on PATH). To install it: pip install ruff (or add it to your requirements; with uv: 'uv tool install ruff').",
     );

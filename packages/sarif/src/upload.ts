@@ -29,6 +29,8 @@ export interface UploadOptions {
   sleep?: (ms: number) => Promise<void>;
   /** request-timeout per attempt, request-deadline for the upload with its retries. */
   policy?: RequestPolicy;
+  /** The uploader's name (`tool_name` and user agent): `security-scan` (default) or `lint`. */
+  uploader?: 'security-scan' | 'lint';
 }
 
 export type UploadResult = { status: 'uploaded'; id: string; url?: string } | { status: 'skipped'; reason: string };
@@ -61,7 +63,7 @@ export async function uploadSarif(options: UploadOptions): Promise<UploadResult>
     commit_sha: options.commitSha,
     ref: options.ref,
     sarif: zipped.toString('base64'),
-    tool_name: 'pipeline-toolkit security-scan',
+    tool_name: `pipeline-toolkit ${options.uploader ?? 'security-scan'}`,
   });
   const policy = options.policy ?? DEFAULT_REQUEST_POLICY;
   const deadline = startDeadline(policy);
@@ -77,7 +79,7 @@ export async function uploadSarif(options: UploadOptions): Promise<UploadResult>
           accept: 'application/vnd.github+json',
           'content-type': 'application/json',
           'x-github-api-version': '2022-11-28',
-          'user-agent': 'pipeline-toolkit-security-scan',
+          'user-agent': `pipeline-toolkit-${options.uploader ?? 'security-scan'}`,
         },
         body,
       });
@@ -136,6 +138,7 @@ export async function uploadForRun(options: {
   log: Logger;
   fetch?: typeof fetch;
   policy?: RequestPolicy;
+  uploader?: UploadOptions['uploader'];
 }): Promise<UploadResult> {
   const { env } = options;
   const eventPath = env['GITHUB_EVENT_PATH'];
@@ -151,5 +154,6 @@ export async function uploadForRun(options: {
     log: options.log,
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.uploader ? { uploader: options.uploader } : {}),
   });
 }

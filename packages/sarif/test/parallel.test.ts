@@ -59,7 +59,7 @@ describe('the streaming reader', () => {
     // the cuts fall in every state the reader passes through on these documents (unscanned: the
     // separator learned in the first chunk found the elements of the second, the fast path)
     expect([...seen].sort()).toEqual(['array-start', 'document', 'elements', 'unscanned'].sort());
-  });
+  }, 60_000);
 
   it('reads it cut in three, and with a byte order mark cut anywhere', () => {
     const [name, key] = SMALL[2]!;
@@ -75,7 +75,7 @@ describe('the streaming reader', () => {
     }
     expect(wrong).toEqual([]);
     for (const cut of [1, 2, 3]) expect(read(bytes, key, [cut]).elements).toEqual(whole.elements);
-  });
+  }, 60_000);
 
   it('answers NOT_MINE once a side of a division has stopped, and refuses a truncated document at every cut', () => {
     const bytes = readFileSync(fixture(SMALL[0]![0]));
@@ -90,7 +90,7 @@ describe('the streaming reader', () => {
         truncated.end();
       }).toThrow(SyntaxError);
     }
-  });
+  }, 60_000);
 });
 
 describe('errors across threads', () => {

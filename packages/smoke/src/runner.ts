@@ -150,6 +150,9 @@ async function runPool(
       check.name,
       gate.then(() => start(check)),
     );
+  // One turn of the event loop first: keep-alive sockets that a server closed while they sat idle
+  // (its FIN not yet read, as after a blocking call) are then seen as closed and not reused.
+  await new Promise((resolve) => setImmediate(resolve));
   startAll();
   const results = await Promise.all(checks.map((check) => finished.get(check.name) as Promise<CheckResult[]>));
   return results.flat();

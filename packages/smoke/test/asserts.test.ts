@@ -160,7 +160,7 @@ describe('the suite file refuses bad asserts, naming the check and the field', (
       "check 'a' http.expect.final-url: needs follow-redirects: true",
     );
     expect(await invalid(one('name: a\n    http: { path: /, expect: { max-size: lots } }'))).toContain(
-      "check 'a' http.expect.max-size: must be a size in bytes such as 512, 100KB or 2MB, got 'lots'",
+      "check 'a' http.expect.max-size: must be a size in bytes such as 512, 100KB or 2MB (at most 1GB), got 'lots'",
     );
   });
 });

@@ -92,7 +92,10 @@ describe('until: poll a check until its asserts pass', () => {
     expect(await invalid(base('{ interval: 5s }'))).toContain(
       "check 'item' until.timeout: is required: a duration such as 500ms, 5s or 1m",
     );
-    expect(await invalid(base('{ timeout: 2h }'))).toContain("check 'item' until.timeout: must be from 100ms to 30m");
+    expect(await invalid(base('{ timeout: 45m }'))).toContain("check 'item' until.timeout: must be from 100ms to 30m");
+    expect(await invalid(base('{ timeout: 2h }'))).toContain(
+      "check 'item' until.timeout: must be a duration such as 500ms, 5s or 1m (from 1ms to 1h), got '2h'",
+    );
     expect(await invalid(base('{ timeout: 10s, interval: 10ms }'))).toContain(
       "check 'item' until.interval: must be from 100ms to the timeout",
     );

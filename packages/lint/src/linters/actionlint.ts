@@ -20,11 +20,14 @@ const workflowFiles = perContext(async (ctx: LintContext): Promise<string[]> => 
 /** GitHub Actions workflows: actionlint, files passed explicitly (no git repository needed). */
 export const actionlint: Linter = {
   name: 'actionlint',
+  tool: 'actionlint',
+  homepage: 'https://github.com/rhysd/actionlint',
+  files: workflowFiles,
   program: () => 'actionlint',
   install: "go install github.com/rhysd/actionlint/cmd/actionlint@latest, or use the download script from actionlint's documentation",
   applies: async (ctx) => (await workflowFiles(ctx)).length > 0,
-  async run(ctx) {
-    const files = await workflowFiles(ctx);
+  async run(ctx, only) {
+    const files = only ?? (await workflowFiles(ctx));
     const { stdout } = await ctx.exec('actionlint', ['-format', '{{json .}}', ...files], {
       cwd: ctx.cwd,
       okExitCodes: [0, 1],

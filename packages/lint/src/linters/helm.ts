@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { findFiles, perContext, relativeTo } from '../files.ts';
+import { filesUnder, findFiles, perContext, relativeTo } from '../files.ts';
 import type { LintContext, LintFinding, Linter } from '../model.ts';
 
 const LINE = /^\[(ERROR|WARNING)\] ([^:]+): (.*)$/;
@@ -30,15 +30,22 @@ export function parseHelmLint(ctx: LintContext, chart: string, output: string): 
   return findings;
 }
 
-/** Helm charts: `helm lint` on every folder with a Chart.yaml. */
+/**
+ * Helm charts: `helm lint` on every folder with a Chart.yaml. A chart is linted whole (a changed
+ * values file can break any template): given files, it lints the charts that hold one of them.
+ */
 export const helm: Linter = {
   name: 'helm',
+  tool: 'Helm lint',
+  homepage: 'https://helm.sh/docs/helm/helm_lint/',
+  files: async (ctx) => filesUnder(ctx.cwd, await charts(ctx)),
   program: () => 'helm',
   install: 'install Helm (https://helm.sh/docs/intro/install/), e.g. with azure/setup-helm',
   applies: async (ctx) => (await charts(ctx)).length > 0,
-  async run(ctx) {
+  async run(ctx, files) {
     const findings: LintFinding[] = [];
-    for (const chart of await charts(ctx)) {
+    const touched = (chart: string) => !files || files.some((f) => chart === '.' || f.startsWith(`${chart}/`));
+    for (const chart of (await charts(ctx)).filter(touched)) {
       const result = await ctx.exec('helm', ['lint', chart], { cwd: ctx.cwd, okExitCodes: [0, 1], logger: ctx.log });
       const parsed = parseHelmLint(ctx, chart, `${result.stdout}\n${result.stderr}`);
       if (result.exitCode !== 0 && !parsed.some((f) => f.severity === 'error')) {

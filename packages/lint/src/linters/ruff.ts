@@ -1,4 +1,4 @@
-import { exists, findFiles, relativeTo } from '../files.ts';
+import { exists, findFiles, perContext, relativeTo } from '../files.ts';
 import type { LintContext, LintFinding, Linter } from '../model.ts';
 
 interface RuffMessage {
@@ -24,18 +24,32 @@ function toFindings(ctx: LintContext, stdout: string): LintFinding[] {
   }));
 }
 
-/** Python: `ruff check` and `ruff format --check`, both read as JSON. Exit 1 means findings, not failure. */
+const pythonFiles = perContext((ctx: LintContext) => findFiles(ctx.cwd, (n) => n.endsWith('.py') || n.endsWith('.pyi')));
+
+/**
+ * Python: `ruff check` and `ruff format --check`, both read as JSON. Exit 1 means findings, not
+ * failure. Given files, it checks those (`--force-exclude` keeps the project's excludes); in fix
+ * mode it applies `ruff check --fix` and `ruff format`, and reports what is left.
+ */
 export const ruff: Linter = {
   name: 'ruff',
+  tool: 'Ruff',
+  homepage: 'https://docs.astral.sh/ruff/',
   program: () => 'ruff',
   install: "pip install ruff (or add it to your requirements; with uv: 'uv tool install ruff')",
+  files: pythonFiles,
   applies: async (ctx) =>
     exists(ctx.cwd, 'pyproject.toml', 'ruff.toml', '.ruff.toml', 'setup.py', 'requirements.txt') ||
     (await findFiles(ctx.cwd, (n) => n.endsWith('.py'), 1)).length > 0,
-  async run(ctx) {
+  async run(ctx, files) {
     const options = { cwd: ctx.cwd, okExitCodes: [0, 1], logger: ctx.log };
-    const check = await ctx.exec('ruff', ['check', '--output-format', 'json', '--no-fix', '.'], options);
-    const format = await ctx.exec('ruff', ['format', '--check', '--output-format', 'json', '.'], options);
+    const targets = files ? ['--force-exclude', '--', ...files] : ['.'];
+    const check = await ctx.exec('ruff', ['check', '--output-format', 'json', ctx.fix ? '--fix' : '--no-fix', ...targets], options);
+    if (ctx.fix) {
+      await ctx.exec('ruff', ['format', ...targets], options);
+      return toFindings(ctx, check.stdout);
+    }
+    const format = await ctx.exec('ruff', ['format', '--check', '--output-format', 'json', ...targets], options);
     return [...toFindings(ctx, check.stdout), ...toFindings(ctx, format.stdout)];
   },
 };

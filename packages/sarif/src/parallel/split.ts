@@ -27,14 +27,21 @@ function fileSize(file: string): number {
 const MIN_PART = 1 << 20;
 
 /**
- * Divides the reports by bytes: this thread takes the first half, the shard the second, in report
- * order (so that the shard's findings merge as if read here after these), dividing the report
- * that straddles the middle. Less than `minBytes` in all: no shard.
+ * The coordinator's share of the bytes. Before it can merge, the coordinator reads its part and
+ * redacts its texts (about 15% of its reading, measured), while the shard hands over as soon as
+ * it has read: 0.465 : 0.535 ends both at the same time (0.465 × 1.15 ≈ 0.535).
  */
-export function divideReports(sizes: readonly number[], minBytes: number, minPart = MIN_PART): Split {
+export const COORDINATOR_SHARE = 0.465;
+
+/**
+ * Divides the reports by bytes: this thread takes the first `share` of them, the shard the rest,
+ * in report order (so that the shard's findings merge as if read here after these), dividing the
+ * report that straddles that point. Less than `minBytes` in all: no shard.
+ */
+export function divideReports(sizes: readonly number[], minBytes: number, minPart = MIN_PART, share = COORDINATOR_SHARE): Split {
   const total = sizes.reduce((sum, size) => sum + size, 0);
   if (total < minBytes) return { index: sizes.length };
-  const middle = Math.round(total / 2);
+  const middle = Math.round(total * share);
   let before = 0;
   for (const [index, size] of sizes.entries()) {
     if (before + size > middle) {

@@ -49,7 +49,7 @@ export interface StreamedArray {
 /**
  * A scanner: everything the package knows about one tool, in its one module. The action's inputs,
  * the CLI's flags, the docs' tables and format detection are all derived from the registry
- * (scanners/index.ts) of these. See docs/security-scan.md and ADR-022.
+ * (scanners/index.ts) of these. See docs/security-scan.md and ADR-025.
  */
 export interface Scanner {
   /** The tool as findings, SARIF runs and counts name it; `id` is also the CLI's short flag (`--grype`). */

@@ -1,0 +1,179 @@
+/**
+ * Every parser and renderer that takes untrusted text, on pathological texts built to trigger
+ * super-linear behaviour (runs of the characters their patterns look for, unclosed openers,
+ * prefixes of secret patterns followed by long runs), against a normal text of the same size run
+ * through the same work in the same run. Budget: ≤ 3× the normal text's time per character (a
+ * quadratic pattern shows up as 100× and more at this size). The memory bank has its own bench (memory-bank.ts).
+ *
+ *   node bench/pathological.ts [--runs 15] [--size 24]
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { cutText, markdownToText, quoteValue, redactPatterns, table, visibleControls } from '../packages/core/src/index.ts';
+import { Aggregator, parseText } from '../packages/sarif/src/index.ts';
+import { renderMessage, safeText, slackLink } from '../packages/slack/src/index.ts';
+import { parseSuite } from '../packages/smoke/src/load.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const flag = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const RUNS = flag('--runs', 15);
+const SIZE = flag('--size', 24) * 1024;
+const BUDGET = 3;
+
+/** Real prose of the repository (its architecture notes and README) repeated to SIZE: the normal input. */
+const prose = ['README.md', 'docs/actions.md'].map((f) => readFileSync(path.join(root, f), 'utf8')).join('\n');
+/** SIZE code units of `text` repeated, well formed (a cut through an emoji would leave a lone surrogate). */
+const fit = (text: string) =>
+  text
+    .repeat(Math.ceil(SIZE / text.length))
+    .slice(0, SIZE)
+    .toWellFormed();
+const normal = fit(prose);
+
+const n = SIZE;
+const run = (unit: string, tail = '!') => (unit.repeat(Math.ceil(n / unit.length)).slice(0, n - tail.length) + tail).toWellFormed();
+/** Texts aimed at the patterns of the code: each a long run that a pattern starts matching and then rejects. */
+const CASES: Record<string, string> = {
+  'spaces then a letter': run(' ', 'x'),
+  'newlines and spaces': run('\n \t', 'x'),
+  slashes: run('/', 'x'),
+  dashes: run('-', 'x'),
+  'open brackets': run('['),
+  'link openers': run('[]('),
+  'angle openers': run('<'),
+  'slack link openers': run('<a|'),
+  'entities unclosed': run('&#'),
+  'escaped newlines': run('\\'),
+  emphasis: run('*'),
+  backticks: run('`'),
+  pipes: run('|'),
+  hashes: run('#'),
+  colons: run(':'),
+  digits: run('1', 'x'),
+  'percent codes': run('%2'),
+  mentions: run('@'),
+  'url schemes': run('a://'),
+  'query keys': run('?token='),
+  'aws secret prefix and spaces': `aws_secret_access_key=${run(' ', 'x').slice(23)}`,
+  'authorization prefix and spaces': `Authorization:${run(' ', 'x').slice(14)}`,
+  'private key header unclosed': `-----BEGIN RSA PRIVATE KEY-----${run('A').slice(31)}`,
+  'jwt-like dots': run('eyJaaaaaaaa.'),
+  'control characters': run('\u001b\u0007\u202e'),
+  'zero-width and tags': run('\u200b\u{E0041}'),
+  'emoji joiners': run('👨\u200d'),
+  'combining marks': `a${run('\u0301')}`,
+};
+
+/**
+ * `input` builds the document a parser reads from the text (a SARIF file, a smoke.yml); `work`
+ * reads it. Times are compared per character of the document: escaping in JSON or YAML makes some
+ * documents longer than others, and a linear parser takes time in proportion to what it reads.
+ */
+interface Target {
+  name: string;
+  input?: (text: string) => string;
+  work: (document: string) => unknown;
+}
+
+/** A SARIF report whose rule title, message, path and tool name are the text. */
+function sarifReport(text: string): string {
+  return JSON.stringify({
+    version: '2.1.0',
+    runs: [
+      {
+        tool: { driver: { name: text.slice(0, 200), rules: [{ id: 'r1', shortDescription: { text }, fullDescription: { text } }] } },
+        results: [
+          {
+            ruleId: 'r1',
+            level: 'error',
+            message: { text },
+            locations: [{ physicalLocation: { artifactLocation: { uri: text.slice(0, 2000) }, region: { startLine: 1 } } }],
+          },
+        ],
+      },
+    ],
+  });
+}
+
+/** Parsing, aggregation, redaction and visible controls of a SARIF report. */
+function readSarif(report: string): void {
+  const sink = new Aggregator();
+  sink.startReport('bench.sarif');
+  parseText(report, 'sarif', { file: 'bench.sarif', root: '/repo', sink });
+  sink.findings();
+}
+
+const TARGETS: Target[] = [
+  { name: 'SARIF report', input: sarifReport, work: readSarif },
+  {
+    name: 'smoke config',
+    input: (text) =>
+      `checks:\n  - name: ${JSON.stringify(text)}\n    http: { path: /x, expect: { body-contains: ${JSON.stringify(text)}, status: ${JSON.stringify(text)} } }\n`,
+    work: (yaml) => parseSuite(yaml, { file: 'smoke.yml', env: {} }).catch(() => undefined),
+  },
+  {
+    name: 'Slack text',
+    work: (text) => {
+      safeText(text);
+      slackLink('https://example.com/x', text);
+      renderMessage({
+        status: 'failure',
+        language: 'en',
+        title: text,
+        run: { serverUrl: 'https://github.com', apiUrl: 'https://api.github.com', repository: 'acme/shop', branch: text, workflow: text },
+        failedJobs: [{ name: text, conclusion: 'failure', step: text }],
+        mentions: [],
+      } as Parameters<typeof renderMessage>[0]);
+    },
+  },
+  { name: 'markdown (summary, terminal)', work: (text) => markdownToText(`# ${text}\n\n${table(['a', 'b'], [[text, text]])}\n${text}\n`) },
+  {
+    name: 'core text (redact, controls, cut)',
+    work: (text) => {
+      redactPatterns(text);
+      visibleControls(text);
+      quoteValue(text);
+      cutText(text, 140);
+    },
+  },
+];
+
+async function median(work: Target['work'], text: string): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < RUNS + 2; i++) {
+    const start = process.hrtime.bigint();
+    await work(text);
+    if (i >= 2) samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)] ?? NaN;
+}
+
+/**
+ * The time per character of each case against the normal text's (budget ≤ 3×). It counts constant
+ * factors too: a text made only of control characters becomes six-character escapes everywhere.
+ */
+let over = false;
+console.log(
+  `Untrusted text, ${SIZE / 1024} KB inputs, time per character against a normal text (median of ${RUNS}, Node ${process.version})`,
+);
+for (const target of TARGETS) {
+  const document = target.input ?? ((text: string) => text);
+  const normalDocument = document(normal);
+  const base = await median(target.work, normalDocument);
+  let worst = { name: '', ratio: 0 };
+  const offenders: string[] = [];
+  for (const [name, text] of Object.entries(CASES)) {
+    const input = document(text);
+    const ms = await median(target.work, input);
+    const ratio = ms / input.length / (base / normalDocument.length);
+    if (ratio > worst.ratio) worst = { name, ratio };
+    if (ratio > BUDGET) offenders.push(`${name} ${ratio.toFixed(1)}× (${ms.toFixed(2)} ms)`);
+  }
+  over ||= offenders.length > 0;
+  console.log(`${target.name.padEnd(34)} normal ${base.toFixed(2).padStart(7)} ms  worst ${worst.ratio.toFixed(2)}× (${worst.name})`);
+  if (offenders.length) console.log(`  OVER ${BUDGET}× BUDGET: ${offenders.join('; ')}`);
+}
+process.exitCode = over ? 1 : 0;
