@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{a as b,b as c,c as d,d as e,e as f,f as g,g as h,h as i,i as j,j as k,k as l}from"./chunk-ZHY643WJ.js";import{c as a}from"./chunk-3DWE4NTS.js";import"./chunk-YSYJQBLL.js";import"./chunk-RUOKFGRG.js";export{b as DEFAULT_CONFIG,a as defaultSuite,h as jsonReport,i as junitReport,c as loadSuite,e as normalisedOrigin,g as readSmokeInputs,d as resolveTarget,f as runSuite,k as smokeFailure,j as summaryMarkdown,l as writeReports};
