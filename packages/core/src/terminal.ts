@@ -8,6 +8,8 @@
 const unescape = (text: string) => text.replace(/\\([\\`*_{}[\]<>|#+\-.!])/g, '$1');
 
 function inline(text: string): string {
+  // Most cells and lines hold none of the syntax below: skip the six passes over them.
+  if (!/[<[*`\\]/.test(text)) return text;
   return unescape(
     text
       .replace(/<br\s*\/?>/gi, ' ')
@@ -24,6 +26,7 @@ function decodeLink(url: string): string {
 
 /** Visible width of a cell: emoji and other wide characters take two columns. */
 export function textWidth(text: string): number {
+  if (/^[\x20-\x7E]*$/.test(text)) return text.length;
   let width = 0;
   for (const char of text.replace(/\uFE0F/g, ''))
     width += /\p{Extended_Pictographic}|[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFF00-\uFF60]/u.test(char) ? 2 : 1;
