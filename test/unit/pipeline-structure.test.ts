@@ -274,7 +274,7 @@ describe('pipeline.yml permissions', () => {
   const expected: Record<string, Record<string, string>> = {
     plan: {},
     'deploy-config': { actions: 'read' },
-    lint: { contents: 'read' },
+    lint: { contents: 'read', 'security-events': 'write' },
     build: { contents: 'read' },
     test: { contents: 'read' },
     'security-scan': { contents: 'read', 'security-events': 'write' },
@@ -302,7 +302,7 @@ describe('pipeline.yml permissions', () => {
         .filter(([, j]) => j.permissions?.[p])
         .map(([name]) => name)
         .sort();
-    expect(withPermission('security-events')).toEqual(['security-scan']);
+    expect(withPermission('security-events')).toEqual(['lint', 'security-scan']);
     const awsJobs = Object.entries(jobs)
       .filter(([, j]) => (j.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@')))
       .map(([name]) => name)
