@@ -26,10 +26,14 @@ export interface DeployIO {
   tempDir?: string;
 }
 
-/** The deploy's request policy with the step's cancellation. */
-function policyOf(options: DeployOptions, signal?: AbortSignal): RequestPolicy {
-  const policy = options.request ?? DEFAULT_REQUEST_POLICY;
-  return signal ? { ...policy, signal } : policy;
+/**
+ * The deploy's request policy. It deliberately leaves out the step's cancellation: a cancelled run
+ * must still undo an unverified switch and release its lock through the same API, so cancellation
+ * stops the engine's waits and gates (`signal` in its deps) while each request stays bounded by
+ * request-timeout and request-deadline.
+ */
+function policyOf(options: DeployOptions): RequestPolicy {
+  return options.request ?? DEFAULT_REQUEST_POLICY;
 }
 
 function helmFor(options: DeployOptions, connection: Connection, log: Logger): Helm {
@@ -40,7 +44,7 @@ function helmFor(options: DeployOptions, connection: Connection, log: Logger): H
 export async function deploy(options: DeployOptions, io: DeployIO): Promise<Outcome> {
   const { log } = io;
   const { namespace, release } = options.spec;
-  const connection = await connect(options.source, log, io.tempDir, policyOf(options, io.signal));
+  const connection = await connect(options.source, log, io.tempDir, policyOf(options));
   const gate = options.smokeConfig ? await smokeGate(options.smokeConfig, log, io.cwd) : undefined;
   const proxies: { close(): Promise<void> }[] = [];
   const throughApiServer = async (service: string, port: number) => {
