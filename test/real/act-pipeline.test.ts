@@ -595,11 +595,16 @@ describe("README.md's caller, as written, on a push to main: every default of th
     expect(run.run.exitCode).toBe(0);
   });
 
-  it('built Gitleaks with the default scan setup and uploaded the SARIF for main (upload-sarif defaults to true)', () => {
+  it('built Gitleaks with the default scan setup and uploaded the SARIF of the scan and of lint for main (upload-sarif and lint-upload-sarif default to true)', () => {
     expect(r.summary('security-scan')).toContain('| Gitleaks | 0 | 0 | 0 | 0 | 0 |');
     const uploads = github.requests.filter((q) => q.method === 'POST' && q.url === '/repos/example/orders-service/code-scanning/sarifs');
-    expect(uploads.map((u) => (JSON.parse(u.body) as { ref: string }).ref)).toEqual(['refs/heads/main']);
-    expect(uploads[0]!.headers['authorization']).toBe(`Bearer ${token}`);
+    // security-scan's and the lint job's (lint-upload-sarif defaults to true too), in either order.
+    const sent = uploads.map((u) => JSON.parse(u.body) as { ref: string; tool_name: string });
+    expect(sent.map((u) => `${u.tool_name} ${u.ref}`).sort()).toEqual([
+      'pipeline-toolkit lint refs/heads/main',
+      'pipeline-toolkit security-scan refs/heads/main',
+    ]);
+    for (const upload of uploads) expect(upload.headers['authorization']).toBe(`Bearer ${token}`);
   });
 
   it('ran the memory-bank record (on by default), whose failure is a warning only, and notified Slack green', () => {

@@ -43,8 +43,14 @@ const summary = (job: string) =>
   ofJob(job, 'summary')
     .map((e) => String(e['content']))
     .join('\n');
-const sarifUploads = () =>
-  github.requests.filter((r) => r.method === 'POST' && r.url === '/repos/example/orders-service/code-scanning/sarifs');
+/** The code-scanning uploads of one action (`tool_name` says which: security-scan or lint). */
+const sarifUploads = (uploader = 'security-scan') =>
+  github.requests.filter(
+    (r) =>
+      r.method === 'POST' &&
+      r.url === '/repos/example/orders-service/code-scanning/sarifs' &&
+      (JSON.parse(r.body) as { tool_name?: string }).tool_name === `pipeline-toolkit ${uploader}`,
+  );
 
 beforeAll(async () => {
   const act = requireAct();
@@ -139,6 +145,11 @@ describe("README.md's caller workflow under act, on a pull request", () => {
     expect(body.commit_sha).toMatch(/^[0-9a-f]{40}$/);
     const sarif = JSON.parse(gunzipSync(Buffer.from(body.sarif, 'base64')).toString('utf8')) as { version: string; runs: unknown[] };
     expect(sarif.version).toBe('2.1.0');
+  });
+
+  it("uploaded the lint job's SARIF too (lint-upload-sarif defaults to true)", () => {
+    expect(sarifUploads('lint').map((u) => (JSON.parse(u.body) as { ref: string }).ref)).toEqual(['refs/pull/12/merge']);
+    expect(github.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
   });
 
   it('notified the Slack stand-in once, green, naming the repository', () => {
