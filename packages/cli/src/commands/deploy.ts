@@ -58,7 +58,11 @@ export const deploy: Command = {
         io.out(
           `rollback: ${outcome.rollback.restored ? 'done' : 'NOT possible'} — ${outcome.rollback.reason}; ${outcome.rollback.details.join('; ')}`,
         );
-      if (outcome.error) throw new GateError(outcome.error);
+      if (outcome.previewUrl) io.out(`preview: ${outcome.previewUrl}`);
+      if (outcome.failure) {
+        io.out(`failed in ${outcome.failure.phase} (${outcome.failure.kind})`);
+        throw new GateError(outcome.failure.message);
+      }
       return 0;
     } finally {
       process.off('SIGINT', cancel);
