@@ -1,9 +1,7 @@
 import { FIELD_MANAGER, type KubeApi, type V1Service } from '../../api.ts';
 import { ANNOTATIONS, INSTANCE_LABEL, colorRelease, type Color } from '../model.ts';
-import { endpointsWaiting } from '../readiness.ts';
-import { servedWorkloads } from '../release-objects.ts';
 import type { ReadyColor } from '../wait-ready.ts';
-import { readWorkloads, selectorString } from '../workloads.ts';
+import { serviceEndpointsWaiting } from './endpoints.ts';
 import {
   changedOutside,
   discardPendingAnnotations,
@@ -151,17 +149,7 @@ export function serviceRouter(api: KubeApi, namespace: string, release: string, 
       if (write.verb === 'create') return routerState(name, await api.createService(namespace, write.body as V1Service));
       return routerState(name, await api.patchService(namespace, name, write.body));
     },
-    async waiting(ready: ReadyColor) {
-      const router = await api.readService(namespace, name);
-      if (!router) return `the router Service ${name} is gone`;
-      const workloads = await readWorkloads(api, namespace, servedWorkloads(ready.objects, router.spec?.selector ?? {}));
-      const pods = new Set<string>();
-      for (const w of workloads) {
-        if (!Object.keys(w.ref.selector).length) continue;
-        for (const pod of await api.listPods(namespace, selectorString(w.ref.selector))) pods.add(pod.metadata?.name ?? '');
-      }
-      return endpointsWaiting(name, workloads, pods, await api.listEndpointSlices(namespace, name));
-    },
+    waiting: (ready: ReadyColor) => serviceEndpointsWaiting(api, namespace, name, ready.objects),
     productionService: (ready) => ({ name, port: servicePort(ready.service) }),
   };
 }
