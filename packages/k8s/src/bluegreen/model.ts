@@ -62,6 +62,8 @@ export interface DeploySpec {
   /** Identifies this run in the lock and the router (stable across re-run attempts of the same run). */
   runId: string;
   runUrl?: string;
+  /** How long the gates may hold the run beyond its timeouts (metrics analyses, promote-after): the lock lasts that much longer. */
+  gateWindowMs?: number;
 }
 
 export interface GateRequest {
