@@ -62,7 +62,9 @@ describe('docs/images', () => {
     for (const [id, job] of Object.entries(jobs)) expect(page).toContain(`  ${id.replace(/-/g, '_')}["${job.name}"]`);
     expect(page).toContain('  plan --> lint\n');
     expect(page).toContain('  test --> security_scan\n');
-    expect(page).toContain('  security_scan --> approval\n');
+    // approval waits for deploy-idle (skipped unless approve-before-switch), which waits for security-scan.
+    expect(page).toContain('  security_scan --> deploy_idle\n');
+    expect(page).toContain('  deploy_idle --> approval\n');
     expect(page).toContain('  approval --> deploy\n');
     expect(page).toContain('  deploy --> smoke\n');
     // build waits for lint, which waits for plan: no plan → build edge.
