@@ -12,7 +12,8 @@ import { routerFor } from './bluegreen/routers/index.ts';
 import type { RouterWrite } from './bluegreen/routers/router.ts';
 import { colorObjects } from './bluegreen/workloads.ts';
 import { connect, type Connection } from './connection.ts';
-import { smokeGate } from './gates.ts';
+import { deployGates } from './gates.ts';
+import { loadMetricsConfig } from './metrics/config.ts';
 import { Helm } from './helm.ts';
 import type { DeployOptions } from './inputs.ts';
 
@@ -43,8 +44,10 @@ function helmFor(options: DeployOptions, connection: Connection, log: Logger): H
 export async function deploy(options: DeployOptions, io: DeployIO): Promise<Outcome> {
   const { log } = io;
   const { namespace } = options.spec;
+  // Gate files are read and validated before the cluster is contacted.
+  const gates = await deployGates(options, { log, cwd: io.cwd, clock: systemClock, policy: policyOf(options) });
+  const spec = gates.windowMs ? { ...options.spec, gateWindowMs: gates.windowMs } : options.spec;
   const connection = await connect(options.source, log, io.tempDir, policyOf(options));
-  const gate = options.smokeConfig ? await smokeGate(options.smokeConfig, log, io.cwd) : undefined;
   const proxies: { close(): Promise<void> }[] = [];
   let productionService: string | undefined;
   const throughApiServer = async (service: string, port: number) => {
@@ -54,13 +57,14 @@ export async function deploy(options: DeployOptions, io: DeployIO): Promise<Outc
   };
   try {
     const outcome = await runDeploy(
-      options.spec,
+      spec,
       {
         api: connection.api,
         helm: helmFor(options, connection, log),
         log,
         clock: systemClock,
-        ...(gate ? { preSwitchGate: gate, postSwitchGate: gate } : {}),
+        ...(gates.preSwitchGate ? { preSwitchGate: gates.preSwitchGate } : {}),
+        ...(gates.postSwitchGate ? { postSwitchGate: gates.postSwitchGate } : {}),
         // A preview-url may name the colour: https://{color}.preview.example.com
         previewUrl: (color, service, port) =>
           options.previewUrl ? options.previewUrl.replaceAll('{color}', color) : throughApiServer(service, port),
@@ -103,6 +107,8 @@ export interface DeployPlan {
  */
 export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: string): Promise<DeployPlan> {
   const { namespace, release } = options.spec;
+  // The dry run refuses a bad metrics config as the run would, before contacting the cluster.
+  if (options.metricsConfig) await loadMetricsConfig(options.metricsConfig);
   const connection = await connect(options.source, log, tempDir, policyOf(options));
   const helm = helmFor(options, connection, log);
   const run: Run = {

@@ -16,6 +16,10 @@ export interface DeployOptions {
   spec: DeploySpec;
   helmBinary: string;
   smokeConfig?: string;
+  /** The metrics gate's YAML (Prometheus queries); loaded and validated by loadGates() before anything is contacted. */
+  metricsConfig?: string;
+  /** promote-after: the post-switch window every gate must stay green for before the switch is promoted. */
+  promoteAfterMs?: number;
   previewUrl?: string;
   productionUrl?: string;
   githubToken?: string;
@@ -150,6 +154,15 @@ export function readDeployInputs(
       : undefined;
   const smokeConfig = inputs.string('smoke-config');
   if (smokeConfig) existingPath(smokeConfig, { input: 'smoke-config', label: inputs.label('smoke-config'), roots, cwd, kind: 'file' });
+  const metricsConfig = inputs.string('metrics-config');
+  if (metricsConfig)
+    existingPath(metricsConfig, { input: 'metrics-config', label: inputs.label('metrics-config'), roots, cwd, kind: 'file' });
+  const promoteAfterMs = inputs.duration('promote-after', { min: '1s', max: '6h' });
+  if (promoteAfterMs !== undefined && mode !== 'full' && mode !== 'promote')
+    throw new InputError(
+      'promote-after',
+      `${inputs.label('promote-after')} is the window after the switch, so it applies in modes full and promote only (mode is ${mode}).`,
+    );
   const previewUrl = url(inputs, 'preview-url');
   const productionUrl = url(inputs, 'production-url');
   const environment = inputs.string('environment');
@@ -176,6 +189,8 @@ export function readDeployInputs(
     spec,
     helmBinary: inputs.string('helm', { default: 'helm' }),
     ...(smokeConfig ? { smokeConfig: path.resolve(cwd, smokeConfig) } : {}),
+    ...(metricsConfig ? { metricsConfig: path.resolve(cwd, metricsConfig) } : {}),
+    ...(promoteAfterMs !== undefined ? { promoteAfterMs } : {}),
     ...(previewUrl ? { previewUrl } : {}),
     ...(productionUrl ? { productionUrl } : {}),
     ...(githubToken ? { githubToken } : {}),

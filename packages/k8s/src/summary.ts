@@ -52,14 +52,14 @@ export function deploySummary(outcome: Outcome, release: string, namespace: stri
   }
   if (outcome.cleanup?.length) parts.push(`${heading('Clean-up', 3)}\n${outcome.cleanup.map((c) => `- ${c}`).join('\n')}\n`);
   if (outcome.gates.length) {
-    parts.push(heading('Smoke gates', 3));
+    parts.push(heading('Gates', 3));
     parts.push(
       table(
         ['Gate', 'Colour', 'Verdict', 'Summary'],
         outcome.gates.map((g) => [g.phase, g.color, g.passed ? 'passed' : 'FAILED', g.summary]),
       ),
     );
-    for (const g of outcome.gates) if (g.markdown) parts.push(details(`${g.phase} smoke results (${g.color})`, g.markdown));
+    for (const g of outcome.gates) if (g.markdown) parts.push(details(`${g.phase} gate results (${g.color})`, g.markdown));
   }
   if (outcome.rollback) {
     parts.push(heading(outcome.rollback.restored ? 'Rolled back' : 'Rollback NOT possible', 3));

@@ -21,6 +21,16 @@ export const deploy: Command = {
     { name: 'tag', type: 'string', description: 'Image tag (image.tag)' },
     { name: 'mode', type: 'string', description: 'full (default), deploy, promote or rollback' },
     { name: 'smoke-config', type: 'string', description: 'Smoke suite run before and after the switch' },
+    {
+      name: 'metrics-config',
+      type: 'string',
+      description: 'Metrics gate YAML: Prometheus queries with success conditions, before or after the switch',
+    },
+    {
+      name: 'promote-after',
+      type: 'string',
+      description: 'Promote when every post-switch gate stayed green this long (e.g. 10m; from 1s to 6h)',
+    },
     { name: 'preview-url', type: 'string', description: 'URL of the idle colour ({color} is replaced); default: API server service proxy' },
     { name: 'production-url', type: 'string', description: 'Production URL; default: API server service proxy to the router' },
     { name: 'timeout', type: 'string', description: 'Budget for Helm and readiness, each (default 5m; from 1s to 6h)' },

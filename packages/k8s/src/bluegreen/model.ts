@@ -65,6 +65,8 @@ export interface DeploySpec {
   runUrl?: string;
   /** Which router takes traffic (default: the Service router `<release>`). */
   router?: RouterConfig;
+  /** How long the gates may hold the run beyond its timeouts (metrics analyses, promote-after): the lock lasts that much longer. */
+  gateWindowMs?: number;
 }
 
 export interface GateRequest {
