@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MemoryLogger } from '@pipeline-toolkit/core';
+import { Inputs, InputError, MemoryLogger, mapInputs } from '@pipeline-toolkit/core';
+import { readDeployInputs } from '../src/inputs.ts';
 import { json, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 import { connect } from '../src/connection.ts';
-import { KubeError, type KubeApi, type V1Service } from '../src/api.ts';
+import type { KubeApi, KubeError, V1Service } from '../src/api.ts';
 import { ANNOTATIONS } from '../src/bluegreen/model.ts';
 import { routerFor, type RouterConfig } from '../src/bluegreen/routers/index.ts';
 import { mergePatch } from './fake-cluster.ts';
@@ -211,5 +212,60 @@ describe('router modules write through client-node', () => {
     expect(router.problems(await router.read())).toEqual([
       'HTTPRoute shop splits traffic between {"service":"web-blue","port":"80"} and {"service":"web-green","port":"80"}; the router routes all of it to one colour.',
     ]);
+  });
+});
+
+describe('router inputs', () => {
+  const read = (values: Record<string, string>) =>
+    readDeployInputs(
+      new Inputs(
+        mapInputs({ release: 'web', chart: './chart', 'cluster-name': 'c', 'aws-region': 'eu-west-1', ...values }),
+        (n) => `--${n}`,
+      ),
+      {},
+      dir,
+    ).spec.router;
+  const refused = (values: Record<string, string>) => {
+    try {
+      read(values);
+    } catch (error) {
+      return error instanceof InputError ? `${error.input}: ${error.message}` : String(error);
+    }
+    return 'accepted';
+  };
+
+  it('reads each router with its names', () => {
+    expect(read({})).toEqual({ kind: 'service', name: 'web' });
+    expect(
+      read({ router: 'ingress', host: 'shop.example.com', 'preview-host': 'next.shop.example.com', 'ingress-class': 'nginx' }),
+    ).toEqual({
+      kind: 'ingress',
+      name: 'web',
+      host: 'shop.example.com',
+      ingressClass: 'nginx',
+      previewHost: 'next.shop.example.com',
+    });
+    expect(read({ router: 'gateway', 'route-name': 'shop', gateway: 'infra/edge' })).toEqual({
+      kind: 'gateway',
+      name: 'shop',
+      gateway: { namespace: 'infra', name: 'edge' },
+    });
+  });
+
+  it('refuses what a router cannot use, naming the input', () => {
+    expect(refused({ router: 'istio' })).toMatch(/^router: .*service, ingress, gateway/);
+    expect(refused({ router: 'ingress' })).toBe('host: --host is required with router ingress: the host whose backend is switched.');
+    expect(refused({ router: 'gateway' })).toMatch(/^gateway: --gateway is required with router gateway/);
+    expect(refused({ 'preview-host': 'next.example.com' })).toBe(
+      'preview-host: --preview-host applies to router ingress or gateway, not to router service.',
+    );
+    expect(refused({ router: 'gateway', gateway: 'edge', 'ingress-name': 'x' })).toBe(
+      'ingress-name: --ingress-name applies to router ingress, not to router gateway.',
+    );
+    expect(refused({ router: 'ingress', host: 'https://shop.example.com/' })).toMatch(/^host: --host must be a host name/);
+    expect(refused({ router: 'ingress', host: 'shop.example.com', 'preview-host': 'shop.example.com' })).toBe(
+      "preview-host: --preview-host must differ from --host ('shop.example.com').",
+    );
+    expect(refused({ router: 'gateway', gateway: 'a/b/c' })).toMatch(/^gateway: .*name or namespace\/name, got 'a\/b\/c'/);
   });
 });
