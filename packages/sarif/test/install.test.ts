@@ -60,7 +60,9 @@ describe('the stored checksums', () => {
 describe('installScanners', () => {
   it('fails on an archive whose hash is not the stored one, naming it and both hashes, and installs nothing', async () => {
     const served = await archiveWith('gitleaks', `gitleaks version ${SCANNER_VERSIONS.gitleaks}`);
-    const server = await startServer((_req, res) => res.end(served));
+    const server = await startServer((_req, res) => {
+      res.end(served);
+    });
     const dir = await mkdtemp(path.join(tmpdir(), 'tools-'));
     const asset = ARCHIVES.gitleaks.asset(linux);
     const expected = parseChecksums(await readFile(path.join(assets, 'checksums.sha256'), 'utf8'), 'x').get(asset)!;
