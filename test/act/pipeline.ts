@@ -91,13 +91,19 @@ export function withJobContextDefaults(workflow: string, pin: ToolkitPin): strin
   return text;
 }
 
-/** The files of this checkout a run of the pipeline reads: its workflows, action.yml files and bundles. */
+/** The files of this checkout a run of the pipeline reads: its workflows, action.yml files, bundles and the scanner pins beside security-scan. */
 async function snapshotToolkit(dest: string): Promise<void> {
   const listed = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z', '--', '.github', 'actions', 'dist'], {
     cwd: repoRoot,
     encoding: 'utf8',
   });
-  const files = listed.split('\0').filter((f) => f && (f.startsWith('dist/') || f.startsWith('.github/') || f.endsWith('/action.yml')));
+  const files = listed
+    .split('\0')
+    .filter(
+      (f) =>
+        f &&
+        (f.startsWith('dist/') || f.startsWith('.github/') || f.endsWith('/action.yml') || f.startsWith('actions/security-scan/scanners/')),
+    );
   for (const file of files) {
     if (!existsSync(path.join(repoRoot, file))) continue; // deleted in the working tree
     await mkdir(path.dirname(path.join(dest, file)), { recursive: true });
@@ -289,4 +295,55 @@ export async function readmeCaller(): Promise<{ text: string; pin: ToolkitPin }>
   if (!repository || !ref)
     throw new Error(`README.md's caller pins the toolkit as '${uses}', not owner/repo/.github/workflows/pipeline.yml@<sha>`);
   return { text, pin: { repository, ref } };
+}
+
+/**
+ * A scanner mirror on disk for the act runs (the machine cannot reach GitHub releases): the
+ * gitleaks and trivy binaries of `npm run tools` packed as tar.gz under their official asset names,
+ * the Semgrep wheels pip downloads for semgrep-requirements.txt (hash-checked against it), and a
+ * test checksum file with the SHA-256 of the archives served. The job gets it through the runner
+ * settings PIPELINE_TOOLKIT_SCANNER_MIRROR / PIPELINE_TOOLKIT_SCANNER_CHECKSUMS, so the callers
+ * keep the pipeline's default scan set-up (install-scanners: gitleaks, semgrep, trivy).
+ */
+export async function scannerMirror(
+  dir: string,
+  tools: { gitleaks: string; trivy: string },
+): Promise<{ mirror: string; checksums: string }> {
+  const { execFileSync } = await import('node:child_process');
+  const { createHash } = await import('node:crypto');
+  const { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } = await import('node:fs');
+  const { ARCHIVES, platformOf } = await import('../../packages/sarif/src/install/releases.ts');
+  const mirror = path.join(dir, 'scanner-mirror');
+  mkdirSync(mirror, { recursive: true });
+  const platform = platformOf();
+  const lines: string[] = [];
+  for (const tool of ['gitleaks', 'trivy'] as const) {
+    const asset = ARCHIVES[tool].asset(platform);
+    const stage = mkdtempSync(path.join(dir, `${tool}-`));
+    cpSync(tools[tool], path.join(stage, ARCHIVES[tool].binary));
+    execFileSync('tar', ['-czf', path.join(mirror, asset), '-C', stage, ARCHIVES[tool].binary]);
+    lines.push(
+      `${createHash('sha256')
+        .update(readFileSync(path.join(mirror, asset)))
+        .digest('hex')}  ${asset}`,
+    );
+  }
+  // Semgrep's wheels: downloaded once into ~/.cache/pipeline-toolkit/wheels (PyPI, hash-checked).
+  const lock = path.join(repoRoot, 'actions/security-scan/scanners/semgrep-requirements.txt');
+  const wheels = path.join(process.env['HOME'] ?? '/root', '.cache/pipeline-toolkit/wheels/semgrep');
+  if (!existsSync(wheels) || !readdirSync(wheels).some((f) => f.startsWith('semgrep-'))) {
+    mkdirSync(wheels, { recursive: true });
+    execFileSync(
+      'python3',
+      ['-m', 'pip', 'download', '--no-deps', '--require-hashes', '--only-binary', ':all:', '-r', lock, '-d', wheels],
+      {
+        stdio: 'ignore',
+        timeout: 600_000,
+      },
+    );
+  }
+  for (const wheel of readdirSync(wheels)) cpSync(path.join(wheels, wheel), path.join(mirror, wheel));
+  const checksums = path.join(dir, 'scanner-mirror.sha256');
+  writeFileSync(checksums, `${lines.join('\n')}\n`);
+  return { mirror, checksums };
 }

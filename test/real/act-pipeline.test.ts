@@ -17,7 +17,15 @@ import {
 import { api } from '../cluster/api.ts';
 import { createNamespace, startCluster, type Cluster } from '../cluster/cluster.ts';
 import { requireAct } from '../act/install.ts';
-import { prepareWorkspace, readmeCaller, remoteActionMappings, runAct, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
+import {
+  prepareWorkspace,
+  readmeCaller,
+  remoteActionMappings,
+  runAct,
+  scannerMirror,
+  type ActRun,
+  type ActWorkspace,
+} from '../act/pipeline.ts';
 import { requirePythonVenv } from './python-venv.ts';
 import { BOT_TOKEN, startSlackApi, type SlackApiStandIn, type StoredMessage } from '../../packages/slack/test/slack-api.ts';
 
@@ -44,6 +52,7 @@ let servicePort: number;
 let act: string;
 let actPath: string;
 let jobEnv: Record<string, string>;
+let mirrorDir: string;
 const slackPath = '/services/T0ACT/B0ACT/actwebhooksecret';
 /** While true, the production front answers the orders API with 500 (health stays green). */
 let productionBroken = false;
@@ -209,6 +218,8 @@ beforeAll(async () => {
   const venv = requirePythonVenv();
   const tools = toolsManifest();
   const scanners = ['gitleaks', 'semgrep', 'trivy'].map((t) => path.dirname(requireTool(t).path));
+  mirrorDir = await mkdtemp(path.join(tmpdir(), 'ptk-act-mirror-'));
+  const mirror = await scannerMirror(mirrorDir, { gitleaks: requireTool('gitleaks').path, trivy: requireTool('trivy').path });
   const helm = path.dirname(requireTool('helm3').path);
 
   cluster = await startCluster();
@@ -252,6 +263,11 @@ beforeAll(async () => {
     PTK_ACT_SCANNERS: scanners.join(':'),
     // Offline: Trivy's vulnerability database cannot be downloaded; its other scanners work.
     TRIVY_SCANNERS: 'misconfig,secret',
+    // The default scan set-up installs the scanners from a mirror on disk (scannerMirror), checked
+    // against its checksum file, into a cache store of this run (the actions/cache stand-in).
+    PIPELINE_TOOLKIT_SCANNER_MIRROR: mirror.mirror,
+    PIPELINE_TOOLKIT_SCANNER_CHECKSUMS: mirror.checksums,
+    PTK_ACT_CACHE: path.join(mirrorDir, 'actions-cache'),
     // The Slack client's test seam: plain http to a loopback webhook, and to the Web API stand-in.
     PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK: 'true',
     PIPELINE_TOOLKIT_TEST_SLACK_API_URL: slackApi.base,

@@ -1,12 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
-import { repoRoot, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
+import { repoRoot, requireTool, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 import { requireAct } from '../act/install.ts';
-import { prepareWorkspace, readmeCaller, runAct, withJobContextDefaults, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
+import {
+  prepareWorkspace,
+  readmeCaller,
+  runAct,
+  scannerMirror,
+  withJobContextDefaults,
+  type ActRun,
+  type ActWorkspace,
+} from '../act/pipeline.ts';
 import { requirePythonVenv } from './python-venv.ts';
 
 /**
@@ -34,6 +43,7 @@ let github: LoopbackServer;
 let ws: ActWorkspace;
 let run: ActRun;
 let gopath: string;
+let cacheStore: string;
 
 const ofJob = (job: string, command: string) => run.entries.filter((e) => e['jobID'] === job && e['command'] === command);
 const result = (job: string) => run.jobs.filter((j) => j.job === job).map((j) => j.result);
@@ -76,6 +86,8 @@ beforeAll(async () => {
   );
 
   ws = await prepareWorkspace({ text: caller }, { repository, ref });
+  const mirror = await scannerMirror(path.dirname(ws.dir), { gitleaks: requireTool('gitleaks').path, trivy: requireTool('trivy').path });
+  cacheStore = path.join(path.dirname(ws.dir), 'actions-cache');
   run = await runAct(act, ws, {
     secrets: { SLACK_WEBHOOK: `${slack.url}${slackPath}`, GITHUB_TOKEN: token },
     vars: { PRODUCTION_URL: 'https://orders.example.test' },
@@ -90,6 +102,13 @@ beforeAll(async () => {
       GOFLAGS: '-modcacherw',
       GOTOOLCHAIN: 'local',
       GOPATH: gopath,
+      // The default scan set-up (install-scanners: gitleaks, semgrep, trivy) from a mirror on disk,
+      // checked against that mirror's checksum file (the runner settings a self-hosted runner would have).
+      PIPELINE_TOOLKIT_SCANNER_MIRROR: mirror.mirror,
+      PIPELINE_TOOLKIT_SCANNER_CHECKSUMS: mirror.checksums,
+      PTK_ACT_CACHE: cacheStore,
+      // Offline: no Trivy vulnerability database can be had here; Trivy's other scanners run.
+      TRIVY_SCANNERS: 'misconfig,secret',
     },
     path: [path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
     timeoutMs: 420_000,
@@ -129,9 +148,15 @@ describe("README.md's caller workflow under act, on a pull request", () => {
     expect(run.exitCode).toBe(0);
   });
 
-  it("built Gitleaks with the scan's default setup command and scanned with it", () => {
+  it('installed the three scanners, verified, with the default scan set-up, ran them side by side and cached them', () => {
     expect(outputs('security-scan')).toContain('gate=passed');
-    expect(summary('security-scan')).toContain('| Gitleaks | 0 | 0 | 0 | 0 | 0 |');
+    const text = run.output.join('\n');
+    for (const tool of ['gitleaks', 'trivy'])
+      expect(text).toMatch(new RegExp(`${tool} [\\d.]+: installed from ${tool}_[\\w.-]+\\.tar\\.gz \\(SHA-256 [0-9a-f]{64} verified\\)`));
+    expect(text).toMatch(/Scanners: gitleaks 8\.30\.1 \(installed\), semgrep 1\.185\.0 \(installed\), trivy 0\.74\.0 \(installed\)\./);
+    expect(text).toMatch(/run-scanners: gitleaks, semgrep, trivy ran side by side in/);
+    for (const row of ['| Gitleaks |', '| Semgrep |', '| Trivy |']) expect(summary('security-scan')).toContain(row);
+    expect(readdirSync(cacheStore).filter((e) => e.startsWith('pipeline-toolkit-scanners-'))).toHaveLength(1);
     expect(summary('lint')).toMatch(/\| ruff \| ✅ clean \|/);
     expect(run.output.join('\n')).toMatch(/= \d+ passed/);
   });

@@ -347,7 +347,8 @@ describe('pipeline.yml steps', () => {
           ref: '${{ inputs.toolkit-ref || fromJSON(toJSON(job)).workflow_sha }}',
           token: '${{ secrets.TOOLKIT_TOKEN || github.token }}',
           path: TOOLKIT_DIR,
-          'sparse-checkout': `${actions.map((a) => `/actions/${a}/action.yml\n`).join('')}/dist/package.json\n/dist/chunks/\n${actions.map((a) => `/dist/${a}/\n`).join('')}`,
+          // security-scan also reads the files beside it: the stored checksums, Semgrep's lock and default rules
+          'sparse-checkout': `${actions.map((a) => `/actions/${a}/action.yml\n${a === 'security-scan' ? '/actions/security-scan/scanners/\n' : ''}`).join('')}/dist/package.json\n/dist/chunks/\n${actions.map((a) => `/dist/${a}/\n`).join('')}`,
           'sparse-checkout-cone-mode': false,
           'persist-credentials': false,
         },

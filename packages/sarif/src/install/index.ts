@@ -46,10 +46,11 @@ export function readInstallInputs(
     );
   const base = env['RUNNER_TOOL_CACHE'] || path.join(homedir(), '.cache');
   const toolsDir = path.resolve(inputs.string('tools-dir') || path.join(base, 'pipeline-toolkit-scanners'));
-  const mirror = inputs.string('scanner-mirror');
+  // A self-hosted runner's own mirror can be set once on the runner, for every workflow that runs there.
+  const mirror = inputs.string('scanner-mirror') || env['PIPELINE_TOOLKIT_SCANNER_MIRROR'] || undefined;
   if (mirror && !/^https?:\/\//i.test(mirror) && !existsSync(mirror))
     throw new InputError('scanner-mirror', `${label('scanner-mirror')} must be an http(s) URL or an existing directory, got '${mirror}'.`);
-  const checksumsFile = inputs.string('scanner-checksums');
+  const checksumsFile = inputs.string('scanner-checksums') || env['PIPELINE_TOOLKIT_SCANNER_CHECKSUMS'] || undefined;
   if (checksumsFile && !existsSync(checksumsFile))
     throw new InputError('scanner-checksums', `${label('scanner-checksums')}: no file '${checksumsFile}'.`);
   const repositories = inputs.list('trivy-db-repository');

@@ -67,8 +67,8 @@ function sourceOf(release: ArchiveRelease, asset: string, mirror: string | undef
   return path.join(mirror, asset);
 }
 
-async function checkVersion(bin: string, args: string[], expect: string, deps: InstallDeps): Promise<void> {
-  const { stdout, stderr } = await deps.exec(bin, args, { logger: deps.log, timeoutMs: 60_000 });
+async function checkVersion(bin: string, args: string[], expect: string, deps: InstallDeps, timeoutMs = 60_000): Promise<void> {
+  const { stdout, stderr } = await deps.exec(bin, args, { logger: deps.log, timeoutMs });
   if (!`${stdout}\n${stderr}`.includes(expect))
     throw new ExternalError(`${bin} ${args.join(' ')} did not report '${expect}': ${(stdout || stderr).trim().slice(0, 200)}`);
 }
@@ -188,7 +188,8 @@ async function installSemgrep(options: InstallOptions, deps: InstallDeps): Promi
       `Installing Semgrep ${version} with pip --require-hashes -r ${options.semgrepRequirements} failed (a hash mismatch names the file pip refused): ${String(error)}`,
     );
   }
-  await checkVersion(bin, ['--version'], version, deps);
+  // Semgrep's first start compiles its Python modules: minutes on a loaded runner.
+  await checkVersion(bin, ['--version'], version, deps, 600_000);
   await writeFile(
     markerFile,
     `${JSON.stringify({ artifact: path.basename(options.semgrepRequirements), artifactSha256: lockHash, binarySha256: '' }, null, 2)}\n`,
