@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { findOnPath } from '@pipeline-toolkit/core';
 import { scannerById } from './index.ts';
-import type { ScannerDeps } from './scanner.ts';
+import type { RunOptions, ScannerDeps } from './scanner.ts';
 
 export { MALICIOUS_TRIVY } from './trivy.ts';
 
@@ -24,13 +24,26 @@ const reportFile = (kind: ScannerKind, outDir: string) => path.join(outDir, `${k
 /** The pinned command line of a scanner (its module's `run`), JSON report into `outDir/<id>.json`. */
 export function scannerCommand(
   kind: ScannerKind,
-  options: { command: string; workspace: string; outDir: string; semgrepConfig: readonly string[] },
+  options: { command: string; workspace: string; outDir: string; semgrepConfig: readonly string[]; skipPaths?: readonly string[] },
 ): ScannerCommand {
   const run = scannerById(kind)?.run;
   if (!run) throw new Error(`No scanner '${kind}' that run-scanners can run.`);
-  const report = reportFile(kind, options.outDir);
-  const { command, workspace, semgrepConfig } = options;
-  return { kind, command, args: run.args({ report, workspace, semgrepConfig }), env: { ...run.env }, report, okExitCodes: run.okExitCodes };
+  const { command } = options;
+  const runOptions = runOptionsOf(kind, options);
+  return { kind, command, args: run.args(runOptions), env: { ...run.env }, report: runOptions.report, okExitCodes: run.okExitCodes };
+}
+
+function runOptionsOf(
+  kind: ScannerKind,
+  options: { workspace: string; outDir: string; semgrepConfig: readonly string[]; skipPaths?: readonly string[] },
+): RunOptions {
+  return {
+    report: reportFile(kind, options.outDir),
+    workspace: options.workspace,
+    semgrepConfig: options.semgrepConfig,
+    skipPaths: options.skipPaths ?? [],
+    workDir: options.outDir,
+  };
 }
 
 /**
@@ -39,7 +52,7 @@ export function scannerCommand(
  */
 export async function runAvailableScanners(
   kinds: readonly ScannerKind[],
-  options: { workspace: string; outDir: string; semgrepConfig: readonly string[]; timeoutMs?: number },
+  options: { workspace: string; outDir: string; semgrepConfig: readonly string[]; skipPaths?: readonly string[]; timeoutMs?: number },
   deps: ScannerDeps,
 ): Promise<{ kind: ScannerKind; file: string }[]> {
   const which = deps.which ?? findOnPath;
@@ -52,16 +65,13 @@ export async function runAvailableScanners(
       deps.log.notice(`run-scanners: ${kind} is not on PATH; its report is skipped.`);
       continue;
     }
-    const skipped = spec.skip?.({
-      workspace: options.workspace,
-      report: reportFile(kind, options.outDir),
-      semgrepConfig: options.semgrepConfig,
-    });
+    const skipped = spec.skip?.(runOptionsOf(kind, options));
     if (skipped) {
       deps.log.notice(`run-scanners: ${skipped}`);
       continue;
     }
     await spec.check?.(command, deps);
+    await spec.prepare?.(runOptionsOf(kind, options));
     const run = scannerCommand(kind, { command, ...options });
     const env = Object.fromEntries(Object.entries(run.env).filter(([k]) => deps.env[k] === undefined));
     await deps.log.group(`Running ${kind}`, () =>

@@ -18,6 +18,10 @@ export interface RunOptions {
   report: string;
   /** Local Semgrep rule files or directories (input semgrep-config). */
   semgrepConfig: readonly string[];
+  /** Globs of repository paths to leave out (input skip-paths). */
+  skipPaths: readonly string[];
+  /** A folder of this run for files the scanner needs (a generated configuration). */
+  workDir: string;
 }
 
 /** How `run-scanners: available` runs a scanner: a pinned command line that writes a JSON report. */
@@ -32,6 +36,8 @@ export interface ScannerRun {
   okExitCodes: number[];
   /** Why the scanner is not run with these options (told as a notice), when it is not. */
   skip?(options: RunOptions): string | undefined;
+  /** Writes what the arguments refer to (a generated configuration), before running. */
+  prepare?(options: RunOptions): Promise<void>;
   /** Checked before running, with the command found (e.g. refuses a known-bad release). */
   check?(command: string, deps: ScannerDeps): Promise<void>;
 }
