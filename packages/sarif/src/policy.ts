@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, isInside } from '@pipeline-toolkit/core';
+import type { z as ZodNamespace } from 'zod';
 import { isMap, isSeq, LineCounter, parseDocument, type YAMLSeq } from 'yaml';
-import { z } from 'zod';
 import { fingerprintOf, matchOf } from './aggregate.ts';
 import type { Category, ToolInfo } from './model.ts';
 import type { RawFinding, ReportSink } from './sink.ts';
@@ -51,6 +51,8 @@ export interface TrivyIgnoreEntry {
   file: string;
 }
 
+type Zod = typeof ZodNamespace;
+
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** A real calendar date `YYYY-MM-DD` (not 2026-02-30). */
@@ -68,25 +70,27 @@ export function today(now: Date = new Date()): string {
 const ACCEPTED =
   "Each entry of `suppressions:` has exactly one of `rule` (a rule id), `fingerprint` (32 hex digits: a finding's `match` or `fingerprint` from the findings file) or `path` (a glob of repository paths), plus `reason` (text) and `expires` (YYYY-MM-DD, today or later).";
 
-const entrySchema = z
-  .object({
-    rule: z.string().trim().min(1, 'rule is empty').optional(),
-    fingerprint: z
-      .string()
-      .trim()
-      .regex(/^[0-9a-f]{32}$/i, 'fingerprint must be 32 hex digits')
-      .optional(),
-    path: z.string().trim().min(1, 'path is empty').optional(),
-    reason: z.string({ error: 'reason is missing (say why the finding is accepted)' }).trim().min(1, 'reason is empty'),
-    expires: z
-      .string({ error: 'expires is missing or not a quoted date (YYYY-MM-DD)' })
-      .trim()
-      .refine(isDate, 'expires must be a date YYYY-MM-DD'),
-  })
-  .strict()
-  .refine((e) => [e.rule, e.fingerprint, e.path].filter((v) => v !== undefined).length === 1, {
-    message: 'give exactly one of rule, fingerprint or path',
-  });
+/** Built when a suppressions file is read: zod is loaded then (it stays out of the bundles that never read one, such as lint's). */
+const entrySchema = (z: Zod) =>
+  z
+    .object({
+      rule: z.string().trim().min(1, 'rule is empty').optional(),
+      fingerprint: z
+        .string()
+        .trim()
+        .regex(/^[0-9a-f]{32}$/i, 'fingerprint must be 32 hex digits')
+        .optional(),
+      path: z.string().trim().min(1, 'path is empty').optional(),
+      reason: z.string({ error: 'reason is missing (say why the finding is accepted)' }).trim().min(1, 'reason is empty'),
+      expires: z
+        .string({ error: 'expires is missing or not a quoted date (YYYY-MM-DD)' })
+        .trim()
+        .refine(isDate, 'expires must be a date YYYY-MM-DD'),
+    })
+    .strict()
+    .refine((e) => [e.rule, e.fingerprint, e.path].filter((v) => v !== undefined).length === 1, {
+      message: 'give exactly one of rule, fingerprint or path',
+    });
 
 /**
  * Reads and validates a suppressions file: every problem of every entry is listed in one
@@ -99,6 +103,7 @@ export async function readSuppressions(
   options: { input: string; label: string; now?: Date },
 ): Promise<Suppression[]> {
   const text = await readFile(file, 'utf8');
+  const { z } = await import('zod');
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const fail = (problems: string[]): never => {
@@ -123,7 +128,7 @@ export async function readSuppressions(
     const line = range ? lines.linePos(range[0]).line : undefined;
     const where = `${shown}:${line ?? `entry ${index + 1}`}`;
     const value = (item as { toJSON?: () => unknown })?.toJSON?.() ?? item;
-    const parsed = entrySchema.safeParse(value);
+    const parsed = entrySchema(z).safeParse(value);
     if (!parsed.success) {
       const messages = parsed.error.issues.map((issue) =>
         issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message,
@@ -168,15 +173,16 @@ const TRIVY_LISTS: Record<string, Category> = {
   licenses: 'licence',
 };
 
-const trivyYamlEntry = z
-  .object({
-    id: z.string().min(1),
-    paths: z.array(z.string()).optional(),
-    purls: z.array(z.string()).optional(),
-    expired_at: z.union([z.string(), z.date()]).optional(),
-    statement: z.string().optional(),
-  })
-  .loose();
+const trivyYamlEntry = (z: Zod) =>
+  z
+    .object({
+      id: z.string().min(1),
+      paths: z.array(z.string()).optional(),
+      purls: z.array(z.string()).optional(),
+      expired_at: z.union([z.string(), z.date()]).optional(),
+      statement: z.string().optional(),
+    })
+    .loose();
 
 /** `pkg:npm/%40scope/name@1.2.3?x=y` → `@scope/name@1.2.3`. */
 function purlPackage(purl: string): string | undefined {
@@ -188,7 +194,12 @@ function purlPackage(purl: string): string | undefined {
 }
 
 /** .trivyignore.yaml (Trivy's experimental format): lists of `{ id, paths, purls, expired_at, statement }` by kind. */
-export function parseTrivyIgnoreYaml(text: string, file: string, options: { input: string; now?: Date }): TrivyIgnoreEntry[] {
+export async function parseTrivyIgnoreYaml(
+  text: string,
+  file: string,
+  options: { input: string; now?: Date },
+): Promise<TrivyIgnoreEntry[]> {
+  const { z } = await import('zod');
   const doc = parseDocument(text, { prettyErrors: false });
   const bad = (why: string): never => {
     throw new InputError(
@@ -208,7 +219,7 @@ export function parseTrivyIgnoreYaml(text: string, file: string, options: { inpu
     if (list === null) continue;
     if (!Array.isArray(list)) bad(`'${key}' is not a list`);
     for (const [i, item] of (list as unknown[]).entries()) {
-      const parsed = trivyYamlEntry.safeParse(item);
+      const parsed = trivyYamlEntry(z).safeParse(item);
       if (!parsed.success) bad(`${key}[${i}] needs an id (${parsed.error.issues[0]?.message ?? 'invalid'})`);
       const e = parsed.data!;
       const expires = e.expired_at instanceof Date ? e.expired_at.toISOString().slice(0, 10) : e.expired_at;

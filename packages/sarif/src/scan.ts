@@ -58,7 +58,7 @@ async function trivyIgnore(cwd: string, now: Date | undefined): Promise<TrivyIgn
   for (const name of ['.trivyignore.yaml', '.trivyignore.yml']) {
     const file = path.join(cwd, name);
     if (existsSync(file))
-      entries.push(...parseTrivyIgnoreYaml(await readFile(file, 'utf8'), name, { input: 'trivy-report', ...(now ? { now } : {}) }));
+      entries.push(...(await parseTrivyIgnoreYaml(await readFile(file, 'utf8'), name, { input: 'trivy-report', ...(now ? { now } : {}) })));
   }
   return entries;
 }
