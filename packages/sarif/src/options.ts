@@ -39,6 +39,12 @@ export interface ScanOptions {
   prComment?: boolean;
   /** The artifact that holds the findings file of a run (looked up on the base branch for pull requests). */
   baselineArtifact: string;
+  /** A container image Trivy scans too (input `image`): a reference, or a `docker save` / OCI archive. */
+  image?: string;
+  /** Diff-aware scan (input `diff-base`): a commit or branch; the scanners look at the changes since its merge base with HEAD. */
+  diffBase?: string;
+  /** Trivy's cache directory with a database made ready beforehand (set by the scanner installer, not an input). */
+  trivyCacheDir?: string;
 }
 
 /** Globs one per line or comma-separated; a comma inside braces (`{a,b}/**`) belongs to its glob. */
@@ -228,6 +234,20 @@ export function readScanInputs(inputs: Inputs, label: (name: string) => string =
       `${label('baseline-artifact')} must be an artifact name of letters, digits, '.', '_' and '-' (at most 100), got '${baselineArtifact}'.`,
     );
   }
+  const image = inputs.string('image');
+  if (image && !/^[\w./:@+-]+$/.test(image)) {
+    throw new InputError(
+      'image',
+      `${label('image')} must be an image reference (registry/name:tag or @sha256:…) or the path of an image archive (.tar), got '${image.slice(0, 200)}'.`,
+    );
+  }
+  const diffBase = inputs.string('diff-base');
+  if (diffBase && (!/^[\w./@^~+-]+$/.test(diffBase) || diffBase.startsWith('-') || diffBase.includes('..'))) {
+    throw new InputError(
+      'diff-base',
+      `${label('diff-base')} must be one commit or branch name (for example the pull request's base commit), got '${diffBase.slice(0, 200)}'.`,
+    );
+  }
   return {
     reports,
     runScanners,
@@ -245,5 +265,7 @@ export function readScanInputs(inputs: Inputs, label: (name: string) => string =
     ...(gateScope ? { gateScope } : {}),
     ...(prComment !== undefined ? { prComment } : {}),
     baselineArtifact,
+    ...(image ? { image } : {}),
+    ...(diffBase ? { diffBase } : {}),
   };
 }

@@ -201,13 +201,14 @@ export const gitleaks: Scanner = {
   readElement: readGitleaksLeak,
   run: {
     command: 'gitleaks',
-    summary: 'gitleaks with --redact',
-    args: ({ report, workspace, skipPaths, workDir }) => [
-      'dir',
+    summary:
+      'gitleaks with --redact (.gitleaksignore and skip-paths applied); on a diff-aware scan only the commits after diff-base (`gitleaks git --log-opts base..HEAD`)',
+    args: ({ report, workspace, diffBase, skipPaths = [], workDir }) => [
+      ...(diffBase ? ['git', `--log-opts=${diffBase}..HEAD`] : ['dir']),
       '--no-banner',
       '--redact',
       ...(existsSync(path.join(workspace, '.gitleaksignore')) ? ['--gitleaks-ignore-path', path.join(workspace, '.gitleaksignore')] : []),
-      ...(skipPaths.length ? ['--config', path.join(workDir, SKIP_CONFIG)] : []),
+      ...(skipPaths.length ? ['--config', path.join(workDir ?? path.dirname(report), SKIP_CONFIG)] : []),
       '--exit-code',
       '0',
       '--report-format',
@@ -218,8 +219,8 @@ export const gitleaks: Scanner = {
     ],
     env: {},
     okExitCodes: [0],
-    prepare: async ({ workspace, skipPaths, workDir }) => {
-      if (skipPaths.length) await writeFile(path.join(workDir, SKIP_CONFIG), skipConfig(workspace, skipPaths));
+    prepare: async ({ workspace, skipPaths = [], workDir, report }) => {
+      if (skipPaths.length) await writeFile(path.join(workDir ?? path.dirname(report), SKIP_CONFIG), skipConfig(workspace, skipPaths));
     },
   },
 };

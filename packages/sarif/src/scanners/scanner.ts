@@ -19,9 +19,26 @@ export interface RunOptions {
   /** Local Semgrep rule files or directories (input semgrep-config). */
   semgrepConfig: readonly string[];
   /** Globs of repository paths to leave out (input skip-paths). */
-  skipPaths: readonly string[];
+  skipPaths?: readonly string[];
   /** A folder of this run for files the scanner needs (a generated configuration). */
-  workDir: string;
+  workDir?: string;
+  /**
+   * A diff-aware scan (pull requests): the commit the change starts from (the merge base with the
+   * base branch). Gitleaks then scans only the commits after it, Semgrep reports only findings the
+   * change introduced (`--baseline-commit`). Absent: full scans.
+   */
+  diffBase?: string;
+  /** The container image to scan as well (a reference, or a `docker save` / OCI archive file). */
+  image?: string;
+  /** Trivy's cache directory holding a vulnerability database made ready beforehand (install-scanners); Trivy then does not update it. */
+  trivyCacheDir?: string;
+}
+
+/** A further run of a scanner with its own report (Trivy's image scan beside its file-system scan). */
+export interface ExtraRun {
+  /** Names the report (`trivy-image` → trivy-image.json) and the run in the log. */
+  name: string;
+  args(report: string): string[];
 }
 
 /** How `run-scanners: available` runs a scanner: a pinned command line that writes a JSON report. */
@@ -40,6 +57,8 @@ export interface ScannerRun {
   prepare?(options: RunOptions): Promise<void>;
   /** Checked before running, with the command found (e.g. refuses a known-bad release). */
   check?(command: string, deps: ScannerDeps): Promise<void>;
+  /** Further runs with these options (their reports are read as this scanner's). */
+  more?(options: Omit<RunOptions, 'report'>): ExtraRun[];
 }
 
 /** The large array of a JSON report that is read element by element (never held whole). */

@@ -118,10 +118,12 @@ export const semgrep: Scanner = {
   },
   run: {
     command: 'semgrep',
-    summary: 'semgrep with the local rule files of semgrep-config and metrics off',
-    args: ({ report, workspace, semgrepConfig, skipPaths }) => [
+    summary:
+      'semgrep with the local rule files of semgrep-config, skip-paths as --exclude and metrics off; on a diff-aware scan only what the change introduced (`--baseline-commit`)',
+    args: ({ report, workspace, semgrepConfig, diffBase, skipPaths = [] }) => [
       'scan',
       ...semgrepConfig.flatMap((c) => ['--config', path.resolve(workspace, c)]),
+      ...(diffBase ? ['--baseline-commit', diffBase] : []),
       '--json',
       '--output',
       report,
