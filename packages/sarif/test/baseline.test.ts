@@ -189,6 +189,10 @@ describe('baseline gate', () => {
     expect(result.summary).toContain(
       'Gate scope new needs a baseline, and no baseline was given: every finding can fail the gate (scope all).',
     );
+  });
+
+  it('with a baseline, gate-scope is new on pull requests and all on other events', async () => {
+    const ws = await workspace();
     await scan(ws, { 'trivy-report': NPM, 'output-sarif': 'main.sarif' });
     const withBase = await scan(
       ws,
