@@ -2,6 +2,7 @@ import type { Logger } from '@pipeline-toolkit/core';
 import type { KubeApi } from '../api.ts';
 import type { Helm } from '../helm.ts';
 import type { PodDiagnosis } from './diagnose.ts';
+import type { AutoscaledIdle } from './autoscale.ts';
 
 export const COLORS = ['blue', 'green'] as const;
 export type Color = (typeof COLORS)[number];
@@ -62,6 +63,8 @@ export interface DeploySpec {
   /** Identifies this run in the lock and the router (stable across re-run attempts of the same run). */
   runId: string;
   runUrl?: string;
+  /** How a colour that a HorizontalPodAutoscaler scales is taken out after the drain: pinned to the HPA's minimum (default) or set to 0. */
+  autoscaledIdle?: AutoscaledIdle;
   /** How long the gates may hold the run beyond its timeouts (metrics analyses, promote-after): the lock lasts that much longer. */
   gateWindowMs?: number;
 }
@@ -88,6 +91,8 @@ export interface Journal {
   lockHeld: boolean;
   /** Set right before the switch patch is sent, cleared when the post-switch gate passed or traffic was restored. */
   switchInFlight?: { to: Color; from?: Color; previousSelector: Record<string, string> | null };
+  /** Set while HorizontalPodAutoscalers of a colour are being pinned, unpinned or their target set to 0; the post step then makes sure the live colour is not left pinned. */
+  autoscaling?: { color: Color; change: 'pin' | 'unpin' | 'zero'; hpas: string[] } | undefined;
   finished: boolean;
 }
 

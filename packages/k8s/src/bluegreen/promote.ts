@@ -53,7 +53,7 @@ export async function promote(run: Run, plan: Plan, ready: ReadyColor, revision:
   await phase(
     run,
     'scale-down',
-    () => scaleDown(run, previous, run.spec.keepPrevious),
+    () => scaleDown(run, previous, run.spec.keepPrevious, run.spec.autoscaledIdle ?? 'minimum'),
     (n) => n,
   );
 }
