@@ -223,7 +223,7 @@ describe('dist/deploy on a real control plane (Helm 4, example chart)', () => {
 
     const cleanup = await post(runner, hanging);
     expect(cleanup.exitCode).toBe(0);
-    expect(cleanup.stdout).toContain('post: restored the router to blue (the switch to green was never verified)');
+    expect(cleanup.stdout).toContain('post: restored the router (Service web) to blue (the switch to green was never verified)');
     expect(cleanup.stdout).toContain('post: Lease orders-deploy released');
     expect(await routerColour(ns)).toBe('orders-blue');
     expect(await leaseStatus(ns)).toBe(404);

@@ -75,7 +75,7 @@ export function renderMessage(message: Message, redact: (text: string) => string
 /** One path segment of a link; a lone surrogate (from a cut or hostile ref name) becomes U+FFFD instead of a URIError. */
 const urlPart = (text: string): string => encodeURIComponent(text.toWellFormed());
 
-function runFields(message: Message, w: Wording, redact: (text: string) => string): string[] {
+export function runFields(message: Message, w: Wording, redact: (text: string) => string): string[] {
   const { run } = message;
   const repoUrl = run.repository ? `${run.serverUrl}/${run.repository}` : undefined;
   const field = (label: string, value: string) => `*${label}*\n${value}`;
@@ -101,14 +101,14 @@ function runFields(message: Message, w: Wording, redact: (text: string) => strin
   return fields;
 }
 
-function jobLine(job: FailedJob, w: Wording, redact: (text: string) => string): string {
+export function jobLine(job: FailedJob, w: Wording, redact: (text: string) => string): string {
   const how = job.step
     ? w.failedAtStep(`*${safeText(job.step, redact)}*`)
     : (w.conclusion[job.conclusion] ?? safeText(job.conclusion, redact));
   return truncate(`• ${slackLink(job.url, job.name, redact)} — ${how}`, LIMITS.line, w.truncated);
 }
 
-function smokeSection(smoke: SmokeSummary, w: Wording, redact: (text: string) => string): Block {
+export function smokeSection(smoke: SmokeSummary, w: Wording, redact: (text: string) => string): Block {
   const counts = `*${w.smokeTests}*: ${w.smokeCounts(smoke)}`;
   if (!smoke.failedCritical.length) return { type: 'section', text: mrkdwn(counts) };
   const lines = smoke.failedCritical.map((name) => truncate(`• ${safeText(name, redact)}`, LIMITS.line, w.truncated));
