@@ -50,7 +50,7 @@ export { deploy, recover, planDeploy, type DeployIO, type DeployPlan } from './d
 export { deploySummary, phaseTimeline, planText, planMarkdown } from './summary.ts';
 export { smokeGate, deployGates } from './gates.ts';
 export { AUTOSCALED_IDLE, PINNED, pinOf, type AutoscaledIdle } from './bluegreen/autoscale.ts';
-export { loadMetricsConfig, type MetricsConfig } from './metrics/config.ts';
+export { loadMetricsConfig, metricsConfig, type MetricsConfig } from './metrics/config.ts';
 export { metricsGate, phaseGate } from './metrics/gate.ts';
 export { GitHubDeployments, type GitHubDeploymentTarget, type DeploymentState } from './github-deployment.ts';
 export {
