@@ -6,7 +6,7 @@ import type { LiveWorkload } from './workloads.ts';
 
 /**
  * Colours whose workloads a HorizontalPodAutoscaler (autoscaling/v2) scales are scaled THROUGH it,
- * never by a replicas patch it would undo (ADR-027):
+ * never by a replicas patch it would undo (ADR-029):
  *
  * - `minimum`: the idle colour's HPA is pinned, minReplicas = maxReplicas = its minimum (at least 1);
  *   the HPA itself brings the workload there and keeps it. The original bounds are remembered in an
