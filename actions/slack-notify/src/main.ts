@@ -37,7 +37,10 @@ export async function run(ctx: ActionContext, deps: Deps = defaults): Promise<vo
   });
 
   let sent = false;
-  let where: { channel?: string; ts?: string } = { channel: request.channel, ts: request.messageTs };
+  let where: { channel?: string; ts?: string; reposted?: boolean; replyTs?: string } = {
+    channel: request.channel,
+    ts: request.messageTs,
+  };
   try {
     if (request.token) {
       const delivered = await deliverWebApi(request, prepared, ctx.log, { baseUrl }, deps.chat);
@@ -52,6 +55,6 @@ export async function run(ctx: ActionContext, deps: Deps = defaults): Promise<vo
       'message-ts': where.ts ?? '',
       'channel-id': where.channel ?? '',
     });
-    await ctx.summary.write(notificationSummary(prepared, { dryRun: request.dryRun, sent }));
+    await ctx.summary.write(notificationSummary(prepared, { dryRun: request.dryRun, sent, message: where }));
   }
 }

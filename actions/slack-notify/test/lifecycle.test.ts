@@ -226,6 +226,9 @@ describe('bot-token lifecycle: start → approval → deploying → rolled back'
     const fresh = approval.outputs['message-ts']!;
     expect(fresh).not.toBe(ts);
     expect(slack.messages(channel).find((m) => m.ts === fresh)?.text).toMatch(/^Waiting for approval — /);
+    expect(approval.summary).toContain(
+      `| awaiting-approval | ${fresh} in C0DEPLOYS: posted anew (the message to update was gone) | none |`,
+    );
     expect(approval.log.filter((l) => l.level === 'warning').map((l) => l.message)).toEqual([
       "The message to update no longer exists in the channel 'C0DEPLOYS' (message_not_found): it was deleted, or the ts belongs to another channel. Posted a new message instead; later steps update the new one (output message-ts).",
     ]);
