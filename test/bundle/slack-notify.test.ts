@@ -3,15 +3,19 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRunnerEnv, runBundle, type BundleRun } from '@pipeline-toolkit/testing';
 import { runHistory, startGitHub, startSlack, type GitHubStandIn, type SlackStandIn } from '../../packages/slack/test/fakes.ts';
+import { BOT_TOKEN, startSlackApi, type SlackApiStandIn } from '../../packages/slack/test/slack-api.ts';
 
 let slack: SlackStandIn;
+let slackApi: SlackApiStandIn;
 let github: GitHubStandIn;
 beforeAll(async () => {
   slack = await startSlack();
+  slackApi = await startSlackApi();
   github = await startGitHub({ pageSize: 2, runs: runHistory('failure') });
 });
 afterAll(async () => {
   await slack.close();
+  await slackApi.close();
   await github.close();
 });
 
@@ -23,7 +27,11 @@ async function notify(inputs: Record<string, string>, options: { smoke?: unknown
   const runner = await createRunnerEnv({ GITHUB_API_URL: github.url });
   if (options.smoke) await writeFile(path.join(runner.dir, 'smoke.json'), JSON.stringify(options.smoke));
   try {
-    return await runBundle('slack-notify', { runner, inputs: { 'github-token': github.token, ...inputs }, env: seam });
+    return await runBundle('slack-notify', {
+      runner,
+      inputs: { 'github-token': github.token, ...inputs },
+      env: { ...seam, PIPELINE_TOOLKIT_TEST_SLACK_API_URL: slackApi.base },
+    });
   } finally {
     await runner.cleanup();
   }
@@ -168,5 +176,28 @@ describe('dist/slack-notify', () => {
     expect(slack.requests.length).toBe(before);
     expect(run.outputs).toEqual({});
     expectNeverShown(run, webhook);
+  });
+
+  it('thread: bot-token mode posts the start, updates it in place and replies in its thread at the end, never showing the token', async () => {
+    const start = await notify({ 'slack-token': BOT_TOKEN, channel: 'deploys', stage: 'started', environment: 'production' });
+    expect(start.exitCode).toBe(0);
+    const ts = start.outputs['message-ts'] ?? '';
+    expect(start.outputs['channel-id']).toBe('C0DEPLOYS');
+    const end = await notify({
+      'slack-token': BOT_TOKEN,
+      channel: 'C0DEPLOYS',
+      'message-ts': ts,
+      stage: 'rolled-back',
+      environment: 'production',
+      needs,
+    });
+    expect(end.exitCode).toBe(0);
+    expect(end.outputs['message-ts']).toBe(ts);
+    const message = slackApi.messages('C0DEPLOYS').find((m) => m.ts === ts);
+    expect(message?.edits).toBe(1);
+    expect(message?.text).toMatch(/^Rolled back — acme\/shop · main #42/);
+    // The failed jobs come from the GitHub API stand-in, as in webhook mode.
+    expect(JSON.stringify(slackApi.replies('C0DEPLOYS', ts))).toContain('test (ubuntu-latest, 24)');
+    for (const run of [start, end]) expectNeverShown(run, BOT_TOKEN);
   });
 });

@@ -478,7 +478,10 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
       await new Promise((r) => setTimeout(r, 100));
     expect((await router(ns)).metadata.annotations![ANNOTATIONS.verified]).toBe('false');
     const notes = await recoverInterrupted(deps.api, deps.helm, journalAtKill, new MemoryLogger());
-    expect(notes).toEqual(['restored the router to blue (the switch to green was never verified)', 'Lease web-deploy released']);
+    expect(notes).toEqual([
+      'restored the router (Service web) to blue (the switch to green was never verified)',
+      'Lease web-deploy released',
+    ]);
     expect((await router(ns)).spec?.selector?.['app.kubernetes.io/instance']).toBe('web-blue');
     expect((await prod(ns)).version).toBe('1.0.0');
     await watcher.check();
@@ -553,7 +556,7 @@ describe.each(['helm3', 'helm4'] as const)('failure scenarios on a real control 
     expect(drifted.error).toBeUndefined();
     expect(drifted).toMatchObject({ result: 'rolled-back', liveColor: 'blue', previousColor: 'green', revision: 2 });
     // (The manual upgrade already scaled blue back to the chart's replicas: Helm reconciles live state.)
-    expect(drifted.rollback?.details).toEqual(['router selects blue again', 'blue is at revision 2, recorded 1']);
+    expect(drifted.rollback?.details).toEqual(['the router (Service web) routes to blue again', 'blue is at revision 2, recorded 1']);
     expect((await prod(ns)).version).toBe('1.0.1');
 
     // Gone: the previous colour (green, scaled down by the rollback) is uninstalled; a rollback cannot restore it.

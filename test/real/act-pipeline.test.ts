@@ -19,6 +19,7 @@ import { createNamespace, startCluster, type Cluster } from '../cluster/cluster.
 import { requireAct } from '../act/install.ts';
 import { prepareWorkspace, readmeCaller, remoteActionMappings, runAct, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
 import { requirePythonVenv } from './python-venv.ts';
+import { BOT_TOKEN, startSlackApi, type SlackApiStandIn, type StoredMessage } from '../../packages/slack/test/slack-api.ts';
 
 /**
  * The reusable workflow .github/workflows/pipeline.yml, run end to end by act in self-hosted mode
@@ -36,6 +37,7 @@ let namespace: string;
 let service: ChildProcess;
 let production: LoopbackServer;
 let slack: LoopbackServer;
+let slackApi: SlackApiStandIn;
 let github: LoopbackServer;
 let stopRouting: () => Promise<void>;
 let servicePort: number;
@@ -138,6 +140,8 @@ async function pipeline(
     caller?: string;
     event?: { name: string; payload: Record<string, unknown> };
     vars?: Record<string, string>;
+    /** Bot-token mode: SLACK_BOT_TOKEN, the channel `deploys` of the Web API stand-in, and a GITHUB_TOKEN to read the reviewers. */
+    slackToken?: boolean;
   } = {},
 ): Promise<Observed> {
   const ws = await prepareWorkspace(options.caller);
@@ -146,8 +150,10 @@ async function pipeline(
     secrets: {
       KUBE_CONFIG: readFileSync(cluster.kubeconfigPath).toString('base64'),
       SLACK_WEBHOOK: `${slack.url}${slackPath}`,
+      ...(options.slackToken ? { SLACK_BOT_TOKEN: BOT_TOKEN, GITHUB_TOKEN: 'ghs_actApprovalRunToken0123456789abcdef' } : {}),
     },
     vars: {
+      ...(options.slackToken ? { SLACK_CHANNEL: 'deploys' } : {}),
       NAMESPACE: namespace,
       // A variable, not a secret: GitHub drops job outputs that contain a secret.
       PRODUCTION_URL: production.url,
@@ -224,6 +230,7 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end('ok');
   });
+  slackApi = await startSlackApi();
   // GitHub's REST API as the approval preflight reads it: `production` exists with a required
   // reviewer (an answer GitHub gave, test/fixtures/github-environments); anything else is 404.
   const protectedEnvironment = readFileSync(path.join(repoRoot, 'test/fixtures/github-environments/protected-required-reviewers.json'));
@@ -245,8 +252,9 @@ beforeAll(async () => {
     PTK_ACT_SCANNERS: scanners.join(':'),
     // Offline: Trivy's vulnerability database cannot be downloaded; its other scanners work.
     TRIVY_SCANNERS: 'misconfig,secret',
-    // The Slack client's test seam: plain http to a loopback webhook.
+    // The Slack client's test seam: plain http to a loopback webhook, and to the Web API stand-in.
     PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK: 'true',
+    PIPELINE_TOOLKIT_TEST_SLACK_API_URL: slackApi.base,
     // act takes github.api_url (and the jobs' GITHUB_API_URL) from here.
     GITHUB_API_URL: github.url,
   };
@@ -260,6 +268,7 @@ afterAll(async () => {
   if (service && service.exitCode === null) service.kill('SIGTERM');
   await production?.close();
   await slack?.close();
+  await slackApi?.close();
   await github?.close();
   await cluster?.stop();
   if (!process.env['PTK_ACT_KEEP']) await Promise.all(workspaces.map((ws) => rm(path.dirname(ws.dir), { recursive: true, force: true })));
@@ -296,7 +305,19 @@ describe('pipeline.yml under act (self-hosted, offline, local control plane): fi
   it('runs lint → build → test → security-scan → deploy → smoke → notify, each job green', () => {
     const failed = first.run.jobs.filter((j) => j.result !== 'success');
     expect({ failed, stderr: failed.length ? first.run.stderr.slice(-2000) : '' }).toEqual({ failed: [], stderr: '' });
-    for (const job of ['plan', 'deploy-config', 'lint', 'build', 'test', 'security-scan', 'deploy', 'smoke', 'notify']) {
+    for (const job of [
+      'plan',
+      'deploy-config',
+      'notify-start',
+      'lint',
+      'build',
+      'test',
+      'security-scan',
+      'approval',
+      'deploy',
+      'smoke',
+      'notify',
+    ]) {
       expect(r.report(job)).toEqual({ job, result: ['success'], errors: [] });
     }
     // Approval before the switch is off, the smoke suite passed and recording is off: these never start.
@@ -333,15 +354,23 @@ describe('pipeline.yml under act (self-hosted, offline, local control plane): fi
     expect(r.summary('deploy')).toMatch(/\| post-switch \| blue \| passed \| 4\/4 checks passed \|/);
   });
 
-  it('smoke-tested production and notified the Slack stand-in with a green message', () => {
+  it('approval: posted the approval-pending message through the webhook before the deploy, then the green message', () => {
     expect(r.outputs('smoke')).toEqual(expect.arrayContaining(['result=passed', 'passed=4', 'failed=0']));
     const report = artifacts(first).filter((name) => name.startsWith('smoke-report-'));
     expect(report).toEqual([expect.stringMatching(/^smoke-report-production-[0-9a-f]{8}$/)]);
     expect(readdirSync(path.join(first.ws.private, 'artifacts', report[0]!))).toEqual(['smoke-junit.xml', 'smoke-result.json']);
+    // The approval job, before the protected deploy job: act has no reviewers to wait for, and no
+    // GitHub token here to read them, so the message names the environment's reviewers.
+    expect(slackPosts()).toHaveLength(2);
+    expect(slackPosts()[0]!.body).toContain('"color":"#ECB22E"');
+    expect(slackPosts()[0]!.body).toContain("Waiting for approval in *production* by the environment's reviewers");
+    expect(slackPosts()[0]!.body).toContain('A webhook cannot update this message');
+    expect(r.report('approval')).toEqual({ job: 'approval', result: ['success'], errors: [] });
     // notify downloaded it by the name the smoke job chose: the message carries the smoke counts.
-    expect(slackPosts()[0]!.body).toContain('4 passed · 0 failed');
-    expect(slackPosts()).toHaveLength(1);
-    expect(slackPosts()[0]!.body).toContain('"color":"#2EB67D"');
+    expect(slackPosts()[1]!.body).toContain('4 passed · 0 failed');
+    expect(slackPosts()[1]!.body).toContain('"color":"#2EB67D"');
+    // Webhook mode: nothing reached the Web API.
+    expect(slackApi.requests).toEqual([]);
   });
 
   it('checked, before deploying, that the production environment exists with protection (GitHub API stand-in)', () => {
@@ -391,19 +420,23 @@ describe('pipeline.yml under act: a second deploy whose smoke job fails is rolle
     expect(r.outputs('rollback')).toEqual(expect.arrayContaining(['result=rolled-back', 'live-color=blue']));
     expect(await routerColour()).toBe('orders-blue');
     expect(r.result('notify')).toEqual(['success']);
-    expect(slackPosts()).toHaveLength(2);
-    expect(slackPosts()[1]!.body).toContain('"color":"#E01E5A"');
+    // The first run's two posts, then this run's approval-pending message and its red end.
+    expect(slackPosts()).toHaveLength(4);
+    expect(slackPosts()[2]!.body).toContain('"color":"#ECB22E"');
+    expect(slackPosts()[3]!.body).toContain('"color":"#E01E5A"');
     expect(r.outputs('notify').find((o) => o.startsWith('failed-jobs='))).toContain('smoke');
     expect(r.result('record')).toEqual([]);
     expect(second.run.exitCode).not.toBe(0);
   });
 });
 
-describe('pipeline.yml under act: approval before the switch (deploy-idle → promote)', () => {
+describe('pipeline.yml under act: approval before the switch (deploy-idle → promote), Slack in bot-token mode', () => {
   let third: Observed;
   let r: ReturnType<typeof read>;
+  let webhookPosts: number;
   beforeAll(async () => {
-    third = await pipeline({ approveBeforeSwitch: true });
+    webhookPosts = slackPosts().length;
+    third = await pipeline({ approveBeforeSwitch: true, slackToken: true });
     r = read(third);
   }, 360_000);
 
@@ -427,9 +460,47 @@ describe('pipeline.yml under act: approval before the switch (deploy-idle → pr
     expect(r.outputs('smoke')).toEqual(expect.arrayContaining(['result=passed', 'passed=4']));
     expect(r.result('rollback')).toEqual([]);
     expect(r.report('notify')).toEqual({ job: 'notify', result: ['success'], errors: [] });
-    expect(slackPosts()).toHaveLength(3);
-    expect(slackPosts()[2]!.body).toContain('"color":"#2EB67D"');
     expect(third.run.exitCode).toBe(0);
+  });
+
+  it('approval thread: one Slack message, posted at the start, waiting for approval before promote, deploying, then live; the smoke report in its thread', () => {
+    for (const job of ['notify-start', 'approval']) expect(r.report(job)).toEqual({ job, result: ['success'], errors: [] });
+    // The token takes the webhook's place: no webhook post in this run.
+    expect(slackPosts()).toHaveLength(webhookPosts);
+    expect(slackApi.calls()).toEqual([
+      'chat.postMessage deploys',
+      'chat.update C0DEPLOYS',
+      'chat.update C0DEPLOYS',
+      'chat.update C0DEPLOYS',
+      'chat.postMessage C0DEPLOYS',
+    ]);
+    const [message, ...others] = slackApi.messages('C0DEPLOYS');
+    expect(others).toEqual([]);
+    const ts = message!.ts;
+    // The ts travelled notify-start → approval → promote → notify as job outputs.
+    expect(r.outputs('notify-start')).toContain(`message-ts=${ts}`);
+    expect(r.outputs('approval')).toEqual(expect.arrayContaining([`message-ts=${ts}`, 'channel-id=C0DEPLOYS']));
+    const bodies = slackApi.requests.map((q) => JSON.parse(q.body) as { ts?: string; thread_ts?: string; text: string });
+    // After deploy-idle, before promote: the approval line names the reviewer the environment lists
+    // (test/fixtures/github-environments/protected-required-reviewers.json) and links the run.
+    expect(bodies[1]).toEqual(expect.objectContaining({ ts }));
+    expect(bodies[1]!.text).toMatch(
+      /^Waiting for approval — example\/orders-service · main #\d+: Waiting for approval in \*production\* by @steven-cutting — Review the deployment$/,
+    );
+    expect(JSON.stringify(bodies[1])).toMatch(
+      /<https:\/\/github\.com\/example\/orders-service\/actions\/runs\/\d+\|Review the deployment>/,
+    );
+    expect(bodies[2]!.text).toMatch(/^Deploying — .*: Deploy$/);
+    const live = (message as StoredMessage).attachments as { color: string; blocks: { text?: { text: string } }[] }[];
+    expect(live[0]!.color).toBe('#2EB67D');
+    expect(live[0]!.blocks.map((b) => b.text?.text ?? '').find((t) => t.startsWith('✓ '))).toMatch(
+      /^✓ {2}Lint, build, test, security scan\n✓ {2}Approved in \*production\*\n✓ {2}Deploy\n✓ {2}Smoke tests\n✓ {2}Live: <http:\/\/127\.0\.0\.1:\d+\|/,
+    );
+    expect(message!.edits).toBe(3);
+    const replies = slackApi.replies('C0DEPLOYS', ts);
+    expect(replies).toHaveLength(1);
+    expect(JSON.stringify(replies[0])).toContain('4 passed · 0 failed');
+    expect(JSON.stringify(third.run.entries.filter((e) => e['command'] !== 'add-mask'))).not.toContain(BOT_TOKEN);
   });
 
   it('left the router on green', async () => {
@@ -581,7 +652,19 @@ describe("README.md's caller, as written, on a push to main: every default of th
   });
 
   it('runs every job to notify, green, and deploys orders-service blue-green into the default namespace', async () => {
-    for (const job of ['plan', 'deploy-config', 'lint', 'build', 'test', 'security-scan', 'deploy', 'smoke', 'notify'])
+    for (const job of [
+      'plan',
+      'deploy-config',
+      'notify-start',
+      'lint',
+      'build',
+      'test',
+      'security-scan',
+      'approval',
+      'deploy',
+      'smoke',
+      'notify',
+    ])
       expect(r.report(job)).toEqual({ job, result: ['success'], errors: [] });
     for (const job of ['deploy-idle', 'promote', 'discard-idle', 'rollback']) expect([job, r.result(job)]).toEqual([job, []]);
     expect(r.outputs('deploy')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=blue']));
@@ -613,11 +696,11 @@ describe("README.md's caller, as written, on a push to main: every default of th
     expect(run.run.entries.filter((e) => e['jobID'] === 'record' && e['command'] === 'warning').map((e) => String(e['arg']))).toContain(
       "The deploy's record did not land in the memory bank (the deploy itself is not affected). Likely fix: a protected branch rejects pushes of the GITHUB_TOKEN: set memory-bank-mode: pull-request, or let the workflow's token bypass the branch rules.",
     );
-    expect(
-      slackPosts()
-        .slice(posts)
-        .map((p) => p.body.includes('"color":"#2EB67D"')),
-    ).toEqual([true]);
+    // The approval-pending message (amber; the API stand-in's reviewer, read with the caller's
+    // token), then the green end.
+    const posted = slackPosts().slice(posts);
+    expect(posted.map((p) => /"color":"(#\w+)"/.exec(p.body)?.[1])).toEqual(['#ECB22E', '#2EB67D']);
+    expect(posted[0]!.body).toContain('Waiting for approval in *production* by @steven-cutting');
     expect(JSON.stringify(run.run.entries.filter((e) => e['command'] !== 'add-mask'))).not.toContain(token);
   });
 });

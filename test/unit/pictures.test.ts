@@ -34,6 +34,14 @@ describe('docs/images', () => {
     expect(html).toContain('background:#E01E5A');
   });
 
+  it('shows the approval-pending message: the checklist, the environment and the link to the run to review', async () => {
+    const html = pages['slack-approval']!;
+    expect(html).toContain('<div class="header">Waiting for approval</div>');
+    expect(html).toContain('Waiting for approval in <b>production</b> by the environment');
+    expect(html).toContain('href="https://github.com/acme/shop/actions/runs/8123456789"');
+    expect(html).toContain('background:#ECB22E');
+  });
+
   it("shows a deploy's job summary from the engine: rolled back after the post-switch gate, with its phase timeline", async () => {
     const summary = pages['job-summary']!;
     expect(summary).toContain('<h2>Deploy web (shop): rolled-back</h2>');
@@ -54,7 +62,10 @@ describe('docs/images', () => {
     for (const [id, job] of Object.entries(jobs)) expect(page).toContain(`  ${id.replace(/-/g, '_')}["${job.name}"]`);
     expect(page).toContain('  plan --> lint\n');
     expect(page).toContain('  test --> security_scan\n');
-    expect(page).toContain('  security_scan --> deploy\n');
+    // approval waits for deploy-idle (skipped unless approve-before-switch), which waits for security-scan.
+    expect(page).toContain('  security_scan --> deploy_idle\n');
+    expect(page).toContain('  deploy_idle --> approval\n');
+    expect(page).toContain('  approval --> deploy\n');
     expect(page).toContain('  deploy --> smoke\n');
     // build waits for lint, which waits for plan: no plan → build edge.
     expect(page).not.toContain('  plan --> build\n');

@@ -96,6 +96,7 @@ describe('pipeline.yml job graph', () => {
   it('has the jobs of the original design plus the deploy-configuration check and the approval-before-switch and rollback paths', () => {
     expect(Object.keys(jobs).sort()).toEqual(
       [
+        'approval',
         'build',
         'deploy',
         'deploy-config',
@@ -103,6 +104,7 @@ describe('pipeline.yml job graph', () => {
         'discard-idle',
         'lint',
         'notify',
+        'notify-start',
         'plan',
         'promote',
         'record',
@@ -122,9 +124,11 @@ describe('pipeline.yml job graph', () => {
       build: ['lint'],
       test: ['build'],
       'security-scan': ['test'],
-      deploy: ['deploy-config', 'security-scan'],
+      'notify-start': ['plan'],
+      approval: ['deploy-config', 'deploy-idle', 'notify-start', 'plan', 'security-scan'],
+      deploy: ['approval', 'deploy-config', 'security-scan'],
       'deploy-idle': ['deploy-config', 'security-scan'],
-      promote: ['deploy-idle'],
+      promote: ['approval', 'deploy-idle'],
       'discard-idle': ['deploy-idle', 'promote'],
       smoke: ['deploy', 'promote'],
       rollback: ['deploy', 'promote', 'smoke'],
@@ -331,9 +335,10 @@ describe('pipeline.yml steps', () => {
     for (const { job, step } of checkouts) expect([job, step.with?.['persist-credentials']]).toEqual([job, false]);
   });
 
-  it('checks out the toolkit at this workflow own commit before each toolkit action, with only that action', () => {
+  it("checks out the toolkit at this workflow own commit before each toolkit action, with only the job's actions", () => {
     expect(toolkitSteps.length).toBeGreaterThan(0);
-    for (const { job, index, action } of toolkitSteps) {
+    for (const { job, index } of toolkitSteps) {
+      const actions = [...new Set(toolkitSteps.filter((s) => s.job === job).map((s) => s.action))].sort();
       const checkout = jobs[job]!.steps!.slice(0, index).find((s) => s.with?.['path'] === TOOLKIT_DIR);
       expect({ job, with: checkout?.with }).toEqual({
         job,
@@ -342,7 +347,7 @@ describe('pipeline.yml steps', () => {
           ref: '${{ inputs.toolkit-ref || fromJSON(toJSON(job)).workflow_sha }}',
           token: '${{ secrets.TOOLKIT_TOKEN || github.token }}',
           path: TOOLKIT_DIR,
-          'sparse-checkout': `/actions/${action}/action.yml\n/dist/package.json\n/dist/chunks/\n/dist/${action}/\n`,
+          'sparse-checkout': `${actions.map((a) => `/actions/${a}/action.yml\n`).join('')}/dist/package.json\n/dist/chunks/\n${actions.map((a) => `/dist/${a}/\n`).join('')}`,
           'sparse-checkout-cone-mode': false,
           'persist-credentials': false,
         },
@@ -383,6 +388,7 @@ describe('pipeline.yml interface', () => {
       'AWS_REGION',
       'AWS_SECRET_ACCESS_KEY',
       'KUBE_CONFIG',
+      'SLACK_BOT_TOKEN',
       'SLACK_WEBHOOK',
       'TOOLKIT_TOKEN',
     ]);

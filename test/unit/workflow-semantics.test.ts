@@ -175,7 +175,15 @@ describe('permissions: the caller grants exactly the union the jobs ask for', ()
 
 describe('secrets never reach a job output', () => {
   /** Credentials a step may receive in a job with outputs: actions mask them and never write them to an output. */
-  const CREDENTIALS = ['KUBE_CONFIG', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION', 'SLACK_WEBHOOK', 'TOOLKIT_TOKEN'];
+  const CREDENTIALS = [
+    'KUBE_CONFIG',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_REGION',
+    'SLACK_WEBHOOK',
+    'SLACK_BOT_TOKEN',
+    'TOOLKIT_TOKEN',
+  ];
 
   it('PRODUCTION_URL is an input or a variable, never a secret (GitHub drops outputs that contain a secret)', () => {
     expect(Object.keys(call.secrets)).not.toContain('PRODUCTION_URL');

@@ -72,6 +72,7 @@ describe('deploy action', () => {
       'previous-color': 'blue',
       revision: '4',
       url: 'https://shop.example.com',
+      'preview-address': '',
     });
     expect(ctx.summary.text).toContain('## Deploy web (shop): deployed');
     expect(ctx.state.get(JOURNAL)).toEqual(journal);
@@ -106,6 +107,7 @@ describe('deploy action', () => {
       liveColor: 'blue',
       previousColor: 'green',
       error: 'Rolled back to blue: post-switch smoke failed',
+      failure: { kind: 'gate', phase: 'verify', message: 'Rolled back to blue: post-switch smoke failed' },
       rollback: { reason: 'post-switch smoke failed', restored: true, details: ['router selects blue again'] },
     });
     await expect(run(ctx, deps(failed))).rejects.toMatchObject({
@@ -145,7 +147,16 @@ describe('deploy action', () => {
   it('exits promptly after a cancelled run (work in flight must not hold the step)', async () => {
     const controller = new AbortController();
     controller.abort();
-    const d = { ...deps(outcome({ result: 'rolled-back', error: 'The deploy was cancelled.' })), signal: controller.signal };
+    const d = {
+      ...deps(
+        outcome({
+          result: 'rolled-back',
+          error: 'The deploy was cancelled.',
+          failure: { kind: 'cancelled', phase: 'verify', message: 'The deploy was cancelled.' },
+        }),
+      ),
+      signal: controller.signal,
+    };
     let exits = 0;
     d.exitSoon = () => void exits++;
     await expect(run(context({}), d)).rejects.toThrow('The deploy was cancelled.');
@@ -203,7 +214,7 @@ describe('deploy post step', () => {
       runId: 'r',
       lockHeld: true,
       finished: false,
-      switchInFlight: { to: 'green', from: 'blue', previousSelector: {} },
+      switchInFlight: { to: 'green', from: 'blue', previousRoute: {} },
     };
     await ctx.state.save(JOURNAL, journal);
     await cleanup(ctx, async (options, j) => {

@@ -33,6 +33,9 @@ function deps(post: Deps['post'] = async () => 1) {
   const asked: { token: string; baseUrl: string; run?: unknown }[] = [];
   const posted: unknown[] = [];
   const value: Deps = {
+    chat: async () => {
+      throw new Error('bot-token mode is not used here');
+    },
     runsApi: (token, baseUrl) => {
       const entry: { token: string; baseUrl: string; run?: unknown } = { token, baseUrl };
       asked.push(entry);
@@ -70,6 +73,8 @@ describe('slack-notify run()', () => {
       sent: 'true',
       payload: JSON.stringify(d.posted[0]),
       'failed-jobs': JSON.stringify([{ name: 'build (linux)', conclusion: 'failure', step: 'Compile' }]),
+      'message-ts': '',
+      'channel-id': '',
     });
     expect(summary.text).toContain('| failure | sent | build (linux) |');
   });

@@ -102,7 +102,7 @@ describe('pipeline-toolkit notify', () => {
     });
     expect(await cli(['--status', 'success'])).toMatchObject({
       code: 2,
-      stderr: 'error: --webhook-url is required unless --dry-run is true.',
+      stderr: 'error: --webhook-url (or --slack-token with --channel) is required unless --dry-run is true.',
     });
     expect((await cli(['--status', 'success', '--colour', 'red'])).code).toBe(2);
   });

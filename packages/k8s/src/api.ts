@@ -17,6 +17,23 @@ export type { CoreV1Event, V1ConfigMap, V1Deployment, V1EndpointSlice, V1Lease, 
 export type WorkloadKind = 'Deployment' | 'StatefulSet';
 export type Workload = (V1Deployment | V1StatefulSet) & { kind?: string };
 
+/** Router objects beyond the Service: networking.k8s.io/v1 Ingress and gateway.networking.k8s.io/v1 HTTPRoute. */
+export type RouteKind = 'Ingress' | 'HTTPRoute';
+/** An Ingress or HTTPRoute as JSON (the router modules read the fields they switch). */
+export interface RouteObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+    managedFields?: { manager?: string; operation?: string; fieldsV1?: object }[];
+  };
+  spec?: Record<string, unknown>;
+}
+
 /** The name under which every write of the toolkit is recorded in managedFields. */
 export const FIELD_MANAGER = 'pipeline-toolkit';
 
@@ -43,6 +60,10 @@ export interface KubeApi {
   readConfigMap(namespace: string, name: string): Promise<V1ConfigMap | undefined>;
   patchConfigMap(namespace: string, name: string, patch: object): Promise<V1ConfigMap>;
   listEndpointSlices(namespace: string, serviceName: string): Promise<V1EndpointSlice[]>;
+  readRoute(namespace: string, kind: RouteKind, name: string): Promise<RouteObject | undefined>;
+  createRoute(namespace: string, kind: RouteKind, body: RouteObject): Promise<RouteObject>;
+  /** One JSON merge patch (arrays such as spec.rules are replaced whole); a `metadata.resourceVersion` in it makes it conditional. */
+  patchRoute(namespace: string, kind: RouteKind, name: string, patch: object): Promise<RouteObject>;
   readLease(namespace: string, name: string): Promise<V1Lease | undefined>;
   createLease(namespace: string, body: V1Lease): Promise<V1Lease>;
   /** Replaces a Lease; the body's resourceVersion is the precondition (409 when someone else wrote it). */

@@ -3,7 +3,9 @@ import {
   AppsV1Api,
   CoordinationV1Api,
   CoreV1Api,
+  CustomObjectsApi,
   DiscoveryV1Api,
+  NetworkingV1Api,
   Observable,
   PatchStrategy,
   setHeaderOptions,
@@ -13,7 +15,19 @@ import {
   type ObservableMiddleware,
 } from '@kubernetes/client-node';
 import { DEFAULT_REQUEST_POLICY, endpointOf, withinPolicy, type RequestPolicy } from '@pipeline-toolkit/core';
-import { FIELD_MANAGER, KubeError, type KubeApi, type V1Lease, type V1Service, type WorkloadKind } from './api.ts';
+import {
+  FIELD_MANAGER,
+  KubeError,
+  type KubeApi,
+  type RouteKind,
+  type RouteObject,
+  type V1Lease,
+  type V1Service,
+  type WorkloadKind,
+} from './api.ts';
+
+/** Where the Gateway API keeps HTTPRoutes (a CRD: no typed client, and no strategic merge patch). */
+const HTTP_ROUTE = { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes' } as const;
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
@@ -23,6 +37,8 @@ export class ClientNodeApi implements KubeApi {
   readonly #apps: AppsV1Api;
   readonly #discovery: DiscoveryV1Api;
   readonly #coordination: CoordinationV1Api;
+  readonly #networking: NetworkingV1Api;
+  readonly #custom: CustomObjectsApi;
   /** Every request runs under the request policy: a silent or trickling API server fails the call with a timeout naming it, never hangs it. */
   readonly #guard: Guard;
 
@@ -34,6 +50,8 @@ export class ClientNodeApi implements KubeApi {
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#discovery = kc.makeApiClient(DiscoveryV1Api);
     this.#coordination = kc.makeApiClient(CoordinationV1Api);
+    this.#networking = kc.makeApiClient(NetworkingV1Api);
+    this.#custom = kc.makeApiClient(CustomObjectsApi);
   }
 
   readService(namespace: string, name: string) {
@@ -96,6 +114,42 @@ export class ClientNodeApi implements KubeApi {
   async listEndpointSlices(namespace: string, serviceName: string) {
     const labelSelector = `kubernetes.io/service-name=${serviceName}`;
     return (await call(this.#guard, (options) => this.#discovery.listNamespacedEndpointSlice({ namespace, labelSelector }, options))).items;
+  }
+  readRoute(namespace: string, kind: RouteKind, name: string): Promise<RouteObject | undefined> {
+    return orMissing(this.#guard, (options) =>
+      kind === 'Ingress'
+        ? (this.#networking.readNamespacedIngress({ namespace, name }, options) as Promise<RouteObject>)
+        : (this.#custom.getNamespacedCustomObject({ ...HTTP_ROUTE, namespace, name }, options) as Promise<RouteObject>),
+    );
+  }
+  createRoute(namespace: string, kind: RouteKind, body: RouteObject): Promise<RouteObject> {
+    return call(this.#guard, (options) =>
+      kind === 'Ingress'
+        ? (this.#networking.createNamespacedIngress(
+            { namespace, body: body as never, fieldManager: FIELD_MANAGER },
+            options,
+          ) as Promise<RouteObject>)
+        : (this.#custom.createNamespacedCustomObject(
+            { ...HTTP_ROUTE, namespace, body, fieldManager: FIELD_MANAGER },
+            options,
+          ) as Promise<RouteObject>),
+    );
+  }
+  patchRoute(namespace: string, kind: RouteKind, name: string, patch: object): Promise<RouteObject> {
+    return call(
+      this.#guard,
+      (options) =>
+        kind === 'Ingress'
+          ? (this.#networking.patchNamespacedIngress(
+              { namespace, name, body: patch, fieldManager: FIELD_MANAGER },
+              options,
+            ) as Promise<RouteObject>)
+          : (this.#custom.patchNamespacedCustomObject(
+              { ...HTTP_ROUTE, namespace, name, body: patch, fieldManager: FIELD_MANAGER },
+              options,
+            ) as Promise<RouteObject>),
+      mergePatch,
+    );
   }
   readLease(namespace: string, name: string) {
     return orMissing(this.#guard, (options) => this.#coordination.readNamespacedLease({ namespace, name }, options));

@@ -3,17 +3,17 @@ import { runDeploy } from './bluegreen/engine.ts';
 import { systemClock } from './bluegreen/clock.ts';
 import { helmRelease } from './bluegreen/deploy-idle.ts';
 import { colorRelease, lockName, type Color, type Journal, type KeepPrevious, type Outcome } from './bluegreen/model.ts';
-import { discardPendingPatch, pendingWrite, verifiedPatch } from './bluegreen/modes.ts';
 import { immutableSummary, plannedService, preflight, type Plan } from './bluegreen/preflight.ts';
 import { leaseBody } from './bluegreen/lock.ts';
 import { replicasToRestore } from './bluegreen/scale-down.ts';
 import { recoverInterrupted } from './bluegreen/recover.ts';
-import { restorePatch } from './bluegreen/rollback.ts';
 import { cleanupMode, finder, type Run } from './bluegreen/run.ts';
-import { switchWrite, type RouterWrite } from './bluegreen/switch.ts';
+import { routerFor } from './bluegreen/routers/index.ts';
+import type { RouterObject, RouterState, RouterWrite } from './bluegreen/routers/router.ts';
 import { colorObjects } from './bluegreen/workloads.ts';
 import { connect, type Connection } from './connection.ts';
-import { smokeGate } from './gates.ts';
+import { deployGates } from './gates.ts';
+import { loadMetricsConfig } from './metrics/config.ts';
 import { Helm } from './helm.ts';
 import type { DeployOptions } from './inputs.ts';
 
@@ -43,10 +43,13 @@ function helmFor(options: DeployOptions, connection: Connection, log: Logger): H
 /** Connects, builds the gates and URLs, and runs the engine. */
 export async function deploy(options: DeployOptions, io: DeployIO): Promise<Outcome> {
   const { log } = io;
-  const { namespace, release } = options.spec;
+  const { namespace } = options.spec;
+  // Gate files are read and validated before the cluster is contacted.
+  const gates = await deployGates(options, { log, cwd: io.cwd, clock: systemClock, policy: policyOf(options) });
+  const spec = gates.windowMs ? { ...options.spec, gateWindowMs: gates.windowMs } : options.spec;
   const connection = await connect(options.source, log, io.tempDir, policyOf(options));
-  const gate = options.smokeConfig ? await smokeGate(options.smokeConfig, log, io.cwd) : undefined;
   const proxies: { close(): Promise<void> }[] = [];
+  let productionService: string | undefined;
   const throughApiServer = async (service: string, port: number) => {
     const proxy = await connection.serviceProxy(namespace, service, port);
     proxies.push(proxy);
@@ -54,24 +57,26 @@ export async function deploy(options: DeployOptions, io: DeployIO): Promise<Outc
   };
   try {
     const outcome = await runDeploy(
-      options.spec,
+      spec,
       {
         api: connection.api,
         helm: helmFor(options, connection, log),
         log,
         clock: systemClock,
-        ...(gate ? { preSwitchGate: gate, postSwitchGate: gate } : {}),
+        ...(gates.preSwitchGate ? { preSwitchGate: gates.preSwitchGate } : {}),
+        ...(gates.postSwitchGate ? { postSwitchGate: gates.postSwitchGate } : {}),
         // A preview-url may name the colour: https://{color}.preview.example.com
         previewUrl: (color, service, port) =>
           options.previewUrl ? options.previewUrl.replaceAll('{color}', color) : throughApiServer(service, port),
-        productionUrl: (router, port) => options.productionUrl ?? throughApiServer(router, port),
+        productionUrl: (service, port) => options.productionUrl ?? ((productionService = service), throughApiServer(service, port)),
         saveJournal: io.saveJournal,
         signal: io.signal,
       },
       options.mode,
     );
-    if (!options.productionUrl && outcome.url)
-      outcome.url = `${connection.server.replace(/\/$/, '')}/api/v1/namespaces/${namespace}/services/${release}/proxy/`;
+    // The proxy's loopback address is gone with this process: the output names the API server's own proxy path.
+    if (!options.productionUrl && outcome.url && productionService)
+      outcome.url = `${connection.server.replace(/\/$/, '')}/api/v1/namespaces/${namespace}/services/${productionService}/proxy/`;
     return outcome;
   } finally {
     await Promise.all(proxies.map((p) => p.close()));
@@ -102,10 +107,13 @@ export interface DeployPlan {
  */
 export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: string): Promise<DeployPlan> {
   const { namespace, release } = options.spec;
+  // The dry run refuses a bad metrics config as the run would, before contacting the cluster.
+  if (options.metricsConfig) await loadMetricsConfig(options.metricsConfig);
   const connection = await connect(options.source, log, tempDir, policyOf(options));
   const helm = helmFor(options, connection, log);
   const run: Run = {
     spec: options.spec,
+    router: routerFor(connection.api, namespace, release, options.spec.router),
     deps: {
       api: connection.api,
       helm,
@@ -116,7 +124,14 @@ export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: 
       saveJournal: async () => undefined,
       signal: new AbortController().signal,
     },
-    journal: { namespace, release, runId: options.spec.runId, lockHeld: false, finished: false },
+    journal: {
+      namespace,
+      release,
+      runId: options.spec.runId,
+      router: routerFor(connection.api, namespace, release, options.spec.router).config,
+      lockHeld: false,
+      finished: false,
+    },
     outcome: { mode: options.mode, result: 'unchanged', phases: [], gates: [] },
   };
   const plan = await preflight(run);
@@ -132,10 +147,13 @@ export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: 
       ['Mode', options.mode],
       [
         'Router',
-        router.service
-          ? `Service ${release} (resourceVersion ${router.service.metadata?.resourceVersion})`
-          : `none yet: the first deploy creates Service ${release}`,
+        router.object
+          ? `${run.router.label} (resourceVersion ${router.object.metadata?.resourceVersion})`
+          : `none yet: the first deploy creates ${run.router.label}`,
       ],
+      ...(run.router.previewAddress
+        ? ([['Preview', `${run.router.previewAddress} → ${target} before the pre-switch gate`]] as [string, string][])
+        : []),
       ['Live colour', plan.live ?? 'none'],
       [options.mode === 'full' || options.mode === 'deploy' ? 'Idle colour (deploy target)' : 'Target colour', target],
       ['Helm', `Helm ${await helm.major()} (${helm.binary})`],
@@ -154,10 +172,11 @@ export async function planDeploy(options: DeployOptions, log: Logger, tempDir?: 
 
 type Writes = DeployPlan['writes'];
 
-const routerWrite = (namespace: string, release: string, write: RouterWrite): Writes[number] =>
-  'create' in write
-    ? { what: `create Service ${namespace}/${release} (the router)`, body: write.create }
-    : { what: `patch Service ${namespace}/${release} (merge patch, one request)`, body: write.patch };
+/** A router write as the plan shows it: the verb, the object, what it does, and the exact body sent. */
+const routerWrite = (write: RouterWrite): Writes[number] => ({
+  what: `${write.verb} ${write.object} (the router: ${write.purpose}${write.verb === 'patch' ? '; merge patch, one request' : ''})`,
+  body: write.body,
+});
 
 /** restoreReplicas(): the workloads of a colour scaled to 0 by an earlier run, scaled back before they are used again. */
 async function scaleUpWrites(run: Run, color: Color, when: string): Promise<Writes> {
@@ -199,7 +218,9 @@ async function modeWrites(
   const { namespace, release } = spec;
   const { router, target } = plan;
   const mode = run.outcome.mode;
-  const verified = { what: `patch Service ${namespace}/${release} (after the post-switch gate)`, body: verifiedPatch() };
+  const r = run.router;
+  const mark = r.verifiedWrite(router);
+  const verified = { what: `${mark.verb} ${mark.object} (the router: ${mark.purpose}, after the post-switch gate)`, body: mark.body };
   if (mode === 'full' || mode === 'deploy') {
     const rendered = plan.rendered!;
     const helmArgs = [helm.binary, ...helm.upgradeArgs(helmRelease(spec, target), rendered.helmMajor)];
@@ -217,13 +238,15 @@ async function modeWrites(
       renewal(run, 'before the Helm upgrade'),
       ...(recreate ? [] : await scaleUpWrites(run, target, 'before the Helm upgrade')),
     ];
-    if (mode === 'deploy') writes.push(routerWrite(namespace, release, pendingWrite(spec, router, target, revision, service)));
+    // The preview goes in before the pre-switch gate; in the router's own object it moves the resourceVersion the switch is conditional on.
+    const previews = await r.previewWrites(router, target, service);
+    writes.push(...previews.map(routerWrite));
+    // A preview that creates the router object itself (Ingress): the switch then patches what it created.
+    const created = previews.find((w) => w.verb === 'create' && w.name === r.config.name);
+    const before: RouterState = created ? { ...router, object: created.body as RouterObject } : router;
+    if (mode === 'deploy') writes.push(routerWrite(r.pendingWrite(before, target, revision, service)));
     else {
-      writes.push(
-        renewal(run, 'before the switch'),
-        routerWrite(namespace, release, switchWrite(spec, router, target, service, revision, now)),
-        verified,
-      );
+      writes.push(renewal(run, 'before the switch'), routerWrite(r.switchWrite(before, target, service, revision, spec, now)), verified);
       if (plan.live) writes.push(...(await retireWrites(run, plan.live, spec.keepPrevious, 'after the drain')));
     }
     return { helmArgs, ...(recreate ? { recreate } : {}), writes };
@@ -234,7 +257,7 @@ async function modeWrites(
     if (!service) throw new GateError(`Cannot promote ${target}: its release ${colorRelease(release, target)} is gone.`);
     const writes = [
       renewal(run, 'before the switch'),
-      routerWrite(namespace, release, switchWrite(spec, router, target, service, router.pending?.revision ?? 0, now)),
+      routerWrite(r.switchWrite(router, target, service, router.pending?.revision ?? 0, spec, now)),
       verified,
     ];
     if (plan.live) writes.push(...(await retireWrites(run, plan.live, spec.keepPrevious, 'after the drain')));
@@ -244,10 +267,7 @@ async function modeWrites(
     const pending = router.pending.color;
     return {
       helmArgs: [],
-      writes: [
-        ...(await retireWrites(run, pending, cleanupMode(run), 'discarded')),
-        { what: `patch Service ${namespace}/${release}`, body: discardPendingPatch() },
-      ],
+      writes: [...(await retireWrites(run, pending, cleanupMode(run), 'discarded')), routerWrite(r.discardPendingWrite(router))],
     };
   }
   const failed = router.liveColor!;
@@ -255,7 +275,7 @@ async function modeWrites(
     helmArgs: [],
     writes: [
       ...(await scaleUpWrites(run, target, 'before the switch back')),
-      { what: `patch Service ${namespace}/${release} (merge patch, one request)`, body: restorePatch(router, 'rollback requested', now) },
+      routerWrite(r.restoreWrite(router, 'rollback requested', now)),
       ...(await failedWrites(run, failed, 'after the switch back')),
     ],
   };

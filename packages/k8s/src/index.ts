@@ -10,11 +10,22 @@ export { Helm, helmDuration, PENDING_STATUSES, type HelmRelease, type HelmStatus
 export { runDeploy } from './bluegreen/engine.ts';
 export { recoverInterrupted } from './bluegreen/recover.ts';
 export { systemClock } from './bluegreen/clock.ts';
-export { routerState, selectedColor, type RouterState } from './bluegreen/router.ts';
+export { routerState, selectedColor } from './bluegreen/routers/service.ts';
+export {
+  routerFor,
+  ROUTER_KINDS,
+  type Route,
+  type Router,
+  type RouterConfig,
+  type RouterKind,
+  type RouterState,
+  type RouterWrite,
+} from './bluegreen/routers/index.ts';
 export {
   ANNOTATIONS,
   COLORS,
   CancelledError,
+  DeployFailure,
   colorRelease,
   lockName,
   otherColor,
@@ -29,6 +40,8 @@ export {
   type KeepPrevious,
   type Mode,
   type Outcome,
+  type FailureKind,
+  type PhaseFailure,
   type PhaseRecord,
   type Result,
 } from './bluegreen/model.ts';

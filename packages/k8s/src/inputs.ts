@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { existingPath, InputError, jobRoots, requestPolicy, type Inputs, type Logger, type RequestPolicy } from '@pipeline-toolkit/core';
 import type { DeploySpec, KeepPrevious, Mode } from './bluegreen/model.ts';
+import { ROUTER_KINDS, type RouterConfig } from './bluegreen/routers/router.ts';
 import { decodeKubeconfig, type ClusterSource } from './source.ts';
 
 export const MODES = ['full', 'deploy', 'promote', 'rollback'] as const satisfies readonly Mode[];
@@ -16,6 +17,10 @@ export interface DeployOptions {
   spec: DeploySpec;
   helmBinary: string;
   smokeConfig?: string;
+  /** The metrics gate's YAML (Prometheus queries); loaded and validated by loadGates() before anything is contacted. */
+  metricsConfig?: string;
+  /** promote-after: the post-switch window every gate must stay green for before the switch is promoted. */
+  promoteAfterMs?: number;
   previewUrl?: string;
   productionUrl?: string;
   githubToken?: string;
@@ -26,6 +31,79 @@ export interface DeployOptions {
 }
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS-1123 subdomain (object names of Ingresses, HTTPRoutes, Gateways). */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** A host name as Ingress rules and HTTPRoute hostnames take it (a leading wildcard label allowed). */
+const HOST = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function objectName(inputs: Inputs, name: string, fallback: string, max: number): string {
+  const value = inputs.string(name, { default: fallback });
+  if (!DNS_SUBDOMAIN.test(value) || value.length > max)
+    throw new InputError(name, `${inputs.label(name)} must be a lowercase DNS name of at most ${max} characters, got '${value}'.`);
+  return value;
+}
+
+function host(inputs: Inputs, name: string): string | undefined {
+  const value = inputs.string(name);
+  if (value !== undefined && (!HOST.test(value) || value.length > 253))
+    throw new InputError(
+      name,
+      `${inputs.label(name)} must be a host name such as shop.example.com (lowercase, no scheme, port or path), got '${value}'.`,
+    );
+  return value;
+}
+
+/**
+ * The router: `service` (the Service `<release>`), `ingress` (an Ingress: ingress-name, host,
+ * optional ingress-class) or `gateway` (an HTTPRoute: route-name, gateway, optional host).
+ * preview-host is for ingress and gateway only; inputs of another router are refused, not ignored.
+ */
+function routerConfig(inputs: Inputs, release: string): RouterConfig {
+  const kind = inputs.enum('router', ROUTER_KINDS, { default: 'service' });
+  const only = (name: string, kinds: readonly string[]) => {
+    if (inputs.string(name) !== undefined && !kinds.includes(kind))
+      throw new InputError(name, `${inputs.label(name)} applies to router ${kinds.join(' or ')}, not to router ${kind}.`);
+  };
+  only('ingress-name', ['ingress']);
+  only('ingress-class', ['ingress']);
+  only('route-name', ['gateway']);
+  only('gateway', ['gateway']);
+  only('host', ['ingress', 'gateway']);
+  only('preview-host', ['ingress', 'gateway']);
+  if (kind === 'service') return { kind, name: release };
+  const live = host(inputs, 'host');
+  const previewHost = host(inputs, 'preview-host');
+  if (previewHost && previewHost === live)
+    throw new InputError('preview-host', `${inputs.label('preview-host')} must differ from ${inputs.label('host')} ('${live}').`);
+  if (kind === 'ingress') {
+    if (!live) throw new InputError('host', `${inputs.label('host')} is required with router ingress: the host whose backend is switched.`);
+    const ingressClass = inputs.string('ingress-class');
+    if (ingressClass !== undefined && !DNS_SUBDOMAIN.test(ingressClass))
+      throw new InputError('ingress-class', `${inputs.label('ingress-class')} must be an IngressClass name, got '${ingressClass}'.`);
+    return {
+      kind,
+      name: objectName(inputs, 'ingress-name', release, 253),
+      host: live,
+      ...(ingressClass ? { ingressClass } : {}),
+      ...(previewHost ? { previewHost } : {}),
+    };
+  }
+  const gateway = inputs.string('gateway');
+  const parts = gateway?.split('/') ?? [];
+  if (!gateway || parts.length > 2 || parts.some((p) => !DNS_SUBDOMAIN.test(p)))
+    throw new InputError(
+      'gateway',
+      `${inputs.label('gateway')} is required with router gateway: the parent Gateway as name or namespace/name, got '${gateway ?? ''}'.`,
+    );
+  // The preview HTTPRoute is named <route-name>-preview: both must fit in 253 characters.
+  return {
+    kind,
+    name: objectName(inputs, 'route-name', release, 245),
+    gateway: parts.length === 2 ? { namespace: parts[0]!, name: parts[1]! } : { name: parts[0]! },
+    ...(live ? { host: live } : {}),
+    ...(previewHost ? { previewHost } : {}),
+  };
+}
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 function url(inputs: Inputs, name: string): string | undefined {
@@ -150,6 +228,15 @@ export function readDeployInputs(
       : undefined;
   const smokeConfig = inputs.string('smoke-config');
   if (smokeConfig) existingPath(smokeConfig, { input: 'smoke-config', label: inputs.label('smoke-config'), roots, cwd, kind: 'file' });
+  const metricsConfig = inputs.string('metrics-config');
+  if (metricsConfig)
+    existingPath(metricsConfig, { input: 'metrics-config', label: inputs.label('metrics-config'), roots, cwd, kind: 'file' });
+  const promoteAfterMs = inputs.duration('promote-after', { min: '1s', max: '6h' });
+  if (promoteAfterMs !== undefined && mode !== 'full' && mode !== 'promote')
+    throw new InputError(
+      'promote-after',
+      `${inputs.label('promote-after')} is the window after the switch, so it applies in modes full and promote only (mode is ${mode}).`,
+    );
   const previewUrl = url(inputs, 'preview-url');
   const productionUrl = url(inputs, 'production-url');
   const environment = inputs.string('environment');
@@ -169,6 +256,7 @@ export function readDeployInputs(
     lockTimeoutMs: inputs.duration('lock-timeout', { default: '0s', max: '6h' })!,
     runId,
     ...(runUrl ? { runUrl } : {}),
+    router: routerConfig(inputs, release),
   };
   return {
     ...clusterSource(inputs, env, cwd, log),
@@ -176,6 +264,8 @@ export function readDeployInputs(
     spec,
     helmBinary: inputs.string('helm', { default: 'helm' }),
     ...(smokeConfig ? { smokeConfig: path.resolve(cwd, smokeConfig) } : {}),
+    ...(metricsConfig ? { metricsConfig: path.resolve(cwd, metricsConfig) } : {}),
+    ...(promoteAfterMs !== undefined ? { promoteAfterMs } : {}),
     ...(previewUrl ? { previewUrl } : {}),
     ...(productionUrl ? { productionUrl } : {}),
     ...(githubToken ? { githubToken } : {}),

@@ -78,13 +78,18 @@ export async function deployStep(ctx: ActionContext, options: DeployOptions, dep
     'previous-color': outcome.previousColor ?? '',
     revision: outcome.revision ?? '',
     url: outcome.url ?? '',
+    'preview-address': outcome.previewUrl ?? '',
   });
   await ctx.summary.write(deploySummary(outcome, release, namespace));
-  const ok = !outcome.error;
+  const ok = !outcome.failure;
   if (rollback) {
     if (ok) await github?.markRolledBack(`rolled back: ${outcome.liveColor ?? 'the previous colour'} is live`);
   } else {
-    await github?.status(ok ? 'success' : 'failure', ok ? `${outcome.liveColor} is live` : (outcome.error ?? outcome.result), outcome.url);
+    await github?.status(
+      ok ? 'success' : 'failure',
+      ok ? `${outcome.liveColor} is live` : (outcome.failure?.message ?? outcome.result),
+      outcome.url,
+    );
   }
   return outcome;
 }
@@ -121,12 +126,11 @@ export async function dryRunStep(
   await ctx.summary.write(planMarkdown(shown));
 }
 
-/** The error that fails the step for a failed outcome: a gate verdict (exit 1) or an external failure; undefined when it succeeded. */
+/** The error that fails the step for a failed outcome, by the failure's kind: a gate verdict or a rollback (GateError), anything else (ExternalError); undefined when it succeeded. */
 export function deployFailure(outcome: Outcome): GateError | ExternalError | undefined {
-  if (!outcome.error) return undefined;
-  return outcome.result === 'rolled-back' || outcome.error.startsWith('Pre-switch')
-    ? new GateError(outcome.error)
-    : new ExternalError(outcome.error);
+  const failure = outcome.failure;
+  if (!failure) return undefined;
+  return failure.kind === 'gate' || outcome.result === 'rolled-back' ? new GateError(failure.message) : new ExternalError(failure.message);
 }
 
 /**

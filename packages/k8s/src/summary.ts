@@ -27,9 +27,13 @@ export function deploySummary(outcome: Outcome, release: string, namespace: stri
     ['Previous colour', outcome.previousColor ?? '—'],
     ['Helm revision', outcome.revision ?? '—'],
   ];
-  if (outcome.url) rows.push(['URL', /^https?:\/\//.test(outcome.url) ? link(outcome.url, outcome.url) : outcome.url]);
+  const address = (url: string) => (/^https?:\/\//.test(url) ? link(url, url) : url);
+  if (outcome.url) rows.push(['URL', address(outcome.url)]);
+  if (outcome.previewUrl) rows.push(['Preview', address(outcome.previewUrl)]);
+  if (outcome.failure) rows.push(['Failed in', `${outcome.failure.phase} (${outcome.failure.kind})`]);
   const parts = [heading(`Deploy ${release} (${namespace}): ${outcome.result}`), table(['', ''], rows)];
-  if (outcome.error) parts.push(`**${outcome.result === 'rolled-back' ? 'Why' : 'Error'}:** ${outcome.error.replace(/\r?\n/g, ' ')}\n`);
+  if (outcome.failure)
+    parts.push(`**${outcome.result === 'rolled-back' ? 'Why' : 'Error'}:** ${outcome.failure.message.replace(/\r?\n/g, ' ')}\n`);
   parts.push(phaseTimeline(outcome.phases));
   parts.push(
     table(
@@ -48,14 +52,14 @@ export function deploySummary(outcome: Outcome, release: string, namespace: stri
   }
   if (outcome.cleanup?.length) parts.push(`${heading('Clean-up', 3)}\n${outcome.cleanup.map((c) => `- ${c}`).join('\n')}\n`);
   if (outcome.gates.length) {
-    parts.push(heading('Smoke gates', 3));
+    parts.push(heading('Gates', 3));
     parts.push(
       table(
         ['Gate', 'Colour', 'Verdict', 'Summary'],
         outcome.gates.map((g) => [g.phase, g.color, g.passed ? 'passed' : 'FAILED', g.summary]),
       ),
     );
-    for (const g of outcome.gates) if (g.markdown) parts.push(details(`${g.phase} smoke results (${g.color})`, g.markdown));
+    for (const g of outcome.gates) if (g.markdown) parts.push(details(`${g.phase} gate results (${g.color})`, g.markdown));
   }
   if (outcome.rollback) {
     parts.push(heading(outcome.rollback.restored ? 'Rolled back' : 'Rollback NOT possible', 3));

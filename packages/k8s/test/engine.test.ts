@@ -102,6 +102,7 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     expect(outcome.result).toBe('failed');
     expect(outcome.liveColor).toBe('blue');
     expect(outcome.error).toMatch(/web-green did not become ready within 1m: deployment web-green: 0\/2 ready/);
+    expect(outcome.failure).toMatchObject({ kind: 'not-ready', phase: 'wait-ready', message: outcome.error });
     expect(cluster.routerHistory).toEqual([]);
     expect(cluster.writes).not.toContain('patch service web');
     expect(cluster.deployments.get('web-green')?.spec?.replicas).toBe(0);
@@ -115,6 +116,7 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     const outcome = await runDeploy(spec({ tag: '1.1.0' }), deps, 'full');
     expect(outcome).toMatchObject({ result: 'failed', liveColor: 'blue' });
     expect(outcome.error).toBe('Pre-switch smoke failed on green: 1/3 checks failed: GET /healthz → 500. Traffic stays on blue.');
+    expect(outcome.failure).toEqual({ kind: 'gate', phase: 'pre-switch gate', message: outcome.error });
     expect(outcome.gates).toEqual([
       {
         phase: 'pre-switch',
@@ -138,12 +140,13 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
       reason: 'post-switch smoke failed on green: 1/3 checks failed: GET /healthz → 500',
       restored: true,
       details: [
-        'router selects blue again',
+        'the router (Service web) routes to blue again',
         "Helm's record of web-green revision 1 not found (storage driver other than secret or configmap?); not marked failed",
         'scaled down Deployment web-green 2→0',
       ],
     });
     expect(outcome.error).toMatch(/^Rolled back to blue: post-switch smoke failed/);
+    expect(outcome.failure).toEqual({ kind: 'gate', phase: 'verify', message: outcome.error });
     expect(cluster.routerHistory).toEqual([green, blue]);
     expect(cluster.writes.filter((w) => w === 'patch deployment web-blue')).toEqual([]);
     expect(cluster.deployments.get('web-blue')?.spec?.replicas).toBe(2);
@@ -190,6 +193,7 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     expect(outcome.error).toBe(
       "Another deploy of 'web' holds the lock (Lease shop/web-deploy, held by https://github.com/acme/shop/actions/runs/7 until 2026-11-29T09:10:00.000Z); nothing was changed. Wait for it, or raise lock-timeout.",
     );
+    expect(outcome.failure).toEqual({ kind: 'refused', phase: 'lock', message: outcome.error });
     expect(cluster.writes).toEqual(['create lease web-deploy']);
     expect(cluster.leases.get('web-deploy')?.spec?.holderIdentity).toBe('acme/shop#7');
   });
@@ -226,7 +230,7 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     cluster.services.get('web')!.spec!.selector = green;
     const outcome = await runDeploy(spec({ tag: '1.1.0' }), engineDeps(cluster).deps, 'full');
     expect(outcome.error).toBe(
-      `Preflight refused the deploy: the router selects ${JSON.stringify(green)} but pipeline-toolkit last set ${JSON.stringify(blue)} (blue): it was changed outside pipeline-toolkit.`,
+      `Preflight refused the deploy: the router Service web routes to ${JSON.stringify(green)} but pipeline-toolkit last set ${JSON.stringify(blue)} (blue): it was changed outside pipeline-toolkit.`,
     );
     expect(cluster.writes).toEqual([]);
   });
@@ -276,11 +280,14 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     await runDeploy(spec({ tag: '1.1.0' }), deps, 'full').catch(() => undefined);
     cluster.beforeWrite = () => {};
     const journal = journals.filter((j) => !j.finished).at(-1)!;
-    expect(journal.switchInFlight).toEqual({ to: 'green', from: 'blue', previousSelector: blue });
+    expect(journal.switchInFlight).toEqual({ to: 'green', from: 'blue', previousRoute: blue });
     // What the post step sees when main died: the journal as last saved before the end.
     cluster.leases.set('web-deploy', { metadata: { name: 'web-deploy', resourceVersion: '999' }, spec: { holderIdentity: 'acme/shop#1' } });
     const notes = await recoverInterrupted(cluster, deps.helm, journal, deps.log);
-    expect(notes).toEqual(['restored the router to blue (the switch to green was never verified)', 'Lease web-deploy released']);
+    expect(notes).toEqual([
+      'restored the router (Service web) to blue (the switch to green was never verified)',
+      'Lease web-deploy released',
+    ]);
     expect(cluster.services.get('web')?.spec?.selector).toEqual(blue);
     expect(cluster.leases.size).toBe(0);
   });
@@ -379,7 +386,7 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     cluster.routerHistory = [];
     const outcome = await runDeploy(spec({ runId: 'r3' }), engineDeps(cluster, { postSwitchGate: pass }).deps, 'rollback');
     expect(outcome).toMatchObject({ result: 'rolled-back', liveColor: 'blue', previousColor: 'green' });
-    expect(outcome.rollback?.details).toEqual(['router selects blue again', 'scaled up web-blue 0→2']);
+    expect(outcome.rollback?.details).toEqual(['the router (Service web) routes to blue again', 'scaled up web-blue 0→2']);
     expect(cluster.routerHistory).toEqual([blue]);
     expect(cluster.deployments.get('web-green')?.spec?.replicas).toBe(0);
   });

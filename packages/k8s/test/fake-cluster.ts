@@ -6,7 +6,7 @@
  * e2e tests on a real control plane; this fake only has to be faithful to what the engine reads.
  */
 import { ExternalError, MemoryLogger, type Exec } from '@pipeline-toolkit/core';
-import { KubeError, type KubeApi } from '../src/api.ts';
+import { KubeError, type KubeApi, type RouteKind, type RouteObject } from '../src/api.ts';
 import type {
   CoreV1Event,
   V1ConfigMap,
@@ -42,6 +42,8 @@ export class FakeCluster implements KubeApi {
   services = new Map<string, V1Service>();
   deployments = new Map<string, V1Deployment>();
   leases = new Map<string, V1Lease>();
+  /** Ingresses and HTTPRoutes by `Kind/name`. */
+  routes = new Map<string, RouteObject>();
   /** Helm's release records (Helm keeps them in the cluster too, so every job sees them). */
   helmReleases = new Map<string, { revision: number; status: string; history: { revision: number; status: string }[] }>();
   /** Every write, in order: `patch service shop`, `create lease shop-deploy` … */
@@ -95,6 +97,33 @@ export class FakeCluster implements KubeApi {
     this.services.set(name, next);
     if ((patch as { spec?: unknown }).spec)
       this.routerHistory.push(next.spec?.selector && Object.keys(next.spec.selector).length ? next.spec.selector : null);
+    return clone(next);
+  }
+  async readRoute(_ns: string, kind: RouteKind, name: string) {
+    const r = this.routes.get(`${kind}/${name}`);
+    return r && clone(r);
+  }
+  async createRoute(_ns: string, kind: RouteKind, body: RouteObject) {
+    const name = body.metadata?.name ?? '';
+    this.#write(`create ${kind.toLowerCase()} ${name}`);
+    if (this.routes.has(`${kind}/${name}`)) throw new KubeError(409, 'AlreadyExists', `${kind} "${name}" already exists`);
+    const created = this.#stamp({
+      ...clone(body),
+      metadata: {
+        ...clone(body.metadata),
+        managedFields: [{ manager: 'pipeline-toolkit', operation: 'Update', fieldsV1: { 'f:spec': { 'f:rules': {} } } }],
+      },
+    });
+    this.routes.set(`${kind}/${name}`, created);
+    return clone(created);
+  }
+  async patchRoute(_ns: string, kind: RouteKind, name: string, patch: object) {
+    this.#write(`patch ${kind.toLowerCase()} ${name}`);
+    const current = this.routes.get(`${kind}/${name}`);
+    if (!current) throw new KubeError(404, 'NotFound', `${kind} "${name}" not found`);
+    this.#precondition(current, patch);
+    const next = this.#stamp(mergePatch(current, patch) as RouteObject);
+    this.routes.set(`${kind}/${name}`, next);
     return clone(next);
   }
   async readWorkload(_ns: string, kind: WorkloadKind, name: string) {

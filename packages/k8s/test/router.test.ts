@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { InputError } from '@pipeline-toolkit/core';
-import { selectorPatch, routerState, selectedColor } from '../src/bluegreen/router.ts';
+import { selectorPatch, routerState, selectedColor } from '../src/bluegreen/routers/service.ts';
 import { endpointsWaiting } from '../src/bluegreen/readiness.ts';
 import { workloadWaiting } from '../src/bluegreen/workloads.ts';
 import { decodeKubeconfig } from '../src/source.ts';
@@ -26,7 +26,7 @@ describe('router state', () => {
       },
       spec: { selector: {} },
     });
-    expect(state).toMatchObject({ liveColor: 'green', verified: false, selector: null });
+    expect(state).toMatchObject({ liveColor: 'green', verified: false, route: null });
     expect(state.pending).toBeUndefined();
   });
 });

@@ -1,6 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
 import { deploySummary, phaseTimeline, planText } from '../src/summary.ts';
 import type { Outcome } from '../src/bluegreen/model.ts';
+import { deployFailure } from '../src/step.ts';
+import { ExternalError, GateError } from '@pipeline-toolkit/core';
 
 const outcome: Outcome = {
   mode: 'full',
@@ -10,6 +12,7 @@ const outcome: Outcome = {
   revision: 3,
   url: 'https://shop.example.com',
   error: 'Rolled back to blue: post-switch smoke failed on green: health (status 500)',
+  failure: { kind: 'gate', phase: 'verify', message: 'Rolled back to blue: post-switch smoke failed on green: health (status 500)' },
   phases: [
     { name: 'preflight', startedAt: 1000, endedAt: 1040, outcome: 'ok', detail: 'live blue, target green' },
     { name: 'verify', startedAt: 2000, endedAt: 4500, outcome: 'ok' },
@@ -57,7 +60,25 @@ describe('deploy summary', () => {
     expect(text).toContain('### Rolled back\n');
     expect(text).toContain('- router selects blue again\n- green scaled down');
     expect(text).toContain('**Why:** Rolled back to blue');
+    expect(text).toContain('| Failed in | verify (gate) |');
     expect(text).toContain('| pre-switch gate | skipped | 0ms | no smoke suite configured |');
+  });
+
+  it('the step fails by the failure kind, never by its text', () => {
+    const failed = (kind: 'gate' | 'error' | 'refused', message: string): Outcome => ({
+      mode: 'full',
+      result: 'failed',
+      phases: [],
+      gates: [],
+      error: message,
+      failure: { kind, phase: 'pre-switch gate', message },
+    });
+    // The same words, two kinds: only the kind decides.
+    expect(deployFailure(failed('gate', 'Pre-switch smoke failed on green'))).toBeInstanceOf(GateError);
+    expect(deployFailure(failed('error', 'Pre-switch smoke failed on green'))).toBeInstanceOf(ExternalError);
+    expect(deployFailure(failed('refused', 'Preflight refused the deploy'))).toBeInstanceOf(ExternalError);
+    expect(deployFailure({ ...outcome, failure: { kind: 'cancelled', phase: 'verify', message: 'cancelled' } })).toBeInstanceOf(GateError);
+    expect(deployFailure({ mode: 'full', result: 'deployed', phases: [], gates: [] })).toBeUndefined();
   });
 
   it('prints a plan with the exact Helm argv, quoting what a shell would split', () => {

@@ -16,6 +16,31 @@ export interface RunsApi {
   failedJobs(run: RunRef): Promise<FailedJob[]>;
   /** The outcome of the previous completed run of the same workflow on the same branch, if there is one. */
   previousOutcome(run: RunRef): Promise<Status | undefined>;
+  /**
+   * The required reviewers of a deployment environment (GitHub logins, and teams as `org/slug`),
+   * from its protection rules; empty when it has none. Optional: a caller may know no API for it.
+   */
+  requiredReviewers?(run: RunRef, environment: string): Promise<string[]>;
+}
+
+interface ApiEnvironment {
+  protection_rules?: {
+    type?: string;
+    reviewers?: { type?: string; reviewer?: { login?: string; slug?: string } | null }[];
+  }[];
+}
+
+/** Reviewers of an environment answer: users by login, teams as `<owner>/<slug>` (a team of the repository's organisation). */
+export function reviewersOf(environment: ApiEnvironment, owner: string): string[] {
+  const names: string[] = [];
+  for (const rule of environment.protection_rules ?? []) {
+    if (rule.type !== 'required_reviewers') continue;
+    for (const { type, reviewer } of rule.reviewers ?? []) {
+      if (type === 'User' && reviewer?.login) names.push(reviewer.login);
+      else if (type === 'Team' && reviewer?.slug) names.push(`${owner}/${reviewer.slug}`);
+    }
+  }
+  return [...new Set(names)];
 }
 
 interface ApiStep {
@@ -109,6 +134,15 @@ export function githubRunsApi(token: string, baseUrl: string, policy: RequestPol
         .sort((a, b) => b.run_number - a.run_number)
         .find((r) => outcomeOf(r.conclusion) !== undefined);
       return previous ? outcomeOf(previous.conclusion) : undefined;
+    },
+    async requiredReviewers(run, environment) {
+      const api = await octokit();
+      const { data } = (await api.request('GET /repos/{owner}/{repo}/environments/{environment_name}', {
+        owner: run.owner,
+        repo: run.repo,
+        environment_name: environment,
+      })) as { data: ApiEnvironment };
+      return reviewersOf(data, run.owner);
     },
   };
 }

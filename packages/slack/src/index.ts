@@ -23,9 +23,44 @@ export {
   slackErrorMessage,
   type DeliveryOptions,
 } from './webhook.ts';
-export { githubRunsApi, failedJobsOf, outcomeOf, type RunsApi, type RunRef } from './github.ts';
+export { githubRunsApi, failedJobsOf, outcomeOf, reviewersOf, type RunsApi, type RunRef } from './github.ts';
 export { parseMentions } from './mentions.ts';
 export { readNotifyInputs, NOTIFY_ON, type NotifyOn, type NotifyRequest } from './inputs.ts';
-export { prepareNotification, deliver, decide, runRef, type Prepared, type PrepareDeps } from './notify.ts';
+export {
+  prepareNotification,
+  deliver,
+  deliverWebApi,
+  decide,
+  runRef,
+  stageStatus,
+  type Delivered,
+  type Prepared,
+  type PrepareDeps,
+} from './notify.ts';
 export { notificationSummary } from './summary.ts';
 export { previewHtml, previewText, mrkdwnToHtml, mrkdwnToText } from './preview.ts';
+export {
+  STAGES,
+  FINAL_STAGES,
+  ICONS,
+  STAGE_COLORS,
+  renderLifecycle,
+  renderDetails,
+  stepStates,
+  runUrl,
+  type Stage,
+  type StepState,
+  type LifecycleMessage,
+  type ThreadReply,
+} from './lifecycle.ts';
+export {
+  SlackToken,
+  SlackApiError,
+  SLACK_API_URL,
+  SLACK_API_SEAM,
+  callChat,
+  parseSlackToken,
+  slackApiBase,
+  type PostedMessage,
+  type WebApiOptions,
+} from './webapi.ts';

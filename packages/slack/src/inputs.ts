@@ -2,6 +2,8 @@ import { InputError, type Inputs, type Logger, requestPolicy, type RequestPolicy
 import { parseMentions } from './mentions.ts';
 import { LANGUAGES, STATUSES, type Language, type Status } from './model.ts';
 import { parseNeeds, type NeedsResults } from './needs.ts';
+import { STAGES, type Stage } from './lifecycle.ts';
+import { parseSlackToken, type SlackToken } from './webapi.ts';
 import { parseWebhookUrl, type WebhookUrl } from './webhook.ts';
 
 export const NOTIFY_ON = ['always', 'failure', 'success', 'change'] as const;
@@ -10,6 +12,17 @@ export type NotifyOn = (typeof NOTIFY_ON)[number];
 /** Everything the notifier was asked to do, validated. */
 export interface NotifyRequest {
   webhook?: WebhookUrl;
+  /** Bot-token mode: the Web API token, the channel, and the message to update or thread to post in. */
+  token?: SlackToken;
+  channel?: string;
+  messageTs?: string;
+  threadTs?: string;
+  /** The deploy's lifecycle stage: renders the lifecycle message instead of the final one. */
+  stage?: Stage;
+  /** The deployment environment the approval is asked in. */
+  environment?: string;
+  /** Why the run ended as it did, for the thread reply. */
+  reason?: string;
   status?: Status;
   needs?: NeedsResults;
   language: Language;
@@ -36,15 +49,18 @@ export function readNotifyInputs(inputs: Inputs, log: Logger, options: { allowLo
   log.setSecret(rawWebhook);
   const githubToken = inputs.raw('github-token');
   log.setSecret(githubToken);
+  const rawToken = inputs.raw('slack-token');
+  log.setSecret(rawToken);
 
   const dryRun = inputs.boolean('dry-run', false);
   const status = inputs.enum('status', STATUSES);
   const needsText = inputs.raw('needs');
   const needs = needsText === undefined ? undefined : parseNeeds(needsText, inputs.label('needs'));
-  if (!status && !needs) {
+  const stage = inputs.enum('stage', STAGES);
+  if (!status && !needs && !stage) {
     throw new InputError(
       'status',
-      `${inputs.label('status')} is required when ${inputs.label('needs')} is not given: one of ${STATUSES.join(', ')}.`,
+      `${inputs.label('status')} is required when neither ${inputs.label('needs')} nor ${inputs.label('stage')} is given: one of ${STATUSES.join(', ')}.`,
     );
   }
   const environmentUrl = inputs.string('environment-url');
@@ -66,8 +82,73 @@ export function readNotifyInputs(inputs: Inputs, log: Logger, options: { allowLo
     notifyOn: inputs.enum('notify-on', NOTIFY_ON, { default: 'always' }),
     request: requestPolicy(inputs),
   };
-  if (rawWebhook !== undefined) request.webhook = parseWebhookUrl(rawWebhook, inputs.label('webhook-url'), options);
-  else if (!dryRun)
-    throw new InputError('webhook-url', `${inputs.label('webhook-url')} is required unless ${inputs.label('dry-run')} is true.`);
+  if (stage) request.stage = stage;
+  const environment = inputs.string('environment');
+  if (environment !== undefined) request.environment = environment;
+  const reason = inputs.string('reason');
+  if (reason !== undefined) request.reason = reason;
+  if (rawToken !== undefined) {
+    request.token = parseSlackToken(rawToken, inputs.label('slack-token'));
+    Object.assign(request, readTarget(inputs));
+    if (rawWebhook !== undefined)
+      log.info(
+        `${inputs.label('slack-token')} is given, so the message goes through Slack's Web API; ${inputs.label('webhook-url')} is not used.`,
+      );
+  } else {
+    for (const name of ['channel', 'message-ts', 'thread-ts'])
+      if (inputs.raw(name) !== undefined)
+        throw new InputError(
+          name,
+          `${inputs.label(name)} needs ${inputs.label('slack-token')} (a webhook posts to its own channel and cannot update or thread).`,
+        );
+    if (rawWebhook !== undefined) request.webhook = parseWebhookUrl(rawWebhook, inputs.label('webhook-url'), options);
+    else if (!dryRun)
+      throw new InputError(
+        'webhook-url',
+        `${inputs.label('webhook-url')} (or ${inputs.label('slack-token')} with ${inputs.label('channel')}) is required unless ${inputs.label('dry-run')} is true.`,
+      );
+  }
   return request;
+}
+
+/** A Slack message timestamp as the Web API gives it: seconds, a dot, microseconds. */
+const TS = /^\d{9,11}\.\d{6}$/;
+/** A conversation ID (public C…, private G…, direct D…), the only form chat.update accepts. */
+const CHANNEL_ID = /^[CDG][A-Z0-9]{6,}$/;
+
+/** channel, message-ts and thread-ts of bot-token mode. */
+function readTarget(inputs: Inputs): Pick<NotifyRequest, 'channel' | 'messageTs' | 'threadTs'> {
+  const raw = inputs.string('channel', { required: true }).replace(/^#/, '');
+  if (!CHANNEL_ID.test(raw) && !/^[a-z0-9][a-z0-9_.-]{0,79}$/.test(raw)) {
+    throw new InputError(
+      'channel',
+      `${inputs.label('channel')} must be a channel ID (C…, G… or D…) or a channel name (lower-case letters, digits, -, _ and .), got '${raw.slice(0, 100)}'.`,
+    );
+  }
+  const target: Pick<NotifyRequest, 'channel' | 'messageTs' | 'threadTs'> = { channel: raw };
+  for (const [name, key] of [
+    ['message-ts', 'messageTs'],
+    ['thread-ts', 'threadTs'],
+  ] as const) {
+    const value = inputs.string(name);
+    if (value === undefined) continue;
+    if (!TS.test(value))
+      throw new InputError(
+        name,
+        `${inputs.label(name)} must be a Slack message timestamp such as 1712345678.123456, got '${value.slice(0, 100)}'.`,
+      );
+    target[key] = value;
+  }
+  if (target.messageTs && target.threadTs)
+    throw new InputError(
+      'thread-ts',
+      `Give ${inputs.label('message-ts')} (update that message) or ${inputs.label('thread-ts')} (reply in that thread), not both.`,
+    );
+  if (target.messageTs && !CHANNEL_ID.test(raw)) {
+    throw new InputError(
+      'channel',
+      `${inputs.label('channel')} must be the channel ID (C…) to update a message (chat.update does not take names); the channel-id output of the step that posted the message gives it.`,
+    );
+  }
+  return target;
 }

@@ -72,24 +72,24 @@ export function renderMessage(message: Message, redact: (text: string) => string
   return { text, attachments: [{ color: COLORS[message.status], fallback: text, blocks }] };
 }
 
-function runFields(message: Message, w: Wording, redact: (text: string) => string): string[] {
+/** One path segment of a link; a lone surrogate (from a cut or hostile ref name) becomes U+FFFD instead of a URIError. */
+const urlPart = (text: string): string => encodeURIComponent(text.toWellFormed());
+
+export function runFields(message: Message, w: Wording, redact: (text: string) => string): string[] {
   const { run } = message;
   const repoUrl = run.repository ? `${run.serverUrl}/${run.repository}` : undefined;
   const field = (label: string, value: string) => `*${label}*\n${value}`;
   const fields: string[] = [];
   if (run.repository) fields.push(field(w.repository, slackLink(repoUrl, run.repository, redact)));
   if (run.branch) {
-    const url = repoUrl && `${repoUrl}/tree/${run.branch.split('/').map(encodeURIComponent).join('/')}`;
+    const url = repoUrl && `${repoUrl}/tree/${run.branch.split('/').map(urlPart).join('/')}`;
     fields.push(field(w.branch, slackLink(url, run.branch, redact)));
   }
-  if (run.sha)
-    fields.push(field(w.commit, slackLink(repoUrl && `${repoUrl}/commit/${encodeURIComponent(run.sha)}`, run.sha.slice(0, 7), redact)));
+  if (run.sha) fields.push(field(w.commit, slackLink(repoUrl && `${repoUrl}/commit/${urlPart(run.sha)}`, run.sha.slice(0, 7), redact)));
   if (run.runId || run.runNumber) {
     const attempt = run.runAttempt && run.runAttempt !== '1' ? run.runAttempt : undefined;
     const url =
-      repoUrl && run.runId
-        ? `${repoUrl}/actions/runs/${encodeURIComponent(run.runId)}${attempt ? `/attempts/${encodeURIComponent(attempt)}` : ''}`
-        : undefined;
+      repoUrl && run.runId ? `${repoUrl}/actions/runs/${urlPart(run.runId)}${attempt ? `/attempts/${urlPart(attempt)}` : ''}` : undefined;
     const label = `#${run.runNumber ?? run.runId}${attempt ? ` (${w.attempt(attempt)})` : ''}`;
     fields.push(field(w.run, slackLink(url, label, redact)));
   }
@@ -101,14 +101,14 @@ function runFields(message: Message, w: Wording, redact: (text: string) => strin
   return fields;
 }
 
-function jobLine(job: FailedJob, w: Wording, redact: (text: string) => string): string {
+export function jobLine(job: FailedJob, w: Wording, redact: (text: string) => string): string {
   const how = job.step
     ? w.failedAtStep(`*${safeText(job.step, redact)}*`)
     : (w.conclusion[job.conclusion] ?? safeText(job.conclusion, redact));
   return truncate(`• ${slackLink(job.url, job.name, redact)} — ${how}`, LIMITS.line, w.truncated);
 }
 
-function smokeSection(smoke: SmokeSummary, w: Wording, redact: (text: string) => string): Block {
+export function smokeSection(smoke: SmokeSummary, w: Wording, redact: (text: string) => string): Block {
   const counts = `*${w.smokeTests}*: ${w.smokeCounts(smoke)}`;
   if (!smoke.failedCritical.length) return { type: 'section', text: mrkdwn(counts) };
   const lines = smoke.failedCritical.map((name) => truncate(`• ${safeText(name, redact)}`, LIMITS.line, w.truncated));

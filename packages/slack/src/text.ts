@@ -22,9 +22,14 @@ export function neutraliseMentions(text: string): string {
   return text.replace(/([@!])(channel|here|everyone)\b/gi, '$1\u200B$2');
 }
 
-/** Outside text for mrkdwn or plain_text: scrubbed, invisible characters shown, escaped, neutralised, on one line. */
+/**
+ * Outside text for mrkdwn or plain_text: scrubbed, a lone surrogate replaced by U+FFFD (Slack
+ * rejects or garbles it), invisible characters shown, escaped, neutralised, on one line.
+ */
 export function safeText(text: string, redact: (text: string) => string = redactPatterns): string {
-  return neutraliseMentions(escapeSlack(visibleControls(redact(text)).replace(/\s+/g, (space) => (space.includes('\n') ? ' ' : space))));
+  return neutraliseMentions(
+    escapeSlack(visibleControls(redact(text).toWellFormed()).replace(/\s+/g, (space) => (space.includes('\n') ? ' ' : space))),
+  );
 }
 
 /** The label part of `<url|label>`: a `|` would end the URL part early, so it becomes a look-alike. */

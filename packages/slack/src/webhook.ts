@@ -205,7 +205,7 @@ export async function postToWebhook(webhook: WebhookUrl, payload: unknown, optio
  * the Actions toolkit reads them, as for the GitHub API calls); the built-in fetch when there is
  * none. The proxy-capable client is loaded only when a proxy is set.
  */
-async function proxyAwareFetch(url: string): Promise<typeof fetch> {
+export async function proxyAwareFetch(url: string): Promise<typeof fetch> {
   if (!['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'].some((name) => process.env[name])) return fetch;
   const [{ HttpClient }, undici] = await Promise.all([import('@actions/http-client'), import('undici')]);
   const dispatcher = new HttpClient().getAgentDispatcher(url);

@@ -144,7 +144,7 @@ export interface GitHubStandIn extends LoopbackServer {
  * URLs) and authentication (401 Bad credentials without the token).
  */
 export async function startGitHub(
-  options: { jobs?: ApiJobFixture[]; pageSize?: number; runs?: RunFixture[]; token?: string } = {},
+  options: { jobs?: ApiJobFixture[]; pageSize?: number; runs?: RunFixture[]; token?: string; environments?: Record<string, unknown> } = {},
 ): Promise<GitHubStandIn> {
   const token = options.token ?? 'ghs_loopbackTokenForTests000000000000000';
   const jobs = options.jobs ?? runJobs();
@@ -170,6 +170,11 @@ export async function startGitHub(
         { total_count: jobs.length, jobs: jobs.slice((page - 1) * pageSize, page * pageSize) },
         links.length ? { link: links.join(', ') } : {},
       );
+    }
+    const environment = /^\/repos\/acme\/shop\/environments\/([^/]+)$/.exec(url.pathname);
+    if (environment) {
+      const answer = options.environments?.[decodeURIComponent(environment[1]!)];
+      return answer ? json(res, 200, answer) : json(res, 404, { message: 'Not Found', status: '404' });
     }
     const runRoute = /^\/repos\/acme\/shop\/actions\/runs\/(\d+)$/.exec(url.pathname);
     const run = runRoute && runs.find((r) => r.id === Number(runRoute[1]));

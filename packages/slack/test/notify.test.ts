@@ -65,8 +65,14 @@ describe('readNotifyInputs', () => {
   });
 
   it.each([
-    [{ status: 'failure' }, "Input 'webhook-url' is required unless Input 'dry-run' is true."],
-    [{ 'dry-run': 'true' }, "Input 'status' is required when Input 'needs' is not given: one of success, failure, cancelled."],
+    [
+      { status: 'failure' },
+      "Input 'webhook-url' (or Input 'slack-token' with Input 'channel') is required unless Input 'dry-run' is true.",
+    ],
+    [
+      { 'dry-run': 'true' },
+      "Input 'status' is required when neither Input 'needs' nor Input 'stage' is given: one of success, failure, cancelled.",
+    ],
     [{ 'dry-run': 'true', status: 'success', language: 'fr' }, "Input 'language' must be one of en, pt-BR, got 'fr'."],
     [
       { 'dry-run': 'true', status: 'success', 'notify-on': 'sometimes' },

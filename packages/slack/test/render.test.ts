@@ -111,6 +111,12 @@ describe('renderMessage', () => {
     expect(joined).toContain('build &lt;!\u200Bhere&gt; — failed at step *a|b &gt; c*');
   });
 
+  it('renders a branch name with a lone surrogate instead of throwing, linking it as U+FFFD', () => {
+    const { joined } = all(message({ run: { ...run, branch: 'feat/emoji-\uD83D' } }));
+    expect(joined).toContain('/tree/feat/emoji-%EF%BF%BD|');
+    expect(joined.isWellFormed()).toBe(true);
+  });
+
   it('scrubs secret-like strings and registered secrets from every field', () => {
     const redactor = new Redactor();
     redactor.add('registered-secret-value');

@@ -21,6 +21,23 @@ export const deploy: Command = {
     { name: 'tag', type: 'string', description: 'Image tag (image.tag)' },
     { name: 'mode', type: 'string', description: 'full (default), deploy, promote or rollback' },
     { name: 'smoke-config', type: 'string', description: 'Smoke suite run before and after the switch' },
+    {
+      name: 'metrics-config',
+      type: 'string',
+      description: 'Metrics gate YAML: Prometheus queries with success conditions, before or after the switch',
+    },
+    {
+      name: 'promote-after',
+      type: 'string',
+      description: 'Promote when every post-switch gate stayed green this long (e.g. 10m; from 1s to 6h)',
+    },
+    { name: 'router', type: 'string', description: 'service (default), ingress or gateway: what takes traffic' },
+    { name: 'ingress-name', type: 'string', description: 'Router ingress: the Ingress switched (default: the release)' },
+    { name: 'ingress-class', type: 'string', description: 'Router ingress: ingressClassName of an Ingress the first deploy creates' },
+    { name: 'route-name', type: 'string', description: 'Router gateway: the HTTPRoute switched (default: the release)' },
+    { name: 'gateway', type: 'string', description: 'Router gateway: the parent Gateway, name or namespace/name' },
+    { name: 'host', type: 'string', description: 'Router ingress (required) and gateway: the live host' },
+    { name: 'preview-host', type: 'string', description: 'Routers ingress and gateway: a host routed to the colour being deployed' },
     { name: 'preview-url', type: 'string', description: 'URL of the idle colour ({color} is replaced); default: API server service proxy' },
     { name: 'production-url', type: 'string', description: 'Production URL; default: API server service proxy to the router' },
     { name: 'timeout', type: 'string', description: 'Budget for Helm and readiness, each (default 5m; from 1s to 6h)' },
@@ -58,7 +75,11 @@ export const deploy: Command = {
         io.out(
           `rollback: ${outcome.rollback.restored ? 'done' : 'NOT possible'} — ${outcome.rollback.reason}; ${outcome.rollback.details.join('; ')}`,
         );
-      if (outcome.error) throw new GateError(outcome.error);
+      if (outcome.previewUrl) io.out(`preview: ${outcome.previewUrl}`);
+      if (outcome.failure) {
+        io.out(`failed in ${outcome.failure.phase} (${outcome.failure.kind})`);
+        throw new GateError(outcome.failure.message);
+      }
       return 0;
     } finally {
       process.off('SIGINT', cancel);

@@ -6,7 +6,9 @@ import {
   previewHtml,
   previewText,
   deliver,
+  deliverWebApi,
   githubRunsApi,
+  slackApiBase,
   prepareNotification,
   readNotifyInputs,
   runContext,
@@ -15,7 +17,11 @@ import type { Command } from '../command.ts';
 import { gitRunEnv } from '../git.ts';
 
 /** Flags that may also come from the environment, so that secrets need not be typed on a command line. */
-const FROM_ENV: Record<string, string> = { 'webhook-url': 'SLACK_WEBHOOK', 'github-token': 'GITHUB_TOKEN' };
+const FROM_ENV: Record<string, string> = {
+  'webhook-url': 'SLACK_WEBHOOK',
+  'slack-token': 'SLACK_BOT_TOKEN',
+  'github-token': 'GITHUB_TOKEN',
+};
 
 export const notify: Command = {
   name: 'notify',
@@ -27,7 +33,23 @@ export const notify: Command = {
       type: 'string',
       description: 'Slack incoming-webhook URL (default: $SLACK_WEBHOOK); not needed with --dry-run',
     },
-    { name: 'status', type: 'string', description: 'success | failure | cancelled (default: derived from --needs)' },
+    {
+      name: 'slack-token',
+      type: 'string',
+      description: 'Slack bot token (default: $SLACK_BOT_TOKEN) instead of a webhook: the message can be updated and threaded',
+    },
+    { name: 'channel', type: 'string', description: 'With --slack-token: channel ID (C…) or name' },
+    { name: 'message-ts', type: 'string', description: 'With --slack-token: ts of the message to update in place' },
+    { name: 'thread-ts', type: 'string', description: 'With --slack-token: post as a reply in this thread' },
+    {
+      name: 'stage',
+      type: 'string',
+      description:
+        'Deploy lifecycle stage: started | awaiting-approval | deploying | live | rolled-back | rejected | checks-failed | deploy-failed | rollback-failed | cancelled',
+    },
+    { name: 'environment', type: 'string', description: 'Deployment environment named in the approval line' },
+    { name: 'reason', type: 'string', description: 'Why the run ended so, for the thread reply of a final stage' },
+    { name: 'status', type: 'string', description: 'success | failure | cancelled (default: derived from --needs or --stage)' },
     { name: 'needs', type: 'string', description: 'JSON of toJSON(needs): jobs with result failure/cancelled are named as failed' },
     { name: 'language', type: 'string', description: 'en | pt-BR (default en)' },
     { name: 'title', type: 'string', description: 'Header of the message instead of the default headline' },
@@ -64,7 +86,8 @@ export const notify: Command = {
       (name) => inputs.raw(name) ?? env(name),
       (name) => `--${name}`,
     );
-    const request = readNotifyInputs(flags, io.log, { allowLoopback: io.env[LOOPBACK_SEAM] === 'true' });
+    const allowLoopback = io.env[LOOPBACK_SEAM] === 'true';
+    const request = readNotifyInputs(flags, io.log, { allowLoopback });
     // Run from a checkout (not in Actions): the repository, branch and commit come from git.
     const context = runContext(await gitRunEnv(io.env, io.cwd));
     const prepared = await prepareNotification(request, context, {
@@ -85,6 +108,11 @@ export const notify: Command = {
         io.out(io.log.redactor.redact(previewText(prepared.payload as Parameters<typeof previewText>[0])));
         io.log.info('Nothing sent. The payload JSON: add --json (or pipe the output); the message as a page: --preview message.html');
       } else io.out(io.log.redactor.redact(JSON.stringify(prepared.payload, null, 2)));
+      return 0;
+    }
+    if (request.token) {
+      const delivered = await deliverWebApi(request, prepared, io.log, { baseUrl: slackApiBase(io.env, allowLoopback) });
+      if (delivered.sent) io.out(`message-ts=${delivered.ts ?? ''}\nchannel-id=${delivered.channel ?? ''}`);
       return 0;
     }
     await deliver(request, prepared, io.log);

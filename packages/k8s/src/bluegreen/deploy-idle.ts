@@ -2,7 +2,6 @@ import { ExternalError, formatDuration, GateError } from '@pipeline-toolkit/core
 import type { HelmRelease } from '../helm.ts';
 import { colorRelease, type Color, type DeploySpec } from './model.ts';
 import type { ImmutableChange } from './preflight.ts';
-import { readRouter } from './router.ts';
 import { restoreReplicas } from './scale-down.ts';
 import { checkCancelled, type Run } from './run.ts';
 import { selectorString } from './workloads.ts';
@@ -52,8 +51,9 @@ export async function recreateIdle(run: Run, color: Color, changes: readonly Imm
   const { api, helm, clock } = run.deps;
   const { namespace, release } = run.spec;
   const name = colorRelease(release, color);
-  const router = await readRouter(api, namespace, release);
-  if (router.liveColor === color) throw new GateError(`Refusing to uninstall ${name}: the router '${release}' routes traffic to it.`);
+  const router = await run.router.read();
+  if (router.liveColor === color)
+    throw new GateError(`Refusing to uninstall ${name}: the router (${run.router.label}) routes traffic to it.`);
   await helm.uninstall(name, namespace, run.spec.timeoutMs);
   const deadline = clock.now() + run.spec.timeoutMs;
   for (;;) {

@@ -5,13 +5,13 @@ import { runMode } from './modes.ts';
 import { preflight, type Plan } from './preflight.ts';
 import { servingProblems } from './workloads.ts';
 import { releaseLock } from './release-lock.ts';
-import { restoreTraffic } from './rollback.ts';
-import { readRouter } from './router.ts';
-import { finder, forgetSwitch, phase, saveJournal, type Run } from './run.ts';
+import { restoreTraffic } from './traffic.ts';
+import { routerFor } from './routers/index.ts';
+import { failureOf, finder, forgetSwitch, phase, saveJournal, type Run } from './run.ts';
 
 /**
  * Runs one blue-green deploy in the given mode and returns what happened. Never throws for a
- * deploy that failed: the outcome carries `error` (the caller decides the exit code) so that outputs
+ * deploy that failed: the outcome carries `failure` (the caller decides the exit code) so that outputs
  * and the summary are always written. The lock is always released; an unverified switch is undone.
  *
  *   full     deploy idle → wait → pre-switch gate → switch → post-switch gate → drain → scale down
@@ -20,10 +20,19 @@ import { finder, forgetSwitch, phase, saveJournal, type Run } from './run.ts';
  *   rollback discard a pending colour, or route back to the previous colour
  */
 export async function runDeploy(spec: DeploySpec, deps: EngineDeps, mode: Mode): Promise<Outcome> {
+  const router = routerFor(deps.api, spec.namespace, spec.release, spec.router);
   const run: Run = {
     spec,
     deps,
-    journal: { namespace: spec.namespace, release: spec.release, runId: spec.runId, lockHeld: false, finished: false },
+    router,
+    journal: {
+      namespace: spec.namespace,
+      release: spec.release,
+      runId: spec.runId,
+      router: router.config,
+      lockHeld: false,
+      finished: false,
+    },
     outcome: { mode, result: 'failed', phases: [], gates: [] },
   };
   try {
@@ -35,26 +44,19 @@ export async function runDeploy(spec: DeploySpec, deps: EngineDeps, mode: Mode):
     );
     run.outcome.liveColor = plan.live;
     if (plan.router.liveRevision !== undefined) run.outcome.revision = plan.router.liveRevision;
-    await phase(
-      run,
-      'lock',
-      () => lock(run),
-      (note) => note,
-    );
+    await phase(run, 'lock', () => lock(run));
     plan = await converge(run, await preflight(run));
     await runMode(run, plan, mode);
   } catch (error) {
-    run.outcome.error = errorMessage(error);
+    run.outcome.failure = failureOf(error, 'preflight');
+    run.outcome.error = run.outcome.failure.message;
     if (run.journal.switchInFlight)
       await undoSwitch(run, error instanceof CancelledError ? 'the run was cancelled before the switch was verified' : errorMessage(error));
   } finally {
     if (run.journal.lockHeld) {
-      await phase(
-        run,
-        'release-lock',
-        () => releaseLock(deps.api, spec.namespace, spec.release, spec.runId),
-        (n) => n,
-      ).catch((error: unknown) => deps.log.warning(`Could not release the deploy lock: ${errorMessage(error)}`));
+      await phase(run, 'release-lock', () => releaseLock(deps.api, spec.namespace, spec.release, spec.runId)).catch((error: unknown) =>
+        deps.log.warning(`Could not release the deploy lock: ${errorMessage(error)}`),
+      );
       run.journal.lockHeld = false;
     }
     await saveJournal(run, { finished: true });
@@ -64,7 +66,7 @@ export async function runDeploy(spec: DeploySpec, deps: EngineDeps, mode: Mode):
 
 /** A switch some earlier run made but never verified (it died): restore before doing anything else, if the old colour can serve. */
 async function converge(run: Run, plan: Plan): Promise<Plan> {
-  if (plan.router.verified || !plan.router.service) return plan;
+  if (plan.router.verified || !plan.router.object) return plan;
   const reason = `run ${plan.router.runId ?? 'unknown'} switched to ${plan.router.liveColor} but never verified it`;
   const previous = plan.router.previousColor;
   const problems = previous ? await servingProblems(finder(run), previous) : [];
@@ -78,7 +80,7 @@ async function converge(run: Run, plan: Plan): Promise<Plan> {
   await phase(
     run,
     'rollback',
-    () => restoreTraffic(run.deps.api, run.spec.namespace, plan.router, reason, new Date(run.deps.clock.now())),
+    () => restoreTraffic(run.router, plan.router, reason, new Date(run.deps.clock.now())),
     () => reason,
   );
   return preflight(run);
@@ -86,15 +88,19 @@ async function converge(run: Run, plan: Plan): Promise<Plan> {
 
 async function undoSwitch(run: Run, reason: string): Promise<void> {
   try {
-    const router = await readRouter(run.deps.api, run.spec.namespace, run.spec.release);
+    const router = await run.router.read();
     if (router.runId !== run.spec.runId || router.verified) return;
     const problems = router.previousColor ? await servingProblems(finder(run), router.previousColor) : [];
     if (problems.length) {
       run.outcome.rollback = { reason, restored: false, details: [`cannot route back to ${router.previousColor}: ${problems.join('; ')}`] };
       return forgetSwitch(run);
     }
-    await restoreTraffic(run.deps.api, run.spec.namespace, router, reason, new Date(run.deps.clock.now()));
-    run.outcome.rollback = { reason, restored: true, details: [`router selects ${router.previousColor ?? 'nothing'} again`] };
+    await restoreTraffic(run.router, router, reason, new Date(run.deps.clock.now()));
+    run.outcome.rollback = {
+      reason,
+      restored: true,
+      details: [`the router (${run.router.label}) routes to ${router.previousColor ?? 'nothing'} again`],
+    };
     run.outcome.result = 'rolled-back';
     run.outcome.liveColor = router.previousColor;
     if (router.previousRevision !== undefined) run.outcome.revision = router.previousRevision;

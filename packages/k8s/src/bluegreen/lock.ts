@@ -5,7 +5,7 @@ import { saveJournal, type Run } from './run.ts';
 
 /** How long a Lease protects a run that dies without releasing it: the longest a healthy run can take, plus a margin. */
 export function leaseSeconds(run: Run): number {
-  return Math.ceil((3 * run.spec.timeoutMs + run.spec.drainMs) / 1000) + 300;
+  return Math.ceil((3 * run.spec.timeoutMs + run.spec.drainMs + (run.spec.gateWindowMs ?? 0)) / 1000) + 300;
 }
 
 function expiresAt(lease: V1Lease): number {

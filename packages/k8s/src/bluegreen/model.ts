@@ -2,6 +2,7 @@ import type { Logger } from '@pipeline-toolkit/core';
 import type { KubeApi } from '../api.ts';
 import type { Helm } from '../helm.ts';
 import type { PodDiagnosis } from './diagnose.ts';
+import type { Route, RouterConfig } from './routers/router.ts';
 
 export const COLORS = ['blue', 'green'] as const;
 export type Color = (typeof COLORS)[number];
@@ -62,6 +63,10 @@ export interface DeploySpec {
   /** Identifies this run in the lock and the router (stable across re-run attempts of the same run). */
   runId: string;
   runUrl?: string;
+  /** Which router takes traffic (default: the Service router `<release>`). */
+  router?: RouterConfig;
+  /** How long the gates may hold the run beyond its timeouts (metrics analyses, promote-after): the lock lasts that much longer. */
+  gateWindowMs?: number;
 }
 
 export interface GateRequest {
@@ -84,8 +89,12 @@ export interface Journal {
   release: string;
   runId: string;
   lockHeld: boolean;
-  /** Set right before the switch patch is sent, cleared when the post-switch gate passed or traffic was restored. */
-  switchInFlight?: { to: Color; from?: Color; previousSelector: Record<string, string> | null };
+  /** The router this run drives (absent in journals of runs before routers had kinds: the Service router). */
+  router?: RouterConfig;
+  /** Set right before the switch write is sent, cleared when the post-switch gate passed or traffic was restored. */
+  switchInFlight?: { to: Color; from?: Color; previousRoute: Route | null };
+  /** The router writes this run sent, in order (`switch to green`, `route preview-host to green` …): what the post step and a re-run find done. */
+  routerWrites?: string[];
   finished: boolean;
 }
 
@@ -142,7 +151,42 @@ export interface Outcome {
   cleanup?: string[];
   /** What was rolled back and why, or what could not be restored. */
   rollback?: { reason: string; restored: boolean; details: string[] };
+  /** The preview address of the deployed colour (router with a preview host). */
+  previewUrl?: string;
+  /** Why the run failed: what the step, the exit code and the summary read. */
+  failure?: PhaseFailure;
+  /** The failure's message (failure.message), for logs and older readers. */
   error?: string;
+}
+
+/**
+ * What kind of failure stopped a run:
+ *   refused    preflight or the lock refused before anything changed
+ *   not-ready  the idle colour did not become ready in time
+ *   gate       a smoke gate failed (pre-switch: no switch; post-switch: rolled back or could not be)
+ *   cancelled  the runner cancelled the job
+ *   error      anything else (API, Helm, network)
+ */
+export type FailureKind = 'refused' | 'not-ready' | 'gate' | 'cancelled' | 'error';
+
+/** A failed phase, typed: read by the step (exit code, GitHub Deployment) and the summary, never matched by its text. */
+export interface PhaseFailure {
+  kind: FailureKind;
+  /** The phase that failed (`preflight`, `wait-ready`, `pre-switch gate`, `verify` …). */
+  phase: string;
+  message: string;
+}
+
+/** A failure that knows its kind, and its phase when it is raised outside one (a gate's verdict); the engine records it as a PhaseFailure. */
+export class DeployFailure extends Error {
+  readonly kind: FailureKind;
+  readonly phase?: string;
+  constructor(kind: FailureKind, message: string, phase?: string) {
+    super(message);
+    this.name = 'DeployFailure';
+    this.kind = kind;
+    if (phase) this.phase = phase;
+  }
 }
 
 /** Raised when the run is cancelled (SIGINT/SIGTERM from the runner). */

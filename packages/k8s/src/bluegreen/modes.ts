@@ -1,43 +1,16 @@
 import { errorMessage, GateError } from '@pipeline-toolkit/core';
-import { FIELD_MANAGER } from '../api.ts';
-import { ANNOTATIONS, colorRelease, otherColor, type Color, type Mode } from './model.ts';
+import { colorRelease, DeployFailure, otherColor, type Mode } from './model.ts';
 import { deployIdle, recreateIdle } from './deploy-idle.ts';
 import { gate } from './gate.ts';
 import { immutableSummary, type Plan } from './preflight.ts';
 import { renewLock } from './lock.ts';
 import { promote } from './promote.ts';
-import { restoreTraffic } from './rollback.ts';
-import { newRouterService, type RouterState } from './router.ts';
-import type { RouterWrite } from './switch.ts';
-import type { V1Service } from '../api.ts';
+import { restoreTraffic, routePreview, sendWrite } from './traffic.ts';
 import { checkCancelled, cleanupMode, finder, phase, servicePort, type Run } from './run.ts';
 import { restoreReplicas, retireFailed, scaleDown } from './scale-down.ts';
 import { colorObjects } from './workloads.ts';
 import { verify } from './verify.ts';
 import { waitReady, type ReadyColor } from './wait-ready.ts';
-
-/** The write of mode deploy: the deployed, gated colour recorded as pending (a first deploy creates the router, selecting nothing until promote). */
-export function pendingWrite(
-  spec: { namespace: string; release: string },
-  router: RouterState,
-  target: Color,
-  revision: number,
-  service: V1Service,
-): RouterWrite {
-  const annotations = {
-    [ANNOTATIONS.managedBy]: FIELD_MANAGER,
-    [ANNOTATIONS.pendingColor]: target,
-    [ANNOTATIONS.pendingRevision]: String(revision),
-  };
-  if (!router.service) return { create: newRouterService(spec.namespace, spec.release, service, annotations) };
-  return { patch: { metadata: { resourceVersion: router.service.metadata?.resourceVersion, annotations } } };
-}
-
-export const discardPendingPatch = () => ({
-  metadata: { annotations: { [ANNOTATIONS.pendingColor]: null, [ANNOTATIONS.pendingRevision]: null } },
-});
-
-export const verifiedPatch = () => ({ metadata: { annotations: { [ANNOTATIONS.verified]: 'true' } } });
 
 /** Runs the phases of one mode, from a plan made under the lock. */
 export function runMode(run: Run, plan: Plan, mode: Mode): Promise<void> {
@@ -58,12 +31,7 @@ async function prepareIdle(run: Run, plan: Plan): Promise<{ ready: ReadyColor; r
       run.deps.log.warning(
         `The chart changes immutable fields of ${colorRelease(run.spec.release, idle)}, which takes no traffic: ${immutableSummary(recreate)}. It is uninstalled and installed afresh.`,
       );
-      await phase(
-        run,
-        'recreate-idle',
-        () => recreateIdle(run, idle, recreate),
-        (n) => n,
-      );
+      await phase(run, 'recreate-idle', () => recreateIdle(run, idle, recreate));
     }
     const revision = await phase(
       run,
@@ -78,6 +46,16 @@ async function prepareIdle(run: Run, plan: Plan): Promise<{ ready: ReadyColor; r
       (r) =>
         `${r.workloads.map((w) => `${w.ref.kind} ${w.ref.name}`).join(', ')} ready; endpoints of Service ${r.service.metadata?.name} ready`,
     );
+    if (run.router.previewAddress) {
+      const address = run.router.previewAddress;
+      plan.router = await phase(
+        run,
+        'preview',
+        () => routePreview(run, plan.router, idle, ready.service),
+        () => `${address} → ${idle}`,
+      );
+      run.outcome.previewUrl = address;
+    }
     const url = await run.deps.previewUrl(idle, ready.service.metadata?.name ?? '', servicePort(ready.service));
     const verdict = await phase(
       run,
@@ -87,16 +65,17 @@ async function prepareIdle(run: Run, plan: Plan): Promise<{ ready: ReadyColor; r
       (v) => v?.passed === false,
     );
     if (verdict && !verdict.passed)
-      throw new GateError(`Pre-switch smoke failed on ${idle}: ${verdict.summary}. Traffic stays on ${plan.live ?? 'nothing'}.`);
+      throw new DeployFailure(
+        'gate',
+        `Pre-switch smoke failed on ${idle}: ${verdict.summary}. Traffic stays on ${plan.live ?? 'nothing'}.`,
+        'pre-switch gate',
+      );
     return { ready, revision };
   } catch (error) {
     // Also on cancel: a few writes, well within the runner's grace period. The diagnosis (wait-ready) is already taken.
-    await phase(
-      run,
-      'scale-down',
-      async () => (await retireFailed(run, idle, errorMessage(error).split('\n')[0] ?? '')).join('; '),
-      (n) => n,
-    ).catch(() => undefined);
+    await phase(run, 'scale-down', async () => (await retireFailed(run, idle, errorMessage(error).split('\n')[0] ?? '')).join('; ')).catch(
+      () => undefined,
+    );
     throw error;
   }
 }
@@ -109,17 +88,10 @@ async function full(run: Run, plan: Plan): Promise<void> {
 
 async function deployOnly(run: Run, plan: Plan): Promise<void> {
   const { ready, revision } = await prepareIdle(run, plan);
-  await phase(
-    run,
-    'record pending',
-    async () => {
-      const write = pendingWrite(run.spec, plan.router, plan.target, revision, ready.service);
-      if ('patch' in write) await run.deps.api.patchService(run.spec.namespace, run.spec.release, write.patch);
-      else await run.deps.api.createService(run.spec.namespace, write.create);
-      return `${plan.target} revision ${revision} awaits promote`;
-    },
-    (n) => n,
-  );
+  await phase(run, 'record pending', async () => {
+    await sendWrite(run, run.router.pendingWrite(plan.router, plan.target, revision, ready.service));
+    return `${plan.target} revision ${revision} awaits promote`;
+  });
   run.outcome.result = 'deployed';
 }
 
@@ -146,16 +118,11 @@ async function rollbackMode(run: Run, plan: Plan): Promise<void> {
   const { router } = plan;
   if (router.pending) {
     const pending = router.pending.color;
-    await phase(
-      run,
-      'scale-down',
-      () => scaleDown(run, pending, cleanupMode(run)),
-      (n) => n,
-    );
+    await phase(run, 'scale-down', () => scaleDown(run, pending, cleanupMode(run)));
     await phase(
       run,
       'discard pending',
-      () => run.deps.api.patchService(run.spec.namespace, run.spec.release, discardPendingPatch()),
+      () => sendWrite(run, run.router.discardPendingWrite(router)),
       () => `${pending} will not be promoted`,
     );
     Object.assign(run.outcome, { result: 'unchanged', liveColor: plan.live });
@@ -163,7 +130,7 @@ async function rollbackMode(run: Run, plan: Plan): Promise<void> {
   }
   const target = router.previousColor;
   if (!target || !router.liveColor)
-    throw new GateError(`Nothing to roll back: the router '${run.spec.release}' records no previous colour.`);
+    throw new GateError(`Nothing to roll back: the router (${run.router.label}) records no previous colour.`);
   const failed = router.liveColor;
   const restored = await phase(
     run,
@@ -195,7 +162,7 @@ async function rollbackMode(run: Run, plan: Plan): Promise<void> {
   await phase(
     run,
     'rollback',
-    () => restoreTraffic(run.deps.api, run.spec.namespace, router, 'rollback requested', new Date(run.deps.clock.now())),
+    () => restoreTraffic(run.router, router, 'rollback requested', new Date(run.deps.clock.now())),
     () => `router back to ${target}`,
   );
   await phase(
@@ -208,13 +175,8 @@ async function rollbackMode(run: Run, plan: Plan): Promise<void> {
   run.outcome.rollback = {
     reason: 'rollback requested',
     restored: true,
-    details: [`router selects ${target} again`, ...restored.map((r) => `scaled up ${r}`), ...drift],
+    details: [`the router (${run.router.label}) routes to ${target} again`, ...restored.map((r) => `scaled up ${r}`), ...drift],
   };
   Object.assign(run.outcome, { result: 'rolled-back', liveColor: target, previousColor: failed, revision: status?.revision });
-  await phase(
-    run,
-    'scale-down',
-    async () => (await retireFailed(run, failed, 'rollback requested')).join('; '),
-    (n) => n,
-  );
+  await phase(run, 'scale-down', async () => (await retireFailed(run, failed, 'rollback requested')).join('; '));
 }

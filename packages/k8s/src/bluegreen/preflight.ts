@@ -3,7 +3,7 @@ import { helmRelease } from './deploy-idle.ts';
 import { colorRelease, lockName, otherColor, type Color } from './model.ts';
 import { chartProblems, claimTemplates, parseManifest, routedService, type ReleaseObjects } from './release-objects.ts';
 import type { V1Service, WorkloadKind } from '../api.ts';
-import { readRouter, routerProblems, type RouterState } from './router.ts';
+import type { RouterState } from './routers/router.ts';
 import { finder, type Run } from './run.ts';
 import { colorObjects, servingProblems } from './workloads.ts';
 
@@ -45,8 +45,8 @@ export async function preflight(run: Run): Promise<Plan> {
     throw new ExternalError(
       `release '${spec.release}' is too long: '${lockName(spec.release)}' and Helm release names must stay within 53 characters.`,
     );
-  const router = await readRouter(deps.api, spec.namespace, spec.release);
-  const problems = routerProblems(router, spec.release);
+  const router = await run.router.read();
+  const problems = run.router.problems(router);
   if (problems.length) throw new GateError(`Preflight refused the deploy: ${problems.join(' ')}`);
   // Before the lock and before anything changes: a run without a usable Helm stops here.
   const helmMajor = await deps.helm.major();
@@ -56,12 +56,12 @@ export async function preflight(run: Run): Promise<Plan> {
   if (mode === 'promote') {
     if (!router.pending)
       throw new GateError(
-        `Nothing to promote: the router '${spec.release}' records no deployed, unpromoted colour. Run mode 'deploy' first.`,
+        `Nothing to promote: the router (${run.router.label}) records no deployed, unpromoted colour. Run mode 'deploy' first.`,
       );
     target = router.pending.color;
   } else if (mode === 'rollback') {
     if (!router.pending && (!router.previousColor || !router.liveColor))
-      throw new GateError(`Nothing to roll back: the router '${spec.release}' records no previous colour and no pending one.`);
+      throw new GateError(`Nothing to roll back: the router (${run.router.label}) records no previous colour and no pending one.`);
     target = router.pending?.color ?? router.previousColor!;
   } else {
     target = live ? otherColor(live) : 'blue';

@@ -1,14 +1,12 @@
-import { errorMessage, GateError } from '@pipeline-toolkit/core';
-import { CancelledError, type Color } from './model.ts';
+import { errorMessage } from '@pipeline-toolkit/core';
+import { CancelledError, DeployFailure, type Color } from './model.ts';
 import { drain } from './drain.ts';
 import { renewLock } from './lock.ts';
 import type { Plan } from './preflight.ts';
-import { restoreTraffic } from './rollback.ts';
-import { readRouter } from './router.ts';
 import { checkCancelled, finder, forgetSwitch, phase, saveJournal, type Run } from './run.ts';
 import { retireFailed, scaleDown } from './scale-down.ts';
 import { servingProblems } from './workloads.ts';
-import { switchTraffic } from './switch.ts';
+import { restoreTraffic, switchTraffic } from './traffic.ts';
 import { markVerified, verify } from './verify.ts';
 import type { ReadyColor } from './wait-ready.ts';
 
@@ -17,12 +15,7 @@ export async function promote(run: Run, plan: Plan, ready: ReadyColor, revision:
   const to = plan.target;
   checkCancelled(run);
   await renewLock(run);
-  await phase(
-    run,
-    'switch',
-    () => switchTraffic(run, plan.router, to, ready.service, revision),
-    (n) => n,
-  );
+  await phase(run, 'switch', () => switchTraffic(run, plan.router, to, ready.service, revision));
   let failure: string | undefined;
   try {
     const verdict = await phase(
@@ -43,25 +36,15 @@ export async function promote(run: Run, plan: Plan, ready: ReadyColor, revision:
   await markVerified(run);
   Object.assign(run.outcome, { result: 'deployed', liveColor: to, previousColor: plan.live, revision });
   if (!plan.live) return;
-  await phase(
-    run,
-    'drain',
-    () => drain(run),
-    (n) => n,
-  );
+  await phase(run, 'drain', () => drain(run));
   const previous = plan.live;
-  await phase(
-    run,
-    'scale-down',
-    () => scaleDown(run, previous, run.spec.keepPrevious),
-    (n) => n,
-  );
+  await phase(run, 'scale-down', () => scaleDown(run, previous, run.spec.keepPrevious));
 }
 
 /** The post-switch gate failed: one write back to the previous colour, if it can still serve; then the failed colour is scaled down. */
 async function rollbackFailedSwitch(run: Run, failed: Color, reason: string): Promise<void> {
-  const { api, clock } = run.deps;
-  const router = await readRouter(api, run.spec.namespace, run.spec.release);
+  const { clock } = run.deps;
+  const router = await run.router.read();
   const target = router.previousColor;
   const problems = target ? await servingProblems(finder(run), target) : [];
   if (target && problems.length) {
@@ -73,12 +56,12 @@ async function rollbackFailedSwitch(run: Run, failed: Color, reason: string): Pr
       restored: false,
       details: [`cannot route back to ${target}: ${problems.join('; ')}`, `traffic stays on ${failed}`],
     };
-    throw new GateError(`${reason}. Could not roll back: ${target} cannot serve (${problems.join('; ')}).`);
+    throw new DeployFailure('gate', `${reason}. Could not roll back: ${target} cannot serve (${problems.join('; ')}).`, 'verify');
   }
   await phase(
     run,
     'rollback',
-    () => restoreTraffic(api, run.spec.namespace, router, reason, new Date(clock.now())),
+    () => restoreTraffic(run.router, router, reason, new Date(clock.now())),
     () => `router back to ${target ?? 'no colour (first deploy)'}`,
   );
   forgetSwitch(run);
@@ -86,15 +69,10 @@ async function rollbackFailedSwitch(run: Run, failed: Color, reason: string): Pr
   run.outcome.rollback = {
     reason,
     restored: true,
-    details: [`router selects ${target ?? 'nothing (first deploy)'} again`],
+    details: [`the router (${run.router.label}) routes to ${target ?? 'nothing (first deploy)'} again`],
   };
   Object.assign(run.outcome, { result: 'rolled-back', liveColor: target, previousColor: failed, revision: router.previousRevision });
-  await phase(
-    run,
-    'scale-down',
-    async () => (await retireFailed(run, failed, reason)).join('; '),
-    (n) => n,
-  );
+  await phase(run, 'scale-down', async () => (await retireFailed(run, failed, reason)).join('; '));
   run.outcome.rollback.details.push(...(run.outcome.cleanup ?? []));
-  throw new GateError(`Rolled back to ${target ?? 'no colour'}: ${reason}`);
+  throw new DeployFailure('gate', `Rolled back to ${target ?? 'no colour'}: ${reason}`, 'verify');
 }

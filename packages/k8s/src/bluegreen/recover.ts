@@ -4,13 +4,13 @@ import type { Journal } from './model.ts';
 import type { Helm } from '../helm.ts';
 import { servingProblems } from './workloads.ts';
 import { releaseLock } from './release-lock.ts';
-import { restoreTraffic } from './rollback.ts';
-import { readRouter } from './router.ts';
+import { restoreTraffic } from './traffic.ts';
+import { routerFor } from './routers/index.ts';
 
 /**
  * The post step (runs even when the job was cancelled): if the main step did not finish, undo its
  * switch when that switch was never verified, and free its lock. Only touches what the journal says
- * this run did and what the router confirms is still this run's.
+ * this run did and what the router (the kind the journal names) confirms is still this run's.
  */
 export async function recoverInterrupted(
   api: KubeApi,
@@ -23,20 +23,24 @@ export async function recoverInterrupted(
   const notes: string[] = [];
   const { namespace, release, runId } = journal;
   if (journal.switchInFlight) {
+    const router = routerFor(api, namespace, release, journal.router);
     try {
-      const router = await readRouter(api, namespace, release);
-      const problems = router.previousColor ? await servingProblems({ api, helm, namespace, release }, router.previousColor) : [];
-      if (router.runId === runId && !router.verified && router.liveColor === journal.switchInFlight.to && problems.length) {
-        notes.push(`router NOT restored: ${router.previousColor} cannot serve (${problems.join('; ')})`);
-      } else if (router.runId === runId && !router.verified && router.liveColor === journal.switchInFlight.to) {
-        await restoreTraffic(api, namespace, router, 'the run stopped before the switch was verified', now);
-        notes.push(`restored the router to ${router.previousColor ?? 'no colour'} (the switch to ${router.liveColor} was never verified)`);
+      const state = await router.read();
+      const ours = state.runId === runId && !state.verified && state.liveColor === journal.switchInFlight.to;
+      const problems = ours && state.previousColor ? await servingProblems({ api, helm, namespace, release }, state.previousColor) : [];
+      if (ours && problems.length) {
+        notes.push(`the router (${router.label}) NOT restored: ${state.previousColor} cannot serve (${problems.join('; ')})`);
+      } else if (ours) {
+        await restoreTraffic(router, state, 'the run stopped before the switch was verified', now);
+        notes.push(
+          `restored the router (${router.label}) to ${state.previousColor ?? 'no colour'} (the switch to ${state.liveColor} was never verified)`,
+        );
       } else {
-        notes.push('the router needs no restore');
+        notes.push(`the router (${router.label}) needs no restore`);
       }
     } catch (error) {
-      log.error(`Could not restore the router: ${errorMessage(error)}`);
-      notes.push(`router NOT restored: ${errorMessage(error)}`);
+      log.error(`Could not restore the router (${router.label}): ${errorMessage(error)}`);
+      notes.push(`the router (${router.label}) NOT restored: ${errorMessage(error)}`);
     }
   }
   if (journal.lockHeld) notes.push(await releaseLock(api, namespace, release, runId));

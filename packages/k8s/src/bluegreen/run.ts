@@ -1,25 +1,57 @@
-import { errorMessage } from '@pipeline-toolkit/core';
-import type { V1Service } from '../api.ts';
-import { CancelledError, type KeepPrevious, type DeploySpec, type EngineDeps, type Journal, type Outcome } from './model.ts';
+import { errorMessage, GateError } from '@pipeline-toolkit/core';
+import {
+  CancelledError,
+  DeployFailure,
+  type KeepPrevious,
+  type DeploySpec,
+  type EngineDeps,
+  type Journal,
+  type Outcome,
+  type PhaseFailure,
+} from './model.ts';
+import type { Router } from './routers/router.ts';
 import type { Finder } from './workloads.ts';
 
-/** One deploy run: its inputs, its collaborators, the journal for the post step and the outcome being built. */
+/** One deploy run: its inputs, its collaborators, its router, the journal for the post step and the outcome being built. */
 export interface Run {
   spec: DeploySpec;
   deps: EngineDeps;
+  router: Router;
   journal: Journal;
   outcome: Outcome;
+}
+
+/** The phase each error was first seen in (the innermost phase that failed). */
+const failedIn = new WeakMap<object, string>();
+
+/** The typed record of what stopped a run: its kind from the error's class, its phase from where phase() saw it. */
+export function failureOf(error: unknown, fallbackPhase: string): PhaseFailure {
+  const message = errorMessage(error);
+  const phase =
+    (error instanceof DeployFailure ? error.phase : undefined) ??
+    (typeof error === 'object' && error !== null ? failedIn.get(error) : undefined) ??
+    fallbackPhase;
+  const kind =
+    error instanceof CancelledError
+      ? 'cancelled'
+      : error instanceof DeployFailure
+        ? error.kind
+        : error instanceof GateError
+          ? 'refused'
+          : 'error';
+  return { kind, phase, message };
 }
 
 /**
  * Runs one phase, recording its duration and outcome for the summary timeline. Cancellation is
  * checked by the waits and before each forward step, not here: clean-up phases must still run.
+ * The detail shown is `detail(value)`, or the value itself when the phase returns a note (a string).
  */
 export async function phase<T>(
   run: Run,
   name: string,
   body: () => Promise<T>,
-  detail?: (value: T) => string | undefined,
+  detail: (value: T) => string | undefined = (value) => (typeof value === 'string' ? value : undefined),
   /** A phase that returns a verdict rather than throwing (a gate): whether that verdict is a failure. */
   failed?: (value: T) => boolean,
 ): Promise<T> {
@@ -27,7 +59,7 @@ export async function phase<T>(
   run.deps.log.info(`▸ ${name}`);
   try {
     const value = await body();
-    const text = detail?.(value);
+    const text = detail(value);
     run.outcome.phases.push({
       name,
       startedAt,
@@ -37,6 +69,7 @@ export async function phase<T>(
     });
     return value;
   } catch (error) {
+    if (error && typeof error === 'object' && !failedIn.has(error)) failedIn.set(error, name);
     run.outcome.phases.push({ name, startedAt, endedAt: run.deps.clock.now(), outcome: 'failed', detail: errorMessage(error) });
     throw error;
   }
@@ -91,5 +124,4 @@ export function forgetSwitch(run: Run): void {
 /** How a colour that failed (or was discarded) is taken out: uninstalled if asked, otherwise scaled to 0. */
 export const cleanupMode = (run: Run): KeepPrevious => (run.spec.keepPrevious === 'uninstall' ? 'uninstall' : 'scaled-down');
 
-/** The port the gates reach a Service on: its first. */
-export const servicePort = (service: V1Service): number => service.spec?.ports?.[0]?.port ?? 80;
+export { servicePort } from './routers/router.ts';

@@ -1,6 +1,6 @@
 import { ExternalError, formatDuration } from '@pipeline-toolkit/core';
 import type { V1Service } from '../api.ts';
-import { colorRelease, type Color } from './model.ts';
+import { colorRelease, DeployFailure, type Color } from './model.ts';
 import { diagnose, diagnosisLines } from './diagnose.ts';
 import { endpointsWaiting, readiness } from './readiness.ts';
 import { chartProblems, routedService, servedWorkloads, type ReleaseObjects } from './release-objects.ts';
@@ -28,7 +28,8 @@ async function poll<T>(
     if (value !== undefined) return value;
     if (clock.now() >= deadline) {
       const why = (await explain?.()) ?? [];
-      throw new ExternalError(
+      throw new DeployFailure(
+        'not-ready',
         `${what} within ${formatDuration(run.spec.timeoutMs)}: ${waiting.join('; ')}${why.length ? `\n${why.map((l) => `  ${l}`).join('\n')}` : ''}`,
       );
     }
@@ -93,15 +94,10 @@ export async function waitReady(run: Run, color: Color, other?: ReleaseObjects):
   );
 }
 
-/** After a switch: waits until the router's EndpointSlices list only the new colour's ready pods. */
-export function waitRouterEndpoints(run: Run, ready: ReadyColor): Promise<true> {
-  const { api } = run.deps;
-  const { namespace, release } = run.spec;
-  return poll(run, `the router '${release}' did not route only to ${ready.objects.release}`, async () => {
-    const router = await api.readService(namespace, release);
-    if (!router) return { waiting: ['the router Service is gone'] };
-    const workloads = await readWorkloads(api, namespace, servedWorkloads(ready.objects, router.spec?.selector ?? {}));
-    const waiting = endpointsWaiting(release, workloads, await podNames(run, workloads), await api.listEndpointSlices(namespace, release));
+/** After a switch: waits until the router routes only to the new colour's ready pods. */
+export function waitRouted(run: Run, ready: ReadyColor): Promise<true> {
+  return poll(run, `the router (${run.router.label}) did not route only to ${ready.objects.release}`, async () => {
+    const waiting = await run.router.waiting(ready);
     return waiting ? { waiting: [waiting] } : { value: true, waiting: [] };
   });
 }
