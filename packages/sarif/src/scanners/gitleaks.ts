@@ -142,9 +142,9 @@ export const gitleaks: Scanner = {
   readElement: readGitleaksLeak,
   run: {
     command: 'gitleaks',
-    summary: 'gitleaks with --redact',
-    args: ({ report, workspace }) => [
-      'dir',
+    summary: 'gitleaks with --redact; on a diff-aware scan only the commits after diff-base (`gitleaks git --log-opts base..HEAD`)',
+    args: ({ report, workspace, diffBase }) => [
+      ...(diffBase ? ['git', `--log-opts=${diffBase}..HEAD`] : ['dir']),
       '--no-banner',
       '--redact',
       '--exit-code',
