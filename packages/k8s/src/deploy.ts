@@ -9,7 +9,7 @@ import { replicasToRestore } from './bluegreen/scale-down.ts';
 import { recoverInterrupted } from './bluegreen/recover.ts';
 import { cleanupMode, finder, type Run } from './bluegreen/run.ts';
 import { routerFor } from './bluegreen/routers/index.ts';
-import type { RouterWrite } from './bluegreen/routers/router.ts';
+import type { RouterObject, RouterState, RouterWrite } from './bluegreen/routers/router.ts';
 import { colorObjects } from './bluegreen/workloads.ts';
 import { autoscaledWorkloads, hpaName, pinPatch, type AutoscaledIdle } from './bluegreen/autoscale.ts';
 import { connect, type Connection } from './connection.ts';
@@ -249,10 +249,14 @@ async function modeWrites(
       ...(recreate ? [] : await scaleUpWrites(run, target, 'before the Helm upgrade')),
     ];
     // The preview goes in before the pre-switch gate; in the router's own object it moves the resourceVersion the switch is conditional on.
-    writes.push(...(await r.previewWrites(router, target, service)).map(routerWrite));
-    if (mode === 'deploy') writes.push(routerWrite(r.pendingWrite(router, target, revision, service)));
+    const previews = await r.previewWrites(router, target, service);
+    writes.push(...previews.map(routerWrite));
+    // A preview that creates the router object itself (Ingress): the switch then patches what it created.
+    const created = previews.find((w) => w.verb === 'create' && w.name === r.config.name);
+    const before: RouterState = created ? { ...router, object: created.body as RouterObject } : router;
+    if (mode === 'deploy') writes.push(routerWrite(r.pendingWrite(before, target, revision, service)));
     else {
-      writes.push(renewal(run, 'before the switch'), routerWrite(r.switchWrite(router, target, service, revision, spec, now)), verified);
+      writes.push(renewal(run, 'before the switch'), routerWrite(r.switchWrite(before, target, service, revision, spec, now)), verified);
       if (plan.live)
         writes.push(...(await retireWrites(run, plan.live, spec.keepPrevious, 'after the drain', spec.autoscaledIdle ?? 'minimum')));
     }
