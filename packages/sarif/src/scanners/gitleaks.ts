@@ -134,7 +134,9 @@ export function readGitleaksLeak(item: unknown, index: number, ctx: ParseContext
   const secret = str(leak['Secret']) ?? str(leak['offender']);
   ctx.sink.secret(str(leak['Secret']));
   ctx.sink.secret(str(leak['offender']));
-  for (const line of (str(leak['Match']) ?? '').split(/\r?\n/)) ctx.sink.secret(line);
+  const match = str(leak['Match']);
+  if (match?.includes('\n')) for (const line of match.split(/\r?\n/)) ctx.sink.secret(line);
+  else ctx.sink.secret(match);
   addLeak(
     {
       rule,
