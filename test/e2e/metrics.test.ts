@@ -6,16 +6,18 @@
  */
 import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { InputError, MemoryLogger } from '@pipeline-toolkit/core';
+import { Inputs, InputError, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
 import { requireTool, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
-import { metricsConfig, metricsGate, systemClock, type MetricsConfig } from '@pipeline-toolkit/k8s';
+import { deploy, metricsConfig, metricsGate, readDeployInputs, systemClock, type MetricsConfig } from '@pipeline-toolkit/k8s';
+import { startCluster, createNamespace, type Cluster } from '../cluster/cluster.ts';
+import { api } from '../cluster/api.ts';
 import { waitFor } from '../cluster/api.ts';
 
-jest.setTimeout(120_000);
+jest.setTimeout(240_000);
 
 let exporter: LoopbackServer;
 let prometheus: ChildProcess;
@@ -139,5 +141,85 @@ describe('metrics gate against a real Prometheus', () => {
     const bad = await gate(config({ queries: [{ name: 'broken', query: 'rate(web_error_ratio[1m]', success: 'result < 1' }] }));
     expect(bad.verdict.passed).toBe(false);
     expect(bad.verdict.summary).toMatch(/broken is inconclusive: Prometheus answered HTTP 400 error \(bad_data\): .*parse error/);
+  });
+});
+
+describe('metrics gate in a deploy on the real control plane', () => {
+  let cluster: Cluster;
+  let work: string;
+  let site: LoopbackServer;
+
+  beforeAll(async () => {
+    cluster = await startCluster();
+    work = await mkdtemp(path.join(tmpdir(), 'ptk-metrics-deploy-'));
+    const chart = path.join(work, 'chart');
+    const files: Record<string, string> = {
+      'Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+      'values.yaml': 'image:\n  repository: registry.test/web\n  tag: "1.0.0"\n',
+      'templates/deployment.yaml':
+        'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: "{{ .Release.Name }}" }\nspec:\n  replicas: 1\n  selector: { matchLabels: { app: "{{ .Release.Name }}" } }\n  template:\n    metadata: { labels: { app: "{{ .Release.Name }}" } }\n    spec: { containers: [{ name: web, image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}", ports: [{ name: http, containerPort: 8080 }] }] }\n',
+      'templates/service.yaml':
+        'apiVersion: v1\nkind: Service\nmetadata: { name: "{{ .Release.Name }}" }\nspec: { selector: { app: "{{ .Release.Name }}" }, ports: [{ name: http, port: 80, targetPort: http }] }\n',
+    };
+    for (const [file, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(chart, file)), { recursive: true });
+      await writeFile(path.join(chart, file), text);
+    }
+    await writeFile(
+      path.join(work, 'metrics.yml'),
+      `prometheus: ${address}\nphase: post-switch\ninterval: 1s\ncount: 2\nqueries:\n  - name: error-rate\n    query: max(web_error_ratio{color="{color}"})\n    success: result < 0.01\n`,
+    );
+    site = await startServer((_req, res) => {
+      res.writeHead(200);
+      res.end('ok');
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await site?.close();
+    await cluster?.stop();
+  });
+
+  async function run(namespace: string, tag: string) {
+    const log = new MemoryLogger();
+    const options = readDeployInputs(
+      new Inputs(
+        mapInputs({
+          release: 'web',
+          namespace,
+          chart: path.join(work, 'chart'),
+          tag,
+          kubeconfig: cluster.kubeconfigPath,
+          helm: requireTool('helm4').path,
+          'metrics-config': 'metrics.yml',
+          'preview-url': site.url,
+          'production-url': site.url,
+          drain: '0s',
+          timeout: '60s',
+        }),
+      ),
+      { HOME: process.env['HOME'] },
+      work,
+    );
+    const outcome = await deploy(options, { log, signal: new AbortController().signal, saveJournal: async () => undefined, cwd: work });
+    return { outcome, log };
+  }
+
+  it('metrics rollback: a post-switch metrics gate that turns red routes traffic back in one write', async () => {
+    const ns = await createNamespace(cluster);
+    await expose('web_error_ratio{color="blue"} 0.001\nweb_error_ratio{color="green"} 0.3\n', 'web_error_ratio{color="green"}', '0.3');
+    const first = await run(ns, '1.0.0');
+    expect(first.outcome.error).toBeUndefined();
+    expect(first.outcome.liveColor).toBe('blue');
+    expect(first.outcome.gates.map((g) => g.summary).join('\n')).toContain('error-rate 0.001');
+
+    const second = await run(ns, '1.1.0');
+    expect(second.outcome.result).toBe('rolled-back');
+    expect(second.outcome.error).toContain('error-rate = 0.3 does not meet result < 0.01');
+    expect(second.outcome.error).toContain('query: max(web_error_ratio{color="green"})');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- API object as JSON
+    const router = (await api<any>(cluster, 'GET', `/api/v1/namespaces/${ns}/services/web`)).body;
+    expect(router.metadata.annotations['pipeline-toolkit.dev/live-color']).toBe('blue');
+    expect(second.log.lines.map((l) => l.message).join('\n')).toContain('metrics [1/2] error-rate: 0.3 FAILS result < 0.01');
   });
 });
