@@ -16,10 +16,16 @@ import {
   type Autoscaled,
 } from '../src/bluegreen/autoscale.ts';
 import type { LiveWorkload } from '../src/bluegreen/workloads.ts';
+import type { WorkloadRef } from '../src/bluegreen/release-objects.ts';
 
-const ref = { kind: 'Deployment' as const, name: 'web-green', selector: { app: 'web-green' }, replicas: 1 };
+const ref = { kind: 'Deployment', name: 'web-green', selector: { app: 'web-green' }, replicas: 1 } as unknown as WorkloadRef;
 
-function hpa(min: number | undefined, max: number, status?: V2HorizontalPodAutoscaler['status'], annotations?: Record<string, string>) {
+function hpa(
+  min: number | undefined,
+  max: number,
+  status?: Partial<NonNullable<V2HorizontalPodAutoscaler['status']>>,
+  annotations?: Record<string, string>,
+) {
   return {
     metadata: { name: 'web-green', ...(annotations ? { annotations } : {}) },
     spec: {
