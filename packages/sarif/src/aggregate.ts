@@ -45,7 +45,7 @@ export function fingerprintOf(key: string): string {
 }
 
 /**
- * A finding's baseline fingerprint (`match`, ADR-026): fingerprintOf tool, category, rule, file
+ * A finding's baseline fingerprint (`match`, ADR-030): fingerprintOf tool, category, rule, file
  * (or target), package and the finding's content discriminator (`stable`), never a line or a
  * column. Two findings of one rule in one file with the same content share it; the baseline
  * comparison counts them (a multiset), so neither a move nor a duplicate makes a finding new.

@@ -9,7 +9,7 @@ import { readReports } from './load.ts';
 import { globMatches } from './policy.ts';
 
 /**
- * The baseline gate (ADR-026). A finding is new when its `match` (aggregate.ts matchOf: tool,
+ * The baseline gate (ADR-030). A finding is new when its `match` (aggregate.ts matchOf: tool,
  * category, rule, file or target, package and content, never lines) is not in the baseline;
  * findings of one `match` are compared as a multiset (two in the baseline, three now: one new).
  * Within one match, findings at a line the baseline had are taken as unchanged first.

@@ -10,7 +10,7 @@ import type { RawFinding, ReportSink } from './sink.ts';
 
 /**
  * What decides, finding by finding, whether a finding read from a report is kept, and whether it
- * gates (ADR-026): `skip-paths` (left out), the tools' own ignore files (.trivyignore,
+ * gates (ADR-030): `skip-paths` (left out), the tools' own ignore files (.trivyignore,
  * .trivyignore.yaml, .semgrepignore; .gitleaksignore is read by the Gitleaks parser),
  * `ignore-unfixed` and the `suppressions` file (kept, suppressed, with the reason as the SARIF
  * suppression's justification). Plain data: it travels to the aggregation threads.
