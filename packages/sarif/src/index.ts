@@ -74,3 +74,14 @@ export {
   type ScannerRun,
   type StreamedArray,
 } from './scanners/index.ts';
+export {
+  findBaseBaseline,
+  upsertComment,
+  commentBody,
+  commentMarker,
+  unzip,
+  workflowFile,
+  ARTIFACT_LIMITS,
+  type GitHubApi,
+  type FoundBaseline,
+} from './github-baseline.ts';
