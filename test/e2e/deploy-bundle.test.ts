@@ -188,6 +188,7 @@ describe('dist/deploy on a real control plane (Helm 4, example chart)', () => {
       'previous-color': '',
       revision: '1',
       url: `${ingress.url}/prod/${ns}`,
+      'preview-address': '',
     });
 
     const second = await runBundle('deploy', { runner, cwd: workspace, inputs: inputs(ns, { tag: '1.1.0' }), timeoutMs: 120_000 });
@@ -223,7 +224,7 @@ describe('dist/deploy on a real control plane (Helm 4, example chart)', () => {
 
     const cleanup = await post(runner, hanging);
     expect(cleanup.exitCode).toBe(0);
-    expect(cleanup.stdout).toContain('post: restored the router (Service web) to blue (the switch to green was never verified)');
+    expect(cleanup.stdout).toContain('post: restored the router (Service orders) to blue (the switch to green was never verified)');
     expect(cleanup.stdout).toContain('post: Lease orders-deploy released');
     expect(await routerColour(ns)).toBe('orders-blue');
     expect(await leaseStatus(ns)).toBe(404);

@@ -15,7 +15,8 @@ import { request } from 'node:https';
 import { mkdtemp, writeFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { exec, MemoryLogger } from '@pipeline-toolkit/core';
+import { ConsoleLogger, exec, MemoryLogger } from '@pipeline-toolkit/core';
+import { main } from '../../packages/cli/src/main.ts';
 import { requireTool } from '@pipeline-toolkit/testing';
 import {
   ANNOTATIONS,
@@ -389,5 +390,64 @@ describe.each(['ingress', 'gateway'] as const)('router %s on a real control plan
     expect(notes).toEqual([`restored the router (${label}) to green (the switch to blue was never verified)`, 'Lease web-deploy released']);
     expect(await reached(kind, ns, LIVE)).toEqual({ service: 'web-green', version: '1.1.0' });
     expect(((await get(routerPath(kind, ns))).body as RouterJson).metadata.annotations?.[ANNOTATIONS.verified]).toBe('true');
+  });
+
+  it(`router ${kind}: the CLI dry run prints the router's exact writes and changes nothing; the CLI then deploys through it`, async () => {
+    const ns = await createNamespace(cluster);
+    const lines: string[] = [];
+    const io = {
+      log: new ConsoleLogger({ out: (l) => lines.push(l), err: (l) => lines.push(l) }),
+      out: (t: string) => lines.push(t),
+      env: { PATH: process.env['PATH'] },
+      cwd: chart,
+    };
+    const routerFlags =
+      kind === 'ingress'
+        ? ['--router', 'ingress', '--ingress-name', 'web-ingress', '--ingress-class', 'nginx']
+        : ['--router', 'gateway', '--route-name', 'web-route', '--gateway', 'infra/shared'];
+    const flags = [
+      ...['--release', 'web', '--namespace', ns, '--chart', chart, '--kubeconfig', cluster.kubeconfigPath],
+      ...['--helm', requireTool('helm4').path, '--tag', '1.0.0', '--drain', '0s'],
+      ...routerFlags,
+      ...['--host', LIVE, '--preview-host', PREVIEW],
+    ];
+    expect(await main(['deploy', ...flags, '--dry-run'], io)).toBe(0);
+    const plan = lines.join('\n');
+    const object = kind === 'ingress' ? `Ingress ${ns}/web-ingress` : `HTTPRoute ${ns}/web-route`;
+    // The plan's table: label, padding, value.
+    const row = (label: string) =>
+      plan
+        .split('\n')
+        .find((l) => l.startsWith(`${label} `))
+        ?.slice(label.length)
+        .trim();
+    expect(row('Router')).toBe(`none yet: the first deploy creates ${kind === 'ingress' ? 'Ingress web-ingress' : 'HTTPRoute web-route'}`);
+    expect(row('Preview')).toBe(`http://${PREVIEW}/ → blue before the pre-switch gate`);
+    const writes = plan.split('\n').filter((l) => /^\d+\. /.test(l));
+    expect(writes).toEqual([
+      `1. create Lease ${ns}/web-deploy (the deploy lock)`,
+      `2. replace Lease ${ns}/web-deploy (renewed before the Helm upgrade)`,
+      kind === 'ingress'
+        ? `3. create ${object} (the router: route ${PREVIEW} to web-blue)`
+        : `3. create HTTPRoute ${ns}/web-route-preview (the router: route ${PREVIEW} to web-blue)`,
+      `4. replace Lease ${ns}/web-deploy (renewed before the switch)`,
+      kind === 'ingress'
+        ? `5. patch ${object} (the router: switch to blue; merge patch, one request)`
+        : `5. create ${object} (the router: switch to blue)`,
+      `6. patch ${object} (the router: mark the switch verified, after the post-switch gate)`,
+      `7. delete Lease ${ns}/web-deploy (at the end, if still this run's)`,
+    ]);
+    // The bodies are the objects as sent: the live host to web-blue's Service port 80.
+    expect(plan).toContain('"name": "web-blue"');
+    expect(plan).toContain(kind === 'ingress' ? '"ingressClassName": "nginx"' : '"weight": 100');
+    expect((await get(routerPath(kind, ns))).status).toBe(404);
+    expect((await get(`/apis/apps/v1/namespaces/${ns}/deployments`)).body.items).toEqual([]);
+
+    lines.length = 0;
+    expect(await main(['deploy', ...flags], io)).toBe(0);
+    expect(lines.join('\n')).toMatch(/result: deployed, live colour: blue, revision 1/);
+    expect(lines.join('\n')).toContain(`preview: http://${PREVIEW}/`);
+    expect(await reached(kind, ns, LIVE)).toEqual({ service: 'web-blue', version: '1.0.0' });
+    expect(await reached(kind, ns, PREVIEW)).toEqual({ service: 'web-blue', version: '1.0.0' });
   });
 });

@@ -9,7 +9,7 @@ import {
   type ActionContext,
   type Exec,
 } from '@pipeline-toolkit/core';
-import { readScanInputs, runScan, uploadForRun } from '@pipeline-toolkit/sarif';
+import { prepareScanners, readInstallInputs, readScanInputs, runScan, uploadForRun } from '@pipeline-toolkit/sarif';
 
 export interface Deps {
   exec?: Exec;
@@ -34,7 +34,12 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   for (const file of [options.outputSarif, options.findingsFile]) writablePath(file, { input: 'output-sarif', label, roots, cwd });
   const links = repository && sha ? { serverUrl: ctx.env['GITHUB_SERVER_URL'] ?? 'https://github.com', repository, sha } : undefined;
 
-  const result = await runScan(options, { log: ctx.log, env: ctx.env, cwd, exec: deps.exec, which: deps.which, links });
+  const install = readInstallInputs(ctx.inputs, ctx.env);
+  // install-scanners: the pinned, verified scanners go first on PATH (and Trivy gets its database) before they run.
+  const env = install
+    ? await prepareScanners(install, options, { log: ctx.log, env: ctx.env, exec: deps.exec, fetch: deps.fetch })
+    : ctx.env;
+  const result = await runScan(options, { log: ctx.log, env, cwd, exec: deps.exec, which: deps.which, links });
   for (const problem of result.problems) ctx.log.warning(problem);
   for (const a of result.annotations) ctx.log[a.level](a.message, a.properties);
 

@@ -101,6 +101,7 @@ export interface AggregatorOptions {
 export class Aggregator implements ReportSink {
   readonly secrets = new SecretIndex();
   readonly problems: string[] = [];
+  readonly #found: string[] = [];
   readonly #tools = new Map<string, ToolInfo>();
   readonly #byKey = new Map<string, Mergeable>();
   /** Secret findings by path, then start line: across tools, the same place is the same secret. */
@@ -150,7 +151,14 @@ export class Aggregator implements ReportSink {
 
   secret(value: string | undefined): void {
     const added = this.secrets.add(value);
-    if (added !== undefined) this.#lateSecrets([added]);
+    if (added === undefined) return;
+    this.#found.push(added);
+    this.#lateSecrets([added]);
+  }
+
+  /** The secrets this Aggregator's own reports gave (not those another thread handed over), in order. */
+  get foundSecrets(): readonly string[] {
+    return this.#found;
   }
 
   /** Registers the secrets another thread's Aggregator found (its secrets.values()). */

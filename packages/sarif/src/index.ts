@@ -30,7 +30,16 @@ export { expandReports } from './files.ts';
 export { runScan, type ScanDeps, type ScanResult } from './scan.ts';
 export { aggregateJob, type AggregateJob, type AggregateOutcome } from './job.ts';
 export { uploadSarif, uploadForRun, readOnlyTokenEvent, type UploadOptions, type UploadResult } from './upload.ts';
-export { scannerCommand, runAvailableScanners, MALICIOUS_TRIVY, type ScannerKind, type ScannerCommand } from './scanners/run.ts';
+export {
+  scannerCommand,
+  scannerCommands,
+  runAvailableScanners,
+  MALICIOUS_TRIVY,
+  type ScannerKind,
+  type ScannerCommand,
+} from './scanners/run.ts';
+export { mergeBase } from './scan.ts';
+export * from './install/index.ts';
 export {
   SCANNERS,
   scannerById,

@@ -2,6 +2,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { Aggregator, countAll, type FindingCounts, type SeverityCounts } from './aggregate.ts';
 import { gateOf, type GateResult } from './gate.ts';
 import { readReports, type ReportKind } from './load.ts';
+import type { Pause } from './parallel/reader.ts';
 import type { Finding, Threshold, ToolInfo } from './model.ts';
 import { planOutputs, renderFiles, ShardOutput } from './output.ts';
 import { reportInputError } from './parallel/errors.ts';
@@ -40,14 +41,20 @@ export interface AggregateOutcome {
 }
 
 /** Reads sources in order into `agg` (the last one up to `until`); a bad report becomes an InputError naming its input. */
-export async function readSources(agg: Aggregator, job: AggregateJob, sources: AggregateJob['sources'], until?: number): Promise<void> {
+export async function readSources(
+  agg: Aggregator,
+  job: AggregateJob,
+  sources: AggregateJob['sources'],
+  until?: number,
+  pause?: Pause,
+): Promise<void> {
   const last = sources.length - 1;
   const reports = sources.map(({ file, kind }, i) => ({
     file,
     kind,
     ...(until !== undefined && i === last ? { division: { at: until, side: 'before' as const } } : {}),
   }));
-  const failed = await readReports(agg, reports, job.root, job.gitleaksIgnore);
+  const failed = await readReports(agg, reports, job.root, job.gitleaksIgnore, pause);
   if (failed) throw reportInputError(sources[failed.index]!, failed.error, agg.secrets);
 }
 

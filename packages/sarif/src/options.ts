@@ -25,6 +25,12 @@ export interface ScanOptions {
   categoryPrefix: string;
   /** Deadline of each scanner run by `run-scanners` (input `scan-timeout`, default 30m). */
   scanTimeoutMs?: number;
+  /** A container image Trivy scans too (input `image`): a reference, or a `docker save` / OCI archive. */
+  image?: string;
+  /** Diff-aware scan (input `diff-base`): a commit or branch; the scanners look at the changes since its merge base with HEAD. */
+  diffBase?: string;
+  /** Trivy's cache directory with a database made ready beforehand (set by the scanner installer, not an input). */
+  trivyCacheDir?: string;
 }
 
 /** The report inputs: one per registered scanner (`<id>-report`), then any SARIF, then any report detected from its content. */
@@ -119,6 +125,20 @@ export function readScanInputs(inputs: Inputs, label: (name: string) => string =
     );
   }
   const scanTimeoutMs = inputs.duration('scan-timeout', { default: '30m', min: '1s', max: '6h' });
+  const image = inputs.string('image');
+  if (image && !/^[\w./:@+-]+$/.test(image)) {
+    throw new InputError(
+      'image',
+      `${label('image')} must be an image reference (registry/name:tag or @sha256:…) or the path of an image archive (.tar), got '${image.slice(0, 200)}'.`,
+    );
+  }
+  const diffBase = inputs.string('diff-base');
+  if (diffBase && (!/^[\w./@^~+-]+$/.test(diffBase) || diffBase.startsWith('-') || diffBase.includes('..'))) {
+    throw new InputError(
+      'diff-base',
+      `${label('diff-base')} must be one commit or branch name (for example the pull request's base commit), got '${diffBase.slice(0, 200)}'.`,
+    );
+  }
   return {
     reports,
     runScanners,
@@ -129,5 +149,7 @@ export function readScanInputs(inputs: Inputs, label: (name: string) => string =
     upload,
     categoryPrefix,
     ...(scanTimeoutMs ? { scanTimeoutMs } : {}),
+    ...(image ? { image } : {}),
+    ...(diffBase ? { diffBase } : {}),
   };
 }

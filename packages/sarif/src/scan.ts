@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { exec as defaultExec, type Exec, type Logger } from '@pipeline-toolkit/core';
+import { errorMessage, exec as defaultExec, InputError, type Exec, type Logger } from '@pipeline-toolkit/core';
 import { expandReports } from './files.ts';
 import type { AggregateJob, AggregateOutcome } from './job.ts';
 import type { ReportKind } from './load.ts';
@@ -40,6 +40,26 @@ async function gitleaksIgnore(cwd: string): Promise<string[]> {
 }
 
 /**
+ * The commit a diff-aware scan starts from: the merge base of `base` and HEAD, so that a pull
+ * request's scan covers its own commits whatever the base branch did since. Needs the history of
+ * both (a checkout with fetch-depth 0); an error names the input and says so.
+ */
+export async function mergeBase(base: string, cwd: string, exec: Exec, label: (name: string) => string): Promise<string> {
+  try {
+    const { stdout } = await exec('git', ['merge-base', base, 'HEAD'], { cwd, timeoutMs: 60_000 });
+    const sha = stdout.trim();
+    if (/^[0-9a-f]{40,64}$/.test(sha)) return sha;
+    throw new Error(`git merge-base printed '${sha.slice(0, 80)}'`);
+  } catch (error) {
+    throw new InputError(
+      'diff-base',
+      `${label('diff-base')}: no merge base of '${base}' and HEAD in ${cwd} (${errorMessage(error).split('\n')[0]}). ` +
+        'A diff-aware scan needs the history of both: check out with fetch-depth: 0.',
+    );
+  }
+}
+
+/**
  * The whole scan: expand the report inputs, run the available scanners for the reports not given,
  * then aggregate in a worker thread (see parallel/worker.ts): read, deduplicate, gate, write the SARIF and
  * findings files. Uploading is a separate step (uploadSarif).
@@ -61,15 +81,21 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
       .map((s) => s.tool.id)
       .filter((k) => !given.has(k));
     const outDir = await mkdtemp(path.join(deps.env['RUNNER_TEMP'] ?? tmpdir(), 'security-scan-'));
+    const exec = deps.exec ?? defaultExec;
+    const diffBase = options.diffBase ? await mergeBase(options.diffBase, deps.cwd, exec, label) : undefined;
+    if (diffBase) deps.log.info(`Diff-aware scan: the changes since ${diffBase} (merge base of ${options.diffBase} and HEAD).`);
     const produced = await runAvailableScanners(
       missing,
       {
         workspace: deps.cwd,
         outDir,
         semgrepConfig: options.semgrepConfig,
+        ...(diffBase ? { diffBase } : {}),
+        ...(options.image ? { image: options.image } : {}),
+        ...(options.trivyCacheDir ? { trivyCacheDir: options.trivyCacheDir } : {}),
         ...(options.scanTimeoutMs ? { timeoutMs: options.scanTimeoutMs } : {}),
       },
-      { exec: deps.exec ?? defaultExec, log: deps.log, env: deps.env, which: deps.which },
+      { exec, log: deps.log, env: deps.env, which: deps.which },
     );
     for (const { kind, file } of produced) sources.push({ input: 'run-scanners', label: `${kind} (run-scanners)`, kind, file });
   }

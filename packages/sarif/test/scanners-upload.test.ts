@@ -13,6 +13,7 @@ describe('run-scanners: available', () => {
     const common = { workspace: '/ws', outDir: '/tmp/out', semgrepConfig: ['rules/a.yml', '/abs/rules'] };
     expect(scannerCommand('gitleaks', { command: '/bin/gitleaks', ...common })).toEqual({
       kind: 'gitleaks',
+      name: 'gitleaks',
       command: '/bin/gitleaks',
       args: [
         'dir',
@@ -70,9 +71,10 @@ describe('run-scanners: available', () => {
       { exec, log, env: { TRIVY_SCANNERS: 'secret' }, which },
     );
     expect(reports.map((r) => r.kind)).toEqual(['gitleaks', 'trivy']);
+    // the version check comes first; the scans then start side by side, in the registry's order
     expect(calls.map((c) => [c.command, c.args[0]])).toEqual([
-      ['/opt/bin/gitleaks', 'dir'],
       ['/opt/bin/trivy', '--version'],
+      ['/opt/bin/gitleaks', 'dir'],
       ['/opt/bin/trivy', 'fs'],
     ]);
     // the user's TRIVY_SCANNERS wins over the default

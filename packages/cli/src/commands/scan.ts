@@ -1,5 +1,14 @@
 import { InputError, requestPolicy } from '@pipeline-toolkit/core';
-import { namesOf, readScanInputs, registryInputs, runScan, SCANNERS, uploadForRun } from '@pipeline-toolkit/sarif';
+import {
+  namesOf,
+  prepareScanners,
+  readInstallInputs,
+  readScanInputs,
+  registryInputs,
+  runScan,
+  SCANNERS,
+  uploadForRun,
+} from '@pipeline-toolkit/sarif';
 import { flagInputs, githubToken, type Command, type Flag } from '../command.ts';
 
 /** The flags that follow from the scanner registry (a report flag per scanner, --sarif-files, --reports, --run-scanners), each with its short alias. */
@@ -23,6 +32,41 @@ export const scan: Command = {
         : []),
     ]),
     { name: 'semgrep-config', type: 'string', multiple: true, description: 'Local Semgrep rule file or directory for --run-scanners' },
+    { name: 'image', type: 'string', description: 'A container image Trivy scans too: a reference or a docker save / OCI archive (.tar)' },
+    {
+      name: 'diff-base',
+      type: 'string',
+      description: 'Diff-aware scan: the commit or branch whose merge base with HEAD the scan starts from',
+    },
+    {
+      name: 'install-scanners',
+      type: 'string',
+      description: 'Install verified, pinned scanners first: none (default), all, or gitleaks,semgrep,trivy',
+    },
+    {
+      name: 'tools-dir',
+      type: 'string',
+      description: 'Where --install-scanners installs (default $RUNNER_TOOL_CACHE or ~/.cache, /pipeline-toolkit-scanners)',
+    },
+    { name: 'scanner-mirror', type: 'string', description: 'Base URL or directory serving the release archives under their asset names' },
+    {
+      name: 'scanner-checksums',
+      type: 'string',
+      description: 'sha256sum-format file replacing the stored checksums (a mirror of your own builds)',
+    },
+    {
+      name: 'trivy-cache-dir',
+      type: 'string',
+      description: "Trivy's cache folder holding its vulnerability database (default <tools-dir>/trivy-cache)",
+    },
+    {
+      name: 'trivy-db-repository',
+      type: 'string',
+      multiple: true,
+      description:
+        "Where Trivy's database is downloaded from, in order (default mirror.gcr.io/aquasec/trivy-db:2, ghcr.io/aquasecurity/trivy-db:2)",
+    },
+    { name: 'trivy-db-max-age', type: 'string', description: 'Reuse a Trivy database younger than this (default 24h)' },
     { name: 'fail-on', type: 'string', description: 'critical | high (default) | medium | low | none' },
     { name: 'output-sarif', type: 'string', description: 'Where to write the SARIF file (default security-scan.sarif)' },
     { name: 'sarif', type: 'string', description: 'Same as --output-sarif' },
@@ -52,7 +96,9 @@ export const scan: Command = {
     }
     io.log.setSecret(token);
 
-    const result = await runScan(options, { log: io.log, env: io.env, cwd: io.cwd, label });
+    const install = readInstallInputs(flagInputs({ inputs, lists }, ALIASES), io.env, label);
+    const env = install ? await prepareScanners(install, options, { log: io.log, env: io.env }) : io.env;
+    const result = await runScan(options, { log: io.log, env, cwd: io.cwd, label });
     io.out(result.console);
     io.out(`\nSARIF: ${result.sarifFile}\nFindings: ${result.findingsFile}`);
     if (token && repository && sha && ref) await uploadForRun({ sarifFile: result.sarifFile, token, env: io.env, log: io.log, policy });

@@ -104,7 +104,9 @@ export function readGitleaksLeak(item: unknown, index: number, ctx: ParseContext
   const secret = str(leak['Secret']) ?? str(leak['offender']);
   ctx.sink.secret(str(leak['Secret']));
   ctx.sink.secret(str(leak['offender']));
-  for (const line of (str(leak['Match']) ?? '').split(/\r?\n/)) ctx.sink.secret(line);
+  const match = str(leak['Match']);
+  if (match?.includes('\n')) for (const line of match.split(/\r?\n/)) ctx.sink.secret(line);
+  else ctx.sink.secret(match);
   addLeak(
     {
       rule,
@@ -140,9 +142,9 @@ export const gitleaks: Scanner = {
   readElement: readGitleaksLeak,
   run: {
     command: 'gitleaks',
-    summary: 'gitleaks with --redact',
-    args: ({ report, workspace }) => [
-      'dir',
+    summary: 'gitleaks with --redact; on a diff-aware scan only the commits after diff-base (`gitleaks git --log-opts base..HEAD`)',
+    args: ({ report, workspace, diffBase }) => [
+      ...(diffBase ? ['git', `--log-opts=${diffBase}..HEAD`] : ['dir']),
       '--no-banner',
       '--redact',
       '--exit-code',

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { findOnPath } from '@pipeline-toolkit/core';
+import { errorMessage, findOnPath, formatDuration } from '@pipeline-toolkit/core';
 import { scannerById } from './index.ts';
-import type { ScannerDeps } from './scanner.ts';
+import type { RunOptions, ScannerDeps } from './scanner.ts';
 
 export { MALICIOUS_TRIVY } from './trivy.ts';
 
@@ -10,6 +10,8 @@ export type ScannerKind = string;
 
 export interface ScannerCommand {
   kind: ScannerKind;
+  /** The run's name: the scanner's id, or a further run's (`trivy-image`). */
+  name: string;
   command: string;
   args: string[];
   /** Extra environment; values already set in the environment win (so a user can, say, choose Trivy's scanners). */
@@ -19,31 +21,49 @@ export interface ScannerCommand {
 }
 
 /** Where run-scanners has a scanner write its report. */
-const reportFile = (kind: ScannerKind, outDir: string) => path.join(outDir, `${kind}.json`);
+const reportFile = (name: string, outDir: string) => path.join(outDir, `${name}.json`);
+
+/** What a scanner run is given besides the program: where to scan and write, and how. */
+export type CommandOptions = Omit<RunOptions, 'report'> & { command: string; outDir: string };
 
 /** The pinned command line of a scanner (its module's `run`), JSON report into `outDir/<id>.json`. */
-export function scannerCommand(
-  kind: ScannerKind,
-  options: { command: string; workspace: string; outDir: string; semgrepConfig: readonly string[] },
-): ScannerCommand {
-  const run = scannerById(kind)?.run;
-  if (!run) throw new Error(`No scanner '${kind}' that run-scanners can run.`);
-  const report = reportFile(kind, options.outDir);
-  const { command, workspace, semgrepConfig } = options;
-  return { kind, command, args: run.args({ report, workspace, semgrepConfig }), env: { ...run.env }, report, okExitCodes: run.okExitCodes };
+export function scannerCommand(kind: ScannerKind, options: CommandOptions): ScannerCommand {
+  return scannerCommands(kind, options)[0]!;
 }
 
+/** Every run of a scanner with these options: its own, then its further ones (Trivy's image scan). */
+export function scannerCommands(kind: ScannerKind, options: CommandOptions): ScannerCommand[] {
+  const run = scannerById(kind)?.run;
+  if (!run) throw new Error(`No scanner '${kind}' that run-scanners can run.`);
+  const { command, outDir, ...rest } = options;
+  const report = reportFile(kind, outDir);
+  const common = { kind, command, env: { ...run.env }, okExitCodes: run.okExitCodes };
+  return [
+    { ...common, name: kind, args: run.args({ ...rest, report }), report },
+    ...(run.more?.(rest) ?? []).map((extra) => {
+      const file = reportFile(extra.name, outDir);
+      return { ...common, name: extra.name, args: extra.args(file), report: file };
+    }),
+  ];
+}
+
+/** What runAvailableScanners is given. */
+export type AvailableOptions = Omit<RunOptions, 'report'> & { outDir: string; timeoutMs?: number };
+
 /**
- * `run-scanners: available`: runs each scanner whose report was not given and that is on PATH,
- * and returns the reports it wrote. A scanner that is not there is skipped with a notice.
+ * `run-scanners: available`: runs each scanner whose report was not given and that is on PATH —
+ * all of them at the same time, each in its own process — and returns the reports they wrote. A
+ * scanner that is not there is skipped with a notice. Each run's output is printed in a group of
+ * its own once it ends (side by side runs would interleave their lines), with its duration.
  */
 export async function runAvailableScanners(
   kinds: readonly ScannerKind[],
-  options: { workspace: string; outDir: string; semgrepConfig: readonly string[]; timeoutMs?: number },
+  options: AvailableOptions,
   deps: ScannerDeps,
 ): Promise<{ kind: ScannerKind; file: string }[]> {
   const which = deps.which ?? findOnPath;
-  const reports: { kind: ScannerKind; file: string }[] = [];
+  const { outDir, timeoutMs, ...runOptions } = options;
+  const planned: ScannerCommand[] = [];
   for (const kind of kinds) {
     const spec = scannerById(kind)?.run;
     if (!spec) continue;
@@ -52,31 +72,41 @@ export async function runAvailableScanners(
       deps.log.notice(`run-scanners: ${kind} is not on PATH; its report is skipped.`);
       continue;
     }
-    const skipped = spec.skip?.({
-      workspace: options.workspace,
-      report: reportFile(kind, options.outDir),
-      semgrepConfig: options.semgrepConfig,
-    });
+    const skipped = spec.skip?.({ ...runOptions, report: reportFile(kind, outDir) });
     if (skipped) {
       deps.log.notice(`run-scanners: ${skipped}`);
       continue;
     }
     await spec.check?.(command, deps);
-    const run = scannerCommand(kind, { command, ...options });
-    const env = Object.fromEntries(Object.entries(run.env).filter(([k]) => deps.env[k] === undefined));
-    await deps.log.group(`Running ${kind}`, () =>
-      deps.exec(run.command, run.args, {
+    planned.push(...scannerCommands(kind, { ...runOptions, command, outDir }));
+  }
+  const started = Date.now();
+  const settled = await Promise.allSettled(
+    planned.map(async (run) => {
+      const env = Object.fromEntries(Object.entries(run.env).filter(([k]) => deps.env[k] === undefined));
+      const t0 = Date.now();
+      const result = await deps.exec(run.command, run.args, {
         env,
         okExitCodes: run.okExitCodes,
-        logger: deps.log,
-        stream: true,
-        timeoutMs: options.timeoutMs ?? SCAN_TIMEOUT_MS,
+        timeoutMs: timeoutMs ?? SCAN_TIMEOUT_MS,
         timeoutInput: 'scan-timeout',
-      }),
-    );
-    reports.push({ kind, file: run.report });
+      });
+      return { ...result, ms: Date.now() - t0 };
+    }),
+  );
+  for (const [i, outcome] of settled.entries()) {
+    const run = planned[i]!;
+    const what = outcome.status === 'fulfilled' ? `done in ${formatDuration(outcome.value.ms)}` : 'failed';
+    await deps.log.group(`Ran ${run.name} (${what})`, async () => {
+      if (outcome.status === 'rejected') return deps.log.info(errorMessage(outcome.reason));
+      for (const line of `${outcome.value.stdout}\n${outcome.value.stderr}`.split(/\r?\n/)) if (line.trim()) deps.log.info(line);
+    });
   }
-  return reports;
+  if (planned.length > 1)
+    deps.log.info(`run-scanners: ${planned.map((r) => r.name).join(', ')} ran side by side in ${formatDuration(Date.now() - started)}.`);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return planned.map((run) => ({ kind: run.kind, file: run.report }));
 }
 
 /** A scanner that runs longer than this is stopped (input scan-timeout). */

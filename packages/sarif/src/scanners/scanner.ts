@@ -18,6 +18,23 @@ export interface RunOptions {
   report: string;
   /** Local Semgrep rule files or directories (input semgrep-config). */
   semgrepConfig: readonly string[];
+  /**
+   * A diff-aware scan (pull requests): the commit the change starts from (the merge base with the
+   * base branch). Gitleaks then scans only the commits after it, Semgrep reports only findings the
+   * change introduced (`--baseline-commit`). Absent: full scans.
+   */
+  diffBase?: string;
+  /** The container image to scan as well (a reference, or a `docker save` / OCI archive file). */
+  image?: string;
+  /** Trivy's cache directory holding a vulnerability database made ready beforehand (install-scanners); Trivy then does not update it. */
+  trivyCacheDir?: string;
+}
+
+/** A further run of a scanner with its own report (Trivy's image scan beside its file-system scan). */
+export interface ExtraRun {
+  /** Names the report (`trivy-image` → trivy-image.json) and the run in the log. */
+  name: string;
+  args(report: string): string[];
 }
 
 /** How `run-scanners: available` runs a scanner: a pinned command line that writes a JSON report. */
@@ -34,6 +51,8 @@ export interface ScannerRun {
   skip?(options: RunOptions): string | undefined;
   /** Checked before running, with the command found (e.g. refuses a known-bad release). */
   check?(command: string, deps: ScannerDeps): Promise<void>;
+  /** Further runs with these options (their reports are read as this scanner's). */
+  more?(options: Omit<RunOptions, 'report'>): ExtraRun[];
 }
 
 /** The large array of a JSON report that is read element by element (never held whole). */

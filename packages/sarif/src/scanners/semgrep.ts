@@ -107,10 +107,12 @@ export const semgrep: Scanner = {
   },
   run: {
     command: 'semgrep',
-    summary: 'semgrep with the local rule files of semgrep-config and metrics off',
-    args: ({ report, workspace, semgrepConfig }) => [
+    summary:
+      'semgrep with the local rule files of semgrep-config and metrics off; on a diff-aware scan only what the change introduced (`--baseline-commit`)',
+    args: ({ report, workspace, semgrepConfig, diffBase }) => [
       'scan',
       ...semgrepConfig.flatMap((c) => ['--config', path.resolve(workspace, c)]),
+      ...(diffBase ? ['--baseline-commit', diffBase] : []),
       '--json',
       '--output',
       report,

@@ -277,6 +277,16 @@ async function refuseMaliciousTrivy(command: string, deps: ScannerDeps): Promise
   }
 }
 
+/** With a database made ready beforehand (install-scanners): Trivy reads it from there and does not try to update it. */
+function trivyDbArgs(cacheDir: string | undefined): string[] {
+  return cacheDir ? ['--cache-dir', cacheDir, '--skip-db-update'] : [];
+}
+
+/** An image given as a file (`docker save` or OCI archive: .tar, .tar.gz, .tgz), not as a reference. */
+export function isImageArchive(image: string): boolean {
+  return /\.(?:tar|tar\.gz|tgz)$/i.test(image) || image.startsWith('/') || image.startsWith('./');
+}
+
 export const trivy: Scanner = {
   tool: TRIVY,
   input: 'trivy-report',
@@ -294,10 +304,44 @@ export const trivy: Scanner = {
   },
   run: {
     command: 'trivy',
-    summary: 'trivy fs (vulnerabilities, misconfigurations, secrets), refusing the malicious releases',
-    args: ({ report, workspace }) => ['fs', '--format', 'json', '--output', report, '--exit-code', '0', '--quiet', workspace],
+    summary:
+      'trivy fs (vulnerabilities, misconfigurations of Dockerfiles and Helm charts, secrets) and, with `image`, trivy image (vulnerabilities and secrets of the image), refusing the malicious releases',
+    args: ({ report, workspace, trivyCacheDir }) => [
+      'fs',
+      ...trivyDbArgs(trivyCacheDir),
+      '--format',
+      'json',
+      '--output',
+      report,
+      '--exit-code',
+      '0',
+      '--quiet',
+      workspace,
+    ],
     env: { TRIVY_SCANNERS: 'vuln,misconfig,secret' },
     okExitCodes: [0],
     check: refuseMaliciousTrivy,
+    more: ({ image, trivyCacheDir }) =>
+      image
+        ? [
+            {
+              name: 'trivy-image',
+              args: (report) => [
+                'image',
+                ...trivyDbArgs(trivyCacheDir),
+                '--scanners',
+                'vuln,secret',
+                '--format',
+                'json',
+                '--output',
+                report,
+                '--exit-code',
+                '0',
+                '--quiet',
+                ...(isImageArchive(image) ? ['--input', image] : [image]),
+              ],
+            },
+          ]
+        : [],
   },
 };
