@@ -9,7 +9,15 @@ import {
   type ActionContext,
   type Exec,
 } from '@pipeline-toolkit/core';
-import { prepareScanners, readInstallInputs, readScanInputs, runScan, uploadForRun } from '@pipeline-toolkit/sarif';
+import {
+  baselineCounts,
+  gateMessage,
+  prepareScanners,
+  readInstallInputs,
+  readScanInputs,
+  runScan,
+  uploadForRun,
+} from '@pipeline-toolkit/sarif';
 
 export interface Deps {
   exec?: Exec;
@@ -52,18 +60,15 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     low: bySeverity.LOW,
     info: bySeverity.INFO,
     suppressed,
+    ...baselineCounts(result),
     gate: result.gate.passed ? 'passed' : 'failed',
+    'gate-scope': result.gate.scope ?? 'all',
     'sarif-file': result.sarifFile,
     'findings-file': result.findingsFile,
   });
   await ctx.summary.write(result.summary);
   // Outputs, summary and the gate's verdict are in place before the upload: a failed upload loses none of them.
-  let gateError: GateError | undefined;
-  if (!result.gate.passed) {
-    const { failing, threshold } = result.gate;
-    const what = `${failing} unsuppressed finding${failing === 1 ? '' : 's'} at or above ${threshold.toUpperCase()}`;
-    gateError = new GateError(`Security gate failed: ${what} (fail-on: ${threshold}).`);
-  }
+  const gateError = result.gate.passed ? undefined : new GateError(gateMessage(result));
   if (token && repository && sha && ref) {
     try {
       await uploadForRun({ sarifFile: result.sarifFile, token, env: ctx.env, log: ctx.log, fetch: deps.fetch, policy });

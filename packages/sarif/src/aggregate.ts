@@ -44,6 +44,17 @@ export function fingerprintOf(key: string): string {
   return hexOut.toString('latin1', 0, 32);
 }
 
+/**
+ * A finding's baseline fingerprint (`match`, ADR-026): fingerprintOf tool, category, rule, file
+ * (or target), package and the finding's content discriminator (`stable`), never a line or a
+ * column. Two findings of one rule in one file with the same content share it; the baseline
+ * comparison counts them (a multiset), so neither a move nor a duplicate makes a finding new.
+ */
+export function matchOf(raw: Pick<RawFinding, 'tool' | 'category' | 'rule' | 'location' | 'target' | 'package' | 'stable'>): string {
+  const place = raw.location?.path ?? raw.target ?? '';
+  return fingerprintOf(`match/v1|${raw.tool}|${raw.category}|${raw.rule}|${place}|${raw.package ?? ''}|${raw.stable ?? ''}`);
+}
+
 /** What deduplication reads and changes of a finding. */
 type Mergeable = Pick<Finding, 'tools' | 'severity' | 'suppressed'>;
 
@@ -204,7 +215,9 @@ export class Aggregator implements ReportSink {
       target: raw.target === undefined ? undefined : intern(raw.target),
       package: raw.package === undefined ? undefined : this.#recently(raw.package),
       fingerprint,
+      match: matchOf(raw),
       suppressed: raw.suppressed,
+      justification: raw.justification,
       cwe: this.#list(raw.cwe),
       cve: this.#list(raw.cve),
       helpUri: raw.helpUri === undefined ? undefined : this.#recently(raw.helpUri),

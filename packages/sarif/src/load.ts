@@ -15,6 +15,7 @@ import {
   type Scanner,
 } from './scanners/index.ts';
 import type { ParseContext, ReportSink } from './sink.ts';
+import { isEmptyPolicy, PolicySink, type FindingPolicy } from './policy.ts';
 import { NOT_MINE, streamJson, type Division, type Pause } from './parallel/reader.ts';
 
 /** A detected format: `<scanner id>-json` for a registered scanner's JSON, SARIF, an empty report, or this action's own output. */
@@ -242,12 +243,14 @@ export async function readReports(
   root: string,
   gitleaksIgnore: readonly string[],
   pause?: Pause,
+  policy?: FindingPolicy,
 ): Promise<{ index: number; error: unknown } | undefined> {
   const ignore = new Set(gitleaksIgnore);
+  const policed = isEmptyPolicy(policy) ? sink : new PolicySink(sink, policy!);
   for (const [index, { file, kind, division }] of sources.entries()) {
-    sink.startReport(file);
+    policed.startReport(file);
     try {
-      await loadReport(file, kind, { root, sink, gitleaksIgnore: ignore }, undefined, division, pause);
+      await loadReport(file, kind, { root, sink: policed, gitleaksIgnore: ignore }, undefined, division, pause);
     } catch (error) {
       return { index, error };
     }

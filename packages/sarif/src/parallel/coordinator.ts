@@ -48,7 +48,7 @@ export async function aggregateInTwoThreads(job: AggregateJob, split: Split, agg
     const shardCounted = await shard.counted();
     addCounts(counts, shardCounted.counts);
     heads.push(shardCounted.head);
-    return outcome(job, agg, { findings: joinHeads(heads), counts }, plan.stats);
+    return await outcome(job, agg, { findings: joinHeads(heads), counts }, plan.stats);
   } finally {
     await shard.close();
     for (const n of [0, 1]) for (const file of Object.values(rendered(n))) rmSync(file, { force: true });

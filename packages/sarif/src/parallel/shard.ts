@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { Aggregator, countAll, type FindingCounts, type Handover, type Verdict } from '../aggregate.ts';
 import { readReports, type ReportSource } from '../load.ts';
+import type { FindingPolicy } from '../policy.ts';
 import type { Finding, Location, ToolInfo } from '../model.ts';
 import { renderFiles, ShardOutput, type OutputFiles, type OutputPlan, type Sizes } from '../output.ts';
 import { headOf } from '../report.ts';
@@ -14,6 +15,7 @@ export interface ShardJob {
   sources: (ReportSource & InputOf)[];
   root: string;
   gitleaksIgnore: string[];
+  policy?: FindingPolicy;
 }
 
 /** What a shard tells the coordinator, step by step (see steps() below). */
@@ -154,7 +156,7 @@ async function steps(job: ShardJob, port: MessagePort): Promise<void> {
 
   // every few MB, the messages that came meanwhile are taken in (the coordinator's secrets)
   const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
-  const failed = await readReports(agg, job.sources, job.root, job.gitleaksIgnore, pause);
+  const failed = await readReports(agg, job.sources, job.root, job.gitleaksIgnore, pause, job.policy);
   if (failed) throw reportInputError(job.sources[failed.index]!, failed.error, agg.secrets);
   const reports = new Map<string, Location | undefined>();
   const placed = (f: Finding) => placement(f, job.root, reports) !== undefined;
