@@ -40,13 +40,12 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const token = options.upload ? ctx.inputs.string('github-token', { required: true }) : undefined;
   // the baseline lookup and the pull request comment use the token when one is given
   const apiToken = token ?? ctx.inputs.string('github-token');
-  ctx.log.setSecret(apiToken);
   const pullRequest = pullRequestNumber(ctx.env);
   const { GITHUB_REPOSITORY: repository, GITHUB_SHA: sha, GITHUB_REF: ref } = ctx.env;
   if (options.upload && (!repository || !sha || !ref)) {
     throw new InputError('upload', "Input 'upload' needs GITHUB_REPOSITORY, GITHUB_SHA and GITHUB_REF (set by the runner).");
   }
-  ctx.log.setSecret(token);
+  ctx.log.setSecret(apiToken);
   const policy = requestPolicy(ctx.inputs, deps.signal ?? stepCancellation(), { timeout: 'request-timeout', deadline: 'request-deadline' });
   const cwd = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
   const roots = writeRoots(ctx.env, cwd);
