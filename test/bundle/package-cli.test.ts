@@ -70,7 +70,7 @@ describe('npm run package-cli', () => {
     const report = path.join(repoRoot, 'test', 'fixtures', 'scanners', 'trivy', 'trivy-v0.72.0-image-alpine310-critical.json');
     const scan = await cli(['scan', '--trivy', report, '--sarif', path.join(dir, 'work', 'out.sarif')]);
     expect(scan.code).toBe(1);
-    expect(scan.stdout).toContain('Gate: failed (fail-on: high;');
+    expect(scan.stdout).toContain('Gate: failed (fail-on: high, gate-scope: all;');
     const lint = path.join(dir, 'work', 'svc');
     await run('mkdir', [lint]);
     await writeFile(path.join(lint, 'app.py'), 'print("hi")\n');

@@ -83,7 +83,9 @@ describe('dist/security-scan', () => {
       expect(run.outputs['sarif-file']).toBe(path.join(runner.dir, 'security-scan.sarif'));
       expect(run.outputs['findings-file']).toBe(path.join(runner.dir, 'security-scan.findings.json'));
       const errors = run.commands.filter((c) => c.command === 'error');
-      expect(errors.at(-1)!.message).toBe('Security gate failed: 24 unsuppressed findings at or above HIGH (fail-on: high).');
+      expect(errors.at(-1)!.message).toBe(
+        'Security gate failed: 24 unsuppressed findings at or above HIGH (fail-on: high, gate-scope: all).',
+      );
       expect(errors).toHaveLength(10); // 9 annotations + the gate
       // the most severe findings that have a file come first: Grype's CRITICAL, then HIGHs
       expect(errors[0]!.properties).toMatchObject({
@@ -97,7 +99,7 @@ describe('dist/security-scan', () => {
       expect(run.summary).toContain(
         '| Critical | Trivy | [CVE-2019-14697](https://avd.aquasec.com/nvd/cve-2019-14697) | musl-utils@1.1.20-r4 in testdata/fixtures/images/alpine-39.tar.gz (alpine 3.9.4) |',
       );
-      expect(run.summary).toContain('Gate: failed (fail-on: high; 24 unsuppressed findings at or above HIGH)');
+      expect(run.summary).toContain('Gate: failed (fail-on: high, gate-scope: all; 24 unsuppressed findings at or above HIGH)');
       expect(run.summary).toMatch(
         /\[UnSAFE\\_Bank\/Backend\/docker-compose.yml:12\]\(https:\/\/github.com\/acme\/shop\/blob\/4b825dc642cb6eb9a060e54bf8d69288fbee4904\/UnSAFE_Bank\/Backend\/docker-compose.yml#L12\)/,
       );

@@ -225,7 +225,7 @@ describe.each(['helm3', 'helm4'] as const)('charts of several label conventions 
     const first = at({});
     const plan1 = await planDeploy(options(helmTool, 'full', first), new MemoryLogger());
     const created = routerWriteOf(plan1).body as { spec: { selector: Record<string, string>; ports: unknown[] } };
-    expect(routerWriteOf(plan1).what).toBe(`create Service ${ns}/web (the router)`);
+    expect(routerWriteOf(plan1).what).toBe(`create Service ${ns}/web (the router: switch to blue)`);
     const boot = await deploy(helmTool, 'full', first);
     expect(boot.outcome.error).toBeUndefined();
     expect(boot.outcome).toMatchObject({ result: 'deployed', liveColor: 'blue', revision: 1 });
@@ -242,8 +242,8 @@ describe.each(['helm3', 'helm4'] as const)('charts of several label conventions 
       `create Lease ${ns}/web-deploy (the deploy lock)`,
       `replace Lease ${ns}/web-deploy (renewed before the Helm upgrade)`,
       `replace Lease ${ns}/web-deploy (renewed before the switch)`,
-      `patch Service ${ns}/web (merge patch, one request)`,
-      `patch Service ${ns}/web (after the post-switch gate)`,
+      `patch Service ${ns}/web (the router: switch to green; merge patch, one request)`,
+      `patch Service ${ns}/web (the router: mark the switch verified, after the post-switch gate)`,
       `scale web-blue to 0 (after the drain)`,
       `delete Lease ${ns}/web-deploy (at the end, if still this run's)`,
     ]);

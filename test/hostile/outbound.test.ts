@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MemoryLogger, guardedFetch, requestFailure, type RequestPolicy } from '@pipeline-toolkit/core';
 import { describeCluster } from '@pipeline-toolkit/eks';
-import { connect } from '@pipeline-toolkit/k8s';
+import { connect, metricsConfig, metricsGate, systemClock } from '@pipeline-toolkit/k8s';
 import { createGitHub } from '@pipeline-toolkit/memory-bank';
 import { uploadSarif } from '@pipeline-toolkit/sarif';
 import { githubRunsApi, parseWebhookUrl, postToWebhook } from '@pipeline-toolkit/slack';
@@ -136,5 +136,20 @@ describe.each(['silent', 'trickle'] as const)('a %s server', (kind) => {
     );
     expect(error.message).toMatch(TIMEOUT);
     expect(error.message).toContain('/clusters/web');
+  });
+
+  it('Prometheus (the metrics gate of the deploy): an inconclusive measurement that names the timeout, and the gate fails', async () => {
+    const config = metricsConfig(
+      { prometheus: url(), count: 1, queries: [{ name: 'errors', query: 'up', success: 'result == 1' }] },
+      () => {
+        throw new Error('bad config');
+      },
+    );
+    const gate = metricsGate({ config, release: 'web', namespace: 'shop', log: new MemoryLogger(), clock: systemClock, policy });
+    const verdict = await gate({ phase: 'post-switch', color: 'green', url: 'http://unused' }, new AbortController().signal);
+    expect(verdict.passed).toBe(false);
+    expect(verdict.summary).toMatch(
+      /^metrics inconclusive: errors is inconclusive: the query failed: No answer from 127\.0\.0\.1:\d+\/api\/v1\/query/,
+    );
   });
 });

@@ -464,7 +464,7 @@ describe('pipeline.yml under act: approval before the switch (deploy-idle → pr
     expect(r.summary('deploy-idle')).toMatch(/\| record pending \| ok \| \S+ \| green revision \d+ awaits promote \|/);
     expect(r.report('promote')).toEqual({ job: 'promote', result: ['success'], errors: [] });
     expect(r.outputs('promote')).toEqual(expect.arrayContaining(['result=deployed', 'live-color=green', 'previous-color=blue']));
-    expect(r.summary('promote')).toMatch(/\| switch \| ok \| \S+ \| router orders: blue → green [^|]*\|/);
+    expect(r.summary('promote')).toMatch(/\| switch \| ok \| \S+ \| Service orders: blue → green [^|]*\|/);
     expect(r.summary('promote')).toMatch(/\| verify \| ok \| \S+ \| 4\/4 checks passed \|/);
     expect(r.result('discard-idle')).toEqual([]);
   });

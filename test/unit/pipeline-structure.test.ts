@@ -154,7 +154,11 @@ describe('pipeline.yml job graph', () => {
   });
 
   it('with approve-before-switch, deploys the idle colour without approval and promotes in the protected environment', () => {
-    expect(jobs['deploy']?.if).toBe('${{ !inputs.approve-before-switch }}');
+    // Explicit results: a skipped job upstream of a need (deploy-idle, through approval) would skip it otherwise.
+    expect(jobs['deploy']?.if).toBe(
+      "${{ !cancelled() && !inputs.approve-before-switch && needs.security-scan.result == 'success' && needs.deploy-config.result == 'success' && needs.approval.result == 'success' }}",
+    );
+    expect(jobs['promote']?.if).toBe("${{ !cancelled() && needs.deploy-idle.result == 'success' && needs.approval.result == 'success' }}");
     expect(jobs['deploy-idle']?.if).toBe('${{ inputs.approve-before-switch }}');
     // the operations environment: its secrets apply, it has no reviewers
     expect(jobs['deploy-idle']?.environment).toEqual({ name: OPS_ENV });

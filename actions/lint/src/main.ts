@@ -44,7 +44,7 @@ export async function run(ctx: ActionContext, deps: Deps = { exec }): Promise<vo
   await ctx.outputs.set({ ...lintOutputs(result.runs, result.passed, result.scope), 'sarif-file': result.sarifFile ?? '' });
   await ctx.summary.write(lintSummary(result.runs, result.passed, result.scope));
   if (token && result.sarifFile) {
-    const { uploadForRun } = await import('@pipeline-toolkit/sarif');
+    const { uploadForRun } = await import('@pipeline-toolkit/sarif/upload');
     try {
       await uploadForRun({ sarifFile: result.sarifFile, token, env: ctx.env, log: ctx.log, fetch: deps.fetch, policy, uploader: 'lint' });
     } catch (error) {

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   errorMessage,
   GateError,
@@ -9,7 +12,20 @@ import {
   type ActionContext,
   type Exec,
 } from '@pipeline-toolkit/core';
-import { prepareScanners, readInstallInputs, readScanInputs, runScan, uploadForRun } from '@pipeline-toolkit/sarif';
+import {
+  baselineCounts,
+  gateMessage,
+  prepareScanners,
+  readInstallInputs,
+  readScanInputs,
+  commentBody,
+  commentMarker,
+  findBaseBaseline,
+  isPullRequestEvent,
+  upsertComment,
+  runScan,
+  uploadForRun,
+} from '@pipeline-toolkit/sarif';
 
 export interface Deps {
   exec?: Exec;
@@ -22,11 +38,14 @@ export interface Deps {
 export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const options = readScanInputs(ctx.inputs);
   const token = options.upload ? ctx.inputs.string('github-token', { required: true }) : undefined;
+  // the baseline lookup and the pull request comment use the token when one is given
+  const apiToken = token ?? ctx.inputs.string('github-token');
+  const pullRequest = pullRequestNumber(ctx.env);
   const { GITHUB_REPOSITORY: repository, GITHUB_SHA: sha, GITHUB_REF: ref } = ctx.env;
   if (options.upload && (!repository || !sha || !ref)) {
     throw new InputError('upload', "Input 'upload' needs GITHUB_REPOSITORY, GITHUB_SHA and GITHUB_REF (set by the runner).");
   }
-  ctx.log.setSecret(token);
+  ctx.log.setSecret(apiToken);
   const policy = requestPolicy(ctx.inputs, deps.signal ?? stepCancellation(), { timeout: 'request-timeout', deadline: 'request-deadline' });
   const cwd = ctx.env['GITHUB_WORKSPACE'] ?? process.cwd();
   const roots = writeRoots(ctx.env, cwd);
@@ -39,7 +58,32 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const env = install
     ? await prepareScanners(install, options, { log: ctx.log, env: ctx.env, exec: deps.exec, fetch: deps.fetch })
     : ctx.env;
-  const result = await runScan(options, { log: ctx.log, env, cwd, exec: deps.exec, which: deps.which, links });
+  const api =
+    apiToken && repository
+      ? { token: apiToken, repository, apiUrl: ctx.env['GITHUB_API_URL'] ?? 'https://api.github.com', policy, fetch: deps.fetch }
+      : undefined;
+  let found: { foundBaseline?: { file: string; shown: string }; baselineNotFound?: string } = {};
+  if (isPullRequestEvent(ctx.env) && !options.baseline) {
+    if (!api) found = { baselineNotFound: "no github-token was given to look up the base branch's findings" };
+    else {
+      try {
+        const answer = await findBaseBaseline(api, {
+          workflowRef: ctx.env['GITHUB_WORKFLOW_REF'],
+          baseRef: ctx.env['GITHUB_BASE_REF'],
+          artifact: options.baselineArtifact,
+          dir: path.join(ctx.env['RUNNER_TEMP'] ?? tmpdir(), 'security-scan-baseline'),
+        });
+        if ('missing' in answer) {
+          ctx.log.notice(`No baseline from the base branch: ${answer.missing}.`);
+          found = { baselineNotFound: answer.missing };
+        } else found = { foundBaseline: answer };
+      } catch (error) {
+        ctx.log.notice(`No baseline from the base branch: ${errorMessage(error)}`);
+        found = { baselineNotFound: `the base branch's findings could not be had (${errorMessage(error)})` };
+      }
+    }
+  }
+  const result = await runScan(options, { log: ctx.log, env, cwd, exec: deps.exec, which: deps.which, links, ...found });
   for (const problem of result.problems) ctx.log.warning(problem);
   for (const a of result.annotations) ctx.log[a.level](a.message, a.properties);
 
@@ -52,18 +96,24 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     low: bySeverity.LOW,
     info: bySeverity.INFO,
     suppressed,
+    ...baselineCounts(result),
     gate: result.gate.passed ? 'passed' : 'failed',
+    'gate-scope': result.gate.scope ?? 'all',
     'sarif-file': result.sarifFile,
     'findings-file': result.findingsFile,
   });
   await ctx.summary.write(result.summary);
-  // Outputs, summary and the gate's verdict are in place before the upload: a failed upload loses none of them.
-  let gateError: GateError | undefined;
-  if (!result.gate.passed) {
-    const { failing, threshold } = result.gate;
-    const what = `${failing} unsuppressed finding${failing === 1 ? '' : 's'} at or above ${threshold.toUpperCase()}`;
-    gateError = new GateError(`Security gate failed: ${what} (fail-on: ${threshold}).`);
+  if (api && pullRequest && (options.prComment ?? true)) {
+    try {
+      const marker = commentMarker(options.categoryPrefix);
+      await upsertComment(api, pullRequest, commentBody(result.baseline, result.baselineNote, options.categoryPrefix), marker);
+    } catch (error) {
+      // a fork's read-only token cannot comment: the summary has the same
+      ctx.log.notice(`Pull request comment not written: ${errorMessage(error)}`);
+    }
   }
+  // Outputs, summary and the gate's verdict are in place before the upload: a failed upload loses none of them.
+  const gateError = result.gate.passed ? undefined : new GateError(gateMessage(result));
   if (token && repository && sha && ref) {
     try {
       await uploadForRun({ sarifFile: result.sarifFile, token, env: ctx.env, log: ctx.log, fetch: deps.fetch, policy });
@@ -73,4 +123,16 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     }
   }
   if (gateError) throw gateError;
+}
+
+/** The pull request's number from the event payload (GITHUB_EVENT_PATH), on pull request events. */
+function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
+  if (!isPullRequestEvent(env) || !env['GITHUB_EVENT_PATH']) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(env['GITHUB_EVENT_PATH'], 'utf8')) as { pull_request?: { number?: unknown }; number?: unknown };
+    const n = Number(event.pull_request?.number ?? event.number);
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
 }

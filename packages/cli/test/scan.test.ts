@@ -39,7 +39,7 @@ describe('pipeline-toolkit scan', () => {
     expect(text).toMatch(/Semgrep\s+0\s+1\s+1\s+0\s+0/);
     expect(text).toMatch(/Total \(deduplicated\)\s+0\s+3\s+1\s+0\s+0/);
     expect(text).toContain('Suppressed (not gated): 1');
-    expect(text).toContain('Gate: failed (fail-on: high; 3 unsuppressed findings at or above HIGH)');
+    expect(text).toContain('Gate: failed (fail-on: high, gate-scope: all; 3 unsuppressed findings at or above HIGH)');
     expect(text).not.toContain('a secret');
     const log = JSON.parse(await readFile(path.join(dir, 'out.sarif'), 'utf8'));
     expect(log.runs.map((r: { automationDetails: { id: string } }) => r.automationDetails.id)).toEqual([

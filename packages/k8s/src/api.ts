@@ -9,9 +9,22 @@ import type {
   V1Service,
   V1ServicePort,
   V1StatefulSet,
+  V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node';
 
-export type { CoreV1Event, V1ConfigMap, V1Deployment, V1EndpointSlice, V1Lease, V1Pod, V1Secret, V1Service, V1ServicePort, V1StatefulSet };
+export type {
+  CoreV1Event,
+  V1ConfigMap,
+  V1Deployment,
+  V1EndpointSlice,
+  V1Lease,
+  V1Pod,
+  V1Secret,
+  V1Service,
+  V1ServicePort,
+  V1StatefulSet,
+  V2HorizontalPodAutoscaler,
+};
 
 /** The kinds of workload a colour may run: what a release's manifest names, read and scaled by name. */
 export type WorkloadKind = 'Deployment' | 'StatefulSet';
@@ -42,7 +55,7 @@ export const FIELD_MANAGER = 'pipeline-toolkit';
  * client-node (client-node-api.ts); unit tests pass an in-memory one. Reads of a missing object
  * return undefined; every other API failure is a KubeError.
  */
-export interface KubeApi {
+export interface KubeApi extends AutoscalingApi {
   readService(namespace: string, name: string): Promise<V1Service | undefined>;
   createService(namespace: string, body: V1Service): Promise<V1Service>;
   /** One JSON merge patch. A `metadata.resourceVersion` in the patch makes it conditional: 409 when the object changed. */
@@ -85,3 +98,10 @@ export class KubeError extends Error {
 }
 
 export const isConflict = (error: unknown): boolean => error instanceof KubeError && error.status === 409;
+
+/** HorizontalPodAutoscalers (autoscaling/v2): a colour's workload may be scaled by one, and then is scaled through it. */
+export interface AutoscalingApi {
+  listAutoscalers(namespace: string): Promise<V2HorizontalPodAutoscaler[]>;
+  /** One JSON merge patch. */
+  patchAutoscaler(namespace: string, name: string, patch: object): Promise<V2HorizontalPodAutoscaler>;
+}

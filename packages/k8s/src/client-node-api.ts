@@ -1,6 +1,7 @@
 import {
   ApiException,
   AppsV1Api,
+  AutoscalingV2Api,
   CoordinationV1Api,
   CoreV1Api,
   CustomObjectsApi,
@@ -37,6 +38,7 @@ export class ClientNodeApi implements KubeApi {
   readonly #apps: AppsV1Api;
   readonly #discovery: DiscoveryV1Api;
   readonly #coordination: CoordinationV1Api;
+  readonly #autoscaling: AutoscalingV2Api;
   readonly #networking: NetworkingV1Api;
   readonly #custom: CustomObjectsApi;
   /** Every request runs under the request policy: a silent or trickling API server fails the call with a timeout naming it, never hangs it. */
@@ -50,6 +52,7 @@ export class ClientNodeApi implements KubeApi {
     this.#apps = kc.makeApiClient(AppsV1Api);
     this.#discovery = kc.makeApiClient(DiscoveryV1Api);
     this.#coordination = kc.makeApiClient(CoordinationV1Api);
+    this.#autoscaling = kc.makeApiClient(AutoscalingV2Api);
     this.#networking = kc.makeApiClient(NetworkingV1Api);
     this.#custom = kc.makeApiClient(CustomObjectsApi);
   }
@@ -162,6 +165,17 @@ export class ClientNodeApi implements KubeApi {
   replaceLease(namespace: string, name: string, body: V1Lease) {
     return call(this.#guard, (options) =>
       this.#coordination.replaceNamespacedLease({ namespace, name, body: microTimes(body), fieldManager: FIELD_MANAGER }, options),
+    );
+  }
+  async listAutoscalers(namespace: string) {
+    return (await call(this.#guard, (options) => this.#autoscaling.listNamespacedHorizontalPodAutoscaler({ namespace }, options))).items;
+  }
+  patchAutoscaler(namespace: string, name: string, patch: object) {
+    return call(
+      this.#guard,
+      (options) =>
+        this.#autoscaling.patchNamespacedHorizontalPodAutoscaler({ namespace, name, body: patch, fieldManager: FIELD_MANAGER }, options),
+      mergePatch,
     );
   }
   async deleteLease(namespace: string, name: string, resourceVersion: string) {

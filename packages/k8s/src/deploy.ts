@@ -11,6 +11,7 @@ import { cleanupMode, finder, type Run } from './bluegreen/run.ts';
 import { routerFor } from './bluegreen/routers/index.ts';
 import type { RouterObject, RouterState, RouterWrite } from './bluegreen/routers/router.ts';
 import { colorObjects } from './bluegreen/workloads.ts';
+import { autoscaledWorkloads, hpaName, pinPatch, type AutoscaledIdle } from './bluegreen/autoscale.ts';
 import { connect, type Connection } from './connection.ts';
 import { deployGates } from './gates.ts';
 import { loadMetricsConfig } from './metrics/config.ts';
@@ -181,18 +182,27 @@ const routerWrite = (write: RouterWrite): Writes[number] => ({
 /** restoreReplicas(): the workloads of a colour scaled to 0 by an earlier run, scaled back before they are used again. */
 async function scaleUpWrites(run: Run, color: Color, when: string): Promise<Writes> {
   return (await replicasToRestore(run, color)).map((w) => ({
-    what: `patch ${w.kind} ${run.spec.namespace}/${w.name}: scale 0→${w.replicas} (${when})`,
+    what:
+      w.kind === 'HorizontalPodAutoscaler'
+        ? `patch HorizontalPodAutoscaler ${run.spec.namespace}/${w.name}: restore the bounds an earlier run pinned (${when})`
+        : `patch ${w.kind} ${run.spec.namespace}/${w.name}: scale 0→${w.replicas} (${when})`,
     body: w.patch,
   }));
 }
 
-/** scaleDown(): a colour that stops taking traffic, per keep-previous. */
-async function retireWrites(run: Run, color: Color, how: KeepPrevious, when: string): Promise<Writes> {
+/** scaleDown(): a colour that stops taking traffic, per keep-previous (an autoscaled workload through its HPA). */
+async function retireWrites(run: Run, color: Color, how: KeepPrevious, when: string, autoscaled: AutoscaledIdle = 'zero'): Promise<Writes> {
   const name = colorRelease(run.spec.release, color);
   if (how === 'running') return [];
   if (how === 'uninstall') return [{ what: `helm uninstall ${name} (${when})`, body: null }];
-  const objects = await colorObjects(finder(run), color);
-  return [{ what: `scale ${name} to 0 (${when})`, body: (objects?.workloads ?? []).map((w) => `${w.kind} ${w.name}`) }];
+  const workloads = (await colorObjects(finder(run), color))?.workloads ?? [];
+  const hpas = autoscaled === 'minimum' ? await autoscaledWorkloads(run.deps.api, run.spec.namespace, workloads, run.deps.log) : [];
+  const pinned = hpas.map((a) => ({
+    what: `patch HorizontalPodAutoscaler ${run.spec.namespace}/${hpaName(a.hpa)}: pin to its minimum, for ${a.ref.kind} ${a.ref.name} (${when})`,
+    body: pinPatch(a.hpa, run.spec.release, color),
+  }));
+  const zero = workloads.filter((w) => !hpas.some((a) => a.ref === w));
+  return [...pinned, ...(zero.length ? [{ what: `scale ${name} to 0 (${when})`, body: zero.map((w) => `${w.kind} ${w.name}`) }] : [])];
 }
 
 /** retireFailed(): a colour that failed is marked failed in Helm's record (unless uninstalled), then taken down. */
@@ -247,7 +257,8 @@ async function modeWrites(
     if (mode === 'deploy') writes.push(routerWrite(r.pendingWrite(before, target, revision, service)));
     else {
       writes.push(renewal(run, 'before the switch'), routerWrite(r.switchWrite(before, target, service, revision, spec, now)), verified);
-      if (plan.live) writes.push(...(await retireWrites(run, plan.live, spec.keepPrevious, 'after the drain')));
+      if (plan.live)
+        writes.push(...(await retireWrites(run, plan.live, spec.keepPrevious, 'after the drain', spec.autoscaledIdle ?? 'minimum')));
     }
     return { helmArgs, ...(recreate ? { recreate } : {}), writes };
   }
@@ -260,7 +271,8 @@ async function modeWrites(
       routerWrite(r.switchWrite(router, target, service, router.pending?.revision ?? 0, spec, now)),
       verified,
     ];
-    if (plan.live) writes.push(...(await retireWrites(run, plan.live, spec.keepPrevious, 'after the drain')));
+    if (plan.live)
+      writes.push(...(await retireWrites(run, plan.live, spec.keepPrevious, 'after the drain', spec.autoscaledIdle ?? 'minimum')));
     return { helmArgs: [], writes };
   }
   if (router.pending) {

@@ -48,7 +48,10 @@ export {
 export { readDeployInputs, MODES, KEEP_PREVIOUS, type DeployOptions } from './inputs.ts';
 export { deploy, recover, planDeploy, type DeployIO, type DeployPlan } from './deploy.ts';
 export { deploySummary, phaseTimeline, planText, planMarkdown } from './summary.ts';
-export { smokeGate } from './gates.ts';
+export { smokeGate, deployGates } from './gates.ts';
+export { AUTOSCALED_IDLE, PINNED, pinOf, type AutoscaledIdle } from './bluegreen/autoscale.ts';
+export { loadMetricsConfig, metricsConfig, type MetricsConfig } from './metrics/config.ts';
+export { metricsGate, phaseGate } from './metrics/gate.ts';
 export { GitHubDeployments, type GitHubDeploymentTarget, type DeploymentState } from './github-deployment.ts';
 export {
   DEPLOY_JOURNAL,

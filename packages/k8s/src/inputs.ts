@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { existingPath, InputError, jobRoots, requestPolicy, type Inputs, type Logger, type RequestPolicy } from '@pipeline-toolkit/core';
 import type { DeploySpec, KeepPrevious, Mode } from './bluegreen/model.ts';
+import { AUTOSCALED_IDLE } from './bluegreen/autoscale.ts';
 import { ROUTER_KINDS, type RouterConfig } from './bluegreen/routers/router.ts';
 import { decodeKubeconfig, type ClusterSource } from './source.ts';
 
@@ -253,6 +254,7 @@ export function readDeployInputs(
     timeoutMs: inputs.duration('timeout', { default: '5m', min: '1s', max: '6h' })!,
     drainMs: inputs.duration('drain', { default: '30s', max: '1h' })!,
     keepPrevious: inputs.enum('keep-previous', KEEP_PREVIOUS, { default: 'scaled-down' }),
+    autoscaledIdle: inputs.enum('autoscaled-idle', AUTOSCALED_IDLE, { default: 'minimum' }),
     lockTimeoutMs: inputs.duration('lock-timeout', { default: '0s', max: '6h' })!,
     runId,
     ...(runUrl ? { runUrl } : {}),

@@ -606,4 +606,59 @@ describe('blue-green engine (phase logic against an in-memory API)', () => {
     expect(cluster.routerHistory).toEqual([]);
     expect(cluster.services.get('web')?.spec?.selector).toEqual(green);
   });
+
+  describe.each([
+    ['ingress', { kind: 'ingress', name: 'shop', host: 'shop.test', previewHost: 'next.shop.test' }],
+    ['gateway', { kind: 'gateway', name: 'shop', gateway: { name: 'edge' }, previewHost: 'next.shop.test' }],
+  ] as const)('router %s through the engine', (kind, router) => {
+    const resource = kind === 'ingress' ? 'Ingress/shop' : 'HTTPRoute/shop';
+    /** Where the router object sends live traffic, read from its stored spec. */
+    const live = (cluster: FakeCluster) => {
+      const object = cluster.routes.get(resource) as
+        | {
+            spec?: {
+              rules?: {
+                host?: string;
+                http?: { paths?: { backend?: { service?: { name?: string } } }[] };
+                backendRefs?: { name?: string; weight?: number }[];
+              }[];
+            };
+          }
+        | undefined;
+      const rules = object?.spec?.rules ?? [];
+      if (kind === 'ingress') return rules.find((r) => r.host === 'shop.test')?.http?.paths?.[0]?.backend?.service?.name;
+      return rules[0]?.backendRefs?.find((b) => (b.weight ?? 1) > 0)?.name;
+    };
+
+    it(`router ${kind}: deploy then promote, a discarded deploy, a full deploy and rollback mode, each resuming from the object's annotations`, async () => {
+      const cluster = new FakeCluster();
+      const deployed = await runDeploy(spec({ router, runId: 'deploy-1' }), engineDeps(cluster, { preSwitchGate: pass }).deps, 'deploy');
+      expect(deployed.error).toBeUndefined();
+      expect(deployed.previewUrl).toBe('http://next.shop.test/');
+      expect(live(cluster)).toBeUndefined();
+      expect(cluster.routes.get(resource)?.metadata?.annotations?.[ANNOTATIONS.pendingColor]).toBe('blue');
+      const promoted = await runDeploy(spec({ router, runId: 'promote-1' }), engineDeps(cluster, { postSwitchGate: pass }).deps, 'promote');
+      expect(promoted.error).toBeUndefined();
+      expect(promoted).toMatchObject({ result: 'deployed', liveColor: 'blue' });
+      expect(live(cluster)).toBe('web-blue');
+      // Approval rejected: the pending colour is discarded, traffic never moved.
+      await runDeploy(spec({ router, tag: '1.1.0', runId: 'deploy-2' }), engineDeps(cluster).deps, 'deploy');
+      const discarded = await runDeploy(spec({ router, runId: 'cleanup-2' }), engineDeps(cluster).deps, 'rollback');
+      expect(discarded).toMatchObject({ result: 'unchanged', liveColor: 'blue' });
+      expect(live(cluster)).toBe('web-blue');
+      const full = await runDeploy(
+        spec({ router, tag: '1.2.0', runId: 'full-3' }),
+        engineDeps(cluster, { postSwitchGate: pass }).deps,
+        'full',
+      );
+      expect(full).toMatchObject({ result: 'deployed', liveColor: 'green', previousColor: 'blue' });
+      expect(live(cluster)).toBe('web-green');
+      const back = await runDeploy(spec({ router, runId: 'rollback-4' }), engineDeps(cluster).deps, 'rollback');
+      expect(back.error).toBeUndefined();
+      expect(back).toMatchObject({ result: 'rolled-back', liveColor: 'blue' });
+      expect(live(cluster)).toBe('web-blue');
+      // No Service router was ever made: the engine drove only the configured kind.
+      expect(cluster.services.has('web')).toBe(false);
+    });
+  });
 });

@@ -16,6 +16,7 @@ import type {
   V1Pod,
   V1Secret,
   V1Service,
+  V2HorizontalPodAutoscaler,
   WorkloadKind,
 } from '../src/api.ts';
 import { Helm } from '../src/helm.ts';
@@ -42,6 +43,7 @@ export class FakeCluster implements KubeApi {
   services = new Map<string, V1Service>();
   deployments = new Map<string, V1Deployment>();
   leases = new Map<string, V1Lease>();
+  autoscalers = new Map<string, V2HorizontalPodAutoscaler>();
   /** Ingresses and HTTPRoutes by `Kind/name`. */
   routes = new Map<string, RouteObject>();
   /** Helm's release records (Helm keeps them in the cluster too, so every job sees them). */
@@ -97,6 +99,17 @@ export class FakeCluster implements KubeApi {
     this.services.set(name, next);
     if ((patch as { spec?: unknown }).spec)
       this.routerHistory.push(next.spec?.selector && Object.keys(next.spec.selector).length ? next.spec.selector : null);
+    return clone(next);
+  }
+  async listAutoscalers() {
+    return [...this.autoscalers.values()].map(clone);
+  }
+  async patchAutoscaler(_ns: string, name: string, patch: object) {
+    this.#write(`patch horizontalpodautoscaler ${name}`);
+    const current = this.autoscalers.get(name);
+    if (!current) throw new KubeError(404, 'NotFound', `horizontalpodautoscalers "${name}" not found`);
+    const next = this.#stamp(mergePatch(current, patch) as V2HorizontalPodAutoscaler, true);
+    this.autoscalers.set(name, next);
     return clone(next);
   }
   async readRoute(_ns: string, kind: RouteKind, name: string) {

@@ -209,6 +209,13 @@ describe('router modules write through client-node', () => {
         ],
       },
     } as unknown as Stored);
+    objects.set(`/apis/gateway.networking.k8s.io/v1/namespaces/${ns}/httproutes/other-preview`, {
+      metadata: { name: 'other-preview', resourceVersion: '9' },
+    } as Stored);
+    const other = routerFor(api, ns, 'web', { kind: 'gateway', name: 'other', gateway: { name: 'edge' }, previewHost: 'next.example.com' });
+    await expect(other.previewWrites(await other.read(), 'green', colourService('green'))).rejects.toThrow(
+      'HTTPRoute other-preview exists but is not a preview route managed by pipeline-toolkit',
+    );
     expect(router.problems(await router.read())).toEqual([
       'HTTPRoute shop splits traffic between {"service":"web-blue","port":"80"} and {"service":"web-green","port":"80"}; the router routes all of it to one colour.',
     ]);

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { GITHUB_LIMITS, toUri } from '@pipeline-toolkit/sarif';
+// the modules themselves, not the package's index: the whole aggregation (and zod) stays out of the lint bundle
+import { toUri } from '@pipeline-toolkit/sarif/paths';
+import { GITHUB_LIMITS } from '@pipeline-toolkit/sarif/writer';
 import type { LintFinding, Linter, LinterRun } from './model.ts';
 
 /**

@@ -44,6 +44,17 @@ export function fingerprintOf(key: string): string {
   return hexOut.toString('latin1', 0, 32);
 }
 
+/**
+ * A finding's baseline fingerprint (`match`, ADR-030): fingerprintOf tool, category, rule, file
+ * (or target), package and the finding's content discriminator (`stable`), never a line or a
+ * column. Two findings of one rule in one file with the same content share it; the baseline
+ * comparison counts them (a multiset), so neither a move nor a duplicate makes a finding new.
+ */
+export function matchOf(raw: Pick<RawFinding, 'tool' | 'category' | 'rule' | 'location' | 'target' | 'package' | 'stable'>): string {
+  const place = raw.location?.path ?? raw.target ?? '';
+  return fingerprintOf(`match/v1|${raw.tool}|${raw.category}|${raw.rule}|${place}|${raw.package ?? ''}|${raw.stable ?? ''}`);
+}
+
 /** What deduplication reads and changes of a finding. */
 type Mergeable = Pick<Finding, 'tools' | 'severity' | 'suppressed'>;
 
@@ -101,6 +112,7 @@ export interface AggregatorOptions {
 export class Aggregator implements ReportSink {
   readonly secrets = new SecretIndex();
   readonly problems: string[] = [];
+  readonly #found: string[] = [];
   readonly #tools = new Map<string, ToolInfo>();
   readonly #byKey = new Map<string, Mergeable>();
   /** Secret findings by path, then start line: across tools, the same place is the same secret. */
@@ -150,7 +162,14 @@ export class Aggregator implements ReportSink {
 
   secret(value: string | undefined): void {
     const added = this.secrets.add(value);
-    if (added !== undefined) this.#lateSecrets([added]);
+    if (added === undefined) return;
+    this.#found.push(added);
+    this.#lateSecrets([added]);
+  }
+
+  /** The secrets this Aggregator's own reports gave (not those another thread handed over), in order. */
+  get foundSecrets(): readonly string[] {
+    return this.#found;
   }
 
   /** Registers the secrets another thread's Aggregator found (its secrets.values()). */
@@ -196,7 +215,9 @@ export class Aggregator implements ReportSink {
       target: raw.target === undefined ? undefined : intern(raw.target),
       package: raw.package === undefined ? undefined : this.#recently(raw.package),
       fingerprint,
+      match: matchOf(raw),
       suppressed: raw.suppressed,
+      justification: raw.justification,
       cwe: this.#list(raw.cwe),
       cve: this.#list(raw.cve),
       helpUri: raw.helpUri === undefined ? undefined : this.#recently(raw.helpUri),

@@ -1,6 +1,28 @@
 export * from './model.ts';
 export { Aggregator, countFindings, countByTool, emptyCounts, type SeverityCounts } from './aggregate.ts';
-export { evaluateGate, parseThreshold, type GateResult } from './gate.ts';
+export { evaluateGate, parseThreshold, baselineCounts, gateMessage, type GateResult } from './gate.ts';
+export {
+  loadBaseline,
+  compareWithBaseline,
+  NEW_SHOWN,
+  type BaselineJob,
+  type BaselineOutcome,
+  type NewFinding,
+  type GateScope,
+} from './baseline.ts';
+export {
+  readSuppressions,
+  parseTrivyIgnore,
+  parseTrivyIgnoreYaml,
+  readSemgrepIgnore,
+  gitignored,
+  globMatches,
+  PolicySink,
+  EMPTY_POLICY,
+  type FindingPolicy,
+  type Suppression,
+  type TrivyIgnoreEntry,
+} from './policy.ts';
 export { detectFormat, expected, loadReport, parseDocument, parseText, type ReportFormat, type ReportKind } from './load.ts';
 export { ReportError } from './json.ts';
 export { SecretIndex } from './secrets.ts';
@@ -20,6 +42,7 @@ export {
 export {
   readScanInputs,
   findingsFileFor,
+  FINDINGS_ARTIFACT,
   registryInputs,
   REPORT_INPUTS,
   type ScanOptions,
@@ -27,7 +50,7 @@ export {
   type RegistryInput,
 } from './options.ts';
 export { expandReports } from './files.ts';
-export { runScan, type ScanDeps, type ScanResult } from './scan.ts';
+export { runScan, readPolicy, isPullRequestEvent, type ScanDeps, type ScanResult } from './scan.ts';
 export { aggregateJob, type AggregateJob, type AggregateOutcome } from './job.ts';
 export { uploadSarif, uploadForRun, readOnlyTokenEvent, type UploadOptions, type UploadResult } from './upload.ts';
 export {
@@ -51,3 +74,14 @@ export {
   type ScannerRun,
   type StreamedArray,
 } from './scanners/index.ts';
+export {
+  findBaseBaseline,
+  upsertComment,
+  commentBody,
+  commentMarker,
+  unzip,
+  workflowFile,
+  ARTIFACT_LIMITS,
+  type GitHubApi,
+  type FoundBaseline,
+} from './github-baseline.ts';

@@ -2,18 +2,27 @@ import type { MessagePort } from 'node:worker_threads';
 import { Aggregator, countAll, type FindingCounts, type SeverityCounts } from './aggregate.ts';
 import { gateOf, type GateResult } from './gate.ts';
 import { readReports, type ReportKind } from './load.ts';
+import type { Pause } from './parallel/reader.ts';
 import type { Finding, Threshold, ToolInfo } from './model.ts';
 import { planOutputs, renderFiles, ShardOutput } from './output.ts';
 import { reportInputError } from './parallel/errors.ts';
 import { splitOf, type Split } from './parallel/split.ts';
 import { annotations, consoleReport, summaryMarkdown, type Annotation, type RepositoryLinks } from './report.ts';
 import type { SarifStats } from './writer.ts';
+import type { FindingPolicy } from './policy.ts';
+import { compareWithBaseline, type BaselineJob, type BaselineOutcome } from './baseline.ts';
 
 /** Everything the aggregation needs: plain data, so that it can run in a worker thread. */
 export interface AggregateJob {
   sources: { input: string; label: string; kind: ReportKind; file: string }[];
   root: string;
   gitleaksIgnore: string[];
+  /** skip-paths, ignore files, ignore-unfixed and suppressions, applied to each finding as it is read (policy.ts). */
+  policy?: FindingPolicy;
+  /** The baseline to compare with (baseline.ts), and which findings gate. */
+  baseline?: BaselineJob;
+  /** Said in the summary about the baseline: why none was used, or why the scope fell back to `all`. */
+  baselineNote?: string;
   failOn: Threshold;
   categoryPrefix: string;
   sarifFile: string;
@@ -32,6 +41,9 @@ export interface AggregateOutcome {
   tools: ToolInfo[];
   counts: { bySeverity: SeverityCounts; suppressed: number; total: number };
   gate: GateResult;
+  /** The comparison with the baseline, when one was given or found. */
+  baseline?: BaselineOutcome;
+  baselineNote?: string;
   problems: string[];
   sarif: SarifStats;
   summary: string;
@@ -40,14 +52,20 @@ export interface AggregateOutcome {
 }
 
 /** Reads sources in order into `agg` (the last one up to `until`); a bad report becomes an InputError naming its input. */
-export async function readSources(agg: Aggregator, job: AggregateJob, sources: AggregateJob['sources'], until?: number): Promise<void> {
+export async function readSources(
+  agg: Aggregator,
+  job: AggregateJob,
+  sources: AggregateJob['sources'],
+  until?: number,
+  pause?: Pause,
+): Promise<void> {
   const last = sources.length - 1;
   const reports = sources.map(({ file, kind }, i) => ({
     file,
     kind,
     ...(until !== undefined && i === last ? { division: { at: until, side: 'before' as const } } : {}),
   }));
-  const failed = await readReports(agg, reports, job.root, job.gitleaksIgnore);
+  const failed = await readReports(agg, reports, job.root, job.gitleaksIgnore, pause, job.policy);
   if (failed) throw reportInputError(sources[failed.index]!, failed.error, agg.secrets);
 }
 
@@ -67,27 +85,44 @@ export async function aggregateJob(job: AggregateJob): Promise<AggregateOutcome>
     const plan = planOutputs([output.describe()], agg.tools, job);
     renderFiles(output, plan, 0, { sarif: job.sarifFile, findings: job.findingsFile }, true);
     const counts = countAll(findings, agg.tools);
-    return outcome(job, agg, { findings, counts }, plan.stats);
+    return await outcome(job, agg, { findings, counts }, plan.stats);
   }
 
   return (await import('./parallel/coordinator.ts')).aggregateInTwoThreads(job, split, agg);
 }
 
 /** The outcome from every finding's counts and the head of the sorted findings. */
-export function outcome(
+export async function outcome(
   job: AggregateJob,
   agg: Aggregator,
   seen: { findings: Finding[]; counts: FindingCounts },
   sarif: SarifStats,
-): AggregateOutcome {
-  const gate = gateOf(seen.counts.bySeverity, job.failOn);
+): Promise<AggregateOutcome> {
+  // the findings file is complete (both threads' parts): the baseline is compared with it
+  const baseline = job.baseline ? await compareWithBaseline(job.findingsFile, job.baseline) : undefined;
+  const scoped = baseline?.scope === 'new';
+  const gate = {
+    ...gateOf(scoped ? baseline.newBySeverity : seen.counts.bySeverity, job.failOn),
+    scope: scoped ? ('new' as const) : ('all' as const),
+  };
   const problems = agg.problems.map((p) => agg.secrets.redact(p));
-  const report = { findings: seen.findings, counts: seen.counts, tools: agg.tools, gate, problems, sarif };
+  const report = {
+    findings: seen.findings,
+    counts: seen.counts,
+    tools: agg.tools,
+    gate,
+    problems,
+    sarif,
+    ...(baseline ? { baseline } : {}),
+    ...(job.baselineNote ? { baselineNote: job.baselineNote } : {}),
+  };
   const { bySeverity, suppressed, total } = seen.counts;
   return {
     tools: agg.tools,
     counts: { bySeverity, suppressed, total },
     gate,
+    ...(baseline ? { baseline } : {}),
+    ...(job.baselineNote ? { baselineNote: job.baselineNote } : {}),
     problems,
     sarif,
     summary: summaryMarkdown(report, job.links),

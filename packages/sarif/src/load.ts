@@ -15,7 +15,8 @@ import {
   type Scanner,
 } from './scanners/index.ts';
 import type { ParseContext, ReportSink } from './sink.ts';
-import { NOT_MINE, streamJson, type Division } from './parallel/reader.ts';
+import { isEmptyPolicy, PolicySink, type FindingPolicy } from './policy.ts';
+import { NOT_MINE, streamJson, type Division, type Pause } from './parallel/reader.ts';
 
 /** A detected format: `<scanner id>-json` for a registered scanner's JSON, SARIF, an empty report, or this action's own output. */
 export type ReportFormat = `${string}-json` | 'sarif' | 'empty' | 'own';
@@ -147,7 +148,8 @@ function arrayReader(first: unknown, kind: ReportKind, ctx: ParseContext): (elem
  * Scanner.readElement) are streamed: their large arrays are read element by element and never
  * held whole (see parallel/reader.ts); anything else (SARIF, small or unusual documents) is parsed
  * whole and dropped as soon as its findings are taken.
- * With a division, reads one side of a report that two threads share (see Division).
+ * With a division, reads one side of a report that two threads share (see Division); `pause` is
+ * called every few MB of a streamed report (see Pause).
  */
 export async function loadReport(
   file: string,
@@ -155,6 +157,7 @@ export async function loadReport(
   base: Omit<ParseContext, 'file'>,
   chunkSize?: number,
   division?: Division,
+  pause?: Pause,
 ): Promise<void> {
   const info = await stat(file).catch(() => undefined);
   if (!info) throw new ReportError(file, `file not found; expected ${expected(kind)}`);
@@ -194,6 +197,7 @@ export async function loadReport(
       },
       chunkSize,
       division,
+      pause,
     );
   } catch (error) {
     if (error instanceof SyntaxError) {
@@ -230,22 +234,27 @@ export interface ReportSource {
 
 /**
  * Reads reports in order into an aggregator; stops at the first that fails and returns its index
- * and error (each caller names it in its own way).
+ * and error (each caller names it in its own way). `pause` is called every few MB of a streamed
+ * report and after each report (see Pause).
  */
 export async function readReports(
   sink: ReportSink & { startReport(file: string): void },
   sources: readonly ReportSource[],
   root: string,
   gitleaksIgnore: readonly string[],
+  pause?: Pause,
+  policy?: FindingPolicy,
 ): Promise<{ index: number; error: unknown } | undefined> {
   const ignore = new Set(gitleaksIgnore);
+  const policed = isEmptyPolicy(policy) ? sink : new PolicySink(sink, policy!);
   for (const [index, { file, kind, division }] of sources.entries()) {
-    sink.startReport(file);
+    policed.startReport(file);
     try {
-      await loadReport(file, kind, { root, sink, gitleaksIgnore: ignore }, undefined, division);
+      await loadReport(file, kind, { root, sink: policed, gitleaksIgnore: ignore }, undefined, division, pause);
     } catch (error) {
       return { index, error };
     }
+    await pause?.();
   }
   return undefined;
 }

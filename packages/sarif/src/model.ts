@@ -37,7 +37,16 @@ export interface Finding {
   package?: string;
   /** Stable hash of the dedupe key; never derived from a raw secret alone. */
   fingerprint: string;
+  /**
+   * The baseline fingerprint (ADR-030): a hash of tool, category, rule, file or target, package and
+   * the finding's content (secret hash, Semgrep's match id, a normalised snippet), never of line
+   * numbers, so a finding that moves is the same finding. Findings of the same `match` are compared
+   * as a multiset with the baseline's.
+   */
+  match: string;
   suppressed: boolean;
+  /** Why it is suppressed (a suppressions entry's reason, an ignore file, ignore-unfixed); written as the SARIF suppression's justification. */
+  justification?: string | undefined;
   cwe: string[];
   cve: string[];
   helpUri?: string;

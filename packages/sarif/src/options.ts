@@ -25,6 +25,20 @@ export interface ScanOptions {
   categoryPrefix: string;
   /** Deadline of each scanner run by `run-scanners` (input `scan-timeout`, default 30m). */
   scanTimeoutMs?: number;
+  /** Globs of repository paths left out: passed to the scanners run, applied to every report read. */
+  skipPaths: string[];
+  /** Vulnerabilities without a fixed version are kept, marked suppressed, and never gate. */
+  ignoreUnfixed: boolean;
+  /** The suppressions file (YAML), when given. */
+  suppressions?: string;
+  /** A previous findings file or SARIF log to compare with. */
+  baseline?: string;
+  /** Which findings gate; undefined: `new` on pull requests, `all` elsewhere. */
+  gateScope?: 'new' | 'all';
+  /** Comment the new findings on the pull request; undefined: on pull requests with a token. */
+  prComment?: boolean;
+  /** The artifact that holds the findings file of a run (looked up on the base branch for pull requests). */
+  baselineArtifact: string;
   /** A container image Trivy scans too (input `image`): a reference, or a `docker save` / OCI archive. */
   image?: string;
   /** Diff-aware scan (input `diff-base`): a commit or branch; the scanners look at the changes since its merge base with HEAD. */
@@ -32,6 +46,28 @@ export interface ScanOptions {
   /** Trivy's cache directory with a database made ready beforehand (set by the scanner installer, not an input). */
   trivyCacheDir?: string;
 }
+
+/** Globs one per line or comma-separated; a comma inside braces (`{a,b}/**`) belongs to its glob. */
+function splitGlobs(lines: readonly string[]): string[] {
+  const globs: string[] = [];
+  for (const line of lines) {
+    let depth = 0;
+    let current = '';
+    for (const c of line) {
+      if (c === '{') depth++;
+      else if (c === '}') depth = Math.max(0, depth - 1);
+      if (c === ',' && depth === 0) {
+        globs.push(current);
+        current = '';
+      } else current += c;
+    }
+    globs.push(current);
+  }
+  return globs.map((g) => g.trim()).filter(Boolean);
+}
+
+/** The artifact name the reusable workflow uploads the findings file as, and the baseline lookup reads. */
+export const FINDINGS_ARTIFACT = 'security-findings';
 
 /** The report inputs: one per registered scanner (`<id>-report`), then any SARIF, then any report detected from its content. */
 export const REPORT_INPUTS: readonly { input: string; kind: ReportKind }[] = [
@@ -49,6 +85,8 @@ export interface RegistryInput {
   alias?: string;
   /** Paths or globs: a flag that may be repeated. */
   multiple: boolean;
+  /** A boolean flag (`--ignore-unfixed`); strings otherwise. */
+  type?: 'boolean';
 }
 
 /**
@@ -78,6 +116,56 @@ export function registryInputs(): RegistryInput[] {
       default: '',
       alias: 'report',
       multiple: true,
+    },
+    {
+      name: 'skip-paths',
+      description:
+        'Globs of repository paths to leave out (`vendor/**`, `**/testdata/**`), one per line or comma-separated: passed to the scanners run by run-scanners (Trivy --skip-dirs/--skip-files, Semgrep --exclude, a Gitleaks allowlist) and applied to the findings of every report read.',
+      default: '',
+      multiple: true,
+    },
+    {
+      name: 'ignore-unfixed',
+      description:
+        'Vulnerabilities without a fixed version are reported but never gate: they stay in the SARIF and findings files, suppressed with the justification "ignore-unfixed".',
+      default: 'false',
+      multiple: false,
+      type: 'boolean',
+    },
+    {
+      name: 'suppressions',
+      description:
+        "A YAML file with a `suppressions:` list; each entry has exactly one of `rule`, `fingerprint` (a finding's `match`) or `path` (a glob), plus `reason` and `expires` (YYYY-MM-DD). An expired, reason-less or malformed entry fails the run naming it; suppressed findings stay in the SARIF as suppressed, with the reason.",
+      default: '',
+      multiple: false,
+    },
+    {
+      name: 'baseline',
+      description:
+        "A previous findings file of this action (or a SARIF log) to compare with: the outputs new, fixed and unchanged count against it, and with gate-scope new only findings absent from it gate. On pull requests, when empty and github-token is given, the base branch's findings are looked up in the last successful run of the same workflow (artifact baseline-artifact).",
+      default: '',
+      multiple: false,
+    },
+    {
+      name: 'gate-scope',
+      description:
+        '`new`: only findings absent from the baseline can fail the gate; `all`: every finding. Default: `new` on pull_request events, `all` elsewhere; without a baseline the gate falls back to `all` and says so.',
+      default: '',
+      multiple: false,
+    },
+    {
+      name: 'baseline-artifact',
+      description: `The artifact that holds a run's findings file, looked up on the base branch for pull requests (upload the findings-file output under this name).`,
+      default: FINDINGS_ARTIFACT,
+      multiple: false,
+    },
+    {
+      name: 'pr-comment',
+      description:
+        'On pull requests, one comment (updated in place) listing the new findings, redacted. Default: true on pull requests when github-token is given.',
+      default: '',
+      multiple: false,
+      type: 'boolean',
     },
     {
       name: 'run-scanners',
@@ -125,6 +213,27 @@ export function readScanInputs(inputs: Inputs, label: (name: string) => string =
     );
   }
   const scanTimeoutMs = inputs.duration('scan-timeout', { default: '30m', min: '1s', max: '6h' });
+  const skipPaths = splitGlobs(inputs.list('skip-paths', { separator: /\n/ })).map((g) => g.replace(/^\.\//, ''));
+  const absolute = skipPaths.find(
+    (g) => g.startsWith('/') || /^[A-Za-z]:[\\/]/.test(g) || g.split('/').includes('..') || g.includes("'''") || g.length > 500,
+  );
+  if (absolute) {
+    throw new InputError(
+      'skip-paths',
+      `${label('skip-paths')} takes globs of repository paths relative to its root (such as vendor/** or **/testdata/**), got '${absolute}'.`,
+    );
+  }
+  const suppressions = inputs.string('suppressions');
+  const baseline = inputs.string('baseline');
+  const gateScope = inputs.enum('gate-scope', ['new', 'all']);
+  const prComment = inputs.raw('pr-comment') === undefined ? undefined : inputs.boolean('pr-comment', false);
+  const baselineArtifact = inputs.string('baseline-artifact', { default: FINDINGS_ARTIFACT });
+  if (!/^[\w.-]{1,100}$/.test(baselineArtifact)) {
+    throw new InputError(
+      'baseline-artifact',
+      `${label('baseline-artifact')} must be an artifact name of letters, digits, '.', '_' and '-' (at most 100), got '${baselineArtifact}'.`,
+    );
+  }
   const image = inputs.string('image');
   if (image && !/^[\w./:@+-]+$/.test(image)) {
     throw new InputError(
@@ -149,6 +258,13 @@ export function readScanInputs(inputs: Inputs, label: (name: string) => string =
     upload,
     categoryPrefix,
     ...(scanTimeoutMs ? { scanTimeoutMs } : {}),
+    skipPaths,
+    ignoreUnfixed: inputs.boolean('ignore-unfixed', false),
+    ...(suppressions ? { suppressions } : {}),
+    ...(baseline ? { baseline } : {}),
+    ...(gateScope ? { gateScope } : {}),
+    ...(prComment !== undefined ? { prComment } : {}),
+    baselineArtifact,
     ...(image ? { image } : {}),
     ...(diffBase ? { diffBase } : {}),
   };

@@ -4,6 +4,7 @@ import type { GateResult } from './gate.ts';
 import { SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
 import { isRepositoryPath } from './paths.ts';
 import type { SarifStats } from './writer.ts';
+import type { BaselineOutcome } from './baseline.ts';
 
 /** Where a file of the scanned commit can be linked to. */
 export interface RepositoryLinks {
@@ -21,6 +22,10 @@ export interface ScanReport {
   gate: GateResult;
   problems: readonly string[];
   sarif?: SarifStats;
+  /** The comparison with the baseline (baseline.ts). */
+  baseline?: BaselineOutcome;
+  /** Why there is no baseline or why the scope fell back to `all`. */
+  baselineNote?: string;
 }
 
 const TITLE: Record<Severity, string> = { CRITICAL: 'Critical', HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low', INFO: 'Info' };
@@ -35,9 +40,38 @@ function gateLine(report: ScanReport): string {
   const { gate } = report;
   if (gate.threshold === 'none') return 'Gate: passed (fail-on: none, findings never fail the step)';
   const at = `at or above ${gate.threshold.toUpperCase()}`;
+  const scoped = gate.scope === 'new';
+  const what = scoped ? 'new unsuppressed finding' : 'unsuppressed finding';
+  const settings = `fail-on: ${gate.threshold}${gate.scope ? `, gate-scope: ${gate.scope}` : ''}`;
   return gate.passed
-    ? `Gate: passed (fail-on: ${gate.threshold}; no unsuppressed finding ${at})`
-    : `Gate: failed (fail-on: ${gate.threshold}; ${gate.failing} unsuppressed finding${gate.failing === 1 ? '' : 's'} ${at})`;
+    ? `Gate: passed (${settings}; no ${what} ${at})`
+    : `Gate: failed (${settings}; ${gate.failing} ${what}${gate.failing === 1 ? '' : 's'} ${at})`;
+}
+
+/** The baseline section: counts, the scope, and the new findings (texts already redacted). */
+function baselineSection(report: ScanReport, top: number): string[] {
+  const parts: string[] = [];
+  const b = report.baseline;
+  if (b) {
+    parts.push(
+      '### Compared with the baseline\n',
+      `Baseline: ${escapeMarkdown(b.source)}. **New: ${b.new}**, fixed: ${b.fixed}, unchanged: ${b.unchanged}. ${
+        b.scope === 'new' ? 'Only new findings can fail the gate (gate-scope: new).' : 'Every finding can fail the gate (gate-scope: all).'
+      }\n`,
+    );
+    const shown = b.newFindings.slice(0, top);
+    if (shown.length) {
+      parts.push(
+        table(
+          ['Severity', 'Tools', 'Rule', 'Where', 'New finding'],
+          shown.map((f) => [TITLE[f.severity], f.tools.map((t) => toolName(report.tools, t)).join(', '), f.rule, f.where, f.title]),
+        ),
+      );
+      if (b.new > shown.length) parts.push(`…and ${b.new - shown.length} more new findings in the findings file.\n`);
+    }
+  }
+  if (report.baselineNote) parts.push(`${b ? '' : '### Baseline\n\n'}${escapeMarkdown(report.baselineNote)}\n`);
+  return parts;
 }
 
 function toolName(tools: readonly ToolInfo[], id: string): string {
@@ -74,7 +108,8 @@ export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top
     '## Security scan\n',
     `**${report.gate.passed ? '✅' : '❌'} ${escapeMarkdown(gateLine(report))}**\n`,
     table(['Tool', ...SEVERITIES.map((s) => TITLE[s])], countRows(report, counts)),
-    `Suppressed by the tools (never gate): ${suppressed}.\n`,
+    `Suppressed (by the tools, ignore files, ignore-unfixed or the suppressions file; never gate): ${suppressed}.\n`,
+    ...baselineSection(report, top),
   ];
   const shown = topFindings(report.findings, top);
   if (shown.length) {
@@ -118,6 +153,12 @@ export function consoleReport(report: ScanReport, top = 10): string {
   const lines = rows.map((r) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   lines.push('', `Suppressed (not gated): ${counts.suppressed}`);
+  const b = report.baseline;
+  if (b) {
+    lines.push(`Baseline ${b.source}: new ${b.new}, fixed ${b.fixed}, unchanged ${b.unchanged} (gate-scope: ${b.scope})`);
+    for (const f of b.newFindings.slice(0, top)) lines.push(`  new ${f.severity.padEnd(8)} ${f.rule}  ${f.where}  ${f.title}`);
+  }
+  if (report.baselineNote) lines.push(report.baselineNote);
   const shown = topFindings(report.findings, top);
   if (shown.length) {
     lines.push('', 'Top findings:');

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { errorMessage, exec as defaultExec, InputError, type Exec, type Logger } from '@pipeline-toolkit/core';
+import { errorMessage, exec as defaultExec, existingPath, InputError, jobRoots, type Exec, type Logger } from '@pipeline-toolkit/core';
 import { expandReports } from './files.ts';
 import type { AggregateJob, AggregateOutcome } from './job.ts';
 import type { ReportKind } from './load.ts';
@@ -10,6 +10,16 @@ import type { ScanOptions } from './options.ts';
 import type { RepositoryLinks } from './report.ts';
 import { runnableScanners } from './scanners/index.ts';
 import { runAvailableScanners } from './scanners/run.ts';
+import { loadBaseline, type BaselineJob } from './baseline.ts';
+import {
+  parseTrivyIgnore,
+  parseTrivyIgnoreYaml,
+  readSemgrepIgnore,
+  readSuppressions,
+  type FindingPolicy,
+  type Suppression,
+  type TrivyIgnoreEntry,
+} from './policy.ts';
 
 export interface ScanDeps {
   log: Logger;
@@ -22,11 +32,97 @@ export interface ScanDeps {
   label?: (name: string) => string;
   /** Links for the job summary. */
   links?: RepositoryLinks;
+  /** A baseline found elsewhere (the base branch's findings artifact), used when the baseline input is empty; `shown` names it. */
+  foundBaseline?: { file: string; shown: string };
+  /** Why no baseline was found, when one was looked for (said in the summary). */
+  baselineNotFound?: string;
+  /** Today, for the suppressions' expiry dates (tests set it). */
+  now?: Date;
 }
 
 export interface ScanResult extends AggregateOutcome {
   sarifFile: string;
   findingsFile: string;
+}
+
+/** Whether the run is for a pull request (the events whose gate scope defaults to `new`). */
+export function isPullRequestEvent(env: NodeJS.ProcessEnv): boolean {
+  return env['GITHUB_EVENT_NAME'] === 'pull_request' || env['GITHUB_EVENT_NAME'] === 'pull_request_target';
+}
+
+/** The repository's Trivy ignore files (.trivyignore, .trivyignore.yaml), read as Trivy reads them. */
+async function trivyIgnore(cwd: string, now: Date | undefined): Promise<TrivyIgnoreEntry[]> {
+  const entries: TrivyIgnoreEntry[] = [];
+  const text = path.join(cwd, '.trivyignore');
+  if (existsSync(text)) entries.push(...parseTrivyIgnore(await readFile(text, 'utf8'), '.trivyignore', now));
+  for (const name of ['.trivyignore.yaml', '.trivyignore.yml']) {
+    const file = path.join(cwd, name);
+    if (existsSync(file))
+      entries.push(...(await parseTrivyIgnoreYaml(await readFile(file, 'utf8'), name, { input: 'trivy-report', ...(now ? { now } : {}) })));
+  }
+  return entries;
+}
+
+/** The finding policy of the options and the repository's ignore files (policy.ts). */
+export async function readPolicy(options: ScanOptions, deps: Pick<ScanDeps, 'cwd' | 'env' | 'label' | 'now'>): Promise<FindingPolicy> {
+  const label = deps.label ?? ((n: string) => `Input '${n}'`);
+  let suppressions: Suppression[] = [];
+  if (options.suppressions) {
+    const file = existingPath(options.suppressions, {
+      input: 'suppressions',
+      label: label('suppressions'),
+      roots: jobRoots(deps.env, deps.cwd, 'read'),
+      cwd: deps.cwd,
+      kind: 'file',
+    });
+    suppressions = await readSuppressions(file, options.suppressions, {
+      input: 'suppressions',
+      label: label('suppressions'),
+      ...(deps.now ? { now: deps.now } : {}),
+    });
+  }
+  return {
+    skipPaths: options.skipPaths,
+    ignoreUnfixed: options.ignoreUnfixed,
+    suppressions,
+    trivyIgnore: await trivyIgnore(deps.cwd, deps.now),
+    semgrepIgnore: await readSemgrepIgnore(deps.cwd),
+  };
+}
+
+/** The baseline to compare with and the gate's scope; a `new` scope without a baseline falls back to `all`, with the reason. */
+async function baselineOf(
+  options: ScanOptions,
+  deps: ScanDeps,
+  label: (name: string) => string,
+): Promise<{ baseline?: BaselineJob; note?: string }> {
+  const wanted = options.gateScope ?? (isPullRequestEvent(deps.env) ? 'new' : 'all');
+  const source = options.baseline
+    ? {
+        file: existingPath(options.baseline, {
+          input: 'baseline',
+          label: label('baseline'),
+          roots: jobRoots(deps.env, deps.cwd, 'read'),
+          cwd: deps.cwd,
+          kind: 'file',
+        }),
+        shown: options.baseline,
+      }
+    : deps.foundBaseline;
+  if (!source) {
+    if (wanted === 'all') return deps.baselineNotFound ? { note: deps.baselineNotFound } : {};
+    const why = deps.baselineNotFound ?? 'no baseline was given';
+    return { note: `Gate scope new needs a baseline, and ${why}: every finding can fail the gate (scope all).` };
+  }
+  const baseline = await loadBaseline(source.file, {
+    input: 'baseline',
+    label: label('baseline'),
+    shown: source.shown,
+    root: deps.cwd,
+    scope: wanted,
+    skipPaths: options.skipPaths,
+  });
+  return { baseline };
 }
 
 /** Fingerprints listed in the repository's .gitleaksignore (comments and blank lines skipped). */
@@ -66,6 +162,9 @@ export async function mergeBase(base: string, cwd: string, exec: Exec, label: (n
  */
 export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<ScanResult> {
   const label = deps.label ?? ((n: string) => `Input '${n}'`);
+  // every input file is checked before any scanner runs: a bad suppression fails fast
+  const policy = await readPolicy(options, deps);
+  const { baseline, note } = await baselineOf(options, deps, label);
   const sources: { input: string; label: string; kind: ReportKind; file: string }[] = [];
   // this action's own outputs are never inputs (a rerun in the same folder); renamed ones carry a marker (load.ts)
   const outputs = new Set([path.resolve(deps.cwd, options.outputSarif), path.resolve(deps.cwd, options.findingsFile)]);
@@ -90,6 +189,7 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
         workspace: deps.cwd,
         outDir,
         semgrepConfig: options.semgrepConfig,
+        skipPaths: options.skipPaths,
         ...(diffBase ? { diffBase } : {}),
         ...(options.image ? { image: options.image } : {}),
         ...(options.trivyCacheDir ? { trivyCacheDir: options.trivyCacheDir } : {}),
@@ -103,6 +203,9 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
     sources,
     root: deps.cwd,
     gitleaksIgnore: await gitleaksIgnore(deps.cwd),
+    policy,
+    ...(baseline ? { baseline } : {}),
+    ...(note ? { baselineNote: note } : {}),
     failOn: options.failOn,
     categoryPrefix: options.categoryPrefix,
     sarifFile: path.resolve(deps.cwd, options.outputSarif),

@@ -1,11 +1,19 @@
+import { hash } from 'node:crypto';
 import { cutText } from '@pipeline-toolkit/core';
 import type { Finding, ToolInfo } from './model.ts';
 
 /** A finding as a parser reads it, before deduplication assigns tools, a fingerprint and its report. */
-export type RawFinding = Omit<Finding, 'tools' | 'fingerprint' | 'report'> & {
+export type RawFinding = Omit<Finding, 'tools' | 'fingerprint' | 'match' | 'report'> & {
   tool: string;
   /** The dedupe key (docs/security-scan.md); never contains a raw secret. */
   key: string;
+  /**
+   * What tells this finding apart from others of its rule in the same file without a line number:
+   * a hash of the secret, Semgrep's match-based id, a hash of the normalised snippet (see matchOf).
+   */
+  stable?: string;
+  /** A vulnerability without a fixed version (input ignore-unfixed). */
+  unfixed?: boolean;
 };
 
 /** Where parsers put what they read. */
@@ -54,6 +62,15 @@ export function cveIds(texts: readonly string[]): string[] {
     for (const [id] of text.matchAll(CVE)) ids.add(/^cve/i.test(id) ? id.toUpperCase() : `GHSA${id.slice(4).toLowerCase()}`);
   }
   return [...ids];
+}
+
+/**
+ * A content discriminator for the baseline fingerprint (RawFinding.stable): a short hash of a
+ * snippet with its white space collapsed, so re-indenting or moving it changes nothing.
+ */
+export function snippetHash(text: string | undefined): string {
+  const normal = text?.replace(/\s+/g, ' ').trim();
+  return normal ? hash('sha256', normal).slice(0, 24) : '';
 }
 
 /** A text of at most `max` characters, ending with `…` when cut. */

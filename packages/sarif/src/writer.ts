@@ -132,9 +132,17 @@ export function findingJson(f: Finding): string {
   if (f.location !== undefined) text += `,"location":${JSON.stringify(f.location)}`;
   if (f.target !== undefined) text += `,"target":${quote(f.target)}`;
   if (f.package !== undefined) text += `,"package":${quote(f.package)}`;
-  text += `,"fingerprint":"${f.fingerprint}","suppressed":${f.suppressed},"cwe":${listJson(f.cwe)},"cve":${listJson(f.cve)}`;
+  text += `,"fingerprint":"${f.fingerprint}","match":"${f.match}","suppressed":${f.suppressed}`;
+  if (f.justification !== undefined) text += `,"justification":${quote(f.justification)}`;
+  text += `,"cwe":${listJson(f.cwe)},"cve":${listJson(f.cve)}`;
   if (f.helpUri !== undefined) text += `,"helpUri":${quote(f.helpUri)}`;
   return `${text},"report":${quote(f.report)}}`;
+}
+
+/** A suppressed result's `suppressions` (kind external: decided outside the code), with the reason when one was given. */
+function suppressionJson(justification: string | undefined): string {
+  const reason = justification ? `,"justification":${quote(truncate(justification, 1000))}` : '';
+  return `"suppressions":[{"kind":"external","status":"accepted"${reason}}],`;
 }
 
 /** One result, written as text directly (it is the bulk of the file: up to 25,000 per run). */
@@ -144,7 +152,7 @@ export function resultJson(f: Finding, where: Location, ruleIndex: number): stri
   return (
     `{"ruleId":${quote(f.rule)},"ruleIndex":${ruleIndex},"level":"${SARIF_LEVEL[f.severity]}","message":{"text":${JSON.stringify(message)}},` +
     `"locations":[{"physicalLocation":{"artifactLocation":{"uri":${uriOf(where.path)}},"region":${regionJson(where)}}}],` +
-    `"partialFingerprints":{"pipelineToolkitFinding/v1":"${f.fingerprint}"},` +
-    `${f.suppressed ? '"suppressions":[{"kind":"external","status":"accepted"}],' : ''}"properties":{${properties}}}`
+    `"partialFingerprints":{"pipelineToolkitFinding/v1":"${f.fingerprint}","pipelineToolkitMatch/v1":"${f.match}"},` +
+    `${f.suppressed ? suppressionJson(f.justification) : ''}"properties":{${properties}}}`
   );
 }

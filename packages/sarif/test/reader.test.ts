@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { InputError } from '@pipeline-toolkit/core';
 import { aggregateJob, type AggregateJob, type ReportKind } from '../src/index.ts';
+import { PAUSE_EVERY } from '../src/parallel/reader.ts';
 import { divideReports, type Split } from '../src/parallel/split.ts';
 import { fixture } from './helpers.ts';
 
@@ -141,6 +142,54 @@ describe('reading reports in a second thread', () => {
     for (const file of ['out.sarif', 'out.findings.json'])
       expect(readFileSync(path.join(work, 'secret', file), 'utf8')).not.toContain(secret);
   });
+
+  it("the first thread's secrets reach the second while both read (every few MB), and are redacted there as in one thread", async () => {
+    // a Gitleaks report of several MB for the first thread, whose secrets are sent at its pauses,
+    // and a Semgrep report of several MB for the second, whose messages quote some of them
+    const leaks = Array.from({ length: 12_000 }, (_, i) => ({
+      RuleID: 'generic-api-key',
+      Description: 'Detected a Generic API Key, potentially exposing access to various services and sensitive operations.',
+      File: `src/module${i % 50}/settings${i}.py`,
+      StartLine: 1 + (i % 90),
+      Secret: `Kq${i.toString(36).padStart(6, '0')}Vz${(i * 7919).toString(36).padStart(8, '0')}`,
+      Match: `api_key = "Kq${i.toString(36).padStart(6, '0')}Vz${(i * 7919).toString(36).padStart(8, '0')}"`,
+      Commit: `${i.toString(16).padStart(40, 'c')}`,
+      Author: 'Jane Developer',
+      Email: 'jane@example.com',
+    }));
+    const quoted = (i: number) => leaks[(i * 37) % leaks.length]!.Secret;
+    const results = Array.from({ length: 12_000 }, (_, i) => ({
+      check_id: `python.lang.security.rule-${i % 40}`,
+      path: `src/module${i % 50}/views${i}.py`,
+      start: { line: 1 + (i % 300), col: 5 },
+      end: { line: 1 + (i % 300), col: 60 },
+      extra: {
+        message: `Detected a hard-coded credential ${quoted(i)} passed to a request without validation, which allows an attacker in.`,
+        severity: 'ERROR',
+        metadata: { cwe: ['CWE-798: Use of Hard-coded Credentials'], source: `https://semgrep.dev/r/rule-${i % 40}` },
+        lines: `    requests.get(url, headers={"Authorization": token})`,
+      },
+    }));
+    const gitleaks = path.join(work, 'big-gitleaks.json');
+    const semgrep = path.join(work, 'big-semgrep.json');
+    writeFileSync(gitleaks, JSON.stringify(leaks, null, 1));
+    writeFileSync(semgrep, JSON.stringify({ version: '1.100.0', errors: [], results }, null, 1));
+    for (const file of [gitleaks, semgrep]) expect(statSync(file).size).toBeGreaterThan(PAUSE_EVERY);
+    const reports: [string, ReportKind][] = [
+      [gitleaks, 'gitleaks'],
+      [semgrep, 'semgrep'],
+    ];
+    const one = await aggregateJob(job('pauses-one', reports, Infinity));
+    const two = await aggregateJob(job('pauses-two', reports, 0, { index: 1 }));
+    expect(two).toEqual(one);
+    const read = (name: string, file: string) => readFileSync(path.join(work, name, file), 'utf8');
+    for (const file of ['out.sarif', 'out.findings.json']) {
+      const text = read('pauses-two', file);
+      expect(text).toBe(read('pauses-one', file));
+      for (const i of [0, 1, 5_000, 11_999]) expect(text).not.toContain(quoted(i));
+    }
+    expect(read('pauses-two', 'out.findings.json')).toContain('Detected a hard-coded credential *** passed');
+  }, 120_000);
 
   it('a bad report read by the second thread fails with the error of the one-thread path', async () => {
     const bad = path.join(work, 'truncated.json');

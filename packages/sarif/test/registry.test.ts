@@ -53,7 +53,9 @@ describe('the scanner registry', () => {
     const runnable = SCANNERS.filter((s): s is Scanner & { run: NonNullable<Scanner['run']> } => s.run !== undefined);
     expect(runnable.map((s) => s.tool.id)).toEqual(['gitleaks', 'semgrep', 'trivy']);
     for (const s of runnable)
-      expect(s.run.args({ workspace: '/w', report: '/out/r.json', semgrepConfig: ['rules'] })).toContain('/out/r.json');
+      expect(s.run.args({ workspace: '/w', report: '/out/r.json', semgrepConfig: ['rules'], skipPaths: [], workDir: '/out' })).toContain(
+        '/out/r.json',
+      );
   });
 });
 

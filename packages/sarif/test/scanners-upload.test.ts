@@ -137,12 +137,48 @@ describe('scan inputs', () => {
       upload: false,
       categoryPrefix: 'security-scan',
       scanTimeoutMs: 30 * 60_000,
+      skipPaths: [],
+      ignoreUnfixed: false,
+      baselineArtifact: 'security-findings',
+    });
+  });
+
+  it('reads the options: skip-paths (braces kept whole), ignore-unfixed, suppressions, baseline, gate-scope, pr-comment', () => {
+    const options = read({
+      'gitleaks-report': 'a',
+      'skip-paths': 'vendor/**, ./{docs,examples}/**\n**/testdata/**',
+      'ignore-unfixed': 'true',
+      suppressions: '.security/suppressions.yml',
+      baseline: 'main.findings.json',
+      'gate-scope': 'new',
+      'pr-comment': 'false',
+    });
+    expect(options).toMatchObject({
+      skipPaths: ['vendor/**', '{docs,examples}/**', '**/testdata/**'],
+      ignoreUnfixed: true,
+      suppressions: '.security/suppressions.yml',
+      baseline: 'main.findings.json',
+      gateScope: 'new',
+      prComment: false,
     });
   });
 
   it.each([
     [{ 'gitleaks-report': 'a', 'run-scanners': 'all' }, "Input 'run-scanners' must be one of none, available, got 'all'."],
     [{ 'gitleaks-report': 'a', upload: 'yes' }, "Input 'upload' must be a boolean (true or false), got 'yes'."],
+    [{ 'gitleaks-report': 'a', 'gate-scope': 'changed' }, "Input 'gate-scope' must be one of new, all, got 'changed'."],
+    [
+      { 'gitleaks-report': 'a', 'ignore-unfixed': 'sometimes' },
+      "Input 'ignore-unfixed' must be a boolean (true or false), got 'sometimes'.",
+    ],
+    [
+      { 'gitleaks-report': 'a', 'skip-paths': '../outside/**' },
+      "Input 'skip-paths' takes globs of repository paths relative to its root (such as vendor/** or **/testdata/**), got '../outside/**'.",
+    ],
+    [
+      { 'gitleaks-report': 'a', 'baseline-artifact': 'a/b' },
+      "Input 'baseline-artifact' must be an artifact name of letters, digits, '.', '_' and '-' (at most 100), got 'a/b'.",
+    ],
     [
       { 'gitleaks-report': 'a', 'category-prefix': 'a b' },
       "Input 'category-prefix' may hold only letters, digits, '.', '_', '-' and '/', got 'a b'.",

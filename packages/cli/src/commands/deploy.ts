@@ -43,6 +43,11 @@ export const deploy: Command = {
     { name: 'timeout', type: 'string', description: 'Budget for Helm and readiness, each (default 5m; from 1s to 6h)' },
     { name: 'drain', type: 'string', description: 'Keep the previous colour this long after the switch (default 30s, at most 1h)' },
     { name: 'keep-previous', type: 'string', description: 'scaled-down (default), running or uninstall' },
+    {
+      name: 'autoscaled-idle',
+      type: 'string',
+      description: 'HPA-scaled workloads of the previous colour: minimum (pin the HPA, default) or zero',
+    },
     { name: 'lock-timeout', type: 'string', description: "Wait this long for another deploy's lock (default 0s, at most 6h)" },
     { name: 'helm', type: 'string', description: "Helm 3 or 4 binary (default 'helm')" },
     { name: 'dry-run', type: 'boolean', description: 'Print the plan (colours, Helm command, router write) and change nothing' },

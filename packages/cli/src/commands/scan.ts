@@ -1,5 +1,6 @@
 import { InputError, requestPolicy } from '@pipeline-toolkit/core';
 import {
+  gateMessage,
   namesOf,
   prepareScanners,
   readInstallInputs,
@@ -26,9 +27,16 @@ export const scan: Command = {
   usage: `pipeline-toolkit scan ${SCANNERS.map((s) => `[--${s.tool.id} ${s.tool.id}.json]`).join(' ')} [--sarif-files "*.sarif"] [--report any.json] [--fail-on high] [--sarif out.sarif]`,
   flags: [
     ...fromRegistry.flatMap((i): Flag[] => [
-      { name: i.name, type: 'string', ...(i.multiple ? { multiple: true } : {}), description: i.description },
+      { name: i.name, type: i.type ?? 'string', ...(i.multiple ? { multiple: true } : {}), description: i.description },
       ...(i.alias
-        ? [{ name: i.alias, type: 'string' as const, ...(i.multiple ? { multiple: true } : {}), description: `Same as --${i.name}` }]
+        ? [
+            {
+              name: i.alias,
+              type: i.type ?? ('string' as const),
+              ...(i.multiple ? { multiple: true } : {}),
+              description: `Same as --${i.name}`,
+            },
+          ]
         : []),
     ]),
     { name: 'semgrep-config', type: 'string', multiple: true, description: 'Local Semgrep rule file or directory for --run-scanners' },
@@ -72,7 +80,11 @@ export const scan: Command = {
     { name: 'sarif', type: 'string', description: 'Same as --output-sarif' },
     { name: 'category-prefix', type: 'string', description: 'Prefix of each run category (default security-scan)' },
     { name: 'upload', type: 'boolean', description: 'Upload the SARIF file to code scanning (GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_REF)' },
-    { name: 'github-token', type: 'string', description: 'Token for --upload (default: GITHUB_TOKEN)' },
+    {
+      name: 'github-token',
+      type: 'string',
+      description: 'Token for --upload, the base branch baseline lookup and --pr-comment (default: GITHUB_TOKEN)',
+    },
     {
       name: 'scan-timeout',
       type: 'string',
@@ -101,6 +113,7 @@ export const scan: Command = {
     const result = await runScan(options, { log: io.log, env, cwd: io.cwd, label });
     io.out(result.console);
     io.out(`\nSARIF: ${result.sarifFile}\nFindings: ${result.findingsFile}`);
+    if (!result.gate.passed) io.log.error(gateMessage(result));
     if (token && repository && sha && ref) await uploadForRun({ sarifFile: result.sarifFile, token, env: io.env, log: io.log, policy });
     return result.gate.passed ? 0 : 1;
   },

@@ -1,6 +1,7 @@
 import { errorMessage } from '@pipeline-toolkit/core';
 import { CancelledError, type DeploySpec, type EngineDeps, type Mode, type Outcome } from './model.ts';
 import { lock } from './lock.ts';
+import { unpinLive } from './autoscale.ts';
 import { runMode } from './modes.ts';
 import { preflight, type Plan } from './preflight.ts';
 import { servingProblems } from './workloads.ts';
@@ -46,6 +47,9 @@ export async function runDeploy(spec: DeploySpec, deps: EngineDeps, mode: Mode):
     if (plan.router.liveRevision !== undefined) run.outcome.revision = plan.router.liveRevision;
     await phase(run, 'lock', () => lock(run));
     plan = await converge(run, await preflight(run));
+    // An interrupted run may have left the live colour's HPA pinned: it is unpinned before anything else.
+    const unpinned = await unpinLive(deps.api, spec.namespace, spec.release, plan.live, deps.log);
+    if (unpinned.length) run.outcome.cleanup = [...(run.outcome.cleanup ?? []), ...unpinned];
     await runMode(run, plan, mode);
   } catch (error) {
     run.outcome.failure = failureOf(error, 'preflight');

@@ -2,6 +2,7 @@ import type { Logger } from '@pipeline-toolkit/core';
 import type { KubeApi } from '../api.ts';
 import type { Helm } from '../helm.ts';
 import type { PodDiagnosis } from './diagnose.ts';
+import type { AutoscaledIdle } from './autoscale.ts';
 import type { Route, RouterConfig } from './routers/router.ts';
 
 export const COLORS = ['blue', 'green'] as const;
@@ -63,6 +64,8 @@ export interface DeploySpec {
   /** Identifies this run in the lock and the router (stable across re-run attempts of the same run). */
   runId: string;
   runUrl?: string;
+  /** How a colour that a HorizontalPodAutoscaler scales is taken out after the drain: pinned to the HPA's minimum (default) or set to 0. */
+  autoscaledIdle?: AutoscaledIdle;
   /** Which router takes traffic (default: the Service router `<release>`). */
   router?: RouterConfig;
   /** How long the gates may hold the run beyond its timeouts (metrics analyses, promote-after): the lock lasts that much longer. */
@@ -89,6 +92,8 @@ export interface Journal {
   release: string;
   runId: string;
   lockHeld: boolean;
+  /** Set while HorizontalPodAutoscalers of a colour are being pinned, unpinned or their target set to 0; the post step then makes sure the live colour is not left pinned. */
+  autoscaling?: { color: Color; change: 'pin' | 'unpin' | 'zero'; hpas: string[] } | undefined;
   /** The router this run drives (absent in journals of runs before routers had kinds: the Service router). */
   router?: RouterConfig;
   /** Set right before the switch write is sent, cleared when the post-switch gate passed or traffic was restored. */

@@ -44,7 +44,7 @@ async function prepareIdle(run: Run, plan: Plan): Promise<{ ready: ReadyColor; r
       'wait-ready',
       () => waitReady(run, idle, plan.rendered?.other),
       (r) =>
-        `${r.workloads.map((w) => `${w.ref.kind} ${w.ref.name}`).join(', ')} ready; endpoints of Service ${r.service.metadata?.name} ready`,
+        `${r.workloads.map((w) => `${w.ref.kind} ${w.ref.name}`).join(', ')} ready; endpoints of Service ${r.service.metadata?.name} ready${r.autoscalers.length ? `; ${r.autoscalers.join('; ')}` : ''}`,
     );
     if (run.router.previewAddress) {
       const address = run.router.previewAddress;

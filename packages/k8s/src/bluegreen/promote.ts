@@ -38,7 +38,7 @@ export async function promote(run: Run, plan: Plan, ready: ReadyColor, revision:
   if (!plan.live) return;
   await phase(run, 'drain', () => drain(run));
   const previous = plan.live;
-  await phase(run, 'scale-down', () => scaleDown(run, previous, run.spec.keepPrevious));
+  await phase(run, 'scale-down', () => scaleDown(run, previous, run.spec.keepPrevious, run.spec.autoscaledIdle ?? 'minimum'));
 }
 
 /** The post-switch gate failed: one write back to the previous colour, if it can still serve; then the failed colour is scaled down. */

@@ -6,6 +6,7 @@ import { servingProblems } from './workloads.ts';
 import { releaseLock } from './release-lock.ts';
 import { restoreTraffic } from './traffic.ts';
 import { routerFor } from './routers/index.ts';
+import { unpinLive } from './autoscale.ts';
 
 /**
  * The post step (runs even when the job was cancelled): if the main step did not finish, undo its
@@ -41,6 +42,20 @@ export async function recoverInterrupted(
     } catch (error) {
       log.error(`Could not restore the router (${router.label}): ${errorMessage(error)}`);
       notes.push(`the router (${router.label}) NOT restored: ${errorMessage(error)}`);
+    }
+  }
+  if (journal.autoscaling || journal.switchInFlight) {
+    // Whatever was interrupted, the colour that takes traffic must scale with its HPA.
+    try {
+      const state = await routerFor(api, namespace, release, journal.router).read();
+      notes.push(...(await unpinLive(api, namespace, release, state.liveColor, log)));
+      if (journal.autoscaling)
+        notes.push(
+          `${journal.autoscaling.change} of ${journal.autoscaling.hpas.join(', ')} on ${journal.autoscaling.color} was interrupted; the next deploy of ${journal.autoscaling.color} restores them before Helm runs`,
+        );
+    } catch (error) {
+      log.error(`Could not check the live colour's HorizontalPodAutoscalers: ${errorMessage(error)}`);
+      notes.push(`autoscalers NOT checked: ${errorMessage(error)}`);
     }
   }
   if (journal.lockHeld) notes.push(await releaseLock(api, namespace, release, runId));

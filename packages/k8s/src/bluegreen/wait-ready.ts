@@ -1,4 +1,5 @@
-import { ExternalError, formatDuration } from '@pipeline-toolkit/core';
+import { ExternalError, formatDuration, type Logger } from '@pipeline-toolkit/core';
+import { autoscaledWorkloads, autoscalerLine, autoscalerWaiting } from './autoscale.ts';
 import type { V1Service } from '../api.ts';
 import { colorRelease, DeployFailure, type Color } from './model.ts';
 import { diagnose, diagnosisLines } from './diagnose.ts';
@@ -10,6 +11,8 @@ import { colorObjects, readWorkloads, selectorString, type LiveWorkload } from '
 export interface ReadyColor {
   objects: ReleaseObjects;
   workloads: LiveWorkload[];
+  /** The HPAs that scale the colour's workloads, as they were when it became ready (one line each). */
+  autoscalers: string[];
   /** The colour's own Service as its release renders it (the preview, and the model of the router). */
   service: V1Service;
 }
@@ -71,17 +74,43 @@ export async function waitReady(run: Run, color: Color, other?: ReleaseObjects):
   const { objects, service } = await releasedObjects(run, color, other);
   const name = service.metadata?.name ?? '';
   let last: LiveWorkload[] = [];
+  let warned = false;
+  const warnOnce: Pick<Logger, 'warning'> = {
+    warning: (message) => {
+      if (!warned) run.deps.log.warning(message);
+      warned = true;
+    },
+  };
   return poll(
     run,
     `${colorRelease(run.spec.release, color)} did not become ready`,
     async () => {
+      // The HPAs first: a workload is read after its HPA, so a count the HPA just set is seen.
+      const autoscaled = await autoscaledWorkloads(api, namespace, objects.workloads, warnOnce);
       const workloads = await readWorkloads(api, namespace, objects.workloads);
       last = workloads;
       const served = workloads.filter((w) => servedWorkloads(objects, service.spec?.selector ?? {}).includes(w.ref));
       const pods = await podNames(run, served);
       const endpoints = endpointsWaiting(name, served, pods, await api.listEndpointSlices(namespace, name));
       const state = readiness(workloads, endpoints);
-      return state.ready ? { value: { objects, workloads, service }, waiting: [] } : { waiting: state.waiting };
+      const scaling = autoscaled
+        .map((a) =>
+          autoscalerWaiting(
+            a,
+            workloads.find((w) => w.ref === a.ref),
+          ),
+        )
+        .filter((l): l is string => Boolean(l));
+      if (state.ready && !scaling.length) {
+        const autoscalers = autoscaled.map((a) =>
+          autoscalerLine(
+            a,
+            workloads.find((w) => w.ref === a.ref),
+          ),
+        );
+        return { value: { objects, workloads, service, autoscalers }, waiting: [] };
+      }
+      return { waiting: [...scaling, ...state.waiting] };
     },
     async () => {
       const found = await diagnose(api, namespace, last).catch(() => []);

@@ -20,8 +20,15 @@ export async function aggregateInTwoThreads(job: AggregateJob, split: Split, agg
   const rendered = (n: number): OutputFiles => ({ sarif: `${job.sarifFile}.${n}.part`, findings: `${job.findingsFile}.${n}.part` });
   try {
     const divided = split.at === undefined ? [] : [job.sources[split.index]!];
-    await readSources(agg, job, [...job.sources.slice(0, split.index), ...divided], split.at);
-    shard.secrets(agg.secrets.values());
+    // the secrets found so far go to the shard every few MB: it redacts with them as soon as it has read
+    let sent = 0;
+    const sendSecrets = (last: boolean) => {
+      const found = agg.foundSecrets;
+      if (found.length > sent || last) shard.secrets(found.slice(sent), last);
+      sent = found.length;
+    };
+    await readSources(agg, job, [...job.sources.slice(0, split.index), ...divided], split.at, () => sendSecrets(false));
+    sendSecrets(true);
     // while the shard finishes reading: texts are checked again only for the shard's new secrets
     agg.redactTexts();
     const { findings, output, plan, shardRendered } = await merge(agg, shard, job, rendered(1));
@@ -41,7 +48,7 @@ export async function aggregateInTwoThreads(job: AggregateJob, split: Split, agg
     const shardCounted = await shard.counted();
     addCounts(counts, shardCounted.counts);
     heads.push(shardCounted.head);
-    return outcome(job, agg, { findings: joinHeads(heads), counts }, plan.stats);
+    return await outcome(job, agg, { findings: joinHeads(heads), counts }, plan.stats);
   } finally {
     await shard.close();
     for (const n of [0, 1]) for (const file of Object.values(rendered(n))) rmSync(file, { force: true });

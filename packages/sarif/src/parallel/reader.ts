@@ -475,12 +475,28 @@ export class JsonStreamReader {
   }
 }
 
+/** How many bytes a report is read between two calls of its `pause` (see streamJson). */
+export const PAUSE_EVERY = 4 << 20;
+
+/**
+ * Called between chunks every PAUSE_EVERY bytes, and after each report (load.ts): two threads
+ * reading at once exchange what they found so far there (see README.md, "secrets exchange").
+ */
+export type Pause = () => void | Promise<void>;
+
 /**
  * Reads a report file through a JsonStreamReader in chunks (256 KB): the elements of its split
  * arrays go to the handlers; returns the rest of the document, or NOT_MINE (see Division).
  */
-export async function streamJson(file: string, handlers: StreamHandlers, chunkSize = 1 << 18, division?: Division): Promise<unknown> {
+export async function streamJson(
+  file: string,
+  handlers: StreamHandlers,
+  chunkSize = 1 << 18,
+  division?: Division,
+  pause?: Pause,
+): Promise<unknown> {
   const reader = new JsonStreamReader(handlers, division);
+  let sincePause = 0;
   // Synchronous reads: the file is read start to end with nothing else to do meanwhile, and a
   // thread-pool round trip per chunk only adds waiting.
   const fd = openSync(file, 'r');
@@ -491,6 +507,11 @@ export async function streamJson(file: string, handlers: StreamHandlers, chunkSi
       const n = readSync(fd, buf, 0, chunkSize, null);
       if (n === 0) break;
       if (reader.push(buf, n) === NOT_MINE) return NOT_MINE;
+      sincePause += n;
+      if (pause && sincePause >= PAUSE_EVERY) {
+        sincePause = 0;
+        await pause();
+      }
     }
   } finally {
     closeSync(fd);

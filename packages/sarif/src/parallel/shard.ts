@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { Worker, type MessagePort } from 'node:worker_threads';
 import { Aggregator, countAll, type FindingCounts, type Handover, type Verdict } from '../aggregate.ts';
 import { readReports, type ReportSource } from '../load.ts';
+import type { FindingPolicy } from '../policy.ts';
 import type { Finding, Location, ToolInfo } from '../model.ts';
 import { renderFiles, ShardOutput, type OutputFiles, type OutputPlan, type Sizes } from '../output.ts';
 import { headOf } from '../report.ts';
@@ -14,6 +15,7 @@ export interface ShardJob {
   sources: (ReportSource & InputOf)[];
   root: string;
   gitleaksIgnore: string[];
+  policy?: FindingPolicy;
 }
 
 /** What a shard tells the coordinator, step by step (see steps() below). */
@@ -25,7 +27,7 @@ type FromShard =
   | { step: 'failed'; error: ThreadErrorRecord };
 
 type ToShard =
-  | { step: 'secrets'; secrets: string[] }
+  | { step: 'secrets'; secrets: string[]; last: boolean }
   | { step: 'verdict'; verdict: Verdict }
   | { step: 'render'; plan: OutputPlan; rendered: OutputFiles }
   | { step: 'assemble'; layouts: Layouts; files: OutputFiles };
@@ -44,12 +46,6 @@ class Inbox<T extends { step: string }> {
   fail(error: Error): void {
     this.#failure ??= error;
     this.#wake?.();
-  }
-
-  /** Whether a message of this step has arrived (after the event loop has taken in what is pending). */
-  async arrived(step: string): Promise<boolean> {
-    await new Promise((resolve) => setImmediate(resolve));
-    return this.#queue.some((m) => m.step === step);
   }
 
   async next(step: string): Promise<T> {
@@ -98,9 +94,13 @@ export class Shard {
     return this.#next('read');
   }
 
-  /** Gives the coordinator's secrets, once it has read its reports: the shard redacts its findings meanwhile. */
-  secrets(secrets: string[]): void {
-    this.#send({ step: 'secrets', secrets });
+  /**
+   * Gives the coordinator's secrets found since the last call: every few MB while it reads (the
+   * shard registers them as they come, so that it can redact as soon as it has read), and once
+   * more (`last`) when it has read its reports.
+   */
+  secrets(secrets: string[], last: boolean): void {
+    this.#send({ step: 'secrets', secrets, last });
   }
 
   /** Gives the deduplication verdict: the shard keeps and sorts its findings meanwhile. */
@@ -142,24 +142,32 @@ export async function runShard(job: ShardJob, port: MessagePort): Promise<void> 
 
 async function steps(job: ShardJob, port: MessagePort): Promise<void> {
   const inbox = new Inbox<ToShard>();
-  port.on('message', (message: ToShard) => inbox.push(message));
+  // secret matches across tools are left to the coordinator, which knows the earlier reports
+  const agg = new Aggregator({ secretsAcrossTools: false });
+  port.on('message', (message: ToShard) => {
+    // the coordinator's secrets are registered as they come, even while this thread reads (see pause below)
+    if (message.step === 'secrets') agg.addSecrets(message.secrets);
+    if (message.step !== 'secrets' || message.last) inbox.push(message);
+  });
   const post = (message: FromShard) => port.postMessage(message);
   const expect = async <S extends ToShard['step']>(step: S) => {
     return (await inbox.next(step)) as Extract<ToShard, { step: S }>;
   };
 
-  // secret matches across tools are left to the coordinator, which knows the earlier reports
-  const agg = new Aggregator({ secretsAcrossTools: false });
-  const failed = await readReports(agg, job.sources, job.root, job.gitleaksIgnore);
+  // every few MB, the messages that came meanwhile are taken in (the coordinator's secrets)
+  const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+  const failed = await readReports(agg, job.sources, job.root, job.gitleaksIgnore, pause, job.policy);
   if (failed) throw reportInputError(job.sources[failed.index]!, failed.error, agg.secrets);
   const reports = new Map<string, Location | undefined>();
   const placed = (f: Finding) => placement(f, job.root, reports) !== undefined;
-  post({ step: 'read', tools: agg.toolsAsRead, problems: agg.problems, secrets: agg.secrets.values(), handover: agg.handover(placed) });
+  post({ step: 'read', tools: agg.toolsAsRead, problems: agg.problems, secrets: [...agg.foundSecrets], handover: agg.handover(placed) });
 
-  // Every secret is known once the coordinator's arrive. When they have not yet, the texts are
-  // redacted with this thread's secrets meanwhile, and checked again only for the later ones.
-  if (!(await inbox.arrived('secrets'))) agg.redactTexts();
-  agg.addSecrets((await expect('secrets')).secrets);
+  // Every secret is known once the coordinator's last ones have come. The texts are redacted with
+  // the secrets known now (most of the coordinator's came while this thread read), and checked
+  // again only for those that come later, if any.
+  await pause();
+  agg.redactTexts();
+  await expect('secrets');
   agg.redactTexts();
   agg.applyVerdict((await expect('verdict')).verdict);
   const findings = agg.finish();

@@ -78,5 +78,6 @@ export function shardJob(job: AggregateJob, split: Split): ShardJob {
     })),
     root: job.root,
     gitleaksIgnore: job.gitleaksIgnore,
+    ...(job.policy ? { policy: job.policy } : {}),
   };
 }

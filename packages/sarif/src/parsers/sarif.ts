@@ -10,10 +10,10 @@ import {
   type Severity,
 } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
-import { cleanText, cveIds, cweIds, firstLine, unrecognisedSeverity, type ParseContext } from '../sink.ts';
+import { cleanText, cveIds, cweIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext } from '../sink.ts';
 import { addLeak } from '../scanners/gitleaks.ts';
 import { scannerOfDriver } from '../scanners/index.ts';
-import { semgrepKey } from '../scanners/semgrep.ts';
+import { semgrepKey, semgrepStable } from '../scanners/semgrep.ts';
 import { trivyKeys } from '../scanners/trivy.ts';
 
 interface Run {
@@ -219,9 +219,13 @@ function readResult(run: Run, item: unknown, index: number): void {
     const where = location ? `${location.path}|${location.startLine ?? 0}|${location.startColumn ?? 0}` : '-';
     key = `${run.tool}|${id}|${where}|${stable || createHash('sha256').update(rawMessage).digest('hex').slice(0, 16)}`;
   }
+  const lineHash = str(obj(result['partialFingerprints'])?.['primaryLocationLineHash']);
+  const matchId = run.kind === 'semgrep' ? semgrepStable(str(obj(result['fingerprints'])?.['matchBasedId/v1']), undefined) : '';
   run.ctx.sink.finding({
     tool: run.tool,
     key,
+    // a content hash of the line (CodeQL's primaryLocationLineHash), else the snippet, else nothing
+    stable: matchId || (lineHash ? `line:${lineHash}` : snippetHash(snippet)),
     rule: id,
     title,
     message: rawMessage,

@@ -1,8 +1,11 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { hash } from 'node:crypto';
 import { int, obj, str, strings, ReportError } from '../json.ts';
 import type { Severity } from '../model.ts';
 import { normalisePath } from '../paths.ts';
-import type { ParseContext } from '../sink.ts';
+import { snippetHash, type ParseContext } from '../sink.ts';
 import type { Scanner } from './scanner.ts';
 
 export const GITLEAKS = { id: 'gitleaks', name: 'Gitleaks', informationUri: 'https://github.com/gitleaks/gitleaks' } as const;
@@ -32,6 +35,17 @@ export interface GitleaksLeak {
   tags: string[];
   /** Gitleaks' own fingerprint (`commit:file:rule:line`), as listed in .gitleaksignore. */
   fingerprint?: string;
+  /** The matched text (Gitleaks' `Match`): with `--redact` the secret is replaced in it, the text around it stays. */
+  context?: string;
+}
+
+/** What Gitleaks writes in place of a secret with `--redact` (and older reports: asterisks). */
+const REDACTED = /^(?:REDACTED|\*+)$/;
+
+/** The baseline discriminator of a leak: the secret's hash, or with `--redact` the hash of the text matched around it. */
+function leakStable(leak: GitleaksLeak): string {
+  if (leak.secret && !REDACTED.test(leak.secret)) return `secret:${secretHash(leak.secret)}`;
+  return leak.context ? `match:${snippetHash(leak.context)}` : '';
 }
 
 /** Turns one leak (from the JSON or the SARIF report) into a finding; the secret itself never leaves here. */
@@ -49,11 +63,8 @@ export function addLeak(leak: GitleaksLeak, ctx: ParseContext): void {
     severity: gitleaksSeverity(leak.tags),
     category: 'secret',
     location: { path, startLine: leak.startLine, endLine: leak.endLine, startColumn: leak.startColumn, endColumn: leak.endColumn },
-    suppressed:
-      ignored !== undefined &&
-      ignored.size > 0 &&
-      leak.fingerprint !== undefined &&
-      (ignored.has(leak.fingerprint) || ignored.has(withoutCommit(leak.fingerprint))),
+    stable: leakStable(leak),
+    suppressed: ignored !== undefined && ignored.size > 0 && leak.fingerprint !== undefined && isIgnored(leak.fingerprint, ignored),
     cwe: ['CWE-798'],
     cve: [],
     helpUri: GITLEAKS.informationUri,
@@ -70,6 +81,25 @@ function leakMessage(rule: string, description: string | undefined): string {
   const message = `Secret detected by rule ${rule}${description ? ` (${description})` : ''}. Rotate it and remove it from the code and the history.`;
   if (known || messages.size < 10_000) messages.set(rule, { description, message });
   return message;
+}
+
+/**
+ * Whether .gitleaksignore lists a leak's fingerprint: as written, without its commit (an entry
+ * `file:rule:line` covers every commit), or with the commit shortened (Gitleaks 8.26 and later
+ * write 7 characters where earlier versions wrote 40, and both forms are in use).
+ */
+export function isIgnored(fingerprint: string, ignored: ReadonlySet<string>): boolean {
+  if (ignored.has(fingerprint) || ignored.has(withoutCommit(fingerprint))) return true;
+  const parts = fingerprint.split(':');
+  if (parts.length < 4 || !/^[0-9a-f]{7,40}$/i.test(parts[0]!)) return false;
+  const rest = parts.slice(1).join(':');
+  for (const entry of ignored) {
+    const colon = entry.indexOf(':');
+    const commit = entry.slice(0, colon);
+    if (colon < 7 || entry.slice(colon + 1) !== rest || !/^[0-9a-f]+$/i.test(commit)) continue;
+    if (commit.startsWith(parts[0]!) || parts[0]!.startsWith(commit)) return true;
+  }
+  return false;
 }
 
 function withoutCommit(fingerprint: string): string {
@@ -104,7 +134,9 @@ export function readGitleaksLeak(item: unknown, index: number, ctx: ParseContext
   const secret = str(leak['Secret']) ?? str(leak['offender']);
   ctx.sink.secret(str(leak['Secret']));
   ctx.sink.secret(str(leak['offender']));
-  for (const line of (str(leak['Match']) ?? '').split(/\r?\n/)) ctx.sink.secret(line);
+  const match = str(leak['Match']);
+  if (match?.includes('\n')) for (const line of match.split(/\r?\n/)) ctx.sink.secret(line);
+  else ctx.sink.secret(match);
   addLeak(
     {
       rule,
@@ -117,6 +149,7 @@ export function readGitleaksLeak(item: unknown, index: number, ctx: ParseContext
       secret,
       tags: tagsOf(leak['Tags'] ?? leak['tags']),
       fingerprint: str(leak['Fingerprint']),
+      context: str(leak['Match']),
     },
     ctx,
   );
@@ -127,6 +160,36 @@ export function parseGitleaksJson(doc: unknown, ctx: ParseContext): void {
   if (!Array.isArray(doc)) throw new ReportError(ctx.file, 'expected a Gitleaks JSON report (an array of findings)');
   ctx.sink.tool({ ...GITLEAKS });
   doc.forEach((item, index) => readGitleaksLeak(item, index, ctx));
+}
+
+/** The configuration written for skip-paths: the repository's own (or Gitleaks' default) extended with an allowlist of the paths. */
+const SKIP_CONFIG = 'gitleaks-skip-paths.toml';
+
+/** A glob as the regular expression Gitleaks' allowlist `paths` takes (matched anywhere in the path, so anchored at a separator). */
+export function globRegex(glob: string): string {
+  let out = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*' && glob[i + 1] === '*') {
+      const slash = glob[i + 2] === '/';
+      out += slash ? '(?:.*/)?' : '.*';
+      i += slash ? 2 : 1;
+    } else if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '{') out += '(?:';
+    else if (c === '}') out += ')';
+    else if (c === ',' && out.lastIndexOf('(?:') > out.lastIndexOf(')')) out += '|';
+    else out += c.replace(/[.+^$()|[\]\\]/g, '\\$&');
+  }
+  return `(?:^|/)${out}(?:/.*)?$`;
+}
+
+/** TOML literal strings cannot hold `'''`: such a glob is refused by the input's validation first. */
+export function skipConfig(workspace: string, skipPaths: readonly string[]): string {
+  const own = ['.gitleaks.toml', '.github/.gitleaks.toml'].map((f) => path.join(workspace, f)).find((f) => existsSync(f));
+  const extend = own ? `path = ${JSON.stringify(own)}` : 'useDefault = true';
+  const paths = skipPaths.map((g) => `  '''${globRegex(g)}''',`).join('\n');
+  return `# written by pipeline-toolkit security-scan for skip-paths\n[extend]\n${extend}\n\n[[allowlists]]\ndescription = "skip-paths"\npaths = [\n${paths}\n]\n`;
 }
 
 export const gitleaks: Scanner = {
@@ -140,11 +203,14 @@ export const gitleaks: Scanner = {
   readElement: readGitleaksLeak,
   run: {
     command: 'gitleaks',
-    summary: 'gitleaks with --redact; on a diff-aware scan only the commits after diff-base (`gitleaks git --log-opts base..HEAD`)',
-    args: ({ report, workspace, diffBase }) => [
+    summary:
+      'gitleaks with --redact (.gitleaksignore and skip-paths applied); on a diff-aware scan only the commits after diff-base (`gitleaks git --log-opts base..HEAD`)',
+    args: ({ report, workspace, diffBase, skipPaths = [], workDir }) => [
       ...(diffBase ? ['git', `--log-opts=${diffBase}..HEAD`] : ['dir']),
       '--no-banner',
       '--redact',
+      ...(existsSync(path.join(workspace, '.gitleaksignore')) ? ['--gitleaks-ignore-path', path.join(workspace, '.gitleaksignore')] : []),
+      ...(skipPaths.length ? ['--config', path.join(workDir ?? path.dirname(report), SKIP_CONFIG)] : []),
       '--exit-code',
       '0',
       '--report-format',
@@ -155,5 +221,8 @@ export const gitleaks: Scanner = {
     ],
     env: {},
     okExitCodes: [0],
+    prepare: async ({ workspace, skipPaths = [], workDir, report }) => {
+      if (skipPaths.length) await writeFile(path.join(workDir ?? path.dirname(report), SKIP_CONFIG), skipConfig(workspace, skipPaths));
+    },
   },
 };

@@ -55,6 +55,7 @@ function readMatch(item: unknown, index: number, subject: string, image: boolean
     ...(path && !image && isRepositoryPath(path) ? { location: { path } } : { target: where ? `${subject}: ${where}` : subject }),
     package: pkg,
     suppressed: false,
+    unfixed: fixed.length === 0,
     cwe: [],
     cve: cveIds([id, ...arr(match['relatedVulnerabilities']).map((r) => str(obj(r)?.['id']) ?? '')]),
     helpUri: str(v['dataSource']) ?? strings(v['urls'])[0],

@@ -78,6 +78,7 @@ export async function runAvailableScanners(
       continue;
     }
     await spec.check?.(command, deps);
+    await spec.prepare?.({ ...runOptions, workDir: runOptions.workDir ?? outDir, report: reportFile(kind, outDir) });
     planned.push(...scannerCommands(kind, { ...runOptions, command, outDir }));
   }
   const started = Date.now();

@@ -18,6 +18,10 @@ export interface RunOptions {
   report: string;
   /** Local Semgrep rule files or directories (input semgrep-config). */
   semgrepConfig: readonly string[];
+  /** Globs of repository paths to leave out (input skip-paths). */
+  skipPaths?: readonly string[];
+  /** A folder of this run for files the scanner needs (a generated configuration). */
+  workDir?: string;
   /**
    * A diff-aware scan (pull requests): the commit the change starts from (the merge base with the
    * base branch). Gitleaks then scans only the commits after it, Semgrep reports only findings the
@@ -49,6 +53,8 @@ export interface ScannerRun {
   okExitCodes: number[];
   /** Why the scanner is not run with these options (told as a notice), when it is not. */
   skip?(options: RunOptions): string | undefined;
+  /** Writes what the arguments refer to (a generated configuration), before running. */
+  prepare?(options: RunOptions): Promise<void>;
   /** Checked before running, with the command found (e.g. refuses a known-bad release). */
   check?(command: string, deps: ScannerDeps): Promise<void>;
   /** Further runs with these options (their reports are read as this scanner's). */

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { severityFromLabel, type Location, type Severity } from '../model.ts';
 import { normalisePath } from '../paths.ts';
-import { cleanText, cweIds, firstLine, unrecognisedSeverity, type ParseContext } from '../sink.ts';
+import { cleanText, cweIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext } from '../sink.ts';
 import type { Scanner } from './scanner.ts';
 
 export const SEMGREP = { id: 'semgrep', name: 'Semgrep', informationUri: 'https://semgrep.dev' } as const;
@@ -17,6 +17,16 @@ export function semgrepKey(rule: string, location: Location, fingerprint: string
   const usable = usableFingerprint(fingerprint);
   if (usable) return `semgrep|${rule}|${location.path}|${usable}`;
   return `semgrep|${rule}|${location.path}|${location.startLine ?? 0}:${location.startColumn ?? 0}|${location.endLine ?? 0}:${location.endColumn ?? 0}`;
+}
+
+/**
+ * The baseline discriminator: Semgrep's own match-based id (made from the rule, the file and the
+ * matched code, not lines), else the matched lines normalised, unless masked ("requires login").
+ */
+export function semgrepStable(fingerprint: string | undefined, lines: string | undefined): string {
+  const usable = usableFingerprint(fingerprint);
+  if (usable) return `id:${usable}`;
+  return lines && !/^requires login$/i.test(lines.trim()) ? `code:${snippetHash(lines)}` : '';
 }
 
 /** Semgrep's label (legacy ERROR/WARNING/INFO or CRITICAL…LOW); anything else is listed and read as MEDIUM. */
@@ -63,6 +73,7 @@ export function readSemgrepResult(item: unknown, index: number, ctx: ParseContex
     severity: semgrepSeverity(extra?.['severity'], ctx),
     category: 'sast',
     location,
+    stable: semgrepStable(str(extra?.['fingerprint']), str(extra?.['lines'])),
     suppressed: extra?.['is_ignored'] === true,
     cwe: cweIds(strings(metadata?.['cwe'])),
     cve: [],
@@ -108,8 +119,8 @@ export const semgrep: Scanner = {
   run: {
     command: 'semgrep',
     summary:
-      'semgrep with the local rule files of semgrep-config and metrics off; on a diff-aware scan only what the change introduced (`--baseline-commit`)',
-    args: ({ report, workspace, semgrepConfig, diffBase }) => [
+      'semgrep with the local rule files of semgrep-config, skip-paths as --exclude and metrics off; on a diff-aware scan only what the change introduced (`--baseline-commit`)',
+    args: ({ report, workspace, semgrepConfig, diffBase, skipPaths = [] }) => [
       'scan',
       ...semgrepConfig.flatMap((c) => ['--config', path.resolve(workspace, c)]),
       ...(diffBase ? ['--baseline-commit', diffBase] : []),
@@ -120,6 +131,8 @@ export const semgrep: Scanner = {
       'off',
       '--disable-version-check',
       '--quiet',
+      // .semgrepignore at the scanned root is Semgrep's own; skip-paths are added to it
+      ...skipPaths.flatMap((glob) => ['--exclude', glob]),
       workspace,
     ],
     env: { SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' },

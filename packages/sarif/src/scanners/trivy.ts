@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { ExternalError } from '@pipeline-toolkit/core';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { maxSeverity, severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
-import { cveIds, firstLine, unrecognisedSeverity, type ParseContext, type RawFinding } from '../sink.ts';
+import { cveIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext, type RawFinding } from '../sink.ts';
 import type { Scanner, ScannerDeps } from './scanner.ts';
 
 export const TRIVY = { id: 'trivy', name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy' } as const;
@@ -106,10 +108,18 @@ function vulnerability(v: JsonObject, scope: Scope, suppressed: boolean): RawFin
     ...(lines ? { location: lines } : placed(scope)),
     package: pkg,
     suppressed,
+    unfixed: !fixed,
     cwe: strings(v['CweIDs']),
     cve: cveIds([id]),
     helpUri: str(v['PrimaryURL']),
   };
+}
+
+/** The code lines Trivy quotes for a misconfiguration (CauseMetadata.Code.Lines[].Content). */
+function codeLines(cause: JsonObject | undefined): string {
+  return arr(obj(cause?.['Code'])?.['Lines'])
+    .map((l) => str(obj(l)?.['Content']) ?? '')
+    .join('\n');
 }
 
 function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): RawFinding | undefined {
@@ -128,6 +138,7 @@ function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): Raw
     severity: trivySeverity(m, scope.ctx),
     category: 'misconfiguration',
     ...placed(scope, startLine, int(cause?.['EndLine'])),
+    stable: [str(cause?.['Resource']) ?? '', snippetHash(codeLines(cause))].join(':'),
     suppressed: suppressed || status === 'EXCEPTION',
     cwe: [],
     cve: [],
@@ -150,6 +161,8 @@ function secret(s: JsonObject, scope: Scope, suppressed: boolean): RawFinding | 
     severity: trivySeverity(s, scope.ctx),
     category: 'secret',
     ...placed(scope, startLine, int(s['EndLine'])),
+    // Match is hashed, never kept: Trivy masks the secret in it
+    stable: snippetHash(str(s['Match'])),
     suppressed,
     cwe: ['CWE-798'],
     cve: [],
@@ -277,6 +290,12 @@ async function refuseMaliciousTrivy(command: string, deps: ScannerDeps): Promise
   }
 }
 
+/** `--ignorefile` with the repository's .trivyignore.yaml, else its .trivyignore, and `--show-suppressed`. */
+function trivyIgnoreArgs(workspace: string): string[] {
+  const file = ['.trivyignore.yaml', '.trivyignore.yml', '.trivyignore'].map((f) => path.join(workspace, f)).find((f) => existsSync(f));
+  return file ? ['--ignorefile', file, '--show-suppressed'] : [];
+}
+
 /** With a database made ready beforehand (install-scanners): Trivy reads it from there and does not try to update it. */
 function trivyDbArgs(cacheDir: string | undefined): string[] {
   return cacheDir ? ['--cache-dir', cacheDir, '--skip-db-update'] : [];
@@ -305,8 +324,8 @@ export const trivy: Scanner = {
   run: {
     command: 'trivy',
     summary:
-      'trivy fs (vulnerabilities, misconfigurations of Dockerfiles and Helm charts, secrets) and, with `image`, trivy image (vulnerabilities and secrets of the image), refusing the malicious releases',
-    args: ({ report, workspace, trivyCacheDir }) => [
+      "trivy fs (vulnerabilities, misconfigurations of Dockerfiles and Helm charts, secrets; the repository's .trivyignore(.yaml) with --show-suppressed; skip-paths as --skip-dirs/--skip-files) and, with `image`, trivy image (vulnerabilities and secrets of the image), refusing the malicious releases",
+    args: ({ report, workspace, trivyCacheDir, skipPaths = [] }) => [
       'fs',
       ...trivyDbArgs(trivyCacheDir),
       '--format',
@@ -316,12 +335,15 @@ export const trivy: Scanner = {
       '--exit-code',
       '0',
       '--quiet',
+      // findings its ignore file lists are kept, as suppressed (ExperimentalModifiedFindings)
+      ...trivyIgnoreArgs(workspace),
+      ...skipPaths.flatMap((glob) => ['--skip-dirs', glob, '--skip-files', glob]),
       workspace,
     ],
     env: { TRIVY_SCANNERS: 'vuln,misconfig,secret' },
     okExitCodes: [0],
     check: refuseMaliciousTrivy,
-    more: ({ image, trivyCacheDir }) =>
+    more: ({ image, trivyCacheDir, workspace }) =>
       image
         ? [
             {
@@ -338,6 +360,7 @@ export const trivy: Scanner = {
                 '--exit-code',
                 '0',
                 '--quiet',
+                ...trivyIgnoreArgs(workspace),
                 ...(isImageArchive(image) ? ['--input', image] : [image]),
               ],
             },

@@ -1,3 +1,4 @@
+import { GateError } from '@pipeline-toolkit/core';
 import { FIELD_MANAGER, type KubeApi, type RouteObject } from '../../api.ts';
 import { ANNOTATIONS } from '../model.ts';
 import { backendRouter } from './backend.ts';
@@ -76,6 +77,11 @@ export function gatewayRouter(api: KubeApi, namespace: string, _release: string,
     async preview(_object, to) {
       const name = previewRouteName(config.name);
       const found = await api.readRoute(namespace, 'HTTPRoute', name);
+      // Never take over someone else's HTTPRoute of that name: the preview would route their hostname.
+      if (found && found.metadata?.annotations?.[ANNOTATIONS.managedBy] !== FIELD_MANAGER)
+        throw new GateError(
+          `HTTPRoute ${name} exists but is not a preview route managed by pipeline-toolkit (annotation ${ANNOTATIONS.managedBy} missing); give another route-name or remove that HTTPRoute.`,
+        );
       const object = `HTTPRoute ${namespace}/${name}`;
       const purpose = `route ${config.previewHost} to ${to['service']}`;
       const spec = { rules: rules([ref(to, 100)]) };

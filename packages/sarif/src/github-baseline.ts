@@ -1,0 +1,218 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { inflateRawSync } from 'node:zlib';
+import { DEFAULT_REQUEST_POLICY, ExternalError, guardedFetch, startDeadline, stripChar, type RequestPolicy } from '@pipeline-toolkit/core';
+import { escapeMarkdown } from '@pipeline-toolkit/core';
+import type { BaselineOutcome } from './baseline.ts';
+
+/**
+ * The GitHub side of the baseline gate (ADR-030): on pull requests, the base branch's findings
+ * file from the last successful run of the same workflow (its artifact), and one pull request
+ * comment listing the new findings, updated in place. Every request goes through the repository's
+ * request policy (request-timeout per attempt, request-deadline in all).
+ */
+
+export interface GitHubApi {
+  token: string;
+  /** GITHUB_API_URL. */
+  apiUrl: string;
+  /** owner/name. */
+  repository: string;
+  policy?: RequestPolicy;
+  fetch?: typeof fetch;
+}
+
+/** The largest artifact downloaded, and the largest file taken out of it. */
+export const ARTIFACT_LIMITS = { zipBytes: 50 * 1024 * 1024, entryBytes: 200 * 1024 * 1024, entries: 1000 } as const;
+
+async function call(api: GitHubApi, fetcher: typeof fetch, route: string, init: RequestInit = {}): Promise<Response> {
+  const url = route.startsWith('http') ? route : `${stripChar(api.apiUrl, '/', 'end')}${route}`;
+  return fetcher(url, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${api.token}`,
+      accept: 'application/vnd.github+json',
+      'x-github-api-version': '2022-11-28',
+      'user-agent': 'pipeline-toolkit-security-scan',
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+    },
+  });
+}
+
+async function jsonOf<T>(response: Response, what: string): Promise<T> {
+  const text = await response.text();
+  if (!response.ok) throw new ExternalError(`${what}: HTTP ${response.status} (${text.slice(0, 200)}).`);
+  return JSON.parse(text) as T;
+}
+
+/** `owner/repo/.github/workflows/ci.yml@refs/heads/x` → `ci.yml`. */
+export function workflowFile(workflowRef: string | undefined): string | undefined {
+  const file = workflowRef?.split('@')[0]?.split('/').at(-1);
+  return file && /^[\w.-]+\.ya?ml$/.test(file) ? file : undefined;
+}
+
+/** A zip entry's name is refused when it could leave the folder it is extracted to. */
+function unsafeName(name: string): boolean {
+  return name.startsWith('/') || name.includes('\\') || /^[A-Za-z]:/.test(name) || name.split('/').includes('..') || name.includes('\0');
+}
+
+/**
+ * The files of a zip archive (GitHub's artifact download), read from its central directory with
+ * bounds: at most ARTIFACT_LIMITS.entries entries of at most entryBytes each, stored or deflated.
+ * An entry whose name could leave the extraction folder (`../`, absolute) fails the whole archive.
+ */
+export function unzip(zip: Buffer, shown: string): { name: string; data: Buffer }[] {
+  const bad = (why: string): never => {
+    throw new ExternalError(`The baseline artifact ${shown} is refused: ${why}.`);
+  };
+  let eocd = -1;
+  for (let i = zip.length - 22; i >= Math.max(0, zip.length - 22 - 65_535); i--) {
+    if (zip.readUInt32LE(i) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  }
+  if (eocd < 0) bad('not a zip archive');
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  if (count > ARTIFACT_LIMITS.entries) bad(`${count} entries (at most ${ARTIFACT_LIMITS.entries})`);
+  const files: { name: string; data: Buffer }[] = [];
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) bad('a broken central directory');
+    const method = zip.readUInt16LE(at + 10);
+    const compressed = zip.readUInt32LE(at + 20);
+    const size = zip.readUInt32LE(at + 24);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extra = zip.readUInt16LE(at + 30);
+    const comment = zip.readUInt16LE(at + 32);
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+    at += 46 + nameLength + extra + comment;
+    if (unsafeName(name)) bad(`entry ${JSON.stringify(name.slice(0, 100))} would be written outside its folder`);
+    if (name.endsWith('/')) continue;
+    if (size > ARTIFACT_LIMITS.entryBytes) bad(`entry ${name} is ${size} bytes (at most ${ARTIFACT_LIMITS.entryBytes})`);
+    if (local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50) bad(`entry ${name} has no local header`);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const raw = zip.subarray(start, start + compressed);
+    if (raw.length !== compressed) bad(`entry ${name} is cut short`);
+    let data: Buffer;
+    if (method === 0) data = Buffer.from(raw);
+    else if (method === 8) {
+      try {
+        data = inflateRawSync(raw, { maxOutputLength: ARTIFACT_LIMITS.entryBytes });
+      } catch (error) {
+        return bad(`entry ${name} does not inflate (${(error as Error).message})`);
+      }
+    } else return bad(`entry ${name} uses compression method ${method} (stored and deflate are read)`);
+    if (data.length !== size) bad(`entry ${name} is ${data.length} bytes, its header says ${size}`);
+    files.push({ name, data });
+  }
+  return files;
+}
+
+export type FoundBaseline = { file: string; shown: string } | { missing: string };
+
+/**
+ * The base branch's findings file: the newest successful runs of the same workflow on the base
+ * branch (at most 5 looked at), the first with an unexpired artifact `artifact` of at most
+ * ARTIFACT_LIMITS.zipBytes, its findings file (`*.findings.json`, else the only JSON file)
+ * written into `dir`. Not found is an answer, not an error.
+ */
+export async function findBaseBaseline(
+  api: GitHubApi,
+  options: { workflowRef?: string; baseRef?: string; artifact: string; dir: string },
+): Promise<FoundBaseline> {
+  const workflow = workflowFile(options.workflowRef);
+  if (!workflow) return { missing: 'the workflow file is not known (GITHUB_WORKFLOW_REF)' };
+  if (!options.baseRef) return { missing: 'the base branch is not known (GITHUB_BASE_REF)' };
+  const policy = api.policy ?? DEFAULT_REQUEST_POLICY;
+  const fetcher = guardedFetch(policy, { deadline: startDeadline(policy), ...(api.fetch ? { fetch: api.fetch } : {}) });
+  const repo = api.repository;
+  const runs = await jsonOf<{ workflow_runs?: { id: number; html_url?: string }[] }>(
+    await call(
+      api,
+      fetcher,
+      `/repos/${repo}/actions/workflows/${encodeURIComponent(workflow)}/runs?branch=${encodeURIComponent(options.baseRef)}&status=success&per_page=5`,
+    ),
+    `Listing the successful runs of ${workflow} on ${options.baseRef}`,
+  );
+  for (const run of runs.workflow_runs ?? []) {
+    const listed = await jsonOf<{
+      artifacts?: { id: number; name: string; expired?: boolean; size_in_bytes?: number; archive_download_url?: string }[];
+    }>(
+      await call(api, fetcher, `/repos/${repo}/actions/runs/${run.id}/artifacts?name=${encodeURIComponent(options.artifact)}&per_page=10`),
+      `Listing the artifacts of run ${run.id}`,
+    );
+    const artifact = (listed.artifacts ?? []).find((a) => a.name === options.artifact && !a.expired);
+    if (!artifact) continue;
+    const shown = `artifact ${options.artifact} of run ${run.id} on ${options.baseRef}`;
+    if ((artifact.size_in_bytes ?? 0) > ARTIFACT_LIMITS.zipBytes)
+      return { missing: `${shown} is ${artifact.size_in_bytes} bytes (at most ${ARTIFACT_LIMITS.zipBytes} are downloaded)` };
+    const response = await call(api, fetcher, `/repos/${repo}/actions/artifacts/${artifact.id}/zip`);
+    const zip = Buffer.from(await response.arrayBuffer());
+    if (!response.ok) throw new ExternalError(`Downloading ${shown}: HTTP ${response.status}.`);
+    if (zip.length > ARTIFACT_LIMITS.zipBytes) return { missing: `${shown} is over ${ARTIFACT_LIMITS.zipBytes} bytes` };
+    const files = unzip(zip, shown);
+    const json = files.filter((f) => f.name.endsWith('.json'));
+    const chosen = json.find((f) => f.name.endsWith('.findings.json')) ?? (json.length === 1 ? json[0] : undefined);
+    if (!chosen) return { missing: `${shown} holds no findings file (*.findings.json)` };
+    await mkdir(options.dir, { recursive: true });
+    const file = path.join(options.dir, 'base.findings.json');
+    await writeFile(file, chosen.data);
+    return { file, shown };
+  }
+  return { missing: `no successful run of ${workflow} on ${options.baseRef} has an artifact ${options.artifact}` };
+}
+
+/** The hidden marker that finds this action's comment again (one per category prefix). */
+export const commentMarker = (categoryPrefix: string) => `<!-- pipeline-toolkit/security-scan:${categoryPrefix} -->`;
+
+/** GitHub's comment limit is 65,536 characters: the body stays well below. */
+const COMMENT_CHARS = 60_000;
+
+/** The comment's text: counts and the new findings (their texts already redacted), bounded. */
+export function commentBody(baseline: BaselineOutcome | undefined, note: string | undefined, categoryPrefix: string): string {
+  const lines = [commentMarker(categoryPrefix), '### Security scan: new findings', ''];
+  if (!baseline) lines.push(escapeMarkdown(note ?? 'No baseline: every finding counts as new.'));
+  else {
+    lines.push(
+      `New: **${baseline.new}**, fixed: ${baseline.fixed}, unchanged: ${baseline.unchanged} (baseline: ${escapeMarkdown(baseline.source)}).`,
+      '',
+    );
+    for (const f of baseline.newFindings) {
+      const line = `- **${f.severity}** \`${f.rule.replace(/`/g, "'").slice(0, 200)}\` at ${escapeMarkdown(f.where.slice(0, 300))}: ${escapeMarkdown(f.title.slice(0, 300))}`;
+      if (lines.join('\n').length + line.length > COMMENT_CHARS) break;
+      lines.push(line);
+    }
+    if (baseline.new > baseline.newFindings.length)
+      lines.push('', `…and ${baseline.new - baseline.newFindings.length} more in the findings file.`);
+  }
+  return lines.join('\n');
+}
+
+/** Writes the comment: updates this action's earlier comment on the pull request (found by the marker), else adds one. */
+export async function upsertComment(api: GitHubApi, pullRequest: number, body: string, marker: string): Promise<'created' | 'updated'> {
+  const policy = api.policy ?? DEFAULT_REQUEST_POLICY;
+  const fetcher = guardedFetch(policy, { deadline: startDeadline(policy), ...(api.fetch ? { fetch: api.fetch } : {}) });
+  const repo = api.repository;
+  for (let page = 1; page <= 10; page++) {
+    const comments = await jsonOf<{ id: number; body?: string }[]>(
+      await call(api, fetcher, `/repos/${repo}/issues/${pullRequest}/comments?per_page=100&page=${page}`),
+      `Listing the comments of pull request #${pullRequest}`,
+    );
+    const mine = comments.find((c) => c.body?.includes(marker));
+    if (mine) {
+      await jsonOf(
+        await call(api, fetcher, `/repos/${repo}/issues/comments/${mine.id}`, { method: 'PATCH', body: JSON.stringify({ body }) }),
+        'Updating the pull request comment',
+      );
+      return 'updated';
+    }
+    if (comments.length < 100) break;
+  }
+  await jsonOf(
+    await call(api, fetcher, `/repos/${repo}/issues/${pullRequest}/comments`, { method: 'POST', body: JSON.stringify({ body }) }),
+    'Commenting on the pull request',
+  );
+  return 'created';
+}

@@ -1,0 +1,298 @@
+import { describe, expect, it } from '@jest/globals';
+import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Inputs, InputError, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
+import { readScanInputs, runScan, type ScanDeps } from '../src/index.ts';
+import { fixture } from './helpers.ts';
+
+/**
+ * The options of issue 16 against real reports: ignore-unfixed, skip-paths, the tools' ignore
+ * files, the suppressions file. Expected counts come from reading the fixtures here.
+ */
+
+interface TrivyVuln {
+  VulnerabilityID: string;
+  PkgName: string;
+  InstalledVersion: string;
+  FixedVersion?: string;
+  Severity: string;
+}
+interface TrivyReport {
+  Results: { Target: string; Vulnerabilities?: TrivyVuln[]; ExperimentalModifiedFindings?: unknown[] }[];
+}
+interface SemgrepReport {
+  results: { check_id: string; path: string; start: { line: number }; end: { line: number }; extra: Record<string, unknown> }[];
+}
+interface FindingOut {
+  rule: string;
+  match: string;
+  fingerprint: string;
+  suppressed: boolean;
+  justification?: string;
+  severity: string;
+  location?: { path: string; startLine?: number };
+}
+interface SarifOut {
+  runs: {
+    results: {
+      ruleId: string;
+      suppressions?: { kind: string; justification?: string }[];
+      partialFingerprints: Record<string, string>;
+    }[];
+  }[];
+}
+
+const readJson = async <T>(file: string) => JSON.parse(await readFile(file, 'utf8')) as T;
+const DEBIAN = fixture('trivy/trivy-image-debian-buster-unfixed.json');
+const NPM = fixture('trivy/trivy-npm-with-suppressed.json');
+const SEMGREP = fixture('semgrep/semgrep-json-registry-error-info.json');
+
+async function workspace(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), 'scan-options-'));
+}
+
+async function scan(ws: string, values: Record<string, string>, deps: Partial<ScanDeps> = {}) {
+  const options = readScanInputs(new Inputs(mapInputs(values)));
+  return runScan(options, { log: new MemoryLogger(), env: { RUNNER_TEMP: ws }, cwd: ws, ...deps });
+}
+
+/** Image findings have no file: their SARIF results are placed on the report, which must be in the repository. */
+async function copyInto(ws: string, file: string): Promise<string> {
+  const copy = path.join(ws, path.basename(file));
+  await copyFile(file, copy);
+  return copy;
+}
+
+const vulns = (report: TrivyReport) => report.Results.flatMap((r) => r.Vulnerabilities ?? []);
+
+describe('ignore-unfixed', () => {
+  it('keeps vulnerabilities without a fixed version, suppressed and marked, and they do not gate', async () => {
+    const report = await readJson<TrivyReport>(DEBIAN);
+    const all = vulns(report);
+    const unfixed = all.filter((v) => !v.FixedVersion);
+    expect(unfixed.length).toBeGreaterThan(0);
+    expect(unfixed.length).toBeLessThan(all.length);
+
+    const ws = await workspace();
+    const debian = await copyInto(ws, DEBIAN);
+    const plain = await scan(ws, { 'trivy-report': debian, 'fail-on': 'low', 'output-sarif': 'plain.sarif' });
+    expect(plain.counts.total).toBe(all.length);
+    expect(plain.gate.failing).toBe(all.length);
+
+    const result = await scan(ws, { 'trivy-report': debian, 'fail-on': 'low', 'ignore-unfixed': 'true' });
+    expect(result.counts.total).toBe(all.length - unfixed.length);
+    expect(result.counts.suppressed).toBe(unfixed.length);
+    expect(result.gate.failing).toBe(all.length - unfixed.length);
+
+    const findings = await readJson<FindingOut[]>(result.findingsFile);
+    const marked = findings.filter((f) => f.suppressed);
+    expect(marked.map((f) => f.rule).sort()).toEqual(unfixed.map((v) => v.VulnerabilityID).sort());
+    for (const f of marked) expect(f.justification).toMatch(/^ignore-unfixed/);
+    const sarif = await readJson<SarifOut>(result.sarifFile);
+    const suppressed = sarif.runs.flatMap((r) => r.results).filter((r) => r.suppressions);
+    expect(suppressed.map((r) => r.ruleId).sort()).toEqual(unfixed.map((v) => v.VulnerabilityID).sort());
+    for (const r of suppressed)
+      expect(r.suppressions).toEqual([{ kind: 'external', status: 'accepted', justification: expect.stringMatching(/^ignore-unfixed/) }]);
+  });
+});
+
+describe('skip-paths', () => {
+  it('leaves out the findings under the globs given', async () => {
+    const report = await readJson<SemgrepReport>(SEMGREP);
+    const skipped = report.results.filter((r) => r.path.endsWith('.py'));
+    expect(skipped.length).toBeGreaterThan(0);
+    const ws = await workspace();
+    const result = await scan(ws, { 'semgrep-report': SEMGREP, 'skip-paths': '**/*.py', 'fail-on': 'none' });
+    const findings = await readJson<FindingOut[]>(result.findingsFile);
+    expect(findings).toHaveLength(report.results.length - skipped.length);
+    expect(findings.some((f) => f.location?.path.endsWith('.py'))).toBe(false);
+  });
+});
+
+describe("the tools' ignore files, when reading their reports", () => {
+  it('.trivyignore: the listed id is suppressed (an expired line is not)', async () => {
+    const report = await readJson<TrivyReport>(NPM);
+    const [open] = vulns(report);
+    const ws = await workspace();
+    await writeFile(path.join(ws, '.trivyignore'), `# accepted\n${open!.VulnerabilityID}\nCVE-2000-0001 exp:2001-01-01\n`);
+    const result = await scan(ws, { 'trivy-report': NPM });
+    expect(result.gate.passed).toBe(true);
+    const findings = await readJson<FindingOut[]>(result.findingsFile);
+    const listed = findings.find((f) => f.rule === open!.VulnerabilityID)!;
+    expect(listed).toMatchObject({ suppressed: true, justification: `.trivyignore: ${open!.VulnerabilityID}` });
+  });
+
+  it('.trivyignore.yaml: by id and path, with its statement; an expired entry ignores nothing', async () => {
+    const report = await readJson<TrivyReport>(NPM);
+    const [open] = vulns(report);
+    const target = report.Results[0]!.Target;
+    const ws = await workspace();
+    const yaml = (expires: string) =>
+      `vulnerabilities:\n  - id: ${open!.VulnerabilityID}\n    paths:\n      - "**/${target}"\n      - "${target}"\n    statement: not reachable from the service\n    expired_at: ${expires}\n`;
+    await writeFile(path.join(ws, '.trivyignore.yaml'), yaml('2999-01-01'));
+    const ignored = await scan(ws, { 'trivy-report': NPM });
+    expect(ignored.gate.passed).toBe(true);
+    const findings = await readJson<FindingOut[]>(ignored.findingsFile);
+    expect(findings.find((f) => f.rule === open!.VulnerabilityID)).toMatchObject({
+      suppressed: true,
+      justification: '.trivyignore.yaml: not reachable from the service',
+    });
+
+    await writeFile(path.join(ws, '.trivyignore.yaml'), yaml('2001-01-01'));
+    const expired = await scan(ws, { 'trivy-report': NPM });
+    expect(expired.gate.passed).toBe(false);
+  });
+
+  it('.trivyignore.yaml that is not one fails naming the file', async () => {
+    const ws = await workspace();
+    await writeFile(path.join(ws, '.trivyignore.yaml'), 'vulnerabilitys:\n  - id: CVE-1\n');
+    await expect(scan(ws, { 'trivy-report': NPM })).rejects.toThrow(
+      ".trivyignore.yaml is not a valid .trivyignore.yaml: unknown key 'vulnerabilitys'",
+    );
+  });
+
+  it('.semgrepignore: findings in ignored paths are suppressed; a negation brings one back', async () => {
+    const report = await readJson<SemgrepReport>(SEMGREP);
+    const paths = report.results.map((r) => r.path);
+    const folder = path.posix.dirname(paths[0]!);
+    const ws = await workspace();
+    await writeFile(path.join(ws, '.semgrepignore'), `# generated code\n${folder}/\n!${paths[0]}\n`);
+    const result = await scan(ws, { 'semgrep-report': SEMGREP, 'fail-on': 'none' });
+    const findings = await readJson<FindingOut[]>(result.findingsFile);
+    const ignored = paths.filter((p) => p.startsWith(`${folder}/`) && p !== paths[0]);
+    expect(ignored.length).toBeGreaterThan(0);
+    expect(
+      findings
+        .filter((f) => f.suppressed)
+        .map((f) => f.location!.path)
+        .sort(),
+    ).toEqual(ignored.sort());
+    for (const f of findings.filter((x) => x.suppressed)) expect(f.justification).toBe(`.semgrepignore: ${folder}/`);
+  });
+
+  it('.gitleaksignore: a fingerprint with the short commit of Gitleaks 8.26+ matches a report with the full one', async () => {
+    const file = fixture('gitleaks/gitleaks-baseline-report.json');
+    const leaks = await readJson<{ Fingerprint: string }[]>(file);
+    const [commit, ...rest] = leaks[0]!.Fingerprint.split(':');
+    const ws = await workspace();
+    await writeFile(path.join(ws, '.gitleaksignore'), `${commit!.slice(0, 7)}:${rest.join(':')}\n`);
+    const result = await scan(ws, { 'gitleaks-report': file });
+    expect(result.counts.suppressed).toBe(1);
+    expect(result.counts.total).toBe(leaks.length - 1);
+  });
+});
+
+describe('suppressions file', () => {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+  it('suppresses by rule, path and fingerprint, with the reason as the SARIF justification', async () => {
+    const report = await readJson<TrivyReport>(DEBIAN);
+    const [first, second] = vulns(report);
+    const ws = await workspace();
+    // a first run gives the fingerprint (match) of the npm finding
+    const before = await scan(ws, { 'trivy-report': NPM, 'output-sarif': 'before.sarif' });
+    const npmFinding = (await readJson<FindingOut[]>(before.findingsFile)).find((f) => !f.suppressed)!;
+    await writeFile(
+      path.join(ws, 'suppressions.yml'),
+      [
+        'suppressions:',
+        `  - rule: ${first!.VulnerabilityID}`,
+        '    reason: base image is replaced next sprint',
+        `    expires: "${day(30)}"`,
+        `  - rule: ${second!.VulnerabilityID}`,
+        '    reason: not in the shipped image',
+        `    expires: ${day(0)}`,
+        `  - fingerprint: ${npmFinding.match}`,
+        '    reason: dev dependency only',
+        `    expires: ${day(1)}`,
+        '',
+      ].join('\n'),
+    );
+    const debian = await copyInto(ws, DEBIAN);
+    const result = await scan(ws, { 'trivy-report': `${debian},${NPM}`, suppressions: 'suppressions.yml', 'fail-on': 'low' });
+    expect(result.gate.passed).toBe(true);
+    const findings = await readJson<FindingOut[]>(result.findingsFile);
+    expect(findings.find((f) => f.rule === first!.VulnerabilityID)!.justification).toBe(
+      `base image is replaced next sprint (suppressions suppressions.yml:2, until ${day(30)})`,
+    );
+    expect(findings.find((f) => f.match === npmFinding.match)!.justification).toMatch(
+      /^dev dependency only \(suppressions suppressions.yml:8/,
+    );
+    const sarif = await readJson<SarifOut>(result.sarifFile);
+    const results = sarif.runs.flatMap((r) => r.results);
+    expect(results.find((r) => r.ruleId === second!.VulnerabilityID)!.suppressions![0]).toMatchObject({
+      kind: 'external',
+      justification: expect.stringMatching(/^not in the shipped image/),
+    });
+  });
+
+  it('suppresses by path glob', async () => {
+    const report = await readJson<SemgrepReport>(SEMGREP);
+    const ws = await workspace();
+    const target = report.results[0]!.path;
+    await writeFile(
+      path.join(ws, 's.yml'),
+      `suppressions:\n  - path: "${path.posix.dirname(target)}/**"\n    reason: fixtures\n    expires: "${day(5)}"\n`,
+    );
+    const result = await scan(ws, { 'semgrep-report': SEMGREP, suppressions: 's.yml', 'fail-on': 'none' });
+    const under = report.results.filter((r) => r.path.startsWith(`${path.posix.dirname(target)}/`));
+    expect(result.counts.suppressed).toBe(under.length);
+  });
+
+  it.each([
+    [
+      'an expired entry',
+      (d: (n: number) => string) => `suppressions:\n  - rule: CVE-1\n    reason: old\n    expires: "${d(-1)}"\n`,
+      /s\.yml:2 \(entry 1, rule CVE-1\): expired on \d{4}-\d{2}-\d{2}/,
+    ],
+    [
+      'an entry without a reason',
+      (d: (n: number) => string) =>
+        `suppressions:\n  - rule: CVE-1\n    expires: "${d(3)}"\n  - path: a/**\n    reason: ok\n    expires: "${d(3)}"\n`,
+      /s\.yml:2 \(entry 1\): reason is missing/,
+    ],
+    [
+      'an empty reason',
+      (d: (n: number) => string) => `suppressions:\n  - rule: CVE-1\n    reason: "  "\n    expires: "${d(3)}"\n`,
+      /s\.yml:2 \(entry 1\): reason is empty/,
+    ],
+    [
+      'two kinds in one entry',
+      (d: (n: number) => string) => `suppressions:\n\n  - rule: CVE-1\n    path: x/**\n    reason: r\n    expires: "${d(3)}"\n`,
+      /s\.yml:3 \(entry 1\): give exactly one of rule, fingerprint or path/,
+    ],
+    [
+      'an unknown key',
+      (d: (n: number) => string) => `suppressions:\n  - rule: CVE-1\n    reason: r\n    expire: "${d(3)}"\n`,
+      /unknown key expire/,
+    ],
+    [
+      'a date that is not one',
+      () => `suppressions:\n  - rule: CVE-1\n    reason: r\n    expires: "2026-02-30"\n`,
+      /expires must be a date YYYY-MM-DD/,
+    ],
+    [
+      'a bad fingerprint',
+      (d: (n: number) => string) => `suppressions:\n  - fingerprint: abc\n    reason: r\n    expires: "${d(3)}"\n`,
+      /fingerprint must be 32 hex digits/,
+    ],
+    ['no list', () => `ignore:\n  - rule: x\n`, /expected a mapping with a `suppressions:` list/],
+    ['broken YAML', () => `suppressions:\n  - rule: [x\n`, /s\.yml:\d+:/],
+  ])('%s fails the run naming the entry and what is accepted', async (_name, content, message) => {
+    const ws = await workspace();
+    await writeFile(path.join(ws, 's.yml'), content(day));
+    const run = scan(ws, { 'trivy-report': NPM, suppressions: 's.yml' });
+    await expect(run).rejects.toBeInstanceOf(InputError);
+    await expect(run).rejects.toThrow(message);
+    await expect(run).rejects.toThrow("Input 'suppressions': s.yml is not a valid suppressions file");
+    await expect(run).rejects.toThrow('plus `reason` (text) and `expires` (YYYY-MM-DD, today or later)');
+  });
+
+  it('a missing suppressions file names the input', async () => {
+    const ws = await workspace();
+    await expect(scan(ws, { 'trivy-report': NPM, suppressions: 'nope.yml' })).rejects.toThrow(
+      "Input 'suppressions' 'nope.yml' does not exist",
+    );
+  });
+});
