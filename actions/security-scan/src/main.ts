@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import {
   errorMessage,
   GateError,
@@ -18,11 +15,8 @@ import {
   prepareScanners,
   readInstallInputs,
   readScanInputs,
-  commentBody,
-  commentMarker,
-  findBaseBaseline,
-  isPullRequestEvent,
-  upsertComment,
+  pullRequestBaseline,
+  commentNewFindings,
   runScan,
   uploadForRun,
 } from '@pipeline-toolkit/sarif';
@@ -40,7 +34,6 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const token = options.upload ? ctx.inputs.string('github-token', { required: true }) : undefined;
   // the baseline lookup and the pull request comment use the token when one is given
   const apiToken = token ?? ctx.inputs.string('github-token');
-  const pullRequest = pullRequestNumber(ctx.env);
   const { GITHUB_REPOSITORY: repository, GITHUB_SHA: sha, GITHUB_REF: ref } = ctx.env;
   if (options.upload && (!repository || !sha || !ref)) {
     throw new InputError('upload', "Input 'upload' needs GITHUB_REPOSITORY, GITHUB_SHA and GITHUB_REF (set by the runner).");
@@ -62,27 +55,7 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     apiToken && repository
       ? { token: apiToken, repository, apiUrl: ctx.env['GITHUB_API_URL'] ?? 'https://api.github.com', policy, fetch: deps.fetch }
       : undefined;
-  let found: { foundBaseline?: { file: string; shown: string }; baselineNotFound?: string } = {};
-  if (isPullRequestEvent(ctx.env) && !options.baseline) {
-    if (!api) found = { baselineNotFound: "no github-token was given to look up the base branch's findings" };
-    else {
-      try {
-        const answer = await findBaseBaseline(api, {
-          workflowRef: ctx.env['GITHUB_WORKFLOW_REF'],
-          baseRef: ctx.env['GITHUB_BASE_REF'],
-          artifact: options.baselineArtifact,
-          dir: path.join(ctx.env['RUNNER_TEMP'] ?? tmpdir(), 'security-scan-baseline'),
-        });
-        if ('missing' in answer) {
-          ctx.log.notice(`No baseline from the base branch: ${answer.missing}.`);
-          found = { baselineNotFound: answer.missing };
-        } else found = { foundBaseline: answer };
-      } catch (error) {
-        ctx.log.notice(`No baseline from the base branch: ${errorMessage(error)}`);
-        found = { baselineNotFound: `the base branch's findings could not be had (${errorMessage(error)})` };
-      }
-    }
-  }
+  const found = await pullRequestBaseline(options, ctx.env, api, ctx.log);
   const result = await runScan(options, { log: ctx.log, env, cwd, exec: deps.exec, which: deps.which, links, ...found });
   for (const problem of result.problems) ctx.log.warning(problem);
   for (const a of result.annotations) ctx.log[a.level](a.message, a.properties);
@@ -103,15 +76,7 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     'findings-file': result.findingsFile,
   });
   await ctx.summary.write(result.summary);
-  if (api && pullRequest && (options.prComment ?? true)) {
-    try {
-      const marker = commentMarker(options.categoryPrefix);
-      await upsertComment(api, pullRequest, commentBody(result.baseline, result.baselineNote, options.categoryPrefix), marker);
-    } catch (error) {
-      // a fork's read-only token cannot comment: the summary has the same
-      ctx.log.notice(`Pull request comment not written: ${errorMessage(error)}`);
-    }
-  }
+  await commentNewFindings(options, ctx.env, api, result, ctx.log);
   // Outputs, summary and the gate's verdict are in place before the upload: a failed upload loses none of them.
   const gateError = result.gate.passed ? undefined : new GateError(gateMessage(result));
   if (token && repository && sha && ref) {
@@ -123,16 +88,4 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     }
   }
   if (gateError) throw gateError;
-}
-
-/** The pull request's number from the event payload (GITHUB_EVENT_PATH), on pull request events. */
-function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
-  if (!isPullRequestEvent(env) || !env['GITHUB_EVENT_PATH']) return undefined;
-  try {
-    const event = JSON.parse(readFileSync(env['GITHUB_EVENT_PATH'], 'utf8')) as { pull_request?: { number?: unknown }; number?: unknown };
-    const n = Number(event.pull_request?.number ?? event.number);
-    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
-  } catch {
-    return undefined;
-  }
 }

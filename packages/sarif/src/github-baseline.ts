@@ -1,9 +1,21 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { DEFAULT_REQUEST_POLICY, ExternalError, guardedFetch, startDeadline, stripChar, type RequestPolicy } from '@pipeline-toolkit/core';
+import {
+  DEFAULT_REQUEST_POLICY,
+  errorMessage,
+  ExternalError,
+  guardedFetch,
+  startDeadline,
+  stripChar,
+  type RequestPolicy,
+} from '@pipeline-toolkit/core';
 import { escapeMarkdown } from '@pipeline-toolkit/core';
 import type { BaselineOutcome } from './baseline.ts';
+import type { ScanOptions } from './options.ts';
+import { isPullRequestEvent } from './pull-request.ts';
 
 /**
  * The GitHub side of the baseline gate (ADR-030): on pull requests, the base branch's findings
@@ -215,4 +227,64 @@ export async function upsertComment(api: GitHubApi, pullRequest: number, body: s
     'Commenting on the pull request',
   );
   return 'created';
+}
+
+/** The pull request's number from the event payload (GITHUB_EVENT_PATH), on pull request events. */
+export function pullRequestNumber(env: NodeJS.ProcessEnv): number | undefined {
+  if (!isPullRequestEvent(env) || !env['GITHUB_EVENT_PATH']) return undefined;
+  try {
+    const event = JSON.parse(readFileSync(env['GITHUB_EVENT_PATH'], 'utf8')) as { pull_request?: { number?: unknown }; number?: unknown };
+    const n = Number(event.pull_request?.number ?? event.number);
+    return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * On a pull request without a `baseline`: the base branch's findings (runScan's foundBaseline),
+ * or why there are none (baselineNotFound, told as a notice and in the summary). The action and
+ * `pipeline-toolkit scan` both call it.
+ */
+export async function pullRequestBaseline(
+  options: ScanOptions,
+  env: NodeJS.ProcessEnv,
+  api: GitHubApi | undefined,
+  log: { notice(message: string): void },
+): Promise<{ foundBaseline?: { file: string; shown: string }; baselineNotFound?: string }> {
+  if (!isPullRequestEvent(env) || options.baseline) return {};
+  if (!api) return { baselineNotFound: "no github-token was given to look up the base branch's findings" };
+  try {
+    const answer = await findBaseBaseline(api, {
+      workflowRef: env['GITHUB_WORKFLOW_REF'],
+      baseRef: env['GITHUB_BASE_REF'],
+      artifact: options.baselineArtifact,
+      dir: path.join(env['RUNNER_TEMP'] ?? tmpdir(), 'security-scan-baseline'),
+    });
+    if (!('missing' in answer)) return { foundBaseline: answer };
+    log.notice(`No baseline from the base branch: ${answer.missing}.`);
+    return { baselineNotFound: answer.missing };
+  } catch (error) {
+    log.notice(`No baseline from the base branch: ${errorMessage(error)}`);
+    return { baselineNotFound: `the base branch's findings could not be had (${errorMessage(error)})` };
+  }
+}
+
+/** The pull request comment, when asked for (pr-comment, default on pull requests with a token); a refusal is a notice. */
+export async function commentNewFindings(
+  options: ScanOptions,
+  env: NodeJS.ProcessEnv,
+  api: GitHubApi | undefined,
+  result: { baseline?: BaselineOutcome; baselineNote?: string },
+  log: { notice(message: string): void },
+): Promise<void> {
+  const pullRequest = pullRequestNumber(env);
+  if (!api || !pullRequest || !(options.prComment ?? true)) return;
+  try {
+    const marker = commentMarker(options.categoryPrefix);
+    await upsertComment(api, pullRequest, commentBody(result.baseline, result.baselineNote, options.categoryPrefix), marker);
+  } catch (error) {
+    // a fork's read-only token cannot comment: the summary has the same
+    log.notice(`Pull request comment not written: ${errorMessage(error)}`);
+  }
 }

@@ -84,4 +84,7 @@ export {
   ARTIFACT_LIMITS,
   type GitHubApi,
   type FoundBaseline,
+  pullRequestBaseline,
+  commentNewFindings,
+  pullRequestNumber,
 } from './github-baseline.ts';

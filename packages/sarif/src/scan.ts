@@ -11,6 +11,7 @@ import type { RepositoryLinks } from './report.ts';
 import { runnableScanners } from './scanners/index.ts';
 import { runAvailableScanners } from './scanners/run.ts';
 import { loadBaseline, type BaselineJob } from './baseline.ts';
+import { isPullRequestEvent } from './pull-request.ts';
 import {
   parseTrivyIgnore,
   parseTrivyIgnoreYaml,
@@ -45,10 +46,7 @@ export interface ScanResult extends AggregateOutcome {
   findingsFile: string;
 }
 
-/** Whether the run is for a pull request (the events whose gate scope defaults to `new`). */
-export function isPullRequestEvent(env: NodeJS.ProcessEnv): boolean {
-  return env['GITHUB_EVENT_NAME'] === 'pull_request' || env['GITHUB_EVENT_NAME'] === 'pull_request_target';
-}
+export { isPullRequestEvent } from './pull-request.ts';
 
 /** The repository's Trivy ignore files (.trivyignore, .trivyignore.yaml), read as Trivy reads them. */
 async function trivyIgnore(cwd: string, now: Date | undefined): Promise<TrivyIgnoreEntry[]> {

@@ -1,6 +1,8 @@
 import { InputError, requestPolicy } from '@pipeline-toolkit/core';
 import {
+  commentNewFindings,
   gateMessage,
+  pullRequestBaseline,
   namesOf,
   prepareScanners,
   readInstallInputs,
@@ -99,6 +101,8 @@ export const scan: Command = {
     const options = readScanInputs(flagInputs({ inputs, lists }, ALIASES), label);
     const policy = requestPolicy(inputs);
     const token = options.upload ? githubToken({ inputs, io }) : undefined;
+    // in a pull request job, the base branch's findings and the comment use the token too
+    const apiToken = githubToken({ inputs, io });
     const [repository, sha, ref] = [io.env['GITHUB_REPOSITORY'], io.env['GITHUB_SHA'], io.env['GITHUB_REF']];
     if (options.upload && (!token || !repository || !sha || !ref)) {
       throw new InputError(
@@ -106,11 +110,17 @@ export const scan: Command = {
         '--upload needs --github-token (or GITHUB_TOKEN) and GITHUB_REPOSITORY, GITHUB_SHA and GITHUB_REF in the environment.',
       );
     }
-    io.log.setSecret(token);
+    io.log.setSecret(apiToken);
 
     const install = readInstallInputs(flagInputs({ inputs, lists }, ALIASES), io.env, label);
     const env = install ? await prepareScanners(install, options, { log: io.log, env: io.env }) : io.env;
-    const result = await runScan(options, { log: io.log, env, cwd: io.cwd, label });
+    const api =
+      apiToken && repository
+        ? { token: apiToken, repository, apiUrl: io.env['GITHUB_API_URL'] ?? 'https://api.github.com', policy }
+        : undefined;
+    const found = await pullRequestBaseline(options, io.env, api, io.log);
+    const result = await runScan(options, { log: io.log, env, cwd: io.cwd, label, ...found });
+    await commentNewFindings(options, io.env, api, result, io.log);
     io.out(result.console);
     io.out(`\nSARIF: ${result.sarifFile}\nFindings: ${result.findingsFile}`);
     if (!result.gate.passed) io.log.error(gateMessage(result));
