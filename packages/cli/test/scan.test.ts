@@ -100,3 +100,61 @@ describe('pipeline-toolkit scan', () => {
     }
   });
 });
+
+describe('pipeline-toolkit scan in a pull request job', () => {
+  it('--ignore-unfixed, --baseline and --gate-scope new: the same report gives no new finding and exit 0', async () => {
+    const dir = await workdir();
+    await cp(path.join(fixtures, 'trivy/trivy-image-debian-buster-unfixed.json'), path.join(dir, 'd.json'));
+    expect(await main(['scan', '--trivy', 'd.json', '--sarif', 'main.sarif', '--fail-on', 'low'], io(dir))).toBe(1);
+    const cli = io(dir);
+    const code = await main(
+      ['scan', '--trivy', 'd.json', '--baseline', 'main.findings.json', '--gate-scope', 'new', '--ignore-unfixed', '--fail-on', 'low'],
+      cli,
+    );
+    expect(code).toBe(0);
+    // the unfixed ones are suppressed now: gone from the unsuppressed findings the baseline had (fixed), the rest unchanged
+    const report = JSON.parse(await readFile(path.join(dir, 'd.json'), 'utf8')) as {
+      Results: { Vulnerabilities: { FixedVersion?: string }[] }[];
+    };
+    const all = report.Results.flatMap((r) => r.Vulnerabilities);
+    const unfixed = all.filter((v) => !v.FixedVersion).length;
+    expect(cli.printed.join('\n')).toContain(
+      `Baseline main.findings.json: new 0, fixed ${unfixed}, unchanged ${all.length - unfixed} (gate-scope: new)`,
+    );
+  });
+
+  it("looks the base branch's findings up and comments, with the token from GITHUB_TOKEN", async () => {
+    const dir = await workdir();
+    const comments: string[] = [];
+    const server = await startServer((req, res) => {
+      const url = new URL(req.url, 'http://x');
+      if (url.pathname === '/repos/octo/shop/actions/workflows/ci.yml/runs') return json(res, 200, { workflow_runs: [] });
+      if (url.pathname === '/repos/octo/shop/issues/7/comments' && req.method === 'GET') return json(res, 200, []);
+      if (url.pathname === '/repos/octo/shop/issues/7/comments' && req.method === 'POST') {
+        comments.push((JSON.parse(req.body) as { body: string }).body);
+        return json(res, 201, { id: 1 });
+      }
+      return json(res, 404, {});
+    });
+    try {
+      const event = path.join(dir, 'event.json');
+      await import('node:fs/promises').then((fs) => fs.writeFile(event, JSON.stringify({ pull_request: { number: 7 } })));
+      const cli = io(dir, {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: event,
+        GITHUB_TOKEN: 'ghs_clitoken',
+        GITHUB_REPOSITORY: 'octo/shop',
+        GITHUB_API_URL: server.url,
+        GITHUB_BASE_REF: 'main',
+        GITHUB_WORKFLOW_REF: 'octo/shop/.github/workflows/ci.yml@refs/pull/7/merge',
+      });
+      expect(await main(['scan', '--trivy', 't.json'], cli)).toBe(1);
+      const text = cli.printed.join('\n');
+      expect(text).toContain('Gate scope new needs a baseline, and no successful run of ci.yml on main has an artifact security-findings');
+      expect(comments).toHaveLength(1);
+      expect(comments[0]).toContain('<!-- pipeline-toolkit/security-scan:security-scan -->');
+    } finally {
+      await server.close();
+    }
+  });
+});
