@@ -285,7 +285,8 @@ describe('pipeline.yml permissions', () => {
     lint: { contents: 'read', 'security-events': 'write' },
     build: { contents: 'read' },
     test: { contents: 'read' },
-    'security-scan': { contents: 'read', 'security-events': 'write' },
+    // actions: the baseline artifact of the base branch's last run; pull-requests: the new-findings comment
+    'security-scan': { actions: 'read', contents: 'read', 'pull-requests': 'write', 'security-events': 'write' },
     deploy: DEPLOYING,
     'deploy-idle': DEPLOYING,
     promote: DEPLOYING,
