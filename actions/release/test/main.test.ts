@@ -45,7 +45,13 @@ const outcome = (over: Partial<Outcome> = {}): Outcome => ({
   ...over,
 });
 
-const rolledBack = outcome({ result: 'rolled-back', liveColor: 'blue', error: 'Rolled back to blue: post-switch smoke failed' });
+const rolledBackError = 'Rolled back to blue: post-switch smoke failed';
+const rolledBack = outcome({
+  result: 'rolled-back',
+  liveColor: 'blue',
+  error: rolledBackError,
+  failure: { kind: 'gate', phase: 'verify', message: rolledBackError },
+});
 
 /** Fakes that log the order of the calls: deploy, the Slack post, and the memory bank's clock (read when the record starts). */
 function fakes(result: Outcome | Error, over: Partial<Deps> = {}) {
