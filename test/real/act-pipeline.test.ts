@@ -301,6 +301,7 @@ describe('pipeline.yml under act (self-hosted, offline, local control plane): fi
   it('serves every third-party action the pipeline pins from a local stand-in', async () => {
     const mappings = Object.keys(await remoteActionMappings());
     expect(mappings.map((m) => m.replace(/@.*/, '')).sort()).toEqual([
+      'actions/cache',
       'actions/checkout',
       'actions/download-artifact',
       'actions/setup-go',

@@ -50,6 +50,8 @@ interface Marker {
   artifact: string;
   artifactSha256: string;
   binarySha256: string;
+  /** Semgrep's virtual environment: the folder it was created in. */
+  home?: string;
 }
 
 async function readMarker(file: string): Promise<Marker | undefined> {
@@ -156,7 +158,9 @@ async function installSemgrep(options: InstallOptions, deps: InstallDeps): Promi
   const markerFile = path.join(home, '.verified.json');
   const lockHash = await sha256File(options.semgrepRequirements);
   const marker = await readMarker(markerFile);
-  if (marker && marker.artifactSha256 === lockHash && existsSync(bin)) {
+  // A virtual environment names its own absolute path in every script: a copy restored by a cache
+  // into another folder is not reused (its `semgrep` would start a python that is not there).
+  if (marker && marker.artifactSha256 === lockHash && marker.home === home && existsSync(bin)) {
     deps.log.info(`semgrep ${version}: installed copy found (requirements SHA-256 ${lockHash}).`);
     return { tool: 'semgrep', version, bin, from: 'cache' };
   }
@@ -192,7 +196,7 @@ async function installSemgrep(options: InstallOptions, deps: InstallDeps): Promi
   await checkVersion(bin, ['--version'], version, deps, 600_000);
   await writeFile(
     markerFile,
-    `${JSON.stringify({ artifact: path.basename(options.semgrepRequirements), artifactSha256: lockHash, binarySha256: '' }, null, 2)}\n`,
+    `${JSON.stringify({ artifact: path.basename(options.semgrepRequirements), artifactSha256: lockHash, binarySha256: '', home }, null, 2)}\n`,
   );
   return { tool: 'semgrep', version, bin, from: 'install' };
 }
