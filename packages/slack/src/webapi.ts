@@ -1,3 +1,4 @@
+import { Credential } from './credential.ts';
 import {
   ExternalError,
   InputError,
@@ -18,20 +19,9 @@ import { proxyAwareFetch, retryAfterMs } from './webhook.ts';
  */
 
 /** A Slack bot token. The token is a credential: printing, interpolating or serialising this object shows a placeholder. */
-export class SlackToken {
-  readonly #token: string;
+export class SlackToken extends Credential {
   constructor(token: string) {
-    this.#token = token;
-  }
-  /** The real token, for the Authorization header only. */
-  reveal(): string {
-    return this.#token;
-  }
-  toString(): string {
-    return '[Slack token]';
-  }
-  toJSON(): string {
-    return this.toString();
+    super(token, '[Slack token]');
   }
 }
 

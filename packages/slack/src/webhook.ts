@@ -1,3 +1,4 @@
+import { Credential } from './credential.ts';
 import {
   ExternalError,
   InputError,
@@ -13,20 +14,9 @@ import {
  * A validated Slack incoming-webhook URL. The address itself is a credential, so it is kept in a
  * private field: printing, interpolating or serialising this object shows a placeholder.
  */
-export class WebhookUrl {
-  readonly #url: string;
+export class WebhookUrl extends Credential {
   constructor(url: string) {
-    this.#url = url;
-  }
-  /** The real address, for the request only. */
-  reveal(): string {
-    return this.#url;
-  }
-  toString(): string {
-    return '[Slack webhook URL]';
-  }
-  toJSON(): string {
-    return this.toString();
+    super(url, '[Slack webhook URL]');
   }
 }
 
