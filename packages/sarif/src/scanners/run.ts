@@ -18,6 +18,8 @@ export interface ScannerCommand {
   env: Record<string, string>;
   report: string;
   okExitCodes: number[];
+  /** The folder it runs in, when not the action's. */
+  cwd?: string;
 }
 
 /** Where run-scanners has a scanner write its report. */
@@ -38,8 +40,9 @@ export function scannerCommands(kind: ScannerKind, options: CommandOptions): Sca
   const { command, outDir, ...rest } = options;
   const report = reportFile(kind, outDir);
   const common = { kind, command, env: { ...run.env }, okExitCodes: run.okExitCodes };
+  const cwd = run.cwd?.({ ...rest, report });
   return [
-    { ...common, name: kind, args: run.args({ ...rest, report }), report },
+    { ...common, name: kind, args: run.args({ ...rest, report }), report, ...(cwd ? { cwd } : {}) },
     ...(run.more?.(rest) ?? []).map((extra) => {
       const file = reportFile(extra.name, outDir);
       return { ...common, name: extra.name, args: extra.args(file), report: file };
@@ -78,7 +81,7 @@ export async function runAvailableScanners(
       continue;
     }
     await spec.check?.(command, deps);
-    await spec.prepare?.({ ...runOptions, workDir: runOptions.workDir ?? outDir, report: reportFile(kind, outDir) });
+    await spec.prepare?.({ ...runOptions, workDir: runOptions.workDir ?? outDir, report: reportFile(kind, outDir) }, deps);
     planned.push(...scannerCommands(kind, { ...runOptions, command, outDir }));
   }
   const started = Date.now();
@@ -87,6 +90,7 @@ export async function runAvailableScanners(
       const env = Object.fromEntries(Object.entries(run.env).filter(([k]) => deps.env[k] === undefined));
       const t0 = Date.now();
       const result = await deps.exec(run.command, run.args, {
+        ...(run.cwd ? { cwd: run.cwd } : {}),
         env,
         okExitCodes: run.okExitCodes,
         timeoutMs: timeoutMs ?? SCAN_TIMEOUT_MS,

@@ -53,8 +53,10 @@ export interface ScannerRun {
   okExitCodes: number[];
   /** Why the scanner is not run with these options (told as a notice), when it is not. */
   skip?(options: RunOptions): string | undefined;
-  /** Writes what the arguments refer to (a generated configuration), before running. */
-  prepare?(options: RunOptions): Promise<void>;
+  /** Writes what the arguments refer to (a generated configuration, the tree of a diff-aware scan), before running. */
+  prepare?(options: RunOptions, deps: Pick<ScannerDeps, 'exec' | 'log'>): Promise<void>;
+  /** The folder it runs in, when not the action's (Trivy's diff-aware scan runs in the tree it scans). */
+  cwd?(options: RunOptions): string | undefined;
   /** Checked before running, with the command found (e.g. refuses a known-bad release). */
   check?(command: string, deps: ScannerDeps): Promise<void>;
   /** Further runs with these options (their reports are read as this scanner's). */
