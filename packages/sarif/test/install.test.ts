@@ -207,11 +207,14 @@ describe('scanner command lines', () => {
       'git',
       `--log-opts=${base}..HEAD`,
     ]);
-    const semgrep = scannerCommands('semgrep', { ...common, command: 'semgrep', diffBase: base })[0]!.args;
-    expect(semgrep.slice(semgrep.indexOf('--baseline-commit'), semgrep.indexOf('--baseline-commit') + 2)).toEqual([
+    const semgrep = scannerCommands('semgrep', { ...common, command: 'semgrep', diffBase: base })[0]!;
+    expect(semgrep.args.slice(semgrep.args.indexOf('--baseline-commit'), semgrep.args.indexOf('--baseline-commit') + 2)).toEqual([
       '--baseline-commit',
       base,
     ]);
+    // Semgrep runs git in its working folder to read the baseline: the scanned repository, whatever the action's
+    expect(semgrep.cwd).toBe('/ws');
+    expect(scannerCommands('semgrep', { ...common, command: 'semgrep' })[0]!.cwd).toBeUndefined();
   });
 
   it('adds the image scan to Trivy, with the database made ready beforehand', () => {

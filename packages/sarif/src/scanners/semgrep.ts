@@ -137,6 +137,8 @@ export const semgrep: Scanner = {
     ],
     env: { SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' },
     okExitCodes: [0, 1],
+    // --baseline-commit runs git in the folder Semgrep runs in: that must be the scanned repository
+    cwd: ({ workspace, diffBase }) => (diffBase ? workspace : undefined),
     skip: ({ semgrepConfig }) =>
       semgrepConfig.length ? undefined : 'semgrep is on PATH but semgrep-config names no local rule files; semgrep is skipped.',
   },
