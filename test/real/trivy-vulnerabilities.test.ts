@@ -161,9 +161,6 @@ async function scan(files: Record<string, string>, inputs: Record<string, string
     env: {
       PATH: [path.dirname(process.execPath), '/usr/bin', '/bin'].join(path.delimiter),
       TRIVY_SKIP_CHECK_UPDATE: 'true',
-      // offline: Trivy's own version check and telemetry have nowhere to go
-      TRIVY_SKIP_VERSION_CHECK: 'true',
-      TRIVY_DISABLE_TELEMETRY: 'true',
     },
     timeoutMs: 300_000,
   });
