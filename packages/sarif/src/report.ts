@@ -155,7 +155,8 @@ export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top
         f.tools.map((t) => toolName(report.tools, t)).join(', '),
         f.helpUri && URL.canParse(f.helpUri) ? link(f.rule, f.helpUri) : f.rule,
         placeCell,
-        f.title,
+        // a vulnerability's message names the package, its installed and its fixed version
+        f.category === 'vulnerability' ? f.message : f.title,
       ];
     });
     parts.push(`### Top findings\n`, table(['Severity', 'Tools', 'Rule', 'Where', 'Finding'], rows));

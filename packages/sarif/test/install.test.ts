@@ -165,6 +165,8 @@ describe('ensureTrivyDb', () => {
         'image',
         '--download-db-only',
         '--no-progress',
+        '--disable-telemetry',
+        '--skip-version-check',
         '--cache-dir',
         cacheDir,
         '--db-repository',
@@ -261,6 +263,8 @@ describe('scanner command lines', () => {
         '/out/trivy.json',
         [
           'fs',
+          '--disable-telemetry',
+          '--skip-version-check',
           '--cache-dir',
           '/cache',
           '--skip-db-update',
@@ -279,6 +283,8 @@ describe('scanner command lines', () => {
         '/out/trivy-image.json',
         [
           'image',
+          '--disable-telemetry',
+          '--skip-version-check',
           '--cache-dir',
           '/cache',
           '--skip-db-update',
