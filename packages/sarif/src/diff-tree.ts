@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Exec } from '@pipeline-toolkit/core';
 
 /**
- * Trivy on a diff-aware scan (ADR-033): it scans a copy of the files the change touched, each with
+ * Trivy on a diff-aware scan (ADR-035): it scans a copy of the files the change touched, each with
  * the files Trivy reads together with it, at their repository paths — so that a finding's path is
  * the repository's. What it copies for a changed file:
  *  - the file and the other files of its folder (a lock file and its manifest, go.mod and go.sum,

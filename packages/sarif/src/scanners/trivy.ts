@@ -302,6 +302,9 @@ function trivyDbArgs(cacheDir: string | undefined): string[] {
   return cacheDir ? ['--cache-dir', cacheDir, '--skip-db-update'] : [];
 }
 
+/** Nothing leaves the runner but the database download: no usage data, no update notice (as Semgrep runs with metrics off). */
+export const TRIVY_PRIVATE = ['--disable-telemetry', '--skip-version-check'] as const;
+
 /** An image given as a file (`docker save` or OCI archive: .tar, .tar.gz, .tgz), not as a reference. */
 export function isImageArchive(image: string): boolean {
   return /\.(?:tar|tar\.gz|tgz)$/i.test(image) || image.startsWith('/') || image.startsWith('./');
@@ -339,6 +342,7 @@ export const trivy: Scanner = {
       "trivy fs (vulnerabilities, misconfigurations of Dockerfiles and Helm charts, secrets; the repository's .trivyignore(.yaml) with --show-suppressed; skip-paths as --skip-dirs/--skip-files) and, with `image`, trivy image (vulnerabilities and secrets of the image), refusing the malicious releases; on a diff-aware scan trivy fs scans a copy of the changed files with the files read together with them, at their repository paths",
     args: ({ report, workspace, trivyCacheDir, skipPaths = [], diffBase }) => [
       'fs',
+      ...TRIVY_PRIVATE,
       ...trivyDbArgs(trivyCacheDir),
       '--format',
       'json',
@@ -371,6 +375,7 @@ export const trivy: Scanner = {
               name: 'trivy-image',
               args: (report) => [
                 'image',
+                ...TRIVY_PRIVATE,
                 ...trivyDbArgs(trivyCacheDir),
                 '--scanners',
                 'vuln,secret',
