@@ -618,6 +618,8 @@ describe('pipeline.yml under act: approval before the switch (deploy-idle → pr
     const replies = slackApi.replies('C0DEPLOYS', ts);
     expect(replies).toHaveLength(1);
     expect(JSON.stringify(replies[0])).toContain('4 passed · 0 failed');
+    // the scan's counts go into the thread too: this run's service has no finding, and main no baseline
+    expect(JSON.stringify(replies[0])).toContain('*Security scan*: 0 findings, no baseline to compare with');
     expect(JSON.stringify(third.run.entries.filter((e) => e['command'] !== 'add-mask'))).not.toContain(BOT_TOKEN);
   });
 
