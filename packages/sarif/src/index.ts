@@ -57,6 +57,7 @@ export {
   scannerCommand,
   scannerCommands,
   runAvailableScanners,
+  shareCores,
   MALICIOUS_TRIVY,
   type ScannerKind,
   type ScannerCommand,

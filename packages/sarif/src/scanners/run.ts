@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { errorMessage, findOnPath, formatDuration } from '@pipeline-toolkit/core';
 import { scannerById } from './index.ts';
@@ -57,7 +58,37 @@ export function scannerCommands(kind: ScannerKind, options: CommandOptions): Sca
 }
 
 /** What runAvailableScanners is given. */
-export type AvailableOptions = Omit<RunOptions, 'report'> & { outDir: string; timeoutMs?: number };
+export type AvailableOptions = Omit<RunOptions, 'report'> & {
+  outDir: string;
+  timeoutMs?: number;
+  /** Whether runs side by side share the cores out (shareCores); default true. False only to measure the rule (bench/scan.ts). */
+  shareCores?: boolean;
+};
+
+/**
+ * The cores each of `runs` scanner runs that go side by side may use, in their order: an equal
+ * share of the runner's `cores` (at least one), the remainder one each to the first runs (the
+ * registry's order puts Gitleaks first, the one that takes longest over a large tree). A run
+ * alone keeps every core (no limit is set). See docs/security-scan.md and ADR-036.
+ */
+export function shareCores(runs: number, cores: number): number[] | undefined {
+  if (runs <= 1) return undefined;
+  const each = Math.floor(cores / runs);
+  const extra = cores % runs;
+  return Array.from({ length: runs }, (_, i) => Math.max(1, each + (i < extra ? 1 : 0)));
+}
+
+/** The run held to its share of the cores (ScannerRun.cores): the limit's arguments after the subcommand, its environment added. */
+function limitedTo(run: ScannerCommand, cores: number | undefined): ScannerCommand {
+  const limit = cores === undefined ? undefined : scannerById(run.kind)?.run?.cores?.(cores);
+  if (!limit) return run;
+  const [subcommand, ...rest] = run.args;
+  return {
+    ...run,
+    args: limit.args?.length && subcommand !== undefined ? [subcommand, ...limit.args, ...rest] : run.args,
+    env: { ...run.env, ...limit.env },
+  };
+}
 
 /**
  * `run-scanners: available`: runs each scanner whose report was not given and that is on PATH —
@@ -86,8 +117,8 @@ async function planAndRun(
   cleanups: (() => Promise<void>)[],
 ): Promise<{ kind: ScannerKind; file: string }[]> {
   const which = deps.which ?? findOnPath;
-  const { outDir, timeoutMs, ...runOptions } = options;
-  const planned: ScannerCommand[] = [];
+  const { outDir, timeoutMs, shareCores: share = true, ...runOptions } = options;
+  let planned: ScannerCommand[] = [];
   for (const kind of kinds) {
     const spec = scannerById(kind)?.run;
     if (!spec) continue;
@@ -108,6 +139,11 @@ async function planAndRun(
     if (isolated) cleanups.push(() => isolated.cleanup());
     planned.push(...scannerCommands(kind, { ...runOptions, command, outDir, ...(isolated ? { isolatedIn: isolated.dir } : {}) }));
   }
+  const cores = deps.cores ?? availableParallelism();
+  const shares = share ? shareCores(planned.length, cores) : undefined;
+  planned = planned.map((run, i) => limitedTo(run, shares?.[i]));
+  if (shares)
+    deps.log.info(`run-scanners: the ${cores} cores shared out: ${planned.map((r, i) => `${r.name} ${shares[i]}`).join(', ')}.`);
   const started = Date.now();
   const settled = await Promise.allSettled(
     planned.map(async (run) => {

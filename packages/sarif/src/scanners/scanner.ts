@@ -8,6 +8,8 @@ export interface ScannerDeps {
   log: Logger;
   env: NodeJS.ProcessEnv;
   which?: (name: string, env: NodeJS.ProcessEnv) => string | undefined;
+  /** The runner's cores the scanners share (runAvailableScanners); default os.availableParallelism(). */
+  cores?: number;
 }
 
 /** Where a scanner run by `run-scanners` scans and writes. */
@@ -78,6 +80,11 @@ export interface ScannerRun {
   check?(command: string, deps: ScannerDeps): Promise<void>;
   /** Further runs with these options (their reports are read as this scanner's). */
   more?(options: Omit<RunOptions, 'report'>): ExtraRun[];
+  /**
+   * How the run is held to `cores` cores when it runs beside others (see shareCores in run.ts):
+   * Semgrep's `--jobs`, a Go program's GOMAXPROCS. Absent: the scanner is not limited.
+   */
+  cores?(cores: number): { args?: string[]; env?: Record<string, string> };
 }
 
 /** The large array of a JSON report that is read element by element (never held whole). */
