@@ -5,7 +5,15 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Inputs, mapInputs, MemoryLogger, type Exec, type ExecOptions } from '@pipeline-toolkit/core';
 import { json, startServer } from '@pipeline-toolkit/testing';
-import { readOnlyTokenEvent, readScanInputs, runAvailableScanners, runScan, scannerCommand, shareCores, uploadSarif } from '../src/index.ts';
+import {
+  readOnlyTokenEvent,
+  readScanInputs,
+  runAvailableScanners,
+  runScan,
+  scannerCommand,
+  shareCores,
+  uploadSarif,
+} from '../src/index.ts';
 import { fixture } from './helpers.ts';
 
 describe('run-scanners: available', () => {
@@ -80,7 +88,7 @@ describe('run-scanners: available', () => {
     const reports = await runAvailableScanners(
       ['gitleaks', 'semgrep', 'trivy'],
       { workspace: '/ws', outDir, semgrepConfig: [] },
-      { exec, log, env: { TRIVY_SCANNERS: 'secret', GOMAXPROCS: '3' }, which, cores: 2 },
+      { exec, log, env: { TRIVY_SCANNERS: 'secret' }, which, cores: 2 },
     );
     expect(reports.map((r) => r.kind)).toEqual(['gitleaks', 'trivy']);
     // the version check comes first; the scans then start side by side, in the registry's order
@@ -89,8 +97,7 @@ describe('run-scanners: available', () => {
       ['/opt/bin/gitleaks', 'dir'],
       ['/opt/bin/trivy', 'fs'],
     ]);
-    // the user's TRIVY_SCANNERS and GOMAXPROCS win over the defaults and the share of the cores
-    expect(calls[1]!.options!.env).toEqual({});
+    // the user's TRIVY_SCANNERS wins over the default
     expect(calls[2]!.options!.env).toEqual({});
     expect(log.lines.filter((l) => l.level === 'notice').map((l) => l.message)).toEqual([
       'run-scanners: semgrep is not on PATH; its report is skipped.',
@@ -115,7 +122,10 @@ describe('run-scanners: available', () => {
         if (args[0] === '--version') return { exitCode: 0, stdout: 'Version: 0.74.0\n', stderr: '' };
         calls.push({ command, args, env: (options?.env ?? {}) as Record<string, string> });
         const flag = args.includes('--output') ? '--output' : '--report-path';
-        await writeFile(args[args.indexOf(flag) + 1]!, command.endsWith('gitleaks') ? '[]' : '{"Results": [], "results": [], "errors": []}');
+        await writeFile(
+          args[args.indexOf(flag) + 1]!,
+          command.endsWith('gitleaks') ? '[]' : '{"Results": [], "results": [], "errors": []}',
+        );
         return { exitCode: 0, stdout: '', stderr: '' };
       };
       const log = new MemoryLogger();
@@ -129,41 +139,36 @@ describe('run-scanners: available', () => {
       return { calls, by, log };
     };
 
-    it('on 2 cores each of the three runs gets one: Semgrep --jobs 1, the Go scanners GOMAXPROCS=1', async () => {
+    it('on 2 cores Semgrep beside Gitleaks and Trivy gets one (--jobs 1); the Go scanners are not limited', async () => {
       const { by, log } = await run(['gitleaks', 'semgrep', 'trivy'], 2);
-      expect(by('gitleaks').env).toEqual({ GOMAXPROCS: '1' });
-      expect(by('gitleaks').args).not.toContain('--jobs');
       expect(by('semgrep').args.slice(0, 3)).toEqual(['scan', '--jobs', '1']);
       expect(by('semgrep').args.filter((a) => a === '--jobs')).toHaveLength(1);
-      expect(by('semgrep').env).not.toHaveProperty('GOMAXPROCS');
-      expect(by('trivy').env).toEqual({ TRIVY_SCANNERS: 'vuln,misconfig,secret', GOMAXPROCS: '1' });
-      expect(by('trivy').args[0]).toBe('fs');
-      expect(log.lines.map((l) => l.message)).toContain('run-scanners: the 2 cores shared out: gitleaks 1, semgrep 1, trivy 1.');
+      expect(by('semgrep').args.at(-1)).toBe('/ws');
+      expect(by('gitleaks').env).toEqual({});
+      expect(by('gitleaks').args).not.toContain('--jobs');
+      expect(by('trivy').env).toEqual({ TRIVY_SCANNERS: 'vuln,misconfig,secret' });
+      expect(log.lines.map((l) => l.message)).toContain('run-scanners: 3 runs side by side on 2 cores; held to their share: semgrep 1.');
     });
 
-    it('on 8 cores the remainder goes to the first runs (Gitleaks, then Semgrep)', async () => {
-      const { by } = await run(['gitleaks', 'semgrep', 'trivy'], 8);
-      expect(by('gitleaks').env['GOMAXPROCS']).toBe('3');
-      expect(by('semgrep').args.slice(0, 3)).toEqual(['scan', '--jobs', '3']);
-      expect(by('trivy').env['GOMAXPROCS']).toBe('2');
-    });
-
-    it("counts Trivy's image scan as a run of its own", async () => {
-      const { calls } = await run(['gitleaks', 'trivy'], 6, { image: 'ghcr.io/acme/shop:1.2' });
-      expect(calls.map((c) => [c.args[0], c.env['GOMAXPROCS']])).toEqual([
-        ['dir', '2'],
-        ['fs', '2'],
-        ['image', '2'],
+    it("Semgrep's share is its place's: on 8 cores the remainder goes to the first runs", async () => {
+      // shares of 8 cores among 3 runs: 3, 3, 2; Semgrep is second
+      expect((await run(['gitleaks', 'semgrep', 'trivy'], 8)).by('semgrep').args.slice(0, 3)).toEqual(['scan', '--jobs', '3']);
+      // among semgrep, trivy and trivy's image scan: Semgrep first, 8 = 3 + 3 + 2
+      expect((await run(['semgrep', 'trivy'], 8, { image: 'ghcr.io/acme/shop:1.2' })).by('semgrep').args.slice(0, 3)).toEqual([
+        'scan',
+        '--jobs',
+        '3',
       ]);
+      // beside Trivy alone, on 2 cores: one each
+      expect((await run(['semgrep', 'trivy'], 2)).by('semgrep').args.slice(0, 3)).toEqual(['scan', '--jobs', '1']);
     });
 
-    it('a scanner alone keeps every core, and shareCores: false sets no limit', async () => {
+    it('Semgrep alone keeps every core, and shareCores: false sets no limit', async () => {
       const alone = await run(['semgrep'], 2);
       expect(alone.by('semgrep').args).not.toContain('--jobs');
-      expect((await run(['trivy'], 2)).by('trivy').env).not.toHaveProperty('GOMAXPROCS');
+      expect(alone.log.lines.map((l) => l.message).join('\n')).not.toContain('held to their share');
       const unshared = await run(['gitleaks', 'semgrep', 'trivy'], 2, { shareCores: false });
       expect(unshared.by('semgrep').args).not.toContain('--jobs');
-      expect(unshared.calls.map((c) => c.env['GOMAXPROCS'])).toEqual([undefined, undefined, undefined]);
     });
   });
 

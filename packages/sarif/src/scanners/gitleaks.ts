@@ -220,8 +220,6 @@ export const gitleaks: Scanner = {
       workspace,
     ],
     env: {},
-    // a Go program scanning files in up to 40 goroutines: GOMAXPROCS bounds the cores they run on
-    cores: (n) => ({ env: { GOMAXPROCS: String(n) } }),
     okExitCodes: [0],
     prepare: async ({ workspace, skipPaths = [], workDir, report }) => {
       if (skipPaths.length) await writeFile(path.join(workDir ?? path.dirname(report), SKIP_CONFIG), skipConfig(workspace, skipPaths));

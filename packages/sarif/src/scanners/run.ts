@@ -61,15 +61,17 @@ export function scannerCommands(kind: ScannerKind, options: CommandOptions): Sca
 export type AvailableOptions = Omit<RunOptions, 'report'> & {
   outDir: string;
   timeoutMs?: number;
-  /** Whether runs side by side share the cores out (shareCores); default true. False only to measure the rule (bench/scan.ts). */
+  /** Whether Semgrep side by side is held to its share of the cores (shareCores); default true. False only to measure the rule (bench/scan.ts). */
   shareCores?: boolean;
 };
 
 /**
- * The cores each of `runs` scanner runs that go side by side may use, in their order: an equal
- * share of the runner's `cores` (at least one), the remainder one each to the first runs (the
- * registry's order puts Gitleaks first, the one that takes longest over a large tree). A run
- * alone keeps every core (no limit is set). See docs/security-scan.md and ADR-036.
+ * The share of the runner's `cores` of each of `runs` scanner runs that go side by side, in their
+ * order: an equal share (at least one), the remainder one each to the first runs. A run alone
+ * keeps every core. Only a scanner that declares how to hold itself to it (ScannerRun.cores) is
+ * held to its share: Semgrep, whose parallel scan slows down when its threads outnumber the cores
+ * it gets. Gitleaks and Trivy (Go) are not: held to a share, the longest run leaves cores idle
+ * once the others end (measured: 1.4–1.5× slower on 2 cores). See docs/security-scan.md, ADR-036.
  */
 export function shareCores(runs: number, cores: number): number[] | undefined {
   if (runs <= 1) return undefined;
@@ -141,9 +143,11 @@ async function planAndRun(
   }
   const cores = deps.cores ?? availableParallelism();
   const shares = share ? shareCores(planned.length, cores) : undefined;
-  planned = planned.map((run, i) => limitedTo(run, shares?.[i]));
-  if (shares)
-    deps.log.info(`run-scanners: the ${cores} cores shared out: ${planned.map((r, i) => `${r.name} ${shares[i]}`).join(', ')}.`);
+  const limited = planned.map((run, i) => limitedTo(run, shares?.[i]));
+  const held = limited.flatMap((run, i) => (run !== planned[i] ? [`${run.name} ${shares![i]}`] : []));
+  if (held.length)
+    deps.log.info(`run-scanners: ${planned.length} runs side by side on ${cores} cores; held to their share: ${held.join(', ')}.`);
+  planned = limited;
   const started = Date.now();
   const settled = await Promise.allSettled(
     planned.map(async (run) => {

@@ -82,7 +82,7 @@ export interface ScannerRun {
   more?(options: Omit<RunOptions, 'report'>): ExtraRun[];
   /**
    * How the run is held to `cores` cores when it runs beside others (see shareCores in run.ts):
-   * Semgrep's `--jobs`, a Go program's GOMAXPROCS. Absent: the scanner is not limited.
+   * Semgrep's `--jobs`. Absent: the scanner is not limited (the Go scanners, on purpose).
    */
   cores?(cores: number): { args?: string[]; env?: Record<string, string> };
 }

@@ -183,7 +183,8 @@ export const semgrep: Scanner = {
         ? headWorktree(workspace, path.join(workDir ?? path.dirname(report), 'semgrep-head'), semgrepConfig, deps)
         : Promise.resolve(undefined),
     env: { SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' },
-    // its parallel scan uses `--jobs` threads (default: 0.85 × the cores it detects)
+    // its parallel scan uses `--jobs` threads (default: 0.85 × the cores it detects; its help
+    // warns that more threads than CPUs slow the scan with garbage-collection latency)
     cores: (n) => ({ args: ['--jobs', String(n)] }),
     okExitCodes: [0, 1],
     skip: ({ semgrepConfig }) =>

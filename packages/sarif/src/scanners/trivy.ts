@@ -358,8 +358,6 @@ export const trivy: Scanner = {
       ...(diffBase ? [...trivyConfigArgs(workspace), '.'] : [workspace]),
     ],
     env: { TRIVY_SCANNERS: 'vuln,misconfig,secret' },
-    // a Go program: GOMAXPROCS bounds the threads running its goroutines (default: every core)
-    cores: (n) => ({ env: { GOMAXPROCS: String(n) } }),
     okExitCodes: [0],
     check: refuseMaliciousTrivy,
     prepare: async (options, deps) => {
