@@ -14,7 +14,11 @@ export function usableFingerprint(fingerprint: string | undefined): string | und
 
 /** The dedupe key: the fingerprint, else (check_id, path, start, end). */
 export function semgrepKey(rule: string, location: Location, fingerprint: string | undefined): string {
-  const usable = usableFingerprint(fingerprint);
+  return keyOf(rule, location, usableFingerprint(fingerprint));
+}
+
+/** semgrepKey of a fingerprint already checked by usableFingerprint. */
+function keyOf(rule: string, location: Location, usable: string | undefined): string {
   if (usable) return `semgrep|${rule}|${location.path}|${usable}`;
   return `semgrep|${rule}|${location.path}|${location.startLine ?? 0}:${location.startColumn ?? 0}|${location.endLine ?? 0}:${location.endColumn ?? 0}`;
 }
@@ -24,7 +28,11 @@ export function semgrepKey(rule: string, location: Location, fingerprint: string
  * matched code, not lines), else the matched lines normalised, unless masked ("requires login").
  */
 export function semgrepStable(fingerprint: string | undefined, lines: string | undefined): string {
-  const usable = usableFingerprint(fingerprint);
+  return stableOf(usableFingerprint(fingerprint), lines);
+}
+
+/** semgrepStable of a fingerprint already checked by usableFingerprint. */
+function stableOf(usable: string | undefined, lines: string | undefined): string {
   if (usable) return `id:${usable}`;
   return lines && !/^requires login$/i.test(lines.trim()) ? `code:${snippetHash(lines)}` : '';
 }
@@ -64,16 +72,17 @@ export function readSemgrepResult(item: unknown, index: number, ctx: ParseContex
     endColumn: end.col,
   };
   const message = cleanText(str(extra?.['message']) ?? rule);
+  const fingerprint = usableFingerprint(str(extra?.['fingerprint']));
   ctx.sink.finding({
     tool: SEMGREP.id,
-    key: semgrepKey(rule, location, str(extra?.['fingerprint'])),
+    key: keyOf(rule, location, fingerprint),
     rule,
     title: firstLine(message),
     message,
     severity: semgrepSeverity(extra?.['severity'], ctx),
     category: 'sast',
     location,
-    stable: semgrepStable(str(extra?.['fingerprint']), str(extra?.['lines'])),
+    stable: stableOf(fingerprint, str(extra?.['lines'])),
     suppressed: extra?.['is_ignored'] === true,
     cwe: cweIds(strings(metadata?.['cwe'])),
     cve: [],
