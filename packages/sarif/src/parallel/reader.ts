@@ -409,7 +409,9 @@ export class JsonStreamReader {
   /** Parses the batch up to `end` of `chunk` (a separator or the array's end) and hands its elements over. */
   #finishBatch(chunk: Buffer, end: number): void {
     const parts = this.#batchParts;
-    const body = parts.length ? this.#decodeJoined(parts, chunk.subarray(this.#batchStart, end)) : chunk.toString('utf8', this.#batchStart, end);
+    const body = parts.length
+      ? this.#decodeJoined(parts, chunk.subarray(this.#batchStart, end))
+      : chunk.toString('utf8', this.#batchStart, end);
     const elements = JSON.parse(`[${body}]`) as unknown[];
     this.#batchParts = [];
     this.#batchStart = -1;
