@@ -408,11 +408,7 @@ export class JsonStreamReader {
 
   /** Parses the batch up to `end` of `chunk` (a separator or the array's end) and hands its elements over. */
   #finishBatch(chunk: Buffer, end: number): void {
-    const parts = this.#batchParts;
-    const body = parts.length
-      ? this.#decodeJoined(parts, chunk.subarray(this.#batchStart, end))
-      : chunk.toString('utf8', this.#batchStart, end);
-    const elements = JSON.parse(`[${body}]`) as unknown[];
+    const elements = JSON.parse(this.#batchArray(this.#batchParts, chunk.subarray(this.#batchStart, end))) as unknown[];
     this.#batchParts = [];
     this.#batchStart = -1;
     // a batch starts at an element or right after a separator: empty means a trailing comma
@@ -422,17 +418,21 @@ export class JsonStreamReader {
   }
 
   /**
-   * The UTF-8 text of `parts` and then `last`, put together in one reused buffer: a character cut
-   * by a chunk boundary is whole there, and no buffer is allocated per batch (each would be
-   * garbage outside the JavaScript heap until a full collection).
+   * The batch as the text of a JSON array: `[`, the UTF-8 of `parts` and then `last`, `]`, put
+   * together in one reused buffer and decoded once. A character cut by a chunk boundary is whole
+   * there, and neither a buffer per batch (garbage outside the JavaScript heap until a full
+   * collection) nor a second string of the batch's size (brackets added to the decoded text) is made.
    */
-  #decodeJoined(parts: readonly Buffer[], last: Buffer): string {
-    const length = parts.reduce((sum, part) => sum + part.length, last.length);
+  #batchArray(parts: readonly Buffer[], last: Buffer): string {
+    const length = parts.reduce((sum, part) => sum + part.length, last.length + 2);
     if (this.#joined.length < length) this.#joined = Buffer.allocUnsafeSlow(Math.max(length, 2 * this.#joined.length));
-    let at = 0;
-    for (const part of parts) at += part.copy(this.#joined, at);
-    at += last.copy(this.#joined, at);
-    return this.#joined.toString('utf8', 0, at);
+    const joined = this.#joined;
+    joined[0] = OPEN_BRACKET;
+    let at = 1;
+    for (const part of parts) at += part.copy(joined, at);
+    at += last.copy(joined, at);
+    joined[at++] = CLOSE_BRACKET;
+    return joined.toString('utf8', 0, at);
   }
 
   /**
