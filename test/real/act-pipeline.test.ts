@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,6 +56,31 @@ let mirrorDir: string;
 const slackPath = '/services/T0ACT/B0ACT/actwebhooksecret';
 /** While true, the production front answers the orders API with 500 (health stays green). */
 let productionBroken = false;
+
+/**
+ * A finding below the gate (fail-on high), committed into the service copy of the first deploy and
+ * of the pull request: the example's Semgrep rule python-requests-no-timeout (severity WARNING →
+ * MEDIUM) matches its one call. It is the default branch's finding that the pull request finds
+ * again in its baseline.
+ */
+const BELOW_GATE = {
+  'tools/legacy_client.py': [
+    '# A client of a partner API that has no timeout yet.',
+    'from types import SimpleNamespace',
+    '',
+    'requests = SimpleNamespace(get=lambda url, timeout: url)',
+    '',
+    '',
+    'def fetch(url: str) -> object:',
+    '    return requests.get(url, timeout=None)',
+    '',
+  ].join('\n'),
+};
+/** The first deploy's artifact store: the GitHub API stand-in serves its security-findings as the last successful run of main. */
+let mainRunArtifacts: string | undefined;
+const MAIN_RUN_ID = 4711;
+/** The pull request comments the security scan wrote through the GitHub API stand-in. */
+const prComments: string[] = [];
 
 async function startService(python: string, dir: string): Promise<string> {
   const port = await freePort();
@@ -151,15 +176,30 @@ async function pipeline(
     vars?: Record<string, string>;
     /** Bot-token mode: SLACK_BOT_TOKEN, the channel `deploys` of the Web API stand-in, and a GITHUB_TOKEN to read the reviewers. */
     slackToken?: boolean;
+    /** A GITHUB_TOKEN for the run (github.token), without bot-token mode. */
+    githubToken?: string;
+    /** Files added to the service copy, committed. */
+    files?: Record<string, string>;
+    /** More environment for the jobs. */
+    env?: Record<string, string>;
   } = {},
 ): Promise<Observed> {
   const ws = await prepareWorkspace(options.caller);
   workspaces.push(ws);
+  if (options.files) {
+    for (const [name, text] of Object.entries(options.files)) {
+      mkdirSync(path.dirname(path.join(ws.dir, name)), { recursive: true });
+      writeFileSync(path.join(ws.dir, name), text);
+    }
+    execFileSync('git', ['add', '-A'], { cwd: ws.dir });
+    execFileSync('git', ['-c', 'user.name=dev', '-c', 'user.email=dev@example.invalid', 'commit', '-qm', 'more files'], { cwd: ws.dir });
+  }
   const run = await runAct(act, ws, {
     secrets: {
       KUBE_CONFIG: readFileSync(cluster.kubeconfigPath).toString('base64'),
       SLACK_WEBHOOK: `${slack.url}${slackPath}`,
       ...(options.slackToken ? { SLACK_BOT_TOKEN: BOT_TOKEN, GITHUB_TOKEN: 'ghs_actApprovalRunToken0123456789abcdef' } : {}),
+      ...(options.githubToken ? { GITHUB_TOKEN: options.githubToken } : {}),
     },
     vars: {
       ...(options.slackToken ? { SLACK_CHANNEL: 'deploys' } : {}),
@@ -171,7 +211,7 @@ async function pipeline(
       SCAN_SETUP_COMMAND: 'echo "$PTK_ACT_SCANNERS" | tr : "\\n" >> "$GITHUB_PATH"',
       ...options.vars,
     },
-    env: jobEnv,
+    env: { ...jobEnv, ...options.env },
     path: actPath,
     timeoutMs: 300_000,
     ...(options.event ? { event: options.event } : {}),
@@ -246,6 +286,46 @@ beforeAll(async () => {
   // reviewer (an answer GitHub gave, test/fixtures/github-environments); anything else is 404.
   const protectedEnvironment = readFileSync(path.join(repoRoot, 'test/fixtures/github-environments/protected-required-reviewers.json'));
   github = await startServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const repo = '/repos/example/orders-service';
+    const reply = (status: number, body: unknown, type = 'application/json; charset=utf-8') => {
+      res.writeHead(status, { 'content-type': type });
+      res.end(Buffer.isBuffer(body) ? body : JSON.stringify(body));
+    };
+    // The base branch's findings for a pull request (packages/sarif github-baseline.ts): the first
+    // deploy, a manual run of main, is the last successful run; its artifacts are the upload
+    // stand-in's store of that run, zipped as GitHub serves an artifact.
+    if (req.method === 'GET' && url.pathname === `${repo}/actions/workflows/pipeline.yml/runs`) {
+      const listed = mainRunArtifacts && url.searchParams.get('branch') === 'main' && url.searchParams.get('status') === 'success';
+      const run = {
+        id: MAIN_RUN_ID,
+        event: 'workflow_dispatch',
+        head_branch: 'main',
+        head_repository: { full_name: 'example/orders-service' },
+      };
+      return reply(200, { total_count: listed ? 1 : 0, workflow_runs: listed ? [run] : [] });
+    }
+    if (req.method === 'GET' && url.pathname === `${repo}/actions/runs/${MAIN_RUN_ID}/artifacts` && mainRunArtifacts) {
+      const names = readdirSync(mainRunArtifacts).filter((n) => !url.searchParams.get('name') || n === url.searchParams.get('name'));
+      const artifacts = names.map((name) => ({
+        id: 100 + readdirSync(mainRunArtifacts!).indexOf(name),
+        name,
+        expired: false,
+        size_in_bytes: 1,
+      }));
+      return reply(200, { total_count: artifacts.length, artifacts });
+    }
+    const zip = /^\/repos\/example\/orders-service\/actions\/artifacts\/(\d+)\/zip$/.exec(url.pathname);
+    if (req.method === 'GET' && zip && mainRunArtifacts) {
+      const name = readdirSync(mainRunArtifacts)[Number(zip[1]) - 100];
+      if (!name) return reply(404, { message: 'Not Found' });
+      return reply(200, execFileSync('zip', ['-q', '-r', '-', '.'], { cwd: path.join(mainRunArtifacts, name) }), 'application/zip');
+    }
+    if (url.pathname === `${repo}/issues/7/comments`) {
+      if (req.method === 'GET') return reply(200, []);
+      prComments.push((JSON.parse(req.body) as { body: string }).body);
+      return reply(201, { id: prComments.length });
+    }
     const known = req.method === 'GET' && req.url === '/repos/example/orders-service/environments/production';
     // The code-scanning upload (upload-sarif, on in the README's caller): accepted as GitHub does.
     const upload = req.method === 'POST' && req.url === '/repos/example/orders-service/code-scanning/sarifs';
@@ -294,8 +374,9 @@ describe('pipeline.yml under act (self-hosted, offline, local control plane): fi
   let first: Observed;
   let r: ReturnType<typeof read>;
   beforeAll(async () => {
-    first = await pipeline();
+    first = await pipeline({ files: BELOW_GATE });
     r = read(first);
+    mainRunArtifacts = path.join(first.ws.private, 'artifacts');
   }, 360_000);
 
   it('serves every third-party action the pipeline pins from a local stand-in', async () => {
@@ -359,7 +440,27 @@ describe('pipeline.yml under act (self-hosted, offline, local control plane): fi
     expect(r.summary('lint')).toMatch(/\| ruff \| ✅ clean \|/);
     expect(r.summary('lint')).toMatch(/\| helm \| ✅ clean \|/);
     expect(r.outputs('security-scan')).toContain('gate=passed');
-    for (const tool of ['Gitleaks', 'Semgrep', 'Trivy']) expect(r.summary('security-scan')).toContain(`| ${tool} | 0 | 0 | 0 | 0 | 0 |`);
+    for (const tool of ['Gitleaks', 'Trivy']) expect(r.summary('security-scan')).toContain(`| ${tool} | 0 | 0 | 0 | 0 | 0 |`);
+    // the planted call without a timeout: one MEDIUM Semgrep finding, below the gate
+    expect(r.summary('security-scan')).toContain('| Semgrep | 0 | 0 | 1 | 0 | 0 |');
+  });
+
+  it("published the findings as security-findings (the default branch's baseline for pull requests), and Slack says there was no baseline", () => {
+    expect(artifacts(first)).toContain('security-findings');
+    const stored = readdirSync(path.join(first.ws.private, 'artifacts', 'security-findings'));
+    expect(stored).toEqual(['security-scan.findings.json']);
+    const findings = JSON.parse(readFileSync(path.join(first.ws.private, 'artifacts', 'security-findings', stored[0]!), 'utf8')) as {
+      rule: string;
+      severity: string;
+      location?: { path: string; startLine: number };
+    }[];
+    const line = BELOW_GATE['tools/legacy_client.py'].split('\n').findIndex((l) => l.includes('timeout=None')) + 1;
+    expect(findings.map((f) => [f.rule, f.severity, f.location?.path, f.location?.startLine])).toEqual([
+      ['semgrep.python-requests-no-timeout', 'MEDIUM', 'tools/legacy_client.py', line],
+    ]);
+    expect(r.outputs('security-scan')).toEqual(expect.arrayContaining(['new=1', 'fixed=0', 'unchanged=0', 'baseline=']));
+    // the green message: the scan's one finding, and no baseline to call it new against
+    expect(slackPosts()[1]!.body).toContain('*Security scan*: 1 finding, no baseline to compare with (new, fixed and unchanged unknown)');
   });
 
   it('deployed blue on the local control plane and switched the router to it', async () => {
@@ -517,6 +618,8 @@ describe('pipeline.yml under act: approval before the switch (deploy-idle → pr
     const replies = slackApi.replies('C0DEPLOYS', ts);
     expect(replies).toHaveLength(1);
     expect(JSON.stringify(replies[0])).toContain('4 passed · 0 failed');
+    // the scan's counts go into the thread too: this run's service has no finding, and main no baseline
+    expect(JSON.stringify(replies[0])).toContain('*Security scan*: 0 findings, no baseline to compare with');
     expect(JSON.stringify(third.run.entries.filter((e) => e['command'] !== 'add-mask'))).not.toContain(BOT_TOKEN);
   });
 
@@ -572,6 +675,11 @@ describe('pipeline.yml under act: a pull request calling the pipeline twice in o
     run = await pipeline({
       caller: 'two-calls.yml',
       event: { name: 'pull_request', payload: { number: 7, pull_request: { number: 7, head: { ref: 'feature' }, base: { ref: 'main' } } } },
+      files: BELOW_GATE,
+      githubToken: 'ghs_actPullRequestToken0123456789abcdef',
+      // What GitHub sets in a called workflow's jobs (the caller's workflow file and ref); act sets
+      // no GITHUB_WORKFLOW_REF, and the baseline lookup reads the workflow's runs by it.
+      env: { GITHUB_WORKFLOW_REF: 'example/orders-service/.github/workflows/pipeline.yml@refs/pull/7/merge' },
     });
     r = read(run);
   }, 600_000);
@@ -598,6 +706,29 @@ describe('pipeline.yml under act: a pull request calling the pipeline twice in o
     ]);
     expect(new Set(build).size).toBe(2);
     for (const name of build) expect(readdirSync(path.join(run.ws.private, 'artifacts', name)).some((f) => f.endsWith('.whl'))).toBe(true);
+  });
+
+  it("found the base branch's findings in the first deploy's artifact: the finding is unchanged, none is new, and Slack says so", () => {
+    expect(mainRunArtifacts).toBeDefined();
+    const outputs = r.outputs('security-scan');
+    for (const expected of [
+      'new=0',
+      'fixed=0',
+      'unchanged=1',
+      'gate-scope=new',
+      `baseline=artifact security-findings of run ${MAIN_RUN_ID} on main`,
+    ])
+      expect([expected, outputs.filter((o) => o === expected).length]).toEqual([expected, 2]);
+    // no upload from a pull request
+    expect(artifacts(run)).not.toContain('security-findings');
+    const bodies = slackPosts()
+      .slice(posts)
+      .map((p) => p.body);
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) expect(body).toContain('*Security scan*: 0 new · 0 fixed · 1 unchanged');
+    expect(prComments).toHaveLength(2);
+    for (const comment of prComments) expect(comment).toContain('New: **0**, fixed: 0, unchanged: 1');
+    expect(JSON.stringify(run.run.entries.filter((e) => e['command'] !== 'add-mask'))).not.toContain('ghs_actPullRequestToken');
   });
 
   it('touched no cluster and notified each call green', async () => {

@@ -12,6 +12,7 @@ import {
   readmeCaller,
   runAct,
   scannerMirror,
+  seedTrivyDbCache,
   withJobContextDefaults,
   type ActRun,
   type ActWorkspace,
@@ -32,7 +33,8 @@ import { requirePythonVenv } from './python-venv.ts';
  * and toolkit-ref, the values GitHub's `job.workflow_repository` / `job.workflow_sha` would carry
  * (act has no such context; see withJobContextDefaults). The scan's default setup command really
  * builds Gitleaks with `go install`, from the Go caches `npm run tools` filled (as a runner with
- * setup-go's cache would).
+ * setup-go's cache would). Trivy's vulnerability database comes from the actions/cache stand-in,
+ * seeded with the offline database built from real advisories (seedTrivyDbCache, ADR-033).
  */
 const slackPath = '/services/T0README/B0README/readmewebhooksecret';
 const token = 'ghs_readmeCallerToken0123456789abcdefXYZ';
@@ -88,6 +90,8 @@ beforeAll(async () => {
   ws = await prepareWorkspace({ text: caller }, { repository, ref });
   const mirror = await scannerMirror(path.dirname(ws.dir), { gitleaks: requireTool('gitleaks').path, trivy: requireTool('trivy').path });
   cacheStore = path.join(path.dirname(ws.dir), 'actions-cache');
+  // Trivy's database as the workflow's cache step would restore it: built offline from real advisories (ADR-033).
+  await seedTrivyDbCache(cacheStore);
   run = await runAct(act, ws, {
     secrets: { SLACK_WEBHOOK: `${slack.url}${slackPath}`, GITHUB_TOKEN: token },
     vars: { PRODUCTION_URL: 'https://orders.example.test' },
@@ -107,8 +111,6 @@ beforeAll(async () => {
       PIPELINE_TOOLKIT_SCANNER_MIRROR: mirror.mirror,
       PIPELINE_TOOLKIT_SCANNER_CHECKSUMS: mirror.checksums,
       PTK_ACT_CACHE: cacheStore,
-      // Offline: no Trivy vulnerability database can be had here; Trivy's other scanners run.
-      TRIVY_SCANNERS: 'misconfig,secret',
     },
     path: [path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
     timeoutMs: 420_000,
@@ -155,6 +157,8 @@ describe("README.md's caller workflow under act, on a pull request", () => {
       expect(text).toMatch(new RegExp(`${tool} [\\d.]+: installed from ${tool}_[\\w.-]+\\.tar\\.gz \\(SHA-256 [0-9a-f]{64} verified\\)`));
     expect(text).toMatch(/Scanners: gitleaks 8\.30\.1 \(installed\), semgrep 1\.185\.0 \(installed\), trivy 0\.74\.0 \(installed\)\./);
     expect(text).toMatch(/run-scanners: gitleaks, semgrep, trivy ran side by side in/);
+    // Trivy's vulnerability scanner ran, with the database restored by the cache step: nothing in the service is vulnerable
+    expect(text).toMatch(/Trivy database: the cached one, downloaded .* ago/);
     for (const row of ['| Gitleaks |', '| Semgrep |', '| Trivy |']) expect(summary('security-scan')).toContain(row);
     expect(readdirSync(cacheStore).filter((e) => e.startsWith('pipeline-toolkit-scanners-'))).toHaveLength(1);
     expect(summary('lint')).toMatch(/\| ruff \| ✅ clean \|/);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,38 +30,38 @@ const FILES: Record<string, string> = {
   ].join('\n'),
 };
 
-let runner: RunnerEnv;
-let scratch: string;
-let run: BundleRun;
-
-beforeAll(async () => {
-  const tools = ['gitleaks', 'semgrep', 'trivy'].map((name) => requireTool(name));
-  scratch = await mkdtemp(path.join(tmpdir(), 'security-scan-real-'));
-  // Scanner reports go to RUNNER_TEMP, outside the scanned workspace, as on a runner.
-  runner = await createRunnerEnv({ RUNNER_TEMP: scratch });
-  for (const [name, text] of Object.entries(FILES)) {
-    await mkdir(path.dirname(path.join(runner.dir, name)), { recursive: true });
-    await writeFile(path.join(runner.dir, name), text);
-  }
-  run = await runBundle('security-scan', {
-    runner,
-    inputs: { 'run-scanners': 'available', 'semgrep-config': 'rules/python.yml', 'fail-on': 'high' },
-    env: {
-      PATH: [...new Set(tools.map((t) => path.dirname(t.path)))].join(path.delimiter) + path.delimiter + (process.env['PATH'] ?? ''),
-      TRIVY_SCANNERS: 'misconfig,secret',
-      TRIVY_SKIP_CHECK_UPDATE: 'true',
-      TRIVY_CACHE_DIR: path.join(scratch, 'trivy-cache'),
-    },
-    timeoutMs: 240_000,
-  });
-}, 300_000);
-
-afterAll(async () => {
-  await runner?.cleanup();
-  if (scratch) await rm(scratch, { recursive: true, force: true });
-});
-
 describe('security-scan with the real gitleaks, semgrep and trivy', () => {
+  let runner: RunnerEnv;
+  let scratch: string;
+  let run: BundleRun;
+
+  beforeAll(async () => {
+    const tools = ['gitleaks', 'semgrep', 'trivy'].map((name) => requireTool(name));
+    scratch = await mkdtemp(path.join(tmpdir(), 'security-scan-real-'));
+    // Scanner reports go to RUNNER_TEMP, outside the scanned workspace, as on a runner.
+    runner = await createRunnerEnv({ RUNNER_TEMP: scratch });
+    for (const [name, text] of Object.entries(FILES)) {
+      await mkdir(path.dirname(path.join(runner.dir, name)), { recursive: true });
+      await writeFile(path.join(runner.dir, name), text);
+    }
+    run = await runBundle('security-scan', {
+      runner,
+      inputs: { 'run-scanners': 'available', 'semgrep-config': 'rules/python.yml', 'fail-on': 'high' },
+      env: {
+        PATH: [...new Set(tools.map((t) => path.dirname(t.path)))].join(path.delimiter) + path.delimiter + (process.env['PATH'] ?? ''),
+        TRIVY_SCANNERS: 'misconfig,secret',
+        TRIVY_SKIP_CHECK_UPDATE: 'true',
+        TRIVY_CACHE_DIR: path.join(scratch, 'trivy-cache'),
+      },
+      timeoutMs: 240_000,
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await runner?.cleanup();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
   it('runs the three scanners and fails the gate on the planted problems', () => {
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(1);
@@ -132,5 +133,133 @@ describe('security-scan with the real gitleaks, semgrep and trivy', () => {
     expect(annotated).toEqual(
       expect.arrayContaining(['error app/config.py:3', 'error app/config.py:4', 'error app/config.py:8', 'notice Dockerfile:1']),
     );
+  });
+});
+
+/**
+ * The diff flags with the real binaries: a git repository made here, whose base commit holds a
+ * secret and a Semgrep finding, and whose pull request commit adds one new secret and one new
+ * finding. With diff-base, Gitleaks scans only the commits after the merge base (`gitleaks git
+ * --log-opts`) and Semgrep reports only what they introduced (`--baseline-commit`); without it,
+ * both scan everything. Trivy is not on PATH here (its report is skipped with a notice).
+ */
+describe('diff-base with the real gitleaks and semgrep', () => {
+  const OLD_KEY = 'AKIAZ3MSJV4WWNKWW5GF';
+  const NEW_KEY = 'AKIAQ7XKW2LMNHPRS5TV';
+  const RULES = FILES['rules/python.yml']!;
+  const BASE: Record<string, string> = {
+    'rules/python.yml': RULES,
+    'app/settings.py': `import os\n\naws_access_key_id = "${OLD_KEY}"\n\n\ndef load(text):\n    return eval(text)\n`,
+  };
+  const PR: Record<string, string> = {
+    'app/feature.py': `\n\ndef apply(expression):\n    value = eval(expression)\n    return value\n\n\naws_access_key_id = "${NEW_KEY}"\n`,
+  };
+  let repo: RunnerEnv;
+  let temp: string;
+  let baseSha: string;
+  let prHead: string;
+  let env: Record<string, string>;
+
+  /** Where a line holding `needle` is in a file written here (1-based), so that expected values follow the files. */
+  const lineOf = (files: Record<string, string>, file: string, needle: string) => {
+    const index = files[file]!.split('\n').findIndex((line) => line.includes(needle));
+    expect(index).toBeGreaterThanOrEqual(0);
+    return index + 1;
+  };
+
+  beforeAll(async () => {
+    const tools = ['gitleaks', 'semgrep'].map((name) => requireTool(name));
+    temp = await mkdtemp(path.join(tmpdir(), 'security-scan-diff-'));
+    repo = await createRunnerEnv({ RUNNER_TEMP: temp });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
+        cwd: repo.dir,
+        encoding: 'utf8',
+      }).trim();
+    const commit = async (files: Record<string, string>, message: string) => {
+      for (const [name, text] of Object.entries(files)) {
+        await mkdir(path.dirname(path.join(repo.dir, name)), { recursive: true });
+        await writeFile(path.join(repo.dir, name), text);
+        git('add', name);
+      }
+      git('commit', '-q', '-m', message);
+      return git('rev-parse', 'HEAD');
+    };
+    git('init', '-q', '-b', 'main');
+    baseSha = await commit(BASE, 'base');
+    git('checkout', '-q', '-b', 'feature');
+    prHead = await commit(PR, 'pull request');
+    env = {
+      // only the two scanners (and git) on PATH
+      PATH: [...new Set(tools.map((t) => path.dirname(t.path))), '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter),
+    };
+  }, 60_000);
+
+  afterAll(async () => {
+    await repo?.cleanup();
+    if (temp) await rm(temp, { recursive: true, force: true });
+  });
+
+  interface Found {
+    tools: string[];
+    rule: string;
+    match: string;
+    location?: { path: string; startLine: number };
+  }
+  /** The matches (line-independent fingerprints) of each run, to compare across runs. */
+  const matches: Record<string, Record<string, string>> = {};
+  const scan = async (inputs: Record<string, string>, name: string) => {
+    const result = await runBundle('security-scan', {
+      runner: repo,
+      inputs: { 'run-scanners': 'available', 'semgrep-config': 'rules/python.yml', 'fail-on': 'none', 'output-sarif': name, ...inputs },
+      env,
+      timeoutMs: 240_000,
+    });
+    expect({ exitCode: result.exitCode, stderr: result.stderr }).toEqual({ exitCode: 0, stderr: '' });
+    const findings = JSON.parse(await readFile(result.outputs['findings-file']!, 'utf8')) as Found[];
+    const texts = [result.stdout, result.summary, await readFile(result.outputs['sarif-file']!, 'utf8'), JSON.stringify(findings)];
+    // the findings file is what the pipeline publishes as the baseline artifact: no secret in it, nor anywhere else
+    for (const text of texts) for (const key of [OLD_KEY, NEW_KEY]) expect(text).not.toContain(key);
+    const found = findings.map((f) => `${f.tools.join('+')} ${f.location?.path}:${f.location?.startLine}`);
+    matches[name] = Object.fromEntries(findings.map((f, i) => [found[i]!, `${f.rule} ${f.match}`]));
+    return { result, found: found.sort() };
+  };
+
+  it('with diff-base: only the secret and the finding the pull request adds', async () => {
+    const { result, found } = await scan({ 'diff-base': baseSha }, 'diff.sarif');
+    expect(found).toEqual(
+      [
+        `gitleaks app/feature.py:${lineOf(PR, 'app/feature.py', NEW_KEY)}`,
+        `semgrep app/feature.py:${lineOf(PR, 'app/feature.py', 'eval(')}`,
+      ].sort(),
+    );
+    // Gitleaks read the pull request's one commit, not the history before it
+    expect(result.stdout).toMatch(/(?<!\d)1 commits scanned/);
+    expect(result.stdout).toContain(`Diff-aware scan: the changes since ${baseSha}`);
+    // Semgrep checked the base out in a private worktree, gone now: the workspace stayed on the pull request
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo.dir, encoding: 'utf8' }).trim();
+    expect(git('rev-parse', 'HEAD')).toBe(prHead);
+    expect(git('worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+    expect(git('status', '--porcelain', '--untracked-files=no')).toBe('');
+  }, 300_000);
+
+  it("without diff-base: everything, the base commit's secret and finding too", async () => {
+    const { found } = await scan({}, 'full.sarif');
+    expect(found).toEqual(
+      [
+        `gitleaks app/settings.py:${lineOf(BASE, 'app/settings.py', OLD_KEY)}`,
+        `semgrep app/settings.py:${lineOf(BASE, 'app/settings.py', 'eval(')}`,
+        `gitleaks app/feature.py:${lineOf(PR, 'app/feature.py', NEW_KEY)}`,
+        `semgrep app/feature.py:${lineOf(PR, 'app/feature.py', 'eval(')}`,
+      ].sort(),
+    );
+  }, 300_000);
+
+  it('names the new findings alike in both scans (same rule ids and matches), so that a baseline from a full scan still tells them apart', () => {
+    const diff = matches['diff.sarif']!;
+    const full = matches['full.sarif']!;
+    expect(Object.keys(diff)).toHaveLength(2);
+    for (const [where, match] of Object.entries(diff)) expect([where, full[where]]).toEqual([where, match]);
+    expect(Object.values(diff).find((m) => m.startsWith('rules.'))).toMatch(/^rules\.no-eval /);
   });
 });

@@ -44,8 +44,12 @@ function evaluate(value: string, scenario: Scenario): string {
   if (/[^\s\w'"().|&!=,:;{}[\]-]/.test(source.replace(/'[^']*'/g, '').replace(/"[^"]*"/g, '')))
     throw new Error(`unexpected syntax in ${source}`);
   const read = (key: string) => scenario[key] ?? '';
+  // GitHub's contains(array, item) and fromJSON, the two functions these inputs use.
+  const contains = (where: unknown, item: string) =>
+    Array.isArray(where) ? where.includes(item) : String(where).toLowerCase().includes(item.toLowerCase());
+  const fromJSON = (text: string) => JSON.parse(text) as unknown;
   // The workflow's own expression, its look-ups replaced by reads of the scenario.
-  return String(new Function('read', `return (${source});`)(read) as unknown);
+  return String(new Function('read', 'contains', 'fromJSON', `return (${source});`)(read, contains, fromJSON) as unknown);
 }
 
 /** A deploying run in bot-token mode where every job before the deploy succeeded. */
@@ -145,6 +149,39 @@ describe("pipeline.yml's final Slack stage, for each way a run can end", () => {
       }),
     ).toBe('');
     expect(evaluate(notify['channel']!, { ...base, 'env.HAS_SLACK_TOKEN': 'false', ...outputs })).toBe('');
+  });
+
+  it("the security scan's counts reach the message when the scan ran to its verdict, with whether there was a baseline", async () => {
+    const notify = await slackStep('notify');
+    const security = (scenario: Scenario) =>
+      Object.fromEntries(
+        ['security-new', 'security-fixed', 'security-unchanged', 'security-baseline'].map((name) => [
+          name,
+          evaluate(notify[name]!, scenario),
+        ]),
+      );
+    const outputs = {
+      'needs.security-scan.outputs.new': '2',
+      'needs.security-scan.outputs.fixed': '1',
+      'needs.security-scan.outputs.unchanged': '0',
+      'needs.security-scan.outputs.baseline': 'artifact security-findings of run 40 on main',
+    };
+    expect(security({ ...base, ...outputs })).toEqual({
+      'security-new': '2',
+      'security-fixed': '1',
+      'security-unchanged': '0',
+      'security-baseline': 'true',
+    });
+    // the gate failed: the counts are what the message should show
+    expect(security({ ...base, ...outputs, 'needs.security-scan.result': 'failure' })['security-new']).toBe('2');
+    // no baseline: the action's baseline output is empty
+    expect(security({ ...base, ...outputs, 'needs.security-scan.outputs.baseline': '' })['security-baseline']).toBe('false');
+    // the scan never ran (an earlier job failed): nothing, even with act's raw template text as outputs
+    const raw = { 'needs.security-scan.outputs.new': '${{ steps.scan.outputs.new }}' };
+    expect(security({ ...base, ...raw, 'needs.security-scan.result': 'skipped' })['security-new']).toBe('');
+    expect(security({ ...base, 'needs.security-scan.result': 'cancelled' })['security-new']).toBe('');
+    // the scan stopped before its verdict (an install failed): its outputs are empty, so is the input
+    expect(security({ ...base, 'needs.security-scan.result': 'failure' })['security-new']).toBe('');
   });
 
   it('approval: the approval job updates the start message, and posts through the webhook without a token', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
+import { FINDINGS_ARTIFACT } from '@pipeline-toolkit/sarif';
 
 /**
  * The reusable workflow read against GitHub's rules, statically (what act cannot show): the
@@ -221,9 +222,11 @@ describe('secrets never reach a job output', () => {
 });
 
 describe('artifact names are unique per call', () => {
-  const uploads = Object.entries(jobs).flatMap(([job, j]) =>
+  const allUploads = Object.entries(jobs).flatMap(([job, j]) =>
     (j.steps ?? []).filter((s) => s.uses?.startsWith('actions/upload-artifact@')).map((step) => ({ job, step })),
   );
+  // security-scan's findings keep one name (findings-artifact): pull requests look the baseline up by it
+  const uploads = allUploads.filter(({ job }) => job !== 'security-scan');
   const naming = (job: string) => steps(job).find((s) => s.id === 'artifact');
 
   it('every upload takes its name from the artifact step of its job, which reads artifact-suffix', () => {
@@ -236,6 +239,27 @@ describe('artifact names are unique per call', () => {
     }
     expect(new Set(uploads.map(({ job }) => naming(job)?.env?.['BASE'])).size).toBe(uploads.length);
     expect(call.inputs['artifact-suffix']?.default).toBe('');
+  });
+
+  it("the findings are published under the name the pull requests' baseline lookup reads, from the default branch only", () => {
+    const publish = allUploads.filter(({ job }) => job === 'security-scan').map(({ step }) => step);
+    expect(publish).toHaveLength(1);
+    const step = publish[0]!;
+    const scan = steps('security-scan').find((s) => s.id === 'scan')!;
+    expect(step.with?.['name']).toBe('${{ inputs.findings-artifact }}');
+    expect(scan.with?.['baseline-artifact']).toBe('${{ inputs.findings-artifact }}');
+    expect(call.inputs['findings-artifact']?.default).toBe(FINDINGS_ARTIFACT);
+    expect(step.with?.['path']).toBe('${{ steps.scan.outputs.findings-file }}');
+    expect(steps('security-scan').indexOf(step)).toBeGreaterThan(steps('security-scan').indexOf(scan));
+    const condition = String(step.if);
+    // after a failed gate too, never after a cancel, never on a pull request (pull_request_target
+    // runs on the default branch's ref), only on the default branch
+    expect(condition).toContain('!cancelled()');
+    expect(condition).not.toContain('success()');
+    expect(condition).toContain("!startsWith(github.event_name, 'pull_request')");
+    expect(condition).toContain("github.ref == format('refs/heads/{0}', github.event.repository.default_branch)");
+    expect(step['continue-on-error']).toBe(true);
+    expect(Number(step.with?.['retention-days'])).toBeGreaterThanOrEqual(30);
   });
 
   it('the download and the workflow outputs use the names the jobs chose', () => {

@@ -38,3 +38,47 @@ describe('actionlint', () => {
     expect(results.length).toBeGreaterThan(0);
   });
 });
+
+describe('the security-scan starter', () => {
+  interface Step {
+    id?: string;
+    uses?: string;
+    run?: string;
+    if?: string;
+    with?: Record<string, string>;
+  }
+  const starter = async () => {
+    const { parse } = await import('yaml');
+    const workflow = parse(await readFile(path.join(repoRoot, 'workflows/security-scan.yml'), 'utf8')) as {
+      jobs: Record<string, { steps: Step[] }>;
+    };
+    return workflow.jobs['scan']!.steps;
+  };
+
+  it('lets the action install the three scanners, verified, into the folder its cache keeps, keyed by the file that pins the toolkit', async () => {
+    const steps = await starter();
+    expect(steps.some((s) => s.run?.includes('go install'))).toBe(false);
+    const scan = steps.find((s) => s.uses?.includes('/actions/security-scan@'))!;
+    expect(scan.with?.['install-scanners']).toBe('gitleaks, semgrep, trivy');
+    const caches = steps.filter((s) => s.uses?.startsWith('actions/cache@'));
+    expect(caches.map((c) => c.with?.['path']).sort()).toEqual([scan.with?.['tools-dir'], scan.with?.['trivy-cache-dir']].sort());
+    const tools = caches.find((c) => c.with?.['path'] === scan.with?.['tools-dir'])!;
+    // the key changes with the toolkit pin, which is in this very file
+    expect(tools.with?.['key']).toContain("hashFiles('.github/workflows/security-scan.yml')");
+    // Semgrep's requirements are resolved for the Python the key names
+    const python = steps.find((s) => s.uses?.startsWith('actions/setup-python@'))!;
+    expect(tools.with?.['key']).toContain(`-py${python.with?.['python-version']}-`);
+    const requirements = await readFile(path.join(repoRoot, 'actions/security-scan/scanners/semgrep-requirements.txt'), 'utf8');
+    expect(requirements).toContain(`Resolved for CPython ${python.with?.['python-version']} `);
+  });
+
+  it('publishes the findings under the name the baseline lookup reads, on the default branch only', async () => {
+    const { FINDINGS_ARTIFACT } = await import('@pipeline-toolkit/sarif');
+    const steps = await starter();
+    const upload = steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload.with?.['name']).toBe(FINDINGS_ARTIFACT);
+    expect(upload.with?.['path']).toBe('${{ steps.scan.outputs.findings-file }}');
+    expect(upload.if).toContain("!startsWith(github.event_name, 'pull_request')");
+    expect(upload.if).toContain("github.ref == format('refs/heads/{0}', github.event.repository.default_branch)");
+  });
+});

@@ -70,6 +70,7 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
     info: bySeverity.INFO,
     suppressed,
     ...baselineCounts(result),
+    baseline: result.baseline?.source ?? '',
     gate: result.gate.passed ? 'passed' : 'failed',
     'gate-scope': result.gate.scope ?? 'all',
     'sarif-file': result.sarifFile,

@@ -79,6 +79,8 @@ describe('security-scan on a pull request', () => {
       { GITHUB_EVENT_NAME: 'push' },
     );
     await run(main);
+    // no baseline on the base branch's run: new counts every finding, and the baseline output says there was none
+    expect((main.outputs as MemoryOutputs).values).toMatchObject({ baseline: '', fixed: '0', unchanged: '0' });
     const findings = await readFile(path.join(dir, 'main.findings.json'));
     const npm = JSON.parse(await readFile(fixture('trivy/trivy-npm-with-suppressed.json'), 'utf8')) as {
       Results: { Vulnerabilities: { VulnerabilityID: string }[] }[];
@@ -89,7 +91,10 @@ describe('security-scan on a pull request', () => {
     const comments: string[] = [];
     server = await startServer((req, res) => {
       const url = new URL(req.url, 'http://x');
-      if (url.pathname === '/repos/octo/shop/actions/workflows/ci.yml/runs') return json(res, 200, { workflow_runs: [{ id: 3 }] });
+      if (url.pathname === '/repos/octo/shop/actions/workflows/ci.yml/runs')
+        return json(res, 200, {
+          workflow_runs: [{ id: 3, event: 'push', head_branch: 'main', head_repository: { full_name: 'octo/shop' } }],
+        });
       if (url.pathname === '/repos/octo/shop/actions/runs/3/artifacts')
         return json(res, 200, { artifacts: [{ id: 4, name: 'security-findings', size_in_bytes: zip.length }] });
       if (url.pathname === '/repos/octo/shop/actions/artifacts/4/zip') {
@@ -121,7 +126,13 @@ describe('security-scan on a pull request', () => {
     await expect(failure).rejects.toBeInstanceOf(GateError);
     await expect(failure).rejects.toThrow(`1 new unsuppressed finding at or above HIGH (fail-on: high, gate-scope: new): HIGH ${added} at`);
     const outputs = (ctx.outputs as MemoryOutputs).values;
-    expect(outputs).toMatchObject({ new: '1', fixed: '0', 'gate-scope': 'new', gate: 'failed' });
+    expect(outputs).toMatchObject({
+      new: '1',
+      fixed: '0',
+      'gate-scope': 'new',
+      gate: 'failed',
+      baseline: 'artifact security-findings of run 3 on main',
+    });
     expect((ctx.summary as MemorySummary).text).toContain('artifact security-findings of run 3 on main');
     expect(comments).toHaveLength(1);
     expect(comments[0]).toContain(added);

@@ -150,7 +150,9 @@ describe('pipeline-toolkit scan in a pull request job', () => {
       });
       expect(await main(['scan', '--trivy', 't.json'], cli)).toBe(1);
       const text = cli.printed.join('\n');
-      expect(text).toContain('Gate scope new needs a baseline, and no successful run of ci.yml on main has an artifact security-findings');
+      expect(text).toContain(
+        'Gate scope new needs a baseline, and no successful run of ci.yml on main (push, schedule, workflow_dispatch of octo/shop) has an artifact security-findings',
+      );
       expect(comments).toHaveLength(1);
       expect(comments[0]).toContain('<!-- pipeline-toolkit/security-scan:security-scan -->');
     } finally {

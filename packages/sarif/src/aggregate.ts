@@ -109,6 +109,9 @@ export interface AggregatorOptions {
  * across tools for secrets by (path, start line). A duplicate keeps the highest severity and
  * adds its tool to the list. Raw secrets are collected so that nothing is written unredacted.
  */
+/** Findings left out by skip-paths: tool id → glob → count. */
+export type SkippedPaths = Record<string, Record<string, number>>;
+
 export class Aggregator implements ReportSink {
   readonly secrets = new SecretIndex();
   readonly problems: string[] = [];
@@ -185,6 +188,19 @@ export class Aggregator implements ReportSink {
 
   problem(message: string): void {
     if (!this.problems.includes(message)) this.problems.push(message);
+  }
+
+  /** Findings left out by skip-paths, by tool id, then by the glob that matched (as the reports list them, before deduplication). */
+  readonly skippedPaths: SkippedPaths = {};
+
+  skipped(tool: string, glob: string, count = 1): void {
+    const byGlob = (this.skippedPaths[tool] ??= {});
+    byGlob[glob] = (byGlob[glob] ?? 0) + count;
+  }
+
+  /** Takes in another thread's skip-paths counts. */
+  addSkipped(other: SkippedPaths): void {
+    for (const [tool, byGlob] of Object.entries(other)) for (const [glob, n] of Object.entries(byGlob)) this.skipped(tool, glob, n);
   }
 
   finding(raw: RawFinding): void {

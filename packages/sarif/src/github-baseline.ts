@@ -125,8 +125,23 @@ export function unzip(zip: Buffer, shown: string): { name: string; data: Buffer 
 export type FoundBaseline = { file: string; shown: string } | { missing: string };
 
 /**
+ * The events whose runs hold the base branch's own code: only their artifacts are trusted as a
+ * baseline. GitHub filters runs by `head_branch`, and a pull request from a fork whose branch is
+ * also called `main` is listed under `branch=main`, with the fork's workflow file and artifacts: a
+ * baseline taken from it could declare any finding "unchanged". A pull_request_target run has the
+ * base branch as its head branch but usually checks out the pull request's code. So a run counts
+ * only when its event is one of these and its head repository is this repository.
+ */
+export const BASELINE_EVENTS: readonly string[] = ['push', 'schedule', 'workflow_dispatch'];
+
+/** Runs listed per request (forks' and pull requests' runs are skipped), and the trusted ones looked at. */
+const RUNS_LISTED = 30;
+const RUNS_LOOKED_AT = 5;
+
+/**
  * The base branch's findings file: the newest successful runs of the same workflow on the base
- * branch (at most 5 looked at), the first with an unexpired artifact `artifact` of at most
+ * branch started by a push, a schedule or a manual run of this repository (BASELINE_EVENTS; at most
+ * 5 looked at), the first with an unexpired artifact `artifact` of at most
  * ARTIFACT_LIMITS.zipBytes, its findings file (`*.findings.json`, else the only JSON file)
  * written into `dir`. Not found is an answer, not an error.
  */
@@ -140,15 +155,23 @@ export async function findBaseBaseline(
   const policy = api.policy ?? DEFAULT_REQUEST_POLICY;
   const fetcher = guardedFetch(policy, { deadline: startDeadline(policy), ...(api.fetch ? { fetch: api.fetch } : {}) });
   const repo = api.repository;
-  const runs = await jsonOf<{ workflow_runs?: { id: number; html_url?: string }[] }>(
+  const runs = await jsonOf<{
+    workflow_runs?: { id: number; event?: string; head_branch?: string; head_repository?: { full_name?: string } | null }[];
+  }>(
     await call(
       api,
       fetcher,
-      `/repos/${repo}/actions/workflows/${encodeURIComponent(workflow)}/runs?branch=${encodeURIComponent(options.baseRef)}&status=success&per_page=5`,
+      `/repos/${repo}/actions/workflows/${encodeURIComponent(workflow)}/runs?branch=${encodeURIComponent(options.baseRef)}&status=success&per_page=${RUNS_LISTED}`,
     ),
     `Listing the successful runs of ${workflow} on ${options.baseRef}`,
   );
-  for (const run of runs.workflow_runs ?? []) {
+  const trusted = (runs.workflow_runs ?? []).filter(
+    (run) =>
+      BASELINE_EVENTS.includes(run.event ?? '') &&
+      run.head_repository?.full_name?.toLowerCase() === repo.toLowerCase() &&
+      (run.head_branch === undefined || run.head_branch === options.baseRef),
+  );
+  for (const run of trusted.slice(0, RUNS_LOOKED_AT)) {
     const listed = await jsonOf<{
       artifacts?: { id: number; name: string; expired?: boolean; size_in_bytes?: number; archive_download_url?: string }[];
     }>(
@@ -173,7 +196,12 @@ export async function findBaseBaseline(
     await writeFile(file, chosen.data);
     return { file, shown };
   }
-  return { missing: `no successful run of ${workflow} on ${options.baseRef} has an artifact ${options.artifact}` };
+  const skipped = (runs.workflow_runs?.length ?? 0) - trusted.length;
+  return {
+    missing: `no successful run of ${workflow} on ${options.baseRef} (${BASELINE_EVENTS.join(', ')} of ${repo}) has an artifact ${options.artifact}${
+      skipped ? `; ${skipped} run${skipped === 1 ? '' : 's'} of pull requests or forks not trusted` : ''
+    }`,
+  };
 }
 
 /** The hidden marker that finds this action's comment again (one per category prefix). */

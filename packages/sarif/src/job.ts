@@ -113,6 +113,7 @@ export async function outcome(
     gate,
     problems,
     sarif,
+    ...(job.policy?.skipPaths.length ? { skipPaths: { globs: job.policy.skipPaths, skipped: agg.skippedPaths } } : {}),
     ...(baseline ? { baseline } : {}),
     ...(job.baselineNote ? { baselineNote: job.baselineNote } : {}),
   };

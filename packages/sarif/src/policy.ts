@@ -330,7 +330,11 @@ export class PolicySink implements ReportSink {
 
   finding(raw: RawFinding): void {
     const file = raw.location?.path;
-    if (file && this.#policy.skipPaths.some((g) => globMatches(g, file))) return;
+    const skip = file ? this.#policy.skipPaths.find((g) => globMatches(g, file)) : undefined;
+    if (skip !== undefined) {
+      this.#sink.skipped?.(raw.tool, skip);
+      return;
+    }
     if (!raw.suppressed) {
       const why = this.#justification(raw, file);
       if (why) {

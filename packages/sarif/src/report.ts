@@ -1,5 +1,5 @@
 import { escapeMarkdown, link, table, type AnnotationProperties, type Cell } from '@pipeline-toolkit/core';
-import { countAll, type FindingCounts } from './aggregate.ts';
+import { countAll, type FindingCounts, type SkippedPaths } from './aggregate.ts';
 import type { GateResult } from './gate.ts';
 import { SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
 import { isRepositoryPath } from './paths.ts';
@@ -26,6 +26,8 @@ export interface ScanReport {
   baseline?: BaselineOutcome;
   /** Why there is no baseline or why the scope fell back to `all`. */
   baselineNote?: string;
+  /** skip-paths: the globs, and the findings each left out per tool (as the reports list them). */
+  skipPaths?: { globs: readonly string[]; skipped: SkippedPaths };
 }
 
 const TITLE: Record<Severity, string> = { CRITICAL: 'Critical', HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low', INFO: 'Info' };
@@ -74,6 +76,31 @@ function baselineSection(report: ScanReport, top: number): string[] {
   return parts;
 }
 
+/**
+ * What skip-paths left out: the total, then per glob the count per tool, in the order the globs
+ * were given (a glob that matched nothing says 0, so that a mistyped one shows). `code` wraps a
+ * glob and `text` escapes a tool's name for the job summary; the console shows them as they are.
+ */
+function skipLine(report: ScanReport, code: (glob: string) => string, text: (s: string) => string = (s) => s): string | undefined {
+  if (!report.skipPaths) return undefined;
+  const { globs, skipped } = report.skipPaths;
+  const byGlob = globs.map((glob) => {
+    const tools = Object.entries(skipped)
+      .filter(([, counts]) => counts[glob])
+      .map(([tool, counts]) => `${text(toolName(report.tools, tool))} ${counts[glob]}`);
+    const n = Object.values(skipped).reduce((sum, counts) => sum + (counts[glob] ?? 0), 0);
+    return { text: `${code(glob)} ${n ? tools.join(', ') : '0'}`, n };
+  });
+  const total = byGlob.reduce((sum, g) => sum + g.n, 0);
+  return `Left out by skip-paths (as the reports list them, before deduplication; never gate, not in the SARIF or findings files): ${total} — ${byGlob.map((g) => g.text).join('; ')}.`;
+}
+
+/** A glob in Markdown code, whatever backticks it holds. */
+function codeSpan(text: string): string {
+  const fence = '`'.repeat(Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length)) + 1);
+  return `${fence}${fence.length > 1 || text.startsWith('`') || text.endsWith('`') ? ` ${text} ` : text}${fence}`;
+}
+
 function toolName(tools: readonly ToolInfo[], id: string): string {
   return tools.find((t) => t.id === id)?.name ?? id;
 }
@@ -109,6 +136,7 @@ export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top
     `**${report.gate.passed ? '✅' : '❌'} ${escapeMarkdown(gateLine(report))}**\n`,
     table(['Tool', ...SEVERITIES.map((s) => TITLE[s])], countRows(report, counts)),
     `Suppressed (by the tools, ignore files, ignore-unfixed or the suppressions file; never gate): ${suppressed}.\n`,
+    ...[skipLine(report, codeSpan, escapeMarkdown)].filter((line) => line !== undefined).map((line) => `${line}\n`),
     ...baselineSection(report, top),
   ];
   const shown = topFindings(report.findings, top);
@@ -127,7 +155,8 @@ export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top
         f.tools.map((t) => toolName(report.tools, t)).join(', '),
         f.helpUri && URL.canParse(f.helpUri) ? link(f.rule, f.helpUri) : f.rule,
         placeCell,
-        f.title,
+        // a vulnerability's message names the package, its installed and its fixed version
+        f.category === 'vulnerability' ? f.message : f.title,
       ];
     });
     parts.push(`### Top findings\n`, table(['Severity', 'Tools', 'Rule', 'Where', 'Finding'], rows));
@@ -153,6 +182,8 @@ export function consoleReport(report: ScanReport, top = 10): string {
   const lines = rows.map((r) => r.map((c, i) => (i ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  '));
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   lines.push('', `Suppressed (not gated): ${counts.suppressed}`);
+  const skip = skipLine(report, (glob) => glob);
+  if (skip) lines.push(skip);
   const b = report.baseline;
   if (b) {
     lines.push(`Baseline ${b.source}: new ${b.new}, fixed ${b.fixed}, unchanged ${b.unchanged} (gate-scope: ${b.scope})`);

@@ -24,6 +24,8 @@ export interface ReportSink {
   secret(value: string | undefined): void;
   /** A problem the tool itself reported (scan errors); shown as warnings. */
   problem(message: string): void;
+  /** A finding of `tool` left out because its path matched the skip-paths glob `glob` (counted in the summary). */
+  skipped?(tool: string, glob: string): void;
 }
 
 export interface ParseContext {

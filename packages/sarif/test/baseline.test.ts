@@ -13,7 +13,10 @@ import { fixture } from './helpers.ts';
  */
 
 interface TrivyReport {
-  Results: { Target: string; Vulnerabilities?: { VulnerabilityID: string; PkgName: string; FixedVersion?: string; Severity: string }[] }[];
+  Results: {
+    Target: string;
+    Vulnerabilities?: { VulnerabilityID: string; PkgName: string; InstalledVersion: string; FixedVersion?: string; Severity: string }[];
+  }[];
 }
 interface SemgrepReport {
   results: { check_id: string; path: string; start: { line: number }; end: { line: number }; extra: Record<string, unknown> }[];
@@ -95,6 +98,13 @@ describe('baseline gate', () => {
     expect(pr.summary).toContain(added[0]!.VulnerabilityID);
     expect(pr.summary).toContain('**New: 1**');
     expect(new GateError(message).message).toBe(message);
+  });
+
+  it("the summary's top findings give a vulnerability's package, installed and fixed version", async () => {
+    const ws = await workspace();
+    const [v] = vulns(await readJson<TrivyReport>(NPM));
+    const result = await scan(ws, { 'trivy-report': NPM });
+    expect(result.summary).toContain(`${v!.VulnerabilityID} in ${v!.PkgName}@${v!.InstalledVersion} (fixed in ${v!.FixedVersion})`);
   });
 
   it('findings gone since the baseline count as fixed', async () => {

@@ -55,12 +55,18 @@ afterEach(async () => {
 });
 
 /** A GitHub REST API with one successful run on main whose artifact is `zip`. */
-async function github(zip: Buffer): Promise<LoopbackServer> {
+async function github(zip: Buffer, extraRuns?: Record<string, unknown>[]): Promise<LoopbackServer> {
   return startServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     if (url.pathname === '/repos/octo/shop/actions/workflows/ci.yml/runs') {
       const ok = url.searchParams.get('branch') === 'main' && url.searchParams.get('status') === 'success';
-      return json(res, 200, { workflow_runs: ok ? [{ id: 41 }, { id: 40 }] : [] });
+      const run = (id: number, event = 'push', repo = 'octo/shop') => ({
+        id,
+        event,
+        head_branch: 'main',
+        head_repository: { full_name: repo },
+      });
+      return json(res, 200, { workflow_runs: ok ? [...(extraRuns ?? []), run(41), run(40, 'schedule')] : [] });
     }
     if (url.pathname === '/repos/octo/shop/actions/runs/41/artifacts')
       return json(res, 200, { artifacts: [{ id: 5, name: 'security-findings', expired: true }] });
@@ -119,6 +125,49 @@ describe('the base branch baseline from the last successful run', () => {
     expect(result.baseline).toMatchObject({ new: 1, fixed: 0, source: 'artifact security-findings of run 40 on main' });
   });
 
+  it("never takes a pull request's or a fork's run as the baseline, even one listed under the base branch's name", async () => {
+    const ws = await mkdtemp(path.join(tmpdir(), 'gh-baseline-'));
+    const findings = await findingsOf(ws, DEBIAN);
+    // A fork's branch called main is listed under branch=main; its run (and a pull_request_target
+    // run of this repository) could have uploaded an artifact of the same name with any content.
+    const untrusted = [
+      { id: 77, event: 'pull_request', head_branch: 'main', head_repository: { full_name: 'mallory/shop' } },
+      { id: 78, event: 'push', head_branch: 'main', head_repository: { full_name: 'mallory/shop' } },
+      { id: 79, event: 'pull_request_target', head_branch: 'main', head_repository: { full_name: 'octo/shop' } },
+      { id: 80, event: 'push', head_branch: 'main', head_repository: null },
+    ];
+    server = await github(zipOf([{ name: 'security-scan.findings.json', data: findings }]), untrusted);
+    const found = await findBaseBaseline(
+      { token: 't', apiUrl: server.url, repository: 'octo/shop' },
+      { workflowRef: REF, baseRef: 'main', artifact: 'security-findings', dir: path.join(ws, 'base') },
+    );
+    expect(found).toEqual({ file: path.join(ws, 'base', 'base.findings.json'), shown: 'artifact security-findings of run 40 on main' });
+    const asked = server.requests.map((r) => r.url.split('?')[0]);
+    for (const id of [77, 78, 79, 80]) expect(asked).not.toContain(`/repos/octo/shop/actions/runs/${id}/artifacts`);
+    expect(asked).toContain('/repos/octo/shop/actions/runs/41/artifacts');
+
+    // only untrusted runs have the artifact: none is taken, and the reason says why
+    const only = await startServer((req, res) => {
+      const url = new URL(req.url, 'http://x');
+      if (url.pathname === '/repos/octo/shop/actions/workflows/ci.yml/runs') return json(res, 200, { workflow_runs: untrusted });
+      return json(res, 200, { artifacts: [{ id: 9, name: 'security-findings', expired: false, size_in_bytes: 10 }] });
+    });
+    try {
+      expect(
+        await findBaseBaseline(
+          { token: 't', apiUrl: only.url, repository: 'octo/shop' },
+          { workflowRef: REF, baseRef: 'main', artifact: 'security-findings', dir: path.join(ws, 'none') },
+        ),
+      ).toEqual({
+        missing:
+          'no successful run of ci.yml on main (push, schedule, workflow_dispatch of octo/shop) has an artifact security-findings; 4 runs of pull requests or forks not trusted',
+      });
+      expect(only.requests.map((r) => r.url.split('?')[0])).toEqual(['/repos/octo/shop/actions/workflows/ci.yml/runs']);
+    } finally {
+      await only.close();
+    }
+  });
+
   it('refuses an archive with a ../ entry and writes nothing', async () => {
     const ws = await mkdtemp(path.join(tmpdir(), 'gh-baseline-'));
     server = await github(zipOf([{ name: '../evil.findings.json', data: Buffer.from('[]') }]));
@@ -142,7 +191,9 @@ describe('the base branch baseline from the last successful run', () => {
       { token: 't', apiUrl: server.url, repository: 'octo/shop' },
       { workflowRef: REF, baseRef: 'release', artifact: 'security-findings', dir: tmpdir() },
     );
-    expect(found).toEqual({ missing: 'no successful run of ci.yml on release has an artifact security-findings' });
+    expect(found).toEqual({
+      missing: 'no successful run of ci.yml on release (push, schedule, workflow_dispatch of octo/shop) has an artifact security-findings',
+    });
     expect(workflowFile('o/r/.github/workflows/scan.yaml@refs/heads/main')).toBe('scan.yaml');
     expect(
       await findBaseBaseline(

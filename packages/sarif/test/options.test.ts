@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Inputs, InputError, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
-import { readScanInputs, runScan, type ScanDeps } from '../src/index.ts';
+import { aggregateJob, EMPTY_POLICY, readScanInputs, runScan, type AggregateJob, type ScanDeps } from '../src/index.ts';
 import { fixture } from './helpers.ts';
 
 /**
@@ -107,6 +107,70 @@ describe('skip-paths', () => {
     const findings = await readJson<FindingOut[]>(result.findingsFile);
     expect(findings).toHaveLength(report.results.length - skipped.length);
     expect(findings.some((f) => f.location?.path.endsWith('.py'))).toBe(false);
+  });
+});
+
+describe('skip-paths in the job summary', () => {
+  const SECRETS = fixture('trivy/trivy-repo-secrets.json');
+  interface TrivySecrets {
+    Results: { Target: string; Secrets?: unknown[] }[];
+  }
+
+  /** What the fixtures hold under each glob, per tool, read from them here. */
+  async function expectedCounts() {
+    const semgrep = (await readJson<SemgrepReport>(SEMGREP)).results.filter((r) => r.path.endsWith('.py')).length;
+    const secrets = (await readJson<TrivySecrets>(SECRETS)).Results.filter((r) => r.Target === 'deploy.sh').flatMap(
+      (r) => r.Secrets ?? [],
+    ).length;
+    expect([semgrep, secrets]).toEqual([expect.any(Number), expect.any(Number)]);
+    expect(semgrep).toBeGreaterThan(0);
+    expect(secrets).toBeGreaterThan(0);
+    return { semgrep, secrets };
+  }
+
+  it('counts what each glob left out, per scanner, beside the suppressed count; a glob that matched nothing says 0', async () => {
+    const { semgrep, secrets } = await expectedCounts();
+    const ws = await workspace();
+    const values = {
+      'semgrep-report': SEMGREP,
+      'trivy-report': `${SECRETS},${NPM}`,
+      'skip-paths': '**/*.py\n**/deploy.sh\nvendor/**',
+      'fail-on': 'none',
+    };
+    const result = await scan(ws, values);
+    const line = `Left out by skip-paths (as the reports list them, before deduplication; never gate, not in the SARIF or findings files): ${semgrep + secrets} — \`**/*.py\` Semgrep ${semgrep}; \`**/deploy.sh\` Trivy ${secrets}; \`vendor/**\` 0.`;
+    expect(result.summary).toContain(`${line}\n`);
+    // it follows the suppressed count, as its sibling
+    expect(result.summary.indexOf(line)).toBeGreaterThan(result.summary.indexOf('Suppressed (by the tools'));
+    const findings = await readJson<FindingOut[]>(result.findingsFile);
+    expect(findings.filter((f) => f.location?.path.endsWith('/deploy.sh') || f.location?.path.endsWith('.py'))).toEqual([]);
+
+    // no skip-paths, no line
+    const plain = await scan(ws, { ...values, 'skip-paths': '', 'output-sarif': 'plain.sarif' });
+    expect(plain.summary).not.toContain('skip-paths');
+  });
+
+  it("two threads: the shard's counts join the coordinator's", async () => {
+    const { semgrep, secrets } = await expectedCounts();
+    const ws = await workspace();
+    const job: AggregateJob = {
+      sources: [
+        { input: 'semgrep-report', label: "Input 'semgrep-report'", kind: 'semgrep', file: SEMGREP },
+        { input: 'trivy-report', label: "Input 'trivy-report'", kind: 'trivy', file: SECRETS },
+      ],
+      root: ws,
+      gitleaksIgnore: [],
+      policy: { ...EMPTY_POLICY, skipPaths: ['**/*.py', '**/deploy.sh'] },
+      failOn: 'none',
+      categoryPrefix: 'ci',
+      sarifFile: path.join(ws, 'two.sarif'),
+      findingsFile: path.join(ws, 'two.findings.json'),
+      parallelFrom: 0,
+      split: { index: 1 },
+    };
+    const outcome = await aggregateJob(job);
+    expect(outcome.summary).toContain(`: ${semgrep + secrets} — \`**/*.py\` Semgrep ${semgrep}; \`**/deploy.sh\` Trivy ${secrets}.`);
+    expect(outcome.console).toContain(`: ${semgrep + secrets} — **/*.py Semgrep ${semgrep}; **/deploy.sh Trivy ${secrets}.`);
   });
 });
 

@@ -16,6 +16,10 @@ export interface Wording {
   smokeTests: string;
   smokeCounts: (c: { passed: number; failed: number; flaky: number; skipped: number }) => string;
   failedCritical: string;
+  securityScan: string;
+  securityCounts: (c: { new: number; fixed: number; unchanged: number }) => string;
+  /** Without a baseline: the number of findings, and that none can be called new, fixed or unchanged. */
+  securityNoBaseline: (findings: number) => string;
   more: (count: number) => string;
   truncated: string;
 }
@@ -35,6 +39,9 @@ const en: Wording = {
   smokeTests: 'Smoke tests',
   smokeCounts: (c) => `${c.passed} passed · ${c.failed} failed · ${c.flaky} flaky · ${c.skipped} skipped`,
   failedCritical: 'Failed critical checks',
+  securityScan: 'Security scan',
+  securityCounts: (c) => `${c.new} new · ${c.fixed} fixed · ${c.unchanged} unchanged`,
+  securityNoBaseline: (n) => `${n} finding${n === 1 ? '' : 's'}, no baseline to compare with (new, fixed and unchanged unknown)`,
   more: (count) => `… and ${count} more`,
   truncated: '… (truncated)',
 };
@@ -58,6 +65,9 @@ const ptBR: Wording = {
   smokeTests: 'Smoke tests',
   smokeCounts: (c) => `${c.passed} aprovados · ${c.failed} com falha · ${c.flaky} instáveis · ${c.skipped} ignorados`,
   failedCritical: 'Verificações críticas com falha',
+  securityScan: 'Varredura de segurança',
+  securityCounts: (c) => `novos: ${c.new} · corrigidos: ${c.fixed} · inalterados: ${c.unchanged}`,
+  securityNoBaseline: (n) => `achados: ${n}, sem baseline para comparar (novos, corrigidos e inalterados desconhecidos)`,
   more: (count) => `… e mais ${count}`,
   truncated: '… (truncado)',
 };

@@ -1,6 +1,6 @@
 import { InputError, type Inputs, type Logger, requestPolicy, type RequestPolicy } from '@pipeline-toolkit/core';
 import { parseMentions } from './mentions.ts';
-import { LANGUAGES, STATUSES, type Language, type Status } from './model.ts';
+import { LANGUAGES, STATUSES, type Language, type SecuritySummary, type Status } from './model.ts';
 import { parseNeeds, type NeedsResults } from './needs.ts';
 import { STAGES, type Stage } from './lifecycle.ts';
 import { parseSlackToken, type SlackToken } from './webapi.ts';
@@ -29,6 +29,8 @@ export interface NotifyRequest {
   title?: string;
   environmentUrl?: string;
   smokeReport?: string;
+  /** The security scan's counts (security-new, security-fixed, security-unchanged, security-baseline). */
+  security?: SecuritySummary;
   mentions: string[];
   githubToken?: string;
   retry5xx: boolean;
@@ -83,6 +85,8 @@ export function readNotifyInputs(inputs: Inputs, log: Logger, options: { allowLo
     request: requestPolicy(inputs),
   };
   if (stage) request.stage = stage;
+  const security = readSecurity(inputs);
+  if (security) request.security = security;
   const environment = inputs.string('environment');
   if (environment !== undefined) request.environment = environment;
   const reason = inputs.string('reason');
@@ -109,6 +113,38 @@ export function readNotifyInputs(inputs: Inputs, log: Logger, options: { allowLo
       );
   }
   return request;
+}
+
+/** Counts go up to this (the scan's outputs are counts of findings). */
+const MAX_COUNT = 10_000_000;
+
+/**
+ * The security scan's counts: shown when security-new is given (the scan ran). security-baseline
+ * says whether they were counted against a baseline; without one, fixed and unchanged mean nothing
+ * and the message says so instead of showing "0 new".
+ */
+function readSecurity(inputs: Inputs): SecuritySummary | undefined {
+  const count = (name: string, required: boolean) =>
+    inputs.integer(name, { min: 0, max: MAX_COUNT, ...(required ? { required: true } : { default: 0 }) })!;
+  const found = inputs.string('security-new');
+  if (found === undefined) {
+    for (const name of ['security-fixed', 'security-unchanged'])
+      if (inputs.raw(name) !== undefined)
+        throw new InputError(name, `${inputs.label(name)} needs ${inputs.label('security-new')} (the counts of one scan go together).`);
+    return undefined;
+  }
+  if (inputs.raw('security-baseline') === undefined)
+    throw new InputError(
+      'security-baseline',
+      `${inputs.label('security-baseline')} is required with ${inputs.label('security-new')}: true when the counts were made against a baseline (the scan's baseline output is not empty), false when not.`,
+    );
+  const baseline = inputs.boolean('security-baseline', false);
+  return {
+    new: count('security-new', true),
+    fixed: count('security-fixed', baseline),
+    unchanged: count('security-unchanged', baseline),
+    baseline,
+  };
 }
 
 /** A Slack message timestamp as the Web API gives it: seconds, a dot, microseconds. */

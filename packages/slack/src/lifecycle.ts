@@ -1,7 +1,7 @@
 import { redactPatterns } from '@pipeline-toolkit/core';
 import { wording } from './i18n.ts';
 import type { Language, Message } from './model.ts';
-import { LIMITS, jobLine, runFields, smokeSection, type Block, type SlackPayload } from './render.ts';
+import { LIMITS, jobLine, runFields, securitySection, smokeSection, type Block, type SlackPayload } from './render.ts';
 import { fitLines, safeText, slackLink, truncate } from './text.ts';
 
 /**
@@ -300,6 +300,7 @@ export function renderDetails(message: LifecycleMessage, redact: (text: string) 
     blocks.push({ type: 'section', text: mrkdwn(`${heading}\n${fitLines(lines, LIMITS.sectionText - heading.length - 1, w.more)}`) });
   }
   if (message.smoke) blocks.push(smokeSection(message.smoke, w, redact));
+  if (message.security) blocks.push(securitySection(message.security, w));
   if (!blocks.length) return undefined;
   const text = truncate(
     `${t.details}: ${t.headline[message.stage]}${reason ? ` — ${safeText(reason, redact)}` : ''}`,

@@ -40,6 +40,18 @@ export interface RunContext {
   workflow?: string;
 }
 
+/**
+ * The security scan's findings against its baseline (the security-scan action's new, fixed and
+ * unchanged outputs). Without a baseline only `new` means something: every finding, none of them
+ * known to be new.
+ */
+export interface SecuritySummary {
+  new: number;
+  fixed: number;
+  unchanged: number;
+  baseline: boolean;
+}
+
 export interface Message {
   status: Status;
   language: Language;
@@ -48,6 +60,8 @@ export interface Message {
   run: RunContext;
   failedJobs: FailedJob[];
   smoke?: SmokeSummary;
+  /** Shown only when a scan ran. */
+  security?: SecuritySummary;
   /** Slack mention tokens (`<!here>`, `<@U123>` …) already validated; used on failure only. */
   mentions: string[];
 }

@@ -68,6 +68,7 @@ export async function prepareNotification(request: NotifyRequest, run: RunContex
     run,
     failedJobs,
     smoke,
+    ...(request.security ? { security: request.security } : {}),
     mentions: request.mentions,
   };
   if (!stage) return { status, due: true, reason: decision.reason, failedJobs, payload: renderMessage(message, redact) };

@@ -1,6 +1,6 @@
 import { redactPatterns } from '@pipeline-toolkit/core';
 import { wording, type Wording } from './i18n.ts';
-import type { FailedJob, Message, SmokeSummary, Status } from './model.ts';
+import type { FailedJob, Message, SecuritySummary, SmokeSummary, Status } from './model.ts';
 import { fitLines, safeText, slackLink, truncate } from './text.ts';
 
 /** Block Kit limits (https://api.slack.com/reference/block-kit/blocks). */
@@ -61,6 +61,7 @@ export function renderMessage(message: Message, redact: (text: string) => string
       ),
     );
   if (message.smoke) blocks.push(smokeSection(message.smoke, w, redact));
+  if (message.security) blocks.push(securitySection(message.security, w));
   if (message.run.workflow) {
     blocks.push({
       type: 'context',
@@ -113,6 +114,12 @@ export function smokeSection(smoke: SmokeSummary, w: Wording, redact: (text: str
   if (!smoke.failedCritical.length) return { type: 'section', text: mrkdwn(counts) };
   const lines = smoke.failedCritical.map((name) => truncate(`• ${safeText(name, redact)}`, LIMITS.line, w.truncated));
   return section(`${counts}\n*${w.failedCritical}*`, lines, w);
+}
+
+/** The security scan's counts against its baseline, or how many findings when there was none. */
+export function securitySection(security: SecuritySummary, w: Wording): Block {
+  const counts = security.baseline ? w.securityCounts(security) : w.securityNoBaseline(security.new);
+  return { type: 'section', text: mrkdwn(`*${w.securityScan}*: ${counts}`) };
 }
 
 /** A section with a heading and a list, cut to the section limit with an "… and N more" line. */

@@ -46,6 +46,17 @@ describe('lifecycle message', () => {
     ]);
   });
 
+  it("thread: the security scan's counts go into the final stage's reply, even at a live end", () => {
+    const security = { new: 0, fixed: 2, unchanged: 4, baseline: true };
+    expect(renderDetails(base({ stage: 'live', security }))?.blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: '*Security scan*: 0 new · 2 fixed · 4 unchanged' } },
+    ]);
+    expect(JSON.stringify(renderDetails(base({ stage: 'checks-failed', security: { ...security, new: 7, baseline: false } })))).toContain(
+      '*Security scan*: 7 findings, no baseline to compare with',
+    );
+    expect(renderDetails(base({ stage: 'deploying', security }))).toBeUndefined();
+  });
+
   it('thread: a secret-looking reason is scrubbed before it reaches the reply', () => {
     const reply = renderDetails(base({ stage: 'deploy-failed', reason: `helm said: token ${TOKEN}` }));
     expect(JSON.stringify(reply)).not.toContain(TOKEN);

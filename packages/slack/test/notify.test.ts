@@ -88,6 +88,32 @@ describe('readNotifyInputs', () => {
     expect(attempt).toThrow(message);
   });
 
+  it("reads the security scan's counts only when security-new is given, and needs to know whether there was a baseline", () => {
+    expect(request({ status: 'success' }).security).toBeUndefined();
+    expect(
+      request({ status: 'success', 'security-new': '2', 'security-fixed': '1', 'security-unchanged': '5', 'security-baseline': 'true' })
+        .security,
+    ).toEqual({ new: 2, fixed: 1, unchanged: 5, baseline: true });
+    // the pipeline passes the scan's outputs; without a baseline fixed and unchanged may be left out
+    expect(request({ status: 'success', 'security-new': '3', 'security-baseline': 'false' }).security).toEqual({
+      new: 3,
+      fixed: 0,
+      unchanged: 0,
+      baseline: false,
+    });
+    const refused: [Record<string, string>, string][] = [
+      [{ 'security-new': '3' }, "Input 'security-baseline' is required with Input 'security-new'"],
+      [{ 'security-new': '-1', 'security-baseline': 'true' }, "Input 'security-new' must be a whole number from 0 to 10000000, got '-1'."],
+      [{ 'security-new': '1', 'security-baseline': 'true' }, "Input 'security-fixed' is required: a whole number from 0 to 10000000."],
+      [{ 'security-fixed': '1' }, "Input 'security-fixed' needs Input 'security-new' (the counts of one scan go together)."],
+      [{ 'security-new': '1', 'security-baseline': 'maybe' }, "Input 'security-baseline' must be a boolean (true or false), got 'maybe'."],
+    ];
+    for (const [values, message] of refused) {
+      expect(() => request({ status: 'success', ...values })).toThrow(InputError);
+      expect(() => request({ status: 'success', ...values })).toThrow(message);
+    }
+  });
+
   it('validates the webhook even in a dry run, without showing it', () => {
     expect(() => request({ status: 'success', 'webhook-url': 'https://example.com/services/T1/B2/abcsecret' })).toThrow(/points elsewhere/);
   });
@@ -190,6 +216,27 @@ describe('prepareNotification', () => {
     });
     expect(prepared.due).toBe(true);
     expect(log.text()).toContain('No smoke-test result at /nonexistent/missing/smoke.json');
+  });
+
+  it("puts the security scan's counts in the webhook message and, in bot-token mode, in the final stage's thread reply", async () => {
+    const counts = { 'security-new': '2', 'security-fixed': '1', 'security-unchanged': '5', 'security-baseline': 'true' };
+    const webhook = await prepareNotification(request({ status: 'success', ...counts }), run, { log: new MemoryLogger() });
+    expect(JSON.stringify(webhook.payload)).toContain('*Security scan*: 2 new · 1 fixed · 5 unchanged');
+    const bot = await prepareNotification(
+      read({
+        'dry-run': 'true',
+        'slack-token': 'xoxb-1111111111-2222222222-notifyTokenEEEE',
+        channel: 'deploys',
+        stage: 'live',
+        ...counts,
+      }),
+      run,
+      { log: new MemoryLogger() },
+    );
+    expect(JSON.stringify(bot.payload)).not.toContain('Security scan');
+    expect(bot.reply?.blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: '*Security scan*: 2 new · 1 fixed · 5 unchanged' } },
+    ]);
   });
 });
 

@@ -147,6 +147,23 @@ describe('renderMessage', () => {
     );
   });
 
+  it("shows the security scan's new, fixed and unchanged counts, and says when there was no baseline instead of 0 fixed", () => {
+    const security = { new: 2, fixed: 1, unchanged: 5, baseline: true };
+    const { blocks } = all(message({ security }));
+    expect(blocks.at(-2)).toEqual({ type: 'section', text: { type: 'mrkdwn', text: '*Security scan*: 2 new · 1 fixed · 5 unchanged' } });
+    expect(texts(all(message({ security: { new: 3, fixed: 0, unchanged: 0, baseline: false } })).blocks)).toContain(
+      '*Security scan*: 3 findings, no baseline to compare with (new, fixed and unchanged unknown)',
+    );
+    expect(texts(all(message({ security: { new: 1, fixed: 0, unchanged: 0, baseline: false } })).blocks)).toContain(
+      '*Security scan*: 1 finding, no baseline to compare with (new, fixed and unchanged unknown)',
+    );
+    expect(texts(all(message({ language: 'pt-BR', security })).blocks)).toContain(
+      '*Varredura de segurança*: novos: 2 · corrigidos: 1 · inalterados: 5',
+    );
+    // no scan, no line
+    expect(all(message()).joined).not.toContain('Security scan');
+  });
+
   it('keeps every text within Block Kit limits, with a visible marker where it cut', () => {
     const failedJobs = Array.from({ length: 400 }, (_, i) => ({
       name: `job-${i} ${'x'.repeat(20)}`,

@@ -13,3 +13,4 @@ export { toolsDir, manifestPath, toolsManifest, requireTool, type ToolEntry } fr
 export { loopbackCertificate, testAuthority, tokenKubeconfig, type TestAuthority } from './tls.ts';
 export { freePort, postgres, serviceDatabaseEnv, waitForHealth } from './services.ts';
 export { hostileServer, INJECTION_STRINGS, type HostileServer } from './hostile.ts';
+export { advisoriesDir, advisoriesHash, offlineTrivyCache, offlineTrivyDb, trivyDbCacheRoot, type OfflineTrivyDb } from './trivy-db.ts';

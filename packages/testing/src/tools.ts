@@ -7,7 +7,7 @@ import path from 'node:path';
  * machine and CI reuse them: ~/.cache/pipeline-toolkit/tools/<name>-<version>/. The installer writes
  * manifest.json there: { "<tool>": { "version": "…", "path": "/abs/bin" } }.
  * Tool names: helm3, helm4, etcd, kube-apiserver, kube-controller-manager, kube-scheduler, kwok,
- * gitleaks, semgrep, trivy, actionlint, yamllint, mypy, shellcheck, hadolint, prometheus, gateway-api-crds (prints the folder of the Gateway API CRDs).
+ * gitleaks, semgrep, trivy, trivy-db (the database builder: see trivy-db.ts), actionlint, yamllint, mypy, shellcheck, hadolint, prometheus, gateway-api-crds (prints the folder of the Gateway API CRDs).
  */
 export const toolsDir = process.env['PIPELINE_TOOLKIT_TOOLS'] ?? path.join(homedir(), '.cache', 'pipeline-toolkit', 'tools');
 export const manifestPath = path.join(toolsDir, 'manifest.json');

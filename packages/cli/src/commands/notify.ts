@@ -55,6 +55,14 @@ export const notify: Command = {
     { name: 'title', type: 'string', description: 'Header of the message instead of the default headline' },
     { name: 'environment-url', type: 'string', description: 'Address of the deployed environment to link' },
     { name: 'smoke-report', type: 'string', description: 'Path of the smoke-test JSON result (may be absent)' },
+    { name: 'security-new', type: 'string', description: "The security scan's new findings: the message shows the scan's counts" },
+    { name: 'security-fixed', type: 'string', description: "The security scan's fixed findings (with --security-new)" },
+    { name: 'security-unchanged', type: 'string', description: "The security scan's unchanged findings (with --security-new)" },
+    {
+      name: 'security-baseline',
+      type: 'string',
+      description: 'true when the counts were made against a baseline, false when there was none (required with --security-new)',
+    },
     {
       name: 'mention-on-failure',
       type: 'string',

@@ -68,6 +68,8 @@ export async function ensureTrivyDb(options: TrivyDbOptions, deps: { exec: Exec;
     'image',
     '--download-db-only',
     '--no-progress',
+    '--disable-telemetry',
+    '--skip-version-check',
     '--cache-dir',
     options.cacheDir,
     '--db-repository',

@@ -67,6 +67,7 @@ async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, rendered:
   });
   for (const tool of read.tools) agg.tool(tool);
   for (const problem of read.problems) agg.problem(problem);
+  agg.addSkipped(read.skipped);
   agg.addSecrets(read.secrets);
   const verdict = agg.absorb(read.handover);
   shard.verdict(verdict);

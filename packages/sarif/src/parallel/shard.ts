@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { Worker, type MessagePort } from 'node:worker_threads';
-import { Aggregator, countAll, type FindingCounts, type Handover, type Verdict } from '../aggregate.ts';
+import { Aggregator, countAll, type FindingCounts, type Handover, type SkippedPaths, type Verdict } from '../aggregate.ts';
 import { readReports, type ReportSource } from '../load.ts';
 import type { FindingPolicy } from '../policy.ts';
 import type { Finding, Location, ToolInfo } from '../model.ts';
@@ -20,7 +20,7 @@ export interface ShardJob {
 
 /** What a shard tells the coordinator, step by step (see steps() below). */
 type FromShard =
-  | { step: 'read'; tools: ToolInfo[]; problems: string[]; secrets: string[]; handover: Handover }
+  | { step: 'read'; tools: ToolInfo[]; problems: string[]; secrets: string[]; skipped: SkippedPaths; handover: Handover }
   | { step: 'rendered'; sizes: Sizes; sources: RuleSource[] }
   | { step: 'counted'; counts: FindingCounts; head: Finding[][] }
   | { step: 'assembled' }
@@ -160,7 +160,14 @@ async function steps(job: ShardJob, port: MessagePort): Promise<void> {
   if (failed) throw reportInputError(job.sources[failed.index]!, failed.error, agg.secrets);
   const reports = new Map<string, Location | undefined>();
   const placed = (f: Finding) => placement(f, job.root, reports) !== undefined;
-  post({ step: 'read', tools: agg.toolsAsRead, problems: agg.problems, secrets: [...agg.foundSecrets], handover: agg.handover(placed) });
+  post({
+    step: 'read',
+    tools: agg.toolsAsRead,
+    problems: agg.problems,
+    secrets: [...agg.foundSecrets],
+    skipped: agg.skippedPaths,
+    handover: agg.handover(placed),
+  });
 
   // Every secret is known once the coordinator's last ones have come. The texts are redacted with
   // the secrets known now (most of the coordinator's came while this thread read), and checked

@@ -18,6 +18,8 @@ export interface ScannerCommand {
   env: Record<string, string>;
   report: string;
   okExitCodes: number[];
+  /** Where it runs (a private copy of the workspace, see ScannerRun.isolate); else the action's working directory. */
+  cwd?: string;
 }
 
 /** Where run-scanners has a scanner write its report. */
@@ -37,7 +39,13 @@ export function scannerCommands(kind: ScannerKind, options: CommandOptions): Sca
   if (!run) throw new Error(`No scanner '${kind}' that run-scanners can run.`);
   const { command, outDir, ...rest } = options;
   const report = reportFile(kind, outDir);
-  const common = { kind, command, env: { ...run.env }, okExitCodes: run.okExitCodes };
+  const common = {
+    kind,
+    command,
+    env: { ...run.env },
+    okExitCodes: run.okExitCodes,
+    ...(rest.isolatedIn ? { cwd: rest.isolatedIn } : {}),
+  };
   return [
     { ...common, name: kind, args: run.args({ ...rest, report }), report },
     ...(run.more?.(rest) ?? []).map((extra) => {
@@ -61,6 +69,21 @@ export async function runAvailableScanners(
   options: AvailableOptions,
   deps: ScannerDeps,
 ): Promise<{ kind: ScannerKind; file: string }[]> {
+  // the private copies some scanners run in (ScannerRun.isolate), removed whatever happens
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    return await planAndRun(kinds, options, deps, cleanups);
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch((error: unknown) => deps.log.warning(errorMessage(error)));
+  }
+}
+
+async function planAndRun(
+  kinds: readonly ScannerKind[],
+  options: AvailableOptions,
+  deps: ScannerDeps,
+  cleanups: (() => Promise<void>)[],
+): Promise<{ kind: ScannerKind; file: string }[]> {
   const which = deps.which ?? findOnPath;
   const { outDir, timeoutMs, ...runOptions } = options;
   const planned: ScannerCommand[] = [];
@@ -78,8 +101,11 @@ export async function runAvailableScanners(
       continue;
     }
     await spec.check?.(command, deps);
-    await spec.prepare?.({ ...runOptions, workDir: runOptions.workDir ?? outDir, report: reportFile(kind, outDir) });
-    planned.push(...scannerCommands(kind, { ...runOptions, command, outDir }));
+    const specOptions = { ...runOptions, workDir: runOptions.workDir ?? outDir, report: reportFile(kind, outDir) };
+    await spec.prepare?.(specOptions);
+    const isolated = await spec.isolate?.(specOptions, deps);
+    if (isolated) cleanups.push(() => isolated.cleanup());
+    planned.push(...scannerCommands(kind, { ...runOptions, command, outDir, ...(isolated ? { isolatedIn: isolated.dir } : {}) }));
   }
   const started = Date.now();
   const settled = await Promise.allSettled(
@@ -87,6 +113,7 @@ export async function runAvailableScanners(
       const env = Object.fromEntries(Object.entries(run.env).filter(([k]) => deps.env[k] === undefined));
       const t0 = Date.now();
       const result = await deps.exec(run.command, run.args, {
+        ...(run.cwd ? { cwd: run.cwd } : {}),
         env,
         okExitCodes: run.okExitCodes,
         timeoutMs: timeoutMs ?? SCAN_TIMEOUT_MS,

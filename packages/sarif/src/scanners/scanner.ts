@@ -32,6 +32,18 @@ export interface RunOptions {
   image?: string;
   /** Trivy's cache directory holding a vulnerability database made ready beforehand (install-scanners); Trivy then does not update it. */
   trivyCacheDir?: string;
+  /**
+   * The scanner runs in this folder and scans `.` instead of the workspace (a private copy of the
+   * workspace made by its `isolate`).
+   */
+  isolatedIn?: string;
+}
+
+/** A private copy of the scanned tree a scanner runs in, removed after the run. */
+export interface Isolated {
+  /** The folder that stands for the workspace in the copy. */
+  dir: string;
+  cleanup(): Promise<void>;
 }
 
 /** A further run of a scanner with its own report (Trivy's image scan beside its file-system scan). */
@@ -55,6 +67,11 @@ export interface ScannerRun {
   skip?(options: RunOptions): string | undefined;
   /** Writes what the arguments refer to (a generated configuration), before running. */
   prepare?(options: RunOptions): Promise<void>;
+  /**
+   * Makes a private copy of the workspace to run in, when the scanner would otherwise change the
+   * workspace while the other scanners read it (Semgrep's diff-aware scan checks the baseline out).
+   */
+  isolate?(options: RunOptions, deps: ScannerDeps): Promise<Isolated | undefined>;
   /** Checked before running, with the command found (e.g. refuses a known-bad release). */
   check?(command: string, deps: ScannerDeps): Promise<void>;
   /** Further runs with these options (their reports are read as this scanner's). */

@@ -1,9 +1,10 @@
+import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { severityFromLabel, type Location, type Severity } from '../model.ts';
 import { normalisePath } from '../paths.ts';
 import { cleanText, cweIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext } from '../sink.ts';
-import type { Scanner } from './scanner.ts';
+import type { Isolated, Scanner, ScannerDeps } from './scanner.ts';
 
 export const SEMGREP = { id: 'semgrep', name: 'Semgrep', informationUri: 'https://semgrep.dev' } as const;
 
@@ -110,6 +111,46 @@ export function parseSemgrepJson(doc: unknown, ctx: ParseContext): void {
 }
 
 /** Semgrep's registry and remote configs (`p/…`, `auto`, URLs) are refused: only local rule files are run. */
+/** A path of the workspace relative to it, or undefined when it lies outside. */
+function insideWorkspace(workspace: string, file: string): string | undefined {
+  const relative = path.relative(workspace, path.resolve(workspace, file));
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : undefined;
+}
+
+/** A rule file's path for Semgrep: in the private copy when the scan runs there and the file is the workspace's. */
+function configIn(workspace: string, config: string, isolatedIn: string | undefined): string {
+  const inside = isolatedIn ? insideWorkspace(workspace, config) : undefined;
+  return inside !== undefined ? path.join(isolatedIn!, inside) : path.resolve(workspace, config);
+}
+
+/**
+ * Semgrep's diff-aware scan checks the baseline commit out: in place with `git reset --hard` when
+ * the working tree is clean (while Trivy reads the same files side by side), else in a worktree of
+ * its own, which it uses only for a relative target (with an absolute one it scans the current
+ * files twice and reports nothing). So it runs in a private worktree of HEAD outside the
+ * workspace, at the workspace's place in the repository, and scans `.` there.
+ */
+async function headWorktree(workspace: string, tree: string, configs: readonly string[], deps: ScannerDeps): Promise<Isolated> {
+  const git = (args: string[]) => deps.exec('git', args, { cwd: workspace, timeoutMs: 300_000 });
+  const prefix = (await git(['rev-parse', '--show-prefix'])).stdout.trim();
+  await rm(tree, { recursive: true, force: true });
+  await git(['worktree', 'add', '--detach', '--quiet', tree, 'HEAD']);
+  const dir = path.resolve(tree, prefix);
+  // The rule files as the workspace has them (untracked, like the toolkit's bundled rules, or
+  // changed), at the same place: Semgrep prefixes each rule id with its file's path from the
+  // working directory, so the ids stay those of a full scan and the baseline still matches.
+  for (const config of configs) {
+    const inside = insideWorkspace(workspace, config);
+    if (inside !== undefined) await cp(path.resolve(workspace, config), path.join(dir, inside), { recursive: true, force: true });
+  }
+  return {
+    dir,
+    cleanup: async () => {
+      await git(['worktree', 'remove', '--force', tree]);
+    },
+  };
+}
+
 export const REMOTE_SEMGREP_CONFIG = /^(?:p\/|r\/|s\/|auto$|https?:)/;
 
 export const semgrep: Scanner = {
@@ -128,10 +169,10 @@ export const semgrep: Scanner = {
   run: {
     command: 'semgrep',
     summary:
-      'semgrep with the local rule files of semgrep-config, skip-paths as --exclude and metrics off; on a diff-aware scan only what the change introduced (`--baseline-commit`)',
-    args: ({ report, workspace, semgrepConfig, diffBase, skipPaths = [] }) => [
+      'semgrep with the local rule files of semgrep-config, skip-paths as --exclude and metrics off; on a diff-aware scan only what the change introduced (`--baseline-commit`, run in a private worktree of HEAD so that the workspace is never checked out to the base)',
+    args: ({ report, workspace, semgrepConfig, diffBase, skipPaths = [], isolatedIn }) => [
       'scan',
-      ...semgrepConfig.flatMap((c) => ['--config', path.resolve(workspace, c)]),
+      ...semgrepConfig.flatMap((c) => ['--config', configIn(workspace, c, isolatedIn)]),
       ...(diffBase ? ['--baseline-commit', diffBase] : []),
       '--json',
       '--output',
@@ -142,8 +183,14 @@ export const semgrep: Scanner = {
       '--quiet',
       // .semgrepignore at the scanned root is Semgrep's own; skip-paths are added to it
       ...skipPaths.flatMap((glob) => ['--exclude', glob]),
-      workspace,
+      // in its private copy (isolate) Semgrep scans `.`: it checks the baseline out relative to
+      // its working directory, and an absolute target would keep pointing at the current files
+      isolatedIn ? '.' : workspace,
     ],
+    isolate: ({ workspace, diffBase, workDir, report, semgrepConfig }, deps) =>
+      diffBase
+        ? headWorktree(workspace, path.join(workDir ?? path.dirname(report), 'semgrep-head'), semgrepConfig, deps)
+        : Promise.resolve(undefined),
     env: { SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' },
     okExitCodes: [0, 1],
     skip: ({ semgrepConfig }) =>

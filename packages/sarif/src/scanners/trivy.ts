@@ -301,6 +301,9 @@ function trivyDbArgs(cacheDir: string | undefined): string[] {
   return cacheDir ? ['--cache-dir', cacheDir, '--skip-db-update'] : [];
 }
 
+/** Nothing leaves the runner but the database download: no usage data, no update notice (as Semgrep runs with metrics off). */
+export const TRIVY_PRIVATE = ['--disable-telemetry', '--skip-version-check'] as const;
+
 /** An image given as a file (`docker save` or OCI archive: .tar, .tar.gz, .tgz), not as a reference. */
 export function isImageArchive(image: string): boolean {
   return /\.(?:tar|tar\.gz|tgz)$/i.test(image) || image.startsWith('/') || image.startsWith('./');
@@ -327,6 +330,7 @@ export const trivy: Scanner = {
       "trivy fs (vulnerabilities, misconfigurations of Dockerfiles and Helm charts, secrets; the repository's .trivyignore(.yaml) with --show-suppressed; skip-paths as --skip-dirs/--skip-files) and, with `image`, trivy image (vulnerabilities and secrets of the image), refusing the malicious releases",
     args: ({ report, workspace, trivyCacheDir, skipPaths = [] }) => [
       'fs',
+      ...TRIVY_PRIVATE,
       ...trivyDbArgs(trivyCacheDir),
       '--format',
       'json',
@@ -350,6 +354,7 @@ export const trivy: Scanner = {
               name: 'trivy-image',
               args: (report) => [
                 'image',
+                ...TRIVY_PRIVATE,
                 ...trivyDbArgs(trivyCacheDir),
                 '--scanners',
                 'vuln,secret',

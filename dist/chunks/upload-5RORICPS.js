@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{a,b,c}from"./chunk-YQC57GJZ.js";import"./chunk-MAKLL4N3.js";import"./chunk-Z6UG2OMK.js";import"./chunk-RUOKFGRG.js";export{a as readOnlyTokenEvent,c as uploadForRun,b as uploadSarif};
