@@ -263,3 +263,114 @@ describe('diff-base with the real gitleaks and semgrep', () => {
     expect(Object.values(diff).find((m) => m.startsWith('rules.'))).toMatch(/^rules\.no-eval /);
   });
 });
+
+/**
+ * A pull request's diff-aware scan (diff-base, ADR-035) of a git repository: the base commit holds
+ * problems of its own, the pull request adds a file with a secret and an eval and removes the USER of
+ * a Dockerfile in another folder. Gitleaks (the commits after the base), Semgrep (--baseline-commit)
+ * and Trivy (the copy of the changed files and their folder) report the change only, at its
+ * repository paths.
+ */
+const PR_KEY = 'AKIAQYLPMN5HJTW2ZQXR';
+const PR_SECRET = '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';
+const SVC_DOCKERFILE = 'FROM alpine:3.20\nRUN adduser -D app\nUSER app\nHEALTHCHECK CMD true\nCMD ["sh"]\n';
+
+describe('a pull request scan with the real scanners (diff-base)', () => {
+  let prRunner: RunnerEnv;
+  let prScratch: string;
+  let pr: BundleRun;
+  let findings: { tools: string[]; rule: string; severity: string; location?: { path: string; startLine: number } }[];
+
+  beforeAll(async () => {
+    const tools = ['gitleaks', 'semgrep', 'trivy'].map((name) => requireTool(name));
+    prScratch = await mkdtemp(path.join(tmpdir(), 'security-scan-pr-'));
+    prRunner = await createRunnerEnv({ RUNNER_TEMP: prScratch });
+    const repo = path.join(prRunner.dir, 'repo');
+    const git = (...args: string[]) =>
+      execFileSync('git', args, {
+        cwd: repo,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'dev',
+          GIT_AUTHOR_EMAIL: 'dev@example.com',
+          GIT_COMMITTER_NAME: 'dev',
+          GIT_COMMITTER_EMAIL: 'dev@example.com',
+        },
+      }).trim();
+    const put = async (files: Record<string, string>) => {
+      for (const [name, text] of Object.entries(files)) {
+        await mkdir(path.dirname(path.join(repo, name)), { recursive: true });
+        await writeFile(path.join(repo, name), text);
+      }
+    };
+    await mkdir(repo);
+    git('init', '-q', '-b', 'main');
+    await put({ ...FILES, 'svc/Dockerfile': SVC_DOCKERFILE, 'svc/app.py': 'print("svc")\n' });
+    git('add', '-A');
+    git('commit', '-q', '-m', 'base');
+    const base = git('rev-parse', 'HEAD');
+    await put({
+      'svc/settings.py': `aws_access_key_id = "${PR_KEY}"\naws_secret_access_key = "${PR_SECRET}"\n\n\ndef load(text):\n    return eval(text)\n`,
+      'svc/Dockerfile': SVC_DOCKERFILE.replace('USER app\n', ''),
+    });
+    git('add', '-A');
+    git('commit', '-q', '-m', 'settings');
+    pr = await runBundle('security-scan', {
+      runner: prRunner,
+      cwd: repo,
+      inputs: { 'run-scanners': 'available', 'semgrep-config': 'rules/python.yml', 'fail-on': 'high', 'diff-base': base },
+      env: {
+        GITHUB_WORKSPACE: repo,
+        PATH: [...new Set(tools.map((t) => path.dirname(t.path)))].join(path.delimiter) + path.delimiter + (process.env['PATH'] ?? ''),
+        TRIVY_SCANNERS: 'misconfig,secret',
+        TRIVY_SKIP_CHECK_UPDATE: 'true',
+        TRIVY_CACHE_DIR: path.join(prScratch, 'trivy-cache'),
+      },
+      timeoutMs: 240_000,
+    });
+    findings = JSON.parse(await readFile(pr.outputs['findings-file']!, 'utf8'));
+  }, 300_000);
+
+  afterAll(async () => {
+    await prRunner?.cleanup();
+    if (prScratch) await rm(prScratch, { recursive: true, force: true });
+  });
+
+  it('reports what the pull request introduced, with each scanner, at its repository paths', () => {
+    expect(pr.stderr).toBe('');
+    expect(pr.exitCode).toBe(1);
+    expect(pr.stdout).toContain('run-scanners: trivy scans the change: 2 changed files, 3 with the files read together with them.');
+    const secrets = findings
+      .filter((f) => f.location?.path === 'svc/settings.py' && f.location.startLine <= 2)
+      .sort((a, b) => a.location!.startLine - b.location!.startLine);
+    expect(secrets.map((f) => [f.location!.startLine, f.tools])).toEqual([
+      [1, ['gitleaks', 'trivy']],
+      [2, ['gitleaks', 'trivy']],
+    ]);
+    expect(findings.find((f) => f.rule === 'rules.no-eval')).toMatchObject({ location: { path: 'svc/settings.py', startLine: 6 } });
+    expect(findings.find((f) => f.rule === 'DS-0002')).toMatchObject({
+      severity: 'HIGH',
+      tools: ['trivy'],
+      location: { path: 'svc/Dockerfile' },
+    });
+  });
+
+  it('leaves out what the base already had: the problems of app/config.py and of the root Dockerfile', () => {
+    const paths = [...new Set(findings.map((f) => f.location?.path))].sort();
+    expect(paths).toEqual(['svc/Dockerfile', 'svc/settings.py']);
+  });
+
+  it('never shows the secrets the pull request added', async () => {
+    for (const text of [
+      pr.stdout,
+      pr.stderr,
+      pr.summary,
+      await readFile(pr.outputs['findings-file']!, 'utf8'),
+      await readFile(pr.outputs['sarif-file']!, 'utf8'),
+    ]) {
+      expect(text).not.toContain(PR_KEY);
+      expect(text).not.toContain(PR_SECRET);
+    }
+  });
+});

@@ -47,7 +47,19 @@ describe('run-scanners: available', () => {
       '/ws',
     ]);
     expect(scannerCommand('trivy', { command: 'trivy', ...common })).toMatchObject({
-      args: ['fs', '--disable-telemetry', '--skip-version-check', '--format', 'json', '--output', '/tmp/out/trivy.json', '--exit-code', '0', '--quiet', '/ws'],
+      args: [
+        'fs',
+        '--disable-telemetry',
+        '--skip-version-check',
+        '--format',
+        'json',
+        '--output',
+        '/tmp/out/trivy.json',
+        '--exit-code',
+        '0',
+        '--quiet',
+        '/ws',
+      ],
       env: { TRIVY_SCANNERS: 'vuln,misconfig,secret' },
     });
   });

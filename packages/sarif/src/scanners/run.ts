@@ -18,7 +18,7 @@ export interface ScannerCommand {
   env: Record<string, string>;
   report: string;
   okExitCodes: number[];
-  /** Where it runs (a private copy of the workspace, see ScannerRun.isolate); else the action's working directory. */
+  /** Where it runs (a private copy of the workspace, see ScannerRun.isolate, or the scanner's own `cwd`); else the action's working directory. */
   cwd?: string;
 }
 
@@ -46,8 +46,9 @@ export function scannerCommands(kind: ScannerKind, options: CommandOptions): Sca
     okExitCodes: run.okExitCodes,
     ...(rest.isolatedIn ? { cwd: rest.isolatedIn } : {}),
   };
+  const cwd = run.cwd?.({ ...rest, report });
   return [
-    { ...common, name: kind, args: run.args({ ...rest, report }), report },
+    { ...common, name: kind, args: run.args({ ...rest, report }), report, ...(cwd ? { cwd } : {}) },
     ...(run.more?.(rest) ?? []).map((extra) => {
       const file = reportFile(extra.name, outDir);
       return { ...common, name: extra.name, args: extra.args(file), report: file };
@@ -102,7 +103,7 @@ async function planAndRun(
     }
     await spec.check?.(command, deps);
     const specOptions = { ...runOptions, workDir: runOptions.workDir ?? outDir, report: reportFile(kind, outDir) };
-    await spec.prepare?.(specOptions);
+    await spec.prepare?.(specOptions, deps);
     const isolated = await spec.isolate?.(specOptions, deps);
     if (isolated) cleanups.push(() => isolated.cleanup());
     planned.push(...scannerCommands(kind, { ...runOptions, command, outDir, ...(isolated ? { isolatedIn: isolated.dir } : {}) }));

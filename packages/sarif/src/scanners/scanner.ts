@@ -65,8 +65,10 @@ export interface ScannerRun {
   okExitCodes: number[];
   /** Why the scanner is not run with these options (told as a notice), when it is not. */
   skip?(options: RunOptions): string | undefined;
-  /** Writes what the arguments refer to (a generated configuration), before running. */
-  prepare?(options: RunOptions): Promise<void>;
+  /** Writes what the arguments refer to (a generated configuration, the tree of a diff-aware scan), before running. */
+  prepare?(options: RunOptions, deps: Pick<ScannerDeps, 'exec' | 'log'>): Promise<void>;
+  /** The folder its own run happens in, when not the action's (Trivy's diff-aware scan runs in the tree it scans). */
+  cwd?(options: RunOptions): string | undefined;
   /**
    * Makes a private copy of the workspace to run in, when the scanner would otherwise change the
    * workspace while the other scanners read it (Semgrep's diff-aware scan checks the baseline out).

@@ -5,7 +5,8 @@ import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../js
 import { maxSeverity, severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
 import { cveIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext, type RawFinding } from '../sink.ts';
-import type { Scanner, ScannerDeps } from './scanner.ts';
+import type { RunOptions, Scanner, ScannerDeps } from './scanner.ts';
+import { writeDiffTree } from '../diff-tree.ts';
 
 export const TRIVY = { id: 'trivy', name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy' } as const;
 
@@ -309,6 +310,17 @@ export function isImageArchive(image: string): boolean {
   return /\.(?:tar|tar\.gz|tgz)$/i.test(image) || image.startsWith('/') || image.startsWith('./');
 }
 
+/** Where a diff-aware scan's copy of the changed files and their context goes (diff-tree.ts). */
+function diffTree({ workDir, report }: Pick<RunOptions, 'workDir' | 'report'>): string {
+  return path.join(workDir ?? path.dirname(report), 'trivy-diff-tree');
+}
+
+/** The repository's trivy.yaml, which Trivy reads from the folder it runs in: named when it runs in the diff tree. */
+function trivyConfigArgs(workspace: string): string[] {
+  const file = path.join(workspace, 'trivy.yaml');
+  return existsSync(file) ? ['--config', file] : [];
+}
+
 export const trivy: Scanner = {
   tool: TRIVY,
   input: 'trivy-report',
@@ -327,8 +339,8 @@ export const trivy: Scanner = {
   run: {
     command: 'trivy',
     summary:
-      "trivy fs (vulnerabilities, misconfigurations of Dockerfiles and Helm charts, secrets; the repository's .trivyignore(.yaml) with --show-suppressed; skip-paths as --skip-dirs/--skip-files) and, with `image`, trivy image (vulnerabilities and secrets of the image), refusing the malicious releases",
-    args: ({ report, workspace, trivyCacheDir, skipPaths = [] }) => [
+      "trivy fs (vulnerabilities, misconfigurations of Dockerfiles and Helm charts, secrets; the repository's .trivyignore(.yaml) with --show-suppressed; skip-paths as --skip-dirs/--skip-files) and, with `image`, trivy image (vulnerabilities and secrets of the image), refusing the malicious releases; on a diff-aware scan trivy fs scans a copy of the changed files with the files read together with them, at their repository paths",
+    args: ({ report, workspace, trivyCacheDir, skipPaths = [], diffBase }) => [
       'fs',
       ...TRIVY_PRIVATE,
       ...trivyDbArgs(trivyCacheDir),
@@ -342,11 +354,20 @@ export const trivy: Scanner = {
       // findings its ignore file lists are kept, as suppressed (ExperimentalModifiedFindings)
       ...trivyIgnoreArgs(workspace),
       ...skipPaths.flatMap((glob) => ['--skip-dirs', glob, '--skip-files', glob]),
-      workspace,
+      // a diff-aware scan runs in its copy of the change (cwd), so that Targets are repository paths
+      ...(diffBase ? [...trivyConfigArgs(workspace), '.'] : [workspace]),
     ],
     env: { TRIVY_SCANNERS: 'vuln,misconfig,secret' },
     okExitCodes: [0],
     check: refuseMaliciousTrivy,
+    prepare: async (options, deps) => {
+      if (!options.diffBase) return;
+      const { changed, copied } = await writeDiffTree(options.workspace, options.diffBase, diffTree(options), deps.exec);
+      deps.log.info(
+        `run-scanners: trivy scans the change: ${changed.length} changed file${changed.length === 1 ? '' : 's'}, ${copied.length} with the files read together with them.`,
+      );
+    },
+    cwd: (options) => (options.diffBase ? diffTree(options) : undefined),
     more: ({ image, trivyCacheDir, workspace }) =>
       image
         ? [
