@@ -51,6 +51,15 @@ export const PICTURES: Record<string, string[]> = {
     '{"lint":{"result":"success"},"deploy":{"result":"success"}}',
     '--environment-url',
     'https://shop.example.com',
+    // the security scan's counts against the default branch's findings
+    '--security-new',
+    '0',
+    '--security-fixed',
+    '2',
+    '--security-unchanged',
+    '5',
+    '--security-baseline',
+    'true',
   ],
 };
 

@@ -374,3 +374,72 @@ describe('a pull request scan with the real scanners (diff-base)', () => {
     }
   });
 });
+
+/**
+ * Semgrep run with an invalid rule file exits 7 and, with `--quiet --json --output`, writes its
+ * reason only into its report's `errors`: the action fails (exit code 1, as for any failure
+ * outside the toolkit) with that reason, naming the rule file. A GitHub-token-shaped value in the
+ * rule file's folder and in the rule (which Semgrep repeats in its message) is redacted. Only
+ * Semgrep is on PATH.
+ */
+describe('security-scan with the real semgrep and an invalid rule file', () => {
+  const TOKEN = 'ghp_Q8xZ3mN7vB2kL9pR4tY6wE1sD5fG0hJ8aC3x';
+  let runner: RunnerEnv;
+  let scratch: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    const semgrep = requireTool('semgrep');
+    scratch = await mkdtemp(path.join(tmpdir(), 'security-scan-bad-rule-'));
+    runner = await createRunnerEnv({ RUNNER_TEMP: scratch });
+    const files: Record<string, string> = {
+      'app.py': 'def run(text):\n    return eval(text)\n',
+      // no `message`: Semgrep's schema check fails on the rule (line 2)
+      'rules/invalid.yml': 'rules:\n  - id: no-eval\n    languages: [python]\n    severity: ERROR\n    pattern: eval(...)\n',
+      // a severity Semgrep does not know, which it quotes in its message, in a folder named like a token
+      [`rules/${TOKEN}/leaky.yml`]: `rules:\n  - id: no-eval\n    languages: [python]\n    severity: ${TOKEN}\n    message: eval\n    pattern: eval(...)\n`,
+    };
+    for (const [name, text] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(runner.dir, name)), { recursive: true });
+      await writeFile(path.join(runner.dir, name), text);
+    }
+    env = { PATH: [path.dirname(semgrep.path), '/usr/local/bin', '/usr/bin', '/bin'].join(path.delimiter) };
+  }, 60_000);
+
+  afterAll(async () => {
+    await runner?.cleanup();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  const scan = (config: string) =>
+    runBundle('security-scan', {
+      runner,
+      inputs: { 'run-scanners': 'available', 'semgrep-config': config, 'fail-on': 'none' },
+      env,
+      timeoutMs: 240_000,
+    });
+
+  it("fails with exit code 1, naming the rule file and Semgrep's reason", async () => {
+    const run = await scan('rules/invalid.yml');
+    expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 1, stderr: '' });
+    const errors = run.commands.filter((c) => c.command === 'error').map((c) => c.message);
+    expect(errors).toHaveLength(1);
+    const lines = errors[0]!.split('\n');
+    expect(lines[0]).toMatch(/^run-scanners: Semgrep failed: '.*\/semgrep scan --config' exited with code 7:$/);
+    expect(lines.slice(1)).toEqual([
+      'Semgrep reports 2 errors:',
+      `- InvalidRuleSchemaError: One of these properties is missing: 'message' (${path.join(runner.dir, 'rules/invalid.yml')}:2)`,
+      '- SemgrepError: invalid configuration file found (1 configs were invalid)',
+    ]);
+  }, 300_000);
+
+  it('never shows a secret in the rule file path or in the message Semgrep quotes', async () => {
+    const run = await scan(`rules/${TOKEN}/leaky.yml`);
+    expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 1, stderr: '' });
+    const error = run.commands.find((c) => c.command === 'error')!.message;
+    // Semgrep's reason, with the value and the folder masked
+    expect(error).toContain("- InvalidRuleSchemaError: '***' is not one of ['ERROR', 'WARNING', 'INFO'");
+    expect(error).toContain(`(${path.join(runner.dir, 'rules/***/leaky.yml')}:2)`);
+    for (const text of [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]) expect(text).not.toContain(TOKEN);
+  }, 300_000);
+});

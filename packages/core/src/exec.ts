@@ -21,6 +21,11 @@ export interface ExecOptions {
   timeoutInput?: string;
   /** The step's cancellation: the program is stopped the same way. */
   signal?: AbortSignal;
+  /**
+   * The program's own account of an exit code it does not accept (e.g. read from the report it
+   * wrote), shown in the error in place of the tail of its output; undefined keeps the tail.
+   */
+  explainFailure?: (result: ExecResult) => Promise<string | undefined> | string | undefined;
 }
 
 export interface ExecResult {
@@ -122,12 +127,23 @@ export const exec: Exec = async (command, args, options = {}) => {
   if (result.stopped === 'cancelled') throw new ExternalError(`${what} was stopped: the step was cancelled.`);
   const ok = options.okExitCodes ?? [0];
   if (!ok.includes(result.exitCode)) {
-    const detail = (result.stderr.trim() || result.stdout.trim()).split('\n').slice(-20).join('\n');
+    const explained = await options.explainFailure?.({ exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr });
+    const detail = explained?.trim() || outputTail(result);
     const message = `${what} exited with code ${result.exitCode}${detail ? `:\n${detail}` : ''}`;
     throw new ExternalError(logger ? logger.redactor.redact(message) : message);
   }
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 };
+
+/** Colour and style sequences (`ESC[31m`), which some programs write even when not on a terminal. */
+// eslint-disable-next-line no-control-regex
+const SGR = /\u001b\[[0-9;]*m/g;
+
+/** The last lines of what a failed program wrote: its standard error, else its standard output, without colour codes. */
+export function outputTail(result: Pick<ExecResult, 'stdout' | 'stderr'>, lines = 20): string {
+  const text = (result.stderr.trim() || result.stdout.trim()).replace(SGR, '');
+  return text.split('\n').slice(-lines).join('\n');
+}
 
 function signalNumber(signal: NodeJS.Signals): number | undefined {
   return (constants.signals as Record<string, number | undefined>)[signal];

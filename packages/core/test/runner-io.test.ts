@@ -88,6 +88,35 @@ describe('exec', () => {
     ).rejects.toThrow(/exited with code 2:\nbad token \*\*\*$/);
   });
 
+  it("shows the program's own explanation of a failure in place of its output, redacted", async () => {
+    const log = new MemoryLogger();
+    log.setSecret('sekret-value');
+    const seen: number[] = [];
+    const failing = exec(process.execPath, ['-e', 'console.error("noise"); process.exit(7)'], {
+      logger: log,
+      explainFailure: (result) => {
+        seen.push(result.exitCode);
+        return result.stderr.includes('noise') ? 'rule file sekret-value.yml is invalid' : undefined;
+      },
+    });
+    await expect(failing).rejects.toThrow(/exited with code 7:\nrule file \*\*\*\.yml is invalid$/);
+    expect(seen).toEqual([7]);
+    // no explanation: the tail of the output, as before; an accepted code asks for none
+    await expect(
+      exec(process.execPath, ['-e', 'console.error("noise"); process.exit(7)'], { explainFailure: () => undefined }),
+    ).rejects.toThrow(/exited with code 7:\nnoise$/);
+    await exec(process.execPath, ['-e', 'process.exit(1)'], { okExitCodes: [1], explainFailure: () => Promise.reject(new Error('asked')) });
+  });
+
+  it('drops colour codes from the output shown (Gitleaks colours its log even when not on a terminal)', async () => {
+    // what gitleaks 8.30.1 wrote to a file for a .toml it could not parse
+    const stderr =
+      '\u001b[90m4:54AM\u001b[0m \u001b[31mFTL\u001b[0m \u001b[1munable to load gitleaks config, err: While parsing config: toml: expected character =\u001b[0m\n';
+    await expect(exec(process.execPath, ['-e', `process.stderr.write(${JSON.stringify(stderr)}); process.exit(1)`])).rejects.toThrow(
+      /exited with code 1:\n4:54AM FTL unable to load gitleaks config, err: While parsing config: toml: expected character =$/,
+    );
+  });
+
   it('names a program that does not exist', async () => {
     await expect(exec('definitely-not-a-program-ptk', ['--version'])).rejects.toThrow("Could not run 'definitely-not-a-program-ptk'");
   });

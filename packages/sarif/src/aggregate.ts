@@ -167,7 +167,7 @@ export class Aggregator implements ReportSink {
     const added = this.secrets.add(value);
     if (added === undefined) return;
     this.#found.push(added);
-    this.#lateSecrets([added]);
+    if (this.#redacted) this.#lateSecrets([added]);
   }
 
   /** The secrets this Aggregator's own reports gave (not those another thread handed over), in order. */

@@ -94,7 +94,8 @@ export class SecretIndex {
    */
   add(secret: string | undefined): string | undefined {
     const value = secret?.trim();
-    if (!value || value.length < MIN || this.#all.has(value) || /^[*]+$/.test(value) || value === 'REDACTED') return undefined;
+    if (!value || value.length < MIN || this.#all.has(value) || value === 'REDACTED' || (value.startsWith('*') && /^[*]+$/.test(value)))
+      return undefined;
     this.#register(value);
     return value;
   }

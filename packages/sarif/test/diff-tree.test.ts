@@ -110,7 +110,7 @@ describe('the diff tree, from a real git repository', () => {
         'app/old.py': 'x = 1\n',
         'lib/a.py': 'a = 1\n',
         'lib/b.py': 'b = 1\n',
-        'docs/index.md': '# docs\n',
+        'manual/index.md': '# manual\n',
       },
       async (root) => {
         await writeFile(path.join(root, 'lib/a.py'), 'a = 2\n');

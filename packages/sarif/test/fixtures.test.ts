@@ -23,6 +23,11 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'gitleaks/gitleaks-v7-many.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 2 } },
   'gitleaks/gitleaks-v8-unsafe-bank.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 6 } }, // 6 results, 6 distinct files/lines
   // Semgrep JSON: extra.severity CRITICAL→CRITICAL, ERROR→HIGH, WARNING→MEDIUM, INFO/LOW→LOW.
+  // failed runs (exit 2, 7, 8): errors only, no results
+  'semgrep/semgrep-1.185.0-error-bad-pattern.json': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
+  'semgrep/semgrep-1.185.0-error-missing-message.json': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
+  'semgrep/semgrep-1.185.0-error-not-yaml.json': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
+  'semgrep/semgrep-1.185.0-error-unknown-language.json': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
   'semgrep/semgrep-json-critical-severity.json': { kind: 'semgrep', tools: ['semgrep'], counts: { CRITICAL: 1 } },
   'semgrep/semgrep-json-registry-error-info.json': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 1, LOW: 1 } },
   'semgrep/semgrep-json-v1.100.0-logged-out.json': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 1, MEDIUM: 1 } },

@@ -96,6 +96,27 @@ describe('streamed reading', () => {
     expect((await side({ at: 3, side: 'before' }, 4)).rest).toEqual({ runs: [{ results: [1, 2] }] });
   }, 30_000);
 
+  it('reads into reused chunk buffers: elements longer than several chunks, characters cut by chunk boundaries, a whole document in the skeleton', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));
+    const file = path.join(dir, 'doc.json');
+    // elements of 10 to 200 KB (each spans several 64 KB chunks), between short ones; 2- and 3-byte characters fall on chunk boundaries
+    const elements = Array.from({ length: 24 }, (_, i) => ({ i, s: `${'é€x'.repeat(i % 3 === 0 ? 20_000 + i * 1_000 : 1 + i)}` }));
+    for (const indent of [0, 2]) {
+      const doc = { ArtifactName: 'app', Results: elements, after: { Results: [1] } };
+      await writeFile(file, JSON.stringify(doc, null, indent));
+      for (const chunk of [1 << 16, 1 << 17]) {
+        const seen: unknown[] = [];
+        const rest = await streamJson(file, { split: new Set(['Results']), arrayStart: () => (e) => seen.push(e) }, chunk);
+        expect(seen).toEqual(elements);
+        expect(rest).toEqual({ ...doc, Results: [] });
+      }
+    }
+    // no split array: the whole document is the skeleton, kept across every chunk
+    const whole = { runs: elements.map((e) => ({ results: [e] })) };
+    await writeFile(file, JSON.stringify(whole));
+    expect(await streamJson(file, { split: new Set(['Results']), arrayStart: () => () => undefined }, 1 << 16)).toEqual(whole);
+  });
+
   it('hands over the same elements whether chunks are parsed between separators found by their bytes or scanned', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));
     const file = path.join(dir, 'doc.json');

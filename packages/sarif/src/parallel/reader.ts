@@ -108,7 +108,7 @@ function skipInsideElement(buf: Buffer, i: number, n: number, scan: ElementScan)
  * element cut by the chunk boundary is carried into the next batch. end() returns the rest of
  * the document (the split arrays left empty). Bytes are decoded only in whole elements, so
  * multi-byte characters across chunk boundaries are safe; JSON syntax errors surface as
- * SyntaxError. A pushed chunk must not be changed afterwards: the reader keeps views of it.
+ * SyntaxError. A pushed chunk must not be changed while the reader keeps views of it (`viewsOf`).
  */
 export class JsonStreamReader {
   readonly #handlers: StreamHandlers;
@@ -123,8 +123,9 @@ export class JsonStreamReader {
   /** The file offset of the next chunk. */
   #offset = 0;
 
-  // document: the skeleton, and the top-level object's key being read
+  // document: the skeleton (and the chunks it keeps views of), and the top-level object's key being read
   readonly #skeleton: Buffer[] = [];
+  readonly #skeletonChunks = new Set<ArrayBufferLike>();
   #copyStart = -1;
   readonly #topLevel: Record<string, string> = {};
   #expectKey = false;
@@ -152,6 +153,9 @@ export class JsonStreamReader {
   #separatorComma = 0;
   #fastFailed = false;
 
+  /** Where a batch cut by chunk boundaries is put together to be decoded: grown to the largest batch, reused. */
+  #joined = Buffer.alloc(0);
+
   constructor(handlers: StreamHandlers, division?: Division) {
     this.#handlers = handlers;
     this.#division = division;
@@ -173,6 +177,22 @@ export class JsonStreamReader {
     if (this.#awaitingDivision && this.#splitArrays === 0 && this.#offset >= DIVISIBLE_WITHIN) result = NOT_MINE;
     if (result === NOT_MINE) this.#state = 'not-mine';
     return result;
+  }
+
+  /**
+   * Whether the reader keeps a view of `chunk` (a buffer with memory of its own, as streamJson
+   * allocates them), which must then stay unchanged: `kept` in the skeleton until the end,
+   * `carried` into the next batch or text.
+   */
+  viewsOf(chunk: Buffer): 'kept' | 'carried' | undefined {
+    if (this.#skeletonChunks.has(chunk.buffer)) return 'kept';
+    const of = (parts: readonly Buffer[]) => parts.some((part) => part.buffer === chunk.buffer);
+    return of(this.#batchParts) || of(this.#textParts) ? 'carried' : undefined;
+  }
+
+  #keep(part: Buffer): void {
+    this.#skeleton.push(part);
+    this.#skeletonChunks.add(part.buffer);
   }
 
   /** The end of the document: its rest (the skeleton, parsed), or NOT_MINE. */
@@ -332,7 +352,7 @@ export class JsonStreamReader {
   #openArray(buf: Buffer, i: number, base: number): typeof NOT_MINE | undefined {
     const depth = this.#stack.length;
     this.#onElement = this.#handlers.arrayStart(depth === 1 ? '' : this.#key, this.#topLevel);
-    this.#skeleton.push(buf.subarray(this.#copyStart, i + 1));
+    this.#keep(buf.subarray(this.#copyStart, i + 1));
     this.#copyStart = -1;
     this.#splitDepth = depth;
     this.#state = 'array-start';
@@ -376,7 +396,7 @@ export class JsonStreamReader {
 
   /** The chunk ends: what continues into the next one is kept (views of this chunk); the complete elements are parsed now. */
   #endChunk(buf: Buffer, n: number): void {
-    if (this.#copyStart >= 0) this.#skeleton.push(buf.subarray(this.#copyStart, n));
+    if (this.#copyStart >= 0) this.#keep(buf.subarray(this.#copyStart, n));
     if (this.#textStart >= 0) this.#textParts.push(buf.subarray(this.#textStart, n));
     if (this.#batchStart < 0) return;
     if (this.#lastSeparator > this.#batchStart) {
@@ -388,17 +408,31 @@ export class JsonStreamReader {
 
   /** Parses the batch up to `end` of `chunk` (a separator or the array's end) and hands its elements over. */
   #finishBatch(chunk: Buffer, end: number): void {
-    const parts = this.#batchParts;
-    const body = parts.length
-      ? Buffer.concat([...parts, chunk.subarray(this.#batchStart, end)]).toString('utf8')
-      : chunk.toString('utf8', this.#batchStart, end);
-    const elements = JSON.parse(`[${body}]`) as unknown[];
+    const elements = JSON.parse(this.#batchArray(this.#batchParts, chunk.subarray(this.#batchStart, end))) as unknown[];
     this.#batchParts = [];
     this.#batchStart = -1;
     // a batch starts at an element or right after a separator: empty means a trailing comma
     if (!elements.length) throw new SyntaxError("Unexpected ']' after ','");
     const onElement = this.#onElement!;
     for (const element of elements) onElement(element, this.#index++);
+  }
+
+  /**
+   * The batch as the text of a JSON array: `[`, the UTF-8 of `parts` and then `last`, `]`, put
+   * together in one reused buffer and decoded once. A character cut by a chunk boundary is whole
+   * there, and neither a buffer per batch (garbage outside the JavaScript heap until a full
+   * collection) nor a second string of the batch's size (brackets added to the decoded text) is made.
+   */
+  #batchArray(parts: readonly Buffer[], last: Buffer): string {
+    const length = parts.reduce((sum, part) => sum + part.length, last.length + 2);
+    if (this.#joined.length < length) this.#joined = Buffer.allocUnsafeSlow(Math.max(length, 2 * this.#joined.length));
+    const joined = this.#joined;
+    joined[0] = OPEN_BRACKET;
+    let at = 1;
+    for (const part of parts) at += part.copy(joined, at);
+    at += last.copy(joined, at);
+    joined[at++] = CLOSE_BRACKET;
+    return joined.toString('utf8', 0, at);
   }
 
   /**
@@ -484,6 +518,43 @@ export const PAUSE_EVERY = 4 << 20;
  */
 export type Pause = () => void | Promise<void>;
 
+/** Chunks of at least this size are read into reused buffers (ChunkPool); smaller ones (tests cut reports at every byte) each get their own. */
+const POOLED_FROM = 1 << 16;
+
+/**
+ * The chunk buffers of one streamed report: a chunk is read into again once the reader keeps no
+ * view of it (JsonStreamReader.viewsOf), so a report needs a few buffers, not one per chunk (each
+ * a block outside the JavaScript heap, garbage until a full collection, and fresh pages to fault
+ * in). Buffers the skeleton keeps are left to the reader.
+ */
+class ChunkPool {
+  readonly #size: number;
+  readonly #free: Buffer[] = [];
+  #carried: Buffer[] = [];
+
+  constructor(size: number) {
+    this.#size = size;
+  }
+
+  /** A buffer to read the next chunk into: a free one, or a new one with memory of its own. */
+  take(): Buffer {
+    if (this.#size < POOLED_FROM) return Buffer.allocUnsafe(this.#size);
+    return this.#free.pop() ?? Buffer.allocUnsafeSlow(this.#size);
+  }
+
+  /** After `chunk` was pushed to `reader`: the buffers it carries views of stay out of use, the others are free again. */
+  settle(chunk: Buffer, reader: JsonStreamReader): void {
+    if (this.#size < POOLED_FROM) return;
+    const carried: Buffer[] = [];
+    for (const buf of [...this.#carried, chunk]) {
+      const views = reader.viewsOf(buf);
+      if (views === 'carried') carried.push(buf);
+      else if (views === undefined) this.#free.push(buf);
+    }
+    this.#carried = carried;
+  }
+}
+
 /**
  * Reads a report file through a JsonStreamReader in chunks (256 KB): the elements of its split
  * arrays go to the handlers; returns the rest of the document, or NOT_MINE (see Division).
@@ -496,17 +567,19 @@ export async function streamJson(
   pause?: Pause,
 ): Promise<unknown> {
   const reader = new JsonStreamReader(handlers, division);
+  const chunks = new ChunkPool(chunkSize);
   let sincePause = 0;
   // Synchronous reads: the file is read start to end with nothing else to do meanwhile, and a
   // thread-pool round trip per chunk only adds waiting.
   const fd = openSync(file, 'r');
   try {
     for (;;) {
-      // A fresh buffer per chunk: what continues into the next chunk keeps a view of this one.
-      const buf = Buffer.allocUnsafe(chunkSize);
+      const buf = chunks.take();
       const n = readSync(fd, buf, 0, chunkSize, null);
       if (n === 0) break;
       if (reader.push(buf, n) === NOT_MINE) return NOT_MINE;
+      // what continues into the next chunk keeps a view of this one: it is not read into meanwhile
+      chunks.settle(buf, reader);
       sincePause += n;
       if (pause && sincePause >= PAUSE_EVERY) {
         sincePause = 0;

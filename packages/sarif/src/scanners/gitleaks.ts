@@ -42,9 +42,9 @@ export interface GitleaksLeak {
 /** What Gitleaks writes in place of a secret with `--redact` (and older reports: asterisks). */
 const REDACTED = /^(?:REDACTED|\*+)$/;
 
-/** The baseline discriminator of a leak: the secret's hash, or with `--redact` the hash of the text matched around it. */
-function leakStable(leak: GitleaksLeak): string {
-  if (leak.secret && !REDACTED.test(leak.secret)) return `secret:${secretHash(leak.secret)}`;
+/** The baseline discriminator of a leak: the secret's hash (`hashed`, secretHash of it), or with `--redact` the hash of the text matched around it. */
+function leakStable(leak: GitleaksLeak, hashed: string): string {
+  if (leak.secret && !REDACTED.test(leak.secret)) return `secret:${hashed}`;
   return leak.context ? `match:${snippetHash(leak.context)}` : '';
 }
 
@@ -54,16 +54,17 @@ export function addLeak(leak: GitleaksLeak, ctx: ParseContext): void {
   const path = normalisePath(leak.file, ctx.root);
   const title = leak.description ?? leak.rule;
   const line = leak.startLine ?? 0;
+  const hashed = secretHash(leak.secret);
   ctx.sink.finding({
     tool: GITLEAKS.id,
-    key: `gitleaks|${path}|${line}|${leak.rule}|${secretHash(leak.secret)}`,
+    key: `gitleaks|${path}|${line}|${leak.rule}|${hashed}`,
     rule: leak.rule,
     title,
     message: leakMessage(leak.rule, leak.description),
     severity: gitleaksSeverity(leak.tags),
     category: 'secret',
     location: { path, startLine: leak.startLine, endLine: leak.endLine, startColumn: leak.startColumn, endColumn: leak.endColumn },
-    stable: leakStable(leak),
+    stable: leakStable(leak, hashed),
     suppressed: ignored !== undefined && ignored.size > 0 && leak.fingerprint !== undefined && isIgnored(leak.fingerprint, ignored),
     cwe: ['CWE-798'],
     cve: [],

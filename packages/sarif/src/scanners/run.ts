@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { errorMessage, findOnPath, formatDuration } from '@pipeline-toolkit/core';
+import { errorMessage, ExternalError, findOnPath, formatDuration } from '@pipeline-toolkit/core';
 import { scannerById } from './index.ts';
 import type { RunOptions, ScannerDeps } from './scanner.ts';
 
@@ -153,13 +153,22 @@ async function planAndRun(
     planned.map(async (run) => {
       const env = Object.fromEntries(Object.entries(run.env).filter(([k]) => deps.env[k] === undefined));
       const t0 = Date.now();
-      const result = await deps.exec(run.command, run.args, {
-        ...(run.cwd ? { cwd: run.cwd } : {}),
-        env,
-        okExitCodes: run.okExitCodes,
-        timeoutMs: timeoutMs ?? SCAN_TIMEOUT_MS,
-        timeoutInput: 'scan-timeout',
-      });
+      const scanner = scannerById(run.kind);
+      const explain = scanner?.run?.explainFailure;
+      const result = await deps
+        .exec(run.command, run.args, {
+          ...(run.cwd ? { cwd: run.cwd } : {}),
+          env,
+          okExitCodes: run.okExitCodes,
+          timeoutMs: timeoutMs ?? SCAN_TIMEOUT_MS,
+          timeoutInput: 'scan-timeout',
+          ...(explain ? { explainFailure: (failed) => explain(run.report, failed) } : {}),
+        })
+        .catch((error: unknown) => {
+          // the scanner's own words may hold a secret (in a path, a rule's message): redacted here, shown escaped by the logger
+          const message = `run-scanners: ${scanner?.tool.name ?? run.kind}${run.name === run.kind ? '' : ` (${run.name})`} failed: ${errorMessage(error)}`;
+          throw new ExternalError(deps.log.redactor.redact(message));
+        });
       return { ...result, ms: Date.now() - t0 };
     }),
   );

@@ -1,4 +1,4 @@
-import type { Exec, Logger } from '@pipeline-toolkit/core';
+import type { Exec, ExecResult, Logger } from '@pipeline-toolkit/core';
 import type { JsonObject } from '../json.ts';
 import type { ParseContext } from '../sink.ts';
 
@@ -78,6 +78,12 @@ export interface ScannerRun {
   isolate?(options: RunOptions, deps: ScannerDeps): Promise<Isolated | undefined>;
   /** Checked before running, with the command found (e.g. refuses a known-bad release). */
   check?(command: string, deps: ScannerDeps): Promise<void>;
+  /**
+   * Its own account of a failed run (an exit code not in okExitCodes), from the report it wrote
+   * (`report`, which may be missing or partial) or its output; undefined leaves the tail of its
+   * output. The text is redacted before it is shown.
+   */
+  explainFailure?(report: string, result: ExecResult): Promise<string | undefined>;
   /** Further runs with these options (their reports are read as this scanner's). */
   more?(options: Omit<RunOptions, 'report'>): ExtraRun[];
   /**

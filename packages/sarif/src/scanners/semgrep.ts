@@ -1,9 +1,10 @@
-import { cp, rm } from 'node:fs/promises';
+import { cp, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { severityFromLabel, type Location, type Severity } from '../model.ts';
 import { normalisePath } from '../paths.ts';
-import { cleanText, cweIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext } from '../sink.ts';
+import { cleanText, cweIds, firstLine, snippetHash, truncate, unrecognisedSeverity, type ParseContext } from '../sink.ts';
+import type { ExecResult } from '@pipeline-toolkit/core';
 import type { Isolated, Scanner, ScannerDeps } from './scanner.ts';
 
 export const SEMGREP = { id: 'semgrep', name: 'Semgrep', informationUri: 'https://semgrep.dev' } as const;
@@ -15,7 +16,11 @@ export function usableFingerprint(fingerprint: string | undefined): string | und
 
 /** The dedupe key: the fingerprint, else (check_id, path, start, end). */
 export function semgrepKey(rule: string, location: Location, fingerprint: string | undefined): string {
-  const usable = usableFingerprint(fingerprint);
+  return keyOf(rule, location, usableFingerprint(fingerprint));
+}
+
+/** semgrepKey of a fingerprint already checked by usableFingerprint. */
+function keyOf(rule: string, location: Location, usable: string | undefined): string {
   if (usable) return `semgrep|${rule}|${location.path}|${usable}`;
   return `semgrep|${rule}|${location.path}|${location.startLine ?? 0}:${location.startColumn ?? 0}|${location.endLine ?? 0}:${location.endColumn ?? 0}`;
 }
@@ -25,7 +30,11 @@ export function semgrepKey(rule: string, location: Location, fingerprint: string
  * matched code, not lines), else the matched lines normalised, unless masked ("requires login").
  */
 export function semgrepStable(fingerprint: string | undefined, lines: string | undefined): string {
-  const usable = usableFingerprint(fingerprint);
+  return stableOf(usableFingerprint(fingerprint), lines);
+}
+
+/** semgrepStable of a fingerprint already checked by usableFingerprint. */
+function stableOf(usable: string | undefined, lines: string | undefined): string {
   if (usable) return `id:${usable}`;
   return lines && !/^requires login$/i.test(lines.trim()) ? `code:${snippetHash(lines)}` : '';
 }
@@ -65,16 +74,17 @@ export function readSemgrepResult(item: unknown, index: number, ctx: ParseContex
     endColumn: end.col,
   };
   const message = cleanText(str(extra?.['message']) ?? rule);
+  const fingerprint = usableFingerprint(str(extra?.['fingerprint']));
   ctx.sink.finding({
     tool: SEMGREP.id,
-    key: semgrepKey(rule, location, str(extra?.['fingerprint'])),
+    key: keyOf(rule, location, fingerprint),
     rule,
     title: firstLine(message),
     message,
     severity: semgrepSeverity(extra?.['severity'], ctx),
     category: 'sast',
     location,
-    stable: semgrepStable(str(extra?.['fingerprint']), str(extra?.['lines'])),
+    stable: stableOf(fingerprint, str(extra?.['lines'])),
     suppressed: extra?.['is_ignored'] === true,
     cwe: cweIds(strings(metadata?.['cwe'])),
     cve: [],
@@ -142,6 +152,61 @@ async function headWorktree(workspace: string, tree: string, configs: readonly s
   };
 }
 
+/** How many of a failed run's errors are told, and how much of each. */
+const FAILURE_ERRORS = 5;
+const FAILURE_MESSAGE_CHARS = 400;
+/** A report larger than this is not read for its errors (a failed run writes a small one). */
+const FAILURE_REPORT_BYTES = 16 * 1024 * 1024;
+
+/** One of the `errors` of a Semgrep report, on one line: `type: message (file:line, rule id)`. */
+export function semgrepErrorLine(error: unknown): string | undefined {
+  const e = obj(error);
+  if (!e) return undefined;
+  // `type` is a name, or for some errors a list starting with it (`["PartialParsing", [...]]`)
+  const type = str(e['type']) ?? str(arr(e['type'])[0]);
+  const text = str(e['message']) ?? str(e['long_msg']) ?? str(e['short_msg']);
+  if (!type && !text) return undefined;
+  const message = text
+    ?.split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .join(' ');
+  const span = obj(arr(e['spans'])[0]);
+  const file = str(span?.['file']) ?? str(e['path']);
+  const line = int(obj(span?.['start'])?.['line']);
+  const where = [file ? `${file}${line ? `:${line}` : ''}` : undefined, str(e['rule_id']) ? `rule ${str(e['rule_id'])}` : undefined].filter(
+    Boolean,
+  );
+  // `Rule parse error: Rule parse error in rule …` says it once
+  const said = message ? (type && !message.startsWith(type) ? `${type}: ` : '') + truncate(message, FAILURE_MESSAGE_CHARS) : type;
+  return `${said}${where.length ? ` (${where.join(', ')})` : ''}`;
+}
+
+/**
+ * Why a Semgrep run failed: with `--quiet --json --output` it says so only in its report's
+ * `errors` (an invalid rule file, an unknown language…). Errors come before warnings (a file it
+ * could not parse); the first few are told. Undefined when the report has none (then its output is).
+ */
+export async function explainSemgrepFailure(report: string, _result: ExecResult): Promise<string | undefined> {
+  let doc: JsonObject | undefined;
+  try {
+    if ((await stat(report)).size > FAILURE_REPORT_BYTES) return undefined;
+    doc = obj(JSON.parse(await readFile(report, 'utf8')));
+  } catch {
+    return undefined; // no report, or not one Semgrep finished writing
+  }
+  const errors = arr(doc?.['errors']);
+  const ordered = [...errors.filter((e) => obj(e)?.['level'] !== 'warn'), ...errors.filter((e) => obj(e)?.['level'] === 'warn')];
+  const lines = ordered.map(semgrepErrorLine).filter((line): line is string => line !== undefined);
+  if (!lines.length) return undefined;
+  const more = lines.length > FAILURE_ERRORS ? [`… and ${lines.length - FAILURE_ERRORS} more in ${report}`] : [];
+  return [
+    `Semgrep reports ${lines.length === 1 ? 'this error' : `${lines.length} errors`}:`,
+    ...lines.slice(0, FAILURE_ERRORS).map((l) => `- ${l}`),
+    ...more,
+  ].join('\n');
+}
+
 export const REMOTE_SEMGREP_CONFIG = /^(?:p\/|r\/|s\/|auto$|https?:)/;
 
 export const semgrep: Scanner = {
@@ -187,6 +252,7 @@ export const semgrep: Scanner = {
     // warns that more threads than CPUs slow the scan with garbage-collection latency)
     cores: (n) => ({ args: ['--jobs', String(n)] }),
     okExitCodes: [0, 1],
+    explainFailure: explainSemgrepFailure,
     skip: ({ semgrepConfig }) =>
       semgrepConfig.length ? undefined : 'semgrep is on PATH but semgrep-config names no local rule files; semgrep is skipped.',
   },

@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{e as a,f as b,g as c}from"./chunk-ZSRUBS77.js";import"./chunk-ZBP76AM3.js";import"./chunk-F7LDHXQB.js";import"./chunk-GLRM65UG.js";import"./chunk-DX3ZWFVI.js";import"./chunk-OVHMGDND.js";import"./chunk-Z6UG2OMK.js";import"./chunk-RUOKFGRG.js";export{b as aggregateJob,c as outcome,a as readSources};

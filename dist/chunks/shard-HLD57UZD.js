@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{d as a,e as b}from"./chunk-B5BZ5T5C.js";import"./chunk-ZBP76AM3.js";import"./chunk-GLRM65UG.js";import"./chunk-DX3ZWFVI.js";import"./chunk-OVHMGDND.js";import"./chunk-Z6UG2OMK.js";import"./chunk-RUOKFGRG.js";export{a as Shard,b as runShard};
