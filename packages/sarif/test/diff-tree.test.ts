@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { exec as realExec, MemoryLogger, type Exec, type ExecOptions } from '@pipeline-toolkit/core';
 import { runAvailableScanners, scannerCommands } from '../src/index.ts';
 import { diffContext, writeDiffTree } from '../src/diff-tree.ts';
+import { repository, write } from './git-repo.ts';
 
 /** Every file under a folder, as `/`-separated relative paths. */
 async function filesUnder(dir: string): Promise<string[]> {
@@ -14,40 +14,6 @@ async function filesUnder(dir: string): Promise<string[]> {
     .filter((e) => e.isFile())
     .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
     .sort();
-}
-
-const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 't',
-      GIT_AUTHOR_EMAIL: 't@example.com',
-      GIT_COMMITTER_NAME: 't',
-      GIT_COMMITTER_EMAIL: 't@example.com',
-    },
-  }).trim();
-
-async function write(root: string, files: Record<string, string>): Promise<void> {
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(root, name)), { recursive: true });
-    await writeFile(path.join(root, name), text);
-  }
-}
-
-/** A repository with a base commit and a change on top of it; returns the base commit. */
-async function repository(base: Record<string, string>, change: (root: string) => Promise<void>): Promise<{ root: string; base: string }> {
-  const root = await mkdtemp(path.join(tmpdir(), 'trivy-diff-'));
-  git(root, 'init', '-q', '-b', 'main');
-  await write(root, base);
-  git(root, 'add', '-A');
-  git(root, 'commit', '-q', '-m', 'base');
-  const sha = git(root, 'rev-parse', 'HEAD');
-  await change(root);
-  git(root, 'add', '-A');
-  git(root, 'commit', '-q', '-m', 'change');
-  return { root, base: sha };
 }
 
 describe('what Trivy scans on a diff-aware scan', () => {

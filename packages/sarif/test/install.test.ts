@@ -16,7 +16,6 @@ import {
   SCANNER_VERSIONS,
   scannerAssets,
   scannerCommands,
-  runAvailableScanners,
   type Platform,
 } from '../src/index.ts';
 
@@ -215,44 +214,6 @@ describe('scanner command lines', () => {
       '--baseline-commit',
       base,
     ]);
-  });
-
-  it('runs a diff-aware Semgrep in a private worktree of HEAD, scanning `.` with the rule files at their workspace paths, and removes it', async () => {
-    const ws = await mkdtemp(path.join(tmpdir(), 'semgrep-isolated-'));
-    const out = path.join(ws, 'out');
-    const base = 'c'.repeat(40);
-    const calls: { command: string; args: string[]; cwd?: string }[] = [];
-    const exec: Exec = async (command, args, options = {}) => {
-      calls.push({ command, args: [...args], ...(options.cwd ? { cwd: options.cwd } : {}) });
-      if (command === 'git' && args[0] === 'rev-parse') return { exitCode: 0, stdout: 'service/\n', stderr: '' };
-      if (command === 'git' && args[0] === 'worktree' && args[1] === 'add')
-        await mkdir(path.join(args.at(-2)!, 'service'), { recursive: true });
-      return { exitCode: 0, stdout: '', stderr: '' };
-    };
-    await mkdir(path.join(ws, 'rules'));
-    await writeFile(path.join(ws, 'rules', 'python.yml'), 'rules: []\n');
-    const reports = await runAvailableScanners(
-      ['semgrep'],
-      { workspace: ws, outDir: out, semgrepConfig: ['rules/python.yml'], diffBase: base },
-      { exec, log: new MemoryLogger(), env: {}, which: (name) => `/bin/${name}` },
-    );
-    const tree = path.join(out, 'semgrep-head');
-    expect(calls.map((c) => [c.command, ...c.args.slice(0, 2), c.cwd])).toEqual([
-      ['git', 'rev-parse', '--show-prefix', ws],
-      ['git', 'worktree', 'add', ws],
-      ['/bin/semgrep', 'scan', '--config', path.join(tree, 'service')],
-      ['git', 'worktree', 'remove', ws],
-    ]);
-    expect(calls[1]!.args).toEqual(['worktree', 'add', '--detach', '--quiet', tree, 'HEAD']);
-    const semgrep = calls[2]!.args;
-    expect(semgrep.slice(0, 3)).toEqual(['scan', '--config', path.join(tree, 'service', 'rules', 'python.yml')]);
-    expect(semgrep.at(-1)).toBe('.');
-    expect(await readFile(path.join(tree, 'service', 'rules', 'python.yml'), 'utf8')).toBe('rules: []\n');
-    expect(calls[3]!.args).toEqual(['worktree', 'remove', '--force', tree]);
-    expect(reports).toEqual([{ kind: 'semgrep', file: path.join(out, 'semgrep.json') }]);
-    // a full scan runs where the action runs and names the workspace
-    const full = scannerCommands('semgrep', { workspace: ws, outDir: out, semgrepConfig: ['rules/python.yml'], command: 'semgrep' })[0]!;
-    expect([full.cwd, full.args.at(-1), full.args[2]]).toEqual([undefined, ws, path.join(ws, 'rules', 'python.yml')]);
   });
 
   it('adds the image scan to Trivy, with the database made ready beforehand', () => {

@@ -43,7 +43,7 @@ export function scannerCommands(kind: ScannerKind, options: CommandOptions): Sca
   const common = {
     kind,
     command,
-    env: { ...run.env },
+    env: { ...run.env, ...rest.isolatedEnv },
     okExitCodes: run.okExitCodes,
     ...(rest.isolatedIn ? { cwd: rest.isolatedIn } : {}),
   };
@@ -139,7 +139,14 @@ async function planAndRun(
     await spec.prepare?.(specOptions, deps);
     const isolated = await spec.isolate?.(specOptions, deps);
     if (isolated) cleanups.push(() => isolated.cleanup());
-    planned.push(...scannerCommands(kind, { ...runOptions, command, outDir, ...(isolated ? { isolatedIn: isolated.dir } : {}) }));
+    planned.push(
+      ...scannerCommands(kind, {
+        ...runOptions,
+        command,
+        outDir,
+        ...(isolated ? { isolatedIn: isolated.dir, ...(isolated.env ? { isolatedEnv: isolated.env } : {}) } : {}),
+      }),
+    );
   }
   const cores = deps.cores ?? availableParallelism();
   const shares = share ? shareCores(planned.length, cores) : undefined;

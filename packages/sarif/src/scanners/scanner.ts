@@ -39,12 +39,16 @@ export interface RunOptions {
    * workspace made by its `isolate`).
    */
   isolatedIn?: string;
+  /** Environment the scanner needs to work in that copy (its `isolate` says). */
+  isolatedEnv?: Record<string, string>;
 }
 
 /** A private copy of the scanned tree a scanner runs in, removed after the run. */
 export interface Isolated {
   /** The folder that stands for the workspace in the copy. */
   dir: string;
+  /** Environment for the scanner's run in the copy. */
+  env?: Record<string, string>;
   cleanup(): Promise<void>;
 }
 

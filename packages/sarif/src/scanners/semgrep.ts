@@ -1,4 +1,4 @@
-import { cp, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { severityFromLabel, type Location, type Severity } from '../model.ts';
@@ -124,30 +124,83 @@ function configIn(workspace: string, config: string, isolatedIn: string | undefi
   return inside !== undefined ? path.join(isolatedIn!, inside) : path.resolve(workspace, config);
 }
 
+/** The change's files from the repository root, as they are at HEAD (added, copied, modified, renamed, type-changed). */
+async function changedFiles(git: (args: string[]) => Promise<ExecResult>, base: string): Promise<string[]> {
+  const { stdout } = await git(['diff', '-z', '--name-only', '--no-relative', '--diff-filter=ACMRT', base, 'HEAD']);
+  return stdout.split('\0').filter(Boolean);
+}
+
+/** A no-cone sparse-checkout pattern (gitignore syntax) for exactly this repository path: anchored, wildcards and trailing spaces escaped. */
+export function exactPattern(file: string): string {
+  const escaped = file.replace(/[\\*?[]/g, '\\$&');
+  let end = escaped.length;
+  while (end > 0 && escaped[end - 1] === ' ') end--;
+  return `/${escaped.slice(0, end)}${'\\ '.repeat(escaped.length - end)}`;
+}
+
 /**
  * Semgrep's diff-aware scan checks the baseline commit out: in place with `git reset --hard` when
- * the working tree is clean (while Trivy reads the same files side by side), else in a worktree of
- * its own, which it uses only for a relative target (with an absolute one it scans the current
+ * the working tree is clean (while Trivy reads the same files side by side), else in a full worktree
+ * of its own, which it uses only for a relative target (with an absolute one it scans the current
  * files twice and reports nothing). So it runs in a private worktree of HEAD outside the
- * workspace, at the workspace's place in the repository, and scans `.` there.
+ * workspace, at the workspace's place in the repository, and scans `.` there. Semgrep reports only
+ * findings in the changed files, so the worktree is sparse: only those files (and .semgrepignore)
+ * are checked out, and the copied rule files are ignored through a private excludes file, so that
+ * Semgrep finds the tree clean and resets it in place — a cost in proportion to the change. The
+ * sparse settings reach git through GIT_CONFIG_* for this worktree's commands and Semgrep's only:
+ * the repository's own configuration is not touched. A path git cannot take as a pattern (a line
+ * break in its name) gives a full checkout instead.
  */
-async function headWorktree(workspace: string, tree: string, configs: readonly string[], deps: ScannerDeps): Promise<Isolated> {
-  const git = (args: string[]) => deps.exec('git', args, { cwd: workspace, timeoutMs: 300_000 });
+async function headWorktree(
+  workspace: string,
+  tree: string,
+  configs: readonly string[],
+  base: string,
+  deps: ScannerDeps,
+): Promise<Isolated> {
+  const git = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) =>
+    deps.exec('git', args, { cwd: workspace, timeoutMs: 300_000, ...options });
   const prefix = (await git(['rev-parse', '--show-prefix'])).stdout.trim();
   await rm(tree, { recursive: true, force: true });
-  await git(['worktree', 'add', '--detach', '--quiet', tree, 'HEAD']);
+  await git(['worktree', 'add', '--detach', '--no-checkout', '--quiet', tree, 'HEAD']);
+  const changed = await changedFiles(git, base);
+  const sparse = !changed.some((file) => /[\r\n]/.test(file));
+  const excludes = `${tree}.exclude`;
+  const env: Record<string, string> = sparse
+    ? {
+        GIT_CONFIG_COUNT: '3',
+        GIT_CONFIG_KEY_0: 'core.sparseCheckout',
+        GIT_CONFIG_VALUE_0: 'true',
+        GIT_CONFIG_KEY_1: 'core.sparseCheckoutCone',
+        GIT_CONFIG_VALUE_1: 'false',
+        GIT_CONFIG_KEY_2: 'core.excludesFile',
+        GIT_CONFIG_VALUE_2: excludes,
+      }
+    : {};
+  if (sparse) {
+    const patterns = path.resolve(tree, (await git(['rev-parse', '--git-path', 'info/sparse-checkout'], { cwd: tree })).stdout.trim());
+    await mkdir(path.dirname(patterns), { recursive: true });
+    await writeFile(patterns, ['.semgrepignore', ...changed.map(exactPattern)].join('\n') + '\n');
+  }
+  await git(['read-tree', '-mu', 'HEAD'], { cwd: tree, env });
   const dir = path.resolve(tree, prefix);
   // The rule files as the workspace has them (untracked, like the toolkit's bundled rules, or
   // changed), at the same place: Semgrep prefixes each rule id with its file's path from the
   // working directory, so the ids stay those of a full scan and the baseline still matches.
+  const copied: string[] = [];
   for (const config of configs) {
     const inside = insideWorkspace(workspace, config);
-    if (inside !== undefined) await cp(path.resolve(workspace, config), path.join(dir, inside), { recursive: true, force: true });
+    if (inside === undefined) continue;
+    await cp(path.resolve(workspace, config), path.join(dir, inside), { recursive: true, force: true });
+    copied.push(exactPattern(path.relative(tree, path.join(dir, inside)).split(path.sep).join('/')));
   }
+  await writeFile(excludes, copied.map((pattern) => `${pattern}\n`).join(''));
   return {
     dir,
+    env,
     cleanup: async () => {
       await git(['worktree', 'remove', '--force', tree]);
+      await rm(excludes, { force: true });
     },
   };
 }
@@ -225,7 +278,7 @@ export const semgrep: Scanner = {
   run: {
     command: 'semgrep',
     summary:
-      'semgrep with the local rule files of semgrep-config, skip-paths as --exclude and metrics off; on a diff-aware scan only what the change introduced (`--baseline-commit`, run in a private worktree of HEAD so that the workspace is never checked out to the base)',
+      'semgrep with the local rule files of semgrep-config, skip-paths as --exclude and metrics off; on a diff-aware scan only what the change introduced (`--baseline-commit`, run in a private sparse worktree of HEAD holding the changed files, so that the workspace is never checked out to the base)',
     args: ({ report, workspace, semgrepConfig, diffBase, skipPaths = [], isolatedIn }) => [
       'scan',
       ...semgrepConfig.flatMap((c) => ['--config', configIn(workspace, c, isolatedIn)]),
@@ -245,7 +298,7 @@ export const semgrep: Scanner = {
     ],
     isolate: ({ workspace, diffBase, workDir, report, semgrepConfig }, deps) =>
       diffBase
-        ? headWorktree(workspace, path.join(workDir ?? path.dirname(report), 'semgrep-head'), semgrepConfig, deps)
+        ? headWorktree(workspace, path.join(workDir ?? path.dirname(report), 'semgrep-head'), semgrepConfig, diffBase, deps)
         : Promise.resolve(undefined),
     env: { SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' },
     // its parallel scan uses `--jobs` threads (default: 0.85 × the cores it detects; its help
