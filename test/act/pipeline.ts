@@ -366,3 +366,38 @@ export async function seedTrivyDbCache(store: string, now = new Date()): Promise
   rmSync(cache, { recursive: true, force: true });
   return entry;
 }
+
+/**
+ * Runs a workspace's workflow under act on a pull request (number `number`, branch `feature` into
+ * main) with the pipeline's default scan set-up as this machine can serve it: the scanners from a
+ * mirror on disk (scannerMirror), named by the runner settings a self-hosted runner would have, and
+ * Trivy's database seeded in the actions/cache stand-in (seedTrivyDbCache). Returns the run and
+ * the cache store.
+ */
+export async function runPullRequest(
+  act: string,
+  ws: ActWorkspace,
+  options: Pick<ActOptions, 'secrets' | 'vars' | 'env'> & { number: number },
+): Promise<{ run: ActRun; cacheStore: string }> {
+  const { requireTool } = await import('@pipeline-toolkit/testing');
+  const mirror = await scannerMirror(path.dirname(ws.dir), { gitleaks: requireTool('gitleaks').path, trivy: requireTool('trivy').path });
+  const cacheStore = path.join(path.dirname(ws.dir), 'actions-cache');
+  await seedTrivyDbCache(cacheStore);
+  const run = await runAct(act, ws, {
+    secrets: options.secrets,
+    vars: options.vars,
+    env: {
+      ...options.env,
+      PIPELINE_TOOLKIT_SCANNER_MIRROR: mirror.mirror,
+      PIPELINE_TOOLKIT_SCANNER_CHECKSUMS: mirror.checksums,
+      PTK_ACT_CACHE: cacheStore,
+    },
+    path: [path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
+    timeoutMs: 420_000,
+    event: {
+      name: 'pull_request',
+      payload: { number: options.number, pull_request: { number: options.number, head: { ref: 'feature' }, base: { ref: 'main' } } },
+    },
+  });
+  return { run, cacheStore };
+}

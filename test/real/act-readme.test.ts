@@ -1,22 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
-import { repoRoot, requireTool, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
+import { repoRoot, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 import { requireAct } from '../act/install.ts';
-import {
-  prepareWorkspace,
-  readmeCaller,
-  runAct,
-  scannerMirror,
-  seedTrivyDbCache,
-  withJobContextDefaults,
-  type ActRun,
-  type ActWorkspace,
-} from '../act/pipeline.ts';
+import { prepareWorkspace, readmeCaller, runPullRequest, withJobContextDefaults, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
 import { requirePythonVenv } from './python-venv.ts';
 
 /**
@@ -31,10 +21,10 @@ import { requirePythonVenv } from './python-venv.ts';
  * `org/pipeline-toolkit@<sha>` is served from a snapshot of this checkout (act's
  * --local-repository), and that snapshot's workflow receives, as the defaults of toolkit-repository
  * and toolkit-ref, the values GitHub's `job.workflow_repository` / `job.workflow_sha` would carry
- * (act has no such context; see withJobContextDefaults). The scan's default setup command really
- * builds Gitleaks with `go install`, from the Go caches `npm run tools` filled (as a runner with
- * setup-go's cache would). Trivy's vulnerability database comes from the actions/cache stand-in,
- * seeded with the offline database built from real advisories (seedTrivyDbCache, ADR-033).
+ * (act has no such context; see withJobContextDefaults). The scan's default set-up really installs
+ * Gitleaks, Semgrep and Trivy (install-scanners), from a mirror on disk checked against its checksum
+ * file. Trivy's vulnerability database comes from the actions/cache stand-in, seeded with the
+ * offline database built from real advisories (runPullRequest, ADR-033).
  */
 const slackPath = '/services/T0README/B0README/readmewebhooksecret';
 const token = 'ghs_readmeCallerToken0123456789abcdefXYZ';
@@ -44,7 +34,6 @@ let slack: LoopbackServer;
 let github: LoopbackServer;
 let ws: ActWorkspace;
 let run: ActRun;
-let gopath: string;
 let cacheStore: string;
 
 const ofJob = (job: string, command: string) => run.entries.filter((e) => e['jobID'] === job && e['command'] === command);
@@ -81,44 +70,18 @@ beforeAll(async () => {
     res.writeHead(upload ? 202 : 404, { 'content-type': 'application/json; charset=utf-8' });
     res.end(upload ? '{"id":"47177e22-5596-11eb-80a1-c1e54ef945c6","url":"https://api.github.com/x"}' : '{"message":"Not Found"}');
   });
-  gopath = await mkdtemp(path.join(tmpdir(), 'ptk-act-gopath-'));
-  const goCache = path.join(
-    process.env['PIPELINE_TOOLKIT_CACHE'] ?? path.join(process.env['HOME'] ?? '/root', '.cache', 'pipeline-toolkit'),
-    'go',
-  );
-
   ws = await prepareWorkspace({ text: caller }, { repository, ref });
-  const mirror = await scannerMirror(path.dirname(ws.dir), { gitleaks: requireTool('gitleaks').path, trivy: requireTool('trivy').path });
-  cacheStore = path.join(path.dirname(ws.dir), 'actions-cache');
-  // Trivy's database as the workflow's cache step would restore it: built offline from real advisories (ADR-033).
-  await seedTrivyDbCache(cacheStore);
-  run = await runAct(act, ws, {
+  // the default scan set-up, Trivy's database built offline from real advisories (ADR-033)
+  ({ run, cacheStore } = await runPullRequest(act, ws, {
+    number: 12,
     secrets: { SLACK_WEBHOOK: `${slack.url}${slackPath}`, GITHUB_TOKEN: token },
     vars: { PRODUCTION_URL: 'https://orders.example.test' },
     env: {
       PTK_ACT_PYTHON: path.dirname(venv.bin('python')),
       PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK: 'true',
       GITHUB_API_URL: github.url,
-      // Go's module and build caches of `npm run tools`: the default scan-setup-command's
-      // `go install` of Gitleaks reuses them; the binary lands in a GOPATH of this run.
-      GOMODCACHE: path.join(goCache, 'mod'),
-      GOCACHE: path.join(goCache, 'build'),
-      GOFLAGS: '-modcacherw',
-      GOTOOLCHAIN: 'local',
-      GOPATH: gopath,
-      // The default scan set-up (install-scanners: gitleaks, semgrep, trivy) from a mirror on disk,
-      // checked against that mirror's checksum file (the runner settings a self-hosted runner would have).
-      PIPELINE_TOOLKIT_SCANNER_MIRROR: mirror.mirror,
-      PIPELINE_TOOLKIT_SCANNER_CHECKSUMS: mirror.checksums,
-      PTK_ACT_CACHE: cacheStore,
     },
-    path: [path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
-    timeoutMs: 420_000,
-    event: {
-      name: 'pull_request',
-      payload: { number: 12, pull_request: { number: 12, head: { ref: 'feature' }, base: { ref: 'main' } } },
-    },
-  });
+  }));
 }, 480_000);
 
 afterAll(async () => {
@@ -126,7 +89,6 @@ afterAll(async () => {
   await github?.close();
   if (!process.env['PTK_ACT_KEEP']) {
     if (ws) await rm(path.dirname(ws.dir), { recursive: true, force: true });
-    if (gopath) await rm(gopath, { recursive: true, force: true });
   }
 });
 

@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { appendFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { advisoriesDir, requireTool, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
+import { advisoriesDir, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 import { requireAct } from '../act/install.ts';
-import {
-  prepareWorkspace,
-  readmeCaller,
-  runAct,
-  scannerMirror,
-  seedTrivyDbCache,
-  type ActRun,
-  type ActWorkspace,
-} from '../act/pipeline.ts';
+import { prepareWorkspace, readmeCaller, runPullRequest, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
 import { requirePythonVenv } from './python-venv.ts';
 
 /**
@@ -45,7 +36,6 @@ let slack: LoopbackServer;
 let github: LoopbackServer;
 let ws: ActWorkspace;
 let run: ActRun;
-let gopath: string;
 
 const ofJob = (job: string, command: string) => run.entries.filter((e) => e['jobID'] === job && e['command'] === command);
 const result = (job: string) => run.jobs.filter((j) => j.job === job).map((j) => j.result);
@@ -67,11 +57,6 @@ beforeAll(async () => {
     res.writeHead(upload ? 202 : 404, { 'content-type': 'application/json; charset=utf-8' });
     res.end(upload ? '{"id":"47177e22-5596-11eb-80a1-c1e54ef945c6","url":"https://api.github.com/x"}' : '{"message":"Not Found"}');
   });
-  gopath = await mkdtemp(path.join(tmpdir(), 'ptk-act-gopath-'));
-  const goCache = path.join(
-    process.env['PIPELINE_TOOLKIT_CACHE'] ?? path.join(process.env['HOME'] ?? '/root', '.cache', 'pipeline-toolkit'),
-    'go',
-  );
   ws = await prepareWorkspace({ text: caller }, pin);
   // The pull request's branch: one commit that pins the vulnerable version in the service's requirements.
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ws.dir, stdio: 'pipe' });
@@ -88,32 +73,16 @@ beforeAll(async () => {
     `Add ${pkg} for the debug console`,
   );
 
-  const mirror = await scannerMirror(path.dirname(ws.dir), { gitleaks: requireTool('gitleaks').path, trivy: requireTool('trivy').path });
-  const cacheStore = path.join(path.dirname(ws.dir), 'actions-cache');
-  await seedTrivyDbCache(cacheStore);
-  run = await runAct(act, ws, {
+  ({ run } = await runPullRequest(act, ws, {
+    number: 13,
     secrets: { SLACK_WEBHOOK: `${slack.url}${slackPath}`, GITHUB_TOKEN: token },
     vars: { PRODUCTION_URL: 'https://orders.example.test' },
     env: {
       PTK_ACT_PYTHON: path.dirname(venv.bin('python')),
       PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK: 'true',
       GITHUB_API_URL: github.url,
-      GOMODCACHE: path.join(goCache, 'mod'),
-      GOCACHE: path.join(goCache, 'build'),
-      GOFLAGS: '-modcacherw',
-      GOTOOLCHAIN: 'local',
-      GOPATH: gopath,
-      PIPELINE_TOOLKIT_SCANNER_MIRROR: mirror.mirror,
-      PIPELINE_TOOLKIT_SCANNER_CHECKSUMS: mirror.checksums,
-      PTK_ACT_CACHE: cacheStore,
     },
-    path: [path.dirname(process.execPath), '/usr/local/bin', '/usr/bin', '/bin'].join(':'),
-    timeoutMs: 420_000,
-    event: {
-      name: 'pull_request',
-      payload: { number: 13, pull_request: { number: 13, head: { ref: 'feature' }, base: { ref: 'main' } } },
-    },
-  });
+  }));
 }, 480_000);
 
 afterAll(async () => {
@@ -121,7 +90,6 @@ afterAll(async () => {
   await github?.close();
   if (!process.env['PTK_ACT_KEEP']) {
     if (ws) await rm(path.dirname(ws.dir), { recursive: true, force: true });
-    if (gopath) await rm(gopath, { recursive: true, force: true });
   }
 });
 
