@@ -23,6 +23,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import type { LoopbackServer } from '@pipeline-toolkit/testing';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
@@ -367,27 +368,44 @@ export async function seedTrivyDbCache(store: string, now = new Date()): Promise
   return entry;
 }
 
+/** The loopback servers a pull request's pipeline talks to: a Slack webhook that accepts every post, and GitHub's REST API with the one route such a run calls (the code-scanning upload). */
+export async function pullRequestStandIns(): Promise<{ slack: LoopbackServer; github: LoopbackServer }> {
+  const { startServer } = await import('@pipeline-toolkit/testing');
+  const slack = await startServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.end('ok');
+  });
+  const github = await startServer((req, res) => {
+    const upload = req.method === 'POST' && req.url === `/repos/${SERVICE_REPOSITORY}/code-scanning/sarifs`;
+    res.writeHead(upload ? 202 : 404, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(upload ? '{"id":"47177e22-5596-11eb-80a1-c1e54ef945c6","url":"https://api.github.com/x"}' : '{"message":"Not Found"}');
+  });
+  return { slack, github };
+}
+
 /**
  * Runs a workspace's workflow under act on a pull request (number `number`, branch `feature` into
- * main) with the pipeline's default scan set-up as this machine can serve it: the scanners from a
- * mirror on disk (scannerMirror), named by the runner settings a self-hosted runner would have, and
- * Trivy's database seeded in the actions/cache stand-in (seedTrivyDbCache). Returns the run and
- * the cache store.
+ * main) against the stand-ins of pullRequestStandIns, with the pipeline's default scan set-up as
+ * this machine can serve it: the scanners from a mirror on disk (scannerMirror), named by the
+ * runner settings a self-hosted runner would have, and Trivy's database seeded in the actions/cache
+ * stand-in (seedTrivyDbCache). Returns the run and the cache store.
  */
 export async function runPullRequest(
   act: string,
   ws: ActWorkspace,
-  options: Pick<ActOptions, 'secrets' | 'vars' | 'env'> & { number: number },
+  options: { number: number; slackWebhook: string; github: LoopbackServer; token: string; python: string },
 ): Promise<{ run: ActRun; cacheStore: string }> {
   const { requireTool } = await import('@pipeline-toolkit/testing');
   const mirror = await scannerMirror(path.dirname(ws.dir), { gitleaks: requireTool('gitleaks').path, trivy: requireTool('trivy').path });
   const cacheStore = path.join(path.dirname(ws.dir), 'actions-cache');
   await seedTrivyDbCache(cacheStore);
   const run = await runAct(act, ws, {
-    secrets: options.secrets,
-    vars: options.vars,
+    secrets: { SLACK_WEBHOOK: options.slackWebhook, GITHUB_TOKEN: options.token },
+    vars: { PRODUCTION_URL: 'https://orders.example.test' },
     env: {
-      ...options.env,
+      PTK_ACT_PYTHON: options.python,
+      PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK: 'true',
+      GITHUB_API_URL: options.github.url,
       PIPELINE_TOOLKIT_SCANNER_MIRROR: mirror.mirror,
       PIPELINE_TOOLKIT_SCANNER_CHECKSUMS: mirror.checksums,
       PTK_ACT_CACHE: cacheStore,

@@ -4,9 +4,17 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
-import { repoRoot, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
+import { repoRoot, type LoopbackServer } from '@pipeline-toolkit/testing';
 import { requireAct } from '../act/install.ts';
-import { prepareWorkspace, readmeCaller, runPullRequest, withJobContextDefaults, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
+import {
+  prepareWorkspace,
+  pullRequestStandIns,
+  readmeCaller,
+  runPullRequest,
+  withJobContextDefaults,
+  type ActRun,
+  type ActWorkspace,
+} from '../act/pipeline.ts';
 import { requirePythonVenv } from './python-venv.ts';
 
 /**
@@ -60,27 +68,15 @@ beforeAll(async () => {
   caller = readme.text;
   const { repository, ref } = readme.pin;
 
-  slack = await startServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end('ok');
-  });
-  // GitHub's REST API, the one route a pull request's pipeline calls: the code-scanning upload.
-  github = await startServer((req, res) => {
-    const upload = req.method === 'POST' && req.url === '/repos/example/orders-service/code-scanning/sarifs';
-    res.writeHead(upload ? 202 : 404, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(upload ? '{"id":"47177e22-5596-11eb-80a1-c1e54ef945c6","url":"https://api.github.com/x"}' : '{"message":"Not Found"}');
-  });
+  ({ slack, github } = await pullRequestStandIns());
   ws = await prepareWorkspace({ text: caller }, { repository, ref });
   // the default scan set-up, Trivy's database built offline from real advisories (ADR-033)
   ({ run, cacheStore } = await runPullRequest(act, ws, {
     number: 12,
-    secrets: { SLACK_WEBHOOK: `${slack.url}${slackPath}`, GITHUB_TOKEN: token },
-    vars: { PRODUCTION_URL: 'https://orders.example.test' },
-    env: {
-      PTK_ACT_PYTHON: path.dirname(venv.bin('python')),
-      PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK: 'true',
-      GITHUB_API_URL: github.url,
-    },
+    slackWebhook: `${slack.url}${slackPath}`,
+    github,
+    token,
+    python: path.dirname(venv.bin('python')),
   }));
 }, 480_000);
 

@@ -3,9 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { appendFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { advisoriesDir, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
+import { advisoriesDir, type LoopbackServer } from '@pipeline-toolkit/testing';
 import { requireAct } from '../act/install.ts';
-import { prepareWorkspace, readmeCaller, runPullRequest, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
+import { prepareWorkspace, pullRequestStandIns, readmeCaller, runPullRequest, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
 import { requirePythonVenv } from './python-venv.ts';
 
 /**
@@ -48,15 +48,7 @@ beforeAll(async () => {
   const act = requireAct();
   const venv = requirePythonVenv();
   const { text: caller, pin } = await readmeCaller();
-  slack = await startServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end('ok');
-  });
-  github = await startServer((req, res) => {
-    const upload = req.method === 'POST' && req.url === '/repos/example/orders-service/code-scanning/sarifs';
-    res.writeHead(upload ? 202 : 404, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(upload ? '{"id":"47177e22-5596-11eb-80a1-c1e54ef945c6","url":"https://api.github.com/x"}' : '{"message":"Not Found"}');
-  });
+  ({ slack, github } = await pullRequestStandIns());
   ws = await prepareWorkspace({ text: caller }, pin);
   // The pull request's branch: one commit that pins the vulnerable version in the service's requirements.
   const git = (...args: string[]) => execFileSync('git', args, { cwd: ws.dir, stdio: 'pipe' });
@@ -75,13 +67,10 @@ beforeAll(async () => {
 
   ({ run } = await runPullRequest(act, ws, {
     number: 13,
-    secrets: { SLACK_WEBHOOK: `${slack.url}${slackPath}`, GITHUB_TOKEN: token },
-    vars: { PRODUCTION_URL: 'https://orders.example.test' },
-    env: {
-      PTK_ACT_PYTHON: path.dirname(venv.bin('python')),
-      PIPELINE_TOOLKIT_TEST_SLACK_LOOPBACK: 'true',
-      GITHUB_API_URL: github.url,
-    },
+    slackWebhook: `${slack.url}${slackPath}`,
+    github,
+    token,
+    python: path.dirname(venv.bin('python')),
   }));
 }, 480_000);
 
