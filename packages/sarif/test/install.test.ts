@@ -135,6 +135,37 @@ describe('installScanners', () => {
   });
 });
 
+describe('installSemgrep', () => {
+  it("checks the installed Semgrep's version with its update check and metrics off: no call to semgrep.dev, and no 95 s wait for one without a network", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tools-'));
+    const calls: { command: string; args: readonly string[]; env?: Record<string, string> }[] = [];
+    const ok = { exitCode: 0, stdout: '', stderr: '' };
+    // python, its venv and pip as the install drives them; the version probe answers like Semgrep
+    const exec: Exec = async (command, args, options) => {
+      calls.push({ command, args, ...(options?.env ? { env: options.env } : {}) });
+      if (args[0] === '-c') return { ...ok, stdout: '3.11\n' };
+      if (args[0] === '-m' && args[1] === 'venv') await mkdir(path.join(args[2]!, 'bin'), { recursive: true });
+      if (args[0] === '--version') return { ...ok, stdout: `${SCANNER_VERSIONS.semgrep}\n` };
+      return ok;
+    };
+    const [installed] = await installScanners(
+      {
+        tools: ['semgrep'],
+        dir,
+        checksumsFile: path.join(assets, 'checksums.sha256'),
+        semgrepRequirements: path.join(assets, 'semgrep-requirements.txt'),
+        platform: linux,
+      },
+      { exec, log: new MemoryLogger() },
+    );
+    expect(installed).toMatchObject({ tool: 'semgrep', version: SCANNER_VERSIONS.semgrep, from: 'install' });
+    const probes = calls.filter((c) => c.args[0] === '--version');
+    expect(probes).toEqual([
+      { command: installed!.bin, args: ['--version'], env: { SEMGREP_ENABLE_VERSION_CHECK: '0', SEMGREP_SEND_METRICS: 'off' } },
+    ]);
+  });
+});
+
 describe('ensureTrivyDb', () => {
   it('fails naming the repositories and the last error when no database can be had', async () => {
     const cacheDir = await mkdtemp(path.join(tmpdir(), 'trivy-cache-'));

@@ -6,6 +6,7 @@ import { pipeline } from 'node:stream/promises';
 import { ExternalError, type Exec, type Logger } from '@pipeline-toolkit/core';
 import { downloadVerified, type DownloadPolicy } from './download.ts';
 import { ARCHIVES, parseChecksums, SCANNER_VERSIONS, type ArchiveRelease, type Installable, type Platform } from './releases.ts';
+import { SEMGREP_ENV } from '../scanners/semgrep.ts';
 
 export interface InstallOptions {
   tools: readonly Installable[];
@@ -69,8 +70,15 @@ function sourceOf(release: ArchiveRelease, asset: string, mirror: string | undef
   return path.join(mirror, asset);
 }
 
-async function checkVersion(bin: string, args: string[], expect: string, deps: InstallDeps, timeoutMs = 60_000): Promise<void> {
-  const { stdout, stderr } = await deps.exec(bin, args, { logger: deps.log, timeoutMs });
+async function checkVersion(
+  bin: string,
+  args: string[],
+  expect: string,
+  deps: InstallDeps,
+  timeoutMs = 60_000,
+  env?: Record<string, string>,
+): Promise<void> {
+  const { stdout, stderr } = await deps.exec(bin, args, { logger: deps.log, timeoutMs, ...(env ? { env } : {}) });
   if (!`${stdout}\n${stderr}`.includes(expect))
     throw new ExternalError(`${bin} ${args.join(' ')} did not report '${expect}': ${(stdout || stderr).trim().slice(0, 200)}`);
 }
@@ -192,8 +200,8 @@ async function installSemgrep(options: InstallOptions, deps: InstallDeps): Promi
       `Installing Semgrep ${version} with pip --require-hashes -r ${options.semgrepRequirements} failed (a hash mismatch names the file pip refused): ${String(error)}`,
     );
   }
-  // Semgrep's first start compiles its Python modules: minutes on a loaded runner.
-  await checkVersion(bin, ['--version'], version, deps, 600_000);
+  // in the environment of the scans: without it Semgrep first asks semgrep.dev for a newer release
+  await checkVersion(bin, ['--version'], version, deps, 120_000, { ...SEMGREP_ENV });
   await writeFile(
     markerFile,
     `${JSON.stringify({ artifact: path.basename(options.semgrepRequirements), artifactSha256: lockHash, binarySha256: '', home }, null, 2)}\n`,

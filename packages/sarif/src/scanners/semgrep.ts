@@ -9,6 +9,13 @@ import type { Isolated, Scanner, ScannerDeps } from './scanner.ts';
 
 export const SEMGREP = { id: 'semgrep', name: 'Semgrep', informationUri: 'https://semgrep.dev' } as const;
 
+/**
+ * The environment Semgrep is run in, for a scan or only `--version`: no metrics, and no check of
+ * semgrep.dev for a newer release, which Semgrep makes at every start otherwise (a call out of the
+ * runner; where there is no network it waits about 95 s before printing even its version).
+ */
+export const SEMGREP_ENV: Readonly<Record<string, string>> = { SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' };
+
 /** Semgrep's fingerprint, unless masked (logged-out Semgrep ≥ 1.100 writes "requires login"; test snapshots "0x42"). */
 export function usableFingerprint(fingerprint: string | undefined): string | undefined {
   return fingerprint && /^[0-9a-f]{16,}(?:_\d+)?$/i.test(fingerprint) ? fingerprint : undefined;
@@ -300,7 +307,7 @@ export const semgrep: Scanner = {
       diffBase
         ? headWorktree(workspace, path.join(workDir ?? path.dirname(report), 'semgrep-head'), semgrepConfig, diffBase, deps)
         : Promise.resolve(undefined),
-    env: { SEMGREP_SEND_METRICS: 'off', SEMGREP_ENABLE_VERSION_CHECK: '0' },
+    env: SEMGREP_ENV,
     // its parallel scan uses `--jobs` threads (default: 0.85 × the cores it detects; its help
     // warns that more threads than CPUs slow the scan with garbage-collection latency)
     cores: (n) => ({ args: ['--jobs', String(n)] }),
