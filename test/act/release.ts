@@ -20,7 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseLog, type ActRun } from './pipeline.ts';
+import { actProcessEnv, parseLog, type ActRun } from './pipeline.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../..');
@@ -276,7 +276,7 @@ export async function runRelease(
   ];
   const child = spawn(act, args, {
     cwd: repo.dir,
-    env: { PATH: options.path, HOME: process.env['HOME'] ?? '/root', LANG: 'C.UTF-8', TMPDIR: tmpdir() },
+    env: actProcessEnv(options.path),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
