@@ -560,7 +560,7 @@ class ChunkPool {
  * text and parsed in one batch: below V8's largest regular object (128 KB) that text is an
  * ordinary young-generation string, garbage at the next scavenge; 256 KB and 128 KB texts are
  * large objects of the old generation, kept until a full collection. Interleaved runs of the
- * benchmark, 64 or 96 KB against 128 or 256 KB: 3–5% less wall time and CPU (README.md, "Figures").
+ * benchmark, 64 or 96 KB against 128 or 256 KB: 1–5% less wall time, 3–8% less CPU (README.md, "Figures").
  */
 export const CHUNK_SIZE = 1 << 16;
 
