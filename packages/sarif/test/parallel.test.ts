@@ -7,6 +7,7 @@ import type { AggregateJob, ReportKind } from '../src/index.ts';
 import { fromRecord, toRecord } from '../src/parallel/errors.ts';
 import { JsonStreamReader, NOT_MINE, type ReaderState } from '../src/parallel/reader.ts';
 import { aggregateInWorker } from '../src/parallel/worker.ts';
+import { IN_THREAD_BELOW, inThread, splitOf } from '../src/parallel/split.ts';
 import { fixture } from './helpers.ts';
 
 const work = mkdtempSync(path.join(tmpdir(), 'sarif-parallel-'));
@@ -91,6 +92,31 @@ describe('the streaming reader', () => {
       }).toThrow(SyntaxError);
     }
   }, 60_000);
+});
+
+describe('which thread aggregates', () => {
+  it('reports under 1 MB in all are aggregated in the calling thread; larger ones, or a divided job, in workers', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'in-thread-'));
+    try {
+      const report = (name: string, bytes: number) => {
+        const file = path.join(dir, name);
+        writeFileSync(file, ' '.repeat(bytes));
+        return { input: 'sarif-files', label: name, kind: 'sarif' as ReportKind, file };
+      };
+      const small = { sources: [report('a.sarif', IN_THREAD_BELOW / 2), report('b.sarif', IN_THREAD_BELOW / 2 - 1)] };
+      const large = { sources: [report('c.sarif', IN_THREAD_BELOW / 2), report('d.sarif', IN_THREAD_BELOW / 2)] };
+      const none = { sources: [] };
+      const missing = { sources: [{ ...report('e.sarif', 1), file: path.join(dir, 'missing.sarif') }] };
+      expect(inThread(small, splitOf(small as AggregateJob))).toBe(true);
+      expect(inThread(none, splitOf(none as unknown as AggregateJob))).toBe(true);
+      expect(inThread(missing, splitOf(missing as AggregateJob))).toBe(true);
+      expect(inThread(large, splitOf(large as AggregateJob))).toBe(false);
+      // a job divided between two threads (tests divide small reports too) always has its workers
+      expect(inThread(small, { index: 1 })).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('errors across threads', () => {

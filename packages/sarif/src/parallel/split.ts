@@ -15,12 +15,24 @@ export interface Split {
 /** Below this many bytes of reports, a second thread costs more to start than it saves. */
 const PARALLEL_BYTES = 8 << 20;
 
-function fileSize(file: string): number {
+export function fileSize(file: string): number {
   try {
     return statSync(file).size;
   } catch {
     return 0; // a missing file: loadReport names it when its turn comes
   }
+}
+
+/**
+ * Below this many bytes of reports in all, the aggregation runs in the thread that asks for it:
+ * starting a worker (about 50 ms) would cost more than reading them, and the small young
+ * generation of a worker (RESOURCE_LIMITS) matters only for large reports.
+ */
+export const IN_THREAD_BELOW = 1 << 20;
+
+/** Whether the job is small enough to aggregate in the calling thread (IN_THREAD_BELOW), with no shard. */
+export function inThread(job: Pick<AggregateJob, 'sources'>, split: Split): boolean {
+  return split.index >= job.sources.length && job.sources.reduce((sum, s) => sum + fileSize(s.file), 0) < IN_THREAD_BELOW;
 }
 
 /** A report is not divided so close to its start or end that one side would get less than this. */

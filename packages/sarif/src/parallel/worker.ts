@@ -3,18 +3,20 @@ import { ExternalError } from '@pipeline-toolkit/core';
 import type { AggregateJob, AggregateOutcome } from '../job.ts';
 import { fromRecord, toRecord, type ThreadErrorRecord } from './errors.ts';
 import { RESOURCE_LIMITS, startShard } from './shard-thread.ts';
-import { shardJob, splitOf } from './split.ts';
+import { inThread, shardJob, splitOf } from './split.ts';
 
 const JOB = 'pipeline-toolkit/aggregate';
 
 /**
  * Runs aggregateJob in a worker thread started from this very module (in the bundle, its chunk).
  * When the reports are divided, the shard's thread is started here too, at the same time, and
- * the two talk through a channel of their own.
+ * the two talk through a channel of their own. Small reports are aggregated in this thread
+ * (inThread in split.ts).
  */
 export async function aggregateInWorker(job: AggregateJob): Promise<AggregateOutcome> {
   const split = splitOf(job);
   const payload: AggregateJob = { ...job, split };
+  if (inThread(job, split)) return (await import('../job.ts')).aggregateJob(payload);
   let shard: Worker | undefined;
   if (split.index < job.sources.length) {
     const { port1, port2 } = new MessageChannel();
