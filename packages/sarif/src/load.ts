@@ -191,8 +191,16 @@ export async function loadReport(
           streamed = scanner;
           if (!accepts(kind, formatOf(scanner)) || kind === 'sarif')
             throw new ReportError(file, `is ${formatName(formatOf(scanner))}; expected ${expected(kind)}`);
-          const read = scanner.stream!.element;
-          return (element, index) => read(element, index, topLevel, ctx);
+          const { element: read, nested } = scanner.stream!;
+          const element = (item: unknown, index: number) => read(item, index, topLevel, ctx);
+          if (!nested) return element;
+          // each element is a document of its own, whose large array is read item by item too
+          const handlers = {
+            split: new Set([nested.key]),
+            arrayStart: (_key: string, inner: Readonly<Record<string, string>>, keys: ReadonlySet<string>) =>
+              nested.start(inner, keys, topLevel, ctx),
+          };
+          return { element, handlers };
         },
       },
       chunkSize,

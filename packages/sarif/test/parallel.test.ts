@@ -62,6 +62,32 @@ describe('the streaming reader', () => {
     expect([...seen].sort()).toEqual(['array-start', 'document', 'elements', 'unscanned'].sort());
   }, 60_000);
 
+  it("reads a real Trivy report's Vulnerabilities item by item (nested), cut in two at every byte boundary", () => {
+    const bytes = readFileSync(fixture(SMALL[0]![0]));
+    const results = (JSON.parse(bytes.toString('utf8')) as { Results: Record<string, unknown>[] }).Results;
+    // Trivy writes Target and Class before Vulnerabilities, so every Result's items are handed over first
+    const whole = JSON.stringify(results.map((r) => ({ items: r['Vulnerabilities'], element: { ...r, Vulnerabilities: [] } })));
+    expect(results.every((r) => Array.isArray(r['Vulnerabilities']) && r['Class'])).toBe(true);
+    const wrong: string[] = [];
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const seen: { items: unknown[]; element?: unknown }[] = [{ items: [] }];
+      const reader = new JsonStreamReader({
+        split: new Set(['Results']),
+        arrayStart: () => ({
+          element: (element) => {
+            seen.at(-1)!.element = element;
+            seen.push({ items: [] });
+          },
+          handlers: { split: new Set(['Vulnerabilities']), arrayStart: () => (item) => seen.at(-1)!.items.push(item) },
+        }),
+      });
+      for (const part of [bytes.subarray(0, cut), bytes.subarray(cut)]) expect(reader.push(Buffer.from(part))).toBeUndefined();
+      reader.end();
+      if (JSON.stringify(seen.slice(0, -1)) !== whole) wrong.push(`cut at ${cut}`);
+    }
+    expect(wrong).toEqual([]);
+  }, 60_000);
+
   it('reads it cut in three, and with a byte order mark cut anywhere', () => {
     const [name, key] = SMALL[2]!;
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(fixture(name))]);

@@ -159,3 +159,110 @@ describe('streamed reading', () => {
     }
   });
 });
+
+describe("nested arrays (the items of each element's own large array, as Trivy's Vulnerabilities in each Result)", () => {
+  /** Results of every shape: taken (Target and Class first), left whole (Packages first, no Class), scalars, an empty one, items that look like separators. */
+  const results = [
+    {
+      Target: 'go.mod',
+      Class: 'lang-pkgs',
+      Type: 'gomod',
+      Vulnerabilities: Array.from({ length: 120 }, (_, i) => ({
+        VulnerabilityID: `CVE-2024-${i}`,
+        Title: `}, {"VulnerabilityID": "x" é ${'y'.repeat(i % 40)}`,
+        Refs: [{ u: '],}' }],
+      })),
+    },
+    {
+      Target: 'package-lock.json',
+      Class: 'lang-pkgs',
+      Packages: [{ ID: 'a@1' }],
+      Vulnerabilities: [{ VulnerabilityID: 'CVE-1', PkgID: 'a@1' }],
+    },
+    { Target: 'legacy', Type: 'npm', Vulnerabilities: [{ VulnerabilityID: 'CVE-2' }] },
+    'a scalar result',
+    { Target: 'empty', Class: 'os-pkgs', Vulnerabilities: [], Misconfigurations: [{ ID: 'm' }] },
+    {
+      Class: 'secret',
+      Target: 'x',
+      Vulnerabilities: Array.from({ length: 40 }, (_, i) => ({ VulnerabilityID: `V-${i}`, Text: 'é€'.repeat(i * 50) })),
+      Secrets: [{ RuleID: 's' }],
+    },
+    // scalars last: the one before the array's `]` ends there
+    7,
+    null,
+  ];
+  const taken = (r: unknown) => typeof r === 'object' && r !== null && 'Class' in r && !('Packages' in r);
+  /** What nested reading hands over, derived from the document: items of the taken Results, then each Result without them. */
+  const expected = results.map((r, i) => ({
+    items: taken(r) ? (r as { Vulnerabilities: unknown[] }).Vulnerabilities.map((v) => [i, v]) : [],
+    element: taken(r) ? { ...(r as object), Vulnerabilities: [] } : r,
+  }));
+
+  async function readNested(file: string, chunk: number, division?: Division) {
+    const seen: { items: unknown[]; element?: unknown }[] = [{ items: [] }];
+    const rest = await streamJson(
+      file,
+      {
+        split: new Set(['Results']),
+        arrayStart: (_key, top) => ({
+          element: (element) => {
+            seen.at(-1)!.element = element;
+            seen.push({ items: [] });
+          },
+          handlers: {
+            split: new Set(['Vulnerabilities']),
+            arrayStart: (_inner, result, keys) => {
+              expect(top).toEqual({ ArtifactName: 'app' });
+              if (!('Class' in result) || keys.has('Packages')) return undefined;
+              return (item) => seen.at(-1)!.items.push([seen.length - 1, item]);
+            },
+          },
+        }),
+      },
+      chunk,
+      division,
+    );
+    seen.pop();
+    return { seen, rest };
+  }
+
+  it('hands over the items of the elements it takes, then each element without them, at any chunk size and indentation', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));
+    const file = path.join(dir, 'doc.json');
+    for (const indent of [0, 2]) {
+      const doc = { ArtifactName: 'app', Results: results, after: { Vulnerabilities: [1] } };
+      await writeFile(file, JSON.stringify(doc, null, indent));
+      for (const chunk of [1, 13, 200, 4096, 1 << 16]) {
+        const { seen, rest } = await readNested(file, chunk);
+        expect(seen.map((s) => ({ items: s.items, element: s.element }))).toEqual(expected);
+        expect(rest).toEqual({ ...doc, Results: [] });
+      }
+    }
+  }, 30_000);
+
+  it('divides such a document between two sides that each hand over their elements whole', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));
+    const file = path.join(dir, 'doc.json');
+    await writeFile(file, JSON.stringify({ ArtifactName: 'app', Results: [...results, ...results] }, null, 1));
+    const size = (await readFile(file)).length;
+    for (let at = 0; at <= size; at += 997) {
+      const before = await readNested(file, 4096, { at, side: 'before' });
+      const after = await readNested(file, 4096, { at, side: 'after' });
+      expect([...before.seen, ...after.seen].map((s) => s.element)).toEqual([...expected, ...expected].map((e) => e.element));
+      expect([...before.seen, ...after.seen].flatMap((s) => s.items.map((item) => (item as unknown[])[1]))).toEqual(
+        [...expected, ...expected].flatMap((e) => e.items.map((item) => item[1])),
+      );
+    }
+  }, 30_000);
+
+  it('refuses separators out of place between the elements it reads with nested readers', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));
+    const file = path.join(dir, 'doc.json');
+    const r = '{"Target": "a", "Class": "c", "Vulnerabilities": [{"VulnerabilityID": "V"}]}';
+    for (const body of [`${r},,${r}`, `${r} ${r}`, `${r},`, `,${r}`, `${r}}`, `${r}, }`, `${r}, "x" "y"`]) {
+      await writeFile(file, `{"ArtifactName": "app", "Results": [${body}]}`);
+      for (const chunk of [1, 7, 1 << 16]) await expect(readNested(file, chunk)).rejects.toThrow(SyntaxError);
+    }
+  });
+});

@@ -74,15 +74,10 @@ async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, rendered:
   const findings = agg.finish();
   const output = new ShardOutput(findings, job.root);
   // the shard's findings name their tools as read: as the outputs name them (redacted), like the shard's own rendering
-  const handover = {
-    ...read.handover,
-    tools: read.handover.tools.map((t) =>
-      t
-        .split('\n')
-        .map((id) => agg.toolId(id))
-        .join('\n'),
-    ),
-  };
+  // (tens of thousands of entries, a handful of distinct ones: each is redacted once)
+  const named = new Map<string, string>();
+  for (const ids of new Set(read.handover.tools)) named.set(ids, ids.split('\n').map(agg.toolId, agg).join('\n'));
+  const handover = { ...read.handover, tools: read.handover.tools.map((ids) => named.get(ids)!) };
   const plan = planOutputs([output.describe(), describeHandover(handover, verdict)], agg.tools, job);
   return { findings, output, plan, shardRendered: shard.render(plan, rendered) };
 }

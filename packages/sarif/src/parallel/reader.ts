@@ -32,14 +32,36 @@ export const DIVISIBLE_WITHIN = 4 << 20;
 /** The reader's answer for the `before` side of a division that took place, and for the `after` side of one that did not. */
 export const NOT_MINE: unique symbol = Symbol('not this side of the division');
 
+/** A nested reader's answer: its document (an element of the outer reader's split array) ended. */
+const ENDED: unique symbol = Symbol('the element ended');
+
+/** Takes one element of a split array. */
+export type ElementHandler = (element: unknown, index: number) => void;
+
+/**
+ * The elements of a split array read each as a document of its own, by a nested reader (see
+ * README.md, "Nested arrays"): the nested reader hands over the elements of the element's own
+ * large arrays (`handlers`, for example Trivy's Vulnerabilities in each Result), and then the
+ * element without them goes to `element`.
+ */
+export interface NestedElements {
+  handlers: StreamHandlers;
+  element: ElementHandler;
+}
+
 export interface StreamHandlers {
   /** Top-level array keys whose elements are handed over one at a time (`''`: the document itself is that array). */
   split: ReadonlySet<string>;
   /**
    * Called when a split array starts, with the top-level string values read so far (for example
-   * Trivy's ArtifactName, which precedes Results). Returns the element handler.
+   * Trivy's ArtifactName, which precedes Results) and every top-level key met so far. Returns how
+   * its elements are read, or undefined: the array is not split, but read with the document.
    */
-  arrayStart(key: string, topLevel: Readonly<Record<string, string>>): (element: unknown, index: number) => void;
+  arrayStart(
+    key: string,
+    topLevel: Readonly<Record<string, string>>,
+    keys: ReadonlySet<string>,
+  ): ElementHandler | NestedElements | undefined;
 }
 
 /**
@@ -128,6 +150,7 @@ export class JsonStreamReader {
   readonly #skeletonChunks = new Set<ArrayBufferLike>();
   #copyStart = -1;
   readonly #topLevel: Record<string, string> = {};
+  readonly #keys = new Set<string>();
   #expectKey = false;
   #key = '';
   #capture: 'key' | 'value' | undefined;
@@ -136,7 +159,7 @@ export class JsonStreamReader {
 
   // the split array being read, and its batch (from #batchStart of this chunk, after #batchParts)
   #splitDepth = -1;
-  #onElement: ((element: unknown, index: number) => void) | undefined;
+  #onElement: ElementHandler | undefined;
   #index = 0;
   #batchStart = -1;
   #batchParts: Buffer[] = [];
@@ -156,10 +179,22 @@ export class JsonStreamReader {
   /** Where a batch cut by chunk boundaries is put together to be decoded: grown to the largest batch, reused. */
   #joined = Buffer.alloc(0);
 
-  constructor(handlers: StreamHandlers, division?: Division) {
+  // nested arrays: the split array's elements are each read by a nested reader (#child) with these handlers
+  #nested: StreamHandlers | undefined;
+  #child: JsonStreamReader | undefined;
+  /** Between the elements of a nested split array: an element was read last (a separator or the end comes next). */
+  #afterElement = false;
+  /** This reader reads one element of an outer reader's split array: it stops where that element ends. */
+  readonly #embedded: boolean;
+  /** Where an embedded reader's document ended in the chunk it was pushed. */
+  #ended = -1;
+
+  constructor(handlers: StreamHandlers, division?: Division, embedded = false) {
     this.#handlers = handlers;
     this.#division = division;
     this.#awaitingDivision = division?.side === 'after';
+    this.#embedded = embedded;
+    if (embedded) this.#bom = -1;
   }
 
   get state(): ReaderState {
@@ -187,7 +222,8 @@ export class JsonStreamReader {
   viewsOf(chunk: Buffer): 'kept' | 'carried' | undefined {
     if (this.#skeletonChunks.has(chunk.buffer)) return 'kept';
     const of = (parts: readonly Buffer[]) => parts.some((part) => part.buffer === chunk.buffer);
-    return of(this.#batchParts) || of(this.#textParts) ? 'carried' : undefined;
+    // a nested reader's views, its skeleton's too, last until its element ends
+    return of(this.#batchParts) || of(this.#textParts) || this.#child?.viewsOf(chunk) ? 'carried' : undefined;
   }
 
   #keep(part: Buffer): void {
@@ -226,6 +262,11 @@ export class JsonStreamReader {
     if (this.#textStart >= 0) this.#textStart = 0;
     this.#lastSeparator = -1;
     this.#copyStart = this.#state === 'document' ? from : -1;
+    return this.#scanFrom(buf, this.#child ? this.#readNested(buf, from, n) : from, n, base);
+  }
+
+  /** Scans buf[from, n) of the chunk being read (see #scan). */
+  #scanFrom(buf: Buffer, from: number, n: number, base: number): typeof NOT_MINE | undefined {
     for (let i = from; i < n; i++) {
       if (!this.#inString && this.#splitDepth >= 0 && this.#stack.length > this.#splitDepth) {
         i = this.#skipElement(buf, i, n);
@@ -238,10 +279,48 @@ export class JsonStreamReader {
       const b = buf[i]!;
       if (b <= 32) continue; // whitespace: most of an indented report outside its strings
       if (this.#state === 'array-start') this.#firstElement(b, i);
-      if (this.#structural(buf, i, n, b, base) === NOT_MINE) return NOT_MINE;
+      if (this.#nested && this.#state === 'elements' && this.#stack.length === this.#splitDepth && b !== COMMA && b !== CLOSE_BRACKET) {
+        i = this.#startNested(buf, i, n) - 1;
+        continue;
+      }
+      const result = this.#structural(buf, i, n, b, base);
+      if (result === NOT_MINE) return NOT_MINE;
+      if (result === ENDED) {
+        this.#endChunk(buf, this.#ended);
+        return undefined;
+      }
     }
     this.#endChunk(buf, n);
     return undefined;
+  }
+
+  /** An element of a nested split array starts at `i`: a nested reader reads it. Returns where this reader goes on. */
+  #startNested(buf: Buffer, i: number, n: number): number {
+    if (this.#afterElement) throw new SyntaxError(`Unexpected '${String.fromCharCode(buf[i]!)}' after an array element`);
+    this.#child = new JsonStreamReader(this.#nested!, undefined, true);
+    return this.#readNested(buf, i, n);
+  }
+
+  /**
+   * Gives `buf[i, n)` to the nested reader of the element being read; when the element ends
+   * there, hands it over. Returns where this reader goes on (`n`: the element goes on).
+   */
+  #readNested(buf: Buffer, i: number, n: number): number {
+    const child = this.#child!;
+    const end = child.#pushEmbedded(i === 0 && n === buf.length ? buf : buf.subarray(i, n));
+    if (end < 0) return n;
+    this.#child = undefined;
+    this.#afterElement = true;
+    this.#onElement!(child.end(), this.#index++);
+    return i + end;
+  }
+
+  /** An embedded reader's chunk: returns where its document ended in it, or -1 when it goes on. */
+  #pushEmbedded(buf: Buffer): number {
+    this.#ended = -1;
+    if (!this.#fastChunk(buf, buf.length)) this.#scan(buf, 0, buf.length, this.#offset);
+    this.#offset += buf.length;
+    return this.#ended;
   }
 
   /** Inside an element: to the byte that closes it, or the end of the chunk. */
@@ -288,7 +367,7 @@ export class JsonStreamReader {
     const text = Buffer.concat([...this.#textParts, buf.subarray(this.#textStart, end + 1)]).toString('utf8');
     this.#textParts = [];
     this.#textStart = -1;
-    if (this.#capture === 'key') this.#key = JSON.parse(text) as string;
+    if (this.#capture === 'key') this.#keys.add((this.#key = JSON.parse(text) as string));
     else this.#topLevel[this.#key] = JSON.parse(text) as string;
     this.#capture = undefined;
   }
@@ -300,13 +379,19 @@ export class JsonStreamReader {
     if (this.#awaitingDivision) this.#state = 'skipping';
     else {
       this.#state = 'elements';
-      this.#batchStart = i;
+      // the elements of a nested split array are read by nested readers, not in batches
+      if (!this.#nested) this.#batchStart = i;
     }
   }
 
   /** A byte outside strings and elements that is not whitespace. */
-  #structural(buf: Buffer, i: number, n: number, b: number, base: number): typeof NOT_MINE | undefined {
+  #structural(buf: Buffer, i: number, n: number, b: number, base: number): typeof NOT_MINE | typeof ENDED | undefined {
     const stack = this.#stack;
+    if (this.#embedded && stack.length === 0 && (b === COMMA || b === CLOSE_BRACKET || b === CLOSE_BRACE)) {
+      // a scalar element ended before this byte (or there was none: the outer reader's separator follows)
+      this.#ended = i;
+      return ENDED;
+    }
     switch (b) {
       case QUOTE:
         this.#inString = true;
@@ -327,7 +412,9 @@ export class JsonStreamReader {
         const closes = b === CLOSE_BRACKET && stack.length === this.#splitDepth;
         if (closes && this.#closeArray(buf, i) === NOT_MINE) return NOT_MINE;
         stack.pop();
-        return undefined;
+        if (!this.#embedded || stack.length > 0) return undefined;
+        this.#ended = i + 1;
+        return ENDED;
       }
       case COMMA:
         if (stack.length === this.#splitDepth) return this.#separatorAt(buf, i, n, base);
@@ -348,10 +435,14 @@ export class JsonStreamReader {
     return (stack.length === 1 && split.has('')) || (stack.length === 2 && stack[0] === OBJECT && split.has(this.#key));
   }
 
-  /** A split array opens at `i`. */
+  /** A split array opens at `i` (unless its handler leaves it in the document). */
   #openArray(buf: Buffer, i: number, base: number): typeof NOT_MINE | undefined {
     const depth = this.#stack.length;
-    this.#onElement = this.#handlers.arrayStart(depth === 1 ? '' : this.#key, this.#topLevel);
+    const handler = this.#handlers.arrayStart(depth === 1 ? '' : this.#key, this.#topLevel, this.#keys);
+    if (!handler) return undefined;
+    this.#onElement = typeof handler === 'function' ? handler : handler.element;
+    this.#nested = typeof handler === 'function' ? undefined : handler.handlers;
+    this.#afterElement = false;
     this.#keep(buf.subarray(this.#copyStart, i + 1));
     this.#copyStart = -1;
     this.#splitDepth = depth;
@@ -367,6 +458,8 @@ export class JsonStreamReader {
   #closeArray(buf: Buffer, i: number): typeof NOT_MINE | undefined {
     if (this.#awaitingDivision) return NOT_MINE; // the array ended before the division
     if (this.#batchStart >= 0) this.#finishBatch(buf, i);
+    if (this.#nested && this.#state === 'elements' && !this.#afterElement) throw new SyntaxError("Unexpected ']' after ','");
+    this.#nested = undefined;
     this.#splitDepth = -1;
     this.#state = 'document';
     this.#copyStart = i;
@@ -377,7 +470,10 @@ export class JsonStreamReader {
   /** A separator between two elements of the split array, at `i`: where a division may fall. */
   #separatorAt(buf: Buffer, i: number, n: number, base: number): typeof NOT_MINE | undefined {
     if (this.#state === 'skipping') this.#index++;
-    else {
+    else if (this.#nested) {
+      if (!this.#afterElement) throw new SyntaxError("Unexpected ',' after ','");
+      this.#afterElement = false;
+    } else {
       this.#lastSeparator = i;
       if (!this.#separator && !this.#fastFailed) this.#learnSeparator(buf, i, n);
     }
@@ -390,7 +486,7 @@ export class JsonStreamReader {
     // the after side takes over from the element after this separator
     this.#awaitingDivision = false;
     this.#state = 'elements';
-    this.#batchStart = i + 1;
+    if (!this.#nested) this.#batchStart = i + 1;
     return undefined;
   }
 
@@ -488,6 +584,18 @@ export class JsonStreamReader {
       if (!(error instanceof SyntaxError)) throw error;
       this.#fastFailed = true;
       return false;
+    }
+    if (this.#embedded) {
+      // the element may end in this chunk: the rest is scanned, from the element after the separator
+      this.#batchParts = [];
+      this.#batchStart = comma + 1;
+      this.#lastSeparator = -1;
+      this.#copyStart = -1;
+      this.#stack.length = this.#splitDepth;
+      this.#inString = false;
+      this.#escape = false;
+      this.#scanFrom(buf, comma + 1, n, this.#offset);
+      return true;
     }
     this.#batchStart = 0;
     this.#batchParts = [buf.subarray(comma + 1, n)];

@@ -105,6 +105,21 @@ export interface StreamedArray {
   element(element: unknown, index: number, envelope: JsonObject, ctx: ParseContext): void;
   /** The document around the array, once all of it is read. */
   envelope(rest: JsonObject, ctx: ParseContext): void;
+  /**
+   * A large array in each element (Trivy's Vulnerabilities in a Result), read item by item when
+   * `start` gives a reader for it: `element` holds the element's string values read before the
+   * array, `keys` every key met so far. Undefined leaves the array in the element, read whole.
+   * The element then comes to `element()` without the items already read.
+   */
+  nested?: {
+    key: string;
+    start(
+      element: Readonly<Record<string, string>>,
+      keys: ReadonlySet<string>,
+      envelope: JsonObject,
+      ctx: ParseContext,
+    ): ((item: unknown, index: number) => void) | undefined;
+  };
 }
 
 /**

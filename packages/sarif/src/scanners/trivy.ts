@@ -198,6 +198,26 @@ const READERS: Record<string, { list: string; read: (item: JsonObject, scope: Sc
   license: { list: 'Licenses', read: licence },
 };
 
+/**
+ * A Result's Vulnerabilities read one by one (streamed, see load.ts), when what places them came
+ * before them: the Result's Target and Class, and no Packages (whose lines place vulnerabilities).
+ * Trivy writes a Result in that order; a Result written otherwise is read whole.
+ */
+export function streamedVulnerabilities(
+  result: Readonly<Record<string, string>>,
+  keys: ReadonlySet<string>,
+  artifact: TrivyArtifact,
+  ctx: ParseContext,
+): ((item: unknown) => void) | undefined {
+  if (result['Target'] === undefined || result['Class'] === undefined || keys.has('Packages')) return undefined;
+  const scope = scopeOf(result, artifact, ctx);
+  return (item) => {
+    const v = obj(item);
+    const finding = v && vulnerability(v, scope, false);
+    if (finding) ctx.sink.finding(finding);
+  };
+}
+
 /** One entry of a Trivy report's Results: its vulnerabilities, misconfigurations, secrets, licences and modified (suppressed) findings. */
 export function readTrivyResult(item: unknown, artifact: TrivyArtifact, ctx: ParseContext): void {
   const result = obj(item);
@@ -335,6 +355,7 @@ export const trivy: Scanner = {
     key: 'Results',
     element: (element, _index, envelope, ctx) => readTrivyResult(element, envelope, ctx),
     envelope: readTrivyEnvelope,
+    nested: { key: 'Vulnerabilities', start: streamedVulnerabilities },
   },
   run: {
     command: 'trivy',
