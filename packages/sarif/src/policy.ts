@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, isInside } from '@pipeline-toolkit/core';
 import type { z as ZodNamespace } from 'zod';
-import { isMap, isSeq, LineCounter, parseDocument, type YAMLSeq } from 'yaml';
+import type { YAMLSeq } from 'yaml';
 import { fingerprintOf, matchOf } from './aggregate.ts';
 import type { Category, ToolInfo } from './model.ts';
 import type { RawFinding, ReportSink } from './sink.ts';
@@ -103,7 +103,8 @@ export async function readSuppressions(
   options: { input: string; label: string; now?: Date },
 ): Promise<Suppression[]> {
   const text = await readFile(file, 'utf8');
-  const { z } = await import('zod');
+  // zod and yaml are loaded when a file needs them: they stay out of the workers that read the reports
+  const [{ z }, { isMap, isSeq, LineCounter, parseDocument }] = await Promise.all([import('zod'), import('yaml')]);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const fail = (problems: string[]): never => {
@@ -199,7 +200,7 @@ export async function parseTrivyIgnoreYaml(
   file: string,
   options: { input: string; now?: Date },
 ): Promise<TrivyIgnoreEntry[]> {
-  const { z } = await import('zod');
+  const [{ z }, { parseDocument }] = await Promise.all([import('zod'), import('yaml')]);
   const doc = parseDocument(text, { prettyErrors: false });
   const bad = (why: string): never => {
     throw new InputError(

@@ -94,23 +94,23 @@ export class SecretIndex {
    */
   add(secret: string | undefined): string | undefined {
     const value = secret?.trim();
-    if (!value || value.length < MIN || this.#all.has(value) || value === 'REDACTED' || (value.startsWith('*') && /^[*]+$/.test(value)))
-      return undefined;
-    this.#register(value);
-    return value;
+    if (!value || value.length < MIN || value === 'REDACTED' || (value.startsWith('*') && /^[*]+$/.test(value))) return undefined;
+    return this.#register(value) ? value : undefined;
   }
 
   /** Registers the secrets of another index (its values(), already checked there); returns the new ones. */
   addAll(values: readonly string[]): string[] {
-    const added = values.filter((value) => !this.#all.has(value));
-    for (const value of added) this.#register(value);
-    return added;
+    return values.filter((value) => this.#register(value));
   }
 
-  #register(value: string): void {
+  /** Registers a value unless it is known (one lookup in the set, which tens of thousands of secrets make slow: its size tells). */
+  #register(value: string): boolean {
+    const known = this.#all.size;
     this.#all.add(value);
+    if (this.#all.size === known) return false;
     (value.length >= LONG ? this.#long : this.#short).add(value);
     this.#memoStale = true;
+    return true;
   }
 
   /**

@@ -101,7 +101,9 @@ function layout(pieces: Iterable<string | { shard: number }>, sizes: readonly nu
  * files must exist: shard 0 creates them before the others start.
  */
 export function assembleFiles(files: OutputFiles, layouts: Layouts, shard: number, rendered: OutputFiles): void {
-  for (const which of ['sarif', 'findings'] as const) assemble(files[which], layouts[which], shard, rendered[which], shard === 0);
+  // the two threads start on different files: writes to one file wait for each other (its inode's lock)
+  const order = shard % 2 === 0 ? (['sarif', 'findings'] as const) : (['findings', 'sarif'] as const);
+  for (const which of order) assemble(files[which], layouts[which], shard, rendered[which], shard === 0);
 }
 
 function assemble(file: string, layout: FileLayout, shard: number, rendered: string, texts: boolean): void {

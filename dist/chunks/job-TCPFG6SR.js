@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{e as a,f as b,g as c}from"./chunk-D3QXE5OU.js";import"./chunk-UUE4PDT4.js";import"./chunk-AUHVS4XR.js";import"./chunk-U2AYTSZZ.js";import"./chunk-DX3ZWFVI.js";import"./chunk-RGEKJ4H7.js";import"./chunk-HVQVKNFY.js";import"./chunk-RUOKFGRG.js";export{b as aggregateJob,c as outcome,a as readSources};
