@@ -265,4 +265,21 @@ describe("nested arrays (the items of each element's own large array, as Trivy's
       for (const chunk of [1, 7, 1 << 16]) await expect(readNested(file, chunk)).rejects.toThrow(SyntaxError);
     }
   });
+
+  it('hands over the items of every copy of a key given twice (JSON.parse would keep only the last: findings hidden from the gate)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));
+    const file = path.join(dir, 'doc.json');
+    const text = '{"ArtifactName": "app", "Results": [{"Target": "a", "Class": "c", "Vulnerabilities": [1, 2], "Vulnerabilities": [3]}]}';
+    await writeFile(file, text);
+    for (const chunk of [1, 7, 1 << 16]) {
+      const { seen } = await readNested(file, chunk);
+      expect(seen.map((s) => s.items)).toEqual([
+        [
+          [0, 1],
+          [0, 2],
+          [0, 3],
+        ],
+      ]);
+    }
+  });
 });
