@@ -57,7 +57,11 @@ export interface ShardDescription {
   unlocated: number;
 }
 
-/** A segment placed in a file: the first `count` findings of one shard's bucket. `first`: nothing precedes it in its list. */
+/**
+ * A segment placed in a file: the first `count` findings of one shard's bucket. `first`: nothing
+ * precedes it in its list (in the SARIF file; in the findings file the separators between
+ * segments are text of their own, so that a shard renders its entries before the plan exists).
+ */
 export interface PlannedSegment {
   shard: number;
   bucket: number;
@@ -149,8 +153,9 @@ export class ShardOutput {
         else if (piece.segment.shard === shard) sizes.sarif.push(this.#results(sarif, piece.run, piece.segment));
       }
     }
-    if (findings) {
-      for (const piece of skeleton ? findingsPieces(plan) : plan.entries) {
+    if (findings && !skeleton) sizes.findings = this.renderEntries(findings);
+    else if (findings) {
+      for (const piece of findingsPieces(plan)) {
         if (typeof piece === 'string') findings.write(piece);
         else if (piece.shard === shard) sizes.findings.push(this.#entries(findings, piece));
       }
@@ -172,11 +177,21 @@ export class ShardOutput {
     return out.position - start;
   }
 
-  /** One segment of the findings file; returns its size. */
-  #entries(out: TextFile, segment: PlannedSegment): number {
+  /** One segment of the findings file (a whole bucket, without a separator before it); returns its size. */
+  #entries(out: TextFile, segment: Pick<PlannedSegment, 'bucket'>): number {
     const start = out.position;
-    for (const [i, f] of this.#buckets[segment.bucket]!.entries()) out.write(`${i || !segment.first ? ',\n' : ''}${findingJson(f)}`);
+    for (const [i, f] of this.#buckets[segment.bucket]!.entries()) out.write(`${i ? ',\n' : ''}${findingJson(f)}`);
     return out.position - start;
+  }
+
+  /**
+   * This shard's segments of the findings file, in order: every bucket that has findings (the
+   * plan's entries of this shard, known before the plan). Returns their sizes in bytes.
+   */
+  renderEntries(out: TextFile): number[] {
+    const sizes: number[] = [];
+    for (const [bucket, list] of this.#buckets.entries()) if (list.length) sizes.push(this.#entries(out, { bucket }));
+    return sizes;
   }
 
   /** The entries of the rules that first appear in this shard's segments, in plan order (see fillSources). */
@@ -319,7 +334,10 @@ export function* sarifPieces(plan: OutputPlan): Generator<SarifPiece> {
 /** The findings file (a JSON array, one finding per line) as text and segments, in order. */
 export function* findingsPieces(plan: OutputPlan): Generator<string | PlannedSegment> {
   yield '[\n';
-  yield* plan.entries;
+  for (const [i, segment] of plan.entries.entries()) {
+    if (i) yield ',\n';
+    yield segment;
+  }
   yield '\n]\n';
 }
 

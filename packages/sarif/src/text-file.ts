@@ -56,3 +56,13 @@ export class TextFile {
     this.#flushed += length;
   }
 }
+
+/** Writes `file` through a TextFile with `write`, and closes it whatever happens. */
+export function writeTextFile<T>(file: string, write: (out: TextFile) => T): T {
+  const out = new TextFile(file);
+  try {
+    return write(out);
+  } finally {
+    out.close();
+  }
+}

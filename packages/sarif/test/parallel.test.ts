@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -218,5 +218,23 @@ describe('errors across threads', () => {
       expect([name, (error as InputError).input]).toEqual([name, input]);
       expect((error as Error).message).toMatch(new RegExp(`^Input '${input}': ${file}: is not valid JSON \\(.+\\); expected a`));
     }
+  }, 60_000);
+
+  it('a failure after both threads rendered leaves none of their temporary files behind', async () => {
+    const semgrep = path.join(work, 'semgrep.json');
+    const trivy = path.join(work, 'trivy.json');
+    writeFileSync(semgrep, readFileSync(fixture(SMALL[1]![0])));
+    writeFileSync(trivy, readFileSync(fixture(SMALL[0]![0])));
+    const failing = job('unwritable', [
+      [semgrep, 'semgrep'],
+      [trivy, 'trivy'],
+    ]);
+    // the SARIF file's name is taken by a folder: assembly fails once both threads have rendered their parts
+    mkdirSync(failing.sarifFile, { recursive: true });
+    await expect(aggregateInWorker(failing)).rejects.toThrow(/EISDIR/);
+    const parts = () => readdirSync(path.dirname(failing.sarifFile)).filter((f) => f.endsWith('.part'));
+    // the shard's files go once it has stopped, after the error is reported
+    for (let wait = 0; wait < 100 && parts().length; wait++) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(parts()).toEqual([]);
   }, 60_000);
 });

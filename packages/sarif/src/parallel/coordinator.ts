@@ -1,4 +1,3 @@
-import { rmSync } from 'node:fs';
 import { addCounts, countAll, type Aggregator } from '../aggregate.ts';
 import { outcome, readSources, type AggregateJob, type AggregateOutcome } from '../job.ts';
 import { planOutputs, renderFiles, ShardOutput, fillSources, type OutputFiles } from '../output.ts';
@@ -7,7 +6,7 @@ import { TextFile } from '../text-file.ts';
 import { assembleFiles, describeHandover, layoutFiles } from './assemble.ts';
 import { redactInputError } from './errors.ts';
 import { Shard } from './shard.ts';
-import { startShard } from './shard-thread.ts';
+import { partFiles, removeParts, startShard } from './shard-thread.ts';
 import { shardJob, type Split } from './split.ts';
 
 /**
@@ -17,7 +16,6 @@ import { shardJob, type Split } from './split.ts';
  */
 export async function aggregateInTwoThreads(job: AggregateJob, split: Split, agg: Aggregator): Promise<AggregateOutcome> {
   const shard = new Shard(job.shardPort ?? startShard(shardJob(job, split)));
-  const rendered = (n: number): OutputFiles => ({ sarif: `${job.sarifFile}.${n}.part`, findings: `${job.findingsFile}.${n}.part` });
   try {
     const divided = split.at === undefined ? [] : [job.sources[split.index]!];
     // the secrets found so far go to the shard every few MB: it redacts with them as soon as it has read
@@ -31,8 +29,8 @@ export async function aggregateInTwoThreads(job: AggregateJob, split: Split, agg
     sendSecrets(true);
     // while the shard finishes reading: texts are checked again only for the shard's new secrets
     agg.redactTexts();
-    const { findings, output, plan, shardRendered } = await merge(agg, shard, job, rendered(1));
-    const own = rendered(0);
+    const { findings, output, plan, shardRendered } = await merge(agg, shard, job, partFiles(job, 1));
+    const own = partFiles(job, 0);
     const sizes = renderFiles(output, plan, 0, own, false);
     const counts = countAll(findings, agg.tools);
     const heads = [headOf(findings)];
@@ -51,7 +49,7 @@ export async function aggregateInTwoThreads(job: AggregateJob, split: Split, agg
     return await outcome(job, agg, { findings: joinHeads(heads), counts }, plan.stats);
   } finally {
     await shard.close();
-    for (const n of [0, 1]) for (const file of Object.values(rendered(n))) rmSync(file, { force: true });
+    removeParts(job);
   }
 }
 
@@ -70,7 +68,7 @@ async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, rendered:
   agg.addSkipped(read.skipped);
   agg.addSecrets(read.secrets);
   const verdict = agg.absorb(read.handover);
-  shard.verdict(verdict);
+  shard.verdict(verdict, rendered);
   const findings = agg.finish();
   const output = new ShardOutput(findings, job.root);
   // the shard's findings name their tools as read: as the outputs name them (redacted), like the shard's own rendering
@@ -79,5 +77,5 @@ async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, rendered:
   for (const ids of new Set(read.handover.tools)) named.set(ids, ids.split('\n').map(agg.toolId, agg).join('\n'));
   const handover = { ...read.handover, tools: read.handover.tools.map((ids) => named.get(ids)!) };
   const plan = planOutputs([output.describe(), describeHandover(handover, verdict)], agg.tools, job);
-  return { findings, output, plan, shardRendered: shard.render(plan, rendered) };
+  return { findings, output, plan, shardRendered: shard.render(plan) };
 }

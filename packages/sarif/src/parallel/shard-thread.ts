@@ -1,4 +1,6 @@
+import { rmSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import type { OutputFiles } from '../output.ts';
 import type { ShardJob } from './shard.ts';
 
 /**
@@ -14,6 +16,16 @@ const JOB = 'pipeline-toolkit/shard';
  * memory near the findings themselves. The old generation is left unlimited.
  */
 export const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 16 };
+
+/** The temporary files thread `n` (0: the coordinator, 1: the shard) renders its segments into, next to the outputs. */
+export function partFiles(job: { sarifFile: string; findingsFile: string }, n: number): OutputFiles {
+  return { sarif: `${job.sarifFile}.${n}.part`, findings: `${job.findingsFile}.${n}.part` };
+}
+
+/** Removes both threads' temporary files (none is left behind, whichever thread stopped where). */
+export function removeParts(job: { sarifFile: string; findingsFile: string }): void {
+  for (const n of [0, 1]) for (const file of Object.values(partFiles(job, n))) rmSync(file, { force: true });
+}
 
 /** Starts a shard's thread; it talks to its coordinator through `port`, else through its parent. */
 export function startShard(job: ShardJob, port?: MessagePort): Worker {

@@ -4,8 +4,9 @@ import { Aggregator, countAll, type FindingCounts, type Handover, type SkippedPa
 import { readReports, type ReportSource } from '../load.ts';
 import type { FindingPolicy } from '../policy.ts';
 import type { Finding, Location, ToolInfo } from '../model.ts';
-import { renderFiles, ShardOutput, type OutputFiles, type OutputPlan, type Sizes } from '../output.ts';
+import { ShardOutput, type OutputFiles, type OutputPlan, type Sizes } from '../output.ts';
 import { headOf } from '../report.ts';
+import { writeTextFile } from '../text-file.ts';
 import { placement, type RuleSource } from '../writer.ts';
 import { assembleFiles, type Layouts } from './assemble.ts';
 import { fromRecord, reportInputError, toRecord, type InputOf, type ThreadErrorRecord } from './errors.ts';
@@ -28,8 +29,8 @@ type FromShard =
 
 type ToShard =
   | { step: 'secrets'; secrets: string[]; last: boolean }
-  | { step: 'verdict'; verdict: Verdict }
-  | { step: 'render'; plan: OutputPlan; rendered: OutputFiles }
+  | { step: 'verdict'; verdict: Verdict; rendered: OutputFiles }
+  | { step: 'render'; plan: OutputPlan }
   | { step: 'assemble'; layouts: Layouts; files: OutputFiles };
 
 /** Messages taken one step at a time: the first of the step asked for, or the first failure. */
@@ -103,14 +104,17 @@ export class Shard {
     this.#send({ step: 'secrets', secrets, last });
   }
 
-  /** Gives the deduplication verdict: the shard keeps and sorts its findings meanwhile. */
-  verdict(verdict: Verdict): void {
-    this.#send({ step: 'verdict', verdict });
+  /**
+   * Gives the deduplication verdict: the shard keeps and sorts its findings meanwhile, and renders
+   * its segments of the findings file (they do not depend on the plan) into `rendered.findings`.
+   */
+  verdict(verdict: Verdict, rendered: OutputFiles): void {
+    this.#send({ step: 'verdict', verdict, rendered });
   }
 
-  /** Gives the plan: the shard renders its segments into `rendered`. Resolves to their sizes and the entries of the rules first seen in them. */
-  render(plan: OutputPlan, rendered: OutputFiles): Promise<Extract<FromShard, { step: 'rendered' }>> {
-    this.#send({ step: 'render', plan, rendered });
+  /** Gives the plan: the shard renders its SARIF segments. Resolves to the sizes of all its segments and the entries of the rules first seen in them. */
+  render(plan: OutputPlan): Promise<Extract<FromShard, { step: 'rendered' }>> {
+    this.#send({ step: 'render', plan });
     return this.#next('rendered');
   }
 
@@ -176,13 +180,16 @@ async function steps(job: ShardJob, port: MessagePort): Promise<void> {
   agg.redactTexts();
   await expect('secrets');
   agg.redactTexts();
-  agg.applyVerdict((await expect('verdict')).verdict);
+  const { verdict, rendered } = await expect('verdict');
+  agg.applyVerdict(verdict);
   const findings = agg.finish();
   const output = new ShardOutput(findings, job.root);
-  const { plan, rendered } = await expect('render');
   try {
-    const sizes = renderFiles(output, plan, 1, rendered, false);
-    post({ step: 'rendered', sizes, sources: output.ruleSources(plan, 1) });
+    // while the coordinator makes the plan
+    const entries = writeTextFile(rendered.findings, (out) => output.renderEntries(out));
+    const { plan } = await expect('render');
+    const results = writeTextFile(rendered.sarif, (out) => output.render(plan, 1, { sarif: out }, false).sarif);
+    post({ step: 'rendered', sizes: { sarif: results, findings: entries }, sources: output.ruleSources(plan, 1) });
     // while the coordinator lays the files out
     post({ step: 'counted', counts: countAll(findings, []), head: headOf(findings) });
     const { layouts, files } = await expect('assemble');

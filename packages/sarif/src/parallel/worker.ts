@@ -2,7 +2,7 @@ import { isMainThread, MessageChannel, parentPort, Worker, workerData } from 'no
 import { ExternalError } from '@pipeline-toolkit/core';
 import type { AggregateJob, AggregateOutcome } from '../job.ts';
 import { fromRecord, toRecord, type ThreadErrorRecord } from './errors.ts';
-import { RESOURCE_LIMITS, startShard } from './shard-thread.ts';
+import { removeParts, RESOURCE_LIMITS, startShard } from './shard-thread.ts';
 import { inThread, shardJob, splitOf } from './split.ts';
 
 const JOB = 'pipeline-toolkit/aggregate';
@@ -45,8 +45,9 @@ export async function aggregateInWorker(job: AggregateJob): Promise<AggregateOut
       });
     });
   } finally {
-    // done (or failed) with the shard: it stops while the action writes its outputs
-    void shard?.terminate();
+    // done (or failed) with the shard: it stops while the action writes its outputs (stopped while
+    // rendering, it would leave its temporary files behind: they go once it has stopped)
+    if (shard) void shard.terminate().then(() => removeParts(job));
   }
 }
 

@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{isMainThread as e,parentPort as s,Worker as i,workerData as o}from"node:worker_threads";var t="pipeline-toolkit/shard",n={maxYoungGenerationSizeMb:16};function d(a,r){return new i(new URL(import.meta.url),{workerData:{job:t,payload:a,port:r},transferList:r?[r]:[],resourceLimits:n})}if(!e&&o?.job===t){let{payload:a,port:r=s}=o;await(await import("./shard-I7PB7C5Z.js")).runShard(a,r)}export{n as a,d as b};
