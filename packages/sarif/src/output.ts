@@ -10,7 +10,7 @@ import {
   type Severity,
   type ToolInfo,
 } from './model.ts';
-import { TextFile } from './text-file.ts';
+import { writeTextFile, type TextFile } from './text-file.ts';
 import {
   driverJson,
   findingJson,
@@ -58,14 +58,17 @@ export interface ShardDescription {
 }
 
 /**
- * A segment placed in a file: the first `count` findings of one shard's bucket. `first`: nothing
- * precedes it in its list (in the SARIF file; in the findings file the separators between
- * segments are text of their own, so that a shard renders its entries before the plan exists).
+ * A segment of the findings file: one shard's bucket, whole. The separators between segments are
+ * text of the file, so a shard renders its segments before the plan exists.
  */
-export interface PlannedSegment {
+export interface EntrySegment {
   shard: number;
   bucket: number;
   count: number;
+}
+
+/** A segment of a SARIF run: the first `count` findings of one shard's bucket. `first`: nothing precedes it in the run. */
+export interface PlannedSegment extends EntrySegment {
   first: boolean;
 }
 
@@ -87,7 +90,7 @@ export interface OutputPlan {
   categoryPrefix: string;
   runs: PlannedRun[];
   /** The findings file's segments. */
-  entries: PlannedSegment[];
+  entries: EntrySegment[];
   stats: SarifStats;
 }
 
@@ -157,7 +160,7 @@ export class ShardOutput {
     else if (findings) {
       for (const piece of findingsPieces(plan)) {
         if (typeof piece === 'string') findings.write(piece);
-        else if (piece.shard === shard) sizes.findings.push(this.#entries(findings, piece));
+        else if (piece.shard === shard) sizes.findings.push(this.#entries(findings, piece.bucket));
       }
     }
     return sizes;
@@ -178,9 +181,9 @@ export class ShardOutput {
   }
 
   /** One segment of the findings file (a whole bucket, without a separator before it); returns its size. */
-  #entries(out: TextFile, segment: Pick<PlannedSegment, 'bucket'>): number {
+  #entries(out: TextFile, bucket: number): number {
     const start = out.position;
-    for (const [i, f] of this.#buckets[segment.bucket]!.entries()) out.write(`${i ? ',\n' : ''}${findingJson(f)}`);
+    for (const [i, f] of this.#buckets[bucket]!.entries()) out.write(`${i ? ',\n' : ''}${findingJson(f)}`);
     return out.position - start;
   }
 
@@ -190,7 +193,7 @@ export class ShardOutput {
    */
   renderEntries(out: TextFile): number[] {
     const sizes: number[] = [];
-    for (const [bucket, list] of this.#buckets.entries()) if (list.length) sizes.push(this.#entries(out, { bucket }));
+    for (const [bucket, list] of this.#buckets.entries()) if (list.length) sizes.push(this.#entries(out, bucket));
     return sizes;
   }
 
@@ -237,14 +240,9 @@ export interface OutputFiles {
 
 /** Renders a shard's segments into `files` (to be assembled), or with `skeleton` the whole files. */
 export function renderFiles(output: ShardOutput, plan: OutputPlan, shard: number, files: OutputFiles, skeleton: boolean): Sizes {
-  const sarif = new TextFile(files.sarif);
-  const findings = new TextFile(files.findings);
-  try {
-    return output.render(plan, shard, { sarif, findings }, skeleton);
-  } finally {
-    sarif.close();
-    findings.close();
-  }
+  return writeTextFile(files.sarif, (sarif) =>
+    writeTextFile(files.findings, (findings) => output.render(plan, shard, { sarif, findings }, skeleton)),
+  );
 }
 
 /**
@@ -300,11 +298,11 @@ export function planOutputs(
   stats.runs = runs.length;
   stats.results = runs.reduce((sum, run) => sum + results(run), 0);
   stats.unlocated = descriptions.reduce((sum, d) => sum + d.unlocated, 0);
-  const entries: PlannedSegment[] = [];
+  const entries: EntrySegment[] = [];
   for (let bucket = 0; bucket < BUCKETS; bucket++) {
     for (const [shard, d] of descriptions.entries()) {
       const count = d.buckets[bucket] ?? 0;
-      if (count) entries.push({ shard, bucket, count, first: entries.length === 0 });
+      if (count) entries.push({ shard, bucket, count });
     }
   }
   return { categoryPrefix: sanitizeId(options.categoryPrefix) || 'security-scan', runs, entries, stats };
@@ -332,7 +330,7 @@ export function* sarifPieces(plan: OutputPlan): Generator<SarifPiece> {
 }
 
 /** The findings file (a JSON array, one finding per line) as text and segments, in order. */
-export function* findingsPieces(plan: OutputPlan): Generator<string | PlannedSegment> {
+export function* findingsPieces(plan: OutputPlan): Generator<string | EntrySegment> {
   yield '[\n';
   for (const [i, segment] of plan.entries.entries()) {
     if (i) yield ',\n';
@@ -350,12 +348,7 @@ export async function writeSarif(
 ): Promise<SarifStats> {
   const shard = new ShardOutput(findings, options.root);
   const plan = planOutputs([shard.describe()], tools, options);
-  const sarif = new TextFile(file);
-  try {
-    shard.render(plan, 0, { sarif }, true);
-  } finally {
-    sarif.close();
-  }
+  writeTextFile(file, (sarif) => shard.render(plan, 0, { sarif }, true));
   return plan.stats;
 }
 
@@ -363,10 +356,5 @@ export async function writeSarif(
 export async function writeFindings(file: string, findings: readonly Finding[]): Promise<void> {
   const shard = new ShardOutput(findings, '');
   const plan = planOutputs([shard.describe()], [], { categoryPrefix: '' });
-  const out = new TextFile(file);
-  try {
-    shard.render(plan, 0, { findings: out }, true);
-  } finally {
-    out.close();
-  }
+  writeTextFile(file, (findings) => shard.render(plan, 0, { findings }, true));
 }

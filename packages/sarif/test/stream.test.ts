@@ -266,6 +266,29 @@ describe("nested arrays (the items of each element's own large array, as Trivy's
     }
   });
 
+  it('reads hostile vulnerabilities as JSON.parse does: 200,000 levels deep, and a 16 MB text of NULs and workflow commands', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));
+    const file = path.join(dir, 'trivy.json');
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    const noise = '\u0000::warning::x\n'.repeat(400_000);
+    const vulnerability = (id: string, severity: string, title: string) =>
+      `{"VulnerabilityID": "${id}", "PkgName": "p", "InstalledVersion": "1", "Severity": "${severity}", "Title": ${title}`;
+    await writeFile(
+      file,
+      `{"SchemaVersion": 2, "ArtifactName": ".", "ArtifactType": "filesystem", "Results": [{"Target": "go.mod", "Class": "lang-pkgs", "Vulnerabilities": [` +
+        `${vulnerability('CVE-1', 'HIGH', '"t"')}, "X": ${deep}}, ${vulnerability('CVE-2', 'CRITICAL', JSON.stringify(noise))}}]}]}`,
+    );
+    const agg = new Aggregator();
+    await loadReport(file, 'trivy', { root: dir, sink: agg });
+    const findings = agg.findings();
+    expect(findings.map((f) => [f.rule, f.severity])).toEqual([
+      ['CVE-2', 'CRITICAL'],
+      ['CVE-1', 'HIGH'],
+    ]);
+    // the first line only, its control character made visible: no workflow command can start a line
+    expect(findings[0]!.title).toBe('\\x00::warning::x');
+  }, 60_000);
+
   it('hands over the items of every copy of a key given twice (JSON.parse would keep only the last: findings hidden from the gate)', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));
     const file = path.join(dir, 'doc.json');
