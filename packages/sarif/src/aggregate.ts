@@ -640,13 +640,18 @@ export function countFindings(findings: readonly Finding[]): { bySeverity: Sever
 /** Unsuppressed counts per tool × severity (a finding reported by two tools counts for both). */
 export function countByTool(findings: readonly Finding[], tools: readonly ToolInfo[]): Map<string, SeverityCounts> {
   const table = new Map<string, SeverityCounts>(tools.map((t) => [t.id, emptyCounts()]));
+  const rowOf = (tool: string) => {
+    let row = table.get(tool);
+    if (!row) table.set(tool, (row = emptyCounts()));
+    return row;
+  };
+  // most findings share their tool list (one per tool, see Aggregator): its rows are looked up once per run of it
+  let listed: readonly string[] | undefined;
+  let rows: SeverityCounts[] = [];
   for (const f of findings) {
     if (f.suppressed) continue;
-    for (const tool of f.tools) {
-      let row = table.get(tool);
-      if (!row) table.set(tool, (row = emptyCounts()));
-      row[f.severity]++;
-    }
+    if (f.tools !== listed) rows = (listed = f.tools).map(rowOf);
+    for (const row of rows) row[f.severity]++;
   }
   return table;
 }

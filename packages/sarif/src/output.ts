@@ -126,6 +126,11 @@ export class ShardOutput {
     }
   }
 
+  /** The findings by bucket (model.ts), each in order. */
+  get buckets(): readonly (readonly Finding[])[] {
+    return this.#buckets;
+  }
+
   describe(): ShardDescription {
     const runs = [...this.#runs].map(([tool, run]) => ({
       tool,

@@ -1,7 +1,7 @@
 import { escapeMarkdown, link, table, type AnnotationProperties, type Cell } from '@pipeline-toolkit/core';
 import { countAll, type FindingCounts, type SkippedPaths } from './aggregate.ts';
 import type { GateResult } from './gate.ts';
-import { SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
+import { bucketOf, SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
 import { isRepositoryPath } from './paths.ts';
 import type { SarifStats } from './writer.ts';
 import type { BaselineOutcome } from './baseline.ts';
@@ -237,22 +237,24 @@ export function annotations(findings: readonly Finding[], tools: readonly ToolIn
 }
 
 /**
- * What the summary, console report and annotations read of a sorted list of findings: the first
- * 20 of each unsuppressed severity and the first annotations' worth of each that can be annotated.
- * The heads of two lists that follow each other, joined severity by severity, hold everything
- * those read of the joined list.
+ * What the summary, console report and annotations read of a sorted list of findings, from its
+ * buckets (ShardOutput.buckets, see model.ts): the first 20 of each unsuppressed severity and the
+ * first annotations' worth of each that can be annotated. The heads of two lists that follow each
+ * other, joined severity by severity, hold everything those read of the joined list.
  */
-export function headOf(findings: readonly Finding[]): Finding[][] {
-  const heads: Finding[][] = SEVERITIES.map(() => []);
-  const annotatable = SEVERITIES.map(() => 0);
-  for (const f of findings) {
-    if (f.suppressed) break; // suppressed findings come last
-    const bucket = SEVERITIES.indexOf(f.severity);
-    const onFile = f.location !== undefined && isRepositoryPath(f.location.path);
-    if (heads[bucket]!.length < HEAD || (onFile && annotatable[bucket]! < ANNOTATIONS_PER_LEVEL)) heads[bucket]!.push(f);
-    if (onFile) annotatable[bucket]!++;
-  }
-  return heads;
+export function headOf(buckets: readonly (readonly Finding[])[]): Finding[][] {
+  return SEVERITIES.map((severity) => {
+    const head: Finding[] = [];
+    let annotatable = 0;
+    // the unsuppressed findings of this severity, in order
+    for (const f of buckets[bucketOf({ severity, suppressed: false })] ?? []) {
+      if (head.length >= HEAD && annotatable >= ANNOTATIONS_PER_LEVEL) break;
+      const onFile = f.location !== undefined && isRepositoryPath(f.location.path);
+      if (head.length < HEAD || (onFile && annotatable < ANNOTATIONS_PER_LEVEL)) head.push(f);
+      if (onFile) annotatable++;
+    }
+    return head;
+  });
 }
 
 /** Joins heads severity by severity (the first list's findings first). */

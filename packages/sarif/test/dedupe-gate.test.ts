@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { InputError } from '@pipeline-toolkit/core';
 import { Aggregator, countByTool, countFindings, evaluateGate, parseText, parseThreshold, type Finding } from '../src/index.ts';
+import { ShardOutput } from '../src/output.ts';
+import { annotations, headOf, joinHeads } from '../src/report.ts';
 import { aggregate } from './helpers.ts';
 
 const ctx = (agg: Aggregator, file = 'r.json') => ({ file, root: '/repo', sink: agg });
@@ -118,6 +120,27 @@ describe('deduplication', () => {
     expect(countByTool(agg.findings(), agg.tools).get('gitleaks')).toMatchObject({ CRITICAL: 1 });
     expect(countFindings(agg.findings()).total).toBe(2);
   });
+
+  it('counts by tool: a finding of two tools counts for both, shared and changing tool lists alike, suppressed ones for none', () => {
+    const gitleaks = ['gitleaks'];
+    const trivy = ['trivy'];
+    const finding = (tools: string[], severity: Finding['severity'], suppressed = false) => ({ tools, severity, suppressed }) as Finding;
+    const findings = [
+      finding(gitleaks, 'CRITICAL'),
+      finding(gitleaks, 'HIGH'),
+      finding(['gitleaks', 'trivy'], 'HIGH'),
+      finding(trivy, 'HIGH'),
+      finding(gitleaks, 'LOW', true),
+      finding(gitleaks, 'LOW'),
+      finding(trivy, 'MEDIUM'),
+    ];
+    const table = countByTool(findings, [{ id: 'semgrep', name: 'Semgrep' }]);
+    expect([...table]).toEqual([
+      ['semgrep', { CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, INFO: 0 }],
+      ['gitleaks', { CRITICAL: 1, HIGH: 2, MEDIUM: 0, LOW: 1, INFO: 0 }],
+      ['trivy', { CRITICAL: 0, HIGH: 2, MEDIUM: 1, LOW: 0, INFO: 0 }],
+    ]);
+  });
 });
 
 describe('gate', () => {
@@ -153,5 +176,43 @@ describe('gate', () => {
       'fail-on',
       "Input 'fail-on' must be one of critical, high, medium, low, none, got 'severe'.",
     ]);
+  });
+});
+
+describe('heads', () => {
+  const finding = (i: number, severity: Finding['severity'], onFile: boolean): Finding => ({
+    tools: ['trivy'],
+    rule: `R${i}`,
+    title: `title ${i}`,
+    message: `message ${i}`,
+    severity,
+    category: 'vulnerability',
+    location: onFile ? { path: `src/f${i}.ts`, startLine: i + 1 } : undefined,
+    target: onFile ? undefined : 'image:latest',
+    package: undefined,
+    fingerprint: `fp${i}`,
+    match: `m${i}`,
+    suppressed: false,
+    justification: undefined,
+    cwe: [],
+    cve: [],
+    helpUri: undefined,
+    report: 'trivy.json',
+  });
+
+  it('hold what the annotations and the summary read: the first of each severity, and annotatable findings further down', () => {
+    // 22 HIGH findings off the files first, then 3 on them; 12 MEDIUM on them; 30 LOW off them
+    const findings = [
+      ...Array.from({ length: 25 }, (_, i) => finding(i, 'HIGH', i >= 22)),
+      ...Array.from({ length: 12 }, (_, i) => finding(100 + i, 'MEDIUM', true)),
+      ...Array.from({ length: 30 }, (_, i) => finding(200 + i, 'LOW', false)),
+    ];
+    const tools = [{ id: 'trivy', name: 'Trivy' }];
+    const head = joinHeads([headOf(new ShardOutput(findings, '/repo').buckets)]);
+    const rules = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `R${from + i}`);
+    // HIGH: the first 20 and the 3 on files; MEDIUM: all 12; LOW: the first 20
+    expect(head.map((f) => f.rule)).toEqual([...rules(0, 20), ...rules(22, 25), ...rules(100, 112), ...rules(200, 220)]);
+    expect(annotations(head, tools)).toEqual(annotations(findings, tools));
+    expect(annotations(head, tools)).toHaveLength(3 + 10);
   });
 });

@@ -33,7 +33,7 @@ export async function aggregateInTwoThreads(job: AggregateJob, split: Split, agg
     const own = partFiles(job, 0);
     const sizes = renderFiles(output, plan, 0, own, false);
     const counts = countAll(findings, agg.tools);
-    const heads = [headOf(findings)];
+    const heads = [headOf(output.buckets)];
     const { sizes: shardSizes, sources } = await shardRendered;
     fillSources(plan, 1, sources);
     const layouts = layoutFiles(plan, [sizes, shardSizes]);

@@ -191,7 +191,7 @@ async function steps(job: ShardJob, port: MessagePort): Promise<void> {
     const results = writeTextFile(rendered.sarif, (out) => output.render(plan, 1, { sarif: out }, false).sarif);
     post({ step: 'rendered', sizes: { sarif: results, findings: entries }, sources: output.ruleSources(plan, 1) });
     // while the coordinator lays the files out
-    post({ step: 'counted', counts: countAll(findings, []), head: headOf(findings) });
+    post({ step: 'counted', counts: countAll(findings, []), head: headOf(output.buckets) });
     const { layouts, files } = await expect('assemble');
     assembleFiles(files, layouts, 1, rendered);
   } finally {
