@@ -10,6 +10,10 @@ import { aggregateInWorker } from '../src/parallel/worker.ts';
 import { IN_THREAD_BELOW, inThread, splitOf } from '../src/parallel/split.ts';
 import { fixture } from './helpers.ts';
 
+interface SarifLog {
+  runs: { tool: { driver: { name: string; rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number }[] }[];
+}
+
 const work = mkdtempSync(path.join(tmpdir(), 'sarif-parallel-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -218,6 +222,45 @@ describe('errors across threads', () => {
       expect([name, (error as InputError).input]).toEqual([name, input]);
       expect((error as Error).message).toMatch(new RegExp(`^Input '${input}': ${file}: is not valid JSON \\(.+\\); expected a`));
     }
+  }, 60_000);
+
+  it("a secret the coordinator found, in a rule id of the shard's findings, is redacted in the rules list and the results keep their rule", async () => {
+    const secret = 'AKIAZQ3VNTWXB7HJ5K2M';
+    const gitleaks = path.join(work, 'leak-gitleaks.json');
+    const semgrep = path.join(work, 'leak-semgrep.json');
+    writeFileSync(
+      gitleaks,
+      JSON.stringify([
+        { RuleID: 'aws-access-token', Description: 'AWS', StartLine: 3, File: 'a.py', Match: `key = ${secret}`, Secret: secret },
+      ]),
+    );
+    const result = (rule: string, file: string) => ({
+      check_id: rule,
+      path: file,
+      start: { line: 1, col: 1 },
+      end: { line: 1, col: 5 },
+      extra: { message: `found by ${rule}`, severity: 'ERROR', metadata: {}, lines: 'x' },
+    });
+    writeFileSync(
+      semgrep,
+      JSON.stringify({ version: '1.0.0', errors: [], results: [result(`rules.leaky-${secret}`, 'b.py'), result('rules.plain', 'c.py')] }),
+    );
+    // the first report is the coordinator's, the second the shard's
+    const divided = job('rule-secret', [
+      [gitleaks, 'gitleaks'],
+      [semgrep, 'semgrep'],
+    ]);
+    await aggregateInWorker(divided);
+    const text = readFileSync(divided.sarifFile, 'utf8');
+    expect(text).not.toContain(secret);
+    expect(readFileSync(divided.findingsFile, 'utf8')).not.toContain(secret);
+    const run = (JSON.parse(text) as SarifLog).runs.find((r) => r.tool.driver.name === 'Semgrep')!;
+    const ids = run.tool.driver.rules.map((r) => r.id);
+    expect(ids).toEqual(['rules.leaky-***', 'rules.plain']);
+    expect(run.results.map((r) => [r.ruleId, ids[r.ruleIndex]])).toEqual([
+      ['rules.leaky-***', 'rules.leaky-***'],
+      ['rules.plain', 'rules.plain'],
+    ]);
   }, 60_000);
 
   it('a failure after both threads rendered leaves none of their temporary files behind', async () => {

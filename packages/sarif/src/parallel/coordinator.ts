@@ -71,11 +71,20 @@ async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, rendered:
   shard.verdict(verdict, rendered);
   const findings = agg.finish();
   const output = new ShardOutput(findings, job.root);
-  // the shard's findings name their tools as read: as the outputs name them (redacted), like the shard's own rendering
-  // (tens of thousands of entries, a handful of distinct ones: each is redacted once)
-  const named = new Map<string, string>();
-  for (const ids of new Set(read.handover.tools)) named.set(ids, ids.split('\n').map(agg.toolId, agg).join('\n'));
-  const handover = { ...read.handover, tools: read.handover.tools.map((ids) => named.get(ids)!) };
+  // The shard's findings name their tools and rules as read: the plan names them as the outputs do,
+  // redacted with every secret (as the shard redacts its own findings before rendering them), so
+  // that a rule id holding a secret found here neither reaches the rules list nor loses its index.
+  // Tens of thousands of entries, far fewer distinct ones: each is redacted once.
+  const redacted = (texts: string[], redact: (text: string) => string) => {
+    const known = new Map<string, string>();
+    for (const text of new Set(texts)) known.set(text, redact(text));
+    return texts.map((text) => known.get(text)!);
+  };
+  const handover = {
+    ...read.handover,
+    tools: redacted(read.handover.tools, (ids) => ids.split('\n').map(agg.toolId, agg).join('\n')),
+    rules: redacted(read.handover.rules, (rule) => agg.secrets.redact(rule)),
+  };
   const plan = planOutputs([output.describe(), describeHandover(handover, verdict)], agg.tools, job);
   return { findings, output, plan, shardRendered: shard.render(plan) };
 }
