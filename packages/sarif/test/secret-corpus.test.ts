@@ -3,7 +3,8 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Inputs, mapInputs, MemoryLogger, REDACTED } from '@pipeline-toolkit/core';
-import { readScanInputs, runScan } from '../src/index.ts';
+import { readScanInputs, runScan, type AggregateJob } from '../src/index.ts';
+import { aggregateInWorker } from '../src/parallel/worker.ts';
 
 /**
  * Token formats of real providers (values made up, shapes as each provider issues them). Each is
@@ -160,29 +161,44 @@ function reports(): Record<string, unknown> {
   };
 }
 
+/** The Gitleaks report of every token, and each other format with a token in every string field. */
+async function corpus(): Promise<{ dir: string; files: string[] }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'corpus-'));
+  await writeFile(
+    path.join(dir, 'gitleaks.json'),
+    JSON.stringify(
+      CORPUS.map((secret, i) => ({
+        RuleID: 'generic-api-key',
+        File: 'leaks.env',
+        StartLine: i + 1,
+        Secret: secret,
+        Match: `KEY=${secret}`,
+        Tags: [],
+      })),
+    ),
+  );
+  let n = 0;
+  const files: string[] = [];
+  for (const [name, report] of Object.entries(reports())) {
+    // a token in the middle of each string, taking the formats in turn
+    const planted = plantEverywhere(report, (s) => `${s}-${CORPUS[n++ % CORPUS.length]}-end`);
+    await writeFile(path.join(dir, name), JSON.stringify(planted));
+    files.push(name);
+  }
+  return { dir, files };
+}
+
+/** The tokens found in any output, in any letter case: a folded copy (a tool id made from a driver name) leaks a token as surely. */
+function leaks(outputs: Record<string, string>): string[] {
+  return Object.entries(outputs).flatMap(([where, text]) =>
+    CORPUS.filter((token) => text.toLowerCase().includes(token.toLowerCase())).map((token) => `${where}: ${token}`),
+  );
+}
+
 describe('secret corpus', () => {
   it(`${CORPUS.length} token formats planted into every string field of every format appear in no output`, async () => {
     expect(CORPUS.length).toBeGreaterThanOrEqual(20);
-    const dir = await mkdtemp(path.join(tmpdir(), 'corpus-'));
-    await writeFile(
-      path.join(dir, 'gitleaks.json'),
-      JSON.stringify(
-        CORPUS.map((secret, i) => ({
-          RuleID: 'generic-api-key',
-          File: 'leaks.env',
-          StartLine: i + 1,
-          Secret: secret,
-          Match: `KEY=${secret}`,
-          Tags: [],
-        })),
-      ),
-    );
-    let n = 0;
-    for (const [name, report] of Object.entries(reports())) {
-      // a token in the middle of each string, taking the formats in turn
-      const planted = plantEverywhere(report, (s) => `${s}-${CORPUS[n++ % CORPUS.length]}-end`);
-      await writeFile(path.join(dir, name), JSON.stringify(planted));
-    }
+    const { dir } = await corpus();
     const log = new MemoryLogger();
     const result = await runScan(
       readScanInputs(
@@ -211,13 +227,59 @@ describe('secret corpus', () => {
       problems: JSON.stringify(result.problems),
       log: JSON.stringify(log.lines),
     };
-    // in any letter case: a folded copy (a tool id made from a driver name) leaks a token as surely
-    const leaks = Object.entries(outputs).flatMap(([where, text]) =>
-      CORPUS.filter((token) => text.toLowerCase().includes(token.toLowerCase())).map((token) => `${where}: ${token}`),
-    );
-    expect(leaks).toEqual([]);
+    expect(leaks(outputs)).toEqual([]);
     // the planted texts are there, redacted (the test would see the tokens if they were not)
     expect(outputs.sarif.split(REDACTED).length - 1).toBeGreaterThan(40);
     expect(outputs.sarif).toContain('-end');
   });
+
+  it('appear in no output of two threads either, the reports divided between them at every report, the tokens found by either thread', async () => {
+    const { dir, files } = await corpus();
+    const others = files.map((file) => ({ input: 'reports', label: "Input 'reports'", kind: 'any', file: path.join(dir, file) }));
+    const gitleaks = {
+      input: 'gitleaks-report',
+      label: "Input 'gitleaks-report'",
+      kind: 'gitleaks',
+      file: path.join(dir, 'gitleaks.json'),
+    };
+    // the tokens are found by the coordinator (Gitleaks first) or by the shard (Gitleaks last)
+    for (const sources of [
+      [gitleaks, ...others],
+      [...others, gitleaks],
+    ]) {
+      for (let index = 1; index < sources.length; index++) {
+        const name = `${sources[0]!.kind}-${index}`;
+        const job: AggregateJob = {
+          sources,
+          root: dir,
+          gitleaksIgnore: [],
+          failOn: 'none',
+          categoryPrefix: 'ci',
+          sarifFile: path.join(dir, name, 'out.sarif'),
+          findingsFile: path.join(dir, name, 'out.findings.json'),
+          parallelFrom: 0,
+          split: { index },
+        };
+        const result = await aggregateInWorker(job);
+        const sarif = await readFile(job.sarifFile, 'utf8');
+        const outputs = {
+          sarif,
+          findings: await readFile(job.findingsFile, 'utf8'),
+          summary: result.summary,
+          annotations: JSON.stringify(result.annotations),
+          console: result.console,
+          problems: JSON.stringify(result.problems),
+        };
+        expect([name, leaks(outputs)]).toEqual([name, []]);
+        // every result names a rule of its run's list
+        const log = JSON.parse(sarif) as {
+          runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number }[] }[];
+        };
+        const misnamed = log.runs.flatMap((run) =>
+          run.results.filter((r) => run.tool.driver.rules[r.ruleIndex]?.id !== r.ruleId).map((r) => `${name}: ${r.ruleId}`),
+        );
+        expect(misnamed).toEqual([]);
+      }
+    }
+  }, 120_000);
 });
