@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { InputError } from '@pipeline-toolkit/core';
-import { aggregateJob, type AggregateJob, type ReportKind } from '../src/index.ts';
+import { aggregateJob, EMPTY_POLICY, type AggregateJob, type Finding, type ReportKind } from '../src/index.ts';
+import type { FindingPolicy, Suppression } from '../src/policy.ts';
 import { PAUSE_EVERY } from '../src/parallel/reader.ts';
 import { divideReports, type Split } from '../src/parallel/split.ts';
 import { fixture } from './helpers.ts';
@@ -115,6 +116,40 @@ describe('reading reports in a second thread', () => {
       for (const file of ['out.sarif', 'out.findings.json']) expect([split, read(name, file)]).toEqual([split, read('split-one', file)]);
     }
   }, 180_000);
+
+  it('gives the same outputs with a policy (suppressions by rule, path and fingerprint, skip-paths, ignore-unfixed) wherever the reports are divided', async () => {
+    // the policy names findings of the reports themselves, as read in one thread without it
+    await aggregateJob(job('policy-none', REPORTS, Infinity));
+    const found = JSON.parse(readFileSync(path.join(work, 'policy-none', 'out.findings.json'), 'utf8')) as Finding[];
+    const pick = (tool: string, at: number) => found.filter((f) => f.tools[0] === tool)[at]!;
+    const entry = (kind: Suppression['kind'], value: string, i: number): Suppression => ({
+      kind,
+      value,
+      reason: `accepted risk ${i}`,
+      expires: '2099-12-31',
+      where: `suppressions.yml:${i + 1}`,
+    });
+    const policy: FindingPolicy = {
+      ...EMPTY_POLICY,
+      suppressions: [
+        entry('rule', pick('semgrep', 0).rule, 0),
+        entry('path', pick('trivy', 0).location!.path, 1),
+        entry('fingerprint', pick('gitleaks', 1).match, 2),
+      ],
+      skipPaths: [pick('semgrep', 2).location!.path],
+      ignoreUnfixed: true,
+    };
+    const one = await aggregateJob({ ...job('policy-one', REPORTS, Infinity), policy });
+    const read = (name: string, file: string) => readFileSync(path.join(work, name, file), 'utf8');
+    // each entry took effect
+    expect(one.counts.suppressed).toBeGreaterThanOrEqual(3);
+    expect(one.summary).toContain('skip-paths');
+    for (const index of [1, 2, 3, 4, 5]) {
+      const name = `policy-${index}`;
+      expect([index, await aggregateJob({ ...job(name, REPORTS, 0, { index }), policy })]).toEqual([index, one]);
+      for (const file of ['out.sarif', 'out.findings.json']) expect([index, read(name, file)]).toEqual([index, read('policy-one', file)]);
+    }
+  }, 120_000);
 
   it('a secret that only the second thread read is redacted from the findings read in the first', async () => {
     const secret = 'zq8Hv3kT0pLr5Yw2';
