@@ -1,6 +1,20 @@
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync, statSync } from 'node:fs';
-import { Aggregator, evaluateGate, parseText, ReportError, SEVERITIES, THRESHOLDS, type Finding, type ReportKind } from '../src/index.ts';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  aggregateJob,
+  Aggregator,
+  evaluateGate,
+  parseText,
+  ReportError,
+  SEVERITIES,
+  THRESHOLDS,
+  type AggregateJob,
+  type Finding,
+  type ReportKind,
+} from '../src/index.ts';
+import { aggregateInWorker } from '../src/parallel/worker.ts';
 import { fixture } from './helpers.ts';
 
 /** Small real reports of every format (the seeds the mutations start from). */
@@ -122,4 +136,61 @@ describe('10,000 mutated real reports', () => {
     expect(parsed).toBeGreaterThan(2_000);
     expect(refused).toBeGreaterThan(100);
   });
+
+  it('give the same outputs, or the same error, in two threads as in one (120 pairs, divided at random)', async () => {
+    const rnd = random(29);
+    const dir = mkdtempSync(path.join(tmpdir(), 'mutants-'));
+    // the secret is found by the first thread: it must be redacted from the second thread's findings too
+    const leaks = path.join(dir, 'leaks.json');
+    writeFileSync(
+      leaks,
+      JSON.stringify([{ RuleID: 'github-pat', File: 'ci.env', StartLine: 2, Secret: SECRET, Match: `TOKEN=${SECRET}` }]),
+    );
+    const seeds = SEEDS.map(([file, kind]) => ({ text: readFileSync(fixture(file), 'utf8'), kind }));
+    const source = (file: string, kind: ReportKind) => ({ input: `${kind}-report`, label: `Input '${kind}-report'`, kind, file });
+    let same = 0;
+    let failed = 0;
+    try {
+      for (let n = 0; n < 120; n++) {
+        const sources = [source(leaks, 'gitleaks')];
+        for (const k of [0, 1]) {
+          const seed = seeds[Math.floor(rnd() * seeds.length)]!;
+          let doc: unknown = JSON.parse(seed.text);
+          for (let m = 1 + Math.floor(rnd() * 3); m > 0; m--) doc = mutate(doc, rnd);
+          const file = path.join(dir, `mutant-${n}-${k}.json`);
+          writeFileSync(file, JSON.stringify(doc) ?? 'null');
+          sources.push(source(file, seed.kind));
+        }
+        const job = (name: string, parallelFrom: number, index?: number): AggregateJob => ({
+          sources,
+          root: dir,
+          gitleaksIgnore: [],
+          failOn: 'none',
+          categoryPrefix: 'ci',
+          sarifFile: path.join(dir, name, 'out.sarif'),
+          findingsFile: path.join(dir, name, 'out.findings.json'),
+          parallelFrom,
+          ...(index === undefined ? {} : { split: { index } }),
+        });
+        const one = await aggregateJob(job(`one-${n}`, Infinity)).catch((error: unknown) => error as Error);
+        const two = await aggregateInWorker(job(`two-${n}`, 0, 1 + Math.floor(rnd() * 2))).catch((error: unknown) => error as Error);
+        if (one instanceof Error) {
+          expect([n, two instanceof Error ? two.message : 'no error']).toEqual([n, one.message]);
+          failed++;
+          continue;
+        }
+        expect([n, two]).toEqual([n, one]);
+        for (const file of ['out.sarif', 'out.findings.json']) {
+          const text = readFileSync(path.join(dir, `two-${n}`, file), 'utf8');
+          expect([n, text]).toEqual([n, readFileSync(path.join(dir, `one-${n}`, file), 'utf8')]);
+          expect([n, text.includes(SECRET)]).toEqual([n, false]);
+        }
+        same++;
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(same).toBeGreaterThan(60);
+    expect(failed).toBeGreaterThan(3);
+  }, 180_000);
 });
