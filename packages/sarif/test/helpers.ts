@@ -8,10 +8,29 @@ import ajvFormats from 'ajv-formats';
 const AjvDraft04 = ajvDraft04.default;
 const addFormats = ajvFormats.default;
 import { repoRoot } from '@pipeline-toolkit/testing';
-import { Aggregator, loadReport, type ReportKind } from '../src/index.ts';
+import { Aggregator, loadReport, type AggregateJob, type ReportKind } from '../src/index.ts';
+import type { Split } from '../src/parallel/split.ts';
 
 export const fixtures = path.resolve(repoRoot, 'test/fixtures/scanners');
 export const fixture = (name: string) => path.join(fixtures, name);
+
+/**
+ * An aggregation job over `sources` (root `dir`) that writes into `dir/name`: divided between two
+ * threads at `split`, else read in one thread whatever its size.
+ */
+export function jobOf(sources: AggregateJob['sources'], dir: string, name: string, split?: Split): AggregateJob {
+  return {
+    sources,
+    root: dir,
+    gitleaksIgnore: [],
+    failOn: 'none',
+    categoryPrefix: 'ci',
+    sarifFile: path.join(dir, name, 'out.sarif'),
+    findingsFile: path.join(dir, name, 'out.findings.json'),
+    parallelFrom: split ? 0 : Infinity,
+    ...(split ? { split } : {}),
+  };
+}
 
 /** Loads reports into a fresh Aggregator (paths relative to `root`). */
 export async function aggregate(files: [string, ReportKind][], root = '/work/repo'): Promise<Aggregator> {

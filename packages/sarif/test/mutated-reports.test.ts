@@ -10,12 +10,11 @@ import {
   ReportError,
   SEVERITIES,
   THRESHOLDS,
-  type AggregateJob,
   type Finding,
   type ReportKind,
 } from '../src/index.ts';
 import { aggregateInWorker } from '../src/parallel/worker.ts';
-import { fixture } from './helpers.ts';
+import { fixture, jobOf } from './helpers.ts';
 
 /** Small real reports of every format (the seeds the mutations start from). */
 const SEEDS: [string, ReportKind][] = [
@@ -161,19 +160,10 @@ describe('10,000 mutated real reports', () => {
           writeFileSync(file, JSON.stringify(doc) ?? 'null');
           sources.push(source(file, seed.kind));
         }
-        const job = (name: string, parallelFrom: number, index?: number): AggregateJob => ({
-          sources,
-          root: dir,
-          gitleaksIgnore: [],
-          failOn: 'none',
-          categoryPrefix: 'ci',
-          sarifFile: path.join(dir, name, 'out.sarif'),
-          findingsFile: path.join(dir, name, 'out.findings.json'),
-          parallelFrom,
-          ...(index === undefined ? {} : { split: { index } }),
-        });
-        const one = await aggregateJob(job(`one-${n}`, Infinity)).catch((error: unknown) => error as Error);
-        const two = await aggregateInWorker(job(`two-${n}`, 0, 1 + Math.floor(rnd() * 2))).catch((error: unknown) => error as Error);
+        const one = await aggregateJob(jobOf(sources, dir, `one-${n}`)).catch((error: unknown) => error as Error);
+        const two = await aggregateInWorker(jobOf(sources, dir, `two-${n}`, { index: 1 + Math.floor(rnd() * 2) })).catch(
+          (error: unknown) => error as Error,
+        );
         if (one instanceof Error) {
           expect([n, two instanceof Error ? two.message : 'no error']).toEqual([n, one.message]);
           failed++;

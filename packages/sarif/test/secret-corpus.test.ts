@@ -3,8 +3,9 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Inputs, mapInputs, MemoryLogger, REDACTED } from '@pipeline-toolkit/core';
-import { readScanInputs, runScan, type AggregateJob } from '../src/index.ts';
+import { readScanInputs, runScan } from '../src/index.ts';
 import { aggregateInWorker } from '../src/parallel/worker.ts';
+import { jobOf } from './helpers.ts';
 
 /**
  * Token formats of real providers (values made up, shapes as each provider issues them). Each is
@@ -249,17 +250,7 @@ describe('secret corpus', () => {
     ]) {
       for (let index = 1; index < sources.length; index++) {
         const name = `${sources[0]!.kind}-${index}`;
-        const job: AggregateJob = {
-          sources,
-          root: dir,
-          gitleaksIgnore: [],
-          failOn: 'none',
-          categoryPrefix: 'ci',
-          sarifFile: path.join(dir, name, 'out.sarif'),
-          findingsFile: path.join(dir, name, 'out.findings.json'),
-          parallelFrom: 0,
-          split: { index },
-        };
+        const job = jobOf(sources, dir, name, { index });
         const result = await aggregateInWorker(job);
         const sarif = await readFile(job.sarifFile, 'utf8');
         const outputs = {
