@@ -492,9 +492,23 @@ export class Aggregator implements ReportSink {
     return this.#toolIdsChecked.change;
   }
 
-  /** A tool id as the outputs name it: redacted (see #redactToolId); the same in both threads once both know every secret. */
-  toolId(id: string): string {
-    return this.#redactToolId(id);
+  /**
+   * A shard's hand-over with its tools and rules as the outputs name them: redacted with every
+   * secret known here, as the shard redacts its own findings before it renders them (the same in
+   * both threads once both know every secret). Tens of thousands of entries, far fewer distinct
+   * ones: each is redacted once.
+   */
+  asRendered(h: Handover): Handover {
+    return {
+      ...h,
+      tools: eachDistinct(h.tools, (ids) =>
+        ids
+          .split('\n')
+          .map((id) => this.#redactToolId(id))
+          .join('\n'),
+      ),
+      rules: eachDistinct(h.rules, (rule) => this.#redactOne(rule)!),
+    };
   }
 
   /** The tools as the reports named them, unredacted: for the other thread, which redacts them with every secret. */
@@ -588,6 +602,13 @@ type FindingTexts = [
   pkg: string | undefined,
   report: string,
 ];
+
+/** `texts` mapped by `map`, which is called once per distinct text. */
+function eachDistinct(texts: readonly string[], map: (text: string) => string): string[] {
+  const known = new Map<string, string>();
+  for (const text of new Set(texts)) known.set(text, map(text));
+  return texts.map((text) => known.get(text)!);
+}
 
 function textsOf(f: Finding): FindingTexts {
   return [f.tools, f.title, f.message, f.target, f.rule, f.location?.path, f.helpUri, f.package, f.report];

@@ -71,20 +71,8 @@ async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, rendered:
   shard.verdict(verdict, rendered);
   const findings = agg.finish();
   const output = new ShardOutput(findings, job.root);
-  // The shard's findings name their tools and rules as read: the plan names them as the outputs do,
-  // redacted with every secret (as the shard redacts its own findings before rendering them), so
-  // that a rule id holding a secret found here neither reaches the rules list nor loses its index.
-  // Tens of thousands of entries, far fewer distinct ones: each is redacted once.
-  const redacted = (texts: string[], redact: (text: string) => string) => {
-    const known = new Map<string, string>();
-    for (const text of new Set(texts)) known.set(text, redact(text));
-    return texts.map((text) => known.get(text)!);
-  };
-  const handover = {
-    ...read.handover,
-    tools: redacted(read.handover.tools, (ids) => ids.split('\n').map(agg.toolId, agg).join('\n')),
-    rules: redacted(read.handover.rules, (rule) => agg.secrets.redact(rule)),
-  };
+  // the shard's findings name their tools and rules as read: the plan names them as the outputs do
+  const handover = agg.asRendered(read.handover);
   const plan = planOutputs([output.describe(), describeHandover(handover, verdict)], agg.tools, job);
   return { findings, output, plan, shardRendered: shard.render(plan) };
 }
