@@ -215,4 +215,27 @@ describe('heads', () => {
     expect(annotations(head, tools)).toEqual(annotations(findings, tools));
     expect(annotations(head, tools)).toHaveLength(3 + 10);
   });
+
+  it('of real reports, divided anywhere into two lists, hold what the annotations read of the whole', async () => {
+    // image vulnerabilities (no file), Kubernetes and Terraform misconfigurations, Checkov checks, secrets and SAST findings on files
+    const agg = await aggregate([
+      ['trivy/trivy-image-debian-buster-unfixed.json', 'trivy'],
+      ['trivy/trivy-image-alpine39.json', 'trivy'],
+      ['trivy/trivy-k8s-cluster.json', 'trivy'],
+      ['trivy/trivy-v0.72.0-config-terraform.json', 'trivy'],
+      ['checkov/checkov-3.3.30-multi-framework.json', 'any'],
+      ['gitleaks/gitleaks-baseline-report.json', 'gitleaks'],
+      ['semgrep/semgrep-json-with-errors-cwe-owasp.json', 'semgrep'],
+    ]);
+    const findings = agg.findings();
+    const tools = agg.tools;
+    expect(findings.filter((f) => f.severity === 'MEDIUM').length).toBeGreaterThan(20);
+    const whole = annotations(findings, tools);
+    expect(whole.length).toBeGreaterThan(0);
+    for (const at of [0, 1, Math.floor(findings.length / 3), Math.floor(findings.length / 2), findings.length - 1]) {
+      // two threads' lists: each sorted by bucket, the first's findings before the second's within a bucket
+      const heads = [findings.slice(0, at), findings.slice(at)].map((part) => headOf(new ShardOutput(part, '/work/repo').buckets));
+      expect([at, annotations(joinHeads(heads), tools)]).toEqual([at, whole]);
+    }
+  });
 });
