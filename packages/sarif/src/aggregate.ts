@@ -120,6 +120,13 @@ export class Aggregator implements ReportSink {
   readonly #byKey = new Map<string, Mergeable>();
   /** Secret findings by path, then start line: across tools, the same place is the same secret. */
   readonly #secretsAt = new Map<string, Map<number, Mergeable[]>>();
+  /**
+   * The tools of the secret findings in #secretsAt when they were registered. A tool list only
+   * grows, so while this holds one tool alone, every finding there lists it: a secret of that tool
+   * has no other tool's to merge with, and its place is not looked up (one report of tens of
+   * thousands of leaks, the common case, pays no lookup per leak).
+   */
+  readonly #secretTools = new Set<string>();
   readonly #findings: Finding[] = [];
   readonly #strings = new Map<string, string>();
   /** In front of #strings; alone for messages, which mostly differ (a table of them would cost more than it saves). */
@@ -247,6 +254,7 @@ export class Aggregator implements ReportSink {
 
   #secretAt(path: string, line: number, finding: Mergeable): void {
     if (!this.#secretsAcrossTools) return;
+    for (const tool of finding.tools) this.#secretTools.add(tool);
     let lines = this.#secretsAt.get(path);
     if (!lines) this.#secretsAt.set(path, (lines = new Map()));
     const list = lines.get(line);
@@ -304,7 +312,7 @@ export class Aggregator implements ReportSink {
 
   /** Across tools, a secret at the same path and start line is the same secret (Trivy's and Gitleaks' rule ids differ). */
   #sameSecret(tool: string, at: { path: string; startLine?: number } | undefined): Mergeable | undefined {
-    if (!at) return undefined;
+    if (!at || (this.#secretTools.size <= 1 && (this.#secretTools.size === 0 || this.#secretTools.has(tool)))) return undefined;
     const list = this.#secretsAt.get(at.path)?.get(at.startLine ?? 0);
     return list?.find((f) => !f.tools.includes(tool));
   }
@@ -436,6 +444,7 @@ export class Aggregator implements ReportSink {
     this.#finished = true;
     this.#byKey.clear();
     this.#secretsAt.clear();
+    this.#secretTools.clear();
     this.#originals.clear();
     this.#strings.clear();
     this.#recent.clear();

@@ -41,14 +41,38 @@ export interface ParseContext {
 const CWE = /CWE-(\d+)/gi;
 const CVE = /\b(?:CVE-\d{4}-\d{4,}|GHSA(?:-[0-9a-z]{4}){3})\b/gi;
 
-/** CWE ids (`CWE-79`) mentioned in texts such as `CWE-79: Improper Neutralization…` or `external/cwe/cwe-079`. */
+/**
+ * The CWE ids of texts met before: a rule's CWE texts repeat in every one of its results. Short
+ * texts only, and at most CWE_MEMO_SIZE of them, so that the memo never holds much of a report.
+ */
+const cweMemo = new Map<string, string[]>();
+const CWE_MEMO_SIZE = 4096;
+const CWE_MEMO_LENGTH = 256;
+
+/** The CWE ids of one text, remembered when short (the list is then shared: never mutated). */
+function cweIdsOf(text: string): string[] {
+  const memo = text.length <= CWE_MEMO_LENGTH;
+  let ids = memo ? cweMemo.get(text) : undefined;
+  if (ids !== undefined) return ids;
+  const found = new Set<string>();
+  for (const m of text.matchAll(CWE)) found.add(`CWE-${Number(m[1])}`);
+  const tag = /^external\/cwe\/cwe-(\d+)$/i.exec(text);
+  if (tag) found.add(`CWE-${Number(tag[1])}`);
+  ids = [...found];
+  if (!memo) return ids;
+  if (cweMemo.size >= CWE_MEMO_SIZE) cweMemo.clear();
+  cweMemo.set(text, ids);
+  return ids;
+}
+
+/**
+ * CWE ids (`CWE-79`) mentioned in texts such as `CWE-79: Improper Neutralization…` or
+ * `external/cwe/cwe-079`. The list may be shared with other findings: never mutated.
+ */
 export function cweIds(texts: readonly string[]): string[] {
+  if (texts.length === 1) return cweIdsOf(texts[0]!);
   const ids = new Set<string>();
-  for (const text of texts) {
-    for (const m of text.matchAll(CWE)) ids.add(`CWE-${Number(m[1])}`);
-    const tag = /^external\/cwe\/cwe-(\d+)$/i.exec(text);
-    if (tag) ids.add(`CWE-${Number(tag[1])}`);
-  }
+  for (const text of texts) for (const id of cweIdsOf(text)) ids.add(id);
   return [...ids];
 }
 

@@ -3,6 +3,7 @@ import type { InputError } from '@pipeline-toolkit/core';
 import { Aggregator, countByTool, countFindings, evaluateGate, parseText, parseThreshold, type Finding } from '../src/index.ts';
 import { ShardOutput } from '../src/output.ts';
 import { annotations, headOf, joinHeads } from '../src/report.ts';
+import { usableFingerprint } from '../src/scanners/semgrep.ts';
 import { aggregate } from './helpers.ts';
 
 const ctx = (agg: Aggregator, file = 'r.json') => ({ file, root: '/repo', sink: agg });
@@ -89,6 +90,47 @@ describe('deduplication', () => {
     ]);
   });
 
+  it('Semgrep: a fingerprint is usable when it reads ^[0-9a-f]{16,}(?:_\\d+)?$ in any case, and only then', () => {
+    const pattern = /^[0-9a-f]{16,}(?:_\d+)?$/i;
+    const hex = 'ab'.repeat(64);
+    const crafted = [
+      hex,
+      `${hex}_0`,
+      `${hex}_12`,
+      hex.toUpperCase(),
+      '0123456789abcdef',
+      '0123456789abcde',
+      `${hex}_`,
+      `${hex}_1a`,
+      `${hex}__1`,
+      `_${hex}`,
+      `${hex} `,
+      `${hex}\n`,
+      `${hex}g`,
+      'requires login',
+      '0x42',
+      '',
+      `${'0'.repeat(15)}\u0010`,
+      `${'f'.repeat(16)}\u0046`,
+      `${'1'.repeat(16)}\u0660`,
+    ];
+    // random texts over the characters that matter, and their neighbours in the code table
+    const alphabet = '0123456789abcdefABCDEFgG_/:@`\u0010\u0030\u0660\uff10';
+    let seed = 7;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const generated = Array.from({ length: 3000 }, () => {
+      const length = Math.floor(next() * 24);
+      let text = '';
+      for (let i = 0; i < length; i++)
+        text += next() < 0.8 ? '0123456789abcdefABCDEF'[Math.floor(next() * 22)]! : alphabet[Math.floor(next() * alphabet.length)]!;
+      return text;
+    });
+    const usable = [...crafted, ...generated].filter((text) => usableFingerprint(text) === text);
+    expect(usable).toEqual([...crafted, ...generated].filter((text) => pattern.test(text)));
+    expect(usable.length).toBeGreaterThan(100);
+    expect(usableFingerprint(undefined)).toBeUndefined();
+  });
+
   it('Trivy: the same vulnerability of the same package in the same target is one finding; other targets are not', async () => {
     const agg = await aggregate([
       ['trivy/trivy-gomod-unknown-severity.json', 'trivy'],
@@ -119,6 +161,28 @@ describe('deduplication', () => {
     expect(merged[0]).toMatchObject({ tools: ['trivy', 'gitleaks'], severity: 'CRITICAL', category: 'secret' });
     expect(countByTool(agg.findings(), agg.tools).get('gitleaks')).toMatchObject({ CRITICAL: 1 });
     expect(countFindings(agg.findings()).total).toBe(2);
+  });
+
+  it('across tools in the other order: Gitleaks first, then a Trivy secret at the same place merges into the first leak there', async () => {
+    const agg = new Aggregator();
+    const place = { File: 'testdata/fixtures/repo/secrets/deploy.sh' };
+    // two leaks at one place with different secrets: two findings of one tool (no merging by place within a tool)
+    parseText(
+      JSON.stringify([
+        { ...leak('c1', 3, 'AKIAAAAAAAAAAAAAAAAA'), ...place },
+        { ...leak('c2', 3, 'AKIABBBBBBBBBBBBBBBB'), ...place },
+      ]),
+      'gitleaks',
+      ctx(agg, 'g.json'),
+    );
+    expect(agg.findings().map((f) => f.tools)).toEqual([['gitleaks'], ['gitleaks']]);
+    await aggregate([['trivy/trivy-repo-secrets.json', 'trivy']], '/work/repo', agg);
+    const there = agg.findings().filter((f) => f.location?.path === place.File && f.location.startLine === 3);
+    expect(there.map((f) => [f.tools, f.severity])).toEqual([
+      [['gitleaks', 'trivy'], 'CRITICAL'],
+      [['gitleaks'], 'HIGH'],
+    ]);
+    expect(countFindings(agg.findings()).total).toBe(3);
   });
 
   it('counts by tool: a finding of two tools counts for both, shared and changing tool lists alike, suppressed ones for none', () => {

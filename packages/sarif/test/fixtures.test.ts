@@ -194,4 +194,17 @@ describe('ids', () => {
       cweIds(["CWE-79: Improper Neutralization of Input During Web Page Generation ('Cross-site Scripting')", 'external/cwe/cwe-089']),
     ).toEqual(['CWE-79', 'CWE-89']);
   });
+
+  it('gives the same CWE ids for a text met again, alone or among others, short or long', async () => {
+    const { cweIds } = await import('../src/sink.ts');
+    const long = `${'x'.repeat(300)} CWE-22 and cwe-0023`;
+    for (let round = 0; round < 3; round++) {
+      expect(cweIds(['CWE-78: OS Command Injection'])).toEqual(['CWE-78']);
+      expect(cweIds(['external/cwe/cwe-078', 'CWE-79; CWE-78'])).toEqual(['CWE-78', 'CWE-79']);
+      expect(cweIds([long])).toEqual(['CWE-22', 'CWE-23']);
+      expect(cweIds(['no id here'])).toEqual([]);
+    }
+    // more distinct texts than are remembered: each still gives its own id
+    for (let i = 0; i < 5000; i++) expect(cweIds([`CWE-${i}: t`])).toEqual([`CWE-${i}`]);
+  });
 });

@@ -32,9 +32,8 @@ export function jobOf(sources: AggregateJob['sources'], dir: string, name: strin
   };
 }
 
-/** Loads reports into a fresh Aggregator (paths relative to `root`). */
-export async function aggregate(files: [string, ReportKind][], root = '/work/repo'): Promise<Aggregator> {
-  const agg = new Aggregator();
+/** Loads reports into a fresh Aggregator, or into `agg` after what it holds (paths relative to `root`). */
+export async function aggregate(files: [string, ReportKind][], root = '/work/repo', agg = new Aggregator()): Promise<Aggregator> {
   for (const [file, kind] of files) {
     agg.startReport(fixture(file));
     await loadReport(fixture(file), kind, { root, sink: agg });

@@ -18,7 +18,26 @@ export const SEMGREP_ENV: Readonly<Record<string, string>> = { SEMGREP_SEND_METR
 
 /** Semgrep's fingerprint, unless masked (logged-out Semgrep ≥ 1.100 writes "requires login"; test snapshots "0x42"). */
 export function usableFingerprint(fingerprint: string | undefined): string | undefined {
-  return fingerprint && /^[0-9a-f]{16,}(?:_\d+)?$/i.test(fingerprint) ? fingerprint : undefined;
+  return fingerprint !== undefined && isFingerprint(fingerprint) ? fingerprint : undefined;
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isHex = (c: number) => isDigit(c) || ((c | 0x20) >= 97 && (c | 0x20) <= 102);
+
+/**
+ * Whether a text reads `^[0-9a-f]{16,}(?:_\d+)?$` (any case): 16 hex digits or more, then maybe an
+ * underscore and digits. A loop over its characters, as it runs once per result, and a result's
+ * fingerprint is about 130 characters: several times faster than the regular expression.
+ */
+function isFingerprint(text: string): boolean {
+  const n = text.length;
+  let i = 0;
+  while (i < n && isHex(text.charCodeAt(i))) i++;
+  if (i < 16) return false;
+  if (i === n) return true;
+  if (text.charCodeAt(i) !== 95 || i + 1 === n) return false;
+  for (i++; i < n; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  return true;
 }
 
 /** The dedupe key: the fingerprint, else (check_id, path, start, end). */
