@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cutText, markdownToText, quoteValue, redactPatterns, table, visibleControls } from '../packages/core/src/index.ts';
-import { Aggregator, parseText } from '../packages/sarif/src/index.ts';
+import { Aggregator, parseText, SecretIndex } from '../packages/sarif/src/index.ts';
 import { renderMessage, safeText, slackLink } from '../packages/slack/src/index.ts';
 import { parseSuite } from '../packages/smoke/src/load.ts';
 
@@ -59,6 +59,8 @@ const CASES: Record<string, string> = {
   'query keys': run('?token='),
   'aws secret prefix and spaces': `aws_secret_access_key=${run(' ', 'x').slice(23)}`,
   'authorization prefix and spaces': `Authorization:${run(' ', 'x').slice(14)}`,
+  // the prefix of a Gitleaks rule's matches, which the redaction target below knows by the thousand
+  'secret match prefix': run('aws_access_key_id = "AKIA'),
   'private key header unclosed': `-----BEGIN RSA PRIVATE KEY-----${run('A').slice(31)}`,
   'jwt-like dots': run('eyJaaaaaaaa.'),
   'control characters': run('\u001b\u0007\u202e'),
@@ -106,8 +108,18 @@ function readSarif(report: string): void {
   sink.findings();
 }
 
+/**
+ * An index of 20,000 secrets such as one Gitleaks rule's matches (`aws_access_key_id = "AKIA…"`):
+ * they share their first 24 characters. Each text is redacted once (redact remembers texts it has
+ * redacted): a number in front makes each run's text new.
+ */
+const matches = new SecretIndex();
+for (let i = 0; i < 20_000; i++) matches.add(`aws_access_key_id = "AKIA${(i * 7919).toString(16).toUpperCase().padStart(16, '0')}"`);
+let redactions = 0;
+
 const TARGETS: Target[] = [
   { name: 'SARIF report', input: sarifReport, work: readSarif },
+  { name: 'redaction, 20k secrets, one prefix', work: (text) => matches.redact(`${redactions++} ${text}`) },
   {
     name: 'smoke config',
     input: (text) =>

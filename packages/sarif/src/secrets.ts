@@ -23,17 +23,83 @@ function leadingWeight(width: number): number {
   return w;
 }
 
+/** Up to this many secrets of one prefix are compared one by one; more are looked up by length. */
+const SCANNED = 8;
+
+/**
+ * The secrets that share one prefix hash, when there are several. A few are compared with the
+ * text one by one, longest first. Many share a prefix in real reports: Gitleaks gives each leak's
+ * `Match` too, and the matches of one rule begin alike (`aws_access_key_id = "AKIA…`), tens of
+ * thousands of them. Comparing each would cost as much per occurrence of that prefix in a text,
+ * so a large bucket is looked up by length instead: one substring per distinct length, longest
+ * first. Sorted or indexed when first matched, not on every secret added (most buckets never are).
+ */
+class Bucket {
+  readonly #list: string[];
+  #sorted = false;
+  /** The secrets by length, and their distinct lengths, longest first (once the bucket is large and matched). */
+  #byLength: Map<number, Set<string>> | undefined;
+  #lengths: number[] = [];
+
+  constructor(first: string, second: string) {
+    this.#list = [first, second];
+  }
+
+  add(secret: string): void {
+    if (this.#byLength) this.#index(secret);
+    else {
+      this.#list.push(secret);
+      this.#sorted = false;
+    }
+  }
+
+  /** The longest secret of the bucket that the text holds at `at`. */
+  match(text: string, at: number): string | undefined {
+    if (this.#byLength) return this.#lookUp(text, at);
+    if (this.#list.length > SCANNED) {
+      this.#byLength = new Map();
+      for (const secret of this.#list) this.#index(secret);
+      this.#list.length = 0;
+      return this.#lookUp(text, at);
+    }
+    if (!this.#sorted) {
+      this.#list.sort((a, b) => b.length - a.length);
+      this.#sorted = true;
+    }
+    return this.#list.find((s) => text.startsWith(s, at));
+  }
+
+  #index(secret: string): void {
+    const byLength = this.#byLength!;
+    const same = byLength.get(secret.length);
+    if (same) same.add(secret);
+    else {
+      byLength.set(secret.length, new Set([secret]));
+      this.#lengths.push(secret.length);
+      this.#lengths.sort((a, b) => b - a);
+    }
+  }
+
+  #lookUp(text: string, at: number): string | undefined {
+    for (const length of this.#lengths) {
+      if (at + length > text.length) continue;
+      const candidate = text.slice(at, at + length);
+      if (this.#byLength!.get(length)!.has(candidate)) return candidate;
+    }
+    return undefined;
+  }
+}
+
 /** Secrets bucketed by their first `width` characters, with a bit table of their prefix hashes. */
 class PrefixTable {
   readonly width: number;
   /**
-   * One secret, or several sorted longest first, per hash of the prefix (most have one): keyed by
-   * the number the scan has already rolled, so neither adding nor matching cuts a prefix string.
+   * One secret, or a Bucket of several (most have one), per hash of the prefix: keyed by the
+   * number the scan has already rolled, so neither adding nor matching cuts a prefix string.
    */
-  readonly buckets = new Map<number, string | string[]>();
+  readonly buckets = new Map<number, string | Bucket>();
   /** Allocated on the first secret: most scans have none. */
   bits: Uint8Array | undefined;
-  #sorted = true;
 
   constructor(width: number) {
     this.width = width;
@@ -43,12 +109,11 @@ class PrefixTable {
     const hash = hashAt(secret, 0, this.width);
     const known = this.buckets.get(hash);
     if (known === undefined) this.buckets.set(hash, secret);
-    else if (typeof known === 'string') this.buckets.set(hash, [known, secret]);
-    else known.push(secret);
+    else if (typeof known === 'string') this.buckets.set(hash, new Bucket(known, secret));
+    else known.add(secret);
     const slot = slotOf(hash);
     this.bits ??= new Uint8Array(1 << (TABLE_BITS - 3));
     this.bits[slot >>> 3]! |= 1 << (slot & 7);
-    this.#sorted = false;
   }
 
   hit(slot: number): boolean {
@@ -57,13 +122,9 @@ class PrefixTable {
 
   /** The longest secret starting at `at`, whose prefix hashes to `hash`, if any (after a hit in the bit table). */
   match(text: string, at: number, hash: number): string | undefined {
-    if (!this.#sorted) {
-      for (const list of this.buckets.values()) if (typeof list !== 'string') list.sort((a, b) => b.length - a.length);
-      this.#sorted = true;
-    }
     const candidates = this.buckets.get(hash);
     if (typeof candidates === 'string') return text.startsWith(candidates, at) ? candidates : undefined;
-    return candidates?.find((s) => text.startsWith(s, at));
+    return candidates?.match(text, at);
   }
 }
 

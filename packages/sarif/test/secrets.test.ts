@@ -12,6 +12,7 @@ import {
   writeFindings,
   writeSarif,
 } from '../src/index.ts';
+import { REDACTED, redactPatterns } from '@pipeline-toolkit/core';
 import { aggregate, fixture } from './helpers.ts';
 
 /** Every raw secret value in the Gitleaks fixtures, read straight from the files (Secret, Match, snippet text). */
@@ -112,6 +113,53 @@ describe('SecretIndex', () => {
       ).join(' ');
       const redacted = index.redact(text);
       for (const s of secrets) expect(redacted).not.toContain(s);
+    }
+  });
+
+  it("with many secrets of one prefix (a rule's Gitleaks matches), redacts exactly as a plain search for the longest secret at each position", () => {
+    let seed = 23;
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
+    const word = (n: number) => Array.from({ length: n }, () => 'abcdef01'[Math.floor(rnd() * 8)]).join('');
+    /** The longest secret at each position from the left, replaced; then the patterns (what redact promises). */
+    const plain = (text: string, secrets: readonly string[]) => {
+      let out = '';
+      for (let i = 0; i < text.length; ) {
+        const longest = secrets.filter((s) => text.startsWith(s, i)).sort((a, b) => b.length - a.length)[0];
+        if (longest) {
+          out += REDACTED;
+          i += longest.length;
+        } else out += text[i++];
+      }
+      return redactPatterns(out);
+    };
+    for (let round = 0; round < 60; round++) {
+      // prefixes of 4 to 12 characters, each shared by up to 40 secrets of several lengths, some of them prefixes of others
+      const prefixes = Array.from({ length: 3 }, () => word(4 + Math.floor(rnd() * 9)));
+      const secrets = [
+        ...new Set(
+          prefixes.flatMap((prefix) =>
+            Array.from({ length: 1 + Math.floor(rnd() * 40) }, () => `${prefix}${word(Math.floor(rnd() * 10))}`),
+          ),
+        ),
+      ];
+      const index = new SecretIndex();
+      // half before the first redaction (buckets indexed then), half after (added to the index)
+      const half = Math.floor(secrets.length / 2);
+      for (const s of secrets.slice(0, half)) index.add(s);
+      const text = () =>
+        Array.from({ length: 30 }, () => {
+          const r = rnd();
+          if (r < 0.4) return secrets[Math.floor(rnd() * secrets.length)]!;
+          if (r < 0.7) return prefixes[Math.floor(rnd() * prefixes.length)]! + word(Math.floor(rnd() * 4));
+          return word(Math.floor(rnd() * 5));
+        }).join(rnd() < 0.5 ? '' : ' ');
+      const first = text();
+      expect(index.redact(first)).toBe(plain(first, secrets.slice(0, half)));
+      for (const s of secrets.slice(half)) index.add(s);
+      for (let t = 0; t < 5; t++) {
+        const later = text();
+        expect(index.redact(later)).toBe(plain(later, secrets));
+      }
     }
   });
 
