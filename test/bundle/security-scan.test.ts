@@ -118,6 +118,37 @@ describe('dist/security-scan', () => {
     }
   });
 
+  it('a Semgrep run with thousands of errors: the first 50 different ones and a count, in the log and a job summary far below its 1 MiB', async () => {
+    const runner = await workspace();
+    // one error per file, as Semgrep writes them for files it cannot parse, each message about 250 characters
+    const errors = Array.from({ length: 5000 }, (_, i) => ({
+      code: 3,
+      level: 'warn',
+      type: ['PartialParsing', [{ path: `src/pkg${i}/module.py`, start: { line: 1, col: 1 }, end: { line: 1, col: 9 } }]],
+      message: `Syntax error at line src/pkg${i}/module.py:1:\n \`print "x"\` was unexpected; the file was partly parsed and rules were run on what could be read of it, which may leave findings out.`,
+      path: `src/pkg${i}/module.py`,
+    }));
+    await writeFile(
+      path.join(runner.dir, 'reports', 'many-errors.json'),
+      JSON.stringify({ version: '1.100.0', results: [], errors, paths: { scanned: [] } }),
+    );
+    try {
+      const run = await runBundle('security-scan', { runner, inputs: { 'semgrep-report': 'reports/many-errors.json' } });
+      expect(run.exitCode).toBe(0);
+      const warnings = run.commands.filter((c) => c.command === 'warning').map((c) => c.message);
+      expect(warnings).toHaveLength(51);
+      expect(warnings[0]).toBe('Semgrep warn: Syntax error at line src/pkg0/module.py:1:');
+      expect(warnings[49]).toBe('Semgrep warn: Syntax error at line src/pkg49/module.py:1:');
+      const more = '…and more: the scanners reported 5000 problems in all (repeats included); the first 50 different ones are listed.';
+      expect(warnings[50]).toBe(more);
+      expect(run.summary).toContain(more);
+      expect(run.summary.match(/^- Semgrep warn: /gm)).toHaveLength(50);
+      expect(Buffer.byteLength(run.summary)).toBeLessThan(64 * 1024);
+    } finally {
+      await runner.cleanup();
+    }
+  });
+
   it('upload: true posts the gzip+base64 SARIF with commit sha and ref to GITHUB_API_URL', async () => {
     const runner = await workspace();
     answer = { status: 202, body: { id: 'sarif-1', url: 'https://api.example/sarif-1' } };

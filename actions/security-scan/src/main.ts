@@ -12,6 +12,7 @@ import {
 import {
   baselineCounts,
   gateMessage,
+  moreProblems,
   prepareScanners,
   readInstallInputs,
   readScanInputs,
@@ -58,6 +59,8 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const found = await pullRequestBaseline(options, ctx.env, api, ctx.log);
   const result = await runScan(options, { log: ctx.log, env, cwd, exec: deps.exec, which: deps.which, links, ...found });
   for (const problem of result.problems) ctx.log.warning(problem);
+  const more = moreProblems(result);
+  if (more) ctx.log.warning(more);
   for (const a of result.annotations) ctx.log[a.level](a.message, a.properties);
 
   const { bySeverity, suppressed, total } = result.counts;

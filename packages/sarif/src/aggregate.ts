@@ -19,6 +19,13 @@ import type { RawFinding, ReportSink } from './sink.ts';
 /** Shared by every finding without CWE or CVE ids; never mutated. */
 const EMPTY: string[] = [];
 
+/**
+ * How many different problems (scan errors) are listed in the summary and the log: a Semgrep run
+ * over a large repository may report one per file, thousands, and the job summary holds 1 MiB.
+ * The others are counted.
+ */
+export const PROBLEMS_LISTED = 50;
+
 export type SeverityCounts = Record<Severity, number>;
 
 export function emptyCounts(): SeverityCounts {
@@ -114,7 +121,13 @@ export type SkippedPaths = Record<string, Record<string, number>>;
 
 export class Aggregator implements ReportSink {
   readonly secrets = new SecretIndex();
+  /** The problems the tools reported (scan errors): the first PROBLEMS_LISTED different ones, in order. */
   readonly problems: string[] = [];
+  /** Every problem reported, repeats included. */
+  problemReports = 0;
+  /** A different problem came when the list was full. */
+  problemsCut = false;
+  readonly #listedProblems = new Set<string>();
   readonly #found: string[] = [];
   readonly #tools = new Map<string, ToolInfo>();
   readonly #byKey = new Map<string, Mergeable>();
@@ -194,7 +207,26 @@ export class Aggregator implements ReportSink {
   }
 
   problem(message: string): void {
-    if (!this.problems.includes(message)) this.problems.push(message);
+    this.problemReports++;
+    this.#listProblem(message);
+  }
+
+  #listProblem(message: string): void {
+    if (this.#listedProblems.has(message)) return;
+    if (this.problems.length < PROBLEMS_LISTED) {
+      this.problems.push(message);
+      this.#listedProblems.add(message);
+    } else this.problemsCut = true;
+  }
+
+  /**
+   * Takes in the problems another thread's reports gave (read after these): the list and the
+   * count end as if this thread had read them.
+   */
+  addProblems(other: { problems: readonly string[]; problemReports: number; problemsCut: boolean }): void {
+    for (const message of other.problems) this.#listProblem(message);
+    this.problemReports += other.problemReports;
+    this.problemsCut ||= other.problemsCut;
   }
 
   /** Findings left out by skip-paths, by tool id, then by the glob that matched (as the reports list them, before deduplication). */

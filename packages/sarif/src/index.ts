@@ -32,6 +32,7 @@ export { writeSarif, writeFindings } from './output.ts';
 export {
   summaryMarkdown,
   consoleReport,
+  moreProblems,
   annotations,
   where,
   ANNOTATION_LIMITS,

@@ -44,7 +44,10 @@ export interface AggregateOutcome {
   /** The comparison with the baseline, when one was given or found. */
   baseline?: BaselineOutcome;
   baselineNote?: string;
+  /** The first different problems the scanners reported (PROBLEMS_LISTED), redacted. */
   problems: string[];
+  /** When the list was cut: every problem reported, repeats included. */
+  problemReports?: number;
   sarif: SarifStats;
   summary: string;
   console: string;
@@ -106,12 +109,14 @@ export async function outcome(
     scope: scoped ? ('new' as const) : ('all' as const),
   };
   const problems = agg.problems.map((p) => agg.secrets.redact(p));
+  const more = agg.problemsCut ? { problemReports: agg.problemReports } : {};
   const report = {
     findings: seen.findings,
     counts: seen.counts,
     tools: agg.tools,
     gate,
     problems,
+    ...more,
     sarif,
     ...(job.policy?.skipPaths.length ? { skipPaths: { globs: job.policy.skipPaths, skipped: agg.skippedPaths } } : {}),
     ...(baseline ? { baseline } : {}),
@@ -125,6 +130,7 @@ export async function outcome(
     ...(baseline ? { baseline } : {}),
     ...(job.baselineNote ? { baselineNote: job.baselineNote } : {}),
     problems,
+    ...more,
     sarif,
     summary: summaryMarkdown(report, job.links),
     console: consoleReport(report),

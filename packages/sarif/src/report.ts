@@ -20,7 +20,10 @@ export interface ScanReport {
   counts?: FindingCounts;
   tools: readonly ToolInfo[];
   gate: GateResult;
+  /** The first different problems the scanners reported (PROBLEMS_LISTED in aggregate.ts). */
   problems: readonly string[];
+  /** When the list was cut: every problem reported, repeats included. */
+  problemReports?: number;
   sarif?: SarifStats;
   /** The comparison with the baseline (baseline.ts). */
   baseline?: BaselineOutcome;
@@ -168,9 +171,17 @@ export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top
       `SARIF: ${report.sarif.results} results in ${report.sarif.runs} runs; left out: ${report.sarif.overLimit} over GitHub's limits (least severe first), ${report.sarif.unlocated} without a file location.\n`,
     );
   }
-  if (report.problems.length)
-    parts.push(`### Problems the scanners reported\n`, report.problems.map((p) => `- ${escapeMarkdown(p)}`).join('\n'), '\n');
+  if (report.problems.length) {
+    const list = report.problems.map((p) => `- ${escapeMarkdown(p)}`).join('\n');
+    parts.push(`### Problems the scanners reported\n`, list, '\n', ...[moreProblems(report)].filter((line) => line !== undefined));
+  }
   return parts.join('\n');
+}
+
+/** The line after a list of problems that was cut, if it was. */
+export function moreProblems(report: Pick<ScanReport, 'problems' | 'problemReports'>): string | undefined {
+  if (report.problemReports === undefined) return undefined;
+  return `…and more: the scanners reported ${report.problemReports} problems in all (repeats included); the first ${report.problems.length} different ones are listed.`;
 }
 
 /** A plain-text table for the terminal. */
@@ -196,6 +207,8 @@ export function consoleReport(report: ScanReport, top = 10): string {
     for (const f of shown) lines.push(`  ${f.severity.padEnd(8)} ${f.rule}  ${where(f)}  ${f.title}`);
   }
   for (const p of report.problems) lines.push(`warning: ${p}`);
+  const more = moreProblems(report);
+  if (more) lines.push(`warning: ${more}`);
   lines.push('', gateLine(report));
   return lines.join('\n');
 }

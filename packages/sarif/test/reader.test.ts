@@ -151,6 +151,46 @@ describe('reading reports in a second thread', () => {
     }
   }, 120_000);
 
+  it('lists the first 50 different problems and counts every one, wherever the reports are divided', async () => {
+    // Semgrep errors e0…e29 twice, then e20…e49, then e45…e84: 130 reports, 85 different ones
+    const errors = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => ({ level: 'error', type: 'Syntax error', message: `e${from + i}` }));
+    const files: [string, ReportKind][] = [
+      [[...errors(0, 29), ...errors(0, 29)], 'a'],
+      [errors(20, 49), 'b'],
+      [errors(45, 84), 'c'],
+    ].map(([list, name]) => {
+      const file = path.join(work, `problems-${name as string}.json`);
+      writeFileSync(file, JSON.stringify({ version: '1.100.0', results: [], errors: list }));
+      return [file, 'semgrep'];
+    });
+    const one = await aggregateJob(job('problems-one', files, Infinity));
+    expect(one.problems).toEqual(Array.from({ length: 50 }, (_, i) => `Semgrep error: e${i}`));
+    expect(one.problemReports).toBe(130);
+    const more = 'the scanners reported 130 problems in all (repeats included); the first 50 different ones are listed.';
+    expect(one.summary).toContain(more);
+    expect(one.summary.match(/^- Semgrep error: e\d+$/gm)).toHaveLength(50);
+    expect(one.console).toContain(more);
+    for (const index of [1, 2]) expect([index, await aggregateJob(job(`problems-${index}`, files, 0, { index }))]).toEqual([index, one]);
+    // the second thread's list was cut, and the first thread's problems are all among its first 50
+    const within: [string, ReportKind][] = [
+      [errors(0, 9), 'd'],
+      [errors(0, 59), 'e'],
+    ].map(([list, name]) => {
+      const file = path.join(work, `problems-${name as string}.json`);
+      writeFileSync(file, JSON.stringify({ version: '1.100.0', results: [], errors: list }));
+      return [file, 'semgrep'];
+    });
+    const cut = await aggregateJob(job('problems-within-one', within, Infinity));
+    expect(cut.problemReports).toBe(70);
+    expect(await aggregateJob(job('problems-within-two', within, 0, { index: 1 }))).toEqual(cut);
+    // 50 different ones or fewer: all listed, and no count
+    const few = await aggregateJob(job('problems-few', files.slice(0, 2), Infinity));
+    expect(few.problems).toHaveLength(50);
+    expect(few.problemReports).toBeUndefined();
+    expect(few.summary).not.toContain('…and more');
+  });
+
   it('a secret that only the second thread read is redacted from the findings read in the first', async () => {
     const secret = 'zq8Hv3kT0pLr5Yw2';
     const semgrep = path.join(work, 'semgrep.json');

@@ -64,7 +64,7 @@ async function merge(agg: Aggregator, shard: Shard, job: AggregateJob, rendered:
     throw redactInputError(error, agg.secrets);
   });
   for (const tool of read.tools) agg.tool(tool);
-  for (const problem of read.problems) agg.problem(problem);
+  agg.addProblems(read);
   agg.addSkipped(read.skipped);
   agg.addSecrets(read.secrets);
   const verdict = agg.absorb(read.handover);

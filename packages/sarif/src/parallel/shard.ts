@@ -21,7 +21,16 @@ export interface ShardJob {
 
 /** What a shard tells the coordinator, step by step (see steps() below). */
 type FromShard =
-  | { step: 'read'; tools: ToolInfo[]; problems: string[]; secrets: string[]; skipped: SkippedPaths; handover: Handover }
+  | {
+      step: 'read';
+      tools: ToolInfo[];
+      problems: string[];
+      problemReports: number;
+      problemsCut: boolean;
+      secrets: string[];
+      skipped: SkippedPaths;
+      handover: Handover;
+    }
   | { step: 'rendered'; sizes: Sizes; sources: RuleSource[] }
   | { step: 'counted'; counts: FindingCounts; head: Finding[][] }
   | { step: 'assembled' }
@@ -168,6 +177,8 @@ async function steps(job: ShardJob, port: MessagePort): Promise<void> {
     step: 'read',
     tools: agg.toolsAsRead,
     problems: agg.problems,
+    problemReports: agg.problemReports,
+    problemsCut: agg.problemsCut,
     secrets: [...agg.foundSecrets],
     skipped: agg.skippedPaths,
     handover: agg.handover(placed),
