@@ -185,6 +185,43 @@ describe('deduplication', () => {
     expect(countFindings(agg.findings()).total).toBe(3);
   });
 
+  it('across tools, thousands of secrets on one line pair up in order: each merges into the first one there that its tool has not reported', () => {
+    const secretAt = (tool: string, i: number, line = 1) => ({
+      tool,
+      key: `${tool}|${line}|${i}`,
+      rule: `${tool}-rule`,
+      title: 'Secret',
+      message: 'A secret',
+      severity: 'HIGH' as const,
+      category: 'secret' as const,
+      location: { path: 'dist/bundle.min.js', startLine: line },
+      suppressed: false,
+      cwe: [],
+      cve: [],
+    });
+    const agg = new Aggregator();
+    // one tool after the other on line 1: Trivy 3000, Gitleaks 4000, Semgrep 2000
+    for (let i = 0; i < 3000; i++) agg.finding(secretAt('trivy', i));
+    for (let i = 0; i < 4000; i++) agg.finding(secretAt('gitleaks', i));
+    for (let i = 0; i < 2000; i++) agg.finding(secretAt('semgrep', i));
+    // taking turns on line 2: each Gitleaks leak merges into the Trivy secret before it
+    for (let i = 0; i < 500; i++) {
+      agg.finding(secretAt('trivy', i, 2));
+      agg.finding(secretAt('gitleaks', i, 2));
+    }
+    const tools = (line: number) =>
+      agg
+        .findings()
+        .filter((f) => f.location!.startLine === line)
+        .map((f) => f.tools.join('+'));
+    expect(tools(1)).toEqual([
+      ...Array<string>(2000).fill('trivy+gitleaks+semgrep'),
+      ...Array<string>(1000).fill('trivy+gitleaks'),
+      ...Array<string>(1000).fill('gitleaks'),
+    ]);
+    expect(tools(2)).toEqual(Array<string>(500).fill('trivy+gitleaks'));
+  });
+
   it('counts by tool: a finding of two tools counts for both, shared and changing tool lists alike, suppressed ones for none', () => {
     const gitleaks = ['gitleaks'];
     const trivy = ['trivy'];
