@@ -65,11 +65,8 @@ export function matchOf(raw: Pick<RawFinding, 'tool' | 'category' | 'rule' | 'lo
 /** What deduplication reads and changes of a finding. */
 type Mergeable = Pick<Finding, 'tools' | 'severity' | 'suppressed'>;
 
-/** The secret findings at one place, in order, and per tool where the search for one it has not reported starts. */
-interface SecretsAtPlace {
-  findings: Mergeable[];
-  from: Map<string, number>;
-}
+/** Up to this many secret findings at one place are searched from the first each time (see #sameSecret). */
+const SEARCHED_AT_ONCE = 8;
 
 /**
  * The findings of a shard (a second thread that read the later reports, see parallel/README.md), as the
@@ -138,7 +135,12 @@ export class Aggregator implements ReportSink {
   readonly #tools = new Map<string, ToolInfo>();
   readonly #byKey = new Map<string, Mergeable>();
   /** Secret findings by path, then start line: across tools, the same place is the same secret. */
-  readonly #secretsAt = new Map<string, Map<number, SecretsAtPlace>>();
+  readonly #secretsAt = new Map<string, Map<number, Mergeable[]>>();
+  /**
+   * For the places searched (#sameSecret), per tool, where the search for a finding the tool has
+   * not reported goes on: made on the first search there (most places are never searched).
+   */
+  readonly #searchedFrom = new Map<Mergeable[], Map<string, number>>();
   /**
    * The tools of the secret findings in #secretsAt when they were registered. A tool list only
    * grows, so while this holds one tool alone, every finding there lists it: a secret of that tool
@@ -295,9 +297,9 @@ export class Aggregator implements ReportSink {
     for (const tool of finding.tools) this.#secretTools.add(tool);
     let lines = this.#secretsAt.get(path);
     if (!lines) this.#secretsAt.set(path, (lines = new Map()));
-    const place = lines.get(line);
-    if (place) place.findings.push(finding);
-    else lines.set(line, { findings: [finding], from: new Map() });
+    const list = lines.get(line);
+    if (list) list.push(finding);
+    else lines.set(line, [finding]);
   }
 
   /**
@@ -351,12 +353,13 @@ export class Aggregator implements ReportSink {
   /** Across tools, a secret at the same path and start line is the same secret (Trivy's and Gitleaks' rule ids differ). */
   #sameSecret(tool: string, at: { path: string; startLine?: number } | undefined): Mergeable | undefined {
     if (!at || (this.#secretTools.size <= 1 && (this.#secretTools.size === 0 || this.#secretTools.has(tool)))) return undefined;
-    const place = this.#secretsAt.get(at.path)?.get(at.startLine ?? 0);
-    if (!place) return undefined;
+    const findings = this.#secretsAt.get(at.path)?.get(at.startLine ?? 0);
+    if (!findings || findings.length <= SEARCHED_AT_ONCE) return findings?.find((f) => !f.tools.includes(tool));
     // the first finding there that the tool has not reported; the ones before it listed the tool
     // at the last look, and still do (tool lists only grow), so the search goes on from there:
     // thousands of secrets on one line found by two tools take linear time, not quadratic
-    const { findings, from } = place;
+    let from = this.#searchedFrom.get(findings);
+    if (!from) this.#searchedFrom.set(findings, (from = new Map()));
     let i = from.get(tool) ?? 0;
     while (i < findings.length && findings[i]!.tools.includes(tool)) i++;
     from.set(tool, i);
@@ -490,6 +493,7 @@ export class Aggregator implements ReportSink {
     this.#finished = true;
     this.#byKey.clear();
     this.#secretsAt.clear();
+    this.#searchedFrom.clear();
     this.#secretTools.clear();
     this.#originals.clear();
     this.#strings.clear();
@@ -538,7 +542,7 @@ export class Aggregator implements ReportSink {
     // tool ids that joined redacted findings later (a duplicate's, a shard's verdict) as read
     if (this.#toolIdsChange()) for (const f of this.#findings) f.tools = this.#redactTools(f.tools);
     // redaction may have renamed a tool (a driver name holding a secret): places are searched anew
-    for (const lines of this.#secretsAt.values()) for (const place of lines.values()) place.from.clear();
+    this.#searchedFrom.clear();
   }
 
   /** Whether redaction changes any tool id (rarely: a driver name holding a secret); remembered until a tool or secret arrives. */
