@@ -155,15 +155,14 @@ describe('reading reports in a second thread', () => {
     // Semgrep errors e0…e29 twice, then e20…e49, then e45…e84: 130 reports, 85 different ones
     const errors = (from: number, to: number) =>
       Array.from({ length: to - from + 1 }, (_, i) => ({ level: 'error', type: 'Syntax error', message: `e${from + i}` }));
-    const files: [string, ReportKind][] = [
-      [[...errors(0, 29), ...errors(0, 29)], 'a'],
-      [errors(20, 49), 'b'],
-      [errors(45, 84), 'c'],
-    ].map(([list, name]) => {
-      const file = path.join(work, `problems-${name as string}.json`);
-      writeFileSync(file, JSON.stringify({ version: '1.100.0', results: [], errors: list }));
-      return [file, 'semgrep'];
-    });
+    /** Semgrep reports holding only these errors, one per list. */
+    const reports = (name: string, ...lists: object[][]): [string, ReportKind][] =>
+      lists.map((list, i) => {
+        const file = path.join(work, `problems-${name}-${i}.json`);
+        writeFileSync(file, JSON.stringify({ version: '1.100.0', results: [], errors: list }));
+        return [file, 'semgrep'];
+      });
+    const files = reports('abc', [...errors(0, 29), ...errors(0, 29)], errors(20, 49), errors(45, 84));
     const one = await aggregateJob(job('problems-one', files, Infinity));
     expect(one.problems).toEqual(Array.from({ length: 50 }, (_, i) => `Semgrep error: e${i}`));
     expect(one.problemReports).toBe(130);
@@ -173,14 +172,7 @@ describe('reading reports in a second thread', () => {
     expect(one.console).toContain(more);
     for (const index of [1, 2]) expect([index, await aggregateJob(job(`problems-${index}`, files, 0, { index }))]).toEqual([index, one]);
     // the second thread's list was cut, and the first thread's problems are all among its first 50
-    const within: [string, ReportKind][] = [
-      [errors(0, 9), 'd'],
-      [errors(0, 59), 'e'],
-    ].map(([list, name]) => {
-      const file = path.join(work, `problems-${name as string}.json`);
-      writeFileSync(file, JSON.stringify({ version: '1.100.0', results: [], errors: list }));
-      return [file, 'semgrep'];
-    });
+    const within = reports('de', errors(0, 9), errors(0, 59));
     const cut = await aggregateJob(job('problems-within-one', within, Infinity));
     expect(cut.problemReports).toBe(70);
     expect(await aggregateJob(job('problems-within-two', within, 0, { index: 1 }))).toEqual(cut);
