@@ -135,6 +135,39 @@ describe('report variants', () => {
     );
     expect(JSON.stringify(findings)).not.toContain(offender);
   });
+
+  it('Gitleaks 7 SARIF: of the rule ids a message starts with, the longest is its rule; none gives unknown-rule', async () => {
+    // rule ids that begin one another, and thousands of them, as a generated rule list may have
+    const ids = ['AWS', 'AWS Access Key', 'AWS Access Key ID', ...Array.from({ length: 3000 }, (_, i) => `Rule ${i}`)];
+    const log = {
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'gitleaks', rules: ids.map((id) => ({ id, name: id })) } },
+          results: [
+            'AWS Access Key ID secret detected',
+            'AWS Access Key secret detected',
+            'AWS secret detected',
+            'Rule 2999 secret detected',
+            'Rule 29 secret detected',
+            'Azure secret detected',
+          ].map((text, i) => ({
+            message: { text },
+            locations: [{ physicalLocation: { artifactLocation: { uri: `app/f${i}.env` }, region: { startLine: 1 } } }],
+          })),
+        },
+      ],
+    };
+    const agg = await load(JSON.stringify(log), 'gitleaks');
+    expect(agg.findings().map((f) => [f.location!.path, f.rule])).toEqual([
+      ['app/f0.env', 'AWS Access Key ID'],
+      ['app/f1.env', 'AWS Access Key'],
+      ['app/f2.env', 'AWS'],
+      ['app/f3.env', 'Rule 2999'],
+      ['app/f4.env', 'Rule 29'],
+      ['app/f5.env', 'unknown-rule'],
+    ]);
+  });
 });
 
 describe('text hygiene', () => {

@@ -25,6 +25,8 @@ interface Run {
   tool: string;
   rules: JsonObject[];
   rulesById: Map<string, JsonObject>;
+  /** The distinct lengths of the rule ids, longest first (ruleInMessage; made when first needed). */
+  ruleIdLengths?: number[];
   bases: JsonObject | undefined;
   artifacts: readonly unknown[];
 }
@@ -87,9 +89,15 @@ function ruleOf(run: Run, result: JsonObject): { id: string; rule?: JsonObject }
  */
 function ruleInMessage(run: Run, result: JsonObject): string {
   const message = text(result['message']) ?? '';
-  let best: string | undefined;
-  for (const id of run.rulesById.keys()) if (message.startsWith(id) && id.length > (best?.length ?? 0)) best = id;
-  return best ?? 'unknown-rule';
+  // the message's beginnings, as long as rule ids are, longest first: one lookup per distinct
+  // length, not a comparison per rule for every result (a report may list thousands of each)
+  run.ruleIdLengths ??= [...new Set([...run.rulesById.keys()].map((id) => id.length))].sort((a, b) => b - a);
+  for (const length of run.ruleIdLengths) {
+    if (length > message.length) continue;
+    const start = message.slice(0, length);
+    if (run.rulesById.has(start)) return start;
+  }
+  return 'unknown-rule';
 }
 
 function isSuppressed(result: JsonObject): boolean {
