@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Inputs, InputError, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
 import { aggregateJob, EMPTY_POLICY, readScanInputs, runScan, type AggregateJob, type ScanDeps } from '../src/index.ts';
+import { Aggregator } from '../src/aggregate.ts';
+import { PolicySink, type Suppression } from '../src/policy.ts';
 import { fixture } from './helpers.ts';
 
 /**
@@ -233,6 +235,43 @@ describe("the tools' ignore files, when reading their reports", () => {
         .sort(),
     ).toEqual(ignored.sort());
     for (const f of findings.filter((x) => x.suppressed)) expect(f.justification).toBe(`.semgrepignore: ${folder}/`);
+  });
+
+  it('decides per file, however often and in whatever order the findings name it', () => {
+    const agg = new Aggregator();
+    const suppression: Suppression = { kind: 'path', value: 'lib/old/**', reason: 'legacy', expires: '2099-12-31', where: 's.yml:1' };
+    const sink = new PolicySink(agg, {
+      ...EMPTY_POLICY,
+      skipPaths: ['gen/**'],
+      semgrepIgnore: ['vendor/', '!vendor/keep.py'],
+      suppressions: [suppression],
+    });
+    const files = ['gen/a.py', 'src/b.py', 'vendor/c.py', 'vendor/keep.py', 'lib/old/d.py'];
+    // each file three times, interleaved
+    for (let round = 0; round < 3; round++)
+      for (const [i, file] of files.entries())
+        sink.finding({
+          tool: 'semgrep',
+          key: `${file}|${round}`,
+          rule: `r${i}`,
+          title: 't',
+          message: 'm',
+          severity: 'HIGH',
+          category: 'sast',
+          location: { path: file, startLine: round + 1 },
+          suppressed: false,
+          cwe: [],
+          cve: [],
+        });
+    expect(agg.skippedPaths).toEqual({ semgrep: { 'gen/**': 3 } });
+    const decided = agg.findings().map((f) => [f.location!.path, f.justification ?? 'open']);
+    expect(decided.filter(([file]) => file === 'src/b.py' || file === 'vendor/keep.py').map(([, why]) => why)).toEqual(
+      Array(6).fill('open'),
+    );
+    expect(decided.filter(([file]) => file === 'vendor/c.py').map(([, why]) => why)).toEqual(Array(3).fill('.semgrepignore: vendor/'));
+    expect(decided.filter(([file]) => file === 'lib/old/d.py').map(([, why]) => why)).toEqual(
+      Array(3).fill('legacy (suppressions s.yml:1, until 2099-12-31)'),
+    );
   });
 
   it('.gitleaksignore: a fingerprint with the short commit of Gitleaks 8.26+ matches a report with the full one', async () => {
