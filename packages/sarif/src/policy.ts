@@ -304,7 +304,7 @@ export class PolicySink implements ReportSink {
   readonly #byPath: Suppression[] = [];
   /**
    * What the globs decided for each file met: a report names one file in many findings, and each
-   * glob costs a few microseconds (30,000 Semgrep results and a default .semgrepignore: 0.8 s).
+   * glob costs a few microseconds (30,000 Semgrep results over 3,000 files and 20 patterns: 0.65 s, 0.14 s remembered).
    */
   readonly #skipOf = new Map<string, string | undefined>();
   readonly #semgrepIgnoredBy = new Map<string, string | undefined>();
