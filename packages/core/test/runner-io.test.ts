@@ -61,6 +61,29 @@ describe('file commands', () => {
     await summary.write('## Two\n');
     expect(await runner.summary()).toBe('## One\npassword ***\n\n## Two\n\n');
   });
+
+  it("keeps the step's summary within GitHub's 1 MiB: what would pass it is cut at a whole line, with a note", async () => {
+    const summary = new ActionSummary(new Redactor());
+    // rows of a table, with a three-byte character in each, about 700 KB a write
+    const rows = (from: number) => Array.from({ length: 7000 }, (_, i) => `| row ${from + i} | ${'€'.repeat(30)} |`).join('\n');
+    await summary.write(`## One\n${rows(0)}\n`);
+    await summary.write(`## Two\n${rows(7000)}\n`);
+    await summary.write('## Three\n');
+    const text = await runner.summary();
+    const size = Buffer.byteLength(text);
+    expect(size).toBeLessThanOrEqual(1024 * 1024);
+    expect(size).toBeGreaterThan(1024 * 1024 - 200);
+    const lines = text.split('\n');
+    const note = lines.indexOf("> This summary was cut here: GitHub keeps at most 1 MiB of a step's summary.");
+    expect(note).toBeGreaterThan(7000);
+    expect(lines.slice(note + 1)).toEqual(['']);
+    // every line before the note is whole: a header, a full table row, or empty
+    for (const line of lines.slice(0, note)) expect(line).toMatch(/^(?:## (?:One|Two)|\| row \d+ \| (?:€){30} \||)$/);
+    expect(text).toContain('| row 6999 |');
+    // nothing fits any more: later writes add nothing, and the summary stays as it was
+    expect(text).not.toContain('## Three');
+    expect(Buffer.from(text, 'utf8').toString('utf8')).toBe(text);
+  });
 });
 
 describe('exec', () => {
