@@ -113,9 +113,21 @@ function countsOf(report: ScanReport): FindingCounts {
   return report.counts ?? countAll(report.findings, report.tools);
 }
 
+/**
+ * Tools with a row of their own in the counts table; the others share one row. A SARIF file may
+ * hold any number of runs, each its own tool, and GitHub takes 20 runs of an upload.
+ */
+const TOOL_ROWS = 20;
+
 function countRows(report: ScanReport, counts: FindingCounts): (string | number)[][] {
   const { byTool, bySeverity: totals } = counts;
-  const rows: (string | number)[][] = [...byTool].map(([id, counts]) => [toolName(report.tools, id), ...SEVERITIES.map((s) => counts[s])]);
+  const names = new Map(report.tools.map((t) => [t.id, t.name]));
+  const tools = [...byTool];
+  const rows: (string | number)[][] = tools
+    .slice(0, TOOL_ROWS)
+    .map(([id, counts]) => [names.get(id) ?? id, ...SEVERITIES.map((s) => counts[s])]);
+  const others = tools.slice(TOOL_ROWS);
+  if (others.length) rows.push([`${others.length} other tools`, ...SEVERITIES.map((s) => others.reduce((n, [, c]) => n + c[s], 0))]);
   rows.push(['Total (deduplicated)', ...SEVERITIES.map((s) => totals[s])]);
   return rows;
 }

@@ -180,6 +180,32 @@ describe('text hygiene', () => {
   });
 });
 
+describe('many tools', () => {
+  it('a SARIF file of 25 runs: the summary and the console give 20 tools a row each and count the other 5 in one', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'many-tools-'));
+    const runs = Array.from({ length: 25 }, (_, i) => ({
+      tool: { driver: { name: `Scanner ${i + 1}`, rules: [{ id: 'r1' }] } },
+      results: [
+        {
+          ruleId: 'r1',
+          level: 'error',
+          message: { text: `finding of scanner ${i + 1}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: `src/f${i}.js` }, region: { startLine: 1 } } }],
+        },
+      ],
+    }));
+    await writeFile(path.join(dir, 'many.sarif'), JSON.stringify({ version: '2.1.0', runs }));
+    const result = await scan({ 'sarif-files': 'many.sarif', 'fail-on': 'none' }, dir);
+    // level error is HIGH: one HIGH finding per scanner
+    expect(result.counts.bySeverity.HIGH).toBe(25);
+    for (let i = 1; i <= 20; i++) expect(result.summary).toContain(`| Scanner ${i} | 0 | 1 | 0 | 0 | 0 |`);
+    expect(result.summary).not.toContain('| Scanner 21 |');
+    expect(result.summary).toContain('| 5 other tools | 0 | 5 | 0 | 0 | 0 |');
+    expect(result.summary).toContain('| Total (deduplicated) | 0 | 25 | 0 | 0 | 0 |');
+    expect(result.console).toMatch(/^5 other tools +0 +5 +0 +0 +0$/m);
+  });
+});
+
 describe('reruns', () => {
   it('never reads back what this action wrote, whatever its name', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'rerun-'));
