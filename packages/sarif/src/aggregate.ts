@@ -130,7 +130,6 @@ export class Aggregator implements ReportSink {
   problemReports = 0;
   /** A different problem came when the list was full. */
   problemsCut = false;
-  readonly #listedProblems = new Set<string>();
   readonly #found: string[] = [];
   readonly #tools = new Map<string, ToolInfo>();
   readonly #byKey = new Map<string, Mergeable>();
@@ -219,12 +218,11 @@ export class Aggregator implements ReportSink {
     this.#listProblem(message);
   }
 
+  /** Lists a problem unless listed already (a look through at most PROBLEMS_LISTED). */
   #listProblem(message: string): void {
-    if (this.#listedProblems.has(message)) return;
-    if (this.problems.length < PROBLEMS_LISTED) {
-      this.problems.push(message);
-      this.#listedProblems.add(message);
-    } else this.problemsCut = true;
+    if (this.problems.includes(message)) return;
+    if (this.problems.length < PROBLEMS_LISTED) this.problems.push(message);
+    else this.problemsCut = true;
   }
 
   /**
