@@ -27,6 +27,8 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'semgrep/semgrep-1.185.0-error-bad-pattern.json': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
   'semgrep/semgrep-1.185.0-error-missing-message.json': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
   'semgrep/semgrep-1.185.0-error-not-yaml.json': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
+  // 120 results of a rule of severity ERROR, one per file; and 120 PartialParsing warnings
+  'semgrep/semgrep-1.185.0-partial-parsing-120-files.json': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 120 } },
   'semgrep/semgrep-1.185.0-error-unknown-language.json': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
   'semgrep/semgrep-json-critical-severity.json': { kind: 'semgrep', tools: ['semgrep'], counts: { CRITICAL: 1 } },
   'semgrep/semgrep-json-registry-error-info.json': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 1, LOW: 1 } },

@@ -176,6 +176,16 @@ describe('reading reports in a second thread', () => {
     const cut = await aggregateJob(job('problems-within-one', within, Infinity));
     expect(cut.problemReports).toBe(70);
     expect(await aggregateJob(job('problems-within-two', within, 0, { index: 1 }))).toEqual(cut);
+    // a real Semgrep run over 120 files it could read only in part, divided inside its results
+    const real = fixture('semgrep/semgrep-1.185.0-partial-parsing-120-files.json');
+    const partial = [[real, 'semgrep']] as [string, ReportKind][];
+    const whole = await aggregateJob(job('problems-real-one', partial, Infinity));
+    expect(whole.problems).toHaveLength(50);
+    expect(whole.problems[0]).toBe('Semgrep warn: Syntax error at line src/pkg1/module.py:7:');
+    expect(whole.problemReports).toBe(120);
+    expect(whole.counts.total).toBe(120);
+    const middle = Math.floor(statSync(real).size / 2);
+    expect(await aggregateJob(job('problems-real-two', partial, 0, { index: 0, at: middle }))).toEqual(whole);
     // 50 different ones or fewer: all listed, and no count
     const few = await aggregateJob(job('problems-few', files.slice(0, 2), Infinity));
     expect(few.problems).toHaveLength(50);
