@@ -26,6 +26,8 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   // failed runs (exit 2, 7, 8): errors only, no results
   'semgrep/semgrep-1.185.0-error-bad-pattern.json': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
   'semgrep/semgrep-1.185.0-error-missing-message.json': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
+  // 80 generic-api-key leaks, each at its own file and line: Gitleaks leaks are HIGH
+  'gitleaks/gitleaks-8.30.1-generic-api-key-80.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 80 } },
   'semgrep/semgrep-1.185.0-error-not-yaml.json': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
   // 120 results of a rule of severity ERROR, one per file; and 120 PartialParsing warnings
   'semgrep/semgrep-1.185.0-partial-parsing-120-files.json': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 120 } },

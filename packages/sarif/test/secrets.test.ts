@@ -86,6 +86,36 @@ describe('secrets never reach an output', () => {
     const f = agg.findings().find((x) => x.rule === 'hardcoded')!;
     expect([f.title, f.message]).toEqual(['Hardcoded ***', 'value "***" in code']);
   });
+
+  it("a real Gitleaks run whose matches share a prefix by the dozen: another tool's lines holding them are redacted whole, a long run of the bare prefix is left alone", async () => {
+    const file = 'gitleaks/gitleaks-8.30.1-generic-api-key-80.json';
+    const leaks = JSON.parse(await readFile(fixture(file), 'utf8')) as { Match: string; Secret: string; File: string }[];
+    const agg = await aggregate([[file, 'gitleaks']]);
+    const [apiKey, clientSecret] = [
+      leaks.find((l) => l.Match.startsWith('api_key'))!,
+      leaks.find((l) => l.Match.startsWith('client_secret'))!,
+    ];
+    // the prefix of 40 matches, 20,000 times (240 KB), then one whole match: only the match is a secret
+    const run = 'api_key = "'.repeat(20_000);
+    agg.startReport('semgrep.json');
+    agg.finding({
+      tool: 'semgrep',
+      key: 'k',
+      rule: 'config-line',
+      title: `${apiKey.Match} and ${clientSecret.Match}`,
+      message: `${run}${apiKey.Match}`,
+      severity: 'LOW',
+      category: 'sast',
+      suppressed: false,
+      cwe: [],
+      cve: [],
+    });
+    const f = agg.findings().find((x) => x.rule === 'config-line')!;
+    // the whole matches are registered secrets, longer than the values inside them: they go whole
+    expect(f.title).toBe(`${REDACTED} and ${REDACTED}`);
+    expect(f.message).toBe(`${run}${REDACTED}`);
+    expect(agg.findings().filter((x) => x.tools[0] === 'gitleaks')).toHaveLength(80);
+  });
 });
 
 describe('SecretIndex', () => {
