@@ -5,12 +5,18 @@
  * through the same work in the same run. Budget: ≤ 3× the normal text's time per character (a
  * quadratic pattern shows up as 100× and more at this size). The memory bank has its own bench (memory-bank.ts).
  *
- *   node bench/pathological.ts [--runs 15] [--size 24]
+ * Streamed reports get their own figure: a report whose one text spans thousands of 64 KB chunks
+ * (an element, a Trivy Result's own fields, a SARIF file read whole) against a report of ordinary
+ * findings of the same size, per byte (≤ 3×; a cost per chunk that grew with the chunks carried
+ * showed as 4.2× at 48 MB, and a 560 MB element read for more than ten minutes).
+ *
+ *   node bench/pathological.ts [--runs 15] [--size 24] [--stream-mb 48]
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cutText, markdownToText, quoteValue, redactPatterns, table, visibleControls } from '../packages/core/src/index.ts';
-import { Aggregator, parseText, SecretIndex } from '../packages/sarif/src/index.ts';
+import { Aggregator, loadReport, parseText, SecretIndex, type ReportKind } from '../packages/sarif/src/index.ts';
 import { renderMessage, safeText, slackLink } from '../packages/slack/src/index.ts';
 import { parseSuite } from '../packages/smoke/src/load.ts';
 
@@ -187,5 +193,82 @@ for (const target of TARGETS) {
   over ||= offenders.length > 0;
   console.log(`${target.name.padEnd(34)} normal ${base.toFixed(2).padStart(7)} ms  worst ${worst.ratio.toFixed(2)}× (${worst.name})`);
   if (offenders.length) console.log(`  OVER ${BUDGET}× BUDGET: ${offenders.join('; ')}`);
+}
+
+const STREAM_BYTES = flag('--stream-mb', 48) * 1024 * 1024;
+/** A long run of `unit`: the one text of a streamed case. */
+const longText = (unit: string) => unit.repeat(Math.ceil(STREAM_BYTES / unit.length)).slice(0, STREAM_BYTES);
+const leak = (i: number, match: string) => ({
+  RuleID: 'generic-api-key',
+  File: `src/f${i % 500}.py`,
+  StartLine: 1 + (i % 900),
+  Secret: `k${i}-abcdefgh`,
+  Match: match,
+});
+/** Reports of about STREAM_BYTES each: ordinary leaks (the normal one), and one long text each. */
+const STREAMED: Record<string, { kind: ReportKind; text: () => string }> = {
+  'ordinary leaks (normal)': {
+    kind: 'gitleaks',
+    text: () =>
+      JSON.stringify(
+        Array.from({ length: Math.ceil(STREAM_BYTES / 180) }, (_, i) => leak(i, `token = "${'x'.repeat(60)}${i}"`)),
+        null,
+        1,
+      ),
+  },
+  'one leak, one long match': { kind: 'gitleaks', text: () => JSON.stringify([leak(0, longText('abc é '))]) },
+  "one Trivy Result's long target": {
+    kind: 'trivy',
+    text: () =>
+      JSON.stringify({
+        SchemaVersion: 2,
+        ArtifactName: '.',
+        Results: [
+          {
+            Target: longText('services/a/'),
+            Class: 'lang-pkgs',
+            Vulnerabilities: [{ VulnerabilityID: 'CVE-1', PkgName: 'p', Severity: 'HIGH' }],
+          },
+        ],
+      }),
+  },
+  'SARIF read whole, one long message': {
+    kind: 'sarif',
+    text: () =>
+      JSON.stringify({
+        version: '2.1.0',
+        runs: [{ tool: { driver: { name: 'x' } }, results: [{ ruleId: 'r', message: { text: longText('see ') } }] }],
+      }),
+  },
+};
+const dir = mkdtempSync(path.join(tmpdir(), 'bench-stream-'));
+try {
+  const timeRead = async (file: string, kind: ReportKind) => {
+    const samples: number[] = [];
+    for (let i = 0; i < Math.min(RUNS, 3); i++) {
+      const start = process.hrtime.bigint();
+      await loadReport(file, kind, { root: dir, sink: new Aggregator() });
+      samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    return samples.sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+  };
+  console.log(
+    `\nStreamed reports of ${STREAM_BYTES >> 20} MB in 64 KB chunks, time per byte against ordinary findings (median of ${Math.min(RUNS, 3)})`,
+  );
+  let base = 0;
+  for (const [name, { kind, text }] of Object.entries(STREAMED)) {
+    const file = path.join(dir, `${kind}.json`);
+    const body = text();
+    writeFileSync(file, body);
+    const perByte = (await timeRead(file, kind)) / Buffer.byteLength(body);
+    base ||= perByte;
+    const ratio = perByte / base;
+    over ||= ratio > BUDGET;
+    console.log(
+      `${name.padEnd(34)} ${(perByte * 2 ** 20).toFixed(2).padStart(7)} ms/MB  ${ratio.toFixed(2)}×${ratio > BUDGET ? `  OVER ${BUDGET}× BUDGET` : ''}`,
+    );
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }
 process.exitCode = over ? 1 : 0;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -148,6 +148,39 @@ describe('dist/security-scan', () => {
       await runner.cleanup();
     }
   });
+
+  it('a SARIF file longer than the longest JavaScript text: refused early, naming the input and the limit, with no outputs', async () => {
+    const runner = await workspace();
+    const file = path.join(runner.dir, 'reports', 'huge.sarif');
+    // 560 MB of results in one run: a SARIF file is read whole, and V8 makes no text over 536,870,888 characters
+    const fd = openSync(file, 'w');
+    try {
+      writeSync(fd, '{"version":"2.1.0","runs":[{"tool":{"driver":{"name":"CodeQL","rules":[{"id":"js/x"}]}},"results":[');
+      const result = (i: number) =>
+        `{"ruleId":"js/x","level":"error","message":{"text":"${'x'.repeat(200)}"},"locations":[{"physicalLocation":{"artifactLocation":{"uri":"src/f${i}.js"}}}]}`;
+      const batch = Array.from({ length: 4096 }, (_, i) => result(i)).join(',');
+      for (let written = 0; written < 560 << 20; written += batch.length + 1) writeSync(fd, `${written ? ',' : ''}${batch}`);
+      writeSync(fd, ']}]}');
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      const run = await runBundle('security-scan', {
+        runner,
+        inputs: { 'sarif-files': 'reports/huge.sarif', 'output-sarif': 'out/scan.sarif' },
+      });
+      const errors = run.commands.filter((c) => c.command === 'error').map((c) => c.message);
+      expect({ exitCode: run.exitCode, errors: errors.length }).toEqual({ exitCode: 2, errors: 1 });
+      expect(errors[0]).toContain('sarif-files');
+      expect(errors[0]).toContain('huge.sarif: is too large to read');
+      expect(errors[0]).toContain(
+        'longer than 536,870,888 characters (about 512 MiB), the longest text JavaScript makes; split it into smaller reports',
+      );
+      expect(existsSync(path.join(runner.dir, 'out'))).toBe(false);
+    } finally {
+      await runner.cleanup();
+    }
+  }, 120_000);
 
   it('upload: true posts the gzip+base64 SARIF with commit sha and ref to GITHUB_API_URL', async () => {
     const runner = await workspace();

@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { InputError } from '@pipeline-toolkit/core';
 import { Aggregator, emptyCounts, type SeverityCounts } from './aggregate.ts';
 import { arr, obj, str } from './json.ts';
 import { OUTPUT_MARKER, SEVERITIES, type Severity } from './model.ts';
-import { readReports } from './load.ts';
+import { readReports, tooLarge } from './load.ts';
+import { streamJson, TextTooLarge } from './parallel/reader.ts';
 import { globMatches } from './policy.ts';
 
 /**
@@ -67,16 +67,54 @@ function fail(input: string, label: string, shown: string, why: string): never {
   );
 }
 
-/** Entries of a findings file of this action: a JSON array of findings, each with `match`. */
-function fromFindings(doc: unknown[], input: string, label: string, shown: string): Entry[] {
-  return doc.map((item, i) => {
-    const f = obj(item);
-    const match = str(f?.['match']);
-    if (!f || !match || !HEX32.test(match))
-      fail(input, label, shown, `has a finding (${i + 1}) without a \`match\` fingerprint (written by an older version?)`);
-    const location = obj(f['location']);
-    return { match, line: Number(location?.['startLine'] ?? 0) || 0, suppressed: f['suppressed'] === true, path: str(location?.['path']) };
-  });
+/** The entry of finding `i` of a findings file of this action (a JSON array of findings, each with `match`). */
+function fromFinding(item: unknown, i: number, fail: (why: string) => never): Entry {
+  const f = obj(item);
+  const match = str(f?.['match']);
+  if (!f || !match || !HEX32.test(match)) fail(`has a finding (${i + 1}) without a \`match\` fingerprint (written by an older version?)`);
+  const location = obj(f['location']);
+  return { match, line: Number(location?.['startLine'] ?? 0) || 0, suppressed: f['suppressed'] === true, path: str(location?.['path']) };
+}
+
+/** What reading a bare array whose first element is not a finding of this action gives: another tool's report. */
+const NOT_FINDINGS = Symbol('not a findings file');
+
+/** Stops the reading of such an array at its first element. */
+class NotFindings extends Error {}
+
+/**
+ * Reads a baseline file as a stream: a findings file (a JSON array, one finding per line, as
+ * large as the scan that wrote it) finding by finding, into entries; any other document whole.
+ * Returns the entries, or the document, or NOT_FINDINGS for a bare array of something else.
+ */
+async function readBaseline(
+  file: string,
+  fail: (why: string) => never,
+): Promise<{ entries: Entry[] } | { doc: unknown } | typeof NOT_FINDINGS> {
+  const entries: Entry[] = [];
+  let bare = false;
+  try {
+    const doc = await streamJson(file, {
+      split: new Set(['']),
+      arrayStart: () => {
+        bare = true;
+        return (item, i) => {
+          const f = obj(item);
+          if (i === 0 && !(f && 'fingerprint' in f && 'tools' in f)) throw new NotFindings();
+          entries.push(fromFinding(item, i, fail));
+        };
+      },
+    });
+    return bare ? { entries } : { doc };
+  } catch (error) {
+    if (error instanceof NotFindings) return NOT_FINDINGS;
+    if (error instanceof InputError) throw error;
+    if (error instanceof TextTooLarge) fail(tooLarge(error.part));
+    if (error instanceof SyntaxError) fail(`is not valid JSON (${error.message})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code) fail(`cannot be read (${code})`);
+    throw error;
+  }
 }
 
 /** Entries of a SARIF log this action wrote: each result's `pipelineToolkitMatch/v1`. */
@@ -111,20 +149,12 @@ export async function loadBaseline(
   options: { input: string; label: string; shown: string; root: string; scope: GateScope; skipPaths: readonly string[] },
 ): Promise<BaselineJob> {
   const { input, label, shown } = options;
-  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) =>
-    fail(input, label, shown, `cannot be read (${error.code ?? error.message})`),
-  );
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-  } catch (error) {
-    fail(input, label, shown, `is not valid JSON (${(error as Error).message})`);
-  }
+  const read = await readBaseline(file, (why) => fail(input, label, shown, why));
   let entries: Entry[];
-  if (Array.isArray(doc) && (doc.length === 0 || (obj(doc[0]) && 'fingerprint' in obj(doc[0])! && 'tools' in obj(doc[0])!))) {
-    entries = fromFindings(doc, input, label, shown);
-  } else if (obj(doc) && obj(obj(doc)!['properties'])?.[OUTPUT_MARKER] !== undefined) {
-    entries = fromOwnSarif(obj(doc)!, input, label, shown);
+  if (read !== NOT_FINDINGS && 'entries' in read) {
+    entries = read.entries;
+  } else if (read !== NOT_FINDINGS && obj(read.doc) && obj(obj(read.doc)!['properties'])?.[OUTPUT_MARKER] !== undefined) {
+    entries = fromOwnSarif(obj(read.doc)!, input, label, shown);
   } else {
     const agg = new Aggregator();
     const failed = await readReports(agg, [{ file, kind: 'any' }], options.root, []);

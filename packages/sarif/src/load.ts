@@ -16,7 +16,7 @@ import {
 } from './scanners/index.ts';
 import type { ParseContext, ReportSink } from './sink.ts';
 import { isEmptyPolicy, PolicySink, type FindingPolicy } from './policy.ts';
-import { NOT_MINE, streamJson, type Division, type Pause } from './parallel/reader.ts';
+import { MAX_TEXT, NOT_MINE, streamJson, TextTooLarge, type Division, type Pause } from './parallel/reader.ts';
 
 /** A detected format: `<scanner id>-json` for a registered scanner's JSON, SARIF, an empty report, or this action's own output. */
 export type ReportFormat = `${string}-json` | 'sarif' | 'empty' | 'own';
@@ -208,6 +208,8 @@ export async function loadReport(
       pause,
     );
   } catch (error) {
+    if (error instanceof TextTooLarge || (error as NodeJS.ErrnoException | undefined)?.code === 'ERR_STRING_TOO_LONG')
+      throw new ReportError(file, tooLarge(error instanceof TextTooLarge ? error.part : 'document'));
     if (error instanceof SyntaxError) {
       const empty = !streamed && /end of JSON input|Unexpected end/.test(error.message) && !(await readFile(file, 'utf8')).trim();
       throw new ReportError(
@@ -231,6 +233,14 @@ export async function loadReport(
     return;
   }
   streamed.stream!.envelope(obj(rest) ?? {}, ctx);
+}
+
+/** Why a report cannot be read: a part of it longer than the longest text JavaScript makes (MAX_TEXT). */
+export function tooLarge(part: 'document' | 'element'): string {
+  const limit = `${MAX_TEXT.toLocaleString('en-US')} characters (about ${Math.round(MAX_TEXT / 1048576)} MiB), the longest text JavaScript makes`;
+  return part === 'element'
+    ? `is too large to read: one of its findings is longer than ${limit}`
+    : `is too large to read: what is read of it as one text (a SARIF file whole, other reports without their findings) is longer than ${limit}; split it into smaller reports`;
 }
 
 /** A report to read: the file, what its input expects, and the side of a division when shared by two threads. */

@@ -233,6 +233,19 @@ describe('baseline gate', () => {
     await expect(scan(ws, { 'trivy-report': NPM, baseline: 'text.json' })).rejects.toThrow(
       /Input 'baseline': text\.json is not valid JSON .*Expected a findings file written by security-scan/,
     );
+    // read finding by finding: a bad one further on is named by its place, and a cut file is not JSON
+    const good = { tools: ['trivy'], rule: 'x', fingerprint: 'f', severity: 'HIGH', report: 'r', match: 'a'.repeat(32) };
+    await writeFile(
+      path.join(ws, 'later.json'),
+      `[\n${JSON.stringify(good)},\n${JSON.stringify(good)},\n${JSON.stringify({ ...good, match: 'x' })}\n]`,
+    );
+    await expect(scan(ws, { 'trivy-report': NPM, baseline: 'later.json' })).rejects.toThrow(
+      "Input 'baseline': later.json has a finding (3) without a `match` fingerprint",
+    );
+    await writeFile(path.join(ws, 'cut.json'), `[\n${JSON.stringify(good)},\n${JSON.stringify(good).slice(0, 40)}`);
+    await expect(scan(ws, { 'trivy-report': NPM, baseline: 'cut.json' })).rejects.toThrow(
+      /Input 'baseline': cut\.json is not valid JSON \(Unexpected end of JSON input\)/,
+    );
     await expect(scan(ws, { 'trivy-report': NPM, baseline: 'missing.json' })).rejects.toThrow(
       "Input 'baseline' 'missing.json' does not exist",
     );

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Aggregator, loadReport, parseText, ReportError, type ReportKind } from '../src/index.ts';
-import { NOT_MINE, streamJson, type Division } from '../src/parallel/reader.ts';
+import { JsonStreamReader, MAX_TEXT, NOT_MINE, streamJson, TextTooLarge, type Division } from '../src/parallel/reader.ts';
 import { fixture, fixtures } from './helpers.ts';
 
 const KINDS: Record<string, ReportKind> = { gitleaks: 'gitleaks', semgrep: 'semgrep', trivy: 'trivy', other: 'any' };
@@ -160,6 +160,74 @@ describe('streamed reading', () => {
   });
 });
 
+/**
+ * Pushes `text` to a reader whose longest decoded text is `limit`, in chunks of `chunk` bytes (each
+ * a buffer of its own, as streamJson reads them). Returns the elements and the rest, or the error
+ * with how many bytes had been pushed when it was thrown.
+ */
+function readLimited(text: string, limit: number, chunk = 100) {
+  const elements: unknown[] = [];
+  const reader = new JsonStreamReader({ split: new Set(['Results']), arrayStart: () => (e) => elements.push(e) }, undefined, false, limit);
+  const bytes = Buffer.from(text);
+  let pushed = 0;
+  try {
+    for (; pushed < bytes.length; pushed += chunk) reader.push(Buffer.from(bytes.subarray(pushed, pushed + chunk)));
+    return { elements, rest: reader.end() };
+  } catch (error) {
+    return { error: error as Error, pushed: Math.min(pushed + chunk, bytes.length) };
+  }
+}
+
+describe('texts longer than the longest JavaScript string (MAX_TEXT)', () => {
+  it('is the limit V8 sets: 536,870,888 UTF-16 code units', () => {
+    expect(MAX_TEXT).toBe(2 ** 29 - 24);
+  });
+
+  it('refuses a document read whole that is longer, as soon as its bytes show it, not at its end', () => {
+    const doc = JSON.stringify({
+      runs: [{ results: Array.from({ length: 60 }, (_, i) => ({ ruleId: `r${i}`, message: 'x'.repeat(40) })) }],
+    });
+    const read = readLimited(doc, 1000);
+    expect(read.error).toBeInstanceOf(TextTooLarge);
+    expect(read.error).toMatchObject({ part: 'document', limit: 1000 });
+    // the skeleton passed 1,000 bytes in the 11th chunk of 100
+    expect(read.pushed).toBe(1100);
+    expect(doc.length).toBeGreaterThan(3000);
+    // the same document with room enough is read as JSON.parse reads it
+    expect(readLimited(doc, doc.length).rest).toEqual(JSON.parse(doc));
+  });
+
+  it('refuses an element that is longer, whether its chunks are scanned or carried on the fast path', () => {
+    const small = (i: number) => ({ VulnerabilityID: `CVE-${i}`, Title: 't' });
+    const long = { VulnerabilityID: 'CVE-long', Title: 'y'.repeat(5000) };
+    // first in the array (scanned), and after elements that taught the fast path its separator
+    for (const elements of [
+      [long, small(1)],
+      [small(1), small(2), small(3), long, small(4)],
+    ]) {
+      const text = JSON.stringify({ Results: elements }, null, 1);
+      const read = readLimited(text, 2000);
+      expect(read.error).toMatchObject({ name: 'TextTooLarge', part: 'element', limit: 2000 });
+      expect(read.pushed).toBeLessThan(text.length - 2000);
+      expect(readLimited(text, 6000).elements).toEqual(elements);
+    }
+  });
+
+  it('counts multi-byte characters as the code units they decode to: more bytes than the limit may still fit', () => {
+    // 700 × "€": 2,100 bytes, 700 code units; 450 × "😀": 1,800 bytes, 900 units; 520 × "😀": 1,040 units
+    for (const [title, fits] of [
+      ['€'.repeat(700), true],
+      ['😀'.repeat(450), true],
+      ['😀'.repeat(520), false],
+    ] as const) {
+      const elements = [{ VulnerabilityID: 'CVE-1', Title: title }];
+      const read = readLimited(JSON.stringify({ Results: elements }), 1000, 64);
+      if (fits) expect(read.elements).toEqual(elements);
+      else expect(read.error).toMatchObject({ name: 'TextTooLarge', part: 'element' });
+    }
+  });
+});
+
 describe("nested arrays (the items of each element's own large array, as Trivy's Vulnerabilities in each Result)", () => {
   /** Results of every shape: taken (Target and Class first), left whole (Packages first, no Class), scalars, an empty one, items that look like separators. */
   const results = [
@@ -240,6 +308,25 @@ describe("nested arrays (the items of each element's own large array, as Trivy's
       }
     }
   }, 30_000);
+
+  it('reads into reused chunk buffers: a Result whose own fields, before and after its items, span many chunks', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));
+    const file = path.join(dir, 'doc.json');
+    // each Result's skeleton holds views of several 64 KB chunks while its 300 KB of items are read through others
+    const long = (i: number) => ({
+      Target: `t${i}-${'a'.repeat(150_000)}`,
+      Class: 'lang-pkgs',
+      Vulnerabilities: Array.from({ length: 300 }, (_, v) => ({ VulnerabilityID: `CVE-${i}-${v}`, Title: `${v}`.repeat(500) })),
+      Misconfigurations: [{ ID: `m${i}`, Message: 'é'.repeat(80_000) }],
+    });
+    const doc = { ArtifactName: 'app', Results: [long(0), long(1), long(2)] };
+    await writeFile(file, JSON.stringify(doc, null, 1));
+    const { seen, rest } = await readNested(file, 1 << 16);
+    expect(seen).toEqual(
+      doc.Results.map((r, i) => ({ items: r.Vulnerabilities.map((v) => [i, v]), element: { ...r, Vulnerabilities: [] } })),
+    );
+    expect(rest).toEqual({ ArtifactName: 'app', Results: [] });
+  });
 
   it('divides such a document between two sides that each hand over their elements whole', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'stream-'));

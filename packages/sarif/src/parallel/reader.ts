@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { closeSync, openSync, readSync } from 'node:fs';
 
 const OBJECT = 0;
@@ -11,6 +12,65 @@ const CLOSE_BRACE = 125;
 const OPEN_BRACKET = 91;
 const CLOSE_BRACKET = 93;
 const BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * The longest text V8 makes: 536,870,888 UTF-16 code units (about 512 MiB). What the reader
+ * decodes as one text must fit: the document around the split arrays (all of a report that has
+ * none, such as a SARIF file) and each element of a split array. Past it, decoding would fail
+ * only after holding the whole part twice over, and with a message that names no report.
+ */
+export const MAX_TEXT = constants.MAX_STRING_LENGTH;
+
+/** A part of a report is too long to be decoded as one text (MAX_TEXT); `part` says which. */
+export class TextTooLarge extends RangeError {
+  readonly part: 'document' | 'element';
+  readonly limit: number;
+  constructor(part: 'document' | 'element', limit: number) {
+    super(`${part === 'document' ? 'the JSON read whole' : 'one element'} is longer than ${limit} characters`);
+    this.name = 'TextTooLarge';
+    this.part = part;
+    this.limit = limit;
+  }
+}
+
+/** UTF-16 code units of UTF-8 bytes: one per byte that starts a character, two for a 4-byte one. */
+function utf16Units(bytes: Buffer): number {
+  let units = 0;
+  for (const byte of bytes) if ((byte & 0xc0) !== 0x80) units += byte >= 0xf0 ? 2 : 1;
+  return units;
+}
+
+/**
+ * The size of a text carried in parts until it is decoded (see MAX_TEXT). Its bytes are summed as
+ * parts come; only once they pass the limit are code units counted, as multi-byte characters may
+ * still fit: a text over the limit throws as soon as its parts show it.
+ */
+class TextSize {
+  readonly #part: 'document' | 'element';
+  readonly #limit: number;
+  #bytes = 0;
+  /** Code units of the parts so far, counted once the bytes passed the limit (-1 before). */
+  #units = -1;
+
+  constructor(part: 'document' | 'element', limit: number) {
+    this.#part = part;
+    this.#limit = limit;
+  }
+
+  /** `parts` (the text so far) ends with `part`, just added. */
+  added(part: Buffer, parts: readonly Buffer[]): void {
+    this.#bytes += part.length;
+    if (this.#bytes <= this.#limit) return;
+    this.#units = this.#units < 0 ? parts.reduce((sum, p) => sum + utf16Units(p), 0) : this.#units + utf16Units(part);
+    if (this.#units > this.#limit) throw new TextTooLarge(this.#part, this.#limit);
+  }
+
+  /** The text was decoded (or dropped): the next one starts. */
+  reset(): void {
+    this.#bytes = 0;
+    this.#units = -1;
+  }
+}
 
 /**
  * Where a report is divided between two threads: at the first separator of its first split array
@@ -130,7 +190,7 @@ function skipInsideElement(buf: Buffer, i: number, n: number, scan: ElementScan)
  * element cut by the chunk boundary is carried into the next batch. end() returns the rest of
  * the document (the split arrays left empty). Bytes are decoded only in whole elements, so
  * multi-byte characters across chunk boundaries are safe; JSON syntax errors surface as
- * SyntaxError. A pushed chunk must not be changed while the reader keeps views of it (`viewsOf`).
+ * SyntaxError. A pushed chunk must not be changed while the reader keeps views of it (`keeps`, `carried`).
  */
 export class JsonStreamReader {
   readonly #handlers: StreamHandlers;
@@ -147,6 +207,7 @@ export class JsonStreamReader {
 
   // document: the skeleton (and the chunks it keeps views of), and the top-level object's key being read
   readonly #skeleton: Buffer[] = [];
+  readonly #skeletonSize: TextSize;
   readonly #skeletonChunks = new Set<ArrayBufferLike>();
   #copyStart = -1;
   readonly #topLevel: Record<string, string> = {};
@@ -163,6 +224,7 @@ export class JsonStreamReader {
   #index = 0;
   #batchStart = -1;
   #batchParts: Buffer[] = [];
+  readonly #batchSize: TextSize;
   #lastSeparator = -1;
   readonly #element: ElementScan = { depth: 0, inString: false, escape: false };
 
@@ -178,6 +240,7 @@ export class JsonStreamReader {
 
   /** Where a batch cut by chunk boundaries is put together to be decoded: grown to the largest batch, reused. */
   #joined = Buffer.alloc(0);
+  readonly #limit: number;
 
   // nested arrays: the split array's elements are each read by a nested reader (#child) with these handlers
   #nested: StreamHandlers | undefined;
@@ -189,8 +252,15 @@ export class JsonStreamReader {
   /** Where an embedded reader's document ended in the chunk it was pushed. */
   #ended = -1;
 
-  constructor(handlers: StreamHandlers, division?: Division, embedded = false) {
+  /**
+   * `limit`: the longest text decoded (MAX_TEXT; tests lower it). A longer document around the
+   * split arrays, or a longer element, throws TextTooLarge.
+   */
+  constructor(handlers: StreamHandlers, division?: Division, embedded = false, limit = MAX_TEXT) {
     this.#handlers = handlers;
+    this.#limit = limit;
+    this.#skeletonSize = new TextSize('document', limit);
+    this.#batchSize = new TextSize('element', limit);
     this.#division = division;
     this.#awaitingDivision = division?.side === 'after';
     this.#embedded = embedded;
@@ -215,19 +285,33 @@ export class JsonStreamReader {
   }
 
   /**
-   * Whether the reader keeps a view of `chunk` (a buffer with memory of its own, as streamJson
-   * allocates them), which must then stay unchanged: `kept` in the skeleton until the end,
-   * `carried` into the next batch or text.
+   * Whether the skeleton keeps a view of `chunk` (a buffer with memory of its own, as streamJson
+   * allocates them) until the end: it must then stay unchanged.
    */
-  viewsOf(chunk: Buffer): 'kept' | 'carried' | undefined {
-    if (this.#skeletonChunks.has(chunk.buffer)) return 'kept';
-    const of = (parts: readonly Buffer[]) => parts.some((part) => part.buffer === chunk.buffer);
+  keeps(chunk: Buffer): boolean {
+    return this.#skeletonChunks.has(chunk.buffer);
+  }
+
+  /**
+   * The memory of the chunks that the reader carries views of into the next batch or text (they
+   * must stay unchanged until then), found in one pass over its parts: an element or text over
+   * many chunks carries one part per chunk, and asking for each chunk in turn would cost their
+   * number squared (a 128 MB element took 23 s).
+   */
+  carried(into = new Set<ArrayBufferLike>()): Set<ArrayBufferLike> {
+    for (const part of this.#batchParts) into.add(part.buffer);
+    for (const part of this.#textParts) into.add(part.buffer);
     // a nested reader's views, its skeleton's too, last until its element ends
-    return of(this.#batchParts) || of(this.#textParts) || this.#child?.viewsOf(chunk) ? 'carried' : undefined;
+    if (this.#child) {
+      for (const buffer of this.#child.#skeletonChunks) into.add(buffer);
+      this.#child.carried(into);
+    }
+    return into;
   }
 
   #keep(part: Buffer): void {
     this.#skeleton.push(part);
+    this.#skeletonSize.added(part, this.#skeleton);
     this.#skeletonChunks.add(part.buffer);
   }
 
@@ -297,7 +381,7 @@ export class JsonStreamReader {
   /** An element of a nested split array starts at `i`: a nested reader reads it. Returns where this reader goes on. */
   #startNested(buf: Buffer, i: number, n: number): number {
     if (this.#afterElement) throw new SyntaxError(`Unexpected '${String.fromCharCode(buf[i]!)}' after an array element`);
-    this.#child = new JsonStreamReader(this.#nested!, undefined, true);
+    this.#child = new JsonStreamReader(this.#nested!, undefined, true, this.#limit);
     return this.#readNested(buf, i, n);
   }
 
@@ -499,13 +583,20 @@ export class JsonStreamReader {
       this.#finishBatch(buf, this.#lastSeparator);
       this.#batchStart = this.#lastSeparator + 1;
     }
-    this.#batchParts.push(buf.subarray(this.#batchStart, n));
+    this.#carry(buf.subarray(this.#batchStart, n));
+  }
+
+  /** Part of an element (or of several) continues into the next chunk: carried in the batch, whose size is followed. */
+  #carry(part: Buffer): void {
+    this.#batchParts.push(part);
+    this.#batchSize.added(part, this.#batchParts);
   }
 
   /** Parses the batch up to `end` of `chunk` (a separator or the array's end) and hands its elements over. */
   #finishBatch(chunk: Buffer, end: number): void {
     const elements = JSON.parse(this.#batchArray(this.#batchParts, chunk.subarray(this.#batchStart, end))) as unknown[];
     this.#batchParts = [];
+    this.#batchSize.reset();
     this.#batchStart = -1;
     // a batch starts at an element or right after a separator: empty means a trailing comma
     if (!elements.length) throw new SyntaxError("Unexpected ']' after ','");
@@ -572,7 +663,7 @@ export class JsonStreamReader {
     if (found < 0) {
       if (this.#state !== 'unscanned') return false;
       // inside one long element: carry the chunk unscanned too (an array's end is met at the end of the file)
-      this.#batchParts.push(buf.subarray(0, n));
+      this.#carry(buf.subarray(0, n));
       return true;
     }
     const comma = found + this.#separatorComma;
@@ -588,6 +679,7 @@ export class JsonStreamReader {
     if (this.#embedded) {
       // the element may end in this chunk: the rest is scanned, from the element after the separator
       this.#batchParts = [];
+      this.#batchSize.reset();
       this.#batchStart = comma + 1;
       this.#lastSeparator = -1;
       this.#copyStart = -1;
@@ -598,7 +690,9 @@ export class JsonStreamReader {
       return true;
     }
     this.#batchStart = 0;
-    this.#batchParts = [buf.subarray(comma + 1, n)];
+    this.#batchParts = [];
+    this.#batchSize.reset();
+    this.#carry(buf.subarray(comma + 1, n));
     this.#state = 'unscanned';
     return true;
   }
@@ -608,6 +702,7 @@ export class JsonStreamReader {
     const carried = this.#batchParts.reduce((sum, part) => sum + part.length, 0);
     const combined = Buffer.concat([...this.#batchParts, buf.subarray(0, n)]);
     this.#batchParts = [];
+    this.#batchSize.reset();
     this.#batchStart = 0;
     this.#stack.length = this.#splitDepth;
     this.#inString = false;
@@ -631,7 +726,7 @@ const POOLED_FROM = 1 << 16;
 
 /**
  * The chunk buffers of one streamed report: a chunk is read into again once the reader keeps no
- * view of it (JsonStreamReader.viewsOf), so a report needs a few buffers, not one per chunk (each
+ * view of it (JsonStreamReader.keeps and carried), so a report needs a few buffers, not one per chunk (each
  * a block outside the JavaScript heap, garbage until a full collection, and fresh pages to fault
  * in). Buffers the skeleton keeps are left to the reader.
  */
@@ -654,10 +749,10 @@ class ChunkPool {
   settle(chunk: Buffer, reader: JsonStreamReader): void {
     if (this.#size < POOLED_FROM) return;
     const carried: Buffer[] = [];
+    const carriedNow = reader.carried();
     for (const buf of [...this.#carried, chunk]) {
-      const views = reader.viewsOf(buf);
-      if (views === 'carried') carried.push(buf);
-      else if (views === undefined) this.#free.push(buf);
+      if (carriedNow.has(buf.buffer)) carried.push(buf);
+      else if (!reader.keeps(buf)) this.#free.push(buf);
     }
     this.#carried = carried;
   }
