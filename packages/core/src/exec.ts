@@ -17,6 +17,11 @@ export interface ExecOptions {
   logger?: Logger;
   /** Deadline: after this long the program gets SIGTERM, 5 s later SIGKILL, and the call fails naming the limit. */
   timeoutMs?: number;
+  /**
+   * The most a program may write to its standard output, and as much to its standard error, in
+   * bytes (default OUTPUT_LIMIT): a program that writes more is stopped as at its deadline.
+   */
+  maxOutputBytes?: number;
   /** Names the deadline in the error, e.g. `timeout` or `scan-timeout`. */
   timeoutInput?: string;
   /** The step's cancellation: the program is stopped the same way. */
@@ -36,14 +41,31 @@ export interface ExecResult {
 
 export type Exec = (command: string, args: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
 
-/** Calls `onLine` for each complete line of a stream, and for the rest when it ends. */
-function lines(onLine: (line: string) => void): { push(chunk: string): void; end(): void } {
+/**
+ * What a program may write to each of its streams before it is stopped: its output is kept in
+ * memory (and a JavaScript string holds at most 512 MiB), so an endless writer must not run the
+ * step out of memory, nor end it with an error that names no program.
+ */
+export const OUTPUT_LIMIT = 256 * 1024 * 1024;
+
+/**
+ * Calls `onLine` for each complete line of a stream (without its `\n` or `\r\n`), and for the rest
+ * when it ends. Only the chunks that hold a line break are split: a line over many chunks is
+ * joined once, not re-split with every chunk (which cost the square of its length).
+ */
+export function lines(onLine: (line: string) => void): { push(chunk: string): void; end(): void } {
   let rest = '';
+  const emit = (line: string) => onLine(line.endsWith('\r') ? line.slice(0, -1) : line);
   return {
     push(chunk) {
-      const parts = (rest + chunk).split(/\r?\n/);
-      rest = parts.pop() ?? '';
-      for (const line of parts) onLine(line);
+      if (!chunk.includes('\n')) {
+        rest += chunk;
+        return;
+      }
+      const parts = chunk.split('\n');
+      emit(rest + parts[0]!);
+      for (let i = 1; i < parts.length - 1; i++) emit(parts[i]!);
+      rest = parts.at(-1)!;
     },
     end() {
       if (rest) onLine(rest);
@@ -54,6 +76,16 @@ function lines(onLine: (line: string) => void): { push(chunk: string): void; end
 
 const KILL_GRACE_MS = 5000;
 
+/** Why a program was stopped: its deadline, the step's cancellation, or too much output on stdout or stderr. */
+type Stopped = 'timeout' | 'cancelled' | 'output' | 'output-stderr';
+
+/** 256 MiB, 1 MiB, 512 KiB, 300 bytes. */
+function formatBytes(bytes: number): string {
+  if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MiB`;
+  if (bytes >= 1 << 10 && bytes % (1 << 10) === 0) return `${bytes / (1 << 10)} KiB`;
+  return `${bytes} bytes`;
+}
+
 /**
  * Runs a program with an argument array — never through a shell — and captures its output.
  * A missing program, an unexpected exit code or a passed deadline becomes an ExternalError naming
@@ -63,7 +95,7 @@ export const exec: Exec = async (command, args, options = {}) => {
   const { spawn } = await import('node:child_process');
   const logger = options.logger;
   logger?.debug(`exec: ${command} ${args.join(' ')}`);
-  const result = await new Promise<ExecResult & { stopped?: 'timeout' | 'cancelled' }>((resolve, reject) => {
+  const result = await new Promise<ExecResult & { stopped?: Stopped }>((resolve, reject) => {
     let child: ReturnType<typeof spawn>;
     try {
       child = spawn(command, [...args], {
@@ -77,20 +109,35 @@ export const exec: Exec = async (command, args, options = {}) => {
     }
     let stdout = '';
     let stderr = '';
-    let stopped: 'timeout' | 'cancelled' | undefined;
+    let stopped: Stopped | undefined;
     const out = lines((line) => logger?.info(line));
     const err = lines((line) => logger?.info(line));
     const echo = options.stream === true && logger !== undefined;
+    const limit = options.maxOutputBytes ?? OUTPUT_LIMIT;
+    const written = { stdout: 0, stderr: 0 };
+    /** Set once a stream passed the limit: the call fails even when the program had already exited. */
+    let overflow: 'output' | 'output-stderr' | undefined;
+    /** Whether `chunk` fits in what `stream` may still write; else the program is stopped and the chunk dropped. */
+    const fits = (stream: 'stdout' | 'stderr', chunk: string) => {
+      if (overflow) return false;
+      written[stream] += Buffer.byteLength(chunk);
+      if (written[stream] <= limit) return true;
+      overflow = stream === 'stdout' ? 'output' : 'output-stderr';
+      stop(overflow);
+      return false;
+    };
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (!fits('stdout', chunk)) return;
       stdout += chunk;
       if (echo) out.push(chunk);
     });
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      if (!fits('stderr', chunk)) return;
       stderr += chunk;
       if (echo) err.push(chunk);
     });
     let killer: NodeJS.Timeout | undefined;
-    const stop = (why: 'timeout' | 'cancelled') => {
+    const stop = (why: Stopped) => {
       if (stopped || child.exitCode !== null) return;
       stopped = why;
       child.kill('SIGTERM');
@@ -112,7 +159,8 @@ export const exec: Exec = async (command, args, options = {}) => {
       options.signal?.removeEventListener('abort', onAbort);
       out.end();
       err.end();
-      resolve({ exitCode: code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 1), stdout, stderr, ...(stopped ? { stopped } : {}) });
+      const why = stopped ?? overflow;
+      resolve({ exitCode: code ?? (signal ? 128 + (signalNumber(signal) ?? 0) : 1), stdout, stderr, ...(why ? { stopped: why } : {}) });
     });
     child.stdin?.on('error', () => undefined);
     child.stdin?.end(options.input === undefined ? undefined : Buffer.from(options.input));
@@ -125,6 +173,13 @@ export const exec: Exec = async (command, args, options = {}) => {
     throw new ExternalError(`${what} did not finish within its deadline (${limit}) and was stopped.`);
   }
   if (result.stopped === 'cancelled') throw new ExternalError(`${what} was stopped: the step was cancelled.`);
+  if (result.stopped === 'output' || result.stopped === 'output-stderr') {
+    const stream = result.stopped === 'output' ? 'standard output' : 'standard error';
+    const limit = formatBytes(options.maxOutputBytes ?? OUTPUT_LIMIT);
+    throw new ExternalError(
+      `${what} wrote more than ${limit} to its ${stream} and was stopped (at most ${limit} of a program's output is kept).`,
+    );
+  }
   const ok = options.okExitCodes ?? [0];
   if (!ok.includes(result.exitCode)) {
     const explained = await options.explainFailure?.({ exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr });

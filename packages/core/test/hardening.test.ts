@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ActionsLogger, ConsoleLogger, exec, quoteValue, singleLine, visibleControls } from '@pipeline-toolkit/core';
+import { lines, OUTPUT_LIMIT } from '../src/exec.ts';
 
 /** What the runner would execute: lines that start with `::` outside a stop-commands block. */
 function executed(lines: string[]): string[] {
@@ -64,6 +65,37 @@ describe('log lines are data, never workflow commands', () => {
     expect(quoteValue('short')).toBe("'short'");
     const long = 'x'.repeat(20_480);
     expect(quoteValue(long)).toBe(`'${'x'.repeat(200)}…' (20.0 KB, first 200 characters shown)`);
+  });
+});
+
+describe('exec output', () => {
+  const writer = (stream: 'stdout' | 'stderr') =>
+    `const b = 'x'.repeat(65536); (function w() { while (process.${stream}.write(b)); process.${stream}.once('drain', w); })()`;
+
+  it('keeps at most 256 MiB of each stream by default', () => {
+    expect(OUTPUT_LIMIT).toBe(256 * 1024 * 1024);
+  });
+
+  it.each(['stdout', 'stderr'] as const)('stops a program that writes endlessly to %s, naming the stream and the limit', async (stream) => {
+    const name = stream === 'stdout' ? 'standard output' : 'standard error';
+    await expect(exec(process.execPath, ['-e', writer(stream)], { maxOutputBytes: 1 << 20 })).rejects.toThrow(
+      `wrote more than 1 MiB to its ${name} and was stopped (at most 1 MiB of a program's output is kept).`,
+    );
+  });
+
+  it('fails a program that wrote too much even when it had exited by then; up to the limit, the output is whole', async () => {
+    const write = (bytes: number) => ['-e', `process.stdout.write('é'.repeat(${bytes / 2}))`];
+    await expect(exec(process.execPath, write(3 << 20), { maxOutputBytes: 1 << 20 })).rejects.toThrow(/wrote more than 1 MiB/);
+    const { stdout } = await exec(process.execPath, write(1 << 20), { maxOutputBytes: 1 << 20 });
+    expect(stdout).toBe('é'.repeat(1 << 19));
+  });
+
+  it('splits streamed output into lines, a line over many chunks and a CRLF cut between two chunks included', () => {
+    const seen: string[] = [];
+    const split = lines((line) => seen.push(line));
+    for (const chunk of ['ab', 'c\r', '\nde\n\n', ...Array.from({ length: 300 }, () => 'f'.repeat(1000)), 'g\r\nh']) split.push(chunk);
+    split.end();
+    expect(seen).toEqual(['abc', 'de', '', `${'f'.repeat(300_000)}g`, 'h']);
   });
 });
 
