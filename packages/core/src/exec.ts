@@ -4,6 +4,7 @@ import path from 'node:path';
 import { formatDuration } from './duration.ts';
 import { errorMessage, ExternalError } from './errors.ts';
 import type { Logger } from './logger.ts';
+import { formatBytes } from './text.ts';
 
 export interface ExecOptions {
   cwd?: string;
@@ -78,13 +79,6 @@ const KILL_GRACE_MS = 5000;
 
 /** Why a program was stopped: its deadline, the step's cancellation, or too much output on stdout or stderr. */
 type Stopped = 'timeout' | 'cancelled' | 'output' | 'output-stderr';
-
-/** 256 MiB, 1 MiB, 512 KiB, 300 bytes. */
-function formatBytes(bytes: number): string {
-  if (bytes >= 1 << 20 && bytes % (1 << 20) === 0) return `${bytes / (1 << 20)} MiB`;
-  if (bytes >= 1 << 10 && bytes % (1 << 10) === 0) return `${bytes / (1 << 10)} KiB`;
-  return `${bytes} bytes`;
-}
 
 /**
  * Runs a program with an argument array — never through a shell — and captures its output.

@@ -79,13 +79,13 @@ describe('exec output', () => {
   it.each(['stdout', 'stderr'] as const)('stops a program that writes endlessly to %s, naming the stream and the limit', async (stream) => {
     const name = stream === 'stdout' ? 'standard output' : 'standard error';
     await expect(exec(process.execPath, ['-e', writer(stream)], { maxOutputBytes: 1 << 20 })).rejects.toThrow(
-      `wrote more than 1 MiB to its ${name} and was stopped (at most 1 MiB of a program's output is kept).`,
+      `wrote more than 1.0 MB to its ${name} and was stopped (at most 1.0 MB of a program's output is kept).`,
     );
   });
 
   it('fails a program that wrote too much even when it had exited by then; up to the limit, the output is whole', async () => {
     const write = (bytes: number) => ['-e', `process.stdout.write('é'.repeat(${bytes / 2}))`];
-    await expect(exec(process.execPath, write(3 << 20), { maxOutputBytes: 1 << 20 })).rejects.toThrow(/wrote more than 1 MiB/);
+    await expect(exec(process.execPath, write(3 << 20), { maxOutputBytes: 1 << 20 })).rejects.toThrow(/wrote more than 1\.0 MB/);
     const { stdout } = await exec(process.execPath, write(1 << 20), { maxOutputBytes: 1 << 20 });
     expect(stdout).toBe('é'.repeat(1 << 19));
   });

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '@pipeline-toolkit/core';
 import { ADR_FILE, parseAdr, type Adr } from './adr.ts';
+import { readBankText } from './bank-file.ts';
 import { foreignRecords } from './import.ts';
 import { detectLanguage, languageOf, type Language } from './language.ts';
 import { BANK_FILES, bankTemplates } from './templates.ts';
@@ -23,7 +24,7 @@ export async function readBank(dir: string, options: { language?: Language | und
   const files = new Map<string, string>();
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (entry.isFile() && entry.name.toLowerCase().endsWith('.md'))
-      files.set(entry.name, await readFile(path.join(dir, entry.name), 'utf8'));
+      files.set(entry.name, await readBankText(path.join(dir, entry.name), 'dir'));
   }
   const adrs = [...files].filter(([name]) => ADR_FILE.test(name)).map(([name, text]) => parseAdr(name, text));
   adrs.sort((a, b) => a.number - b.number || a.file.localeCompare(b.file));

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '@pipeline-toolkit/core';
 import { ADR_FILE, formatNumber, parseHeading } from './adr.ts';
+import { readBankText } from './bank-file.ts';
 
 /**
  * `adr import`: records named by other tools get ADR-NNN names. adr-tools and its relatives
@@ -139,14 +140,14 @@ export async function planImport(source: string, bank: string): Promise<{ plan: 
   for (const c of found) {
     const to = renames.get(c.name) ?? c.name;
     if (!inPlace && bankNames.includes(to)) throw new InputError('source', `${to} already exists in ${bank}.`);
-    const rewritten = rewriteLinks(await readFile(path.join(source, c.name), 'utf8'), renames);
+    const rewritten = rewriteLinks(await readBankText(path.join(source, c.name), 'source'), renames);
     texts.set(to, markFormerly(rewritten.text, c.name));
     moves.push({ from: c.name, to, number: numbers.get(c.name) ?? 0, links: rewritten.links });
   }
   const relinked: ImportPlan['relinked'] = [];
   if (inPlace) {
     for (const name of bankNames.filter((n) => !renames.has(n))) {
-      const rewritten = rewriteLinks(await readFile(path.join(bank, name), 'utf8'), renames);
+      const rewritten = rewriteLinks(await readBankText(path.join(bank, name), 'dir'), renames);
       if (rewritten.links === 0) continue;
       texts.set(name, rewritten.text);
       relinked.push({ file: name, links: rewritten.links });

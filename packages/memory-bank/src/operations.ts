@@ -5,6 +5,7 @@ import { cutText, exec, ExternalError, InputError, type Exec } from '@pipeline-t
 import { ADR_FILE, adrFileName, adrId, adrLink, formatNumber, parseAdr, renderAdr, setMeta, type Adr } from './adr.ts';
 import { foreignRecords, planImport, writeImport, type ImportPlan } from './import.ts';
 import { findAdr, readBank, type Bank } from './bank.ts';
+import { readBankText } from './bank-file.ts';
 import { updateDecisionLog } from './decision-index.ts';
 import { VOCABULARY, type Language, type Status } from './language.ts';
 import { gitLocation, nextNumber, type UsedNumber } from './numbering.ts';
@@ -250,7 +251,7 @@ async function relinkRepository(dir: string, oldFile: string, newFile: string, r
   for (const relative of listing.stdout.split('\0').filter(Boolean)) {
     const file = path.join(location.top, relative);
     if (path.dirname(file) === path.resolve(dir) || !existsSync(file)) continue;
-    const text = await readFile(file, 'utf8');
+    const text = await readBankText(file, 'dir');
     const updated = text.replace(pattern, newFile);
     if (updated === text) continue;
     await writeFile(file, updated);

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ExternalError, writeFileInside, type Logger } from '@pipeline-toolkit/core';
+import { readBankText } from './bank-file.ts';
 import { GitHubError, refPath, repoPath, type GitHub, type Repository } from './github.ts';
 
 /**
@@ -44,7 +44,7 @@ export class LocalStore implements BankStore {
     const files: string[] = [];
     for (const edit of change.edits) {
       const file = path.resolve(this.#root, edit.path);
-      const current = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+      const current = await readBankText(file, 'dir').catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'ENOENT') return undefined;
         throw error;
       });

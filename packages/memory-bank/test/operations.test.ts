@@ -1,8 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BANK_FILES, createAdr, initBank, lintBank, readBank, renumberAdr, setAdrStatus, writeIndex } from '@pipeline-toolkit/memory-bank';
+import { InputError } from '@pipeline-toolkit/core';
+import {
+  BANK_FILES,
+  createAdr,
+  initBank,
+  lintBank,
+  planImport,
+  readBank,
+  renumberAdr,
+  setAdrStatus,
+  writeIndex,
+} from '@pipeline-toolkit/memory-bank';
 
 let dir: string;
 const date = '2026-11-29';
@@ -13,6 +24,32 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await rm(path.dirname(dir), { recursive: true, force: true });
+});
+
+describe('files too large to read', () => {
+  it('a memory-bank file or a record to import above 64 MB is refused by its size, named, before it is read', async () => {
+    await initBank(dir, 'en', date);
+    // sparse: 65 MB on paper, nothing on disk, and nothing read
+    const huge = path.join(dir, 'ADR-002-huge.md');
+    await writeFile(huge, '# ADR-002: Huge\n');
+    await truncate(huge, 65 * 1024 * 1024);
+    const error = await readBank(dir).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ input: 'dir' });
+    expect((error as Error).message).toBe(
+      `'${huge}' is 65.0 MB; memory-bank files are read whole, up to 64.0 MB each. Keep logs and generated reports outside the memory bank.`,
+    );
+    await truncate(huge, 64 * 1024 * 1024);
+    expect((await readBank(dir)).adrs.map((a) => a.number)).toEqual([2]);
+    const source = path.join(path.dirname(dir), 'doc', 'adr');
+    await mkdir(source, { recursive: true });
+    await writeFile(path.join(source, '0001-big.md'), '# 1. Big\n');
+    await truncate(path.join(source, '0001-big.md'), 65 * 1024 * 1024);
+    await expect(planImport(source, dir)).rejects.toMatchObject({
+      input: 'source',
+      message: expect.stringContaining("0001-big.md' is 65.0 MB"),
+    });
+  });
 });
 
 describe('init', () => {

@@ -1,0 +1,20 @@
+import { readFile, stat } from 'node:fs/promises';
+import { formatBytes, InputError } from '@pipeline-toolkit/core';
+
+/**
+ * The largest memory-bank file that is read: each is read whole, and knowledge files are far
+ * smaller (progress.md after years of CI entries, a few MB). A larger one (a log or a report put in
+ * the folder, or a hostile one) is refused by its size, before it is read.
+ */
+export const MAX_BANK_FILE_BYTES = 64 * 1024 * 1024;
+
+/** The text of a Markdown file of a memory bank, or of records to import (`input` names where it came from). */
+export async function readBankText(file: string, input: string): Promise<string> {
+  const { size } = await stat(file);
+  if (size > MAX_BANK_FILE_BYTES)
+    throw new InputError(
+      input,
+      `'${file}' is ${formatBytes(size)}; memory-bank files are read whole, up to ${formatBytes(MAX_BANK_FILE_BYTES)} each. Keep logs and generated reports outside the memory bank.`,
+    );
+  return readFile(file, 'utf8');
+}
