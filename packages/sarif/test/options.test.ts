@@ -5,7 +5,8 @@ import path from 'node:path';
 import { Inputs, InputError, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
 import { aggregateJob, EMPTY_POLICY, readScanInputs, runScan, type AggregateJob, type ScanDeps } from '../src/index.ts';
 import { Aggregator } from '../src/aggregate.ts';
-import { PolicySink, type Suppression } from '../src/policy.ts';
+import { PolicySink, type Suppression, type TrivyIgnoreEntry } from '../src/policy.ts';
+import type { Category } from '../src/model.ts';
 import { fixture } from './helpers.ts';
 
 /**
@@ -272,6 +273,57 @@ describe("the tools' ignore files, when reading their reports", () => {
     expect(decided.filter(([file]) => file === 'lib/old/d.py').map(([, why]) => why)).toEqual(
       Array(3).fill('legacy (suppressions s.yml:1, until 2099-12-31)'),
     );
+  });
+
+  it('.trivyignore: the first entry in file order that matches a finding is its justification, among thousands', () => {
+    const entry = (id: string, file: string, more: Partial<TrivyIgnoreEntry> = {}): TrivyIgnoreEntry => ({ id, file, ...more });
+    // the same id several times: a path-bound entry first, then a package-bound one, then a plain one
+    const entries = [
+      ...Array.from({ length: 3000 }, (_, i) => entry(`CVE-2020-${i}`, '.trivyignore')),
+      entry('CVE-1', '.trivyignore.yaml', { paths: ['services/a/**'], statement: 'a only' }),
+      entry('CVE-1', '.trivyignore.yaml', { packages: ['lodash@4.17.20'], statement: 'old lodash' }),
+      entry('CVE-1', '.trivyignore'),
+      entry('GPL-3.0', '.trivyignore.yaml', { category: 'licence', statement: 'accepted licence' }),
+      entry('AVD-KSV-0001', '.trivyignore.yaml', { category: 'misconfiguration' }),
+    ];
+    const agg = new Aggregator();
+    const sink = new PolicySink(agg, { ...EMPTY_POLICY, trivyIgnore: entries });
+    const finding = (key: string, rule: string, category: Category, file?: string, pkg?: string) =>
+      sink.finding({
+        tool: 'trivy',
+        key,
+        rule,
+        title: 't',
+        message: 'm',
+        severity: 'HIGH',
+        category,
+        ...(file ? { location: { path: file } } : { target: 'image' }),
+        ...(pkg ? { package: pkg } : {}),
+        suppressed: false,
+        cwe: [],
+        cve: [],
+      });
+    finding('1', 'CVE-1', 'vulnerability', 'services/a/package-lock.json', 'lodash@4.17.20');
+    finding('2', 'CVE-1', 'vulnerability', 'services/b/package-lock.json', 'lodash@4.17.20');
+    finding('3', 'CVE-1', 'vulnerability', 'services/b/package-lock.json', 'react@18.0.0');
+    finding('4', 'license:GPL-3.0', 'licence', 'go.mod');
+    finding('5', 'GPL-3.0', 'vulnerability', 'go.mod');
+    finding('6', 'AVD-KSV-0001', 'vulnerability', 'chart/templates/deploy.yaml');
+    finding('7', 'CVE-2020-2999', 'vulnerability', 'go.mod');
+    finding('8', 'CVE-2020-3000', 'vulnerability', 'go.mod');
+    expect(agg.findings().map((f) => [f.rule, f.location?.path, f.package, f.justification ?? 'open'])).toEqual(
+      expect.arrayContaining([
+        ['CVE-1', 'services/a/package-lock.json', 'lodash@4.17.20', '.trivyignore.yaml: a only'],
+        ['CVE-1', 'services/b/package-lock.json', 'lodash@4.17.20', '.trivyignore.yaml: old lodash'],
+        ['CVE-1', 'services/b/package-lock.json', 'react@18.0.0', '.trivyignore: CVE-1'],
+        ['license:GPL-3.0', 'go.mod', undefined, '.trivyignore.yaml: accepted licence'],
+        ['GPL-3.0', 'go.mod', undefined, 'open'],
+        ['AVD-KSV-0001', 'chart/templates/deploy.yaml', undefined, 'open'],
+        ['CVE-2020-2999', 'go.mod', undefined, '.trivyignore: CVE-2020-2999'],
+        ['CVE-2020-3000', 'go.mod', undefined, 'open'],
+      ]),
+    );
+    expect(agg.findings()).toHaveLength(8);
   });
 
   it('.gitleaksignore: a fingerprint with the short commit of Gitleaks 8.26+ matches a report with the full one', async () => {
