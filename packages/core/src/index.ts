@@ -38,5 +38,15 @@ export {
   type RequestPolicy,
   type Deadline,
 } from './request.ts';
-export { isInside, resolveInside, existingPath, writablePath, writeRoots, jobRoots, writeFileInside, type PathRule } from './paths.ts';
+export {
+  isInside,
+  resolveInside,
+  existingPath,
+  writablePath,
+  writeRoots,
+  jobRoots,
+  writeFileInside,
+  readTextFile,
+  type PathRule,
+} from './paths.ts';
 export { markdownToText, textWidth } from './terminal.ts';

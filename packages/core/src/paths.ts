@@ -1,8 +1,8 @@
 import { constants, lstatSync, realpathSync, statSync } from 'node:fs';
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from './errors.ts';
-import { quoteValue } from './text.ts';
+import { formatBytes, quoteValue } from './text.ts';
 
 /**
  * Paths named by inputs, checked as a demanding user of a CI action expects: they stay inside the
@@ -147,4 +147,16 @@ export async function writeFileInside(file: string, data: string | Uint8Array, r
     await handle.close();
   }
   return absolute;
+}
+
+/**
+ * Reads a text file whole after checking its size: one larger than `maxBytes` is refused before
+ * anything is read, by `tooLarge` with the file's size (`534.6 MB`), which throws the caller's
+ * error naming its input. A file read whole cannot pass the longest JavaScript string (512 MiB),
+ * and a configuration file far smaller than that is already not one.
+ */
+export async function readTextFile(file: string, maxBytes: number, tooLarge: (size: string) => never): Promise<string> {
+  const { size } = await stat(file);
+  if (size > maxBytes) tooLarge(formatBytes(size));
+  return readFile(file, 'utf8');
 }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { ActionsLogger, ConsoleLogger, exec, quoteValue, singleLine, visibleControls } from '@pipeline-toolkit/core';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ActionsLogger, ConsoleLogger, exec, quoteValue, readTextFile, singleLine, visibleControls } from '@pipeline-toolkit/core';
 import { lines, OUTPUT_LIMIT } from '../src/exec.ts';
 
 /** What the runner would execute: lines that start with `::` outside a stop-commands block. */
@@ -96,6 +100,26 @@ describe('exec output', () => {
     for (const chunk of ['ab', 'c\r', '\nde\n\n', ...Array.from({ length: 300 }, () => 'f'.repeat(1000)), 'g\r\nh']) split.push(chunk);
     split.end();
     expect(seen).toEqual(['abc', 'de', '', `${'f'.repeat(300_000)}g`, 'h']);
+  });
+});
+
+describe('readTextFile', () => {
+  it('reads a file up to the limit, and refuses a larger one by its size without reading it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ptk-read-'));
+    const file = path.join(dir, 'config.yml');
+    await writeFile(file, 'é'.repeat(5)); // 10 bytes
+    expect(await readTextFile(file, 10, () => assert.fail('within the limit'))).toBe('é'.repeat(5));
+    const refused: string[] = [];
+    const tooLarge = (size: string): never => {
+      refused.push(size);
+      throw new Error(`too large: ${size}`);
+    };
+    await expect(readTextFile(file, 9, tooLarge)).rejects.toThrow('too large: 10 B');
+    // sparse: 3 GB on paper, more than any string holds; refused from its size alone
+    await truncate(file, 3 * 1024 ** 3);
+    await expect(readTextFile(file, 1 << 20, tooLarge)).rejects.toThrow('too large: 3072.0 MB');
+    expect(refused).toEqual(['10 B', '3072.0 MB']);
+    await rm(dir, { recursive: true, force: true });
   });
 });
 

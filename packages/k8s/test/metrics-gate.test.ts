@@ -4,7 +4,7 @@
  * answers each test scripts. The clock is simulated: sleeps advance it, nothing is timed.
  */
 import { describe, it, expect, afterEach } from '@jest/globals';
-import { writeFile, mkdtemp } from 'node:fs/promises';
+import { mkdtemp, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError, MemoryLogger } from '@pipeline-toolkit/core';
@@ -158,6 +158,9 @@ describe('metrics gate: configuration', () => {
     await expect(loadMetricsConfig(file)).rejects.toThrow(
       new RegExp(`Input 'metrics-config' \\(${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\) is not valid YAML`),
     );
+    // larger than 1 MB: refused by its size before it is read (sparse, 600 MB on paper)
+    await truncate(file, 600 * 1024 * 1024);
+    await expect(loadMetricsConfig(file)).rejects.toThrow(`Input 'metrics-config' (${file}) is 600.0 MB, larger than 1024 KB.`);
   });
 });
 

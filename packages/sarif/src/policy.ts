@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, isInside } from '@pipeline-toolkit/core';
+import { InputError, isInside, readTextFile } from '@pipeline-toolkit/core';
 import type { z as ZodNamespace } from 'zod';
 import type { YAMLSeq } from 'yaml';
 import { fingerprintOf, matchOf } from './aggregate.ts';
@@ -92,6 +92,9 @@ const entrySchema = (z: Zod) =>
       message: 'give exactly one of rule, fingerprint or path',
     });
 
+/** The largest suppressions file read: thousands of entries of a few lines each are far below it. */
+const MAX_SUPPRESSIONS_BYTES = 16 * 1024 * 1024;
+
 /**
  * Reads and validates a suppressions file: every problem of every entry is listed in one
  * InputError (exit 2), each naming `file:line`, and what is accepted. An expired entry is an error:
@@ -102,7 +105,9 @@ export async function readSuppressions(
   shown: string,
   options: { input: string; label: string; now?: Date },
 ): Promise<Suppression[]> {
-  const text = await readFile(file, 'utf8');
+  const text = await readTextFile(file, MAX_SUPPRESSIONS_BYTES, (size) => {
+    throw new InputError(options.input, `${options.label}: ${shown} is ${size}; a suppressions file is read whole, up to 16.0 MB.`);
+  });
   // zod and yaml are loaded when a file needs them: they stay out of the workers that read the reports
   const [{ z }, { isMap, isSeq, LineCounter, parseDocument }] = await Promise.all([import('zod'), import('yaml')]);
   const lines = new LineCounter();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Inputs, InputError, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
@@ -340,6 +340,16 @@ describe("the tools' ignore files, when reading their reports", () => {
 
 describe('suppressions file', () => {
   const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+  it('a suppressions file larger than 16 MB is refused by its size, naming the input, before it is read', async () => {
+    const ws = await workspace();
+    const file = path.join(ws, 'suppressions.yml');
+    await writeFile(file, 'suppressions: []\n');
+    await truncate(file, 600 * 1024 * 1024);
+    await expect(scan(ws, { 'trivy-report': NPM, suppressions: 'suppressions.yml' })).rejects.toThrow(
+      "Input 'suppressions': suppressions.yml is 600.0 MB; a suppressions file is read whole, up to 16.0 MB.",
+    );
+  });
 
   it('suppresses by rule, path and fingerprint, with the reason as the SARIF justification', async () => {
     const report = await readJson<TrivyReport>(DEBIAN);

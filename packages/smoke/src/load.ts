@@ -2,9 +2,8 @@
  * Reads a suite file: YAML with positions, `${VAR}` interpolation, schema validation. Every error
  * is an InputError with `file:line`, the field and what is accepted.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '@pipeline-toolkit/core';
+import { InputError, readTextFile } from '@pipeline-toolkit/core';
 import type { Document, Node as YamlNode } from 'yaml';
 import { CAPTURE_REFERENCE, interpolate, SECRET_NAME } from './interpolate.ts';
 import { loadYaml } from './yaml.ts';
@@ -26,15 +25,22 @@ const PLACEHOLDER = /__ptk_ref_(\d+)__/g;
 const SENSITIVE_HEADER = /auth|token|key|secret|cookie|session|signature|password/i;
 const HAS_PLACEHOLDER = /__ptk_ref_\d+__/;
 
+/** The largest smoke suite read: a file of checks, far below it. */
+const MAX_SUITE_BYTES = 16 * 1024 * 1024;
+
 export async function loadSuiteFile(file: string, options: { env: Record<string, string>; cwd: string; input?: string }): Promise<Suite> {
   const input = options.input ?? 'config';
   const absolute = path.resolve(options.cwd, file);
+  const cannot = (why: string) => new InputError(input, `Cannot read the smoke suite '${file}': ${why}.`);
   let text: string;
   try {
-    text = await readFile(absolute, 'utf8');
+    text = await readTextFile(absolute, MAX_SUITE_BYTES, (size) => {
+      throw cannot(`it is ${size}; a suite is read whole, up to 16.0 MB`);
+    });
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(input, `Cannot read the smoke suite '${file}': ${code === 'ENOENT' ? 'no such file' : String(code)}.`);
+    throw cannot(code === 'ENOENT' ? 'no such file' : String(code));
   }
   return parseSuite(text, { file, env: options.env, input });
 }

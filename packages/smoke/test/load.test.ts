@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -239,6 +239,14 @@ describe('loadSuite', () => {
   it('refuses a missing suite file or env file that was named explicitly', async () => {
     expect(await expectInputError(loadSuite({ cwd: dir, config: 'nope.yml', env: {} }))).toContain("'nope.yml' does not exist");
     expect(await expectInputError(loadSuite({ cwd: dir, envFile: 'missing.env', env: {} }))).toContain("'missing.env' does not exist");
+  });
+
+  it('refuses a suite file larger than 16 MB by its size, before reading it', async () => {
+    await writeFile(path.join(dir, 'huge.yml'), 'checks: []\n');
+    await truncate(path.join(dir, 'huge.yml'), 600 * 1024 * 1024);
+    expect(await expectInputError(loadSuite({ cwd: dir, config: 'huge.yml', env: {} }))).toBe(
+      "Cannot read the smoke suite 'huge.yml': it is 600.0 MB; a suite is read whole, up to 16.0 MB.",
+    );
   });
 
   it('resolves targets: unknown names, non-http URLs and unset target variables are refused', async () => {

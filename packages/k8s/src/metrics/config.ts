@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { InputError, parseDuration, quoteValue } from '@pipeline-toolkit/core';
+import { InputError, parseDuration, quoteValue, readTextFile } from '@pipeline-toolkit/core';
 import { parseCondition, type Condition } from './condition.ts';
 
 /**
@@ -125,8 +124,7 @@ export async function loadMetricsConfig(file: string, input = 'metrics-config', 
   const fail: Fail = (where, message) => {
     throw new InputError(input, `${label} (${file})${where ? `: ${where}` : ''} ${message}.`);
   };
-  const text = await readFile(file, 'utf8');
-  if (text.length > MAX_FILE_BYTES) fail('', `is larger than ${MAX_FILE_BYTES / 1024} KB`);
+  const text = await readTextFile(file, MAX_FILE_BYTES, (size) => fail('', `is ${size}, larger than ${MAX_FILE_BYTES / 1024} KB`));
   const yaml = await import('yaml');
   let document: unknown;
   try {
