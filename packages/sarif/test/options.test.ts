@@ -3,7 +3,15 @@ import { copyFile, mkdtemp, readFile, truncate, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Inputs, InputError, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
-import { aggregateJob, EMPTY_POLICY, readScanInputs, runScan, type AggregateJob, type ScanDeps } from '../src/index.ts';
+import {
+  aggregateJob,
+  EMPTY_POLICY,
+  parseTrivyIgnoreYaml,
+  readScanInputs,
+  runScan,
+  type AggregateJob,
+  type ScanDeps,
+} from '../src/index.ts';
 import { Aggregator } from '../src/aggregate.ts';
 import { PolicySink, type Suppression, type TrivyIgnoreEntry } from '../src/policy.ts';
 import type { Category } from '../src/model.ts';
@@ -324,6 +332,65 @@ describe("the tools' ignore files, when reading their reports", () => {
       ]),
     );
     expect(agg.findings()).toHaveLength(8);
+  });
+
+  it(".trivyignore.yaml of Trivy's own tests: the findings its filter test ignores are ignored, the others stay open", async () => {
+    // pkg/result/testdata/.trivyignore.yaml and its "ignore yaml" case in pkg/result/filter_test.go, at a
+    // day between the two expiry dates (CVE-2019-0005 until 2023-01-01 holds, CVE-2019-0006 until 2020-01-01 does not)
+    const text = await readFile(fixture('trivy/trivy-testdata.trivyignore.yaml'), 'utf8');
+    const entries = await parseTrivyIgnoreYaml(text, '.trivyignore.yaml', { input: 'trivy-report', now: new Date('2021-08-25') });
+    const agg = new Aggregator();
+    const sink = new PolicySink(agg, { ...EMPTY_POLICY, trivyIgnore: entries });
+    const cases: [rule: string, category: Category, file: string, pkg?: string][] = [
+      ...['CVE-2019-0001', 'CVE-2019-0003', 'CVE-2019-0004', 'CVE-2019-0005', 'CVE-2019-0006'].map(
+        (id) => [id, 'vulnerability', 'foo/package-lock.json', 'foo@1.2.3'] as [string, Category, string, string],
+      ),
+      ['CVE-2019-0007', 'vulnerability', 'go.mod', 'aaa@9.9.9'],
+      ['ID100', 'misconfiguration', 'app/Dockerfile'],
+      ['ID200', 'misconfiguration', 'app/Dockerfile'],
+      ['ID300', 'misconfiguration', 'app/Dockerfile'],
+      ['ID100', 'vulnerability', 'app/Dockerfile'],
+      ['generic-wanted-rule', 'secret', 'config.yaml'],
+      ['generic-unwanted-rule', 'secret', 'config.yaml'],
+      ['generic-unwanted-rule2', 'secret', 'config.yaml'],
+      ['license:GPL-3.0', 'licence', 'usr/share/gcc/python/libstdcxx/v6/__init__.py'],
+      ['license:GPL-3.0', 'licence', 'usr/share/gcc/python/libstdcxx/v6/printers.py'],
+      ['license:MIT', 'licence', 'go.mod'],
+    ];
+    for (const [i, [rule, category, file, pkg]] of cases.entries())
+      sink.finding({
+        tool: 'trivy',
+        key: `${i}`,
+        rule,
+        title: 't',
+        message: 'm',
+        severity: 'LOW',
+        category,
+        location: { path: file },
+        ...(pkg ? { package: pkg } : {}),
+        suppressed: false,
+        cwe: [],
+        cve: [],
+      });
+    const decided = new Map(agg.findings().map((f) => [`${f.rule} ${f.category} ${f.location!.path}`, f.justification ?? 'open']));
+    expect(Object.fromEntries(decided)).toEqual({
+      'CVE-2019-0001 vulnerability foo/package-lock.json': '.trivyignore.yaml: CVE-2019-0001',
+      'CVE-2019-0003 vulnerability foo/package-lock.json': '.trivyignore.yaml: CVE-2019-0003',
+      'CVE-2019-0004 vulnerability foo/package-lock.json': 'open',
+      'CVE-2019-0005 vulnerability foo/package-lock.json': '.trivyignore.yaml: CVE-2019-0005',
+      'CVE-2019-0006 vulnerability foo/package-lock.json': 'open',
+      'CVE-2019-0007 vulnerability go.mod': '.trivyignore.yaml: CVE-2019-0007',
+      'ID100 misconfiguration app/Dockerfile': '.trivyignore.yaml: ID100',
+      'ID200 misconfiguration app/Dockerfile': '.trivyignore.yaml: ID200',
+      'ID300 misconfiguration app/Dockerfile': 'open',
+      'ID100 vulnerability app/Dockerfile': 'open',
+      'generic-wanted-rule secret config.yaml': 'open',
+      'generic-unwanted-rule secret config.yaml': '.trivyignore.yaml: generic-unwanted-rule',
+      'generic-unwanted-rule2 secret config.yaml': '.trivyignore.yaml: generic-unwanted-rule2',
+      'license:GPL-3.0 licence usr/share/gcc/python/libstdcxx/v6/__init__.py': '.trivyignore.yaml: GPL-3.0',
+      'license:GPL-3.0 licence usr/share/gcc/python/libstdcxx/v6/printers.py': 'open',
+      'license:MIT licence go.mod': '.trivyignore.yaml: MIT',
+    });
   });
 
   it('.gitleaksignore: a fingerprint with the short commit of Gitleaks 8.26+ matches a report with the full one', async () => {
