@@ -151,12 +151,12 @@ export async function writeFileInside(file: string, data: string | Uint8Array, r
 
 /**
  * Reads a text file whole after checking its size: one larger than `maxBytes` is refused before
- * anything is read, by `tooLarge` with the file's size (`534.6 MB`), which throws the caller's
- * error naming its input. A file read whole cannot pass the longest JavaScript string (512 MiB),
+ * anything is read, by `tooLarge` with the file's size and the limit (`534.6 MB`, `16.0 MB`), which
+ * throws the caller's error naming its input. A file read whole cannot pass the longest JavaScript string (512 MiB),
  * and a configuration file far smaller than that is already not one.
  */
-export async function readTextFile(file: string, maxBytes: number, tooLarge: (size: string) => never): Promise<string> {
+export async function readTextFile(file: string, maxBytes: number, tooLarge: (size: string, limit: string) => never): Promise<string> {
   const { size } = await stat(file);
-  if (size > maxBytes) tooLarge(formatBytes(size));
+  if (size > maxBytes) tooLarge(formatBytes(size), formatBytes(maxBytes));
   return readFile(file, 'utf8');
 }

@@ -1,4 +1,4 @@
-import { formatBytes, InputError, readTextFile } from '@pipeline-toolkit/core';
+import { InputError, readTextFile } from '@pipeline-toolkit/core';
 
 /**
  * The largest memory-bank file that is read: each is read whole, and knowledge files are far
@@ -9,10 +9,10 @@ export const MAX_BANK_FILE_BYTES = 64 * 1024 * 1024;
 
 /** The text of a Markdown file of a memory bank, or of records to import (`input` names where it came from). */
 export async function readBankText(file: string, input: string): Promise<string> {
-  return readTextFile(file, MAX_BANK_FILE_BYTES, (size) => {
+  return readTextFile(file, MAX_BANK_FILE_BYTES, (size, limit) => {
     throw new InputError(
       input,
-      `'${file}' is ${size}; memory-bank files are read whole, up to ${formatBytes(MAX_BANK_FILE_BYTES)} each. Keep logs and generated reports outside the memory bank.`,
+      `'${file}' is ${size}; memory-bank files are read whole, up to ${limit} each. Keep logs and generated reports outside the memory bank.`,
     );
   });
 }

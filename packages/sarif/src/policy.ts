@@ -105,8 +105,8 @@ export async function readSuppressions(
   shown: string,
   options: { input: string; label: string; now?: Date },
 ): Promise<Suppression[]> {
-  const text = await readTextFile(file, MAX_SUPPRESSIONS_BYTES, (size) => {
-    throw new InputError(options.input, `${options.label}: ${shown} is ${size}; a suppressions file is read whole, up to 16.0 MB.`);
+  const text = await readTextFile(file, MAX_SUPPRESSIONS_BYTES, (size, limit) => {
+    throw new InputError(options.input, `${options.label}: ${shown} is ${size}; a suppressions file is read whole, up to ${limit}.`);
   });
   // zod and yaml are loaded when a file needs them: they stay out of the workers that read the reports
   const [{ z }, { isMap, isSeq, LineCounter, parseDocument }] = await Promise.all([import('zod'), import('yaml')]);

@@ -34,8 +34,8 @@ export async function loadSuiteFile(file: string, options: { env: Record<string,
   const cannot = (why: string) => new InputError(input, `Cannot read the smoke suite '${file}': ${why}.`);
   let text: string;
   try {
-    text = await readTextFile(absolute, MAX_SUITE_BYTES, (size) => {
-      throw cannot(`it is ${size}; a suite is read whole, up to 16.0 MB`);
+    text = await readTextFile(absolute, MAX_SUITE_BYTES, (size, limit) => {
+      throw cannot(`it is ${size}; a suite is read whole, up to ${limit}`);
     });
   } catch (error) {
     if (error instanceof InputError) throw error;
