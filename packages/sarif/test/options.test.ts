@@ -337,7 +337,7 @@ describe("the tools' ignore files, when reading their reports", () => {
   it(".trivyignore.yaml of Trivy's own tests: the findings its filter test ignores are ignored, the others stay open", async () => {
     // pkg/result/testdata/.trivyignore.yaml and its "ignore yaml" case in pkg/result/filter_test.go, at a
     // day between the two expiry dates (CVE-2019-0005 until 2023-01-01 holds, CVE-2019-0006 until 2020-01-01 does not)
-    const text = await readFile(fixture('trivy/trivy-testdata.trivyignore.yaml'), 'utf8');
+    const text = await readFile(fixture('ignore-files/trivy-testdata.trivyignore.yaml'), 'utf8');
     const entries = await parseTrivyIgnoreYaml(text, '.trivyignore.yaml', { input: 'trivy-report', now: new Date('2021-08-25') });
     const agg = new Aggregator();
     const sink = new PolicySink(agg, { ...EMPTY_POLICY, trivyIgnore: entries });
