@@ -47,6 +47,9 @@ export {
   jobRoots,
   writeFileInside,
   readTextFile,
+  readRepositoryText,
+  refusalText,
+  type FileRefusal,
   type PathRule,
 } from './paths.ts';
 export { markdownToText, textWidth } from './terminal.ts';

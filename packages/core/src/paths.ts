@@ -1,5 +1,5 @@
-import { constants, lstatSync, realpathSync, statSync } from 'node:fs';
-import { mkdir, open, readFile, stat } from 'node:fs/promises';
+import { constants, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { lstat, mkdir, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from './errors.ts';
 import { formatBytes, quoteValue } from './text.ts';
@@ -149,14 +149,98 @@ export async function writeFileInside(file: string, data: string | Uint8Array, r
   return absolute;
 }
 
+/** Why readTextFile refused a file: too large for its use, not a regular file, or (readRepositoryText) outside the repository. */
+export type FileRefusal =
+  | { kind: 'too-large'; size: string; limit: string }
+  | { kind: 'not-a-file'; type: string }
+  | { kind: 'outside'; target: string };
+
+/** The refusal as the end of a sentence about the file: `is 600.0 MB; a suite is read whole, up to 16.0 MB`. */
+export function refusalText(refusal: FileRefusal, readWhole: string): string {
+  switch (refusal.kind) {
+    case 'too-large':
+      return `is ${refusal.size}; ${readWhole} is read whole, up to ${refusal.limit}`;
+    case 'not-a-file':
+      return `is ${refusal.type}, not a regular file`;
+    case 'outside':
+      return `leads to ${quoteValue(refusal.target)}, outside the repository: refused`;
+  }
+}
+
+function typeOf(stats: Stats): string {
+  if (stats.isDirectory()) return 'a directory';
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isCharacterDevice()) return 'a character device';
+  if (stats.isBlockDevice()) return 'a block device';
+  if (stats.isSocket()) return 'a socket';
+  return 'a special file';
+}
+
+/** Bytes read at a time once a file has grown past the size it had when opened. */
+const GROWTH_CHUNK = 64 * 1024;
+
 /**
- * Reads a text file whole after checking its size: one larger than `maxBytes` is refused before
- * anything is read, by `tooLarge` with the file's size and the limit (`534.6 MB`, `16.0 MB`), which
- * throws the caller's error naming its input. A file read whole cannot pass the longest JavaScript string (512 MiB),
- * and a configuration file far smaller than that is already not one.
+ * Reads a text file whole, up to `maxBytes`. What is read is checked on the open file, so that
+ * neither a link swapped after a check nor a file that grows while it is read gets past:
+ * - a named pipe, a device (`/dev/zero`), a directory or a socket is refused (`refuse`, kind
+ *   `not-a-file`) without reading it; the file is opened without waiting for a pipe's writer;
+ * - a file larger than `maxBytes` is refused by its size before anything is read (`too-large`),
+ *   and one that grows past it while it is read is refused when it does.
+ * `refuse` throws the caller's error naming its input. A file read whole cannot pass the longest
+ * JavaScript string (512 MiB), and a configuration file far smaller than that is already not one.
  */
-export async function readTextFile(file: string, maxBytes: number, tooLarge: (size: string, limit: string) => never): Promise<string> {
-  const { size } = await stat(file);
-  if (size > maxBytes) tooLarge(formatBytes(size), formatBytes(maxBytes));
-  return readFile(file, 'utf8');
+export async function readTextFile(file: string, maxBytes: number, refuse: (refusal: FileRefusal) => never): Promise<string> {
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile()) refuse({ kind: 'not-a-file', type: typeOf(stats) });
+    const tooLarge = (size: number): never => refuse({ kind: 'too-large', size: formatBytes(size), limit: formatBytes(maxBytes) });
+    if (stats.size > maxBytes) tooLarge(stats.size);
+    // one byte more than the size: a file that grew since shows it
+    let buffer = Buffer.allocUnsafe(stats.size + 1);
+    let length = 0;
+    for (;;) {
+      if (length === buffer.length) {
+        if (length > maxBytes) tooLarge(length);
+        buffer = Buffer.concat([buffer, Buffer.allocUnsafe(Math.min(GROWTH_CHUNK, maxBytes + 1 - length))]);
+      }
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    if (length > maxBytes) tooLarge(length);
+    return buffer.toString('utf8', 0, length);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * A file of the repository read by its conventional name (`.trivyignore`, `.semgrepignore`):
+ * undefined when there is none; a symbolic link is followed only to a file inside the repository
+ * (a pull request could otherwise point it at `/proc/self/environ` or a device), then read as
+ * readTextFile reads (regular files only, up to `maxBytes`).
+ */
+export async function readRepositoryText(
+  root: string,
+  file: string,
+  maxBytes: number,
+  refuse: (refusal: FileRefusal) => never,
+): Promise<string | undefined> {
+  const absolute = path.resolve(root, file);
+  try {
+    await lstat(absolute);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let real: string;
+  try {
+    real = await realpath(absolute);
+  } catch {
+    // a link to nothing: no file there
+    return undefined;
+  }
+  if (!isInside(realRoot(root), real)) refuse({ kind: 'outside', target: real });
+  return readTextFile(real, maxBytes, refuse);
 }

@@ -1,9 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ActionsLogger, ConsoleLogger, exec, quoteValue, readTextFile, singleLine, visibleControls } from '@pipeline-toolkit/core';
+import {
+  ActionsLogger,
+  ConsoleLogger,
+  exec,
+  quoteValue,
+  readRepositoryText,
+  readTextFile,
+  refusalText,
+  singleLine,
+  visibleControls,
+  type FileRefusal,
+} from '@pipeline-toolkit/core';
 import { lines, OUTPUT_LIMIT } from '../src/exec.ts';
 
 /** What the runner would execute: lines that start with `::` outside a stop-commands block. */
@@ -110,9 +122,10 @@ describe('readTextFile', () => {
     await writeFile(file, 'é'.repeat(5)); // 10 bytes
     expect(await readTextFile(file, 10, () => assert.fail('within the limit'))).toBe('é'.repeat(5));
     const refused: string[] = [];
-    const tooLarge = (size: string): never => {
-      refused.push(size);
-      throw new Error(`too large: ${size}`);
+    const tooLarge = (refusal: FileRefusal): never => {
+      assert.equal(refusal.kind, 'too-large');
+      refused.push(refusal.size);
+      throw new Error(`too large: ${refusal.size}`);
     };
     await expect(readTextFile(file, 9, tooLarge)).rejects.toThrow('too large: 10 B');
     // sparse: 3 GB on paper, more than any string holds; refused from its size alone
@@ -144,5 +157,69 @@ describe('exec deadline', () => {
     await expect(exec(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { signal: controller.signal })).rejects.toThrow(
       /was stopped: the step was cancelled/,
     );
+  });
+});
+
+describe('readTextFile: what is not a regular file, and a file longer than its stated size', () => {
+  /** The refusal as an error, for rejects.toThrow. */
+  const refuse = (refusal: FileRefusal): never => {
+    throw new Error(refusalText(refusal, 'a test file'));
+  };
+
+  it('refuses a named pipe, a device and a directory without reading them (a pipe without a writer does not block)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ptk-read-'));
+    const pipe = path.join(dir, 'pipe');
+    execFileSync('mkfifo', [pipe]);
+    await expect(readTextFile(pipe, 1 << 20, refuse)).rejects.toThrow('is a named pipe, not a regular file');
+    await expect(readTextFile('/dev/zero', 1 << 20, refuse)).rejects.toThrow('is a character device, not a regular file');
+    await expect(readTextFile(dir, 1 << 20, refuse)).rejects.toThrow('is a directory, not a regular file');
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads a file whose size says 0 to its end (procfs), and refuses it once what is read passes the limit', async () => {
+    // /proc/self/status is a regular file of size 0 with a page of text: read past its stated size
+    const status = await readTextFile('/proc/self/status', 1 << 20, refuse);
+    expect(status).toMatch(/^Name:\t/);
+    expect(status).toMatch(/\nPid:\t\d+\n/);
+    await expect(readTextFile('/proc/self/status', 100, refuse)).rejects.toThrow(/^is 10\d B; a test file is read whole, up to 100 B$/);
+  });
+});
+
+describe('readRepositoryText', () => {
+  const refuse = (refusal: FileRefusal): never => {
+    throw new Error(refusalText(refusal, 'an ignore file'));
+  };
+
+  it('reads a file of the repository, through a link inside it; no file, or a link to nothing, is undefined', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'ptk-repo-'));
+    await mkdir(path.join(root, 'config'));
+    await writeFile(path.join(root, 'config', 'ignore'), 'CVE-1\n');
+    await symlink('config/ignore', path.join(root, '.trivyignore'));
+    await symlink('missing', path.join(root, '.gitleaksignore'));
+    expect(await readRepositoryText(root, '.trivyignore', 1024, refuse)).toBe('CVE-1\n');
+    expect(await readRepositoryText(root, '.semgrepignore', 1024, refuse)).toBeUndefined();
+    expect(await readRepositoryText(root, '.gitleaksignore', 1024, refuse)).toBeUndefined();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('refuses a link that leads outside the repository (a file, /proc/self/environ, /dev/zero), naming where it leads', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'ptk-outside-'));
+    const root = await mkdtemp(path.join(tmpdir(), 'ptk-repo-'));
+    await writeFile(path.join(outside, 'secret'), 'token');
+    await symlink(path.join(outside, 'secret'), path.join(root, 'a'));
+    await symlink('/proc/self/environ', path.join(root, 'b'));
+    await symlink('/dev/zero', path.join(root, 'c'));
+    await expect(readRepositoryText(root, 'a', 1024, refuse)).rejects.toThrow(
+      `leads to '${path.join(outside, 'secret')}', outside the repository: refused`,
+    );
+    await expect(readRepositoryText(root, 'b', 1024, refuse)).rejects.toThrow(
+      /^leads to '\/proc\/\d+\/environ', outside the repository: refused$/,
+    );
+    await expect(readRepositoryText(root, 'c', 1024, refuse)).rejects.toThrow("leads to '/dev/zero', outside the repository: refused");
+    // a pipe inside the repository is inside, and still not read
+    execFileSync('mkfifo', [path.join(root, 'd')]);
+    await expect(readRepositoryText(root, 'd', 1024, refuse)).rejects.toThrow('is a named pipe, not a regular file');
+    await rm(root, { recursive: true, force: true });
+    await rm(outside, { recursive: true, force: true });
   });
 });

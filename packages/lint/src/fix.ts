@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '@pipeline-toolkit/core';
+import { InputError, readRepositoryText } from '@pipeline-toolkit/core';
 import type { LintContext, LinterName } from './model.ts';
 import { readEvent } from './scope.ts';
 
@@ -13,9 +12,21 @@ import { readEvent } from './scope.ts';
 /** The linters that fix files in fix mode. */
 export const FIXERS: readonly LinterName[] = ['ruff', 'eslint'];
 
-/** The contents of `files` (cwd-relative); a file that cannot be read is left out. */
+/** The largest source file whose fixes are shown: larger ones (generated, minified) are fixed but not diffed. */
+const MAX_DIFFED_BYTES = 16 * 1024 * 1024;
+
+const leftOut = (): never => {
+  throw new Error('left out');
+};
+
+/**
+ * The contents of `files` (cwd-relative); a file that cannot be read is left out, and so is one that
+ * is not a regular file inside the repository (a link to a device, or to a file elsewhere) or is
+ * larger than 16 MB.
+ */
 export async function snapshot(cwd: string, files: readonly string[]): Promise<Map<string, string>> {
-  const entries = await Promise.all(files.map(async (f) => [f, await readFile(path.join(cwd, f), 'utf8').catch(() => undefined)] as const));
+  const read = (f: string) => readRepositoryText(cwd, f, MAX_DIFFED_BYTES, leftOut).catch(() => undefined);
+  const entries = await Promise.all(files.map(async (f) => [f, await read(f)] as const));
   return new Map(entries.filter((e): e is readonly [string, string] => e[1] !== undefined));
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it, beforeAll, afterAll } from '@jest/globals';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MemoryLogger, type Exec } from '@pipeline-toolkit/core';
+import { InputError, MemoryLogger, type Exec } from '@pipeline-toolkit/core';
 import {
   annotate,
   lintFailure,
@@ -46,6 +46,22 @@ describe('auto-detection', () => {
   it('picks ruff for Python, actionlint for workflows, helm for charts outside node_modules, yamllint for YAML', async () => {
     const linters = await selectLinters(context(recordingExec({}).run, {}), 'auto');
     expect(linters.map((l) => l.name)).toEqual(['ruff', 'actionlint', 'helm', 'yamllint']);
+  });
+
+  it('finds mypy configured in pyproject.toml; a pyproject.toml that links to a device is an error naming it, not read', async () => {
+    const project = await mkdtemp(path.join(tmpdir(), 'ptk-mypy-'));
+    await writeFile(path.join(project, 'app.py'), 'x: int = 1\n');
+    await writeFile(path.join(project, 'pyproject.toml'), '[tool.mypy]\nstrict = true\n');
+    const ctx = { ...context(recordingExec({}).run, {}), cwd: project, root: project };
+    expect((await selectLinters(ctx, 'auto')).map((l) => l.name)).toContain('mypy');
+    const planted = await mkdtemp(path.join(tmpdir(), 'ptk-mypy-'));
+    await writeFile(path.join(planted, 'app.py'), 'x: int = 1\n');
+    await symlink('/dev/zero', path.join(planted, 'pyproject.toml'));
+    const error = await selectLinters({ ...ctx, cwd: planted, root: planted }, 'auto').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toBe("The repository's pyproject.toml leads to '/dev/zero', outside the repository: refused.");
+    await rm(project, { recursive: true, force: true });
+    await rm(planted, { recursive: true, force: true });
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError, Inputs, mapInputs, MemoryLogger, type Exec } from '@pipeline-toolkit/core';
@@ -192,6 +192,17 @@ describe('fix report and summary', () => {
     expect(summary).toContain(`Fixes applied to 1 file(s): ${shown}`);
     expect(summary).toContain('```diff\n--- a/');
     expect(lintOutputs([fixed], true)['fixed-files']).toBe(shown);
+  });
+
+  it('leaves out of the diff a file that is a link to a device or to a file outside the repository', async () => {
+    const outside = await mkdtemp(path.join(tmpdir(), 'lint-outside-'));
+    await writeFile(path.join(outside, 'other.py'), 'z = 3\n');
+    await writeFile(path.join(dir, 'c.py'), 'w = 4\n');
+    await symlink('/dev/zero', path.join(dir, 'zero.py'));
+    await symlink(path.join(outside, 'other.py'), path.join(dir, 'other.py'));
+    const before = await snapshot(dir, ['c.py', 'zero.py', 'other.py', 'missing.py']);
+    expect([...before]).toEqual([['c.py', 'w = 4\n']]);
+    await rm(outside, { recursive: true, force: true });
   });
 
   it('says how many unchanged files were skipped, and that a linter with none changed did not run', () => {

@@ -1,4 +1,4 @@
-import { InputError, readTextFile } from '@pipeline-toolkit/core';
+import { InputError, readTextFile, refusalText } from '@pipeline-toolkit/core';
 
 /**
  * The largest memory-bank file that is read: each is read whole, and knowledge files are far
@@ -9,10 +9,12 @@ export const MAX_BANK_FILE_BYTES = 64 * 1024 * 1024;
 
 /** The text of a Markdown file of a memory bank, or of records to import (`input` names where it came from). */
 export async function readBankText(file: string, input: string): Promise<string> {
-  return readTextFile(file, MAX_BANK_FILE_BYTES, (size, limit) => {
+  return readTextFile(file, MAX_BANK_FILE_BYTES, (refusal) => {
     throw new InputError(
       input,
-      `'${file}' is ${size}; memory-bank files are read whole, up to ${limit} each. Keep logs and generated reports outside the memory bank.`,
+      refusal.kind === 'too-large'
+        ? `'${file}' is ${refusal.size}; memory-bank files are read whole, up to ${refusal.limit} each. Keep logs and generated reports outside the memory bank.`
+        : `'${file}' ${refusalText(refusal, 'a memory-bank file')}.`,
     );
   });
 }

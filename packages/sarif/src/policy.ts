@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError, isInside, readTextFile } from '@pipeline-toolkit/core';
+import { InputError, isInside, readRepositoryText, readTextFile, refusalText } from '@pipeline-toolkit/core';
 import type { z as ZodNamespace } from 'zod';
 import type { YAMLSeq } from 'yaml';
 import { fingerprintOf, matchOf } from './aggregate.ts';
@@ -105,8 +103,8 @@ export async function readSuppressions(
   shown: string,
   options: { input: string; label: string; now?: Date },
 ): Promise<Suppression[]> {
-  const text = await readTextFile(file, MAX_SUPPRESSIONS_BYTES, (size, limit) => {
-    throw new InputError(options.input, `${options.label}: ${shown} is ${size}; a suppressions file is read whole, up to ${limit}.`);
+  const text = await readTextFile(file, MAX_SUPPRESSIONS_BYTES, (refusal) => {
+    throw new InputError(options.input, `${options.label}: ${shown} ${refusalText(refusal, 'a suppressions file')}.`);
   });
   // zod and yaml are loaded when a file needs them: they stay out of the workers that read the reports
   const [{ z }, { isMap, isSeq, LineCounter, parseDocument }] = await Promise.all([import('zod'), import('yaml')]);
@@ -244,16 +242,30 @@ export async function parseTrivyIgnoreYaml(
   return entries;
 }
 
+/** The largest ignore file read (.trivyignore, .gitleaksignore, .semgrepignore): lists of ids and patterns, far below it. */
+export const MAX_IGNORE_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A tool's ignore file of the repository (`.trivyignore`), undefined when there is none: a regular
+ * file inside the repository up to 16 MB (readRepositoryText); anything else is an InputError of
+ * the tool's input (`trivy-report`), since a pull request may plant a link to a device or a pipe.
+ */
+export function readIgnoreFile(root: string, name: string, input: string): Promise<string | undefined> {
+  return readRepositoryText(root, name, MAX_IGNORE_FILE_BYTES, (refusal) => {
+    throw new InputError(input, `The repository's ignore file ${name} ${refusalText(refusal, 'an ignore file')}.`);
+  });
+}
+
 /** .semgrepignore patterns (gitignore syntax); `:include <file>` lines read in once (inside the repository only). */
 export async function readSemgrepIgnore(root: string): Promise<string[]> {
-  const file = path.join(root, '.semgrepignore');
-  if (!existsSync(file)) return [];
+  const text = await readIgnoreFile(root, '.semgrepignore', 'semgrep-report');
+  if (text === undefined) return [];
   const patterns: string[] = [];
-  for (const raw of (await readFile(file, 'utf8')).split(/\r?\n/)) {
+  for (const raw of text.split(/\r?\n/)) {
     const include = raw.trim().startsWith(':include') ? raw.trim().slice(':include'.length).trim() : undefined;
     if (include) {
-      const included = path.resolve(root, include);
-      if (isInside(root, included) && existsSync(included)) patterns.push(...(await readFile(included, 'utf8')).split(/\r?\n/));
+      const included = isInside(root, path.resolve(root, include)) ? await readIgnoreFile(root, include, 'semgrep-report') : undefined;
+      if (included !== undefined) patterns.push(...included.split(/\r?\n/));
       continue;
     }
     patterns.push(raw);

@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { errorMessage, exec as defaultExec, existingPath, InputError, jobRoots, type Exec, type Logger } from '@pipeline-toolkit/core';
@@ -15,6 +14,7 @@ import { isPullRequestEvent } from './pull-request.ts';
 import {
   parseTrivyIgnore,
   parseTrivyIgnoreYaml,
+  readIgnoreFile,
   readSemgrepIgnore,
   readSuppressions,
   type FindingPolicy,
@@ -51,12 +51,11 @@ export { isPullRequestEvent } from './pull-request.ts';
 /** The repository's Trivy ignore files (.trivyignore, .trivyignore.yaml), read as Trivy reads them. */
 async function trivyIgnore(cwd: string, now: Date | undefined): Promise<TrivyIgnoreEntry[]> {
   const entries: TrivyIgnoreEntry[] = [];
-  const text = path.join(cwd, '.trivyignore');
-  if (existsSync(text)) entries.push(...parseTrivyIgnore(await readFile(text, 'utf8'), '.trivyignore', now));
+  const text = await readIgnoreFile(cwd, '.trivyignore', 'trivy-report');
+  if (text !== undefined) entries.push(...parseTrivyIgnore(text, '.trivyignore', now));
   for (const name of ['.trivyignore.yaml', '.trivyignore.yml']) {
-    const file = path.join(cwd, name);
-    if (existsSync(file))
-      entries.push(...(await parseTrivyIgnoreYaml(await readFile(file, 'utf8'), name, { input: 'trivy-report', ...(now ? { now } : {}) })));
+    const yaml = await readIgnoreFile(cwd, name, 'trivy-report');
+    if (yaml !== undefined) entries.push(...(await parseTrivyIgnoreYaml(yaml, name, { input: 'trivy-report', ...(now ? { now } : {}) })));
   }
   return entries;
 }
@@ -125,9 +124,9 @@ async function baselineOf(
 
 /** Fingerprints listed in the repository's .gitleaksignore (comments and blank lines skipped). */
 async function gitleaksIgnore(cwd: string): Promise<string[]> {
-  const file = path.join(cwd, '.gitleaksignore');
-  if (!existsSync(file)) return [];
-  return (await readFile(file, 'utf8'))
+  const text = await readIgnoreFile(cwd, '.gitleaksignore', 'gitleaks-report');
+  if (text === undefined) return [];
+  return text
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));

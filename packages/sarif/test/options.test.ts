@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { copyFile, mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Inputs, InputError, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
@@ -402,6 +404,85 @@ describe("the tools' ignore files, when reading their reports", () => {
     const result = await scan(ws, { 'gitleaks-report': file });
     expect(result.counts.suppressed).toBe(1);
     expect(result.counts.total).toBe(leaks.length - 1);
+  });
+});
+
+describe("the repository's ignore files are read only as regular files inside it", () => {
+  // a pull request can commit a symbolic link (not a pipe): it could point an ignore file at a
+  // device that never ends, at the runner's environment, or at a pipe planted by an earlier step
+  const cases = [
+    {
+      name: '.gitleaksignore',
+      as: 'a link to /dev/zero',
+      plant: (f: string) => symlink('/dev/zero', f),
+      input: 'gitleaks-report',
+      problem: "leads to '/dev/zero', outside the repository: refused",
+    },
+    {
+      name: '.trivyignore.yaml',
+      as: 'a link to /proc/self/environ',
+      plant: (f: string) => symlink('/proc/self/environ', f),
+      input: 'trivy-report',
+      problem: 'outside the repository: refused',
+    },
+    {
+      name: '.trivyignore',
+      as: 'a named pipe',
+      plant: async (f: string) => void execFileSync('mkfifo', [f]),
+      input: 'trivy-report',
+      problem: 'is a named pipe, not a regular file',
+    },
+    {
+      name: '.semgrepignore',
+      as: 'a named pipe',
+      plant: async (f: string) => void execFileSync('mkfifo', [f]),
+      input: 'semgrep-report',
+      problem: 'is a named pipe, not a regular file',
+    },
+    {
+      name: '.semgrepignore',
+      as: 'a directory',
+      plant: (f: string) => mkdir(f),
+      input: 'semgrep-report',
+      problem: 'is a directory, not a regular file',
+    },
+  ];
+
+  it.each(cases)(
+    '$name as $as: an InputError of $input naming the file, before anything is written',
+    async ({ name, plant, input, problem }) => {
+      const ws = await workspace();
+      await plant(path.join(ws, name));
+      const error = await scan(ws, { 'trivy-report': NPM, 'output-sarif': 'out/scan.sarif' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).input).toBe(input);
+      expect((error as Error).message).toContain(`The repository's ignore file ${name} `);
+      expect((error as Error).message).toContain(problem);
+      expect(existsSync(path.join(ws, 'out'))).toBe(false);
+    },
+  );
+
+  it('.semgrepignore may include a file of the repository; an include that leads outside it is refused', async () => {
+    const ws = await workspace();
+    await mkdir(path.join(ws, 'config'));
+    await writeFile(path.join(ws, 'config', 'semgrep-ignore'), 'vendor/\n');
+    await writeFile(path.join(ws, '.semgrepignore'), ':include config/semgrep-ignore\n# comment\ndist/\n');
+    const { readSemgrepIgnore } = await import('../src/policy.ts');
+    expect(await readSemgrepIgnore(ws)).toEqual(['vendor/', 'dist/']);
+    await symlink('/etc/hostname', path.join(ws, 'config', 'semgrep-ignore-2'));
+    await writeFile(path.join(ws, '.semgrepignore'), ':include config/semgrep-ignore-2\n');
+    await expect(readSemgrepIgnore(ws)).rejects.toThrow(
+      "The repository's ignore file config/semgrep-ignore-2 leads to '/etc/hostname', outside the repository: refused.",
+    );
+  });
+
+  it('an ignore file larger than 16 MB is refused by its size', async () => {
+    const ws = await workspace();
+    await writeFile(path.join(ws, '.trivyignore'), 'CVE-2024-0001\n');
+    await truncate(path.join(ws, '.trivyignore'), 17 * 1024 * 1024);
+    await expect(scan(ws, { 'trivy-report': NPM })).rejects.toThrow(
+      "The repository's ignore file .trivyignore is 17.0 MB; an ignore file is read whole, up to 16.0 MB.",
+    );
   });
 });
 

@@ -1,5 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { errorMessage, type Logger } from '@pipeline-toolkit/core';
+import { errorMessage, readTextFile, refusalText, type Logger } from '@pipeline-toolkit/core';
+
+/** The largest smoke-test result read: a summary and one line per check, far below it. */
+const MAX_RESULT_BYTES = 16 * 1024 * 1024;
 import type { SmokeSummary } from './model.ts';
 
 /**
@@ -13,12 +15,13 @@ import type { SmokeSummary } from './model.ts';
 export async function readSmokeReport(file: string, log: Logger): Promise<SmokeSummary | undefined> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readTextFile(file, MAX_RESULT_BYTES, (refusal) => {
+      throw new Error(refusalText(refusal, 'a smoke-test result'));
+    });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+    const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
     if (code === 'ENOENT') log.info(`No smoke-test result at ${file}; the message will not include smoke results.`);
-    else
-      log.warning(`Could not read the smoke-test result ${file} (${code ?? String(error)}); the message will not include smoke results.`);
+    else log.warning(`Could not read the smoke-test result ${file} (${code}); the message will not include smoke results.`);
     return undefined;
   }
   try {

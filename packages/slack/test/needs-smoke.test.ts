@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -84,5 +85,24 @@ describe('smoke-test result', () => {
     expect(await readSmokeReport(await write('not json'), log)).toBeUndefined();
     expect(log.lines.filter((l) => l.level === 'warning')).toHaveLength(2);
     expect(log.lines[1]?.message).toContain('expected a JSON object with summary and checks');
+  });
+
+  it('a result that is a pipe or a device is a warning, read neither without end nor waiting for a writer', async () => {
+    const log = new MemoryLogger();
+    const pipe = path.join(await mkdtemp(path.join(tmpdir(), 'smoke-pipe-')), 'smoke.json');
+    execFileSync('mkfifo', [pipe]);
+    expect(await readSmokeReport(pipe, log)).toBeUndefined();
+    expect(await readSmokeReport('/dev/zero', log)).toBeUndefined();
+    expect(log.lines).toEqual([
+      {
+        level: 'warning',
+        message: `Could not read the smoke-test result ${pipe} (is a named pipe, not a regular file); the message will not include smoke results.`,
+      },
+      {
+        level: 'warning',
+        message:
+          'Could not read the smoke-test result /dev/zero (is a character device, not a regular file); the message will not include smoke results.',
+      },
+    ]);
   });
 });

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
-import { InputError } from '@pipeline-toolkit/core';
+import { InputError, readTextFile, refusalText } from '@pipeline-toolkit/core';
+
+/** The largest env file read: a list of variables, far below it. */
+const MAX_ENV_FILE_BYTES = 1024 * 1024;
 
 /**
  * The environment a suite is interpolated from and checked against: the process environment over
@@ -19,7 +21,13 @@ export async function suiteEnvironment(options: {
   const file = path.resolve(options.cwd, options.envFile ?? '.env');
   let fromFile: Record<string, string> = {};
   if (existsSync(file)) {
-    fromFile = parseEnv(await readFile(file, 'utf8')) as Record<string, string>;
+    const text = await readTextFile(file, MAX_ENV_FILE_BYTES, (refusal) => {
+      throw new InputError(
+        options.input ?? 'env-file',
+        `The env file '${options.envFile ?? '.env'}' ${refusalText(refusal, 'an env file')}.`,
+      );
+    });
+    fromFile = parseEnv(text) as Record<string, string>;
   } else if (explicit) {
     throw new InputError(options.input ?? 'env-file', `The env file '${options.envFile}' does not exist (looked at ${file}).`);
   }

@@ -3,7 +3,7 @@
  * is an InputError with `file:line`, the field and what is accepted.
  */
 import path from 'node:path';
-import { InputError, readTextFile } from '@pipeline-toolkit/core';
+import { InputError, readTextFile, refusalText } from '@pipeline-toolkit/core';
 import type { Document, Node as YamlNode } from 'yaml';
 import { CAPTURE_REFERENCE, interpolate, SECRET_NAME } from './interpolate.ts';
 import { loadYaml } from './yaml.ts';
@@ -34,8 +34,8 @@ export async function loadSuiteFile(file: string, options: { env: Record<string,
   const cannot = (why: string) => new InputError(input, `Cannot read the smoke suite '${file}': ${why}.`);
   let text: string;
   try {
-    text = await readTextFile(absolute, MAX_SUITE_BYTES, (size, limit) => {
-      throw cannot(`it is ${size}; a suite is read whole, up to ${limit}`);
+    text = await readTextFile(absolute, MAX_SUITE_BYTES, (refusal) => {
+      throw cannot(`it ${refusalText(refusal, 'a suite')}`);
     });
   } catch (error) {
     if (error instanceof InputError) throw error;

@@ -1,4 +1,5 @@
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -239,6 +240,17 @@ describe('loadSuite', () => {
   it('refuses a missing suite file or env file that was named explicitly', async () => {
     expect(await expectInputError(loadSuite({ cwd: dir, config: 'nope.yml', env: {} }))).toContain("'nope.yml' does not exist");
     expect(await expectInputError(loadSuite({ cwd: dir, envFile: 'missing.env', env: {} }))).toContain("'missing.env' does not exist");
+  });
+
+  it('refuses an env file or a suite that is a pipe or a device, without waiting for a writer or reading without end', async () => {
+    execFileSync('mkfifo', [path.join(dir, 'pipe.env')]);
+    await symlink('/dev/zero', path.join(dir, 'zero.yml'));
+    expect(await expectInputError(loadSuite({ cwd: dir, envFile: 'pipe.env', env: {} }))).toBe(
+      "The env file 'pipe.env' is a named pipe, not a regular file.",
+    );
+    expect(await expectInputError(loadSuite({ cwd: dir, config: 'zero.yml', env: {} }))).toBe(
+      "Cannot read the smoke suite 'zero.yml': it is a character device, not a regular file.",
+    );
   });
 
   it('refuses a suite file larger than 16 MB by its size, before reading it', async () => {

@@ -1,4 +1,4 @@
-import { InputError, parseDuration, quoteValue, readTextFile } from '@pipeline-toolkit/core';
+import { InputError, parseDuration, quoteValue, readTextFile, refusalText } from '@pipeline-toolkit/core';
 import { parseCondition, type Condition } from './condition.ts';
 
 /**
@@ -124,7 +124,9 @@ export async function loadMetricsConfig(file: string, input = 'metrics-config', 
   const fail: Fail = (where, message) => {
     throw new InputError(input, `${label} (${file})${where ? `: ${where}` : ''} ${message}.`);
   };
-  const text = await readTextFile(file, MAX_FILE_BYTES, (size) => fail('', `is ${size}, larger than ${MAX_FILE_BYTES / 1024} KB`));
+  const text = await readTextFile(file, MAX_FILE_BYTES, (refusal) =>
+    fail('', refusal.kind === 'too-large' ? `is ${refusal.size}, larger than ${MAX_FILE_BYTES / 1024} KB` : refusalText(refusal, 'it')),
+  );
   const yaml = await import('yaml');
   let document: unknown;
   try {

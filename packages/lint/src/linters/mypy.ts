@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
+import { InputError, readRepositoryText, refusalText } from '@pipeline-toolkit/core';
 import { exists, findFiles, onFiles, perContext, relativeTo } from '../files.ts';
 import type { LintContext, LintFinding, Linter } from '../model.ts';
 
@@ -16,14 +15,20 @@ interface MypyMessage {
   severity: 'error' | 'note' | 'warning';
 }
 
-const contains = async (file: string, text: string) => (await readFile(file, 'utf8').catch(() => '')).includes(text);
+/** Whether the repository's configuration file `name` holds `text` (a regular file inside the repository, up to 16 MB). */
+async function contains(cwd: string, name: string, text: string): Promise<boolean> {
+  const content = await readRepositoryText(cwd, name, 16 * 1024 * 1024, (refusal) => {
+    throw new InputError('working-directory', `The repository's ${name} ${refusalText(refusal, 'a configuration file')}.`);
+  });
+  return content?.includes(text) ?? false;
+}
 
 /** The project configures mypy: mypy.ini, .mypy.ini, [tool.mypy] in pyproject.toml or [mypy] in setup.cfg. */
 const configured = perContext(
   async (ctx: LintContext) =>
     exists(ctx.cwd, 'mypy.ini', '.mypy.ini') ||
-    (await contains(path.join(ctx.cwd, 'pyproject.toml'), '[tool.mypy]')) ||
-    (await contains(path.join(ctx.cwd, 'setup.cfg'), '[mypy]')),
+    (await contains(ctx.cwd, 'pyproject.toml', '[tool.mypy]')) ||
+    (await contains(ctx.cwd, 'setup.cfg', '[mypy]')),
 );
 
 const pythonFiles = perContext((ctx: LintContext) => findFiles(ctx.cwd, (n) => n.endsWith('.py') || n.endsWith('.pyi')));

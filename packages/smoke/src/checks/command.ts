@@ -1,10 +1,13 @@
-import { stat, readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { errorMessage } from '@pipeline-toolkit/core';
+import { errorMessage, readTextFile, refusalText } from '@pipeline-toolkit/core';
 import type { Check, CheckResult, CommandSpec } from '../model.ts';
 import type { CheckContext } from './context.ts';
 
 const ANY_EXIT_CODE = Array.from({ length: 256 }, (_, code) => code);
+
+/** The largest JUnit report read: tens of thousands of testcases stay far below it. */
+const MAX_JUNIT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Runs an existing test command (for example `pytest src/test_smoke.py -m critical --junitxml r.xml`)
@@ -37,7 +40,15 @@ export async function runCommand(check: Check & { kind: 'command' }, ctx: CheckC
     const message = `'${program}' exited with code ${exitCode} and wrote no JUnit report at ${spec.junit}${tail ? `:\n${tail}` : ''}`;
     return [{ ...base, name: check.name, status: 'failed', durationMs, message }];
   }
-  const cases = await parseJUnit(await readFile(reportPath, 'utf8'));
+  let report: string;
+  try {
+    report = await readTextFile(reportPath, MAX_JUNIT_BYTES, (refusal) => {
+      throw new Error(`the JUnit report ${spec.junit} ${refusalText(refusal, 'a JUnit report')}`);
+    });
+  } catch (error) {
+    return [{ ...base, name: check.name, status: 'failed', durationMs, message: errorMessage(error) }];
+  }
+  const cases = await parseJUnit(report);
   const results: CheckResult[] = cases.map((c) => ({ ...base, ...c, name: `${check.name} › ${c.name}` }));
   if (!results.length)
     results.push({ ...base, name: check.name, status: 'failed', durationMs, message: `${spec.junit} holds no testcase` });
