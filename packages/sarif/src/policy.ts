@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { InputError, isInside, readRepositoryText, readTextFile, refusalText } from '@pipeline-toolkit/core';
+import { errorMessage, InputError, isInside, readRepositoryText, readTextFile, refusalText } from '@pipeline-toolkit/core';
 import type { z as ZodNamespace } from 'zod';
 import type { YAMLSeq } from 'yaml';
 import { fingerprintOf, matchOf } from './aggregate.ts';
@@ -41,12 +41,23 @@ export interface TrivyIgnoreEntry {
   id: string;
   /** Only findings of this category (the .yaml lists); any when absent. */
   category?: Category;
+  /** Globs of the paths Trivy matches (a Result's Target, a vulnerability's PkgPath, a licence's FilePath). */
   paths?: string[];
-  /** `name@version` of the purls listed. */
-  packages?: string[];
+  /** The packages (a vulnerability's PkgIdentifier.PURL) it is bound to; a purl without a version means every version. */
+  purls?: Purl[];
   statement?: string;
   /** The file it comes from, for the justification. */
   file: string;
+}
+
+/** A parsed package URL, as plain data (the policy crosses to the worker threads). */
+export interface Purl {
+  type: string;
+  namespace?: string;
+  name: string;
+  version?: string;
+  qualifiers?: Record<string, string>;
+  subpath?: string;
 }
 
 type Zod = typeof ZodNamespace;
@@ -155,16 +166,29 @@ export async function readSuppressions(
   return entries;
 }
 
-/** .trivyignore: one id per line, `#` comments, an optional `exp:YYYY-MM-DD` after it (an expired id is not ignored, as Trivy does). */
-export function parseTrivyIgnore(text: string, file: string, now?: Date): TrivyIgnoreEntry[] {
-  const day = today(now);
+/**
+ * Whether an expiry date has passed, as Trivy decides it (pkg/result/ignore.go): the date is the
+ * instant of expiry, midnight UTC, so on that day the entry no longer holds.
+ */
+const expired = (date: string, now: Date | undefined) => date <= today(now);
+
+/**
+ * .trivyignore, read as Trivy reads it: one id per line (its first field), `#` comment lines, an
+ * optional `exp:YYYY-MM-DD` field. An expired id is not ignored, and neither is one whose date is
+ * not a date: Trivy skips that line with a warning, which `warn` gets.
+ */
+export function parseTrivyIgnore(text: string, file: string, now?: Date, warn?: (message: string) => void): TrivyIgnoreEntry[] {
   const entries: TrivyIgnoreEntry[] = [];
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/#.*/, '').trim();
-    if (!line) continue;
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
     const [id, ...rest] = line.split(/\s+/);
     const exp = rest.find((r) => r.startsWith('exp:'))?.slice(4);
-    if (exp && isDate(exp) && exp < day) continue;
+    if (exp !== undefined && !isDate(exp)) {
+      warn?.(`${file}:${index + 1}: '${exp}' after exp: is not a date (YYYY-MM-DD); ${id} is not ignored, as Trivy skips the line.`);
+      continue;
+    }
+    if (exp && expired(exp, now)) continue;
     entries.push({ id: id!, file });
   }
   return entries;
@@ -183,18 +207,49 @@ const trivyYamlEntry = (z: Zod) =>
       id: z.string().min(1),
       paths: z.array(z.string()).optional(),
       purls: z.array(z.string()).optional(),
-      expired_at: z.union([z.string(), z.date()]).optional(),
+      expired_at: z.unknown().optional(),
       statement: z.string().optional(),
     })
     .loose();
 
-/** `pkg:npm/%40scope/name@1.2.3?x=y` → `@scope/name@1.2.3`. */
-function purlPackage(purl: string): string | undefined {
-  const m = /^pkg:[^/]+\/(.+?)@([^?#]+)/.exec(purl);
-  if (!m) return undefined;
-  const name = decodeURIComponent(m[1]!).split('/').at(-1)!;
-  const scoped = decodeURIComponent(m[1]!).includes('@') ? decodeURIComponent(m[1]!).split('/').slice(-2).join('/') : name;
-  return `${scoped}@${decodeURIComponent(m[2]!)}`;
+/**
+ * A parser of package URLs by the purl specification's own library (packageurl-js), giving plain
+ * data; a bad one throws. Loaded when needed: it stays out of the workers of a scan without purls.
+ */
+export async function purlParser(): Promise<(text: string) => Purl> {
+  const { PackageURL } = await import('packageurl-js');
+  return (text) => {
+    const p = PackageURL.fromString(text);
+    return {
+      type: p.type,
+      name: p.name,
+      ...(p.namespace ? { namespace: p.namespace } : {}),
+      ...(p.version ? { version: p.version } : {}),
+      ...(p.qualifiers && Object.keys(p.qualifiers).length ? { qualifiers: { ...p.qualifiers } } : {}),
+      ...(p.subpath ? { subpath: p.subpath } : {}),
+    };
+  };
+}
+
+/**
+ * Whether a package satisfies an ignore entry's purl, as Trivy's purl.Match: the same type,
+ * namespace and name; the version and subpath when the entry gives them; and every qualifier the
+ * entry gives.
+ */
+export function purlMatches(entry: Purl, target: Purl): boolean {
+  if (entry.type !== target.type || (entry.namespace ?? '') !== (target.namespace ?? '') || entry.name !== target.name) return false;
+  if (entry.version !== undefined && entry.version !== target.version) return false;
+  if (entry.subpath !== undefined && entry.subpath !== target.subpath) return false;
+  return Object.entries(entry.qualifiers ?? {}).every(([key, value]) => target.qualifiers?.[key] === value);
+}
+
+/** `expired_at` as Trivy's YAML decoder takes it: a date, or a timestamp; the day it names, UTC. */
+function expiryDay(value: unknown): string | undefined {
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString().slice(0, 10);
+  if (typeof value !== 'string') return undefined;
+  if (isDate(value)) return value;
+  const time = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/.test(value) ? new Date(value) : undefined;
+  return time && !Number.isNaN(time.getTime()) ? time.toISOString().slice(0, 10) : undefined;
 }
 
 /** .trivyignore.yaml (Trivy's experimental format): lists of `{ id, paths, purls, expired_at, statement }` by kind. */
@@ -215,8 +270,8 @@ export async function parseTrivyIgnoreYaml(
   const data = doc.toJSON() as unknown;
   if (data === null || data === undefined) return [];
   if (typeof data !== 'object' || Array.isArray(data)) bad('the document is not a mapping');
-  const day = today(options.now);
   const entries: TrivyIgnoreEntry[] = [];
+  let parsePurl: ((text: string) => Purl) | undefined;
   for (const [key, list] of Object.entries(data as Record<string, unknown>)) {
     const category = TRIVY_LISTS[key];
     if (!category) bad(`unknown key '${key}'`);
@@ -226,14 +281,24 @@ export async function parseTrivyIgnoreYaml(
       const parsed = trivyYamlEntry(z).safeParse(item);
       if (!parsed.success) bad(`${key}[${i}] needs an id (${parsed.error.issues[0]?.message ?? 'invalid'})`);
       const e = parsed.data!;
-      const expires = e.expired_at instanceof Date ? e.expired_at.toISOString().slice(0, 10) : e.expired_at;
-      if (expires && expires < day) continue;
-      const packages = e.purls?.map(purlPackage).filter((p): p is string => !!p);
+      if (e.expired_at !== undefined && e.expired_at !== null) {
+        const expires = expiryDay(e.expired_at);
+        if (!expires) bad(`${key}[${i}] (${e.id}): expired_at ${JSON.stringify(e.expired_at)} is not a date (YYYY-MM-DD)`);
+        if (expired(expires!, options.now)) continue;
+      }
+      const purls: Purl[] = [];
+      for (const text of e.purls ?? []) {
+        try {
+          purls.push((parsePurl ??= await purlParser())(text));
+        } catch (error) {
+          bad(`${key}[${i}] (${e.id}): purl ${JSON.stringify(text)} is not a package URL (${errorMessage(error)})`);
+        }
+      }
       entries.push({
         id: e.id,
         category: category!,
         ...(e.paths?.length ? { paths: e.paths } : {}),
-        ...(packages?.length ? { packages } : {}),
+        ...(purls.length ? { purls } : {}),
         ...(e.statement ? { statement: e.statement } : {}),
         file,
       });
@@ -298,14 +363,129 @@ export function gitignored(patterns: readonly string[], file: string): string | 
   return decided;
 }
 
-/** Whether a Trivy finding is listed by an ignore entry (by id, and the entry's paths and packages when given). */
-function trivyIgnores(entry: TrivyIgnoreEntry, raw: RawFinding): boolean {
-  if (entry.category && entry.category !== raw.category) return false;
-  if (entry.id !== raw.rule && `license:${entry.id}` !== raw.rule) return false;
-  const file = raw.location?.path;
-  if (entry.paths && !(file && entry.paths.some((g) => globMatches(g, file)))) return false;
-  if (entry.packages && !(raw.package && entry.packages.includes(raw.package))) return false;
-  return true;
+/** Whether a path matches one of an entry's `paths` globs; an entry without paths covers every path (Trivy's matchPath). */
+function pathMatches(file: string, globs: readonly string[] | undefined): boolean {
+  return !globs || globs.some((glob) => path.posix.matchesGlob(file, glob));
+}
+
+/**
+ * The parts of a licence expression that Trivy checks one by one (`mit AND GPL-2.0-or-later`:
+ * `mit`, `GPL-2.0-or-later`; a `WITH` exception stays with its licence), or undefined when the
+ * text is not an expression of licence ids.
+ */
+export function licenceParts(expression: string): string[] | undefined {
+  const tokens = expression.replace(/[()]/g, ' $& ').trim().split(/\s+/);
+  const parts: string[] = [];
+  let expectId = true;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    if (token === '(' || token === ')') continue;
+    const operator = /^(?:and|or)$/i.test(token);
+    if (expectId === operator || /^with$/i.test(token) || !/^[A-Za-z0-9.+-]+$/.test(token)) return undefined;
+    if (operator) {
+      expectId = true;
+      continue;
+    }
+    if (/^with$/i.test(tokens[i + 1] ?? '')) {
+      const exception = tokens[i + 2];
+      if (!exception || !/^[A-Za-z0-9.+-]+$/.test(exception)) return undefined;
+      parts.push(`${token} WITH ${exception}`);
+      i += 2;
+    } else parts.push(token);
+    expectId = false;
+  }
+  return parts.length && !expectId ? parts : undefined;
+}
+
+/**
+ * The repository's Trivy ignore entries, looked up as Trivy looks them up (pkg/result/ignore.go
+ * and filter.go): by id (a finding tries only the entries of its ids, in file order), then the
+ * entry's paths and purls. A vulnerability is tried with its Result's Target, then its PkgPath;
+ * a misconfiguration with its ID, then its AVDID and aliases; a licence with its name at its
+ * FilePath, and an expression whose every part is ignored is ignored too.
+ */
+class TrivyIgnores {
+  readonly #byId = new Map<string, TrivyIgnoreEntry[]>();
+  /** Ids compared without case: licence parts (SPDX ids are case-insensitive). */
+  readonly #byFoldedId = new Map<string, TrivyIgnoreEntry[]>();
+  readonly #parsePurl: ((text: string) => Purl) | undefined;
+
+  constructor(entries: readonly TrivyIgnoreEntry[], parsePurl: ((text: string) => Purl) | undefined) {
+    for (const entry of entries) {
+      for (const [map, id] of [
+        [this.#byId, entry.id],
+        [this.#byFoldedId, entry.id.toLowerCase()],
+      ] as const) {
+        const same = map.get(id);
+        if (same) same.push(entry);
+        else map.set(id, [entry]);
+      }
+    }
+    if (!parsePurl && entries.some((e) => e.purls)) throw new Error('TrivyIgnores: entries bound to purls need a purl parser');
+    this.#parsePurl = parsePurl;
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  /** The justification of a Trivy finding that an entry ignores. */
+  justification(raw: RawFinding): string | undefined {
+    const match = raw.trivy;
+    const licence = raw.category === 'licence' ? (match?.ids?.[0] ?? raw.rule.replace(/^license:/, '')) : undefined;
+    const ids = licence !== undefined ? [licence] : (match?.ids ?? [raw.rule]);
+    const paths = match?.paths ?? [raw.location?.path ?? raw.target ?? ''];
+    let read = false;
+    let purl: Purl | null | undefined;
+    const purlOf = () => {
+      if (!read) [read, purl] = [true, this.#purlOf(match?.purl)];
+      return purl;
+    };
+    // Trivy tries each path for every id of a vulnerability, each id at the one path of the others
+    for (const p of paths)
+      for (const id of ids) {
+        const entry = this.#first(this.#byId.get(id), raw.category, p, purlOf);
+        if (entry) return `${entry.file}: ${entry.statement ?? entry.id}`;
+      }
+    if (licence === undefined) return undefined;
+    const parts = licenceParts(licence);
+    if (!parts || parts.length < 2) return undefined;
+    let last: TrivyIgnoreEntry | undefined;
+    for (const part of parts) {
+      last = this.#first(this.#byFoldedId.get(part.toLowerCase()), raw.category, paths[0]!, purlOf);
+      if (!last) return undefined;
+    }
+    return `${last!.file}: All license components are individually ignored`;
+  }
+
+  #first(
+    entries: readonly TrivyIgnoreEntry[] | undefined,
+    category: Category,
+    file: string,
+    purlOf: () => Purl | null | undefined,
+  ): TrivyIgnoreEntry | undefined {
+    return entries?.find(
+      (e) => (!e.category || e.category === category) && pathMatches(file, e.paths) && (!e.purls || this.#purlMatches(e.purls, purlOf())),
+    );
+  }
+
+  /**
+   * Trivy's matchPURL: a finding without a package URL (undefined) is covered, as Trivy covers
+   * one; one whose URL cannot be read (null) is not, since nothing tells its package.
+   */
+  #purlMatches(purls: readonly Purl[], target: Purl | null | undefined): boolean {
+    if (target === undefined) return true;
+    return target !== null && purls.some((p) => purlMatches(p, target));
+  }
+
+  #purlOf(text: string | undefined): Purl | null | undefined {
+    if (!text) return undefined;
+    try {
+      return this.#parsePurl!(text);
+    } catch {
+      return null;
+    }
+  }
 }
 
 /**
@@ -319,12 +499,8 @@ export class PolicySink implements ReportSink {
   readonly #byRule = new Map<string, Suppression>();
   readonly #byFingerprint = new Map<string, Suppression>();
   readonly #byPath: Suppression[] = [];
-  /**
-   * The .trivyignore entries by id, each with its place in the files: a finding tries only the
-   * entries of its rule (and of a licence rule's name), not every entry (thousands of ignored ids
-   * against a hundred thousand findings). The first in file order that matches wins, as before.
-   */
-  readonly #trivyIgnoreById = new Map<string, { entry: TrivyIgnoreEntry; at: number }[]>();
+  /** The .trivyignore entries, looked up by id: thousands of ignored ids against a hundred thousand findings. */
+  readonly #trivyIgnores: TrivyIgnores;
   /**
    * What the globs decided for each file met: a report names one file in many findings, and each
    * glob costs a few microseconds (30,000 Semgrep results over 3,000 files and 20 patterns: 0.65 s, 0.14 s remembered).
@@ -333,7 +509,8 @@ export class PolicySink implements ReportSink {
   readonly #semgrepIgnoredBy = new Map<string, string | undefined>();
   readonly #pathSuppressionOf = new Map<string, Suppression | undefined>();
 
-  constructor(sink: ReportSink & { startReport(file: string): void }, policy: FindingPolicy) {
+  /** `parsePurl` (purlParser) reads the findings' package URLs when an ignore entry is bound to purls. */
+  constructor(sink: ReportSink & { startReport(file: string): void }, policy: FindingPolicy, parsePurl?: (text: string) => Purl) {
     this.#sink = sink;
     this.#policy = policy;
     for (const s of policy.suppressions) {
@@ -341,20 +518,7 @@ export class PolicySink implements ReportSink {
       else if (s.kind === 'fingerprint') this.#byFingerprint.set(s.value, s);
       else this.#byPath.push(s);
     }
-    policy.trivyIgnore.forEach((entry, at) => {
-      const same = this.#trivyIgnoreById.get(entry.id);
-      if (same) same.push({ entry, at });
-      else this.#trivyIgnoreById.set(entry.id, [{ entry, at }]);
-    });
-  }
-
-  /** The first .trivyignore entry (in file order) that ignores a Trivy finding: listed under its rule, or a licence rule's name. */
-  #trivyIgnoreOf(raw: RawFinding): TrivyIgnoreEntry | undefined {
-    const licence = raw.rule.startsWith('license:') ? this.#trivyIgnoreById.get(raw.rule.slice('license:'.length)) : undefined;
-    let first: { entry: TrivyIgnoreEntry; at: number } | undefined;
-    for (const candidate of [...(this.#trivyIgnoreById.get(raw.rule) ?? []), ...(licence ?? [])])
-      if ((!first || candidate.at < first.at) && trivyIgnores(candidate.entry, raw)) first = candidate;
-    return first?.entry;
+    this.#trivyIgnores = new TrivyIgnores(policy.trivyIgnore, parsePurl);
   }
 
   startReport(file: string): void {
@@ -392,9 +556,9 @@ export class PolicySink implements ReportSink {
 
   #justification(raw: RawFinding, file: string | undefined): string | undefined {
     const policy = this.#policy;
-    if (raw.tool === 'trivy') {
-      const entry = this.#trivyIgnoreOf(raw);
-      if (entry) return `${entry.file}${entry.statement ? `: ${entry.statement}` : `: ${entry.id}`}`;
+    if (raw.tool === 'trivy' && this.#trivyIgnores.size) {
+      const ignored = this.#trivyIgnores.justification(raw);
+      if (ignored) return ignored;
     }
     if (raw.tool === 'semgrep' && file && policy.semgrepIgnore.length) {
       const pattern = byFile(this.#semgrepIgnoredBy, file, () => gitignored(policy.semgrepIgnore, file));

@@ -49,10 +49,10 @@ export interface ScanResult extends AggregateOutcome {
 export { isPullRequestEvent } from './pull-request.ts';
 
 /** The repository's Trivy ignore files (.trivyignore, .trivyignore.yaml), read as Trivy reads them. */
-async function trivyIgnore(cwd: string, now: Date | undefined): Promise<TrivyIgnoreEntry[]> {
+async function trivyIgnore(cwd: string, now: Date | undefined, log: Logger): Promise<TrivyIgnoreEntry[]> {
   const entries: TrivyIgnoreEntry[] = [];
   const text = await readIgnoreFile(cwd, '.trivyignore', 'trivy-report');
-  if (text !== undefined) entries.push(...parseTrivyIgnore(text, '.trivyignore', now));
+  if (text !== undefined) entries.push(...parseTrivyIgnore(text, '.trivyignore', now, (message) => log.warning(message)));
   for (const name of ['.trivyignore.yaml', '.trivyignore.yml']) {
     const yaml = await readIgnoreFile(cwd, name, 'trivy-report');
     if (yaml !== undefined) entries.push(...(await parseTrivyIgnoreYaml(yaml, name, { input: 'trivy-report', ...(now ? { now } : {}) })));
@@ -61,7 +61,10 @@ async function trivyIgnore(cwd: string, now: Date | undefined): Promise<TrivyIgn
 }
 
 /** The finding policy of the options and the repository's ignore files (policy.ts). */
-export async function readPolicy(options: ScanOptions, deps: Pick<ScanDeps, 'cwd' | 'env' | 'label' | 'now'>): Promise<FindingPolicy> {
+export async function readPolicy(
+  options: ScanOptions,
+  deps: Pick<ScanDeps, 'cwd' | 'env' | 'label' | 'now' | 'log'>,
+): Promise<FindingPolicy> {
   const label = deps.label ?? ((n: string) => `Input '${n}'`);
   let suppressions: Suppression[] = [];
   if (options.suppressions) {
@@ -82,7 +85,7 @@ export async function readPolicy(options: ScanOptions, deps: Pick<ScanDeps, 'cwd
     skipPaths: options.skipPaths,
     ignoreUnfixed: options.ignoreUnfixed,
     suppressions,
-    trivyIgnore: await trivyIgnore(deps.cwd, deps.now),
+    trivyIgnore: await trivyIgnore(deps.cwd, deps.now, deps.log),
     semgrepIgnore: await readSemgrepIgnore(deps.cwd),
   };
 }

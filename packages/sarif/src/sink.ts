@@ -14,7 +14,22 @@ export type RawFinding = Omit<Finding, 'tools' | 'fingerprint' | 'match' | 'repo
   stable?: string;
   /** A vulnerability without a fixed version (input ignore-unfixed). */
   unfixed?: boolean;
+  /** What Trivy's ignore files are matched against, for a finding of Trivy's JSON (see TrivyMatch). */
+  trivy?: TrivyMatch;
 };
+
+/**
+ * What Trivy matches its ignore files against (pkg/result/filter.go), kept from its JSON report:
+ * the ids an entry may name, in the order Trivy tries them (absent: the rule; a misconfiguration's
+ * ID, AVDID and aliases; a licence's name), the paths an entry's globs are tried on (a Result's
+ * Target as Trivy wrote it, then a vulnerability's PkgPath; a licence's FilePath), and a
+ * vulnerability's package URL (PkgIdentifier.PURL).
+ */
+export interface TrivyMatch {
+  ids?: readonly string[];
+  paths: readonly string[];
+  purl?: string;
+}
 
 /** Where parsers put what they read. */
 export interface ReportSink {

@@ -5,17 +5,9 @@ import { copyFile, mkdir, mkdtemp, readFile, symlink, truncate, writeFile } from
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Inputs, InputError, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
-import {
-  aggregateJob,
-  EMPTY_POLICY,
-  parseTrivyIgnoreYaml,
-  readScanInputs,
-  runScan,
-  type AggregateJob,
-  type ScanDeps,
-} from '../src/index.ts';
+import { aggregateJob, EMPTY_POLICY, parseTrivyIgnore, readScanInputs, runScan, type AggregateJob, type ScanDeps } from '../src/index.ts';
 import { Aggregator } from '../src/aggregate.ts';
-import { PolicySink, type Suppression, type TrivyIgnoreEntry } from '../src/policy.ts';
+import { licenceParts, PolicySink, purlParser, type Suppression, type TrivyIgnoreEntry } from '../src/policy.ts';
 import type { Category } from '../src/model.ts';
 import { fixture } from './helpers.ts';
 
@@ -285,21 +277,22 @@ describe("the tools' ignore files, when reading their reports", () => {
     );
   });
 
-  it('.trivyignore: the first entry in file order that matches a finding is its justification, among thousands', () => {
+  it('.trivyignore: the first entry in file order that matches a finding is its justification, among thousands', async () => {
     const entry = (id: string, file: string, more: Partial<TrivyIgnoreEntry> = {}): TrivyIgnoreEntry => ({ id, file, ...more });
     // the same id several times: a path-bound entry first, then a package-bound one, then a plain one
     const entries = [
       ...Array.from({ length: 3000 }, (_, i) => entry(`CVE-2020-${i}`, '.trivyignore')),
       entry('CVE-1', '.trivyignore.yaml', { paths: ['services/a/**'], statement: 'a only' }),
-      entry('CVE-1', '.trivyignore.yaml', { packages: ['lodash@4.17.20'], statement: 'old lodash' }),
+      entry('CVE-1', '.trivyignore.yaml', { purls: [{ type: 'npm', name: 'lodash', version: '4.17.20' }], statement: 'old lodash' }),
       entry('CVE-1', '.trivyignore'),
       entry('GPL-3.0', '.trivyignore.yaml', { category: 'licence', statement: 'accepted licence' }),
       entry('AVD-KSV-0001', '.trivyignore.yaml', { category: 'misconfiguration' }),
     ];
     const agg = new Aggregator();
-    const sink = new PolicySink(agg, { ...EMPTY_POLICY, trivyIgnore: entries });
+    const sink = new PolicySink(agg, { ...EMPTY_POLICY, trivyIgnore: entries }, await purlParser());
     const finding = (key: string, rule: string, category: Category, file?: string, pkg?: string) =>
       sink.finding({
+        trivy: { paths: [file ?? 'image'], ...(pkg ? { purl: `pkg:npm/${pkg}` } : {}) },
         tool: 'trivy',
         key,
         rule,
@@ -336,63 +329,292 @@ describe("the tools' ignore files, when reading their reports", () => {
     expect(agg.findings()).toHaveLength(8);
   });
 
-  it(".trivyignore.yaml of Trivy's own tests: the findings its filter test ignores are ignored, the others stay open", async () => {
-    // pkg/result/testdata/.trivyignore.yaml and its "ignore yaml" case in pkg/result/filter_test.go, at a
-    // day between the two expiry dates (CVE-2019-0005 until 2023-01-01 holds, CVE-2019-0006 until 2020-01-01 does not)
-    const text = await readFile(fixture('ignore-files/trivy-testdata.trivyignore.yaml'), 'utf8');
-    const entries = await parseTrivyIgnoreYaml(text, '.trivyignore.yaml', { input: 'trivy-report', now: new Date('2021-08-25') });
-    const agg = new Aggregator();
-    const sink = new PolicySink(agg, { ...EMPTY_POLICY, trivyIgnore: entries });
-    const cases: [rule: string, category: Category, file: string, pkg?: string][] = [
-      ...['CVE-2019-0001', 'CVE-2019-0003', 'CVE-2019-0004', 'CVE-2019-0005', 'CVE-2019-0006'].map(
-        (id) => [id, 'vulnerability', 'foo/package-lock.json', 'foo@1.2.3'] as [string, Category, string, string],
-      ),
-      ['CVE-2019-0007', 'vulnerability', 'go.mod', 'aaa@9.9.9'],
-      ['ID100', 'misconfiguration', 'app/Dockerfile'],
-      ['ID200', 'misconfiguration', 'app/Dockerfile'],
-      ['ID300', 'misconfiguration', 'app/Dockerfile'],
-      ['ID100', 'vulnerability', 'app/Dockerfile'],
-      ['generic-wanted-rule', 'secret', 'config.yaml'],
-      ['generic-unwanted-rule', 'secret', 'config.yaml'],
-      ['generic-unwanted-rule2', 'secret', 'config.yaml'],
-      ['license:GPL-3.0', 'licence', 'usr/share/gcc/python/libstdcxx/v6/__init__.py'],
-      ['license:GPL-3.0', 'licence', 'usr/share/gcc/python/libstdcxx/v6/printers.py'],
-      ['license:MIT', 'licence', 'go.mod'],
-    ];
-    for (const [i, [rule, category, file, pkg]] of cases.entries())
-      sink.finding({
-        tool: 'trivy',
-        key: `${i}`,
-        rule,
-        title: 't',
-        message: 'm',
-        severity: 'LOW',
-        category,
-        location: { path: file },
-        ...(pkg ? { package: pkg } : {}),
-        suppressed: false,
-        cwe: [],
-        cve: [],
-      });
-    const decided = new Map(agg.findings().map((f) => [`${f.rule} ${f.category} ${f.location!.path}`, f.justification ?? 'open']));
-    expect(Object.fromEntries(decided)).toEqual({
-      'CVE-2019-0001 vulnerability foo/package-lock.json': '.trivyignore.yaml: CVE-2019-0001',
-      'CVE-2019-0003 vulnerability foo/package-lock.json': '.trivyignore.yaml: CVE-2019-0003',
-      'CVE-2019-0004 vulnerability foo/package-lock.json': 'open',
-      'CVE-2019-0005 vulnerability foo/package-lock.json': '.trivyignore.yaml: CVE-2019-0005',
-      'CVE-2019-0006 vulnerability foo/package-lock.json': 'open',
-      'CVE-2019-0007 vulnerability go.mod': '.trivyignore.yaml: CVE-2019-0007',
-      'ID100 misconfiguration app/Dockerfile': '.trivyignore.yaml: ID100',
-      'ID200 misconfiguration app/Dockerfile': '.trivyignore.yaml: ID200',
-      'ID300 misconfiguration app/Dockerfile': 'open',
-      'ID100 vulnerability app/Dockerfile': 'open',
-      'generic-wanted-rule secret config.yaml': 'open',
-      'generic-unwanted-rule secret config.yaml': '.trivyignore.yaml: generic-unwanted-rule',
-      'generic-unwanted-rule2 secret config.yaml': '.trivyignore.yaml: generic-unwanted-rule2',
-      'license:GPL-3.0 licence usr/share/gcc/python/libstdcxx/v6/__init__.py': '.trivyignore.yaml: GPL-3.0',
-      'license:GPL-3.0 licence usr/share/gcc/python/libstdcxx/v6/printers.py': 'open',
-      'license:MIT licence go.mod': '.trivyignore.yaml: MIT',
+  /**
+   * The report of Trivy's own filter test (pkg/result/filter_test.go, cases "ignore file" and
+   * "ignore yaml"), written as Trivy writes it in JSON: the findings of that test with the fields
+   * its ignore files are matched by.
+   */
+  const filterTestReport = (lockFile: string, misconfTarget: string) => {
+    const foo = 'pkg:golang/github.com/aquasecurity/foo@v1.2.3';
+    const vuln = (id: string, version: string, purl?: string, pkg = 'foo') => ({
+      VulnerabilityID: id,
+      PkgName: pkg,
+      InstalledVersion: version,
+      FixedVersion: '1.2.4',
+      ...(purl ? { PkgIdentifier: { PURL: purl } } : {}),
+      Severity: 'LOW',
     });
+    const misconf = (id: string, more: object, Status = 'FAIL') => ({
+      Type: 'Kubernetes Security Check',
+      ID: id,
+      ...more,
+      Title: 'Bad',
+      Message: 'something bad',
+      Severity: 'LOW',
+      Status,
+    });
+    const secret = (RuleID: string, StartLine: number) => ({
+      RuleID,
+      Severity: 'LOW',
+      Title: 'Secret',
+      StartLine,
+      EndLine: StartLine + 1,
+      Match: '*****',
+    });
+    const licence = (Name: string, FilePath: string, PkgName?: string) => ({
+      Name,
+      ...(PkgName ? { PkgName } : {}),
+      Severity: 'LOW',
+      FilePath,
+      Category: 'restricted',
+      Confidence: 1,
+    });
+    return {
+      SchemaVersion: 2,
+      ArtifactName: '.',
+      ArtifactType: 'filesystem',
+      Results: [
+        {
+          Target: lockFile,
+          Class: 'lang-pkgs',
+          Type: 'gomod',
+          Vulnerabilities: [
+            vuln('CVE-2019-0001', 'v1.2.3', foo),
+            vuln('CVE-2019-0002', 'v1.2.3', foo),
+            vuln('CVE-2019-0003', '1.2.3'),
+            vuln('CVE-2019-0004', '1.2.3'),
+            vuln('CVE-2019-0005', '1.2.3'),
+            vuln('CVE-2019-0006', 'v1.2.3', foo),
+            vuln('CVE-2019-0007', 'v2.3.4', 'pkg:golang/github.com/aquasecurity/bar@v2.3.4', 'bar'),
+          ],
+        },
+        {
+          Target: misconfTarget,
+          Class: 'config',
+          Misconfigurations: [
+            misconf('ID100', { AVDID: 'AVD-ID100' }),
+            misconf('ID200', { AVDID: 'AVD-ID200' }, 'PASS'),
+            misconf('ID300', { AVDID: 'AVD-ID300' }),
+            misconf('ID400', { Aliases: ['AVD-ID400'] }),
+          ],
+        },
+        {
+          Target: 'config.yaml',
+          Class: 'secret',
+          Secrets: [secret('generic-wanted-rule', 1), secret('generic-unwanted-rule', 3), secret('generic-unwanted-rule2', 5)],
+        },
+        {
+          Target: 'LICENSE.txt',
+          Class: 'license-file',
+          Licenses: [
+            licence('GPL-3.0', 'usr/share/gcc/python/libstdcxx/v6/__init__.py', 'foo'),
+            licence('GPL-3.0', 'usr/share/gcc/python/libstdcxx/v6/printers.py', 'bar'),
+            licence('mit AND GPL-2.0-or-later', 'usr/share/gcc/python/libstdcxx/v6/__init__.py'),
+            licence('Apache-2.0 WITH LLVM-exception', 'usr/share/llvm/LICENSE.txt'),
+            licence('GPL-3.0 WITH GCC-exception-3.1', 'usr/share/gcc/LICENSE.txt'),
+          ],
+        },
+      ],
+    };
+  };
+
+  /** Scans the filter test's report with one of Trivy's test ignore files in the repository, on the test's day; each finding and its justification. */
+  async function filterTest(ignoreFile: string, name: string, report: object): Promise<Record<string, string>> {
+    const ws = await workspace();
+    await copyFile(fixture(`ignore-files/${ignoreFile}`), path.join(ws, name));
+    await writeFile(path.join(ws, 'trivy.json'), JSON.stringify(report, null, 2));
+    // the test's clock: 2020-08-10, between the yaml's two expiry dates
+    const result = await scan(ws, { 'trivy-report': 'trivy.json', 'fail-on': 'none' }, { now: new Date('2020-08-10T07:28:17Z') });
+    const findings = JSON.parse(await readFile(result.findingsFile, 'utf8')) as {
+      rule: string;
+      target?: string;
+      location?: { path: string };
+      package?: string;
+      justification?: string;
+    }[];
+    return Object.fromEntries(findings.map((f) => [`${f.rule} ${f.package ?? f.location?.path ?? f.target}`, f.justification ?? 'open']));
+  }
+
+  it("Trivy's own .trivyignore test: an expired line, a misconfiguration by its ID and by its alias, a licence by name", async () => {
+    // Trivy's case "ignore file"; CVE-2019-0002 is listed, and Trivy left it out by severity before the ignore file
+    const decided = await filterTest(
+      'trivy-testdata.trivyignore',
+      '.trivyignore',
+      filterTestReport('package-lock.json', 'deployment.yaml'),
+    );
+    expect(decided).toEqual({
+      'CVE-2019-0001 foo@v1.2.3': '.trivyignore: CVE-2019-0001',
+      'CVE-2019-0002 foo@v1.2.3': '.trivyignore: CVE-2019-0002',
+      'CVE-2019-0003 foo@1.2.3': 'open',
+      'CVE-2019-0004 foo@1.2.3': 'open',
+      'CVE-2019-0005 foo@1.2.3': '.trivyignore: CVE-2019-0005',
+      'CVE-2019-0006 foo@v1.2.3': '.trivyignore: CVE-2019-0006',
+      'CVE-2019-0007 bar@v2.3.4': 'open',
+      'ID100 deployment.yaml': 'open',
+      'ID300 deployment.yaml': '.trivyignore: ID300',
+      'ID400 deployment.yaml': '.trivyignore: AVD-ID400',
+      'generic-wanted-rule config.yaml': 'open',
+      'generic-unwanted-rule config.yaml': '.trivyignore: generic-unwanted-rule',
+      'generic-unwanted-rule2 config.yaml': 'open',
+      'license:GPL-3.0 foo': '.trivyignore: GPL-3.0',
+      'license:GPL-3.0 bar': '.trivyignore: GPL-3.0',
+      'license:mit AND GPL-2.0-or-later usr/share/gcc/python/libstdcxx/v6/__init__.py': 'open',
+      'license:Apache-2.0 WITH LLVM-exception usr/share/llvm/LICENSE.txt': 'open',
+      'license:GPL-3.0 WITH GCC-exception-3.1 usr/share/gcc/LICENSE.txt': 'open',
+    });
+  });
+
+  it("Trivy's own .trivyignore.yaml test: paths, expiry, a purl without a version, aliases, licence expressions whose every part is ignored", async () => {
+    // Trivy's case "ignore yaml"; CVE-2019-0002 is open here (Trivy left it out by severity)
+    const decided = await filterTest(
+      'trivy-testdata.trivyignore.yaml',
+      '.trivyignore.yaml',
+      filterTestReport('foo/package-lock.json', 'app/Dockerfile'),
+    );
+    expect(decided).toEqual({
+      'CVE-2019-0001 foo@v1.2.3': '.trivyignore.yaml: CVE-2019-0001',
+      'CVE-2019-0002 foo@v1.2.3': 'open',
+      'CVE-2019-0003 foo@1.2.3': '.trivyignore.yaml: CVE-2019-0003',
+      'CVE-2019-0004 foo@1.2.3': 'open',
+      'CVE-2019-0005 foo@1.2.3': '.trivyignore.yaml: CVE-2019-0005',
+      'CVE-2019-0006 foo@v1.2.3': 'open',
+      'CVE-2019-0007 bar@v2.3.4': '.trivyignore.yaml: CVE-2019-0007',
+      'ID100 app/Dockerfile': '.trivyignore.yaml: ID100',
+      'ID300 app/Dockerfile': 'open',
+      'ID400 app/Dockerfile': '.trivyignore.yaml: AVD-ID400',
+      'generic-wanted-rule config.yaml': 'open',
+      'generic-unwanted-rule config.yaml': '.trivyignore.yaml: generic-unwanted-rule',
+      'generic-unwanted-rule2 config.yaml': '.trivyignore.yaml: generic-unwanted-rule2',
+      'license:GPL-3.0 foo': '.trivyignore.yaml: GPL-3.0',
+      'license:GPL-3.0 bar': 'open',
+      'license:mit AND GPL-2.0-or-later usr/share/gcc/python/libstdcxx/v6/__init__.py':
+        '.trivyignore.yaml: All license components are individually ignored',
+      'license:Apache-2.0 WITH LLVM-exception usr/share/llvm/LICENSE.txt': '.trivyignore.yaml: Apache-2.0 WITH LLVM-exception',
+      'license:GPL-3.0 WITH GCC-exception-3.1 usr/share/gcc/LICENSE.txt': 'open',
+    });
+  });
+
+  it('.trivyignore.yaml on an image: paths match a PkgPath too; purls bind an entry to packages (any version without one; qualifiers must match)', async () => {
+    const ws = await workspace();
+    await writeFile(
+      path.join(ws, '.trivyignore.yaml'),
+      [
+        'vulnerabilities:',
+        '  - id: CVE-2024-0001',
+        '    paths: ["usr/local/lib/node_modules/npm/**"]',
+        '    statement: bundled npm, not used at run time',
+        '  - id: CVE-2024-0002',
+        '    purls: ["pkg:npm/lodash"]',
+        '  - id: CVE-2024-0003',
+        '    purls: ["pkg:deb/debian/openssl?arch=arm64"]',
+        '  - id: CVE-2024-0004',
+        '    purls: ["pkg:npm/%40babel/core@7.0.0"]',
+        '',
+      ].join('\n'),
+    );
+    const vuln = (id: string, PkgName: string, version: string, purl: string, PkgPath?: string) => ({
+      VulnerabilityID: id,
+      PkgName,
+      InstalledVersion: version,
+      FixedVersion: '9.9.9',
+      ...(PkgPath ? { PkgPath } : {}),
+      PkgIdentifier: { PURL: purl },
+      Severity: 'HIGH',
+    });
+    const report = {
+      SchemaVersion: 2,
+      ArtifactName: 'registry.example.com/shop:1.4.2',
+      ArtifactType: 'container_image',
+      Results: [
+        {
+          Target: 'registry.example.com/shop:1.4.2 (debian 12.5)',
+          Class: 'os-pkgs',
+          Type: 'debian',
+          Vulnerabilities: [
+            vuln('CVE-2024-0003', 'openssl', '3.0.11-1', 'pkg:deb/debian/openssl@3.0.11-1?arch=arm64&distro=debian-12.5'),
+            vuln('CVE-2024-0003', 'libssl3', '3.0.11-1', 'pkg:deb/debian/libssl3@3.0.11-1?arch=arm64&distro=debian-12.5'),
+          ],
+        },
+        {
+          Target: 'Node.js',
+          Class: 'lang-pkgs',
+          Type: 'node-pkg',
+          Vulnerabilities: [
+            vuln(
+              'CVE-2024-0001',
+              'semver',
+              '7.5.1',
+              'pkg:npm/semver@7.5.1',
+              'usr/local/lib/node_modules/npm/node_modules/semver/package.json',
+            ),
+            vuln('CVE-2024-0001', 'semver', '7.5.2', 'pkg:npm/semver@7.5.2', 'app/node_modules/semver/package.json'),
+            vuln('CVE-2024-0002', 'lodash', '4.17.20', 'pkg:npm/lodash@4.17.20', 'app/node_modules/lodash/package.json'),
+            vuln('CVE-2024-0002', 'lodash.merge', '4.6.1', 'pkg:npm/lodash.merge@4.6.1', 'app/node_modules/lodash.merge/package.json'),
+            vuln('CVE-2024-0004', '@babel/core', '7.0.0', 'pkg:npm/%40babel/core@7.0.0', 'app/node_modules/@babel/core/package.json'),
+            vuln(
+              'CVE-2024-0004',
+              '@babel/core',
+              '7.0.1',
+              'pkg:npm/%40babel/core@7.0.1',
+              'app/node_modules/x/node_modules/@babel/core/package.json',
+            ),
+          ],
+        },
+      ],
+    };
+    await writeFile(path.join(ws, 'trivy-image.json'), JSON.stringify(report, null, 2));
+    const result = await scan(ws, { 'trivy-report': 'trivy-image.json', 'fail-on': 'none' });
+    const findings = JSON.parse(await readFile(result.findingsFile, 'utf8')) as { rule: string; package: string; justification?: string }[];
+    expect(Object.fromEntries(findings.map((f) => [`${f.rule} ${f.package}`, f.justification ?? 'open']))).toEqual({
+      'CVE-2024-0001 semver@7.5.1': '.trivyignore.yaml: bundled npm, not used at run time',
+      'CVE-2024-0001 semver@7.5.2': 'open',
+      'CVE-2024-0002 lodash@4.17.20': '.trivyignore.yaml: CVE-2024-0002',
+      'CVE-2024-0002 lodash.merge@4.6.1': 'open',
+      'CVE-2024-0003 openssl@3.0.11-1': '.trivyignore.yaml: CVE-2024-0003',
+      'CVE-2024-0003 libssl3@3.0.11-1': 'open',
+      'CVE-2024-0004 @babel/core@7.0.0': '.trivyignore.yaml: CVE-2024-0004',
+      'CVE-2024-0004 @babel/core@7.0.1': 'open',
+    });
+  });
+
+  it('.trivyignore.yaml: a purl or an expiry that is not one fails the run naming the entry, as Trivy refuses the file', async () => {
+    const check = async (yaml: string, message: string) => {
+      const ws = await workspace();
+      await writeFile(path.join(ws, '.trivyignore.yaml'), yaml);
+      await expect(scan(ws, { 'trivy-report': NPM })).rejects.toThrow(message);
+    };
+    await check(
+      'vulnerabilities:\n  - id: CVE-1\n    purls: ["lodash@4.17.20"]\n',
+      'vulnerabilities[0] (CVE-1): purl "lodash@4.17.20" is not a package URL',
+    );
+    await check(
+      'secrets:\n  - id: aws-access-key-id\n    expired_at: next week\n',
+      'secrets[0] (aws-access-key-id): expired_at "next week" is not a date (YYYY-MM-DD)',
+    );
+  });
+
+  it('.trivyignore: an exp: that is not a date leaves the line out, with a warning, as Trivy does; an entry expires on its date', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const warnings: string[] = [];
+    const entries = parseTrivyIgnore(`CVE-1 exp:2024-13-45\nCVE-2 exp:${today}\nCVE-3 exp:9999-01-01\n`, '.trivyignore', undefined, (m) =>
+      warnings.push(m),
+    );
+    expect(entries.map((e) => e.id)).toEqual(['CVE-3']);
+    expect(warnings).toEqual([
+      ".trivyignore:1: '2024-13-45' after exp: is not a date (YYYY-MM-DD); CVE-1 is not ignored, as Trivy skips the line.",
+    ]);
+  });
+
+  it('licence expressions are split into the parts Trivy checks one by one; what is not an expression has none', () => {
+    expect(licenceParts('mit AND GPL-2.0-or-later')).toEqual(['mit', 'GPL-2.0-or-later']);
+    expect(licenceParts('(MIT OR Apache-2.0) AND GPL-2.0+ WITH Classpath-exception-2.0')).toEqual([
+      'MIT',
+      'Apache-2.0',
+      'GPL-2.0+ WITH Classpath-exception-2.0',
+    ]);
+    expect(licenceParts('GPL-3.0')).toEqual(['GPL-3.0']);
+    for (const text of ['', 'MIT AND', 'AND MIT', 'MIT OR OR BSD', 'MIT WITH', 'The MIT License', 'MIT, BSD'])
+      expect([text, licenceParts(text)]).toEqual([text, undefined]);
   });
 
   it('.gitleaksignore: a fingerprint with the short commit of Gitleaks 8.26+ matches a report with the full one', async () => {

@@ -4,7 +4,7 @@ import { ExternalError } from '@pipeline-toolkit/core';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { maxSeverity, severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
-import { cveIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext, type RawFinding } from '../sink.ts';
+import { cveIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext, type RawFinding, type TrivyMatch } from '../sink.ts';
 import type { RunOptions, Scanner, ScannerDeps } from './scanner.ts';
 import { writeDiffTree } from '../diff-tree.ts';
 
@@ -49,6 +49,8 @@ interface Scope {
   subject?: string;
   /** Package start/end lines by PkgID (lock files list where each package is declared). */
   packageLines: Map<string, Location>;
+  /** What Trivy's ignore files match a finding of the Result by, when nothing of the finding's own adds to it: its Target. */
+  match: TrivyMatch;
 }
 
 /** Targets are relative to the scanned path (ArtifactName), which may itself be the file. */
@@ -64,7 +66,7 @@ export interface TrivyArtifact {
   ArtifactType?: unknown;
 }
 
-function scopeOf(result: JsonObject, report: TrivyArtifact, ctx: ParseContext): Scope {
+function scopeOf(result: JsonObject, report: TrivyArtifact, ctx: ParseContext, matchTarget?: string): Scope {
   const target = str(result['Target']) ?? str(report.ArtifactName) ?? '';
   const artifact = str(report.ArtifactName) ?? '';
   // Trivy before 0.20 wrote no Class: a Target without spaces (`node-app/package-lock.json`) is a file.
@@ -82,7 +84,15 @@ function scopeOf(result: JsonObject, report: TrivyArtifact, ctx: ParseContext): 
     }
   }
   const subject = file ? undefined : target.startsWith(artifact) || !artifact ? target : `${artifact}: ${target}`;
-  return { ctx, target, file, subject, packageLines };
+  return { ctx, target, file, subject, packageLines, match: { paths: [matchTarget ?? str(result['Target']) ?? ''] } };
+}
+
+/** A vulnerability's match (TrivyMatch): the Result's Target, then its PkgPath; its package URL. */
+function vulnerabilityMatch(v: JsonObject, scope: Scope): TrivyMatch {
+  const pkgPath = str(v['PkgPath']);
+  const purl = str(obj(v['PkgIdentifier'])?.['PURL']);
+  if (!pkgPath && !purl) return scope.match;
+  return { paths: pkgPath ? [...scope.match.paths, pkgPath] : scope.match.paths, ...(purl ? { purl } : {}) };
 }
 
 function placed(scope: Scope, startLine?: number, endLine?: number): { location?: Location; target?: string } {
@@ -113,6 +123,7 @@ function vulnerability(v: JsonObject, scope: Scope, suppressed: boolean): RawFin
     cwe: strings(v['CweIDs']),
     cve: cveIds([id]),
     helpUri: str(v['PrimaryURL']),
+    trivy: vulnerabilityMatch(v, scope),
   };
 }
 
@@ -144,6 +155,8 @@ function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): Raw
     cwe: [],
     cve: [],
     helpUri: str(m['PrimaryURL']),
+    // Trivy tries the ID, then the AVDID, then the aliases
+    trivy: { ids: [str(m['ID']), str(m['AVDID']), ...strings(m['Aliases'])].filter((x): x is string => !!x), paths: scope.match.paths },
   };
 }
 
@@ -167,6 +180,7 @@ function secret(s: JsonObject, scope: Scope, suppressed: boolean): RawFinding | 
     suppressed,
     cwe: ['CWE-798'],
     cve: [],
+    trivy: scope.match,
   };
 }
 
@@ -188,6 +202,8 @@ function licence(l: JsonObject, scope: Scope, suppressed: boolean): RawFinding |
     cwe: [],
     cve: [],
     helpUri: str(l['Link']),
+    // Trivy matches a licence's paths against its FilePath, not the Result's Target
+    trivy: { ids: [name], paths: [str(l['FilePath']) ?? ''] },
   };
 }
 
@@ -219,10 +235,10 @@ export function streamedVulnerabilities(
 }
 
 /** One entry of a Trivy report's Results: its vulnerabilities, misconfigurations, secrets, licences and modified (suppressed) findings. */
-export function readTrivyResult(item: unknown, artifact: TrivyArtifact, ctx: ParseContext): void {
+export function readTrivyResult(item: unknown, artifact: TrivyArtifact, ctx: ParseContext, matchTarget?: string): void {
   const result = obj(item);
   if (!result) return;
-  const scope = scopeOf(result, artifact, ctx);
+  const scope = scopeOf(result, artifact, ctx, matchTarget);
   for (const reader of Object.values(READERS)) {
     for (const entry of arr(result[reader.list])) {
       const finding = obj(entry) && reader.read(obj(entry)!, scope, false);
@@ -277,7 +293,13 @@ function readTrivyKubernetes(report: JsonObject, ctx: ParseContext): void {
         if (!r) continue;
         // the resource is part of what was scanned: the same image in two workloads is two findings
         const target = str(r['Target']);
-        readTrivyResult({ ...r, Target: target && name ? `${name}: ${target}` : target || name }, { ArtifactType: 'kubernetes' }, ctx);
+        // Trivy's ignore files match the Target of the resource's own report
+        readTrivyResult(
+          { ...r, Target: target && name ? `${name}: ${target}` : target || name },
+          { ArtifactType: 'kubernetes' },
+          ctx,
+          target ?? '',
+        );
       }
     }
   }

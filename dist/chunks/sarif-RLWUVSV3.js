@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{a}from"./chunk-T4XXTOCJ.js";import"./chunk-W75I6AVB.js";import"./chunk-2ASLJTM2.js";import"./chunk-RUOKFGRG.js";export{a as lintSarif};
