@@ -363,6 +363,18 @@ export function gitignored(patterns: readonly string[], file: string): string | 
   return decided;
 }
 
+/**
+ * Whether a package known only as `name@version` (`@babel/core@7.0.0`) is one of the purls: its
+ * name is the purl's name, or its namespace and name; its version the purl's, when it gives one.
+ * Unknown (no package) is not covered: nothing tells it is that package.
+ */
+function packageMatches(purls: readonly Purl[], pkg: string | undefined): boolean {
+  const at = pkg?.lastIndexOf('@') ?? -1;
+  if (!pkg || at <= 0) return false;
+  const [name, version] = [pkg.slice(0, at), pkg.slice(at + 1)];
+  return purls.some((p) => (p.name === name || `${p.namespace}/${p.name}` === name) && (p.version === undefined || p.version === version));
+}
+
 /** Whether a path matches one of an entry's `paths` globs; an entry without paths covers every path (Trivy's matchPath). */
 function pathMatches(file: string, globs: readonly string[] | undefined): boolean {
   return !globs || globs.some((glob) => path.posix.matchesGlob(file, glob));
@@ -437,14 +449,16 @@ class TrivyIgnores {
     const paths = match?.paths ?? [raw.location?.path ?? raw.target ?? ''];
     let read = false;
     let purl: Purl | null | undefined;
-    const purlOf = () => {
-      if (!read) [read, purl] = [true, this.#purlOf(match?.purl)];
-      return purl;
+    const covered = (purls: readonly Purl[]) => {
+      // a finding of another form of report (Trivy's SARIF) has its `name@version` at most
+      if (!match) return packageMatches(purls, raw.package);
+      if (!read) [read, purl] = [true, this.#purlOf(match.purl)];
+      return this.#purlMatches(purls, purl);
     };
     // Trivy tries each path for every id of a vulnerability, each id at the one path of the others
     for (const p of paths)
       for (const id of ids) {
-        const entry = this.#first(this.#byId.get(id), raw.category, p, purlOf);
+        const entry = this.#first(this.#byId.get(id), raw.category, p, covered);
         if (entry) return `${entry.file}: ${entry.statement ?? entry.id}`;
       }
     if (licence === undefined) return undefined;
@@ -452,7 +466,7 @@ class TrivyIgnores {
     if (!parts || parts.length < 2) return undefined;
     let last: TrivyIgnoreEntry | undefined;
     for (const part of parts) {
-      last = this.#first(this.#byFoldedId.get(part.toLowerCase()), raw.category, paths[0]!, purlOf);
+      last = this.#first(this.#byFoldedId.get(part.toLowerCase()), raw.category, paths[0]!, covered);
       if (!last) return undefined;
     }
     return `${last!.file}: All license components are individually ignored`;
@@ -462,11 +476,9 @@ class TrivyIgnores {
     entries: readonly TrivyIgnoreEntry[] | undefined,
     category: Category,
     file: string,
-    purlOf: () => Purl | null | undefined,
+    covered: (purls: readonly Purl[]) => boolean,
   ): TrivyIgnoreEntry | undefined {
-    return entries?.find(
-      (e) => (!e.category || e.category === category) && pathMatches(file, e.paths) && (!e.purls || this.#purlMatches(e.purls, purlOf())),
-    );
+    return entries?.find((e) => (!e.category || e.category === category) && pathMatches(file, e.paths) && (!e.purls || covered(e.purls)));
   }
 
   /**

@@ -290,9 +290,10 @@ describe("the tools' ignore files, when reading their reports", () => {
     ];
     const agg = new Aggregator();
     const sink = new PolicySink(agg, { ...EMPTY_POLICY, trivyIgnore: entries }, await purlParser());
-    const finding = (key: string, rule: string, category: Category, file?: string, pkg?: string) =>
+    // `sarif`: a finding of Trivy's SARIF, without what its JSON gives to match by (its package as `name@version` at most)
+    const finding = (key: string, rule: string, category: Category, file?: string, pkg?: string, sarif = false) =>
       sink.finding({
-        trivy: { paths: [file ?? 'image'], ...(pkg ? { purl: `pkg:npm/${pkg}` } : {}) },
+        ...(sarif ? {} : { trivy: { paths: [file ?? 'image'], ...(pkg ? { purl: `pkg:npm/${pkg}` } : {}) } }),
         tool: 'trivy',
         key,
         rule,
@@ -314,6 +315,8 @@ describe("the tools' ignore files, when reading their reports", () => {
     finding('6', 'AVD-KSV-0001', 'vulnerability', 'chart/templates/deploy.yaml');
     finding('7', 'CVE-2020-2999', 'vulnerability', 'go.mod');
     finding('8', 'CVE-2020-3000', 'vulnerability', 'go.mod');
+    finding('9', 'CVE-1', 'vulnerability', 'services/c/package-lock.json', 'lodash@4.17.20', true);
+    finding('10', 'CVE-1', 'vulnerability', 'services/d/package-lock.json', undefined, true);
     expect(agg.findings().map((f) => [f.rule, f.location?.path, f.package, f.justification ?? 'open'])).toEqual(
       expect.arrayContaining([
         ['CVE-1', 'services/a/package-lock.json', 'lodash@4.17.20', '.trivyignore.yaml: a only'],
@@ -324,9 +327,12 @@ describe("the tools' ignore files, when reading their reports", () => {
         ['AVD-KSV-0001', 'chart/templates/deploy.yaml', undefined, 'open'],
         ['CVE-2020-2999', 'go.mod', undefined, '.trivyignore: CVE-2020-2999'],
         ['CVE-2020-3000', 'go.mod', undefined, 'open'],
+        ['CVE-1', 'services/c/package-lock.json', 'lodash@4.17.20', '.trivyignore.yaml: old lodash'],
+        // no package known: the purl-bound entry does not cover it, the plain one does
+        ['CVE-1', 'services/d/package-lock.json', undefined, '.trivyignore: CVE-1'],
       ]),
     );
-    expect(agg.findings()).toHaveLength(8);
+    expect(agg.findings()).toHaveLength(10);
   });
 
   /**
