@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -181,6 +182,28 @@ describe('dist/security-scan', () => {
       await runner.cleanup();
     }
   }, 120_000);
+
+  it("ignore files a pull request planted as a link to /dev/zero or to the runner's environment, or a pipe: exit 2 naming the file, nothing written", async () => {
+    const planted: [name: string, plant: (file: string) => Promise<unknown>, problem: string][] = [
+      ['.gitleaksignore', (f) => symlink('/dev/zero', f), "leads to '/dev/zero', outside the repository: refused"],
+      ['.trivyignore.yaml', (f) => symlink('/proc/self/environ', f), 'outside the repository: refused'],
+      ['.semgrepignore', async (f) => execFileSync('mkfifo', [f]), 'is a named pipe, not a regular file'],
+    ];
+    for (const [name, plant, problem] of planted) {
+      const runner = await workspace();
+      try {
+        await plant(path.join(runner.dir, name));
+        const run = await runBundle('security-scan', { runner, inputs: { ...REPORTS, 'output-sarif': 'out/scan.sarif' } });
+        const errors = run.commands.filter((c) => c.command === 'error').map((c) => c.message);
+        expect({ name, exitCode: run.exitCode, errors: errors.length }).toEqual({ name, exitCode: 2, errors: 1 });
+        expect(errors[0]).toContain(`The repository's ignore file ${name} `);
+        expect(errors[0]).toContain(problem);
+        expect(existsSync(path.join(runner.dir, 'out'))).toBe(false);
+      } finally {
+        await runner.cleanup();
+      }
+    }
+  });
 
   it('upload: true posts the gzip+base64 SARIF with commit sha and ref to GITHUB_API_URL', async () => {
     const runner = await workspace();
