@@ -213,8 +213,39 @@ const trivyYamlEntry = (z: Zod) =>
     .loose();
 
 /**
+ * What matching Trivy's ignore entries needs beyond ids: a purl parser and a glob matcher. Loaded
+ * when entries have purls or paths (trivyMatchers): the libraries stay out of other scans' workers.
+ */
+export interface TrivyMatchers {
+  parsePurl?: (text: string) => Purl;
+  /** A matcher for one glob of an entry's `paths`, with the semantics of Trivy's globs (doublestar). */
+  glob?: (pattern: string) => (file: string) => boolean;
+}
+
+/** The matchers the entries need (none for entries of ids only). */
+export async function trivyMatchers(entries: readonly TrivyIgnoreEntry[]): Promise<TrivyMatchers> {
+  return {
+    ...(entries.some((e) => e.purls) ? { parsePurl: await purlParser() } : {}),
+    ...(entries.some((e) => e.paths) ? { glob: await doublestarGlobs() } : {}),
+  };
+}
+
+/**
+ * Globs as Trivy matches them (Go's doublestar, pkg/result/ignore.go): minimatch, the library
+ * behind Node's own path.matchesGlob, with `*` and `**` matching names that start with a dot,
+ * as doublestar's do (Node's glob leaves dot-files out), and a leading `!` or `#` taken literally.
+ */
+async function doublestarGlobs(): Promise<(pattern: string) => (file: string) => boolean> {
+  const { Minimatch } = await import('minimatch');
+  return (pattern) => {
+    const matcher = new Minimatch(pattern, { dot: true, nonegate: true, nocomment: true, platform: 'linux' });
+    return (file) => matcher.match(file);
+  };
+}
+
+/**
  * A parser of package URLs by the purl specification's own library (packageurl-js), giving plain
- * data; a bad one throws. Loaded when needed: it stays out of the workers of a scan without purls.
+ * data; a bad one throws.
  */
 export async function purlParser(): Promise<(text: string) => Purl> {
   const { PackageURL } = await import('packageurl-js');
@@ -375,11 +406,6 @@ function packageMatches(purls: readonly Purl[], pkg: string | undefined): boolea
   return purls.some((p) => (p.name === name || `${p.namespace}/${p.name}` === name) && (p.version === undefined || p.version === version));
 }
 
-/** Whether a path matches one of an entry's `paths` globs; an entry without paths covers every path (Trivy's matchPath). */
-function pathMatches(file: string, globs: readonly string[] | undefined): boolean {
-  return !globs || globs.some((glob) => path.posix.matchesGlob(file, glob));
-}
-
 /**
  * The parts of a licence expression that Trivy checks one by one (`mit AND GPL-2.0-or-later`:
  * `mit`, `GPL-2.0-or-later`; a `WITH` exception stays with its licence), or undefined when the
@@ -421,8 +447,10 @@ class TrivyIgnores {
   /** Ids compared without case: licence parts (SPDX ids are case-insensitive). */
   readonly #byFoldedId = new Map<string, TrivyIgnoreEntry[]>();
   readonly #parsePurl: ((text: string) => Purl) | undefined;
+  /** Each entry's `paths` as matchers, made once. */
+  readonly #paths = new Map<TrivyIgnoreEntry, ((file: string) => boolean)[]>();
 
-  constructor(entries: readonly TrivyIgnoreEntry[], parsePurl: ((text: string) => Purl) | undefined) {
+  constructor(entries: readonly TrivyIgnoreEntry[], matchers: TrivyMatchers = {}) {
     for (const entry of entries) {
       for (const [map, id] of [
         [this.#byId, entry.id],
@@ -433,8 +461,10 @@ class TrivyIgnores {
         else map.set(id, [entry]);
       }
     }
-    if (!parsePurl && entries.some((e) => e.purls)) throw new Error('TrivyIgnores: entries bound to purls need a purl parser');
-    this.#parsePurl = parsePurl;
+    if (!matchers.parsePurl && entries.some((e) => e.purls)) throw new Error('TrivyIgnores: entries bound to purls need a purl parser');
+    if (!matchers.glob && entries.some((e) => e.paths)) throw new Error('TrivyIgnores: entries bound to paths need a glob matcher');
+    for (const entry of entries) if (entry.paths) this.#paths.set(entry, entry.paths.map(matchers.glob!));
+    this.#parsePurl = matchers.parsePurl;
   }
 
   get size(): number {
@@ -478,7 +508,13 @@ class TrivyIgnores {
     file: string,
     covered: (purls: readonly Purl[]) => boolean,
   ): TrivyIgnoreEntry | undefined {
-    return entries?.find((e) => (!e.category || e.category === category) && pathMatches(file, e.paths) && (!e.purls || covered(e.purls)));
+    return entries?.find((e) => (!e.category || e.category === category) && this.#pathMatches(e, file) && (!e.purls || covered(e.purls)));
+  }
+
+  /** Whether a path matches one of an entry's `paths` globs; an entry without paths covers every path (Trivy's matchPath). */
+  #pathMatches(entry: TrivyIgnoreEntry, file: string): boolean {
+    const globs = this.#paths.get(entry);
+    return !globs || globs.some((matches) => matches(file));
   }
 
   /**
@@ -521,8 +557,8 @@ export class PolicySink implements ReportSink {
   readonly #semgrepIgnoredBy = new Map<string, string | undefined>();
   readonly #pathSuppressionOf = new Map<string, Suppression | undefined>();
 
-  /** `parsePurl` (purlParser) reads the findings' package URLs when an ignore entry is bound to purls. */
-  constructor(sink: ReportSink & { startReport(file: string): void }, policy: FindingPolicy, parsePurl?: (text: string) => Purl) {
+  /** `matchers` (trivyMatchers): what the .trivyignore entries' purls and paths need. */
+  constructor(sink: ReportSink & { startReport(file: string): void }, policy: FindingPolicy, matchers?: TrivyMatchers) {
     this.#sink = sink;
     this.#policy = policy;
     for (const s of policy.suppressions) {
@@ -530,7 +566,7 @@ export class PolicySink implements ReportSink {
       else if (s.kind === 'fingerprint') this.#byFingerprint.set(s.value, s);
       else this.#byPath.push(s);
     }
-    this.#trivyIgnores = new TrivyIgnores(policy.trivyIgnore, parsePurl);
+    this.#trivyIgnores = new TrivyIgnores(policy.trivyIgnore, matchers);
   }
 
   startReport(file: string): void {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Inputs, InputError, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
 import { aggregateJob, EMPTY_POLICY, parseTrivyIgnore, readScanInputs, runScan, type AggregateJob, type ScanDeps } from '../src/index.ts';
 import { Aggregator } from '../src/aggregate.ts';
-import { licenceParts, PolicySink, purlParser, type Suppression, type TrivyIgnoreEntry } from '../src/policy.ts';
+import { licenceParts, PolicySink, trivyMatchers, type Suppression, type TrivyIgnoreEntry } from '../src/policy.ts';
 import type { Category } from '../src/model.ts';
 import { fixture } from './helpers.ts';
 
@@ -289,7 +289,7 @@ describe("the tools' ignore files, when reading their reports", () => {
       entry('AVD-KSV-0001', '.trivyignore.yaml', { category: 'misconfiguration' }),
     ];
     const agg = new Aggregator();
-    const sink = new PolicySink(agg, { ...EMPTY_POLICY, trivyIgnore: entries }, await purlParser());
+    const sink = new PolicySink(agg, { ...EMPTY_POLICY, trivyIgnore: entries }, await trivyMatchers(entries));
     // `sarif`: a finding of Trivy's SARIF, without what its JSON gives to match by (its package as `name@version` at most)
     const finding = (key: string, rule: string, category: Category, file?: string, pkg?: string, sarif = false) =>
       sink.finding({
@@ -580,6 +580,45 @@ describe("the tools' ignore files, when reading their reports", () => {
       'CVE-2024-0003 libssl3@3.0.11-1': 'open',
       'CVE-2024-0004 @babel/core@7.0.0': '.trivyignore.yaml: CVE-2024-0004',
       'CVE-2024-0004 @babel/core@7.0.1': 'open',
+    });
+  });
+
+  it(".trivyignore.yaml paths match names that start with a dot, as Trivy's doublestar globs do (Node's glob leaves them out)", async () => {
+    // decisions of github.com/bmatcuk/doublestar/v4 v4.10.4 (Trivy's matcher), Match(pattern, name):
+    // "config/**" ~ "config/.env" true; "**/*.yaml" ~ ".github/deploy.yaml" true; "*.txt" ~ "notes/.todo.txt" false (one segment)
+    const ws = await workspace();
+    await writeFile(
+      path.join(ws, '.trivyignore.yaml'),
+      ['secrets:', '  - id: generic-api-key', '    paths: ["config/**", "**/*.yaml", "*.txt"]', ''].join('\n'),
+    );
+    const secret = (Target: string) => ({
+      Target,
+      Class: 'secret',
+      Secrets: [
+        {
+          RuleID: 'generic-api-key',
+          Category: 'General',
+          Severity: 'HIGH',
+          Title: 'Generic API Key',
+          StartLine: 1,
+          EndLine: 1,
+          Match: 'api_key=*****',
+        },
+      ],
+    });
+    const report = {
+      SchemaVersion: 2,
+      ArtifactName: '.',
+      ArtifactType: 'filesystem',
+      Results: ['config/.env', '.github/deploy.yaml', 'notes/.todo.txt'].map(secret),
+    };
+    await writeFile(path.join(ws, 'trivy.json'), JSON.stringify(report));
+    const result = await scan(ws, { 'trivy-report': 'trivy.json', 'fail-on': 'none' });
+    const findings = JSON.parse(await readFile(result.findingsFile, 'utf8')) as { location: { path: string }; justification?: string }[];
+    expect(Object.fromEntries(findings.map((f) => [f.location.path, f.justification ?? 'open']))).toEqual({
+      'config/.env': '.trivyignore.yaml: generic-api-key',
+      '.github/deploy.yaml': '.trivyignore.yaml: generic-api-key',
+      'notes/.todo.txt': 'open',
     });
   });
 
