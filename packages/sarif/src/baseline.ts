@@ -6,7 +6,7 @@ import { arr, obj, str } from './json.ts';
 import { OUTPUT_MARKER, SEVERITIES, type Severity } from './model.ts';
 import { readReports, tooLarge } from './load.ts';
 import { streamJson, TextTooLarge } from './parallel/reader.ts';
-import { globMatches } from './policy.ts';
+import { globCompiler, pathGlob } from './policy.ts';
 
 /**
  * The baseline gate (ADR-030). A finding is new when its `match` (aggregate.ts matchOf: tool,
@@ -163,7 +163,9 @@ export async function loadBaseline(
       .finish()
       .map((f) => ({ match: f.match, line: f.location?.startLine ?? 0, suppressed: f.suppressed, path: f.location?.path }));
   }
-  const kept = entries.filter((e) => !e.suppressed && !(e.path && options.skipPaths.some((g) => globMatches(g, e.path!))));
+  const compile = options.skipPaths.length ? await globCompiler() : undefined;
+  const skipped = options.skipPaths.map((glob) => pathGlob(compile!, glob));
+  const kept = entries.filter((e) => !e.suppressed && !(e.path && skipped.some((matches) => matches(e.path!))));
   return { source: shown, matches: kept.map((e) => e.match), lines: kept.map((e) => e.line), scope: options.scope };
 }
 

@@ -15,7 +15,7 @@ import {
   type Scanner,
 } from './scanners/index.ts';
 import type { ParseContext, ReportSink } from './sink.ts';
-import { isEmptyPolicy, PolicySink, trivyMatchers, type FindingPolicy } from './policy.ts';
+import { isEmptyPolicy, PolicySink, policyMatchers, type FindingPolicy } from './policy.ts';
 import { MAX_TEXT, NOT_MINE, streamJson, TextTooLarge, type Division, type Pause } from './parallel/reader.ts';
 
 /** A detected format: `<scanner id>-json` for a registered scanner's JSON, SARIF, an empty report, or this action's own output. */
@@ -264,7 +264,7 @@ export async function readReports(
   policy?: FindingPolicy,
 ): Promise<{ index: number; error: unknown } | undefined> {
   const ignore = new Set(gitleaksIgnore);
-  const policed = isEmptyPolicy(policy) ? sink : new PolicySink(sink, policy!, await trivyMatchers(policy!.trivyIgnore));
+  const policed = isEmptyPolicy(policy) ? sink : new PolicySink(sink, policy!, await policyMatchers(policy!));
   for (const [index, { file, kind, division }] of sources.entries()) {
     policed.startReport(file);
     try {

@@ -120,7 +120,7 @@ export function registryInputs(): RegistryInput[] {
     {
       name: 'skip-paths',
       description:
-        'Globs of repository paths to leave out (`vendor/**`, `**/testdata/**`), one per line or comma-separated: passed to the scanners run by run-scanners (Trivy --skip-dirs/--skip-files, Semgrep --exclude, a Gitleaks allowlist) and applied to the findings of every report read.',
+        'Globs of repository paths to leave out (`vendor/**`, `**/testdata/**`), one per line or comma-separated: passed to the scanners run by run-scanners (Trivy --skip-dirs/--skip-files, Semgrep --exclude, a Gitleaks allowlist) and applied to the findings of every report read (a glob covers what is below the paths it matches, and `*` and `**` match names that start with a dot, as the globs of the scanners do).',
       default: '',
       multiple: true,
     },

@@ -212,34 +212,54 @@ const trivyYamlEntry = (z: Zod) =>
     })
     .loose();
 
-/**
- * What matching Trivy's ignore entries needs beyond ids: a purl parser and a glob matcher. Loaded
- * when entries have purls or paths (trivyMatchers): the libraries stay out of other scans' workers.
- */
-export interface TrivyMatchers {
-  parsePurl?: (text: string) => Purl;
-  /** A matcher for one glob of an entry's `paths`, with the semantics of Trivy's globs (doublestar). */
-  glob?: (pattern: string) => (file: string) => boolean;
-}
+/** Whether a repository path (forward slashes) matches a glob. */
+export type Glob = (file: string) => boolean;
+export type GlobCompiler = (pattern: string) => Glob;
 
-/** The matchers the entries need (none for entries of ids only). */
-export async function trivyMatchers(entries: readonly TrivyIgnoreEntry[]): Promise<TrivyMatchers> {
-  return {
-    ...(entries.some((e) => e.purls) ? { parsePurl: await purlParser() } : {}),
-    ...(entries.some((e) => e.paths) ? { glob: await doublestarGlobs() } : {}),
+/**
+ * The glob semantics of every path glob the policy reads (skip-paths, suppressions, the tools'
+ * ignore files): minimatch, the library behind Node's own path.matchesGlob, with `*` and `**`
+ * matching names that start with a dot, as the scanners' own globs do (Trivy's doublestar,
+ * Semgrep's and Git's gitignore rules) and as report globs do (tinyglobby with `dot`). Node's
+ * glob leaves them out: `vendor/**` did not cover `vendor/.bin/x.js`. A leading `!` or `#` is
+ * taken literally (negation is the caller's). Each pattern is compiled once.
+ */
+export async function globCompiler(): Promise<GlobCompiler> {
+  const { Minimatch } = await import('minimatch');
+  const compiled = new Map<string, Glob>();
+  return (pattern) => {
+    let glob = compiled.get(pattern);
+    if (!glob) {
+      const matcher = new Minimatch(pattern, { dot: true, nonegate: true, nocomment: true, platform: 'linux' });
+      compiled.set(pattern, (glob = (file) => matcher.match(file)));
+    }
+    return glob;
   };
 }
 
-/**
- * Globs as Trivy matches them (Go's doublestar, pkg/result/ignore.go): minimatch, the library
- * behind Node's own path.matchesGlob, with `*` and `**` matching names that start with a dot,
- * as doublestar's do (Node's glob leaves dot-files out), and a leading `!` or `#` taken literally.
- */
-async function doublestarGlobs(): Promise<(pattern: string) => (file: string) => boolean> {
-  const { Minimatch } = await import('minimatch');
-  return (pattern) => {
-    const matcher = new Minimatch(pattern, { dot: true, nonegate: true, nocomment: true, platform: 'linux' });
-    return (file) => matcher.match(file);
+/** A glob of skip-paths or of a suppression: the paths it matches, and everything below them (`vendor` is `vendor/**` too). */
+export function pathGlob(compile: GlobCompiler, glob: string): Glob {
+  const pattern = glob.replace(/^\.\//, '');
+  const [itself, below] = [compile(pattern), compile(`${pattern.replace(/\/$/, '')}/**`)];
+  return (file) => itself(file) || below(file);
+}
+
+/** What the policy's globs and Trivy's purls need, loaded only when the policy has them (policyMatchers). */
+export interface PolicyMatchers {
+  glob?: GlobCompiler;
+  parsePurl?: (text: string) => Purl;
+}
+
+/** The libraries a policy needs: none for ids alone, so that they stay out of other scans' workers. */
+export async function policyMatchers(policy: FindingPolicy): Promise<PolicyMatchers> {
+  const globs =
+    policy.skipPaths.length > 0 ||
+    policy.semgrepIgnore.length > 0 ||
+    policy.suppressions.some((s) => s.kind === 'path') ||
+    policy.trivyIgnore.some((e) => e.paths);
+  return {
+    ...(globs ? { glob: await globCompiler() } : {}),
+    ...(policy.trivyIgnore.some((e) => e.purls) ? { parsePurl: await purlParser() } : {}),
   };
 }
 
@@ -369,15 +389,12 @@ export async function readSemgrepIgnore(root: string): Promise<string[]> {
   return patterns.map((p) => p.trimEnd()).filter((p) => p && !p.startsWith('#'));
 }
 
-/** Whether a glob matches a repository path (`path.matchesGlob`, forward slashes). */
-export function globMatches(glob: string, file: string): boolean {
-  const pattern = glob.replace(/^\.\//, '');
-  return path.posix.matchesGlob(file, pattern) || path.posix.matchesGlob(file, `${pattern.replace(/\/$/, '')}/**`);
-}
-
-/** gitignore semantics for one path: the last pattern that matches decides (`!` re-includes). */
-export function gitignored(patterns: readonly string[], file: string): string | undefined {
-  let decided: string | undefined;
+/**
+ * gitignore semantics (.semgrepignore): for a path, the last pattern that matches decides (`!`
+ * re-includes); the pattern that ignores it, or undefined.
+ */
+export function gitignore(compile: GlobCompiler, patterns: readonly string[]): (file: string) => string | undefined {
+  const rules: { original: string; negated: boolean; itself?: Glob; below: Glob }[] = [];
   for (const original of patterns) {
     let p = original.replace(/^\\/, '');
     const negated = original.startsWith('!');
@@ -388,10 +405,13 @@ export function gitignored(patterns: readonly string[], file: string): string | 
     p = p.replace(/^\//, '');
     if (!p) continue;
     const base = anchored ? p : `**/${p}`;
-    const hit = (!dirOnly && path.posix.matchesGlob(file, base)) || path.posix.matchesGlob(file, `${base}/**`);
-    if (hit) decided = negated ? undefined : original;
+    rules.push({ original, negated, ...(dirOnly ? {} : { itself: compile(base) }), below: compile(`${base}/**`) });
   }
-  return decided;
+  return (file) => {
+    let decided: string | undefined;
+    for (const rule of rules) if (rule.itself?.(file) || rule.below(file)) decided = rule.negated ? undefined : rule.original;
+    return decided;
+  };
 }
 
 /**
@@ -450,7 +470,7 @@ class TrivyIgnores {
   /** Each entry's `paths` as matchers, made once. */
   readonly #paths = new Map<TrivyIgnoreEntry, ((file: string) => boolean)[]>();
 
-  constructor(entries: readonly TrivyIgnoreEntry[], matchers: TrivyMatchers = {}) {
+  constructor(entries: readonly TrivyIgnoreEntry[], matchers: PolicyMatchers = {}) {
     for (const entry of entries) {
       for (const [map, id] of [
         [this.#byId, entry.id],
@@ -546,7 +566,9 @@ export class PolicySink implements ReportSink {
   readonly #policy: FindingPolicy;
   readonly #byRule = new Map<string, Suppression>();
   readonly #byFingerprint = new Map<string, Suppression>();
-  readonly #byPath: Suppression[] = [];
+  readonly #byPath: { suppression: Suppression; glob: Glob }[] = [];
+  readonly #skipPaths: { glob: string; matches: Glob }[];
+  readonly #semgrepIgnore: ((file: string) => string | undefined) | undefined;
   /** The .trivyignore entries, looked up by id: thousands of ignored ids against a hundred thousand findings. */
   readonly #trivyIgnores: TrivyIgnores;
   /**
@@ -557,15 +579,21 @@ export class PolicySink implements ReportSink {
   readonly #semgrepIgnoredBy = new Map<string, string | undefined>();
   readonly #pathSuppressionOf = new Map<string, Suppression | undefined>();
 
-  /** `matchers` (trivyMatchers): what the .trivyignore entries' purls and paths need. */
-  constructor(sink: ReportSink & { startReport(file: string): void }, policy: FindingPolicy, matchers?: TrivyMatchers) {
+  /** `matchers` (policyMatchers): what the policy's globs and purls need. */
+  constructor(sink: ReportSink & { startReport(file: string): void }, policy: FindingPolicy, matchers: PolicyMatchers = {}) {
     this.#sink = sink;
     this.#policy = policy;
+    const compile = (): GlobCompiler => {
+      if (!matchers.glob) throw new Error('PolicySink: a policy with globs needs a glob compiler (policyMatchers)');
+      return matchers.glob;
+    };
     for (const s of policy.suppressions) {
       if (s.kind === 'rule') this.#byRule.set(s.value, s);
       else if (s.kind === 'fingerprint') this.#byFingerprint.set(s.value, s);
-      else this.#byPath.push(s);
+      else this.#byPath.push({ suppression: s, glob: pathGlob(compile(), s.value) });
     }
+    this.#skipPaths = policy.skipPaths.map((glob) => ({ glob, matches: pathGlob(compile(), glob) }));
+    this.#semgrepIgnore = policy.semgrepIgnore.length ? gitignore(compile(), policy.semgrepIgnore) : undefined;
     this.#trivyIgnores = new TrivyIgnores(policy.trivyIgnore, matchers);
   }
 
@@ -587,7 +615,8 @@ export class PolicySink implements ReportSink {
 
   finding(raw: RawFinding): void {
     const file = raw.location?.path;
-    const skip = file ? byFile(this.#skipOf, file, () => this.#policy.skipPaths.find((g) => globMatches(g, file))) : undefined;
+    const skip =
+      file && this.#skipPaths.length ? byFile(this.#skipOf, file, () => this.#skipPaths.find((s) => s.matches(file))?.glob) : undefined;
     if (skip !== undefined) {
       this.#sink.skipped?.(raw.tool, skip);
       return;
@@ -608,8 +637,9 @@ export class PolicySink implements ReportSink {
       const ignored = this.#trivyIgnores.justification(raw);
       if (ignored) return ignored;
     }
-    if (raw.tool === 'semgrep' && file && policy.semgrepIgnore.length) {
-      const pattern = byFile(this.#semgrepIgnoredBy, file, () => gitignored(policy.semgrepIgnore, file));
+    const semgrepIgnore = this.#semgrepIgnore;
+    if (raw.tool === 'semgrep' && file && semgrepIgnore) {
+      const pattern = byFile(this.#semgrepIgnoredBy, file, () => semgrepIgnore(file));
       if (pattern) return `.semgrepignore: ${pattern}`;
     }
     if (policy.ignoreUnfixed && raw.unfixed) return 'ignore-unfixed: no fixed version yet';
@@ -617,7 +647,7 @@ export class PolicySink implements ReportSink {
       this.#byRule.get(raw.rule) ??
       (this.#byFingerprint.size ? (this.#byFingerprint.get(matchOf(raw)) ?? this.#byFingerprint.get(fingerprintOf(raw.key))) : undefined) ??
       (file && this.#byPath.length
-        ? byFile(this.#pathSuppressionOf, file, () => this.#byPath.find((s) => globMatches(s.value, file)))
+        ? byFile(this.#pathSuppressionOf, file, () => this.#byPath.find((s) => s.glob(file))?.suppression)
         : undefined);
     if (suppression) return `${suppression.reason} (suppressions ${suppression.where}, until ${suppression.expires})`;
     return undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,16 @@ import path from 'node:path';
 import { Inputs, InputError, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
 import { aggregateJob, EMPTY_POLICY, parseTrivyIgnore, readScanInputs, runScan, type AggregateJob, type ScanDeps } from '../src/index.ts';
 import { Aggregator } from '../src/aggregate.ts';
-import { licenceParts, PolicySink, trivyMatchers, type Suppression, type TrivyIgnoreEntry } from '../src/policy.ts';
+import {
+  gitignore,
+  globCompiler,
+  licenceParts,
+  pathGlob,
+  PolicySink,
+  policyMatchers,
+  type Suppression,
+  type TrivyIgnoreEntry,
+} from '../src/policy.ts';
 import type { Category } from '../src/model.ts';
 import { fixture } from './helpers.ts';
 
@@ -240,15 +249,50 @@ describe("the tools' ignore files, when reading their reports", () => {
     for (const f of findings.filter((x) => x.suppressed)) expect(f.justification).toBe(`.semgrepignore: ${folder}/`);
   });
 
-  it('decides per file, however often and in whatever order the findings name it', () => {
+  it('.semgrepignore patterns decide as Git decides for a .gitignore, names that start with a dot included', async () => {
+    const patterns = ['vendor/', '*.min.js', 'fixtures/', '/build', 'docs/**/*.md', 'tmp*'];
+    const files = [
+      ...['vendor/a.py', 'vendor/.bin/x.js', '.hidden.min.js', '.github/x.min.js', 'src/.cache/fixtures/a.py', 'src/fixtures'],
+      ...['build/x.py', 'src/build/x.py', 'docs/.drafts/a.md', 'docs/a.md', '.tmpfile', 'src/tmp1/a.py', 'src/a.py'],
+    ];
+    // the oracle: git check-ignore on the same patterns as a .gitignore
+    const repo = await workspace();
+    execFileSync('git', ['init', '-q', repo]);
+    await writeFile(path.join(repo, '.gitignore'), `${patterns.join('\n')}\n`);
+    const git = (file: string) => spawnSync('git', ['check-ignore', '--no-index', '-q', file], { cwd: repo }).status === 0;
+    const ignored = gitignore(await globCompiler(), patterns);
+    expect(files.map((f) => [f, ignored(f) !== undefined])).toEqual(files.map((f) => [f, git(f)]));
+    // and what Git decides here, read from the patterns: dot-named files and folders are no exception
+    expect(files.filter(git)).toEqual([
+      ...['vendor/a.py', 'vendor/.bin/x.js', '.hidden.min.js', '.github/x.min.js', 'src/.cache/fixtures/a.py'],
+      ...['build/x.py', 'docs/.drafts/a.md', 'docs/a.md', 'src/tmp1/a.py'],
+    ]);
+  });
+
+  it('skip-paths and suppression paths cover what is below them, names that start with a dot included', async () => {
+    const compile = await globCompiler();
+    const decide = (glob: string, files: string[]) => files.filter(pathGlob(compile, glob));
+    expect(decide('vendor/**', ['vendor/a.js', 'vendor/.bin/x.js', 'vendorx/a.js', 'src/vendor/a.js'])).toEqual([
+      'vendor/a.js',
+      'vendor/.bin/x.js',
+    ]);
+    expect(decide('**/testdata/**', ['a/testdata/x.py', 'a/.cache/testdata/x.py', '.testdata/x.py'])).toEqual([
+      'a/testdata/x.py',
+      'a/.cache/testdata/x.py',
+    ]);
+    expect(decide('./gen', ['gen/a.py', 'gen/.keep', 'general/a.py'])).toEqual(['gen/a.py', 'gen/.keep']);
+    expect(decide('**/*.min.js', ['a/b.min.js', '.hidden.min.js', 'a/.b/c.min.js'])).toEqual([
+      'a/b.min.js',
+      '.hidden.min.js',
+      'a/.b/c.min.js',
+    ]);
+  });
+
+  it('decides per file, however often and in whatever order the findings name it', async () => {
     const agg = new Aggregator();
     const suppression: Suppression = { kind: 'path', value: 'lib/old/**', reason: 'legacy', expires: '2099-12-31', where: 's.yml:1' };
-    const sink = new PolicySink(agg, {
-      ...EMPTY_POLICY,
-      skipPaths: ['gen/**'],
-      semgrepIgnore: ['vendor/', '!vendor/keep.py'],
-      suppressions: [suppression],
-    });
+    const policy = { ...EMPTY_POLICY, skipPaths: ['gen/**'], semgrepIgnore: ['vendor/', '!vendor/keep.py'], suppressions: [suppression] };
+    const sink = new PolicySink(agg, policy, await policyMatchers(policy));
     const files = ['gen/a.py', 'src/b.py', 'vendor/c.py', 'vendor/keep.py', 'lib/old/d.py'];
     // each file three times, interleaved
     for (let round = 0; round < 3; round++)
@@ -289,7 +333,8 @@ describe("the tools' ignore files, when reading their reports", () => {
       entry('AVD-KSV-0001', '.trivyignore.yaml', { category: 'misconfiguration' }),
     ];
     const agg = new Aggregator();
-    const sink = new PolicySink(agg, { ...EMPTY_POLICY, trivyIgnore: entries }, await trivyMatchers(entries));
+    const policy = { ...EMPTY_POLICY, trivyIgnore: entries };
+    const sink = new PolicySink(agg, policy, await policyMatchers(policy));
     // `sarif`: a finding of Trivy's SARIF, without what its JSON gives to match by (its package as `name@version` at most)
     const finding = (key: string, rule: string, category: Category, file?: string, pkg?: string, sarif = false) =>
       sink.finding({
