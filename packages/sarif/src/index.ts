@@ -19,6 +19,7 @@ export {
   globCompiler,
   pathGlob,
   PolicySink,
+  policyMatchers,
   EMPTY_POLICY,
   type FindingPolicy,
   type Suppression,
