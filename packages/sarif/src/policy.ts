@@ -390,11 +390,14 @@ export async function readSemgrepIgnore(root: string): Promise<string[]> {
 }
 
 /**
- * gitignore semantics (.semgrepignore): for a path, the last pattern that matches decides (`!`
- * re-includes); the pattern that ignores it, or undefined.
+ * gitignore semantics (.semgrepignore), as Git and Semgrep apply them: the folders of a path are
+ * decided from the top, then the file; for each, the last pattern that matches decides (`!`
+ * re-includes; a pattern ending in `/` matches folders only). A file in an ignored folder stays
+ * ignored whatever a later `!` says: Git and Semgrep never look inside that folder. Returns the
+ * pattern that ignores the path, or undefined.
  */
 export function gitignore(compile: GlobCompiler, patterns: readonly string[]): (file: string) => string | undefined {
-  const rules: { original: string; negated: boolean; itself?: Glob; below: Glob }[] = [];
+  const rules: { original: string; negated: boolean; dirOnly: boolean; glob: Glob }[] = [];
   for (const original of patterns) {
     let p = original.replace(/^\\/, '');
     const negated = original.startsWith('!');
@@ -404,13 +407,18 @@ export function gitignore(compile: GlobCompiler, patterns: readonly string[]): (
     const anchored = p.startsWith('/') || p.includes('/');
     p = p.replace(/^\//, '');
     if (!p) continue;
-    const base = anchored ? p : `**/${p}`;
-    rules.push({ original, negated, ...(dirOnly ? {} : { itself: compile(base) }), below: compile(`${base}/**`) });
+    rules.push({ original, negated, dirOnly, glob: compile(anchored ? p : `**/${p}`) });
   }
   return (file) => {
-    let decided: string | undefined;
-    for (const rule of rules) if (rule.itself?.(file) || rule.below(file)) decided = rule.negated ? undefined : rule.original;
-    return decided;
+    const parts = file.split('/');
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const folder = depth < parts.length;
+      const at = parts.slice(0, depth).join('/');
+      let decided: string | undefined;
+      for (const rule of rules) if ((folder || !rule.dirOnly) && rule.glob(at)) decided = rule.negated ? undefined : rule.original;
+      if (decided !== undefined || !folder) return decided;
+    }
+    return undefined;
   };
 }
 

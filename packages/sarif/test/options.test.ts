@@ -230,12 +230,13 @@ describe("the tools' ignore files, when reading their reports", () => {
     );
   });
 
-  it('.semgrepignore: findings in ignored paths are suppressed; a negation brings one back', async () => {
+  it('.semgrepignore: findings in ignored paths are suppressed; a negation brings back a file ignored by a file pattern', async () => {
     const report = await readJson<SemgrepReport>(SEMGREP);
     const paths = report.results.map((r) => r.path);
     const folder = path.posix.dirname(paths[0]!);
     const ws = await workspace();
-    await writeFile(path.join(ws, '.semgrepignore'), `# generated code\n${folder}/\n!${paths[0]}\n`);
+    // `folder/*` ignores the files (and folders) in it, not the folder: a `!` can bring one back
+    await writeFile(path.join(ws, '.semgrepignore'), `# generated code\n${folder}/*\n!${paths[0]}\n`);
     const result = await scan(ws, { 'semgrep-report': SEMGREP, 'fail-on': 'none' });
     const findings = await readJson<FindingOut[]>(result.findingsFile);
     const ignored = paths.filter((p) => p.startsWith(`${folder}/`) && p !== paths[0]);
@@ -246,14 +247,15 @@ describe("the tools' ignore files, when reading their reports", () => {
         .map((f) => f.location!.path)
         .sort(),
     ).toEqual(ignored.sort());
-    for (const f of findings.filter((x) => x.suppressed)) expect(f.justification).toBe(`.semgrepignore: ${folder}/`);
+    for (const f of findings.filter((x) => x.suppressed)) expect(f.justification).toBe(`.semgrepignore: ${folder}/*`);
   });
 
   it('.semgrepignore patterns decide as Git decides for a .gitignore, names that start with a dot included', async () => {
-    const patterns = ['vendor/', '*.min.js', 'fixtures/', '/build', 'docs/**/*.md', 'tmp*'];
+    const patterns = ['vendor/', '!vendor/keep.py', '*.min.js', 'fixtures/', '/build', 'docs/**/*.md', 'tmp*', 'lib/*', '!lib/keep.py'];
     const files = [
-      ...['vendor/a.py', 'vendor/.bin/x.js', '.hidden.min.js', '.github/x.min.js', 'src/.cache/fixtures/a.py', 'src/fixtures'],
-      ...['build/x.py', 'src/build/x.py', 'docs/.drafts/a.md', 'docs/a.md', '.tmpfile', 'src/tmp1/a.py', 'src/a.py'],
+      ...['vendor/a.py', 'vendor/keep.py', 'vendor/.bin/x.js', '.hidden.min.js', '.github/x.min.js', 'src/.cache/fixtures/a.py'],
+      ...['src/fixtures', 'build/x.py', 'src/build/x.py', 'docs/.drafts/a.md', 'docs/a.md', '.tmpfile', 'src/tmp1/a.py', 'src/a.py'],
+      ...['lib/keep.py', 'lib/other.py', 'lib/sub/keep.py'],
     ];
     // the oracle: git check-ignore on the same patterns as a .gitignore
     const repo = await workspace();
@@ -262,10 +264,11 @@ describe("the tools' ignore files, when reading their reports", () => {
     const git = (file: string) => spawnSync('git', ['check-ignore', '--no-index', '-q', file], { cwd: repo }).status === 0;
     const ignored = gitignore(await globCompiler(), patterns);
     expect(files.map((f) => [f, ignored(f) !== undefined])).toEqual(files.map((f) => [f, git(f)]));
-    // and what Git decides here, read from the patterns: dot-named files and folders are no exception
+    // and what Git decides here, read from the patterns: dot-named files and folders are no
+    // exception, and no `!` brings back a file of an ignored folder (vendor/keep.py; lib/sub/keep.py)
     expect(files.filter(git)).toEqual([
-      ...['vendor/a.py', 'vendor/.bin/x.js', '.hidden.min.js', '.github/x.min.js', 'src/.cache/fixtures/a.py'],
-      ...['build/x.py', 'docs/.drafts/a.md', 'docs/a.md', 'src/tmp1/a.py'],
+      ...['vendor/a.py', 'vendor/keep.py', 'vendor/.bin/x.js', '.hidden.min.js', '.github/x.min.js', 'src/.cache/fixtures/a.py'],
+      ...['build/x.py', 'docs/.drafts/a.md', 'docs/a.md', 'src/tmp1/a.py', 'lib/other.py', 'lib/sub/keep.py'],
     ]);
   });
 
@@ -291,7 +294,7 @@ describe("the tools' ignore files, when reading their reports", () => {
   it('decides per file, however often and in whatever order the findings name it', async () => {
     const agg = new Aggregator();
     const suppression: Suppression = { kind: 'path', value: 'lib/old/**', reason: 'legacy', expires: '2099-12-31', where: 's.yml:1' };
-    const policy = { ...EMPTY_POLICY, skipPaths: ['gen/**'], semgrepIgnore: ['vendor/', '!vendor/keep.py'], suppressions: [suppression] };
+    const policy = { ...EMPTY_POLICY, skipPaths: ['gen/**'], semgrepIgnore: ['vendor/*', '!vendor/keep.py'], suppressions: [suppression] };
     const sink = new PolicySink(agg, policy, await policyMatchers(policy));
     const files = ['gen/a.py', 'src/b.py', 'vendor/c.py', 'vendor/keep.py', 'lib/old/d.py'];
     // each file three times, interleaved
@@ -315,7 +318,7 @@ describe("the tools' ignore files, when reading their reports", () => {
     expect(decided.filter(([file]) => file === 'src/b.py' || file === 'vendor/keep.py').map(([, why]) => why)).toEqual(
       Array(6).fill('open'),
     );
-    expect(decided.filter(([file]) => file === 'vendor/c.py').map(([, why]) => why)).toEqual(Array(3).fill('.semgrepignore: vendor/'));
+    expect(decided.filter(([file]) => file === 'vendor/c.py').map(([, why]) => why)).toEqual(Array(3).fill('.semgrepignore: vendor/*'));
     expect(decided.filter(([file]) => file === 'lib/old/d.py').map(([, why]) => why)).toEqual(
       Array(3).fill('legacy (suppressions s.yml:1, until 2099-12-31)'),
     );
