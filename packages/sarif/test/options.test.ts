@@ -670,6 +670,50 @@ describe("the tools' ignore files, when reading their reports", () => {
     });
   });
 
+  it('a built-in check of recent Trivy, which writes no AVDID nor aliases, is found by its AVD ID and its old ID; a custom check is not', async () => {
+    const ws = await workspace();
+    await writeFile(path.join(ws, '.trivyignore'), 'AVD-DS-0001\nDS002\nAVD-CUSTOM-0001\ncustom0001\n');
+    // as Trivy 0.74.0 writes its Dockerfile checks (ID, Namespace; no AVDID, no Aliases), and one custom check
+    const misconf = (ID: string, Namespace: string, line: number) => ({
+      Type: 'Dockerfile Security Check',
+      ID,
+      Title: 't',
+      Message: 'm',
+      Namespace,
+      Query: `data.${Namespace}.deny`,
+      Severity: 'HIGH',
+      Status: 'FAIL',
+      CauseMetadata: { StartLine: line, EndLine: line },
+    });
+    const report = {
+      SchemaVersion: 2,
+      ArtifactName: '.',
+      ArtifactType: 'filesystem',
+      Results: [
+        {
+          Target: 'Dockerfile',
+          Class: 'config',
+          Type: 'dockerfile',
+          Misconfigurations: [
+            misconf('DS-0001', 'builtin.dockerfile.DS001', 1),
+            misconf('DS-0002', 'builtin.dockerfile.DS002', 2),
+            misconf('DS-0026', 'builtin.dockerfile.DS026', 3),
+            misconf('CUSTOM-0001', 'user.dockerfile.custom0001', 4),
+          ],
+        },
+      ],
+    };
+    await writeFile(path.join(ws, 'trivy.json'), JSON.stringify(report));
+    const result = await scan(ws, { 'trivy-report': 'trivy.json', 'fail-on': 'none' });
+    const findings = JSON.parse(await readFile(result.findingsFile, 'utf8')) as { rule: string; justification?: string }[];
+    expect(Object.fromEntries(findings.map((f) => [f.rule, f.justification ?? 'open']))).toEqual({
+      'DS-0001': '.trivyignore: AVD-DS-0001',
+      'DS-0002': '.trivyignore: DS002',
+      'DS-0026': 'open',
+      'CUSTOM-0001': 'open',
+    });
+  });
+
   it('.trivyignore.yaml: a purl or an expiry that is not one fails the run naming the entry, as Trivy refuses the file', async () => {
     const check = async (yaml: string, message: string) => {
       const ws = await workspace();

@@ -134,6 +134,23 @@ function codeLines(cause: JsonObject | undefined): string {
     .join('\n');
 }
 
+/**
+ * The ids Trivy's ignore files may name a misconfiguration by, in the order Trivy tries them: its
+ * ID, its AVDID, its aliases. Recent Trivy (0.74 here) writes neither AVDID nor aliases (`Aliases` is not in its
+ * JSON) but still honours the old names of its own checks: `AVD-` and the ID (`AVD-DS-0001`), and
+ * the check's package name (`DS001`, from `builtin.dockerfile.DS001`); those are added for a
+ * built-in check when the report gives no AVDID.
+ */
+function misconfigurationIds(m: JsonObject): string[] {
+  const id = str(m['ID']);
+  const avd = str(m['AVDID']);
+  const ids = [id, avd, ...strings(m['Aliases'])];
+  const namespace = str(m['Namespace']);
+  if (id && !avd && namespace?.startsWith('builtin.'))
+    ids.push(id.startsWith('AVD-') ? undefined : `AVD-${id}`, namespace.split('.').at(-1));
+  return [...new Set(ids.filter((x): x is string => !!x))];
+}
+
 function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): RawFinding | undefined {
   const id = str(m['ID']) ?? str(m['AVDID']);
   const status = str(m['Status']);
@@ -155,8 +172,7 @@ function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): Raw
     cwe: [],
     cve: [],
     helpUri: str(m['PrimaryURL']),
-    // Trivy tries the ID, then the AVDID, then the aliases
-    trivy: { ids: [str(m['ID']), str(m['AVDID']), ...strings(m['Aliases'])].filter((x): x is string => !!x), paths: scope.match.paths },
+    trivy: { ids: misconfigurationIds(m), paths: scope.match.paths },
   };
 }
 
