@@ -9,6 +9,7 @@ import type { ScanOptions } from './options.ts';
 import type { RepositoryLinks } from './report.ts';
 import { runnableScanners } from './scanners/index.ts';
 import { runAvailableScanners } from './scanners/run.ts';
+import { parseGitleaksIgnore } from './scanners/gitleaks.ts';
 import { loadBaseline, type BaselineJob } from './baseline.ts';
 import { isPullRequestEvent } from './pull-request.ts';
 import {
@@ -125,14 +126,10 @@ async function baselineOf(
   return { baseline };
 }
 
-/** Fingerprints listed in the repository's .gitleaksignore (comments and blank lines skipped). */
+/** Fingerprints listed in the repository's .gitleaksignore, read as Gitleaks reads them. */
 async function gitleaksIgnore(cwd: string): Promise<string[]> {
   const text = await readIgnoreFile(cwd, '.gitleaksignore', 'gitleaks-report');
-  if (text === undefined) return [];
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l && !l.startsWith('#'));
+  return text === undefined ? [] : parseGitleaksIgnore(text);
 }
 
 /**

@@ -85,22 +85,30 @@ function leakMessage(rule: string, description: string | undefined): string {
 }
 
 /**
- * Whether .gitleaksignore lists a leak's fingerprint: as written, without its commit (an entry
- * `file:rule:line` covers every commit), or with the commit shortened (Gitleaks 8.26 and later
- * write 7 characters where earlier versions wrote 40, and both forms are in use).
+ * Whether .gitleaksignore lists a leak's fingerprint, as Gitleaks decides (8.30.1, detect.go): the
+ * fingerprint as written, or without its commit (an entry `file:rule:line` covers every commit).
+ * A shortened commit is no match for Gitleaks, so it is none here either.
  */
 export function isIgnored(fingerprint: string, ignored: ReadonlySet<string>): boolean {
-  if (ignored.has(fingerprint) || ignored.has(withoutCommit(fingerprint))) return true;
-  const parts = fingerprint.split(':');
-  if (parts.length < 4 || !/^[0-9a-f]{7,40}$/i.test(parts[0]!)) return false;
-  const rest = parts.slice(1).join(':');
-  for (const entry of ignored) {
-    const colon = entry.indexOf(':');
-    const commit = entry.slice(0, colon);
-    if (colon < 7 || entry.slice(colon + 1) !== rest || !/^[0-9a-f]+$/i.test(commit)) continue;
-    if (commit.startsWith(parts[0]!) || parts[0]!.startsWith(commit)) return true;
+  return ignored.has(fingerprint) || ignored.has(withoutCommit(fingerprint));
+}
+
+/**
+ * The entries of a .gitleaksignore as Gitleaks reads them: lines trimmed, blank lines and `#`
+ * comments skipped, and the file part of a `file:rule:line` or `commit:file:rule:line` entry
+ * written with `/` (an entry written on Windows with `\` matches).
+ */
+export function parseGitleaksIgnore(text: string): string[] {
+  const entries: string[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const parts = line.split(':');
+    const file = parts.length === 3 ? 0 : parts.length === 4 ? 1 : -1;
+    if (file >= 0) parts[file] = parts[file]!.replaceAll('\\', '/');
+    entries.push(parts.join(':'));
   }
-  return false;
+  return entries;
 }
 
 function withoutCommit(fingerprint: string): string {
