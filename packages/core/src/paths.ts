@@ -176,7 +176,7 @@ function typeOf(stats: Stats): string {
   return 'a special file';
 }
 
-/** Bytes read at a time once a file has grown past the size it had when opened. */
+/** The least room added once a file is longer than the size it had when opened (the room doubles after it). */
 const GROWTH_CHUNK = 64 * 1024;
 
 /**
@@ -202,7 +202,9 @@ export async function readTextFile(file: string, maxBytes: number, refuse: (refu
     for (;;) {
       if (length === buffer.length) {
         if (length > maxBytes) tooLarge(length);
-        buffer = Buffer.concat([buffer, Buffer.allocUnsafe(Math.min(GROWTH_CHUNK, maxBytes + 1 - length))]);
+        const grown = Buffer.allocUnsafe(Math.min(Math.max(2 * length, length + GROWTH_CHUNK), maxBytes + 1));
+        buffer.copy(grown);
+        buffer = grown;
       }
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
       if (bytesRead === 0) break;

@@ -431,7 +431,11 @@ function packageMatches(purls: readonly Purl[], pkg: string | undefined): boolea
   const at = pkg?.lastIndexOf('@') ?? -1;
   if (!pkg || at <= 0) return false;
   const [name, version] = [pkg.slice(0, at), pkg.slice(at + 1)];
-  return purls.some((p) => (p.name === name || `${p.namespace}/${p.name}` === name) && (p.version === undefined || p.version === version));
+  return purls.some(
+    (p) =>
+      (p.name === name || (p.namespace !== undefined && `${p.namespace}/${p.name}` === name)) &&
+      (p.version === undefined || p.version === version),
+  );
 }
 
 /**
@@ -476,7 +480,7 @@ class TrivyIgnores {
   readonly #byFoldedId = new Map<string, TrivyIgnoreEntry[]>();
   readonly #parsePurl: ((text: string) => Purl) | undefined;
   /** Each entry's `paths` as matchers, made once. */
-  readonly #paths = new Map<TrivyIgnoreEntry, ((file: string) => boolean)[]>();
+  readonly #paths = new Map<TrivyIgnoreEntry, Glob[]>();
 
   constructor(entries: readonly TrivyIgnoreEntry[], matchers: PolicyMatchers = {}) {
     for (const entry of entries) {
