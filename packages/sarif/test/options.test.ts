@@ -251,10 +251,10 @@ describe("the tools' ignore files, when reading their reports", () => {
   });
 
   it('.semgrepignore patterns decide as Git decides for a .gitignore, names that start with a dot included', async () => {
-    const patterns = ['vendor/', '!vendor/keep.py', '*.min.js', 'fixtures/', '/build', 'docs/**/*.md', 'tmp*', 'lib/*', '!lib/keep.py'];
+    const patterns = ['vendor/', '!vendor/keep.py', '*.min.js', 'fixtures/', '/build', 'guide/**/*.md', 'tmp*', 'lib/*', '!lib/keep.py'];
     const files = [
       ...['vendor/a.py', 'vendor/keep.py', 'vendor/.bin/x.js', '.hidden.min.js', '.github/x.min.js', 'src/.cache/fixtures/a.py'],
-      ...['src/fixtures', 'build/x.py', 'src/build/x.py', 'docs/.drafts/a.md', 'docs/a.md', '.tmpfile', 'src/tmp1/a.py', 'src/a.py'],
+      ...['src/fixtures', 'build/x.py', 'src/build/x.py', 'guide/.drafts/a.md', 'guide/a.md', '.tmpfile', 'src/tmp1/a.py', 'src/a.py'],
       ...['lib/keep.py', 'lib/other.py', 'lib/sub/keep.py'],
     ];
     // the oracle: git check-ignore on the same patterns as a .gitignore
@@ -268,7 +268,7 @@ describe("the tools' ignore files, when reading their reports", () => {
     // exception, and no `!` brings back a file of an ignored folder (vendor/keep.py; lib/sub/keep.py)
     expect(files.filter(git)).toEqual([
       ...['vendor/a.py', 'vendor/keep.py', 'vendor/.bin/x.js', '.hidden.min.js', '.github/x.min.js', 'src/.cache/fixtures/a.py'],
-      ...['build/x.py', 'docs/.drafts/a.md', 'docs/a.md', 'src/tmp1/a.py', 'lib/other.py', 'lib/sub/keep.py'],
+      ...['build/x.py', 'guide/.drafts/a.md', 'guide/a.md', 'src/tmp1/a.py', 'lib/other.py', 'lib/sub/keep.py'],
     ]);
   });
 
