@@ -119,6 +119,7 @@ export async function readSuppressions(
   });
   // zod and yaml are loaded when a file needs them: they stay out of the workers that read the reports
   const [{ z }, { isMap, isSeq, LineCounter, parseDocument }] = await Promise.all([import('zod'), import('yaml')]);
+  const schema = entrySchema(z);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const fail = (problems: string[]): never => {
@@ -143,7 +144,7 @@ export async function readSuppressions(
     const line = range ? lines.linePos(range[0]).line : undefined;
     const where = `${shown}:${line ?? `entry ${index + 1}`}`;
     const value = (item as { toJSON?: () => unknown })?.toJSON?.() ?? item;
-    const parsed = entrySchema(z).safeParse(value);
+    const parsed = schema.safeParse(value);
     if (!parsed.success) {
       const messages = parsed.error.issues.map((issue) =>
         issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}` : issue.message,
@@ -323,13 +324,14 @@ export async function parseTrivyIgnoreYaml(
   if (typeof data !== 'object' || Array.isArray(data)) bad('the document is not a mapping');
   const entries: TrivyIgnoreEntry[] = [];
   let parsePurl: ((text: string) => Purl) | undefined;
+  const schema = trivyYamlEntry(z);
   for (const [key, list] of Object.entries(data as Record<string, unknown>)) {
     const category = TRIVY_LISTS[key];
     if (!category) bad(`unknown key '${key}'`);
     if (list === null) continue;
     if (!Array.isArray(list)) bad(`'${key}' is not a list`);
     for (const [i, item] of (list as unknown[]).entries()) {
-      const parsed = trivyYamlEntry(z).safeParse(item);
+      const parsed = schema.safeParse(item);
       if (!parsed.success) bad(`${key}[${i}] needs an id (${parsed.error.issues[0]?.message ?? 'invalid'})`);
       const e = parsed.data!;
       if (e.expired_at !== undefined && e.expired_at !== null) {
