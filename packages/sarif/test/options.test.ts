@@ -742,6 +742,32 @@ describe("the tools' ignore files, when reading their reports", () => {
     ]);
   });
 
+  it("Grype's ignored matches (its ignore rules, a VEX document) are kept as suppressed, with the rules' reasons", async () => {
+    // Grype's own presenter golden report, with its matches set aside as Grype writes an
+    // IgnoredMatch (grype/presenter/models/ignore.go): the match's fields, plus appliedIgnoreRules
+    const report = await readJson<{ matches: Record<string, unknown>[]; ignoredMatches?: unknown[] }>(
+      fixture('grype/grype-json-dir-golden.json'),
+    );
+    const [low, critical] = report.matches;
+    report.matches = [];
+    report.ignoredMatches = [
+      { ...low, appliedIgnoreRules: [{ vulnerability: 'CVE-1999-0001', reason: 'not reachable from the service', namespace: '' }] },
+      {
+        ...critical,
+        appliedIgnoreRules: [{ namespace: 'vex', 'vex-status': 'not_affected', 'vex-justification': 'vulnerable_code_not_present' }],
+      },
+    ];
+    const ws = await workspace();
+    await writeFile(path.join(ws, 'grype.json'), JSON.stringify(report));
+    const result = await scan(ws, { reports: 'grype.json', 'fail-on': 'low' });
+    const findings = await readJson<FindingOut[]>(result.findingsFile);
+    expect(findings.map((f) => [f.rule, f.severity, f.suppressed, f.justification])).toEqual([
+      ['CVE-1999-0002', 'CRITICAL', true, 'Grype: VEX not_affected (vulnerable_code_not_present)'],
+      ['CVE-1999-0001', 'LOW', true, 'Grype: not reachable from the service'],
+    ]);
+    expect(result.counts.total).toBe(0);
+  });
+
   it('licence expressions are split into the parts Trivy checks one by one; what is not an expression has none', () => {
     expect(licenceParts('mit AND GPL-2.0-or-later')).toEqual(['mit', 'GPL-2.0-or-later']);
     expect(licenceParts('(MIT OR Apache-2.0) AND GPL-2.0+ WITH Classpath-exception-2.0')).toEqual([

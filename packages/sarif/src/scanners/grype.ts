@@ -30,13 +30,34 @@ function subjectOf(doc: JsonObject): string {
   return str(target) ?? str(obj(target)?.['userInput']) ?? str(obj(doc['source'])?.['type']) ?? 'scanned artifact';
 }
 
-function readMatch(item: unknown, index: number, subject: string, image: boolean, ctx: ParseContext): void {
+/**
+ * Why Grype ignored a match (`ignoredMatches[].appliedIgnoreRules`, from the ignore rules of its
+ * configuration or a VEX document): each rule's reason, else its VEX status and justification,
+ * else its fix state, else the vulnerability it names.
+ */
+function ignoredBecause(match: JsonObject): string {
+  const reasons = arr(match['appliedIgnoreRules']).map((item) => {
+    const rule = obj(item) ?? {};
+    const vex = str(rule['vex-status']);
+    const justification = str(rule['vex-justification']);
+    if (str(rule['reason'])) return str(rule['reason'])!;
+    if (vex) return `VEX ${vex}${justification ? ` (${justification})` : ''}`;
+    if (str(rule['fix-state'])) return `fix state ${str(rule['fix-state'])}`;
+    return str(rule['vulnerability']) ? `an ignore rule for ${str(rule['vulnerability'])}` : 'an ignore rule';
+  });
+  return `Grype: ${[...new Set(reasons)].join('; ') || 'an ignore rule'}`;
+}
+
+function readMatch(item: unknown, index: number, subject: string, image: boolean, ctx: ParseContext, ignored = false): void {
   const match = obj(item);
   const v = obj(match?.['vulnerability']);
   const artifact = obj(match?.['artifact']);
   const id = str(v?.['id']);
   if (!match || !v || !id || !artifact)
-    throw new ReportError(ctx.file, `match ${index} has no vulnerability id or artifact; expected a Grype JSON report`);
+    throw new ReportError(
+      ctx.file,
+      `${ignored ? 'ignored match' : 'match'} ${index} has no vulnerability id or artifact; expected a Grype JSON report`,
+    );
   const pkg = `${str(artifact['name']) ?? 'unknown-package'}@${str(artifact['version']) ?? ''}`;
   const where = str(obj(arr(artifact['locations'])[0])?.['path']);
   const path = where ? normalisePath(where.replace(/^\//, ''), ctx.root) : undefined;
@@ -54,7 +75,8 @@ function readMatch(item: unknown, index: number, subject: string, image: boolean
     // image layers are not repository files: those findings name the image instead
     ...(path && !image && isRepositoryPath(path) ? { location: { path } } : { target: where ? `${subject}: ${where}` : subject }),
     package: pkg,
-    suppressed: false,
+    suppressed: ignored,
+    ...(ignored ? { justification: ignoredBecause(match) } : {}),
     unfixed: fixed.length === 0,
     cwe: [],
     cve: cveIds([id, ...arr(match['relatedVulnerabilities']).map((r) => str(obj(r)?.['id']) ?? '')]),
@@ -68,6 +90,8 @@ export function parseGrypeJson(doc: JsonObject, ctx: ParseContext): void {
   const subject = subjectOf(doc);
   const image = /^(?:image|docker)/.test(str(obj(doc['source'])?.['type']) ?? '');
   arr(doc['matches']).forEach((m, i) => readMatch(m, i, subject, image, ctx));
+  // matches its ignore rules or a VEX document set aside: kept, as suppressed, with the rules' reasons
+  arr(doc['ignoredMatches']).forEach((m, i) => readMatch(m, i, subject, image, ctx, true));
 }
 
 export const grype: Scanner = {
