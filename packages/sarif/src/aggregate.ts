@@ -278,7 +278,8 @@ export class Aggregator implements ReportSink {
       fingerprint,
       match: matchOf(raw),
       suppressed: raw.suppressed,
-      justification: raw.justification,
+      // a reason from a report or an ignore file: shown, and redacted, as every text of a report
+      justification: raw.justification === undefined ? undefined : intern(raw.justification),
       cwe: this.#list(raw.cwe),
       cve: this.#list(raw.cve),
       helpUri: raw.helpUri === undefined ? undefined : this.#recently(raw.helpUri),
@@ -627,7 +628,7 @@ export class Aggregator implements ReportSink {
 
   #redact(f: Finding, texts: FindingTexts): void {
     const secrets = this.secrets;
-    const [tools, title, message, target, rule, path, helpUri, pkg, report] = texts;
+    const [tools, title, message, target, rule, path, helpUri, pkg, report, justification] = texts;
     f.title = secrets.redact(title);
     f.message = secrets.redact(message);
     f.target = this.#redactOne(target);
@@ -636,13 +637,19 @@ export class Aggregator implements ReportSink {
     f.helpUri = this.#redactOne(helpUri);
     f.package = this.#redactOne(pkg);
     f.report = this.#redactOne(report)!;
+    f.justification = this.#redactOne(justification);
     if (f.location && path !== undefined) {
       const redacted = this.#redactOne(path)!;
       if (redacted !== f.location.path) f.location = { ...f.location, path: redacted };
     }
     const changed = f.title !== title || f.message !== message || f.target !== target || f.rule !== rule || f.tools !== tools;
     if (
-      (changed || f.helpUri !== helpUri || f.package !== pkg || f.location?.path !== path || f.report !== report) &&
+      (changed ||
+        f.helpUri !== helpUri ||
+        f.package !== pkg ||
+        f.location?.path !== path ||
+        f.report !== report ||
+        f.justification !== justification) &&
       !this.#originals.has(f)
     )
       this.#originals.set(f, texts);
@@ -660,6 +667,7 @@ type FindingTexts = [
   helpUri: string | undefined,
   pkg: string | undefined,
   report: string,
+  justification: string | undefined,
 ];
 
 /** `texts` mapped by `map`, which is called once per distinct text. */
@@ -670,7 +678,7 @@ function eachDistinct(texts: readonly string[], map: (text: string) => string): 
 }
 
 function textsOf(f: Finding): FindingTexts {
-  return [f.tools, f.title, f.message, f.target, f.rule, f.location?.path, f.helpUri, f.package, f.report];
+  return [f.tools, f.title, f.message, f.target, f.rule, f.location?.path, f.helpUri, f.package, f.report, f.justification];
 }
 
 /** A duplicate was found: the finding keeps the highest severity, stays suppressed only if both were, and lists every tool once. */

@@ -768,6 +768,34 @@ describe("the tools' ignore files, when reading their reports", () => {
     expect(result.counts.total).toBe(0);
   });
 
+  it('a reason a report gives for a suppression is redacted and shows its control characters, as every text of a report', async () => {
+    // a hostile Grype report: its ignore rule's reason holds a secret another real report gave
+    // (Gitleaks), a token of a known format, a bell and a workflow command after a line break
+    const leaks = await readJson<{ Secret: string }[]>(fixture('gitleaks/gitleaks-8.30.1-generic-api-key-80.json'));
+    const token = `ghp_${'x7Kq'.repeat(9)}`;
+    const report = await readJson<{ matches: Record<string, unknown>[]; ignoredMatches?: unknown[] }>(
+      fixture('grype/grype-json-dir-golden.json'),
+    );
+    const reason = `accepted: ${leaks[0]!.Secret} and ${token}\u0007\n::error::owned`;
+    report.ignoredMatches = [{ ...report.matches[0], appliedIgnoreRules: [{ vulnerability: 'CVE-1999-0001', reason }] }];
+    report.matches = [];
+    const ws = await workspace();
+    await writeFile(path.join(ws, 'grype.json'), JSON.stringify(report));
+    const result = await scan(ws, {
+      reports: 'grype.json',
+      'gitleaks-report': fixture('gitleaks/gitleaks-8.30.1-generic-api-key-80.json'),
+      'fail-on': 'none',
+    });
+    const [findings, sarif] = await Promise.all([readFile(result.findingsFile, 'utf8'), readFile(result.sarifFile, 'utf8')]);
+    for (const out of [findings, sarif]) {
+      expect(out).toContain('accepted: ');
+      expect(out).not.toContain(leaks[0]!.Secret);
+      expect(out).not.toContain(token);
+      expect(out).not.toContain('\\u0007'); // JSON's escape of a raw bell
+    }
+    expect((JSON.parse(findings) as FindingOut[]).find((f) => f.rule === 'CVE-1999-0001')!.justification).toContain('\\x07');
+  });
+
   it('licence expressions are split into the parts Trivy checks one by one; what is not an expression has none', () => {
     expect(licenceParts('mit AND GPL-2.0-or-later')).toEqual(['mit', 'GPL-2.0-or-later']);
     expect(licenceParts('(MIT OR Apache-2.0) AND GPL-2.0+ WITH Classpath-exception-2.0')).toEqual([
