@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gitignore, globCompiler, readSemgrepIgnore } from '@pipeline-toolkit/sarif';
-import { requireTool } from '@pipeline-toolkit/testing';
+import { requireTool, writeFiles } from '@pipeline-toolkit/testing';
 
 /**
  * security-scan applies a repository's .semgrepignore to Semgrep reports made elsewhere. It must
@@ -22,10 +22,7 @@ const FILES = [
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'ptk-semgrepignore-'));
-  for (const file of FILES) {
-    await mkdir(path.dirname(path.join(dir, 'tree', file)), { recursive: true });
-    await writeFile(path.join(dir, 'tree', file), 'eval(input())\n');
-  }
+  await writeFiles(path.join(dir, 'tree'), Object.fromEntries(FILES.map((file) => [file, 'eval(input())\n'])));
   await writeFile(path.join(dir, 'tree', '.semgrepignore'), `# as in a repository\n${PATTERNS.join('\n')}\n`);
   await writeFile(
     path.join(dir, 'rule.yml'),

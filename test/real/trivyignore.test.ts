@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Inputs, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
 import { readScanInputs, runScan } from '@pipeline-toolkit/sarif';
-import { requireTool } from '@pipeline-toolkit/testing';
+import { requireTool, writeFiles } from '@pipeline-toolkit/testing';
 
 /**
  * security-scan applies a repository's .trivyignore.yaml to Trivy reports made without it. It must
@@ -43,10 +43,7 @@ const repo = () => path.join(dir, 'repo');
 beforeAll(async () => {
   trivy = requireTool('trivy').path;
   dir = await mkdtemp(path.join(tmpdir(), 'ptk-trivyignore-'));
-  for (const [name, text] of Object.entries(FILES)) {
-    await mkdir(path.dirname(path.join(repo(), name)), { recursive: true });
-    await writeFile(path.join(repo(), name), text);
-  }
+  await writeFiles(repo(), FILES);
   await writeFile(path.join(dir, 'ignore.yaml'), IGNORE);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -1,5 +1,5 @@
 import { constants, lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { lstat, mkdir, open, realpath } from 'node:fs/promises';
+import { mkdir, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from './errors.ts';
 import { formatBytes, quoteValue } from './text.ts';
@@ -229,19 +229,13 @@ export async function readRepositoryText(
   maxBytes: number,
   refuse: (refusal: FileRefusal) => never,
 ): Promise<string | undefined> {
-  const absolute = path.resolve(root, file);
-  try {
-    await lstat(absolute);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
   let real: string;
   try {
-    real = await realpath(absolute);
-  } catch {
-    // a link to nothing: no file there
-    return undefined;
+    real = await realpath(path.resolve(root, file));
+  } catch (error) {
+    // no file there, or a link to nothing
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
   if (!isInside(realRoot(root), real)) refuse({ kind: 'outside', target: real });
   return readTextFile(real, maxBytes, refuse);

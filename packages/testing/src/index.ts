@@ -4,6 +4,7 @@ export {
   parseWorkflowCommands,
   runBundle,
   repoRoot,
+  writeFiles,
   type RunnerEnv,
   type BundleRun,
   type WorkflowCommand,
