@@ -113,6 +113,13 @@ describe('command checks (existing test suites with JUnit XML)', () => {
     });
   });
 
+  it('fails, naming the report, when the command leaves a named pipe where its report should be (never waiting for a writer)', async () => {
+    const script = "require('node:child_process').execFileSync('mkfifo', [process.argv[1]])";
+    const command = JSON.stringify({ run: [process.execPath, '-e', script, 'pipe.xml'], junit: 'pipe.xml' });
+    const { check } = await run(await suite(`checks:\n  - name: pytest\n    command: ${command}\n`), { target: 'local', cwd: dir });
+    expect(check('pytest')).toMatchObject({ status: 'failed', message: 'the JUnit report pipe.xml is a named pipe, not a regular file' });
+  });
+
   it('fails when the command is missing', async () => {
     const s = await suite('checks:\n  - name: pytest\n    command: { run: [no-such-test-runner-xyz], junit: r.xml }\n');
     const { check } = await run(s, { target: 'local', cwd: dir });
