@@ -180,7 +180,8 @@ export class ShardOutput {
     const where = places[segment.bucket]!;
     for (let i = 0; i < segment.count; i++) {
       const f = list[i]!;
-      out.write(`${i || !segment.first ? ',' : ''}${resultJson(f, where[i]!, indexes.get(f.rule)!)}\n`);
+      const index = indexes.get(f.rule)!;
+      out.write(`${i || !segment.first ? ',' : ''}${resultJson(f, where[i]!, index, run.rules[index]!.severity)}\n`);
     }
     return out.position - start;
   }

@@ -145,10 +145,16 @@ function suppressionJson(justification: string | undefined): string {
   return `"suppressions":[{"kind":"external","status":"accepted"${reason}}],`;
 }
 
-/** One result, written as text directly (it is the bulk of the file: up to 25,000 per run). */
-export function resultJson(f: Finding, where: Location, ruleIndex: number): string {
+/**
+ * One result, written as text directly (it is the bulk of the file: up to 25,000 per run).
+ * `ruleSeverity` is its rule's: the highest of the rule's results (GitHub takes an alert's security
+ * severity from its rule). A result less severe than its rule carries its own `security-severity`,
+ * which SARIF readers take before the rule's (ADR-043).
+ */
+export function resultJson(f: Finding, where: Location, ruleIndex: number, ruleSeverity: Severity): string {
   const message = truncate(f.message || f.title || f.rule, GITHUB_LIMITS.messageChars);
-  const properties = `"severity":"${f.severity}"${f.tools.length > 1 ? `,"tools":${listJson(f.tools)}` : ''}${f.target ? `,"target":${quote(f.target)}` : ''}${f.package ? `,"package":${quote(f.package)}` : ''}`;
+  const own = f.severity === ruleSeverity ? '' : `,"security-severity":"${SECURITY_SEVERITY[f.severity]}"`;
+  const properties = `"severity":"${f.severity}"${own}${f.tools.length > 1 ? `,"tools":${listJson(f.tools)}` : ''}${f.target ? `,"target":${quote(f.target)}` : ''}${f.package ? `,"package":${quote(f.package)}` : ''}`;
   return (
     `{"ruleId":${quote(f.rule)},"ruleIndex":${ruleIndex},"level":"${SARIF_LEVEL[f.severity]}","message":{"text":${JSON.stringify(message)}},` +
     `"locations":[{"physicalLocation":{"artifactLocation":{"uri":${uriOf(where.path)}},"region":${regionJson(where)}}}],` +

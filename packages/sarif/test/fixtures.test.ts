@@ -74,6 +74,11 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'checkov/checkov-3.3.30-terraform.json': { kind: 'checkov', tools: ['checkov'], counts: { MEDIUM: 10, suppressed: 1 } },
   // Three frameworks: dockerfile 2 failed + kubernetes 20 + terraform 10 failed and 1 skipped.
   'checkov/checkov-3.3.30-multi-framework.json': { kind: 'checkov', tools: ['checkov'], counts: { MEDIUM: 32, suppressed: 1 } },
+  // Checkov with nothing to scan writes its summary alone (3.3.30 run here; 2.1.269 from DefectDojo): no findings
+  'checkov/checkov-3.3.30-nothing-scanned.json': { kind: 'checkov', tools: ['checkov'], counts: {} },
+  'checkov/checkov-2.1.269-nothing-scanned.json': { kind: 'any', tools: ['checkov'], counts: {} },
+  // a terraform file Checkov could not parse: no checks, one problem (see variants.test.ts)
+  'checkov/checkov-3.3.30-parsing-error.json': { kind: 'any', tools: ['checkov'], counts: {} },
   // Grype JSON: Critical and Low, one of each
   'grype/grype-json-dir-golden.json': { kind: 'grype', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
   'grype/grype-json-image-golden.json': { kind: 'any', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
@@ -81,6 +86,10 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'other/codeql-action-tool-names.sarif': { kind: 'sarif', tools: ['codeql-command-line-toolchain', 'eslint', 'unnamed-tool'], counts: {} },
   'other/codeql-action-valid-multirun.sarif': { kind: 'sarif', tools: ['lgtm-com', 'codeql-command-line-toolchain'], counts: { LOW: 3 } },
   'other/dockle-0.3.15-image-no-locations.sarif': { kind: 'sarif', tools: ['dockle'], counts: { HIGH: 1, LOW: 3 } },
+  // One rule's results at several levels: Flawfinder 2 error, 1 warning, 51 note of which one is `kind: pass`;
+  // Snyk Code 12 error, 24 warning, 3 note (two results on one line, at columns 77 and 111, stay two)
+  'other/flawfinder-mixed-levels.sarif': { kind: 'sarif', tools: ['flawfinder'], counts: { HIGH: 2, MEDIUM: 1, LOW: 50 } },
+  'other/snyk-code-mixed-levels.json': { kind: 'any', tools: ['snykcode'], counts: { HIGH: 12, MEDIUM: 24, LOW: 3 } },
   // Grype SARIF through Grype's own input
   'grype/grype-0.34.7-cxf.sarif': { kind: 'grype', tools: ['grype'], counts: { CRITICAL: 1, HIGH: 11, MEDIUM: 4, LOW: 6 } },
 };

@@ -110,6 +110,26 @@ describe('report variants', () => {
     await expect(load(text, 'gitleaks')).rejects.toThrow(/is a Checkov JSON report; expected a Gitleaks JSON or SARIF report/);
   });
 
+  it("Checkov's summary alone (nothing scanned) is an empty Checkov report; one that counts failed checks it does not list is refused", async () => {
+    const text = await readFile(fixture('checkov/checkov-3.3.30-nothing-scanned.json'), 'utf8');
+    for (const kind of ['checkov', 'any'] as ReportKind[]) {
+      const agg = await load(text, kind);
+      expect([agg.findings(), agg.tools]).toEqual([
+        [],
+        [{ id: 'checkov', name: 'Checkov', informationUri: 'https://www.checkov.io', version: '3.3.30' }],
+      ]);
+    }
+    await expect(load(text, 'gitleaks')).rejects.toThrow(/is a Checkov JSON report; expected a Gitleaks/);
+    const lost = JSON.stringify({ ...JSON.parse(text), failed: 3, skipped: 1 });
+    await expect(load(lost, 'any')).rejects.toThrow(/is a Checkov summary counting 3 failed, 1 skipped checks without listing them/);
+  });
+
+  it('files Checkov could not parse are problems of the scan (real Checkov 3.3.30 report)', async () => {
+    const agg = await aggregate([['checkov/checkov-3.3.30-parsing-error.json', 'checkov']]);
+    // results.parsing_errors of the file: the absolute path of the cut-off main.tf it was run on
+    expect(agg.problems).toEqual(['Checkov (terraform) could not parse /tmp/checkov-run/broken/main.tf: its checks did not run there.']);
+  });
+
   it('Trivy before 0.20 (a bare array) is a Trivy report, not a Gitleaks one', async () => {
     const text = await readFile(fixture('trivy/trivy-legacy-array-mix.json'), 'utf8');
     await expect(load(text, 'gitleaks')).rejects.toThrow(/is a Trivy JSON report; expected a Gitleaks/);

@@ -114,6 +114,51 @@ describe('writeSarif', () => {
     expect(githubUploadProblems(lineZero)).toEqual(['r: startLine 0']);
   });
 
+  it("gives a rule its results' highest security-severity, and a less severe result its own (real Flawfinder and Snyk Code SARIF)", async () => {
+    const { log } = await written(
+      await aggregate([
+        ['other/flawfinder-mixed-levels.sarif', 'sarif'],
+        ['other/snyk-code-mixed-levels.json', 'sarif'],
+      ]),
+    );
+    type Rule = { id: string; defaultConfiguration: { level: string }; properties: { 'security-severity': string } };
+    type Result = { ruleId: string; ruleIndex: number; level: string; properties: { severity: string; 'security-severity'?: string } };
+    const runs = log.runs as { tool: { driver: { rules: Rule[] } }; results: Result[] }[];
+    const rule = (id: string) => runs.flatMap((r) => r.tool.driver.rules).find((r) => r.id === id)!;
+    const levels = (id: string) =>
+      [
+        ...new Set(
+          runs
+            .flatMap((r) => r.results)
+            .filter((r) => r.ruleId === id)
+            .map((r) => r.level),
+        ),
+      ].sort();
+    // from the files: FF1021 has error and note results, FF1048 error and warning, Snyk's javascript/XSS error and warning
+    expect([levels('FF1021'), levels('FF1048'), levels('javascript/XSS')]).toEqual([
+      ['error', 'note'],
+      ['error', 'warning'],
+      ['error', 'warning'],
+    ]);
+    for (const id of ['FF1021', 'FF1048', 'javascript/XSS'])
+      expect([rule(id).properties['security-severity'], rule(id).defaultConfiguration.level]).toEqual(['8.0', 'error']);
+    // every result's security-severity (its own, else its rule's) is that of its own severity; its own only when it is lower
+    const SCORE: Record<string, string> = { CRITICAL: '9.5', HIGH: '8.0', MEDIUM: '5.5', LOW: '2.0', INFO: '0.0' };
+    const wrong = runs.flatMap((run) =>
+      run.results.flatMap((r) => {
+        const ruleScore = run.tool.driver.rules[r.ruleIndex]!.properties['security-severity'];
+        const own = r.properties['security-severity'];
+        const score = own ?? ruleScore;
+        return score !== SCORE[r.properties.severity] || own === ruleScore
+          ? [`${r.ruleId} ${r.properties.severity}: ${own}/${ruleScore}`]
+          : [];
+      }),
+    );
+    expect(wrong).toEqual([]);
+    const xss = runs.flatMap((r) => r.results).filter((r) => r.ruleId === 'javascript/XSS');
+    expect(xss.filter((r) => r.properties['security-severity'] === '5.5').length).toBe(7);
+  });
+
   it('gives level, numeric security-severity and the security tag per the severity table', async () => {
     const { log } = await written(
       await aggregate([

@@ -12,6 +12,23 @@ export function isCheckovReport(doc: unknown): boolean {
   return !!o && typeof o['check_type'] === 'string' && ('results' in o || 'summary' in o);
 }
 
+const COUNTS = ['passed', 'failed', 'skipped'] as const;
+
+/**
+ * What Checkov writes with `-o json` when no framework found anything to scan: its summary alone,
+ * `{ passed, failed, skipped, parsing_errors, resource_count, checkov_version }`
+ * (`Report("").get_summary()` in its runner_registry.py).
+ */
+function isCheckovSummary(doc: unknown): boolean {
+  const o = obj(doc);
+  return !!o && typeof o['checkov_version'] === 'string' && !('check_type' in o) && COUNTS.every((k) => typeof o[k] === 'number');
+}
+
+/** A report of Checkov's: one framework's, or the summary it writes when nothing was scanned. */
+function isCheckovDocument(doc: unknown): boolean {
+  return isCheckovReport(doc) || isCheckovSummary(doc);
+}
+
 /**
  * Checkov's `severity` (null without a platform key: then nothing is stated and the finding is
  * MEDIUM, as SARIF's default level); an unrecognised value is listed as a warning.
@@ -58,6 +75,22 @@ function readFramework(report: JsonObject, ctx: ParseContext): void {
   for (const c of arr(results?.['failed_checks'])) readCheck(c, checkType, false, ctx);
   // checks skipped in the code (`#checkov:skip=`) are kept as suppressed
   for (const c of arr(results?.['skipped_checks'])) readCheck(c, checkType, true, ctx);
+  // files Checkov could not parse were not checked: the summary says so, as it does Semgrep's errors
+  for (const file of arr(results?.['parsing_errors'])) {
+    const name = str(file);
+    if (name) ctx.sink.problem(`Checkov (${checkType}) could not parse ${normalisePath(name, ctx.root)}: its checks did not run there.`);
+  }
+}
+
+/** The summary alone: nothing was scanned, unless it counts failed or skipped checks that it does not list (they would be lost). */
+function readSummary(summary: JsonObject, ctx: ParseContext): void {
+  ctx.sink.tool({ ...CHECKOV, version: str(summary['checkov_version']) });
+  const counted = (['failed', 'skipped'] as const).filter((k) => summary[k] !== 0).map((k) => `${String(summary[k])} ${k}`);
+  if (counted.length)
+    throw new ReportError(
+      ctx.file,
+      `is a Checkov summary counting ${counted.join(', ')} checks without listing them; expected a Checkov JSON report (\`-o json\`)`,
+    );
 }
 
 /** One framework's report, or (several frameworks) one element of Checkov's bare array. */
@@ -71,6 +104,7 @@ export function readCheckovElement(item: unknown, index: number, ctx: ParseConte
 export function parseCheckovJson(doc: unknown, ctx: ParseContext): void {
   ctx.sink.tool({ ...CHECKOV });
   if (Array.isArray(doc)) doc.forEach((item, i) => readCheckovElement(item, i, ctx));
+  else if (isCheckovSummary(doc)) readSummary(obj(doc)!, ctx);
   else readCheckovElement(doc, 0, ctx);
 }
 
@@ -80,7 +114,7 @@ export const checkov: Scanner = {
   formats: "JSON (`-o json`: one framework's object or several frameworks' array) or SARIF",
   severity: '`severity` (set only with a platform key); else MEDIUM',
   sarifDriver: /^checkov$/i,
-  detect: isCheckovReport,
+  detect: isCheckovDocument,
   detectElement: isCheckovReport,
   parse: parseCheckovJson,
   readElement: readCheckovElement,
