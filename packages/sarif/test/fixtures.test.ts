@@ -90,6 +90,16 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   // Snyk Code 12 error, 24 warning, 3 note (two results on one line, at columns 77 and 111, stay two)
   'other/flawfinder-mixed-levels.sarif': { kind: 'sarif', tools: ['flawfinder'], counts: { HIGH: 2, MEDIUM: 1, LOW: 50 } },
   'other/snyk-code-mixed-levels.json': { kind: 'any', tools: ['snykcode'], counts: { HIGH: 12, MEDIUM: 24, LOW: 3 } },
+  // messages as messageStrings ids (Contrast Security via the SARIF SDK): 11 error, 7 note, 12 warning by default
+  'other/contrast-webgoat-message-strings.sarif': { kind: 'sarif', tools: ['contrast-security'], counts: { HIGH: 11, MEDIUM: 12, LOW: 7 } },
+  // SRCROOT a web address; rule security-severity 1 critical, 4 high, 2 medium
+  'other/sarif-sdk-cwe-sample-remote-srcroot.sarif': {
+    kind: 'sarif',
+    tools: ['cwesamplerscanner'],
+    counts: { CRITICAL: 1, HIGH: 4, MEDIUM: 2 },
+  },
+  // OWASP ZAP: results at web addresses; 1 error, 4 warning, 9 note
+  'other/owasp-zap-web-addresses.json': { kind: 'any', tools: ['owasp-zap'], counts: { HIGH: 1, MEDIUM: 4, LOW: 9 } },
   // Grype SARIF through Grype's own input
   'grype/grype-0.34.7-cxf.sarif': { kind: 'grype', tools: ['grype'], counts: { CRITICAL: 1, HIGH: 11, MEDIUM: 4, LOW: 6 } },
 };

@@ -190,6 +190,85 @@ describe('report variants', () => {
   });
 });
 
+describe('SARIF messages and locations as real producers write them', () => {
+  it("fills a message given as an id from its rule's messageStrings, so that results differing only in their arguments stay apart (Contrast Security)", async () => {
+    const agg = await aggregate([['other/contrast-webgoat-message-strings.sarif', 'sarif']]);
+    // the file's authorization-missing-deny results: four on lines 10–14 of \\web.config (template underLocation)
+    // that differ only in their arguments, and one on lines 48–52 (template default)
+    const deny = agg.findings().filter((f) => f.rule === 'authorization-missing-deny');
+    expect(deny.map((f) => f.message).sort()).toEqual([
+      "The configuration in '\\web.config' is missing a <deny> rule in the <authorization> section.",
+      ...['Autocomplete.ashx', 'CustomerLogin.aspx', 'ForgotPassword.aspx', 'Logout.aspx'].map(
+        (page) => `The configuration under location '${page}' in '\\web.config' is missing a <deny> rule in the <authorization> section.`,
+      ),
+    ]);
+    expect(agg.findings()).toHaveLength(30);
+  });
+
+  it('fills placeholders as SARIF says: rule templates, then the driver’s globalMessageStrings; {{ }} are braces; a missing argument stays a placeholder', async () => {
+    const results = [
+      { ruleId: 'r', message: { id: 'own', arguments: ['a.js', '7'] }, ...located },
+      { ruleId: 'r', message: { id: 'shared', arguments: ['x'] }, ...located },
+      { ruleId: 'r', message: { text: 'Text {0} wins', id: 'own', arguments: ['here'] }, ...located },
+      { ruleId: 'r', message: { id: '__proto__' }, ...located },
+    ];
+    const rules = [{ id: 'r', shortDescription: { text: 'Rule r' }, messageStrings: { own: { text: '{0} has {1} {{braces}} and {2}' } } }];
+    const agg = await load(
+      sarif(results, rules, { name: 'Tool', globalMessageStrings: { shared: { markdown: 'Shared **{0}**' } } }),
+      'sarif',
+    );
+    expect(agg.findings().map((f) => f.message)).toEqual(['a.js has 7 {braces} and {2}', 'Shared **x**', 'Text here wins', 'Rule r']);
+  });
+
+  it('a template that repeats a long argument makes a message of at most 64 KiB, quickly', async () => {
+    const results = [{ ruleId: 'r', message: { id: 'm', arguments: ['x'.repeat(1 << 20)] }, ...located }];
+    const rules = [{ id: 'r', messageStrings: { m: { text: '{0}'.repeat(100_000) } } }];
+    const [finding] = (await load(sarif(results, rules), 'sarif')).findings();
+    expect(finding!.message.length).toBeLessThanOrEqual(64 * 1024);
+    expect(finding!.message.startsWith('x'.repeat(1000))).toBe(true);
+  });
+
+  it('results at web addresses (OWASP ZAP) keep the address as their target, not as a path of the repository', async () => {
+    const agg = await aggregate([['other/owasp-zap-web-addresses.json', 'any']]);
+    const findings = agg.findings();
+    expect(findings.every((f) => f.location === undefined && f.target?.startsWith('https://127.0.0.1:8080'))).toBe(true);
+    // the file's XSS result (rule 40012, level error), its address as written
+    expect(findings.find((f) => f.rule === '40012')).toMatchObject({
+      severity: 'HIGH',
+      target: 'https://127.0.0.1:8080/greeting?name=%3C%2Fp%3E%3Cscript%3Ealert%281%29%3B%3C%2Fscript%3E%3Cp%3E',
+    });
+  });
+
+  it('a source root given as a web address leaves the uris relative to the repository (SARIF SDK sample)', async () => {
+    const agg = await aggregate([['other/sarif-sdk-cwe-sample-remote-srcroot.sarif', 'sarif']]);
+    expect(new Set(agg.findings().map((f) => f.location?.path))).toEqual(new Set(['src/Sarif/Taxonomies/SampleCode.cs']));
+  });
+
+  it('two results of one rule that start at one place but end apart are two findings; one result given twice is one', async () => {
+    // as CodeQL writes two replacements on one minified line: same start, same partialFingerprints
+    const at = (endColumn: number, text: string) => ({
+      ruleId: 'js/incomplete-sanitization',
+      message: { text },
+      partialFingerprints: { primaryLocationLineHash: '799a60d1587071cb:1' },
+      locations: [
+        { physicalLocation: { artifactLocation: { uri: 'index.js' }, region: { startLine: 1, startColumn: 1796894, endColumn } } },
+      ],
+    });
+    const first = at(1796921, 'This replaces only the first occurrence of "\\]".');
+    const second = at(1796904, 'This replaces only the first occurrence of "\\[".');
+    expect((await load(sarif([first, second, first]), 'sarif')).findings().map((f) => f.message)).toEqual([
+      first.message.text,
+      second.message.text,
+    ]);
+  });
+
+  it('`runs: null` (its tool failed, SARIF §3.13.4) is refused, saying so', async () => {
+    await expect(load({ version: '2.1.0', runs: null }, 'sarif')).rejects.toThrow(
+      /has `runs: null`: its tool failed before it produced a run/,
+    );
+  });
+});
+
 describe('text hygiene', () => {
   it('decodes HTML entities, turns literal \\n into lines, shows control characters as escapes; the title is the first line', async () => {
     const text = 'Don&#39;t use &quot;eval&quot;\\nDetails on the next line\u0007 with \u001b[31mcolour';

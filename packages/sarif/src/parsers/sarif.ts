@@ -10,7 +10,7 @@ import {
   type Severity,
 } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
-import { cleanText, cveIds, cweIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext } from '../sink.ts';
+import { cleanText, cveIds, cweIds, firstLine, snippetHash, truncate, unrecognisedSeverity, type ParseContext } from '../sink.ts';
 import { addLeak } from '../scanners/gitleaks.ts';
 import { scannerOfDriver } from '../scanners/index.ts';
 import { semgrepKey, semgrepStable } from '../scanners/semgrep.ts';
@@ -29,10 +29,44 @@ interface Run {
   ruleIdLengths?: number[];
   bases: JsonObject | undefined;
   artifacts: readonly unknown[];
+  /** The driver's `globalMessageStrings`: message templates shared by its rules. */
+  messageStrings: JsonObject | undefined;
 }
 
 function text(message: unknown): string | undefined {
   return str(obj(message)?.['text']) ?? str(obj(message)?.['markdown']);
+}
+
+/** The longest message made from a template and its arguments; the rest is cut (a template may repeat a long argument). */
+const MAX_FILLED_MESSAGE = 64 * 1024;
+
+/** A template's `{n}` placeholders replaced by the arguments and `{{`, `}}` by braces (SARIF 2.1.0 §3.11.5). */
+function fillPlaceholders(template: string, args: readonly unknown[]): string {
+  let out = '';
+  let last = 0;
+  for (const m of template.matchAll(/\{(\d+)\}|\{\{|\}\}/g)) {
+    const argument = m[1] === undefined ? m[0][0] : str(args[Number(m[1])]);
+    out += template.slice(last, m.index) + (argument ?? m[0]);
+    last = m.index + m[0].length;
+    if (out.length > MAX_FILLED_MESSAGE) return truncate(out, MAX_FILLED_MESSAGE);
+  }
+  return truncate(out + template.slice(last), MAX_FILLED_MESSAGE);
+}
+
+/**
+ * A result's message: its text (or markdown), else the template its `id` names in the rule's
+ * `messageStrings`, then the driver's `globalMessageStrings` (SARIF 2.1.0 §3.11.7), with the
+ * result's `arguments` put in its placeholders.
+ */
+function messageOf(run: Run, message: unknown, rule: JsonObject | undefined): string | undefined {
+  const m = obj(message);
+  if (!m) return undefined;
+  const id = str(m['id']);
+  const lookup = (strings: JsonObject | undefined) =>
+    id !== undefined && strings && Object.hasOwn(strings, id) ? text(strings[id]) : undefined;
+  const template = text(m) ?? lookup(obj(rule?.['messageStrings'])) ?? lookup(run.messageStrings);
+  const args = arr(m['arguments']);
+  return template !== undefined && args.length ? fillPlaceholders(template, args) : template;
 }
 
 function decodeRelative(uri: string): string {
@@ -43,26 +77,38 @@ function decodeRelative(uri: string): string {
   }
 }
 
-function resolveUri(run: Run, artifactLocation: JsonObject | undefined): string | undefined {
-  if (!artifactLocation) return undefined;
+/** A URI with a scheme (`file:`, `https:` …); a drive letter (`C:`) is one character and is not a scheme here. */
+const SCHEME = /^[a-z][a-z0-9+.-]+:/i;
+/** A URI of something other than a file: a web address (OWASP ZAP's results), a URN. */
+const notFile = (uri: string) => SCHEME.test(uri) && !/^file:/i.test(uri);
+
+/**
+ * Where an artifactLocation points: a file (`path`, repository-relative when it is in the
+ * repository), or something else (`target`: a web address).
+ */
+function resolveUri(run: Run, artifactLocation: JsonObject | undefined): { path?: string; target?: string } {
+  if (!artifactLocation) return {};
   let uri = str(artifactLocation['uri']);
   const index = int(artifactLocation['index']);
   if (!uri && index !== undefined) uri = str(obj(obj(run.artifacts[index])?.['location'])?.['uri']);
-  if (!uri) return undefined;
-  const decoded = /^[a-z][a-z0-9+.-]*:/i.test(uri) ? uri : decodeRelative(uri);
+  if (!uri) return {};
+  if (notFile(uri)) return { target: uri };
+  const decoded = SCHEME.test(uri) ? uri : decodeRelative(uri);
   const base = str(obj(obj(run.bases)?.[str(artifactLocation['uriBaseId']) ?? ''])?.['uri']);
-  if (base && !/^[a-z][a-z0-9+.-]*:/i.test(decoded)) {
+  if (base && !SCHEME.test(decoded)) {
+    // a source root given as a web address (the repository at a commit): the uri is relative to the repository
+    if (notFile(base)) return { path: normalisePath(decoded, run.ctx.root) };
     // Only a base inside the repository helps; Trivy's ROOTPATH (file:///) would turn an image name into a path.
     const joined = normalisePath(`${base.replace(/\/?$/, '/')}${decoded}`, run.ctx.root);
-    if (isRepositoryPath(joined)) return joined;
+    if (isRepositoryPath(joined)) return { path: joined };
   }
-  return normalisePath(decoded, run.ctx.root);
+  return { path: normalisePath(decoded, run.ctx.root) };
 }
 
-function locationOf(run: Run, result: JsonObject): { location?: Location; snippet?: string } {
+function locationOf(run: Run, result: JsonObject): { location?: Location; snippet?: string; target?: string } {
   const physical = obj(obj(arr(result['locations'])[0])?.['physicalLocation']);
-  const path = resolveUri(run, obj(physical?.['artifactLocation']));
-  if (!path) return {};
+  const { path, target } = resolveUri(run, obj(physical?.['artifactLocation']));
+  if (!path) return target ? { target } : {};
   const region = obj(physical?.['region']);
   return {
     location: {
@@ -177,8 +223,8 @@ function readResult(run: Run, item: unknown, index: number): void {
   const { id, rule } = ruleOf(run, result);
   const ruleProps = obj(rule?.['properties']);
   const tags = [...strings(ruleProps?.['tags']), ...strings(obj(result['properties'])?.['tags'])];
-  const rawMessage = cleanText(text(result['message']) ?? text(rule?.['shortDescription']) ?? id);
-  const { location, snippet } = locationOf(run, result);
+  const rawMessage = cleanText(messageOf(run, result['message'], rule) ?? text(rule?.['shortDescription']) ?? id);
+  const { location, snippet, target } = locationOf(run, result);
   const suppressed = isSuppressed(result);
 
   if (run.kind === 'gitleaks') {
@@ -224,7 +270,10 @@ function readResult(run: Run, item: unknown, index: number): void {
     const stable = Object.values(fingerprints)
       .filter((v) => typeof v === 'string' && v)
       .join(',');
-    const where = location ? `${location.path}|${location.startLine ?? 0}|${location.startColumn ?? 0}` : '-';
+    // the whole region: two results of one rule may start at one place (CodeQL: two replacements on one minified line)
+    const where = location
+      ? `${location.path}|${location.startLine ?? 0}|${location.startColumn ?? 0}|${location.endLine ?? 0}|${location.endColumn ?? 0}`
+      : (target ?? '-');
     key = `${run.tool}|${id}|${where}|${stable || createHash('sha256').update(rawMessage).digest('hex').slice(0, 16)}`;
   }
   const lineHash = str(obj(result['partialFingerprints'])?.['primaryLocationLineHash']);
@@ -239,7 +288,7 @@ function readResult(run: Run, item: unknown, index: number): void {
     message: rawMessage,
     severity,
     category,
-    ...(location ? { location } : {}),
+    ...(location ? { location } : target ? { target } : {}),
     ...(pkg ? { package: pkg } : {}),
     suppressed,
     cwe: cweIds([...tags, ...strings(ruleProps?.['cwe'])]),
@@ -254,6 +303,12 @@ export function parseSarif(doc: unknown, ctx: ParseContext): void {
   if (!log || !('runs' in log)) throw new ReportError(ctx.file, 'expected a SARIF 2.1.0 log (an object with version and runs)');
   if (log['version'] !== '2.1.0') {
     throw new ReportError(ctx.file, `SARIF version ${JSON.stringify(log['version'] ?? null)} is not supported; expected "2.1.0"`);
+  }
+  if (log['runs'] === null) {
+    throw new ReportError(
+      ctx.file,
+      'has `runs: null`: its tool failed before it produced a run (SARIF 2.1.0 §3.13.4), so there are no results to gate on',
+    );
   }
   if (!Array.isArray(log['runs'])) throw new ReportError(ctx.file, 'SARIF runs is not an array; expected SARIF 2.1.0');
   log['runs'].forEach((item, runIndex) => {
@@ -280,6 +335,7 @@ export function parseSarif(doc: unknown, ctx: ParseContext): void {
       rulesById: new Map(rules.filter((r) => str(r['id'])).map((r) => [str(r['id'])!, r])),
       bases: obj(run['originalUriBaseIds']),
       artifacts: arr(run['artifacts']),
+      messageStrings: obj(driver['globalMessageStrings']),
     };
     for (const invocation of arr(run['invocations'])) {
       for (const note of arr(obj(invocation)?.['toolExecutionNotifications'])) {
