@@ -262,6 +262,40 @@ describe('SARIF messages and locations as real producers write them', () => {
     ]);
   });
 
+  it("finds a result's rule in the tool extension it names (by index or name), as query packs and plug-ins list their rules", async () => {
+    const rule = (id: string, score: string) => ({ id, properties: { 'security-severity': score } });
+    const log = {
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: { name: 'CodeQL', rules: [rule('driver/only', '2.0')] },
+            extensions: [
+              { name: 'codeql/javascript-queries', rules: [rule('js/a', '5.0'), rule('js/sql-injection', '9.8')] },
+              { name: 'acme/extra', rules: [rule('acme/x', '7.5')] },
+            ],
+          },
+          results: [
+            {
+              ruleId: 'js/sql-injection',
+              rule: { id: 'js/sql-injection', index: 1, toolComponent: { index: 0 } },
+              message: { text: 'a' },
+              ...located,
+            },
+            { rule: { index: 0, toolComponent: { name: 'acme/extra' } }, message: { text: 'b' }, ...located },
+            { ruleIndex: 0, message: { text: 'c' }, ...located },
+          ],
+        },
+      ],
+    };
+    const agg = await load(log, 'sarif');
+    expect(agg.findings().map((f) => [f.rule, f.severity])).toEqual([
+      ['js/sql-injection', 'CRITICAL'],
+      ['acme/x', 'HIGH'],
+      ['driver/only', 'LOW'],
+    ]);
+  });
+
   it('`runs: null` (its tool failed, SARIF §3.13.4) is refused, saying so', async () => {
     await expect(load({ version: '2.1.0', runs: null }, 'sarif')).rejects.toThrow(
       /has `runs: null`: its tool failed before it produced a run/,

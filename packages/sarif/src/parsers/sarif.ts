@@ -23,7 +23,13 @@ interface Run {
   /** The registered scanner's id ('other' for any other tool): Gitleaks, Semgrep and Trivy runs are read with their tool's keys and fields. */
   kind: string;
   tool: string;
+  /** The driver's rules. */
   rules: JsonObject[];
+  /** The rules of the run's tool extensions (plug-ins, query packs), by the extension's index. */
+  extensionRules: JsonObject[][];
+  /** The extensions' indexes by name. */
+  extensionIndex: Map<string, number>;
+  /** Every rule with an id, the driver's first. */
   rulesById: Map<string, JsonObject>;
   /** The distinct lengths of the rule ids, longest first (ruleInMessage; made when first needed). */
   ruleIdLengths?: number[];
@@ -122,11 +128,19 @@ function locationOf(run: Run, result: JsonObject): { location?: Location; snippe
   };
 }
 
+/**
+ * A result's rule: by id, else by index into the rules of the tool component it names
+ * (`rule.toolComponent`, by index or name: an extension's rules; the driver's without one; SARIF 2.1.0 §3.52.7).
+ */
 function ruleOf(run: Run, result: JsonObject): { id: string; rule?: JsonObject } {
-  const index = int(result['ruleIndex']) ?? int(obj(result['rule'])?.['index']);
-  const byIndex = index !== undefined ? run.rules[index] : undefined;
-  const id = str(result['ruleId']) ?? str(obj(result['rule'])?.['id']) ?? str(byIndex?.['id']) ?? ruleInMessage(run, result);
-  return { id, rule: run.rulesById.get(id) ?? byIndex };
+  const reference = obj(result['rule']);
+  const component = obj(reference?.['toolComponent']);
+  const extension = int(component?.['index']) ?? run.extensionIndex.get(str(component?.['name']) ?? '');
+  const rules = component ? (extension !== undefined ? run.extensionRules[extension] : undefined) : run.rules;
+  const index = int(result['ruleIndex']) ?? int(reference?.['index']);
+  const byIndex = index !== undefined ? rules?.[index] : undefined;
+  const id = str(result['ruleId']) ?? str(reference?.['id']) ?? str(byIndex?.['id']) ?? ruleInMessage(run, result);
+  return { id, rule: byIndex?.['id'] === id ? byIndex : (run.rulesById.get(id) ?? byIndex) };
 }
 
 /**
@@ -326,13 +340,23 @@ export function parseSarif(doc: unknown, ctx: ParseContext): void {
       informationUri: str(driver['informationUri']) ?? known?.informationUri,
     });
     const rules = arr(driver['rules']).map((r) => obj(r) ?? {});
+    const extensions = arr(obj(run['tool'])?.['extensions']).map((e) => obj(e));
+    const extensionRules = extensions.map((e) => arr(e?.['rules']).map((r) => obj(r) ?? {}));
+    const rulesById = new Map<string, JsonObject>();
+    // the driver's rules over the extensions', and of one id the last, as a Map built from the list keeps it
+    for (const rule of [...extensionRules.flat(), ...rules]) {
+      const ruleId = str(rule['id']);
+      if (ruleId) rulesById.set(ruleId, rule);
+    }
     const state: Run = {
       ctx,
       name,
       kind,
       tool,
       rules,
-      rulesById: new Map(rules.filter((r) => str(r['id'])).map((r) => [str(r['id'])!, r])),
+      extensionRules,
+      extensionIndex: new Map(extensions.flatMap((e, i) => (str(e?.['name']) ? [[str(e?.['name'])!, i] as const] : []))),
+      rulesById,
       bases: obj(run['originalUriBaseIds']),
       artifacts: arr(run['artifacts']),
       messageStrings: obj(driver['globalMessageStrings']),
