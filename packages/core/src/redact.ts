@@ -39,9 +39,9 @@ const SECRET_PATTERNS: readonly SecretPattern[] = [
 /** `https://user:pass@host` → `https://***@host` (also for postgres://, redis:// …). */
 const URL_CREDENTIALS = /(?<=\b[a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+(?::[^/\s@]*)?@/gi;
 
-/** Query parameters whose values are credentials. */
+/** Query parameters (or fragment parameters, as OAuth's implicit flow returns them) whose values are credentials. */
 const QUERY_SECRETS =
-  /(?<=[?&](?:token|access_token|api_key|apikey|key|sig|signature|password|secret|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=)[^&\s#"']+/gi;
+  /(?<=[?&#](?:token|access_token|api_key|apikey|key|sig|signature|password|secret|X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token)=)[^&\s#"']+/gi;
 
 export class Redactor {
   readonly #secrets = new Set<string>();
@@ -78,9 +78,16 @@ export class Redactor {
 const ANY_PATTERN =
   /hooks\.slack|xox[abposr]-|gh[pousr]_|github_pat_|A(?:KIA|SIA|GPA|IDA|ROA|NPA|NVA|IPA)|aws_secret|k8s-aws-v1\.|eyJ|-----BEGIN|authoriz|:\/\/|=/i;
 
+/**
+ * The start of a token of a known format at the end of a text that was cut short (`…`): too short
+ * for its pattern, still part of a secret.
+ */
+const CUT_TOKEN =
+  /(?:\bgh[pousr]_|\bgithub_pat_|\bxox[abposr]-|\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)|\bk8s-aws-v1\.|\beyJ)[A-Za-z0-9_./+=-]*…$/;
+
 export function redactPatterns(text: string): string {
   if (!ANY_PATTERN.test(text)) return text;
-  let result = text;
+  let result = text.endsWith('…') ? text.replace(CUT_TOKEN, `${REDACTED}…`) : text;
   for (const entry of SECRET_PATTERNS) {
     if (entry instanceof RegExp) result = result.replace(entry, REDACTED);
     else if (entry.mayMatch(result)) result = result.replace(entry.pattern, (_, prefix: string) => `${prefix}${REDACTED}`);

@@ -8,7 +8,8 @@ import { visibleControls } from './text.ts';
  */
 
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\\`*_{}[\]<>|]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  // a lone CR breaks a line too (CommonMark)
+  return text.replace(/[\\`*_{}[\]<>|]/g, (c) => `\\${c}`).replace(/\r\n?|\n/g, ' ');
 }
 
 /** A table; cells are escaped unless passed as `{ markdown }`. */

@@ -39,12 +39,23 @@ describe('redaction', () => {
       ['Authorization: Bearer abc.def.ghi', 'Authorization: Bearer ***'],
       ['clone https://user:pw@git.example.com/r.git', 'clone https://***@git.example.com/r.git'],
       ['https://x.example.com/a?sig=abcdef&page=2', 'https://x.example.com/a?sig=***&page=2'],
+      // OAuth's implicit flow returns the token in the fragment
+      ['https://app.example.com/cb#access_token=abcDEF123456789&state=x', 'https://app.example.com/cb#access_token=***&state=x'],
       [
         'nothing secret in this sentence, CVE-2021-44228 in log4j@2.14.1',
         'nothing secret in this sentence, CVE-2021-44228 in log4j@2.14.1',
       ],
     ];
     for (const [text, expected] of samples) expect(redactPatterns(text)).toBe(expected);
+  });
+
+  it('redacts the start of a token of a known format that ends a text cut short, and only there', () => {
+    expect(redactPatterns(`title ${'x'.repeat(10)} AKIAZ3MXQ7…`)).toBe(`title ${'x'.repeat(10)} ***…`);
+    expect(redactPatterns('see ghp_abcdefghij…')).toBe('see ***…');
+    expect(redactPatterns('jwt eyJhbGciOiJI.eyJzd…')).toBe('jwt ***…');
+    // not at the end, or not cut: an ordinary word that starts like a token stays
+    expect(redactPatterns('AKIA… is a prefix; ghp_ too')).toBe('AKIA… is a prefix; ghp_ too');
+    expect(redactPatterns('the eyJ prefix')).toBe('the eyJ prefix');
   });
 
   it('replaces registered secrets, longest first, line by line', () => {

@@ -27,6 +27,11 @@ describe('summary helpers', () => {
       ),
     ).toBe('| Job | Result |\n| --- | --- |\n| build \\| \\<x\\> | [run](https://x/y%20%281%29) |\n| n | 3 |\n');
   });
+  it('a lone CR in a cell breaks neither the row nor a line of the summary', () => {
+    const cell = 'https://x.example/\r\r## Gate: passed\r\n- forged\nend';
+    expect(table(['Target'], [[cell]])).toBe('| Target |\n| --- |\n| https://x.example/  ## Gate: passed - forged end |\n');
+  });
+
   it('wraps details and mermaid blocks', () => {
     expect(details('More', 'body')).toBe('<details><summary>More</summary>\n\nbody\n</details>\n');
     expect(mermaid('gantt\n title x\n')).toBe('```mermaid\ngantt\n title x\n```\n');

@@ -215,7 +215,8 @@ export class Aggregator implements ReportSink {
 
   problem(message: string): void {
     this.problemReports++;
-    this.#listProblem(message);
+    // a tool's own text: its invisible and control characters shown, as in the findings' texts
+    this.#listProblem(visibleControls(message));
   }
 
   /** Lists a problem unless listed already (a look through at most PROBLEMS_LISTED). */

@@ -1,4 +1,4 @@
-import { escapeMarkdown, link, table, type AnnotationProperties, type Cell } from '@pipeline-toolkit/core';
+import { escapeMarkdown, link, singleLine, table, type AnnotationProperties, type Cell } from '@pipeline-toolkit/core';
 import { countAll, type FindingCounts, type SkippedPaths } from './aggregate.ts';
 import type { GateResult } from './gate.ts';
 import { bucketOf, SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
@@ -222,7 +222,9 @@ export function consoleReport(report: ScanReport, top = 10): string {
   const more = moreProblems(report);
   if (more) lines.push(`warning: ${more}`);
   lines.push('', gateLine(report));
-  return lines.join('\n');
+  // every line on one line, its control characters shown: a rule, path or problem read from a
+  // report cannot start a line of its own (`::error::` would be a workflow command where the CLI runs in a job)
+  return lines.map(singleLine).join('\n');
 }
 
 export interface Annotation {

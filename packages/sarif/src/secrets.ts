@@ -2,6 +2,8 @@ import { redactPatterns, REDACTED } from '@pipeline-toolkit/core';
 import { RecentCache } from './recent.ts';
 
 const MIN = 4;
+/** The marker core's cutText ends a cut text with. */
+const CUT = '…';
 const LONG = 8;
 const TABLE_BITS = 20;
 const BASE = 31;
@@ -144,6 +146,11 @@ export class SecretIndex {
   /** redactFolded's results, with the number of secrets they were redacted with. */
   readonly #foldedMemo = new Map<string, string>();
   #foldedFrom = 0;
+  /** The longest secret's length. */
+  #longest = 0;
+  /** For the ends of cut texts: the secrets sorted, and their first MIN characters (made when first needed, again after new secrets). */
+  #sorted: string[] | undefined;
+  #heads: Set<string> | undefined;
 
   get size(): number {
     return this.#all.size;
@@ -170,6 +177,8 @@ export class SecretIndex {
     this.#all.add(value);
     if (this.#all.size === known) return false;
     (value.length >= LONG ? this.#long : this.#short).add(value);
+    this.#longest = Math.max(this.#longest, value.length);
+    this.#sorted = undefined;
     this.#memoStale = true;
     return true;
   }
@@ -220,9 +229,39 @@ export class SecretIndex {
     }
     const known = this.#memo.get(text);
     if (known !== undefined) return known;
-    const result = redactPatterns(this.#all.size ? this.#redactSecrets(text) : text);
+    let result = this.#all.size ? this.#redactSecrets(text) : text;
+    if (this.#all.size && result.endsWith(CUT)) result = this.#redactCutEnd(result);
+    result = redactPatterns(result);
     this.#memo.set(text, result);
     return result;
+  }
+
+  /**
+   * A text cut short when it was read (a title, a message) may end with the start of a secret that
+   * was not known yet, or that the cut made too short to match: that start is redacted as well.
+   * Only positions whose next MIN characters begin some secret are looked up, by binary search.
+   */
+  #redactCutEnd(text: string): string {
+    const body = text.slice(0, -CUT.length);
+    if (!this.#sorted) {
+      this.#sorted = [...this.#all].sort();
+      this.#heads = new Set(this.#sorted.map((secret) => secret.slice(0, MIN)));
+    }
+    const sorted = this.#sorted;
+    for (let i = Math.max(0, body.length - this.#longest); i + MIN <= body.length; i++) {
+      if (!this.#heads!.has(body.slice(i, i + MIN))) continue;
+      const tail = body.slice(i);
+      // the first secret not less than the tail begins with it if any secret does
+      let low = 0;
+      let high = sorted.length;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        if (sorted[mid]! < tail) low = mid + 1;
+        else high = mid;
+      }
+      if (sorted[low]?.startsWith(tail)) return `${body.slice(0, i)}${REDACTED}${CUT}`;
+    }
+    return text;
   }
 
   #redactSecrets(text: string): string {

@@ -124,6 +124,57 @@ describe('redaction before case folding', () => {
   });
 });
 
+describe('texts cut short when read', () => {
+  it('a title or a filled message cut inside a secret, or a token of a known format, keeps no part of it', async () => {
+    const dir = await workspace();
+    const located = { locations: [{ physicalLocation: { artifactLocation: { uri: 'src/a.js' }, region: { startLine: 2 } } }] };
+    // the Gitleaks secret and the AWS key id straddle the cuts: a title is cut at 160 characters,
+    // a message filled from a template at 2,000
+    const sarif = {
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: {
+              name: 'Cutter',
+              rules: [
+                { id: 'R1', shortDescription: { text: `${'t'.repeat(150)} ${REPORTED}` } },
+                { id: 'R2', shortDescription: { text: `${'s'.repeat(150)} ${SHAPED}` } },
+              ],
+            },
+          },
+          results: [
+            { ruleId: 'R1', level: 'error', message: { text: 'first' }, ...located },
+            { ruleId: 'R2', level: 'error', message: { text: 'second' }, ...located },
+            { ruleId: 'R1', level: 'error', message: { text: '{0}{1} tail', arguments: ['A'.repeat(1990), REPORTED] }, ...located },
+          ],
+        },
+      ],
+    };
+    await writeFile(path.join(dir, 'cut.sarif'), JSON.stringify(sarif));
+    // the SARIF is read first: the secret is not known yet when its texts are cut
+    const { log, result } = scan(dir, { 'sarif-files': 'cut.sarif', 'gitleaks-report': 'gitleaks.json' });
+    const scanned = await result;
+    const outputs = {
+      sarif: await readFile(scanned.sarifFile, 'utf8'),
+      findings: await readFile(scanned.findingsFile, 'utf8'),
+      summary: scanned.summary,
+      console: scanned.console,
+      annotations: JSON.stringify(scanned.annotations),
+      log: JSON.stringify(log.lines),
+    };
+    // no run of 8 characters of either secret anywhere
+    const parts = [REPORTED, SHAPED].flatMap((s) => Array.from({ length: s.length - 7 }, (_, i) => s.slice(i, i + 8)));
+    const found = Object.entries(outputs).flatMap(([where, text]) => parts.filter((p) => text.includes(p)).map((p) => `${where}: ${p}`));
+    expect(found).toEqual([]);
+    // the cut texts are still there, cut, with the secret's start redacted
+    const findings = JSON.parse(outputs.findings) as { rule: string; title: string }[];
+    expect(new Set(findings.filter((f) => f.rule.startsWith('R')).map((f) => f.title))).toEqual(
+      new Set([`${'t'.repeat(150)} ***…`, `${'s'.repeat(150)} ***…`]),
+    );
+  });
+});
+
 describe('the error that refuses a report', () => {
   it('names the file with the secrets of the reports read before it, and token shapes, redacted', async () => {
     const dir = await workspace();

@@ -220,12 +220,23 @@ describe('SARIF messages and locations as real producers write them', () => {
     expect(agg.findings().map((f) => f.message)).toEqual(['a.js has 7 {braces} and {2}', 'Shared **x**', 'Text here wins', 'Rule r']);
   });
 
-  it('a template that repeats a long argument makes a message of at most 64 KiB, quickly', async () => {
-    const results = [{ ruleId: 'r', message: { id: 'm', arguments: ['x'.repeat(1 << 20)] }, ...located }];
-    const rules = [{ id: 'r', messageStrings: { m: { text: '{0}'.repeat(100_000) } } }];
-    const [finding] = (await load(sarif(results, rules), 'sarif')).findings();
-    expect(finding!.message.length).toBeLessThanOrEqual(64 * 1024);
-    expect(finding!.message.startsWith('x'.repeat(1000))).toBe(true);
+  it('a message filled or looked up is at most 2,000 characters: a long template shared by many results makes no huge output', async () => {
+    const repeated = [{ ruleId: 'r', message: { id: 'm', arguments: ['x'.repeat(1 << 20)] }, ...located }];
+    const [one] = (await load(sarif(repeated, [{ id: 'r', messageStrings: { m: { text: '{0}'.repeat(100_000) } } }]), 'sarif')).findings();
+    expect([one!.message.length, one!.message.startsWith('x'.repeat(1000))]).toEqual([2000, true]);
+    // one 1 MB template, without and with arguments, named by 2,000 results at 2,000 places
+    const at = (i: number) => ({
+      locations: [{ physicalLocation: { artifactLocation: { uri: `src/f${i}.js` }, region: { startLine: 1 } } }],
+    });
+    const results = Array.from({ length: 2000 }, (_, i) => ({
+      ruleId: 'r',
+      message: { id: i % 2 ? 'big' : 'bigger', arguments: i % 2 ? [] : ['y'] },
+      ...at(i),
+    }));
+    const strings = { big: { text: 'A'.repeat(1 << 20) }, bigger: { text: `{0}${'B'.repeat(1 << 20)}` } };
+    const findings = (await load(sarif(results, [{ id: 'r' }], { name: 'Tool', globalMessageStrings: strings }), 'sarif')).findings();
+    expect(findings).toHaveLength(2000);
+    expect(Math.max(...findings.map((f) => f.message.length))).toBe(2000);
   });
 
   it('results at web addresses (OWASP ZAP) keep the address as their target, not as a path of the repository', async () => {
@@ -296,6 +307,38 @@ describe('SARIF messages and locations as real producers write them', () => {
     ]);
   });
 
+  it('a rule named by id in a component is that component’s, though another component has a rule of that id; the driver may be named', async () => {
+    const rule = (id: string, score: string) => ({ id, properties: { 'security-severity': score } });
+    const result = (text: string, reference: unknown) => ({ rule: reference, message: { text }, ...located });
+    const log = {
+      version: '2.1.0',
+      runs: [
+        {
+          tool: {
+            driver: { name: 'Scanner', rules: [rule('X', '2.0'), rule('D', '9.5')] },
+            extensions: [
+              { name: 'security-pack', guid: '11111111-2222-3333-4444-555555555555', rules: [rule('X', '9.8')] },
+              { name: 'later-pack', rules: [rule('X', '4.0')] },
+            ],
+          },
+          results: [
+            result('by index of the component, rule by id', { id: 'X', toolComponent: { index: 0 } }),
+            result('by name', { id: 'X', toolComponent: { name: 'security-pack' } }),
+            result('by guid', { id: 'X', toolComponent: { guid: '11111111-2222-3333-4444-555555555555' } }),
+            result('the driver by its name, rule by index', { index: 1, toolComponent: { name: 'Scanner' } }),
+          ],
+        },
+      ],
+    };
+    const findings = (await load(log, 'sarif')).findings();
+    expect(findings.map((f) => [f.message, f.rule, f.severity])).toEqual([
+      ['by index of the component, rule by id', 'X', 'CRITICAL'],
+      ['by name', 'X', 'CRITICAL'],
+      ['by guid', 'X', 'CRITICAL'],
+      ['the driver by its name, rule by index', 'D', 'CRITICAL'],
+    ]);
+  });
+
   it('`runs: null` (its tool failed, SARIF §3.13.4) is refused, saying so', async () => {
     await expect(load({ version: '2.1.0', runs: null }, 'sarif')).rejects.toThrow(
       /has `runs: null`: its tool failed before it produced a run/,
@@ -336,6 +379,45 @@ describe('many tools', () => {
     expect(result.summary).toContain('| 5 other tools | 0 | 5 | 0 | 0 | 0 |');
     expect(result.summary).toContain('| Total (deduplicated) | 0 | 25 | 0 | 0 | 0 |');
     expect(result.console).toMatch(/^5 other tools +0 +5 +0 +0 +0$/m);
+  });
+});
+
+describe("the console report (the CLI's stdout, which a job's runner reads for workflow commands)", () => {
+  it('shows what a report wrote on one line, controls visible: no rule, path, target or problem starts a line', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'console-'));
+    const forged = ['\n::error title=x::owned', '\r::add-mask::visible', '\r\n##[error]legacy', '\u202eexe.txt'];
+    const results = forged.map((f, i) => ({
+      ruleId: `rule${i}${f}`,
+      level: 'error',
+      message: { text: `message${f}` },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { uri: i % 2 ? `https://x.example/${f}` : `src/a${i}${f}.js` }, region: { startLine: 1 } },
+        },
+      ],
+    }));
+    const log = sarif(results, [], { name: 'Forger' });
+    (log.runs[0] as Record<string, unknown>)['invocations'] = [
+      { toolExecutionNotifications: forged.map((f) => ({ level: 'error', message: { text: `problem${f}` } })) },
+    ];
+    await writeFile(path.join(dir, 'forged.sarif'), JSON.stringify(log));
+    // Checkov's files it could not parse, as problems: one outside the repository holds credentials in a URL
+    const checkov = {
+      check_type: 'terraform',
+      results: { failed_checks: [], parsing_errors: ['infra/main.tf\n::error::checkov', 'https://admin:hunter2@host/x.tf'] },
+      summary: { passed: 0, failed: 0, skipped: 0, parsing_errors: 2, checkov_version: '3.3.30' },
+    };
+    await writeFile(path.join(dir, 'checkov.json'), JSON.stringify(checkov));
+    const scanned = await scan({ 'sarif-files': 'forged.sarif', 'checkov-report': 'checkov.json', 'fail-on': 'none' }, dir);
+    const lines = scanned.console.split('\n');
+    expect(lines.filter((l) => /^\s*(::|##\[)/.test(l))).toEqual([]);
+    // eslint-disable-next-line no-control-regex
+    expect(scanned.console).not.toMatch(/[\r\u0000-\u0008\u001b\u007f\u202e]/);
+    expect(scanned.console).toContain(
+      'warning: Checkov (terraform) could not parse infra/main.tf\\n::error::checkov: its checks did not run there.',
+    );
+    expect(scanned.console).toContain('warning: Checkov (terraform) could not parse https://***@host/x.tf: its checks did not run there.');
+    expect(scanned.console).not.toContain('hunter2');
   });
 });
 

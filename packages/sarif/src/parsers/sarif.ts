@@ -25,54 +25,77 @@ interface Run {
   tool: string;
   /** The driver's rules. */
   rules: JsonObject[];
-  /** The rules of the run's tool extensions (plug-ins, query packs), by the extension's index. */
-  extensionRules: JsonObject[][];
-  /** The extensions' indexes by name. */
-  extensionIndex: Map<string, number>;
-  /** Every rule with an id, the driver's first. */
+  /** The run's tool extensions (plug-ins, query packs): their rules, name and guid. */
+  extensions: Component[];
+  /** Every rule by its id: the driver's over the extensions'. */
   rulesById: Map<string, JsonObject>;
-  /** The distinct lengths of the rule ids, longest first (ruleInMessage; made when first needed). */
-  ruleIdLengths?: number[];
   bases: JsonObject | undefined;
   artifacts: readonly unknown[];
   /** The driver's `globalMessageStrings`: message templates shared by its rules. */
   messageStrings: JsonObject | undefined;
 }
 
+/** A tool component's rules, by index and (made when first needed) by id. */
+interface Component {
+  name?: string;
+  guid?: string;
+  rules: JsonObject[];
+  byId?: Map<string, JsonObject>;
+}
+
+/** Rules by id; of one id the last, as a Map built from the list keeps it. */
+function byId(rules: readonly JsonObject[], into = new Map<string, JsonObject>()): Map<string, JsonObject> {
+  for (const rule of rules) {
+    const id = str(rule['id']);
+    if (id) into.set(id, rule);
+  }
+  return into;
+}
+
 function text(message: unknown): string | undefined {
   return str(obj(message)?.['text']) ?? str(obj(message)?.['markdown']);
 }
 
-/** The longest message made from a template and its arguments; the rest is cut (a template may repeat a long argument). */
-const MAX_FILLED_MESSAGE = 64 * 1024;
+/**
+ * The longest message filled from a template (GitHub shows at most 2,000 characters of one): a
+ * template named by id is shared by every result that names it, so one long template, or one long
+ * argument repeated, must not make every result's message long (a small report, a huge output).
+ */
+const MAX_FILLED_MESSAGE = 2000;
 
-/** A template's `{n}` placeholders replaced by the arguments and `{{`, `}}` by braces (SARIF 2.1.0 §3.11.5). */
-function fillPlaceholders(template: string, args: readonly unknown[]): string {
+/** A template's `{n}` placeholders replaced by the arguments and `{{`, `}}` by braces (SARIF 2.1.0 §3.11.5), cut at `max`. */
+function fillPlaceholders(template: string, args: readonly unknown[], max: number): string {
   let out = '';
   let last = 0;
   for (const m of template.matchAll(/\{(\d+)\}|\{\{|\}\}/g)) {
     const argument = m[1] === undefined ? m[0][0] : str(args[Number(m[1])]);
     out += template.slice(last, m.index) + (argument ?? m[0]);
     last = m.index + m[0].length;
-    if (out.length > MAX_FILLED_MESSAGE) return truncate(out, MAX_FILLED_MESSAGE);
+    if (out.length > max) break;
   }
-  return truncate(out + template.slice(last), MAX_FILLED_MESSAGE);
+  return truncate(last < template.length && out.length <= max ? out + template.slice(last) : out, max);
 }
 
 /**
  * A result's message: its text (or markdown), else the template its `id` names in the rule's
  * `messageStrings`, then the driver's `globalMessageStrings` (SARIF 2.1.0 §3.11.7), with the
- * result's `arguments` put in its placeholders.
+ * result's `arguments` put in its placeholders. A message filled or looked up is at most
+ * MAX_FILLED_MESSAGE long, or as long as the result's own text.
  */
 function messageOf(run: Run, message: unknown, rule: JsonObject | undefined): string | undefined {
   const m = obj(message);
   if (!m) return undefined;
+  const args = arr(m['arguments']);
+  const own = text(m);
+  if (own !== undefined) return args.length ? fillPlaceholders(own, args, Math.max(own.length, MAX_FILLED_MESSAGE)) : own;
   const id = str(m['id']);
   const lookup = (strings: JsonObject | undefined) =>
     id !== undefined && strings && Object.hasOwn(strings, id) ? text(strings[id]) : undefined;
-  const template = text(m) ?? lookup(obj(rule?.['messageStrings'])) ?? lookup(run.messageStrings);
-  const args = arr(m['arguments']);
-  return template !== undefined && args.length ? fillPlaceholders(template, args) : template;
+  const template = lookup(obj(rule?.['messageStrings'])) ?? lookup(run.messageStrings);
+  if (template === undefined) return undefined;
+  // cut first: the rest of a long template would be cut from every result's message anyway
+  const head = truncate(template, MAX_FILLED_MESSAGE + 64);
+  return args.length ? fillPlaceholders(head, args, MAX_FILLED_MESSAGE) : truncate(head, MAX_FILLED_MESSAGE);
 }
 
 function decodeRelative(uri: string): string {
@@ -129,32 +152,50 @@ function locationOf(run: Run, result: JsonObject): { location?: Location; snippe
 }
 
 /**
- * A result's rule: by id, else by index into the rules of the tool component it names
- * (`rule.toolComponent`, by index or name: an extension's rules; the driver's without one; SARIF 2.1.0 §3.52.7).
+ * The tool component a result's `rule.toolComponent` names (SARIF 2.1.0 §3.54): an extension by
+ * index, guid or name; the driver when it names none of them (a reference by the driver's name).
  */
-function ruleOf(run: Run, result: JsonObject): { id: string; rule?: JsonObject } {
-  const reference = obj(result['rule']);
-  const component = obj(reference?.['toolComponent']);
-  const extension = int(component?.['index']) ?? run.extensionIndex.get(str(component?.['name']) ?? '');
-  const rules = component ? (extension !== undefined ? run.extensionRules[extension] : undefined) : run.rules;
-  const index = int(result['ruleIndex']) ?? int(reference?.['index']);
-  const byIndex = index !== undefined ? rules?.[index] : undefined;
-  const id = str(result['ruleId']) ?? str(reference?.['id']) ?? str(byIndex?.['id']) ?? ruleInMessage(run, result);
-  return { id, rule: byIndex?.['id'] === id ? byIndex : (run.rulesById.get(id) ?? byIndex) };
+function componentOf(run: Run, reference: JsonObject): Component | undefined {
+  const index = int(reference['index']);
+  if (index !== undefined) return run.extensions[index];
+  const guid = str(reference['guid']);
+  const name = str(reference['name']);
+  if (guid !== undefined) return run.extensions.find((e) => e.guid === guid);
+  return name === undefined || name === run.name ? undefined : run.extensions.find((e) => e.name === name);
 }
 
 /**
- * A result without a rule reference (Gitleaks 7 SARIF): the longest rule id that its message
- * starts with (`AWS Access Key secret detected`), else `unknown-rule`.
+ * A result's rule: in the tool component its `rule.toolComponent` names (an extension; the driver
+ * without one), by index, else by id; a result that names no component is found by id among
+ * every rule, the driver's first.
+ */
+function ruleOf(run: Run, result: JsonObject): { id: string; rule?: JsonObject } {
+  const reference = obj(result['rule']);
+  const named = obj(reference?.['toolComponent']);
+  const component = named ? componentOf(run, named) : undefined;
+  const rules = named && (component || named['index'] !== undefined || named['guid'] !== undefined) ? component?.rules : run.rules;
+  const index = int(result['ruleIndex']) ?? int(reference?.['index']);
+  const byIndex = index !== undefined ? rules?.[index] : undefined;
+  const id =
+    str(result['ruleId']) ??
+    str(reference?.['id']) ??
+    str(byIndex?.['id']) ??
+    (run.kind === 'gitleaks' ? ruleInMessage(run, result) : 'unknown-rule');
+  if (byIndex && str(byIndex['id']) === id) return { id, rule: byIndex };
+  if (component) return { id, rule: (component.byId ??= byId(component.rules)).get(id) ?? byIndex };
+  return { id, rule: run.rulesById.get(id) ?? byIndex };
+}
+
+/**
+ * A Gitleaks 7 SARIF result, which has no rule reference: its message is `<rule> secret detected`,
+ * so its rule is the longest rule id that the message starts with and a word ends
+ * (`AWS Access Key`), else `unknown-rule`. One lookup per word of the message, however many rules
+ * the report lists.
  */
 function ruleInMessage(run: Run, result: JsonObject): string {
   const message = text(result['message']) ?? '';
-  // the message's beginnings, as long as rule ids are, longest first: one lookup per distinct
-  // length, not a comparison per rule for every result (a report may list thousands of each)
-  run.ruleIdLengths ??= [...new Set([...run.rulesById.keys()].map((id) => id.length))].sort((a, b) => b - a);
-  for (const length of run.ruleIdLengths) {
-    if (length > message.length) continue;
-    const start = message.slice(0, length);
+  for (let end = message.length; end > 0; end = message.lastIndexOf(' ', end - 1)) {
+    const start = message.slice(0, end);
     if (run.rulesById.has(start)) return start;
   }
   return 'unknown-rule';
@@ -340,23 +381,19 @@ export function parseSarif(doc: unknown, ctx: ParseContext): void {
       informationUri: str(driver['informationUri']) ?? known?.informationUri,
     });
     const rules = arr(driver['rules']).map((r) => obj(r) ?? {});
-    const extensions = arr(obj(run['tool'])?.['extensions']).map((e) => obj(e));
-    const extensionRules = extensions.map((e) => arr(e?.['rules']).map((r) => obj(r) ?? {}));
-    const rulesById = new Map<string, JsonObject>();
-    // the driver's rules over the extensions', and of one id the last, as a Map built from the list keeps it
-    for (const rule of [...extensionRules.flat(), ...rules]) {
-      const ruleId = str(rule['id']);
-      if (ruleId) rulesById.set(ruleId, rule);
-    }
+    const extensions = arr(obj(run['tool'])?.['extensions']).map((item): Component => {
+      const e = obj(item);
+      return { name: str(e?.['name']), guid: str(e?.['guid']), rules: arr(e?.['rules']).map((r) => obj(r) ?? {}) };
+    });
     const state: Run = {
       ctx,
       name,
       kind,
       tool,
       rules,
-      extensionRules,
-      extensionIndex: new Map(extensions.flatMap((e, i) => (str(e?.['name']) ? [[str(e?.['name'])!, i] as const] : []))),
-      rulesById,
+      extensions,
+      // the driver's rules over the extensions'
+      rulesById: byId(rules, byId(extensions.flatMap((e) => e.rules))),
       bases: obj(run['originalUriBaseIds']),
       artifacts: arr(run['artifacts']),
       messageStrings: obj(driver['globalMessageStrings']),

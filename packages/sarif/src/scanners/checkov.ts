@@ -78,7 +78,10 @@ function readFramework(report: JsonObject, ctx: ParseContext): void {
   // files Checkov could not parse were not checked: the summary says so, as it does Semgrep's errors
   for (const file of arr(results?.['parsing_errors'])) {
     const name = str(file);
-    if (name) ctx.sink.problem(`Checkov (${checkType}) could not parse ${normalisePath(name, ctx.root)}: its checks did not run there.`);
+    if (!name) continue;
+    // a path by its repository path; anything with a scheme as written (normalising a URL folds its `//`)
+    const shown = /^[a-z][a-z0-9+.-]+:\/\//i.test(name) ? name : normalisePath(name, ctx.root);
+    ctx.sink.problem(`Checkov (${checkType}) could not parse ${shown}: its checks did not run there.`);
   }
 }
 
