@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Aggregator, writeSarif, type ReportKind, type RawFindingForTests } from './writer-helpers.ts';
 import { findingJson } from '../src/writer.ts';
+import type { Finding } from '../src/model.ts';
 import { aggregate, fixture, githubUploadProblems, sarifValidators } from './helpers.ts';
 
 const ALL: [string, ReportKind][] = [
@@ -62,6 +63,46 @@ describe('the findings file', () => {
     expect(findings.some((f) => f.tools.length > 1) && findings.some((f) => f.suppressed)).toBe(true);
     expect(findings.some((f) => f.target !== undefined) && findings.some((f) => f.package !== undefined)).toBe(true);
     for (const f of findings) expect(findingJson(f)).toBe(JSON.stringify(f));
+  });
+
+  it('writes only the fields of the format, in its order, whatever else a finding object carries', () => {
+    const f: Finding = {
+      report: 'reports/trivy.json',
+      helpUri: 'https://avd.aquasec.com/nvd/cve-2021-44228',
+      cve: ['CVE-2021-44228'],
+      cwe: ['CWE-502'],
+      suppressed: false,
+      match: 'b'.repeat(32),
+      fingerprint: 'a'.repeat(32),
+      package: 'log4j-core@2.14.1',
+      target: 'app.jar',
+      category: 'vulnerability',
+      severity: 'CRITICAL',
+      message: 'Log4Shell',
+      title: 'Log4Shell',
+      rule: 'CVE-2021-44228',
+      tools: ['trivy'],
+    };
+    const internal = Object.assign({ ...f }, { secret: 'AKIAIOSFODNN7EXAMPLE', originals: ['x'] });
+    const written = JSON.parse(findingJson(internal)) as Record<string, unknown>;
+    expect(Object.keys(written)).toEqual([
+      'tools',
+      'rule',
+      'title',
+      'message',
+      'severity',
+      'category',
+      'target',
+      'package',
+      'fingerprint',
+      'match',
+      'suppressed',
+      'cwe',
+      'cve',
+      'helpUri',
+      'report',
+    ]);
+    expect(findingJson(internal)).not.toContain('AKIAIOSFODNN7EXAMPLE');
   });
 });
 
