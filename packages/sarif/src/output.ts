@@ -99,6 +99,25 @@ interface RunSegments {
   places: Location[][];
 }
 
+/**
+ * The loops that write a segment's results and entries, in functions of their own that end with
+ * the loop: V8 optimises a long loop while it runs (on-stack replacement) and keeps that code for
+ * the next segment, unless the code after the loop sends it back to the interpreter, as reading
+ * the file's position there did at the end of every segment (the loop was then compiled again).
+ */
+function writeResults(out: TextFile, run: PlannedRun, segment: PlannedSegment, list: readonly Finding[], where: readonly Location[]): void {
+  const indexes = ruleIndexes(run);
+  for (let i = 0; i < segment.count; i++) {
+    const f = list[i]!;
+    const index = indexes.get(f.rule)!;
+    out.write(`${i || !segment.first ? ',' : ''}${resultJson(f, where[i]!, index, run.rules[index]!.severity)}\n`);
+  }
+}
+
+function writeEntries(out: TextFile, list: readonly Finding[]): void {
+  for (let i = 0; i < list.length; i++) out.write(`${i ? ',\n' : ''}${findingJson(list[i]!)}`);
+}
+
 /** One shard's findings (sorted, redacted: Aggregator.findings()) arranged by SARIF run and bucket. */
 export class ShardOutput {
   readonly #runs = new Map<string, RunSegments>();
@@ -175,21 +194,14 @@ export class ShardOutput {
   #results(out: TextFile, run: PlannedRun, segment: PlannedSegment): number {
     const start = out.position;
     const { findings, places } = this.#runs.get(run.tool.id)!;
-    const indexes = ruleIndexes(run);
-    const list = findings[segment.bucket]!;
-    const where = places[segment.bucket]!;
-    for (let i = 0; i < segment.count; i++) {
-      const f = list[i]!;
-      const index = indexes.get(f.rule)!;
-      out.write(`${i || !segment.first ? ',' : ''}${resultJson(f, where[i]!, index, run.rules[index]!.severity)}\n`);
-    }
+    writeResults(out, run, segment, findings[segment.bucket]!, places[segment.bucket]!);
     return out.position - start;
   }
 
   /** One segment of the findings file (a whole bucket, without a separator before it); returns its size. */
   #entries(out: TextFile, bucket: number): number {
     const start = out.position;
-    for (const [i, f] of this.#buckets[bucket]!.entries()) out.write(`${i ? ',\n' : ''}${findingJson(f)}`);
+    writeEntries(out, this.#buckets[bucket]!);
     return out.position - start;
   }
 
