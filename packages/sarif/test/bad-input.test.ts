@@ -32,6 +32,18 @@ describe('bad reports give a clear error naming the file and what was expected',
       'sarif',
       /report\.json: SARIF version "2\.0\.0" is not supported; expected "2\.1\.0"/,
     ],
+    [
+      'a SARIF 1.0 log (its $schema names 1.0.0)',
+      '{"$schema": "http://json.schemastore.org/sarif-1.0.0", "version": "1.0.0", "runs": []}',
+      'sarif',
+      /report\.json: SARIF version "1\.0\.0" is not supported; expected "2\.1\.0"/,
+    ],
+    [
+      'a tool version as the SARIF version, without a $schema to say which SARIF it is',
+      '{"version": "v8.0.0", "runs": []}',
+      'gitleaks',
+      /report\.json: SARIF version "v8\.0\.0" is not supported; expected "2\.1\.0"/,
+    ],
   ] as const)('%s', async (_name, content, kind, message) => {
     const error = await load(content, kind);
     expect(error).toBeInstanceOf(ReportError);

@@ -16,6 +16,8 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'gitleaks/gitleaks-baseline-report.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 2 } }, // lines 32 and 33
   'gitleaks/gitleaks-golden-empty.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: {} },
   'gitleaks/gitleaks-golden-json_simple.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } },
+  // Gitleaks 8.0.0 wrote its own version as the SARIF version ("v8.0.0") under a SARIF 2.1.0 $schema: one leak
+  'gitleaks/gitleaks-8.0.0-sarif-version-v8.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } },
   'gitleaks/gitleaks-golden-sarif_simple.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } }, // dangling ruleId test-rule
   // Gitleaks 7: results without ruleId (the rule is the start of the message), the same leak in several commits collapses
   'gitleaks/gitleaks-v7.4.0.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 4 } }, // 8 results, 4 places
@@ -54,6 +56,8 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'trivy/trivy-config-terraform.sarif': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, MEDIUM: 1, LOW: 2 } },
   'trivy/trivy-gomod-unknown-severity.json': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 1, INFO: 4 } }, // GMS-2022-20 in 3 go.mod targets
   'trivy/trivy-image-alpine310.sarif': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 4 } }, // 2 CVEs × 2 packages
+  // Trivy 0.15's SARIF template: 3 MEDIUM and 1 LOW CVE in each of libcrypto1.1 and libssl1.1, the package only in the rules
+  'trivy/trivy-0.15.0-template-alpine310.sarif': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 6, LOW: 2 } },
   'trivy/trivy-image-alpine39.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 2, MEDIUM: 4 } },
   'trivy/trivy-image-debian-buster-unfixed.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1, LOW: 1 } },
   // Kubernetes report (no SchemaVersion): 20 vulnerabilities and failed checks over the cluster's workloads
@@ -82,6 +86,11 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   // Grype JSON: Critical and Low, one of each
   'grype/grype-json-dir-golden.json': { kind: 'grype', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
   'grype/grype-json-image-golden.json': { kind: 'any', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
+  // Grype before 0.13: no severity, CVSS as cvssV3 (4.0: MEDIUM) and cvssV2 (1.0: LOW), one without a score (MEDIUM);
+  // before 0.5 also no descriptor, source or distro (`{ matches, image }`, `{ matches, directory }`)
+  'grype/grype-0.9.0-json-image-cvss-v2-v3.json': { kind: 'grype', tools: ['grype'], counts: { MEDIUM: 2, LOW: 1 } },
+  'grype/grype-0.4.0-json-image.json': { kind: 'grype', tools: ['grype'], counts: { MEDIUM: 2, LOW: 1 } },
+  'grype/grype-0.4.0-json-directory.json': { kind: 'any', tools: ['grype'], counts: { MEDIUM: 2, LOW: 1 } },
   'other/codeql-2.5.4-output.sarif': { kind: 'sarif', tools: ['codeql'], counts: { HIGH: 11, MEDIUM: 4, LOW: 57 } },
   'other/codeql-action-tool-names.sarif': { kind: 'sarif', tools: ['codeql-command-line-toolchain', 'eslint', 'unnamed-tool'], counts: {} },
   'other/codeql-action-valid-multirun.sarif': { kind: 'sarif', tools: ['lgtm-com', 'codeql-command-line-toolchain'], counts: { LOW: 3 } },

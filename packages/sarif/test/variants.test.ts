@@ -140,6 +140,43 @@ describe('report variants', () => {
     });
   });
 
+  it('Gitleaks 8.0.0 SARIF (its own version as the SARIF version, under a SARIF 2.1.0 $schema) is read, saying so', async () => {
+    const agg = await aggregate([['gitleaks/gitleaks-8.0.0-sarif-version-v8.sarif', 'gitleaks']]);
+    expect(agg.findings()).toMatchObject([{ rule: 'test-rule', severity: 'HIGH', location: { path: 'auth.py', startLine: 1 } }]);
+    expect(agg.problems).toEqual([
+      expect.stringMatching(
+        /gitleaks-8\.0\.0-sarif-version-v8\.sarif: SARIF version "v8\.0\.0" is not "2\.1\.0"; read as SARIF 2\.1\.0, which its \$schema names\.$/,
+      ),
+    ]);
+    // its snippet is the secret
+    expect(JSON.stringify(agg.findings())).not.toContain('a secret');
+  });
+
+  it("Trivy's early SARIF template: each package's CVE is its own finding (the package from the rule's help), rule ids without the label", async () => {
+    const findings = (await aggregate([['trivy/trivy-0.15.0-template-alpine310.sarif', 'trivy']])).findings();
+    const cve = findings.filter((f) => f.rule === 'CVE-2019-1549');
+    expect(cve.map((f) => [f.package, f.severity]).sort()).toEqual([
+      ['libcrypto1.1@1.1.1c-r0', 'MEDIUM'],
+      ['libssl1.1@1.1.1c-r0', 'MEDIUM'],
+    ]);
+    expect(findings.filter((f) => f.rule.startsWith('['))).toEqual([]);
+  });
+
+  it('Grype before 0.5 (`{ matches, image }`, `{ matches, directory }`) is a Grype report; its locations may be bare paths', async () => {
+    const text = await readFile(fixture('grype/grype-0.4.0-json-directory.json'), 'utf8');
+    await expect(load(text, 'trivy')).rejects.toThrow(/is a Grype JSON report; expected a Trivy JSON or SARIF report/);
+    const agg = await load(text, 'any');
+    expect(agg.findings().map((f) => [f.rule, f.package, f.location?.path, f.severity])).toEqual([
+      ['CVE-1999-0001', 'package-1@1.0.1', 'some/path/pkg1', 'MEDIUM'],
+      ['CVE-1999-0003', 'package-1@1.0.1', 'some/path/pkg1', 'MEDIUM'],
+      ['CVE-1999-0002', 'package-1@1.0.1', 'some/path/pkg1', 'LOW'],
+    ]);
+    const image = (await aggregate([['grype/grype-0.4.0-json-image.json', 'grype']])).findings();
+    expect(new Set(image.map((f) => f.target))).toEqual(
+      new Set(['stereoscope-fixture-image-simple:04e16e44161c8888a1a963720fd0443cbf7eef8101434c431de8725cd98cc9f7: /somefile-1.txt']),
+    );
+  });
+
   it("Gitleaks 7 SARIF: the rule comes from the message and rule list; its offender redacts other tools' text", async () => {
     const offender = 'AKIAIOSFODNN7EXAMPLE'; // properties.offender of the fixture's results
     const other = await temp(

@@ -271,11 +271,17 @@ function gitleaksDescription(rule: JsonObject | undefined): string | undefined {
   return str(rule?.['name']) ?? (short && short.length <= 80 && !/[\\()[\]{}|^$]/.test(short) ? short : undefined);
 }
 
+/** A rule id prefixed with its severity label, as Trivy's SARIF template wrote them. */
+const LABELLED_ID = /^\[(?:CRITICAL|HIGH|MEDIUM|LOW|UNKNOWN)\]\s+/;
+
 function readResult(run: Run, item: unknown, index: number): void {
   const result = obj(item);
   if (!result) throw new ReportError(run.ctx.file, `run result ${index} is not an object; expected SARIF 2.1.0`);
   if (!isProblem(result)) return;
-  const { id, rule } = ruleOf(run, result);
+  const found = ruleOf(run, result);
+  const rule = found.rule;
+  // Trivy's early SARIF template (0.11 and 0.15, for example) prefixed rule ids with their label: "[MEDIUM] CVE-2019-1549"
+  const id = run.kind === 'trivy' ? found.id.replace(LABELLED_ID, '') || found.id : found.id;
   const ruleProps = obj(rule?.['properties']);
   const tags = [...strings(ruleProps?.['tags']), ...strings(obj(result['properties'])?.['tags'])];
   const rawMessage = cleanText(messageOf(run, result['message'], rule) ?? text(rule?.['shortDescription']) ?? id);
@@ -311,8 +317,10 @@ function readResult(run: Run, item: unknown, index: number): void {
     key = semgrepKey(id, location, str(obj(result['fingerprints'])?.['matchBasedId/v1']));
   } else if (run.kind === 'trivy') {
     const target = location?.path ?? '';
-    const name = /Package: (.+)/.exec(rawMessage)?.[1]?.trim();
-    const version = /Installed Version: (.+)/.exec(rawMessage)?.[1]?.trim();
+    // the package is in the message; in the early template's SARIF only in its rule's help
+    const about = [rawMessage, text(rule?.['help']), text(rule?.['shortDescription'])].find((t) => t?.includes('Package: '));
+    const name = about && /Package: (.+)/.exec(about)?.[1]?.trim();
+    const version = about && /Installed Version: (.+)/.exec(about)?.[1]?.trim();
     pkg = name ? `${name}@${version ?? ''}` : undefined;
     key =
       category === 'vulnerability'
@@ -352,12 +360,19 @@ function readResult(run: Run, item: unknown, index: number): void {
   });
 }
 
+/** A `$schema` of SARIF 2.1.0 (the OASIS schema, SchemaStore's `sarif-2.1.0-rtm.N.json`, …). */
+const SCHEMA_2_1_0 = /sarif[-_a-z]*2\.1\.0(?:[-.]|$)/i;
+
 /** Any SARIF 2.1.0 log: one tool per run, tool-specific reading for Gitleaks, Semgrep and Trivy. */
 export function parseSarif(doc: unknown, ctx: ParseContext): void {
   const log = obj(doc);
   if (!log || !('runs' in log)) throw new ReportError(ctx.file, 'expected a SARIF 2.1.0 log (an object with version and runs)');
   if (log['version'] !== '2.1.0') {
-    throw new ReportError(ctx.file, `SARIF version ${JSON.stringify(log['version'] ?? null)} is not supported; expected "2.1.0"`);
+    // Gitleaks 8.0.0–8.0.3 wrote its own version there ("v8.0.0"), under a $schema of SARIF 2.1.0
+    const schema = str(log['$schema']);
+    const shown = JSON.stringify(log['version'] ?? null);
+    if (!schema || !SCHEMA_2_1_0.test(schema)) throw new ReportError(ctx.file, `SARIF version ${shown} is not supported; expected "2.1.0"`);
+    ctx.sink.problem(`${ctx.file}: SARIF version ${shown} is not "2.1.0"; read as SARIF 2.1.0, which its $schema names.`);
   }
   if (log['runs'] === null) {
     throw new ReportError(

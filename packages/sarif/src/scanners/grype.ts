@@ -6,28 +6,60 @@ import type { Scanner } from './scanner.ts';
 
 export const GRYPE = { id: 'grype', name: 'Grype', informationUri: 'https://github.com/anchore/grype' } as const;
 
-/** Grype `-o json`: `{ matches: [{ vulnerability, artifact, … }], source, distro, descriptor: { name: 'grype' } }`. */
+/**
+ * Grype `-o json`: `{ matches: [{ vulnerability, artifact, … }], source, distro, descriptor: { name: 'grype' } }`;
+ * before 0.5 without descriptor, source and distro: `{ matches, image }` or `{ matches, directory }`.
+ */
 export function isGrypeJson(doc: JsonObject): boolean {
-  return Array.isArray(doc['matches']) && (str(obj(doc['descriptor'])?.['name']) === 'grype' || ('source' in doc && 'distro' in doc));
+  const matches = doc['matches'];
+  if (!Array.isArray(matches)) return false;
+  if (str(obj(doc['descriptor'])?.['name']) === 'grype' || ('source' in doc && 'distro' in doc)) return true;
+  const first = obj(matches[0]);
+  return (
+    (typeof doc['directory'] === 'string' || obj(doc['image']) !== undefined) &&
+    (!first || (obj(first['vulnerability']) !== undefined && obj(first['artifact']) !== undefined))
+  );
 }
 
-/** Grype's label (Critical, High, Medium, Low, Negligible, Unknown); else the highest CVSS base score; else MEDIUM. */
+/**
+ * Grype's label (Critical, High, Medium, Low, Negligible, Unknown); else the highest CVSS base
+ * score (`cvss[].metrics`, before 0.13 `cvssV3` and `cvssV2`); else MEDIUM.
+ */
 function grypeSeverity(v: JsonObject, ctx: ParseContext): Severity {
   const label = severityFromSecurityLabel(v['severity']);
   if (label) return label;
   let best: Severity | undefined;
-  for (const c of arr(v['cvss'])) {
-    const s = severityFromScore(obj(obj(c)?.['metrics'])?.['baseScore']);
+  const scores = [
+    ...arr(v['cvss']).map((c) => obj(obj(c)?.['metrics'])?.['baseScore']),
+    obj(v['cvssV3'])?.['baseScore'],
+    obj(v['cvssV2'])?.['baseScore'],
+  ];
+  for (const score of scores) {
+    const s = severityFromScore(score);
     if (s) best = best ? maxSeverity(best, s) : s;
   }
   if (v['severity'] !== undefined) unrecognisedSeverity(ctx, 'Grype', 'severity', v['severity'], best ? 'CVSS' : 'the default (MEDIUM)');
   return best ?? 'MEDIUM';
 }
 
-/** What Grype scanned: an image (its user input), a directory or a file. */
+/** What Grype scanned: an image (its user input; before 0.5 its first tag), a directory or a file. */
 function subjectOf(doc: JsonObject): string {
   const target = doc['source'] && obj(doc['source'])?.['target'];
-  return str(target) ?? str(obj(target)?.['userInput']) ?? str(obj(doc['source'])?.['type']) ?? 'scanned artifact';
+  const image = obj(doc['image']);
+  return (
+    str(target) ??
+    str(obj(target)?.['userInput']) ??
+    str(obj(doc['source'])?.['type']) ??
+    str(doc['directory']) ??
+    strings(image?.['tags'])[0] ??
+    str(image?.['digest']) ??
+    'scanned artifact'
+  );
+}
+
+/** Whether Grype scanned an image (its locations are in the image's layers, not in the repository). */
+function scannedImage(doc: JsonObject): boolean {
+  return /^(?:image|docker)/.test(str(obj(doc['source'])?.['type']) ?? '') || obj(doc['image']) !== undefined;
 }
 
 /**
@@ -59,7 +91,9 @@ function readMatch(item: unknown, index: number, subject: string, image: boolean
       `${ignored ? 'ignored match' : 'match'} ${index} has no vulnerability id or artifact; expected a Grype JSON report`,
     );
   const pkg = `${str(artifact['name']) ?? 'unknown-package'}@${str(artifact['version']) ?? ''}`;
-  const where = str(obj(arr(artifact['locations'])[0])?.['path']);
+  // a location is `{ path, layerID }`; before 0.5, in a directory, the path alone
+  const first = arr(artifact['locations'])[0];
+  const where = str(first) ?? str(obj(first)?.['path']);
   const path = where ? normalisePath(where.replace(/^\//, ''), ctx.root) : undefined;
   const fix = obj(v['fix']);
   const fixed = strings(fix?.['versions']);
@@ -88,7 +122,7 @@ function readMatch(item: unknown, index: number, subject: string, image: boolean
 export function parseGrypeJson(doc: JsonObject, ctx: ParseContext): void {
   ctx.sink.tool({ ...GRYPE, version: str(obj(doc['descriptor'])?.['version']) });
   const subject = subjectOf(doc);
-  const image = /^(?:image|docker)/.test(str(obj(doc['source'])?.['type']) ?? '');
+  const image = scannedImage(doc);
   arr(doc['matches']).forEach((m, i) => readMatch(m, i, subject, image, ctx));
   // matches its ignore rules or a VEX document set aside: kept, as suppressed, with the rules' reasons
   arr(doc['ignoredMatches']).forEach((m, i) => readMatch(m, i, subject, image, ctx, true));
@@ -98,7 +132,8 @@ export const grype: Scanner = {
   tool: GRYPE,
   input: 'grype-report',
   formats: 'JSON (`-o json`) or SARIF',
-  severity: '`vulnerability.severity` (Negligible and Unknown are INFO); else the highest CVSS base score; else MEDIUM',
+  severity:
+    '`vulnerability.severity` (Negligible and Unknown are INFO); else the highest CVSS base score (`cvss`, before 0.13 `cvssV3` and `cvssV2`); else MEDIUM',
   sarifDriver: /^grype$/i,
   detect: isGrypeJson,
   parse: (doc, ctx) => parseGrypeJson(obj(doc) ?? {}, ctx),
