@@ -70,14 +70,18 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'trivy/trivy-v0.72.0-config-terraform.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, MEDIUM: 1, LOW: 2 } },
   'trivy/trivy-v0.72.0-image-alpine310-critical.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1 } },
   // Other SARIF: security-severity when present (Grype), else level (result, then rule default; note→LOW).
-  // Through the generic `reports` input. Checkov: its severity label; null (no platform key) states nothing → MEDIUM.
+  // Through the generic `reports` input. Checkov: its severity label; null (no platform key) → HIGH, as its SARIF says.
   'checkov/checkov-terraform-severity.json': { kind: 'any', tools: ['checkov'], counts: { HIGH: 1, MEDIUM: 2, LOW: 1 } },
-  'checkov/checkov-multiple-check-types.json': { kind: 'any', tools: ['checkov'], counts: { MEDIUM: 13 } }, // terraform + dockerfile
-  // Checkov 3.3.30 run here (SOURCES.md), through its own input: severity null → MEDIUM; `#checkov:skip` → suppressed.
+  'checkov/checkov-multiple-check-types.json': { kind: 'any', tools: ['checkov'], counts: { HIGH: 13 } }, // terraform + dockerfile
+  // Checkov 3.3.30 run here (SOURCES.md), through its own input: severity null → HIGH (a failed check, as Checkov's
+  // SARIF states it); `#checkov:skip` → suppressed.
   // One framework: 10 failed checks on main.tf, 1 skipped (summary: failed 10, skipped 1).
-  'checkov/checkov-3.3.30-terraform.json': { kind: 'checkov', tools: ['checkov'], counts: { MEDIUM: 10, suppressed: 1 } },
+  'checkov/checkov-3.3.30-terraform.json': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 10, suppressed: 1 } },
   // Three frameworks: dockerfile 2 failed + kubernetes 20 + terraform 10 failed and 1 skipped.
-  'checkov/checkov-3.3.30-multi-framework.json': { kind: 'checkov', tools: ['checkov'], counts: { MEDIUM: 32, suppressed: 1 } },
+  'checkov/checkov-3.3.30-multi-framework.json': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 32, suppressed: 1 } },
+  // One Checkov 3.3.30 run, both of its outputs: 11 + 4 failed checks without a severity, alike in either file
+  'checkov/checkov-3.3.30-pair-terraform-dockerfile.json': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 15 } },
+  'checkov/checkov-3.3.30-pair-terraform-dockerfile.sarif': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 15 } },
   // Checkov with nothing to scan writes its summary alone (3.3.30 run here; 2.1.269 from DefectDojo): no findings
   'checkov/checkov-3.3.30-nothing-scanned.json': { kind: 'checkov', tools: ['checkov'], counts: {} },
   'checkov/checkov-2.1.269-nothing-scanned.json': { kind: 'any', tools: ['checkov'], counts: {} },

@@ -81,9 +81,9 @@ describe('Checkov 3.3.30 reports produced here (both output shapes)', () => {
     const agg = new Aggregator();
     await loadReport(fixture(file), 'checkov', { root: '/repo', sink: agg }, 4096);
     const counts = countFindings(agg.findings());
-    // Checkov states no severity without a platform key: MEDIUM, never INFO
+    // Checkov states no severity without a platform key: a failed check is HIGH, as its SARIF states it
     expect(counts).toEqual({
-      bySeverity: { CRITICAL: 0, HIGH: 0, MEDIUM: own.failed, LOW: 0, INFO: 0 },
+      bySeverity: { CRITICAL: 0, HIGH: own.failed, MEDIUM: 0, LOW: 0, INFO: 0 },
       suppressed: own.skipped,
       total: own.failed,
     });

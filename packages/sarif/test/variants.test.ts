@@ -124,6 +124,19 @@ describe('report variants', () => {
     await expect(load(lost, 'any')).rejects.toThrow(/is a Checkov summary counting 3 failed, 1 skipped checks without listing them/);
   });
 
+  it('one Checkov run gives the same findings from its JSON and from its SARIF (a failed check without a severity is HIGH in both)', async () => {
+    const read = async (ext: string) =>
+      (await aggregate([[`checkov/checkov-3.3.30-pair-terraform-dockerfile.${ext}`, 'checkov']]))
+        .findings()
+        .map((f) => [f.rule, f.location?.path, f.severity].join(' '))
+        .sort();
+    const json = await read('json');
+    expect(json).toHaveLength(15);
+    expect(json).toContain('CKV_AWS_24 src/main.tf HIGH');
+    expect(json).toContain('CKV_DOCKER_7 src/Dockerfile HIGH');
+    expect(await read('sarif')).toEqual(json);
+  });
+
   it('files Checkov could not parse are problems of the scan (real Checkov 3.3.30 report)', async () => {
     const agg = await aggregate([['checkov/checkov-3.3.30-parsing-error.json', 'checkov']]);
     // results.parsing_errors of the file: the absolute path of the cut-off main.tf it was run on

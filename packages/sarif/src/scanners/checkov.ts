@@ -30,14 +30,16 @@ function isCheckovDocument(doc: unknown): boolean {
 }
 
 /**
- * Checkov's `severity` (null without a platform key: then nothing is stated and the finding is
- * MEDIUM, as SARIF's default level); an unrecognised value is listed as a warning.
+ * Checkov's `severity`. It is null without a platform key; a failed check is then HIGH, as
+ * Checkov's own SARIF states it (`level: error` for a failed check without a severity, which
+ * this reads as HIGH) and as Checkov's exit code treats it, so that one run gates alike read
+ * from either file. An unrecognised value is listed as a warning.
  */
 function checkovSeverity(value: unknown, ctx: ParseContext): Severity {
   const label = severityFromSecurityLabel(value);
   if (label) return label;
-  if (value !== undefined && value !== null) unrecognisedSeverity(ctx, 'Checkov', 'severity', value, 'the default (MEDIUM)');
-  return 'MEDIUM';
+  if (value !== undefined && value !== null) unrecognisedSeverity(ctx, 'Checkov', 'severity', value, 'the default (HIGH)');
+  return 'HIGH';
 }
 
 function readCheck(item: unknown, checkType: string, suppressed: boolean, ctx: ParseContext): void {
@@ -115,7 +117,7 @@ export const checkov: Scanner = {
   tool: CHECKOV,
   input: 'checkov-report',
   formats: "JSON (`-o json`: one framework's object or several frameworks' array) or SARIF",
-  severity: '`severity` (set only with a platform key); else MEDIUM',
+  severity: "`severity` (set only with a platform key); else HIGH, as Checkov's SARIF states a failed check",
   sarifDriver: /^checkov$/i,
   detect: isCheckovDocument,
   detectElement: isCheckovReport,
