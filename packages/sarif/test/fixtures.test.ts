@@ -113,6 +113,9 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   },
   // OWASP ZAP: results at web addresses; 1 error, 4 warning, 9 note
   'other/owasp-zap-web-addresses.json': { kind: 'any', tools: ['owasp-zap'], counts: { HIGH: 1, MEDIUM: 4, LOW: 9 } },
+  // Grype's SARIF goldens of the JSON goldens' matches: its label in the rules' help (Low at CVSS 8.2, Critical at 8.5)
+  'grype/grype-sarif-image-golden.sarif': { kind: 'grype', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
+  'grype/grype-sarif-directory-golden.sarif': { kind: 'any', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
   // Grype SARIF through Grype's own input
   'grype/grype-0.34.7-cxf.sarif': { kind: 'grype', tools: ['grype'], counts: { CRITICAL: 1, HIGH: 11, MEDIUM: 4, LOW: 6 } },
 };

@@ -124,6 +124,14 @@ describe('report variants', () => {
     await expect(load(lost, 'any')).rejects.toThrow(/is a Checkov summary counting 3 failed, 1 skipped checks without listing them/);
   });
 
+  it("Grype's SARIF gives its own label, as its JSON does, where the CVSS score disagrees (a Critical at 8.5, a Low at 8.2)", async () => {
+    const severities = async (file: string) =>
+      Object.fromEntries((await aggregate([[file, 'grype']])).findings().map((f) => [f.rule.slice(0, 13), f.severity]));
+    const expected = { 'CVE-1999-0001': 'LOW', 'CVE-1999-0002': 'CRITICAL' };
+    expect(await severities('grype/grype-json-image-golden.json')).toEqual(expected);
+    expect(await severities('grype/grype-sarif-image-golden.sarif')).toEqual(expected);
+  });
+
   it('one Checkov run gives the same findings from its JSON and from its SARIF (a failed check without a severity is HIGH in both)', async () => {
     const read = async (ext: string) =>
       (await aggregate([[`checkov/checkov-3.3.30-pair-terraform-dockerfile.${ext}`, 'checkov']]))

@@ -4,6 +4,7 @@ import {
   severityFromKnownLevel,
   severityFromLabel,
   severityFromScore,
+  severityFromSecurityLabel,
   toolSlug,
   type Category,
   type Location,
@@ -226,6 +227,12 @@ function severityOf(run: Run, result: JsonObject, rule: JsonObject | undefined, 
   if (run.kind === 'trivy') {
     // Trivy's own label is in the rule tags and the message; its security-severity is a CVSS score that may disagree.
     const label = tags.map(severityFromLabel).find(Boolean) ?? severityFromLabel(/Severity: ([A-Z]+)/.exec(message)?.[1]);
+    if (label) return label;
+  }
+  if (run.kind === 'grype') {
+    // Grype's own label is in the rule's help ("Severity: critical"); its security-severity is a
+    // CVSS score that may disagree with it (a Critical at 8.5, a Low at 8.2), as in its JSON
+    const label = severityFromSecurityLabel(/^Severity: (\S+)/m.exec(text(rule?.['help']) ?? '')?.[1]);
     if (label) return label;
   }
   const sources: [string, unknown, (v: unknown) => Severity | undefined][] = [
