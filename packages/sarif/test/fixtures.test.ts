@@ -16,6 +16,9 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'gitleaks/gitleaks-baseline-report.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 2 } }, // lines 32 and 33
   'gitleaks/gitleaks-golden-empty.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: {} },
   'gitleaks/gitleaks-golden-json_simple.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } },
+  // One Gitleaks 8.30.1 scan (git mode) in both formats: 6 leaks, one of them in a second commit
+  'gitleaks/gitleaks-8.30.1-pair-git.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 6 } },
+  'gitleaks/gitleaks-8.30.1-pair-git.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 6 } },
   // Gitleaks 8.0.0 wrote its own version as the SARIF version ("v8.0.0") under a SARIF 2.1.0 $schema: one leak
   'gitleaks/gitleaks-8.0.0-sarif-version-v8.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } },
   'gitleaks/gitleaks-golden-sarif_simple.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } }, // dangling ruleId test-rule
@@ -49,6 +52,15 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'semgrep/semgrep-sarif-autofix.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 2 } },
   'semgrep/semgrep-sarif-dataflow-traces.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { MEDIUM: 1 } },
   'semgrep/semgrep-sarif-include-nosemgrep.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 1, suppressed: 1 } },
+  // One Semgrep 1.185.0 run in both formats, a rule per label: the JSON's CRITICAL is only `level: error` in the SARIF
+  // (HIGH); the rule whose metadata says security-severity 9.1 (severity WARNING) is CRITICAL in both; the SARIF
+  // lists a `nosemgrep` result as suppressed, the JSON leaves it out
+  'semgrep/semgrep-1.185.0-pair-labels.json': { kind: 'semgrep', tools: ['semgrep'], counts: { CRITICAL: 2, HIGH: 2, MEDIUM: 2, LOW: 2 } },
+  'semgrep/semgrep-1.185.0-pair-labels.sarif': {
+    kind: 'semgrep',
+    tools: ['semgrep'],
+    counts: { CRITICAL: 1, HIGH: 3, MEDIUM: 2, LOW: 2, suppressed: 1 },
+  },
   'semgrep/semgrep-sarif-nosemgrep-and-error.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { suppressed: 1 } },
   'semgrep/semgrep-sarif-rule-board.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 3 } },
   'semgrep/semgrep-sarif-when-errors.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
@@ -57,6 +69,11 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'trivy/trivy-gomod-unknown-severity.json': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 1, INFO: 4 } }, // GMS-2022-20 in 3 go.mod targets
   'trivy/trivy-image-alpine310.sarif': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 4 } }, // 2 CVEs × 2 packages
   // Trivy 0.15's SARIF template: 3 MEDIUM and 1 LOW CVE in each of libcrypto1.1 and libssl1.1, the package only in the rules
+  // Trivy 0.20's JSON golden (0.21's is the same file) and the two versions' SARIF of it: 3 MEDIUM and 1 LOW CVE in
+  // each of two packages; 0.20's rule ids join target, package and CVE, 0.21's SARIF names no package
+  'trivy/trivy-0.20.0-alpine310-pair.json': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 6, LOW: 2 } },
+  'trivy/trivy-0.20.0-alpine310-pair.sarif': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 6, LOW: 2 } },
+  'trivy/trivy-0.21.0-alpine310-pair.sarif': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 6, LOW: 2 } },
   'trivy/trivy-0.15.0-template-alpine310.sarif': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 6, LOW: 2 } },
   'trivy/trivy-image-alpine39.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 2, MEDIUM: 4 } },
   'trivy/trivy-image-debian-buster-unfixed.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1, LOW: 1 } },

@@ -830,6 +830,22 @@ describe("the tools' ignore files, when reading their reports", () => {
   });
 });
 
+describe('.gitleaksignore and the format of the report', () => {
+  it('suppresses the same leak of one Gitleaks 8.30.1 scan read from its JSON or its SARIF (the fingerprint rebuilt from the SARIF)', async () => {
+    const decide = async (report: string) => {
+      const ws = await workspace();
+      // the JSON's Fingerprint of the github-pat leak on config.py line 4
+      await writeFile(path.join(ws, '.gitleaksignore'), 'e27e4186a1498930c5cc303bf7986dd3d427fdfa:config.py:github-pat:4\n');
+      const findings = await readJson<FindingOut[]>((await scan(ws, { 'gitleaks-report': fixture(report) })).findingsFile);
+      return findings.map((f) => [f.rule, f.location!.path, f.location!.startLine, f.suppressed].join(' ')).sort();
+    };
+    const json = await decide('gitleaks/gitleaks-8.30.1-pair-git.json');
+    expect(json.filter((f) => f.endsWith('true'))).toEqual(['github-pat config.py 4 true']);
+    expect(json).toHaveLength(6);
+    expect(await decide('gitleaks/gitleaks-8.30.1-pair-git.sarif')).toEqual(json);
+  });
+});
+
 describe("the repository's ignore files are read only as regular files inside it", () => {
   // a pull request can commit a symbolic link (not a pipe): it could point an ignore file at a
   // device that never ends, at the runner's environment, or at a pipe planted by an earlier step

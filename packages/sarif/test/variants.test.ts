@@ -124,6 +124,25 @@ describe('report variants', () => {
     await expect(load(lost, 'any')).rejects.toThrow(/is a Checkov summary counting 3 failed, 1 skipped checks without listing them/);
   });
 
+  it("Trivy's and Grype's SARIF give the rule ids and packages of their JSON (the goldens of one scan in both formats)", async () => {
+    const read = async (file: string, kind: ReportKind) =>
+      (await aggregate([[file, kind]]))
+        .findings()
+        .map((f) => [f.rule, f.package ?? '-', f.severity].join(' '))
+        .sort();
+    // 8 vulnerabilities: 3 MEDIUM and 1 LOW CVE in each of libcrypto1.1 and libssl1.1
+    const json = await read('trivy/trivy-0.20.0-alpine310-pair.json', 'trivy');
+    expect(json).toHaveLength(8);
+    expect(json).toContain('CVE-2019-1549 libssl1.1@1.1.1c-r0 MEDIUM');
+    // 0.20: rule ids "<target>: libcrypto1.1-1.1.1c-r0 CVE-2019-1549", the package in the rules' help
+    expect(await read('trivy/trivy-0.20.0-alpine310-pair.sarif', 'trivy')).toEqual(json);
+    // 0.21: one rule per CVE and no package anywhere: still one finding per result
+    expect(await read('trivy/trivy-0.21.0-alpine310-pair.sarif', 'trivy')).toEqual(json.map((f) => f.replace(/ \S+@\S+ /, ' - ')).sort());
+    const grype = await read('grype/grype-json-image-golden.json', 'grype');
+    expect(grype).toEqual(['CVE-1999-0001 package-1@1.1.1 LOW', 'CVE-1999-0002 package-2@2.2.2 CRITICAL']);
+    expect(await read('grype/grype-sarif-image-golden.sarif', 'grype')).toEqual(grype);
+  });
+
   it("Grype's SARIF gives its own label, as its JSON does, where the CVSS score disagrees (a Critical at 8.5, a Low at 8.2)", async () => {
     const severities = async (file: string) =>
       Object.fromEntries((await aggregate([[file, 'grype']])).findings().map((f) => [f.rule.slice(0, 13), f.severity]));

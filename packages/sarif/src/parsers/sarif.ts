@@ -278,8 +278,42 @@ function gitleaksDescription(rule: JsonObject | undefined): string | undefined {
   return str(rule?.['name']) ?? (short && short.length <= 80 && !/[\\()[\]{}|^$]/.test(short) ? short : undefined);
 }
 
+/**
+ * Gitleaks' own fingerprint of a SARIF result, as its JSON gives it and .gitleaksignore lists it
+ * (`commit:file:rule:line`, without the commit in `dir` mode): from the commit in
+ * partialFingerprints, the uri as Gitleaks wrote it, the rule and the start line.
+ */
+function gitleaksFingerprint(result: JsonObject, rule: string): string | undefined {
+  const physical = obj(obj(arr(result['locations'])[0])?.['physicalLocation']);
+  const file = str(obj(physical?.['artifactLocation'])?.['uri']);
+  const line = int(obj(physical?.['region'])?.['startLine']);
+  if (!file || line === undefined || !str(result['ruleId'])) return undefined;
+  const commit = str(obj(result['partialFingerprints'])?.['commitSha']);
+  return `${commit ? `${commit}:` : ''}${file}:${rule}:${line}`;
+}
+
 /** A rule id prefixed with its severity label, as Trivy's SARIF template wrote them. */
 const LABELLED_ID = /^\[(?:CRITICAL|HIGH|MEDIUM|LOW|UNKNOWN)\]\s+/;
+
+/**
+ * A vulnerability's rule id as the tool's JSON names it. Trivy's and Grype's SARIF rule ids say
+ * more: Trivy's early template prefixed the label ("[MEDIUM] CVE-2019-1549"), 0.17–0.20 joined
+ * the package and the target ("CVE-2019-1549/libcrypto1.1", "…: libcrypto1.1-1.1.1c-r0
+ * CVE-2019-1549"), Grype joins the package ("CVE-1999-0001-package-1"). Their rules' help starts
+ * with the vulnerability alone: "Vulnerability CVE-2019-1549".
+ */
+function ownId(run: Run, id: string, rule: JsonObject | undefined): string {
+  if (run.kind !== 'trivy' && run.kind !== 'grype') return id;
+  const named = /^Vulnerability (\S+)/.exec(text(rule?.['help']) ?? '')?.[1];
+  return named ?? (run.kind === 'trivy' ? id.replace(LABELLED_ID, '') || id : id);
+}
+
+/** `name@version` from the first text that names a package ("Package: libssl1.1", and its version as `version` finds it). */
+function packageOf(texts: (string | undefined)[], version: RegExp): string | undefined {
+  const about = texts.find((t) => t?.includes('Package: '));
+  const name = about && /Package: (.+)/.exec(about)?.[1]?.trim();
+  return name ? `${name}@${version.exec(about)?.[1]?.trim() ?? ''}` : undefined;
+}
 
 function readResult(run: Run, item: unknown, index: number): void {
   const result = obj(item);
@@ -287,8 +321,7 @@ function readResult(run: Run, item: unknown, index: number): void {
   if (!isProblem(result)) return;
   const found = ruleOf(run, result);
   const rule = found.rule;
-  // Trivy's early SARIF template (0.11 and 0.15, for example) prefixed rule ids with their label: "[MEDIUM] CVE-2019-1549"
-  const id = run.kind === 'trivy' ? found.id.replace(LABELLED_ID, '') || found.id : found.id;
+  const id = ownId(run, found.id, rule);
   const ruleProps = obj(rule?.['properties']);
   const tags = [...strings(ruleProps?.['tags']), ...strings(obj(result['properties'])?.['tags'])];
   const rawMessage = cleanText(messageOf(run, result['message'], rule) ?? text(rule?.['shortDescription']) ?? id);
@@ -308,6 +341,7 @@ function readResult(run: Run, item: unknown, index: number): void {
         ...location,
         secret: offender ?? snippet,
         tags,
+        fingerprint: gitleaksFingerprint(result, id),
       },
       run.ctx,
     );
@@ -325,13 +359,11 @@ function readResult(run: Run, item: unknown, index: number): void {
   } else if (run.kind === 'trivy') {
     const target = location?.path ?? '';
     // the package is in the message; in the early template's SARIF only in its rule's help
-    const about = [rawMessage, text(rule?.['help']), text(rule?.['shortDescription'])].find((t) => t?.includes('Package: '));
-    const name = about && /Package: (.+)/.exec(about)?.[1]?.trim();
-    const version = about && /Installed Version: (.+)/.exec(about)?.[1]?.trim();
-    pkg = name ? `${name}@${version ?? ''}` : undefined;
+    pkg = packageOf([rawMessage, text(rule?.['help']), text(rule?.['shortDescription'])], /Installed Version: (.+)/);
     key =
       category === 'vulnerability'
-        ? trivyKeys.vulnerability(id, pkg ?? '', target)
+        ? // Trivy 0.21 named no package at all: each result is one package's, as in its JSON
+          trivyKeys.vulnerability(id, pkg ?? `result ${index}`, target)
         : category === 'secret'
           ? trivyKeys.secret(id, target, location?.startLine)
           : trivyKeys.misconfiguration(id, target, location?.startLine);
@@ -344,7 +376,9 @@ function readResult(run: Run, item: unknown, index: number): void {
     const where = location
       ? `${location.path}|${location.startLine ?? 0}|${location.startColumn ?? 0}|${location.endLine ?? 0}|${location.endColumn ?? 0}`
       : (target ?? '-');
-    key = `${run.tool}|${id}|${where}|${stable || createHash('sha256').update(rawMessage).digest('hex').slice(0, 16)}`;
+    // Grype names the package in its rule's help (its rule id joins it to the vulnerability's)
+    if (run.kind === 'grype') pkg = packageOf([text(rule?.['help'])], /^Version: (.+)$/m);
+    key = `${run.tool}|${id}|${pkg ? `${pkg}|` : ''}${where}|${stable || createHash('sha256').update(rawMessage).digest('hex').slice(0, 16)}`;
   }
   const lineHash = str(obj(result['partialFingerprints'])?.['primaryLocationLineHash']);
   const matchId = run.kind === 'semgrep' ? semgrepStable(str(obj(result['fingerprints'])?.['matchBasedId/v1']), undefined) : '';

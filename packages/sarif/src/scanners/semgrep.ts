@@ -1,7 +1,7 @@
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
-import { severityFromLabel, type Location, type Severity } from '../model.ts';
+import { severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
 import { normalisePath } from '../paths.ts';
 import { cleanText, cweIds, firstLine, snippetHash, truncate, unrecognisedSeverity, type ParseContext } from '../sink.ts';
 import type { ExecResult } from '@pipeline-toolkit/core';
@@ -65,8 +65,16 @@ function stableOf(usable: string | undefined, lines: string | undefined): string
   return lines && !/^requires login$/i.test(lines.trim()) ? `code:${snippetHash(lines)}` : '';
 }
 
-/** Semgrep's label (legacy ERROR/WARNING/INFO or CRITICAL…LOW); anything else is listed and read as MEDIUM. */
-function semgrepSeverity(value: unknown, ctx: ParseContext): Severity {
+/**
+ * A rule's own `metadata.security-severity` (a score or a label), as Semgrep's SARIF gives it to
+ * the rule, which this reads first there too; else Semgrep's label (legacy ERROR/WARNING/INFO or
+ * CRITICAL…LOW); anything else is listed and read as MEDIUM.
+ */
+function semgrepSeverity(value: unknown, ctx: ParseContext, stated?: unknown): Severity {
+  const ruleSays = severityFromScore(stated);
+  if (ruleSays) return ruleSays;
+  if (stated !== undefined && stated !== null && stated !== '')
+    unrecognisedSeverity(ctx, 'Semgrep', 'extra.metadata.security-severity', stated, 'extra.severity');
   const label = severityFromLabel(value);
   if (label) return label;
   if (value !== undefined && value !== null) unrecognisedSeverity(ctx, 'Semgrep', 'extra.severity', value, 'the default (MEDIUM)');
@@ -107,7 +115,7 @@ export function readSemgrepResult(item: unknown, index: number, ctx: ParseContex
     rule,
     title: firstLine(message),
     message,
-    severity: semgrepSeverity(extra?.['severity'], ctx),
+    severity: semgrepSeverity(extra?.['severity'], ctx, metadata?.['security-severity']),
     category: 'sast',
     location,
     stable: stableOf(fingerprint, str(extra?.['lines'])),
@@ -292,7 +300,8 @@ export const semgrep: Scanner = {
   tool: SEMGREP,
   input: 'semgrep-report',
   formats: 'JSON or SARIF',
-  severity: '`extra.severity` (ERROR/WARNING/INFO or CRITICAL…LOW); else MEDIUM',
+  severity:
+    "the rule's `metadata.security-severity` (a score or a label) when it states one; else `extra.severity` (ERROR/WARNING/INFO or CRITICAL…LOW); else MEDIUM",
   sarifDriver: /^semgrep\b/i,
   detect: (o) => Array.isArray(o['results']) && ('errors' in o || 'paths' in o || 'version' in o),
   parse: parseSemgrepJson,
