@@ -92,7 +92,7 @@ describe('dist/security-scan', () => {
       expect(errors[0]!.properties).toMatchObject({
         file: 'lib/cxf-xjc-runtime-3.3.1.jar',
         line: '1',
-        title: 'CRITICAL CVE-2019-12419-cxf-xjc-runtime (Grype)',
+        title: 'CRITICAL CVE-2019-12419 (Grype)',
       });
       expect(run.commands.filter((c) => c.command === 'warning').length).toBeLessThanOrEqual(10);
       expect(run.summary).toContain('| Gitleaks | 0 | 7 | 0 | 0 | 0 |');

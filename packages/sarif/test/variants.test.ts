@@ -145,6 +145,12 @@ describe('report variants', () => {
     expect(await read('grype/grype-sarif-image-golden.sarif', 'grype')).toEqual(grype);
   });
 
+  it("Trivy's SARIF of an image scan names the image as the findings' target, as its JSON does, not a file of the repository", async () => {
+    const findings = (await aggregate([['trivy/trivy-image-alpine310.sarif', 'trivy']])).findings();
+    expect(findings).toHaveLength(4);
+    for (const f of findings) expect([f.location, f.target]).toEqual([undefined, 'testdata/fixtures/images/alpine-310.tar.gz']);
+  });
+
   it("Grype's SARIF gives its own label, as its JSON does, where the CVSS score disagrees (a Critical at 8.5, a Low at 8.2)", async () => {
     const severities = async (file: string) =>
       Object.fromEntries((await aggregate([[file, 'grype']])).findings().map((f) => [f.rule.slice(0, 13), f.severity]));

@@ -34,6 +34,8 @@ interface Run {
   artifacts: readonly unknown[];
   /** The driver's `globalMessageStrings`: message templates shared by its rules. */
   messageStrings: JsonObject | undefined;
+  /** The image a Trivy run scanned (`properties.imageName`): its uris are in the image, not in the repository. */
+  image?: string | undefined;
 }
 
 /** A tool component's rules, by index and (made when first needed) by id. */
@@ -138,6 +140,8 @@ function resolveUri(run: Run, artifactLocation: JsonObject | undefined): { path?
 function locationOf(run: Run, result: JsonObject): { location?: Location; snippet?: string; target?: string } {
   const physical = obj(obj(arr(result['locations'])[0])?.['physicalLocation']);
   const { path, target } = resolveUri(run, obj(physical?.['artifactLocation']));
+  // an image's findings name the image, as Trivy's JSON of the same scan does (the uri is the image or a path in it)
+  if (run.image !== undefined && path !== undefined) return { target: path === run.image ? run.image : `${run.image}: ${path}` };
   if (!path) return target ? { target } : {};
   const region = obj(physical?.['region']);
   return {
@@ -357,16 +361,16 @@ function readResult(run: Run, item: unknown, index: number): void {
   if (run.kind === 'semgrep' && location) {
     key = semgrepKey(id, location, str(obj(result['fingerprints'])?.['matchBasedId/v1']));
   } else if (run.kind === 'trivy') {
-    const target = location?.path ?? '';
+    const place = location?.path ?? target ?? '';
     // the package is in the message; in the early template's SARIF only in its rule's help
     pkg = packageOf([rawMessage, text(rule?.['help']), text(rule?.['shortDescription'])], /Installed Version: (.+)/);
     key =
       category === 'vulnerability'
         ? // Trivy 0.21 named no package at all: each result is one package's, as in its JSON
-          trivyKeys.vulnerability(id, pkg ?? `result ${index}`, target)
+          trivyKeys.vulnerability(id, pkg ?? `result ${index}`, place)
         : category === 'secret'
-          ? trivyKeys.secret(id, target, location?.startLine)
-          : trivyKeys.misconfiguration(id, target, location?.startLine);
+          ? trivyKeys.secret(id, place, location?.startLine)
+          : trivyKeys.misconfiguration(id, place, location?.startLine);
   } else {
     const fingerprints = { ...obj(result['partialFingerprints']), ...obj(result['fingerprints']) };
     const stable = Object.values(fingerprints)
@@ -453,6 +457,7 @@ export function parseSarif(doc: unknown, ctx: ParseContext): void {
       bases: obj(run['originalUriBaseIds']),
       artifacts: arr(run['artifacts']),
       messageStrings: obj(driver['globalMessageStrings']),
+      image: kind === 'trivy' ? str(obj(run['properties'])?.['imageName']) : undefined,
     };
     for (const invocation of arr(run['invocations'])) {
       for (const note of arr(obj(invocation)?.['toolExecutionNotifications'])) {
