@@ -143,6 +143,13 @@ describe('report variants', () => {
     const grype = await read('grype/grype-json-image-golden.json', 'grype');
     expect(grype).toEqual(['CVE-1999-0001 package-1@1.1.1 LOW', 'CVE-1999-0002 package-2@2.2.2 CRITICAL']);
     expect(await read('grype/grype-sarif-image-golden.sarif', 'grype')).toEqual(grype);
+    // in an image: the image and the path in it, as the JSON names them, not a repository file
+    const targets = async (file: string) =>
+      (await aggregate([[file, 'grype']]))
+        .findings()
+        .map((f) => [f.rule, f.location?.path, f.target].join(' '))
+        .sort();
+    expect(await targets('grype/grype-sarif-image-golden.sarif')).toEqual(await targets('grype/grype-json-image-golden.json'));
   });
 
   it("Trivy's SARIF of an image scan names the image as the findings' target, as its JSON does, not a file of the repository", async () => {

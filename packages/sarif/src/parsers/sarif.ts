@@ -142,6 +142,8 @@ function locationOf(run: Run, result: JsonObject): { location?: Location; snippe
   const { path, target } = resolveUri(run, obj(physical?.['artifactLocation']));
   // an image's findings name the image, as Trivy's JSON of the same scan does (the uri is the image or a path in it)
   if (run.image !== undefined && path !== undefined) return { target: path === run.image ? run.image : `${run.image}: ${path}` };
+  const inImage = run.kind === 'grype' ? grypeImageTarget(result) : undefined;
+  if (inImage) return { target: inImage };
   if (!path) return target ? { target } : {};
   const region = obj(physical?.['region']);
   return {
@@ -154,6 +156,18 @@ function locationOf(run: Run, result: JsonObject): { location?: Location; snippe
     },
     snippet: str(obj(region?.['snippet'])?.['text']),
   };
+}
+
+/**
+ * Where in an image Grype found a package, as its JSON names it (`<image>: <path>`): its SARIF
+ * gives an image's results a logical location `<image>@<version>:<path>` beside a uri made of the
+ * image and the path, which is no file of the repository.
+ */
+function grypeImageTarget(result: JsonObject): string | undefined {
+  const logical = obj(arr(obj(arr(result['locations'])[0])?.['logicalLocations'])[0]);
+  const image = /^([^@]+)@[^:]*:/.exec(str(logical?.['fullyQualifiedName']) ?? '')?.[1];
+  const name = str(logical?.['name']);
+  return image && name ? `${image}: ${name}` : undefined;
 }
 
 /**
