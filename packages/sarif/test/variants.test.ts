@@ -150,6 +150,13 @@ describe('report variants', () => {
         .map((f) => [f.rule, f.location?.path, f.target].join(' '))
         .sort();
     expect(await targets('grype/grype-sarif-image-golden.sarif')).toEqual(await targets('grype/grype-json-image-golden.json'));
+    // and the same baseline fingerprints: a baseline of one format compares with a scan of the other
+    const matches = async (file: string) =>
+      (await aggregate([[file, 'grype']]))
+        .findings()
+        .map((f) => f.match)
+        .sort();
+    expect(await matches('grype/grype-sarif-image-golden.sarif')).toEqual(await matches('grype/grype-json-image-golden.json'));
   });
 
   it("Trivy's SARIF of an image scan names the image as the findings' target, as its JSON does, not a file of the repository", async () => {

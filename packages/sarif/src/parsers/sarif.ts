@@ -403,8 +403,12 @@ function readResult(run: Run, item: unknown, index: number): void {
   run.ctx.sink.finding({
     tool: run.tool,
     key,
-    // a content hash of the line (CodeQL's primaryLocationLineHash), else the snippet, else nothing
-    stable: matchId || (lineHash ? `line:${lineHash}` : snippetHash(snippet)),
+    // a content hash of the line (CodeQL's primaryLocationLineHash), else the snippet, else nothing; a
+    // vulnerability of Grype's or Trivy's is its package, as in their JSON (Grype's line hash is of no source line)
+    stable:
+      (run.kind === 'grype' || run.kind === 'trivy') && category === 'vulnerability'
+        ? ''
+        : matchId || (lineHash ? `line:${lineHash}` : snippetHash(snippet)),
     rule: id,
     title,
     message: rawMessage,
