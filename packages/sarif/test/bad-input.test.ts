@@ -144,6 +144,11 @@ describe('fuzz', () => {
       ['trivy/trivy-repo-secrets.json', 'trivy'],
       ['trivy/trivy-v0.72.0-config-terraform.json', 'trivy'],
       ['trivy/trivy-image-alpine310.sarif', 'trivy'],
+      ['trivy/trivy-0.20.0-alpine310-pair.sarif', 'trivy'],
+      ['grype/grype-sarif-image-golden.sarif', 'grype'],
+      ['grype/grype-0.4.0-json-directory.json', 'grype'],
+      ['gitleaks/gitleaks-8.30.1-pair-git.sarif', 'gitleaks'],
+      ['gitleaks/gitleaks-8.0.0-sarif-version-v8.sarif', 'gitleaks'],
       ['other/codeql-action-valid-multirun.sarif', 'sarif'],
       ['other/dockle-0.3.15-image-no-locations.sarif', 'sarif'],
     ];

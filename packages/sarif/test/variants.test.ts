@@ -165,6 +165,23 @@ describe('report variants', () => {
     for (const f of findings) expect([f.location, f.target]).toEqual([undefined, 'testdata/fixtures/images/alpine-310.tar.gz']);
   });
 
+  it('a hostile Grype SARIF: a help and a logical location of megabytes, with controls, are read in linear time and shown escaped', async () => {
+    const text = await readFile(fixture('grype/grype-sarif-image-golden.sarif'), 'utf8');
+    const log = JSON.parse(text) as {
+      runs: { tool: { driver: { rules: { help: { text: string } }[] } }; results: Record<string, unknown>[] }[];
+    };
+    const huge = 'x'.repeat(4 << 20);
+    log.runs[0]!.tool.driver.rules[0]!.help.text = `Vulnerability ${huge}\nSeverity: critical\nPackage: p\u001b[31m\nVersion: ${huge}`;
+    const location = (log.runs[0]!.results[0]!['locations'] as { logicalLocations: { name: string; fullyQualifiedName: string }[] }[])[0]!;
+    location.logicalLocations[0] = { name: '/a\n::error::b', fullyQualifiedName: `${huge}:/a` };
+    const agg = await load(log, 'grype');
+    const f = agg.findings().find((x) => x.package?.startsWith('p'));
+    // the escape character shown, never written raw; the version whole
+    expect([f?.severity, f?.package?.includes('\u001b'), f?.package?.endsWith(`@${huge}`)]).toEqual(['CRITICAL', false, true]);
+    // no `<image>@` in the logical location: not an image, so the uri is the place
+    expect(f?.location?.path).toBe('user-input/somefile-1.txt');
+  });
+
   it("Grype's SARIF gives its own label, as its JSON does, where the CVSS score disagrees (a Critical at 8.5, a Low at 8.2)", async () => {
     const severities = async (file: string) =>
       Object.fromEntries((await aggregate([[file, 'grype']])).findings().map((f) => [f.rule.slice(0, 13), f.severity]));

@@ -137,8 +137,13 @@ function resolveUri(run: Run, artifactLocation: JsonObject | undefined): { path?
   return { path: normalisePath(decoded, run.ctx.root) };
 }
 
+/** A result's first location (the one a finding is placed on). */
+function firstLocation(result: JsonObject): JsonObject | undefined {
+  return obj(arr(result['locations'])[0]);
+}
+
 function locationOf(run: Run, result: JsonObject): { location?: Location; snippet?: string; target?: string } {
-  const physical = obj(obj(arr(result['locations'])[0])?.['physicalLocation']);
+  const physical = obj(firstLocation(result)?.['physicalLocation']);
   const { path, target } = resolveUri(run, obj(physical?.['artifactLocation']));
   // an image's findings name the image, as Trivy's JSON of the same scan does (the uri is the image or a path in it)
   if (run.image !== undefined && path !== undefined) return { target: path === run.image ? run.image : `${run.image}: ${path}` };
@@ -164,7 +169,7 @@ function locationOf(run: Run, result: JsonObject): { location?: Location; snippe
  * image and the path, which is no file of the repository.
  */
 function grypeImageTarget(result: JsonObject): string | undefined {
-  const logical = obj(arr(obj(arr(result['locations'])[0])?.['logicalLocations'])[0]);
+  const logical = obj(arr(firstLocation(result)?.['logicalLocations'])[0]);
   const image = /^([^@]+)@[^:]*:/.exec(str(logical?.['fullyQualifiedName']) ?? '')?.[1];
   const name = str(logical?.['name']);
   return image && name ? `${image}: ${name}` : undefined;
@@ -302,7 +307,7 @@ function gitleaksDescription(rule: JsonObject | undefined): string | undefined {
  * partialFingerprints, the uri as Gitleaks wrote it, the rule and the start line.
  */
 function gitleaksFingerprint(result: JsonObject, rule: string): string | undefined {
-  const physical = obj(obj(arr(result['locations'])[0])?.['physicalLocation']);
+  const physical = obj(firstLocation(result)?.['physicalLocation']);
   const file = str(obj(physical?.['artifactLocation'])?.['uri']);
   const line = int(obj(physical?.['region'])?.['startLine']);
   if (!file || line === undefined || !str(result['ruleId'])) return undefined;
