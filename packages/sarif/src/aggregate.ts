@@ -65,6 +65,9 @@ export function matchOf(raw: Pick<RawFinding, 'tool' | 'category' | 'rule' | 'lo
 /** What deduplication reads and changes of a finding. */
 type Mergeable = Pick<Finding, 'tools' | 'severity' | 'suppressed'>;
 
+/** How many redacted ids, paths and links are remembered (#redactOne). */
+const IDS_REMEMBERED = 20_000;
+
 /** Up to this many secret findings at one place are searched from the first each time (see #sameSecret). */
 const SEARCHED_AT_ONCE = 8;
 
@@ -587,7 +590,10 @@ export class Aggregator implements ReportSink {
     let known = this.#ids.get(text);
     if (known === undefined) {
       known = this.secrets.redact(text);
-      if (this.#ids.size < 20_000) this.#ids.set(text, known);
+      // a full table starts again, rather than stop taking texts: the ones that repeat (a report's
+      // name, rules, links) are back at once, where tens of thousands of one-off paths filled it
+      if (this.#ids.size >= IDS_REMEMBERED) this.#ids.clear();
+      this.#ids.set(text, known);
     }
     return known;
   }

@@ -110,12 +110,12 @@ function writeResults(out: TextFile, run: PlannedRun, segment: PlannedSegment, l
   for (let i = 0; i < segment.count; i++) {
     const f = list[i]!;
     const index = indexes.get(f.rule)!;
-    out.write(`${i || !segment.first ? ',' : ''}${resultJson(f, where[i]!, index, run.rules[index]!.severity)}\n`);
+    out.writeBetween(i || !segment.first ? ',' : '', resultJson(f, where[i]!, index, run.rules[index]!.severity), '\n');
   }
 }
 
 function writeEntries(out: TextFile, list: readonly Finding[]): void {
-  for (let i = 0; i < list.length; i++) out.write(`${i ? ',\n' : ''}${findingJson(list[i]!)}`);
+  for (let i = 0; i < list.length; i++) out.writeBetween(i ? ',\n' : '', findingJson(list[i]!), '');
 }
 
 /** One shard's findings (sorted, redacted: Aggregator.findings()) arranged by SARIF run and bucket. */

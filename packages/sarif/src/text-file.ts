@@ -36,6 +36,22 @@ export class TextFile {
     this.#used += this.#buffer.write(text, this.#used);
   }
 
+  /**
+   * Writes `text` between two ASCII separators (`,` and newlines around an entry), which are copied
+   * byte by byte: concatenated with the text first, they would make a rope that writing flattens
+   * into a copy of the text, tens of MB of garbage for a file of entries.
+   */
+  writeBetween(before: string, text: string, after: string): void {
+    this.#ascii(before);
+    this.write(text);
+    this.#ascii(after);
+  }
+
+  #ascii(text: string): void {
+    if (this.#buffer.length - this.#used < text.length) this.#flush();
+    for (let i = 0; i < text.length; i++) this.#buffer[this.#used++] = text.charCodeAt(i);
+  }
+
   /** Bytes written so far. */
   get position(): number {
     return this.#flushed + this.#used;

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { SARIF_LEVEL, SECURITY_SEVERITY, type Finding, type Location, type Severity, type ToolInfo } from './model.ts';
 import { isRepositoryPath, normalisePath, toUri } from './paths.ts';
-import { RecentCache } from './recent.ts';
 import { truncate } from './sink.ts';
 
 /**
@@ -43,20 +42,21 @@ export const sanitizeId = (value: string) =>
 
 const validUri = (value: string | undefined) => (value && URL.canParse(value) ? value : undefined);
 
-/** A location's region as JSON text (written for every result, so without an intermediate object). */
-function regionJson(location: Location): string {
-  // GitHub rejects line or column 0: start at 1, and drop an end that lies before the start.
+/** A location's SARIF region. GitHub rejects line or column 0: it starts at 1, and an end that lies before the start is dropped. */
+function regionOf(location: Location): SarifRegion {
   const startLine = Math.max(1, location.startLine ?? 1);
-  let text = `{"startLine":${startLine}`;
   const startColumn = location.startColumn === undefined ? undefined : Math.max(1, location.startColumn);
-  if (startColumn !== undefined) text += `,"startColumn":${startColumn}`;
   const endLine = location.endLine !== undefined && location.endLine >= startLine ? location.endLine : undefined;
-  if (endLine !== undefined) text += `,"endLine":${endLine}`;
-  if (location.endColumn !== undefined && location.endColumn >= 1) {
-    const sameLine = (endLine ?? startLine) === startLine;
-    if (!sameLine || location.endColumn >= (startColumn ?? 1)) text += `,"endColumn":${location.endColumn}`;
-  }
-  return `${text}}`;
+  let endColumn = location.endColumn !== undefined && location.endColumn >= 1 ? location.endColumn : undefined;
+  if (endColumn !== undefined && (endLine ?? startLine) === startLine && endColumn < (startColumn ?? 1)) endColumn = undefined;
+  return { startLine, startColumn, endLine, endColumn };
+}
+
+interface SarifRegion {
+  startLine: number;
+  startColumn: number | undefined;
+  endLine: number | undefined;
+  endColumn: number | undefined;
 }
 
 /** Where a result goes: its own location, else its report file when that lies in the repository. */
@@ -69,12 +69,12 @@ export function placement(finding: Finding, root: string, reports: Map<string, L
   return reports.get(finding.report);
 }
 
-/** Characters that neither encodeURIComponent nor JSON escape (and the path separator). */
+/** Characters that encodeURIComponent leaves as they are (and the path separator). */
 const PLAIN_PATH = /^[\w.!~*'()/-]+$/;
 
-/** A path's SARIF URI as JSON text; most paths are plain and need no encoding. */
+/** A path's SARIF URI; most paths are plain and need no encoding. */
 function uriOf(p: string): string {
-  return PLAIN_PATH.test(p) && isRepositoryPath(p) ? `"${p}"` : JSON.stringify(toUri(p));
+  return PLAIN_PATH.test(p) && isRepositoryPath(p) ? p : toUri(p);
 }
 
 export function ruleJson(id: string, f: RuleSource, severity: Severity): string {
@@ -98,28 +98,6 @@ export function driverJson(tool: ToolInfo): string {
     ...(tool.version ? { version: tool.version } : {}),
     ...(validUri(tool.informationUri) ? { informationUri: tool.informationUri } : {}),
   });
-}
-
-/**
- * The JSON of texts that repeat across findings: rules, titles, links, packages, paths of reports.
- * Not messages: many are unique, and they would push the others out.
- */
-const texts = new RecentCache<string>(14);
-
-/** JSON.stringify of a string, from the cache when the text was seen recently. */
-function quote(text: string): string {
-  let known = texts.get(text);
-  if (known === undefined) texts.set(text, (known = JSON.stringify(text)));
-  return known;
-}
-
-const lists = new WeakMap<readonly string[], string>();
-
-/** JSON.stringify of a list of strings; findings share their lists (see Aggregator), so most are made once. */
-function listJson(list: readonly string[]): string {
-  let known = lists.get(list);
-  if (known === undefined) lists.set(list, (known = JSON.stringify(list)));
-  return known;
 }
 
 /**
@@ -151,25 +129,33 @@ export function findingJson(f: Finding): string {
 }
 
 /** A suppressed result's `suppressions` (kind external: decided outside the code), with the reason when one was given. */
-function suppressionJson(justification: string | undefined): string {
-  const reason = justification ? `,"justification":${quote(truncate(justification, 1000))}` : '';
-  return `"suppressions":[{"kind":"external","status":"accepted"${reason}}],`;
+function suppressionsOf(justification: string | undefined) {
+  return [{ kind: 'external', status: 'accepted', justification: justification ? truncate(justification, 1000) : undefined }];
 }
 
 /**
- * One result, written as text directly (it is the bulk of the file: up to 25,000 per run).
+ * One result: one JSON.stringify of an object with exactly the result's fields, in their order
+ * (absent ones undefined), like a findings-file entry: a flat text, where one put together from
+ * pieces is a rope that writing flattens into a copy (up to 25,000 results per run).
  * `ruleSeverity` is its rule's: the highest of the rule's results (GitHub takes an alert's security
  * severity from its rule). A result less severe than its rule carries its own `security-severity`,
  * which SARIF readers take before the rule's (ADR-043).
  */
 export function resultJson(f: Finding, where: Location, ruleIndex: number, ruleSeverity: Severity): string {
-  const message = truncate(f.message || f.title || f.rule, GITHUB_LIMITS.messageChars);
-  const own = f.severity === ruleSeverity ? '' : `,"security-severity":"${SECURITY_SEVERITY[f.severity]}"`;
-  const properties = `"severity":"${f.severity}"${own}${f.tools.length > 1 ? `,"tools":${listJson(f.tools)}` : ''}${f.target ? `,"target":${quote(f.target)}` : ''}${f.package ? `,"package":${quote(f.package)}` : ''}`;
-  return (
-    `{"ruleId":${quote(f.rule)},"ruleIndex":${ruleIndex},"level":"${SARIF_LEVEL[f.severity]}","message":{"text":${JSON.stringify(message)}},` +
-    `"locations":[{"physicalLocation":{"artifactLocation":{"uri":${uriOf(where.path)}},"region":${regionJson(where)}}}],` +
-    `"partialFingerprints":{"pipelineToolkitFinding/v1":"${f.fingerprint}","pipelineToolkitMatch/v1":"${f.match}"},` +
-    `${f.suppressed ? suppressionJson(f.justification) : ''}"properties":{${properties}}}`
-  );
+  return JSON.stringify({
+    ruleId: f.rule,
+    ruleIndex,
+    level: SARIF_LEVEL[f.severity],
+    message: { text: truncate(f.message || f.title || f.rule, GITHUB_LIMITS.messageChars) },
+    locations: [{ physicalLocation: { artifactLocation: { uri: uriOf(where.path) }, region: regionOf(where) } }],
+    partialFingerprints: { 'pipelineToolkitFinding/v1': f.fingerprint, 'pipelineToolkitMatch/v1': f.match },
+    suppressions: f.suppressed ? suppressionsOf(f.justification) : undefined,
+    properties: {
+      severity: f.severity,
+      'security-severity': f.severity === ruleSeverity ? undefined : SECURITY_SEVERITY[f.severity],
+      tools: f.tools.length > 1 ? f.tools : undefined,
+      target: f.target || undefined,
+      package: f.package || undefined,
+    },
+  });
 }

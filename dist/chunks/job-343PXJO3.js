@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{e as a,f as b,g as c}from"./chunk-CD3KU2WL.js";import"./chunk-7PLQFBSW.js";import"./chunk-AUHVS4XR.js";import"./chunk-NSNTL2PT.js";import"./chunk-NS6GUEQG.js";import"./chunk-6XCQDO7Z.js";import"./chunk-RUOKFGRG.js";export{b as aggregateJob,c as outcome,a as readSources};
