@@ -144,12 +144,18 @@ export class Aggregator implements ReportSink {
    */
   readonly #searchedFrom = new Map<Mergeable[], Map<string, number>>();
   /**
-   * The tools of the secret findings in #secretsAt when they were registered. A tool list only
+   * The tools of the secret findings (#secretAt) when they were registered. A tool list only
    * grows, so while this holds one tool alone, every finding there lists it: a secret of that tool
    * has no other tool's to merge with, and its place is not looked up (one report of tens of
    * thousands of leaks, the common case, pays no lookup per leak).
    */
   readonly #secretTools = new Set<string>();
+  /**
+   * Secret findings not yet in #secretsAt, in the order found. Until a place is first looked up
+   * (a second tool's secret), none needs to be found by its place, so they are indexed then, all
+   * at once (most scans never index them).
+   */
+  #unplaced: { path: string; line: number; finding: Mergeable }[] | undefined = [];
   readonly #findings: Finding[] = [];
   readonly #strings = new Map<string, string>();
   /** In front of #strings; alone for messages, which mostly differ (a table of them would cost more than it saves). */
@@ -298,6 +304,11 @@ export class Aggregator implements ReportSink {
   #secretAt(path: string, line: number, finding: Mergeable): void {
     if (!this.#secretsAcrossTools) return;
     for (const tool of finding.tools) this.#secretTools.add(tool);
+    if (this.#unplaced) this.#unplaced.push({ path, line, finding });
+    else this.#place(path, line, finding);
+  }
+
+  #place(path: string, line: number, finding: Mergeable): void {
     let lines = this.#secretsAt.get(path);
     if (!lines) this.#secretsAt.set(path, (lines = new Map()));
     const list = lines.get(line);
@@ -356,6 +367,10 @@ export class Aggregator implements ReportSink {
   /** Across tools, a secret at the same path and start line is the same secret (Trivy's and Gitleaks' rule ids differ). */
   #sameSecret(tool: string, at: { path: string; startLine?: number } | undefined): Mergeable | undefined {
     if (!at || (this.#secretTools.size <= 1 && (this.#secretTools.size === 0 || this.#secretTools.has(tool)))) return undefined;
+    if (this.#unplaced) {
+      for (const { path, line, finding } of this.#unplaced) this.#place(path, line, finding);
+      this.#unplaced = undefined;
+    }
     const findings = this.#secretsAt.get(at.path)?.get(at.startLine ?? 0);
     if (!findings || findings.length <= SEARCHED_AT_ONCE) return findings?.find((f) => !f.tools.includes(tool));
     // the first finding there that the tool has not reported; the ones before it listed the tool
@@ -496,6 +511,7 @@ export class Aggregator implements ReportSink {
     this.#finished = true;
     this.#byKey.clear();
     this.#secretsAt.clear();
+    this.#unplaced = [];
     this.#searchedFrom.clear();
     this.#secretTools.clear();
     this.#originals.clear();
