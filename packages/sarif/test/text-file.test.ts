@@ -16,4 +16,20 @@ describe('TextFile', () => {
     out.close();
     expect(await readFile(file, 'utf8')).toBe(pieces.join(''));
   });
+
+  it('writes entries between separators in order, whether a separator or the entry meets the end of its buffer, an entry is larger than it or empty', async () => {
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'text-file-')), 'entries.json');
+    const entries: string[] = [];
+    // 1 MB of buffer is filled at every offset modulo the entries' lengths, multi-byte ones included
+    for (let i = 0; i < 40_000; i++) entries.push(JSON.stringify({ i, text: 'é€😀'.repeat(i % 13) }));
+    // empty entries: their separators alone fill the buffer
+    entries.push('x'.repeat(3 << 20));
+    for (let i = 0; i < 600_000; i++) entries.push('');
+    entries.push('"short"');
+    const out = new TextFile(file);
+    entries.forEach((entry, i) => out.writeBetween(i ? ',\n' : '[\n', entry, i === entries.length - 1 ? '\n]' : ''));
+    expect(out.position).toBe(Buffer.byteLength(`[\n${entries.join(',\n')}\n]`));
+    out.close();
+    expect(await readFile(file, 'utf8')).toBe(`[\n${entries.join(',\n')}\n]`);
+  });
 });
