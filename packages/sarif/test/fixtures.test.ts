@@ -99,6 +99,9 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   // One Checkov 3.3.30 run, both of its outputs: 11 + 4 failed checks without a severity, alike in either file
   'checkov/checkov-3.3.30-pair-terraform-dockerfile.json': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 15 } },
   'checkov/checkov-3.3.30-pair-terraform-dockerfile.sarif': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 15 } },
+  // Another run, both outputs: a failed check, and one skipped by `#checkov:skip` (suppressed)
+  'checkov/checkov-3.3.30-pair-skipped.json': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 1, suppressed: 1 } },
+  'checkov/checkov-3.3.30-pair-skipped.sarif': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 1, suppressed: 1 } },
   // Checkov with nothing to scan writes its summary alone (3.3.30 run here; 2.1.269 from DefectDojo): no findings
   'checkov/checkov-3.3.30-nothing-scanned.json': { kind: 'checkov', tools: ['checkov'], counts: {} },
   'checkov/checkov-2.1.269-nothing-scanned.json': { kind: 'any', tools: ['checkov'], counts: {} },

@@ -203,6 +203,20 @@ describe('report variants', () => {
     expect(await read('sarif')).toEqual(json);
   });
 
+  it("a check skipped by `#checkov:skip` is suppressed and HIGH from either output: Checkov's SARIF `warning` there is its placeholder, not a severity", async () => {
+    const read = async (ext: string) =>
+      (await aggregate([[`checkov/checkov-3.3.30-pair-skipped.${ext}`, 'checkov']]))
+        .findings()
+        .map((f) => [f.rule, f.location?.path, f.severity, f.suppressed, f.justification].join(' '))
+        .sort();
+    const json = await read('json');
+    expect(json).toEqual([
+      'CKV_AWS_189 src/main.tf HIGH true encrypted with the default key on purpose',
+      'CKV_AWS_3 src/main.tf HIGH false ',
+    ]);
+    expect(await read('sarif')).toEqual(json);
+  });
+
   it('files Checkov could not parse are problems of the scan (real Checkov 3.3.30 report)', async () => {
     const agg = await aggregate([['checkov/checkov-3.3.30-parsing-error.json', 'checkov']]);
     // results.parsing_errors of the file: the absolute path of the cut-off main.tf it was run on

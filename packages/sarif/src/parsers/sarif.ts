@@ -225,11 +225,21 @@ function ruleInMessage(run: Run, result: JsonObject): string {
   return 'unknown-rule';
 }
 
-function isSuppressed(result: JsonObject): boolean {
-  return arr(result['suppressions']).some((s) => {
-    const status = str(obj(s)?.['status']);
-    return status === undefined || status === 'accepted';
-  });
+/**
+ * A result's suppression: the first of its `suppressions` that is accepted (a suppression without
+ * a status is accepted, §3.35.3; one under review or rejected suppresses nothing), and its reason.
+ * Checkov writes "No comment provided" where a `#checkov:skip` comment gave none (its
+ * `common/output/sarif.py`), which is no reason.
+ */
+function suppressionOf(run: Run, result: JsonObject): { justification: string | undefined } | undefined {
+  for (const item of arr(result['suppressions'])) {
+    const suppression = obj(item);
+    const status = str(suppression?.['status']);
+    if (status !== undefined && status !== 'accepted') continue;
+    const justification = str(suppression?.['justification']);
+    return { justification: run.kind === 'checkov' && justification === 'No comment provided' ? undefined : justification };
+  }
+  return undefined;
 }
 
 const TRIVY_CATEGORY: Record<string, Category> = {
@@ -258,6 +268,7 @@ function severityOf(run: Run, result: JsonObject, rule: JsonObject | undefined, 
     const label = severityFromSecurityLabel(/^Severity: (\S+)/m.exec(text(rule?.['help']) ?? '')?.[1]);
     if (label) return label;
   }
+  if (run.kind === 'checkov' && !checkovStatesSeverity(result, rule)) return 'HIGH';
   const sources: [string, unknown, (v: unknown) => Severity | undefined][] = [
     ['result security-severity', obj(result['properties'])?.['security-severity'], severityFromScore],
     ['rule security-severity', obj(rule?.['properties'])?.['security-severity'], severityFromScore],
@@ -278,6 +289,21 @@ function severityOf(run: Run, result: JsonObject, rule: JsonObject | undefined, 
   }
   for (const [name, value] of unrecognised) unrecognisedSeverity(run.ctx, run.name, name, value, source);
   return severity ?? 'MEDIUM';
+}
+
+/**
+ * Whether a Checkov result states a severity. Checkov writes a rule's `security-severity` when the
+ * check has a severity (only with a platform key), and then the level that severity maps to.
+ * Without one, its level is a placeholder: `error` for a failed check and `warning` for one
+ * skipped by a `#checkov:skip` comment (3.3.30, `common/output/sarif.py`). Such a check is HIGH,
+ * as a check without a severity is in Checkov's JSON (scanners/checkov.ts), suppressed or not.
+ * A `note` or `none` level is read as written.
+ */
+function checkovStatesSeverity(result: JsonObject, rule: JsonObject | undefined): boolean {
+  const stated = (value: unknown) => value !== undefined && value !== null && value !== '';
+  if (stated(obj(result['properties'])?.['security-severity']) || stated(obj(rule?.['properties'])?.['security-severity'])) return true;
+  const level = result['level'] ?? obj(rule?.['defaultConfiguration'])?.['level'];
+  return level !== undefined && level !== 'error' && level !== 'warning';
 }
 
 /** SARIF `kind`: only `fail` (the default) is a problem; pass, notApplicable, informational, review and open are not. */
@@ -349,7 +375,8 @@ function readResult(run: Run, item: unknown, index: number): void {
   const tags = [...strings(ruleProps?.['tags']), ...strings(obj(result['properties'])?.['tags'])];
   const rawMessage = cleanText(messageOf(run, result['message'], rule) ?? text(rule?.['shortDescription']) ?? id);
   const { location, snippet, target } = locationOf(run, result);
-  const suppressed = isSuppressed(result);
+  const suppression = suppressionOf(run, result);
+  const suppressed = suppression !== undefined;
 
   if (run.kind === 'gitleaks') {
     // Gitleaks SARIF carries the raw secret as the snippet (unless run with --redact); Gitleaks 7 also as properties.offender.
@@ -422,6 +449,7 @@ function readResult(run: Run, item: unknown, index: number): void {
     ...(location ? { location } : target ? { target } : {}),
     ...(pkg ? { package: pkg } : {}),
     suppressed,
+    ...(suppression?.justification ? { justification: suppression.justification } : {}),
     cwe: cweIds([...tags, ...strings(ruleProps?.['cwe'])]),
     cve: cveIds([id]),
     helpUri: str(rule?.['helpUri']),

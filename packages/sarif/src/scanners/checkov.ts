@@ -53,6 +53,8 @@ function readCheck(item: unknown, checkType: string, suppressed: boolean, ctx: P
   const path = file ? normalisePath(file.replace(/^\/+/, ''), ctx.root) : undefined;
   const name = str(check['check_name']) ?? id;
   const resource = str(check['resource']);
+  // the reason a `#checkov:skip=ID:reason` comment gave
+  const reason = suppressed ? str(obj(check['check_result'])?.['suppress_comment']) : undefined;
   ctx.sink.finding({
     tool: CHECKOV.id,
     key: `checkov|${checkType}|${id}|${path ?? ''}|${resource ?? ''}|${start ?? 0}`,
@@ -63,6 +65,7 @@ function readCheck(item: unknown, checkType: string, suppressed: boolean, ctx: P
     category: 'misconfiguration',
     ...(path ? { location: { path, startLine: start || undefined, endLine: end || undefined } } : { target: checkType }),
     suppressed,
+    ...(reason ? { justification: reason } : {}),
     cwe: [],
     cve: [],
     helpUri: str(check['guideline']),
