@@ -154,13 +154,18 @@ export function severityFromSecurityLabel(label: unknown): Severity | undefined 
   return typeof label === 'string' ? SECURITY_LABELS[label.trim().toUpperCase()] : undefined;
 }
 
+/** Whether a report states a value at all: absent, null and an empty string state nothing. */
+export function isStated(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '';
+}
+
 /**
  * SARIF `security-severity`: a CVSS-like 0–10 score (number or numeric string) in bands, or a
  * severity label. Undefined when absent or neither (the caller falls through to the next source:
  * an unrecognised value never lowers a finding).
  */
 export function severityFromScore(score: unknown): Severity | undefined {
-  if (score === undefined || score === null || score === '') return undefined;
+  if (!isStated(score)) return undefined;
   const value =
     typeof score === 'number' ? score : typeof score === 'string' && /^\s*[+]?\d+(?:\.\d+)?\s*$/.test(score) ? Number(score) : NaN;
   if (!Number.isFinite(value) || value > 10) return severityFromSecurityLabel(score);

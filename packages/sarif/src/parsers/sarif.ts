@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import {
+  isStated,
   severityFromKnownLevel,
   severityFromLabel,
   severityFromScore,
@@ -268,18 +269,18 @@ function severityOf(run: Run, result: JsonObject, rule: JsonObject | undefined, 
     const label = severityFromSecurityLabel(/^Severity: (\S+)/m.exec(text(rule?.['help']) ?? '')?.[1]);
     if (label) return label;
   }
-  if (run.kind === 'checkov' && !checkovStatesSeverity(result, rule)) return 'HIGH';
+  const levelOf = run.kind === 'checkov' ? checkovLevel : severityFromKnownLevel;
   const sources: [string, unknown, (v: unknown) => Severity | undefined][] = [
     ['result security-severity', obj(result['properties'])?.['security-severity'], severityFromScore],
     ['rule security-severity', obj(rule?.['properties'])?.['security-severity'], severityFromScore],
-    ['result level', result['level'], severityFromKnownLevel],
-    ['rule defaultConfiguration.level', obj(rule?.['defaultConfiguration'])?.['level'], severityFromKnownLevel],
+    ['result level', result['level'], levelOf],
+    ['rule defaultConfiguration.level', obj(rule?.['defaultConfiguration'])?.['level'], levelOf],
   ];
   const unrecognised: [string, unknown][] = [];
   let severity: Severity | undefined;
   let source = 'the default level (warning)';
   for (const [name, value, read] of sources) {
-    if (value === undefined || value === null || value === '') continue;
+    if (!isStated(value)) continue;
     severity = read(value);
     if (severity) {
       source = name;
@@ -288,22 +289,18 @@ function severityOf(run: Run, result: JsonObject, rule: JsonObject | undefined, 
     unrecognised.push([name, value]);
   }
   for (const [name, value] of unrecognised) unrecognisedSeverity(run.ctx, run.name, name, value, source);
-  return severity ?? 'MEDIUM';
+  return severity ?? levelOf('warning')!;
 }
 
 /**
- * Whether a Checkov result states a severity. Checkov writes a rule's `security-severity` when the
- * check has a severity (only with a platform key), and then the level that severity maps to.
- * Without one, its level is a placeholder: `error` for a failed check and `warning` for one
- * skipped by a `#checkov:skip` comment (3.3.30, `common/output/sarif.py`). Such a check is HIGH,
- * as a check without a severity is in Checkov's JSON (scanners/checkov.ts), suppressed or not.
- * A `note` or `none` level is read as written.
+ * A Checkov result's level. With a severity (only with a platform key), Checkov gives the rule a
+ * `security-severity`, read before any level, and the level that severity maps to. Without one,
+ * its level is a placeholder: `error` for a failed check and `warning` (also SARIF's default) for
+ * one skipped by a `#checkov:skip` comment (3.3.30, `common/output/sarif.py`). Both are a check
+ * without a severity: HIGH, as in Checkov's JSON (scanners/checkov.ts). Other levels as written.
  */
-function checkovStatesSeverity(result: JsonObject, rule: JsonObject | undefined): boolean {
-  const stated = (value: unknown) => value !== undefined && value !== null && value !== '';
-  if (stated(obj(result['properties'])?.['security-severity']) || stated(obj(rule?.['properties'])?.['security-severity'])) return true;
-  const level = result['level'] ?? obj(rule?.['defaultConfiguration'])?.['level'];
-  return level !== undefined && level !== 'error' && level !== 'warning';
+function checkovLevel(level: unknown): Severity | undefined {
+  return level === 'error' || level === 'warning' ? 'HIGH' : severityFromKnownLevel(level);
 }
 
 /** SARIF `kind`: only `fail` (the default) is a problem; pass, notApplicable, informational, review and open are not. */

@@ -1,7 +1,7 @@
 import { cp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
-import { severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
+import { isStated, severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
 import { normalisePath } from '../paths.ts';
 import { cleanText, cweIds, firstLine, snippetHash, truncate, unrecognisedSeverity, type ParseContext } from '../sink.ts';
 import type { ExecResult } from '@pipeline-toolkit/core';
@@ -73,8 +73,7 @@ function stableOf(usable: string | undefined, lines: string | undefined): string
 function semgrepSeverity(value: unknown, ctx: ParseContext, stated?: unknown): Severity {
   const ruleSays = severityFromScore(stated);
   if (ruleSays) return ruleSays;
-  if (stated !== undefined && stated !== null && stated !== '')
-    unrecognisedSeverity(ctx, 'Semgrep', 'extra.metadata.security-severity', stated, 'extra.severity');
+  if (isStated(stated)) unrecognisedSeverity(ctx, 'Semgrep', 'extra.metadata.security-severity', stated, 'extra.severity');
   const label = severityFromLabel(value);
   if (label) return label;
   if (value !== undefined && value !== null) unrecognisedSeverity(ctx, 'Semgrep', 'extra.severity', value, 'the default (MEDIUM)');
