@@ -126,6 +126,8 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   // messages as messageStrings ids (Contrast Security via the SARIF SDK): 11 error, 7 note, 12 warning by default
   'other/contrast-webgoat-message-strings.sarif': { kind: 'sarif', tools: ['contrast-security'], counts: { HIGH: 11, MEDIUM: 12, LOW: 7 } },
   // SRCROOT a web address; rule security-severity 1 critical, 4 high, 2 medium
+  // 4 results without a level (SARIF's default, warning); one suppressed by a suppression without a status
+  'other/sarif-sdk-prefast-suppression-justification.sarif': { kind: 'sarif', tools: ['prefast'], counts: { MEDIUM: 3, suppressed: 1 } },
   'other/sarif-sdk-cwe-sample-remote-srcroot.sarif': {
     kind: 'sarif',
     tools: ['cwesamplerscanner'],

@@ -217,6 +217,41 @@ describe('report variants', () => {
     expect(await read('sarif')).toEqual(json);
   });
 
+  describe("a suppression's reason reaches the findings file and the written SARIF", () => {
+    /** Scans one SARIF log; the suppressed result's reason as the findings file and the written SARIF give it. */
+    async function reasons(log: string) {
+      const dir = await mkdtemp(path.join(tmpdir(), 'reason-'));
+      await writeFile(path.join(dir, 'in.sarif'), log);
+      const result = await scan({ 'sarif-files': 'in.sarif', 'fail-on': 'none' }, dir);
+      const findings = JSON.parse(await readFile(result.findingsFile, 'utf8')) as { suppressed: boolean; justification?: string }[];
+      const sarif = JSON.parse(await readFile(result.sarifFile, 'utf8')) as {
+        runs: { results: { suppressions?: { justification?: string }[] }[] }[];
+      };
+      const written = sarif.runs.flatMap((r) => r.results).flatMap((r) => r.suppressions ?? []);
+      return { findings: findings.filter((f) => f.suppressed).map((f) => f.justification), sarif: written.map((s) => s.justification) };
+    }
+
+    it("from a real log: the SARIF SDK's PREfast output, a suppression without a status and with a justification", async () => {
+      const log = await readFile(fixture('other/sarif-sdk-prefast-suppression-justification.sarif'), 'utf8');
+      expect(await reasons(log)).toEqual({ findings: ['Scheduled to fix in Milestone 32.'], sarif: ['Scheduled to fix in Milestone 32.'] });
+    });
+
+    it('from a hostile one: megabytes of reason with an escape character and a token are redacted, shown escaped and cut', async () => {
+      const log = JSON.parse(await readFile(fixture('other/sarif-sdk-prefast-suppression-justification.sarif'), 'utf8')) as {
+        runs: { results: { suppressions?: { justification: string }[] }[] }[];
+      };
+      const token = `ghp_${'A1b2C3d4E5'.repeat(3)}123456`;
+      log.runs[0]!.results[0]!.suppressions![0]!.justification = `\u001b[31m ${token} ${'y'.repeat(2 << 20)}`;
+      const { findings, sarif } = await reasons(JSON.stringify(log));
+      for (const reason of [...findings, ...sarif]) {
+        expect(reason).toBeDefined();
+        expect([reason!.includes(token), reason!.includes('\u001b')]).toEqual([false, false]);
+      }
+      // the findings file keeps the whole reason; the SARIF's suppression holds at most 1,000 characters
+      expect([findings[0]!.endsWith(` ${'y'.repeat(2 << 20)}`), sarif[0]!.length <= 1000]).toEqual([true, true]);
+    });
+  });
+
   it('files Checkov could not parse are problems of the scan (real Checkov 3.3.30 report)', async () => {
     const agg = await aggregate([['checkov/checkov-3.3.30-parsing-error.json', 'checkov']]);
     // results.parsing_errors of the file: the absolute path of the cut-off main.tf it was run on
