@@ -1,7 +1,16 @@
-import { escapeMarkdown, link, singleLine, table, type AnnotationProperties, type Cell } from '@pipeline-toolkit/core';
+import {
+  cutText,
+  escapeMarkdown,
+  link,
+  singleLine,
+  SHOWN_CHARS,
+  table,
+  type AnnotationProperties,
+  type Cell,
+} from '@pipeline-toolkit/core';
 import { countAll, type FindingCounts, type SkippedPaths } from './aggregate.ts';
 import type { GateResult } from './gate.ts';
-import { bucketOf, SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
+import { BUCKETS, SEVERITIES, type Finding, type Severity, type ToolInfo } from './model.ts';
 import { isRepositoryPath } from './paths.ts';
 import type { SarifStats } from './writer.ts';
 import type { BaselineOutcome } from './baseline.ts';
@@ -135,6 +144,24 @@ function countRows(report: ScanReport, counts: FindingCounts): (string | number)
 /** Findings shown in the summary (the console shows fewer). */
 const HEAD = 20;
 
+/**
+ * Suppressed findings listed with their reasons (the most severe first): a suppression is a way
+ * around the gate, so whoever reads the run sees what was set aside and why.
+ */
+const SUPPRESSED_SHOWN = 10;
+
+/** The first `top` suppressed findings (after the unsuppressed ones: findings come sorted by bucket). */
+function suppressedFindings(findings: readonly Finding[], top: number): Finding[] {
+  let first = findings.length;
+  while (first > 0 && findings[first - 1]!.suppressed) first--;
+  return findings.slice(first, first + top);
+}
+
+/** Why a finding was suppressed, as its tool, ignore file or the suppressions file said, on one line and cut. */
+function reasonOf(f: Finding): string {
+  return f.justification ? singleLine(cutText(f.justification, SHOWN_CHARS)) : 'no reason given';
+}
+
 /** The first `top` unsuppressed findings (the most severe: findings come sorted), without a pass over all of them. */
 function topFindings(findings: readonly Finding[], top: number): Finding[] {
   const shown: Finding[] = [];
@@ -178,6 +205,19 @@ export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top
     const rest = counts.total - shown.length;
     if (rest > 0) parts.push(`…and ${rest} more in the SARIF and findings files.\n`);
   }
+  const set = suppressedFindings(report.findings, SUPPRESSED_SHOWN);
+  if (set.length) {
+    const rows: Cell[][] = set.map((f) => [
+      TITLE[f.severity],
+      f.tools.map((t) => toolName(report.tools, t)).join(', '),
+      f.rule,
+      where(f),
+      f.title,
+      reasonOf(f),
+    ]);
+    parts.push(`### Suppressed findings\n`, table(['Severity', 'Tools', 'Rule', 'Where', 'Finding', 'Reason'], rows));
+    if (suppressed > set.length) parts.push(`…and ${suppressed - set.length} more in the SARIF and findings files.\n`);
+  }
   if (report.sarif && (report.sarif.overLimit || report.sarif.unlocated)) {
     parts.push(
       `SARIF: ${report.sarif.results} results in ${report.sarif.runs} runs; left out: ${report.sarif.overLimit} over GitHub's limits (least severe first), ${report.sarif.unlocated} without a file location.\n`,
@@ -217,6 +257,11 @@ export function consoleReport(report: ScanReport, top = 10): string {
   if (shown.length) {
     lines.push('', 'Top findings:');
     for (const f of shown) lines.push(`  ${f.severity.padEnd(8)} ${f.rule}  ${where(f)}  ${f.title}`);
+  }
+  const set = suppressedFindings(report.findings, top);
+  if (set.length) {
+    lines.push('', 'Suppressed findings:');
+    for (const f of set) lines.push(`  ${f.severity.padEnd(8)} ${f.rule}  ${where(f)}  ${f.title}  (reason: ${reasonOf(f)})`);
   }
   for (const p of report.problems) lines.push(`warning: ${p}`);
   const more = moreProblems(report);
@@ -266,15 +311,18 @@ export function annotations(findings: readonly Finding[], tools: readonly ToolIn
 /**
  * What the summary, console report and annotations read of a sorted list of findings, from its
  * buckets (ShardOutput.buckets, see model.ts): the first 20 of each unsuppressed severity and the
- * first annotations' worth of each that can be annotated. The heads of two lists that follow each
- * other, joined severity by severity, hold everything those read of the joined list.
+ * first annotations' worth of each that can be annotated, and the first 10 of each suppressed
+ * severity. The heads of two lists that follow each other, joined bucket by bucket, hold
+ * everything those read of the joined list.
  */
 export function headOf(buckets: readonly (readonly Finding[])[]): Finding[][] {
-  return SEVERITIES.map((severity) => {
+  return Array.from({ length: BUCKETS }, (_, bucket) => {
+    const findings = buckets[bucket] ?? [];
+    // a suppressed bucket: only listed
+    if (findings[0]?.suppressed) return findings.slice(0, SUPPRESSED_SHOWN);
     const head: Finding[] = [];
     let annotatable = 0;
-    // the unsuppressed findings of this severity, in order
-    for (const f of buckets[bucketOf({ severity, suppressed: false })] ?? []) {
+    for (const f of findings) {
       if (head.length >= HEAD && annotatable >= ANNOTATIONS_PER_LEVEL) break;
       const onFile = f.location !== undefined && isRepositoryPath(f.location.path);
       if (head.length < HEAD || (onFile && annotatable < ANNOTATIONS_PER_LEVEL)) head.push(f);
@@ -284,7 +332,7 @@ export function headOf(buckets: readonly (readonly Finding[])[]): Finding[][] {
   });
 }
 
-/** Joins heads severity by severity (the first list's findings first). */
+/** Joins heads bucket by bucket (the first list's findings first). */
 export function joinHeads(heads: readonly Finding[][][]): Finding[] {
-  return SEVERITIES.flatMap((_, bucket) => heads.flatMap((h) => h[bucket] ?? []));
+  return Array.from({ length: BUCKETS }, (_, bucket) => heads.flatMap((h) => h[bucket] ?? [])).flat();
 }

@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import type { InputError } from '@pipeline-toolkit/core';
 import { Aggregator, countByTool, countFindings, evaluateGate, parseText, parseThreshold, type Finding } from '../src/index.ts';
+import { countAll } from '../src/aggregate.ts';
+import { bucketOf, SEVERITIES } from '../src/model.ts';
 import { ShardOutput } from '../src/output.ts';
-import { annotations, headOf, joinHeads } from '../src/report.ts';
+import { annotations, consoleReport, headOf, joinHeads, summaryMarkdown } from '../src/report.ts';
 import { usableFingerprint } from '../src/scanners/semgrep.ts';
 import { aggregate } from './helpers.ts';
 
@@ -339,6 +341,34 @@ describe('heads', () => {
       // two threads' lists: each sorted by bucket, the first's findings before the second's within a bucket
       const heads = [findings.slice(0, at), findings.slice(at)].map((part) => headOf(new ShardOutput(part, '/work/repo').buckets));
       expect([at, annotations(joinHeads(heads), tools)]).toEqual([at, whole]);
+    }
+  });
+
+  it('of real reports with suppressed findings, divided anywhere, give the summary and console report of the whole', async () => {
+    // suppressed by their tools: Trivy's VEX not_affected vulnerability, Checkov's skipped check with its comment
+    const agg = await aggregate([
+      ['trivy/trivy-npm-with-suppressed.json', 'trivy'],
+      ['checkov/checkov-3.3.30-pair-skipped.json', 'any'],
+      ['trivy/trivy-image-debian-buster-unfixed.json', 'trivy'],
+      ['checkov/checkov-3.3.30-multi-framework.json', 'any'],
+      ['semgrep/semgrep-json-with-errors-cwe-owasp.json', 'semgrep'],
+    ]);
+    const tools = agg.tools;
+    // and every third finding by the suppressions file, as it marks them: more than one head's worth in several buckets
+    const marked = agg
+      .findings()
+      .map((f, i) => (i % 3 || f.suppressed ? f : { ...f, suppressed: true, justification: `accepted until the upgrade ${i}` }));
+    const findings = SEVERITIES.flatMap((_, rank) =>
+      [false, true].flatMap((suppressed) => marked.filter((f) => f.suppressed === suppressed && bucketOf(f) % 5 === rank)),
+    ).sort((a, b) => bucketOf(a) - bucketOf(b));
+    expect(findings.filter((f) => f.suppressed && f.severity === 'HIGH').length).toBeGreaterThan(10);
+    const whole = { findings, tools, gate: evaluateGate(findings, 'high'), problems: [] };
+    expect(summaryMarkdown(whole)).toMatch(/### Suppressed findings\n\n(.*\n){12}\n…and \d+ more in the SARIF and findings files\./);
+    expect(consoleReport(whole)).toContain('(reason: accepted until the upgrade 0)');
+    for (const at of [0, 1, Math.floor(findings.length / 3), Math.floor(findings.length / 2), findings.length - 1]) {
+      const heads = [findings.slice(0, at), findings.slice(at)].map((part) => headOf(new ShardOutput(part, '/work/repo').buckets));
+      const joined = { ...whole, findings: joinHeads(heads), counts: countAll(findings, tools) };
+      expect([at, summaryMarkdown(joined), consoleReport(joined)]).toEqual([at, summaryMarkdown(whole), consoleReport(whole)]);
     }
   });
 });

@@ -217,7 +217,7 @@ describe('report variants', () => {
     expect(await read('sarif')).toEqual(json);
   });
 
-  describe("a suppression's reason reaches the findings file and the written SARIF", () => {
+  describe("a suppression's reason reaches the findings file, the written SARIF and the job summary", () => {
     /** Scans one SARIF log; the suppressed result's reason as the findings file and the written SARIF give it. */
     async function reasons(log: string) {
       const dir = await mkdtemp(path.join(tmpdir(), 'reason-'));
@@ -228,12 +228,29 @@ describe('report variants', () => {
         runs: { results: { suppressions?: { justification?: string }[] }[] }[];
       };
       const written = sarif.runs.flatMap((r) => r.results).flatMap((r) => r.suppressions ?? []);
-      return { findings: findings.filter((f) => f.suppressed).map((f) => f.justification), sarif: written.map((s) => s.justification) };
+      // the summary's table of suppressed findings: its last column is the reason
+      const section = result.summary.split('### Suppressed findings\n')[1] ?? '';
+      const rows = section
+        .split('\n')
+        .filter((line) => line.startsWith('| ') && !line.startsWith('| Severity') && !line.startsWith('| ---'));
+      return {
+        findings: findings.filter((f) => f.suppressed).map((f) => f.justification),
+        sarif: written.map((s) => s.justification),
+        // as the summary shows it: Markdown's escapes taken away
+        summary: rows.map((row) => /\| ((?:[^|\\]|\\.)*) \|$/.exec(row)?.[1]?.replace(/\\(.)/g, '$1')),
+        console: /\(reason: (.*)\)$/m.exec(result.console)?.[1],
+        summaryBytes: Buffer.byteLength(result.summary),
+      };
     }
 
     it("from a real log: the SARIF SDK's PREfast output, a suppression without a status and with a justification", async () => {
       const log = await readFile(fixture('other/sarif-sdk-prefast-suppression-justification.sarif'), 'utf8');
-      expect(await reasons(log)).toEqual({ findings: ['Scheduled to fix in Milestone 32.'], sarif: ['Scheduled to fix in Milestone 32.'] });
+      expect(await reasons(log)).toMatchObject({
+        findings: ['Scheduled to fix in Milestone 32.'],
+        sarif: ['Scheduled to fix in Milestone 32.'],
+        summary: ['Scheduled to fix in Milestone 32.'],
+        console: 'Scheduled to fix in Milestone 32.',
+      });
     });
 
     it('from a hostile one: megabytes of reason with an escape character and a token are redacted, shown escaped and cut', async () => {
@@ -242,13 +259,16 @@ describe('report variants', () => {
       };
       const token = `ghp_${'A1b2C3d4E5'.repeat(3)}123456`;
       log.runs[0]!.results[0]!.suppressions![0]!.justification = `\u001b[31m ${token} ${'y'.repeat(2 << 20)}`;
-      const { findings, sarif } = await reasons(JSON.stringify(log));
-      for (const reason of [...findings, ...sarif]) {
+      const { findings, sarif, summary, console, summaryBytes } = await reasons(JSON.stringify(log));
+      for (const reason of [...findings, ...sarif, ...summary, console]) {
         expect(reason).toBeDefined();
         expect([reason!.includes(token), reason!.includes('\u001b')]).toEqual([false, false]);
       }
-      // the findings file keeps the whole reason; the SARIF's suppression holds at most 1,000 characters
+      // the findings file keeps the whole reason; the SARIF's suppression holds at most 1,000
+      // characters; the summary and the console show its start on one line
       expect([findings[0]!.endsWith(` ${'y'.repeat(2 << 20)}`), sarif[0]!.length <= 1000]).toEqual([true, true]);
+      expect(summary).toEqual([expect.stringMatching(/^\\x1b\[31m \*\*\* y+…$/)]);
+      expect([summary[0]!.length <= 220, console!.length <= 220, summaryBytes < 8192]).toEqual([true, true, true]);
     });
   });
 
