@@ -272,6 +272,29 @@ describe('report variants', () => {
     });
   });
 
+  it("a message's links to related locations read as their text (CodeQL's real output); escaped brackets and web links stay", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'links-'));
+    await copyFile(fixture('other/codeql-action-valid-multirun.sarif'), path.join(dir, 'codeql.sarif'));
+    const result = await scan({ 'sarif-files': 'codeql.sarif', 'fail-on': 'none' }, dir);
+    // the result's text: "… (for example [here](1)), and sometimes as a normal function (for example [here](2))."
+    const expected =
+      'Function resolvingPromise is sometimes invoked as a constructor (for example here), and sometimes as a normal function (for example here).';
+    const findings = JSON.parse(await readFile(result.findingsFile, 'utf8')) as { message: string }[];
+    const written = JSON.parse(await readFile(result.sarifFile, 'utf8')) as { runs: { results: { message: { text: string } }[] }[] };
+    expect([
+      findings.filter((f) => f.message === expected).length,
+      written.runs.flatMap((r) => r.results).filter((r) => r.message.text === expected).length,
+    ]).toEqual([1, 1]);
+    expect(JSON.stringify(findings)).not.toMatch(/\]\(\d+\)/);
+    const agg = await load(
+      sarif([
+        { ruleId: 'r', message: { text: 'see \\[not a link](1), [the docs](https://example.com/x) and [the sink](12)' }, ...located },
+      ]),
+      'sarif',
+    );
+    expect(agg.findings()[0]!.message).toBe('see \\[not a link](1), [the docs](https://example.com/x) and the sink');
+  });
+
   it('files Checkov could not parse are problems of the scan (real Checkov 3.3.30 report)', async () => {
     const agg = await aggregate([['checkov/checkov-3.3.30-parsing-error.json', 'checkov']]);
     // results.parsing_errors of the file: the absolute path of the cut-off main.tf it was run on

@@ -81,12 +81,36 @@ function fillPlaceholders(template: string, args: readonly unknown[], max: numbe
 }
 
 /**
+ * An embedded link to one of the result's locations, `[text](n)` (SARIF 2.1.0 §3.11.6): `n` is
+ * the `id` of an entry of its `relatedLocations`, which this action does not carry into its
+ * outputs. A bracket escaped as `\[` opens no link. The text inside has no unescaped bracket, so
+ * each `[` is looked at once (linear on any input).
+ */
+const LOCATION_LINK = /(?<!\\)\[((?:[^[\]\\]|\\.)*)\]\(\d+\)/g;
+
+/**
+ * A message with its links to related locations replaced by their text: "due to [a user-provided
+ * value](1)" reads "due to a user-provided value" in the findings file, the summary and the
+ * written SARIF, where the link would point at a location that is not there. Links to web
+ * addresses stay.
+ */
+function withoutLocationLinks(message: string): string {
+  return message.includes('](') ? message.replace(LOCATION_LINK, '$1') : message;
+}
+
+/**
  * A result's message: its text (or markdown), else the template its `id` names in the rule's
  * `messageStrings`, then the driver's `globalMessageStrings` (SARIF 2.1.0 §3.11.7), with the
- * result's `arguments` put in its placeholders. A message filled or looked up is at most
- * MAX_FILLED_MESSAGE long, or as long as the result's own text.
+ * result's `arguments` put in its placeholders, and its links to related locations as their text.
+ * A message filled or looked up is at most MAX_FILLED_MESSAGE long, or as long as the result's
+ * own text.
  */
 function messageOf(run: Run, message: unknown, rule: JsonObject | undefined): string | undefined {
+  const filled = filledMessage(run, message, rule);
+  return filled === undefined ? undefined : withoutLocationLinks(filled);
+}
+
+function filledMessage(run: Run, message: unknown, rule: JsonObject | undefined): string | undefined {
   const m = obj(message);
   if (!m) return undefined;
   const args = arr(m['arguments']);
