@@ -81,6 +81,10 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'trivy/trivy-k8s-cluster.json': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 6, LOW: 14 } },
   // Trivy before 0.20: a bare array of Results; the first entry has no VulnerabilityID
   'trivy/trivy-legacy-array-mix.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 6 } },
+  // an aggregated Result ("Java") of a jar scanned as a file; a remote repository's lock files; a Helm chart archive's template
+  'trivy/trivy-0.69.1-fs-jar-aggregated.json': { kind: 'trivy', tools: ['trivy'], counts: { MEDIUM: 1, LOW: 2 } },
+  'trivy/trivy-repo-remote-url.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 1, MEDIUM: 1 } },
+  'trivy/trivy-config-helm-chart-archive.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 3, MEDIUM: 4, LOW: 11 } },
   'trivy/trivy-npm-with-suppressed.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 1, suppressed: 1 } }, // VEX not_affected LOW
   'trivy/trivy-repo-secrets.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1, HIGH: 1 } },
   'trivy/trivy-v0.43.1-image-alpine.sarif': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1 } },

@@ -295,6 +295,51 @@ describe('report variants', () => {
     expect(agg.findings()[0]!.message).toBe('see \\[not a link](1), [the docs](https://example.com/x) and the sink');
   });
 
+  describe("Trivy's findings are placed on files of the repository, never on names that are not files", () => {
+    const places = async (file: string) =>
+      (await aggregate([[file, 'trivy']]))
+        .findings()
+        .map((f) => `${f.rule} ${f.location ? `${f.location.path}:${f.location.startLine ?? '-'}` : `target ${f.target}`}`)
+        .sort();
+
+    it('a language\'s aggregated Result ("Java"): each vulnerability at its PkgPath, in the scanned tree', async () => {
+      // ArtifactName lib/catalina.jar, Target "Java", PkgPath catalina.jar: the jar itself
+      expect(await places('trivy/trivy-0.69.1-fs-jar-aggregated.json')).toEqual([
+        'CVE-2025-61795 lib/catalina.jar:-',
+        'CVE-2025-66614 lib/catalina.jar:-',
+        'CVE-2026-24733 lib/catalina.jar:-',
+      ]);
+      // one package at one version in two jars of the tree: two findings, each at its jar
+      const report = JSON.parse(await readFile(fixture('trivy/trivy-0.69.1-fs-jar-aggregated.json'), 'utf8')) as {
+        ArtifactName: string;
+        Results: { Vulnerabilities: { PkgPath: string }[] }[];
+      };
+      const vulns = report.Results[0]!.Vulnerabilities;
+      report.ArtifactName = '.';
+      vulns[0]!.PkgPath = 'lib/catalina.jar';
+      vulns.push({ ...vulns[0]!, PkgPath: 'webapps/app.war/WEB-INF/lib/catalina.jar' });
+      const agg = await load(report, 'trivy');
+      expect(agg.findings().map((f) => `${f.rule} ${f.location?.path}`)).toEqual(
+        expect.arrayContaining(['CVE-2025-66614 lib/catalina.jar', 'CVE-2025-66614 webapps/app.war/WEB-INF/lib/catalina.jar']),
+      );
+      expect(agg.findings()).toHaveLength(4);
+    });
+
+    it('`trivy repo` of a web address: its Targets are repository paths, not the address joined to them', async () => {
+      expect(await places('trivy/trivy-repo-remote-url.json')).toEqual(['CVE-2019-15542 Cargo.lock:-', 'CVE-2021-38193 Cargo.lock:-']);
+    });
+
+    it("a file inside a chart archive: placed on the archive without the template's lines, which the message gives", async () => {
+      const findings = (await aggregate([['trivy/trivy-config-helm-chart-archive.json', 'trivy']])).findings();
+      expect(findings).toHaveLength(18);
+      expect(new Set(findings.map((f) => JSON.stringify(f.location)))).toEqual(
+        new Set([JSON.stringify({ path: 'testdata/fixtures/repo/helm/testchart.tar.gz' })]),
+      );
+      expect(findings.find((f) => f.rule === 'KSV-0110')!.message).toContain('In templates/pod.yaml, line 4.');
+      expect(findings.find((f) => f.rule === 'KSV-0117')!.message).toContain('In templates/pod.yaml.');
+    });
+  });
+
   it('files Checkov could not parse are problems of the scan (real Checkov 3.3.30 report)', async () => {
     const agg = await aggregate([['checkov/checkov-3.3.30-parsing-error.json', 'checkov']]);
     // results.parsing_errors of the file: the absolute path of the cut-off main.tf it was run on

@@ -13,6 +13,16 @@ export const TRIVY = { id: 'trivy', name: 'Trivy', informationUri: 'https://gith
 /** Result classes whose Target is a file of the scanned tree (not an image or an OS). */
 const FILE_CLASSES = new Set(['lang-pkgs', 'config', 'secret', 'license-file']);
 const SCANNED_TREES = new Set(['filesystem', 'repository', '']);
+/**
+ * Packages Trivy gathers into one Result per language (its AggregatingTypes: installed jars,
+ * Node.js, Python, Ruby and Conda packages): the Target is the language ("Java", "Node.js"), not a
+ * file, and each vulnerability's PkgPath is the file it was found in.
+ */
+const AGGREGATED_TYPES = new Set(['jar', 'node-pkg', 'python-pkg', 'gemspec', 'conda-pkg']);
+/** A file inside an archive, as Trivy names it: `<archive>:<path in it>` (a Helm chart's `.tgz`). */
+const IN_ARCHIVE = /^(.+?\.(?:tgz|tar\.gz|tar)):(.+)$/i;
+/** What `trivy repo` scanned when given a web address: the Targets are paths of that repository. */
+const WEB_ADDRESS = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i;
 
 /** Trivy's dedupe keys (docs/security-scan.md). */
 export const trivyKeys = {
@@ -43,8 +53,12 @@ interface Scope {
   ctx: ParseContext;
   /** The Result's Target as Trivy wrote it (the key part). */
   target: string;
-  /** A repository file, when the Target is one. */
+  /** What was scanned, when it is a tree of files (the repository, a folder or a file of it): PkgPaths are relative to it. */
+  tree?: string;
+  /** A repository file, when the Target is one (or is in one: the archive of `<archive>:<path>`). */
   file?: string;
+  /** The path inside `file`, when the Target is a file inside an archive: its lines are not the archive's. */
+  inArchive?: string;
   /** What was scanned, when the Target is not a file. */
   subject?: string;
   /** Package start/end lines by PkgID (lock files list where each package is declared). */
@@ -55,7 +69,7 @@ interface Scope {
 
 /** Targets are relative to the scanned path (ArtifactName), which may itself be the file. */
 function treePath(artifact: string, target: string): string {
-  if (!artifact || artifact === '.') return target;
+  if (!artifact || artifact === '.' || WEB_ADDRESS.test(artifact)) return target;
   if (artifact === target || artifact.endsWith(`/${target}`)) return artifact;
   return `${artifact}/${target}`;
 }
@@ -71,11 +85,14 @@ function scopeOf(result: JsonObject, report: TrivyArtifact, ctx: ParseContext, m
   const artifact = str(report.ArtifactName) ?? '';
   // Trivy before 0.20 wrote no Class: a Target without spaces (`node-app/package-lock.json`) is a file.
   const klass = str(result['Class']) ?? (/^[^\s()]+$/.test(target) && 'Type' in result ? 'lang-pkgs' : '');
-  const inTree = SCANNED_TREES.has(str(report.ArtifactType) ?? '') && FILE_CLASSES.has(klass);
+  const tree = SCANNED_TREES.has(str(report.ArtifactType) ?? '') ? artifact : undefined;
+  const aggregated = klass === 'lang-pkgs' && AGGREGATED_TYPES.has(str(result['Type']) ?? '');
+  const inTree = tree !== undefined && FILE_CLASSES.has(klass) && !aggregated;
+  const archive = IN_ARCHIVE.exec(target);
   const packageLines = new Map<string, Location>();
   let file: string | undefined;
   if (inTree && target) {
-    file = normalisePath(treePath(artifact, target), ctx.root);
+    file = normalisePath(treePath(artifact, archive?.[1] ?? target), ctx.root);
     for (const item of arr(result['Packages'])) {
       const pkg = obj(item);
       const first = obj(arr(pkg?.['Locations'])[0]);
@@ -83,8 +100,17 @@ function scopeOf(result: JsonObject, report: TrivyArtifact, ctx: ParseContext, m
       if (id && first) packageLines.set(id, { path: file, startLine: int(first['StartLine']), endLine: int(first['EndLine']) });
     }
   }
-  const subject = file ? undefined : target.startsWith(artifact) || !artifact ? target : `${artifact}: ${target}`;
-  return { ctx, target, file, subject, packageLines, match: { paths: [matchTarget ?? str(result['Target']) ?? ''] } };
+  const subject = file ? undefined : target.startsWith(artifact) || !artifact || artifact === '.' ? target : `${artifact}: ${target}`;
+  return {
+    ctx,
+    target,
+    tree,
+    file,
+    inArchive: file && archive ? archive[2] : undefined,
+    subject,
+    packageLines,
+    match: { paths: [matchTarget ?? str(result['Target']) ?? ''] },
+  };
 }
 
 /** A vulnerability's match (TrivyMatch): the Result's Target, then its PkgPath; its package URL. */
@@ -95,9 +121,18 @@ function vulnerabilityMatch(v: JsonObject, scope: Scope): TrivyMatch {
   return { paths: pkgPath ? [...scope.match.paths, pkgPath] : scope.match.paths, ...(purl ? { purl } : {}) };
 }
 
+/** Where a finding of the Result is: its file (the archive, without lines, for a file inside one), else what was scanned. */
 function placed(scope: Scope, startLine?: number, endLine?: number): { location?: Location; target?: string } {
-  if (scope.file && isRepositoryPath(scope.file)) return { location: { path: scope.file, startLine, endLine } };
+  if (scope.file && isRepositoryPath(scope.file))
+    return { location: scope.inArchive ? { path: scope.file } : { path: scope.file, startLine, endLine } };
   return { target: scope.subject ?? scope.file ?? scope.target };
+}
+
+/** A vulnerability's file in a scanned tree, from its PkgPath (an installed package: a jar, a package.json, a METADATA). */
+function packageFile(scope: Scope, pkgPath: string | undefined): Location | undefined {
+  if (scope.tree === undefined || !pkgPath) return undefined;
+  const file = normalisePath(treePath(scope.tree, pkgPath), scope.ctx.root);
+  return isRepositoryPath(file) ? { path: file } : undefined;
 }
 
 function vulnerability(v: JsonObject, scope: Scope, suppressed: boolean): RawFinding | undefined {
@@ -107,16 +142,19 @@ function vulnerability(v: JsonObject, scope: Scope, suppressed: boolean): RawFin
   const pkg = `${name}@${str(v['InstalledVersion']) ?? ''}`;
   const fixed = str(v['FixedVersion']);
   const title = str(v['Title']) ?? id;
-  const lines = scope.packageLines.get(str(v['PkgID']) ?? '');
+  const pkgPath = str(v['PkgPath']);
+  // where the lock file declares the package, else the installed package's file
+  const location = scope.packageLines.get(str(v['PkgID']) ?? '') ?? packageFile(scope, pkgPath);
   return {
     tool: TRIVY.id,
-    key: trivyKeys.vulnerability(id, pkg, scope.target),
+    // one package at one version in two places (two jars of one image) is two findings, as Trivy lists them
+    key: trivyKeys.vulnerability(id, pkg, pkgPath ? `${scope.target}|${pkgPath}` : scope.target),
     rule: id,
     title: firstLine(title),
     message: `${id} in ${pkg}${fixed ? ` (fixed in ${fixed})` : ' (no fix yet)'}: ${firstLine(title, 300)}`,
     severity: trivySeverity(v, scope.ctx),
     category: 'vulnerability',
-    ...(lines ? { location: lines } : placed(scope)),
+    ...(location ? { location } : placed(scope)),
     package: pkg,
     suppressed,
     unfixed: !fixed,
@@ -158,12 +196,15 @@ function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): Raw
   const cause = obj(m['CauseMetadata']);
   const startLine = int(cause?.['StartLine']);
   const title = str(m['Title']) ?? id;
+  const resolution = str(m['Resolution']);
+  // the finding is placed on the archive: the message says where in it
+  const inArchive = scope.inArchive ? ` In ${scope.inArchive}${startLine ? `, line ${startLine}` : ''}.` : '';
   return {
     tool: TRIVY.id,
     key: trivyKeys.misconfiguration(id, scope.target, startLine),
     rule: id,
     title: firstLine(title),
-    message: `${id}: ${firstLine(str(m['Message']) ?? title, 300)}${str(m['Resolution']) ? ` Resolution: ${firstLine(str(m['Resolution'])!, 200)}` : ''}`,
+    message: `${id}: ${firstLine(str(m['Message']) ?? title, 300)}${inArchive}${resolution ? ` Resolution: ${firstLine(resolution, 200)}` : ''}`,
     severity: trivySeverity(m, scope.ctx),
     category: 'misconfiguration',
     ...placed(scope, startLine, int(cause?.['EndLine'])),
