@@ -340,6 +340,29 @@ describe('report variants', () => {
     });
   });
 
+  it("a hard-coded credential's message loses the value it quotes (Bandit's B105), in every output", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'credential-'));
+    await copyFile(fixture('other/bandit-1.9.4-hardcoded-password.sarif'), path.join(dir, 'bandit.sarif'));
+    const result = await scan({ 'sarif-files': 'bandit.sarif', 'fail-on': 'none' }, dir);
+    const findings = JSON.parse(await readFile(result.findingsFile, 'utf8')) as { rule: string; title: string; message: string }[];
+    // B105 (CWE-259): "Possible hardcoded password: 'hunter2'"; its snippet is `password = "hunter2"`
+    expect(findings.find((f) => f.rule === 'B105')).toMatchObject({
+      title: "Possible hardcoded password: '***'",
+      message: "Possible hardcoded password: '***'",
+    });
+    const outputs = [await readFile(result.findingsFile, 'utf8'), await readFile(result.sarifFile, 'utf8'), result.summary, result.console];
+    expect(outputs.map((o) => o.includes('hunter2'))).toEqual([false, false, false, false]);
+    // other rules' quotes stay: only a credential's rule loses them
+    const agg = await load(
+      sarif(
+        [{ ruleId: 'r', message: { text: "Call to 'subprocess.call' with shell=True" }, ...located }],
+        [{ id: 'r', properties: { tags: ['external/cwe/cwe-78'] } }],
+      ),
+      'sarif',
+    );
+    expect(agg.findings()[0]!.message).toBe("Call to 'subprocess.call' with shell=True");
+  });
+
   it('files Checkov could not parse are problems of the scan (real Checkov 3.3.30 report)', async () => {
     const agg = await aggregate([['checkov/checkov-3.3.30-parsing-error.json', 'checkov']]);
     // results.parsing_errors of the file: the absolute path of the cut-off main.tf it was run on

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { REDACTED } from '@pipeline-toolkit/core';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import {
   isStated,
@@ -385,6 +386,37 @@ function packageOf(texts: (string | undefined)[], version: RegExp): string | und
   return name ? `${name}@${version.exec(about)?.[1]?.trim() ?? ''}` : undefined;
 }
 
+/**
+ * CWE ids of a hard-coded credential (password, key, credentials, a password in a configuration
+ * file): a result of such a rule may quote the credential in its message, as Bandit's B105 does
+ * ("Possible hardcoded password: 'hunter2'").
+ */
+const CREDENTIAL_CWES = ['CWE-259', 'CWE-260', 'CWE-321', 'CWE-798'];
+
+/** A quoted literal of 4 characters or more on one line: its value is the first group that took part. */
+const QUOTED = /'([^'\n]{4,})'|"([^"\n]{4,})"|`([^`\n]{4,})`/g;
+
+/** At most this many literals of a message and its snippet are taken away (a huge snippet cannot make the work quadratic). */
+const QUOTED_AT_MOST = 20;
+
+/**
+ * A hard-coded credential's message without the values it quotes, or that its snippet quotes:
+ * they are the credential (or name it), and the message reaches every output. The snippet itself
+ * is never written.
+ */
+function withoutQuotedValues(message: string, snippet: string | undefined): string {
+  const values = new Set<string>();
+  for (const text of [message, snippet ?? '']) {
+    for (const m of text.matchAll(QUOTED)) {
+      if (values.size >= QUOTED_AT_MOST) break;
+      values.add((m[1] ?? m[2] ?? m[3])!);
+    }
+  }
+  let shown = message;
+  for (const value of values) shown = shown.replaceAll(value, REDACTED);
+  return shown;
+}
+
 function readResult(run: Run, item: unknown, index: number): void {
   const result = obj(item);
   if (!result) throw new ReportError(run.ctx.file, `run result ${index} is not an object; expected SARIF 2.1.0`);
@@ -394,8 +426,10 @@ function readResult(run: Run, item: unknown, index: number): void {
   const id = ownId(run, found.id, rule);
   const ruleProps = obj(rule?.['properties']);
   const tags = [...strings(ruleProps?.['tags']), ...strings(obj(result['properties'])?.['tags'])];
-  const rawMessage = cleanText(messageOf(run, result['message'], rule) ?? text(rule?.['shortDescription']) ?? id);
   const { location, snippet, target } = locationOf(run, result);
+  const cwe = cweIds([...tags, ...strings(ruleProps?.['cwe'])]);
+  const told = cleanText(messageOf(run, result['message'], rule) ?? text(rule?.['shortDescription']) ?? id);
+  const rawMessage = CREDENTIAL_CWES.some((c) => cwe.includes(c)) ? withoutQuotedValues(told, snippet) : told;
   const suppression = suppressionOf(run, result);
   const suppressed = suppression !== undefined;
 
@@ -471,7 +505,7 @@ function readResult(run: Run, item: unknown, index: number): void {
     ...(pkg ? { package: pkg } : {}),
     suppressed,
     ...(suppression?.justification ? { justification: suppression.justification } : {}),
-    cwe: cweIds([...tags, ...strings(ruleProps?.['cwe'])]),
+    cwe,
     cve: cveIds([id]),
     helpUri: str(rule?.['helpUri']),
   });
