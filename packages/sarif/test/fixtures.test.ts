@@ -131,6 +131,8 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'other/contrast-webgoat-message-strings.sarif': { kind: 'sarif', tools: ['contrast-security'], counts: { HIGH: 11, MEDIUM: 12, LOW: 7 } },
   // SRCROOT a web address; rule security-severity 1 critical, 4 high, 2 medium
   // 4 results without a level (SARIF's default, warning); one suppressed by a suppression without a status
+  // absolute uris below the invocation's workingDirectory: 27 results, 12 distinct, all note → LOW
+  'other/shiftleft-scan-shellcheck-working-directory.sarif': { kind: 'sarif', tools: ['shell-script-analysis'], counts: { LOW: 12 } },
   // Bandit 1.9.4 run here (SOURCES.md): note → LOW, error → HIGH, no level → SARIF's default warning → MEDIUM
   'other/bandit-1.9.4-hardcoded-password.sarif': { kind: 'sarif', tools: ['bandit'], counts: { HIGH: 2, MEDIUM: 1, LOW: 4 } },
   'other/sarif-sdk-prefast-suppression-justification.sarif': { kind: 'sarif', tools: ['prefast'], counts: { MEDIUM: 3, suppressed: 1 } },

@@ -363,6 +363,31 @@ describe('report variants', () => {
     expect(agg.findings()[0]!.message).toBe("Call to 'subprocess.call' with shell=True");
   });
 
+  it("absolute uris below the invocation's working directory are repository paths (a tool run in another checkout)", async () => {
+    const paths = async (file: string, root = '/work/repo') =>
+      [...new Set((await aggregate([[file, 'sarif']], root)).findings().map((f) => f.location?.path))].sort();
+    // ShiftLeft's run in /home/damien/dd: file:///home/damien/dd/docker/setEnv.sh is docker/setEnv.sh
+    expect(await paths('other/shiftleft-scan-shellcheck-working-directory.sarif')).toEqual([
+      'docker/dojo-data.bash',
+      'docker/setEnv.sh',
+      'entrypoint_scripts/common/common-os.sh',
+      'entrypoint_scripts/common/dojo-shared-resources.sh',
+      'setup/scripts/common/dojo-shared-resources.sh',
+    ]);
+    // a path outside it stays as written; a working directory of / relativises nothing
+    const log = (dir: string) =>
+      sarif([
+        { ruleId: 'r', message: { text: 'a' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///src/app.py' } } }] },
+        { ruleId: 'r', message: { text: 'b' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///etc/hosts' } } }] },
+      ]);
+    const withDir = (dir: string) => ({
+      ...log(dir),
+      runs: [{ ...log(dir).runs[0]!, invocations: [{ executionSuccessful: true, workingDirectory: { uri: dir } }] }],
+    });
+    expect((await load(withDir('file:///src'), 'sarif')).findings().map((f) => f.location?.path)).toEqual(['app.py', '/etc/hosts']);
+    expect((await load(withDir('file:///'), 'sarif')).findings().map((f) => f.location?.path)).toEqual(['/src/app.py', '/etc/hosts']);
+  });
+
   it('files Checkov could not parse are problems of the scan (real Checkov 3.3.30 report)', async () => {
     const agg = await aggregate([['checkov/checkov-3.3.30-parsing-error.json', 'checkov']]);
     // results.parsing_errors of the file: the absolute path of the cut-off main.tf it was run on

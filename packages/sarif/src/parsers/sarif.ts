@@ -38,6 +38,8 @@ interface Run {
   messageStrings: JsonObject | undefined;
   /** The image a Trivy run scanned (`properties.imageName`): its uris are in the image, not in the repository. */
   image?: string | undefined;
+  /** Where the tool ran (its first invocation's `workingDirectory`), as an absolute path: see resolveUri. */
+  workingDirectory?: string | undefined;
 }
 
 /** A tool component's rules, by index and (made when first needed) by id. */
@@ -160,7 +162,26 @@ function resolveUri(run: Run, artifactLocation: JsonObject | undefined): { path?
     const joined = normalisePath(`${base.replace(/\/?$/, '/')}${decoded}`, run.ctx.root);
     if (isRepositoryPath(joined)) return { path: joined };
   }
-  return { path: normalisePath(decoded, run.ctx.root) };
+  return { path: inWorkingDirectory(run, normalisePath(decoded, run.ctx.root)) };
+}
+
+/** The first invocation's `workingDirectory` (§3.20.19), when it is an absolute path below `/`. */
+function workingDirectoryOf(run: JsonObject): string | undefined {
+  const uri = str(obj(obj(arr(run['invocations'])[0])?.['workingDirectory'])?.['uri']);
+  const dir = uri && !notFile(uri) ? normalisePath(uri, '') : undefined;
+  return dir && !isRepositoryPath(dir) && !/^(?:\/|[A-Za-z]:\/?)$/.test(dir) ? dir : undefined;
+}
+
+/**
+ * An absolute path outside the repository, relative to where the tool ran when it lies below it:
+ * a tool run in a container, or on another machine, over a checkout of the repository names its
+ * files by the checkout's path there (`file:///src/app.py`, `/home/ci/repo/app.py`), and says
+ * where it ran. Any other path is as it was.
+ */
+function inWorkingDirectory(run: Run, p: string): string {
+  if (!run.workingDirectory || isRepositoryPath(p)) return p;
+  const relative = normalisePath(p, run.workingDirectory);
+  return isRepositoryPath(relative) ? relative : p;
 }
 
 /** A result's first location (the one a finding is placed on). */
@@ -564,6 +585,7 @@ export function parseSarif(doc: unknown, ctx: ParseContext): void {
       artifacts: arr(run['artifacts']),
       messageStrings: obj(driver['globalMessageStrings']),
       image: kind === 'trivy' ? str(obj(run['properties'])?.['imageName']) : undefined,
+      workingDirectory: workingDirectoryOf(run),
     };
     for (const invocation of arr(run['invocations'])) {
       for (const note of arr(obj(invocation)?.['toolExecutionNotifications'])) {
