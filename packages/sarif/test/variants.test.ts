@@ -375,14 +375,13 @@ describe('report variants', () => {
       'setup/scripts/common/dojo-shared-resources.sh',
     ]);
     // a path outside it stays as written; a working directory of / relativises nothing
-    const log = (dir: string) =>
-      sarif([
-        { ruleId: 'r', message: { text: 'a' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///src/app.py' } } }] },
-        { ruleId: 'r', message: { text: 'b' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///etc/hosts' } } }] },
-      ]);
+    const log = sarif([
+      { ruleId: 'r', message: { text: 'a' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///src/app.py' } } }] },
+      { ruleId: 'r', message: { text: 'b' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///etc/hosts' } } }] },
+    ]);
     const withDir = (dir: string) => ({
-      ...log(dir),
-      runs: [{ ...log(dir).runs[0]!, invocations: [{ executionSuccessful: true, workingDirectory: { uri: dir } }] }],
+      ...log,
+      runs: [{ ...log.runs[0]!, invocations: [{ executionSuccessful: true, workingDirectory: { uri: dir } }] }],
     });
     expect((await load(withDir('file:///src'), 'sarif')).findings().map((f) => f.location?.path)).toEqual(['app.py', '/etc/hosts']);
     expect((await load(withDir('file:///'), 'sarif')).findings().map((f) => f.location?.path)).toEqual(['/src/app.py', '/etc/hosts']);
