@@ -216,10 +216,12 @@ const LINK = /(?<!!)\[[^[\]\n]*\]\(\s*<?([^()<>\s[\]]+)>?(?:\s+"[^"\n]*")?\s*\)/
 
 function lintLinks(bank: Bank, name: string, text: string, add: Add): void {
   let fenced: [number, number][] | undefined;
+  let spans: [number, number][] | undefined;
   let lineAt: ((offset: number) => number) | undefined;
   for (const match of text.matchAll(LINK)) {
     fenced ??= codeFenceRanges(text);
-    if (inRanges(fenced, match.index)) continue;
+    spans ??= codeSpanRanges(text);
+    if (inRanges(fenced, match.index) || inRanges(spans, match.index)) continue;
     const target = match[1] ?? '';
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
     let file: string;
@@ -284,6 +286,25 @@ function codeFenceRanges(text: string): [number, number][] {
     }
   }
   if (open) ranges.push([open.at, text.length]);
+  return ranges;
+}
+
+/**
+ * Inline code spans (\`[text](n)\` is no link): a run of backticks opens one and the next run of
+ * the same length closes it, within a paragraph (CommonMark §6.1). A run never closed is literal
+ * and spans nothing.
+ */
+function codeSpanRanges(text: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  let open: { at: number; length: number } | undefined;
+  for (const m of text.matchAll(/`+|\n[ \t]*\n/g)) {
+    if (m[0].startsWith('\n')) open = undefined;
+    else if (!open) open = { at: m.index, length: m[0].length };
+    else if (m[0].length === open.length) {
+      ranges.push([open.at, m.index + m[0].length]);
+      open = undefined;
+    }
+  }
   return ranges;
 }
 

@@ -94,6 +94,15 @@ describe('memory-bank lint', () => {
     expect(problems[0]?.message).toBe("link target 'ADR-001.md' does not exist (did you mean ADR-001-real.md?)");
   });
 
+  it('does not take a link written in inline code for one; a backtick never closed hides nothing', async () => {
+    await write(
+      'systemPatterns.md',
+      '# Patterns\n\nCodeQL writes `[a value](1)`, and ``[b](`2`)``; **`[text](n)`** is read as text.\n\nA lone ` backtick, then [gone](gone.md).\n',
+    );
+    await writeIndex(dir, { date });
+    expect(short(await lint())).toEqual(['memory-bank/systemPatterns.md:5 link']);
+  });
+
   it('requires the superseded record to say so, and a successor to be named on one side', async () => {
     await write('ADR-001-old.md', GOOD('001'));
     await write('ADR-002-new.md', GOOD('002', '- Supersedes: [ADR-001](ADR-001-old.md)\n'));
