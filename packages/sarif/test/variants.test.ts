@@ -363,6 +363,25 @@ describe('report variants', () => {
     expect(agg.findings()[0]!.message).toBe("Call to 'subprocess.call' with shell=True");
   });
 
+  it("a message of 16 million characters after an unclosed bracket or quote is read: the patterns' backtracking is bounded", async () => {
+    // an unbounded group over such a text overflows V8's regexp stack ("Maximum call stack size exceeded")
+    const long = 'a'.repeat(16 << 20);
+    const agg = await load(
+      sarif(
+        [
+          { ruleId: 'link', message: { text: `see [${long}` }, ...located },
+          { ruleId: 'credential', message: { text: `password '${long}` }, ...located },
+        ],
+        [{ id: 'credential', properties: { tags: ['external/cwe/cwe-798'] } }],
+      ),
+      'sarif',
+    );
+    expect(agg.findings().map((f) => [f.rule, f.message.slice(0, 10), f.message.length])).toEqual([
+      ['link', 'see [aaaaa', long.length + 5],
+      ['credential', "password '", long.length + 10],
+    ]);
+  });
+
   it("absolute uris below the invocation's working directory are repository paths (a tool run in another checkout)", async () => {
     const paths = async (file: string, root = '/work/repo') =>
       [...new Set((await aggregate([[file, 'sarif']], root)).findings().map((f) => f.location?.path))].sort();

@@ -86,10 +86,12 @@ function fillPlaceholders(template: string, args: readonly unknown[], max: numbe
 /**
  * An embedded link to one of the result's locations, `[text](n)` (SARIF 2.1.0 §3.11.6): `n` is
  * the `id` of an entry of its `relatedLocations`, which this action does not carry into its
- * outputs. A bracket escaped as `\[` opens no link. The text inside has no unescaped bracket, so
- * each `[` is looked at once (linear on any input).
+ * outputs. A bracket escaped as `\[` opens no link. The text inside has no unescaped bracket and
+ * at most 500 characters: each `[` is looked at once, over at most 500 characters, so the search
+ * is linear and its backtracking bounded on any input (an unbounded group overflows V8's regexp
+ * stack on a message of 16 million characters).
  */
-const LOCATION_LINK = /(?<!\\)\[((?:[^[\]\\]|\\.)*)\]\(\d+\)/g;
+const LOCATION_LINK = /(?<!\\)\[((?:[^[\]\\]|\\.){0,500})\]\(\d{1,9}\)/g;
 
 /**
  * A message with its links to related locations replaced by their text: "due to [a user-provided
@@ -217,7 +219,9 @@ function locationOf(run: Run, result: JsonObject): { location?: Location; snippe
  */
 function grypeImageTarget(result: JsonObject): string | undefined {
   const logical = obj(arr(firstLocation(result)?.['logicalLocations'])[0]);
-  const image = /^([^@]+)@[^:]*:/.exec(str(logical?.['fullyQualifiedName']) ?? '')?.[1];
+  const qualified = str(logical?.['fullyQualifiedName']) ?? '';
+  const at = qualified.indexOf('@');
+  const image = at > 0 && qualified.indexOf(':', at) > 0 ? qualified.slice(0, at) : undefined;
   const name = str(logical?.['name']);
   return image && name ? `${image}: ${name}` : undefined;
 }
@@ -306,13 +310,13 @@ const TRIVY_CATEGORY: Record<string, Category> = {
 function severityOf(run: Run, result: JsonObject, rule: JsonObject | undefined, tags: string[], message: string): Severity {
   if (run.kind === 'trivy') {
     // Trivy's own label is in the rule tags and the message; its security-severity is a CVSS score that may disagree.
-    const label = tags.map(severityFromLabel).find(Boolean) ?? severityFromLabel(/Severity: ([A-Z]+)/.exec(message)?.[1]);
+    const label = tags.map(severityFromLabel).find(Boolean) ?? severityFromLabel(/Severity: ([A-Z]{1,16})/.exec(message)?.[1]);
     if (label) return label;
   }
   if (run.kind === 'grype') {
     // Grype's own label is in the rule's help ("Severity: critical"); its security-severity is a
     // CVSS score that may disagree with it (a Critical at 8.5, a Low at 8.2), as in its JSON
-    const label = severityFromSecurityLabel(/^Severity: (\S+)/m.exec(text(rule?.['help']) ?? '')?.[1]);
+    const label = severityFromSecurityLabel(/^Severity: (\S{1,32})(?!\S)/m.exec(text(rule?.['help']) ?? '')?.[1]);
     if (label) return label;
   }
   const levelOf = run.kind === 'checkov' ? checkovLevel : severityFromKnownLevel;
@@ -396,15 +400,29 @@ const LABELLED_ID = /^\[(?:CRITICAL|HIGH|MEDIUM|LOW|UNKNOWN)\]\s+/;
  */
 function ownId(run: Run, id: string, rule: JsonObject | undefined): string {
   if (run.kind !== 'trivy' && run.kind !== 'grype') return id;
-  const named = /^Vulnerability (\S+)/.exec(text(rule?.['help']) ?? '')?.[1];
+  const named = /^Vulnerability (\S{1,256})(?!\S)/.exec(text(rule?.['help']) ?? '')?.[1];
   return named ?? (run.kind === 'trivy' ? id.replace(LABELLED_ID, '') || id : id);
 }
 
-/** `name@version` from the first text that names a package ("Package: libssl1.1", and its version as `version` finds it). */
-function packageOf(texts: (string | undefined)[], version: RegExp): string | undefined {
+/**
+ * The rest of the line after the first `label` (at a line's start, with `atLineStart`), trimmed;
+ * undefined when there is none or it is empty. Found with indexOf, not a pattern: a value may be
+ * megabytes long, and a regexp's backtracking over it is bounded by V8's regexp stack.
+ */
+function valueAfter(text: string, label: string, atLineStart = false): string | undefined {
+  let at = text.indexOf(label);
+  while (atLineStart && at > 0 && text[at - 1] !== '\n') at = text.indexOf(label, at + 1);
+  if (at < 0) return undefined;
+  const from = at + label.length;
+  const end = text.indexOf('\n', from);
+  return text.slice(from, end < 0 ? text.length : end).trim() || undefined;
+}
+
+/** `name@version` from the first text that names a package ("Package: libssl1.1"), its version after `version` in that text. */
+function packageOf(texts: (string | undefined)[], version: string, atLineStart = false): string | undefined {
   const about = texts.find((t) => t?.includes('Package: '));
-  const name = about && /Package: (.+)/.exec(about)?.[1]?.trim();
-  return name ? `${name}@${version.exec(about)?.[1]?.trim() ?? ''}` : undefined;
+  const name = about && valueAfter(about, 'Package: ');
+  return name ? `${name}@${valueAfter(about, version, atLineStart) ?? ''}` : undefined;
 }
 
 /**
@@ -414,8 +432,8 @@ function packageOf(texts: (string | undefined)[], version: RegExp): string | und
  */
 const CREDENTIAL_CWES = ['CWE-259', 'CWE-260', 'CWE-321', 'CWE-798'];
 
-/** A quoted literal of 4 characters or more on one line: its value is the first group that took part. */
-const QUOTED = /'([^'\n]{4,})'|"([^"\n]{4,})"|`([^`\n]{4,})`/g;
+/** A quoted literal of 4 to 200 characters on one line (bounded: see LOCATION_LINK): its value is the first group that took part. */
+const QUOTED = /'([^'\n]{4,200})'|"([^"\n]{4,200})"|`([^`\n]{4,200})`/g;
 
 /** At most this many literals of a message and its snippet are taken away (a huge snippet cannot make the work quadratic). */
 const QUOTED_AT_MOST = 20;
@@ -485,7 +503,7 @@ function readResult(run: Run, item: unknown, index: number): void {
   } else if (run.kind === 'trivy') {
     const place = location?.path ?? target ?? '';
     // the package is in the message; in the early template's SARIF only in its rule's help
-    pkg = packageOf([rawMessage, text(rule?.['help']), text(rule?.['shortDescription'])], /Installed Version: (.+)/);
+    pkg = packageOf([rawMessage, text(rule?.['help']), text(rule?.['shortDescription'])], 'Installed Version: ');
     key =
       category === 'vulnerability'
         ? // Trivy 0.21 named no package at all: each result is one package's, as in its JSON
@@ -503,7 +521,7 @@ function readResult(run: Run, item: unknown, index: number): void {
       ? `${location.path}|${location.startLine ?? 0}|${location.startColumn ?? 0}|${location.endLine ?? 0}|${location.endColumn ?? 0}`
       : (target ?? '-');
     // Grype names the package in its rule's help (its rule id joins it to the vulnerability's)
-    if (run.kind === 'grype') pkg = packageOf([text(rule?.['help'])], /^Version: (.+)$/m);
+    if (run.kind === 'grype') pkg = packageOf([text(rule?.['help'])], 'Version: ', true);
     key = `${run.tool}|${id}|${pkg ? `${pkg}|` : ''}${where}|${stable || createHash('sha256').update(rawMessage).digest('hex').slice(0, 16)}`;
   }
   const lineHash = str(obj(result['partialFingerprints'])?.['primaryLocationLineHash']);
