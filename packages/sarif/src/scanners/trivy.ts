@@ -19,8 +19,8 @@ const SCANNED_TREES = new Set(['filesystem', 'repository', '']);
  * file, and each vulnerability's PkgPath is the file it was found in.
  */
 const AGGREGATED_TYPES = new Set(['jar', 'node-pkg', 'python-pkg', 'gemspec', 'conda-pkg']);
-/** A file inside an archive, as Trivy names it: `<archive>:<path in it>` (a Helm chart's `.tgz`). */
-const IN_ARCHIVE = /^(.+?\.(?:tgz|tar\.gz|tar)):(.+)$/i;
+/** Where a Target names a file inside an archive, as Trivy writes it: `<archive>:<path in it>` (a Helm chart's `.tgz`). */
+const ARCHIVE_END = /\.(?:tgz|tar\.gz|tar):/i;
 /** What `trivy repo` scanned when given a web address: the Targets are paths of that repository. */
 const WEB_ADDRESS = /^(?:[a-z][a-z0-9+.-]*:\/\/|git@)/i;
 
@@ -67,6 +67,14 @@ interface Scope {
   match: TrivyMatch;
 }
 
+/** The archive and the path in it of a Target `<archive>.tgz:<path>` (no pattern over the Target: it may be megabytes). */
+function inArchive(target: string): { archive: string; path: string } | undefined {
+  const end = ARCHIVE_END.exec(target);
+  if (!end || end.index === 0) return undefined;
+  const inner = target.slice(end.index + end[0].length);
+  return inner && !/[\n\r]/.test(inner) ? { archive: target.slice(0, end.index + end[0].length - 1), path: inner } : undefined;
+}
+
 /** Targets are relative to the scanned path (ArtifactName), which may itself be the file. */
 function treePath(artifact: string, target: string): string {
   if (!artifact || artifact === '.' || WEB_ADDRESS.test(artifact)) return target;
@@ -88,11 +96,11 @@ function scopeOf(result: JsonObject, report: TrivyArtifact, ctx: ParseContext, m
   const tree = SCANNED_TREES.has(str(report.ArtifactType) ?? '') ? artifact : undefined;
   const aggregated = klass === 'lang-pkgs' && AGGREGATED_TYPES.has(str(result['Type']) ?? '');
   const inTree = tree !== undefined && FILE_CLASSES.has(klass) && !aggregated;
-  const archive = IN_ARCHIVE.exec(target);
+  const archive = inArchive(target);
   const packageLines = new Map<string, Location>();
   let file: string | undefined;
   if (inTree && target) {
-    file = normalisePath(treePath(artifact, archive?.[1] ?? target), ctx.root);
+    file = normalisePath(treePath(artifact, archive?.archive ?? target), ctx.root);
     for (const item of arr(result['Packages'])) {
       const pkg = obj(item);
       const first = obj(arr(pkg?.['Locations'])[0]);
@@ -106,7 +114,7 @@ function scopeOf(result: JsonObject, report: TrivyArtifact, ctx: ParseContext, m
     target,
     tree,
     file,
-    inArchive: file && archive ? archive[2] : undefined,
+    inArchive: file && archive ? archive.path : undefined,
     subject,
     packageLines,
     match: { paths: [matchTarget ?? str(result['Target']) ?? ''] },
