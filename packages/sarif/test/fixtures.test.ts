@@ -133,6 +133,10 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   // 4 results without a level (SARIF's default, warning); one suppressed by a suppression without a status
   // absolute uris below the invocation's workingDirectory: 27 results, 12 distinct, all note → LOW
   'other/shiftleft-scan-shellcheck-working-directory.sarif': { kind: 'sarif', tools: ['shell-script-analysis'], counts: { LOW: 12 } },
+  // ruff, shellcheck-sarif and gosec run here (SOURCES.md): levels only; gosec's #nosec as an inSource suppression
+  'other/ruff-0.17.6-template-descriptions.sarif': { kind: 'sarif', tools: ['ruff'], counts: { HIGH: 8 } },
+  'other/shellcheck-sarif-0.8.0-id-descriptions.sarif': { kind: 'sarif', tools: ['shellcheck'], counts: { MEDIUM: 3, LOW: 7 } },
+  'other/gosec-2.30.0-cwe-relationships.sarif': { kind: 'sarif', tools: ['gosec'], counts: { HIGH: 8, MEDIUM: 3, suppressed: 1 } },
   // Bandit 1.9.4 run here (SOURCES.md): note → LOW, error → HIGH, no level → SARIF's default warning → MEDIUM
   'other/bandit-1.9.4-hardcoded-password.sarif': { kind: 'sarif', tools: ['bandit'], counts: { HIGH: 2, MEDIUM: 1, LOW: 4 } },
   'other/sarif-sdk-prefast-suppression-justification.sarif': { kind: 'sarif', tools: ['prefast'], counts: { MEDIUM: 3, suppressed: 1 } },

@@ -363,6 +363,26 @@ describe('report variants', () => {
     expect(agg.findings()[0]!.message).toBe("Call to 'subprocess.call' with shell=True");
   });
 
+  it("a title is the rule's description unless it is a template or a bare id, then the message (ruff, shellcheck-sarif); CWE ids from the rules' relationships (gosec)", async () => {
+    const titles = async (file: string) => (await aggregate([[file, 'sarif']])).findings().map((f) => `${f.rule}: ${f.title}`);
+    const ruff = await titles('other/ruff-0.17.6-template-descriptions.sarif');
+    // S105's description is `Possible hardcoded password assigned to: "{}"`; E722's describes
+    expect(ruff).toEqual(
+      expect.arrayContaining([
+        'S105: Possible hardcoded password assigned to: "PASSWORD"',
+        'S105: Possible hardcoded password assigned to: "API_TOKEN"',
+        'E722: Do not use bare `except`',
+      ]),
+    );
+    expect(ruff.some((t) => t.includes('{}'))).toBe(false);
+    // rule 2164's description is "SC2164"
+    expect(await titles('other/shellcheck-sarif-0.8.0-id-descriptions.sarif')).toContain(
+      "2164: Use 'cd ... || exit' or 'cd ... || return' in case cd fails.",
+    );
+    const gosec = (await aggregate([['other/gosec-2.30.0-cwe-relationships.sarif', 'sarif']])).findings();
+    expect([gosec.find((f) => f.rule === 'G101')?.cwe, gosec.find((f) => f.rule === 'G104')?.cwe]).toEqual([['CWE-798'], ['CWE-703']]);
+  });
+
   it("a message of 16 million characters after an unclosed bracket or quote is read: the patterns' backtracking is bounded", async () => {
     // an unbounded group over such a text overflows V8's regexp stack ("Maximum call stack size exceeded")
     const long = 'a'.repeat(16 << 20);

@@ -456,6 +456,27 @@ function withoutQuotedValues(message: string, snippet: string | undefined): stri
   return shown;
 }
 
+/**
+ * A rule's short description when it describes the rule: not a template whose placeholders only
+ * the message fills (ruff: `Possible hardcoded password assigned to: "{}"`), nor a bare
+ * identifier (shellcheck-sarif: `SC2164`). Otherwise the title is the message's first line.
+ */
+function describing(short: string | undefined): string | undefined {
+  if (short === undefined || /\{\w{0,40}\}/.test(short) || !/\s/.test(short.trim())) return undefined;
+  return short;
+}
+
+/** The CWE ids a rule names through its relationships to the CWE taxonomy (gosec: `{ target: { id: "798", toolComponent: { name: "CWE" } } }`). */
+function taxonomyCwes(rule: JsonObject | undefined): string[] {
+  const ids: string[] = [];
+  for (const item of arr(rule?.['relationships'])) {
+    const target = obj(obj(item)?.['target']);
+    const id = str(target?.['id']);
+    if (id && /^\d{1,6}$/.test(id) && str(obj(target?.['toolComponent'])?.['name'])?.toUpperCase() === 'CWE') ids.push(`CWE-${id}`);
+  }
+  return ids;
+}
+
 function readResult(run: Run, item: unknown, index: number): void {
   const result = obj(item);
   if (!result) throw new ReportError(run.ctx.file, `run result ${index} is not an object; expected SARIF 2.1.0`);
@@ -466,7 +487,7 @@ function readResult(run: Run, item: unknown, index: number): void {
   const ruleProps = obj(rule?.['properties']);
   const tags = [...strings(ruleProps?.['tags']), ...strings(obj(result['properties'])?.['tags'])];
   const { location, snippet, target } = locationOf(run, result);
-  const cwe = cweIds([...tags, ...strings(ruleProps?.['cwe'])]);
+  const cwe = cweIds([...tags, ...strings(ruleProps?.['cwe']), ...taxonomyCwes(rule)]);
   const told = cleanText(messageOf(run, result['message'], rule) ?? text(rule?.['shortDescription']) ?? id);
   const rawMessage = CREDENTIAL_CWES.some((c) => cwe.includes(c)) ? withoutQuotedValues(told, snippet) : told;
   const suppression = suppressionOf(run, result);
@@ -493,7 +514,7 @@ function readResult(run: Run, item: unknown, index: number): void {
   }
 
   // Semgrep's shortDescription is only "Semgrep Finding: <rule id>": its message says more.
-  const title = firstLine((run.kind === 'semgrep' ? undefined : text(rule?.['shortDescription'])) ?? rawMessage);
+  const title = firstLine((run.kind === 'semgrep' ? undefined : describing(text(rule?.['shortDescription']))) ?? rawMessage);
   const severity = severityOf(run, result, rule, tags, rawMessage);
   const category = categoryOf(run, id, tags, rawMessage);
   let key: string;
