@@ -487,9 +487,6 @@ function readResult(run: Run, item: unknown, index: number): void {
   const ruleProps = obj(rule?.['properties']);
   const tags = [...strings(ruleProps?.['tags']), ...strings(obj(result['properties'])?.['tags'])];
   const { location, snippet, target } = locationOf(run, result);
-  const cwe = cweIds([...tags, ...strings(ruleProps?.['cwe']), ...taxonomyCwes(rule)]);
-  const told = cleanText(messageOf(run, result['message'], rule) ?? text(rule?.['shortDescription']) ?? id);
-  const rawMessage = CREDENTIAL_CWES.some((c) => cwe.includes(c)) ? withoutQuotedValues(told, snippet) : told;
   const suppression = suppressionOf(run, result);
   const suppressed = suppression !== undefined;
 
@@ -512,6 +509,11 @@ function readResult(run: Run, item: unknown, index: number): void {
     );
     return;
   }
+
+  // the message and the CWE ids (a Gitleaks result, above, reads neither)
+  const cwe = cweIds([...tags, ...strings(ruleProps?.['cwe']), ...taxonomyCwes(rule)]);
+  const told = cleanText(messageOf(run, result['message'], rule) ?? text(rule?.['shortDescription']) ?? id);
+  const rawMessage = CREDENTIAL_CWES.some((c) => cwe.includes(c)) ? withoutQuotedValues(told, snippet) : told;
 
   // Semgrep's shortDescription is only "Semgrep Finding: <rule id>": its message says more.
   const title = firstLine((run.kind === 'semgrep' ? undefined : describing(text(rule?.['shortDescription']))) ?? rawMessage);
