@@ -325,6 +325,34 @@ describe('report variants', () => {
       expect(agg.findings()).toHaveLength(4);
     });
 
+    it('a hostile report: a PkgPath out of the tree, an archive path with a line break or a command, a Target of megabytes', async () => {
+      const report = JSON.parse(await readFile(fixture('trivy/trivy-0.69.1-fs-jar-aggregated.json'), 'utf8')) as {
+        Results: { Target: string; Class: string; Type: string; Vulnerabilities?: { PkgPath?: string }[]; Misconfigurations?: unknown[] }[];
+      };
+      const vulns = report.Results[0]!.Vulnerabilities!;
+      vulns[0]!.PkgPath = '../../../etc/passwd';
+      vulns[1]!.PkgPath = '/etc/shadow';
+      const check = { ID: 'KSV-0001', Title: 't', Message: 'm', Severity: 'HIGH', Status: 'FAIL', CauseMetadata: { StartLine: 3 } };
+      const huge = 'd'.repeat(16 << 20);
+      report.Results.push(
+        { Target: 'chart.tgz:templates/a.yaml\n::error::x', Class: 'config', Type: 'helm', Misconfigurations: [check] },
+        { Target: `${huge}.tgz:templates/b.yaml`, Class: 'config', Type: 'helm', Misconfigurations: [check] },
+      );
+      const findings = (await load(report, 'trivy')).findings();
+      // out of the tree: no repository file, but what was scanned and the Result's Target
+      const placesOf = (rule: string) => findings.filter((f) => f.rule === rule).map((f) => f.location?.path ?? `target ${f.target}`);
+      expect(placesOf('CVE-2025-66614')).toEqual(['target lib/catalina.jar: Java']);
+      expect(placesOf('CVE-2025-61795')).toEqual(['target lib/catalina.jar: Java']);
+      expect(placesOf('CVE-2026-24733')).toEqual(['lib/catalina.jar']);
+      // a path in an archive with a line break is no path in an archive; the long one is read whole, in linear time
+      const checks = findings.filter((f) => f.rule === 'KSV-0001');
+      // (Targets are relative to the scanned path, lib/catalina.jar)
+      expect(checks.map((f) => [f.location?.path, f.location?.startLine, f.message.includes('In templates/')])).toEqual([
+        ['lib/catalina.jar/chart.tgz:templates/a.yaml\n::error::x', 3, false],
+        [`lib/catalina.jar/${huge}.tgz`, undefined, true],
+      ]);
+    });
+
     it('`trivy repo` of a web address: its Targets are repository paths, not the address joined to them', async () => {
       expect(await places('trivy/trivy-repo-remote-url.json')).toEqual(['CVE-2019-15542 Cargo.lock:-', 'CVE-2021-38193 Cargo.lock:-']);
     });

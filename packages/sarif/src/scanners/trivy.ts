@@ -75,9 +75,10 @@ function inArchive(target: string): { archive: string; path: string } | undefine
   return inner && !/[\n\r]/.test(inner) ? { archive: target.slice(0, end.index + end[0].length - 1), path: inner } : undefined;
 }
 
-/** Targets are relative to the scanned path (ArtifactName), which may itself be the file. */
+/** Targets are relative to the scanned path (ArtifactName), which may itself be the file; an absolute one is not. */
 function treePath(artifact: string, target: string): string {
-  if (!artifact || artifact === '.' || WEB_ADDRESS.test(artifact)) return target;
+  if (!artifact || artifact === '.' || WEB_ADDRESS.test(artifact) || path.isAbsolute(target) || /^[A-Za-z]:[\\/]/.test(target))
+    return target;
   if (artifact === target || artifact.endsWith(`/${target}`)) return artifact;
   return `${artifact}/${target}`;
 }
