@@ -78,7 +78,7 @@ function baselineSection(report: ScanReport, top: number): string[] {
       parts.push(
         table(
           ['Severity', 'Tools', 'Rule', 'Where', 'New finding'],
-          shown.map((f) => [TITLE[f.severity], f.tools.map((t) => toolName(report.tools, t)).join(', '), f.rule, f.where, f.title]),
+          shown.map((f) => [TITLE[f.severity], toolNames(report.tools, f.tools), f.rule, f.where, f.title]),
         ),
       );
       if (b.new > shown.length) parts.push(`…and ${b.new - shown.length} more new findings in the findings file.\n`);
@@ -115,6 +115,11 @@ function codeSpan(text: string): string {
 
 function toolName(tools: readonly ToolInfo[], id: string): string {
   return tools.find((t) => t.id === id)?.name ?? id;
+}
+
+/** The names of a finding's tools, for a table cell or a title. */
+function toolNames(tools: readonly ToolInfo[], ids: readonly string[]): string {
+  return ids.map((id) => toolName(tools, id)).join(', ');
 }
 
 /** Every finding's counts: given, or counted. */
@@ -194,7 +199,7 @@ export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top
         : place;
       return [
         TITLE[f.severity],
-        f.tools.map((t) => toolName(report.tools, t)).join(', '),
+        toolNames(report.tools, f.tools),
         f.helpUri && URL.canParse(f.helpUri) ? link(f.rule, f.helpUri) : f.rule,
         placeCell,
         // a vulnerability's message names the package, its installed and its fixed version
@@ -207,14 +212,7 @@ export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top
   }
   const set = suppressedFindings(report.findings, SUPPRESSED_SHOWN);
   if (set.length) {
-    const rows: Cell[][] = set.map((f) => [
-      TITLE[f.severity],
-      f.tools.map((t) => toolName(report.tools, t)).join(', '),
-      f.rule,
-      where(f),
-      f.title,
-      reasonOf(f),
-    ]);
+    const rows: Cell[][] = set.map((f) => [TITLE[f.severity], toolNames(report.tools, f.tools), f.rule, where(f), f.title, reasonOf(f)]);
     parts.push(`### Suppressed findings\n`, table(['Severity', 'Tools', 'Rule', 'Where', 'Finding', 'Reason'], rows));
     if (suppressed > set.length) parts.push(`…and ${suppressed - set.length} more in the SARIF and findings files.\n`);
   }
@@ -298,7 +296,7 @@ export function annotations(findings: readonly Finding[], tools: readonly ToolIn
       level,
       message: `${f.message}${f.helpUri ? `\n${f.helpUri}` : ''}`,
       properties: {
-        title: `${f.severity} ${f.rule} (${f.tools.map((t) => toolName(tools, t)).join(', ')})`,
+        title: `${f.severity} ${f.rule} (${toolNames(tools, f.tools)})`,
         file: f.location.path,
         line: start,
         ...(f.location.endLine && f.location.endLine >= start ? { endLine: f.location.endLine } : {}),
