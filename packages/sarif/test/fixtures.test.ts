@@ -139,6 +139,18 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'other/gosec-2.30.0-cwe-relationships.sarif': { kind: 'sarif', tools: ['gosec'], counts: { HIGH: 8, MEDIUM: 3, suppressed: 1 } },
   // Bandit 1.9.4 run here (SOURCES.md): note → LOW, error → HIGH, no level → SARIF's default warning → MEDIUM
   'other/bandit-1.9.4-hardcoded-password.sarif': { kind: 'sarif', tools: ['bandit'], counts: { HIGH: 2, MEDIUM: 1, LOW: 4 } },
+  // Tools' own labels, which their levels only approximate (ADR-049). DevSkim 1.0.56: DevSkimSeverity Critical 97 and
+  // Important 1 (both error), Moderate 11 (warning), ManualReview 534 (note); DevSkim 0.6.5: the flag values, Important
+  // (2) 1 and Moderate (4) 8, no level and rules at error
+  'other/devskim-1.0.56-metalama.sarif': { kind: 'sarif', tools: ['devskim'], counts: { CRITICAL: 97, HIGH: 1, MEDIUM: 11, LOW: 534 } },
+  'other/devskim-0.6.5-vulnado-numeric-severity.sarif': { kind: 'sarif', tools: ['devskim'], counts: { HIGH: 1, MEDIUM: 8 } },
+  // Qodana: qodanaSeverity Critical 1 (error), High 79 (warning), Moderate 148 (note)
+  'other/qodana-jvm-243-aplus-courses.sarif': { kind: 'sarif', tools: ['qdjvmc'], counts: { CRITICAL: 1, HIGH: 79, MEDIUM: 148 } },
+  // the label before the rule's short description, every result at warning: dependency-check "medium severity" 10,
+  // "low severity" 1 (RetireJS, no CVSS); Snyk IaC Medium 2, Low 2 (warning); Snyk Open Source High 3, Medium 3
+  'other/dependency-check-12.1.0-vjwa.sarif': { kind: 'sarif', tools: ['dependency-check'], counts: { MEDIUM: 10, LOW: 1 } },
+  'other/snyk-iac-fib-go.sarif': { kind: 'sarif', tools: ['snyk-infrastructure-as-code'], counts: { MEDIUM: 2, LOW: 2 } },
+  'other/snyk-open-source-tbdex-js.sarif': { kind: 'sarif', tools: ['snyk-open-source'], counts: { HIGH: 3, MEDIUM: 3 } },
   'other/sarif-sdk-prefast-suppression-justification.sarif': { kind: 'sarif', tools: ['prefast'], counts: { MEDIUM: 3, suppressed: 1 } },
   'other/sarif-sdk-cwe-sample-remote-srcroot.sarif': {
     kind: 'sarif',

@@ -84,6 +84,64 @@ describe('severity resolution never lowers a stated severity', () => {
     expect(bare.findings().map((f) => f.severity)).toEqual(['MEDIUM']);
   });
 
+  it("other tools' own labels come before their levels: dependency-check's CVSS v2 label is not banded as a v3 score", async () => {
+    // rules as dependency-check's sarifReport.vsl writes them; every result at `warning`
+    const rule = (id: string, label: string, properties: Record<string, unknown>) => ({
+      id,
+      shortDescription: { text: `${label} severity - ${id} Improper Input Validation vulnerability in pkg:maven/org.example/lib@1.0` },
+      properties: { ...properties, source: 'NVD' },
+    });
+    const agg = await load(
+      sarif(
+        ['v2-only', 'v3', 'none', 'retirejs'].map((id) => ({ ruleId: id, level: 'warning', message: { text: id }, ...located })),
+        [
+          rule('v2-only', 'Unknown', { cvssv2_score: 9.3, cvssv2_severity: 'HIGH' }),
+          rule('v3', 'critical', { cvssv3_baseScore: 9.8, 'security-severity': 9.8, cvssv3_baseSeverity: 'CRITICAL' }),
+          rule('none', 'Unknown', {}),
+          rule('retirejs', 'low', {}),
+        ],
+        { name: 'dependency-check', version: '12.1.0' },
+      ),
+      'sarif',
+    );
+    expect(Object.fromEntries(agg.findings().map((f) => [f.rule, f.severity]))).toEqual({
+      'v2-only': 'HIGH',
+      v3: 'CRITICAL',
+      none: 'MEDIUM',
+      retirejs: 'LOW',
+    });
+    expect(agg.problems).toEqual([]);
+  });
+
+  it("a tool's label that is none of its values falls through to the level and is listed; another tool's prefix is only text", async () => {
+    const results = [
+      { ruleId: 'a', level: 'error', message: { text: 'a' }, properties: { DevSkimSeverity: 'Unspecified' }, ...located },
+      { ruleId: 'b', level: 'note', message: { text: 'b' }, properties: { DevSkimSeverity: { level: 'Critical' } }, ...located },
+      { ruleId: 'c', level: 'note', message: { text: 'c' }, properties: { qodanaSeverity: 32 }, ...located },
+      { ruleId: 'd', level: 'note', message: { text: 'd' }, ...located },
+    ];
+    const rules = [{ id: 'd', shortDescription: { text: `Critical severity - ${'x'.repeat(16_000_000)}` } }];
+    const agg = await load(sarif(results, rules), 'sarif');
+    expect(Object.fromEntries(agg.findings().map((f) => [f.rule, f.severity]))).toEqual({ a: 'HIGH', b: 'LOW', c: 'LOW', d: 'LOW' });
+    expect(agg.problems.join('\n')).toMatch(/result DevSkimSeverity.*"Unspecified"/);
+    expect(agg.problems.join('\n')).toMatch(/result qodanaSeverity/);
+    const snyk = await load(sarif(results.slice(3), rules, { name: 'Snyk Infrastructure as Code' }), 'sarif');
+    expect(snyk.findings().map((f) => f.severity)).toEqual(['CRITICAL']);
+  });
+
+  it("DevSkim's Critical findings fail a gate at critical, which their level (error) alone would pass", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'devskim-'));
+    await copyFile(fixture('other/devskim-1.0.56-metalama.sarif'), path.join(dir, 'devskim.sarif'));
+    const result = await scan({ 'sarif-files': 'devskim.sarif', 'fail-on': 'critical' }, dir);
+    expect(result.counts.bySeverity.CRITICAL).toBe(97);
+    expect(result.gate.passed).toBe(false);
+    const log = JSON.parse(await readFile(result.sarifFile, 'utf8')) as {
+      runs: { tool: { driver: { rules: { id: string; properties: { 'security-severity': string } }[] } } }[];
+    };
+    const weakHash = log.runs[0]!.tool.driver.rules.find((r) => r.id === 'DS126858');
+    expect(weakHash?.properties['security-severity']).toBe('9.5');
+  });
+
   it('a result whose kind is not fail is not a problem', async () => {
     const kinds = ['pass', 'notApplicable', 'informational', 'review', 'open', 'fail', undefined];
     const agg = await load(

@@ -18,6 +18,7 @@ import { addLeak } from '../scanners/gitleaks.ts';
 import { scannerOfDriver } from '../scanners/index.ts';
 import { semgrepKey, semgrepStable } from '../scanners/semgrep.ts';
 import { trivyKeys } from '../scanners/trivy.ts';
+import { toolLabels, type LabelSource } from './tool-labels.ts';
 
 interface Run {
   ctx: ParseContext;
@@ -302,8 +303,9 @@ const TRIVY_CATEGORY: Record<string, Category> = {
 
 /**
  * The severity of a result, from the first source that states one (docs/security-scan.md): Trivy's
- * own label (rule tags, message), `security-severity` of the result then the rule (a CVSS score or
- * a label in any case), the result's `level`, the rule's `defaultConfiguration.level`. A value
+ * and Grype's own label (rule tags, message, help), another tool's own label (`toolLabels`),
+ * `security-severity` of the result then the rule (a CVSS score or a label in any case),
+ * dependency-check's CVSS v2 label, the result's `level`, the rule's `defaultConfiguration.level`. A value
  * that is none of these is listed as a warning and falls through; with nothing stated, SARIF's
  * default level (warning) applies.
  */
@@ -320,9 +322,12 @@ function severityOf(run: Run, result: JsonObject, rule: JsonObject | undefined, 
     if (label) return label;
   }
   const levelOf = run.kind === 'checkov' ? checkovLevel : severityFromKnownLevel;
-  const sources: [string, unknown, (v: unknown) => Severity | undefined][] = [
+  const labels = toolLabels(run.name, result, rule);
+  const sources: LabelSource[] = [
+    ...labels.before,
     ['result security-severity', obj(result['properties'])?.['security-severity'], severityFromScore],
     ['rule security-severity', obj(rule?.['properties'])?.['security-severity'], severityFromScore],
+    ...labels.after,
     ['result level', result['level'], levelOf],
     ['rule defaultConfiguration.level', obj(rule?.['defaultConfiguration'])?.['level'], levelOf],
   ];
