@@ -22,6 +22,10 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   // Gitleaks 8.0.0 wrote its own version as the SARIF version ("v8.0.0") under a SARIF 2.1.0 $schema: one leak
   'gitleaks/gitleaks-8.0.0-sarif-version-v8.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } },
   'gitleaks/gitleaks-golden-sarif_simple.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } }, // dangling ruleId test-rule
+  // Betterleaks, Gitleaks' successor, the same golden as its SARIF (driver "betterleaks"); `gitleaks stdin`: 2 leaks, File ""
+  'gitleaks/betterleaks-golden-sarif_simple.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 1 } },
+  'gitleaks/gitleaks-8.30.1-stdin.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 2 } },
+  'gitleaks/gitleaks-8.30.1-stdin.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 2 } },
   // Gitleaks 7: results without ruleId (the rule is the start of the message), the same leak in several commits collapses
   'gitleaks/gitleaks-v7.4.0.sarif': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 4 } }, // 8 results, 4 places
   'gitleaks/gitleaks-v7.5.0.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 4 } },
@@ -62,6 +66,8 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
     counts: { CRITICAL: 1, HIGH: 3, MEDIUM: 2, LOW: 2, suppressed: 1 },
   },
   'semgrep/semgrep-sarif-nosemgrep-and-error.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { suppressed: 1 } },
+  // Opengrep's snapshot of the same test (driver "Opengrep OSS")
+  'semgrep/opengrep-sarif-nosemgrep-and-error.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { suppressed: 1 } },
   'semgrep/semgrep-sarif-rule-board.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 3 } },
   'semgrep/semgrep-sarif-when-errors.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
   // Trivy: its own Severity label (SARIF: the label in the rule tags, not the CVSS score); UNKNOWN→INFO.
@@ -86,6 +92,13 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'trivy/trivy-repo-remote-url.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 1, MEDIUM: 1 } },
   'trivy/trivy-config-helm-chart-archive.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 3, MEDIUM: 4, LOW: 11 } },
   'trivy/trivy-npm-with-suppressed.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 1, suppressed: 1 } }, // VEX not_affected LOW
+  // --show-suppressed with a .trivyignore.yaml: 3 CRITICAL, 8 HIGH, 4 MEDIUM, 17 LOW live (a loose licence file among
+  // them); 4 ignored with statements (2 misconfigurations, a secret, a licence)
+  'trivy/trivy-0.74.0-fs-show-suppressed-yaml.json': {
+    kind: 'trivy',
+    tools: ['trivy'],
+    counts: { CRITICAL: 3, HIGH: 8, MEDIUM: 4, LOW: 17, suppressed: 4 },
+  },
   'trivy/trivy-repo-secrets.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1, HIGH: 1 } },
   'trivy/trivy-v0.43.1-image-alpine.sarif': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1 } },
   'trivy/trivy-v0.72.0-config-terraform.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, MEDIUM: 1, LOW: 2 } },

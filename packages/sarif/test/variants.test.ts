@@ -615,6 +615,78 @@ describe('report variants', () => {
   });
 });
 
+describe("the three tools' newer modes and their successors", () => {
+  it("Trivy's ignored findings keep its statement and the ignore file; a licence file's finding is on that file", async () => {
+    const findings = (await aggregate([['trivy/trivy-0.74.0-fs-show-suppressed-yaml.json', 'trivy']])).findings();
+    expect(Object.fromEntries(findings.filter((f) => f.suppressed).map((f) => [f.rule, f.justification]))).toEqual({
+      'KSV-0014': 'Trivy: read-only root fs is enforced by the admission controller (ignored, .trivyignore.yaml)',
+      'KSV-0017': 'Trivy: privileged is required for the CNI sidecar (ignored, .trivyignore.yaml)',
+      'slack-web-hook': 'Trivy: webhook revoked 2026-01 (ignored, .trivyignore.yaml)',
+      'license:GPL-2.0': 'Trivy: All license components are individually ignored (ignored, .trivyignore.yaml)',
+    });
+    // the Result's Target, "Loose File License(s)", is no file: each licence names its own
+    expect(findings.filter((f) => f.category === 'licence').map((f) => [f.rule, f.location?.path, f.target])).toEqual([
+      ['license:Apache-2.0', 'vendor/lib/LICENSE', undefined],
+      ['license:GPL-2.0', 'LICENSE', undefined],
+    ]);
+    const vex = (await aggregate([['trivy/trivy-npm-with-suppressed.json', 'trivy']])).findings().find((f) => f.suppressed);
+    expect(vex?.justification).toBe('Trivy: vulnerable_code_not_in_execute_path (not_affected, ./vex.json)');
+  });
+
+  it('a licence file outside the scanned tree is not placed on it, nor on "Loose File License(s)"', async () => {
+    const report = {
+      SchemaVersion: 2,
+      ArtifactName: '.',
+      ArtifactType: 'filesystem',
+      Results: [
+        {
+          Target: 'Loose File License(s)',
+          Class: 'license-file',
+          Licenses: [
+            { Severity: 'HIGH', Category: 'restricted', PkgName: '', FilePath: '../../etc/LICENSE', Name: 'GPL-3.0' },
+            { Severity: 'HIGH', Category: 'restricted', PkgName: '', FilePath: '/usr/share/LICENSE', Name: 'AGPL-3.0' },
+          ],
+        },
+      ],
+    };
+    const findings = (await load(report, 'trivy')).findings();
+    expect(findings.map((f) => [f.location, f.target])).toEqual([
+      [undefined, 'Loose File License(s)'],
+      [undefined, 'Loose File License(s)'],
+    ]);
+  });
+
+  it('`gitleaks stdin` leaks (File "") are in the standard input, alike from its JSON and its SARIF', async () => {
+    const agg = await aggregate([
+      ['gitleaks/gitleaks-8.30.1-stdin.json', 'gitleaks'],
+      ['gitleaks/gitleaks-8.30.1-stdin.sarif', 'gitleaks'],
+    ]);
+    expect(agg.findings().map((f) => [f.rule, f.location, f.target, f.tools.length])).toEqual([
+      ['aws-access-token', undefined, 'standard input', 1],
+      ['stripe-access-token', undefined, 'standard input', 1],
+    ]);
+    // a leak without any File is still no Gitleaks report
+    await expect(load([{ RuleID: 'aws-access-token', Secret: 'x' }], 'gitleaks')).rejects.toThrow(
+      /finding 0 has no RuleID \(or rule\) or File/,
+    );
+  });
+
+  it("Betterleaks' and Opengrep's SARIF are read as Gitleaks' and Semgrep's, on their inputs too", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'successors-'));
+    await copyFile(fixture('gitleaks/betterleaks-golden-sarif_simple.sarif'), path.join(dir, 'betterleaks.sarif'));
+    await copyFile(fixture('semgrep/opengrep-sarif-nosemgrep-and-error.sarif'), path.join(dir, 'opengrep.sarif'));
+    const result = await scan({ 'gitleaks-report': 'betterleaks.sarif', 'semgrep-report': 'opengrep.sarif' }, dir);
+    // a leak is HIGH, as Gitleaks' SARIF (no level) is read, and fails the default gate
+    expect(result.counts.bySeverity).toMatchObject({ CRITICAL: 0, HIGH: 1, MEDIUM: 0 });
+    expect(result.gate.passed).toBe(false);
+    const opengrep = (await aggregate([['semgrep/opengrep-sarif-nosemgrep-and-error.sarif', 'semgrep']])).findings();
+    // Semgrep's rules say "<tool> Finding: <rule id>"; the title is the message
+    expect(opengrep.map((f) => [f.rule, f.title, f.suppressed])).toEqual([
+      ['rules.eqeq-is-bad', 'useless comparison operation `a + b == a + b` or `a + b != a + b`', true],
+    ]);
+  });
+});
+
 describe('SARIF messages and locations as real producers write them', () => {
   it("fills a message given as an id from its rule's messageStrings, so that results differing only in their arguments stay apart (Contrast Security)", async () => {
     const agg = await aggregate([['other/contrast-webgoat-message-strings.sarif', 'sarif']]);

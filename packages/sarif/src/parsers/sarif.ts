@@ -199,17 +199,20 @@ function locationOf(run: Run, result: JsonObject): { location?: Location; snippe
   if (run.image !== undefined && path !== undefined) return { target: path === run.image ? run.image : `${run.image}: ${path}` };
   const inImage = run.kind === 'grype' ? grypeImageTarget(result) : undefined;
   if (inImage) return { target: inImage };
-  if (!path) return target ? { target } : {};
+  const snippet = str(obj(obj(physical?.['region'])?.['snippet'])?.['text']);
+  // a result that names nothing keeps its snippet (`gitleaks stdin` gives its leaks an empty uri)
+  if (!path) return target ? { target } : { snippet };
+  return { location: { path, ...regionOf(physical) }, snippet };
+}
+
+/** The lines and columns of a physical location's region. */
+function regionOf(physical: JsonObject | undefined): Omit<Location, 'path'> {
   const region = obj(physical?.['region']);
   return {
-    location: {
-      path,
-      startLine: int(region?.['startLine']),
-      endLine: int(region?.['endLine']),
-      startColumn: int(region?.['startColumn']),
-      endColumn: int(region?.['endColumn']),
-    },
-    snippet: str(obj(region?.['snippet'])?.['text']),
+    startLine: int(region?.['startLine']),
+    endLine: int(region?.['endLine']),
+    startColumn: int(region?.['startColumn']),
+    endColumn: int(region?.['endColumn']),
   };
 }
 
@@ -504,8 +507,9 @@ function readResult(run: Run, item: unknown, index: number): void {
       {
         rule: id,
         description: gitleaksDescription(rule),
-        file: location?.path ?? run.ctx.file,
-        ...location,
+        // `gitleaks stdin` gives its leaks an empty uri: no file, but their lines
+        file: location?.path,
+        ...(location ?? regionOf(obj(firstLocation(result)?.['physicalLocation']))),
         secret: offender ?? snippet,
         tags,
         fingerprint: gitleaksFingerprint(result, id),

@@ -26,7 +26,8 @@ export function gitleaksSeverity(tags: readonly string[]): Severity {
 export interface GitleaksLeak {
   rule: string;
   description?: string;
-  file: string;
+  /** Undefined for a leak in what `gitleaks stdin` read (its `File` is empty). */
+  file: string | undefined;
   startLine?: number;
   endLine?: number;
   startColumn?: number;
@@ -48,22 +49,27 @@ function leakStable(leak: GitleaksLeak, hashed: string): string {
   return leak.context ? `match:${snippetHash(leak.context)}` : '';
 }
 
+/** What a leak found by `gitleaks stdin` is in: it names no file (its line is a line of the input). */
+const STANDARD_INPUT = 'standard input';
+
 /** Turns one leak (from the JSON or the SARIF report) into a finding; the secret itself never leaves here. */
 export function addLeak(leak: GitleaksLeak, ctx: ParseContext): void {
   const ignored = ctx.gitleaksIgnore;
-  const path = normalisePath(leak.file, ctx.root);
+  const path = leak.file === undefined ? undefined : normalisePath(leak.file, ctx.root);
   const title = leak.description ?? leak.rule;
   const line = leak.startLine ?? 0;
   const hashed = secretHash(leak.secret);
   ctx.sink.finding({
     tool: GITLEAKS.id,
-    key: `gitleaks|${path}|${line}|${leak.rule}|${hashed}`,
+    key: `gitleaks|${path ?? ''}|${line}|${leak.rule}|${hashed}`,
     rule: leak.rule,
     title,
     message: leakMessage(leak.rule, leak.description),
     severity: gitleaksSeverity(leak.tags),
     category: 'secret',
-    location: { path, startLine: leak.startLine, endLine: leak.endLine, startColumn: leak.startColumn, endColumn: leak.endColumn },
+    ...(path === undefined
+      ? { target: STANDARD_INPUT }
+      : { location: { path, startLine: leak.startLine, endLine: leak.endLine, startColumn: leak.startColumn, endColumn: leak.endColumn } }),
     stable: leakStable(leak, hashed),
     suppressed: ignored !== undefined && ignored.size > 0 && leak.fingerprint !== undefined && isIgnored(leak.fingerprint, ignored),
     cwe: ['CWE-798'],
@@ -137,7 +143,8 @@ export function readGitleaksLeak(item: unknown, index: number, ctx: ParseContext
   const leak = obj(item);
   const rule = str(leak?.['RuleID']) ?? str(leak?.['rule']);
   const file = str(leak?.['File']) ?? str(leak?.['file']);
-  if (!leak || !rule || !file)
+  // `gitleaks stdin` writes its leaks with an empty File
+  if (!leak || !rule || (!file && leak['File'] !== ''))
     throw new ReportError(ctx.file, `finding ${index} has no RuleID (or rule) or File (or file); expected a Gitleaks JSON report`);
   // Secret, offender and Match all count as the secret: each is redacted wherever it appears.
   const secret = str(leak['Secret']) ?? str(leak['offender']);
@@ -204,9 +211,10 @@ export function skipConfig(workspace: string, skipPaths: readonly string[]): str
 export const gitleaks: Scanner = {
   tool: GITLEAKS,
   input: 'gitleaks-report',
-  formats: 'JSON (v7 and v8) or SARIF',
+  formats: 'JSON (v7 and v8) or SARIF, also of Betterleaks',
   severity: 'HIGH; CRITICAL when the rule is tagged `critical` or `severity:critical`',
-  sarifDriver: /^gitleaks$/i,
+  // Betterleaks, Gitleaks' successor by its author, writes the same reports
+  sarifDriver: /^(?:gitleaks|betterleaks)$/i,
   detectElement: isGitleaksLeak,
   parse: parseGitleaksJson,
   readElement: readGitleaksLeak,

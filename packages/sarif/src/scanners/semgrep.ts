@@ -298,10 +298,11 @@ export const REMOTE_SEMGREP_CONFIG = /^(?:p\/|r\/|s\/|auto$|https?:)/;
 export const semgrep: Scanner = {
   tool: SEMGREP,
   input: 'semgrep-report',
-  formats: 'JSON or SARIF',
+  formats: 'JSON or SARIF, also of Opengrep',
   severity:
     "the rule's `metadata.security-severity` (a score or a label) when it states one; else `extra.severity` (ERROR/WARNING/INFO or CRITICAL…LOW); else MEDIUM",
-  sarifDriver: /^semgrep\b/i,
+  // Opengrep, Semgrep's fork, writes the same reports ("Opengrep OSS")
+  sarifDriver: /^(?:semgrep|opengrep)\b/i,
   detect: (o) => Array.isArray(o['results']) && ('errors' in o || 'paths' in o || 'version' in o),
   parse: parseSemgrepJson,
   stream: {

@@ -10,8 +10,11 @@ import { writeDiffTree } from '../diff-tree.ts';
 
 export const TRIVY = { id: 'trivy', name: 'Trivy', informationUri: 'https://github.com/aquasecurity/trivy' } as const;
 
-/** Result classes whose Target is a file of the scanned tree (not an image or an OS). */
-const FILE_CLASSES = new Set(['lang-pkgs', 'config', 'secret', 'license-file']);
+/**
+ * Result classes whose Target is a file of the scanned tree (not an image or an OS). A
+ * `license-file` Result's Target is "Loose File License(s)": each of its licences names its file.
+ */
+const FILE_CLASSES = new Set(['lang-pkgs', 'config', 'secret']);
 const SCANNED_TREES = new Set(['filesystem', 'repository', '']);
 /**
  * Packages Trivy gathers into one Result per language (its AggregatingTypes: installed jars,
@@ -144,6 +147,13 @@ function packageFile(scope: Scope, pkgPath: string | undefined): Location | unde
   return isRepositoryPath(file) ? { path: file } : undefined;
 }
 
+/** Where a licence found in a file (`Class: license-file`, no package) is, in a scanned tree. */
+function licenceFile(l: JsonObject, scope: Scope): { location: Location } | undefined {
+  if (str(l['PkgName'])) return undefined;
+  const location = packageFile(scope, str(l['FilePath']));
+  return location && { location };
+}
+
 function vulnerability(v: JsonObject, scope: Scope, suppressed: boolean): RawFinding | undefined {
   const id = str(v['VulnerabilityID']);
   if (!id) return undefined;
@@ -262,7 +272,7 @@ function licence(l: JsonObject, scope: Scope, suppressed: boolean): RawFinding |
     message: `${pkg ? `${pkg} is under` : 'File under'} licence ${name} (category ${str(l['Category']) ?? 'unknown'}).`,
     severity: trivySeverity(l, scope.ctx),
     category: 'licence',
-    ...placed(scope),
+    ...(licenceFile(l, scope) ?? placed(scope)),
     ...(pkg ? { package: pkg } : {}),
     suppressed,
     cwe: [],
@@ -311,14 +321,27 @@ export function readTrivyResult(item: unknown, artifact: TrivyArtifact, ctx: Par
       if (finding) ctx.sink.finding(finding);
     }
   }
-  // `--show-suppressed`: findings ignored by .trivyignore or VEX, kept as suppressed.
+  // `--show-suppressed`: findings ignored by .trivyignore or VEX, kept as suppressed with Trivy's reason.
   for (const entry of arr(result['ExperimentalModifiedFindings'])) {
     const modified = obj(entry);
     const reader = READERS[str(modified?.['Type']) ?? ''];
     const inner = obj(modified?.['Finding']);
     const finding = reader && inner && reader.read(inner, scope, true);
-    if (finding) ctx.sink.finding(finding);
+    if (finding) ctx.sink.finding({ ...finding, justification: modifiedBecause(modified!) });
   }
+}
+
+/**
+ * Why Trivy set a finding aside (an `ExperimentalModifiedFindings` entry): the statement of its
+ * ignore file's entry or VEX document, then its status and where it came from:
+ * `Trivy: webhook revoked 2026-01 (ignored, .trivyignore.yaml)`, `Trivy: ignored (.trivyignore)`.
+ */
+function modifiedBecause(modified: JsonObject): string {
+  const statement = str(modified['Statement']);
+  const status = str(modified['Status']) ?? 'ignored';
+  const source = str(modified['Source']);
+  if (statement) return `Trivy: ${statement} (${source ? `${status}, ${source}` : status})`;
+  return `Trivy: ${source ? `${status} (${source})` : status}`;
 }
 
 /** The report apart from its Results: the schema version (must be 2) and Trivy's version. */
