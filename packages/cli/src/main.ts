@@ -52,3 +52,18 @@ export async function main(argv: string[], io: CliIO = consoleIO()): Promise<num
     return 1;
   }
 }
+
+/**
+ * The CLI as a process runs it (its bin): `main` with the process's streams. A reader that stops
+ * early (`pipeline-toolkit scan … | head`) closes the pipe: the rest of the output is dropped and
+ * the command still finishes (its files, its exit code), as it would with no reader. Any other
+ * error of the streams is thrown, as before.
+ */
+export async function runProcess(argv: string[]): Promise<number> {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
+  }
+  return main(argv);
+}

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { MemoryLogger } from '@pipeline-toolkit/core';
 import { repoRoot, startServer, json } from '@pipeline-toolkit/testing';
 import { gunzipSync } from 'node:zlib';
+import { spawn } from 'node:child_process';
 import { main, type CliIO } from 'pipeline-toolkit';
 
 const fixtures = path.resolve(repoRoot, 'test/fixtures/scanners');
@@ -159,4 +160,24 @@ describe('pipeline-toolkit scan in a pull request job', () => {
       await server.close();
     }
   });
+});
+
+describe('pipeline-toolkit scan piped into a reader that stops early', () => {
+  it('finishes its work and exits with its own code, without an EPIPE stack trace, when stdout is closed', async () => {
+    const dir = await workdir();
+    const bin = path.resolve(import.meta.dirname, '../src/bin.ts');
+    const child = spawn(process.execPath, [bin, 'scan', '--gitleaks', 'g.json', '--trivy', 't.json', '--sarif', 'out.sarif'], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'] ?? '' },
+    });
+    // `| head -0`: the reader is gone before the first line
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).not.toMatch(/EPIPE|ERR_STREAM_DESTROYED|at .*bin\.ts/);
+    expect(stderr).toMatch(/Security gate failed/);
+    expect(code).toBe(1);
+    expect(JSON.parse(await readFile(path.join(dir, 'out.sarif'), 'utf8')).runs.length).toBeGreaterThan(0);
+  }, 60_000);
 });
