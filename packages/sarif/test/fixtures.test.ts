@@ -92,6 +92,8 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'trivy/trivy-repo-remote-url.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 1, MEDIUM: 1 } },
   'trivy/trivy-config-helm-chart-archive.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 3, MEDIUM: 4, LOW: 11 } },
   'trivy/trivy-npm-with-suppressed.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 1, suppressed: 1 } }, // VEX not_affected LOW
+  // misconfigurations of a downloaded Terraform module: AWS-0089 LOW, AWS-0090 MEDIUM, AWS-0132 HIGH (the "." Result has none)
+  'trivy/trivy-terraform-remote-module-in-child.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 1, MEDIUM: 1, LOW: 1 } },
   // --show-suppressed with a .trivyignore.yaml: 3 CRITICAL, 8 HIGH, 4 MEDIUM, 17 LOW live (a loose licence file among
   // them); 4 ignored with statements (2 misconfigurations, a secret, a licence)
   'trivy/trivy-0.74.0-fs-show-suppressed-yaml.json': {

@@ -656,6 +656,41 @@ describe("the three tools' newer modes and their successors", () => {
     ]);
   });
 
+  it("a downloaded Terraform module's misconfigurations are placed where the repository calls it, a local module's on its file", async () => {
+    const findings = (await aggregate([['trivy/trivy-terraform-remote-module-in-child.json', 'trivy']])).findings();
+    const root = 'testdata/fixtures/repo/terraform/remote-module-in-child';
+    // CauseMetadata.Occurrences: module.bucket in modules/s3/main.tf 5–8 (the call of the remote module), module.this in main.tf 1–4
+    expect(findings.map((f) => [f.rule, f.location])).toEqual(
+      ['AWS-0132', 'AWS-0090', 'AWS-0089'].map((rule) => [rule, { path: `${root}/modules/s3/main.tf`, startLine: 5, endLine: 8 }]),
+    );
+    expect(findings[0]!.message).toContain(
+      'In module github.com/terraform-aws-modules/terraform-aws-s3-bucket?ref=v5.2.0/main.tf, line 25.',
+    );
+    const occurrences = [
+      { Resource: 'module.remote', Filename: 'git::https://example.com/m.git/main.tf', Location: { StartLine: 1, EndLine: 2 } },
+      { Resource: 'module.outside', Filename: '../../outside/main.tf', Location: { StartLine: 3, EndLine: 4 } },
+    ];
+    const misconfiguration = (target: string) => ({
+      Target: target,
+      Class: 'config',
+      Type: 'terraform',
+      Misconfigurations: [
+        { ID: 'AWS-0089', Status: 'FAIL', Severity: 'LOW', CauseMetadata: { StartLine: 9, EndLine: 9, Occurrences: occurrences } },
+      ],
+    });
+    const report = {
+      SchemaVersion: 2,
+      ArtifactName: '.',
+      ArtifactType: 'filesystem',
+      Results: [misconfiguration('modules/local/main.tf'), misconfiguration('git::https://example.com/m.git?ref=v1/main.tf')],
+    };
+    // a local module is a file; a remote one called from nowhere in the tree stays on its address, as Trivy names it
+    expect((await load(report, 'trivy')).findings().map((f) => [f.location?.path, f.location?.startLine])).toEqual([
+      ['modules/local/main.tf', 9],
+      ['git::https:/example.com/m.git?ref=v1/main.tf', 9],
+    ]);
+  });
+
   it('`gitleaks stdin` leaks (File "") are in the standard input, alike from its JSON and its SARIF', async () => {
     const agg = await aggregate([
       ['gitleaks/gitleaks-8.30.1-stdin.json', 'gitleaks'],

@@ -22,6 +22,12 @@ const SCANNED_TREES = new Set(['filesystem', 'repository', '']);
  * file, and each vulnerability's PkgPath is the file it was found in.
  */
 const AGGREGATED_TYPES = new Set(['jar', 'node-pkg', 'python-pkg', 'gemspec', 'conda-pkg']);
+/**
+ * A downloaded Terraform module's file, as Trivy names it: by the module's source address
+ * (`github.com/org/module?ref=v5.2.0/main.tf`, `git::https://…`), which is no file of the repository.
+ */
+const REMOTE_MODULE =
+  /^(?:[a-z0-9]{1,16}::|https?:\/\/|(?:github\.com|bitbucket\.org|gitlab\.com|registry\.terraform\.io|app\.terraform\.io)\/)|\?ref=/i;
 /** Where a Target names a file inside an archive, as Trivy writes it: `<archive>:<path in it>` (a Helm chart's `.tgz`). */
 const ARCHIVE_END = /\.(?:tgz|tar\.gz|tar):/i;
 /** What `trivy repo` scanned when given a web address: the Targets are paths of that repository. */
@@ -208,6 +214,22 @@ function misconfigurationIds(m: JsonObject): string[] {
   return [...new Set(ids.filter((x): x is string => !!x))];
 }
 
+/**
+ * Where the repository calls the downloaded module a misconfiguration is in: the first of
+ * `CauseMetadata.Occurrences` (the module calls, innermost first) that is a file of the scanned tree.
+ */
+function callerOf(cause: JsonObject | undefined, scope: Scope): Location | undefined {
+  for (const item of arr(cause?.['Occurrences'])) {
+    const occurrence = obj(item);
+    const filename = str(occurrence?.['Filename']);
+    if (!filename || REMOTE_MODULE.test(filename)) continue;
+    const file = normalisePath(treePath(scope.tree ?? '', filename), scope.ctx.root);
+    const lines = obj(occurrence?.['Location']);
+    if (isRepositoryPath(file)) return { path: file, startLine: int(lines?.['StartLine']), endLine: int(lines?.['EndLine']) };
+  }
+  return undefined;
+}
+
 function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): RawFinding | undefined {
   const id = str(m['ID']) ?? str(m['AVDID']);
   const status = str(m['Status']);
@@ -216,17 +238,20 @@ function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): Raw
   const startLine = int(cause?.['StartLine']);
   const title = str(m['Title']) ?? id;
   const resolution = str(m['Resolution']);
-  // the finding is placed on the archive: the message says where in it
-  const inArchive = scope.inArchive ? ` In ${scope.inArchive}${startLine ? `, line ${startLine}` : ''}.` : '';
+  // a downloaded module's finding is placed where the repository calls the module, an archive's on
+  // the archive: the message says where it is
+  const caller = scope.file && REMOTE_MODULE.test(scope.target) ? callerOf(cause, scope) : undefined;
+  const inside = caller ? `module ${firstLine(scope.target, 300)}` : scope.inArchive;
+  const where = inside ? ` In ${inside}${startLine ? `, line ${startLine}` : ''}.` : '';
   return {
     tool: TRIVY.id,
     key: trivyKeys.misconfiguration(id, scope.target, startLine),
     rule: id,
     title: firstLine(title),
-    message: `${id}: ${firstLine(str(m['Message']) ?? title, 300)}${inArchive}${resolution ? ` Resolution: ${firstLine(resolution, 200)}` : ''}`,
+    message: `${id}: ${firstLine(str(m['Message']) ?? title, 300)}${where}${resolution ? ` Resolution: ${firstLine(resolution, 200)}` : ''}`,
     severity: trivySeverity(m, scope.ctx),
     category: 'misconfiguration',
-    ...placed(scope, startLine, int(cause?.['EndLine'])),
+    ...(caller ? { location: caller } : placed(scope, startLine, int(cause?.['EndLine']))),
     stable: [str(cause?.['Resource']) ?? '', snippetHash(codeLines(cause))].join(':'),
     suppressed: suppressed || status === 'EXCEPTION',
     cwe: [],
