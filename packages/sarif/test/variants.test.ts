@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Inputs, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
 import { Aggregator, countFindings, loadReport, readScanInputs, runScan, type ReportKind } from '../src/index.ts';
+import type { Finding } from '../src/model.ts';
 import { aggregate, fixture } from './helpers.ts';
 
 async function temp(name: string, content: string): Promise<string> {
@@ -631,6 +632,19 @@ describe("the three tools' newer modes and their successors", () => {
     ]);
     const vex = (await aggregate([['trivy/trivy-npm-with-suppressed.json', 'trivy']])).findings().find((f) => f.suppressed);
     expect(vex?.justification).toBe('Trivy: vulnerable_code_not_in_execute_path (not_affected, ./vex.json)');
+  });
+
+  it("Trivy's SARIF of the same scan gives the same licence finding as its JSON: rule, file, texts and fingerprints", async () => {
+    const pick = (f: Finding) => [f.rule, f.location, f.title, f.message, f.package, f.severity, f.fingerprint, f.match];
+    const licences = async (file: string) =>
+      (await aggregate([[file, 'trivy']]))
+        .findings()
+        .filter((f) => f.category === 'licence' && !f.suppressed)
+        .map(pick);
+    const json = await licences('trivy/trivy-0.74.0-fs-show-suppressed-yaml.json');
+    // Trivy's SARIF names it `:Apache-2.0` at "Loose File License(s)" and keeps the file in its message
+    expect(await licences('trivy/trivy-0.74.0-fs-show-suppressed-yaml.sarif')).toEqual(json);
+    expect(json.map((f) => f.slice(0, 3))).toEqual([['license:Apache-2.0', { path: 'vendor/lib/LICENSE' }, 'Licence Apache-2.0 (notice)']]);
   });
 
   it('a licence file outside the scanned tree is not placed on it, nor on "Loose File License(s)"', async () => {

@@ -17,7 +17,7 @@ import { cleanText, cveIds, cweIds, firstLine, snippetHash, truncate, unrecognis
 import { addLeak } from '../scanners/gitleaks.ts';
 import { scannerOfDriver } from '../scanners/index.ts';
 import { semgrepKey, semgrepStable } from '../scanners/semgrep.ts';
-import { trivyKeys } from '../scanners/trivy.ts';
+import { licenceTexts, trivyKeys } from '../scanners/trivy.ts';
 import { toolLabels, type LabelSource } from './tool-labels.ts';
 
 interface Run {
@@ -376,6 +376,32 @@ function categoryOf(run: Run, rule: string, tags: string[], message: string): Ca
   return 'other';
 }
 
+/**
+ * A licence result of Trivy's SARIF, read as its JSON is: the rule id joins the package and the
+ * licence (`:Apache-2.0` for a licence file), and the message names the JSON's Result target, the
+ * package, the classification and the file (`Artifact: Loose File License(s)\nLicense
+ * Apache-2.0\nPkgName: \n Classification: notice\n Path: vendor/lib/LICENSE`). A licence file
+ * (no package) is placed on that file, as in the JSON. Undefined when the message is not so.
+ */
+function trivyLicence(
+  run: Run,
+  message: string,
+): (ReturnType<typeof licenceTexts> & { key: string; pkg: string; location?: Location }) | undefined {
+  const name = valueAfter(message, 'License ', true);
+  const artifact = valueAfter(message, 'Artifact: ', true);
+  if (!name || !artifact) return undefined;
+  const pkgName = valueAfter(message, 'PkgName: ');
+  const file = valueAfter(message, 'Path: ');
+  const path = pkgName || !file ? undefined : normalisePath(file, run.ctx.root);
+  const pkg = pkgName ?? file ?? '';
+  return {
+    ...licenceTexts(name, pkg, valueAfter(message, 'Classification: ')),
+    key: trivyKeys.licence(name, pkg, artifact),
+    pkg,
+    ...(path && isRepositoryPath(path) ? { location: { path } } : {}),
+  };
+}
+
 /** Gitleaks rules carry their description as `name` (older versions put the regex in shortDescription). */
 function gitleaksDescription(rule: JsonObject | undefined): string | undefined {
   const short = text(rule?.['shortDescription']);
@@ -528,10 +554,14 @@ function readResult(run: Run, item: unknown, index: number): void {
   const title = firstLine((run.kind === 'semgrep' ? undefined : describing(text(rule?.['shortDescription']))) ?? rawMessage);
   const severity = severityOf(run, result, rule, tags, rawMessage);
   const category = categoryOf(run, id, tags, rawMessage);
+  const licence = run.kind === 'trivy' && category === 'licence' ? trivyLicence(run, rawMessage) : undefined;
   let key: string;
   let pkg: string | undefined;
   if (run.kind === 'semgrep' && location) {
     key = semgrepKey(id, location, str(obj(result['fingerprints'])?.['matchBasedId/v1']));
+  } else if (licence) {
+    key = licence.key;
+    pkg = licence.pkg || undefined;
   } else if (run.kind === 'trivy') {
     const place = location?.path ?? target ?? '';
     // the package is in the message; in the early template's SARIF only in its rule's help
@@ -567,12 +597,12 @@ function readResult(run: Run, item: unknown, index: number): void {
       (run.kind === 'grype' || run.kind === 'trivy') && category === 'vulnerability'
         ? ''
         : matchId || (lineHash ? `line:${lineHash}` : snippetHash(snippet)),
-    rule: id,
-    title,
-    message: rawMessage,
+    rule: licence?.rule ?? id,
+    title: licence?.title ?? title,
+    message: licence?.message ?? rawMessage,
     severity,
     category,
-    ...(location ? { location } : target ? { target } : {}),
+    ...(licence?.location ? { location: licence.location } : location ? { location } : target ? { target } : {}),
     ...(pkg ? { package: pkg } : {}),
     suppressed,
     ...(suppression?.justification ? { justification: suppression.justification } : {}),

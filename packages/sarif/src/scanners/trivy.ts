@@ -285,6 +285,18 @@ function secret(s: JsonObject, scope: Scope, suppressed: boolean): RawFinding | 
   };
 }
 
+/**
+ * A licence finding's rule, title and message, alike from Trivy's JSON and SARIF: `pkg` is the
+ * package, else the file the licence was found in.
+ */
+export function licenceTexts(name: string, pkg: string, category: string | undefined): Pick<RawFinding, 'rule' | 'title' | 'message'> {
+  return {
+    rule: `license:${name}`,
+    title: `Licence ${name} (${category ?? 'unknown'})`,
+    message: `${pkg ? `${pkg} is under` : 'File under'} licence ${name} (category ${category ?? 'unknown'}).`,
+  };
+}
+
 function licence(l: JsonObject, scope: Scope, suppressed: boolean): RawFinding | undefined {
   const name = str(l['Name']);
   if (!name) return undefined;
@@ -292,9 +304,7 @@ function licence(l: JsonObject, scope: Scope, suppressed: boolean): RawFinding |
   return {
     tool: TRIVY.id,
     key: trivyKeys.licence(name, pkg, scope.target),
-    rule: `license:${name}`,
-    title: `Licence ${name} (${str(l['Category']) ?? 'unknown'})`,
-    message: `${pkg ? `${pkg} is under` : 'File under'} licence ${name} (category ${str(l['Category']) ?? 'unknown'}).`,
+    ...licenceTexts(name, pkg, str(l['Category'])),
     severity: trivySeverity(l, scope.ctx),
     category: 'licence',
     ...(licenceFile(l, scope) ?? placed(scope)),
