@@ -720,6 +720,34 @@ describe("the three tools' newer modes and their successors", () => {
     );
   });
 
+  it('a finding set aside by a comment in the code or by .gitleaksignore says so', async () => {
+    const reasons = async (file: string, kind: ReportKind) =>
+      (await aggregate([[file, kind]])).findings().flatMap((f) => (f.suppressed ? [f.justification] : []));
+    // Semgrep's JSON leaves nosemgrep matches out unless asked; its schema marks them `extra.is_ignored`
+    const ignored = {
+      check_id: 'r',
+      path: 'a.py',
+      start: { line: 1 },
+      end: { line: 1 },
+      extra: { message: 'm', severity: 'ERROR', is_ignored: true },
+    };
+    const json = await load({ version: '1.187.0', results: [ignored], errors: [] }, 'semgrep');
+    expect(json.findings().map((f) => [f.suppressed, f.justification])).toEqual([[true, 'Semgrep: a nosemgrep comment']]);
+    expect(await reasons('semgrep/semgrep-1.185.0-pair-labels.sarif', 'semgrep')).toEqual(['Semgrep: a nosemgrep comment']);
+    // gosec writes the #nosec comment's reason; without one, the comment is the reason
+    expect(await reasons('other/gosec-2.30.0-cwe-relationships.sarif', 'sarif')).toEqual(['demo file, world-writable on purpose']);
+    const pragma = await load(sarif([{ ruleId: 'r', message: { text: 'm' }, suppressions: [{ kind: 'inSource' }], ...located }]), 'sarif');
+    expect(pragma.findings().map((f) => f.justification)).toEqual(['Some Scanner: a comment in the source']);
+    const dir = await mkdtemp(path.join(tmpdir(), 'gitleaksignore-'));
+    await copyFile(fixture('gitleaks/gitleaks-8.30.1-pair-git.json'), path.join(dir, 'g.json'));
+    const leaks = JSON.parse(await readFile(path.join(dir, 'g.json'), 'utf8')) as { Fingerprint: string }[];
+    await writeFile(path.join(dir, '.gitleaksignore'), `${leaks[0]!.Fingerprint}\n`);
+    const result = await scan({ 'gitleaks-report': 'g.json', 'fail-on': 'none' }, dir);
+    expect(result.counts.suppressed).toBe(1);
+    const findings = JSON.parse(await readFile(result.findingsFile, 'utf8')) as { suppressed: boolean; justification?: string }[];
+    expect(findings.filter((f) => f.suppressed).map((f) => f.justification)).toEqual(['Gitleaks: listed in .gitleaksignore']);
+  });
+
   it("Betterleaks' and Opengrep's SARIF are read as Gitleaks' and Semgrep's, on their inputs too", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'successors-'));
     await copyFile(fixture('gitleaks/betterleaks-golden-sarif_simple.sarif'), path.join(dir, 'betterleaks.sarif'));
@@ -730,8 +758,8 @@ describe("the three tools' newer modes and their successors", () => {
     expect(result.gate.passed).toBe(false);
     const opengrep = (await aggregate([['semgrep/opengrep-sarif-nosemgrep-and-error.sarif', 'semgrep']])).findings();
     // Semgrep's rules say "<tool> Finding: <rule id>"; the title is the message
-    expect(opengrep.map((f) => [f.rule, f.title, f.suppressed])).toEqual([
-      ['rules.eqeq-is-bad', 'useless comparison operation `a + b == a + b` or `a + b != a + b`', true],
+    expect(opengrep.map((f) => [f.rule, f.title, f.suppressed, f.justification])).toEqual([
+      ['rules.eqeq-is-bad', 'useless comparison operation `a + b == a + b` or `a + b != a + b`', true, 'Semgrep: a nosemgrep comment'],
     ]);
   });
 });

@@ -16,7 +16,7 @@ import { isRepositoryPath, normalisePath } from '../paths.ts';
 import { cleanText, cveIds, cweIds, firstLine, snippetHash, truncate, unrecognisedSeverity, type ParseContext } from '../sink.ts';
 import { addLeak } from '../scanners/gitleaks.ts';
 import { scannerOfDriver } from '../scanners/index.ts';
-import { semgrepKey, semgrepStable } from '../scanners/semgrep.ts';
+import { NOSEMGREP, semgrepKey, semgrepStable } from '../scanners/semgrep.ts';
 import { licenceTexts, trivyKeys } from '../scanners/trivy.ts';
 import { toolLabels, type LabelSource } from './tool-labels.ts';
 
@@ -292,7 +292,10 @@ function suppressionOf(run: Run, result: JsonObject): { justification: string | 
     const status = str(suppression?.['status']);
     if (status !== undefined && status !== 'accepted') continue;
     const justification = str(suppression?.['justification']);
-    return { justification: run.kind === 'checkov' && justification === 'No comment provided' ? undefined : justification };
+    if (run.kind === 'checkov' && justification === 'No comment provided') return { justification: undefined };
+    // a comment in the code (nosemgrep, #nosec, a pragma) is the reason when none is written
+    if (justification || suppression?.['kind'] !== 'inSource') return { justification };
+    return { justification: run.kind === 'semgrep' ? NOSEMGREP : `${run.name}: a comment in the source` };
   }
   return undefined;
 }

@@ -71,7 +71,9 @@ export function addLeak(leak: GitleaksLeak, ctx: ParseContext): void {
       ? { target: STANDARD_INPUT }
       : { location: { path, startLine: leak.startLine, endLine: leak.endLine, startColumn: leak.startColumn, endColumn: leak.endColumn } }),
     stable: leakStable(leak, hashed),
-    suppressed: ignored !== undefined && ignored.size > 0 && leak.fingerprint !== undefined && isIgnored(leak.fingerprint, ignored),
+    ...(ignored !== undefined && ignored.size > 0 && leak.fingerprint !== undefined && isIgnored(leak.fingerprint, ignored)
+      ? { suppressed: true, justification: 'Gitleaks: listed in .gitleaksignore' }
+      : { suppressed: false }),
     cwe: ['CWE-798'],
     cve: [],
     helpUri: GITLEAKS.informationUri,

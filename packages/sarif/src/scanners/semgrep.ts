@@ -9,6 +9,9 @@ import type { Isolated, Scanner, ScannerDeps } from './scanner.ts';
 
 export const SEMGREP = { id: 'semgrep', name: 'Semgrep', informationUri: 'https://semgrep.dev' } as const;
 
+/** Why Semgrep set a finding aside (`extra.is_ignored`): a `nosemgrep` comment on its line. */
+export const NOSEMGREP = 'Semgrep: a nosemgrep comment';
+
 /**
  * The environment Semgrep is run in, for a scan or only `--version`: no metrics, and no check of
  * semgrep.dev for a newer release, which Semgrep makes at every start otherwise (a call out of the
@@ -119,6 +122,7 @@ export function readSemgrepResult(item: unknown, index: number, ctx: ParseContex
     location,
     stable: stableOf(fingerprint, str(extra?.['lines'])),
     suppressed: extra?.['is_ignored'] === true,
+    ...(extra?.['is_ignored'] === true ? { justification: NOSEMGREP } : {}),
     cwe: cweIds(strings(metadata?.['cwe'])),
     cve: [],
     helpUri: helpUri(metadata),
