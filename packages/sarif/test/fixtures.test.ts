@@ -68,6 +68,8 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'semgrep/semgrep-sarif-nosemgrep-and-error.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { suppressed: 1 } },
   // Opengrep's snapshot of the same test (driver "Opengrep OSS")
   'semgrep/opengrep-sarif-nosemgrep-and-error.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { suppressed: 1 } },
+  // Supply Chain (sca_info) beside code findings: pyyaml CRITICAL, flask HIGH, shell=True ERROR, requests MEDIUM, password WARNING
+  'semgrep/semgrep-1.187.0-supply-chain.json': { kind: 'semgrep', tools: ['semgrep'], counts: { CRITICAL: 1, HIGH: 2, MEDIUM: 2 } },
   'semgrep/semgrep-sarif-rule-board.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: { HIGH: 3 } },
   'semgrep/semgrep-sarif-when-errors.sarif': { kind: 'semgrep', tools: ['semgrep'], counts: {} },
   // Trivy: its own Severity label (SARIF: the label in the rule tags, not the CVSS score); UNKNOWN→INFO.

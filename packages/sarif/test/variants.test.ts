@@ -748,6 +748,33 @@ describe("the three tools' newer modes and their successors", () => {
     expect(findings.filter((f) => f.suppressed).map((f) => f.justification)).toEqual(['Gitleaks: listed in .gitleaksignore']);
   });
 
+  it("a Semgrep Supply Chain finding is its dependency's vulnerability, at the advisory's severity", async () => {
+    const findings = (await aggregate([['semgrep/semgrep-1.187.0-supply-chain.json', 'semgrep']])).findings();
+    const show = (f: Finding) => [f.rule, f.category, f.package, f.location?.path, f.location?.startLine, f.severity];
+    expect(findings.map(show)).toEqual([
+      ['pyyaml-unsafe-load-reachable', 'vulnerability', 'pyyaml@5.3', 'src/app.py', 17, 'CRITICAL'],
+      ['flask-session-cookie', 'vulnerability', 'flask@1.0.2', 'src/app.py', 5, 'HIGH'],
+      ['shell-true-call', 'sast', undefined, 'src/app.py', 11, 'HIGH'],
+      ['requests-proxy-auth-unreachable', 'vulnerability', 'requests@2.19.0', 'requirements.txt', 3, 'MEDIUM'],
+      ['hardcoded-password', 'sast', undefined, 'src/app.py', 29, 'MEDIUM'],
+    ]);
+    // Semgrep's own Supply Chain rules say the advisory's label and id in their metadata
+    const result = {
+      check_id: 'ssc-paddle',
+      path: 'requirements.txt',
+      start: { line: 4 },
+      end: { line: 4 },
+      extra: {
+        message: 'paddlepaddle is vulnerable',
+        severity: 'ERROR',
+        metadata: { 'sca-severity': 'CRITICAL', 'sca-vuln-database-identifier': 'CVE-2024-0818', 'sca-kind': 'reachable' },
+        sca_info: { dependency_match: { found_dependency: { package: 'paddlepaddle', version: '2.6.0' } } },
+      },
+    };
+    const agg = await load({ version: '1.187.0', results: [result], errors: [] }, 'semgrep');
+    expect(agg.findings().map((f) => [f.severity, f.cve, f.package])).toEqual([['CRITICAL', ['CVE-2024-0818'], 'paddlepaddle@2.6.0']]);
+  });
+
   it("Betterleaks' and Opengrep's SARIF are read as Gitleaks' and Semgrep's, on their inputs too", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'successors-'));
     await copyFile(fixture('gitleaks/betterleaks-golden-sarif_simple.sarif'), path.join(dir, 'betterleaks.sarif'));

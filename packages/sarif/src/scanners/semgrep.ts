@@ -3,7 +3,7 @@ import path from 'node:path';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { isStated, severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
 import { normalisePath } from '../paths.ts';
-import { cleanText, cweIds, firstLine, snippetHash, truncate, unrecognisedSeverity, type ParseContext } from '../sink.ts';
+import { cleanText, cveIds, cweIds, firstLine, snippetHash, truncate, unrecognisedSeverity, type ParseContext } from '../sink.ts';
 import type { ExecResult } from '@pipeline-toolkit/core';
 import type { Isolated, Scanner, ScannerDeps } from './scanner.ts';
 
@@ -69,18 +69,31 @@ function stableOf(usable: string | undefined, lines: string | undefined): string
 }
 
 /**
- * A rule's own `metadata.security-severity` (a score or a label), as Semgrep's SARIF gives it to
- * the rule, which this reads first there too; else Semgrep's label (legacy ERROR/WARNING/INFO or
+ * A Supply Chain rule's advisory label (`metadata.sca-severity`), then a rule's own
+ * `metadata.security-severity` (a score or a label), as Semgrep's SARIF gives it to the rule,
+ * which this reads first there too; else Semgrep's label (legacy ERROR/WARNING/INFO or
  * CRITICAL…LOW); anything else is listed and read as MEDIUM.
  */
-function semgrepSeverity(value: unknown, ctx: ParseContext, stated?: unknown): Severity {
-  const ruleSays = severityFromScore(stated);
-  if (ruleSays) return ruleSays;
-  if (isStated(stated)) unrecognisedSeverity(ctx, 'Semgrep', 'extra.metadata.security-severity', stated, 'extra.severity');
-  const label = severityFromLabel(value);
-  if (label) return label;
-  if (value !== undefined && value !== null) unrecognisedSeverity(ctx, 'Semgrep', 'extra.severity', value, 'the default (MEDIUM)');
-  return 'MEDIUM';
+function semgrepSeverity(value: unknown, ctx: ParseContext, metadata: JsonObject | undefined): Severity {
+  const unrecognised: string[] = [];
+  let severity: Severity | undefined;
+  let source = 'the default (MEDIUM)';
+  for (const field of ['sca-severity', 'security-severity']) {
+    const stated = metadata?.[field];
+    severity = severityFromScore(stated);
+    if (severity) {
+      source = `extra.metadata.${field}`;
+      break;
+    }
+    if (isStated(stated)) unrecognised.push(field);
+  }
+  if (!severity) {
+    severity = severityFromLabel(value);
+    if (severity) source = 'extra.severity';
+    else if (value !== undefined && value !== null) unrecognisedSeverity(ctx, 'Semgrep', 'extra.severity', value, source);
+  }
+  for (const field of unrecognised) unrecognisedSeverity(ctx, 'Semgrep', `extra.metadata.${field}`, metadata?.[field], source);
+  return severity ?? 'MEDIUM';
 }
 
 function position(value: unknown): { line?: number; col?: number } {
@@ -111,22 +124,35 @@ export function readSemgrepResult(item: unknown, index: number, ctx: ParseContex
   };
   const message = cleanText(str(extra?.['message']) ?? rule);
   const fingerprint = usableFingerprint(str(extra?.['fingerprint']));
+  const dependency = suppliedPackage(extra);
   ctx.sink.finding({
     tool: SEMGREP.id,
     key: keyOf(rule, location, fingerprint),
     rule,
     title: firstLine(message),
     message,
-    severity: semgrepSeverity(extra?.['severity'], ctx, metadata?.['security-severity']),
-    category: 'sast',
+    severity: semgrepSeverity(extra?.['severity'], ctx, metadata),
+    // a Supply Chain finding is a vulnerable dependency: at its use in the code when reachable, else at its lockfile line
+    category: dependency ? 'vulnerability' : 'sast',
     location,
+    ...(dependency ? { package: dependency } : {}),
     stable: stableOf(fingerprint, str(extra?.['lines'])),
     suppressed: extra?.['is_ignored'] === true,
     ...(extra?.['is_ignored'] === true ? { justification: NOSEMGREP } : {}),
     cwe: cweIds(strings(metadata?.['cwe'])),
-    cve: [],
+    cve: dependency ? cveIds(strings(metadata?.['sca-vuln-database-identifier'])) : [],
     helpUri: helpUri(metadata),
   });
+}
+
+/**
+ * The dependency a Semgrep Supply Chain finding is about, `name@version`, from `extra.sca_info`
+ * (`dependency_match.found_dependency`); undefined for a code finding.
+ */
+function suppliedPackage(extra: JsonObject | undefined): string | undefined {
+  const found = obj(obj(obj(extra?.['sca_info'])?.['dependency_match'])?.['found_dependency']);
+  const name = str(found?.['package']);
+  return name && `${name}@${str(found?.['version']) ?? ''}`;
 }
 
 /** The report apart from its results: the Semgrep version and the errors Semgrep met. */
@@ -304,7 +330,7 @@ export const semgrep: Scanner = {
   input: 'semgrep-report',
   formats: 'JSON or SARIF, also of Opengrep',
   severity:
-    "the rule's `metadata.security-severity` (a score or a label) when it states one; else `extra.severity` (ERROR/WARNING/INFO or CRITICAL…LOW); else MEDIUM",
+    "a Supply Chain rule's `metadata.sca-severity`, else the rule's `metadata.security-severity` (a score or a label) when it states one; else `extra.severity` (ERROR/WARNING/INFO or CRITICAL…LOW); else MEDIUM",
   // Opengrep, Semgrep's fork, writes the same reports ("Opengrep OSS")
   sarifDriver: /^(?:semgrep|opengrep)\b/i,
   detect: (o) => Array.isArray(o['results']) && ('errors' in o || 'paths' in o || 'version' in o),
