@@ -111,7 +111,8 @@ export function parseInvocation(command: Command, argv: string[], io: CliIO): In
       value =
         inline === undefined
           ? 'true'
-          : (BOOLEAN_VALUES[inline.trim().toLowerCase()] ?? fail(`${label} is true or false, got ${quote(inline)}.`));
+          : ((Object.hasOwn(BOOLEAN_VALUES, inline.trim().toLowerCase()) ? BOOLEAN_VALUES[inline.trim().toLowerCase()] : undefined) ??
+            fail(`${label} is true or false, got ${quote(inline)}.`));
     } else if (inline !== undefined) {
       value = inline;
     } else {

@@ -74,6 +74,10 @@ describe('pipeline-toolkit', () => {
     const bad = io();
     expect(await main(['notify', '--dry-run=yes'], bad)).toBe(2);
     expect(bad.log.lines[0]?.message).toMatch(/^--dry-run is true or false, got 'yes'\./);
+    // a name every object inherits is no value of the table
+    const inherited = io();
+    expect(await main(['notify', '--dry-run=constructor'], inherited)).toBe(2);
+    expect(inherited.log.lines[0]?.message).toMatch(/^--dry-run is true or false, got 'constructor'\./);
   });
 
   it('refuses stray arguments and a flag without its value, and escapes what it quotes', async () => {

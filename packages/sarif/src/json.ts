@@ -14,13 +14,21 @@ export function arr(value: unknown): readonly unknown[] {
   return Array.isArray(value) ? value : [];
 }
 
+/**
+ * A table's own entry for a key read from a report, else undefined: `constructor`, `__proto__`
+ * and the other names an object inherits are no entries.
+ */
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** A positive whole number (line and column numbers), else undefined. */
+/** A positive whole number (line and column numbers, indexes) up to 2^31 − 1, else undefined. */
 export function int(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 0x7fffffff ? value : undefined;
 }
 
 /** The strings of a value that may be a string or a list of strings. */

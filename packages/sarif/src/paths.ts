@@ -34,7 +34,7 @@ export function normalisePath(value: string, root: string): string {
 
 /** True when a normalised path lies inside the repository. */
 export function isRepositoryPath(p: string): boolean {
-  return p !== '' && p !== '.' && !p.startsWith('/') && !p.startsWith('../') && !/^[A-Za-z]:\//.test(p);
+  return p !== '' && p !== '.' && p !== '..' && !p.startsWith('/') && !p.startsWith('../') && !/^[A-Za-z]:\//.test(p);
 }
 
 /** A repository path as a SARIF `uri`: relative reference, each segment percent-encoded. */

@@ -3,6 +3,7 @@ import { errorMessage, InputError, isInside, readRepositoryText, readTextFile, r
 import type { z as ZodNamespace } from 'zod';
 import type { YAMLSeq } from 'yaml';
 import { fingerprintOf, matchOf } from './aggregate.ts';
+import { own } from './json.ts';
 import type { Category, ToolInfo } from './model.ts';
 import type { RawFinding, ReportSink } from './sink.ts';
 
@@ -326,7 +327,7 @@ export async function parseTrivyIgnoreYaml(
   let parsePurl: ((text: string) => Purl) | undefined;
   const schema = trivyYamlEntry(z);
   for (const [key, list] of Object.entries(data as Record<string, unknown>)) {
-    const category = TRIVY_LISTS[key];
+    const category = own(TRIVY_LISTS, key);
     if (!category) bad(`unknown key '${key}'`);
     if (list === null) continue;
     if (!Array.isArray(list)) bad(`'${key}' is not a list`);

@@ -228,6 +228,10 @@ describe("the tools' ignore files, when reading their reports", () => {
     await expect(scan(ws, { 'trivy-report': NPM })).rejects.toThrow(
       ".trivyignore.yaml is not a valid .trivyignore.yaml: unknown key 'vulnerabilitys'",
     );
+    await writeFile(path.join(ws, '.trivyignore.yaml'), 'constructor:\n  - id: CVE-1\n');
+    await expect(scan(ws, { 'trivy-report': NPM })).rejects.toThrow(
+      ".trivyignore.yaml is not a valid .trivyignore.yaml: unknown key 'constructor'",
+    );
   });
 
   it('.semgrepignore: findings in ignored paths are suppressed; a negation brings back a file ignored by a file pattern', async () => {

@@ -119,14 +119,31 @@ describe('severity resolution never lowers a stated severity', () => {
       { ruleId: 'a', level: 'error', message: { text: 'a' }, properties: { DevSkimSeverity: 'Unspecified' }, ...located },
       { ruleId: 'b', level: 'note', message: { text: 'b' }, properties: { DevSkimSeverity: { level: 'Critical' } }, ...located },
       { ruleId: 'c', level: 'note', message: { text: 'c' }, properties: { qodanaSeverity: 32 }, ...located },
+      // names every object inherits are no values of the tool's
+      { ruleId: 'e', level: 'note', message: { text: 'e' }, properties: { DevSkimSeverity: 'constructor' }, ...located },
+      { ruleId: 'f', level: 'note', message: { text: 'f' }, properties: { DevSkimSeverity: '__proto__' }, ...located },
       { ruleId: 'd', level: 'note', message: { text: 'd' }, ...located },
     ];
     const rules = [{ id: 'd', shortDescription: { text: `Critical severity - ${'x'.repeat(16_000_000)}` } }];
     const agg = await load(sarif(results, rules), 'sarif');
-    expect(Object.fromEntries(agg.findings().map((f) => [f.rule, f.severity]))).toEqual({ a: 'HIGH', b: 'LOW', c: 'LOW', d: 'LOW' });
+    expect(Object.fromEntries(agg.findings().map((f) => [f.rule, f.severity]))).toEqual({
+      a: 'HIGH',
+      b: 'LOW',
+      c: 'LOW',
+      d: 'LOW',
+      e: 'LOW',
+      f: 'LOW',
+    });
     expect(agg.problems.join('\n')).toMatch(/result DevSkimSeverity.*"Unspecified"/);
     expect(agg.problems.join('\n')).toMatch(/result qodanaSeverity/);
-    const snyk = await load(sarif(results.slice(3), rules, { name: 'Snyk Infrastructure as Code' }), 'sarif');
+    const snyk = await load(
+      sarif(
+        results.filter((r) => r.ruleId === 'd'),
+        rules,
+        { name: 'Snyk Infrastructure as Code' },
+      ),
+      'sarif',
+    );
     expect(snyk.findings().map((f) => f.severity)).toEqual(['CRITICAL']);
   });
 
@@ -659,12 +676,14 @@ describe("the three tools' newer modes and their successors", () => {
           Licenses: [
             { Severity: 'HIGH', Category: 'restricted', PkgName: '', FilePath: '../../etc/LICENSE', Name: 'GPL-3.0' },
             { Severity: 'HIGH', Category: 'restricted', PkgName: '', FilePath: '/usr/share/LICENSE', Name: 'AGPL-3.0' },
+            { Severity: 'HIGH', Category: 'restricted', PkgName: '', FilePath: 'a/b/../../..', Name: 'SSPL-1.0' },
           ],
         },
       ],
     };
     const findings = (await load(report, 'trivy')).findings();
     expect(findings.map((f) => [f.location, f.target])).toEqual([
+      [undefined, 'Loose File License(s)'],
       [undefined, 'Loose File License(s)'],
       [undefined, 'Loose File License(s)'],
     ]);
@@ -683,6 +702,7 @@ describe("the three tools' newer modes and their successors", () => {
     const occurrences = [
       { Resource: 'module.remote', Filename: 'git::https://example.com/m.git/main.tf', Location: { StartLine: 1, EndLine: 2 } },
       { Resource: 'module.outside', Filename: '../../outside/main.tf', Location: { StartLine: 3, EndLine: 4 } },
+      { Resource: 'module.parent', Filename: '..', Location: { StartLine: 5, EndLine: 6 } },
     ];
     const misconfiguration = (target: string) => ({
       Target: target,
@@ -698,11 +718,47 @@ describe("the three tools' newer modes and their successors", () => {
       ArtifactType: 'filesystem',
       Results: [misconfiguration('modules/local/main.tf'), misconfiguration('git::https://example.com/m.git?ref=v1/main.tf')],
     };
-    // a local module is a file; a remote one called from nowhere in the tree stays on its address, as Trivy names it
-    expect((await load(report, 'trivy')).findings().map((f) => [f.location?.path, f.location?.startLine])).toEqual([
-      ['modules/local/main.tf', 9],
-      ['git::https:/example.com/m.git?ref=v1/main.tf', 9],
+    // a local module is a file; a remote one called from nowhere in the tree is no file: its address is the target
+    expect((await load(report, 'trivy')).findings().map((f) => [f.location?.path, f.location?.startLine, f.target])).toEqual([
+      ['modules/local/main.tf', 9, undefined],
+      [undefined, undefined, 'git::https://example.com/m.git?ref=v1/main.tf'],
     ]);
+  });
+
+  it('names every object inherits are no entries of a table, and a line number is at most 2^31 − 1', async () => {
+    const trivy = {
+      SchemaVersion: 2,
+      ArtifactName: '.',
+      ArtifactType: 'filesystem',
+      Results: [
+        {
+          Target: 'main.tf',
+          Class: 'config',
+          ExperimentalModifiedFindings: ['constructor', '__proto__', 'toString'].map((Type) => ({
+            Type,
+            Status: 'ignored',
+            Finding: { ID: 'X' },
+          })),
+        },
+      ],
+    };
+    expect((await load(trivy, 'trivy')).findings()).toEqual([]);
+    const region = { startLine: 1e300 };
+    const tagged = await load(
+      sarif(
+        [
+          {
+            ruleId: 'r',
+            level: 'error',
+            message: { text: 'm' },
+            locations: [{ physicalLocation: { artifactLocation: { uri: 'a.js' }, region } }],
+          },
+        ],
+        [{ id: 'r', properties: { tags: ['constructor', '__proto__'] } }],
+      ),
+      'sarif',
+    );
+    expect(tagged.findings().map((f) => [f.category, f.location?.path, f.location?.startLine])).toEqual([['other', 'a.js', undefined]]);
   });
 
   it('`gitleaks stdin` leaks (File "") are in the standard input, alike from its JSON and its SARIF', async () => {
@@ -713,6 +769,16 @@ describe("the three tools' newer modes and their successors", () => {
     expect(agg.findings().map((f) => [f.rule, f.location, f.target, f.tools.length])).toEqual([
       ['aws-access-token', undefined, 'standard input', 1],
       ['stripe-access-token', undefined, 'standard input', 1],
+    ]);
+    // only an empty uri is the standard input: a result without one stays on the report, as before
+    const unplaced = await load(
+      sarif([{ ruleId: 'aws-access-token', message: { text: 'm' }, locations: [{ physicalLocation: { region: { startLine: 2 } } }] }], [], {
+        name: 'gitleaks',
+      }),
+      'gitleaks',
+    );
+    expect(unplaced.findings().map((f) => [f.target, f.location?.path.endsWith('report.json'), f.location?.startLine])).toEqual([
+      [undefined, true, 2],
     ]);
     // a leak without any File is still no Gitleaks report
     await expect(load([{ RuleID: 'aws-access-token', Secret: 'x' }], 'gitleaks')).rejects.toThrow(
@@ -738,6 +804,14 @@ describe("the three tools' newer modes and their successors", () => {
     expect(await reasons('other/gosec-2.30.0-cwe-relationships.sarif', 'sarif')).toEqual(['demo file, world-writable on purpose']);
     const pragma = await load(sarif([{ ruleId: 'r', message: { text: 'm' }, suppressions: [{ kind: 'inSource' }], ...located }]), 'sarif');
     expect(pragma.findings().map((f) => f.justification)).toEqual(['Some Scanner: a comment in the source']);
+    // a driver name of megabytes is not copied into every finding's reason
+    const long = await load(
+      sarif([{ ruleId: 'r', message: { text: 'm' }, suppressions: [{ kind: 'inSource' }], ...located }], [], {
+        name: 'x'.repeat(1_000_000),
+      }),
+      'sarif',
+    );
+    expect(long.findings()[0]!.justification!.length).toBeLessThan(200);
     const dir = await mkdtemp(path.join(tmpdir(), 'gitleaksignore-'));
     await copyFile(fixture('gitleaks/gitleaks-8.30.1-pair-git.json'), path.join(dir, 'g.json'));
     const leaks = JSON.parse(await readFile(path.join(dir, 'g.json'), 'utf8')) as { Fingerprint: string }[];

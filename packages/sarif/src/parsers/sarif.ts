@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { REDACTED } from '@pipeline-toolkit/core';
-import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
+import { arr, int, obj, own, str, strings, ReportError, type JsonObject } from '../json.ts';
 import {
   isStated,
   severityFromKnownLevel,
@@ -205,6 +205,11 @@ function locationOf(run: Run, result: JsonObject): { location?: Location; snippe
   return { location: { path, ...regionOf(physical) }, snippet };
 }
 
+/** Whether a result's uri is empty, as `gitleaks stdin` writes it. */
+function fromStandardInput(result: JsonObject): boolean {
+  return obj(obj(firstLocation(result)?.['physicalLocation'])?.['artifactLocation'])?.['uri'] === '';
+}
+
 /** The lines and columns of a physical location's region. */
 function regionOf(physical: JsonObject | undefined): Omit<Location, 'path'> {
   const region = obj(physical?.['region']);
@@ -295,7 +300,7 @@ function suppressionOf(run: Run, result: JsonObject): { justification: string | 
     if (run.kind === 'checkov' && justification === 'No comment provided') return { justification: undefined };
     // a comment in the code (nosemgrep, #nosec, a pragma) is the reason when none is written
     if (justification || suppression?.['kind'] !== 'inSource') return { justification };
-    return { justification: run.kind === 'semgrep' ? NOSEMGREP : `${run.name}: a comment in the source` };
+    return { justification: run.kind === 'semgrep' ? NOSEMGREP : `${firstLine(run.name, 100)}: a comment in the source` };
   }
   return undefined;
 }
@@ -372,7 +377,7 @@ function isProblem(result: JsonObject): boolean {
 
 function categoryOf(run: Run, rule: string, tags: string[], message: string): Category {
   if (run.kind === 'semgrep') return 'sast';
-  const tagged = tags.map((t) => TRIVY_CATEGORY[t.toLowerCase()]).find(Boolean);
+  const tagged = tags.map((t) => own(TRIVY_CATEGORY, t.toLowerCase())).find(Boolean);
   if (tagged) return tagged;
   if (/^(?:CVE-\d{4}-\d+|GHSA-)/i.test(rule) || /\bCVE-\d{4}-\d{4,}\b/.test(message)) return 'vulnerability';
   if (/codeql|lgtm|eslint|semgrep|sonar|bandit|gosec|brakeman/i.test(run.tool)) return 'sast';
@@ -536,8 +541,8 @@ function readResult(run: Run, item: unknown, index: number): void {
       {
         rule: id,
         description: gitleaksDescription(rule),
-        // `gitleaks stdin` gives its leaks an empty uri: no file, but their lines
-        file: location?.path,
+        // `gitleaks stdin` gives its leaks an empty uri: no file, but their lines; without any uri, the report
+        file: location?.path ?? (fromStandardInput(result) ? undefined : run.ctx.file),
         ...(location ?? regionOf(obj(firstLocation(result)?.['physicalLocation']))),
         secret: offender ?? snippet,
         tags,

@@ -1,4 +1,4 @@
-import { obj, str, type JsonObject } from '../json.ts';
+import { obj, own, str, type JsonObject } from '../json.ts';
 import { severityFromSecurityLabel, type Severity } from '../model.ts';
 
 /**
@@ -29,7 +29,7 @@ const DEVSKIM: Record<string, Severity> = {
 };
 
 function devskimSeverity(value: unknown): Severity | undefined {
-  return typeof value === 'string' || typeof value === 'number' ? DEVSKIM[String(value).trim().toLowerCase()] : undefined;
+  return typeof value === 'string' || typeof value === 'number' ? own(DEVSKIM, String(value).trim().toLowerCase()) : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ExternalError } from '@pipeline-toolkit/core';
-import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
+import { arr, int, obj, own, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { maxSeverity, severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
 import { cveIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext, type RawFinding, type TrivyMatch } from '../sink.ts';
@@ -240,8 +240,9 @@ function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): Raw
   const resolution = str(m['Resolution']);
   // a downloaded module's finding is placed where the repository calls the module, an archive's on
   // the archive: the message says where it is
-  const caller = scope.file && REMOTE_MODULE.test(scope.target) ? callerOf(cause, scope) : undefined;
-  const inside = caller ? `module ${firstLine(scope.target, 300)}` : scope.inArchive;
+  const remote = scope.file !== undefined && REMOTE_MODULE.test(scope.target);
+  const caller = remote ? callerOf(cause, scope) : undefined;
+  const inside = remote ? `module ${firstLine(scope.target, 300)}` : scope.inArchive;
   const where = inside ? ` In ${inside}${startLine ? `, line ${startLine}` : ''}.` : '';
   return {
     tool: TRIVY.id,
@@ -251,7 +252,8 @@ function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): Raw
     message: `${id}: ${firstLine(str(m['Message']) ?? title, 300)}${where}${resolution ? ` Resolution: ${firstLine(resolution, 200)}` : ''}`,
     severity: trivySeverity(m, scope.ctx),
     category: 'misconfiguration',
-    ...(caller ? { location: caller } : placed(scope, startLine, int(cause?.['EndLine']))),
+    // a downloaded module called from nowhere in the tree is no file: its address is the target
+    ...(caller ? { location: caller } : remote ? { target: scope.target } : placed(scope, startLine, int(cause?.['EndLine']))),
     stable: [str(cause?.['Resource']) ?? '', snippetHash(codeLines(cause))].join(':'),
     suppressed: suppressed || status === 'EXCEPTION',
     cwe: [],
@@ -359,7 +361,7 @@ export function readTrivyResult(item: unknown, artifact: TrivyArtifact, ctx: Par
   // `--show-suppressed`: findings ignored by .trivyignore or VEX, kept as suppressed with Trivy's reason.
   for (const entry of arr(result['ExperimentalModifiedFindings'])) {
     const modified = obj(entry);
-    const reader = READERS[str(modified?.['Type']) ?? ''];
+    const reader = own(READERS, str(modified?.['Type']) ?? '');
     const inner = obj(modified?.['Finding']);
     const finding = reader && inner && reader.read(inner, scope, true);
     if (finding) ctx.sink.finding({ ...finding, justification: modifiedBecause(modified!) });
