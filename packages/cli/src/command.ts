@@ -1,4 +1,4 @@
-import { ConsoleLogger, Inputs, InputError, mapInputs, type Logger } from '@pipeline-toolkit/core';
+import { ConsoleLogger, Inputs, InputError, mapInputs, own, type Logger } from '@pipeline-toolkit/core';
 
 /** One flag of a subcommand. Flag names are the action's input names, so validation and messages match. */
 export interface Flag {
@@ -111,8 +111,7 @@ export function parseInvocation(command: Command, argv: string[], io: CliIO): In
       value =
         inline === undefined
           ? 'true'
-          : ((Object.hasOwn(BOOLEAN_VALUES, inline.trim().toLowerCase()) ? BOOLEAN_VALUES[inline.trim().toLowerCase()] : undefined) ??
-            fail(`${label} is true or false, got ${quote(inline)}.`));
+          : (own(BOOLEAN_VALUES, inline.trim().toLowerCase()) ?? fail(`${label} is true or false, got ${quote(inline)}.`));
     } else if (inline !== undefined) {
       value = inline;
     } else {

@@ -21,7 +21,7 @@ export {
   type Cell,
   type SummarySink,
 } from './summary.ts';
-export { visibleControls, singleLine, quoteValue, formatBytes, isCommandLike, stripChar, SHOWN_CHARS } from './text.ts';
+export { visibleControls, singleLine, quoteValue, formatBytes, isCommandLike, stripChar, own, SHOWN_CHARS } from './text.ts';
 export {
   requestPolicy,
   stepCancellation,

@@ -169,3 +169,11 @@ export function stripChar(text: string, char: string, where: 'start' | 'end' | '
   if (where !== 'start') while (end > start && text[end - 1] === char) end--;
   return start === 0 && end === text.length ? text : text.slice(start, end);
 }
+
+/**
+ * A table's own entry for a key read from outside (a report, a flag), else undefined:
+ * `constructor`, `__proto__` and the other names every object inherits are no entries.
+ */
+export function own<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}

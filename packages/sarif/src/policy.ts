@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { errorMessage, InputError, isInside, readRepositoryText, readTextFile, refusalText } from '@pipeline-toolkit/core';
+import { errorMessage, InputError, isInside, own, readRepositoryText, readTextFile, refusalText } from '@pipeline-toolkit/core';
 import type { z as ZodNamespace } from 'zod';
 import type { YAMLSeq } from 'yaml';
 import { fingerprintOf, matchOf } from './aggregate.ts';
-import { own } from './json.ts';
 import type { Category, ToolInfo } from './model.ts';
 import type { RawFinding, ReportSink } from './sink.ts';
 

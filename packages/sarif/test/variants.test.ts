@@ -26,6 +26,8 @@ const sarif = (results: unknown[], rules: unknown[] = [], driver: Record<string,
   version: '2.1.0',
   runs: [{ tool: { driver: { ...driver, rules } }, results }],
 });
+/** A `trivy fs .` report of these Results. */
+const trivyFs = (results: unknown[]) => ({ SchemaVersion: 2, ArtifactName: '.', ArtifactType: 'filesystem', Results: results });
 const located = { locations: [{ physicalLocation: { artifactLocation: { uri: 'src/a.js' }, region: { startLine: 3 } } }] };
 
 async function scan(values: Record<string, string>, cwd: string) {
@@ -665,22 +667,17 @@ describe("the three tools' newer modes and their successors", () => {
   });
 
   it('a licence file outside the scanned tree is not placed on it, nor on "Loose File License(s)"', async () => {
-    const report = {
-      SchemaVersion: 2,
-      ArtifactName: '.',
-      ArtifactType: 'filesystem',
-      Results: [
-        {
-          Target: 'Loose File License(s)',
-          Class: 'license-file',
-          Licenses: [
-            { Severity: 'HIGH', Category: 'restricted', PkgName: '', FilePath: '../../etc/LICENSE', Name: 'GPL-3.0' },
-            { Severity: 'HIGH', Category: 'restricted', PkgName: '', FilePath: '/usr/share/LICENSE', Name: 'AGPL-3.0' },
-            { Severity: 'HIGH', Category: 'restricted', PkgName: '', FilePath: 'a/b/../../..', Name: 'SSPL-1.0' },
-          ],
-        },
-      ],
-    };
+    const report = trivyFs([
+      {
+        Target: 'Loose File License(s)',
+        Class: 'license-file',
+        Licenses: [
+          { Severity: 'HIGH', Category: 'restricted', PkgName: '', FilePath: '../../etc/LICENSE', Name: 'GPL-3.0' },
+          { Severity: 'HIGH', Category: 'restricted', PkgName: '', FilePath: '/usr/share/LICENSE', Name: 'AGPL-3.0' },
+          { Severity: 'HIGH', Category: 'restricted', PkgName: '', FilePath: 'a/b/../../..', Name: 'SSPL-1.0' },
+        ],
+      },
+    ]);
     const findings = (await load(report, 'trivy')).findings();
     expect(findings.map((f) => [f.location, f.target])).toEqual([
       [undefined, 'Loose File License(s)'],
@@ -712,12 +709,7 @@ describe("the three tools' newer modes and their successors", () => {
         { ID: 'AWS-0089', Status: 'FAIL', Severity: 'LOW', CauseMetadata: { StartLine: 9, EndLine: 9, Occurrences: occurrences } },
       ],
     });
-    const report = {
-      SchemaVersion: 2,
-      ArtifactName: '.',
-      ArtifactType: 'filesystem',
-      Results: [misconfiguration('modules/local/main.tf'), misconfiguration('git::https://example.com/m.git?ref=v1/main.tf')],
-    };
+    const report = trivyFs([misconfiguration('modules/local/main.tf'), misconfiguration('git::https://example.com/m.git?ref=v1/main.tf')]);
     // a local module is a file; a remote one called from nowhere in the tree is no file: its address is the target
     expect((await load(report, 'trivy')).findings().map((f) => [f.location?.path, f.location?.startLine, f.target])).toEqual([
       ['modules/local/main.tf', 9, undefined],
@@ -726,22 +718,17 @@ describe("the three tools' newer modes and their successors", () => {
   });
 
   it('names every object inherits are no entries of a table, and a line number is at most 2^31 − 1', async () => {
-    const trivy = {
-      SchemaVersion: 2,
-      ArtifactName: '.',
-      ArtifactType: 'filesystem',
-      Results: [
-        {
-          Target: 'main.tf',
-          Class: 'config',
-          ExperimentalModifiedFindings: ['constructor', '__proto__', 'toString'].map((Type) => ({
-            Type,
-            Status: 'ignored',
-            Finding: { ID: 'X' },
-          })),
-        },
-      ],
-    };
+    const trivy = trivyFs([
+      {
+        Target: 'main.tf',
+        Class: 'config',
+        ExperimentalModifiedFindings: ['constructor', '__proto__', 'toString'].map((Type) => ({
+          Type,
+          Status: 'ignored',
+          Finding: { ID: 'X' },
+        })),
+      },
+    ]);
     expect((await load(trivy, 'trivy')).findings()).toEqual([]);
     const region = { startLine: 1e300 };
     const tagged = await load(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { REDACTED } from '@pipeline-toolkit/core';
-import { arr, int, obj, own, str, strings, ReportError, type JsonObject } from '../json.ts';
+import { own, REDACTED } from '@pipeline-toolkit/core';
+import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import {
   isStated,
   severityFromKnownLevel,
@@ -203,11 +203,6 @@ function locationOf(run: Run, result: JsonObject): { location?: Location; snippe
   // a result that names nothing keeps its snippet (`gitleaks stdin` gives its leaks an empty uri)
   if (!path) return target ? { target } : { snippet };
   return { location: { path, ...regionOf(physical) }, snippet };
-}
-
-/** Whether a result's uri is empty, as `gitleaks stdin` writes it. */
-function fromStandardInput(result: JsonObject): boolean {
-  return obj(obj(firstLocation(result)?.['physicalLocation'])?.['artifactLocation'])?.['uri'] === '';
 }
 
 /** The lines and columns of a physical location's region. */
@@ -537,13 +532,15 @@ function readResult(run: Run, item: unknown, index: number): void {
     const offender = str(obj(result['properties'])?.['offender']);
     run.ctx.sink.secret(offender);
     if (!offender || !snippet?.includes(offender)) run.ctx.sink.secret(snippet);
+    const physical = obj(firstLocation(result)?.['physicalLocation']);
+    // `gitleaks stdin` gives its leaks an empty uri: no file, but their lines; without any uri, the report
+    const standardInput = obj(physical?.['artifactLocation'])?.['uri'] === '';
     addLeak(
       {
         rule: id,
         description: gitleaksDescription(rule),
-        // `gitleaks stdin` gives its leaks an empty uri: no file, but their lines; without any uri, the report
-        file: location?.path ?? (fromStandardInput(result) ? undefined : run.ctx.file),
-        ...(location ?? regionOf(obj(firstLocation(result)?.['physicalLocation']))),
+        file: location?.path ?? (standardInput ? undefined : run.ctx.file),
+        ...(location ?? regionOf(physical)),
         secret: offender ?? snippet,
         tags,
         fingerprint: gitleaksFingerprint(result, id),

@@ -1,4 +1,5 @@
-import { obj, own, str, type JsonObject } from '../json.ts';
+import { own } from '@pipeline-toolkit/core';
+import { obj, str, type JsonObject } from '../json.ts';
 import { severityFromSecurityLabel, type Severity } from '../model.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { ExternalError } from '@pipeline-toolkit/core';
-import { arr, int, obj, own, str, strings, ReportError, type JsonObject } from '../json.ts';
+import { ExternalError, own } from '@pipeline-toolkit/core';
+import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { maxSeverity, severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
 import { cveIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext, type RawFinding, type TrivyMatch } from '../sink.ts';
@@ -146,17 +146,20 @@ function placed(scope: Scope, startLine?: number, endLine?: number): { location?
   return { target: scope.subject ?? scope.file ?? scope.target };
 }
 
-/** A vulnerability's file in a scanned tree, from its PkgPath (an installed package: a jar, a package.json, a METADATA). */
-function packageFile(scope: Scope, pkgPath: string | undefined): Location | undefined {
-  if (scope.tree === undefined || !pkgPath) return undefined;
-  const file = normalisePath(treePath(scope.tree, pkgPath), scope.ctx.root);
+/**
+ * A file of the scanned tree named relative to it, else undefined: a vulnerability's PkgPath (an
+ * installed package: a jar, a package.json, a METADATA), a licence's FilePath, a module call's Filename.
+ */
+function fileInTree(scope: Scope, name: string | undefined): Location | undefined {
+  if (scope.tree === undefined || !name) return undefined;
+  const file = normalisePath(treePath(scope.tree, name), scope.ctx.root);
   return isRepositoryPath(file) ? { path: file } : undefined;
 }
 
 /** Where a licence found in a file (`Class: license-file`, no package) is, in a scanned tree. */
 function licenceFile(l: JsonObject, scope: Scope): { location: Location } | undefined {
   if (str(l['PkgName'])) return undefined;
-  const location = packageFile(scope, str(l['FilePath']));
+  const location = fileInTree(scope, str(l['FilePath']));
   return location && { location };
 }
 
@@ -169,7 +172,7 @@ function vulnerability(v: JsonObject, scope: Scope, suppressed: boolean): RawFin
   const title = str(v['Title']) ?? id;
   const pkgPath = str(v['PkgPath']);
   // where the lock file declares the package, else the installed package's file
-  const location = scope.packageLines.get(str(v['PkgID']) ?? '') ?? packageFile(scope, pkgPath);
+  const location = scope.packageLines.get(str(v['PkgID']) ?? '') ?? fileInTree(scope, pkgPath);
   return {
     tool: TRIVY.id,
     // one package at one version in two places (two jars of one image) is two findings, as Trivy lists them
@@ -222,10 +225,9 @@ function callerOf(cause: JsonObject | undefined, scope: Scope): Location | undef
   for (const item of arr(cause?.['Occurrences'])) {
     const occurrence = obj(item);
     const filename = str(occurrence?.['Filename']);
-    if (!filename || REMOTE_MODULE.test(filename)) continue;
-    const file = normalisePath(treePath(scope.tree ?? '', filename), scope.ctx.root);
+    const file = filename && !REMOTE_MODULE.test(filename) ? fileInTree(scope, filename) : undefined;
     const lines = obj(occurrence?.['Location']);
-    if (isRepositoryPath(file)) return { path: file, startLine: int(lines?.['StartLine']), endLine: int(lines?.['EndLine']) };
+    if (file) return { ...file, startLine: int(lines?.['StartLine']), endLine: int(lines?.['EndLine']) };
   }
   return undefined;
 }
