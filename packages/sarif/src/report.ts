@@ -44,6 +44,24 @@ export interface ScanReport {
 
 const TITLE: Record<Severity, string> = { CRITICAL: 'Critical', HIGH: 'High', MEDIUM: 'Medium', LOW: 'Low', INFO: 'Info' };
 
+/**
+ * A report's text as the console and the job summary show it: cut at SHOWN_CHARS. A rule id, a
+ * path, a target or a tool's name is kept whole in the SARIF and findings files, where it
+ * identifies the finding; a reader needs only its start.
+ */
+const shown = (text: string): string => cutText(text, SHOWN_CHARS);
+
+/**
+ * The longest link the summary makes: GitHub answers a longer address with an error (a helpUri
+ * or a path of megabytes is shown as text instead).
+ */
+const LINK_CHARS = 2048;
+
+/** `text` linked to `url`, when the link is one GitHub can follow. */
+function linked(text: string, url: string | undefined): Cell {
+  return url && url.length <= LINK_CHARS && URL.canParse(url) ? link(shown(text), url) : shown(text);
+}
+
 export function where(f: Finding): string {
   if (f.location) return `${f.location.path}${f.location.startLine ? `:${f.location.startLine}` : ''}`;
   if (f.package && f.target) return `${f.package} in ${f.target}`;
@@ -73,15 +91,15 @@ function baselineSection(report: ScanReport, top: number): string[] {
         b.scope === 'new' ? 'Only new findings can fail the gate (gate-scope: new).' : 'Every finding can fail the gate (gate-scope: all).'
       }\n`,
     );
-    const shown = b.newFindings.slice(0, top);
-    if (shown.length) {
+    const listed = b.newFindings.slice(0, top);
+    if (listed.length) {
       parts.push(
         table(
           ['Severity', 'Tools', 'Rule', 'Where', 'New finding'],
-          shown.map((f) => [TITLE[f.severity], toolNames(report.tools, f.tools), f.rule, f.where, f.title]),
+          listed.map((f) => [TITLE[f.severity], toolNames(report.tools, f.tools), shown(f.rule), shown(f.where), shown(f.title)]),
         ),
       );
-      if (b.new > shown.length) parts.push(`…and ${b.new - shown.length} more new findings in the findings file.\n`);
+      if (b.new > listed.length) parts.push(`…and ${b.new - listed.length} more new findings in the findings file.\n`);
     }
   }
   if (report.baselineNote) parts.push(`${b ? '' : '### Baseline\n\n'}${escapeMarkdown(report.baselineNote)}\n`);
@@ -117,9 +135,9 @@ function toolName(tools: readonly ToolInfo[], id: string): string {
   return tools.find((t) => t.id === id)?.name ?? id;
 }
 
-/** The names of a finding's tools, for a table cell or a title. */
+/** The names of a finding's tools, for a table cell or a title (each cut at SHOWN_CHARS). */
 function toolNames(tools: readonly ToolInfo[], ids: readonly string[]): string {
-  return ids.map((id) => toolName(tools, id)).join(', ');
+  return ids.map((id) => shown(toolName(tools, id))).join(', ');
 }
 
 /** Every finding's counts: given, or counted. */
@@ -139,7 +157,7 @@ function countRows(report: ScanReport, counts: FindingCounts): (string | number)
   const tools = [...byTool];
   const rows: (string | number)[][] = tools
     .slice(0, TOOL_ROWS)
-    .map(([id, counts]) => [names.get(id) ?? id, ...SEVERITIES.map((s) => counts[s])]);
+    .map(([id, counts]) => [shown(names.get(id) ?? id), ...SEVERITIES.map((s) => counts[s])]);
   const others = tools.slice(TOOL_ROWS);
   if (others.length) rows.push([`${others.length} other tools`, ...SEVERITIES.map((s) => others.reduce((n, [, c]) => n + c[s], 0))]);
   rows.push(['Total (deduplicated)', ...SEVERITIES.map((s) => totals[s])]);
@@ -186,33 +204,36 @@ export function summaryMarkdown(report: ScanReport, links?: RepositoryLinks, top
     ...[skipLine(report, codeSpan, escapeMarkdown)].filter((line) => line !== undefined).map((line) => `${line}\n`),
     ...baselineSection(report, top),
   ];
-  const shown = topFindings(report.findings, top);
-  if (shown.length) {
-    const rows: Cell[][] = shown.map((f) => {
-      const place = where(f);
+  const listed = topFindings(report.findings, top);
+  if (listed.length) {
+    const rows: Cell[][] = listed.map((f) => {
       const file = f.location && isRepositoryPath(f.location.path) && links;
-      const placeCell: Cell = file
-        ? link(
-            place,
-            `${links.serverUrl}/${links.repository}/blob/${links.sha}/${f.location!.path}${f.location!.startLine ? `#L${f.location!.startLine}` : ''}`,
-          )
-        : place;
+      const blob = file
+        ? `${links.serverUrl}/${links.repository}/blob/${links.sha}/${f.location!.path}${f.location!.startLine ? `#L${f.location!.startLine}` : ''}`
+        : undefined;
       return [
         TITLE[f.severity],
         toolNames(report.tools, f.tools),
-        f.helpUri && URL.canParse(f.helpUri) ? link(f.rule, f.helpUri) : f.rule,
-        placeCell,
+        linked(f.rule, f.helpUri),
+        linked(where(f), blob),
         // a vulnerability's message names the package, its installed and its fixed version
-        f.category === 'vulnerability' ? f.message : f.title,
+        shown(f.category === 'vulnerability' ? f.message : f.title),
       ];
     });
     parts.push(`### Top findings\n`, table(['Severity', 'Tools', 'Rule', 'Where', 'Finding'], rows));
-    const rest = counts.total - shown.length;
+    const rest = counts.total - listed.length;
     if (rest > 0) parts.push(`…and ${rest} more in the SARIF and findings files.\n`);
   }
   const set = suppressedFindings(report.findings, SUPPRESSED_SHOWN);
   if (set.length) {
-    const rows: Cell[][] = set.map((f) => [TITLE[f.severity], toolNames(report.tools, f.tools), f.rule, where(f), f.title, reasonOf(f)]);
+    const rows: Cell[][] = set.map((f) => [
+      TITLE[f.severity],
+      toolNames(report.tools, f.tools),
+      shown(f.rule),
+      shown(where(f)),
+      shown(f.title),
+      reasonOf(f),
+    ]);
     parts.push(`### Suppressed findings\n`, table(['Severity', 'Tools', 'Rule', 'Where', 'Finding', 'Reason'], rows));
     if (suppressed > set.length) parts.push(`…and ${suppressed - set.length} more in the SARIF and findings files.\n`);
   }
@@ -248,18 +269,20 @@ export function consoleReport(report: ScanReport, top = 10): string {
   const b = report.baseline;
   if (b) {
     lines.push(`Baseline ${b.source}: new ${b.new}, fixed ${b.fixed}, unchanged ${b.unchanged} (gate-scope: ${b.scope})`);
-    for (const f of b.newFindings.slice(0, top)) lines.push(`  new ${f.severity.padEnd(8)} ${f.rule}  ${f.where}  ${f.title}`);
+    for (const f of b.newFindings.slice(0, top))
+      lines.push(`  new ${f.severity.padEnd(8)} ${shown(f.rule)}  ${shown(f.where)}  ${shown(f.title)}`);
   }
   if (report.baselineNote) lines.push(report.baselineNote);
-  const shown = topFindings(report.findings, top);
-  if (shown.length) {
+  const listed = topFindings(report.findings, top);
+  if (listed.length) {
     lines.push('', 'Top findings:');
-    for (const f of shown) lines.push(`  ${f.severity.padEnd(8)} ${f.rule}  ${where(f)}  ${f.title}`);
+    for (const f of listed) lines.push(`  ${f.severity.padEnd(8)} ${shown(f.rule)}  ${shown(where(f))}  ${shown(f.title)}`);
   }
   const set = suppressedFindings(report.findings, top);
   if (set.length) {
     lines.push('', 'Suppressed findings:');
-    for (const f of set) lines.push(`  ${f.severity.padEnd(8)} ${f.rule}  ${where(f)}  ${f.title}  (reason: ${reasonOf(f)})`);
+    for (const f of set)
+      lines.push(`  ${f.severity.padEnd(8)} ${shown(f.rule)}  ${shown(where(f))}  ${shown(f.title)}  (reason: ${reasonOf(f)})`);
   }
   for (const p of report.problems) lines.push(`warning: ${p}`);
   const more = moreProblems(report);
@@ -275,6 +298,12 @@ export interface Annotation {
   message: string;
   properties: AnnotationProperties;
 }
+
+/**
+ * What GitHub keeps of an annotation: the runner cuts its message at 4,096 characters
+ * (`_maxIssueMessageLength` in actions/runner), and a check annotation's title holds 255.
+ */
+export const ANNOTATION_CHARS = { message: 4096, title: 255 } as const;
 
 /** GitHub shows at most 10 annotations of each level per step; one error and one notice are kept for the gate and upload messages. */
 export const ANNOTATION_LIMITS = { error: 9, warning: 10, notice: 9 } as const;
@@ -294,9 +323,9 @@ export function annotations(findings: readonly Finding[], tools: readonly ToolIn
     const start = Math.max(1, f.location.startLine ?? 1);
     out.push({
       level,
-      message: `${f.message}${f.helpUri ? `\n${f.helpUri}` : ''}`,
+      message: cutText(`${f.message}${f.helpUri ? `\n${f.helpUri}` : ''}`, ANNOTATION_CHARS.message),
       properties: {
-        title: `${f.severity} ${f.rule} (${toolNames(tools, f.tools)})`,
+        title: cutText(`${f.severity} ${shown(f.rule)} (${toolNames(tools, f.tools)})`, ANNOTATION_CHARS.title),
         file: f.location.path,
         line: start,
         ...(f.location.endLine && f.location.endLine >= start ? { endLine: f.location.endLine } : {}),
