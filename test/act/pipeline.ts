@@ -381,15 +381,15 @@ export async function seedTrivyDbCache(store: string, now = new Date()): Promise
 
 /** The loopback servers a pull request's pipeline talks to: a Slack webhook that accepts every post, and GitHub's REST API with the one route such a run calls (the code-scanning upload). */
 export async function pullRequestStandIns(): Promise<{ slack: LoopbackServer; github: LoopbackServer }> {
-  const { startServer } = await import('@pipeline-toolkit/testing');
+  const { startServer, codeScanning } = await import('@pipeline-toolkit/testing');
   const slack = await startServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     res.end('ok');
   });
   const github = await startServer((req, res) => {
-    const upload = req.method === 'POST' && req.url === `/repos/${SERVICE_REPOSITORY}/code-scanning/sarifs`;
-    res.writeHead(upload ? 202 : 404, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(upload ? '{"id":"47177e22-5596-11eb-80a1-c1e54ef945c6","url":"https://api.github.com/x"}' : '{"message":"Not Found"}');
+    if (codeScanning(req, res, SERVICE_REPOSITORY, '47177e22-5596-11eb-80a1-c1e54ef945c6')) return;
+    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+    res.end('{"message":"Not Found"}');
   });
   return { slack, github };
 }

@@ -28,8 +28,10 @@ const SECRETS = [
 
 let github: LoopbackServer;
 let answer: { status: number; body: unknown } = { status: 202, body: { id: 'sarif-1', url: 'https://api.example/sarif-1' } };
+let processing: unknown = { processing_status: 'complete' };
 beforeAll(async () => {
-  github = await startServer((req, res) => json(res, answer.status, answer.body));
+  // an upload's processing status (GET …/code-scanning/sarifs/<id>), asked after it was accepted
+  github = await startServer((req, res) => (req.method === 'GET' ? json(res, 200, processing) : json(res, answer.status, answer.body)));
 });
 afterAll(() => github.close());
 
@@ -215,8 +217,11 @@ describe('dist/security-scan', () => {
         inputs: { ...REPORTS, 'fail-on': 'critical', upload: 'true', 'github-token': 'ghs_loopbacktoken123' },
       });
       expect(run.exitCode).toBe(1); // 3 CRITICAL
-      const [request] = github.requests.slice(before);
+      const [request, status] = github.requests.slice(before);
       expect(request).toMatchObject({ method: 'POST', url: '/repos/acme/shop/code-scanning/sarifs' });
+      // then whether code scanning processed it, as GitHub's own upload asks
+      expect(status).toMatchObject({ method: 'GET', url: '/repos/acme/shop/code-scanning/sarifs/sarif-1' });
+      expect(run.stdout).toContain('Code scanning processed');
       expect(request!.headers['authorization']).toBe('Bearer ghs_loopbacktoken123');
       const body = JSON.parse(request!.body) as { commit_sha: string; ref: string; sarif: string };
       expect(body).toMatchObject({ commit_sha: '4b825dc642cb6eb9a060e54bf8d69288fbee4904', ref: 'refs/heads/main' });
@@ -227,6 +232,32 @@ describe('dist/security-scan', () => {
       // the token reaches the runner only in the command that masks it
       expect(run.stdout.split('\n').filter((l) => l.includes('ghs_loopbacktoken123'))).toEqual(['::add-mask::ghs_loopbacktoken123']);
     } finally {
+      await runner.cleanup();
+    }
+  });
+
+  it("code scanning's processing errors fail the step after the outputs and summary are written", async () => {
+    const runner = await workspace();
+    answer = { status: 202, body: { id: 'sarif-2' } };
+    processing = {
+      processing_status: 'failed',
+      errors: ['locationFromSarifResult: expected artifact location', '::error::not a command ghs_x1234'],
+    };
+    try {
+      const run = await runBundle('security-scan', {
+        runner,
+        inputs: { ...REPORTS, 'fail-on': 'none', upload: 'true', 'github-token': 'ghs_x1234' },
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.outputs['gate']).toBe('passed');
+      expect(run.summary).toContain('## Security scan');
+      const failure = run.commands.filter((c) => c.command === 'error').at(-1)!.message;
+      expect(failure).toContain('Code scanning could not process');
+      expect(failure).toContain('locationFromSarifResult: expected artifact location; ::error::not a command ***');
+      expect(github.requests.at(-1)).toMatchObject({ method: 'GET', url: '/repos/acme/shop/code-scanning/sarifs/sarif-2' });
+      expect(github.requests.at(-1)!.headers['authorization']).toBe('Bearer ghs_x1234');
+    } finally {
+      processing = { processing_status: 'complete' };
       await runner.cleanup();
     }
   });

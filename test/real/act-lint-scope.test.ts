@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
+import { codeScanning, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 import { requireAct } from '../act/install.ts';
 import { prepareWorkspace, runAct, type ActRun, type ActWorkspace } from '../act/pipeline.ts';
 import { requirePythonVenv } from './python-venv.ts';
@@ -41,9 +41,9 @@ beforeAll(async () => {
   const act = requireAct();
   const venv = requirePythonVenv();
   github = await startServer((req, res) => {
-    const upload = req.method === 'POST' && req.url === uploadRoute;
-    res.writeHead(upload ? 202 : 404, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(upload ? '{"id":"47177e22-5596-11eb-80a1-c1e54ef945c6","url":"https://api.github.com/x"}' : '{"message":"Not Found"}');
+    if (codeScanning(req, res, 'example/orders-service', '47177e22-5596-11eb-80a1-c1e54ef945c6')) return;
+    res.writeHead(404, { 'content-type': 'application/json; charset=utf-8' });
+    res.end('{"message":"Not Found"}');
   });
 
   ws = await prepareWorkspace('lint-scope.yml');

@@ -11,6 +11,7 @@ import {
   requireTool,
   serviceDatabaseEnv,
   startServer,
+  codeScanning,
   toolsManifest,
   type LoopbackServer,
 } from '@pipeline-toolkit/testing';
@@ -326,17 +327,11 @@ beforeAll(async () => {
       prComments.push((JSON.parse(req.body) as { body: string }).body);
       return reply(201, { id: prComments.length });
     }
+    // The code-scanning upload (upload-sarif, on in the README's caller): accepted and processed as GitHub does.
+    if (codeScanning(req, res, 'example/orders-service', '4f0c6d2e-act')) return;
     const known = req.method === 'GET' && req.url === '/repos/example/orders-service/environments/production';
-    // The code-scanning upload (upload-sarif, on in the README's caller): accepted as GitHub does.
-    const upload = req.method === 'POST' && req.url === '/repos/example/orders-service/code-scanning/sarifs';
-    res.writeHead(known ? 200 : upload ? 202 : 404, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(
-      known
-        ? protectedEnvironment
-        : upload
-          ? '{"id":"4f0c6d2e-act","url":"https://api.github.test/sarif"}'
-          : '{"message":"Not Found","status":"404"}',
-    );
+    res.writeHead(known ? 200 : 404, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(known ? protectedEnvironment : '{"message":"Not Found","status":"404"}');
   });
   jobEnv = {
     PTK_ACT_PYTHON: path.dirname(venv.bin('python')),

@@ -28,7 +28,9 @@ beforeAll(async () => {
     '/bin',
   ].join(':');
   scratch = await mkdtemp(path.join(tmpdir(), 'ptk-lint-depth-'));
-  github = await startServer((_req, res) => {
+  github = await startServer((req, res) => {
+    // the upload's processing status, asked after it was accepted
+    if (req.method === 'GET') return json(res, 200, { processing_status: 'complete' });
     const status = answers.shift() ?? 202;
     json(res, status, status === 202 ? { id: 'lint-sarif-1', url: 'https://api.example/lint-sarif-1' } : { message: 'try later' });
   });
@@ -130,6 +132,8 @@ describe('SARIF output and upload', () => {
     expect(posts.map((r) => [r.method, r.url])).toEqual([
       ['POST', '/repos/acme/shop/code-scanning/sarifs'],
       ['POST', '/repos/acme/shop/code-scanning/sarifs'],
+      // then, as GitHub's own upload does, whether code scanning processed it
+      ['GET', '/repos/acme/shop/code-scanning/sarifs/lint-sarif-1'],
     ]);
     const body = JSON.parse(posts[1]!.body) as { sarif: string; tool_name: string; ref: string };
     expect(body.tool_name).toBe('pipeline-toolkit lint');

@@ -39,6 +39,8 @@ describe('security-scan inputs, the scanner registry and the scan flags', () => 
       'fail-on': 'none',
       'output-sarif': 'out.sarif',
       upload: 'true',
+      // not waited for: the stand-in below answers the upload only
+      'wait-for-processing': 'false',
       'github-token': 'token-for-the-test',
       'category-prefix': 'scan',
       'scan-timeout': '5m',

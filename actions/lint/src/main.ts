@@ -26,6 +26,7 @@ export async function run(ctx: ActionContext, deps: Deps = { exec }): Promise<vo
   const given = ctx.inputs.string('working-directory', { default: '.' });
   const cwd = existingPath(given, { input: 'working-directory', label, roots: [root], kind: 'directory' });
   const upload = ctx.inputs.boolean('upload', false);
+  const waitForProcessing = ctx.inputs.boolean('wait-for-processing', true);
   const sarif = ctx.inputs.string('sarif', { default: upload ? 'lint.sarif' : '' }).trim();
   const sarifFile = sarif
     ? writablePath(sarif, { input: 'sarif', label: ctx.inputs.label('sarif'), roots: writeRoots(ctx.env, root), cwd: root })
@@ -46,7 +47,16 @@ export async function run(ctx: ActionContext, deps: Deps = { exec }): Promise<vo
   if (token && result.sarifFile) {
     const { uploadForRun } = await import('@pipeline-toolkit/sarif/upload');
     try {
-      await uploadForRun({ sarifFile: result.sarifFile, token, env: ctx.env, log: ctx.log, fetch: deps.fetch, policy, uploader: 'lint' });
+      await uploadForRun({
+        sarifFile: result.sarifFile,
+        token,
+        env: ctx.env,
+        log: ctx.log,
+        fetch: deps.fetch,
+        policy,
+        uploader: 'lint',
+        waitForProcessing,
+      });
     } catch (error) {
       if (result.passed) throw error;
       ctx.log.error(errorMessage(error));

@@ -85,7 +85,15 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   const gateError = result.gate.passed ? undefined : new GateError(gateMessage(result));
   if (token && repository && sha && ref) {
     try {
-      await uploadForRun({ sarifFile: result.sarifFile, token, env: ctx.env, log: ctx.log, fetch: deps.fetch, policy });
+      await uploadForRun({
+        sarifFile: result.sarifFile,
+        token,
+        env: ctx.env,
+        log: ctx.log,
+        fetch: deps.fetch,
+        policy,
+        waitForProcessing: options.waitForProcessing,
+      });
     } catch (error) {
       if (!gateError) throw error;
       ctx.log.error(errorMessage(error));

@@ -79,9 +79,11 @@ describe('pipeline-toolkit scan', () => {
     expect(existsSync(path.join(dir, 'security-scan.sarif'))).toBe(false);
   });
 
-  it('--upload posts to GITHUB_API_URL with the token from GITHUB_TOKEN', async () => {
+  it('--upload posts to GITHUB_API_URL with the token from GITHUB_TOKEN, then waits for code scanning to process it', async () => {
     const dir = await workdir();
-    const server = await startServer((_req, res) => json(res, 202, { id: 'abc' }));
+    const server = await startServer((req, res) =>
+      req.method === 'GET' ? json(res, 200, { processing_status: 'complete' }) : json(res, 202, { id: 'abc' }),
+    );
     try {
       const env = {
         GITHUB_API_URL: server.url,
@@ -91,7 +93,15 @@ describe('pipeline-toolkit scan', () => {
         GITHUB_REF: 'refs/heads/main',
       };
       expect(await main(['scan', '--trivy', 't.json', '--fail-on', 'none', '--upload'], io(dir, env))).toBe(0);
-      expect(server.requests).toHaveLength(1);
+      expect(server.requests.map((r) => [r.method, r.url])).toEqual([
+        ['POST', '/repos/acme/shop/code-scanning/sarifs'],
+        ['GET', '/repos/acme/shop/code-scanning/sarifs/abc'],
+      ]);
+      // --wait-for-processing=false: the upload only
+      expect(await main(['scan', '--trivy', 't.json', '--fail-on', 'none', '--upload', '--wait-for-processing=false'], io(dir, env))).toBe(
+        0,
+      );
+      expect(server.requests.slice(2).map((r) => r.method)).toEqual(['POST']);
       const body = JSON.parse(server.requests[0]!.body);
       expect(body).toMatchObject({ commit_sha: 'f'.repeat(40), ref: 'refs/heads/main' });
       expect(JSON.parse(gunzipSync(Buffer.from(body.sarif, 'base64')).toString()).runs[0].tool.driver.name).toBe('Trivy');

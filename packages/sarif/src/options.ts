@@ -22,6 +22,8 @@ export interface ScanOptions {
   /** The normalised findings (JSON), beside the SARIF file. */
   findingsFile: string;
   upload: boolean;
+  /** After an upload, wait until code scanning has processed the file and fail when it could not (input `wait-for-processing`). */
+  waitForProcessing: boolean;
   categoryPrefix: string;
   /** Deadline of each scanner run by `run-scanners` (input `scan-timeout`, default 30m). */
   scanTimeoutMs?: number;
@@ -191,6 +193,7 @@ export function readScanInputs(inputs: Inputs, label: (name: string) => string =
   const failOn = parseThreshold(inputs.string('fail-on', { default: 'high' }), 'fail-on', label('fail-on'));
   const outputSarif = inputs.string('output-sarif', { default: 'security-scan.sarif' });
   const upload = inputs.boolean('upload', false);
+  const waitForProcessing = inputs.boolean('wait-for-processing', true);
   const categoryPrefix = inputs.string('category-prefix', { default: 'security-scan' });
   if (!/^[A-Za-z0-9._/-]+$/.test(categoryPrefix)) {
     throw new InputError(
@@ -256,6 +259,7 @@ export function readScanInputs(inputs: Inputs, label: (name: string) => string =
     outputSarif,
     findingsFile: findingsFileFor(outputSarif),
     upload,
+    waitForProcessing,
     categoryPrefix,
     ...(scanTimeoutMs ? { scanTimeoutMs } : {}),
     skipPaths,

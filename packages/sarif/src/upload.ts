@@ -5,8 +5,10 @@ import {
   DEFAULT_REQUEST_POLICY,
   errorMessage,
   ExternalError,
+  cutText,
   guardedFetch,
   RequestTimeoutError,
+  type Deadline,
   startDeadline,
   stripChar,
   type Logger,
@@ -31,9 +33,28 @@ export interface UploadOptions {
   policy?: RequestPolicy;
   /** The uploader's name (`tool_name` and user agent): `security-scan` (default) or `lint`. */
   uploader?: 'security-scan' | 'lint';
+  /** Wait until code scanning has processed the file, and fail when it could not (input `wait-for-processing`, default true). */
+  waitForProcessing?: boolean;
 }
 
-export type UploadResult = { status: 'uploaded'; id: string; url?: string } | { status: 'skipped'; reason: string };
+/**
+ * Where code scanning stands with an uploaded file: `complete` (its alerts are stored), `pending`
+ * (still processing when the wait ended), or `unknown` (not waited for, or the status could not
+ * be read). A file it could not process fails the upload instead.
+ */
+export type Processing = 'complete' | 'pending' | 'unknown';
+
+export type UploadResult = { status: 'uploaded'; id: string; url?: string; processing: Processing } | { status: 'skipped'; reason: string };
+
+/**
+ * How GitHub's own upload (github/codeql-action's upload-sarif) waits for code scanning to process
+ * a file: it asks every 5 seconds, for at most 2 minutes, then goes on with a warning. The wait
+ * also ends with the upload's request-deadline.
+ */
+export const PROCESSING_WAIT = { everyMs: 5_000, atMostMs: 120_000 } as const;
+
+/** The processing errors an upload's failure lists, each cut: GitHub may list one per result. */
+const ERRORS_LISTED = { count: 10, chars: 500 } as const;
 
 /** True when the event is a pull request from a fork or by Dependabot (both get a read-only GITHUB_TOKEN). */
 export function readOnlyTokenEvent(event: unknown, actor: string | undefined): boolean {
@@ -69,20 +90,16 @@ export async function uploadSarif(options: UploadOptions): Promise<UploadResult>
   const deadline = startDeadline(policy);
   const doFetch = guardedFetch(policy, { deadline, ...(options.fetch ? { fetch: options.fetch } : {}) });
   const sleep = options.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  const headers = {
+    authorization: `Bearer ${options.token}`,
+    accept: 'application/vnd.github+json',
+    'x-github-api-version': '2022-11-28',
+    'user-agent': `pipeline-toolkit-${options.uploader ?? 'security-scan'}`,
+  };
   for (let attempt = 1; ; attempt++) {
     let response: Response;
     try {
-      response = await doFetch(url, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${options.token}`,
-          accept: 'application/vnd.github+json',
-          'content-type': 'application/json',
-          'x-github-api-version': '2022-11-28',
-          'user-agent': `pipeline-toolkit-${options.uploader ?? 'security-scan'}`,
-        },
-        body,
-      });
+      response = await doFetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
     } catch (error) {
       // A timed-out attempt is tried again; the deadline and a cancel end the upload.
       const retryable = !deadline.signal.aborted && (!(error instanceof ExternalError) || error instanceof RequestTimeoutError);
@@ -97,8 +114,21 @@ export async function uploadSarif(options: UploadOptions): Promise<UploadResult>
     const text = await response.text();
     if (response.status === 202 || response.ok) {
       const answer = safeJson(text);
-      log.info(`Uploaded ${options.sarifFile} to code scanning (id ${answer?.id ?? 'unknown'}).`);
-      return { status: 'uploaded', id: String(answer?.id ?? ''), ...(answer?.url ? { url: answer.url } : {}) };
+      const id = typeof answer?.id === 'string' || typeof answer?.id === 'number' ? String(answer.id) : '';
+      log.info(`Uploaded ${options.sarifFile} to code scanning (id ${id || 'unknown'}).`);
+      const processing =
+        id && (options.waitForProcessing ?? true)
+          ? await waitForProcessing({
+              url: `${url}/${encodeURIComponent(id)}`,
+              file: options.sarifFile,
+              headers,
+              doFetch,
+              deadline,
+              sleep,
+              log,
+            })
+          : 'unknown';
+      return { status: 'uploaded', id, ...(typeof answer?.url === 'string' ? { url: answer.url } : {}), processing };
     }
     if (response.status >= 500 && attempt < 3) {
       await sleep(1000 * attempt);
@@ -118,11 +148,70 @@ export async function uploadSarif(options: UploadOptions): Promise<UploadResult>
   }
 }
 
-function safeJson(text: string): { id?: unknown; url?: string; message?: unknown } | undefined {
+function safeJson(
+  text: string,
+): { id?: unknown; url?: unknown; message?: unknown; processing_status?: unknown; errors?: unknown } | undefined {
   try {
-    return JSON.parse(text) as { id?: unknown; url?: string; message?: unknown };
+    const value: unknown = JSON.parse(text);
+    return value !== null && typeof value === 'object' ? value : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Asks code scanning how far it got with an upload (GET …/code-scanning/sarifs/{id}) until it
+ * answers `complete` or `failed`, as GitHub's own upload does (PROCESSING_WAIT). `failed` throws
+ * with GitHub's processing errors: the file was accepted but gave no alerts. A status that
+ * cannot be read, or a wait that ends first, is a warning: the upload itself was made.
+ */
+async function waitForProcessing(w: {
+  url: string;
+  file: string;
+  headers: Record<string, string>;
+  doFetch: typeof fetch;
+  deadline: Deadline;
+  sleep: (ms: number) => Promise<void>;
+  log: Logger;
+}): Promise<Processing> {
+  const started = Date.now();
+  const background = 'Code scanning goes on in the background; errors it finds there are not reported here.';
+  for (let asked = 0; ; asked++) {
+    let answer: ReturnType<typeof safeJson>;
+    try {
+      const response = await w.doFetch(w.url, { headers: w.headers });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`HTTP ${response.status}: ${String(safeJson(text)?.message ?? text.slice(0, 300))}`);
+      answer = safeJson(text);
+    } catch (error) {
+      w.log.warning(`Could not read whether code scanning processed ${w.file} (${errorMessage(error)}). ${background}`);
+      return 'unknown';
+    }
+    const status = answer?.processing_status;
+    if (status === 'complete') {
+      w.log.info(`Code scanning processed ${w.file}.`);
+      return 'complete';
+    }
+    if (status === 'failed') {
+      const errors = Array.isArray(answer?.errors) ? answer.errors.map(String) : [];
+      const listed = errors.slice(0, ERRORS_LISTED.count).map((e) => cutText(e, ERRORS_LISTED.chars));
+      const more = errors.length > listed.length ? ` (and ${errors.length - listed.length} more)` : '';
+      throw new ExternalError(
+        `Code scanning could not process ${w.file}: ${listed.length ? listed.join('; ') : 'no reason given'}${more}. The file was uploaded, but none of its results are alerts.`,
+      );
+    }
+    if (status !== 'pending') {
+      w.log.warning(`Code scanning answered an unknown processing status for ${w.file} (${JSON.stringify(status ?? null)}). ${background}`);
+      return 'unknown';
+    }
+    const waited = Date.now() - started;
+    const next = PROCESSING_WAIT.everyMs;
+    if (waited + next > PROCESSING_WAIT.atMostMs || asked * next >= PROCESSING_WAIT.atMostMs || w.deadline.remaining() <= next) {
+      w.log.warning(`Code scanning had not processed ${w.file} after ${Math.round(waited / 1000)} s. ${background}`);
+      return 'pending';
+    }
+    w.log.info(`Code scanning is processing ${w.file}…`);
+    await w.sleep(next);
   }
 }
 
@@ -139,6 +228,7 @@ export async function uploadForRun(options: {
   fetch?: typeof fetch;
   policy?: RequestPolicy;
   uploader?: UploadOptions['uploader'];
+  waitForProcessing?: boolean;
 }): Promise<UploadResult> {
   const { env } = options;
   const eventPath = env['GITHUB_EVENT_PATH'];
@@ -155,5 +245,6 @@ export async function uploadForRun(options: {
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.policy ? { policy: options.policy } : {}),
     ...(options.uploader ? { uploader: options.uploader } : {}),
+    ...(options.waitForProcessing === undefined ? {} : { waitForProcessing: options.waitForProcessing }),
   });
 }

@@ -223,6 +223,7 @@ describe('scan inputs', () => {
       outputSarif: 'security-scan.sarif',
       findingsFile: 'security-scan.findings.json',
       upload: false,
+      waitForProcessing: true,
       categoryPrefix: 'security-scan',
       scanTimeoutMs: 30 * 60_000,
       skipPaths: [],
@@ -289,8 +290,12 @@ describe('uploadSarif', () => {
 
   it('retries server errors, then posts gzip+base64 content with sha and ref', async () => {
     let calls = 0;
-    const server = await startServer((_req, res) =>
-      ++calls < 3 ? json(res, 502, { message: 'bad gateway' }) : json(res, 202, { id: 'u1', url: 'https://x/u1' }),
+    const server = await startServer((req, res) =>
+      req.method === 'GET'
+        ? json(res, 200, { processing_status: 'complete' })
+        : ++calls < 3
+          ? json(res, 502, { message: 'bad gateway' })
+          : json(res, 202, { id: 'u1', url: 'https://x/u1' }),
     );
     const sleeps: number[] = [];
     try {
@@ -305,9 +310,9 @@ describe('uploadSarif', () => {
         log: new MemoryLogger(),
         sleep: async (ms) => void sleeps.push(ms),
       });
-      expect(result).toEqual({ status: 'uploaded', id: 'u1', url: 'https://x/u1' });
+      expect(result).toEqual({ status: 'uploaded', id: 'u1', url: 'https://x/u1', processing: 'complete' });
       expect(sleeps).toEqual([1000, 2000]);
-      const last = server.requests.at(-1)!;
+      const last = server.requests.at(-2)!;
       expect(last.url).toBe('/api/v3/repos/acme/shop/code-scanning/sarifs');
       expect(last.headers['x-github-api-version']).toBe('2022-11-28');
       const body = JSON.parse(last.body);
@@ -316,6 +321,87 @@ describe('uploadSarif', () => {
     } finally {
       await server.close();
     }
+  });
+
+  describe("waits for code scanning to process the file, as GitHub's own upload does", () => {
+    /** An upload accepted as `u1`, whose status answers are `statuses` in turn (the last one repeated). */
+    async function upload(statuses: { status: number; body: unknown }[], options: { waitForProcessing?: boolean } = {}) {
+      const server = await startServer((req, res) => {
+        if (req.method === 'POST') return json(res, 202, { id: 'u1' });
+        const answer = statuses.length > 1 ? statuses.shift()! : statuses[0]!;
+        json(res, answer.status, answer.body);
+      });
+      const log = new MemoryLogger();
+      const sleeps: number[] = [];
+      try {
+        const result = await uploadSarif({
+          sarifFile: await sarifFile(),
+          token: 'ghs_waittoken0123',
+          apiUrl: server.url,
+          repository: 'acme/shop',
+          commitSha: 'abc',
+          ref: 'refs/heads/main',
+          readOnlyToken: false,
+          log,
+          sleep: async (ms) => void sleeps.push(ms),
+          ...options,
+        }).catch((error: unknown) => error as Error);
+        const asked = server.requests.filter((r) => r.method === 'GET').map((r) => r.url);
+        return { result, log, sleeps, asked };
+      } finally {
+        await server.close();
+      }
+    }
+    const pending = { status: 200, body: { processing_status: 'pending' } };
+
+    it('asks every 5 seconds until it is complete', async () => {
+      const { result, sleeps, asked, log } = await upload([pending, pending, { status: 200, body: { processing_status: 'complete' } }]);
+      expect(result).toEqual({ status: 'uploaded', id: 'u1', processing: 'complete' });
+      expect(sleeps).toEqual([5000, 5000]);
+      expect(asked).toEqual(Array(3).fill('/repos/acme/shop/code-scanning/sarifs/u1'));
+      expect(log.lines.filter((l) => l.level === 'warning')).toEqual([]);
+    });
+
+    it('fails with the processing errors GitHub gives (the first 10, each cut at 500 characters)', async () => {
+      const errors = [`rejecting SARIF: ${'x'.repeat(1000)}`, ...Array.from({ length: 11 }, (_, i) => `error ${i}`)];
+      const { result } = await upload([pending, { status: 200, body: { processing_status: 'failed', errors } }]);
+      const message = (result as Error).message;
+      expect((result as Error).name).toBe('ExternalError');
+      expect(message).toContain('Code scanning could not process');
+      expect(message).toContain(`rejecting SARIF: ${'x'.repeat(482)}…; error 0; `);
+      expect(message).toContain('error 8 (and 2 more).');
+      expect(message).not.toContain('error 9');
+    });
+
+    it('a status it cannot read, or one it does not know, is a warning: the upload was made', async () => {
+      for (const answer of [
+        { status: 404, body: { message: 'Not Found' } },
+        { status: 200, body: { processing_status: 'queued' } },
+        { status: 200, body: 'not json' },
+      ]) {
+        const { result, log } = await upload([answer]);
+        expect(result).toEqual({ status: 'uploaded', id: 'u1', processing: 'unknown' });
+        const warnings = log.lines.filter((l) => l.level === 'warning').map((l) => l.message);
+        expect(warnings).toHaveLength(1);
+        expect(warnings[0]).toContain('errors it finds there are not reported here');
+        expect(warnings[0]).not.toContain('ghs_waittoken0123');
+      }
+    });
+
+    it('stops asking after 2 minutes of pending, with a warning', async () => {
+      const { result, sleeps, log } = await upload([pending]);
+      expect(result).toEqual({ status: 'uploaded', id: 'u1', processing: 'pending' });
+      expect(sleeps).toEqual(Array(24).fill(5000));
+      expect(log.lines.filter((l) => l.level === 'warning').map((l) => l.message)).toEqual([
+        expect.stringContaining('Code scanning had not processed'),
+      ]);
+    });
+
+    it('wait-for-processing: false does not ask', async () => {
+      const { result, asked } = await upload([pending], { waitForProcessing: false });
+      expect(result).toEqual({ status: 'uploaded', id: 'u1', processing: 'unknown' });
+      expect(asked).toEqual([]);
+    });
   });
 
   it('knows a fork pull request and Dependabot by their event', () => {

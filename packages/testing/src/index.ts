@@ -9,7 +9,7 @@ export {
   type BundleRun,
   type WorkflowCommand,
 } from './runner.ts';
-export { startServer, json, type LoopbackServer, type RecordedRequest, type Handler } from './server.ts';
+export { startServer, json, codeScanning, type LoopbackServer, type RecordedRequest, type Handler } from './server.ts';
 export { toolsDir, manifestPath, toolsManifest, requireTool, type ToolEntry } from './tools.ts';
 export { loopbackCertificate, testAuthority, tokenKubeconfig, type TestAuthority } from './tls.ts';
 export { freePort, postgres, serviceDatabaseEnv, waitForHealth } from './services.ts';

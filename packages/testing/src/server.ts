@@ -56,3 +56,25 @@ export function json(res: ServerResponse, status: number, body: unknown, headers
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
+
+/**
+ * GitHub's code-scanning upload routes of `repository`, as GitHub answers them: a POST to
+ * `/repos/<repository>/code-scanning/sarifs` is accepted (202 with the upload's id, `id`), and a
+ * GET of `…/code-scanning/sarifs/<id>` says the file was processed (`processing_status:
+ * complete`). True when it answered the request; other requests are left to the caller.
+ */
+export function codeScanning(request: RecordedRequest, response: ServerResponse, repository: string, id: string): boolean {
+  const route = `/repos/${repository}/code-scanning/sarifs`;
+  if (request.method === 'POST' && request.url === route) {
+    json(response, 202, { id, url: `https://api.github.com${route}/${id}` });
+    return true;
+  }
+  if (request.method === 'GET' && request.url === `${route}/${id}`) {
+    json(response, 200, {
+      processing_status: 'complete',
+      analyses_url: `https://api.github.com/repos/${repository}/code-scanning/analyses?sarif_id=${id}`,
+    });
+    return true;
+  }
+  return false;
+}

@@ -19,6 +19,11 @@ export const lint: Command = {
     { name: 'sarif', type: 'string', description: 'Write the findings as SARIF 2.1.0 to this file' },
     { name: 'category-prefix', type: 'string', description: 'Prefix of each linter run category in the SARIF file (default lint)' },
     { name: 'upload', type: 'boolean', description: 'Upload the SARIF file to code scanning (GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_REF)' },
+    {
+      name: 'wait-for-processing',
+      type: 'boolean',
+      description: 'After --upload, wait up to 2 minutes for code scanning to process the file, and fail if it could not (default true)',
+    },
     { name: 'github-token', type: 'string', description: 'Token for --upload (default: GITHUB_TOKEN)' },
     { name: 'request-timeout', type: 'string', description: 'Longest wait for one upload request (default 30s)' },
     { name: 'request-deadline', type: 'string', description: 'Longest time for the upload, retries included (default 5m)' },
@@ -27,6 +32,7 @@ export const lint: Command = {
     const request = readLintRequest(inputs, io.env);
     const cwd = path.resolve(io.cwd, inputs.string('working-directory', { default: '.' }));
     const upload = inputs.boolean('upload', false);
+    const waitForProcessing = inputs.boolean('wait-for-processing', true);
     const sarif = inputs.string('sarif', { default: upload ? 'lint.sarif' : '' }).trim();
     const policy = requestPolicy(inputs);
     const token = upload ? githubToken({ inputs, io }) : undefined;
@@ -49,7 +55,7 @@ export const lint: Command = {
     if (result.sarifFile) io.out(`\nSARIF: ${result.sarifFile}`);
     if (token && result.sarifFile) {
       const { uploadForRun } = await import('@pipeline-toolkit/sarif');
-      await uploadForRun({ sarifFile: result.sarifFile, token, env: io.env, log: io.log, policy, uploader: 'lint' });
+      await uploadForRun({ sarifFile: result.sarifFile, token, env: io.env, log: io.log, policy, uploader: 'lint', waitForProcessing });
     }
     return result.passed ? 0 : 1;
   },

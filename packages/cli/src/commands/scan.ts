@@ -83,6 +83,11 @@ export const scan: Command = {
     { name: 'category-prefix', type: 'string', description: 'Prefix of each run category (default security-scan)' },
     { name: 'upload', type: 'boolean', description: 'Upload the SARIF file to code scanning (GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_REF)' },
     {
+      name: 'wait-for-processing',
+      type: 'boolean',
+      description: 'After --upload, wait up to 2 minutes for code scanning to process the file, and fail if it could not (default true)',
+    },
+    {
       name: 'github-token',
       type: 'string',
       description: 'Token for --upload, the base branch baseline lookup and --pr-comment (default: GITHUB_TOKEN)',
@@ -124,7 +129,16 @@ export const scan: Command = {
     io.out(result.console);
     io.out(`\nSARIF: ${result.sarifFile}\nFindings: ${result.findingsFile}`);
     if (!result.gate.passed) io.log.error(gateMessage(result));
-    if (token && repository && sha && ref) await uploadForRun({ sarifFile: result.sarifFile, token, env: io.env, log: io.log, policy });
+    if (token && repository && sha && ref) {
+      await uploadForRun({
+        sarifFile: result.sarifFile,
+        token,
+        env: io.env,
+        log: io.log,
+        policy,
+        waitForProcessing: options.waitForProcessing,
+      });
+    }
     return result.gate.passed ? 0 : 1;
   },
 };
