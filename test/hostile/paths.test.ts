@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,6 +62,14 @@ describe('writes refuse symbolic links and places outside the workspace', () => 
     await expect(writeFileInside('linkdir/new.sarif', 'owned', out)).rejects.toThrow(/outside the workspace/);
     await expect(writeFileInside('../outside/new.sarif', 'owned', out)).rejects.toThrow(/outside the workspace/);
     expect(await readFile(path.join(outside, 'victim.txt'), 'utf8')).toBe('untouched');
+  });
+
+  it('a named pipe at the output name is refused at once, never opened to wait for a reader', async () => {
+    const out = { input: 'output-sarif', label: "Input 'output-sarif'", roots: [workspace] };
+    execFileSync('mkfifo', [path.join(workspace, 'pipe.sarif')]);
+    const refused = "Input 'output-sarif' 'pipe.sarif' is a named pipe: refused (the action writes only regular files).";
+    expect(() => writablePath('pipe.sarif', out)).toThrow(refused);
+    await expect(writeFileInside('pipe.sarif', 'data', out)).rejects.toThrow(refused);
   });
 
   it('RUNNER_TEMP is a second allowed root', async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { MemoryLogger } from '@pipeline-toolkit/core';
 import { repoRoot, startServer, json } from '@pipeline-toolkit/testing';
 import { gunzipSync } from 'node:zlib';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { main, type CliIO } from 'pipeline-toolkit';
 
 const fixtures = path.resolve(repoRoot, 'test/fixtures/scanners');
@@ -60,6 +60,35 @@ describe('pipeline-toolkit scan', () => {
     // g.json is not SARIF: given to --sarif-files it is refused
     expect(code).toBe(2);
     expect(await main(['scan', '--trivy-report', 't.json', '--sarif-files', '*.sarif', '--fail-on', 'critical'], io(dir))).toBe(0);
+  });
+
+  it("a report at an output's path: a previous run's output is skipped, another tool's report is refused, never overwritten", async () => {
+    const dir = await workdir();
+    const dockle = await readFile(path.join(dir, 'dockle.sarif'), 'utf8');
+    // run twice in one folder with a glob that matches the first run's output: the same counts
+    const twice = [io(dir), io(dir)];
+    for (const cli of twice) {
+      expect(await main(['scan', '--sarif-files', '*.sarif', '--sarif', 'security-scan.sarif', '--fail-on', 'none'], cli)).toBe(0);
+    }
+    const [first, second] = twice.map((cli) => cli.printed.join('\n').match(/Total \(deduplicated\)[\s\d]+/)![0]);
+    expect(second).toBe(first);
+    // the output named as the report it would replace: refused before anything is written
+    const cli = io(dir);
+    expect(await main(['scan', '--sarif-files', 'dockle.sarif', '--sarif', 'dockle.sarif'], cli)).toBe(2);
+    expect(cli.log.lines.find((l) => l.level === 'error')?.message).toMatch(
+      /^--sarif-files names '.*dockle\.sarif', which is where --output-sarif writes the SARIF file: the report would be overwritten\./,
+    );
+    expect(await readFile(path.join(dir, 'dockle.sarif'), 'utf8')).toBe(dockle);
+  });
+
+  it('an output path that is a named pipe is refused at once (opened, it would wait for a reader for ever)', async () => {
+    const dir = await workdir();
+    execFileSync('mkfifo', [path.join(dir, 'out.sarif')]);
+    const cli = io(dir);
+    expect(await main(['scan', '--trivy', 't.json', '--sarif', 'out.sarif'], cli)).toBe(2);
+    expect(cli.log.lines.find((l) => l.level === 'error')?.message).toBe(
+      "--output-sarif 'out.sarif' is a named pipe: refused (the action writes only regular files).",
+    );
   });
 
   it.each([

@@ -46,6 +46,8 @@ export {
   writeRoots,
   jobRoots,
   writeFileInside,
+  WRITE_FLAGS,
+  typeOf,
   readTextFile,
   readRepositoryText,
   refusalText,

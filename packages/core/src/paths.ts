@@ -85,8 +85,9 @@ export function existingPath(value: string, rule: PathRule & { kind: 'file' | 'd
 }
 
 /**
- * A path the action will write: inside the roots once its folders' links are followed, and not
- * itself a symbolic link or a directory. Returns the absolute path.
+ * A path the action will write: inside the roots once its folders' links are followed, and
+ * absent or a regular file: not a symbolic link, a directory, or a named pipe or device (opening
+ * a pipe to write waits for a reader, for ever). Returns the absolute path.
  */
 export function writablePath(value: string, rule: PathRule): string {
   const absolute = resolveInside(value, rule);
@@ -102,6 +103,11 @@ export function writablePath(value: string, rule: PathRule): string {
       `${rule.label} ${quoteValue(value)} is a symbolic link: refused (the action writes only regular files).`,
     );
   if (stats.isDirectory()) throw new InputError(rule.input, `${rule.label} ${quoteValue(value)} is a directory; it must name a file.`);
+  if (!stats.isFile())
+    throw new InputError(
+      rule.input,
+      `${rule.label} ${quoteValue(value)} is ${typeOf(stats)}: refused (the action writes only regular files).`,
+    );
   return absolute;
 }
 
@@ -132,16 +138,23 @@ export async function writeFileInside(file: string, data: string | Uint8Array, r
   resolveInside(absolute, rule);
   let handle;
   try {
-    handle = await open(absolute, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+    handle = await open(absolute, WRITE_FLAGS, 0o644);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOOP')
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP' || code === 'ENXIO')
       throw new InputError(
         rule.input,
-        `${rule.label} ${quoteValue(file)} is a symbolic link: refused (the action writes only regular files).`,
+        `${rule.label} ${quoteValue(file)} is ${code === 'ELOOP' ? 'a symbolic link' : 'a named pipe'}: refused (the action writes only regular files).`,
       );
     throw error;
   }
   try {
+    const stats = await handle.stat();
+    if (!stats.isFile())
+      throw new InputError(
+        rule.input,
+        `${rule.label} ${quoteValue(file)} is ${typeOf(stats)}: refused (the action writes only regular files).`,
+      );
     await handle.writeFile(data);
   } finally {
     await handle.close();
@@ -167,7 +180,15 @@ export function refusalText(refusal: FileRefusal, readWhole: string): string {
   }
 }
 
-function typeOf(stats: Stats): string {
+/**
+ * How an output file is opened: created or emptied, never through a symbolic link at its name
+ * (O_NOFOLLOW: ELOOP), and without waiting for a reader if a named pipe was put there since the
+ * check (O_NONBLOCK: ENXIO). Regular files ignore O_NONBLOCK.
+ */
+export const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW | (constants.O_NONBLOCK ?? 0);
+
+/** What a file that is not a regular file is, for a message: `a named pipe`, `a directory`… */
+export function typeOf(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory';
   if (stats.isFIFO()) return 'a named pipe';
   if (stats.isCharacterDevice()) return 'a character device';

@@ -214,6 +214,20 @@ export type Threshold = (typeof THRESHOLDS)[number];
 export const OUTPUT_MARKER = 'pipeline-toolkit/security-scan';
 
 /**
+ * How the SARIF file begins, with its marker: a later run never reads this file back as input,
+ * whatever it is named (load.ts), and knows it at an output's path by these bytes (isOwnOutputHead).
+ */
+export const SARIF_HEAD = `{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","properties":{${JSON.stringify(OUTPUT_MARKER)}:{"written-by":"pipeline-toolkit security-scan"}},"runs":[`;
+
+/** How the findings file begins: empty, or its first finding (see findingsPieces and Finding's first property). */
+const FINDINGS_HEAD = /^\[\n(?:\n\]|\{"tools":\[)/;
+
+/** Whether a file that begins with `head` (its first 256 bytes or more) is a SARIF or findings file this package wrote. */
+export function isOwnOutputHead(head: string): boolean {
+  return head.startsWith(SARIF_HEAD) || FINDINGS_HEAD.test(head);
+}
+
+/**
  * A tool id for any SARIF driver: `CodeQL command-line toolchain` → `codeql-command-line-toolchain`.
  * The id folds the name's case: the Aggregator makes it again from the redacted name (redaction
  * comes before folding, see Aggregator.tools).

@@ -3,7 +3,7 @@ import {
   bucketOf,
   bucketSeverity,
   maxSeverity,
-  OUTPUT_MARKER,
+  SARIF_HEAD,
   severityRank,
   type Finding,
   type Location,
@@ -335,8 +335,7 @@ function* sarifSegments(plan: OutputPlan): Generator<SarifPiece> {
 
 /** The SARIF file as text and segments, in order (every rule has its source by now). */
 export function* sarifPieces(plan: OutputPlan): Generator<SarifPiece> {
-  // the marker: a later run never reads this file back as input, whatever it is named (load.ts)
-  yield `{"$schema":"https://json.schemastore.org/sarif-2.1.0.json","version":"2.1.0","properties":{${JSON.stringify(OUTPUT_MARKER)}:{"written-by":"pipeline-toolkit security-scan"}},"runs":[`;
+  yield SARIF_HEAD;
   for (const [index, run] of plan.runs.entries()) {
     const automation = JSON.stringify({ id: `${plan.categoryPrefix}/${sanitizeId(run.tool.id) || 'tool'}/` });
     const rules = run.rules.map((r) => ruleJson(r.id, r.source!, r.severity)).join(',');

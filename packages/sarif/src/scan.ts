@@ -1,10 +1,22 @@
-import { mkdtemp } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdtemp, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { errorMessage, exec as defaultExec, existingPath, InputError, jobRoots, type Exec, type Logger } from '@pipeline-toolkit/core';
+import {
+  errorMessage,
+  exec as defaultExec,
+  existingPath,
+  InputError,
+  jobRoots,
+  quoteValue,
+  writablePath,
+  type Exec,
+  type Logger,
+} from '@pipeline-toolkit/core';
 import { expandReports } from './files.ts';
 import type { AggregateJob, AggregateOutcome } from './job.ts';
 import type { ReportKind } from './load.ts';
+import { isOwnOutputHead, SARIF_HEAD } from './model.ts';
 import type { ScanOptions } from './options.ts';
 import type { RepositoryLinks } from './report.ts';
 import { runnableScanners } from './scanners/index.ts';
@@ -153,6 +165,31 @@ export async function mergeBase(base: string, cwd: string, exec: Exec, label: (n
 }
 
 /**
+ * The SARIF and findings files' paths, by what each is. Each is checked as every write is: inside
+ * the job's roots when the CLI runs in a job (the action checks them itself first), and absent or
+ * a regular file: a named pipe there would hold the writer for ever.
+ */
+function outputFiles(options: ScanOptions, deps: ScanDeps, label: (name: string) => string): Map<string, string> {
+  const rule = { input: 'output-sarif', label: label('output-sarif'), roots: jobRoots(deps.env, deps.cwd, 'write'), cwd: deps.cwd };
+  return new Map([
+    [writablePath(options.outputSarif, rule), 'SARIF file'],
+    [writablePath(options.findingsFile, rule), 'findings file'],
+  ]);
+}
+
+/** Whether `file` begins as a SARIF or findings file this package wrote (model.ts). Read without waiting on a pipe. */
+async function isOwnOutputFile(file: string): Promise<boolean> {
+  const handle = await open(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    if (!(await handle.stat()).isFile()) return false;
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(SARIF_HEAD.length), 0, SARIF_HEAD.length, 0);
+    return isOwnOutputHead(buffer.toString('utf8', 0, bytesRead));
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
  * The whole scan: expand the report inputs, run the available scanners for the reports not given,
  * then aggregate in a worker thread (see parallel/worker.ts): read, deduplicate, gate, write the SARIF and
  * findings files. Uploading is a separate step (uploadSarif).
@@ -163,11 +200,18 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   const policy = await readPolicy(options, deps);
   const { baseline, note } = await baselineOf(options, deps, label);
   const sources: { input: string; label: string; kind: ReportKind; file: string }[] = [];
-  // this action's own outputs are never inputs (a rerun in the same folder); renamed ones carry a marker (load.ts)
-  const outputs = new Set([path.resolve(deps.cwd, options.outputSarif), path.resolve(deps.cwd, options.findingsFile)]);
+  const outputs = outputFiles(options, deps, label);
   for (const report of options.reports) {
     for (const file of await expandReports(report.patterns, deps.cwd, report.input, label)) {
-      if (outputs.has(file)) continue;
+      const output = outputs.get(file);
+      if (output) {
+        // a previous run's output is never an input (a rerun in the same folder; renamed ones carry a marker, load.ts)
+        if (await isOwnOutputFile(file)) continue;
+        throw new InputError(
+          report.input,
+          `${label(report.input)} names ${quoteValue(file)}, which is where ${label('output-sarif')} writes the ${output}: the report would be overwritten. Write the output elsewhere.`,
+        );
+      }
       sources.push({ input: report.input, label: label(report.input), kind: report.kind, file });
     }
   }

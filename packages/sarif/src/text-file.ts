@@ -1,5 +1,6 @@
-import { closeSync, constants, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { typeOf, WRITE_FLAGS } from '@pipeline-toolkit/core';
 
 /** UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units). */
 const MAX_UTF8_PER_UNIT = 3;
@@ -19,8 +20,20 @@ export class TextFile {
 
   constructor(file: string) {
     mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    // O_NOFOLLOW: a symbolic link planted at the file's name is refused (ELOOP), never written through.
-    this.#fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o644);
+    // a symbolic link planted at the file's name is refused (ELOOP), never written through; a named
+    // pipe is refused at once (ENXIO, or by its type when it has a reader), never waited on
+    try {
+      this.#fd = openSync(file, WRITE_FLAGS, 0o644);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENXIO')
+        throw new Error(`${file} is a named pipe; only a regular file is written.`, { cause: error });
+      throw error;
+    }
+    const stats = fstatSync(this.#fd);
+    if (!stats.isFile()) {
+      closeSync(this.#fd);
+      throw new Error(`${file} is ${typeOf(stats)}; only a regular file is written.`);
+    }
   }
 
   write(text: string): void {

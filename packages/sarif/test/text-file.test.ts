@@ -1,10 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TextFile } from '../src/text-file.ts';
 
 describe('TextFile', () => {
+  it('refuses a named pipe at its name at once, with or without a reader (opened to write, it would wait for one)', async () => {
+    const pipe = path.join(await mkdtemp(path.join(tmpdir(), 'text-file-')), 'out.sarif');
+    execFileSync('mkfifo', [pipe]);
+    expect(() => new TextFile(pipe)).toThrow(`${pipe} is a named pipe; only a regular file is written.`);
+    expect(() => new TextFile('/dev/null')).toThrow('/dev/null is a character device; only a regular file is written.');
+  });
+
   it('writes many small pieces, multi-byte characters across buffer boundaries and pieces larger than its buffer, in order', async () => {
     const file = path.join(await mkdtemp(path.join(tmpdir(), 'text-file-')), 'nested', 'out.txt');
     const pieces: string[] = [];
