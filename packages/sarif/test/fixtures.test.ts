@@ -187,6 +187,28 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'grype/grype-sarif-directory-golden.sarif': { kind: 'any', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
   // Grype SARIF through Grype's own input
   'grype/grype-0.34.7-cxf.sarif': { kind: 'grype', tools: ['grype'], counts: { CRITICAL: 1, HIGH: 11, MEDIUM: 4, LOW: 6 } },
+  // PMD before 7.13: no level, the rule's priority 1 (Boo) and 5 (Foo)
+  'other/pmd-7.12.0-renderer-expected-multiple.sarif.json': { kind: 'sarif', tools: ['pmd'], counts: { HIGH: 1, LOW: 1 } },
+  // PMD 6.31: 2 + 4 violations grouped into two results' locations, priority 3
+  'other/pmd-6.31-docs-example-grouped-locations.sarif.json': { kind: 'sarif', tools: ['pmd'], counts: { MEDIUM: 6 } },
+  // the Veracode converter: each result's rank is its own flaw's score (7, 4, 4, 0, 0)
+  'other/veracode-converter-test-results.sarif': {
+    kind: 'sarif',
+    tools: ['veracode-static-analysis-pipeline-scan'],
+    counts: { HIGH: 1, MEDIUM: 2, INFO: 2 },
+  },
+  // ranks 4, 9, 4, 4, 0, 0 under rules scored by their first flaw (CWE-89: 4.0)
+  'other/veracode-converter-cwe-scored-by-first-flaw.sarif': {
+    kind: 'sarif',
+    tools: ['veracode-static-analysis-pipeline-scan'],
+    counts: { CRITICAL: 1, MEDIUM: 3, INFO: 2 },
+  },
+  // the earlier converter: no rule score, ranks on Veracode's 0–5 scale; 1 error, 10 warning, 2 note
+  'other/veracode-converter-2021-rank-scale.sarif.json': {
+    kind: 'sarif',
+    tools: ['veracode-static-analysis-pipeline-scan'],
+    counts: { HIGH: 1, MEDIUM: 10, LOW: 2 },
+  },
 };
 
 describe('every scanner fixture', () => {

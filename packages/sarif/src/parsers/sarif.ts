@@ -18,7 +18,7 @@ import { addLeak } from '../scanners/gitleaks.ts';
 import { scannerOfDriver } from '../scanners/index.ts';
 import { NOSEMGREP, semgrepKey, semgrepStable } from '../scanners/semgrep.ts';
 import { licenceTexts, trivyKeys } from '../scanners/trivy.ts';
-import { toolLabels, type LabelSource } from './tool-labels.ts';
+import { PMD_DRIVER, toolLabels, type LabelSource } from './tool-labels.ts';
 
 interface Run {
   ctx: ParseContext;
@@ -514,6 +514,18 @@ function taxonomyCwes(rule: JsonObject | undefined): string[] {
   return ids;
 }
 
+/**
+ * A result as the findings it stands for. PMD 6.31 to 6.42 put every violation of a rule in one
+ * file into one result's `locations` (PMD issue #3768, fixed in 6.43): each is a finding of its
+ * own. Other tools' further locations are where one problem shows, and the first is its place.
+ */
+function eachPlace(run: Run, item: unknown): unknown[] {
+  const result = obj(item);
+  const locations = arr(result?.['locations']);
+  if (!result || locations.length < 2 || !PMD_DRIVER.test(run.name)) return [item];
+  return locations.map((location) => ({ ...result, locations: [location] }));
+}
+
 function readResult(run: Run, item: unknown, index: number): void {
   const result = obj(item);
   if (!result) throw new ReportError(run.ctx.file, `run result ${index} is not an object; expected SARIF 2.1.0`);
@@ -679,6 +691,8 @@ export function parseSarif(doc: unknown, ctx: ParseContext): void {
         if (message && level !== 'note' && level !== 'none') ctx.sink.problem(`${name} ${level}: ${firstLine(message, 300)}`);
       }
     }
-    arr(run['results']).forEach((result, index) => readResult(state, result, index));
+    arr(run['results']).forEach((result, index) => {
+      for (const one of eachPlace(state, result)) readResult(state, one, index);
+    });
   });
 }

@@ -1,6 +1,6 @@
 import { own } from '@pipeline-toolkit/core';
 import { obj, str, type JsonObject } from '../json.ts';
-import { severityFromSecurityLabel, type Severity } from '../model.ts';
+import { severityFromScore, severityFromSecurityLabel, type Severity } from '../model.ts';
 
 /**
  * Other tools' own severity labels in their SARIF, which their `level` only approximates
@@ -28,6 +28,28 @@ const DEVSKIM: Record<string, Severity> = {
   manualreview: 'LOW',
   '16': 'LOW',
 };
+
+/**
+ * PMD's rule priority (`properties.priority`, 1 = High … 5 = Low). PMD 6.31 to 7.12 wrote no
+ * `level` at all (every result read as `warning`); from 7.13 it writes 1 and 2 as `error`, 3 as
+ * `warning`, 4 and 5 as `note`, which this reads alike.
+ */
+const PMD_PRIORITY: Record<string, Severity> = { '1': 'HIGH', '2': 'HIGH', '3': 'MEDIUM', '4': 'LOW', '5': 'LOW' };
+export const PMD_DRIVER = /^pmd$/i;
+
+function pmdPriority(value: unknown): Severity | undefined {
+  return typeof value === 'string' || typeof value === 'number' ? own(PMD_PRIORITY, String(value).trim()) : undefined;
+}
+
+/**
+ * The Veracode pipeline-scan converter (veracode-pipeline-scan-results-to-sarif, since its
+ * 2023 severities) makes one rule per CWE, scored (`security-severity`) by the first flaw of that
+ * CWE, and gives each result its own flaw's score as `rank` (Very High 9.0, High 7.0, Medium 4.0,
+ * Low 0.1): a Very High flaw after a Medium one of its CWE would read as MEDIUM by its rule. Its
+ * earlier releases scored no rule and ranked by Veracode's 0–5 scale, so `rank` is read only
+ * where the rule has a score.
+ */
+const VERACODE_DRIVER = /^Veracode Static Analysis/i;
 
 function devskimSeverity(value: unknown): Severity | undefined {
   return typeof value === 'string' || typeof value === 'number' ? own(DEVSKIM, String(value).trim().toLowerCase()) : undefined;
@@ -61,6 +83,10 @@ export function toolLabels(
     ['rule DevSkimSeverity', ruleProps?.['DevSkimSeverity'], devskimSeverity],
     ['result qodanaSeverity', props?.['qodanaSeverity'], severityFromSecurityLabel],
   ];
+  if (PMD_DRIVER.test(driver)) before.push(['rule priority', ruleProps?.['priority'], pmdPriority]);
+  if (VERACODE_DRIVER.test(driver) && ruleProps?.['security-severity'] !== undefined) {
+    before.push(['result rank', result['rank'], severityFromScore]);
+  }
   if (!PREFIXING_DRIVERS.test(driver)) return { before, after: [] };
   const description = str(obj(rule?.['shortDescription'])?.['text']);
   before.push(['rule shortDescription', PREFIXED.exec(description?.slice(0, 32) ?? '')?.[1], severityFromSecurityLabel]);
