@@ -187,6 +187,14 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'grype/grype-sarif-directory-golden.sarif': { kind: 'any', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
   // Grype SARIF through Grype's own input
   'grype/grype-0.34.7-cxf.sarif': { kind: 'grype', tools: ['grype'], counts: { CRITICAL: 1, HIGH: 11, MEDIUM: 4, LOW: 6 } },
+  // Trivy 0.60's custom checks without metadata: ID N/A, told apart by their Namespace
+  'trivy/trivy-0.60.0-golden-dockerfile-custom-policies.json': { kind: 'trivy', tools: ['trivy'], counts: { INFO: 2 } },
+  // Grype 0.96: 35 matches; CVE-2024-26308 has no severity, its related GHSA-4265-ccf5-phj5 is High
+  'grype/grype-0.96.0-defectdojo-issue-9618.json': {
+    kind: 'grype',
+    tools: ['grype'],
+    counts: { CRITICAL: 1, HIGH: 19, MEDIUM: 13, LOW: 2 },
+  },
   // PMD before 7.13: no level, the rule's priority 1 (Boo) and 5 (Foo)
   'other/pmd-7.12.0-renderer-expected-multiple.sarif.json': { kind: 'sarif', tools: ['pmd'], counts: { HIGH: 1, LOW: 1 } },
   // PMD 6.31: 2 + 4 violations grouped into two results' locations, priority 3

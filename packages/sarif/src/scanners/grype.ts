@@ -21,13 +21,8 @@ export function isGrypeJson(doc: JsonObject): boolean {
   );
 }
 
-/**
- * Grype's label (Critical, High, Medium, Low, Negligible, Unknown); else the highest CVSS base
- * score (`cvss[].metrics`, before 0.13 `cvssV3` and `cvssV2`); else MEDIUM.
- */
-function grypeSeverity(v: JsonObject, ctx: ParseContext): Severity {
-  const label = severityFromSecurityLabel(v['severity']);
-  if (label) return label;
+/** The highest CVSS base score of a vulnerability record (`cvss[].metrics`, before 0.13 `cvssV3` and `cvssV2`), as a severity. */
+function cvssSeverity(v: JsonObject): Severity | undefined {
   let best: Severity | undefined;
   const scores = [
     ...arr(v['cvss']).map((c) => obj(obj(c)?.['metrics'])?.['baseScore']),
@@ -38,8 +33,36 @@ function grypeSeverity(v: JsonObject, ctx: ParseContext): Severity {
     const s = severityFromScore(score);
     if (s) best = best ? maxSeverity(best, s) : s;
   }
-  if (v['severity'] !== undefined) unrecognisedSeverity(ctx, 'Grype', 'severity', v['severity'], best ? 'CVSS' : 'the default (MEDIUM)');
-  return best ?? 'MEDIUM';
+  return best;
+}
+
+/**
+ * Grype's label (Critical, High, Medium, Low, Negligible, Unknown); else the highest CVSS base
+ * score; else the most severe of its related advisories (`relatedVulnerabilities`, by label or
+ * CVSS: an NVD record matched by CPE may have neither while its GitHub advisory is High); else
+ * MEDIUM. A severity not Grype's own is said in the summary.
+ */
+function grypeSeverity(v: JsonObject, match: JsonObject, ctx: ParseContext): Severity {
+  const label = severityFromSecurityLabel(v['severity']);
+  if (label) return label;
+  const own = cvssSeverity(v);
+  if (v['severity'] !== undefined) unrecognisedSeverity(ctx, 'Grype', 'severity', v['severity'], own ? 'CVSS' : 'its related advisories');
+  if (own) return own;
+  let related: { id: string; severity: Severity } | undefined;
+  for (const item of arr(match['relatedVulnerabilities'])) {
+    const r = obj(item);
+    const severity = r && (severityFromSecurityLabel(r['severity']) ?? cvssSeverity(r));
+    if (severity && (!related || maxSeverity(related.severity, severity) !== related.severity)) {
+      related = { id: str(r['id']) ?? 'a related advisory', severity };
+    }
+  }
+  const id = str(v['id']) ?? 'a vulnerability';
+  ctx.sink.problem(
+    related
+      ? `Grype gave ${id} no severity and no CVSS score: read as ${related.severity}, the severity of its related advisory ${related.id}.`
+      : `Grype gave ${id} no severity, no CVSS score and no related advisory with one: read as MEDIUM.`,
+  );
+  return related?.severity ?? 'MEDIUM';
 }
 
 /** What Grype scanned: an image (its user input; before 0.5 its first tag), a directory or a file. */
@@ -104,7 +127,7 @@ function readMatch(item: unknown, index: number, subject: string, image: boolean
     rule: id,
     title: firstLine(description ? `${id}: ${description}` : `${id} in ${str(artifact['name']) ?? pkg}`),
     message: `${id} in ${pkg}${fixed.length ? ` (fixed in ${fixed.join(', ')})` : ' (no fix yet)'}${description ? `: ${firstLine(description, 300)}` : ''}`,
-    severity: grypeSeverity(v, ctx),
+    severity: grypeSeverity(v, match, ctx),
     category: 'vulnerability',
     // image layers are not repository files: those findings name the image instead
     ...(path && !image && isRepositoryPath(path) ? { location: { path } } : { target: where ? `${subject}: ${where}` : subject }),

@@ -232,13 +232,19 @@ function callerOf(cause: JsonObject | undefined, scope: Scope): Location | undef
   return undefined;
 }
 
+/**
+ * Trivy 0.19 to 0.60 gave a custom Rego check without metadata the ID and Title `N/A`: its
+ * Namespace (`user.foo`) tells two such checks apart (read as `N/A`, they were one finding).
+ */
+const stated = (value: string | undefined): string | undefined => (value === 'N/A' ? undefined : value);
+
 function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): RawFinding | undefined {
-  const id = str(m['ID']) ?? str(m['AVDID']);
+  const id = stated(str(m['ID'])) ?? str(m['AVDID']) ?? str(m['Namespace']) ?? str(m['ID']);
   const status = str(m['Status']);
   if (!id || status === 'PASS') return undefined;
   const cause = obj(m['CauseMetadata']);
   const startLine = int(cause?.['StartLine']);
-  const title = str(m['Title']) ?? id;
+  const title = stated(str(m['Title'])) ?? stated(str(m['Message'])) ?? id;
   const resolution = str(m['Resolution']);
   // a downloaded module's finding is placed where the repository calls the module, an archive's on
   // the archive: the message says where it is
