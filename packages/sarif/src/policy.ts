@@ -215,7 +215,23 @@ const trivyYamlEntry = (z: Zod) =>
 
 /** Whether a repository path (forward slashes) matches a glob. */
 export type Glob = (file: string) => boolean;
-export type GlobCompiler = (pattern: string) => Glob;
+
+/**
+ * The syntax a glob is written in. `minimatch` (skip-paths, suppression paths): brace sets
+ * (`{a,b}`, `{1..3}`) and extglobs (`@(a|b)`, `+(a)`, `!(a)`). `doublestar` (Trivy's `paths`, Go's
+ * doublestar v4): brace sets, no extglobs. `gitignore` (`.semgrepignore`, as Git's wildmatch and
+ * Semgrep read it): neither; `{}()|@+!` are characters like any other. All three have `*`, `?`,
+ * `[...]` (`[!...]`, `[^...]`), `**` and `\` escapes.
+ */
+export type GlobSyntax = 'minimatch' | 'doublestar' | 'gitignore';
+export type GlobCompiler = (pattern: string, syntax?: GlobSyntax) => Glob;
+
+/** minimatch's options for each syntax, beside those of every glob. */
+const MINIMATCH_OPTIONS: Record<GlobSyntax, { nobrace?: boolean; noext?: boolean }> = {
+  minimatch: {},
+  doublestar: { noext: true },
+  gitignore: { nobrace: true, noext: true },
+};
 
 /**
  * The glob semantics of every path glob the policy reads (skip-paths, suppressions, the tools'
@@ -223,16 +239,24 @@ export type GlobCompiler = (pattern: string) => Glob;
  * matching names that start with a dot, as the scanners' own globs do (Trivy's doublestar,
  * Semgrep's and Git's gitignore rules) and as report globs do (tinyglobby with `dot`). Node's
  * glob leaves them out: `vendor/**` did not cover `vendor/.bin/x.js`. A leading `!` or `#` is
- * taken literally (negation is the caller's). Each pattern is compiled once.
+ * taken literally (negation is the caller's). Brace sets and extglobs as the syntax has them
+ * (GlobSyntax). Each pattern is compiled once.
  */
 export async function globCompiler(): Promise<GlobCompiler> {
   const { Minimatch } = await import('minimatch');
   const compiled = new Map<string, Glob>();
-  return (pattern) => {
-    let glob = compiled.get(pattern);
+  return (pattern, syntax = 'minimatch') => {
+    const key = `${syntax}\0${pattern}`;
+    let glob = compiled.get(key);
     if (!glob) {
-      const matcher = new Minimatch(pattern, { dot: true, nonegate: true, nocomment: true, platform: 'linux' });
-      compiled.set(pattern, (glob = (file) => matcher.match(file)));
+      const matcher = new Minimatch(pattern, {
+        dot: true,
+        nonegate: true,
+        nocomment: true,
+        platform: 'linux',
+        ...MINIMATCH_OPTIONS[syntax],
+      });
+      compiled.set(key, (glob = (file) => matcher.match(file)));
     }
     return glob;
   };
@@ -388,20 +412,36 @@ export async function readSemgrepIgnore(root: string): Promise<string[]> {
     }
     patterns.push(raw);
   }
-  return patterns.map((p) => p.trimEnd()).filter((p) => p && !p.startsWith('#'));
+  return patterns.map(trimTrailingSpaces).filter((p) => p && !p.startsWith('#'));
+}
+
+/** A gitignore line without its trailing spaces, as Git reads it (trim_trailing_spaces): a space escaped by `\` stays. */
+export function trimTrailingSpaces(line: string): string {
+  let lastSpace = -1;
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === ' ') {
+      if (lastSpace < 0) lastSpace = i;
+    } else {
+      if (line[i] === '\\') i++;
+      lastSpace = -1;
+    }
+  }
+  return lastSpace < 0 ? line : line.slice(0, lastSpace);
 }
 
 /**
  * gitignore semantics (.semgrepignore), as Git and Semgrep apply them: the folders of a path are
  * decided from the top, then the file; for each, the last pattern that matches decides (`!`
- * re-includes; a pattern ending in `/` matches folders only). A file in an ignored folder stays
+ * re-includes; a pattern ending in `/` matches folders only). The patterns are in gitignore's
+ * syntax (Git's wildmatch): no brace sets and no extglobs, so `{app,zzz}.py` and `@(app|zzz).py`
+ * name files called that, never app.py; `\` escapes the next character (`\*`, `\!`, `\#`). A file in an ignored folder stays
  * ignored whatever a later `!` says: Git and Semgrep never look inside that folder. Returns the
  * pattern that ignores the path, or undefined.
  */
 export function gitignore(compile: GlobCompiler, patterns: readonly string[]): (file: string) => string | undefined {
   const rules: { original: string; negated: boolean; dirOnly: boolean; glob: Glob }[] = [];
   for (const original of patterns) {
-    let p = original.replace(/^\\/, '');
+    let p = original;
     const negated = original.startsWith('!');
     if (negated) p = p.slice(1);
     const dirOnly = p.endsWith('/');
@@ -409,7 +449,7 @@ export function gitignore(compile: GlobCompiler, patterns: readonly string[]): (
     const anchored = p.startsWith('/') || p.includes('/');
     p = p.replace(/^\//, '');
     if (!p) continue;
-    rules.push({ original, negated, dirOnly, glob: compile(anchored ? p : `**/${p}`) });
+    rules.push({ original, negated, dirOnly, glob: compile(anchored ? p : `**/${p}`, 'gitignore') });
   }
   return (file) => {
     const parts = file.split('/');
@@ -481,8 +521,9 @@ class TrivyIgnores {
   /** Ids compared without case: licence parts (SPDX ids are case-insensitive). */
   readonly #byFoldedId = new Map<string, TrivyIgnoreEntry[]>();
   readonly #parsePurl: ((text: string) => Purl) | undefined;
-  /** Each entry's `paths` as matchers, made once. */
+  /** Each entry's `paths` as matchers, made when a finding of its id first needs them (a scan without Trivy's reports compiles none). */
   readonly #paths = new Map<TrivyIgnoreEntry, Glob[]>();
+  readonly #glob: GlobCompiler | undefined;
 
   constructor(entries: readonly TrivyIgnoreEntry[], matchers: PolicyMatchers = {}) {
     for (const entry of entries) {
@@ -497,7 +538,7 @@ class TrivyIgnores {
     }
     if (!matchers.parsePurl && entries.some((e) => e.purls)) throw new Error('TrivyIgnores: entries bound to purls need a purl parser');
     if (!matchers.glob && entries.some((e) => e.paths)) throw new Error('TrivyIgnores: entries bound to paths need a glob matcher');
-    for (const entry of entries) if (entry.paths) this.#paths.set(entry, entry.paths.map(matchers.glob!));
+    this.#glob = matchers.glob;
     this.#parsePurl = matchers.parsePurl;
   }
 
@@ -547,8 +588,11 @@ class TrivyIgnores {
 
   /** Whether a path matches one of an entry's `paths` globs; an entry without paths covers every path (Trivy's matchPath). */
   #pathMatches(entry: TrivyIgnoreEntry, file: string): boolean {
-    const globs = this.#paths.get(entry);
-    return !globs || globs.some((matches) => matches(file));
+    if (!entry.paths) return true;
+    let globs = this.#paths.get(entry);
+    // Trivy's paths are doublestar globs: brace sets, no extglobs
+    if (!globs) this.#paths.set(entry, (globs = entry.paths.map((p) => this.#glob!(p, 'doublestar'))));
+    return globs.some((matches) => matches(file));
   }
 
   /**
@@ -582,7 +626,9 @@ export class PolicySink implements ReportSink {
   readonly #byFingerprint = new Map<string, Suppression>();
   readonly #byPath: { suppression: Suppression; glob: Glob }[] = [];
   readonly #skipPaths: { glob: string; matches: Glob }[];
-  readonly #semgrepIgnore: ((file: string) => string | undefined) | undefined;
+  /** .semgrepignore's rules, compiled when the first Semgrep finding comes (a scan without Semgrep's reports compiles none). */
+  #semgrepIgnore: ((file: string) => string | undefined) | undefined;
+  readonly #glob: GlobCompiler | undefined;
   /** The .trivyignore entries, looked up by id: thousands of ignored ids against a hundred thousand findings. */
   readonly #trivyIgnores: TrivyIgnores;
   /**
@@ -607,7 +653,7 @@ export class PolicySink implements ReportSink {
       else this.#byPath.push({ suppression: s, glob: pathGlob(compile(), s.value) });
     }
     this.#skipPaths = policy.skipPaths.map((glob) => ({ glob, matches: pathGlob(compile(), glob) }));
-    this.#semgrepIgnore = policy.semgrepIgnore.length ? gitignore(compile(), policy.semgrepIgnore) : undefined;
+    this.#glob = policy.semgrepIgnore.length ? compile() : undefined;
     this.#trivyIgnores = new TrivyIgnores(policy.trivyIgnore, matchers);
   }
 
@@ -651,8 +697,8 @@ export class PolicySink implements ReportSink {
       const ignored = this.#trivyIgnores.justification(raw);
       if (ignored) return ignored;
     }
-    const semgrepIgnore = this.#semgrepIgnore;
-    if (raw.tool === 'semgrep' && file && semgrepIgnore) {
+    if (raw.tool === 'semgrep' && file && policy.semgrepIgnore.length) {
+      const semgrepIgnore = (this.#semgrepIgnore ??= gitignore(this.#glob!, policy.semgrepIgnore));
       const pattern = byFile(this.#semgrepIgnoredBy, file, () => semgrepIgnore(file));
       if (pattern) return `.semgrepignore: ${pattern}`;
     }

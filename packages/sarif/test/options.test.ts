@@ -14,6 +14,7 @@ import {
   pathGlob,
   PolicySink,
   policyMatchers,
+  readSemgrepIgnore,
   type Suppression,
   type TrivyIgnoreEntry,
 } from '../src/policy.ts';
@@ -274,6 +275,47 @@ describe("the tools' ignore files, when reading their reports", () => {
       ...['vendor/a.py', 'vendor/keep.py', 'vendor/.bin/x.js', '.hidden.min.js', '.github/x.min.js', 'src/.cache/fixtures/a.py'],
       ...['build/x.py', 'guide/.drafts/a.md', 'guide/a.md', 'src/tmp1/a.py', 'lib/other.py', 'lib/sub/keep.py'],
     ]);
+  });
+
+  it('.semgrepignore has no brace sets and no extglobs, as Git and Semgrep: `{app,zzz}.py` does not ignore app.py', async () => {
+    // read from the file as the scan reads it (escapes, trailing spaces), then decided; the oracle is Git on the same file
+    const lines = [
+      ...['{app,zzz}.py', '@(app|zzz).py', '+(lib).py', '*(q).js', '?(r).md', 'src/{a,b}/', 'n[!0-9].c', 'x[ab].c', '!(keep).txt'],
+      ...['\\*.secret', '\\#hash', '\\!bang', 'one\\ ', 'two  ', 'pages/{1..3}.md'],
+    ];
+    const files = [
+      ...['app.py', 'zzz.py', '{app,zzz}.py', '@(app|zzz).py', 'lib.py', '+(lib).py', 'q.js', '*(q).js', 'r.md', '?(r).md'],
+      ...['src/a/x.py', 'src/{a,b}/x.py', 'n1.c', 'nz.c', 'xa.c', 'xc.c', 'keep.txt', '(keep).txt', 'a.secret', '*.secret'],
+      ...['hash', '#hash', 'bang', '!bang', 'one', 'one ', 'two', 'two  ', 'pages/1.md', 'pages/{1..3}.md'],
+    ];
+    const repo = await workspace();
+    execFileSync('git', ['init', '-q', repo]);
+    await writeFile(path.join(repo, '.gitignore'), `${lines.join('\n')}\n`);
+    await writeFile(path.join(repo, '.semgrepignore'), `${lines.join('\n')}\n`);
+    const git = (file: string) => spawnSync('git', ['check-ignore', '--no-index', '-q', file], { cwd: repo }).status === 0;
+    const ignored = gitignore(await globCompiler(), await readSemgrepIgnore(repo));
+    expect(files.map((f) => [f, ignored(f) !== undefined])).toEqual(files.map((f) => [f, git(f)]));
+    // what Git decides, read from the patterns: each names a file of that very name
+    expect(files.filter(git)).toEqual([
+      ...['{app,zzz}.py', '@(app|zzz).py', '+(lib).py', '*(q).js', '?(r).md', 'src/{a,b}/x.py', 'nz.c', 'xa.c'],
+      ...['*.secret', '#hash', '!bang', 'one ', 'two', 'pages/{1..3}.md'],
+    ]);
+  });
+
+  it('.semgrepignore with brace sets and extglobs suppresses nothing Semgrep reports in the files they would name', async () => {
+    const report = await readJson<SemgrepReport>(SEMGREP);
+    const file = report.results[0]!.path;
+    const [dir, base] = [path.posix.dirname(file), path.posix.basename(file)];
+    const [stem, ext] = [base.slice(0, base.lastIndexOf('.')), base.slice(base.lastIndexOf('.'))];
+    const ws = await workspace();
+    await writeFile(
+      path.join(ws, '.semgrepignore'),
+      [`{${stem},zzz}${ext}`, `@(${stem}|zzz)${ext}`, `+(${stem})${ext}`, `${dir}/{${stem},zzz}${ext}`].join('\n'),
+    );
+    const result = await scan(ws, { 'semgrep-report': SEMGREP, 'fail-on': 'none' });
+    const findings = await readJson<FindingOut[]>(result.findingsFile);
+    expect(findings.filter((f) => f.location?.path === file).length).toBeGreaterThan(0);
+    expect(findings.filter((f) => f.justification?.startsWith('.semgrepignore'))).toEqual([]);
   });
 
   it('skip-paths and suppression paths cover what is below them, names that start with a dot included', async () => {
@@ -671,6 +713,40 @@ describe("the tools' ignore files, when reading their reports", () => {
       'config/.env': '.trivyignore.yaml: generic-api-key',
       '.github/deploy.yaml': '.trivyignore.yaml: generic-api-key',
       'notes/.todo.txt': 'open',
+    });
+  });
+
+  it(".trivyignore.yaml paths have doublestar's brace sets but no extglobs: `@(a|b)` names a folder called that", async () => {
+    // decisions of github.com/bmatcuk/doublestar/v4 v4.10.0, Match(pattern, name):
+    // "{config,deploy}/*.env" ~ "deploy/.env" true; "@(notes|docs)/x.txt" ~ "notes/x.txt" false, ~ "@(notes|docs)/x.txt" true;
+    // "+(lib).py" ~ "lib.py" false, ~ "+(lib).py" true
+    const ws = await workspace();
+    await writeFile(
+      path.join(ws, '.trivyignore.yaml'),
+      ['secrets:', '  - id: generic-api-key', '    paths: ["{config,deploy}/*.env", "@(notes|docs)/x.txt", "+(lib).py"]', ''].join('\n'),
+    );
+    const targets = ['config/a.env', 'deploy/.env', 'notes/x.txt', '@(notes|docs)/x.txt', 'lib.py', '+(lib).py'];
+    const report = {
+      SchemaVersion: 2,
+      ArtifactName: '.',
+      ArtifactType: 'filesystem',
+      Results: targets.map((Target) => ({
+        Target,
+        Class: 'secret',
+        Secrets: [{ RuleID: 'generic-api-key', Category: 'General', Severity: 'HIGH', Title: 'Generic API Key', StartLine: 1, EndLine: 1 }],
+      })),
+    };
+    await writeFile(path.join(ws, 'trivy.json'), JSON.stringify(report));
+    const result = await scan(ws, { 'trivy-report': 'trivy.json', 'fail-on': 'none' });
+    const findings = JSON.parse(await readFile(result.findingsFile, 'utf8')) as { location: { path: string }; justification?: string }[];
+    const ignored = '.trivyignore.yaml: generic-api-key';
+    expect(Object.fromEntries(findings.map((f) => [f.location.path, f.justification ?? 'open']))).toEqual({
+      'config/a.env': ignored,
+      'deploy/.env': ignored,
+      'notes/x.txt': 'open',
+      '@(notes|docs)/x.txt': ignored,
+      'lib.py': 'open',
+      '+(lib).py': ignored,
     });
   });
 
