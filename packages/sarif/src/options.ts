@@ -122,7 +122,7 @@ export function registryInputs(): RegistryInput[] {
     {
       name: 'skip-paths',
       description:
-        'Globs of repository paths to leave out (`vendor/**`, `**/testdata/**`), one per line or comma-separated: passed to the scanners run by run-scanners (Trivy --skip-dirs/--skip-files, Semgrep --exclude, a Gitleaks allowlist) and applied to the findings of every report read (a glob covers what is below the paths it matches, and `*` and `**` match names that start with a dot, as the globs of the scanners do).',
+        'Globs of repository paths to leave out (`vendor/**`, `**/testdata/**`), one per line or comma-separated: passed to the scanners run by run-scanners (Trivy --skip-dirs/--skip-files, Semgrep --exclude, a Gitleaks allowlist) and applied to the findings of every report read (a glob covers what is below the paths it matches, and `*` and `**` match names that start with a dot, as the globs of the scanners do; brace sets such as `{a,b}` may stand for 256 patterns a glob, 4,096 together).',
       default: '',
       multiple: true,
     },

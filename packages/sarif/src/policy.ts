@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { errorMessage, InputError, isInside, own, readRepositoryText, readTextFile, refusalText } from '@pipeline-toolkit/core';
+import { errorMessage, InputError, isInside, own, quoteValue, readRepositoryText, readTextFile, refusalText } from '@pipeline-toolkit/core';
 import type { z as ZodNamespace } from 'zod';
 import type { YAMLSeq } from 'yaml';
 import { fingerprintOf, matchOf } from './aggregate.ts';
@@ -164,6 +164,11 @@ export async function readSuppressions(
     entries.push({ kind, value: kind === 'fingerprint' ? subject.toLowerCase() : subject, reason: e.reason, expires: e.expires, where });
   });
   if (problems.length) fail(problems);
+  await checkGlobs(
+    entries.filter((e) => e.kind === 'path').map((e) => ({ glob: e.value, where: `${options.label}: ${e.where}` })),
+    options.input,
+    'minimatch',
+  );
   return entries;
 }
 
@@ -226,6 +231,58 @@ export type Glob = (file: string) => boolean;
 export type GlobSyntax = 'minimatch' | 'doublestar' | 'gitignore';
 export type GlobCompiler = (pattern: string, syntax?: GlobSyntax) => Glob;
 
+/**
+ * The most patterns one glob may stand for once its brace sets are expanded (`{a,b}/{a,b}` stands
+ * for 4). Each is compiled and tried on its own: `{a,b}/` seventeen times was 100,000 patterns,
+ * 1.8 s and 100 MB for one line of 110 characters.
+ */
+export const MAX_GLOB_PATTERNS = 256;
+/** The most patterns the brace sets of one file's (or one input's) globs may stand for together. */
+export const MAX_EXPANDED_PATTERNS = 4096;
+
+/** A glob and where it was written (`file:line`, or an input), for messages. */
+export interface GlobSource {
+  glob: string;
+  where: string;
+}
+
+/**
+ * Refuses globs of one file or input whose brace sets stand for too many patterns (more than
+ * MAX_GLOB_PATTERNS for one glob, MAX_EXPANDED_PATTERNS for all), and globs minimatch refuses
+ * (longer than 64 KB): an InputError of `input` naming where the glob was written, before any
+ * report is read. Brace sets are expanded only up to the bound, so the check costs little
+ * whatever the glob. Checked where the globs are read (they are compiled in the threads that
+ * read the reports, where an error would name nothing).
+ */
+export async function checkGlobs(globs: readonly GlobSource[], input: string, syntax: Exclude<GlobSyntax, 'gitignore'>): Promise<void> {
+  const braced = globs.filter((g) => g.glob.includes('{'));
+  if (!braced.length) return;
+  const { braceExpand } = await import('minimatch');
+  let total = 0;
+  for (const { glob, where } of braced) {
+    let count: number;
+    try {
+      count = braceExpand(glob, { braceExpandMax: MAX_GLOB_PATTERNS + 1, ...MINIMATCH_OPTIONS[syntax] }).length;
+    } catch (error) {
+      throw new InputError(input, `${where}: the glob ${quoteValue(glob)} cannot be read (${errorMessage(error)}).`);
+    }
+    if (count > MAX_GLOB_PATTERNS) {
+      throw new InputError(
+        input,
+        `${where}: the glob ${quoteValue(glob)} stands for more than ${MAX_GLOB_PATTERNS} patterns once its brace sets are expanded; ` +
+          'write fewer alternatives (a `**` or a `*` covers many names in one pattern).',
+      );
+    }
+    if (count > 1 && (total += count) > MAX_EXPANDED_PATTERNS) {
+      throw new InputError(
+        input,
+        `${where}: the brace sets of the globs up to ${quoteValue(glob)} stand for more than ${MAX_EXPANDED_PATTERNS} patterns together; ` +
+          'write fewer alternatives (a `**` or a `*` covers many names in one pattern).',
+      );
+    }
+  }
+}
+
 /** minimatch's options for each syntax, beside those of every glob. */
 const MINIMATCH_OPTIONS: Record<GlobSyntax, { nobrace?: boolean; noext?: boolean }> = {
   minimatch: {},
@@ -240,7 +297,8 @@ const MINIMATCH_OPTIONS: Record<GlobSyntax, { nobrace?: boolean; noext?: boolean
  * Semgrep's and Git's gitignore rules) and as report globs do (tinyglobby with `dot`). Node's
  * glob leaves them out: `vendor/**` did not cover `vendor/.bin/x.js`. A leading `!` or `#` is
  * taken literally (negation is the caller's). Brace sets and extglobs as the syntax has them
- * (GlobSyntax). Each pattern is compiled once.
+ * (GlobSyntax). Each pattern is compiled once; its brace sets stand for MAX_GLOB_PATTERNS at most
+ * (checkGlobs refuses more where the globs are read; here the expansion stops there).
  */
 export async function globCompiler(): Promise<GlobCompiler> {
   const { Minimatch } = await import('minimatch');
@@ -254,6 +312,7 @@ export async function globCompiler(): Promise<GlobCompiler> {
         nonegate: true,
         nocomment: true,
         platform: 'linux',
+        braceExpandMax: MAX_GLOB_PATTERNS,
         ...MINIMATCH_OPTIONS[syntax],
       });
       compiled.set(key, (glob = (file) => matcher.match(file)));
@@ -334,8 +393,9 @@ export async function parseTrivyIgnoreYaml(
   file: string,
   options: { input: string; now?: Date },
 ): Promise<TrivyIgnoreEntry[]> {
-  const [{ z }, { parseDocument }] = await Promise.all([import('zod'), import('yaml')]);
-  const doc = parseDocument(text, { prettyErrors: false });
+  const [{ z }, { LineCounter, parseDocument }] = await Promise.all([import('zod'), import('yaml')]);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const bad = (why: string): never => {
     throw new InputError(
       options.input,
@@ -347,6 +407,7 @@ export async function parseTrivyIgnoreYaml(
   if (data === null || data === undefined) return [];
   if (typeof data !== 'object' || Array.isArray(data)) bad('the document is not a mapping');
   const entries: TrivyIgnoreEntry[] = [];
+  const globs: GlobSource[] = [];
   let parsePurl: ((text: string) => Purl) | undefined;
   const schema = trivyYamlEntry(z);
   for (const [key, list] of Object.entries(data as Record<string, unknown>)) {
@@ -371,6 +432,12 @@ export async function parseTrivyIgnoreYaml(
           bad(`${key}[${i}] (${e.id}): purl ${JSON.stringify(text)} is not a package URL (${errorMessage(error)})`);
         }
       }
+      for (const [j, glob] of (e.paths ?? []).entries()) {
+        if (!glob.includes('{')) continue;
+        const range = (doc.getIn([key, i, 'paths', j], true) as { range?: [number, number, number] } | undefined)?.range;
+        const at = range ? `:${lines.linePos(range[0]).line}` : '';
+        globs.push({ glob, where: `${file}${at} (${key}[${i}], ${e.id})` });
+      }
       entries.push({
         id: e.id,
         category: category!,
@@ -381,6 +448,7 @@ export async function parseTrivyIgnoreYaml(
       });
     }
   }
+  await checkGlobs(globs, options.input, 'doublestar');
   return entries;
 }
 

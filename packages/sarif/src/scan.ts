@@ -25,6 +25,7 @@ import { parseGitleaksIgnore } from './scanners/gitleaks.ts';
 import { loadBaseline, type BaselineJob } from './baseline.ts';
 import { isPullRequestEvent } from './pull-request.ts';
 import {
+  checkGlobs,
   parseTrivyIgnore,
   parseTrivyIgnoreYaml,
   readIgnoreFile,
@@ -94,6 +95,12 @@ export async function readPolicy(
       ...(deps.now ? { now: deps.now } : {}),
     });
   }
+  // skip-paths is compiled in every thread that reads a report (and by the baseline): its brace sets are bounded first
+  await checkGlobs(
+    options.skipPaths.map((glob) => ({ glob, where: label('skip-paths') })),
+    'skip-paths',
+    'minimatch',
+  );
   return {
     skipPaths: options.skipPaths,
     ignoreUnfixed: options.ignoreUnfixed,

@@ -8,6 +8,7 @@ import { Inputs, InputError, mapInputs, MemoryLogger } from '@pipeline-toolkit/c
 import { aggregateJob, EMPTY_POLICY, parseTrivyIgnore, readScanInputs, runScan, type AggregateJob, type ScanDeps } from '../src/index.ts';
 import { Aggregator } from '../src/aggregate.ts';
 import {
+  checkGlobs,
   gitignore,
   globCompiler,
   licenceParts,
@@ -335,6 +336,47 @@ describe("the tools' ignore files, when reading their reports", () => {
       '.hidden.min.js',
       'a/.b/c.min.js',
     ]);
+  });
+
+  it('brace sets stand for at most 256 patterns a glob and 4,096 a file: the bound holds whole, past it the glob is refused naming where', async () => {
+    const compile = await globCompiler();
+    // `{a,b}/` eight times is 256 patterns: every one of them matches
+    const glob = `${'{a,b}/'.repeat(8)}x`;
+    await expect(checkGlobs([{ glob, where: 's.yml:2' }], 'suppressions', 'minimatch')).resolves.toBeUndefined();
+    expect(['a/a/a/a/a/a/a/a/x', 'b/b/b/b/b/b/b/b/x', 'a/b/a/b/a/b/a/b/x', 'a/a/a/a/a/a/a/c/x'].map(compile(glob))).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+    const refused = (globs: string[], syntax: 'minimatch' | 'doublestar' = 'minimatch') =>
+      checkGlobs(
+        globs.map((g, i) => ({ glob: g, where: `f:${i + 1}` })),
+        'trivy-report',
+        syntax,
+      ).catch((e: unknown) => e as InputError);
+    for (const bad of [`${'{a,b}/'.repeat(9)}x`, 'pages/{1..300}.md', `{${Array.from({ length: 257 }, (_, i) => `n${i}`).join(',')}}`]) {
+      const error = await refused(['ok/**', bad]);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).input).toBe('trivy-report');
+      expect((error as Error).message).toContain(' stands for more than 256 patterns once its brace sets are expanded');
+      expect((error as Error).message.startsWith(`f:2: the glob '${bad.slice(0, 20)}`)).toBe(true);
+    }
+    // sixteen globs of 256 are 4,096; the seventeenth passes the bound of the file
+    const many = Array.from({ length: 17 }, (_, i) => `${'{a,b}/'.repeat(8)}x${i}`);
+    await expect(
+      checkGlobs(
+        many.slice(0, 16).map((g) => ({ glob: g, where: 'f' })),
+        'skip-paths',
+        'doublestar',
+      ),
+    ).resolves.toBeUndefined();
+    expect(((await refused(many, 'doublestar')) as Error).message).toMatch(
+      /^f:17: the brace sets of the globs up to '.*x16' stand for more than 4096/,
+    );
+    // what minimatch refuses (longer than 64 KB) is refused here, not in the thread that reads the reports
+    const long = ((await refused([`{a,b}${'c'.repeat(70_000)}`])) as Error).message;
+    expect([long.startsWith("f:1: the glob '{a,b}ccc"), long.endsWith('cannot be read (pattern is too long).')]).toEqual([true, true]);
   });
 
   it('decides per file, however often and in whatever order the findings name it', async () => {
