@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 import {
   GateError,
   Inputs,
@@ -23,12 +23,14 @@ function zipOf(name: string, data: Buffer): Buffer {
   const local = Buffer.alloc(30);
   local.writeUInt32LE(0x04034b50, 0);
   local.writeUInt16LE(8, 8);
+  local.writeUInt32LE(crc32(data), 14);
   local.writeUInt32LE(body.length, 18);
   local.writeUInt32LE(data.length, 22);
   local.writeUInt16LE(file.length, 26);
   const central = Buffer.alloc(46);
   central.writeUInt32LE(0x02014b50, 0);
   central.writeUInt16LE(8, 10);
+  central.writeUInt32LE(crc32(data), 16);
   central.writeUInt32LE(body.length, 20);
   central.writeUInt32LE(data.length, 24);
   central.writeUInt16LE(file.length, 28);

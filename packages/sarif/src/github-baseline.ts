@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inflateRawSync } from 'node:zlib';
+import { PassThrough, Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { crc32, createInflateRaw } from 'node:zlib';
 import {
   DEFAULT_REQUEST_POLICY,
   errorMessage,
@@ -68,12 +70,29 @@ function unsafeName(name: string): boolean {
   return name.startsWith('/') || name.includes('\\') || /^[A-Za-z]:/.test(name) || name.split('/').includes('..') || name.includes('\0');
 }
 
+/** An entry of a zip archive, as its central directory states it (zipEntries). */
+export interface ZipEntry {
+  name: string;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  compressed: number;
+  size: number;
+  crc: number;
+  /** Where its local header starts, and its data. */
+  local: number;
+  data: number;
+}
+
 /**
- * The files of a zip archive (GitHub's artifact download), read from its central directory with
- * bounds: at most ARTIFACT_LIMITS.entries entries of at most entryBytes each, stored or deflated.
- * An entry whose name could leave the extraction folder (`../`, absolute) fails the whole archive.
+ * The entries of a zip archive (GitHub's artifact download), read from its central directory and
+ * checked, none inflated: at most ARTIFACT_LIMITS.entries, each stored or deflated, of at most
+ * entryBytes; each name once, none that could leave the extraction folder (`../`, absolute); each
+ * entry's local header (with the same name) and data inside the archive, before the central
+ * directory, and no two entries over the same bytes. A zip bomb makes many entries of one
+ * deflated run: 24 entries of a 205 KB archive pointing at one 200 MiB run were all inflated
+ * and kept (5.2 GB). Anything else fails the whole archive.
  */
-export function unzip(zip: Buffer, shown: string): { name: string; data: Buffer }[] {
+export function zipEntries(zip: Buffer, shown: string): ZipEntry[] {
   const bad = (why: string): never => {
     throw new ExternalError(`The baseline artifact ${shown} is refused: ${why}.`);
   };
@@ -86,40 +105,82 @@ export function unzip(zip: Buffer, shown: string): { name: string; data: Buffer 
   }
   if (eocd < 0) bad('not a zip archive');
   const count = zip.readUInt16LE(eocd + 10);
-  let at = zip.readUInt32LE(eocd + 16);
+  const directory = zip.readUInt32LE(eocd + 16);
   if (count > ARTIFACT_LIMITS.entries) bad(`${count} entries (at most ${ARTIFACT_LIMITS.entries})`);
-  const files: { name: string; data: Buffer }[] = [];
+  if (directory > eocd) bad('its central directory is outside the archive');
+  const entries: ZipEntry[] = [];
+  const names = new Set<string>();
+  let at = directory;
   for (let n = 0; n < count; n++) {
-    if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) bad('a broken central directory');
-    const method = zip.readUInt16LE(at + 10);
-    const compressed = zip.readUInt32LE(at + 20);
-    const size = zip.readUInt32LE(at + 24);
+    if (at + 46 > eocd || zip.readUInt32LE(at) !== 0x02014b50) bad('a broken central directory');
     const nameLength = zip.readUInt16LE(at + 28);
-    const extra = zip.readUInt16LE(at + 30);
-    const comment = zip.readUInt16LE(at + 32);
-    const local = zip.readUInt32LE(at + 42);
-    const name = zip.subarray(at + 46, at + 46 + nameLength).toString('utf8');
-    at += 46 + nameLength + extra + comment;
-    if (unsafeName(name)) bad(`entry ${JSON.stringify(name.slice(0, 100))} would be written outside its folder`);
-    if (name.endsWith('/')) continue;
-    if (size > ARTIFACT_LIMITS.entryBytes) bad(`entry ${name} is ${size} bytes (at most ${ARTIFACT_LIMITS.entryBytes})`);
-    if (local + 30 > zip.length || zip.readUInt32LE(local) !== 0x04034b50) bad(`entry ${name} has no local header`);
-    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const raw = zip.subarray(start, start + compressed);
-    if (raw.length !== compressed) bad(`entry ${name} is cut short`);
-    let data: Buffer;
-    if (method === 0) data = Buffer.from(raw);
-    else if (method === 8) {
-      try {
-        data = inflateRawSync(raw, { maxOutputLength: ARTIFACT_LIMITS.entryBytes });
-      } catch (error) {
-        return bad(`entry ${name} does not inflate (${(error as Error).message})`);
-      }
-    } else return bad(`entry ${name} uses compression method ${method} (stored and deflate are read)`);
-    if (data.length !== size) bad(`entry ${name} is ${data.length} bytes, its header says ${size}`);
-    files.push({ name, data });
+    const rawName = zip.subarray(at + 46, at + 46 + nameLength);
+    const name = rawName.toString('utf8');
+    const entry = {
+      name,
+      method: zip.readUInt16LE(at + 10),
+      crc: zip.readUInt32LE(at + 16),
+      compressed: zip.readUInt32LE(at + 20),
+      size: zip.readUInt32LE(at + 24),
+      local: zip.readUInt32LE(at + 42),
+      data: 0,
+    };
+    at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
+    if (at > eocd) bad('a broken central directory');
+    const shownName = JSON.stringify(name.slice(0, 100));
+    if (unsafeName(name)) bad(`entry ${shownName} would be written outside its folder`);
+    if (names.has(name)) bad(`entry ${shownName} is listed twice`);
+    names.add(name);
+    if (entry.method !== 0 && entry.method !== 8)
+      bad(`entry ${shownName} uses compression method ${entry.method} (stored and deflate are read)`);
+    if (entry.size > ARTIFACT_LIMITS.entryBytes) bad(`entry ${shownName} is ${entry.size} bytes (at most ${ARTIFACT_LIMITS.entryBytes})`);
+    const local = entry.local;
+    if (local + 30 > directory || zip.readUInt32LE(local) !== 0x04034b50) bad(`entry ${shownName} has no local header`);
+    const localName = zip.readUInt16LE(local + 26);
+    entry.data = local + 30 + localName + zip.readUInt16LE(local + 28);
+    if (entry.data + entry.compressed > directory)
+      bad(`entry ${shownName} does not fit in the archive (its data would end past its files)`);
+    if (!zip.subarray(local + 30, local + 30 + localName).equals(rawName)) bad(`entry ${shownName} has a local header of another name`);
+    entries.push(entry);
   }
-  return files;
+  const byPlace = [...entries].sort((a, b) => a.local - b.local);
+  for (let i = 1; i < byPlace.length; i++) {
+    const [before, entry] = [byPlace[i - 1]!, byPlace[i]!];
+    if (entry.local < before.data + before.compressed)
+      bad(`entries ${JSON.stringify(before.name.slice(0, 100))} and ${JSON.stringify(entry.name.slice(0, 100))} overlap`);
+  }
+  return entries;
+}
+
+/**
+ * Writes one entry of a zip archive (zipEntries) to `file`, inflated as a stream: at most the size
+ * its central directory states (so at most ARTIFACT_LIMITS.entryBytes), in chunks, never whole in
+ * memory; its length and CRC-32 must be the stated ones. A refusal names the artifact and the
+ * entry, and leaves no file.
+ */
+export async function extractEntry(zip: Buffer, entry: ZipEntry, file: string, shown: string): Promise<void> {
+  const refused = (why: string) =>
+    new ExternalError(`The baseline artifact ${shown} is refused: entry ${JSON.stringify(entry.name.slice(0, 100))} ${why}.`);
+  let written = 0;
+  let crc = 0;
+  const counted = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      written += chunk.length;
+      if (written > entry.size) return done(refused(`inflates past the ${entry.size} bytes its directory states`));
+      crc = crc32(chunk, crc);
+      done(null, chunk);
+    },
+  });
+  const raw = Readable.from([zip.subarray(entry.data, entry.data + entry.compressed)]);
+  try {
+    await pipeline(raw, entry.method === 8 ? createInflateRaw() : new PassThrough(), counted, createWriteStream(file));
+    if (written !== entry.size) throw refused(`is ${written} bytes, its directory says ${entry.size}`);
+    if (crc !== entry.crc) throw refused('does not match its CRC-32');
+  } catch (error) {
+    await rm(file, { force: true });
+    if (error instanceof ExternalError) throw error;
+    throw refused(`does not inflate (${errorMessage(error)})`);
+  }
 }
 
 export type FoundBaseline = { file: string; shown: string } | { missing: string };
@@ -187,13 +248,13 @@ export async function findBaseBaseline(
     const zip = Buffer.from(await response.arrayBuffer());
     if (!response.ok) throw new ExternalError(`Downloading ${shown}: HTTP ${response.status}.`);
     if (zip.length > ARTIFACT_LIMITS.zipBytes) return { missing: `${shown} is over ${ARTIFACT_LIMITS.zipBytes} bytes` };
-    const files = unzip(zip, shown);
-    const json = files.filter((f) => f.name.endsWith('.json'));
-    const chosen = json.find((f) => f.name.endsWith('.findings.json')) ?? (json.length === 1 ? json[0] : undefined);
+    // only the findings file is inflated, the others never
+    const json = zipEntries(zip, shown).filter((e) => e.name.endsWith('.json'));
+    const chosen = json.find((e) => e.name.endsWith('.findings.json')) ?? (json.length === 1 ? json[0] : undefined);
     if (!chosen) return { missing: `${shown} holds no findings file (*.findings.json)` };
     await mkdir(options.dir, { recursive: true });
     const file = path.join(options.dir, 'base.findings.json');
-    await writeFile(file, chosen.data);
+    await extractEntry(zip, chosen, file, shown);
     return { file, shown };
   }
   const skipped = (runs.workflow_runs?.length ?? 0) - trusted.length;

@@ -3,10 +3,22 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync } from 'node:zlib';
 import { ExternalError, Inputs, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
 import { hostileServer, json, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
-import { commentBody, commentMarker, findBaseBaseline, readScanInputs, runScan, unzip, upsertComment, workflowFile } from '../src/index.ts';
+import {
+  ARTIFACT_LIMITS,
+  commentBody,
+  commentMarker,
+  extractEntry,
+  findBaseBaseline,
+  pullRequestBaseline,
+  readScanInputs,
+  runScan,
+  upsertComment,
+  workflowFile,
+  zipEntries,
+} from '../src/index.ts';
 import { fixture } from './helpers.ts';
 
 /** A zip archive as GitHub serves an artifact: local headers, data (deflated or stored), central directory. */
@@ -20,12 +32,14 @@ function zipOf(entries: { name: string; data: Buffer; store?: boolean }[]): Buff
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(e.store ? 0 : 8, 8);
+    local.writeUInt32LE(crc32(e.data), 14);
     local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(e.data.length, 22);
     local.writeUInt16LE(name.length, 26);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(e.store ? 0 : 8, 10);
+    central.writeUInt32LE(crc32(e.data), 16);
     central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(e.data.length, 24);
     central.writeUInt16LE(name.length, 28);
@@ -181,8 +195,8 @@ describe('the base branch baseline from the last successful run', () => {
     );
     expect(existsSync(path.join(ws, 'evil.findings.json'))).toBe(false);
     expect(existsSync(path.join(ws, 'base'))).toBe(false);
-    expect(() => unzip(zipOf([{ name: '/etc/x.json', data: Buffer.from('1') }]), 'z')).toThrow('would be written outside its folder');
-    expect(() => unzip(Buffer.from('not a zip at all, just text here'), 'z')).toThrow('not a zip archive');
+    expect(() => zipEntries(zipOf([{ name: '/etc/x.json', data: Buffer.from('1') }]), 'z')).toThrow('would be written outside its folder');
+    expect(() => zipEntries(Buffer.from('not a zip at all, just text here'), 'z')).toThrow('not a zip archive');
   });
 
   it('no run on the base branch: a reason, not an error', async () => {
@@ -280,5 +294,171 @@ describe('every request within the request policy', () => {
     } finally {
       await hostile.close();
     }
+  });
+});
+
+/** A local file header of a zip archive, its name after it. */
+function localHeader(name: string, method: number, crc: number, compressed: number, size: number): Buffer {
+  const header = Buffer.alloc(30);
+  header.writeUInt32LE(0x04034b50, 0);
+  header.writeUInt16LE(20, 4);
+  header.writeUInt16LE(method, 8);
+  header.writeUInt32LE(crc, 14);
+  header.writeUInt32LE(compressed, 18);
+  header.writeUInt32LE(size, 22);
+  header.writeUInt16LE(Buffer.byteLength(name), 26);
+  return Buffer.concat([header, Buffer.from(name)]);
+}
+
+/** A central directory entry pointing at the local header at `offset`. */
+function centralHeader(name: string, method: number, crc: number, compressed: number, size: number, offset: number): Buffer {
+  const header = Buffer.alloc(46);
+  header.writeUInt32LE(0x02014b50, 0);
+  header.writeUInt16LE(20, 4);
+  header.writeUInt16LE(20, 6);
+  header.writeUInt16LE(method, 10);
+  header.writeUInt32LE(crc, 16);
+  header.writeUInt32LE(compressed, 20);
+  header.writeUInt32LE(size, 24);
+  header.writeUInt16LE(Buffer.byteLength(name), 28);
+  header.writeUInt32LE(offset, 42);
+  return Buffer.concat([header, Buffer.from(name)]);
+}
+
+/** An archive of `files` (local headers and data) and a central directory of `entries`, as written. */
+function archive(files: Buffer, entries: Buffer[]): Buffer {
+  const directory = Buffer.concat(entries);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(files.length, 16);
+  return Buffer.concat([files, directory, end]);
+}
+
+describe('a baseline artifact built to exhaust memory', () => {
+  /** 64 MiB of zeros, deflated to about 64 KB. */
+  const ZEROS = 64 * 1024 * 1024;
+  const zeros = Buffer.alloc(ZEROS);
+  const deflated = deflateRawSync(zeros, { level: 9 });
+  const zerosCrc = crc32(zeros);
+  const refusal = (why: string) => `The baseline artifact z is refused: ${why}.`;
+  const refused = (zip: Buffer) => {
+    try {
+      zipEntries(zip, 'z');
+    } catch (error) {
+      return error as Error;
+    }
+    return undefined;
+  };
+
+  it("the review's bomb (24 directory entries over one deflated run) is refused before anything is inflated", () => {
+    // /tmp/h3/repro/net/mkzip.py: one local entry, N central entries pointing at it (24: 205 KB, 5.2 GB inflated and kept)
+    const files = Buffer.concat([localHeader('a.bin', 8, zerosCrc, deflated.length, ZEROS), deflated]);
+    const names = Array.from({ length: 24 }, (_, i) => `f${String(i).padStart(4, '0')}.bin`);
+    const bomb = archive(
+      files,
+      names.map((name) => centralHeader(name, 8, zerosCrc, deflated.length, ZEROS, 0)),
+    );
+    expect(refused(bomb)?.message).toBe(refusal('entry "f0000.bin" has a local header of another name'));
+    // the same with the local header's own name: the second entry is the same bytes
+    const named = archive(files, [
+      centralHeader('a.bin', 8, zerosCrc, deflated.length, ZEROS, 0),
+      centralHeader('a.bin', 8, zerosCrc, deflated.length, ZEROS, 0),
+    ]);
+    expect(refused(named)?.message).toBe(refusal('entry "a.bin" is listed twice'));
+  });
+
+  it('entries that overlap are refused: a stored entry holding another whole (local header and data)', () => {
+    const inner = Buffer.concat([localHeader('inner.findings.json', 8, zerosCrc, deflated.length, ZEROS), deflated]);
+    const files = Buffer.concat([localHeader('outer.json', 0, crc32(inner), inner.length, inner.length), inner]);
+    const outerData = 30 + 'outer.json'.length;
+    const zip = archive(files, [
+      centralHeader('outer.json', 0, crc32(inner), inner.length, inner.length, 0),
+      centralHeader('inner.findings.json', 8, zerosCrc, deflated.length, ZEROS, outerData),
+    ]);
+    expect(refused(zip)?.message).toBe(refusal('entries "outer.json" and "inner.findings.json" overlap'));
+  });
+
+  it('an entry whose local header or data is not inside the archive, or larger than an entry may be, is refused', () => {
+    const data = Buffer.from('[]');
+    const files = Buffer.concat([localHeader('a.findings.json', 0, crc32(data), data.length, data.length), data]);
+    const at = (offset: number, compressed = data.length, size = data.length) =>
+      refused(archive(files, [centralHeader('a.findings.json', 0, crc32(data), compressed, size, offset)]))?.message;
+    expect(at(0)).toBeUndefined();
+    expect(at(0x7fff_0000)).toBe(refusal('entry "a.findings.json" has no local header'));
+    expect(at(0, 0x7fff_0000, 2)).toBe(refusal('entry "a.findings.json" does not fit in the archive (its data would end past its files)'));
+    expect(at(0, 2, ARTIFACT_LIMITS.entryBytes + 1)).toBe(
+      refusal(`entry "a.findings.json" is ${ARTIFACT_LIMITS.entryBytes + 1} bytes (at most ${ARTIFACT_LIMITS.entryBytes})`),
+    );
+  });
+
+  it('the findings file is inflated as a stream up to the size its directory states, never past it; a wrong CRC is refused', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gh-baseline-zip-'));
+    const file = path.join(dir, 'base.findings.json');
+    // 64 MiB of zeros stated as 1,000 bytes: inflating stops after the first chunk past 1,000
+    const lying = archive(Buffer.concat([localHeader('s.findings.json', 8, zerosCrc, deflated.length, 1000), deflated]), [
+      centralHeader('s.findings.json', 8, zerosCrc, deflated.length, 1000, 0),
+    ]);
+    const [entry] = zipEntries(lying, 'z');
+    await expect(extractEntry(lying, entry!, file, 'z')).rejects.toThrow(
+      refusal('entry "s.findings.json" inflates past the 1000 bytes its directory states'),
+    );
+    expect(existsSync(file)).toBe(false);
+    const wrongCrc = archive(Buffer.concat([localHeader('s.findings.json', 8, 1, deflated.length, ZEROS), deflated]), [
+      centralHeader('s.findings.json', 8, 1, deflated.length, ZEROS, 0),
+    ]);
+    await expect(extractEntry(wrongCrc, zipEntries(wrongCrc, 'z')[0]!, file, 'z')).rejects.toThrow(
+      refusal('entry "s.findings.json" does not match its CRC-32'),
+    );
+    expect(existsSync(file)).toBe(false);
+    // as stated, it is written whole
+    const honest = archive(Buffer.concat([localHeader('s.findings.json', 8, zerosCrc, deflated.length, ZEROS), deflated]), [
+      centralHeader('s.findings.json', 8, zerosCrc, deflated.length, ZEROS, 0),
+    ]);
+    await extractEntry(honest, zipEntries(honest, 'z')[0]!, file, 'z');
+    expect((await readFile(file)).equals(zeros)).toBe(true);
+  });
+
+  it('only the findings file is inflated: another entry that would not inflate is never read', async () => {
+    const ws = await mkdtemp(path.join(tmpdir(), 'gh-baseline-'));
+    const findings = Buffer.from('[]');
+    const body = deflateRawSync(findings);
+    const garbage = Buffer.from('not deflate data at all');
+    const first = Buffer.concat([localHeader('other.json', 8, 0, garbage.length, 1000), garbage]);
+    const zip = archive(Buffer.concat([first, localHeader('x.findings.json', 8, crc32(findings), body.length, findings.length), body]), [
+      centralHeader('other.json', 8, 0, garbage.length, 1000, 0),
+      centralHeader('x.findings.json', 8, crc32(findings), body.length, findings.length, first.length),
+    ]);
+    server = await github(zip);
+    const found = await findBaseBaseline(
+      { token: 't', apiUrl: server.url, repository: 'octo/shop' },
+      { workflowRef: REF, baseRef: 'main', artifact: 'security-findings', dir: path.join(ws, 'base') },
+    );
+    expect(found).toEqual({ file: path.join(ws, 'base', 'base.findings.json'), shown: 'artifact security-findings of run 40 on main' });
+    expect(await readFile(path.join(ws, 'base', 'base.findings.json'), 'utf8')).toBe('[]');
+  });
+
+  it('served as the base branch artifact, the bomb is no baseline: a notice naming the artifact, and the scan goes on', async () => {
+    const ws = await mkdtemp(path.join(tmpdir(), 'gh-baseline-'));
+    const files = Buffer.concat([localHeader('a.bin', 8, zerosCrc, deflated.length, ZEROS), deflated]);
+    server = await github(
+      archive(
+        files,
+        Array.from({ length: 24 }, () => centralHeader('a.bin', 8, zerosCrc, deflated.length, ZEROS, 0)),
+      ),
+    );
+    const notices: string[] = [];
+    const found = await pullRequestBaseline(
+      readScanInputs(new Inputs(mapInputs({ 'trivy-report': NPM }))),
+      { GITHUB_EVENT_NAME: 'pull_request', GITHUB_WORKFLOW_REF: REF, GITHUB_BASE_REF: 'main', RUNNER_TEMP: ws },
+      { token: 't', apiUrl: server.url, repository: 'octo/shop' },
+      { notice: (m) => notices.push(m) },
+    );
+    const why = 'The baseline artifact artifact security-findings of run 40 on main is refused: entry "a.bin" is listed twice.';
+    expect(notices).toEqual([`No baseline from the base branch: ${why}`]);
+    expect(found).toEqual({ baselineNotFound: `the base branch's findings could not be had (${why})` });
+    expect(existsSync(path.join(ws, 'security-scan-baseline', 'base.findings.json'))).toBe(false);
   });
 });
