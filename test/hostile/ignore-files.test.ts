@@ -126,3 +126,21 @@ describe('brace sets in globs a pull request controls', () => {
     expect(findings.map((f) => f.suppressed)).toEqual([false]);
   });
 });
+
+describe('YAML built to exhaust memory', () => {
+  /** A billion laughs: nine lists of nine aliases of the one before, 9^10 strings once expanded. */
+  const laughs = () => {
+    const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1, prev = 'a'; i < 10; prev = `l${i}`, i++) lines.push(`l${i}: &l${i} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    return `${lines.join('\n')}\n`;
+  };
+
+  it('a billion laughs as .trivyignore.yaml ends with exit 2 naming the file, with nothing written', async () => {
+    const ws = await workspace({ '.trivyignore.yaml': laughs() });
+    const { code, log, outputs } = await run(ws, {});
+    expect(code).toBe(2);
+    expect(log).toContain('::error::.trivyignore.yaml is not a valid .trivyignore.yaml: Excessive alias count');
+    expect(outputs).toEqual({});
+    expect(existsSync(path.join(ws, 'out'))).toBe(false);
+  });
+});

@@ -403,7 +403,13 @@ export async function parseTrivyIgnoreYaml(
     );
   };
   if (doc.errors.length) bad(doc.errors[0]!.message.split('\n')[0]!);
-  const data = doc.toJSON() as unknown;
+  let data: unknown;
+  try {
+    // aliases are expanded here: a billion laughs stops at yaml's alias count, an error of this file
+    data = doc.toJSON() as unknown;
+  } catch (error) {
+    bad(errorMessage(error).split('\n')[0]!);
+  }
   if (data === null || data === undefined) return [];
   if (typeof data !== 'object' || Array.isArray(data)) bad('the document is not a mapping');
   const entries: TrivyIgnoreEntry[] = [];
