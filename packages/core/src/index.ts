@@ -2,7 +2,7 @@ export { runAction, actionContext, type ActionContext } from './action.ts';
 export { formatCommand, escapeData, escapeProperty, type AnnotationProperties } from './commands.ts';
 export { parseDuration, formatDuration } from './duration.ts';
 export { cutText } from './graphemes.ts';
-export { InputError, GateError, ExternalError, errorMessage } from './errors.ts';
+export { InputError, GateError, ExternalError, errorMessage, errorMessageWithCause } from './errors.ts';
 export { exec, findOnPath, outputTail, type Exec, type ExecOptions, type ExecResult } from './exec.ts';
 export { Inputs, envInputs, mapInputs, type InputSource } from './inputs.ts';
 export { ActionsLogger, ConsoleLogger, MemoryLogger, type Logger } from './logger.ts';

@@ -8,6 +8,7 @@ import { crc32, createInflateRaw } from 'node:zlib';
 import {
   DEFAULT_REQUEST_POLICY,
   errorMessage,
+  errorMessageWithCause,
   ExternalError,
   guardedFetch,
   startDeadline,
@@ -354,8 +355,10 @@ export async function pullRequestBaseline(
     log.notice(`No baseline from the base branch: ${answer.missing}.`);
     return { baselineNotFound: answer.missing };
   } catch (error) {
-    log.notice(`No baseline from the base branch: ${errorMessage(error)}`);
-    return { baselineNotFound: `the base branch's findings could not be had (${errorMessage(error)})` };
+    // fetch's own failures say why only in their cause (a redirect loop: redirect count exceeded)
+    const why = errorMessageWithCause(error);
+    log.notice(`No baseline from the base branch: ${why}`);
+    return { baselineNotFound: `the base branch's findings could not be had (${why})` };
   }
 }
 
@@ -374,6 +377,6 @@ export async function commentNewFindings(
     await upsertComment(api, pullRequest, commentBody(result.baseline, result.baselineNote, options.categoryPrefix), marker);
   } catch (error) {
     // a fork's read-only token cannot comment: the summary has the same
-    log.notice(`Pull request comment not written: ${errorMessage(error)}`);
+    log.notice(`Pull request comment not written: ${errorMessageWithCause(error)}`);
   }
 }

@@ -4,7 +4,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { ExternalError, Inputs, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
+import { errorMessageWithCause, ExternalError, Inputs, mapInputs, MemoryLogger } from '@pipeline-toolkit/core';
 import { hostileServer, json, startServer, type LoopbackServer } from '@pipeline-toolkit/testing';
 import {
   ARTIFACT_LIMITS,
@@ -460,5 +460,48 @@ describe('a baseline artifact built to exhaust memory', () => {
     expect(notices).toEqual([`No baseline from the base branch: ${why}`]);
     expect(found).toEqual({ baselineNotFound: `the base branch's findings could not be had (${why})` });
     expect(existsSync(path.join(ws, 'security-scan-baseline', 'base.findings.json'))).toBe(false);
+  });
+});
+
+describe('why the lookup failed', () => {
+  it("a redirect loop on the artifact's download names its cause, not only 'fetch failed'", async () => {
+    const ws = await mkdtemp(path.join(tmpdir(), 'gh-baseline-'));
+    const inner = await github(Buffer.alloc(0));
+    // the artifact's download redirects to itself, forever
+    server = await startServer((req, res) => {
+      if (req.url.startsWith('/repos/octo/shop/actions/artifacts/9/zip')) {
+        res.writeHead(302, { location: req.url });
+        res.end();
+        return;
+      }
+      res.writeHead(307, { location: `${inner.url}${req.url}` });
+      res.end();
+    });
+    const notices: string[] = [];
+    try {
+      const found = await pullRequestBaseline(
+        readScanInputs(new Inputs(mapInputs({ 'trivy-report': NPM }))),
+        { GITHUB_EVENT_NAME: 'pull_request', GITHUB_WORKFLOW_REF: REF, GITHUB_BASE_REF: 'main', RUNNER_TEMP: ws },
+        { token: 't', apiUrl: server.url, repository: 'octo/shop' },
+        { notice: (m) => notices.push(m) },
+      );
+      expect(notices).toEqual(['No baseline from the base branch: fetch failed (redirect count exceeded)']);
+      expect(found).toEqual({ baselineNotFound: "the base branch's findings could not be had (fetch failed (redirect count exceeded))" });
+    } finally {
+      await inner.close();
+    }
+  });
+
+  it('errorMessageWithCause: the causes once each, at most three deep, read by shape', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    expect(errorMessageWithCause(new TypeError('fetch failed', { cause: refused }))).toBe(
+      'fetch failed (connect ECONNREFUSED 127.0.0.1:9)',
+    );
+    expect(errorMessageWithCause(new Error('fetch failed', { cause: { code: 'UND_ERR_SOCKET' } }))).toBe('fetch failed (UND_ERR_SOCKET)');
+    expect(errorMessageWithCause(new Error('a: b', { cause: new Error('b') }))).toBe('a: b');
+    let deep: Error = new Error('e4');
+    for (const m of ['e3', 'e2', 'e1']) deep = new Error(m, { cause: deep });
+    expect(errorMessageWithCause(new Error('e0', { cause: deep }))).toBe('e0 (e1) (e2) (e3)');
+    expect(errorMessageWithCause('text')).toBe('text');
   });
 });
