@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
@@ -204,6 +205,80 @@ describe('dist/security-scan', () => {
       } finally {
         await runner.cleanup();
       }
+    }
+  });
+
+  it("run-scanners: Gitleaks, Semgrep and Trivy (stand-ins on PATH that record their environment) never see the job's tokens", async () => {
+    const runner = await workspace();
+    const bin = await mkdtemp(path.join(tmpdir(), 'ptk-standins-'));
+    try {
+      // each stand-in writes its environment to <bin>/<name>.<pid>.env and an empty report where it is told
+      // (bash, not sh: dash leaves out variables whose names have a '-', as INPUT_GITHUB-TOKEN has, and a Go scanner gets them)
+      const standIn = `#!/bin/bash
+name=$(basename "$0")
+env > "${bin}/$name.$$.env"
+if [ "$1" = "--version" ]; then echo "Version: 0.74.0"; exit 0; fi
+out=""; prev=""
+for a in "$@"; do case "$prev" in --output|--report-path) out="$a";; esac; prev="$a"; done
+case "$name" in
+  gitleaks) echo '[]' > "$out";;
+  semgrep) echo '{"version":"1.100.0","results":[],"errors":[],"paths":{"scanned":[]}}' > "$out";;
+  trivy) echo '{"SchemaVersion":2,"ArtifactName":"x","Results":[]}' > "$out";;
+esac
+`;
+      for (const name of ['gitleaks', 'semgrep', 'trivy']) {
+        await writeFile(path.join(bin, name), standIn);
+        await chmod(path.join(bin, name), 0o755);
+      }
+      await writeFile(path.join(runner.dir, 'rules.yml'), 'rules: []\n');
+      const TOKENS = {
+        GITHUB_TOKEN: 'ghs_envToken0123456789',
+        GH_TOKEN: 'gho_cliToken0123456789',
+        ACTIONS_RUNTIME_TOKEN: 'eyJruntimeToken0123456789',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'eyJoidcToken0123456789',
+        ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.example/idtoken?secretish0123456789',
+      };
+      const run = await runBundle('security-scan', {
+        runner,
+        inputs: {
+          'run-scanners': 'available',
+          'semgrep-config': 'rules.yml',
+          'github-token': 'ghs_inputToken0123456789',
+          'fail-on': 'none',
+        },
+        env: {
+          ...TOKENS,
+          PATH: `${bin}${path.delimiter}/usr/bin${path.delimiter}/bin`,
+          HTTPS_PROXY: 'http://proxy.example:3128',
+          SSL_CERT_FILE: '/etc/ssl/certs/ca-certificates.crt',
+          TRIVY_TIMEOUT: '10m',
+        },
+      });
+      expect(run.exitCode).toBe(0);
+      const recorded = (await readdir(bin)).filter((f) => f.endsWith('.env'));
+      // trivy --version (the check of its release) and one run of each
+      expect(new Set(recorded.map((f) => f.split('.')[0]))).toEqual(new Set(['gitleaks', 'semgrep', 'trivy']));
+      expect(recorded.length).toBeGreaterThanOrEqual(4);
+      for (const file of recorded) {
+        const text = await readFile(path.join(bin, file), 'utf8');
+        const names = text.split('\n').map((line) => line.split('=')[0] ?? '');
+        expect({ file, leaked: names.filter((n) => n.startsWith('INPUT_') || n in TOKENS) }).toEqual({ file, leaked: [] });
+        for (const secret of [...Object.values(TOKENS), 'ghs_inputToken0123456789']) expect(text).not.toContain(secret);
+        // what a scanner legitimately needs is kept
+        for (const kept of [
+          'PATH=',
+          'HOME=',
+          'HTTPS_PROXY=',
+          'SSL_CERT_FILE=',
+          'TRIVY_TIMEOUT=10m',
+          `RUNNER_TEMP=${runner.dir}`,
+          'GITHUB_REPOSITORY=acme/shop',
+        ])
+          expect({ file, kept: text.includes(kept) }).toEqual({ file, kept: true });
+      }
+    } finally {
+      await runner.cleanup();
+      await rm(bin, { recursive: true, force: true });
     }
   });
 

@@ -32,6 +32,11 @@ export interface ExecOptions {
    * wrote), shown in the error in place of the tail of its output; undefined keeps the tail.
    */
   explainFailure?: (result: ExecResult) => Promise<string | undefined> | string | undefined;
+  /**
+   * The program gets the environment without the job's credentials (scrubbedEnv): for programs
+   * that need none, such as the scanners run-scanners starts (ADR-051). Default false.
+   */
+  scrubEnv?: boolean;
 }
 
 export interface ExecResult {
@@ -41,6 +46,44 @@ export interface ExecResult {
 }
 
 export type Exec = (command: string, args: readonly string[], options?: ExecOptions) => Promise<ExecResult>;
+
+/**
+ * The job's credentials by name: the tokens GitHub Actions, the GitHub CLI and Trivy read from the
+ * environment, and the runtime's own (caches, artifacts, OIDC). Their URLs without a token give
+ * nothing, except the OIDC request URL, which is dropped with its token. See ADR-051.
+ */
+export const CREDENTIAL_VARIABLES: readonly string[] = [
+  'GITHUB_TOKEN',
+  'GH_TOKEN',
+  'GH_ENTERPRISE_TOKEN',
+  'GITHUB_ENTERPRISE_TOKEN',
+  'ACTIONS_RUNTIME_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
+  'ACTIONS_ID_TOKEN_REQUEST_URL',
+];
+
+/**
+ * `env` without the job's credentials, for a program that needs none (a scanner): every `INPUT_*`
+ * variable (the runner passes each input of the step so, `github-token` among them) and the
+ * CREDENTIAL_VARIABLES. Names are compared without case (Windows' environment has none). The rest
+ * is kept: PATH, HOME, proxies and certificates, the scanners' own settings (`TRIVY_*`,
+ * `SEMGREP_*`, `GITLEAKS_*`), RUNNER_TEMP and the GITHUB_* context.
+ */
+export function scrubbedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const dropped = new Set(CREDENTIAL_VARIABLES);
+  const kept: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const upper = name.toUpperCase();
+    if (value === undefined || upper.startsWith('INPUT_') || dropped.has(upper)) continue;
+    kept[name] = value;
+  }
+  return kept;
+}
+
+/** `exec` with `scrubEnv` set on every call: what it runs never sees the job's credentials (scrubbedEnv). */
+export function scrubbing(exec: Exec): Exec {
+  return (command, args, options = {}) => exec(command, args, { ...options, scrubEnv: true });
+}
 
 /**
  * What a program may write to each of its streams before it is stopped: its output is kept in
@@ -94,7 +137,7 @@ export const exec: Exec = async (command, args, options = {}) => {
     try {
       child = spawn(command, [...args], {
         cwd: options.cwd,
-        env: options.env ? { ...process.env, ...options.env } : process.env,
+        env: childEnv(options),
         stdio: ['pipe', 'pipe', 'pipe'],
       });
     } catch (error) {
@@ -183,6 +226,12 @@ export const exec: Exec = async (command, args, options = {}) => {
   }
   return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
 };
+
+/** The program's environment: this process's, with `options.env` added, without the credentials when `scrubEnv` is set. */
+function childEnv(options: ExecOptions): NodeJS.ProcessEnv {
+  const env = options.env ? { ...process.env, ...options.env } : process.env;
+  return options.scrubEnv ? scrubbedEnv(env) : env;
+}
 
 /** Colour and style sequences (`ESC[31m`), which some programs write even when not on a terminal. */
 // eslint-disable-next-line no-control-regex

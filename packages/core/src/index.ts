@@ -3,7 +3,17 @@ export { formatCommand, escapeData, escapeProperty, type AnnotationProperties } 
 export { parseDuration, formatDuration } from './duration.ts';
 export { cutText } from './graphemes.ts';
 export { InputError, GateError, ExternalError, errorMessage, errorMessageWithCause } from './errors.ts';
-export { exec, findOnPath, outputTail, type Exec, type ExecOptions, type ExecResult } from './exec.ts';
+export {
+  exec,
+  findOnPath,
+  outputTail,
+  scrubbedEnv,
+  scrubbing,
+  CREDENTIAL_VARIABLES,
+  type Exec,
+  type ExecOptions,
+  type ExecResult,
+} from './exec.ts';
 export { Inputs, envInputs, mapInputs, type InputSource } from './inputs.ts';
 export { ActionsLogger, ConsoleLogger, MemoryLogger, type Logger } from './logger.ts';
 export { ActionOutputs, MemoryOutputs, ActionState, MemoryState, outputValue, type OutputSink, type StateStore } from './outputs.ts';

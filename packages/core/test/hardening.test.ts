@@ -12,6 +12,8 @@ import {
   readRepositoryText,
   readTextFile,
   refusalText,
+  scrubbedEnv,
+  scrubbing,
   singleLine,
   visibleControls,
   type FileRefusal,
@@ -157,6 +159,62 @@ describe('exec deadline', () => {
     await expect(exec(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { signal: controller.signal })).rejects.toThrow(
       /was stopped: the step was cancelled/,
     );
+  });
+});
+
+describe("scrubbedEnv: a scanner's environment without the job's credentials (ADR-051)", () => {
+  const JOB = {
+    'INPUT_GITHUB-TOKEN': 'ghs_input0123456789',
+    'INPUT_SLACK-WEBHOOK-URL': 'https://hooks.slack.com/services/T/B/x',
+    GITHUB_TOKEN: 'ghs_env0123456789',
+    GH_TOKEN: 'gho_cli0123456789',
+    ACTIONS_RUNTIME_TOKEN: 'eyJruntime',
+    ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'eyJoidc',
+    ACTIONS_ID_TOKEN_REQUEST_URL: 'https://pipelines.example/idtoken',
+    input_lower: 'also an input on Windows',
+    PATH: '/usr/bin',
+    HOME: '/home/runner',
+    HTTPS_PROXY: 'http://proxy:3128',
+    NO_PROXY: 'localhost',
+    SSL_CERT_FILE: '/etc/ssl/ca.pem',
+    TRIVY_USERNAME: 'mirror',
+    SEMGREP_APP_TOKEN: 'kept: Semgrep reads it itself',
+    GITLEAKS_CONFIG: '.gitleaks.toml',
+    RUNNER_TEMP: '/tmp/runner',
+    GITHUB_REPOSITORY: 'acme/shop',
+    ACTIONS_RESULTS_URL: 'https://results.example/',
+  };
+  const KEPT = [
+    'PATH',
+    'HOME',
+    'HTTPS_PROXY',
+    'NO_PROXY',
+    'SSL_CERT_FILE',
+    'TRIVY_USERNAME',
+    'SEMGREP_APP_TOKEN',
+    'GITLEAKS_CONFIG',
+    'RUNNER_TEMP',
+    'GITHUB_REPOSITORY',
+    'ACTIONS_RESULTS_URL',
+  ];
+
+  it('drops every INPUT_* variable and the known token variables, and keeps the rest', () => {
+    expect(Object.keys(scrubbedEnv(JOB)).sort()).toEqual([...KEPT].sort());
+  });
+
+  it('exec with scrubEnv (and an exec wrapped by scrubbing) gives the program that environment', async () => {
+    const printEnv = ['-e', 'process.stdout.write(JSON.stringify(process.env))'];
+    for (const run of [
+      () => exec(process.execPath, printEnv, { env: JOB, scrubEnv: true }),
+      () => scrubbing(exec)(process.execPath, printEnv, { env: JOB }),
+    ]) {
+      const seen = JSON.parse((await run()).stdout) as Record<string, string>;
+      for (const name of KEPT) expect(seen[name]).toBe(JOB[name as keyof typeof JOB]);
+      expect(Object.keys(seen).filter((name) => /^INPUT_|TOKEN$|TOKEN_REQUEST/i.test(name) && name !== 'SEMGREP_APP_TOKEN')).toEqual([]);
+    }
+    // without the option, everything is passed, as before
+    const all = JSON.parse((await exec(process.execPath, printEnv, { env: JOB })).stdout) as Record<string, string>;
+    expect(all['INPUT_GITHUB-TOKEN']).toBe('ghs_input0123456789');
   });
 });
 

@@ -10,6 +10,7 @@ import {
   jobRoots,
   quoteValue,
   writablePath,
+  scrubbing,
   type Exec,
   type Logger,
 } from '@pipeline-toolkit/core';
@@ -228,7 +229,8 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
       .map((s) => s.tool.id)
       .filter((k) => !given.has(k));
     const outDir = await mkdtemp(path.join(deps.env['RUNNER_TEMP'] ?? tmpdir(), 'security-scan-'));
-    const exec = deps.exec ?? defaultExec;
+    // the scanners and the git commands of the scan run without the job's credentials (ADR-051)
+    const exec = scrubbing(deps.exec ?? defaultExec);
     const diffBase = options.diffBase ? await mergeBase(options.diffBase, deps.cwd, exec, label) : undefined;
     if (diffBase) deps.log.info(`Diff-aware scan: the changes since ${diffBase} (merge base of ${options.diffBase} and HEAD).`);
     const produced = await runAvailableScanners(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -205,6 +205,42 @@ describe('run-scanners: available', () => {
     expect(result.tools.map((t) => t.id)).toEqual(['trivy', 'gitleaks']);
     expect(result.counts.bySeverity).toMatchObject({ CRITICAL: 1, HIGH: 2 });
     expect(result.gate.passed).toBe(false);
+  });
+});
+
+describe("run-scanners: the scan's programs run without the job's credentials", () => {
+  it('every program of the scan (git merge-base, the version check, the scanner) is run with scrubEnv', async () => {
+    const repo = await mkdtemp(path.join(tmpdir(), 'ptk-scrub-'));
+    try {
+      const calls: { command: string; args: readonly string[]; options?: ExecOptions }[] = [];
+      const exec: Exec = async (command, args, options) => {
+        calls.push({ command, args, ...(options ? { options } : {}) });
+        if (command === 'git') return { exitCode: 0, stdout: `${'a'.repeat(40)}\n`, stderr: '' };
+        if (args[0] === '--version') return { exitCode: 0, stdout: 'Version: 0.74.0\n', stderr: '' };
+        await writeFile(args[args.indexOf('--output') + 1]!, '{"SchemaVersion":2,"ArtifactName":"x","Results":[]}');
+        return { exitCode: 0, stdout: '', stderr: '' };
+      };
+      const inputs = new Inputs(
+        mapInputs({
+          'gitleaks-report': fixture('gitleaks/gitleaks-golden-json_simple.json'),
+          'run-scanners': 'available',
+          'fail-on': 'none',
+          'diff-base': 'main',
+        }),
+      );
+      await runScan(readScanInputs(inputs), {
+        log: new MemoryLogger(),
+        env: { RUNNER_TEMP: repo },
+        cwd: repo,
+        exec,
+        which: (n) => (n === 'trivy' ? '/bin/trivy' : undefined),
+      });
+      expect(calls.length).toBeGreaterThanOrEqual(3);
+      expect(calls.map((c) => [c.command, c.args[0], c.options?.scrubEnv])).toEqual(calls.map((c) => [c.command, c.args[0], true]));
+      expect(calls.map((c) => c.command)).toEqual(expect.arrayContaining(['git', '/bin/trivy']));
+    } finally {
+      await rm(repo, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { exec as defaultExec, type Exec, type Logger } from '@pipeline-toolkit/core';
+import { exec as defaultExec, scrubbing, type Exec, type Logger } from '@pipeline-toolkit/core';
 import type { ScanOptions } from '../options.ts';
 import { installScanners } from './install.ts';
 import { platformOf } from './releases.ts';
@@ -18,7 +18,8 @@ export async function prepareScanners(
   options: ScanOptions,
   deps: { log: Logger; env: NodeJS.ProcessEnv; exec?: Exec | undefined; fetch?: typeof fetch | undefined },
 ): Promise<NodeJS.ProcessEnv> {
-  const exec = deps.exec ?? defaultExec;
+  // tar, pip and Trivy's database download run without the job's credentials, as the scanners do (ADR-051)
+  const exec = scrubbing(deps.exec ?? defaultExec);
   const assets = scannerAssets();
   const mirrorDir = install.mirror && !/^https?:\/\//i.test(install.mirror) ? install.mirror : undefined;
   const installed = await deps.log.group('Installing the scanners', () =>
