@@ -208,6 +208,47 @@ describe('dist/security-scan', () => {
     }
   });
 
+  it("a '**' glob beside a committed link to /: only the workspace is searched, quickly", async () => {
+    const runner = await workspace();
+    try {
+      await symlink('/', path.join(runner.dir, 'reports', 'root'));
+      const started = Date.now();
+      const run = await runBundle('security-scan', { runner, inputs: { 'sarif-files': 'reports/**/grype-*.sarif', 'fail-on': 'none' } });
+      const took = Date.now() - started;
+      expect(run.exitCode).toBe(0);
+      // the error annotations are Grype's findings (its jars), none an error of the input
+      const errors = run.commands.filter((c) => c.command === 'error');
+      expect(errors.filter((c) => !/^lib\/.*\.jar$/.test(c.properties?.['file'] ?? ''))).toEqual([]);
+      // Grype's report alone (1 CRITICAL, 11 HIGH, 4 MEDIUM, 6 LOW); the fixture's copy in this repository, outside, is not read
+      expect(run.outputs).toMatchObject({ total: '22', critical: '1', high: '11' });
+      expect(took).toBeLessThan(10_000);
+    } finally {
+      await runner.cleanup();
+    }
+  });
+
+  it('a report linked to a file outside the workspace: exit 2 naming the input and the link, no outputs, nothing of the file shown', async () => {
+    const runner = await workspace();
+    const outside = await mkdtemp(path.join(tmpdir(), 'ptk-outside-'));
+    try {
+      await writeFile(path.join(outside, 'creds.env'), 'TOKEN=ghp_outsideSecret0123456789\n');
+      await symlink(path.join(outside, 'creds.env'), path.join(runner.dir, 'reports', 'b.json'));
+      for (const reports of ['reports/b.json', 'reports/*.json']) {
+        const run = await runBundle('security-scan', { runner, inputs: { 'trivy-report': reports, 'fail-on': 'none' } });
+        const errors = run.commands.filter((c) => c.command === 'error').map((c) => c.message);
+        expect({ reports, exitCode: run.exitCode, errors: errors.length }).toEqual({ reports, exitCode: 2, errors: 1 });
+        expect(errors[0]).toContain("Input 'trivy-report' 'reports/b.json' is outside the workspace");
+        expect(errors[0]).toContain(`(through a symbolic link, to ${path.join(outside, 'creds.env')}): refused.`);
+        expect(run.outputs).toEqual({});
+        for (const text of [run.stdout, run.stderr, run.summary]) expect(text).not.toContain('ghp_');
+        expect(existsSync(path.join(runner.dir, 'security-scan.sarif'))).toBe(false);
+      }
+    } finally {
+      await runner.cleanup();
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+
   it("run-scanners: Gitleaks, Semgrep and Trivy (stand-ins on PATH that record their environment) never see the job's tokens", async () => {
     const runner = await workspace();
     const bin = await mkdtemp(path.join(tmpdir(), 'ptk-standins-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { cp, mkdtemp, readFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -89,6 +89,32 @@ describe('pipeline-toolkit scan', () => {
     expect(cli.log.lines.find((l) => l.level === 'error')?.message).toBe(
       "--output-sarif 'out.sarif' is a named pipe: refused (the action writes only regular files).",
     );
+  });
+
+  it('a report linked to a file outside the workspace: refused in a job (exit 2, naming the flag), read on a terminal (ADR-051)', async () => {
+    const dir = await workdir();
+    const outside = await mkdtemp(path.join(tmpdir(), 'cli-outside-'));
+    try {
+      await cp(path.join(dir, 't.json'), path.join(outside, 't.json'));
+      await writeFile(path.join(outside, 'creds.env'), 'TOKEN=ghp_outsideSecret0123456789\n');
+      await symlink(path.join(outside, 't.json'), path.join(dir, 'linked.json'));
+      await symlink(path.join(outside, 'creds.env'), path.join(dir, 'creds.json'));
+      const job = { GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: dir };
+      for (const file of ['linked.json', 'creds.json']) {
+        const cli = io(dir, job);
+        expect(await main(['scan', '--trivy', file, '--fail-on', 'none'], cli)).toBe(2);
+        const error = cli.log.lines.find((l) => l.level === 'error')?.message ?? '';
+        expect(error).toMatch(
+          new RegExp(`^--trivy-report '${file.replace('.', '\\.')}' is outside the workspace \\(${dir}\\) \\(through a symbolic link, to `),
+        );
+        expect(cli.log.lines.map((l) => l.message).join('\n') + cli.printed.join('\n')).not.toContain('ghp_');
+        expect(existsSync(path.join(dir, 'security-scan.sarif'))).toBe(false);
+      }
+      // a person at a terminal owns their files: links are followed
+      expect(await main(['scan', '--trivy', 'linked.json', '--fail-on', 'none'], io(dir))).toBe(0);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it.each([

@@ -209,8 +209,10 @@ export async function runScan(options: ScanOptions, deps: ScanDeps): Promise<Sca
   const { baseline, note } = await baselineOf(options, deps, label);
   const sources: { input: string; label: string; kind: ReportKind; file: string }[] = [];
   const outputs = outputFiles(options, deps, label);
+  // reports stay inside the workspace or RUNNER_TEMP, where a job's steps write them, links followed (ADR-051)
+  const reportRoots = { roots: jobRoots(deps.env, deps.cwd, 'write') };
   for (const report of options.reports) {
-    for (const file of await expandReports(report.patterns, deps.cwd, report.input, label)) {
+    for (const file of await expandReports(report.patterns, deps.cwd, report.input, label, reportRoots)) {
       const output = outputs.get(file);
       if (output) {
         // a previous run's output is never an input (a rerun in the same folder; renamed ones carry a marker, load.ts)
