@@ -1,5 +1,6 @@
+import { realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { stripChar } from '@pipeline-toolkit/core';
+import { isInside, stripChar } from '@pipeline-toolkit/core';
 
 /** Anything normalisePath would change: a scheme or absolute start, backslashes, `.`/`..` segments, `//`, spaces at the ends. */
 const NEEDS_WORK = /^(?:[a-z][a-z0-9+.-]*:|\/|\.{1,2}(?:\/|$)|\s)|\\|\/\.{1,2}(?:\/|$)|\/\/|\s$|^$/i;
@@ -35,6 +36,40 @@ export function normalisePath(value: string, root: string): string {
 /** True when a normalised path lies inside the repository. */
 export function isRepositoryPath(p: string): boolean {
   return p !== '' && p !== '.' && p !== '..' && !p.startsWith('/') && !p.startsWith('../') && !/^[A-Za-z]:\//.test(p);
+}
+
+/**
+ * Whether repository paths name regular files of the tree at `root`, for a reader that must choose
+ * among the paths a report gives (Checkov's): a path outside the repository is none, a symbolic
+ * link counts only when it leads to a file inside the tree (as readRepositoryText in core follows
+ * them), and nothing but existence and kind is read. Answers are remembered per path.
+ */
+export function treeFiles(root: string): (p: string) => boolean {
+  let realRoot: string | undefined | null;
+  const known = new Map<string, boolean>();
+  return (p) => {
+    if (!isRepositoryPath(p)) return false;
+    let answer = known.get(p);
+    if (answer !== undefined) return answer;
+    if (realRoot === undefined) {
+      try {
+        realRoot = realpathSync(path.resolve(root));
+      } catch {
+        realRoot = null;
+      }
+    }
+    answer = false;
+    if (realRoot !== null) {
+      try {
+        const real = realpathSync(path.join(realRoot, p));
+        answer = isInside(realRoot, real) && statSync(real).isFile();
+      } catch {
+        // no such file, or a link to nothing
+      }
+    }
+    if (known.size < 10_000) known.set(p, answer);
+    return answer;
+  };
 }
 
 /** A repository path as a SARIF `uri`: relative reference, each segment percent-encoded. */

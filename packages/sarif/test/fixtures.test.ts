@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { countFindings, type ReportKind, type Severity } from '../src/index.ts';
-import { aggregate, fixtures } from './helpers.ts';
+import { Aggregator, countFindings, loadReport, type ReportKind, type Severity } from '../src/index.ts';
+import { aggregate, fixture, fixtures } from './helpers.ts';
 
 type Counts = Partial<Record<Severity, number>> & { suppressed?: number };
 
@@ -134,6 +136,19 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   'checkov/checkov-2.1.269-nothing-scanned.json': { kind: 'any', tools: ['checkov'], counts: {} },
   // a terraform file Checkov could not parse: no checks, one problem (see variants.test.ts)
   'checkov/checkov-3.3.30-parsing-error.json': { kind: 'any', tools: ['checkov'], counts: {} },
+  // Checkov runs of SOURCES.md's "paths and secrets": counted with `jq` over the files (failed_checks and
+  // skipped_checks of each framework, every severity null; SARIF: results with level error, no suppressions)
+  'checkov/checkov-3.3.30-k8s-d-deploy-gitrepo.json': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 19 } },
+  'checkov/checkov-3.3.30-k8s-d-deploy.sarif': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 19 } },
+  'checkov/checkov-3.3.30-tf-cwd-subdir.json': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 12, suppressed: 1 } },
+  // terraform 13 + 1 skipped, kubernetes 19, dockerfile 4, secrets 2
+  'checkov/checkov-2.5.20-d-subdir-all.json': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 38, suppressed: 1 } },
+  // terraform 12 + 1 skipped, kubernetes 18, dockerfile 4, secrets 2
+  'checkov/checkov-2.0.1200-all.json': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 36, suppressed: 1 } },
+  'checkov/checkov-3.3.30-secrets.json': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 2 } },
+  'checkov/checkov-3.3.30-secrets.sarif': { kind: 'checkov', tools: ['checkov'], counts: { HIGH: 2 } },
+  // Gitleaks over the same project: 4 leaks (a Gitleaks leak is HIGH)
+  'gitleaks/gitleaks-8.30.1-ckproj.json': { kind: 'gitleaks', tools: ['gitleaks'], counts: { HIGH: 4 } },
   // Grype JSON: Critical and Low, one of each
   'grype/grype-json-dir-golden.json': { kind: 'grype', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
   'grype/grype-json-image-golden.json': { kind: 'any', tools: ['grype'], counts: { CRITICAL: 1, LOW: 1 } },
@@ -344,5 +359,153 @@ describe('ids', () => {
     }
     // more distinct texts than are remembered: each still gives its own id
     for (let i = 0; i < 5000; i++) expect(cweIds([`CWE-${i}: t`])).toEqual([`CWE-${i}`]);
+  });
+});
+
+/** A temporary repository holding these files (empty: Checkov's paths are only checked to exist). */
+async function tree(files: readonly string[]): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'checkov-tree-'));
+  for (const file of files) {
+    await mkdir(path.dirname(path.join(root, file)), { recursive: true });
+    await writeFile(path.join(root, file), '');
+  }
+  return root;
+}
+
+/** The findings' paths, each once, sorted. */
+const pathsOf = (agg: Aggregator) => [...new Set(agg.findings().map((f) => f.location?.path))].sort();
+
+/**
+ * The paths below were read from the files (`jq '.. | objects | select(.check_id) | [.file_path,
+ * .repo_file_path, .file_abs_path]'`, SARIF: the result uris), never from this code's output.
+ */
+describe('Checkov: the repository file a finding is about (real reports)', () => {
+  it("`checkov -d deploy` (kubernetes, 3.3.30): on file_path's deploy/k8s/pod.yaml, not the doubled repo_file_path", async () => {
+    // file_path /deploy/k8s/pod.yaml; repo_file_path /deploy/deploy/k8s/pod.yaml; file_abs_path outside this root
+    const root = await tree(['deploy/k8s/pod.yaml']);
+    const agg = await aggregate([['checkov/checkov-3.3.30-k8s-d-deploy-gitrepo.json', 'checkov']], root);
+    expect(agg.findings()).toHaveLength(19);
+    expect(pathsOf(agg)).toEqual(['deploy/k8s/pod.yaml']);
+  });
+
+  it('`checkov -d ck` (2.5.20, five frameworks): each framework on the file that exists, kubernetes undoubled', async () => {
+    // terraform, dockerfile, secrets: repo_file_path /ck/…; kubernetes: file_path /ck/k8s/pod.yaml, repo_file_path /ck/ck/k8s/pod.yaml
+    const files = ['ck/tf/main.tf', 'ck/tf/provider.tf', 'ck/k8s/pod.yaml', 'ck/docker/Dockerfile'];
+    const agg = await aggregate([['checkov/checkov-2.5.20-d-subdir-all.json', 'checkov']], await tree(files));
+    expect(pathsOf(agg)).toEqual([...files].sort());
+    expect(agg.findings().filter((f) => f.location?.path === 'ck/k8s/pod.yaml')).toHaveLength(19);
+  });
+
+  it('without the tree, the paths are as Checkov wrote them (repo_file_path; file_abs_path is outside the root)', async () => {
+    const agg = await aggregate([['checkov/checkov-3.3.30-k8s-d-deploy-gitrepo.json', 'checkov']]);
+    expect(pathsOf(agg)).toEqual(['deploy/deploy/k8s/pod.yaml']);
+  });
+
+  it("`cd infra && checkov -d .` (3.3.30): on infra/main.tf, which only file_abs_path names, not the root's main.tf", async () => {
+    // file_path = repo_file_path = /main.tf; file_abs_path /tmp/h2/k8srepo/infra/main.tf: the report read as if
+    // Checkov had run in this root (its absolute paths moved there; the file itself is unchanged)
+    const root = await tree(['infra/main.tf', 'main.tf']);
+    const text = (await readFile(fixture('checkov/checkov-3.3.30-tf-cwd-subdir.json'), 'utf8')).replaceAll('/tmp/h2/k8srepo/', `${root}/`);
+    await writeFile(path.join(root, 'report.json'), text);
+    const agg = new Aggregator();
+    agg.startReport(path.join(root, 'report.json'));
+    await loadReport(path.join(root, 'report.json'), 'checkov', { root, sink: agg });
+    expect(agg.findings()).toHaveLength(13);
+    expect(pathsOf(agg)).toEqual(['infra/main.tf']);
+    // read with the root Checkov ran in, whether or not its files are on this machine: file_abs_path is in it
+    const there = await aggregate([['checkov/checkov-3.3.30-tf-cwd-subdir.json', 'checkov']], '/tmp/h2/k8srepo');
+    expect(pathsOf(there)).toEqual(['infra/main.tf']);
+  });
+
+  it("Checkov's SARIF of `checkov -d deploy` (uri deploy/deploy/k8s/pod.yaml): the undoubled path when only that file exists", async () => {
+    const agg = await aggregate([['checkov/checkov-3.3.30-k8s-d-deploy.sarif', 'checkov']], await tree(['deploy/k8s/pod.yaml']));
+    expect(agg.findings()).toHaveLength(19);
+    expect(pathsOf(agg)).toEqual(['deploy/k8s/pod.yaml']);
+    // a doubled path that is a file is kept; so is any path without the tree
+    const doubled = await aggregate(
+      [['checkov/checkov-3.3.30-k8s-d-deploy.sarif', 'checkov']],
+      await tree(['deploy/deploy/k8s/pod.yaml', 'deploy/k8s/pod.yaml']),
+    );
+    expect(pathsOf(doubled)).toEqual(['deploy/deploy/k8s/pod.yaml']);
+    expect(pathsOf(await aggregate([['checkov/checkov-3.3.30-k8s-d-deploy.sarif', 'checkov']]))).toEqual(['deploy/deploy/k8s/pod.yaml']);
+  });
+
+  it('never places a finding through a link that leaves the repository', async () => {
+    const outside = await tree(['k8s/pod.yaml']);
+    const root = await tree([]);
+    await mkdir(path.join(root, 'deploy'));
+    const { symlink } = await import('node:fs/promises');
+    await symlink(path.join(outside, 'k8s'), path.join(root, 'deploy/k8s'));
+    const agg = await aggregate([['checkov/checkov-3.3.30-k8s-d-deploy-gitrepo.json', 'checkov']], root);
+    expect(pathsOf(agg)).toEqual(['deploy/deploy/k8s/pod.yaml']);
+  });
+});
+
+describe("Checkov's secrets framework: secrets, one finding per secret with Gitleaks (real reports of one project)", () => {
+  // Checkov: CKV_SECRET_2 at tf/provider.tf file_line_range [3, 4], CKV_SECRET_6 at [4, 5], each code_block one line
+  // (3, 4). Gitleaks: aws-access-token at tf/provider.tf:3, generic-api-key at :4, and two in app/settings.py
+  // (lines 2, 3) that Checkov did not report: 4 secrets.
+  const reports = {
+    json: 'checkov/checkov-3.3.30-secrets.json',
+    sarif: 'checkov/checkov-3.3.30-secrets.sarif',
+  } as const;
+
+  it.each(Object.entries(reports))(
+    "Checkov %s alone: category secret, CWE-798, the rotate advice, the secret's own line",
+    async (_, file) => {
+      const agg = await aggregate([[file, 'checkov']]);
+      expect(agg.findings().map((f) => [f.rule, f.category, f.location, f.cwe, f.message])).toEqual([
+        [
+          'CKV_SECRET_2',
+          'secret',
+          { path: 'tf/provider.tf', startLine: 3, endLine: 3 },
+          ['CWE-798'],
+          'Secret detected by rule CKV_SECRET_2 (AWS Access Key). Rotate it and remove it from the code and the history.',
+        ],
+        [
+          'CKV_SECRET_6',
+          'secret',
+          { path: 'tf/provider.tf', startLine: 4, endLine: 4 },
+          ['CWE-798'],
+          'Secret detected by rule CKV_SECRET_6 (Base64 High Entropy String). Rotate it and remove it from the code and the history.',
+        ],
+      ]);
+    },
+  );
+
+  it.each(Object.entries(reports))(
+    'Checkov %s with Gitleaks, in either order: 4 findings, the two Checkov found by both tools',
+    async (_, file) => {
+      for (const order of [
+        [
+          [file, 'checkov'],
+          ['gitleaks/gitleaks-8.30.1-ckproj.json', 'gitleaks'],
+        ],
+        [
+          ['gitleaks/gitleaks-8.30.1-ckproj.json', 'gitleaks'],
+          [file, 'checkov'],
+        ],
+      ] as [string, ReportKind][][]) {
+        const agg = await aggregate(order);
+        expect(agg.findings()).toHaveLength(4);
+        const both = agg.findings().filter((f) => f.tools.length === 2);
+        expect(both.map((f) => [f.location?.path, f.location?.startLine, [...f.tools].sort()])).toEqual([
+          ['tf/provider.tf', 3, ['checkov', 'gitleaks']],
+          ['tf/provider.tf', 4, ['checkov', 'gitleaks']],
+        ]);
+      }
+    },
+  );
+
+  it("Checkov 2.0's unmasked code_block: the secret (the token whose SHA-1 is the check's resource) is redacted everywhere", async () => {
+    // 2.0.1200 wrote code_block [[3, '  access_key = "AKIAQW3RT7YUZXCVB4NM"\n']] and resource 23851d27…, its SHA-1
+    const agg = await aggregate([['checkov/checkov-2.0.1200-all.json', 'checkov']]);
+    expect(agg.foundSecrets).toEqual(['AKIAQW3RT7YUZXCVB4NM', 't9Qx2Vb7Lm4Kp8Zr1Wn6Yc3Hs5Jd0Fg2Ue7Ai9Oq']);
+    const secrets = agg.findings().filter((f) => f.category === 'secret');
+    expect(secrets).toHaveLength(2);
+    // no text of a finding holds the secret or its SHA-1 (Checkov's resource)
+    expect(JSON.stringify(secrets)).not.toMatch(/AKIAQW3RT7YUZXCVB4NM|23851d2714f82aa2e8f8b2009254139e7edce9da/);
+    // 2.5 and 3.3 mask it: nothing to redact
+    expect((await aggregate([['checkov/checkov-3.3.30-secrets.json', 'checkov']])).foundSecrets).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import {
 } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
 import { cleanText, cveIds, cweIds, firstLine, snippetHash, truncate, unrecognisedSeverity, type ParseContext } from '../sink.ts';
+import { addCodeSecrets, checkovSarifPath, checkovSecretMessage, isCheckovSecretRule } from '../scanners/checkov.ts';
 import { addLeak } from '../scanners/gitleaks.ts';
 import { scannerOfDriver } from '../scanners/index.ts';
 import { NOSEMGREP, semgrepKey, semgrepStable } from '../scanners/semgrep.ts';
@@ -185,6 +186,17 @@ function inWorkingDirectory(run: Run, p: string): string {
   if (!run.workingDirectory || isRepositoryPath(p)) return p;
   const relative = normalisePath(p, run.workingDirectory);
   return isRepositoryPath(relative) ? relative : p;
+}
+
+/**
+ * A location of Checkov's SARIF: its path as checkovSarifPath reads it; a secret's lines those of
+ * its snippet (the region of a one-line secret ends a line after it, as `file_line_range` does).
+ */
+function checkovLocation(run: Run, location: Location, id: string, snippet: string | undefined): Location {
+  const path = checkovSarifPath(location.path, run.ctx);
+  if (!isCheckovSecretRule(id) || location.startLine === undefined || !snippet) return { ...location, path };
+  const lines = snippet.replace(/\r?\n$/, '').split(/\r?\n/).length;
+  return { ...location, path, endLine: location.startLine + lines - 1 };
 }
 
 /** A result's first location (the one a finding is placed on). */
@@ -535,7 +547,9 @@ function readResult(run: Run, item: unknown, index: number): void {
   const id = ownId(run, found.id, rule);
   const ruleProps = obj(rule?.['properties']);
   const tags = [...strings(ruleProps?.['tags']), ...strings(obj(result['properties'])?.['tags'])];
-  const { location, snippet, target } = locationOf(run, result);
+  const { location: at, snippet, target } = locationOf(run, result);
+  // Checkov's kubernetes framework may double the scanned directory in its paths (scanners/checkov.ts)
+  const location = run.kind === 'checkov' && at ? checkovLocation(run, at, id, snippet) : at;
   const suppression = suppressionOf(run, result);
   const suppressed = suppression !== undefined;
 
@@ -563,14 +577,26 @@ function readResult(run: Run, item: unknown, index: number): void {
   }
 
   // the message and the CWE ids (a Gitleaks result, above, reads neither)
-  const cwe = cweIds([...tags, ...strings(ruleProps?.['cwe']), ...taxonomyCwes(rule)]);
+  // a check of Checkov's secrets framework is a secret, as in its JSON (scanners/checkov.ts)
+  const checkovSecret = run.kind === 'checkov' && isCheckovSecretRule(id);
+  if (checkovSecret && snippet)
+    addCodeSecrets(
+      snippet.split(/\r?\n/).map((line) => ({ text: line })),
+      undefined,
+      run.ctx,
+    );
+  const cwe = checkovSecret ? ['CWE-798'] : cweIds([...tags, ...strings(ruleProps?.['cwe']), ...taxonomyCwes(rule)]);
   const told = cleanText(messageOf(run, result['message'], rule) ?? text(rule?.['shortDescription']) ?? id);
-  const rawMessage = CREDENTIAL_CWES.some((c) => cwe.includes(c)) ? withoutQuotedValues(told, snippet) : told;
+  const rawMessage = checkovSecret
+    ? checkovSecretMessage(id, told)
+    : CREDENTIAL_CWES.some((c) => cwe.includes(c))
+      ? withoutQuotedValues(told, snippet)
+      : told;
 
   // Semgrep's shortDescription is only "Semgrep Finding: <rule id>": its message says more.
   const title = firstLine((run.kind === 'semgrep' ? undefined : describing(text(rule?.['shortDescription']))) ?? rawMessage);
   const severity = severityOf(run, result, rule, tags, rawMessage);
-  const category = categoryOf(run, id, tags, rawMessage);
+  const category = checkovSecret ? 'secret' : categoryOf(run, id, tags, rawMessage);
   const licence = run.kind === 'trivy' && category === 'licence' ? trivyLicence(run, rawMessage) : undefined;
   let key: string;
   let pkg: string | undefined;
