@@ -26,6 +26,7 @@ export {
   heading,
   link,
   escapeMarkdown,
+  inertMarkdown,
   ActionSummary,
   MemorySummary,
   type Cell,

@@ -12,6 +12,20 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]<>|]/g, (c) => `\\${c}`).replace(/\r\n?|\n/g, ' ');
 }
 
+/**
+ * Markdown for a comment GitHub posts on a pull request, where a report's text must not notify or
+ * link anyone: escaped as escapeMarkdown does, and a zero-width space (`&#8203;`) after the `@` of
+ * a mention (`@octocat`, `@org/team`) and the `#`/`-` of an issue reference (`#12`, `org/repo#12`,
+ * `GH-12`), so that it reads the same but neither pings a user or team nor back-links an issue.
+ * An address (`debug@3.0.1`, `a@b.example`) is left as it is: GitHub does not read it as a mention.
+ */
+export function inertMarkdown(text: string): string {
+  // one pass: the spaces written must not be read again
+  return escapeMarkdown(text).replace(/(?<![\w.@/-])@(?=[A-Za-z0-9])|#(?=\d)|\b(GH)-(?=\d)/gi, (m, gh?: string) =>
+    gh ? `${gh}&#8203;-` : `${m}&#8203;`,
+  );
+}
+
 /** A table; cells are escaped unless passed as `{ markdown }`. */
 export type Cell = string | number | boolean | { markdown: string };
 

@@ -15,7 +15,7 @@ import {
   stripChar,
   type RequestPolicy,
 } from '@pipeline-toolkit/core';
-import { escapeMarkdown } from '@pipeline-toolkit/core';
+import { inertMarkdown } from '@pipeline-toolkit/core';
 import type { BaselineOutcome } from './baseline.ts';
 import type { ScanOptions } from './options.ts';
 import { isPullRequestEvent } from './pull-request.ts';
@@ -275,16 +275,18 @@ const COMMENT_CHARS = 60_000;
 /** The comment's text: counts and the new findings (their texts already redacted), bounded. */
 export function commentBody(baseline: BaselineOutcome | undefined, note: string | undefined, categoryPrefix: string): string {
   const lines = [commentMarker(categoryPrefix), '### Security scan: new findings', ''];
-  if (!baseline) lines.push(escapeMarkdown(note ?? 'No baseline: every finding counts as new.'));
+  if (!baseline) lines.push(inertMarkdown(note ?? 'No baseline: every finding counts as new.'));
   else {
     lines.push(
-      `New: **${baseline.new}**, fixed: ${baseline.fixed}, unchanged: ${baseline.unchanged} (baseline: ${escapeMarkdown(baseline.source)}).`,
+      `New: **${baseline.new}**, fixed: ${baseline.fixed}, unchanged: ${baseline.unchanged} (baseline: ${inertMarkdown(baseline.source)}).`,
       '',
     );
+    let length = lines.join('\n').length;
     for (const f of baseline.newFindings) {
-      const line = `- **${f.severity}** \`${f.rule.replace(/`/g, "'").slice(0, 200)}\` at ${escapeMarkdown(f.where.slice(0, 300))}: ${escapeMarkdown(f.title.slice(0, 300))}`;
-      if (lines.join('\n').length + line.length > COMMENT_CHARS) break;
+      const line = `- **${f.severity}** \`${f.rule.replace(/`/g, "'").slice(0, 200)}\` at ${inertMarkdown(f.where.slice(0, 300))}: ${inertMarkdown(f.title.slice(0, 300))}`;
+      if (length + 1 + line.length > COMMENT_CHARS) break;
       lines.push(line);
+      length += 1 + line.length;
     }
     if (baseline.new > baseline.newFindings.length)
       lines.push('', `…and ${baseline.new - baseline.newFindings.length} more in the findings file.`);

@@ -270,6 +270,30 @@ describe('the pull request comment', () => {
     expect(server.requests.map((r) => r.method)).toEqual(['GET', 'PATCH']);
   });
 
+  it("a report's text notifies no one and links no issue: mentions and references are made inert, addresses kept", () => {
+    const hostile = {
+      ...outcome,
+      source: 'run 9 by @release-bot',
+      newFindings: [
+        {
+          ...outcome.newFindings[0]!,
+          title: 'ping @octocat and @acme/security-team, see #12, acme/other#34 and GH-56',
+          where: 'debug@3.0.1 in package-lock.json:11 (mail root@example.com)',
+        },
+      ],
+    };
+    const body = commentBody(hostile, undefined, 'p');
+    // no @ before a name and no # or GH- before a number is left as GitHub would read it (the entity rendered)
+    const rendered = body.replaceAll('&#8203;', '\u200b');
+    expect(rendered).not.toMatch(/(?<![\w.@/-])@[A-Za-z0-9]/);
+    expect(rendered).not.toMatch(/#\d|GH-\d/i);
+    expect(body).toContain('ping @&#8203;octocat and @&#8203;acme/security-team, see #&#8203;12, acme/other#&#8203;34 and GH&#8203;-56');
+    expect(body).toContain('by @&#8203;release-bot');
+    expect(body).toContain('at debug@3.0.1 in package-lock.json:11 (mail root@example.com)');
+    // the note of a scan without a baseline too
+    expect(commentBody(undefined, 'asked @octocat about #7', 'p')).toContain('asked @&#8203;octocat about #&#8203;7');
+  });
+
   it("a long list stays within GitHub's comment limit", () => {
     const many = {
       ...outcome,
