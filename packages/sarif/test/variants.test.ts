@@ -1083,6 +1083,35 @@ describe("the console report (the CLI's stdout, which a job's runner reads for w
   });
 });
 
+describe('a SARIF run that did not complete (invocations[].executionSuccessful: false)', () => {
+  it('is a problem of the scan, with its exit code, told once; a run that completed is not', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'unfinished-'));
+    const run = (name: string, invocations: unknown[]) => {
+      const log = sarif([], [], { name });
+      (log.runs[0] as Record<string, unknown>)['invocations'] = invocations;
+      return JSON.stringify(log);
+    };
+    await writeFile(
+      path.join(dir, 'crashed.sarif'),
+      run('Crashed', [{ executionSuccessful: false, exitCode: 3, exitCodeDescription: 'Out of memory\nwhile analysing' }]),
+    );
+    // its error notification already says why: not told twice
+    await writeFile(
+      path.join(dir, 'told.sarif'),
+      run('Told', [
+        { executionSuccessful: false, toolExecutionNotifications: [{ level: 'error', message: { text: 'Extraction failed' } }] },
+      ]),
+    );
+    await writeFile(path.join(dir, 'fine.sarif'), run('Fine', [{ executionSuccessful: true, exitCode: 0 }]));
+    const scanned = await scan({ 'sarif-files': '*.sarif', 'fail-on': 'none' }, dir);
+    const warnings = scanned.console.split('\n').filter((l) => l.startsWith('warning: '));
+    expect(warnings).toEqual([
+      'warning: Crashed: the run did not complete (executionSuccessful: false; exit code 3, Out of memory): its results may be partial',
+      'warning: Told error: Extraction failed',
+    ]);
+  });
+});
+
 describe('reruns', () => {
   it('never reads back what this action wrote, whatever its name', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'rerun-'));

@@ -199,6 +199,21 @@ function checkovLocation(run: Run, location: Location, id: string, snippet: stri
   return { ...location, path, endLine: location.startLine + lines - 1 };
 }
 
+/** What an invocation with `executionSuccessful: false` says of its end: its exit code or signal and their description. */
+function unfinished(invocation: JsonObject): string {
+  const code = int(invocation['exitCode']);
+  const signal = str(invocation['exitSignalName']);
+  const why = str(invocation['exitCodeDescription']);
+  const end = [
+    code !== undefined ? `exit code ${code}` : undefined,
+    signal ? `signal ${signal}` : undefined,
+    why ? firstLine(why, 200) : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `the run did not complete (executionSuccessful: false${end ? `; ${end}` : ''}): its results may be partial`;
+}
+
 /** A result's first location (the one a finding is placed on). */
 function firstLocation(result: JsonObject): JsonObject | undefined {
   return obj(arr(result['locations'])[0]);
@@ -710,12 +725,17 @@ export function parseSarif(doc: unknown, ctx: ParseContext): void {
       image: kind === 'trivy' ? str(obj(run['properties'])?.['imageName']) : undefined,
       workingDirectory: workingDirectoryOf(run),
     };
-    for (const invocation of arr(run['invocations'])) {
-      for (const note of arr(obj(invocation)?.['toolExecutionNotifications'])) {
+    for (const item of arr(run['invocations'])) {
+      const invocation = obj(item);
+      let told = false;
+      for (const note of arr(invocation?.['toolExecutionNotifications'])) {
         const message = text(obj(note)?.['message']);
         const level = str(obj(note)?.['level']) ?? 'warning';
         if (message && level !== 'note' && level !== 'none') ctx.sink.problem(`${name} ${level}: ${firstLine(message, 300)}`);
+        told ||= level === 'error' && message !== undefined;
       }
+      // a run that did not complete writes the same empty results as a clean tree: say so, unless its error was told
+      if (invocation?.['executionSuccessful'] === false && !told) ctx.sink.problem(`${name}: ${unfinished(invocation)}`);
     }
     arr(run['results']).forEach((result, index) => {
       for (const one of eachPlace(state, result)) readResult(state, one, index);
