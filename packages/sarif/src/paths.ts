@@ -8,7 +8,8 @@ const NEEDS_WORK = /^(?:[a-z][a-z0-9+.-]*:|\/|\.{1,2}(?:\/|$)|\s)|\\|\/\.{1,2}(?
 /**
  * Makes a path or URI from a report repository-relative with forward slashes: `file://` URIs are
  * decoded, absolute paths under `root` are made relative, `./` is dropped. Paths outside the
- * repository stay absolute (nothing better can be said about them).
+ * repository stay absolute (nothing better can be said about them); a `file:` URI naming another
+ * host stays `//host/path`.
  */
 export function normalisePath(value: string, root: string): string {
   // Most paths are already plain relative paths: nothing to do.
@@ -16,7 +17,10 @@ export function normalisePath(value: string, root: string): string {
   let p = value.trim();
   if (/^file:/i.test(p)) {
     try {
-      p = decodeURIComponent(new URL(p).pathname);
+      const url = new URL(p);
+      p = decodeURIComponent(url.pathname);
+      // a file on another host (a UNC path, `file://server/share/x.c`) is no file of this tree, wherever the root is
+      if (url.hostname && url.hostname !== 'localhost') return `//${url.hostname}${path.posix.normalize(p)}`;
     } catch {
       p = p.replace(/^file:\/*/i, '/');
     }

@@ -530,6 +530,21 @@ describe('report variants', () => {
     });
     expect((await load(withDir('file:///src'), 'sarif')).findings().map((f) => f.location?.path)).toEqual(['app.py', '/etc/hosts']);
     expect((await load(withDir('file:///'), 'sarif')).findings().map((f) => f.location?.path)).toEqual(['/src/app.py', '/etc/hosts']);
+    // a file on another host is not the working directory's, though its path is the same below the host
+    const remote = sarif([
+      {
+        ruleId: 'r',
+        message: { text: 'c' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'file://fileserver/src/app.py' } } }],
+      },
+      {
+        ruleId: 'r',
+        message: { text: 'd' },
+        locations: [{ physicalLocation: { artifactLocation: { uri: 'file://localhost/src/db.py' } } }],
+      },
+    ]);
+    const remoteIn = { ...remote, runs: [{ ...remote.runs[0]!, invocations: [{ workingDirectory: { uri: 'file:///src' } }] }] };
+    expect((await load(remoteIn, 'sarif')).findings().map((f) => f.location?.path)).toEqual(['//fileserver/src/app.py', 'db.py']);
   });
 
   it('files Checkov could not parse are problems of the scan (real Checkov 3.3.30 report)', async () => {
