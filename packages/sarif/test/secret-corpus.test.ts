@@ -37,7 +37,7 @@ const CORPUS = [
 ];
 
 /** Enumerations and format markers: a token there would make another document, not a hostile one. */
-const STRUCTURAL = new Set(['level', 'severity', 'Severity', 'Class', 'Type', 'ArtifactType', 'type', 'SchemaVersion']);
+const STRUCTURAL = new Set(['level', 'severity', 'Severity', 'Class', 'Type', 'ArtifactType', 'type', 'SchemaVersion', 'check_type']);
 
 /** Every string of a JSON value replaced by `plant(original)`, keys kept (apart from structural fields). */
 function plantEverywhere(value: unknown, plant: (s: string) => string, key = '', parent = ''): unknown {
@@ -159,6 +159,26 @@ function reports(): Record<string, unknown> {
       },
       summary: { checkov_version: '3.2.0' },
     },
+    // Checkov's secrets framework, as 2.0 wrote it: the code line unmasked, the resource its secret's SHA-1
+    'checkov-secrets.json': {
+      check_type: 'secrets',
+      results: {
+        failed_checks: [
+          {
+            check_id: 'CKV_SECRET_2',
+            check_name: 'AWS Access Key',
+            file_path: '/provider.tf',
+            repo_file_path: '/provider.tf',
+            file_abs_path: '/work/provider.tf',
+            file_line_range: [3, 4],
+            resource: '25910f981e85ca04baf359199dd0bd4a3ae738b6',
+            code_block: [[3, '  access_key = "value"\n']],
+            guideline: 'https://docs.example/secrets',
+          },
+        ],
+      },
+      summary: { checkov_version: '2.0.1200' },
+    },
   };
 }
 
@@ -206,7 +226,7 @@ describe('secret corpus', () => {
         new Inputs(
           mapInputs({
             'gitleaks-report': 'gitleaks.json',
-            reports: '*.sarif\nsemgrep.json\ntrivy.json\ngrype.json\ncheckov.json',
+            reports: '*.sarif\nsemgrep.json\ntrivy.json\ngrype.json\ncheckov.json\ncheckov-secrets.json',
             'fail-on': 'none',
           }),
         ),
@@ -232,6 +252,8 @@ describe('secret corpus', () => {
     // the planted texts are there, redacted (the test would see the tokens if they were not)
     expect(outputs.sarif.split(REDACTED).length - 1).toBeGreaterThan(40);
     expect(outputs.sarif).toContain('-end');
+    // Checkov's secrets framework was read as secrets (its unmasked code line among the secrets redacted)
+    expect(outputs.findings).toContain('Secret detected by rule CKV_SECRET_2-');
   });
 
   it('appear in no output of two threads either, the reports divided between them at every report, the tokens found by either thread', async () => {
