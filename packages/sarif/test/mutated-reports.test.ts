@@ -29,6 +29,9 @@ const SEEDS: [string, ReportKind][] = [
   ['other/dockle-0.3.15-image-no-locations.sarif', 'any'],
   ['grype/grype-json-dir-golden.json', 'any'],
   ['checkov/checkov-terraform-severity.json', 'any'],
+  ['checkov/checkov-3.3.30-secrets.json', 'any'],
+  ['checkov/checkov-3.3.30-secrets.sarif', 'any'],
+  ['other/pmd-6.31-docs-example-grouped-locations.sarif.json', 'any'],
 ];
 
 /** A small deterministic generator (mulberry32): the same 10,000 reports on every run. */

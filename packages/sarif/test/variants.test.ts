@@ -553,6 +553,30 @@ describe('report variants', () => {
     expect(agg.problems).toEqual(['Checkov (terraform) could not parse /tmp/checkov-run/broken/main.tf: its checks did not run there.']);
   });
 
+  it("Trivy's CweIDs give CWE ids only: NVD's placeholders and any other text are not CWEs (a mutated report's secret rode there)", async () => {
+    const report = {
+      SchemaVersion: 2,
+      ArtifactName: '.',
+      Results: [
+        {
+          Target: 'package-lock.json',
+          Class: 'lang-pkgs',
+          Type: 'npm',
+          Vulnerabilities: [
+            {
+              VulnerabilityID: 'CVE-2024-0001',
+              PkgName: 'lodash',
+              InstalledVersion: '1.0.0',
+              Severity: 'HIGH',
+              CweIDs: ['CWE-79', 'NVD-CWE-Other', 'NVD-CWE-noinfo', 'see ghp_4Jt7Qk2Lm9Zx8Vb3Nc6Rd1Sf5Gh0Wq2Ey7Tu', 'cwe-89'],
+            },
+          ],
+        },
+      ],
+    };
+    expect((await load(report, 'trivy')).findings().map((f) => f.cwe)).toEqual([['CWE-79', 'CWE-89']]);
+  });
+
   it('Trivy before 0.20 (a bare array) is a Trivy report, not a Gitleaks one', async () => {
     const text = await readFile(fixture('trivy/trivy-legacy-array-mix.json'), 'utf8');
     await expect(load(text, 'gitleaks')).rejects.toThrow(/is a Trivy JSON report; expected a Gitleaks/);

@@ -4,7 +4,7 @@ import { ExternalError, own } from '@pipeline-toolkit/core';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { maxSeverity, severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
-import { cveIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext, type RawFinding, type TrivyMatch } from '../sink.ts';
+import { cveIds, cweIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext, type RawFinding, type TrivyMatch } from '../sink.ts';
 import type { RunOptions, Scanner, ScannerDeps } from './scanner.ts';
 import { writeDiffTree } from '../diff-tree.ts';
 
@@ -186,7 +186,7 @@ function vulnerability(v: JsonObject, scope: Scope, suppressed: boolean): RawFin
     package: pkg,
     suppressed,
     unfixed: !fixed,
-    cwe: strings(v['CweIDs']),
+    cwe: cweIds(strings(v['CweIDs'])),
     cve: cveIds([id]),
     helpUri: str(v['PrimaryURL']),
     trivy: vulnerabilityMatch(v, scope),
