@@ -4,7 +4,16 @@ import { ExternalError, own } from '@pipeline-toolkit/core';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { maxSeverity, severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
 import { isRepositoryPath, normalisePath } from '../paths.ts';
-import { cveIds, cweIds, firstLine, snippetHash, unrecognisedSeverity, type ParseContext, type RawFinding, type TrivyMatch } from '../sink.ts';
+import {
+  cveIds,
+  cweIds,
+  firstLine,
+  snippetHash,
+  unrecognisedSeverity,
+  type ParseContext,
+  type RawFinding,
+  type TrivyMatch,
+} from '../sink.ts';
 import type { RunOptions, Scanner, ScannerDeps } from './scanner.ts';
 import { writeDiffTree } from '../diff-tree.ts';
 
