@@ -47,7 +47,7 @@ function checkovSeverity(value: unknown, ctx: ParseContext): Severity {
 const trees = new WeakMap<ParseContext, (p: string) => boolean>();
 
 /** Whether a repository path names a regular file of the scanned repository (the context's root). */
-export function checkovTreeFile(ctx: ParseContext): (p: string) => boolean {
+function checkovTreeFile(ctx: ParseContext): (p: string) => boolean {
   let tree = trees.get(ctx);
   if (!tree) trees.set(ctx, (tree = treeFiles(ctx.root)));
   return tree;
