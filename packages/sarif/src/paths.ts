@@ -76,6 +76,15 @@ export function treeFiles(root: string): (p: string) => boolean {
   };
 }
 
+/** treeFiles of `root`, one per owner (a report's parse context) for as long as it lives. */
+const ownTrees = new WeakMap<object, (p: string) => boolean>();
+
+export function treeFilesOf(owner: object, root: string): (p: string) => boolean {
+  let tree = ownTrees.get(owner);
+  if (!tree) ownTrees.set(owner, (tree = treeFiles(root)));
+  return tree;
+}
+
 /** A repository path as a SARIF `uri`: relative reference, each segment percent-encoded. */
 export function toUri(p: string): string {
   if (isRepositoryPath(p)) return p.split('/').map(encodeURIComponent).join('/');

@@ -111,6 +111,9 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
     tools: ['trivy'],
     counts: { CRITICAL: 3, HIGH: 8, MEDIUM: 4, LOW: 17, suppressed: 4 },
   },
+  // a Terraform plan's 8 failed checks (AWS-0086, 0087, 0091, 0093, 0132 HIGH; 0094, 0099, 0124 LOW)
+  'trivy/trivy-0.74.0-config-dir-terraform-plan.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, LOW: 3 } },
+  'trivy/trivy-0.74.0-config-terraform-plan-file.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, LOW: 3 } },
   'trivy/trivy-repo-secrets.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1, HIGH: 1 } },
   'trivy/trivy-v0.43.1-image-alpine.sarif': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1 } },
   'trivy/trivy-v0.72.0-config-terraform.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, MEDIUM: 1, LOW: 2 } },
@@ -438,6 +441,29 @@ describe('Checkov: the repository file a finding is about (real reports)', () =>
     await symlink(path.join(outside, 'k8s'), path.join(root, 'deploy/k8s'));
     const agg = await aggregate([['checkov/checkov-3.3.30-k8s-d-deploy-gitrepo.json', 'checkov']], root);
     expect(pathsOf(agg)).toEqual(['deploy/deploy/k8s/pod.yaml']);
+  });
+});
+
+describe("Trivy's Terraform plan results (Type terraformplan: Targets are Trivy's rendering of the plan)", () => {
+  // CauseMetadata of AWS-0099 in both files: Resource aws_security_group.sg, lines 25–25 of the rendered main.tf
+  const sg = (agg: Aggregator) => agg.findings().find((f) => f.rule === 'AWS-0099')!;
+
+  it("`trivy config plan.json`: every finding on the plan file, without the rendering's lines, naming its resource", async () => {
+    const root = await tree(['plan.json']);
+    const agg = await aggregate([['trivy/trivy-0.74.0-config-terraform-plan-file.json', 'trivy']], root);
+    expect(agg.findings()).toHaveLength(8);
+    expect([...new Set(agg.findings().map((f) => JSON.stringify(f.location)))]).toEqual([JSON.stringify({ path: 'plan.json' })]);
+    expect(sg(agg).message).toContain('In the Terraform plan: aws_security_group.sg.');
+  });
+
+  it('a folder scanned (`trivy config .`), or the plan file not in the tree: on no file, named by what was scanned', async () => {
+    // main.tf exists here, but its lines are not the rendering's: no finding is placed on it
+    const root = await tree(['plan.json', 'main.tf']);
+    const dir = await aggregate([['trivy/trivy-0.74.0-config-dir-terraform-plan.json', 'trivy']], root);
+    expect(dir.findings().map((f) => [f.location, f.target])).toEqual(Array.from({ length: 8 }, () => [undefined, 'Terraform plan in .']));
+    const elsewhere = await aggregate([['trivy/trivy-0.74.0-config-terraform-plan-file.json', 'trivy']], await tree([]));
+    expect(sg(elsewhere)).toMatchObject({ target: 'Terraform plan in plan.json' });
+    expect(sg(elsewhere).location).toBeUndefined();
   });
 });
 

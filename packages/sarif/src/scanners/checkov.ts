@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import { arr, int, obj, str, ReportError, type JsonObject } from '../json.ts';
 import { severityFromSecurityLabel, type Severity } from '../model.ts';
-import { isRepositoryPath, normalisePath, treeFiles } from '../paths.ts';
+import { isRepositoryPath, normalisePath, treeFilesOf } from '../paths.ts';
 import { firstLine, unrecognisedSeverity, type ParseContext } from '../sink.ts';
 import type { Scanner } from './scanner.ts';
 
@@ -43,15 +43,8 @@ function checkovSeverity(value: unknown, ctx: ParseContext): Severity {
   return 'HIGH';
 }
 
-/** The files of each report's tree (treeFiles), for as long as its context is read. */
-const trees = new WeakMap<ParseContext, (p: string) => boolean>();
-
 /** Whether a repository path names a regular file of the scanned repository (the context's root). */
-function checkovTreeFile(ctx: ParseContext): (p: string) => boolean {
-  let tree = trees.get(ctx);
-  if (!tree) trees.set(ctx, (tree = treeFiles(ctx.root)));
-  return tree;
-}
+const checkovTreeFile = (ctx: ParseContext) => treeFilesOf(ctx, ctx.root);
 
 /** A path Checkov writes, relative to where it ran or to what it scanned with a leading slash (`/main.tf`), as a repository path. */
 const relativePath = (value: string | undefined, root: string) =>

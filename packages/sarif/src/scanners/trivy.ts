@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ExternalError, own } from '@pipeline-toolkit/core';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import { maxSeverity, severityFromLabel, severityFromScore, type Location, type Severity } from '../model.ts';
-import { isRepositoryPath, normalisePath } from '../paths.ts';
+import { isRepositoryPath, normalisePath, treeFilesOf } from '../paths.ts';
 import {
   cveIds,
   cweIds,
@@ -37,6 +37,12 @@ const AGGREGATED_TYPES = new Set(['jar', 'node-pkg', 'python-pkg', 'gemspec', 'c
  */
 const REMOTE_MODULE =
   /^(?:[a-z0-9]{1,16}::|https?:\/\/|(?:github\.com|bitbucket\.org|gitlab\.com|registry\.terraform\.io|app\.terraform\.io)\/)|\?ref=/i;
+/**
+ * Trivy's Types for a Terraform plan, JSON (`terraform show -json`) and binary: their Targets are
+ * the HCL files Trivy renders from the plan (`main.tf`), which exist nowhere, and their lines are
+ * the rendering's.
+ */
+const TERRAFORM_PLANS = new Set(['terraformplan', 'terraformplan-snapshot']);
 /** Where a Target names a file inside an archive, as Trivy writes it: `<archive>:<path in it>` (a Helm chart's `.tgz`). */
 const ARCHIVE_END = /\.(?:tgz|tar\.gz|tar):/i;
 /** What `trivy repo` scanned when given a web address: the Targets are paths of that repository. */
@@ -79,6 +85,8 @@ interface Scope {
   inArchive?: string;
   /** What was scanned, when the Target is not a file. */
   subject?: string;
+  /** Set when the Target is Trivy's rendering of a Terraform plan (TERRAFORM_PLANS): `file` is the plan, without lines. */
+  plan?: true;
   /** Package start/end lines by PkgID (lock files list where each package is declared). */
   packageLines: Map<string, Location>;
   /** What Trivy's ignore files match a finding of the Result by, when nothing of the finding's own adds to it: its Target. */
@@ -110,6 +118,8 @@ export interface TrivyArtifact {
 function scopeOf(result: JsonObject, report: TrivyArtifact, ctx: ParseContext, matchTarget?: string): Scope {
   const target = str(result['Target']) ?? str(report.ArtifactName) ?? '';
   const artifact = str(report.ArtifactName) ?? '';
+  const match = { paths: [matchTarget ?? str(result['Target']) ?? ''] };
+  if (TERRAFORM_PLANS.has(str(result['Type']) ?? '')) return planScope(target, artifact, report, ctx, match);
   // Trivy before 0.20 wrote no Class: a Target without spaces (`node-app/package-lock.json`) is a file.
   const klass = str(result['Class']) ?? (/^[^\s()]+$/.test(target) && 'Type' in result ? 'lang-pkgs' : '');
   const tree = SCANNED_TREES.has(str(report.ArtifactType) ?? '') ? artifact : undefined;
@@ -136,8 +146,20 @@ function scopeOf(result: JsonObject, report: TrivyArtifact, ctx: ParseContext, m
     inArchive: file && archive ? archive.path : undefined,
     subject,
     packageLines,
-    match: { paths: [matchTarget ?? str(result['Target']) ?? ''] },
+    match,
   };
+}
+
+/**
+ * A Terraform plan's Result: on the plan file, without lines, when the scanned path is a file of
+ * the repository (`trivy config tfplan.json`); else, a folder scanned, on no file (which of its
+ * plans Trivy read, the report does not say), named by what was scanned.
+ */
+function planScope(target: string, artifact: string, report: TrivyArtifact, ctx: ParseContext, match: TrivyMatch): Scope {
+  const scanned = SCANNED_TREES.has(str(report.ArtifactType) ?? '') && artifact ? normalisePath(artifact, ctx.root) : undefined;
+  const file = scanned !== undefined && treeFilesOf(ctx, ctx.root)(scanned) ? scanned : undefined;
+  const subject = file ? undefined : `Terraform plan in ${artifact || '.'}`;
+  return { ctx, target, file, subject, packageLines: new Map(), match, plan: true };
 }
 
 /** A vulnerability's match (TrivyMatch): the Result's Target, then its PkgPath; its package URL. */
@@ -151,7 +173,7 @@ function vulnerabilityMatch(v: JsonObject, scope: Scope): TrivyMatch {
 /** Where a finding of the Result is: its file (the archive, without lines, for a file inside one), else what was scanned. */
 function placed(scope: Scope, startLine?: number, endLine?: number): { location?: Location; target?: string } {
   if (scope.file && isRepositoryPath(scope.file))
-    return { location: scope.inArchive ? { path: scope.file } : { path: scope.file, startLine, endLine } };
+    return { location: scope.inArchive || scope.plan ? { path: scope.file } : { path: scope.file, startLine, endLine } };
   return { target: scope.subject ?? scope.file ?? scope.target };
 }
 
@@ -260,7 +282,12 @@ function misconfiguration(m: JsonObject, scope: Scope, suppressed: boolean): Raw
   const remote = scope.file !== undefined && REMOTE_MODULE.test(scope.target);
   const caller = remote ? callerOf(cause, scope) : undefined;
   const inside = remote ? `module ${firstLine(scope.target, 300)}` : scope.inArchive;
-  const where = inside ? ` In ${inside}${startLine ? `, line ${startLine}` : ''}.` : '';
+  const resource = str(cause?.['Resource']);
+  const where = scope.plan
+    ? ` In the Terraform plan${resource ? `: ${firstLine(resource, 200)}` : ''}.`
+    : inside
+      ? ` In ${inside}${startLine ? `, line ${startLine}` : ''}.`
+      : '';
   return {
     tool: TRIVY.id,
     key: trivyKeys.misconfiguration(id, scope.target, startLine),
