@@ -114,6 +114,8 @@ const EXPECTED: Record<string, { kind: ReportKind; tools: string[]; counts: Coun
   // a Terraform plan's 8 failed checks (AWS-0086, 0087, 0091, 0093, 0132 HIGH; 0094, 0099, 0124 LOW)
   'trivy/trivy-0.74.0-config-dir-terraform-plan.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, LOW: 3 } },
   'trivy/trivy-0.74.0-config-terraform-plan-file.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, LOW: 3 } },
+  'trivy/trivy-0.74.0-config-dir-terraform-plan.sarif': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, LOW: 3 } },
+  'trivy/trivy-0.74.0-config-terraform-plan-file.sarif': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, LOW: 3 } },
   'trivy/trivy-repo-secrets.json': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1, HIGH: 1 } },
   'trivy/trivy-v0.43.1-image-alpine.sarif': { kind: 'trivy', tools: ['trivy'], counts: { CRITICAL: 1 } },
   'trivy/trivy-v0.72.0-config-terraform.json': { kind: 'trivy', tools: ['trivy'], counts: { HIGH: 5, MEDIUM: 1, LOW: 2 } },
@@ -464,6 +466,37 @@ describe("Trivy's Terraform plan results (Type terraformplan: Targets are Trivy'
     const elsewhere = await aggregate([['trivy/trivy-0.74.0-config-terraform-plan-file.json', 'trivy']], await tree([]));
     expect(sg(elsewhere)).toMatchObject({ target: 'Terraform plan in plan.json' });
     expect(sg(elsewhere).location).toBeUndefined();
+  });
+
+  it("Trivy's SARIF (uri main.tf below a ROOTPATH that is the scanned path): placed as its JSON, one finding each with it", async () => {
+    // the reports were made in /tmp/tfp/repo: read as if Trivy had run in this root (its ROOTPATH moved there)
+    const root = await tree(['plan.json']);
+    const read = async (file: string) => {
+      const text = (await readFile(fixture(file), 'utf8')).replaceAll('/tmp/tfp/repo/', `${root}/`);
+      await writeFile(path.join(root, path.basename(file)), text);
+      return path.join(root, path.basename(file));
+    };
+    const load = async (files: string[]) => {
+      const agg = new Aggregator();
+      for (const file of files) {
+        agg.startReport(file);
+        await loadReport(file, 'trivy', { root, sink: agg });
+      }
+      return agg;
+    };
+    const byFile = await load([await read('trivy/trivy-0.74.0-config-terraform-plan-file.sarif')]);
+    expect(byFile.findings()).toHaveLength(8);
+    expect([...new Set(byFile.findings().map((f) => JSON.stringify(f.location)))]).toEqual([JSON.stringify({ path: 'plan.json' })]);
+    const byFolder = await load([await read('trivy/trivy-0.74.0-config-dir-terraform-plan.sarif')]);
+    expect(byFolder.findings().map((f) => [f.location, f.target])).toEqual(
+      Array.from({ length: 8 }, () => [undefined, 'Terraform plan in .']),
+    );
+    // the JSON and the SARIF of one scan: the same 8 findings, each found in both
+    const both = await load([
+      await read('trivy/trivy-0.74.0-config-terraform-plan-file.json'),
+      await read('trivy/trivy-0.74.0-config-terraform-plan-file.sarif'),
+    ]);
+    expect(both.findings()).toHaveLength(8);
   });
 });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import path from 'node:path';
 import { own, REDACTED } from '@pipeline-toolkit/core';
 import { arr, int, obj, str, strings, ReportError, type JsonObject } from '../json.ts';
 import {
@@ -18,7 +19,7 @@ import { addCodeSecrets, checkovSarifPath, checkovSecretMessage, isCheckovSecret
 import { addLeak } from '../scanners/gitleaks.ts';
 import { scannerOfDriver } from '../scanners/index.ts';
 import { NOSEMGREP, semgrepKey, semgrepStable } from '../scanners/semgrep.ts';
-import { licenceTexts, trivyKeys } from '../scanners/trivy.ts';
+import { licenceTexts, terraformPlanPlace, trivyKeys } from '../scanners/trivy.ts';
 import { PMD_DRIVER, toolLabels, type LabelSource } from './tool-labels.ts';
 
 interface Run {
@@ -432,6 +433,27 @@ function trivyLicence(
   };
 }
 
+/** Trivy's SARIF says a result's Type in its message only. */
+const TRIVY_PLAN_TYPE = /^Type: (?:terraformplan|terraformplan-snapshot)$/m;
+
+/**
+ * A result of Trivy's SARIF about a Terraform plan (TERRAFORM_PLANS in scanners/trivy.ts): its uri
+ * is Trivy's rendering of the plan (`main.tf`) below a ROOTPATH that is the scanned path, the plan
+ * file itself when it was scanned by name (`file:///repo/plan.json/`). Placed as the JSON's, on
+ * that folder of the resolved path when it is the plan; `rendered` is the uri and the region as
+ * written, which the key takes as the JSON's does.
+ */
+function trivyPlanPlace(
+  run: Run,
+  result: JsonObject,
+  at: Location,
+): { location?: Location; target?: string; rendered: { path: string; startLine?: number } } | undefined {
+  if (!TRIVY_PLAN_TYPE.test(text(result['message']) ?? '')) return undefined;
+  const uri = str(obj(obj(firstLocation(result)?.['physicalLocation'])?.['artifactLocation'])?.['uri']) ?? at.path;
+  const scanned = path.posix.dirname(at.path);
+  return { ...terraformPlanPlace(scanned === '.' ? '' : scanned, run.ctx), rendered: { path: uri, startLine: at.startLine } };
+}
+
 /** Gitleaks rules carry their description as `name` (older versions put the regex in shortDescription). */
 function gitleaksDescription(rule: JsonObject | undefined): string | undefined {
   const short = text(rule?.['shortDescription']);
@@ -562,9 +584,13 @@ function readResult(run: Run, item: unknown, index: number): void {
   const id = ownId(run, found.id, rule);
   const ruleProps = obj(rule?.['properties']);
   const tags = [...strings(ruleProps?.['tags']), ...strings(obj(result['properties'])?.['tags'])];
-  const { location: at, snippet, target } = locationOf(run, result);
+  const read = locationOf(run, result);
+  const { snippet } = read;
   // Checkov's kubernetes framework may double the scanned directory in its paths (scanners/checkov.ts)
-  const location = run.kind === 'checkov' && at ? checkovLocation(run, at, id, snippet) : at;
+  const checkov = run.kind === 'checkov' && read.location ? checkovLocation(run, read.location, id, snippet) : undefined;
+  // Trivy's rendering of a Terraform plan is no file (scanners/trivy.ts)
+  const plan = run.kind === 'trivy' && read.location ? trivyPlanPlace(run, result, read.location) : undefined;
+  const { location, target } = plan ?? (checkov ? { location: checkov, target: read.target } : read);
   const suppression = suppressionOf(run, result);
   const suppressed = suppression !== undefined;
 
@@ -621,7 +647,9 @@ function readResult(run: Run, item: unknown, index: number): void {
     key = licence.key;
     pkg = licence.pkg || undefined;
   } else if (run.kind === 'trivy') {
-    const place = location?.path ?? target ?? '';
+    // a Terraform plan's result by its place in the rendering, as in Trivy's JSON
+    const place = plan?.rendered.path ?? location?.path ?? target ?? '';
+    const line = plan ? plan.rendered.startLine : location?.startLine;
     // the package is in the message; in the early template's SARIF only in its rule's help
     pkg = packageOf([rawMessage, text(rule?.['help']), text(rule?.['shortDescription'])], 'Installed Version: ');
     key =
@@ -629,8 +657,8 @@ function readResult(run: Run, item: unknown, index: number): void {
         ? // Trivy 0.21 named no package at all: each result is one package's, as in its JSON
           trivyKeys.vulnerability(id, pkg ?? `result ${index}`, place)
         : category === 'secret'
-          ? trivyKeys.secret(id, place, location?.startLine)
-          : trivyKeys.misconfiguration(id, place, location?.startLine);
+          ? trivyKeys.secret(id, place, line)
+          : trivyKeys.misconfiguration(id, place, line);
   } else {
     const fingerprints = { ...obj(result['partialFingerprints']), ...obj(result['fingerprints']) };
     const stable = Object.values(fingerprints)

@@ -156,10 +156,20 @@ function scopeOf(result: JsonObject, report: TrivyArtifact, ctx: ParseContext, m
  * plans Trivy read, the report does not say), named by what was scanned.
  */
 function planScope(target: string, artifact: string, report: TrivyArtifact, ctx: ParseContext, match: TrivyMatch): Scope {
-  const scanned = SCANNED_TREES.has(str(report.ArtifactType) ?? '') && artifact ? normalisePath(artifact, ctx.root) : undefined;
-  const file = scanned !== undefined && treeFilesOf(ctx, ctx.root)(scanned) ? scanned : undefined;
-  const subject = file ? undefined : `Terraform plan in ${artifact || '.'}`;
-  return { ctx, target, file, subject, packageLines: new Map(), match, plan: true };
+  const scanned = SCANNED_TREES.has(str(report.ArtifactType) ?? '') ? artifact : '';
+  const { location, target: subject } = terraformPlanPlace(scanned, ctx);
+  return { ctx, target, file: location?.path, subject, packageLines: new Map(), match, plan: true };
+}
+
+/**
+ * Where a finding of a Terraform plan is, from what Trivy scanned (`scanned`, empty when unknown):
+ * the plan file, without lines, when that is a regular file of the repository; else no file, and
+ * the target names what was scanned.
+ */
+export function terraformPlanPlace(scanned: string, ctx: ParseContext): { location?: Location; target?: string } {
+  const file = scanned ? normalisePath(scanned, ctx.root) : undefined;
+  if (file !== undefined && treeFilesOf(ctx, ctx.root)(file)) return { location: { path: file } };
+  return { target: `Terraform plan in ${scanned || '.'}` };
 }
 
 /** A vulnerability's match (TrivyMatch): the Result's Target, then its PkgPath; its package URL. */

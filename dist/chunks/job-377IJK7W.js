@@ -1,2 +1,0 @@
-import { createRequire as __ptkRequire } from 'node:module'; const require = __ptkRequire(import.meta.url);
-import{e as a,f as b,g as c}from"./chunk-UJNRFVXJ.js";import"./chunk-VXKEXHJX.js";import"./chunk-AUHVS4XR.js";import"./chunk-AW3EELEE.js";import"./chunk-PBTKHL5B.js";import"./chunk-CI62U3SX.js";import"./chunk-RUOKFGRG.js";export{b as aggregateJob,c as outcome,a as readSources};
