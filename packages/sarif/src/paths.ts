@@ -45,9 +45,9 @@ export function isRepositoryPath(p: string): boolean {
 /**
  * Whether repository paths name regular files of the tree at `root`, for a reader that must choose
  * among the paths a report gives (Checkov's, Trivy's of a Terraform plan): a path outside the
- * repository is none, a symbolic
- * link counts only when it leads to a file inside the tree (as readRepositoryText in core follows
- * them), and nothing but existence and kind is read. Answers are remembered per path.
+ * repository is none, a symbolic link counts only when it leads to a file inside the tree (as
+ * readRepositoryText in core follows them), and nothing but existence and kind is read. Answers
+ * are remembered per path.
  */
 export function treeFiles(root: string): (p: string) => boolean {
   let realRoot: string | undefined | null;
