@@ -1,5 +1,4 @@
 import {
-  errorMessage,
   exec,
   existingPath,
   GateError,
@@ -44,23 +43,15 @@ export async function run(ctx: ActionContext, deps: Deps = { exec }): Promise<vo
   annotate(ctx.log, result.runs);
   await ctx.outputs.set({ ...lintOutputs(result.runs, result.passed, result.scope), 'sarif-file': result.sarifFile ?? '' });
   await ctx.summary.write(lintSummary(result.runs, result.passed, result.scope));
-  if (token && result.sarifFile) {
-    const { uploadForRun } = await import('@pipeline-toolkit/sarif/upload');
-    try {
-      await uploadForRun({
-        sarifFile: result.sarifFile,
-        token,
-        env: ctx.env,
-        log: ctx.log,
-        fetch: deps.fetch,
-        policy,
-        uploader: 'lint',
-        waitForProcessing,
-      });
-    } catch (error) {
-      if (result.passed) throw error;
-      ctx.log.error(errorMessage(error));
-    }
+  const gateError = result.passed ? undefined : new GateError(lintFailure(result.runs));
+  if (!token || !result.sarifFile) {
+    if (gateError) throw gateError;
+    return;
   }
-  if (!result.passed) throw new GateError(lintFailure(result.runs));
+  // the upload code is loaded only when there is something to upload
+  const { uploadThenGate } = await import('@pipeline-toolkit/sarif/upload');
+  await uploadThenGate(
+    { sarifFile: result.sarifFile, token, env: ctx.env, log: ctx.log, fetch: deps.fetch, policy, uploader: 'lint', waitForProcessing },
+    gateError,
+  );
 }

@@ -1,5 +1,4 @@
 import {
-  errorMessage,
   GateError,
   InputError,
   requestPolicy,
@@ -19,7 +18,7 @@ import {
   pullRequestBaseline,
   commentNewFindings,
   runScan,
-  uploadForRun,
+  uploadThenGate,
 } from '@pipeline-toolkit/sarif';
 
 export interface Deps {
@@ -83,21 +82,19 @@ export async function run(ctx: ActionContext, deps: Deps = {}): Promise<void> {
   await commentNewFindings(options, ctx.env, api, result, ctx.log);
   // Outputs, summary and the gate's verdict are in place before the upload: a failed upload loses none of them.
   const gateError = result.gate.passed ? undefined : new GateError(gateMessage(result));
-  if (token && repository && sha && ref) {
-    try {
-      await uploadForRun({
-        sarifFile: result.sarifFile,
-        token,
-        env: ctx.env,
-        log: ctx.log,
-        fetch: deps.fetch,
-        policy,
-        waitForProcessing: options.waitForProcessing,
-      });
-    } catch (error) {
-      if (!gateError) throw error;
-      ctx.log.error(errorMessage(error));
-    }
-  }
-  if (gateError) throw gateError;
+  const upload = token && repository && sha && ref;
+  await uploadThenGate(
+    upload
+      ? {
+          sarifFile: result.sarifFile,
+          token,
+          env: ctx.env,
+          log: ctx.log,
+          fetch: deps.fetch,
+          policy,
+          waitForProcessing: options.waitForProcessing,
+        }
+      : undefined,
+    gateError,
+  );
 }

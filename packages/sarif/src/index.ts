@@ -58,7 +58,7 @@ export {
 export { expandReports } from './files.ts';
 export { runScan, readPolicy, isPullRequestEvent, type ScanDeps, type ScanResult } from './scan.ts';
 export { aggregateJob, type AggregateJob, type AggregateOutcome } from './job.ts';
-export { uploadSarif, uploadForRun, readOnlyTokenEvent, type UploadOptions, type UploadResult } from './upload.ts';
+export { uploadSarif, uploadForRun, uploadThenGate, readOnlyTokenEvent, type UploadOptions, type UploadResult } from './upload.ts';
 export {
   scannerCommand,
   scannerCommands,

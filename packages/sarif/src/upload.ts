@@ -216,6 +216,23 @@ async function waitForProcessing(w: {
 }
 
 /**
+ * A step's upload after its outputs, summary and gate verdict are written: when the gate failed,
+ * that is the step's error and a failed upload beside it is logged; else a failed upload is the
+ * step's error. Throws the gate's error last, so that neither failure hides the other.
+ */
+export async function uploadThenGate(options: Parameters<typeof uploadForRun>[0] | undefined, gateError: Error | undefined): Promise<void> {
+  if (options) {
+    try {
+      await uploadForRun(options);
+    } catch (error) {
+      if (!gateError) throw error;
+      options.log.error(errorMessage(error));
+    }
+  }
+  if (gateError) throw gateError;
+}
+
+/**
  * Uploads for the run the environment describes, as the runner sets it: GITHUB_REPOSITORY,
  * GITHUB_SHA, GITHUB_REF, GITHUB_API_URL, and the event (GITHUB_EVENT_PATH, GITHUB_ACTOR) to know
  * whether the token is read-only. Callers check that repository, sha and ref are set first.

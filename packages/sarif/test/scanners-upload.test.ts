@@ -13,6 +13,7 @@ import {
   scannerCommand,
   shareCores,
   uploadSarif,
+  uploadThenGate,
 } from '../src/index.ts';
 import { fixture } from './helpers.ts';
 
@@ -448,5 +449,32 @@ describe('uploadSarif', () => {
     expect(readOnlyTokenEvent(pr('acme/shop', false), 'octocat')).toBe(false);
     expect(readOnlyTokenEvent({}, 'dependabot[bot]')).toBe(true);
     expect(readOnlyTokenEvent({}, 'octocat')).toBe(false);
+  });
+});
+
+describe("a step's upload beside its gate (uploadThenGate)", () => {
+  it('a failed gate is the error and a failed upload beside it is logged; without a failed gate, the upload failure is', async () => {
+    // a push whose token may not write code scanning results: GitHub answers 403
+    const server = await startServer((_req, res) => json(res, 403, { message: 'Resource not accessible by integration' }));
+    const file = path.join(await mkdtemp(path.join(tmpdir(), 'upload-gate-')), 'a.sarif');
+    await writeFile(file, '{"version":"2.1.0","runs":[]}');
+    const env = { GITHUB_API_URL: server.url, GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: 'abc', GITHUB_REF: 'refs/heads/main' };
+    const options = (log: MemoryLogger) => ({ sarifFile: file, token: 'ghs_gatetoken0123', env, log, waitForProcessing: false });
+    try {
+      const gate = new Error('gate: 2 HIGH findings');
+      const logged = new MemoryLogger();
+      await expect(uploadThenGate(options(logged), gate)).rejects.toBe(gate);
+      expect(logged.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([expect.stringContaining('403')]);
+
+      const alone = new MemoryLogger();
+      await expect(uploadThenGate(options(alone), undefined)).rejects.toThrow('403');
+      expect(alone.lines.filter((l) => l.level === 'error')).toEqual([]);
+      // nothing to upload: only the gate
+      await expect(uploadThenGate(undefined, gate)).rejects.toBe(gate);
+      await expect(uploadThenGate(undefined, undefined)).resolves.toBeUndefined();
+      expect(server.requests.filter((r) => r.method === 'POST')).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
   });
 });
